@@ -1,0 +1,27 @@
+package dev.vblk.block;
+
+/**
+ * What a block device is and can do.
+ *
+ * @param capacitySectors capacity in 512-byte sectors
+ * @param blockSize the device's logical block size in bytes (512 unless it says otherwise)
+ * @param readOnly writes, discards and write-zeroes are refused
+ * @param flushSupported the device has a volatile cache that {@link BlockDevice#flush()} empties
+ * @param writebackCache the device acknowledges writes before they are durable
+ * @param discardSupported {@link BlockDevice#discard} is available
+ * @param writeZeroesSupported {@link BlockDevice#writeZeroes} is available
+ */
+public record BlockDeviceInfo(
+        long capacitySectors,
+        int blockSize,
+        boolean readOnly,
+        boolean flushSupported,
+        boolean writebackCache,
+        boolean discardSupported,
+        boolean writeZeroesSupported) {
+
+    /** Capacity in bytes. */
+    public long capacityBytes() {
+        return capacitySectors * BlockDevice.SECTOR_SIZE;
+    }
+}
