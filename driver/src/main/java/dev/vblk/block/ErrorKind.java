@@ -23,5 +23,7 @@ public enum ErrorKind {
     /** A flush failed; written data may be lost, and the device is unusable until reset. */
     FLUSH_FAILED,
     /** The platform could not provide memory for the request or the queues. */
-    OUT_OF_MEMORY
+    OUT_OF_MEMORY,
+    /** The platform itself failed (for example the QEMU process behind it exited). */
+    PLATFORM_ERROR
 }

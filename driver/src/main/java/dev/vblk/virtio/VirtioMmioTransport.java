@@ -1,0 +1,228 @@
+package dev.vblk.virtio;
+
+import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.ErrorKind;
+import dev.vblk.block.RequestType;
+import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.Platform;
+import java.util.function.Supplier;
+
+/**
+ * Typed access to one modern (version 2) virtio-mmio register window, independent of the device
+ * type: the status handshake, 64-bit feature negotiation, consistent configuration reads, queue
+ * setup, notification and interrupt acknowledgement. A block driver and a future net driver share it.
+ *
+ * <p>Control registers are always accessed 32 bits wide, as the specification requires.
+ */
+public final class VirtioMmioTransport {
+
+    /** How often a configuration read is retried while ConfigGeneration keeps changing. */
+    static final int CONFIG_READ_ATTEMPTS = 16;
+
+    private final Platform platform;
+    private final MmioSlot slot;
+    private final String owner;
+
+    /**
+     * @param platform the platform the registers are reached through
+     * @param slot where the transport sits
+     * @param owner how errors name the device, such as {@code virtio-blk@0x0a003e00}
+     */
+    public VirtioMmioTransport(Platform platform, MmioSlot slot, String owner) {
+        this.platform = platform;
+        this.slot = slot;
+        this.owner = owner;
+    }
+
+    public MmioSlot slot() {
+        return slot;
+    }
+
+    /** Reads a 32-bit control register. */
+    public int read(MmioRegister register) {
+        return (int) platform.readRegister(slot.baseAddress() + register.offset(), AccessWidth.WORD);
+    }
+
+    /** Writes a 32-bit control register. */
+    public void write(MmioRegister register, long value) {
+        platform.writeRegister(slot.baseAddress() + register.offset(), AccessWidth.WORD, value & 0xffff_ffffL);
+    }
+
+    /** The device status field. */
+    public int status() {
+        return read(MmioRegister.STATUS);
+    }
+
+    /** Writes 0 to the status field, which resets the device. */
+    public void reset() {
+        write(MmioRegister.STATUS, 0);
+    }
+
+    /** Sets {@code bits} in the status field, keeping the ones already set. */
+    public void addStatus(int bits) {
+        write(MmioRegister.STATUS, status() | bits);
+    }
+
+    /** Tells the device the driver has given up on it (sets FAILED). */
+    public void markFailed() {
+        addStatus(DeviceStatus.FAILED);
+    }
+
+    /** The 64-bit feature word the device offers. */
+    public long deviceFeatures() {
+        write(MmioRegister.DEVICE_FEATURES_SEL, 0);
+        long low = read(MmioRegister.DEVICE_FEATURES) & 0xffff_ffffL;
+        write(MmioRegister.DEVICE_FEATURES_SEL, 1);
+        long high = read(MmioRegister.DEVICE_FEATURES) & 0xffff_ffffL;
+        return (high << 32) | low;
+    }
+
+    /** Writes the 64-bit feature word the driver accepts. */
+    public void writeDriverFeatures(long features) {
+        write(MmioRegister.DRIVER_FEATURES_SEL, 0);
+        write(MmioRegister.DRIVER_FEATURES, features & 0xffff_ffffL);
+        write(MmioRegister.DRIVER_FEATURES_SEL, 1);
+        write(MmioRegister.DRIVER_FEATURES, features >>> 32);
+    }
+
+    /**
+     * Runs the start of device initialisation (VirtIO 1.1 section 3.1.1, steps 1 to 6): reset,
+     * ACKNOWLEDGE, DRIVER, feature negotiation and the FEATURES_OK check. On failure the device is
+     * marked FAILED and the error thrown.
+     *
+     * @param wanted the features the driver can use
+     * @param required the features without which the driver cannot work (VERSION_1 always is)
+     * @return the negotiated features: those both offered and wanted
+     */
+    public long negotiate(long wanted, long required) {
+        reset();
+        if (status() != 0) {
+            throw fail(ErrorKind.PROTOCOL_VIOLATION, "status reads "
+                    + DeviceStatus.describe(status()) + " after reset, expected 0");
+        }
+        addStatus(DeviceStatus.ACKNOWLEDGE);
+        addStatus(DeviceStatus.DRIVER);
+        long offered = deviceFeatures();
+        long mustHave = required | FeatureBits.bit(FeatureBits.VERSION_1);
+        if ((offered & mustHave) != mustHave) {
+            markFailed();
+            throw fail(ErrorKind.FEATURE_NEGOTIATION_FAILED, String.format(
+                    "device offers features 0x%016x, which lack required 0x%016x", offered, mustHave & ~offered));
+        }
+        long accepted = offered & wanted;
+        writeDriverFeatures(accepted);
+        addStatus(DeviceStatus.FEATURES_OK);
+        int status = status();
+        if ((status & DeviceStatus.FEATURES_OK) == 0) {
+            markFailed();
+            throw fail(ErrorKind.FEATURE_NEGOTIATION_FAILED, String.format(
+                    "device did not accept features 0x%016x (status reads %s)", accepted, DeviceStatus.describe(status)));
+        }
+        return accepted;
+    }
+
+    /** Sets DRIVER_OK: the device is live from here on. */
+    public void driverOk() {
+        addStatus(DeviceStatus.DRIVER_OK);
+    }
+
+    /**
+     * Reads configuration space consistently: repeats {@code reader} until ConfigGeneration reads the
+     * same before and after it, so a multi-field read never mixes two configurations.
+     */
+    public <T> T readConfig(Supplier<T> reader) {
+        for (int attempt = 0; attempt < CONFIG_READ_ATTEMPTS; attempt++) {
+            int before = read(MmioRegister.CONFIG_GENERATION);
+            T value = reader.get();
+            int after = read(MmioRegister.CONFIG_GENERATION);
+            if (before == after) {
+                return value;
+            }
+        }
+        throw fail(ErrorKind.PROTOCOL_VIOLATION,
+                "ConfigGeneration changed during each of " + CONFIG_READ_ATTEMPTS + " configuration reads");
+    }
+
+    /** Reads an 8-bit configuration field at {@code offset} in configuration space. */
+    public int configU8(int offset) {
+        return (int) platform.readRegister(configAddress(offset), AccessWidth.BYTE) & 0xff;
+    }
+
+    /** Reads a 16-bit configuration field. */
+    public int configU16(int offset) {
+        return (int) platform.readRegister(configAddress(offset), AccessWidth.HALF) & 0xffff;
+    }
+
+    /** Reads a 32-bit configuration field. */
+    public long configU32(int offset) {
+        return platform.readRegister(configAddress(offset), AccessWidth.WORD) & 0xffff_ffffL;
+    }
+
+    /** Reads a 64-bit configuration field as two 32-bit reads, low word first, as the spec requires. */
+    public long configU64(int offset) {
+        return configU32(offset) | (configU32(offset + 4) << 32);
+    }
+
+    /** Writes an 8-bit configuration field. */
+    public void writeConfigU8(int offset, int value) {
+        platform.writeRegister(configAddress(offset), AccessWidth.BYTE, value & 0xff);
+    }
+
+    private long configAddress(int offset) {
+        return slot.baseAddress() + MmioRegister.CONFIG_SPACE_OFFSET + offset;
+    }
+
+    /** The largest size the device allows for queue {@code index}; 0 if the queue does not exist. */
+    public int queueNumMax(int index) {
+        write(MmioRegister.QUEUE_SEL, index);
+        return read(MmioRegister.QUEUE_NUM_MAX);
+    }
+
+    /**
+     * Programs queue {@code index} with its size and the physical addresses of its three parts, then
+     * marks it ready. The queue must not be ready already.
+     */
+    public void setupQueue(int index, int size, long descriptorTable, long availableRing, long usedRing) {
+        write(MmioRegister.QUEUE_SEL, index);
+        if (read(MmioRegister.QUEUE_READY) != 0) {
+            throw fail(ErrorKind.PROTOCOL_VIOLATION, "queue " + index + " is ready before it was set up");
+        }
+        write(MmioRegister.QUEUE_NUM, size);
+        write(MmioRegister.QUEUE_DESC_LOW, descriptorTable);
+        write(MmioRegister.QUEUE_DESC_HIGH, descriptorTable >>> 32);
+        write(MmioRegister.QUEUE_DRIVER_LOW, availableRing);
+        write(MmioRegister.QUEUE_DRIVER_HIGH, availableRing >>> 32);
+        write(MmioRegister.QUEUE_DEVICE_LOW, usedRing);
+        write(MmioRegister.QUEUE_DEVICE_HIGH, usedRing >>> 32);
+        write(MmioRegister.QUEUE_READY, 1);
+    }
+
+    /** Tells the device that queue {@code index} has new available buffers. */
+    public void notifyQueue(int index) {
+        write(MmioRegister.QUEUE_NOTIFY, index);
+    }
+
+    /** The InterruptStatus register. */
+    public int interruptStatus() {
+        return read(MmioRegister.INTERRUPT_STATUS);
+    }
+
+    /** Acknowledges the given interrupt bits. */
+    public void acknowledgeInterrupt(int bits) {
+        write(MmioRegister.INTERRUPT_ACK, bits);
+    }
+
+    /** Whether this transport's interrupt line is raised right now (a poll, no waiting). */
+    public boolean interruptPending() {
+        return platform.awaitInterrupt(slot.interruptLine(), 0);
+    }
+
+    /** Waits up to {@code timeoutNanos} for this transport's interrupt line. */
+    public boolean awaitInterrupt(long timeoutNanos) {
+        return platform.awaitInterrupt(slot.interruptLine(), timeoutNanos);
+    }
+
+    private BlockDeviceException fail(ErrorKind kind, String detail) {
+        return BlockDeviceException.of(kind, detail).device(owner).request(RequestType.INIT).build();
+    }
+}

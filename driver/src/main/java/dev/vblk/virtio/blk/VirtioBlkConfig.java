@@ -1,0 +1,46 @@
+package dev.vblk.virtio.blk;
+
+import dev.vblk.virtio.FeatureBits;
+import dev.vblk.virtio.VirtioMmioTransport;
+
+/**
+ * The fields of the virtio-blk configuration space (VirtIO 1.1 section 5.2.4) that the driver uses,
+ * read under the negotiated features. A field whose feature was not negotiated reads as 0.
+ *
+ * @param capacity capacity in 512-byte sectors
+ * @param sizeMax largest size of one data segment in bytes (SIZE_MAX), 0 if none
+ * @param segMax most data segments in one request (SEG_MAX), 0 if none
+ * @param blkSize logical block size in bytes (BLK_SIZE), 0 if none
+ * @param writeback 1 when the cache is in writeback mode (CONFIG_WCE)
+ * @param maxDiscardSectors most sectors in one discard segment (DISCARD)
+ * @param maxWriteZeroesSectors most sectors in one write-zeroes segment (WRITE_ZEROES)
+ */
+public record VirtioBlkConfig(
+        long capacity,
+        long sizeMax,
+        long segMax,
+        long blkSize,
+        int writeback,
+        long maxDiscardSectors,
+        long maxWriteZeroesSectors) {
+
+    public static final int CAPACITY = 0;
+    public static final int SIZE_MAX = 8;
+    public static final int SEG_MAX = 12;
+    public static final int BLK_SIZE = 20;
+    public static final int WRITEBACK = 32;
+    public static final int MAX_DISCARD_SECTORS = 36;
+    public static final int MAX_WRITE_ZEROES_SECTORS = 48;
+
+    /** Reads the configuration consistently (under the ConfigGeneration loop). */
+    public static VirtioBlkConfig read(VirtioMmioTransport transport, long features) {
+        return transport.readConfig(() -> new VirtioBlkConfig(
+                transport.configU64(CAPACITY),
+                FeatureBits.has(features, BlkFeatures.SIZE_MAX) ? transport.configU32(SIZE_MAX) : 0,
+                FeatureBits.has(features, BlkFeatures.SEG_MAX) ? transport.configU32(SEG_MAX) : 0,
+                FeatureBits.has(features, BlkFeatures.BLK_SIZE) ? transport.configU32(BLK_SIZE) : 0,
+                FeatureBits.has(features, BlkFeatures.CONFIG_WCE) ? transport.configU8(WRITEBACK) : 0,
+                FeatureBits.has(features, BlkFeatures.DISCARD) ? transport.configU32(MAX_DISCARD_SECTORS) : 0,
+                FeatureBits.has(features, BlkFeatures.WRITE_ZEROES) ? transport.configU32(MAX_WRITE_ZEROES_SECTORS) : 0));
+    }
+}
