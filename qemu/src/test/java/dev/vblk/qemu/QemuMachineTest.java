@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One QEMU machine shared by these tests: drive 0 is a raw image with a blkdebug read error on
- * sector 9, drive 1 a read-only qcow2 image. Each test that programs a device resets it first.
+ * sector 9, drive 1 a read-only qcow2 image, drive 2 a small raw image to resize. Each test that programs a device resets it first.
  */
 @RequiresQemu
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -42,7 +42,8 @@ class QemuMachineTest {
         Path qcow2 = DiskImages.qcow2(directory, "disk.qcow2", 32);
         machine = QemuMachine.start(QemuConfig.of(
                 DriveConfig.raw(rawImage).withErrors(BlkdebugRule.readError(9)),
-                DriveConfig.qcow2(qcow2).asReadOnly()));
+                DriveConfig.qcow2(qcow2).asReadOnly(),
+                DriveConfig.raw(DiskImages.raw(directory, "small.img", 16))));
         platform = machine.platform();
     }
 
@@ -57,8 +58,8 @@ class QemuMachineTest {
 
     @Test
     void drivesSitInSlots31And30AsModernBlockDevices() {
-        assertEquals(2, machine.drives().size());
-        for (int i = 0; i < 2; i++) {
+        assertEquals(3, machine.drives().size());
+        for (int i = 0; i < 3; i++) {
             AttachedDrive drive = machine.drive(i);
             assertEquals(31 - i, drive.slot());
             assertEquals(0x0a000000L + 0x200L * (31 - i), drive.transportAddress());
@@ -70,7 +71,7 @@ class QemuMachineTest {
         }
         assertEquals(0x0a003e00L, machine.drive(0).transportAddress());
         assertEquals(0x0a003c00L, machine.drive(1).transportAddress());
-        assertEquals(0, platform.readRegister(VirtMachine.transportAddress(29) + 0x008, AccessWidth.WORD), "slot 29 is empty");
+        assertEquals(0, platform.readRegister(VirtMachine.transportAddress(28) + 0x008, AccessWidth.WORD), "slot 28 is empty");
         assertEquals(64, platform.readRegister(machine.drive(0).transportAddress() + 0x100, AccessWidth.DOUBLE),
                 "capacity of drive 0 in sectors");
     }
@@ -209,5 +210,23 @@ class QemuMachineTest {
         }
         assertTrue((readOnly & (1L << 5)) != 0, "VIRTIO_BLK_F_RO offered by the read-only drive");
         assertFalse((writable & (1L << 5)) != 0, "VIRTIO_BLK_F_RO not offered by the writable drive");
+    }
+
+    @Test
+    void blockResizeRaisesAConfigurationInterrupt() {
+        AttachedDrive drive = machine.drive(2);
+        try (HandBuiltVirtioBlk device = new HandBuiltVirtioBlk(platform, drive.transportAddress())) {
+            assertEquals(16, platform.readRegister(drive.transportAddress() + 0x100, AccessWidth.DOUBLE));
+            machine.qmp().blockResize(drive.driveId(), 32 * 512);
+            assertTrue(platform.awaitInterrupt(drive.interruptLine(), 2 * SECOND), "configuration-change interrupt");
+            long status = device.readReg(0x060);
+            assertEquals(2, status & 2, "InterruptStatus bit 1: configuration change");
+            assertEquals(32, platform.readRegister(drive.transportAddress() + 0x100, AccessWidth.DOUBLE));
+            // QEMU's virtio_notify_config sets both InterruptStatus bits, so both are acknowledged.
+            device.writeReg(0x064, status);
+            assertFalse(platform.awaitInterrupt(drive.interruptLine(), 0));
+        }
+        QemuException unknown = assertThrows(QemuException.class, () -> machine.qmp().blockResize("nope", 512));
+        assertTrue(unknown.getMessage().contains("block_resize failed"), unknown.getMessage());
     }
 }
