@@ -19,14 +19,25 @@ public final class QemuAvailability implements ExecutionCondition, BeforeAllCall
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        String missing = missingReason();
+        return evaluate(missingReason(), onCi());
+    }
+
+    /** The decision: run when QEMU is there or on CI (where {@link #check} then fails), else skip. */
+    static ConditionEvaluationResult evaluate(String missing, boolean ci) {
         if (missing == null) {
             return ConditionEvaluationResult.enabled("QEMU found");
         }
-        if (onCi()) {
+        if (ci) {
             return ConditionEvaluationResult.enabled("QEMU missing on CI; the test will fail");
         }
         return ConditionEvaluationResult.disabled("skipped, QEMU is not installed: " + missing);
+    }
+
+    /** Fails when QEMU is missing on CI. */
+    static void check(String missing, boolean ci) {
+        if (missing != null && ci) {
+            throw new AssertionError("QEMU is required when " + CI_VARIABLE + "=true: " + missing);
+        }
     }
 
     @Override
@@ -40,10 +51,7 @@ public final class QemuAvailability implements ExecutionCondition, BeforeAllCall
     }
 
     private static void failIfMissingOnCi() {
-        String missing = missingReason();
-        if (missing != null && onCi()) {
-            throw new AssertionError("QEMU is required when " + CI_VARIABLE + "=true: " + missing);
-        }
+        check(missingReason(), onCi());
     }
 
     private static boolean onCi() {
