@@ -280,9 +280,4 @@ public final class QemuProcess implements AutoCloseable {
             throw new QemuException("cannot delete QEMU's temporary directory " + directory + ": " + e.getMessage(), e);
         }
     }
-
-    /** The private temporary directory, deleted at close. */
-    public Path directory() {
-        return directory;
-    }
 }
