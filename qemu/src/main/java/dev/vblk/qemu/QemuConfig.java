@@ -1,0 +1,103 @@
+package dev.vblk.qemu;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How to start one QEMU {@code virt} machine: which binary, how much RAM, which drives, and how long
+ * to wait for each reply.
+ *
+ * @param binary an explicit {@code qemu-system-aarch64}; empty to use {@code VBLK_QEMU} or {@code PATH}
+ * @param ramBytes guest RAM size, a positive multiple of 1 MiB
+ * @param drives the drives, attached in this order (first drive in transport slot 31)
+ * @param extraArgs arguments appended to the command line as they are
+ * @param replyTimeout the longest wait for any qtest or QMP reply, and for QEMU's start
+ */
+public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig> drives, List<String> extraArgs,
+        Duration replyTimeout) {
+
+    /** The default guest RAM size: 64 MiB. */
+    public static final long DEFAULT_RAM_BYTES = 64L << 20;
+
+    /** The default reply time limit: 5 seconds. */
+    public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Validates and copies the configuration. */
+    public QemuConfig {
+        if (ramBytes <= 0 || ramBytes % (1L << 20) != 0) {
+            throw new IllegalArgumentException("RAM size must be a positive multiple of 1 MiB, not " + ramBytes);
+        }
+        if (drives.size() > VirtMachine.TRANSPORT_SLOTS) {
+            throw new IllegalArgumentException("the virt machine has " + VirtMachine.TRANSPORT_SLOTS
+                    + " virtio-mmio transports, not enough for " + drives.size() + " drives");
+        }
+        if (replyTimeout.isNegative() || replyTimeout.isZero()) {
+            throw new IllegalArgumentException("reply timeout must be positive, not " + replyTimeout);
+        }
+        drives = List.copyOf(drives);
+        extraArgs = List.copyOf(extraArgs);
+    }
+
+    /** A builder with the defaults: no explicit binary, 64 MiB, no drives, 5 s reply limit. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A configuration with default settings and the given drives. */
+    public static QemuConfig of(DriveConfig... drives) {
+        Builder builder = builder();
+        for (DriveConfig drive : drives) {
+            builder.drive(drive);
+        }
+        return builder.build();
+    }
+
+    /** Builds a {@link QemuConfig}. */
+    public static final class Builder {
+        private Path binary;
+        private long ramBytes = DEFAULT_RAM_BYTES;
+        private final List<DriveConfig> drives = new ArrayList<>();
+        private final List<String> extraArgs = new ArrayList<>();
+        private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
+
+        private Builder() {}
+
+        /** Uses this executable instead of looking one up. */
+        public Builder binary(Path path) {
+            this.binary = path;
+            return this;
+        }
+
+        /** Sets the guest RAM size in bytes (a multiple of 1 MiB). */
+        public Builder ramBytes(long bytes) {
+            this.ramBytes = bytes;
+            return this;
+        }
+
+        /** Attaches a drive after those already added. */
+        public Builder drive(DriveConfig drive) {
+            drives.add(drive);
+            return this;
+        }
+
+        /** Appends arguments to QEMU's command line. */
+        public Builder extraArgs(String... args) {
+            extraArgs.addAll(List.of(args));
+            return this;
+        }
+
+        /** Sets the time limit for every reply. */
+        public Builder replyTimeout(Duration timeout) {
+            this.replyTimeout = timeout;
+            return this;
+        }
+
+        /** The configuration. */
+        public QemuConfig build() {
+            return new QemuConfig(Optional.ofNullable(binary), ramBytes, drives, extraArgs, replyTimeout);
+        }
+    }
+}

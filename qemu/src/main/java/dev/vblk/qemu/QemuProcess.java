@@ -1,0 +1,283 @@
+package dev.vblk.qemu;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One running {@code qemu-system-aarch64} process, started from a {@link QemuConfig}, and everything
+ * it owns: its private temporary directory (QMP socket, blkdebug files) and the tail of its stderr.
+ *
+ * <p>The qtest protocol runs over QEMU's standard input and output ({@code -qtest stdio}) rather
+ * than a unix socket: there is no connection to accept or time out, no limit on the socket path
+ * length, and QEMU's exit closes the pipe at once, so a pending request fails immediately. QEMU's
+ * diagnostics stay apart on stderr. QMP runs on a unix socket in the temporary directory.
+ *
+ * <p>The process is always ended: by {@link #close()}, when starting fails, and by a shutdown hook
+ * if the JVM exits first.
+ */
+public final class QemuProcess implements AutoCloseable {
+
+    /** How many of QEMU's last stderr lines are kept for error messages. */
+    static final int STDERR_LINES = 50;
+
+    private final Process process;
+    private final Path directory;
+    private final List<String> commandLine;
+    private final String version;
+    private final StderrTail stderr;
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private QemuProcess(Process process, Path directory, List<String> commandLine, String version) {
+        this.process = process;
+        this.directory = directory;
+        this.commandLine = List.copyOf(commandLine);
+        this.version = version;
+        this.stderr = new StderrTail("qemu-stderr-" + process.pid(), process.getErrorStream(), STDERR_LINES);
+        this.shutdownHook = new Thread(this::destroyAndClean, "qemu-shutdown-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Starts QEMU with the machine described by {@code config}: {@code -M virt -S}, qtest on stdio,
+     * QMP on a unix socket, and one {@code virtio-blk-device} per drive.
+     *
+     * @throws QemuException if QEMU cannot be found or started
+     */
+    public static QemuProcess start(QemuConfig config) {
+        QemuBinary binary = QemuBinary.locate(config.binary().orElse(null));
+        String version = binary.version();
+        Path directory = createPrivateDirectory();
+        try {
+            List<String> command = commandLine(binary, config, directory);
+            Process process = new ProcessBuilder(command).directory(directory.toFile()).start();
+            return new QemuProcess(process, directory, command, version);
+        } catch (IOException | RuntimeException e) {
+            deleteRecursively(directory);
+            throw new QemuException("cannot start " + binary.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path createPrivateDirectory() {
+        try {
+            return Files.createTempDirectory("vblk-qemu-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new QemuException("cannot create a temporary directory for QEMU: " + e.getMessage(), e);
+        }
+    }
+
+    static List<String> commandLine(QemuBinary binary, QemuConfig config, Path directory) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                binary.path().toString(),
+                "-M", "virt",
+                "-S",
+                "-display", "none",
+                "-nodefaults",
+                "-no-user-config",
+                "-m", (config.ramBytes() >> 20) + "M",
+                "-qtest", "stdio",
+                "-qtest-log", "none",
+                "-qmp", "unix:" + escape(qmpSocket(directory).toString()) + ",server=on,wait=off",
+                "-global", "virtio-mmio.force-legacy=false"));
+        for (int i = 0; i < config.drives().size(); i++) {
+            DriveConfig drive = config.drives().get(i);
+            command.add("-drive");
+            command.add(driveOption(drive, driveId(i), directory, i));
+            command.add("-device");
+            command.add("virtio-blk-device,drive=" + driveId(i) + ",id=" + deviceId(i));
+        }
+        command.addAll(config.extraArgs());
+        return command;
+    }
+
+    private static String driveOption(DriveConfig drive, String id, Path directory, int index) throws IOException {
+        StringBuilder option = new StringBuilder();
+        String image = escape(drive.image().toString());
+        if (drive.errorRules().isEmpty()) {
+            option.append("file=").append(image).append(",format=").append(drive.format().driverName());
+        } else {
+            Path rules = directory.resolve("blkdebug-" + index + ".conf");
+            StringBuilder text = new StringBuilder();
+            drive.errorRules().forEach(rule -> text.append(rule.toConfigSection()).append('\n'));
+            Files.writeString(rules, text.toString(), StandardCharsets.UTF_8);
+            option.append("driver=").append(drive.format().driverName())
+                    .append(",file.driver=blkdebug,file.config=").append(escape(rules.toString()))
+                    .append(",file.image.filename=").append(image);
+        }
+        option.append(",if=none,id=").append(id);
+        if (drive.readOnly()) {
+            option.append(",readonly=on");
+        }
+        return option.toString();
+    }
+
+    /** QEMU's option syntax doubles a comma inside a value. */
+    private static String escape(String value) {
+        return value.replace(",", ",,");
+    }
+
+    static Path qmpSocket(Path directory) {
+        return directory.resolve("qmp.sock");
+    }
+
+    /** The {@code -drive id} of the {@code index}-th drive. */
+    static String driveId(int index) {
+        return "d" + index;
+    }
+
+    /** The {@code -device id} of the {@code index}-th drive's virtio-blk device. */
+    static String deviceId(int index) {
+        return "blk" + index;
+    }
+
+    /** The command line QEMU was started with, program first. */
+    public List<String> commandLine() {
+        return commandLine;
+    }
+
+    /** The first line of {@code qemu-system-aarch64 --version}. */
+    public String version() {
+        return version;
+    }
+
+    /** The operating-system process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The process handle, for checking that QEMU is gone or for ending it by force. */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    /** The path of the QMP unix socket. */
+    Path qmpSocketPath() {
+        return qmpSocket(directory);
+    }
+
+    /** QEMU's standard input: the qtest requests. */
+    OutputStream qtestRequests() {
+        return process.getOutputStream();
+    }
+
+    /** QEMU's standard output: the qtest replies and interrupt events. */
+    InputStream qtestReplies() {
+        return process.getInputStream();
+    }
+
+    /**
+     * An exception describing a failure together with QEMU's state: its exit status (waiting up to
+     * {@code exitWaitMillis} for it to end) or that it still runs, and its last stderr lines.
+     */
+    QemuException failure(String what, long exitWaitMillis) {
+        return failure(what, exitWaitMillis, null);
+    }
+
+    /** As {@link #failure(String, long)}, with a cause. */
+    QemuException failure(String what, long exitWaitMillis, Throwable cause) {
+        StringBuilder message = new StringBuilder(what).append("; ");
+        boolean exited = awaitExit(exitWaitMillis);
+        if (exited) {
+            stderr.awaitEnd(200);
+            int status = process.exitValue();
+            message.append("QEMU exited with status ").append(status);
+            if (status > 128) {
+                message.append(" (killed by signal ").append(status - 128).append(')');
+            }
+        } else {
+            message.append("QEMU (pid ").append(process.pid()).append(") is still running");
+        }
+        String tail = stderr.text();
+        message.append(tail.isEmpty() ? "; it wrote nothing to stderr" : "; its last stderr lines:\n" + tail);
+        return new QemuException(message.toString(), cause);
+    }
+
+    private boolean awaitExit(long millis) {
+        try {
+            return process.waitFor(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    /** Whether the QEMU process is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Waits up to {@code graceMillis} for QEMU to exit by itself (after a QMP {@code quit}), then
+     * ends it, and deletes the temporary directory. Idempotent.
+     */
+    void close(long graceMillis) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        awaitExit(graceMillis);
+        destroyAndClean();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down; the hook does the same work.
+        }
+    }
+
+    /** Ends QEMU at once and deletes the temporary directory. Idempotent. */
+    @Override
+    public void close() {
+        close(0);
+    }
+
+    private void destroyAndClean() {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!awaitExit(1000)) {
+                process.destroyForcibly();
+                awaitExit(5000);
+            }
+        }
+        closeQuietly(process.getOutputStream());
+        deleteRecursively(directory);
+    }
+
+    private static void closeQuietly(OutputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // The process is gone; nothing is left to flush.
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new QemuException("cannot delete QEMU's temporary directory " + directory + ": " + e.getMessage(), e);
+        }
+    }
+}
