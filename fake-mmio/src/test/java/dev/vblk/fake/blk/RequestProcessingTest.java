@@ -183,4 +183,42 @@ class RequestProcessingTest {
         assertEquals(1, driver.usedIdx());
         assertEquals(0, driver.read(MmioRegister.INTERRUPT_STATUS));
     }
+
+    @Test
+    void indirectTableWorksOnlyWhenNegotiated() {
+        RegisterLevelDriver indirect = new RegisterLevelDriver(dev.vblk.fake.FakePlatform.create(),
+                FakeBlkConfig.builder().disk(disk).build());
+        indirect.negotiate(RegisterLevelDriver.DEFAULT_FEATURES | VirtioBlk.bit(VirtioBlk.F_INDIRECT_DESC));
+        indirect.setUpQueue(8);
+        indirect.driverOk();
+        disk.write(0, new byte[] {42}, 0, 1);
+        long header = indirect.header(VirtioBlk.T_IN, 0);
+        long data = indirect.alloc(512);
+        long status = indirect.alloc(1);
+        long table = indirect.alloc(48);
+        long[][] entries = {{header, 16, VirtioBlk.DESC_F_NEXT, 1},
+            {data, 512, VirtioBlk.DESC_F_NEXT | VirtioBlk.DESC_F_WRITE, 2}, {status, 1, VirtioBlk.DESC_F_WRITE, 0}};
+        for (int i = 0; i < 3; i++) {
+            indirect.platform.writeU64(table + 16L * i, entries[i][0]);
+            indirect.platform.writeU32(table + 16L * i + 8, entries[i][1]);
+            indirect.platform.writeU16(table + 16L * i + 12, (int) entries[i][2]);
+            indirect.platform.writeU16(table + 16L * i + 14, (int) entries[i][3]);
+        }
+        indirect.platform.writeU64(indirect.desc, table);
+        indirect.platform.writeU32(indirect.desc + 8, 48);
+        indirect.platform.writeU16(indirect.desc + 12, VirtioBlk.DESC_F_INDIRECT);
+        indirect.makeAvailable(0);
+        indirect.notifyQueue();
+        assertEquals(1, indirect.usedIdx());
+        assertEquals(513, indirect.usedLen(0));
+        assertEquals(42, indirect.platform.ram().readU8(data));
+
+        // The same chain without the negotiated feature breaks the device.
+        driver.platform.writeU64(driver.desc, table);
+        driver.platform.writeU32(driver.desc + 8, 48);
+        driver.platform.writeU16(driver.desc + 12, VirtioBlk.DESC_F_INDIRECT);
+        driver.makeAvailable(0);
+        driver.notifyQueue();
+        assertTrue(driver.device.needsResetReason().orElseThrow().contains("INDIRECT"));
+    }
 }
