@@ -1,0 +1,363 @@
+package dev.vblk.fake;
+
+import dev.vblk.fake.blk.FakeBlkConfig;
+import dev.vblk.fake.blk.FakeVirtioBlkDevice;
+import dev.vblk.fake.memory.AllocatorFaults;
+import dev.vblk.fake.memory.FrameTable;
+import dev.vblk.fake.memory.GuestMemoryException;
+import dev.vblk.fake.memory.SparseRam;
+import dev.vblk.fake.mmio.DeviceContext;
+import dev.vblk.fake.mmio.EmptySlot;
+import dev.vblk.fake.mmio.MmioDevice;
+import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.violation.Violation;
+import dev.vblk.fake.violation.ViolationKind;
+import dev.vblk.fake.violation.ViolationLog;
+import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.Platform;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * A fake machine shaped like QEMU's aarch64 {@code virt}: sparse guest RAM at 0x40000000 with a
+ * frame allocator, 32 virtio-mmio slots of 0x200 bytes from 0x0a000000 with one level-triggered
+ * interrupt line each, and a {@link VirtualClock}. Everything is deterministic and single-threaded.
+ *
+ * <p>Misuse by the driver is recorded in {@link #violations()} (and memory accesses outside RAM also
+ * throw {@link GuestMemoryException}), so fuzzers can use it as an oracle.
+ */
+public final class FakePlatform implements Platform {
+
+    /** Physical address of guest RAM. */
+    public static final long RAM_BASE = 0x4000_0000L;
+    /** Physical address of the first virtio-mmio slot. */
+    public static final long MMIO_BASE = 0x0a00_0000L;
+    /** Number of virtio-mmio slots. */
+    public static final int SLOTS = 32;
+
+    private final SparseRam ram;
+    private final FrameTable frames;
+    private final ViolationLog violations = new ViolationLog();
+    private final VirtualClock clock;
+    private final int interruptBase;
+    private final boolean strictDma;
+    private final MmioDevice[] slots = new MmioDevice[SLOTS];
+    private final boolean[] occupied = new boolean[SLOTS];
+
+    private FakePlatform(Builder builder) {
+        this.ram = new SparseRam(RAM_BASE, builder.ramSize);
+        this.frames = new FrameTable(ram, violations);
+        this.clock = new VirtualClock(builder.clockStepNanos);
+        this.interruptBase = builder.interruptBase;
+        this.strictDma = builder.strictDma;
+        for (int slot = 0; slot < SLOTS; slot++) {
+            slots[slot] = new EmptySlot(new SlotContext(slot));
+        }
+    }
+
+    /** A machine with 64 MiB of RAM, a 1000 ns clock step, interrupt base 16 and strict DMA checks. */
+    public static FakePlatform create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- devices ----
+
+    /** Physical address of a slot's register window. */
+    public static long slotAddress(int slot) {
+        checkSlot(slot);
+        return MMIO_BASE + (long) slot * MmioRegister.WINDOW_SIZE;
+    }
+
+    /** The interrupt line of a slot: the interrupt base plus the slot number. */
+    public int interruptLine(int slot) {
+        checkSlot(slot);
+        return interruptBase + slot;
+    }
+
+    /** Plugs a device built by {@code factory} into {@code slot}, which must be empty. */
+    public <D extends MmioDevice> D attach(int slot, Function<DeviceContext, D> factory) {
+        checkSlot(slot);
+        if (occupied[slot]) {
+            throw new IllegalStateException("virtio-mmio slot " + slot + " already holds a device");
+        }
+        D device = factory.apply(new SlotContext(slot));
+        slots[slot] = device;
+        occupied[slot] = true;
+        return device;
+    }
+
+    /** Plugs a virtio-blk device into {@code slot}. */
+    public FakeVirtioBlkDevice attachBlockDevice(int slot, FakeBlkConfig config) {
+        return attach(slot, context -> new FakeVirtioBlkDevice(config, context));
+    }
+
+    /** Plugs a virtio-blk device where QEMU would put the next one: the highest free slot. */
+    public FakeVirtioBlkDevice attachBlockDevice(FakeBlkConfig config) {
+        return attachBlockDevice(nextFreeSlot(), config);
+    }
+
+    /** The highest empty slot (QEMU fills slot 31 first). */
+    public int nextFreeSlot() {
+        for (int slot = SLOTS - 1; slot >= 0; slot--) {
+            if (!occupied[slot]) {
+                return slot;
+            }
+        }
+        throw new IllegalStateException("all " + SLOTS + " virtio-mmio slots are occupied");
+    }
+
+    // ---- inspection and faults ----
+
+    /** Every violation recorded so far, in order. */
+    public List<Violation> violations() {
+        return violations.all();
+    }
+
+    /** Forgets the recorded violations. */
+    public void clearViolations() {
+        violations.clear();
+    }
+
+    public VirtualClock clock() {
+        return clock;
+    }
+
+    /** The fault switches of the frame allocator. */
+    public AllocatorFaults allocatorFaults() {
+        return frames.faults();
+    }
+
+    /** Number of frames currently allocated. */
+    public int allocatedFrames() {
+        return frames.allocatedFrames();
+    }
+
+    /** Guest RAM without checks or violation records: for tests and replays to prepare or inspect memory. */
+    public SparseRam ram() {
+        return ram;
+    }
+
+    // ---- RegisterBus ----
+
+    @Override
+    public long readRegister(long address, AccessWidth width) {
+        runDueWork();
+        int slot = slotOf(address, width, false);
+        return slot < 0 ? 0 : width.truncate(slots[slot].read(offsetOf(address), width));
+    }
+
+    @Override
+    public void writeRegister(long address, AccessWidth width, long value) {
+        runDueWork();
+        int slot = slotOf(address, width, true);
+        if (slot >= 0) {
+            slots[slot].write(offsetOf(address), width, width.truncate(value));
+        }
+    }
+
+    private int slotOf(long address, AccessWidth width, boolean write) {
+        long end = MMIO_BASE + (long) SLOTS * MmioRegister.WINDOW_SIZE;
+        boolean inside = address >= MMIO_BASE && address <= end - width.bytes()
+                && (address - MMIO_BASE) / MmioRegister.WINDOW_SIZE
+                        == (address + width.bytes() - 1 - MMIO_BASE) / MmioRegister.WINDOW_SIZE;
+        if (!inside) {
+            violations.record(ViolationKind.REGISTER_OUTSIDE_WINDOW, address, width.bits() + "-bit register "
+                    + (write ? "write" : "read") + " outside the virtio-mmio window or across two slots");
+            return -1;
+        }
+        return (int) ((address - MMIO_BASE) / MmioRegister.WINDOW_SIZE);
+    }
+
+    private static int offsetOf(long address) {
+        return (int) ((address - MMIO_BASE) % MmioRegister.WINDOW_SIZE);
+    }
+
+    // ---- PhysicalMemory ----
+
+    @Override
+    public void readMemory(long address, byte[] destination, int offset, int length) {
+        runDueWork();
+        requireRam(address, length, "read");
+        ram.readMemory(address, destination, offset, length);
+    }
+
+    @Override
+    public void writeMemory(long address, byte[] source, int offset, int length) {
+        runDueWork();
+        requireRam(address, length, "write");
+        if (strictDma && !frames.isAllocated(address, length)) {
+            violations.record(ViolationKind.WRITE_OUTSIDE_ALLOCATION, address,
+                    "driver write of " + length + " bytes to memory that is not allocated");
+        }
+        ram.writeMemory(address, source, offset, length);
+    }
+
+    private void requireRam(long address, long length, String what) {
+        if (!ram.contains(address, length)) {
+            GuestMemoryException error = new GuestMemoryException(address, length, ram);
+            violations.record(ViolationKind.MEMORY_OUTSIDE_RAM, address, what + ": " + error.getMessage());
+            throw error;
+        }
+    }
+
+    // ---- FrameAllocator ----
+
+    @Override
+    public OptionalLong allocateFrames(int frameCount, long alignment) {
+        return frames.allocateFrames(frameCount, alignment);
+    }
+
+    @Override
+    public void freeFrames(long address, int frameCount) {
+        frames.freeFrames(address, frameCount);
+    }
+
+    // ---- InterruptLines ----
+
+    /**
+     * Returns at once whether the line is raised. If it is not, virtual time advances to the first
+     * deferred device completion inside the timeout (and the check repeats), or else by the whole
+     * timeout.
+     */
+    @Override
+    public boolean awaitInterrupt(int line, long timeoutNanos) {
+        int slot = line - interruptBase;
+        if (slot < 0 || slot >= SLOTS || !occupied[slot]) {
+            violations.record(ViolationKind.UNKNOWN_INTERRUPT_LINE, -1,
+                    "wait on interrupt line " + line + ", which no attached device drives");
+            clock.advance(Math.max(0, timeoutNanos));
+            return false;
+        }
+        long deadline = clock.now() + Math.max(0, timeoutNanos);
+        runDueWork();
+        MmioDevice device = slots[slot];
+        while (!device.interruptRaised()) {
+            long due = nextDueTime();
+            if (due > deadline) {
+                clock.advanceTo(deadline);
+                return false;
+            }
+            clock.advanceTo(due);
+            runDueWork();
+        }
+        return true;
+    }
+
+    // ---- MonotonicClock ----
+
+    @Override
+    public long nanoTime() {
+        long now = clock.nanoTime();
+        runDueWork();
+        return now;
+    }
+
+    private long nextDueTime() {
+        long due = Long.MAX_VALUE;
+        for (MmioDevice device : slots) {
+            due = Math.min(due, device.nextDueTime());
+        }
+        return due;
+    }
+
+    private void runDueWork() {
+        long now = clock.now();
+        if (nextDueTime() <= now) {
+            for (MmioDevice device : slots) {
+                device.runDue(now);
+            }
+        }
+    }
+
+    private static void checkSlot(int slot) {
+        if (slot < 0 || slot >= SLOTS) {
+            throw new IllegalArgumentException("virtio-mmio slot must be 0 to " + (SLOTS - 1) + ": " + slot);
+        }
+    }
+
+    /** The context a device in one slot sees. */
+    private final class SlotContext implements DeviceContext {
+        private final int slot;
+
+        SlotContext(int slot) {
+            this.slot = slot;
+        }
+
+        @Override
+        public long baseAddress() {
+            return slotAddress(slot);
+        }
+
+        @Override
+        public boolean inRam(long address, long length) {
+            return ram.contains(address, length);
+        }
+
+        @Override
+        public void dmaRead(long address, byte[] destination, int offset, int length) {
+            ram.readMemory(address, destination, offset, length);
+        }
+
+        @Override
+        public void dmaWrite(long address, byte[] source, int offset, int length) {
+            if (strictDma && !frames.isAllocated(address, length)) {
+                violations.record(ViolationKind.DEVICE_WRITE_OUTSIDE_ALLOCATION, address, String.format(
+                        "device in slot %d wrote %d bytes to memory that is not allocated", slot, length));
+            }
+            ram.writeMemory(address, source, offset, length);
+        }
+
+        @Override
+        public void violation(ViolationKind kind, long address, String detail) {
+            violations.record(kind, address, detail);
+        }
+
+        @Override
+        public long now() {
+            return clock.now();
+        }
+    }
+
+    /** Settings of a {@link FakePlatform}. */
+    public static final class Builder {
+        private long ramSize = 64L << 20;
+        private long clockStepNanos = 1000;
+        private int interruptBase = 16;
+        private boolean strictDma = true;
+
+        private Builder() {}
+
+        /** Guest RAM size in bytes, a multiple of 4 KiB (default 64 MiB). */
+        public Builder ramSize(long bytes) {
+            this.ramSize = bytes;
+            return this;
+        }
+
+        /** How far each nanoTime() call advances the clock (default 1000 ns). */
+        public Builder clockStepNanos(long nanos) {
+            this.clockStepNanos = nanos;
+            return this;
+        }
+
+        /** Interrupt line of slot 0 (default 16, the GIC SPI base of QEMU's virt machine). */
+        public Builder interruptBase(int line) {
+            this.interruptBase = line;
+            return this;
+        }
+
+        /** Whether writes outside allocated frames are recorded as violations (default on). */
+        public Builder strictDma(boolean strict) {
+            this.strictDma = strict;
+            return this;
+        }
+
+        public FakePlatform build() {
+            return new FakePlatform(this);
+        }
+    }
+}

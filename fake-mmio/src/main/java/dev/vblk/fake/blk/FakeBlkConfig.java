@@ -1,0 +1,202 @@
+package dev.vblk.fake.blk;
+
+import dev.vblk.fake.disk.DiskBacking;
+import dev.vblk.fake.disk.InMemoryDisk;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Everything that defines a fake virtio-blk device before it runs: its disk, offered features,
+ * identification, queue limit, config-space values and request hook. Defaults follow QEMU 7.2's
+ * {@code virtio-blk-device}. Build with {@link #builder()}.
+ *
+ * @param disk the bytes behind the device; capacity is its size in 512-byte sectors
+ * @param readOnly writes are refused with IOERR, and VIRTIO_BLK_F_RO is offered
+ * @param features the feature bits offered (already including F_RO when read-only)
+ * @param idString the GET_ID answer, at most 20 ASCII bytes (zero-padded)
+ * @param queueNumMax QueueNumMax of queue 0
+ * @param sizeMax config size_max
+ * @param segMax config seg_max
+ * @param geometry config geometry
+ * @param blkSize config blk_size
+ * @param topology config topology
+ * @param writeback the writeback value after reset (1 = write-back cache, 0 = write-through)
+ * @param discard the discard limits in config space
+ * @param writeZeroes the write-zeroes limits in config space
+ * @param requestHook decides the outcome of each request
+ */
+public record FakeBlkConfig(
+        DiskBacking disk,
+        boolean readOnly,
+        long features,
+        String idString,
+        int queueNumMax,
+        long sizeMax,
+        long segMax,
+        Geometry geometry,
+        long blkSize,
+        Topology topology,
+        int writeback,
+        DiscardLimits discard,
+        WriteZeroesLimits writeZeroes,
+        RequestHook requestHook) {
+
+    /** The geometry field of the config space. */
+    public record Geometry(int cylinders, int heads, int sectors) {}
+
+    /** The topology field of the config space. */
+    public record Topology(int physicalBlockExp, int alignmentOffset, int minIoSize, long optIoSize) {}
+
+    /** Discard limits: max_discard_sectors, max_discard_seg, discard_sector_alignment. */
+    public record DiscardLimits(long maxSectors, long maxSegments, long sectorAlignment) {}
+
+    /** Write-zeroes limits: max_write_zeroes_sectors, max_write_zeroes_seg, write_zeroes_may_unmap. */
+    public record WriteZeroesLimits(long maxSectors, long maxSegments, boolean mayUnmap) {}
+
+    public FakeBlkConfig {
+        Objects.requireNonNull(disk, "disk");
+        Objects.requireNonNull(idString, "idString");
+        Objects.requireNonNull(geometry, "geometry");
+        Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(discard, "discard");
+        Objects.requireNonNull(writeZeroes, "writeZeroes");
+        Objects.requireNonNull(requestHook, "requestHook");
+        if (idString.getBytes(StandardCharsets.US_ASCII).length > VirtioBlk.ID_BYTES) {
+            throw new IllegalArgumentException("id string longer than 20 bytes: " + idString);
+        }
+        if (queueNumMax < 0 || queueNumMax > 0xffff) {
+            throw new IllegalArgumentException("QueueNumMax must be 0 to 65535: " + queueNumMax);
+        }
+        if (readOnly) {
+            features |= VirtioBlk.bit(VirtioBlk.F_RO);
+        }
+    }
+
+    /** A builder with QEMU 7.2's defaults over a 1 MiB in-memory disk. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.disk = disk;
+        b.readOnly = readOnly;
+        b.features = features;
+        b.idString = idString;
+        b.queueNumMax = queueNumMax;
+        b.sizeMax = sizeMax;
+        b.segMax = segMax;
+        b.geometry = geometry;
+        b.blkSize = blkSize;
+        b.topology = topology;
+        b.writeback = writeback;
+        b.discard = discard;
+        b.writeZeroes = writeZeroes;
+        b.requestHook = requestHook;
+        return b;
+    }
+
+    /** Collects a {@link FakeBlkConfig}; every setter is optional. */
+    public static final class Builder {
+        private DiskBacking disk;
+        private boolean readOnly;
+        private long features = VirtioBlk.QEMU_DEFAULT_FEATURES;
+        private String idString = "vblk-fake";
+        private int queueNumMax = 256;
+        private long sizeMax;
+        private long segMax = 254;
+        private Geometry geometry;
+        private long blkSize = 512;
+        private Topology topology = new Topology(0, 0, 0, 0);
+        private int writeback = 1;
+        private DiscardLimits discard = new DiscardLimits(0x3fffff, 1, 1);
+        private WriteZeroesLimits writeZeroes = new WriteZeroesLimits(0x3fffff, 1, true);
+        private RequestHook requestHook = RequestHook.NORMAL;
+
+        private Builder() {}
+
+        public Builder disk(DiskBacking disk) {
+            this.disk = disk;
+            return this;
+        }
+
+        public Builder readOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+            return this;
+        }
+
+        /** The offered feature bits (F_RO is added when read-only). */
+        public Builder features(long features) {
+            this.features = features;
+            return this;
+        }
+
+        public Builder idString(String idString) {
+            this.idString = idString;
+            return this;
+        }
+
+        public Builder queueNumMax(int queueNumMax) {
+            this.queueNumMax = queueNumMax;
+            return this;
+        }
+
+        public Builder sizeMax(long sizeMax) {
+            this.sizeMax = sizeMax;
+            return this;
+        }
+
+        public Builder segMax(long segMax) {
+            this.segMax = segMax;
+            return this;
+        }
+
+        /** The geometry; by default 16 heads, 63 sectors and as many cylinders as the disk fills. */
+        public Builder geometry(Geometry geometry) {
+            this.geometry = geometry;
+            return this;
+        }
+
+        public Builder blkSize(long blkSize) {
+            this.blkSize = blkSize;
+            return this;
+        }
+
+        public Builder topology(Topology topology) {
+            this.topology = topology;
+            return this;
+        }
+
+        public Builder writeback(int writeback) {
+            this.writeback = writeback;
+            return this;
+        }
+
+        public Builder discard(DiscardLimits discard) {
+            this.discard = discard;
+            return this;
+        }
+
+        public Builder writeZeroes(WriteZeroesLimits writeZeroes) {
+            this.writeZeroes = writeZeroes;
+            return this;
+        }
+
+        public Builder requestHook(RequestHook requestHook) {
+            this.requestHook = requestHook;
+            return this;
+        }
+
+        public FakeBlkConfig build() {
+            DiskBacking d = disk != null ? disk : new InMemoryDisk(1 << 20);
+            Geometry g = geometry;
+            if (g == null) {
+                long cylinders = d.sizeBytes() / VirtioBlk.SECTOR_SIZE / (16 * 63);
+                g = new Geometry((int) Math.min(Math.max(cylinders, 1), 0xffff), 16, 63);
+            }
+            return new FakeBlkConfig(d, readOnly, features, idString, queueNumMax, sizeMax, segMax, g,
+                    blkSize, topology, writeback, discard, writeZeroes, requestHook);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.vblk.fake.blk;
+
+/** Numbers of the virtio-blk protocol and the virtio core the fake device speaks (VirtIO 1.1). */
+public final class VirtioBlk {
+
+    private VirtioBlk() {}
+
+    /** Virtio device ID of a block device. */
+    public static final int DEVICE_ID = 2;
+
+    // Device status bits (section 2.1).
+    public static final int STATUS_ACKNOWLEDGE = 1;
+    public static final int STATUS_DRIVER = 2;
+    public static final int STATUS_DRIVER_OK = 4;
+    public static final int STATUS_FEATURES_OK = 8;
+    public static final int STATUS_DEVICE_NEEDS_RESET = 0x40;
+    public static final int STATUS_FAILED = 0x80;
+
+    // Feature bit numbers (sections 5.2.3 and 6).
+    public static final int F_SIZE_MAX = 1;
+    public static final int F_SEG_MAX = 2;
+    public static final int F_GEOMETRY = 4;
+    public static final int F_RO = 5;
+    public static final int F_BLK_SIZE = 6;
+    public static final int F_FLUSH = 9;
+    public static final int F_TOPOLOGY = 10;
+    public static final int F_CONFIG_WCE = 11;
+    public static final int F_DISCARD = 13;
+    public static final int F_WRITE_ZEROES = 14;
+    public static final int F_INDIRECT_DESC = 28;
+    public static final int F_EVENT_IDX = 29;
+    public static final int F_VERSION_1 = 32;
+    public static final int F_RING_RESET = 40;
+
+    /** The features QEMU 7.2 offers for a default, writable virtio-blk-device. */
+    public static final long QEMU_DEFAULT_FEATURES = 0x0000010130006e54L;
+
+    // Interrupt status bits.
+    public static final int INTERRUPT_USED_BUFFER = 1;
+    public static final int INTERRUPT_CONFIG_CHANGE = 2;
+
+    // Descriptor flags and ring flags (section 2.6).
+    public static final int DESC_F_NEXT = 1;
+    public static final int DESC_F_WRITE = 2;
+    public static final int DESC_F_INDIRECT = 4;
+    public static final int AVAIL_F_NO_INTERRUPT = 1;
+
+    // Request types (section 5.2.6).
+    public static final int T_IN = 0;
+    public static final int T_OUT = 1;
+    public static final int T_FLUSH = 4;
+    public static final int T_GET_ID = 8;
+    public static final int T_DISCARD = 11;
+    public static final int T_WRITE_ZEROES = 13;
+
+    // Request status bytes.
+    public static final int S_OK = 0;
+    public static final int S_IOERR = 1;
+    public static final int S_UNSUPP = 2;
+
+    /** Bytes in a request header: le32 type, le32 reserved, le64 sector. */
+    public static final int HEADER_SIZE = 16;
+    /** Bytes in one discard / write-zeroes segment: le64 sector, le32 num_sectors, le32 flags. */
+    public static final int RANGE_SIZE = 16;
+    /** Bytes of a GET_ID answer. */
+    public static final int ID_BYTES = 20;
+    /** The addressing unit of requests. */
+    public static final int SECTOR_SIZE = 512;
+    /** The write-zeroes flag allowing the device to unmap. */
+    public static final int WRITE_ZEROES_FLAG_UNMAP = 1;
+
+    /** The bit mask of a feature bit number. */
+    public static long bit(int feature) {
+        return 1L << feature;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.vblk.fake.memory;
+
+import dev.vblk.fake.violation.ViolationKind;
+import dev.vblk.fake.violation.ViolationLog;
+import dev.vblk.platform.FrameAllocator;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * A first-fit allocator of contiguous 4 KiB frames over a {@link SparseRam}: frames are zeroed on
+ * allocation, frees must match an allocation exactly, and {@link AllocatorFaults} can refuse
+ * requests. It also answers whether a range is covered by live allocations (strict DMA checks).
+ */
+public final class FrameTable implements FrameAllocator {
+
+    private final SparseRam ram;
+    private final ViolationLog violations;
+    private final AllocatorFaults faults = new AllocatorFaults();
+    private final BitSet used = new BitSet();
+    private final Map<Long, Integer> allocations = new HashMap<>();
+    private final int frameCount;
+
+    public FrameTable(SparseRam ram, ViolationLog violations) {
+        this.ram = ram;
+        this.violations = violations;
+        this.frameCount = (int) (ram.size() / FRAME_SIZE);
+    }
+
+    /** The fault switches of this allocator. */
+    public AllocatorFaults faults() {
+        return faults;
+    }
+
+    @Override
+    public OptionalLong allocateFrames(int count, long alignment) {
+        if (count < 1) {
+            throw new IllegalArgumentException("frame count must be at least 1: " + count);
+        }
+        if (alignment < FRAME_SIZE || Long.bitCount(alignment) != 1) {
+            throw new IllegalArgumentException(
+                    "alignment must be a power of two of at least " + FRAME_SIZE + ": " + alignment);
+        }
+        if (faults.refuses(count)) {
+            return OptionalLong.empty();
+        }
+        long firstAligned = (Math.floorMod(-ram.base(), alignment)) / FRAME_SIZE;
+        long step = alignment / FRAME_SIZE;
+        long frame = firstAligned;
+        while (frame + count <= frameCount) {
+            int busy = used.nextSetBit((int) frame);
+            if (busy < 0 || busy >= frame + count) {
+                used.set((int) frame, (int) frame + count);
+                long address = ram.base() + frame * FRAME_SIZE;
+                allocations.put(address, count);
+                ram.zeroPages(address, (long) count * FRAME_SIZE);
+                return OptionalLong.of(address);
+            }
+            frame = ((busy - firstAligned) / step + 1) * step + firstAligned;
+        }
+        return OptionalLong.empty();
+    }
+
+    @Override
+    public void freeFrames(long address, int count) {
+        Integer allocated = allocations.get(address);
+        if (allocated == null || allocated != count) {
+            violations.record(ViolationKind.BAD_FREE, address, allocated == null
+                    ? "freeFrames(" + count + ") of an address that is not the start of an allocation"
+                    : "freeFrames(" + count + ") of an allocation of " + allocated + " frames");
+            return;
+        }
+        allocations.remove(address);
+        int first = (int) ((address - ram.base()) / FRAME_SIZE);
+        used.clear(first, first + count);
+    }
+
+    /** Whether every byte of {@code [address, address + length)} lies in a live allocation. */
+    public boolean isAllocated(long address, long length) {
+        if (!ram.contains(address, length) || length == 0) {
+            return length == 0;
+        }
+        int first = (int) ((address - ram.base()) / FRAME_SIZE);
+        int last = (int) ((address + length - 1 - ram.base()) / FRAME_SIZE);
+        int free = used.nextClearBit(first);
+        return free > last;
+    }
+
+    /** Number of frames currently allocated. */
+    public int allocatedFrames() {
+        return used.cardinality();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.vblk.fake.mmio;
+
+import dev.vblk.fake.violation.ViolationKind;
+
+/** What the fake machine gives a device it attaches: its place, DMA to guest RAM, violations, time. */
+public interface DeviceContext {
+
+    /** Physical address of the device's register window. */
+    long baseAddress();
+
+    /** Whether {@code [address, address + length)} lies in guest RAM. */
+    boolean inRam(long address, long length);
+
+    /** DMA read from guest RAM; the range must be {@link #inRam in RAM}. */
+    void dmaRead(long address, byte[] destination, int offset, int length);
+
+    /** DMA write to guest RAM; the range must be {@link #inRam in RAM}. */
+    void dmaWrite(long address, byte[] source, int offset, int length);
+
+    /** Records a violation on the machine's log. */
+    void violation(ViolationKind kind, long address, String detail);
+
+    /** The machine's virtual time, without advancing it. */
+    long now();
+}

@@ -1,0 +1,204 @@
+package dev.vblk.fake.blk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vblk.fake.FakePlatform;
+import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.LittleEndian;
+
+/**
+ * Drives a fake virtio-blk device by hand at register level: handshake, one queue in allocated
+ * frames, and requests built descriptor by descriptor. Test support only.
+ */
+final class RegisterLevelDriver {
+
+    /** A descriptor to place: buffer address, length, device-writable, and flags to force. */
+    record Desc(long address, long length, boolean writable) {}
+
+    /** A submitted request: chain head, header, data and status addresses. */
+    record Submitted(int head, long data, long status) {}
+
+    static final long DEFAULT_FEATURES = VirtioBlk.bit(VirtioBlk.F_VERSION_1) | VirtioBlk.bit(VirtioBlk.F_FLUSH)
+            | VirtioBlk.bit(VirtioBlk.F_BLK_SIZE) | VirtioBlk.bit(VirtioBlk.F_CONFIG_WCE)
+            | VirtioBlk.bit(VirtioBlk.F_DISCARD) | VirtioBlk.bit(VirtioBlk.F_WRITE_ZEROES);
+
+    final FakePlatform platform;
+    final FakeVirtioBlkDevice device;
+    final long base;
+    final int slot;
+    int num;
+    long desc;
+    long avail;
+    long used;
+    int availIdx;
+    int nextDesc;
+    private long heap;
+    private long heapEnd;
+
+    RegisterLevelDriver(FakePlatform platform, FakeBlkConfig config) {
+        this.platform = platform;
+        this.slot = platform.nextFreeSlot();
+        this.device = platform.attachBlockDevice(config);
+        this.base = FakePlatform.slotAddress(slot);
+    }
+
+    static RegisterLevelDriver ready(FakeBlkConfig config) {
+        RegisterLevelDriver driver = new RegisterLevelDriver(FakePlatform.create(), config);
+        driver.negotiate(DEFAULT_FEATURES);
+        driver.setUpQueue(16);
+        driver.driverOk();
+        return driver;
+    }
+
+    long read(MmioRegister register) {
+        return platform.readRegister(base + register.offset(), AccessWidth.WORD);
+    }
+
+    void write(MmioRegister register, long value) {
+        platform.writeRegister(base + register.offset(), AccessWidth.WORD, value);
+    }
+
+    long readConfig(int offset, AccessWidth width) {
+        return platform.readRegister(base + MmioRegister.CONFIG_OFFSET + offset, width);
+    }
+
+    /** Reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK; returns the Status read back. */
+    long negotiate(long features) {
+        write(MmioRegister.STATUS, 0);
+        write(MmioRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE);
+        write(MmioRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE | VirtioBlk.STATUS_DRIVER);
+        write(MmioRegister.DRIVER_FEATURES_SEL, 0);
+        write(MmioRegister.DRIVER_FEATURES, features & 0xffffffffL);
+        write(MmioRegister.DRIVER_FEATURES_SEL, 1);
+        write(MmioRegister.DRIVER_FEATURES, features >>> 32);
+        write(MmioRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE | VirtioBlk.STATUS_DRIVER
+                | VirtioBlk.STATUS_FEATURES_OK);
+        return read(MmioRegister.STATUS);
+    }
+
+    void setUpQueue(int size) {
+        num = size;
+        long rings = platform.allocateFrames(2, 4096).orElseThrow();
+        desc = rings;
+        avail = rings + 16L * size;
+        used = rings + 4096;
+        write(MmioRegister.QUEUE_SEL, 0);
+        write(MmioRegister.QUEUE_NUM, size);
+        write(MmioRegister.QUEUE_DESC_LOW, desc);
+        write(MmioRegister.QUEUE_DESC_HIGH, desc >>> 32);
+        write(MmioRegister.QUEUE_DRIVER_LOW, avail);
+        write(MmioRegister.QUEUE_DRIVER_HIGH, avail >>> 32);
+        write(MmioRegister.QUEUE_DEVICE_LOW, used);
+        write(MmioRegister.QUEUE_DEVICE_HIGH, used >>> 32);
+        write(MmioRegister.QUEUE_READY, 1);
+        heap = platform.allocateFrames(64, 4096).orElseThrow();
+        heapEnd = heap + 64 * 4096;
+    }
+
+    void driverOk() {
+        write(MmioRegister.STATUS, read(MmioRegister.STATUS) | VirtioBlk.STATUS_DRIVER_OK);
+    }
+
+    /** Memory from the driver's allocated heap. */
+    long alloc(int bytes) {
+        long address = heap;
+        heap += (bytes + 15) & ~15L;
+        assertEquals(true, heap <= heapEnd, "test heap exhausted");
+        return address;
+    }
+
+    long header(int type, long sector) {
+        long address = alloc(16);
+        byte[] header = new byte[16];
+        LittleEndian.put(header, 0, 4, type);
+        LittleEndian.put(header, 8, 8, sector);
+        platform.writeMemory(address, header);
+        return address;
+    }
+
+    /** Writes a chain into the descriptor table and makes it available; does not notify. */
+    int post(Desc... chain) {
+        int head = nextDesc;
+        for (int i = 0; i < chain.length; i++) {
+            int index = (head + i) % num;
+            long at = desc + 16L * index;
+            int flags = (chain[i].writable() ? VirtioBlk.DESC_F_WRITE : 0)
+                    | (i + 1 < chain.length ? VirtioBlk.DESC_F_NEXT : 0);
+            platform.writeU64(at, chain[i].address());
+            platform.writeU32(at + 8, chain[i].length());
+            platform.writeU16(at + 12, flags);
+            platform.writeU16(at + 14, (index + 1) % num);
+        }
+        nextDesc = (head + chain.length) % num;
+        makeAvailable(head);
+        return head;
+    }
+
+    void makeAvailable(int head) {
+        platform.writeU16(avail + 4 + 2L * (availIdx % num), head);
+        availIdx = (availIdx + 1) & 0xffff;
+        platform.writeU16(avail + 2, availIdx);
+    }
+
+    void notifyQueue() {
+        write(MmioRegister.QUEUE_NOTIFY, 0);
+    }
+
+    /** Posts and notifies a request with a data buffer of {@code dataLength} bytes (0 for none). */
+    Submitted request(int type, long sector, int dataLength, boolean dataWritable, byte[] payload) {
+        long header = header(type, sector);
+        long status = alloc(1);
+        platform.writeU8(status, 0xff);
+        int head;
+        long data = 0;
+        if (dataLength > 0) {
+            data = alloc(dataLength);
+            if (payload != null) {
+                platform.writeMemory(data, payload);
+            }
+            head = post(new Desc(header, 16, false), new Desc(data, dataLength, dataWritable),
+                    new Desc(status, 1, true));
+        } else {
+            head = post(new Desc(header, 16, false), new Desc(status, 1, true));
+        }
+        notifyQueue();
+        return new Submitted(head, data, status);
+    }
+
+    Submitted readSectors(long sector, int count) {
+        return request(VirtioBlk.T_IN, sector, count * 512, true, null);
+    }
+
+    Submitted writeSectors(long sector, byte[] data) {
+        return request(VirtioBlk.T_OUT, sector, data.length, false, data);
+    }
+
+    Submitted ranged(int type, long sector, long count, int flags) {
+        byte[] range = new byte[16];
+        LittleEndian.put(range, 0, 8, sector);
+        LittleEndian.put(range, 8, 4, count);
+        LittleEndian.put(range, 12, 4, flags);
+        return request(type, 0, 16, false, range);
+    }
+
+    int usedIdx() {
+        return platform.ram().readU16(used + 2);
+    }
+
+    long usedId(int position) {
+        return platform.ram().readU32(used + 4 + 8L * (position % num));
+    }
+
+    long usedLen(int position) {
+        return platform.ram().readU32(used + 4 + 8L * (position % num) + 4);
+    }
+
+    int status(Submitted submitted) {
+        return platform.ram().readU8(submitted.status());
+    }
+
+    byte[] data(Submitted submitted, int length) {
+        return platform.ram().readMemory(submitted.data(), length);
+    }
+}
