@@ -2,6 +2,7 @@ package dev.vblk.qemu;
 
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.Platform;
+import dev.vblk.platform.PlatformException;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -66,7 +67,7 @@ public final class QemuPlatform implements Platform, AutoCloseable {
 
     private void checkRam(long address, long length) {
         if (address < ramBase || length > ramBytes || address - ramBase > ramBytes - length) {
-            throw new IllegalArgumentException("memory access [0x" + Long.toHexString(address) + ", +" + length
+            throw new PlatformException("memory access [0x" + Long.toHexString(address) + ", +" + length
                     + ") lies outside guest RAM [0x" + Long.toHexString(ramBase) + ", 0x"
                     + Long.toHexString(ramBase + ramBytes) + ")");
         }

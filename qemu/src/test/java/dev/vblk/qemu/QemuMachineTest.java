@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.FrameAllocator;
+import dev.vblk.platform.PlatformException;
 import dev.vblk.qemu.junit.RequiresQemu;
 import dev.vblk.qemu.testkit.DiskImages;
 import java.io.IOException;
@@ -121,8 +122,8 @@ class QemuMachineTest {
         } finally {
             platform.freeFrames(address, 1 + (1 << 20) / FrameAllocator.FRAME_SIZE);
         }
-        assertThrows(IllegalArgumentException.class, () -> platform.readMemory(VirtMachine.RAM_BASE - 4, 8));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(PlatformException.class, () -> platform.readMemory(VirtMachine.RAM_BASE - 4, 8));
+        assertThrows(PlatformException.class,
                 () -> platform.writeMemory(VirtMachine.RAM_BASE + platform.ramBytes() - 4, new byte[8]));
     }
 
