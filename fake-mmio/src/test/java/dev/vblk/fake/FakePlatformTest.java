@@ -86,7 +86,7 @@ class FakePlatformTest {
                 () -> platform.readMemory(0x3ffff000L, 16));
         assertTrue(error.getMessage().contains("0x3ffff000"), error.getMessage());
         assertEquals(ViolationKind.MEMORY_OUTSIDE_RAM, lastViolation());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(GuestMemoryException.class,
                 () -> platform.writeMemory(FakePlatform.RAM_BASE + (64L << 20) - 2, new byte[4]));
     }
 

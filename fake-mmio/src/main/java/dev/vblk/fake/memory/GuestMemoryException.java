@@ -1,7 +1,9 @@
 package dev.vblk.fake.memory;
 
-/** A guest memory access outside the fake machine's RAM. */
-public final class GuestMemoryException extends IllegalArgumentException {
+import dev.vblk.platform.PlatformException;
+
+/** A guest memory access outside the fake machine's RAM: the fake platform refusing the call. */
+public final class GuestMemoryException extends PlatformException {
 
     private static final long serialVersionUID = 1L;
 
