@@ -72,8 +72,9 @@ public final class TraceWriter implements Closeable {
         }
         DataFileWriter<GenericRecord> file = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(TraceFormat.schema()));
         file.setCodec(codec.factory());
-        // Blocks are closed by checkpoints only, never by Avro's own size trigger.
-        file.setSyncInterval(1 << 30);
+        // Checkpoints close blocks at BLOCK_BYTES; Avro's own trigger only splits a segment that
+        // one very large event pushes past four times that, which readers accept.
+        file.setSyncInterval(4 * BLOCK_BYTES);
         Map<String, byte[]> header = new TreeMap<>();
         header.put(DataFileConstants.SCHEMA, TraceFormat.schema().toString().getBytes(StandardCharsets.UTF_8));
         header.put(DataFileConstants.CODEC, codec.avroName().getBytes(StandardCharsets.UTF_8));
