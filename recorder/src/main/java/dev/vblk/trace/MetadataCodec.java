@@ -29,8 +29,10 @@ final class MetadataCodec {
     static final String DISK_PREFIX = "vblk.disk.";
     static final String HEADER_CRC = "vblk.header.crc32c";
 
+    /** Every entry of a trace's own starts with this. */
+    static final String KEY_PREFIX = "vblk.";
+
     private static final String AVRO_PREFIX = "avro.";
-    private static final String VBLK_PREFIX = "vblk.";
 
     private MetadataCodec() {}
 
@@ -63,7 +65,7 @@ final class MetadataCodec {
     static String headerChecksum(Map<String, byte[]> meta) {
         CRC32C crc = new CRC32C();
         new TreeMap<>(meta).forEach((key, value) -> {
-            if ((key.startsWith(AVRO_PREFIX) || key.startsWith(VBLK_PREFIX)) && !key.equals(HEADER_CRC)) {
+            if ((key.startsWith(AVRO_PREFIX) || key.startsWith(KEY_PREFIX)) && !key.equals(HEADER_CRC)) {
                 crc.update(key.getBytes(StandardCharsets.UTF_8));
                 crc.update(0);
                 crc.update(ByteBuffer.allocate(4).putInt(value.length).array());

@@ -83,7 +83,12 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
     private TraceReader(CountingInputStream in, Mode mode) {
         this.in = in;
         this.mode = mode;
-        Header header = readHeader();
+        Header header;
+        try {
+            header = readHeader();
+        } catch (EndOfData e) {
+            throw TraceFormatException.truncated(0, in.position);
+        }
         this.metadata = header.metadata;
         this.sync = header.sync;
         this.codec = header.codec;
@@ -201,24 +206,30 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         }
         Map<String, byte[]> meta = readMetaMap();
         byte[] headerSync = readBytes(SYNC_SIZE, false);
-        if (!meta.containsKey(MetadataCodec.FORMAT_VERSION)) {
-            throw TraceFormatException.notATrace("an Avro data file, but not a vblk trace (no "
-                    + MetadataCodec.FORMAT_VERSION + " entry)");
+        if (meta.keySet().stream().noneMatch(key -> key.startsWith(MetadataCodec.KEY_PREFIX))) {
+            throw TraceFormatException.notATrace("an Avro data file, but not a vblk trace (no vblk.* metadata)");
         }
         Map<String, String> strings = new TreeMap<>();
         for (Map.Entry<String, byte[]> entry : meta.entrySet()) {
             strings.put(entry.getKey(), utf8(entry.getValue()));
         }
         String checksum = strings.get(MetadataCodec.HEADER_CRC);
-        int version = parseVersion(strings.get(MetadataCodec.FORMAT_VERSION), checksum != null);
-        if (checksum == null) {
-            throw headerCorrupt("the header checksum entry " + MetadataCodec.HEADER_CRC + " is missing", null);
-        }
-        if (!checksum.equals(MetadataCodec.headerChecksum(meta))) {
+        if (checksum != null && !checksum.equals(MetadataCodec.headerChecksum(meta))) {
             throw headerCorrupt("the header checksum does not match its entries", null);
         }
+        String versionText = strings.get(MetadataCodec.FORMAT_VERSION);
+        int version;
+        try {
+            version = Integer.parseInt(versionText);
+        } catch (NumberFormatException e) {
+            throw headerCorrupt("format version '" + versionText + "' is not a number", e);
+        }
         if (version > TraceFormat.FORMAT_VERSION) {
+            // Checked before the checksum is required: a newer format may protect its header differently.
             throw TraceFormatException.incompatibleVersion(version);
+        }
+        if (checksum == null) {
+            throw headerCorrupt("the header checksum entry " + MetadataCodec.HEADER_CRC + " is missing", null);
         }
         Schema schema;
         try {
@@ -241,14 +252,6 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             throw headerCorrupt("bad metadata: " + e.getMessage(), e);
         }
         return new Header(schema, blockCodec, traceMetadata, headerSync);
-    }
-
-    private int parseVersion(String text, boolean checksummed) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw headerCorrupt((checksummed ? "" : "unchecked ") + "format version '" + text + "' is not a number", e);
-        }
     }
 
     private Map<String, byte[]> readMetaMap() {
