@@ -1,0 +1,101 @@
+package dev.vblk.recorder;
+
+import dev.vblk.block.BlockDeviceException;
+import dev.vblk.trace.OperationKind;
+import dev.vblk.trace.OperationOutcome;
+import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceWriter;
+import java.io.Closeable;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The recording side of a trace: takes platform events from a {@link RecordingPlatform} and marks
+ * operations around the code that performs them, numbering operations in the order they begin.
+ *
+ * <p>Thread-safe; events are appended in the order the calls complete.
+ */
+public final class TraceRecorder implements Closeable {
+
+    private final TraceWriter writer;
+    private long nextOperationId = 1;
+
+    /** Records into {@code writer}; {@link #close()} closes it. */
+    public TraceRecorder(TraceWriter writer) {
+        this.writer = Objects.requireNonNull(writer, "writer");
+    }
+
+    /** Appends one event. */
+    public void record(TraceEvent event) {
+        writer.append(event);
+    }
+
+    /**
+     * Marks the start of an operation and returns its id for {@link #endOperation}.
+     *
+     * @param device the device's identifier, empty when the operation is not tied to one device
+     * @param readLength for {@link OperationKind#READ} the caller's buffer length in bytes, else 0
+     * @param payload for {@link OperationKind#WRITE} the data written, else empty
+     */
+    public synchronized long beginOperation(
+            OperationKind kind, String device, long sector, long sectorCount, int readLength, byte[] payload) {
+        long id = nextOperationId++;
+        writer.append(new TraceEvent.OperationBegin(id, kind, device, sector, sectorCount, readLength, payload));
+        return id;
+    }
+
+    /** Marks the end of an operation; the trace is checkpointed to disk. */
+    public void endOperation(long operationId, OperationOutcome outcome) {
+        writer.append(new TraceEvent.OperationEnd(operationId, outcome));
+    }
+
+    /**
+     * Runs {@code body} as one operation that returns no data. A thrown exception is recorded as
+     * {@link OperationOutcome.Failed} and rethrown unchanged.
+     */
+    public void recordOperation(OperationKind kind, String device, long sector, long sectorCount, Runnable body) {
+        recordOperation(kind, device, sector, sectorCount, 0, new byte[0], () -> {
+            body.run();
+            return null;
+        }, result -> new byte[0]);
+    }
+
+    /**
+     * Runs {@code body} as one operation. On return the outcome is the SHA-256 of
+     * {@code returnedData.apply(result)}; a thrown exception is recorded as
+     * {@link OperationOutcome.Failed} and rethrown unchanged.
+     */
+    public <T> T recordOperation(
+            OperationKind kind,
+            String device,
+            long sector,
+            long sectorCount,
+            int readLength,
+            byte[] payload,
+            Supplier<T> body,
+            Function<? super T, byte[]> returnedData) {
+        long id = beginOperation(kind, device, sector, sectorCount, readLength, payload);
+        T result;
+        try {
+            result = body.get();
+        } catch (RuntimeException | Error e) {
+            endOperation(id, failure(e));
+            throw e;
+        }
+        endOperation(id, OperationOutcome.Succeeded.ofData(returnedData.apply(result)));
+        return result;
+    }
+
+    /** The outcome recorded for an exception: its error kind if a block device error, else its class. */
+    static OperationOutcome.Failed failure(Throwable e) {
+        String kind = e instanceof BlockDeviceException blockError ? blockError.kind().name() : e.getClass().getName();
+        return new OperationOutcome.Failed(kind, e.getMessage() == null ? "" : e.getMessage());
+    }
+
+    /** Closes the trace with its end marker. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.vblk.trace;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import org.apache.avro.Schema;
+
+/** The trace file format: its version, its Avro schema and the version of vblk that writes it. */
+public final class TraceFormat {
+
+    /**
+     * The format version this code writes and the newest it reads. Raised on any change that a
+     * reader of the previous version could not read through Avro schema resolution.
+     */
+    public static final int FORMAT_VERSION = 1;
+
+    private static final Schema SCHEMA = loadSchema();
+    private static final String PROJECT_VERSION = loadProjectVersion();
+
+    private TraceFormat() {}
+
+    /** The Avro schema of one trace entry, as written into every trace file. */
+    public static Schema schema() {
+        return SCHEMA;
+    }
+
+    /** The version of vblk this code belongs to. */
+    public static String projectVersion() {
+        return PROJECT_VERSION;
+    }
+
+    private static Schema loadSchema() {
+        try (InputStream in = resource("trace-entry.avsc")) {
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the trace schema from the class path", e);
+        }
+    }
+
+    private static String loadProjectVersion() {
+        Properties properties = new Properties();
+        try (InputStream in = resource("project.properties")) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the project version from the class path", e);
+        }
+        return properties.getProperty("project.version");
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        InputStream in = TraceFormat.class.getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException("resource dev/vblk/trace/" + name + " is missing");
+        }
+        return in;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.vblk.trace;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+import org.apache.avro.file.DataFileConstants;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.file.SyncableFileOutputStream;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+
+/**
+ * Stores a sequence of trace events in an Avro data file, crash-safely: the file on disk is always
+ * a readable trace prefix.
+ *
+ * <p>Events are buffered into an Avro block; the block is closed with a checkpoint (the CRC32C of
+ * the events since the previous checkpoint) and handed to the operating system after every
+ * {@link TraceEvent.OperationEnd}, whenever the block reaches {@link #BLOCK_BYTES}, and on
+ * {@link #checkpoint()}. {@link #close()} appends the end marker that makes the trace complete.
+ *
+ * <p>Thread-safe. I/O failures surface as {@link UncheckedIOException}.
+ */
+public final class TraceWriter implements Closeable {
+
+    /** Uncompressed size at which a block is closed even inside an operation. */
+    public static final int BLOCK_BYTES = 64 * 1024;
+
+    private final DataFileWriter<GenericRecord> file;
+    private final GenericDatumWriter<GenericRecord> datumWriter = new GenericDatumWriter<>(TraceFormat.schema());
+    private final ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+    private final CRC32C crc = new CRC32C();
+    private BinaryEncoder encoder;
+    private long entryCount;
+    private long eventCount;
+    private int segmentEntries;
+    private int segmentBytes;
+    private boolean closed;
+
+    private TraceWriter(DataFileWriter<GenericRecord> file) {
+        this.file = file;
+    }
+
+    /** Creates (or replaces) a trace file with the default codec. */
+    public static TraceWriter create(Path path, TraceMetadata metadata) {
+        return create(path, metadata, TraceCodec.DEFAULT);
+    }
+
+    /** Creates (or replaces) a trace file. */
+    public static TraceWriter create(Path path, TraceMetadata metadata, TraceCodec codec) {
+        try {
+            return create(new SyncableFileOutputStream(path.toFile()), metadata, codec);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create trace file " + path, e);
+        }
+    }
+
+    /** Writes a trace to a stream, which {@link #close()} closes. */
+    public static TraceWriter create(OutputStream out, TraceMetadata metadata, TraceCodec codec) {
+        if (metadata.formatVersion() != TraceFormat.FORMAT_VERSION) {
+            throw new IllegalArgumentException("this writer writes format version " + TraceFormat.FORMAT_VERSION
+                    + ", not " + metadata.formatVersion());
+        }
+        DataFileWriter<GenericRecord> file = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(TraceFormat.schema()));
+        file.setCodec(codec.factory());
+        // Checkpoints close blocks at BLOCK_BYTES; Avro's own trigger only splits a segment that
+        // one very large event pushes past four times that, which readers accept.
+        file.setSyncInterval(4 * BLOCK_BYTES);
+        Map<String, byte[]> header = new TreeMap<>();
+        header.put(DataFileConstants.SCHEMA, TraceFormat.schema().toString().getBytes(StandardCharsets.UTF_8));
+        header.put(DataFileConstants.CODEC, codec.avroName().getBytes(StandardCharsets.UTF_8));
+        MetadataCodec.encode(metadata).forEach((key, value) -> header.put(key, value.getBytes(StandardCharsets.UTF_8)));
+        String checksum = MetadataCodec.headerChecksum(header);
+        header.forEach((key, value) -> {
+            if (!DataFileWriter.isReservedMeta(key)) {
+                file.setMeta(key, value);
+            }
+        });
+        file.setMeta(MetadataCodec.HEADER_CRC, checksum);
+        try {
+            file.create(TraceFormat.schema(), out);
+            file.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the trace header", e);
+        }
+        return new TraceWriter(file);
+    }
+
+    /** Appends an event; after an {@link TraceEvent.OperationEnd} the file is checkpointed. */
+    public synchronized void append(TraceEvent event) {
+        ensureOpen();
+        appendEntry(EntryCodec.encode(event));
+        eventCount++;
+        if (event instanceof TraceEvent.OperationEnd || segmentBytes >= BLOCK_BYTES) {
+            checkpoint();
+        }
+    }
+
+    /** Closes the current block with a checkpoint and hands it to the operating system. */
+    public synchronized void checkpoint() {
+        ensureOpen();
+        if (segmentEntries == 0) {
+            return;
+        }
+        int value = (int) crc.getValue();
+        encode(EntryCodec.encode(new EntryCodec.Checkpoint(entryCount, value)));
+        try {
+            file.appendEncoded(ByteBuffer.wrap(encoded.toByteArray()));
+            file.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the trace file", e);
+        }
+        crc.reset();
+        segmentEntries = 0;
+        segmentBytes = 0;
+    }
+
+    /** Number of events appended so far. */
+    public synchronized long eventCount() {
+        return eventCount;
+    }
+
+    /** Appends the end marker, checkpoints, forces the file to the device and closes it. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        appendEntry(EntryCodec.encode(new EntryCodec.End(eventCount)));
+        checkpoint();
+        closed = true;
+        try (file) {
+            file.fSync();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the trace file", e);
+        }
+    }
+
+    private void appendEntry(GenericRecord record) {
+        encode(record);
+        byte[] bytes = encoded.toByteArray();
+        crc.update(bytes);
+        try {
+            file.appendEncoded(ByteBuffer.wrap(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the trace file", e);
+        }
+        entryCount++;
+        segmentEntries++;
+        segmentBytes += bytes.length;
+    }
+
+    private void encode(GenericRecord record) {
+        encoded.reset();
+        encoder = EncoderFactory.get().directBinaryEncoder(encoded, encoder);
+        try {
+            datumWriter.write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a trace entry", e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the trace writer is closed");
+        }
+    }
+}
