@@ -1,0 +1,109 @@
+package dev.vblk.session;
+
+import dev.vblk.block.BlockDevice;
+import dev.vblk.trace.OperationKind;
+import dev.vblk.trace.TraceEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One call on a block device, as a workload states it and as a trace's
+ * {@link TraceEvent.OperationBegin} records it, so that a replay can issue the same call again.
+ *
+ * @param kind which call
+ * @param device the device's id string, such as {@code virtio-blk@0x0a003e00}
+ * @param sector first sector (READ, WRITE, DISCARD, WRITE_ZEROES)
+ * @param sectorCount sectors covered (DISCARD, WRITE_ZEROES; informative for READ and WRITE)
+ * @param readLength bytes of the read buffer (READ)
+ * @param payload the data written (WRITE), else empty
+ */
+public record BlockOperation(OperationKind kind, String device, long sector, long sectorCount, int readLength, byte[] payload) {
+
+    public BlockOperation {
+        payload = payload.clone();
+    }
+
+    /** A read of {@code sectors} sectors. */
+    public static BlockOperation read(String device, long sector, int sectors) {
+        return new BlockOperation(OperationKind.READ, device, sector, sectors, sectors * BlockDevice.SECTOR_SIZE, new byte[0]);
+    }
+
+    /** A write of {@code data}, whole sectors. */
+    public static BlockOperation write(String device, long sector, byte[] data) {
+        return new BlockOperation(OperationKind.WRITE, device, sector, data.length / BlockDevice.SECTOR_SIZE, 0, data);
+    }
+
+    /** A call without arguments: FLUSH, GET_ID or RESET. */
+    public static BlockOperation simple(OperationKind kind, String device) {
+        return new BlockOperation(kind, device, 0, 0, 0, new byte[0]);
+    }
+
+    /** A DISCARD or WRITE_ZEROES of a range. */
+    public static BlockOperation range(OperationKind kind, String device, long sector, long sectors) {
+        return new BlockOperation(kind, device, sector, sectors, 0, new byte[0]);
+    }
+
+    /** The operation a trace recorded. */
+    public static BlockOperation of(TraceEvent.OperationBegin begin) {
+        return new BlockOperation(begin.kind(), begin.device(), begin.sector(), begin.sectorCount(), begin.readLength(),
+                begin.payload());
+    }
+
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    /**
+     * Issues the call on {@code device}.
+     *
+     * @return the data the call returned: the bytes read, the id string's bytes, or nothing
+     * @throws IllegalArgumentException for DISCOVERY and INIT, which are not calls on a device
+     */
+    public byte[] invoke(BlockDevice target) {
+        switch (kind) {
+            case READ: {
+                byte[] buffer = new byte[readLength];
+                target.readAt(sector, buffer);
+                return buffer;
+            }
+            case WRITE:
+                target.writeAt(sector, payload);
+                return new byte[0];
+            case FLUSH:
+                target.flush();
+                return new byte[0];
+            case DISCARD:
+                target.discard(sector, sectorCount);
+                return new byte[0];
+            case WRITE_ZEROES:
+                target.writeZeroes(sector, sectorCount);
+                return new byte[0];
+            case GET_ID:
+                return target.deviceIdString().getBytes(StandardCharsets.UTF_8);
+            default:
+                throw new IllegalArgumentException(kind + " is not a call on a block device");
+        }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof BlockOperation that && kind == that.kind && device.equals(that.device)
+                && sector == that.sector && sectorCount == that.sectorCount && readLength == that.readLength
+                && Arrays.equals(payload, that.payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * java.util.Objects.hash(kind, device, sector, sectorCount, readLength) + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+        return switch (kind) {
+            case READ, WRITE, DISCARD, WRITE_ZEROES -> String.format("%s %s sector %d, %d sector(s)",
+                    kind.name().toLowerCase(java.util.Locale.ROOT), device, sector, sectorCount);
+            default -> kind.name().toLowerCase(java.util.Locale.ROOT) + " " + device;
+        };
+    }
+}
