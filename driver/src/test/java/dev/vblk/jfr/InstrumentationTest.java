@@ -1,0 +1,124 @@
+package dev.vblk.jfr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.vblk.block.BlockDevice;
+import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.BlockDeviceId;
+import dev.vblk.block.BlockDeviceInfo;
+import dev.vblk.block.ErrorKind;
+import dev.vblk.platform.AccessWidth;
+import dev.vblk.testing.ForwardingPlatform;
+import dev.vblk.testing.MemoryOnlyPlatform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+
+/** The Flight Recorder events carry what a latency report and a register log need. */
+class InstrumentationTest {
+
+    /** A device that serves reads and fails writes, enough to see both outcomes. */
+    private static final class StubDevice implements BlockDevice {
+        @Override
+        public BlockDeviceId id() {
+            return new BlockDeviceId(2, 0x0a003e00L);
+        }
+
+        @Override
+        public BlockDeviceInfo info() {
+            return new BlockDeviceInfo(8, 512, false, true, true, false, false);
+        }
+
+        @Override
+        public void readAt(long sector, byte[] buffer) {}
+
+        @Override
+        public void writeAt(long sector, byte[] data) {
+            throw BlockDeviceException.of(ErrorKind.IO_ERROR, "stub").build();
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void discard(long sector, long sectorCount) {}
+
+        @Override
+        public void writeZeroes(long sector, long sectorCount) {}
+
+        @Override
+        public String deviceIdString() {
+            return "stub";
+        }
+    }
+
+    @Test
+    void blockRequestsAreRecordedWithTheirOutcome() throws Exception {
+        List<RecordedEvent> events = record(List.of(BlockRequestEvent.NAME), () -> {
+            BlockDevice device = new InstrumentedBlockDevice(new StubDevice());
+            device.readAt(3, new byte[1024]);
+            assertThrows(BlockDeviceException.class, () -> device.writeAt(5, new byte[512]));
+        }, BlockRequestEvent.NAME);
+        assertEquals(2, events.size());
+        RecordedEvent read = events.get(0);
+        assertEquals("read", read.getString("operation"));
+        assertEquals(3, read.getLong("sector"));
+        assertEquals(1024, read.getLong("bytes"));
+        assertEquals("OK", read.getString("outcome"));
+        assertEquals("virtio-blk@0x0a003e00", read.getString("device"));
+        assertEquals("IO_ERROR", events.get(1).getString("outcome"));
+    }
+
+    @Test
+    void registerAccessesAreOffByDefaultAndRecordedWhenEnabled() throws Exception {
+        InstrumentedPlatform platform = new InstrumentedPlatform(new RegisterEcho(new MemoryOnlyPlatform()));
+        List<RecordedEvent> unasked = record(List.of(), () -> platform.readRegister(0x0a003e00L, AccessWidth.WORD),
+                RegisterAccessEvent.NAME);
+        assertEquals(0, unasked.size(), "disabled by default");
+        List<RecordedEvent> events = record(List.of(RegisterAccessEvent.NAME),
+                () -> platform.writeRegister(0x0a003e70L, AccessWidth.WORD, 3), RegisterAccessEvent.NAME);
+        assertEquals(1, events.size());
+        assertEquals(0x0a003e70L, events.get(0).getLong("address"));
+        assertEquals(true, events.get(0).getBoolean("write"));
+        assertEquals(32, events.get(0).getInt("widthBits"));
+        assertEquals(3, events.get(0).getLong("value"));
+    }
+
+    /** Runs {@code body} under a recording with the given events enabled and returns the events named {@code type}. */
+    private static List<RecordedEvent> record(List<String> enabled, Runnable body, String type) throws IOException {
+        Path file = Files.createTempFile("vblk-jfr", ".jfr");
+        try (Recording recording = new Recording()) {
+            enabled.forEach(name -> recording.enable(name).withThreshold(Duration.ZERO));
+            recording.start();
+            body.run();
+            recording.stop();
+            recording.dump(file);
+            return RecordingFile.readAllEvents(file).stream()
+                    .filter(event -> event.getEventType().getName().equals(type)).toList();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Registers that read back 0x74726976 and accept writes; memory from the wrapped platform. */
+    private static final class RegisterEcho extends ForwardingPlatform {
+        RegisterEcho(MemoryOnlyPlatform inner) {
+            super(inner);
+        }
+
+        @Override
+        public long readRegister(long address, AccessWidth width) {
+            return 0x74726976L;
+        }
+
+        @Override
+        public void writeRegister(long address, AccessWidth width, long value) {}
+    }
+}
