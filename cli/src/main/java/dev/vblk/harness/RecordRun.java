@@ -40,8 +40,8 @@ public record RecordRun(BoardParameters board) {
     }
 
     /**
-     * Records a run into {@code output}, replacing it. The trace is complete (closed with its end
-     * marker) whenever this returns or throws after the target started.
+     * Records a run into {@code output}, replacing it. Once the trace file is created it is always
+     * closed complete, with its end marker, even when discovery fails.
      *
      * @throws HarnessException if a disk cannot be hashed, the target cannot start, the trace cannot
      *     be written, or discovery itself fails (the trace then ends with the failed discovery)

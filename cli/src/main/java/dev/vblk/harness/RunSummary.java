@@ -25,9 +25,4 @@ public record RunSummary(long events, int operations, int failures, long dataByt
         devices = List.copyOf(devices);
         steps = List.copyOf(steps);
     }
-
-    /** Bytes of trace per event, 0 without events. */
-    public double bytesPerEvent() {
-        return events == 0 ? 0 : (double) traceBytes / events;
-    }
 }

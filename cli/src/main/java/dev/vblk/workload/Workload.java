@@ -32,11 +32,6 @@ public record Workload(String name, String text, List<Step> steps, OptionalLong 
         return WorkloadParser.parse(name, text, java.nio.file.Path.of(""));
     }
 
-    /** The named preset's workload. */
-    public static Workload preset(WorkloadPreset preset) {
-        return preset.workload();
-    }
-
     /** This workload, marked as generated from {@code seed}. */
     public Workload withSeed(long seed) {
         return new Workload(name, text, steps, OptionalLong.of(seed));
