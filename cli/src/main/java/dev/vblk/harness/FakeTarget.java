@@ -1,0 +1,118 @@
+package dev.vblk.harness;
+
+import dev.vblk.block.BlockDevice;
+import dev.vblk.fake.FakePlatform;
+import dev.vblk.fake.blk.FakeBlkConfig;
+import dev.vblk.fake.blk.RequestHook;
+import dev.vblk.trace.TraceMetadata;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The software fake machine with virtio-blk devices attached where QEMU would put them (the first in
+ * slot 31, the next in slot 30, ...). The disks are live objects: a run changes them, so a second run
+ * on the same target starts from what the first left.
+ *
+ * <p>Platform metadata: {@code kind=fake}, the machine's {@code fake.ramBytes},
+ * {@code fake.clockStepNanos} and {@code fake.interruptBase}, and per device {@code i}:
+ * {@code device.i.name}, {@code .slot}, {@code .capacitySectors}, {@code .readOnly},
+ * {@code .features} (hex), {@code .idString}, {@code .queueNumMax}, {@code .sizeMax},
+ * {@code .segMax}, {@code .blkSize}, {@code .writeback} and {@code .requestHook} ({@code normal} or
+ * {@code custom}).
+ *
+ * @param drives the devices, attached in this order
+ */
+public record FakeTarget(List<FakeDrive> drives) implements Target {
+
+    /** Guest RAM of the fake machine. */
+    public static final long RAM_BYTES = 64L << 20;
+    /** How far each clock read advances the fake machine's virtual clock. */
+    public static final long CLOCK_STEP_NANOS = 1000;
+    /** Interrupt line of slot 0, as on QEMU's virt board. */
+    public static final int INTERRUPT_BASE = 16;
+
+    /**
+     * One fake device.
+     *
+     * @param name the disk's name in trace metadata
+     * @param config the device and its disk
+     */
+    public record FakeDrive(String name, FakeBlkConfig config) {
+        public FakeDrive {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(config, "config");
+        }
+    }
+
+    public FakeTarget {
+        drives = List.copyOf(drives);
+        if (drives.size() > FakePlatform.SLOTS) {
+            throw new IllegalArgumentException("the fake machine has " + FakePlatform.SLOTS + " slots, not enough for "
+                    + drives.size() + " devices");
+        }
+    }
+
+    /** One device with QEMU's defaults over an in-memory disk of {@code sectors} signed sectors. */
+    public static FakeTarget signedDisk(String name, int sectors) {
+        return new FakeTarget(List.of(new FakeDrive(name,
+                FakeBlkConfig.builder().disk(SignedImages.inMemory(sectors)).build())));
+    }
+
+    @Override
+    public List<TraceMetadata.DiskImage> diskImages() {
+        return drives.stream()
+                .map(d -> new TraceMetadata.DiskImage(d.name(), d.config().disk().sizeBytes(), Sha256.ofDisk(d.config().disk())))
+                .toList();
+    }
+
+    @Override
+    public StartedTarget start() {
+        FakePlatform platform = FakePlatform.builder()
+                .ramSize(RAM_BYTES)
+                .clockStepNanos(CLOCK_STEP_NANOS)
+                .interruptBase(INTERRUPT_BASE)
+                .build();
+        SortedMap<String, String> metadata = new TreeMap<>();
+        metadata.put("kind", "fake");
+        metadata.put("fake.ramBytes", Long.toString(RAM_BYTES));
+        metadata.put("fake.clockStepNanos", Long.toString(CLOCK_STEP_NANOS));
+        metadata.put("fake.interruptBase", Integer.toString(INTERRUPT_BASE));
+        for (int i = 0; i < drives.size(); i++) {
+            FakeDrive drive = drives.get(i);
+            int slot = platform.nextFreeSlot();
+            platform.attachBlockDevice(slot, drive.config());
+            describe(metadata, "device." + i + ".", drive, slot);
+        }
+        return new Started(platform, metadata);
+    }
+
+    private static void describe(SortedMap<String, String> map, String prefix, FakeDrive drive, int slot) {
+        FakeBlkConfig config = drive.config();
+        map.put(prefix + "name", drive.name());
+        map.put(prefix + "slot", Integer.toString(slot));
+        map.put(prefix + "capacitySectors", Long.toString(config.disk().sizeBytes() / BlockDevice.SECTOR_SIZE));
+        map.put(prefix + "readOnly", Boolean.toString(config.readOnly()));
+        map.put(prefix + "features", "0x" + Long.toHexString(config.features()));
+        map.put(prefix + "idString", config.idString());
+        map.put(prefix + "queueNumMax", Integer.toString(config.queueNumMax()));
+        map.put(prefix + "sizeMax", Long.toString(config.sizeMax()));
+        map.put(prefix + "segMax", Long.toString(config.segMax()));
+        map.put(prefix + "blkSize", Long.toString(config.blkSize()));
+        map.put(prefix + "writeback", Integer.toString(config.writeback()));
+        map.put(prefix + "requestHook", config.requestHook() == RequestHook.NORMAL ? "normal" : "custom");
+    }
+
+    private record Started(FakePlatform platform, SortedMap<String, String> platformMetadata) implements StartedTarget {
+        @Override
+        public SortedMap<String, String> platformMetadata() {
+            return new TreeMap<>(platformMetadata);
+        }
+
+        @Override
+        public void close() {
+            // The fake machine holds nothing outside the heap.
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.vblk.harness;
+
+import dev.vblk.qemu.BlkdebugRule;
+import dev.vblk.qemu.DriveConfig;
+import dev.vblk.workload.WorkloadPreset;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The golden traces checked in under {@code traces/}: each a {@link WorkloadPreset} recorded on QEMU
+ * against freshly made signed images (see {@link SignedImages}), so that recording one again
+ * issues the same calls and gets the same answers.
+ */
+public enum GoldenTrace {
+
+    /** Discovery and initialisation of two drives, the second read-only. */
+    DISCOVERY(WorkloadPreset.DISCOVERY, "scan of the virt board's 32 slots; initialisation of a 1 MiB raw drive "
+            + "(slot 31) and a read-only 32 KiB raw drive (slot 30, VIRTIO_BLK_F_RO)"),
+    /** Reads of chosen sectors. */
+    KNOWN_SECTORS(WorkloadPreset.KNOWN_SECTORS, "single-sector reads of sectors 0, 1, 9, 511, 1000, 2047 and an "
+            + "8-sector read from 17, each returning the sector signature"),
+    /** A write read back. */
+    WRITE_READ(WorkloadPreset.WRITE_READ, "4 complemented sectors written at 40 and read back with their untouched "
+            + "neighbours 39 and 44, a 0xa5-filled sector at 48, a flush"),
+    /** Calls split into several requests, with flushes. */
+    MULTI_SECTOR_FLUSH(WorkloadPreset.MULTI_SECTOR_FLUSH, "a 520-sector write and read, each split by the driver "
+            + "into requests of 256, 256 and 8 sectors, with flushes; the signature written back"),
+    /** A blkdebug-injected read error. */
+    IO_ERROR(WorkloadPreset.IO_ERROR, "QEMU's blkdebug fails every read of sector 9 with EIO: the read of 9 and "
+            + "the 4-sector read spanning it fail with IO_ERROR, the neighbours and GET_ID succeed");
+
+    /** Sectors of the main image: 1 MiB. */
+    public static final int IMAGE_SECTORS = 2048;
+
+    /** Sectors of the read-only image of {@link #DISCOVERY}: 32 KiB. */
+    public static final int SMALL_IMAGE_SECTORS = 64;
+
+    /** The sector whose reads fail in {@link #IO_ERROR}. */
+    public static final long FAILING_SECTOR = 9;
+
+    private final WorkloadPreset preset;
+    private final String description;
+
+    GoldenTrace(WorkloadPreset preset, String description) {
+        this.preset = preset;
+        this.description = description;
+    }
+
+    /** The trace's name: its file is {@code <name>.trace.avro}. */
+    public String traceName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The workload recorded. */
+    public WorkloadPreset preset() {
+        return preset;
+    }
+
+    /** What the trace shows. */
+    public String description() {
+        return description;
+    }
+
+    /** The trace file in {@code directory}. */
+    public Path file(Path directory) {
+        return directory.resolve(traceName() + ".trace.avro");
+    }
+
+    /**
+     * Writes this trace's signed images into {@code imageDirectory} and returns the QEMU target over them.
+     *
+     * @throws HarnessException if an image cannot be written
+     */
+    public QemuTarget target(Path imageDirectory) {
+        DriveConfig main = DriveConfig.raw(SignedImages.raw(imageDirectory, traceName() + ".img", IMAGE_SECTORS));
+        return switch (this) {
+            case DISCOVERY -> QemuTarget.of(main,
+                    DriveConfig.raw(SignedImages.raw(imageDirectory, traceName() + "-ro.img", SMALL_IMAGE_SECTORS)).asReadOnly());
+            case IO_ERROR -> QemuTarget.of(main.withErrors(BlkdebugRule.readError(FAILING_SECTOR)));
+            default -> QemuTarget.of(main);
+        };
+    }
+
+    /** The golden trace called {@code name}, if there is one. */
+    public static Optional<GoldenTrace> named(String name) {
+        return Arrays.stream(values()).filter(t -> t.traceName().equals(name)).findFirst();
+    }
+
+    /** Every golden trace, in order. */
+    public static List<GoldenTrace> all() {
+        return List.of(values());
+    }
+}

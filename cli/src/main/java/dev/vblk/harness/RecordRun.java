@@ -1,0 +1,109 @@
+package dev.vblk.harness;
+
+import dev.vblk.platform.Platform;
+import dev.vblk.recorder.RecordingPlatform;
+import dev.vblk.recorder.TraceRecorder;
+import dev.vblk.session.BoardParameters;
+import dev.vblk.session.DriverSession;
+import dev.vblk.trace.TraceCodec;
+import dev.vblk.trace.TraceMetadata;
+import dev.vblk.trace.TraceWriter;
+import dev.vblk.workload.Workload;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Runs a workload on a target, recorded into a trace file or not: hashes the disks, starts the
+ * target, discovers the block devices with the board's parameters and performs each step, going on
+ * after a step fails.
+ *
+ * <p>A recorded run wraps the target's platform in a {@link RecordingPlatform} and writes metadata:
+ * the target's platform map, each disk's name, size and SHA-256 from before the run, the workload
+ * text, its seed if it has one, and the board parameters. An unrecorded run performs exactly the
+ * same calls without the recorder, to measure what recording costs.
+ *
+ * @param board the MMIO window and driver options the run discovers with
+ */
+public record RecordRun(BoardParameters board) {
+
+    /** Runs with QEMU's {@code virt} window and the driver's default options. */
+    public static final RecordRun QEMU_VIRT = new RecordRun(BoardParameters.QEMU_VIRT_DEFAULTS);
+
+    public RecordRun {
+        Objects.requireNonNull(board, "board");
+    }
+
+    /**
+     * Records a run into {@code output}, replacing it. Once the trace file is created it is always
+     * closed complete, with its end marker, even when discovery fails.
+     *
+     * @throws HarnessException if a disk cannot be hashed, the target cannot start, the trace cannot
+     *     be written, or discovery itself fails (the trace then ends with the failed discovery)
+     */
+    public RunSummary record(Target target, Workload workload, TraceCodec codec, Path output) {
+        List<TraceMetadata.DiskImage> disks = target.diskImages();
+        try (StartedTarget started = target.start()) {
+            TraceMetadata metadata = TraceMetadata.of(Instant.now(), started.platformMetadata(), disks, workload.text(),
+                    workload.seed(), board.toMap());
+            long begin = System.nanoTime();
+            TraceWriter writer;
+            try {
+                writer = TraceWriter.create(output, metadata, codec);
+            } catch (UncheckedIOException e) {
+                throw new HarnessException("cannot create trace " + output + ": " + e.getCause().getMessage(), e);
+            }
+            WorkloadRunner.Outcome outcome;
+            List<String> devices;
+            try (TraceRecorder recorder = new TraceRecorder(writer)) {
+                DriverSession session = discover(new RecordingPlatform(started.platform(), recorder), recorder);
+                devices = session.deviceNames();
+                outcome = WorkloadRunner.run(session, workload);
+            }
+            Duration wall = Duration.ofNanos(System.nanoTime() - begin);
+            return summary(writer.eventCount(), size(output), wall, devices, outcome);
+        }
+    }
+
+    /**
+     * Performs the same calls as {@link #record} without recording them.
+     *
+     * @throws HarnessException if the target cannot start or discovery fails
+     */
+    public RunSummary runUnrecorded(Target target, Workload workload) {
+        try (StartedTarget started = target.start()) {
+            long begin = System.nanoTime();
+            DriverSession session = discover(started.platform(), null);
+            WorkloadRunner.Outcome outcome = WorkloadRunner.run(session, workload);
+            Duration wall = Duration.ofNanos(System.nanoTime() - begin);
+            return summary(0, 0, wall, session.deviceNames(), outcome);
+        }
+    }
+
+    private DriverSession discover(Platform platform, TraceRecorder recorder) {
+        try {
+            return DriverSession.discover(platform, board, recorder);
+        } catch (RuntimeException e) {
+            throw new HarnessException("discovery failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static RunSummary summary(long events, long traceBytes, Duration wall, List<String> devices,
+            WorkloadRunner.Outcome outcome) {
+        return new RunSummary(events, 1 + outcome.operations(), outcome.failures(), outcome.dataBytes(), traceBytes, wall,
+                devices, outcome.results());
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new HarnessException("cannot read the size of trace " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

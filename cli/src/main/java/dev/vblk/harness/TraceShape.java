@@ -1,0 +1,81 @@
+package dev.vblk.harness;
+
+import dev.vblk.session.BlockOperation;
+import dev.vblk.trace.OperationOutcome;
+import dev.vblk.trace.Trace;
+import dev.vblk.trace.TraceEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What two recordings of the same workload on QEMU share, to tell whether a trace recorded again
+ * still matches a checked-in one: the operations with their outcomes, and how many events of each
+ * kind the driver itself initiates (register writes, memory writes, frame allocations and frees,
+ * operation marks).
+ *
+ * <p>The total event count is kept but not compared: while a request is in flight the driver polls,
+ * and each poll that finds nothing is a used-ring read, a clock read and an unanswered interrupt
+ * wait; how many there are depends on when QEMU's I/O thread completes the request.
+ *
+ * @param events the total number of events
+ * @param operations the operations begun, in order
+ * @param outcomes the operations' outcomes, in the order they ended
+ * @param driverInitiated event counts by kind ({@code RegisterWrite}, ...) for the kinds the
+ *     driver initiates
+ */
+public record TraceShape(long events, List<BlockOperation> operations, List<OperationOutcome> outcomes,
+        SortedMap<String, Long> driverInitiated) {
+
+    private static final Set<Class<?>> DRIVER_INITIATED = Set.of(TraceEvent.RegisterWrite.class,
+            TraceEvent.MemoryWrite.class, TraceEvent.FrameAllocation.class, TraceEvent.FrameFree.class,
+            TraceEvent.OperationBegin.class, TraceEvent.OperationEnd.class);
+
+    public TraceShape {
+        operations = List.copyOf(operations);
+        outcomes = List.copyOf(outcomes);
+        driverInitiated = new TreeMap<>(driverInitiated);
+    }
+
+    /** The shape of a trace. */
+    public static TraceShape of(Trace trace) {
+        List<BlockOperation> operations = new ArrayList<>();
+        List<OperationOutcome> outcomes = new ArrayList<>();
+        SortedMap<String, Long> counts = new TreeMap<>();
+        for (TraceEvent event : trace.events()) {
+            if (event instanceof TraceEvent.OperationBegin begin) {
+                operations.add(BlockOperation.of(begin));
+            } else if (event instanceof TraceEvent.OperationEnd end) {
+                outcomes.add(end.outcome());
+            }
+            if (DRIVER_INITIATED.contains(event.getClass())) {
+                counts.merge(event.getClass().getSimpleName(), 1L, Long::sum);
+            }
+        }
+        return new TraceShape(trace.events().size(), operations, outcomes, counts);
+    }
+
+    /** How {@code other} differs from this shape, one line per difference; empty when they match. */
+    public List<String> differences(TraceShape other) {
+        List<String> differences = new ArrayList<>();
+        if (operations.size() != other.operations.size()) {
+            differences.add(operations.size() + " operations, now " + other.operations.size());
+        }
+        for (int i = 0; i < Math.min(operations.size(), other.operations.size()); i++) {
+            if (!operations.get(i).equals(other.operations.get(i))) {
+                differences.add("operation " + (i + 1) + " was " + operations.get(i) + ", now " + other.operations.get(i));
+            }
+        }
+        for (int i = 0; i < Math.min(outcomes.size(), other.outcomes.size()); i++) {
+            if (!outcomes.get(i).equals(other.outcomes.get(i))) {
+                differences.add("outcome " + (i + 1) + " was " + outcomes.get(i) + ", now " + other.outcomes.get(i));
+            }
+        }
+        if (!driverInitiated.equals(other.driverInitiated)) {
+            differences.add("driver-initiated events were " + driverInitiated + ", now " + other.driverInitiated);
+        }
+        return differences;
+    }
+}

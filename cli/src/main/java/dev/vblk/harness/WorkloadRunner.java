@@ -1,0 +1,103 @@
+package dev.vblk.harness;
+
+import dev.vblk.block.BlockDeviceException;
+import dev.vblk.session.BlockOperation;
+import dev.vblk.session.DriverSession;
+import dev.vblk.trace.OperationKind;
+import dev.vblk.workload.Step;
+import dev.vblk.workload.Workload;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Performs a workload's steps on a driver session, in order, going on after a step fails: a failure
+ * is an outcome to record, not the end of the run.
+ */
+final class WorkloadRunner {
+
+    private final DriverSession session;
+    private final List<String> devices;
+    private final List<StepResult> results = new ArrayList<>();
+    private int selected;
+    private int operations;
+    private int failures;
+    private long dataBytes;
+
+    private WorkloadRunner(DriverSession session) {
+        this.session = session;
+        this.devices = session.deviceNames();
+    }
+
+    /** The outcome of the steps: results, operations issued (without the discovery), failures, bytes moved. */
+    record Outcome(List<StepResult> results, int operations, int failures, long dataBytes) {}
+
+    static Outcome run(DriverSession session, Workload workload) {
+        WorkloadRunner runner = new WorkloadRunner(session);
+        for (Step step : workload.steps()) {
+            runner.perform(step);
+        }
+        return new Outcome(runner.results, runner.operations, runner.failures, runner.dataBytes);
+    }
+
+    private void perform(Step step) {
+        int index = results.size();
+        if (step instanceof Step.SelectDevice select) {
+            selected = select.index();
+            Optional<String> missing = deviceMissing();
+            results.add(new StepResult(index, step.toText(), "", missing));
+            failures += missing.isPresent() ? 1 : 0;
+            return;
+        }
+        Optional<String> missing = deviceMissing();
+        if (missing.isPresent()) {
+            results.add(new StepResult(index, step.toText(), "", missing));
+            failures++;
+            return;
+        }
+        String device = devices.get(selected);
+        BlockOperation operation = operation(step, device);
+        operations++;
+        try {
+            byte[] returned = session.perform(operation);
+            dataBytes += operation.kind() == OperationKind.WRITE ? operation.payload().length
+                    : operation.kind() == OperationKind.READ ? returned.length : 0;
+            results.add(new StepResult(index, step.toText(), device, Optional.empty()));
+        } catch (RuntimeException e) {
+            failures++;
+            results.add(new StepResult(index, step.toText(), device, Optional.of(describe(e))));
+        }
+    }
+
+    private Optional<String> deviceMissing() {
+        if (selected < devices.size()) {
+            return Optional.empty();
+        }
+        return Optional.of("no block device #" + selected + ": the scan found " + devices.size()
+                + (devices.isEmpty() ? "" : " " + devices));
+    }
+
+    static BlockOperation operation(Step step, String device) {
+        if (step instanceof Step.Read read) {
+            return BlockOperation.read(device, read.sector(), read.count());
+        } else if (step instanceof Step.Write write) {
+            return BlockOperation.write(device, write.sector(), write.bytes());
+        } else if (step instanceof Step.Flush) {
+            return BlockOperation.simple(OperationKind.FLUSH, device);
+        } else if (step instanceof Step.Discard discard) {
+            return BlockOperation.range(OperationKind.DISCARD, device, discard.sector(), discard.count());
+        } else if (step instanceof Step.WriteZeroes zeroes) {
+            return BlockOperation.range(OperationKind.WRITE_ZEROES, device, zeroes.sector(), zeroes.count());
+        } else if (step instanceof Step.GetId) {
+            return BlockOperation.simple(OperationKind.GET_ID, device);
+        } else if (step instanceof Step.Reset) {
+            return BlockOperation.simple(OperationKind.RESET, device);
+        }
+        throw new IllegalArgumentException(step.toText() + " is not a call on a device");
+    }
+
+    private static String describe(RuntimeException e) {
+        String kind = e instanceof BlockDeviceException blockError ? blockError.kind().name() : e.getClass().getSimpleName();
+        return kind + ": " + e.getMessage();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.vblk.workload;
+
+import java.util.Objects;
+
+/** One line of a workload: a call on the selected block device, or the selection of a device. */
+public sealed interface Step {
+
+    /** The step as the workload language writes it. */
+    String toText();
+
+    /** {@code read SECTOR COUNT}. */
+    record Read(long sector, int count) implements Step {
+        @Override
+        public String toText() {
+            return "read " + sector + " " + count;
+        }
+    }
+
+    /** {@code write SECTOR COUNT DATA}. */
+    record Write(long sector, int count, WriteData data) implements Step {
+        public Write {
+            Objects.requireNonNull(data, "data");
+        }
+
+        /** The bytes this step writes. */
+        public byte[] bytes() {
+            return data.bytes(sector, count);
+        }
+
+        @Override
+        public String toText() {
+            return "write " + sector + " " + count + " " + data.toText();
+        }
+    }
+
+    /** {@code flush}. */
+    record Flush() implements Step {
+        @Override
+        public String toText() {
+            return "flush";
+        }
+    }
+
+    /** {@code discard SECTOR COUNT}. */
+    record Discard(long sector, long count) implements Step {
+        @Override
+        public String toText() {
+            return "discard " + sector + " " + count;
+        }
+    }
+
+    /** {@code write-zeroes SECTOR COUNT}. */
+    record WriteZeroes(long sector, long count) implements Step {
+        @Override
+        public String toText() {
+            return "write-zeroes " + sector + " " + count;
+        }
+    }
+
+    /** {@code get-id}: the device's identification string. */
+    record GetId() implements Step {
+        @Override
+        public String toText() {
+            return "get-id";
+        }
+    }
+
+    /** {@code reset}: reset and re-initialise the device's driver. */
+    record Reset() implements Step {
+        @Override
+        public String toText() {
+            return "reset";
+        }
+    }
+
+    /** {@code device N}: the following steps go to the {@code N}-th block device the scan found (from 0). */
+    record SelectDevice(int index) implements Step {
+        public SelectDevice {
+            if (index < 0) {
+                throw new IllegalArgumentException("device index must not be negative: " + index);
+            }
+        }
+
+        @Override
+        public String toText() {
+            return "device " + index;
+        }
+    }
+}

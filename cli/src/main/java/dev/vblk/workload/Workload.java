@@ -1,0 +1,44 @@
+package dev.vblk.workload;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+
+/**
+ * A parsed workload: its steps, the text they were parsed from (stored in a trace's metadata), and
+ * the seed of a generated workload.
+ *
+ * @param name what the workload is called: a preset's name or a file name
+ * @param text the workload text as written
+ * @param steps the steps, in order
+ * @param seed the seed the workload was generated from, empty for a written one
+ */
+public record Workload(String name, String text, List<Step> steps, OptionalLong seed) {
+
+    public Workload {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(seed, "seed");
+        steps = List.copyOf(steps);
+    }
+
+    /**
+     * Parses a workload text; {@code file=} paths are resolved against the current directory.
+     *
+     * @throws WorkloadSyntaxException naming the line and column of the first problem
+     */
+    public static Workload parse(String name, String text) {
+        return WorkloadParser.parse(name, text, java.nio.file.Path.of(""));
+    }
+
+    /** This workload, marked as generated from {@code seed}. */
+    public Workload withSeed(long seed) {
+        return new Workload(name, text, steps, OptionalLong.of(seed));
+    }
+
+    /** The steps in the workload language, one a line, without comments. */
+    public String canonicalText() {
+        return steps.stream().map(step -> step.toText() + "\n").collect(Collectors.joining());
+    }
+}

@@ -1,0 +1,255 @@
+package dev.vblk.workload;
+
+import dev.vblk.block.BlockDevice;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+
+/**
+ * Parses the workload language: one step a line, the block-level calls a recording run makes on the
+ * block devices its scan finds.
+ *
+ * <pre>
+ * workload = { line } ;
+ * line     = [ step ] [ "#" comment ] ;           (blank lines and comments are ignored)
+ * step     = "read" SECTOR COUNT                  read COUNT sectors from SECTOR
+ *          | "write" SECTOR COUNT DATA            write COUNT sectors from SECTOR
+ *          | "flush"                              make completed writes durable
+ *          | "discard" SECTOR COUNT               discard COUNT sectors from SECTOR
+ *          | "write-zeroes" SECTOR COUNT          zero COUNT sectors from SECTOR
+ *          | "get-id"                             read the device's identification string
+ *          | "reset"                              reset and re-initialise the device
+ *          | "device" N ;                         later steps go to the N-th block device (from 0)
+ * DATA     = "pattern=" NAME                      a {@link NamedPattern}: signature, complement, zeros
+ *          | "byte=" BYTE                         every byte BYTE (0x00 to 0xff, or 0 to 255)
+ *          | "file=" PATH ;                       the first COUNT * 512 bytes of a file
+ * </pre>
+ *
+ * <p>Tokens are separated by spaces or tabs; keywords are lower case. Numbers are decimal or
+ * {@code 0x} hexadecimal. SECTOR is 0 or more; COUNT is at least 1, and at most
+ * {@value #MAX_TRANSFER_SECTORS} for {@code read} and {@code write} (a step's data is held in
+ * memory) and {@value #MAX_RANGE_SECTORS} for {@code discard} and {@code write-zeroes}; N is 0 to 31.
+ * A {@code file=} PATH has no spaces, is resolved against the workload's directory and read when the
+ * workload is parsed. Before any {@code device} step, steps go to device 0: the block device in the
+ * lowest MMIO slot (QEMU puts its first drive in the highest slot, so with two drives device 0 is
+ * the second drive). Whether sectors lie inside a device is the device's concern: a step outside
+ * it fails when run, and the run goes on.
+ *
+ * <p>Errors are {@link WorkloadSyntaxException}s naming the line and column.
+ */
+public final class WorkloadParser {
+
+    /** The largest read or write of one step, in sectors (4 MiB). */
+    public static final int MAX_TRANSFER_SECTORS = 8192;
+
+    /** The largest discard or write-zeroes of one step, in sectors (the virtio-blk field is 32 bits). */
+    public static final long MAX_RANGE_SECTORS = 0xffff_ffffL;
+
+    /** The highest device index: the virt board has 32 virtio-mmio slots. */
+    public static final int MAX_DEVICE_INDEX = 31;
+
+    private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, get-id, reset, device";
+
+    private final String source;
+    private final Path directory;
+    private final List<Step> steps = new ArrayList<>();
+
+    private WorkloadParser(String source, Path directory) {
+        this.source = source;
+        this.directory = directory;
+    }
+
+    /**
+     * Parses a workload text.
+     *
+     * @param source the name used in error messages and as the workload's name
+     * @param directory where {@code file=} paths are resolved
+     * @throws WorkloadSyntaxException naming the line and column of the first problem
+     */
+    public static Workload parse(String source, String text, Path directory) {
+        WorkloadParser parser = new WorkloadParser(source, directory);
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            parser.parseLine(i + 1, lines[i]);
+        }
+        return new Workload(source, text, parser.steps, OptionalLong.empty());
+    }
+
+    /**
+     * Parses a workload file; {@code file=} paths are resolved against the file's directory.
+     *
+     * @throws WorkloadSyntaxException naming the line and column of the first problem
+     * @throws IOException if the file cannot be read
+     */
+    public static Workload parseFile(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        return parse(file.getFileName().toString(), Files.readString(file), parent);
+    }
+
+    /** A word of a line and the column (from 1) it starts at. */
+    private record Token(String text, int column) {}
+
+    private void parseLine(int line, String text) {
+        int hash = text.indexOf('#');
+        String code = hash < 0 ? text : text.substring(0, hash);
+        List<Token> tokens = tokens(code);
+        if (tokens.isEmpty()) {
+            return;
+        }
+        Token keyword = tokens.get(0);
+        Arguments args = new Arguments(line, tokens, code.length() + 1);
+        Step step = switch (keyword.text()) {
+            case "read" -> new Step.Read(args.sector(1), (int) args.count(2, MAX_TRANSFER_SECTORS));
+            case "write" -> {
+                long sector = args.sector(1);
+                int count = (int) args.count(2, MAX_TRANSFER_SECTORS);
+                yield new Step.Write(sector, count, args.data(3, count));
+            }
+            case "flush" -> new Step.Flush();
+            case "discard" -> new Step.Discard(args.sector(1), args.count(2, MAX_RANGE_SECTORS));
+            case "write-zeroes" -> new Step.WriteZeroes(args.sector(1), args.count(2, MAX_RANGE_SECTORS));
+            case "get-id" -> new Step.GetId();
+            case "reset" -> new Step.Reset();
+            case "device" -> new Step.SelectDevice((int) args.number(1, "a device index", 0, MAX_DEVICE_INDEX));
+            default -> throw error(line, keyword.column(), "unknown step '" + keyword.text() + "'; expected one of " + KEYWORDS);
+        };
+        args.requireNoMore();
+        steps.add(step);
+    }
+
+    private static List<Token> tokens(String code) {
+        List<Token> tokens = new ArrayList<>();
+        int i = 0;
+        while (i < code.length()) {
+            while (i < code.length() && isSpace(code.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < code.length() && !isSpace(code.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                tokens.add(new Token(code.substring(start, i), start + 1));
+            }
+        }
+        return tokens;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private WorkloadSyntaxException error(int line, int column, String problem) {
+        return new WorkloadSyntaxException(source, line, column, problem);
+    }
+
+    /** The arguments of one step, checked in order. */
+    private final class Arguments {
+        private final int line;
+        private final List<Token> tokens;
+        private final int endColumn;
+        private int used = 1;
+
+        Arguments(int line, List<Token> tokens, int endColumn) {
+            this.line = line;
+            this.tokens = tokens;
+            this.endColumn = endColumn;
+        }
+
+        private Token token(int index, String what) {
+            if (index >= tokens.size()) {
+                throw error(line, endColumn, "'" + tokens.get(0).text() + "' needs " + what + " here");
+            }
+            used = Math.max(used, index + 1);
+            return tokens.get(index);
+        }
+
+        long sector(int index) {
+            return number(index, "a sector number", 0, Long.MAX_VALUE / BlockDevice.SECTOR_SIZE);
+        }
+
+        long count(int index, long max) {
+            return number(index, "a sector count", 1, max);
+        }
+
+        long number(int index, String what, long min, long max) {
+            Token token = token(index, what);
+            long value = parseNumber(token, what);
+            if (value < min || value > max) {
+                throw error(line, token.column(), what + " must be " + min + " to " + max + ", not " + token.text());
+            }
+            return value;
+        }
+
+        private long parseNumber(Token token, String what) {
+            String text = token.text();
+            try {
+                if (text.startsWith("0x") || text.startsWith("0X")) {
+                    return Long.parseLong(text.substring(2), 16);
+                }
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw error(line, token.column(), "expected " + what + " (decimal or 0x hexadecimal), not '" + text + "'");
+            }
+        }
+
+        WriteData data(int index, int count) {
+            Token token = token(index, "the data to write (pattern=NAME, byte=0xNN or file=PATH)");
+            String text = token.text();
+            int equals = text.indexOf('=');
+            String key = equals < 0 ? text : text.substring(0, equals);
+            String value = equals < 0 ? "" : text.substring(equals + 1);
+            int valueColumn = token.column() + equals + 1;
+            switch (key) {
+                case "pattern":
+                    return new WriteData.Pattern(NamedPattern.named(value).orElseThrow(() -> error(line, valueColumn,
+                            "unknown pattern '" + value + "'; expected one of " + Arrays.stream(NamedPattern.values())
+                                    .map(NamedPattern::workloadName).collect(Collectors.joining(", ")))));
+                case "byte":
+                    long fill = parseNumber(new Token(value, valueColumn), "a byte value");
+                    if (fill < 0 || fill > 0xff) {
+                        throw error(line, valueColumn, "a byte value must be 0x00 to 0xff, not " + value);
+                    }
+                    return new WriteData.Fill((byte) fill);
+                case "file":
+                    return fileData(value, valueColumn, count);
+                default:
+                    throw error(line, token.column(),
+                            "expected the data to write as pattern=NAME, byte=0xNN or file=PATH, not '" + text + "'");
+            }
+        }
+
+        private WriteData fileData(String value, int column, int count) {
+            if (value.isEmpty()) {
+                throw error(line, column, "file= needs a path");
+            }
+            Path path = directory.resolve(value);
+            int length = count * BlockDevice.SECTOR_SIZE;
+            byte[] contents;
+            try (InputStream in = Files.newInputStream(path)) {
+                contents = in.readNBytes(length);
+            } catch (IOException e) {
+                throw error(line, column, "cannot read " + path + ": " + e);
+            }
+            if (contents.length < length) {
+                throw error(line, column, path + " holds " + contents.length + " bytes, fewer than the " + length
+                        + " bytes of " + count + " sectors");
+            }
+            return new WriteData.FileData(path, contents);
+        }
+
+        void requireNoMore() {
+            if (tokens.size() > used) {
+                Token extra = tokens.get(used);
+                throw error(line, extra.column(), "unexpected '" + extra.text() + "' after the end of the '"
+                        + tokens.get(0).text() + "' step");
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.vblk.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.block.ErrorKind;
+import dev.vblk.fake.blk.FakeBlkConfig;
+import dev.vblk.session.BlockOperation;
+import dev.vblk.session.BoardParameters;
+import dev.vblk.trace.OperationKind;
+import dev.vblk.trace.OperationOutcome;
+import dev.vblk.trace.Trace;
+import dev.vblk.trace.TraceCodec;
+import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceMetadata;
+import dev.vblk.trace.TraceReader;
+import dev.vblk.workload.NamedPattern;
+import dev.vblk.workload.Workload;
+import dev.vblk.workload.WorkloadPreset;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Recording runs on the fake device: deterministic, so whole traces can be compared. */
+class RecordRunFakeTest {
+
+    private static final String DEVICE = "virtio-blk@0x0a003e00";
+
+    @TempDir
+    Path directory;
+
+    private static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    @Test
+    void metadataDescribesTargetDisksWorkloadAndBoard() throws Exception {
+        FakeTarget target = FakeTarget.signedDisk("signed", 2048);
+        Workload workload = WorkloadPreset.KNOWN_SECTORS.workload().withSeed(7);
+        Path file = directory.resolve("t.trace.avro");
+        RecordRun.QEMU_VIRT.record(target, workload, TraceCodec.DEFLATE, file);
+
+        TraceMetadata metadata = TraceReader.readComplete(file).metadata();
+        assertEquals("fake", metadata.platform().get("kind"));
+        assertEquals("31", metadata.platform().get("device.0.slot"));
+        assertEquals("2048", metadata.platform().get("device.0.capacitySectors"));
+        assertEquals("normal", metadata.platform().get("device.0.requestHook"));
+        assertEquals(List.of(new TraceMetadata.DiskImage("signed", 2048 * 512,
+                sha256(NamedPattern.SIGNATURE.sectors(0, 2048)))), metadata.diskImages());
+        assertEquals(WorkloadPreset.KNOWN_SECTORS.text(), metadata.workload());
+        assertEquals(7, metadata.seed().getAsLong());
+        assertEquals(BoardParameters.QEMU_VIRT_DEFAULTS.toMap(), metadata.board());
+    }
+
+    @Test
+    void traceHoldsDiscoveryThenOneOperationPerStepWithItsOutcome() throws Exception {
+        Workload workload = Workload.parse("w", """
+                read 9 1
+                write 40 2 pattern=complement
+                read 40 2
+                get-id
+                flush
+                """);
+        Path file = directory.resolve("t.trace.avro");
+        RunSummary summary = RecordRun.QEMU_VIRT.record(FakeTarget.signedDisk("d", 256), workload, TraceCodec.ZSTANDARD, file);
+
+        Trace trace = TraceReader.readComplete(file);
+        assertTrue(trace.complete());
+        TraceShape shape = TraceShape.of(trace);
+        assertEquals(List.of(
+                new BlockOperation(OperationKind.DISCOVERY, "", 0, 0, 0, new byte[0]),
+                BlockOperation.read(DEVICE, 9, 1),
+                BlockOperation.write(DEVICE, 40, NamedPattern.COMPLEMENT.sectors(40, 2)),
+                BlockOperation.read(DEVICE, 40, 2),
+                BlockOperation.simple(OperationKind.GET_ID, DEVICE),
+                BlockOperation.simple(OperationKind.FLUSH, DEVICE)), shape.operations());
+        assertEquals(OperationOutcome.Succeeded.ofData(NamedPattern.SIGNATURE.sector(9)), shape.outcomes().get(1));
+        assertEquals(OperationOutcome.Succeeded.ofData(NamedPattern.COMPLEMENT.sectors(40, 2)), shape.outcomes().get(3));
+        assertEquals(OperationOutcome.Succeeded.ofData("vblk-fake".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                shape.outcomes().get(4));
+
+        assertEquals(trace.events().size(), summary.events());
+        assertEquals(6, summary.operations());
+        assertEquals(0, summary.failures());
+        assertEquals(512 + 1024 + 1024, summary.dataBytes());
+        assertEquals(java.nio.file.Files.size(file), summary.traceBytes());
+        assertEquals(List.of(DEVICE), summary.devices());
+    }
+
+    @Test
+    void aFailedStepIsARecordedOutcomeAndTheRunGoesOn() throws Exception {
+        Workload workload = Workload.parse("w", """
+                read 300 1
+                write 0 1 byte=0x11
+                read 3 1
+                device 1
+                read 3 1
+                device 0
+                read 4 1
+                """);
+        FakeTarget target = new FakeTarget(List.of(new FakeTarget.FakeDrive("ro",
+                FakeBlkConfig.builder().disk(SignedImages.inMemory(256)).readOnly(true).build())));
+        Path file = directory.resolve("t.trace.avro");
+        RunSummary summary = RecordRun.QEMU_VIRT.record(target, workload, TraceCodec.NONE, file);
+
+        assertEquals(4, summary.failures(), summary.steps().toString());
+        assertEquals(List.of(false, false, true, false, false, true, true),
+                summary.steps().stream().map(StepResult::succeeded).toList());
+        assertTrue(summary.steps().get(3).failure().orElseThrow().contains("no block device #1"));
+        assertEquals("", summary.steps().get(4).device());
+        assertEquals(DEVICE, summary.steps().get(6).device());
+
+        List<OperationOutcome> outcomes = TraceShape.of(TraceReader.readComplete(file)).outcomes();
+        assertEquals(5, outcomes.size(), "the discovery and the four steps that reached the device");
+        assertEquals(5, summary.operations());
+        assertEquals(Optional.of(ErrorKind.OUT_OF_RANGE),
+                assertInstanceOf(OperationOutcome.Failed.class, outcomes.get(1)).blockErrorKind());
+        assertEquals(Optional.of(ErrorKind.READ_ONLY),
+                assertInstanceOf(OperationOutcome.Failed.class, outcomes.get(2)).blockErrorKind());
+        assertEquals(OperationOutcome.Succeeded.ofData(NamedPattern.SIGNATURE.sector(4)), outcomes.get(4));
+    }
+
+    @Test
+    void recordingTheSameWorkloadTwiceOnTheFakeGivesTheSameEvents() {
+        Path first = directory.resolve("a.trace.avro");
+        Path second = directory.resolve("b.trace.avro");
+        Workload workload = WorkloadPreset.STANDARD.workload();
+        RecordRun.QEMU_VIRT.record(FakeTarget.signedDisk("d", 2048), workload, TraceCodec.DEFLATE, first);
+        RecordRun.QEMU_VIRT.record(FakeTarget.signedDisk("d", 2048), workload, TraceCodec.DEFLATE, second);
+        List<TraceEvent> a = TraceReader.readComplete(first).events();
+        assertEquals(a, TraceReader.readComplete(second).events());
+        assertTrue(TraceShape.of(TraceReader.readComplete(first)).differences(TraceShape.of(TraceReader.readComplete(second)))
+                .isEmpty());
+    }
+
+    @Test
+    void shapesOfDifferentWorkloadsDiffer() {
+        Path first = directory.resolve("a.trace.avro");
+        Path second = directory.resolve("b.trace.avro");
+        RecordRun.QEMU_VIRT.record(FakeTarget.signedDisk("d", 64), Workload.parse("a", "read 1 1\nread 2 1"),
+                TraceCodec.DEFLATE, first);
+        RecordRun.QEMU_VIRT.record(FakeTarget.signedDisk("d", 64), Workload.parse("b", "read 1 1\nread 3 1"),
+                TraceCodec.DEFLATE, second);
+        List<String> differences = TraceShape.of(TraceReader.readComplete(first))
+                .differences(TraceShape.of(TraceReader.readComplete(second)));
+        assertEquals(2, differences.size(), differences.toString());
+        assertTrue(differences.get(0).startsWith("operation 3 was read " + DEVICE + " sector 2"), differences.get(0));
+        assertTrue(differences.get(1).startsWith("outcome 3 was Succeeded"), differences.get(1));
+    }
+
+    @Test
+    void unrecordedRunMakesTheSameCallsWithoutATrace() {
+        Workload workload = WorkloadPreset.STANDARD.workload();
+        RunSummary recorded = RecordRun.QEMU_VIRT.record(FakeTarget.signedDisk("d", 2048), workload, TraceCodec.DEFLATE,
+                directory.resolve("t.trace.avro"));
+        RunSummary unrecorded = RecordRun.QEMU_VIRT.runUnrecorded(FakeTarget.signedDisk("d", 2048), workload);
+        assertEquals(0, unrecorded.events());
+        assertEquals(0, unrecorded.traceBytes());
+        assertTrue(recorded.events() > 0);
+        assertEquals(recorded.operations(), unrecorded.operations());
+        assertEquals(recorded.failures(), unrecorded.failures());
+        assertEquals(recorded.dataBytes(), unrecorded.dataBytes());
+        assertEquals(recorded.steps(), unrecorded.steps());
+        assertFalse(recorded.steps().isEmpty());
+    }
+}

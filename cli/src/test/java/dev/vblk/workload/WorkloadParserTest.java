@@ -1,0 +1,154 @@
+package dev.vblk.workload;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkloadParserTest {
+
+    @TempDir
+    Path directory;
+
+    private static WorkloadSyntaxException error(String text) {
+        return assertThrows(WorkloadSyntaxException.class, () -> Workload.parse("w", text));
+    }
+
+    @Test
+    void everyStepKindParses() {
+        Workload workload = Workload.parse("all", """
+                # a comment line
+
+                read 0 1
+                write 0x10 2 pattern=complement   # trailing comment
+                write 5 1 byte=0xA5
+                write 6 1 byte=7
+                flush
+                discard 100 0x40
+                write-zeroes 200 8
+                get-id
+                reset
+                device 1
+                \tread\t3\t4
+                """);
+        assertEquals(List.of(
+                new Step.Read(0, 1),
+                new Step.Write(16, 2, new WriteData.Pattern(NamedPattern.COMPLEMENT)),
+                new Step.Write(5, 1, new WriteData.Fill((byte) 0xa5)),
+                new Step.Write(6, 1, new WriteData.Fill((byte) 7)),
+                new Step.Flush(),
+                new Step.Discard(100, 64),
+                new Step.WriteZeroes(200, 8),
+                new Step.GetId(),
+                new Step.Reset(),
+                new Step.SelectDevice(1),
+                new Step.Read(3, 4)), workload.steps());
+        assertEquals("all", workload.name());
+        assertTrue(workload.seed().isEmpty());
+    }
+
+    @Test
+    void canonicalTextParsesToTheSameSteps() {
+        Workload workload = WorkloadPreset.STANDARD.workload();
+        assertEquals(workload.steps(), Workload.parse("again", workload.canonicalText()).steps());
+    }
+
+    @Test
+    void writeDataIsWhatTheStepWrites() {
+        Step.Write write = (Step.Write) Workload.parse("w", "write 7 2 byte=0x5a").steps().get(0);
+        byte[] bytes = write.bytes();
+        assertEquals(1024, bytes.length);
+        for (byte b : bytes) {
+            assertEquals(0x5a, b);
+        }
+        Step.Write signed = (Step.Write) Workload.parse("w", "write 7 2 pattern=signature").steps().get(0);
+        assertArrayEquals(NamedPattern.SIGNATURE.sectors(7, 2), signed.bytes());
+    }
+
+    @Test
+    void fileDataIsTheFilesFirstSectorsResolvedAgainstTheWorkloadsDirectory() throws IOException {
+        byte[] contents = new byte[1536];
+        for (int i = 0; i < contents.length; i++) {
+            contents[i] = (byte) (i * 13);
+        }
+        Files.write(directory.resolve("data.bin"), contents);
+        Path file = directory.resolve("w.txt");
+        Files.writeString(file, "write 3 2 file=data.bin\n");
+        Step.Write write = (Step.Write) WorkloadParser.parseFile(file).steps().get(0);
+        assertArrayEquals(java.util.Arrays.copyOf(contents, 1024), write.bytes());
+        WorkloadSyntaxException tooShort = assertThrows(WorkloadSyntaxException.class,
+                () -> WorkloadParser.parse("w", "write 3 4 file=data.bin", directory));
+        assertEquals(1, tooShort.line());
+        assertEquals(16, tooShort.column());
+        assertTrue(tooShort.getMessage().contains("1536 bytes"), tooShort.getMessage());
+        WorkloadSyntaxException missing = assertThrows(WorkloadSyntaxException.class,
+                () -> WorkloadParser.parse("w", "write 3 1 file=none.bin", directory));
+        assertTrue(missing.getMessage().contains("none.bin"), missing.getMessage());
+    }
+
+    @Test
+    void unknownStepNamesItsLineAndColumn() {
+        WorkloadSyntaxException e = error("read 0 1\n\n   frobnicate 3\n");
+        assertEquals(3, e.line());
+        assertEquals(4, e.column());
+        assertEquals("w:3:4: unknown step 'frobnicate'; expected one of read, write, flush, discard, write-zeroes, "
+                + "get-id, reset, device", e.getMessage());
+    }
+
+    @Test
+    void missingArgumentPointsAtTheEndOfTheLine() {
+        WorkloadSyntaxException e = error("read 5   # no count");
+        assertEquals(1, e.line());
+        assertEquals(10, e.column());
+        assertTrue(e.getMessage().contains("needs a sector count"), e.getMessage());
+    }
+
+    @Test
+    void badNumbersAndRangesPointAtTheToken() {
+        WorkloadSyntaxException notNumber = error("read x1 1");
+        assertEquals(6, notNumber.column());
+        assertTrue(notNumber.getMessage().contains("not 'x1'"), notNumber.getMessage());
+        assertEquals(8, error("read 1 0").column());
+        assertTrue(error("read 1 8193").getMessage().contains("1 to 8192"));
+        assertTrue(error("read -1 1").getMessage().contains("sector number must be 0"));
+        assertTrue(error("device 32").getMessage().contains("0 to 31"));
+        assertTrue(error("discard 0 0x100000000").getMessage().contains("1 to 4294967295"));
+    }
+
+    @Test
+    void badWriteDataPointsAtTheValue() {
+        WorkloadSyntaxException pattern = error("write 1 1 pattern=stripes");
+        assertEquals(19, pattern.column());
+        assertTrue(pattern.getMessage().contains("signature, complement, zeros"), pattern.getMessage());
+        WorkloadSyntaxException fill = error("write 1 1 byte=0x100");
+        assertEquals(16, fill.column());
+        WorkloadSyntaxException kind = error("write 1 1 random");
+        assertEquals(11, kind.column());
+        assertTrue(error("write 1 1").getMessage().contains("pattern=NAME, byte=0xNN or file=PATH"));
+    }
+
+    @Test
+    void extraTokensAreRefused() {
+        WorkloadSyntaxException e = error("flush now");
+        assertEquals(7, e.column());
+        assertTrue(e.getMessage().contains("unexpected 'now'"), e.getMessage());
+        assertEquals(10, error("read 1 2 3").column());
+    }
+
+    @Test
+    void keywordsAreLowerCase() {
+        assertEquals(1, error("READ 0 1").column());
+    }
+
+    @Test
+    void seedMarksAGeneratedWorkload() {
+        assertEquals(42, Workload.parse("w", "flush").withSeed(42).seed().getAsLong());
+    }
+}
