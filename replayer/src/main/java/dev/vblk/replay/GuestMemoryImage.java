@@ -1,6 +1,7 @@
 package dev.vblk.replay;
 
 import dev.vblk.platform.LittleEndian;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ final class GuestMemoryImage {
             int part = (int) Math.min(length - done, PAGE - inPage);
             byte[] page = pages.get(Math.floorDiv(at, PAGE));
             if (page != null) {
-                java.util.Arrays.fill(page, inPage, inPage + part, (byte) 0);
+                Arrays.fill(page, inPage, inPage + part, (byte) 0);
             }
             done += part;
         }

@@ -1,8 +1,8 @@
 package dev.vblk.replay;
 
 import dev.vblk.trace.TraceEvent;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package dev.vblk.replay;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -72,7 +73,7 @@ public record ReplayResult(
     /** Everything, as text: a summary line, the notes, and the divergence report if any. */
     public String render() {
         StringBuilder text = new StringBuilder();
-        text.append(mode.name().toLowerCase(java.util.Locale.ROOT)).append(" replay of ").append(trace).append(": ")
+        text.append(mode.name().toLowerCase(Locale.ROOT)).append(" replay of ").append(trace).append(": ")
                 .append(status).append(" (").append(operationsCompared).append(" of ").append(operationsInTrace)
                 .append(" operations, ").append(eventsReplayed).append(" events) ").append(message).append('\n');
         for (String note : notes) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * Replays a trace against the driver and says whether the recording was reproduced.
@@ -94,7 +95,7 @@ public final class Replayer {
         return new Run(trace, name, ReplayResult.Mode.BRANCH, options, eventIndex).execute();
     }
 
-    private static ReplayResult fromFile(Path path, ReplayResult.Mode mode, java.util.function.Function<Trace, ReplayResult> replay) {
+    private static ReplayResult fromFile(Path path, ReplayResult.Mode mode, Function<Trace, ReplayResult> replay) {
         Trace trace;
         try {
             trace = TraceReader.readValidPrefix(path);

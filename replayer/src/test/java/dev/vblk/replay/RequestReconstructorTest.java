@@ -9,6 +9,7 @@ import dev.vblk.discovery.MmioWindow;
 import dev.vblk.fake.blk.BlkRequest;
 import dev.vblk.fake.blk.RequestHook;
 import dev.vblk.fake.blk.RequestOutcome;
+import dev.vblk.platform.AccessWidth;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.trace.TraceEvent;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ class RequestReconstructorTest {
 
         assertEquals(1, requests.size());
         TraceEvent notify = events.get((int) requests.get(0).notifyEvent());
-        assertEquals(new TraceEvent.RegisterWrite(0x0a00_3e50L, dev.vblk.platform.AccessWidth.WORD, 0), notify);
+        assertEquals(new TraceEvent.RegisterWrite(0x0a00_3e50L, AccessWidth.WORD, 0), notify);
         assertEquals(2, requests.get(0).operationId());
         assertEquals("read sector 3, 1 sector(s)", requests.get(0).describeRequest());
     }

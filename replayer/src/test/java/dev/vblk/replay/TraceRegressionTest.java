@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class TraceRegressionTest {
         for (ReplayResult result : List.of(Replayer.strict(trace), Replayer.relaxed(trace))) {
             if (!result.reproduced()) {
                 throw new AssertionError("trace " + trace + " does not reproduce in "
-                        + result.mode().name().toLowerCase(java.util.Locale.ROOT) + " replay\n" + result.render());
+                        + result.mode().name().toLowerCase(Locale.ROOT) + " replay\n" + result.render());
             }
         }
     }
