@@ -1,0 +1,640 @@
+package dev.vblk.fuzz.oracle;
+
+import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.ErrorKind;
+import dev.vblk.fake.FakePlatform;
+import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.FakeVirtioBlkDevice;
+import dev.vblk.fake.blk.VirtioBlk;
+import dev.vblk.fake.violation.Violation;
+import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
+import dev.vblk.fuzz.scenario.DeviceSpec;
+import dev.vblk.fuzz.scenario.OutcomeSpec;
+import dev.vblk.fuzz.scenario.RegisterOverride;
+import dev.vblk.fuzz.scenario.Scenario;
+import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.virtio.DeviceStatus;
+import dev.vblk.virtio.FeatureBits;
+import dev.vblk.virtio.MmioRegister;
+import dev.vblk.virtio.MmioSlot;
+import dev.vblk.virtio.blk.BlkFeatures;
+import dev.vblk.virtio.blk.DriverOptions;
+import dev.vblk.virtio.blk.VirtioBlkDevice;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Runs the driver against a fake device set up from a {@link Scenario} and judges what it did: the
+ * oracle. Each run builds a fresh fake machine, so runs are independent and deterministic.
+ */
+public final class ScenarioRunner {
+
+    /** Short budgets in virtual time: a request that never completes fails after 20 ms or 2,000 polls. */
+    public static final DriverOptions OPTIONS = new DriverOptions(20_000_000L, 2_000, 100_000L, 256, 128 * 1024);
+
+    /** The platform calls one driver call may make before the run is stopped as a hang. */
+    public static final long DEFAULT_CALL_BUDGET = 200_000;
+
+    /** Error kinds after which the driver must refuse every call until reset. */
+    public static final Set<ErrorKind> FATAL = EnumSet.of(ErrorKind.TIMEOUT, ErrorKind.PROTOCOL_VIOLATION,
+            ErrorKind.FLUSH_FAILED, ErrorKind.DEVICE_NEEDS_RESET, ErrorKind.PLATFORM_ERROR);
+
+    static final int SLOT = 31;
+    /** Fewer unstable config reads than this must not stop initialisation (the driver retries at least this often). */
+    static final int TOLERATED_UNSTABLE_READS = 16;
+
+    private final long callBudget;
+
+    /** A runner with {@link #DEFAULT_CALL_BUDGET}. */
+    public ScenarioRunner() {
+        this(DEFAULT_CALL_BUDGET);
+    }
+
+    public ScenarioRunner(long callBudget) {
+        if (callBudget <= 0) {
+            throw new IllegalArgumentException("call budget must be positive: " + callBudget);
+        }
+        this.callBudget = callBudget;
+    }
+
+    /** Runs {@code scenario} on a fresh fake machine and returns the oracle's verdict. */
+    public Verdict run(Scenario scenario) {
+        return new Run(scenario, callBudget).execute();
+    }
+
+    /** The outcome of one driver call. */
+    private record Result(Object value, BlockDeviceException error, boolean completed) {
+        boolean succeeded() {
+            return completed && error == null;
+        }
+    }
+
+    /** The state of one run. */
+    private static final class Run {
+        private final Scenario scenario;
+        private final DeviceSpec spec;
+        private final RecordingDisk disk;
+        private final RequestRecorder recorder;
+        private final FakePlatform platform;
+        private final FakeVirtioBlkDevice fake;
+        private final CountingPlatform counting;
+        private final MmioSlot slot;
+        private final List<Finding> findings = new ArrayList<>();
+        private final Map<Integer, Long> overrides = new HashMap<>();
+        private final Set<Integer> everOverridden = new HashSet<>();
+        private VirtioBlkDevice driver;
+        private ErrorKind sticky;
+        private boolean aborted;
+        private boolean unstableHigh;
+        private boolean refuseAll;
+        private int violationsSeen;
+        private int strayAccessesSeen;
+
+        Run(Scenario scenario, long budget) {
+            this.scenario = scenario;
+            this.spec = scenario.device();
+            this.disk = new RecordingDisk(spec.capacitySectors());
+            this.recorder = new RequestRecorder(scenario);
+            this.platform = FakePlatform.create();
+            this.fake = platform.attachBlockDevice(SLOT, spec.toConfig(disk, recorder));
+            this.slot = new MmioSlot(SLOT, FakePlatform.slotAddress(SLOT), platform.interruptLine(SLOT));
+            this.counting = new CountingPlatform(platform, slot.baseAddress(), 0x200, budget);
+            scenario.faults().applyTo(fake.faults());
+            scenario.faults().overrides().forEach(this::noteOverride);
+            scenario.allocator().applyTo(platform.allocatorFaults());
+            unstableHigh = scenario.faults().unstableConfigReads() >= TOLERATED_UNSTABLE_READS;
+        }
+
+        Verdict execute() {
+            initialise("open", true);
+            List<Step> steps = scenario.steps();
+            for (int i = 0; i < steps.size() && !aborted; i++) {
+                Step step = steps.get(i);
+                String where = "step " + i + " (" + step + ")";
+                if (step instanceof Step.DeviceEvent event) {
+                    apply(event);
+                } else if (step instanceof Step.Reset) {
+                    initialise(where, driver == null);
+                } else if (driver != null) {
+                    call(where, (Step.DriverCall) step);
+                }
+            }
+            if (!aborted) {
+                recover();
+            }
+            return new Verdict(scenario, findings, counting.totalCalls());
+        }
+
+        // ---- the calls ----
+
+        private Result invoke(String where, Supplier<Object> call) {
+            recorder.beginCall();
+            disk.clearLog();
+            counting.beginCall();
+            Result result;
+            try {
+                result = new Result(call.get(), null, true);
+            } catch (CallBudgetExceeded e) {
+                find(Invariant.BOUNDED, where, e.getMessage());
+                aborted = true;
+                result = new Result(null, null, false);
+            } catch (BlockDeviceException e) {
+                result = new Result(null, e, true);
+            } catch (RuntimeException | Error e) {
+                find(Invariant.ONLY_BLOCK_DEVICE_EXCEPTION, where, describe(e));
+                aborted = true;
+                result = new Result(null, null, false);
+            }
+            checkMachine(where);
+            return result;
+        }
+
+        private void initialise(String where, boolean open) {
+            List<String> mustFail = mustFailReasons(open);
+            List<String> mayFail = mayFailReasons();
+            Result result = invoke(where, open
+                    ? () -> VirtioBlkDevice.open(counting, slot, OPTIONS)
+                    : () -> {
+                        driver.reset();
+                        return driver;
+                    });
+            if (!result.completed()) {
+                return;
+            }
+            if (result.succeeded()) {
+                driver = (VirtioBlkDevice) result.value();
+                sticky = null;
+                if (!mustFail.isEmpty()) {
+                    find(Invariant.INIT_DECISION, where, "initialisation succeeded although " + String.join(", ", mustFail));
+                }
+                checkFeatures(where);
+            } else {
+                if (mustFail.isEmpty() && mayFail.isEmpty()) {
+                    find(Invariant.INIT_DECISION, where, "initialisation failed although nothing prevents it: "
+                            + result.error().getMessage());
+                }
+                if (!open) {
+                    sticky = result.error().kind();
+                }
+            }
+        }
+
+        private List<String> mustFailReasons(boolean open) {
+            List<String> reasons = new ArrayList<>();
+            if (open) {
+                long magic = overrides.getOrDefault(MmioRegister.MAGIC_VALUE.offset(), (long) MmioRegister.MAGIC);
+                if (magic != MmioRegister.MAGIC) {
+                    reasons.add(String.format("MagicValue reads 0x%x", magic));
+                }
+                long version = overrides.getOrDefault(MmioRegister.VERSION.offset(), 2L);
+                if (version != MmioRegister.MODERN_VERSION) {
+                    reasons.add("Version reads " + version);
+                }
+                long deviceId = overrides.getOrDefault(MmioRegister.DEVICE_ID.offset(), 2L);
+                if (deviceId != VirtioBlkDevice.DEVICE_TYPE) {
+                    reasons.add("DeviceID reads " + deviceId);
+                }
+            }
+            if (!FeatureBits.has(fake.offeredFeatures(), FeatureBits.VERSION_1)) {
+                reasons.add("VERSION_1 is not offered");
+            }
+            if (scenario.faults().refuseFeaturesOk()) {
+                reasons.add("FEATURES_OK is refused");
+            }
+            long queueNumMax = overrides.getOrDefault(MmioRegister.QUEUE_NUM_MAX.offset(), 256L);
+            if (queueNumMax < 4) {
+                reasons.add("QueueNumMax reads " + queueNumMax);
+            }
+            return reasons;
+        }
+
+        private List<String> mayFailReasons() {
+            List<String> reasons = new ArrayList<>();
+            if (overrides.containsKey(MmioRegister.STATUS.offset())) {
+                reasons.add("Status is overridden");
+            }
+            if (overrides.getOrDefault(MmioRegister.QUEUE_NUM_MAX.offset(), 256L) > 0x8000) {
+                reasons.add("QueueNumMax is beyond the split-queue maximum");
+            }
+            if (unstableHigh) {
+                reasons.add("ConfigGeneration is unstable for " + TOLERATED_UNSTABLE_READS + " reads or more");
+            }
+            if (refuseAll || scenario.allocator().refuseAfter() >= 0) {
+                reasons.add("the allocator refuses frames");
+            }
+            if (!spec.canCarryOneSector(queueSize())) {
+                reasons.add("SIZE_MAX x SEG_MAX is under one sector");
+            }
+            return reasons;
+        }
+
+        private void call(String where, Step.DriverCall step) {
+            byte[] buffer = step instanceof Step.Read read ? new byte[read.count() * 512] : null;
+            VirtioBlkDevice device = driver;
+            Result result = invoke(where, () -> {
+                if (step instanceof Step.Read read) {
+                    device.readAt(read.sector(), buffer);
+                } else if (step instanceof Step.Write write) {
+                    device.writeAt(write.sector(), write.data());
+                } else if (step instanceof Step.Flush) {
+                    device.flush();
+                } else if (step instanceof Step.WriteZeroes zeroes) {
+                    device.writeZeroes(zeroes.sector(), zeroes.count());
+                } else if (step instanceof Step.Discard discard) {
+                    device.discard(discard.sector(), discard.count());
+                } else if (step instanceof Step.GetId) {
+                    return device.deviceIdString();
+                }
+                return null;
+            });
+            if (!result.completed()) {
+                return;
+            }
+            List<Seen> seen = recorder.seen();
+            if (sticky != null) {
+                if (result.succeeded()) {
+                    find(Invariant.FATAL_STICKY, where, "succeeded after a fatal " + sticky + " without a reset");
+                } else if (result.error().kind() != sticky) {
+                    find(Invariant.FATAL_STICKY, where, "failed with " + result.error().kind() + " after a fatal "
+                            + sticky + " without a reset: " + result.error().getMessage());
+                }
+                return;
+            }
+            if (result.succeeded()) {
+                checkSuccess(where, step, seen, buffer, result.value());
+                return;
+            }
+            ErrorKind kind = result.error().kind();
+            long status = overrides.getOrDefault(MmioRegister.STATUS.offset(), (long) fake.status());
+            if (kind == ErrorKind.TIMEOUT && (status & DeviceStatus.DEVICE_NEEDS_RESET) != 0) {
+                find(Invariant.ERROR_KIND, where, "reported TIMEOUT while the status reads "
+                        + DeviceStatus.describe(status) + fake.needsResetReason().map(r -> " (" + r + ")").orElse(""));
+            }
+            if (kind == ErrorKind.DEVICE_NEEDS_RESET && (status & DeviceStatus.DEVICE_NEEDS_RESET) == 0) {
+                find(Invariant.ERROR_KIND, where, "reported DEVICE_NEEDS_RESET but the status reads "
+                        + DeviceStatus.describe(status));
+            }
+            if (FATAL.contains(kind)) {
+                sticky = kind;
+            }
+        }
+
+        // ---- success checks ----
+
+        private void checkSuccess(String where, Step.DriverCall step, List<Seen> seen, byte[] buffer, Object value) {
+            boolean delayed = false;
+            for (Seen s : seen) {
+                delayed |= s.outcome() instanceof OutcomeSpec.Delayed;
+                String why = whySuccessIsFalse(s);
+                if (why != null) {
+                    find(Invariant.NO_FALSE_SUCCESS, where, "reported success, but request " + describe(s.request())
+                            + " got \"" + s.outcome() + "\": " + why);
+                }
+            }
+            if (delayed && fake.pendingCompletions() > 0) {
+                find(Invariant.NO_FALSE_SUCCESS, where, "reported success while " + fake.pendingCompletions()
+                        + " delayed completion(s) had not arrived");
+            }
+            if (step instanceof Step.Read read) {
+                checkTiling(where, seen, VirtioBlk.T_IN, read.sector(), read.count());
+                checkReadData(where, seen, read, buffer);
+            } else if (step instanceof Step.Write write) {
+                checkTiling(where, seen, VirtioBlk.T_OUT, write.sector(), write.count());
+                checkWriteData(where, seen, write);
+            } else if (step instanceof Step.WriteZeroes zeroes) {
+                checkRanges(where, seen, VirtioBlk.T_WRITE_ZEROES, zeroes.sector(), zeroes.count());
+            } else if (step instanceof Step.Discard discard) {
+                checkRanges(where, seen, VirtioBlk.T_DISCARD, discard.sector(), discard.count());
+            } else if (step instanceof Step.Flush) {
+                checkFlush(where, seen);
+            } else if (step instanceof Step.GetId) {
+                checkId(where, seen, (String) value);
+            }
+        }
+
+        /** Why a successful call must not count request {@code s} as done, or null if it may. */
+        private String whySuccessIsFalse(Seen s) {
+            BlkRequest r = s.request();
+            OutcomeSpec outcome = s.outcome() instanceof OutcomeSpec.Delayed d ? d.then() : s.outcome();
+            boolean dataIn = (r.type() == VirtioBlk.T_IN || r.type() == VirtioBlk.T_GET_ID) && r.dataLength() > 0;
+            if (outcome instanceof OutcomeSpec.Normal || outcome instanceof OutcomeSpec.Duplicated
+                    || outcome instanceof OutcomeSpec.IndexJump) {
+                return executed(r) ? null : "the device answered it with an error status";
+            } else if (outcome instanceof OutcomeSpec.UsedId u) {
+                if (u.id() != r.head()) {
+                    return "its used element named descriptor " + u.id() + ", not its head " + r.head();
+                }
+                return executed(r) ? null : "the device answered it with an error status";
+            } else if (outcome instanceof OutcomeSpec.UsedLen u) {
+                if (dataIn && u.length() != r.dataLength() + 1L) {
+                    return "the used length " + u.length() + " does not cover its " + r.dataLength() + " data bytes and status";
+                }
+                return executed(r) ? null : "the device answered it with an error status";
+            } else if (outcome instanceof OutcomeSpec.Status st) {
+                if (st.status() != VirtioBlk.S_OK) {
+                    return "its status byte was " + st.status();
+                }
+                return dataIn ? "the device wrote none of its " + r.dataLength() + " data bytes" : null;
+            } else if (outcome instanceof OutcomeSpec.Data d) {
+                if (d.status() != VirtioBlk.S_OK) {
+                    return "its status byte was " + d.status();
+                }
+                return dataIn && d.length() < r.dataLength()
+                        ? "the device wrote only " + d.length() + " of its " + r.dataLength() + " data bytes" : null;
+            }
+            return "it was never completed";
+        }
+
+        private boolean executed(BlkRequest r) {
+            long position = r.sector() * 512;
+            return switch (r.type()) {
+                case VirtioBlk.T_IN -> disk.take(new RecordingDisk.Op("READ", position, r.dataLength()));
+                case VirtioBlk.T_OUT -> disk.take(new RecordingDisk.Op("WRITE", position, r.dataLength()));
+                case VirtioBlk.T_FLUSH -> disk.take(new RecordingDisk.Op("FLUSH", 0, 0));
+                case VirtioBlk.T_GET_ID -> true;
+                case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> r.ranges().stream().allMatch(range -> disk.take(
+                        new RecordingDisk.Op("DISCARD", range.sector() * 512, range.sectorCount() * 512)));
+                default -> false;
+            };
+        }
+
+        private void checkTiling(String where, List<Seen> seen, int type, long sector, long count) {
+            long next = sector;
+            for (Seen s : seen) {
+                BlkRequest r = s.request();
+                if (r.type() != type || r.sector() != next || r.sectorCount() <= 0
+                        || r.dataLength() != r.sectorCount() * 512) {
+                    find(Invariant.DATA_INTEGRITY, where, "request " + describe(r) + " does not continue the call at sector "
+                            + next + " with whole sectors");
+                    return;
+                }
+                next += r.sectorCount();
+            }
+            if (next != sector + count) {
+                find(Invariant.DATA_INTEGRITY, where, "the requests covered sectors " + sector + ".." + next
+                        + ", the call asked for " + count);
+            }
+            checkInCapacity(where, sector, count);
+        }
+
+        private void checkInCapacity(String where, long sector, long count) {
+            long capacity = fake.capacitySectors();
+            if (count > 0 && (sector < 0 || sector > capacity || count > capacity - sector)) {
+                find(Invariant.DATA_INTEGRITY, where, "succeeded for sectors beyond the capacity of " + capacity);
+            }
+        }
+
+        private void checkReadData(String where, List<Seen> seen, Step.Read read, byte[] buffer) {
+            for (Seen s : seen) {
+                BlkRequest r = s.request();
+                OutcomeSpec outcome = s.outcome() instanceof OutcomeSpec.Delayed d ? d.then() : s.outcome();
+                byte[] expected;
+                if (outcome instanceof OutcomeSpec.Data data) {
+                    expected = Arrays.copyOf(data.bytes(), r.dataLength());
+                } else if (outcome instanceof OutcomeSpec.Status) {
+                    continue;
+                } else {
+                    expected = disk.peek(r.sector() * 512, r.dataLength());
+                }
+                int from = (int) (r.sector() - read.sector()) * 512;
+                if (from < 0 || from + expected.length > buffer.length) {
+                    continue;
+                }
+                byte[] got = Arrays.copyOfRange(buffer, from, from + expected.length);
+                if (!Arrays.equals(expected, got)) {
+                    find(Invariant.DATA_INTEGRITY, where, "the data returned for request " + describe(r)
+                            + " differs from the device's at byte " + Arrays.mismatch(expected, got));
+                }
+            }
+        }
+
+        private void checkWriteData(String where, List<Seen> seen, Step.Write write) {
+            byte[] data = write.data();
+            for (Seen s : seen) {
+                BlkRequest r = s.request();
+                int from = (int) (r.sector() - write.sector()) * 512;
+                if (from < 0 || from + r.writeData().length > data.length) {
+                    continue;
+                }
+                if (!Arrays.equals(r.writeData(), Arrays.copyOfRange(data, from, from + r.writeData().length))) {
+                    find(Invariant.DATA_INTEGRITY, where, "request " + describe(r) + " carried other data than the call");
+                }
+            }
+        }
+
+        private void checkRanges(String where, List<Seen> seen, int type, long sector, long count) {
+            long next = sector;
+            for (Seen s : seen) {
+                BlkRequest r = s.request();
+                if (r.type() != type) {
+                    find(Invariant.DATA_INTEGRITY, where, "request " + describe(r) + " has the wrong type");
+                    return;
+                }
+                for (BlkRequest.Range range : r.ranges()) {
+                    if (range.sector() != next || range.sectorCount() <= 0) {
+                        find(Invariant.DATA_INTEGRITY, where, "range " + range + " does not continue the call at sector " + next);
+                        return;
+                    }
+                    next += range.sectorCount();
+                }
+            }
+            if (next != sector + count) {
+                find(Invariant.DATA_INTEGRITY, where, "the ranges covered sectors " + sector + ".." + next
+                        + ", the call asked for " + count);
+            }
+            checkInCapacity(where, sector, count);
+        }
+
+        private void checkFlush(String where, List<Seen> seen) {
+            boolean flushAgreed = FeatureBits.has(fake.negotiatedFeatures(), BlkFeatures.FLUSH);
+            boolean allFlush = seen.stream().allMatch(s -> s.request().type() == VirtioBlk.T_FLUSH);
+            if (!allFlush || (flushAgreed && seen.isEmpty()) || (!flushAgreed && !seen.isEmpty())) {
+                find(Invariant.DATA_INTEGRITY, where, "flush sent " + seen.size() + " request(s) with FLUSH "
+                        + (flushAgreed ? "negotiated" : "not negotiated"));
+            }
+        }
+
+        private void checkId(String where, List<Seen> seen, String id) {
+            if (seen.isEmpty() || seen.get(seen.size() - 1).request().type() != VirtioBlk.T_GET_ID) {
+                find(Invariant.DATA_INTEGRITY, where, "get-id succeeded without a GET_ID request");
+                return;
+            }
+            OutcomeSpec outcome = seen.get(seen.size() - 1).outcome();
+            outcome = outcome instanceof OutcomeSpec.Delayed d ? d.then() : outcome;
+            byte[] source = outcome instanceof OutcomeSpec.Data data ? data.bytes()
+                    : spec.idString().getBytes(StandardCharsets.US_ASCII);
+            byte[] raw = Arrays.copyOf(source, VirtioBlk.ID_BYTES);
+            int end = 0;
+            while (end < raw.length && raw[end] != 0) {
+                end++;
+            }
+            String expected = new String(raw, 0, end, StandardCharsets.US_ASCII);
+            if (!expected.equals(id)) {
+                find(Invariant.DATA_INTEGRITY, where, "get-id returned \"" + id + "\", the device said \"" + expected + "\"");
+            }
+        }
+
+        // ---- features, violations, events, recovery ----
+
+        private void checkFeatures(String where) {
+            long offered = fake.offeredFeatures();
+            long accepted = driver.negotiatedFeatures();
+            if ((accepted & ~offered) != 0 || (fake.negotiatedFeatures() & ~offered) != 0) {
+                find(Invariant.FEATURES_OFFERED, where, String.format("accepted 0x%x (device holds 0x%x), offered 0x%x",
+                        accepted, fake.negotiatedFeatures(), offered));
+            }
+        }
+
+        private void checkMachine(String where) {
+            List<Violation> violations = platform.violations();
+            boolean statusTampered = everOverridden.contains(MmioRegister.STATUS.offset());
+            for (Violation v : violations.subList(violationsSeen, violations.size())) {
+                switch (v.kind()) {
+                    case WRITE_OUTSIDE_ALLOCATION, DEVICE_WRITE_OUTSIDE_ALLOCATION, MEMORY_OUTSIDE_RAM, BAD_FREE ->
+                            find(Invariant.DMA_CONFINED, where, v.toString());
+                    case REGISTER_OUTSIDE_WINDOW, UNKNOWN_INTERRUPT_LINE -> find(Invariant.REGISTERS_CONFINED, where, v.toString());
+                    case STATUS_SEQUENCE, BAD_NOTIFY -> {
+                        if (!statusTampered) {
+                            find(Invariant.PROTOCOL_RULES, where, v.toString());
+                        }
+                    }
+                    default -> find(Invariant.PROTOCOL_RULES, where, v.toString());
+                }
+            }
+            violationsSeen = violations.size();
+            List<String> stray = counting.strayRegisterAccesses();
+            for (String access : stray.subList(strayAccessesSeen, stray.size())) {
+                find(Invariant.REGISTERS_CONFINED, where, access);
+            }
+            strayAccessesSeen = stray.size();
+        }
+
+        private void apply(Step.DeviceEvent event) {
+            if (event instanceof Step.InjectNeedsReset) {
+                fake.injectNeedsReset("injected by the scenario");
+            } else if (event instanceof Step.ConfigChange) {
+                fake.signalConfigChange();
+            } else if (event instanceof Step.SetOverride set) {
+                fake.faults().overrideRegister(set.override().offset(), set.override().value());
+                noteOverride(set.override());
+            } else if (event instanceof Step.ClearOverride clear) {
+                fake.faults().clearRegisterOverride(clear.offset());
+                overrides.remove(clear.offset());
+            } else if (event instanceof Step.UnstableConfig unstable) {
+                fake.faults().unstableConfigGeneration(unstable.reads());
+                unstableHigh |= unstable.reads() >= TOLERATED_UNSTABLE_READS;
+            } else if (event instanceof Step.RefuseFrames refuse) {
+                platform.allocatorFaults().refuseMultiFrame(refuse.multiFrame()).refuseAll(refuse.all());
+                refuseAll = refuse.all();
+            }
+        }
+
+        private void noteOverride(RegisterOverride override) {
+            overrides.put(override.offset(), override.value());
+            everOverridden.add(override.offset());
+        }
+
+        private void recover() {
+            recorder.stopFaults();
+            for (int offset : everOverridden) {
+                fake.faults().clearRegisterOverride(offset);
+            }
+            overrides.clear();
+            fake.faults().withholdFeatures(0).refuseFeaturesOk(false).unstableConfigGeneration(0).extraInterruptBits(0);
+            platform.allocatorFaults().clear();
+            String where = "recovery";
+            boolean open = driver == null;
+            Result result = invoke(where, open
+                    ? () -> VirtioBlkDevice.open(counting, slot, OPTIONS)
+                    : () -> {
+                        driver.reset();
+                        return driver;
+                    });
+            if (!result.completed()) {
+                return;
+            }
+            if (!result.succeeded()) {
+                if (!(result.error().kind() == ErrorKind.UNSUPPORTED && !spec.canCarryOneSector(queueSize()))) {
+                    find(Invariant.RECOVERY, where, (open ? "open" : "reset") + " failed with the faults cleared: "
+                            + result.error().getMessage());
+                }
+                return;
+            }
+            driver = (VirtioBlkDevice) result.value();
+            checkFeatures(where);
+            roundTrip(where);
+        }
+
+        private void roundTrip(String where) {
+            long capacity = fake.capacitySectors();
+            VirtioBlkDevice device = driver;
+            if (capacity == 0) {
+                Result id = invoke(where, device::deviceIdString);
+                if (id.completed() && !spec.idString().equals(id.value())) {
+                    find(Invariant.RECOVERY, where, "get-id after reset gave " + (id.succeeded() ? "\"" + id.value() + "\""
+                            : id.error().getMessage()) + ", expected \"" + spec.idString() + "\"");
+                }
+                return;
+            }
+            long sector = capacity - 1;
+            byte[] data = new Step.Write(sector, 1, 0x5a).data();
+            if (!spec.readOnly()) {
+                Result write = invoke(where, () -> {
+                    device.writeAt(sector, data);
+                    return null;
+                });
+                if (!write.completed()) {
+                    return;
+                }
+                if (!write.succeeded()) {
+                    find(Invariant.RECOVERY, where, "write after reset failed: " + write.error().getMessage());
+                    return;
+                }
+            }
+            byte[] back = new byte[512];
+            Result read = invoke(where, () -> {
+                device.readAt(sector, back);
+                return null;
+            });
+            if (!read.completed()) {
+                return;
+            }
+            if (!read.succeeded()) {
+                find(Invariant.RECOVERY, where, "read after reset failed: " + read.error().getMessage());
+                return;
+            }
+            byte[] expected = spec.readOnly() ? disk.peek(sector * 512, 512) : data;
+            if (!Arrays.equals(expected, back)) {
+                find(Invariant.RECOVERY, where, "read after reset returned other data than the device holds");
+            }
+        }
+
+        /** The queue size the driver can set up under the current QueueNumMax. */
+        private int queueSize() {
+            long max = overrides.getOrDefault(MmioRegister.QUEUE_NUM_MAX.offset(), 256L);
+            return max <= 0 || max > 0x8000 ? 256 : Integer.highestOneBit((int) Math.min(max, OPTIONS.maxQueueSize()));
+        }
+
+        private void find(Invariant invariant, String where, String detail) {
+            findings.add(new Finding(invariant, where, detail));
+        }
+
+        private static String describe(BlkRequest r) {
+            return String.format("#%d (type %d, head %d, sector %d, %d sectors, %d data bytes)",
+                    r.index(), r.type(), r.head(), r.sector(), r.sectorCount(), r.dataLength());
+        }
+
+        private static String describe(Throwable e) {
+            StackTraceElement[] trace = e.getStackTrace();
+            return e.getClass().getName() + ": " + e.getMessage() + (trace.length > 0 ? " at " + trace[0] : "");
+        }
+    }
+}
