@@ -23,6 +23,11 @@ public record Scenario(
         steps = List.copyOf(steps);
     }
 
+    /** This scenario under another seed (0 marks one not made by the generator). */
+    public Scenario withSeed(long newSeed) {
+        return new Scenario(newSeed, device, faults, allocator, outcomes, steps);
+    }
+
     /** The outcome scripted for request {@code index}, or {@link OutcomeSpec.Normal}. */
     public OutcomeSpec outcomeOf(long index) {
         OutcomeSpec outcome = new OutcomeSpec.Normal();
