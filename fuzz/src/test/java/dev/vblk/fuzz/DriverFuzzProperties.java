@@ -26,22 +26,22 @@ class DriverFuzzProperties {
         assertTrue(verdict.passed(), verdict::toString);
     }
 
-    @Property(tries = 4000)
+    @Property
     void seededScenariosKeepEveryInvariant(@ForAll("seeds") long seed) {
         holds(ScenarioGenerator.generate(seed));
     }
 
-    @Property(tries = 3000)
+    @Property
     void arbitraryScenariosKeepEveryInvariant(@ForAll("scenarios") Scenario scenario) {
         holds(scenario);
     }
 
-    @Property(tries = 2500)
+    @Property
     void requestOutcomesNeverTurnIntoFalseSuccess(@ForAll("requestScenarios") Scenario scenario) {
         holds(scenario);
     }
 
-    @Property(tries = 1500)
+    @Property
     void initialisationRefusesExactlyTheUnusableDevices(@ForAll("initialisationScenarios") Scenario scenario) {
         holds(scenario);
     }
