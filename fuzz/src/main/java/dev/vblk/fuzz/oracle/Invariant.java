@@ -8,10 +8,18 @@ public enum Invariant {
     ONLY_BLOCK_DEVICE_EXCEPTION,
     /** (3) No success for a request the device failed, answered wrongly or never answered. */
     NO_FALSE_SUCCESS,
+    /** A valid call on a quiet device whose requests all completed normally succeeds. */
+    NO_SPURIOUS_FAILURE,
+    /** Calls the driver must refuse by itself (range, read-only, missing feature) fail with that kind and send nothing. */
+    REFUSAL,
+    /** (1) A call waits no longer than its time budget per request, and times out no earlier than it. */
+    TIME_BUDGET,
     /** (4) A successful call moved exactly the device's data, to and from the sectors it names. */
     DATA_INTEGRITY,
     /** (5) The driver writes only memory it allocated, frees only what it allocated, and never frees memory the device still uses. */
     DMA_CONFINED,
+    /** Every DMA buffer is given back once its request is over; after a reset only the queue is held. */
+    MEMORY_RELEASED,
     /** (6) Register accesses stay inside the device's transport window. */
     REGISTERS_CONFINED,
     /** (7) The driver accepts only features the device offered. */
@@ -22,6 +30,8 @@ public enum Invariant {
     RECOVERY,
     /** Initialisation refuses a device that is not a usable modern block device and accepts every other. */
     INIT_DECISION,
+    /** {@code info()} and the negotiated features describe the device as negotiated. */
+    DEVICE_INFO,
     /** The error kind says what the device did (DEVICE_NEEDS_RESET when it needs a reset, not a timeout). */
     ERROR_KIND,
     /** Register protocol rules the fake device checks (access widths, status sequence, queue setup). */

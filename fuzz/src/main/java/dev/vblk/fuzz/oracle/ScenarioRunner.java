@@ -48,6 +48,8 @@ public final class ScenarioRunner {
             ErrorKind.FLUSH_FAILED, ErrorKind.DEVICE_NEEDS_RESET, ErrorKind.PLATFORM_ERROR);
 
     static final int SLOT = 31;
+    /** The most frames a driver's queue of at most 256 entries occupies: one per part when scattered. */
+    static final int QUEUE_FRAMES = 3;
     /** Fewer unstable config reads than this must not stop initialisation (the driver retries at least this often). */
     static final int TOLERATED_UNSTABLE_READS = 16;
 
@@ -96,6 +98,8 @@ public final class ScenarioRunner {
         private boolean unstableHigh;
         private boolean refuseAll;
         private int violationsSeen;
+        private int framesAfterInit;
+        private boolean eventsHappened;
         private int strayAccessesSeen;
 
         Run(Scenario scenario, long budget) {
@@ -121,6 +125,7 @@ public final class ScenarioRunner {
                 String where = "step " + i + " (" + step + ")";
                 if (step instanceof Step.DeviceEvent event) {
                     apply(event);
+                    eventsHappened = true;
                 } else if (step instanceof Step.Reset) {
                     initialise(where, driver == null);
                 } else if (driver != null) {
@@ -176,7 +181,10 @@ public final class ScenarioRunner {
                     find(Invariant.INIT_DECISION, where, "initialisation succeeded although " + String.join(", ", mustFail));
                 }
                 checkFeatures(where);
+                checkInfo(where);
+                checkQueueMemory(where);
             } else {
+                checkMarkedFailed(where, result.error());
                 if (mustFail.isEmpty() && mayFail.isEmpty()) {
                     find(Invariant.INIT_DECISION, where, "initialisation failed although nothing prevents it: "
                             + result.error().getMessage());
@@ -239,6 +247,9 @@ public final class ScenarioRunner {
         private void call(String where, Step.DriverCall step) {
             byte[] buffer = step instanceof Step.Read read ? new byte[read.count() * 512] : null;
             VirtioBlkDevice device = driver;
+            Set<ErrorKind> refusals = sticky == null ? refusals(step) : Set.of();
+            boolean quiet = quiet();
+            long startTime = platform.clock().now();
             Result result = invoke(where, () -> {
                 if (step instanceof Step.Read read) {
                     device.readAt(read.sector(), buffer);
@@ -259,6 +270,16 @@ public final class ScenarioRunner {
                 return;
             }
             List<Seen> seen = recorder.seen();
+            checkTime(where, result, seen, platform.clock().now() - startTime, sticky != null);
+            if (!refusals.isEmpty()) {
+                if (result.succeeded() || !refusals.contains(result.error().kind())) {
+                    find(Invariant.REFUSAL, where, (result.succeeded() ? "succeeded" : "failed with " + result.error().kind())
+                            + ", expected one of " + refusals);
+                }
+                if (!seen.isEmpty()) {
+                    find(Invariant.REFUSAL, where, "sent " + seen.size() + " request(s) for a call it must refuse");
+                }
+            }
             if (sticky != null) {
                 if (result.succeeded()) {
                     find(Invariant.FATAL_STICKY, where, "succeeded after a fatal " + sticky + " without a reset");
@@ -270,9 +291,17 @@ public final class ScenarioRunner {
             }
             if (result.succeeded()) {
                 checkSuccess(where, step, seen, buffer, result.value());
+                if (platform.allocatedFrames() != framesAfterInit) {
+                    find(Invariant.MEMORY_RELEASED, where, "holds " + platform.allocatedFrames() + " frames after the call, "
+                            + framesAfterInit + " before it");
+                }
                 return;
             }
             ErrorKind kind = result.error().kind();
+            if (quiet && refusals.isEmpty() && seen.stream().allMatch(this::completedNormally)) {
+                find(Invariant.NO_SPURIOUS_FAILURE, where, "failed although every request completed normally: "
+                        + result.error().getMessage());
+            }
             long status = overrides.getOrDefault(MmioRegister.STATUS.offset(), (long) fake.status());
             if (kind == ErrorKind.TIMEOUT && (status & DeviceStatus.DEVICE_NEEDS_RESET) != 0) {
                 find(Invariant.ERROR_KIND, where, "reported TIMEOUT while the status reads "
@@ -284,6 +313,130 @@ public final class ScenarioRunner {
             }
             if (FATAL.contains(kind)) {
                 sticky = kind;
+            }
+        }
+
+        /** The error kinds a call must fail with before sending anything, or empty if it may go ahead. */
+        private Set<ErrorKind> refusals(Step.DriverCall step) {
+            Set<ErrorKind> kinds = EnumSet.noneOf(ErrorKind.class);
+            long features = fake.negotiatedFeatures();
+            boolean readOnly = FeatureBits.has(features, BlkFeatures.RO);
+            if (step instanceof Step.Read read) {
+                addRange(kinds, read.sector(), read.count());
+            } else if (step instanceof Step.Write write) {
+                if (readOnly) {
+                    kinds.add(ErrorKind.READ_ONLY);
+                }
+                addRange(kinds, write.sector(), write.count());
+            } else if (step instanceof Step.WriteZeroes zeroes) {
+                addRangeCommand(kinds, BlkFeatures.WRITE_ZEROES, readOnly, zeroes.sector(), zeroes.count());
+            } else if (step instanceof Step.Discard discard) {
+                addRangeCommand(kinds, BlkFeatures.DISCARD, readOnly, discard.sector(), discard.count());
+            }
+            return kinds;
+        }
+
+        private void addRangeCommand(Set<ErrorKind> kinds, int feature, boolean readOnly, long sector, long count) {
+            if (!FeatureBits.has(fake.negotiatedFeatures(), feature)) {
+                kinds.add(ErrorKind.UNSUPPORTED);
+            }
+            if (sector < 0 || count < 0) {
+                kinds.add(ErrorKind.INVALID_ARGUMENT);
+            }
+            if (readOnly) {
+                kinds.add(ErrorKind.READ_ONLY);
+            }
+            addRange(kinds, sector, count);
+        }
+
+        private void addRange(Set<ErrorKind> kinds, long sector, long count) {
+            long capacity = fake.capacitySectors();
+            if (sector < 0 || count < 0 || sector > capacity || count > capacity - sector) {
+                kinds.add(ErrorKind.OUT_OF_RANGE);
+            }
+        }
+
+        /** No device-level fault, allocator fault or device event so far, and the device is not broken. */
+        private boolean quiet() {
+            return scenario.faults().equals(dev.vblk.fuzz.scenario.DeviceFaultSpec.NONE)
+                    && scenario.allocator().equals(dev.vblk.fuzz.scenario.AllocatorSpec.GENEROUS)
+                    && !eventsHappened && fake.needsResetReason().isEmpty();
+        }
+
+        /** Whether a request was answered as a correct device answers, in good time, with status OK. */
+        private boolean completedNormally(Seen s) {
+            OutcomeSpec outcome = s.outcome();
+            if (outcome instanceof OutcomeSpec.Delayed d && d.delayNanos() <= OPTIONS.requestTimeoutNanos() / 2) {
+                outcome = d.then();
+            }
+            return outcome instanceof OutcomeSpec.Normal && executed(s.request());
+        }
+
+        private void checkTime(String where, Result result, List<Seen> seen, long elapsed, boolean wasSticky) {
+            long perRequest = OPTIONS.requestTimeoutNanos() + 2 * OPTIONS.pollIntervalNanos();
+            long limit = Math.max(1, seen.size()) * perRequest + 2_000_000L;
+            if (elapsed > limit) {
+                find(Invariant.TIME_BUDGET, where, "took " + elapsed + " ns of virtual time for " + seen.size()
+                        + " request(s), more than " + limit);
+            }
+            boolean interruptStuck = scenario.faults().extraInterruptBits() != 0
+                    || everOverridden.contains(MmioRegister.INTERRUPT_STATUS.offset());
+            if (!wasSticky && !result.succeeded() && result.error().kind() == ErrorKind.TIMEOUT && !interruptStuck
+                    && elapsed < OPTIONS.requestTimeoutNanos()) {
+                find(Invariant.TIME_BUDGET, where, "timed out after " + elapsed + " ns, before the "
+                        + OPTIONS.requestTimeoutNanos() + " ns budget");
+            }
+        }
+
+        private void checkInfo(String where) {
+            long negotiated = fake.negotiatedFeatures();
+            dev.vblk.block.BlockDeviceInfo info = driver.info();
+            List<String> wrong = new ArrayList<>();
+            if (driver.negotiatedFeatures() != negotiated) {
+                wrong.add(String.format("negotiatedFeatures 0x%x, device holds 0x%x", driver.negotiatedFeatures(), negotiated));
+            }
+            if (info.capacitySectors() != fake.capacitySectors()) {
+                wrong.add("capacity " + info.capacitySectors() + ", device has " + fake.capacitySectors());
+            }
+            boolean flush = FeatureBits.has(negotiated, BlkFeatures.FLUSH);
+            boolean wce = FeatureBits.has(negotiated, BlkFeatures.CONFIG_WCE);
+            if (info.readOnly() != FeatureBits.has(negotiated, BlkFeatures.RO) || info.flushSupported() != flush
+                    || info.discardSupported() != FeatureBits.has(negotiated, BlkFeatures.DISCARD)
+                    || info.writeZeroesSupported() != FeatureBits.has(negotiated, BlkFeatures.WRITE_ZEROES)) {
+                wrong.add("capabilities " + info + " do not match features " + BlkFeatures.describe(negotiated));
+            }
+            if (info.writebackCache() != (flush && (!wce || fake.writeback() == 1))) {
+                wrong.add("writebackCache " + info.writebackCache() + " with writeback field " + fake.writeback());
+            }
+            if (wce && fake.writeback() != 1) {
+                wrong.add("CONFIG_WCE negotiated but the cache was left in writethrough mode");
+            }
+            long blkSize = spec.blkSize();
+            boolean valid = FeatureBits.has(negotiated, BlkFeatures.BLK_SIZE) && blkSize >= 512 && blkSize <= 65536
+                    && Long.bitCount(blkSize) == 1;
+            int reported = info.blockSize();
+            if (valid ? reported != blkSize : reported < 512 || reported > 65536 || Integer.bitCount(reported) != 1) {
+                wrong.add("block size " + reported + " for blk_size " + blkSize);
+            }
+            if (!wrong.isEmpty()) {
+                find(Invariant.DEVICE_INFO, where, String.join("; ", wrong));
+            }
+        }
+
+        private void checkQueueMemory(String where) {
+            framesAfterInit = platform.allocatedFrames();
+            if (framesAfterInit > QUEUE_FRAMES) {
+                find(Invariant.MEMORY_RELEASED, where, "holds " + framesAfterInit + " frames right after initialisation; "
+                        + "a queue of at most 256 entries needs " + QUEUE_FRAMES);
+            }
+        }
+
+        private void checkMarkedFailed(String where, BlockDeviceException error) {
+            int status = fake.status();
+            if (error.kind() != ErrorKind.PLATFORM_ERROR && (status & DeviceStatus.ACKNOWLEDGE) != 0
+                    && (status & DeviceStatus.FAILED) == 0) {
+                find(Invariant.INIT_DECISION, where, "gave up on initialisation (" + error.kind()
+                        + ") without setting FAILED; status " + DeviceStatus.describe(status));
             }
         }
 
@@ -570,6 +723,8 @@ public final class ScenarioRunner {
             }
             driver = (VirtioBlkDevice) result.value();
             checkFeatures(where);
+            checkInfo(where);
+            checkQueueMemory(where);
             roundTrip(where);
         }
 
