@@ -18,6 +18,7 @@ public final class CountingPlatform implements Platform {
     private final long windowSize;
     private final long budget;
     private final List<String> strayRegisterAccesses = new ArrayList<>();
+    private final List<RegisterAccess> accessesInCall = new ArrayList<>();
     private long total;
     private long inCall;
 
@@ -37,6 +38,12 @@ public final class CountingPlatform implements Platform {
     /** Starts counting a new driver call. */
     public void beginCall() {
         inCall = 0;
+        accessesInCall.clear();
+    }
+
+    /** The accesses the current (or last) driver call made inside its window, in order. */
+    public List<RegisterAccess> accessesInCall() {
+        return List.copyOf(accessesInCall);
     }
 
     /** Platform calls made by the current (or last) driver call. */
@@ -72,13 +79,16 @@ public final class CountingPlatform implements Platform {
     public long readRegister(long address, AccessWidth width) {
         count();
         checkWindow(address, width, "read");
-        return inner.readRegister(address, width);
+        long value = inner.readRegister(address, width);
+        accessesInCall.add(new RegisterAccess((int) (address - windowBase), false, value));
+        return value;
     }
 
     @Override
     public void writeRegister(long address, AccessWidth width, long value) {
         count();
         checkWindow(address, width, "write");
+        accessesInCall.add(new RegisterAccess((int) (address - windowBase), true, width.truncate(value)));
         inner.writeRegister(address, width, value);
     }
 

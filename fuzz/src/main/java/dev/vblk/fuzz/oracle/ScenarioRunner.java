@@ -183,6 +183,7 @@ public final class ScenarioRunner {
                 checkFeatures(where);
                 checkInfo(where);
                 checkQueueMemory(where);
+                checkHandshake(where);
             } else {
                 checkMarkedFailed(where, result.error());
                 if (mustFail.isEmpty() && mayFail.isEmpty()) {
@@ -428,6 +429,15 @@ public final class ScenarioRunner {
             if (framesAfterInit > QUEUE_FRAMES) {
                 find(Invariant.MEMORY_RELEASED, where, "holds " + framesAfterInit + " frames right after initialisation; "
                         + "a queue of at most 256 entries needs " + QUEUE_FRAMES);
+            }
+        }
+
+        private void checkHandshake(String where) {
+            if (everOverridden.contains(MmioRegister.STATUS.offset())) {
+                return;
+            }
+            for (String problem : HandshakeCheck.problems(counting.accessesInCall())) {
+                find(Invariant.PROTOCOL_RULES, where, problem);
             }
         }
 
@@ -725,6 +735,7 @@ public final class ScenarioRunner {
             checkFeatures(where);
             checkInfo(where);
             checkQueueMemory(where);
+            checkHandshake(where);
             roundTrip(where);
         }
 
