@@ -46,7 +46,7 @@ class HandshakeCheckTest {
     void namesASkippedStatusBit() {
         List<RegisterAccess> a = correct();
         a.remove(1);
-        assertTrue(HandshakeCheck.problems(a).get(0).contains("adds DRIVER where ACKNOWLEDGE comes next"),
+        assertTrue(HandshakeCheck.problems(a).get(0).contains("adds ACKNOWLEDGE|DRIVER where ACKNOWLEDGE comes next"),
                 HandshakeCheck.problems(a).toString());
     }
 
