@@ -131,6 +131,9 @@ public final class ScenarioRunner {
                 } else if (driver != null) {
                     call(where, (Step.DriverCall) step);
                 }
+                if (driver != null && !aborted && step instanceof Step.DriverCall) {
+                    checkFatalError(where);
+                }
             }
             if (!aborted) {
                 recover();
@@ -312,8 +315,32 @@ public final class ScenarioRunner {
                 find(Invariant.ERROR_KIND, where, "reported DEVICE_NEEDS_RESET but the status reads "
                         + DeviceStatus.describe(status));
             }
+            checkStatusKind(where, step, seen, kind);
             if (FATAL.contains(kind)) {
                 sticky = kind;
+            }
+        }
+
+        /** A request answered with a plain non-OK status byte fails the call with the kind that byte means. */
+        private void checkStatusKind(String where, Step.DriverCall step, List<Seen> seen, ErrorKind kind) {
+            if (seen.isEmpty() || !(seen.get(seen.size() - 1).outcome() instanceof OutcomeSpec.Status status)
+                    || status.status() == VirtioBlk.S_OK || fake.needsResetReason().isPresent()) {
+                return;
+            }
+            ErrorKind expected = switch (status.status()) {
+                case VirtioBlk.S_IOERR -> step instanceof Step.Flush ? ErrorKind.FLUSH_FAILED : ErrorKind.IO_ERROR;
+                case VirtioBlk.S_UNSUPP -> ErrorKind.UNSUPPORTED;
+                default -> ErrorKind.PROTOCOL_VIOLATION;
+            };
+            if (kind != expected) {
+                find(Invariant.ERROR_KIND, where, "status byte " + status.status() + " reported as " + kind + ", not " + expected);
+            }
+        }
+
+        private void checkFatalError(String where) {
+            ErrorKind reported = driver.fatalError().map(BlockDeviceException::kind).orElse(null);
+            if (reported != sticky) {
+                find(Invariant.FATAL_STICKY, where, "fatalError() says " + reported + ", the calls say " + sticky);
             }
         }
 
@@ -418,6 +445,25 @@ public final class ScenarioRunner {
             int reported = info.blockSize();
             if (valid ? reported != blkSize : reported < 512 || reported > 65536 || Integer.bitCount(reported) != 1) {
                 wrong.add("block size " + reported + " for blk_size " + blkSize);
+            }
+            if (!driver.id().equals(new dev.vblk.block.BlockDeviceId(VirtioBlkDevice.DEVICE_TYPE, slot.baseAddress()))
+                    || !driver.slot().equals(slot)) {
+                wrong.add("id " + driver.id() + " / slot " + driver.slot() + " do not name " + slot);
+            }
+            if (driver.config().capacity() != fake.capacitySectors()) {
+                wrong.add("config capacity " + driver.config().capacity());
+            }
+            long segments = queueSize() - 2L;
+            if (FeatureBits.has(negotiated, BlkFeatures.SEG_MAX) && spec.segMax() > 0) {
+                segments = Math.min(segments, spec.segMax());
+            }
+            long piece = FeatureBits.has(negotiated, BlkFeatures.SIZE_MAX) && spec.sizeMax() > 0
+                    ? Math.min(spec.sizeMax(), 4096) : 4096;
+            long most = Math.min(OPTIONS.maxRequestBytes(), segments * piece);
+            int transfer = driver.maxTransferBytes();
+            if (transfer < 512 || transfer % 512 != 0 || transfer > most) {
+                wrong.add("maxTransferBytes " + transfer + ": not whole sectors from 512 to " + most
+                        + " (seg_max and size_max over scattered pages)");
             }
             if (!wrong.isEmpty()) {
                 find(Invariant.DEVICE_INFO, where, String.join("; ", wrong));
@@ -534,9 +580,9 @@ public final class ScenarioRunner {
             for (Seen s : seen) {
                 BlkRequest r = s.request();
                 if (r.type() != type || r.sector() != next || r.sectorCount() <= 0
-                        || r.dataLength() != r.sectorCount() * 512) {
+                        || r.dataLength() != r.sectorCount() * 512 || r.dataLength() > driver.maxTransferBytes()) {
                     find(Invariant.DATA_INTEGRITY, where, "request " + describe(r) + " does not continue the call at sector "
-                            + next + " with whole sectors");
+                            + next + " with whole sectors of at most maxTransferBytes");
                     return;
                 }
                 next += r.sectorCount();
