@@ -40,17 +40,6 @@ public record DeviceFaultSpec(
                 .extraInterruptBits(extraInterruptBits);
     }
 
-    /** The value {@code offset} is overridden with, or -1. */
-    public long override(int offset) {
-        long value = -1;
-        for (RegisterOverride override : overrides) {
-            if (override.offset() == offset) {
-                value = override.value();
-            }
-        }
-        return value;
-    }
-
     @Override
     public String toString() {
         if (equals(NONE)) {
