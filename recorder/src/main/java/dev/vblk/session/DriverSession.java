@@ -90,6 +90,14 @@ public final class DriverSession {
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The digest input of this session's DISCOVERY operation: the summary of what the scan found,
+     * whose SHA-256 a recording stores as the operation's outcome, so a replay can compare its own.
+     */
+    public byte[] scanSummary() {
+        return summary(reports);
+    }
+
     /** What the scan found in each slot. */
     public List<SlotReport> reports() {
         return reports;

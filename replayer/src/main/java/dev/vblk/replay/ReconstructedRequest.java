@@ -1,0 +1,185 @@
+package dev.vblk.replay;
+
+import dev.vblk.block.RequestType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * One virtio-blk request as a trace shows it: what the driver asked (decoded from the descriptor
+ * chain it published) and how the device answered (what the driver read back after completion).
+ *
+ * @param index position among all requests of the trace, in the order they were made available (0 first)
+ * @param slot the MMIO slot of the device it went to
+ * @param notifyEvent the index of the QueueNotify write that handed it to the device
+ * @param operationId the innermost operation in flight when it was made available, 0 outside any
+ * @param head the head descriptor index of its chain
+ * @param type the raw request type of its header
+ * @param sector the header's sector; for DISCARD and WRITE_ZEROES the first range's sector
+ * @param sectorCount IN: writable data bytes / 512; OUT: readable data bytes / 512; DISCARD and
+ *     WRITE_ZEROES: the ranges' sectors added up; otherwise 0 (as the fake device counts them)
+ * @param dataLength data bytes carried (OUT, DISCARD, WRITE_ZEROES) or room for them (IN, GET_ID)
+ * @param writeData the data of an OUT request, empty otherwise
+ * @param ranges the segments of a DISCARD or WRITE_ZEROES request, empty otherwise
+ * @param completion how the device answered
+ */
+public record ReconstructedRequest(
+        int index,
+        int slot,
+        long notifyEvent,
+        long operationId,
+        int head,
+        int type,
+        long sector,
+        long sectorCount,
+        int dataLength,
+        byte[] writeData,
+        List<Range> ranges,
+        Completion completion) {
+
+    /** Request type codes (VirtIO 1.1 section 5.2.6). */
+    public static final int T_IN = 0;
+    public static final int T_OUT = 1;
+    public static final int T_FLUSH = 4;
+    public static final int T_GET_ID = 8;
+    public static final int T_DISCARD = 11;
+    public static final int T_WRITE_ZEROES = 13;
+
+    /** One discard / write-zeroes segment. */
+    public record Range(long sector, long sectorCount, int flags) {}
+
+    /** How the device answered a request. */
+    public sealed interface Completion {}
+
+    /**
+     * The device completed the request and the driver saw the completion.
+     *
+     * @param status the status byte the driver read back, if it read it
+     * @param data the bytes the driver read back from the device-writable data buffers, when it read
+     *     all of them (IN and GET_ID)
+     * @param usedLength the length of the used element
+     */
+    public record Answered(OptionalInt status, Optional<byte[]> data, OptionalLong usedLength) implements Completion {
+        public Answered {
+            data = data.map(byte[]::clone);
+        }
+
+        @Override
+        public Optional<byte[]> data() {
+            return data.map(byte[]::clone);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Answered that && status.equals(that.status) && usedLength.equals(that.usedLength)
+                    && data.isPresent() == that.data.isPresent()
+                    && (data.isEmpty() || Arrays.equals(data.get(), that.data.get()));
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(status, usedLength, data.map(Arrays::hashCode).orElse(0));
+        }
+    }
+
+    /** The driver never saw a completion (it timed out or was reset first). */
+    public record Unanswered() implements Completion {}
+
+    /** The device set DEVICE_NEEDS_RESET while the request was outstanding, instead of answering. */
+    public record NeedsReset() implements Completion {}
+
+    public ReconstructedRequest {
+        writeData = writeData.clone();
+        ranges = List.copyOf(ranges);
+        Objects.requireNonNull(completion, "completion");
+    }
+
+    @Override
+    public byte[] writeData() {
+        return writeData.clone();
+    }
+
+    /** The request type in the driver's vocabulary, or empty for a code virtio-blk does not define. */
+    public Optional<RequestType> requestType() {
+        return Optional.ofNullable(switch (type) {
+            case T_IN -> RequestType.READ;
+            case T_OUT -> RequestType.WRITE;
+            case T_FLUSH -> RequestType.FLUSH;
+            case T_GET_ID -> RequestType.GET_ID;
+            case T_DISCARD -> RequestType.DISCARD;
+            case T_WRITE_ZEROES -> RequestType.WRITE_ZEROES;
+            default -> null;
+        });
+    }
+
+    /** What was asked, such as {@code read sector 12, 8 sectors}. */
+    public String describeRequest() {
+        return describe(type, sector, sectorCount);
+    }
+
+    /** What was asked, for a request of this type, sector and count. */
+    public static String describe(int type, long sector, long sectorCount) {
+        String name = switch (type) {
+            case T_IN -> "read";
+            case T_OUT -> "write";
+            case T_FLUSH -> "flush";
+            case T_GET_ID -> "get-id";
+            case T_DISCARD -> "discard";
+            case T_WRITE_ZEROES -> "write-zeroes";
+            default -> "type " + type;
+        };
+        return switch (type) {
+            case T_IN, T_OUT, T_DISCARD, T_WRITE_ZEROES -> String.format(Locale.ROOT, "%s sector %d, %d sector(s)",
+                    name, sector, sectorCount);
+            default -> name;
+        };
+    }
+
+    /** One line for people, such as {@code request 3 (slot 31): read sector 12, 8 sector(s) -> OK}. */
+    public String describe() {
+        return "request " + index + " (slot " + slot + "): " + describeRequest() + " -> " + describeCompletion();
+    }
+
+    /** The answer, such as {@code OK}, {@code IOERR}, {@code no completion}. */
+    public String describeCompletion() {
+        if (completion instanceof Answered answered) {
+            return answered.status().isPresent() ? statusName(answered.status().getAsInt()) : "completed, status not read";
+        }
+        return completion instanceof NeedsReset ? "device needs reset" : "no completion";
+    }
+
+    /** A status byte's name: OK, IOERR, UNSUPP, or its value. */
+    public static String statusName(int status) {
+        return switch (status) {
+            case 0 -> "OK";
+            case 1 -> "IOERR";
+            case 2 -> "UNSUPP";
+            case 0xff -> "status byte not written (0xff)";
+            default -> String.format("status 0x%02x", status);
+        };
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ReconstructedRequest that && index == that.index && slot == that.slot
+                && notifyEvent == that.notifyEvent && operationId == that.operationId && head == that.head
+                && type == that.type && sector == that.sector && sectorCount == that.sectorCount
+                && dataLength == that.dataLength && Arrays.equals(writeData, that.writeData)
+                && ranges.equals(that.ranges) && completion.equals(that.completion);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(index, slot, notifyEvent, operationId, head, type, sector, sectorCount, dataLength,
+                Arrays.hashCode(writeData), ranges, completion);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

@@ -1,0 +1,307 @@
+package dev.vblk.replay;
+
+import dev.vblk.block.ErrorKind;
+import dev.vblk.discovery.MmioWindow;
+import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.Platform;
+import dev.vblk.trace.OperationOutcome;
+import dev.vblk.trace.TraceEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A platform that answers the driver from a trace, strictly: every call must be the next recorded
+ * platform event (same kind and arguments, same value or bytes for writes) and gets exactly the
+ * recorded result. Operation markers are stepped over, and kept as the operation in flight.
+ *
+ * <p>On the first mismatch it throws a {@link ReplayDivergence} and keeps it ({@link #divergence()}):
+ * every later call throws the same one, so the first difference is what gets reported however the
+ * driver handles the exception.
+ *
+ * <p>A replayer that issues the operations itself announces each top-level operation with
+ * {@link #beginOperation} and {@link #endOperation}: the driver may then not run past the recorded
+ * end of an operation, and may not finish it while recorded calls remain. Where the trace recorded
+ * a platform failure (an operation that ended in {@code PLATFORM_ERROR} after its last call), the
+ * next call throws a {@link ReplayedPlatformFailure} instead. Without announcements, markers are
+ * simply stepped over.
+ */
+public final class ReplayPlatform implements Platform {
+
+    /** How many events before a divergence its report shows. */
+    static final int CONTEXT_EVENTS = 8;
+
+    private final List<TraceEvent> events;
+    private final MmioWindow window;
+    private final Deque<Integer> open = new ArrayDeque<>();
+    private int cursor;
+    private RecordedOperation current;
+    private ReplayedPlatformFailure failure;
+    private ReplayDivergence divergence;
+
+    /**
+     * @param events the trace's events, in order
+     * @param window the board's MMIO window, used to name registers in reports
+     */
+    public ReplayPlatform(List<TraceEvent> events, MmioWindow window) {
+        this.events = List.copyOf(events);
+        this.window = window;
+    }
+
+    /** The index of the next trace event not yet consumed. */
+    public int position() {
+        return cursor;
+    }
+
+    /** The first divergence, if the driver has diverged. */
+    public Optional<ReplayDivergence> divergence() {
+        return Optional.ofNullable(divergence);
+    }
+
+    /**
+     * Announces that the replayer issues {@code operation} now: every event before its begin must
+     * have been consumed.
+     */
+    public void beginOperation(RecordedOperation operation) {
+        if (divergence != null) {
+            return;
+        }
+        if (cursor < operation.beginIndex()) {
+            skipMarkers(operation.beginIndex());
+        }
+        if (cursor < operation.beginIndex()) {
+            throw diverge(cursor, "the replay issues " + TraceEventFormatter.operation(operation.begin())
+                    + " (event " + operation.beginIndex() + ") with recorded calls left before it",
+                    "no more calls before the next operation");
+        }
+        open.clear();
+        open.push(operation.beginIndex());
+        cursor = operation.beginIndex() + 1;
+        current = operation;
+        failure = null;
+    }
+
+    /** Announces that {@code operation} returned: every recorded call in it must have been made. */
+    public void endOperation(RecordedOperation operation) {
+        if (divergence != null) {
+            return;
+        }
+        skipMarkers(operation.endIndex());
+        if (cursor < operation.endIndex()) {
+            throw diverge(cursor, TraceEventFormatter.operation(operation.begin()) + " returned, but the trace has "
+                    + (operation.endIndex() - cursor) + " more event(s) in it", "no more calls in this operation");
+        }
+        cursor = operation.endIndex() + 1;
+        open.clear();
+        current = null;
+        failure = null;
+    }
+
+    /** Announces that the replay is over: no event may be left. */
+    public void finish() {
+        if (divergence == null && cursor < events.size()) {
+            throw diverge(cursor, "the replay ended with " + (events.size() - cursor) + " trace event(s) left",
+                    "no more calls");
+        }
+    }
+
+    // ---- Platform ----
+
+    @Override
+    public long readRegister(long address, AccessWidth width) {
+        return ((TraceEvent.RegisterRead) next(new PlatformCall.RegisterRead(address, width))).value();
+    }
+
+    @Override
+    public void writeRegister(long address, AccessWidth width, long value) {
+        next(new PlatformCall.RegisterWrite(address, width, width.truncate(value)));
+    }
+
+    @Override
+    public void readMemory(long address, byte[] destination, int offset, int length) {
+        TraceEvent.MemoryRead read = (TraceEvent.MemoryRead) next(new PlatformCall.MemoryRead(address, length));
+        System.arraycopy(read.data(), 0, destination, offset, length);
+    }
+
+    @Override
+    public void writeMemory(long address, byte[] source, int offset, int length) {
+        byte[] data = new byte[length];
+        System.arraycopy(source, offset, data, 0, length);
+        next(new PlatformCall.MemoryWrite(address, data));
+    }
+
+    @Override
+    public OptionalLong allocateFrames(int frameCount, long alignment) {
+        return ((TraceEvent.FrameAllocation) next(new PlatformCall.FrameAllocation(frameCount, alignment))).address();
+    }
+
+    @Override
+    public void freeFrames(long address, int frameCount) {
+        next(new PlatformCall.FrameFree(address, frameCount));
+    }
+
+    @Override
+    public boolean awaitInterrupt(int line, long timeoutNanos) {
+        return ((TraceEvent.InterruptWait) next(new PlatformCall.InterruptWait(line, timeoutNanos))).raised();
+    }
+
+    @Override
+    public long nanoTime() {
+        return ((TraceEvent.ClockRead) next(new PlatformCall.ClockRead())).nanos();
+    }
+
+    // ---- matching ----
+
+    private TraceEvent next(PlatformCall call) {
+        if (divergence != null) {
+            throw divergence;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        while (true) {
+            if (cursor >= events.size()) {
+                throw diverge(cursor, call, "the trace ends here");
+            }
+            TraceEvent event = events.get(cursor);
+            if (event instanceof TraceEvent.OperationBegin) {
+                open.push(cursor++);
+            } else if (event instanceof TraceEvent.OperationEnd end) {
+                if (current == null || open.size() > 1) {
+                    open.poll();
+                    cursor++;
+                    continue;
+                }
+                if (recordsPlatformFailure(end.outcome())) {
+                    OperationOutcome.Failed failed = (OperationOutcome.Failed) end.outcome();
+                    failure = new ReplayedPlatformFailure(failed.errorKind(), failed.message());
+                    throw failure;
+                }
+                throw diverge(cursor, call, TraceEventFormatter.operation(current.begin()) + " ends here");
+            } else if (call.matches(event)) {
+                cursor++;
+                return event;
+            } else {
+                throw diverge(cursor, call, null);
+            }
+        }
+    }
+
+    /** Whether an operation's outcome says its platform failed after the last recorded call. */
+    private static boolean recordsPlatformFailure(OperationOutcome outcome) {
+        if (!(outcome instanceof OperationOutcome.Failed failed)) {
+            return false;
+        }
+        Optional<ErrorKind> kind = failed.blockErrorKind();
+        return kind.isEmpty() || kind.get() == ErrorKind.PLATFORM_ERROR;
+    }
+
+    private void skipMarkers(int limit) {
+        while (cursor < limit) {
+            TraceEvent event = events.get(cursor);
+            if (event instanceof TraceEvent.OperationBegin) {
+                open.push(cursor);
+            } else if (event instanceof TraceEvent.OperationEnd) {
+                open.poll();
+            } else {
+                return;
+            }
+            cursor++;
+        }
+    }
+
+    // ---- reports ----
+
+    private ReplayDivergence diverge(int index, PlatformCall call, String traceSide) {
+        TraceEventFormatter formatter = formatterAt(index);
+        String actual = formatter.format(call);
+        String expected;
+        String headline;
+        if (traceSide != null) {
+            expected = traceSide;
+            headline = "event " + index + ": " + traceSide + ", but the driver went on: " + actual.strip();
+        } else {
+            TraceEvent event = events.get(index);
+            expected = formatter.format(event);
+            headline = "event " + index + ": " + difference(formatter, call, event, actual, expected);
+        }
+        return store(index, headline, expected, actual);
+    }
+
+    private ReplayDivergence diverge(int index, String headlineText, String actual) {
+        TraceEventFormatter formatter = formatterAt(index);
+        String expected = index < events.size() ? formatter.format(events.get(index)) : "the end of the trace";
+        return store(index, "event " + index + ": " + headlineText + "; next: " + expected.strip(), expected, actual);
+    }
+
+    private ReplayDivergence store(int index, String headline, String expected, String actual) {
+        DivergenceReport report = new DivergenceReport("", "strict", OptionalLong.of(index), headline, expected, actual,
+                operationInFlight(), context(index));
+        divergence = new ReplayDivergence(report);
+        return divergence;
+    }
+
+    private static String difference(TraceEventFormatter formatter, PlatformCall call, TraceEvent event, String actual,
+            String expected) {
+        if (call instanceof PlatformCall.RegisterWrite write && event instanceof TraceEvent.RegisterWrite recorded
+                && write.address() == recorded.address()) {
+            return formatter.registerShortName(write.address()) + ": driver wrote "
+                    + formatter.registerValue(write.address(), write.value()) + ", trace has "
+                    + formatter.registerValue(recorded.address(), recorded.value());
+        }
+        if (call instanceof PlatformCall.MemoryWrite write && event instanceof TraceEvent.MemoryWrite recorded
+                && write.address() == recorded.address()) {
+            byte[] mine = write.data();
+            byte[] theirs = recorded.data();
+            int at = 0;
+            while (at < Math.min(mine.length, theirs.length) && mine[at] == theirs[at]) {
+                at++;
+            }
+            return String.format("memory 0x%x: driver wrote %d byte(s), trace has %d; first difference at byte %d "
+                    + "(driver %s, trace %s)", write.address(), mine.length, theirs.length, at,
+                    at < mine.length ? String.format("%02x", mine[at]) : "none",
+                    at < theirs.length ? String.format("%02x", theirs[at]) : "none");
+        }
+        return "driver: " + actual.strip() + "; trace has: " + expected.strip();
+    }
+
+    private TraceEventFormatter formatterAt(int index) {
+        TraceEventFormatter formatter = new TraceEventFormatter(window);
+        for (int i = 0; i < index && i < events.size(); i++) {
+            formatter.advance(events.get(i));
+        }
+        return formatter;
+    }
+
+    private List<String> context(int index) {
+        return context(events, window, index);
+    }
+
+    /** The {@link #CONTEXT_EVENTS} events before {@code index}, rendered with their indices. */
+    static List<String> context(List<TraceEvent> events, MmioWindow window, int index) {
+        int from = Math.max(0, index - CONTEXT_EVENTS);
+        TraceEventFormatter formatter = new TraceEventFormatter(window);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < index && i < events.size(); i++) {
+            if (i >= from) {
+                lines.add("event " + i + ": " + formatter.format(events.get(i)));
+            } else {
+                formatter.advance(events.get(i));
+            }
+        }
+        return lines;
+    }
+
+    private String operationInFlight() {
+        if (open.isEmpty()) {
+            return "";
+        }
+        List<String> names = new ArrayList<>();
+        open.descendingIterator().forEachRemaining(index -> names.add(
+                TraceEventFormatter.operation((TraceEvent.OperationBegin) events.get(index)) + " (began at event " + index + ")"));
+        return String.join(" > ", names);
+    }
+}

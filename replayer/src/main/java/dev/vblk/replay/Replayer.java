@@ -1,0 +1,363 @@
+package dev.vblk.replay;
+
+import dev.vblk.block.BlockDeviceException;
+import dev.vblk.discovery.MmioWindow;
+import dev.vblk.platform.Platform;
+import dev.vblk.session.BlockOperation;
+import dev.vblk.session.BoardParameters;
+import dev.vblk.session.DriverSession;
+import dev.vblk.trace.OperationKind;
+import dev.vblk.trace.OperationOutcome;
+import dev.vblk.trace.Trace;
+import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceFormatException;
+import dev.vblk.trace.TraceReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * Replays a trace against the driver and says whether the recording was reproduced.
+ *
+ * <ul>
+ *   <li>{@link #strict}: the driver runs on a {@link ReplayPlatform}; every platform call must be the
+ *       recorded one, and every operation's outcome the recorded one.
+ *   <li>{@link #relaxed}: the driver runs on a {@link TraceDrivenMachine}, a fake device answering
+ *       from the trace's requests; only the requests it asks and the outcomes are compared.
+ *   <li>{@link #branch}: strict up to an event, then live on the trace-driven machine.
+ * </ul>
+ *
+ * <p>In every mode the replay discovers devices on the trace's board with its recorded driver
+ * options (unless {@link ReplayOptions} say otherwise), then issues each recorded top-level operation
+ * in order and compares outcomes: a success must return data with the recorded SHA-256, a failure
+ * must have the recorded error kind (messages are not compared). A trace cut short is replayed up to
+ * its last complete operation. Nothing here reads the wall clock or randomness.
+ */
+public final class Replayer {
+
+    private static final int RECENT_CALLS = 8;
+
+    private Replayer() {}
+
+    /** Strict replay of a trace file. */
+    public static ReplayResult strict(Path path) {
+        return strict(path, ReplayOptions.DEFAULTS);
+    }
+
+    /** Strict replay of a trace file. */
+    public static ReplayResult strict(Path path, ReplayOptions options) {
+        return fromFile(path, ReplayResult.Mode.STRICT, trace -> strict(trace, path.toString(), options));
+    }
+
+    /** Strict replay of a trace read into memory; {@code name} names it in results. */
+    public static ReplayResult strict(Trace trace, String name, ReplayOptions options) {
+        return new Run(trace, name, ReplayResult.Mode.STRICT, options, -1).execute();
+    }
+
+    /** Relaxed replay of a trace file. */
+    public static ReplayResult relaxed(Path path) {
+        return relaxed(path, ReplayOptions.DEFAULTS);
+    }
+
+    /** Relaxed replay of a trace file. */
+    public static ReplayResult relaxed(Path path, ReplayOptions options) {
+        return fromFile(path, ReplayResult.Mode.RELAXED, trace -> relaxed(trace, path.toString(), options));
+    }
+
+    /** Relaxed replay of a trace read into memory. */
+    public static ReplayResult relaxed(Trace trace, String name, ReplayOptions options) {
+        return new Run(trace, name, ReplayResult.Mode.RELAXED, options, -1).execute();
+    }
+
+    /** Strict replay of a trace file up to event {@code eventIndex}, then live on the fake device. */
+    public static ReplayResult branch(Path path, int eventIndex) {
+        return branch(path, eventIndex, ReplayOptions.DEFAULTS);
+    }
+
+    /** Strict replay of a trace file up to event {@code eventIndex}, then live on the fake device. */
+    public static ReplayResult branch(Path path, int eventIndex, ReplayOptions options) {
+        return fromFile(path, ReplayResult.Mode.BRANCH, trace -> branch(trace, path.toString(), eventIndex, options));
+    }
+
+    /**
+     * Strict replay of a trace up to event {@code eventIndex}, then live: the first platform call made
+     * when the replay has consumed the events before {@code eventIndex} and every later call are
+     * answered by the trace-driven machine. Outcomes are still compared with the recorded ones.
+     */
+    public static ReplayResult branch(Trace trace, String name, int eventIndex, ReplayOptions options) {
+        if (eventIndex < 0) {
+            throw new IllegalArgumentException("the branch event index must not be negative: " + eventIndex);
+        }
+        return new Run(trace, name, ReplayResult.Mode.BRANCH, options, eventIndex).execute();
+    }
+
+    private static ReplayResult fromFile(Path path, ReplayResult.Mode mode, Function<Trace, ReplayResult> replay) {
+        Trace trace;
+        try {
+            trace = TraceReader.readValidPrefix(path);
+        } catch (TraceFormatException | UncheckedIOException e) {
+            return new ReplayResult(path.toString(), mode, ReplayResult.Status.BAD_TRACE, false, 0, 0, 0, Optional.empty(),
+                    "the trace cannot be read: " + e.getMessage(), List.of());
+        }
+        return replay.apply(trace);
+    }
+
+    /** The outcome recorded for an exception, as {@link dev.vblk.recorder.TraceRecorder} records it. */
+    static OperationOutcome.Failed failure(Throwable e) {
+        String kind;
+        if (e instanceof BlockDeviceException blockError) {
+            kind = blockError.kind().name();
+        } else if (e instanceof ReplayedPlatformFailure replayed) {
+            kind = replayed.recordedKind();
+        } else {
+            kind = e.getClass().getName();
+        }
+        return new OperationOutcome.Failed(kind, e.getMessage() == null ? "" : e.getMessage());
+    }
+
+    /** Whether two outcomes match: the same digest, or failures of the same kind. */
+    static boolean sameOutcome(OperationOutcome recorded, OperationOutcome actual) {
+        if (recorded instanceof OperationOutcome.Failed failed) {
+            return actual instanceof OperationOutcome.Failed other && failed.errorKind().equals(other.errorKind());
+        }
+        return recorded.equals(actual);
+    }
+
+    /** One replay. */
+    private static final class Run {
+        private final Trace trace;
+        private final String name;
+        private final ReplayResult.Mode mode;
+        private final ReplayOptions options;
+        private final int branchAt;
+        private List<TraceEvent> events;
+        private List<RecordedOperation> operations;
+        private RecordedOperation current;
+        private DriverSession session;
+        private int compared;
+        private int lastEnd = -1;
+        private final List<String> notes = new ArrayList<>();
+
+        private ReplayPlatform strict;
+        private TraceDrivenMachine machine;
+        private BranchPlatform branch;
+        private RecentCalls recent;
+
+        Run(Trace trace, String name, ReplayResult.Mode mode, ReplayOptions options, int branchAt) {
+            this.trace = trace;
+            this.name = name;
+            this.mode = mode;
+            this.options = options;
+            this.branchAt = branchAt;
+        }
+
+        ReplayResult execute() {
+            events = trace.events();
+            try {
+                operations = RecordedOperation.completeTopLevel(events);
+            } catch (IllegalArgumentException e) {
+                return bad("its operation markers do not nest: " + e.getMessage());
+            }
+            if (operations.isEmpty()) {
+                return bad("it holds no complete operation");
+            }
+            if (operations.get(0).begin().kind() != OperationKind.DISCOVERY) {
+                return bad("it does not start with a DISCOVERY operation");
+            }
+            for (RecordedOperation operation : operations.subList(1, operations.size())) {
+                OperationKind kind = operation.begin().kind();
+                if (kind == OperationKind.DISCOVERY || kind == OperationKind.INIT) {
+                    return bad("event " + operation.beginIndex() + " begins a top-level " + kind
+                            + " operation, which a driver session does not issue");
+                }
+            }
+            if (!trace.complete()) {
+                RecordedOperation last = operations.get(operations.size() - 1);
+                notes.add("the trace was cut short: replayed up to " + TraceEventFormatter.operation(last.begin())
+                        + " (ends at event " + last.endIndex() + "); " + (events.size() - last.endIndex() - 1)
+                        + " later event(s) were not replayed");
+                events = events.subList(0, last.endIndex() + 1);
+            }
+            BoardParameters board;
+            try {
+                board = BoardParameters.fromMap(trace.metadata().board());
+            } catch (IllegalArgumentException e) {
+                return bad(e.getMessage());
+            }
+            MmioWindow window = board.window();
+            BoardParameters driverBoard = options.driverOptions().map(o -> new BoardParameters(window, o)).orElse(board);
+            Platform base;
+            try {
+                base = platform(window);
+            } catch (UnreplayableTraceException e) {
+                return bad(e.getMessage());
+            }
+            Platform driverPlatform = options.driverView().apply(base);
+            for (RecordedOperation operation : operations) {
+                current = operation;
+                try {
+                    begin(operation);
+                    OperationOutcome actual = perform(operation, driverPlatform, driverBoard);
+                    Optional<ReplayDivergence> divergence = divergence();
+                    if (divergence.isPresent()) {
+                        return diverged(divergence.get().report());
+                    }
+                    end(operation);
+                    if (!sameOutcome(operation.end().outcome(), actual)) {
+                        return diverged(outcomeReport(operation, actual));
+                    }
+                } catch (ReplayDivergence divergence) {
+                    return diverged(divergence.report());
+                }
+                compared++;
+                lastEnd = operation.endIndex();
+            }
+            try {
+                finish();
+            } catch (ReplayDivergence divergence) {
+                return diverged(divergence.report());
+            }
+            notesAtEnd();
+            return result(ReplayResult.Status.REPRODUCED, Optional.empty(), "reproduced");
+        }
+
+        private Platform platform(MmioWindow window) {
+            switch (mode) {
+                case STRICT:
+                    strict = new ReplayPlatform(events, window);
+                    return strict;
+                case RELAXED:
+                    machine = TraceDrivenMachine.fromTrace(events, window);
+                    recent = new RecentCalls(machine.platform(), window, RECENT_CALLS);
+                    machine.describeWith(this::operationText, recent::render);
+                    return recent;
+                default:
+                    strict = new ReplayPlatform(events, window);
+                    machine = TraceDrivenMachine.forBranching(events, window);
+                    branch = new BranchPlatform(strict, machine, branchAt, options.atBranch());
+                    recent = new RecentCalls(branch, window, RECENT_CALLS);
+                    machine.describeWith(this::operationText, recent::render);
+                    return recent;
+            }
+        }
+
+        private boolean checksStrictly() {
+            return strict != null && (branch == null || !branch.branched());
+        }
+
+        private void begin(RecordedOperation operation) {
+            if (checksStrictly() && (branch == null || strict.position() < branchAt)) {
+                strict.beginOperation(operation);
+            }
+        }
+
+        private void end(RecordedOperation operation) {
+            if (checksStrictly()) {
+                strict.endOperation(operation);
+            }
+        }
+
+        private void finish() {
+            if (checksStrictly()) {
+                strict.finish();
+            }
+        }
+
+        private Optional<ReplayDivergence> divergence() {
+            if (strict != null && strict.divergence().isPresent()) {
+                return strict.divergence();
+            }
+            return machine == null ? Optional.empty() : machine.divergence();
+        }
+
+        private OperationOutcome perform(RecordedOperation operation, Platform platform, BoardParameters board) {
+            try {
+                if (operation.begin().kind() == OperationKind.DISCOVERY) {
+                    session = DriverSession.discover(platform, board, null);
+                    return OperationOutcome.Succeeded.ofData(session.scanSummary());
+                }
+                if (session == null) {
+                    return new OperationOutcome.Failed(IllegalStateException.class.getName(), "discovery failed");
+                }
+                return OperationOutcome.Succeeded.ofData(session.perform(BlockOperation.of(operation.begin())));
+            } catch (RuntimeException e) {
+                return failure(e);
+            }
+        }
+
+        private String operationText() {
+            return current == null ? "" : TraceEventFormatter.operation(current.begin()) + " (began at event "
+                    + current.beginIndex() + ")";
+        }
+
+        private DivergenceReport outcomeReport(RecordedOperation operation, OperationOutcome actual) {
+            String expected = TraceEventFormatter.outcome(operation.end().outcome());
+            String got = TraceEventFormatter.outcome(actual);
+            List<String> context = checksStrictly() ? ReplayPlatform.context(events, strictWindow(), operation.endIndex())
+                    : recent.render();
+            return new DivergenceReport("", modeName(), OptionalLong.of(operation.endIndex()),
+                    "event " + operation.endIndex() + ": " + TraceEventFormatter.operation(operation.begin())
+                            + ": trace has " + shortOutcome(operation.end().outcome()) + ", replay "
+                            + shortOutcome(actual),
+                    expected, got, operationText(), context);
+        }
+
+        private MmioWindow strictWindow() {
+            return BoardParameters.fromMap(trace.metadata().board()).window();
+        }
+
+        private static String shortOutcome(OperationOutcome outcome) {
+            return outcome instanceof OperationOutcome.Failed failed ? "failed " + failed.errorKind()
+                    : TraceEventFormatter.outcome(outcome);
+        }
+
+        private String modeName() {
+            return switch (mode) {
+                case STRICT -> "strict";
+                case RELAXED -> "relaxed";
+                case BRANCH -> "branch at event " + branchAt;
+            };
+        }
+
+        private void notesAtEnd() {
+            if (machine != null) {
+                notes.add("answered " + machine.requestsAnswered() + " of " + machine.requests().size()
+                        + " recorded request(s) from the trace");
+            }
+            if (branch != null) {
+                notes.add(branch.branched() ? "went live at trace position " + branchAt
+                        : "never went live: the replay ended before trace position " + branchAt);
+                if (branch.outOfStep() > 0) {
+                    notes.add("before the branch the live machine answered " + branch.outOfStep()
+                            + " read(s) otherwise than the trace; first: " + branch.firstOutOfStep());
+                }
+            }
+        }
+
+        private long eventsReplayed() {
+            long covered = lastEnd + 1L;
+            return strict != null && checksStrictly() ? Math.max(covered, strict.position()) : covered;
+        }
+
+        private ReplayResult diverged(DivergenceReport report) {
+            notesAtEnd();
+            return result(ReplayResult.Status.DIVERGED, Optional.of(report.withTrace(name).withMode(modeName())),
+                    report.headline());
+        }
+
+        private ReplayResult bad(String why) {
+            return new ReplayResult(name, mode, ReplayResult.Status.BAD_TRACE, !trace.complete(), 0, 0,
+                    operations == null ? 0 : operations.size(), Optional.empty(), "the trace cannot be replayed: " + why,
+                    notes);
+        }
+
+        private ReplayResult result(ReplayResult.Status status, Optional<DivergenceReport> report, String message) {
+            return new ReplayResult(name, mode, status, !trace.complete(), eventsReplayed(), compared, operations.size(),
+                    report, message, notes);
+        }
+    }
+}

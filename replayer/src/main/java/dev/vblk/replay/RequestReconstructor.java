@@ -1,0 +1,408 @@
+package dev.vblk.replay;
+
+import dev.vblk.discovery.MmioWindow;
+import dev.vblk.platform.FrameAllocator;
+import dev.vblk.platform.LittleEndian;
+import dev.vblk.trace.TraceEvent;
+import dev.vblk.virtio.DeviceStatus;
+import dev.vblk.virtio.MmioRegister;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Rebuilds the virtio-blk requests of a trace from the driver's side of it.
+ *
+ * <p>Guest memory is followed from the events: allocated frames start zeroed, memory writes show what
+ * the driver put there and memory reads what it found (so what the device wrote). Queue registers give
+ * each device's ring addresses. At every QueueNotify write the available ring entries added since the
+ * last one are taken, each descriptor chain walked and decoded (header type and sector, data
+ * buffers, status byte). The answer is what the driver then read back: the used element carrying the
+ * chain's head (its length), the status byte and the device-writable data. A request whose buffer
+ * is freed, or whose device is reset, before the driver saw a completion was not answered; one still
+ * outstanding when the driver read DEVICE_NEEDS_RESET in Status was refused by a broken device.
+ *
+ * <p>Indirect descriptor chains are not followed (the driver does not use them); such requests and
+ * chains that do not decode are left out.
+ */
+public final class RequestReconstructor {
+
+    private static final int DESCRIPTOR_SIZE = 16;
+    private static final int HEADER_SIZE = 16;
+    private static final int RANGE_SIZE = 16;
+    private static final int SECTOR = 512;
+    private static final int F_NEXT = 1;
+    private static final int F_WRITE = 2;
+    private static final int F_INDIRECT = 4;
+
+    private final MmioWindow window;
+    private final GuestMemoryImage memory = new GuestMemoryImage();
+    private final Map<Integer, QueueState> queues = new HashMap<>();
+    private final List<Pending> pending = new ArrayList<>();
+    private final List<ReconstructedRequest> finished = new ArrayList<>();
+    private final Deque<Long> operations = new ArrayDeque<>();
+    private int nextIndex;
+
+    private RequestReconstructor(MmioWindow window) {
+        this.window = window;
+    }
+
+    /** The requests of {@code events}, recorded on a board with {@code window}, in the order they were made available. */
+    public static List<ReconstructedRequest> reconstruct(List<TraceEvent> events, MmioWindow window) {
+        RequestReconstructor reconstructor = new RequestReconstructor(window);
+        for (int i = 0; i < events.size(); i++) {
+            reconstructor.accept(i, events.get(i));
+        }
+        for (Pending request : List.copyOf(reconstructor.pending)) {
+            reconstructor.finish(request);
+        }
+        reconstructor.finished.sort(Comparator.comparingInt(ReconstructedRequest::index));
+        return List.copyOf(reconstructor.finished);
+    }
+
+    /** The registers of queue 0 of one device, and how far the device has taken its available ring. */
+    private static final class QueueState {
+        int select;
+        int size;
+        long desc;
+        long avail;
+        long used;
+        int lastAvail;
+
+        boolean configured() {
+            return size > 0 && desc != 0 && avail != 0 && used != 0;
+        }
+    }
+
+    /** A request made available and not yet known to be over. */
+    private static final class Pending {
+        int index;
+        int slot;
+        long notifyEvent;
+        long operationId;
+        int head;
+        int type;
+        long sector;
+        long sectorCount;
+        int dataLength;
+        byte[] writeData;
+        List<ReconstructedRequest.Range> ranges;
+        List<long[]> writableData;
+        long statusAddress;
+        byte[] readBack;
+        BitSet seen;
+        int status = -1;
+        long usedLength = -1;
+        boolean completed;
+        boolean needsReset;
+    }
+
+    private void accept(int index, TraceEvent event) {
+        if (event instanceof TraceEvent.OperationBegin begin) {
+            operations.push(begin.operationId());
+        } else if (event instanceof TraceEvent.OperationEnd) {
+            operations.poll();
+        } else if (event instanceof TraceEvent.RegisterWrite write) {
+            registerWrite(index, write);
+        } else if (event instanceof TraceEvent.RegisterRead read) {
+            registerRead(read);
+        } else if (event instanceof TraceEvent.MemoryWrite write) {
+            memory.write(write.address(), write.data());
+        } else if (event instanceof TraceEvent.MemoryRead read) {
+            memoryRead(read.address(), read.data());
+        } else if (event instanceof TraceEvent.FrameAllocation allocation && allocation.address().isPresent()) {
+            memory.zero(allocation.address().getAsLong(), (long) allocation.frameCount() * FrameAllocator.FRAME_SIZE);
+        } else if (event instanceof TraceEvent.FrameFree free) {
+            long end = free.address() + (long) free.frameCount() * FrameAllocator.FRAME_SIZE;
+            for (Pending request : List.copyOf(pending)) {
+                if (request.statusAddress >= free.address() && request.statusAddress < end) {
+                    finish(request);
+                }
+            }
+        }
+    }
+
+    private void registerWrite(int index, TraceEvent.RegisterWrite write) {
+        int slot = slotOf(write.address());
+        if (slot < 0) {
+            return;
+        }
+        QueueState queue = queues.computeIfAbsent(slot, s -> new QueueState());
+        int offset = offsetOf(write.address());
+        long value = write.value() & 0xffff_ffffL;
+        if (offset == MmioRegister.STATUS.offset() && value == 0) {
+            for (Pending request : List.copyOf(pending)) {
+                if (request.slot == slot) {
+                    finish(request);
+                }
+            }
+            queue.lastAvail = 0;
+            return;
+        }
+        if (offset == MmioRegister.QUEUE_SEL.offset()) {
+            queue.select = (int) value;
+            return;
+        }
+        if (offset == MmioRegister.QUEUE_NOTIFY.offset()) {
+            if (value == 0) {
+                notify(index, slot, queue);
+            }
+            return;
+        }
+        if (queue.select != 0) {
+            return;
+        }
+        if (offset == MmioRegister.QUEUE_NUM.offset()) {
+            queue.size = (int) value;
+        } else if (offset == MmioRegister.QUEUE_DESC_LOW.offset()) {
+            queue.desc = low(queue.desc, value);
+        } else if (offset == MmioRegister.QUEUE_DESC_HIGH.offset()) {
+            queue.desc = high(queue.desc, value);
+        } else if (offset == MmioRegister.QUEUE_DRIVER_LOW.offset()) {
+            queue.avail = low(queue.avail, value);
+        } else if (offset == MmioRegister.QUEUE_DRIVER_HIGH.offset()) {
+            queue.avail = high(queue.avail, value);
+        } else if (offset == MmioRegister.QUEUE_DEVICE_LOW.offset()) {
+            queue.used = low(queue.used, value);
+        } else if (offset == MmioRegister.QUEUE_DEVICE_HIGH.offset()) {
+            queue.used = high(queue.used, value);
+        }
+    }
+
+    private void registerRead(TraceEvent.RegisterRead read) {
+        int slot = slotOf(read.address());
+        if (slot >= 0 && offsetOf(read.address()) == MmioRegister.STATUS.offset()
+                && (read.value() & DeviceStatus.DEVICE_NEEDS_RESET) != 0) {
+            for (Pending request : pending) {
+                if (request.slot == slot && !request.completed) {
+                    request.needsReset = true;
+                }
+            }
+        }
+    }
+
+    private void notify(int eventIndex, int slot, QueueState queue) {
+        if (!queue.configured()) {
+            return;
+        }
+        int availIdx = (int) memory.little(queue.avail + 2, 2);
+        int available = (availIdx - queue.lastAvail) & 0xffff;
+        if (available > queue.size) {
+            return;
+        }
+        for (int n = 0; n < available; n++) {
+            int head = (int) memory.little(queue.avail + 4 + 2L * (queue.lastAvail % queue.size), 2);
+            queue.lastAvail = (queue.lastAvail + 1) & 0xffff;
+            decode(eventIndex, slot, queue, head).ifPresent(pending::add);
+        }
+    }
+
+    private Optional<Pending> decode(int eventIndex, int slot, QueueState queue, int head) {
+        List<long[]> readable = new ArrayList<>();
+        List<long[]> writable = new ArrayList<>();
+        int id = head;
+        for (int steps = 0; ; steps++) {
+            if (id >= queue.size || steps >= queue.size) {
+                return Optional.empty();
+            }
+            byte[] descriptor = memory.read(queue.desc + (long) DESCRIPTOR_SIZE * id, DESCRIPTOR_SIZE);
+            long address = LittleEndian.get(descriptor, 0, 8);
+            long length = LittleEndian.get(descriptor, 8, 4);
+            int flags = (int) LittleEndian.get(descriptor, 12, 2);
+            if ((flags & F_INDIRECT) != 0) {
+                return Optional.empty();
+            }
+            ((flags & F_WRITE) != 0 ? writable : readable).add(new long[] {address, length});
+            if ((flags & F_NEXT) == 0) {
+                break;
+            }
+            id = (int) LittleEndian.get(descriptor, 14, 2);
+        }
+        long readableBytes = total(readable);
+        long writableBytes = total(writable);
+        if (readableBytes < HEADER_SIZE || writableBytes < 1 || readableBytes > Integer.MAX_VALUE
+                || writableBytes > Integer.MAX_VALUE) {
+            return Optional.empty();
+        }
+        byte[] header = gather(slice(readable, 0, HEADER_SIZE), HEADER_SIZE);
+        Pending request = new Pending();
+        request.index = nextIndex++;
+        request.slot = slot;
+        request.notifyEvent = eventIndex;
+        request.operationId = operations.isEmpty() ? 0 : operations.peek();
+        request.head = head;
+        request.type = (int) LittleEndian.get(header, 0, 4);
+        request.sector = LittleEndian.get(header, 8, 8);
+        int readableData = (int) readableBytes - HEADER_SIZE;
+        int writableData = (int) writableBytes - 1;
+        request.writeData = new byte[0];
+        request.ranges = List.of();
+        switch (request.type) {
+            case ReconstructedRequest.T_IN, ReconstructedRequest.T_GET_ID -> {
+                request.sectorCount = request.type == ReconstructedRequest.T_IN ? writableData / SECTOR : 0;
+                request.dataLength = writableData;
+            }
+            case ReconstructedRequest.T_OUT -> {
+                request.sectorCount = readableData / SECTOR;
+                request.dataLength = readableData;
+                request.writeData = gather(slice(readable, HEADER_SIZE, readableBytes), readableData);
+            }
+            case ReconstructedRequest.T_DISCARD, ReconstructedRequest.T_WRITE_ZEROES -> {
+                if (readableData < RANGE_SIZE) {
+                    return Optional.empty();
+                }
+                byte[] raw = gather(slice(readable, HEADER_SIZE, readableBytes), readableData);
+                List<ReconstructedRequest.Range> ranges = new ArrayList<>();
+                long sectors = 0;
+                for (int at = 0; at + RANGE_SIZE <= raw.length; at += RANGE_SIZE) {
+                    ReconstructedRequest.Range range = new ReconstructedRequest.Range(LittleEndian.get(raw, at, 8),
+                            LittleEndian.get(raw, at + 8, 4), (int) LittleEndian.get(raw, at + 12, 4));
+                    ranges.add(range);
+                    sectors += range.sectorCount();
+                }
+                request.ranges = ranges;
+                request.sector = ranges.get(0).sector();
+                request.sectorCount = sectors;
+                request.dataLength = readableData;
+            }
+            default -> {
+                request.sectorCount = 0;
+                request.dataLength = readableData;
+            }
+        }
+        request.writableData = slice(writable, 0, writableData);
+        List<long[]> statusRun = slice(writable, writableData, writableBytes);
+        request.statusAddress = statusRun.get(0)[0];
+        request.readBack = new byte[writableData];
+        request.seen = new BitSet(writableData);
+        return Optional.of(request);
+    }
+
+    private void memoryRead(long address, byte[] data) {
+        memory.write(address, data);
+        long end = address + data.length;
+        for (Map.Entry<Integer, QueueState> entry : queues.entrySet()) {
+            QueueState queue = entry.getValue();
+            if (!queue.configured()) {
+                continue;
+            }
+            long elements = queue.used + 4;
+            long from = Math.max(address, elements);
+            long to = Math.min(end, elements + 8L * queue.size);
+            for (long element = elements + Math.floorDiv(from - elements + 7, 8) * 8; element + 8 <= to; element += 8) {
+                int at = (int) (element - address);
+                completed(entry.getKey(), (int) LittleEndian.get(data, at, 4), LittleEndian.get(data, at + 4, 4));
+            }
+        }
+        for (Pending request : pending) {
+            if (request.statusAddress >= address && request.statusAddress < end) {
+                request.status = data[(int) (request.statusAddress - address)] & 0xff;
+            }
+            int position = 0;
+            for (long[] run : request.writableData) {
+                long from = Math.max(address, run[0]);
+                long to = Math.min(end, run[0] + run[1]);
+                if (from < to) {
+                    int into = position + (int) (from - run[0]);
+                    System.arraycopy(data, (int) (from - address), request.readBack, into, (int) (to - from));
+                    request.seen.set(into, into + (int) (to - from));
+                }
+                position += (int) run[1];
+            }
+        }
+    }
+
+    private void completed(int slot, int head, long length) {
+        for (Pending request : pending) {
+            if (request.slot == slot && request.head == head && !request.completed) {
+                request.completed = true;
+                request.usedLength = length;
+                return;
+            }
+        }
+    }
+
+    private void finish(Pending request) {
+        pending.remove(request);
+        ReconstructedRequest.Completion completion;
+        if (request.completed) {
+            boolean allData = request.readBack.length > 0 && request.seen.cardinality() == request.readBack.length;
+            completion = new ReconstructedRequest.Answered(
+                    request.status < 0 ? OptionalInt.empty() : OptionalInt.of(request.status),
+                    allData ? Optional.of(request.readBack) : Optional.empty(),
+                    OptionalLong.of(request.usedLength));
+        } else if (request.needsReset) {
+            completion = new ReconstructedRequest.NeedsReset();
+        } else {
+            completion = new ReconstructedRequest.Unanswered();
+        }
+        finished.add(new ReconstructedRequest(request.index, request.slot, request.notifyEvent, request.operationId,
+                request.head, request.type, request.sector, request.sectorCount, request.dataLength, request.writeData,
+                request.ranges, completion));
+    }
+
+    // ---- helpers ----
+
+    private int slotOf(long address) {
+        if (address < window.baseAddress() || address >= window.endAddress()) {
+            return -1;
+        }
+        return (int) ((address - window.baseAddress()) / window.slotSize());
+    }
+
+    private int offsetOf(long address) {
+        return (int) ((address - window.baseAddress()) % window.slotSize());
+    }
+
+    private static long low(long current, long value) {
+        return (current & 0xffff_ffff_0000_0000L) | value;
+    }
+
+    private static long high(long current, long value) {
+        return (current & 0xffff_ffffL) | (value << 32);
+    }
+
+    private static long total(List<long[]> runs) {
+        long sum = 0;
+        for (long[] run : runs) {
+            sum += run[1];
+        }
+        return sum;
+    }
+
+    /** The bytes {@code [from, to)} of the runs laid end to end, as runs. */
+    private static List<long[]> slice(List<long[]> runs, long from, long to) {
+        List<long[]> out = new ArrayList<>();
+        long position = 0;
+        for (long[] run : runs) {
+            long start = Math.max(from, position);
+            long end = Math.min(to, position + run[1]);
+            if (start < end) {
+                out.add(new long[] {run[0] + (start - position), end - start});
+            }
+            position += run[1];
+        }
+        return out;
+    }
+
+    private byte[] gather(List<long[]> runs, int length) {
+        byte[] out = new byte[length];
+        int done = 0;
+        for (Iterator<long[]> it = runs.iterator(); it.hasNext() && done < length; ) {
+            long[] run = it.next();
+            int part = (int) Math.min(run[1], length - done);
+            System.arraycopy(memory.read(run[0], part), 0, out, done, part);
+            done += part;
+        }
+        return out;
+    }
+}

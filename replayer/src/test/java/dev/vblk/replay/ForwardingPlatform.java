@@ -1,0 +1,55 @@
+package dev.vblk.replay;
+
+import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.Platform;
+import java.util.OptionalLong;
+
+/** A platform passing every call to another; tests override calls to stand in for a changed driver. */
+class ForwardingPlatform implements Platform {
+
+    private final Platform delegate;
+
+    ForwardingPlatform(Platform delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public long readRegister(long address, AccessWidth width) {
+        return delegate.readRegister(address, width);
+    }
+
+    @Override
+    public void writeRegister(long address, AccessWidth width, long value) {
+        delegate.writeRegister(address, width, value);
+    }
+
+    @Override
+    public void readMemory(long address, byte[] destination, int offset, int length) {
+        delegate.readMemory(address, destination, offset, length);
+    }
+
+    @Override
+    public void writeMemory(long address, byte[] source, int offset, int length) {
+        delegate.writeMemory(address, source, offset, length);
+    }
+
+    @Override
+    public OptionalLong allocateFrames(int frameCount, long alignment) {
+        return delegate.allocateFrames(frameCount, alignment);
+    }
+
+    @Override
+    public void freeFrames(long address, int frameCount) {
+        delegate.freeFrames(address, frameCount);
+    }
+
+    @Override
+    public boolean awaitInterrupt(int line, long timeoutNanos) {
+        return delegate.awaitInterrupt(line, timeoutNanos);
+    }
+
+    @Override
+    public long nanoTime() {
+        return delegate.nanoTime();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.vblk.replay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.discovery.MmioWindow;
+import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.RequestHook;
+import dev.vblk.fake.blk.RequestOutcome;
+import dev.vblk.platform.AccessWidth;
+import dev.vblk.session.BlockOperation;
+import dev.vblk.trace.TraceEvent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RequestReconstructorTest {
+
+    @TempDir
+    Path dir;
+
+    /** Records the workload with {@code outcomes} while noting every request the fake device decoded. */
+    private List<ReconstructedRequest> reconstruct(RequestHook outcomes, List<BlkRequest> seen) {
+        RequestHook noting = request -> {
+            seen.add(request);
+            return outcomes.onRequest(request);
+        };
+        Path file = FakeTraces.record(dir.resolve("r.trace.avro"), noting, FakeTraces.mixedWorkload());
+        return RequestReconstructor.reconstruct(FakeTraces.read(file).events(), MmioWindow.QEMU_VIRT);
+    }
+
+    @Test
+    void rebuildsEveryRequestTheDeviceDecodedInOrder() {
+        List<BlkRequest> seen = new ArrayList<>();
+        List<ReconstructedRequest> requests = reconstruct(RequestHook.NORMAL, seen);
+
+        assertEquals(seen.size(), requests.size());
+        for (int i = 0; i < seen.size(); i++) {
+            BlkRequest device = seen.get(i);
+            ReconstructedRequest rebuilt = requests.get(i);
+            assertEquals(i, rebuilt.index());
+            assertEquals(31, rebuilt.slot());
+            assertEquals(device.head(), rebuilt.head(), rebuilt.describe());
+            assertEquals(device.type(), rebuilt.type(), rebuilt.describe());
+            assertEquals(device.sector(), rebuilt.sector(), rebuilt.describe());
+            assertEquals(device.sectorCount(), rebuilt.sectorCount(), rebuilt.describe());
+            assertEquals(device.dataLength(), rebuilt.dataLength(), rebuilt.describe());
+            assertArrayEquals(device.writeData(), rebuilt.writeData(), rebuilt.describe());
+            assertEquals(device.ranges().size(), rebuilt.ranges().size());
+        }
+    }
+
+    @Test
+    void answersAreWhatTheDriverReadBack() {
+        List<ReconstructedRequest> requests = reconstruct(RequestHook.NORMAL, new ArrayList<>());
+
+        ReconstructedRequest write = requests.get(0);
+        ReconstructedRequest read = requests.get(1);
+        assertEquals("request 0 (slot 31): write sector 0, 8 sector(s) -> OK", write.describe());
+        assertEquals("request 1 (slot 31): read sector 0, 8 sector(s) -> OK", read.describe());
+        ReconstructedRequest.Answered answer = assertInstanceOf(ReconstructedRequest.Answered.class, read.completion());
+        assertArrayEquals(FakeTraces.pattern(8 * 512, 1), answer.data().orElseThrow());
+        assertEquals(OptionalInt.of(0), answer.status());
+        assertEquals(8 * 512 + 1, answer.usedLength().getAsLong());
+        ReconstructedRequest getId = requests.stream().filter(r -> r.type() == ReconstructedRequest.T_GET_ID)
+                .findFirst().orElseThrow();
+        byte[] id = ((ReconstructedRequest.Answered) getId.completion()).data().orElseThrow();
+        assertEquals("replay-test", FakeTraces.text(id).substring(0, "replay-test".length()));
+        ReconstructedRequest discard = requests.stream().filter(r -> r.type() == ReconstructedRequest.T_DISCARD)
+                .findFirst().orElseThrow();
+        assertEquals(List.of(new ReconstructedRequest.Range(0, 4, 0)), discard.ranges());
+        assertEquals(2, write.operationId(), "operation 1 is the discovery, 2 the first write");
+    }
+
+    @Test
+    void failuresTimeoutsAndBrokenDevicesAreTold() {
+        List<ReconstructedRequest> requests = reconstruct(RequestHook.NORMAL
+                .at(1, RequestOutcome.status(1))
+                .at(3, RequestOutcome.never()), new ArrayList<>());
+        assertEquals("request 1 (slot 31): read sector 0, 8 sector(s) -> IOERR", requests.get(1).describe());
+        assertInstanceOf(ReconstructedRequest.Unanswered.class, requests.get(3).completion());
+        assertEquals("no completion", requests.get(3).describeCompletion());
+
+        List<ReconstructedRequest> broken = reconstruct(RequestHook.NORMAL.at(2, RequestOutcome.needsReset()), new ArrayList<>());
+        assertInstanceOf(ReconstructedRequest.NeedsReset.class, broken.get(2).completion());
+        assertTrue(broken.get(3).completion() instanceof ReconstructedRequest.Answered, broken.get(3).describe());
+    }
+
+    @Test
+    void aRequestIsTiedToTheQueueNotifyThatHandedItOver() {
+        Path file = FakeTraces.record(dir.resolve("one.trace.avro"), RequestHook.NORMAL,
+                List.of(BlockOperation.read(FakeTraces.DEVICE, 3, 1)));
+        List<TraceEvent> events = FakeTraces.read(file).events();
+
+        List<ReconstructedRequest> requests = RequestReconstructor.reconstruct(events, MmioWindow.QEMU_VIRT);
+
+        assertEquals(1, requests.size());
+        TraceEvent notify = events.get((int) requests.get(0).notifyEvent());
+        assertEquals(new TraceEvent.RegisterWrite(0x0a00_3e50L, AccessWidth.WORD, 0), notify);
+        assertEquals(2, requests.get(0).operationId());
+        assertEquals("read sector 3, 1 sector(s)", requests.get(0).describeRequest());
+    }
+}
