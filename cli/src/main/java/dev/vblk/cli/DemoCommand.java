@@ -9,6 +9,8 @@ import dev.vblk.harness.Target;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.QemuBinary;
 import dev.vblk.qemu.QemuConfig;
+import dev.vblk.replay.ReplayResult;
+import dev.vblk.replay.Replayer;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceCodec;
 import dev.vblk.trace.TraceReader;
@@ -28,14 +30,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code vblk demo}: the whole harness once, on a fresh machine: a disk image, a recording on QEMU (or
- * the fake device), the trace inspected and replayed, a short fuzz campaign.
+ * the fake device), the trace inspected and replayed.
  */
 @Command(name = "demo",
         sortOptions = false,
         description = {
             "Show what vblk does, start to end: make a 1 MiB disk image, record the 'standard' workload on",
-            "QEMU's real virtio-blk device (on the fake device when QEMU is missing), summarise and replay",
-            "the trace, and run a short fuzz campaign. Files go to the output folder."},
+            "QEMU's real virtio-blk device (on the fake device when QEMU is missing), then summarise and",
+            "replay the trace. Files go to the output folder."},
         footer = {
             "",
             "Examples:",
@@ -101,11 +103,18 @@ final class DemoCommand implements Callable<Integer> {
         out.println("events by kind: " + stats.events());
 
         out.println();
+        out.println("== replay (strict: every platform call answered from the trace, none allowed to differ)");
+        ReplayResult replay = Replayer.strict(tracePath);
+        out.print(replay.render());
+
+        out.println();
         out.println("== summary");
         out.printf("recorded     %d operations (%d failed) into %d events on %s%n", summary.operations(),
                 summary.failures(), summary.events(), binary.isPresent() ? "QEMU" : "the fake device");
+        out.printf("replayed     %s: %d of %d operations%n", replay.status(), replay.operationsCompared(),
+                replay.operationsInTrace());
         out.printf("files        %s%s%n", tracePath, image == null ? "" : ", " + image);
         out.println("next         vblk inspect " + tracePath + "   (every event, decoded)");
-        return ExitCodes.OK;
+        return replay.reproduced() ? ExitCodes.OK : ExitCodes.FOUND_PROBLEMS;
     }
 }

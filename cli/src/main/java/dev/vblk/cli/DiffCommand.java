@@ -1,5 +1,6 @@
 package dev.vblk.cli;
 
+import dev.vblk.replay.TraceEventFormatter;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
 import java.io.PrintWriter;
@@ -61,18 +62,18 @@ final class DiffCommand implements Callable<Integer> {
             out.println("the traces' " + left.size() + " events are the same");
             return ExitCodes.OK;
         }
-        EventText leftText = new EventText(InspectCommand.window(a.metadata()));
-        EventText rightText = new EventText(InspectCommand.window(b.metadata()));
+        TraceEventFormatter leftText = new TraceEventFormatter(InspectCommand.window(a.metadata()));
+        TraceEventFormatter rightText = new TraceEventFormatter(InspectCommand.window(b.metadata()));
         for (int i = 0; i < common; i++) {
-            String rendered = leftText.render(left.get(i));
-            rightText.render(right.get(i));
+            String rendered = leftText.format(left.get(i));
+            rightText.format(right.get(i));
             if (i >= common - context) {
                 out.printf("  %6d  %s%n", i, rendered);
             }
         }
         out.printf("first difference at event %d (after %d equal events):%n", common, common);
-        out.printf("A %6d  %s%n", common, common < left.size() ? leftText.render(left.get(common)) : "(end of trace)");
-        out.printf("B %6d  %s%n", common, common < right.size() ? rightText.render(right.get(common)) : "(end of trace)");
+        out.printf("A %6d  %s%n", common, common < left.size() ? leftText.format(left.get(common)) : "(end of trace)");
+        out.printf("B %6d  %s%n", common, common < right.size() ? rightText.format(right.get(common)) : "(end of trace)");
         out.println();
         printCounts(out, TraceStats.of(left).events(), TraceStats.of(right).events());
         printOperations(out, InspectCommand.operations(left), InspectCommand.operations(right));

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vblk.discovery.MmioWindow;
+import dev.vblk.replay.ReconstructedRequest;
+import dev.vblk.replay.RequestReconstructor;
+import dev.vblk.replay.TraceEventFormatter;
 import dev.vblk.session.BoardParameters;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
@@ -28,8 +31,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "inspect",
         sortOptions = false,
         description = {
-            "Show a trace: its metadata, the operations and their outcomes, and every event with register",
-            "names, status, interrupt and feature bits decoded."},
+            "Show a trace: its metadata, the operations and their outcomes, the virtio-blk requests rebuilt",
+            "from the descriptor chains in guest memory, and every event with register names, status,",
+            "interrupt and feature bits decoded."},
         footer = {
             "",
             "Examples:",
@@ -42,7 +46,7 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE", description = "The trace file.")
     Path file;
 
-    @Option(names = "--summary", description = "Metadata and operations only, no events.")
+    @Option(names = "--summary", description = "Metadata, operations and requests, no events.")
     boolean summary;
 
     @Option(names = "--stats", description = "Counts by event kind and sizes instead of the events.")
@@ -61,8 +65,8 @@ final class InspectCommand implements Callable<Integer> {
     record OperationLine(TraceEvent.OperationBegin begin, TraceEvent.OperationEnd end) {
 
         String render() {
-            return String.format("%4d  %s -> %s", begin.operationId(), EventText.operation(begin),
-                    end == null ? "(no end)" : EventText.outcome(end.outcome()));
+            return TraceEventFormatter.operation(begin) + " -> "
+                    + (end == null ? "(no end)" : TraceEventFormatter.outcome(end.outcome()));
         }
     }
 
@@ -78,18 +82,25 @@ final class InspectCommand implements Callable<Integer> {
         out.println();
         out.println("operations");
         for (OperationLine line : operations(trace.events())) {
-            out.println(line.render());
+            out.println("  " + line.render());
         }
+        out.println();
+        out.println("requests (rebuilt from the descriptor chains the driver published)");
+        List<ReconstructedRequest> requests = RequestReconstructor.reconstruct(trace.events(), window(trace.metadata()));
+        if (requests.isEmpty()) {
+            out.println("  none");
+        }
+        requests.forEach(request -> out.println("  " + request.describe()));
         if (stats) {
             out.println();
             printStats(out, TraceStats.of(trace.events()));
         } else if (!summary) {
             out.println();
             out.println("events");
-            EventText text = new EventText(window(trace.metadata()));
+            TraceEventFormatter text = new TraceEventFormatter(window(trace.metadata()));
             List<TraceEvent> events = trace.events();
             for (int i = 0; i < events.size(); i++) {
-                out.printf("%6d  %s%n", i, text.render(events.get(i)));
+                out.printf("%6d  %s%n", i, text.format(events.get(i)));
             }
         }
         return ExitCodes.OK;
@@ -175,20 +186,27 @@ final class InspectCommand implements Callable<Integer> {
             op.put("sector", line.begin().sector());
             op.put("sectorCount", line.begin().sectorCount());
             if (line.end() != null) {
-                op.put("outcome", EventText.outcome(line.end().outcome()));
+                op.put("outcome", TraceEventFormatter.outcome(line.end().outcome()));
                 op.put("succeeded", line.end().outcome() instanceof dev.vblk.trace.OperationOutcome.Succeeded);
             }
+        }
+        ArrayNode requests = root.putArray("requests");
+        for (ReconstructedRequest request : RequestReconstructor.reconstruct(trace.events(), window(metadata))) {
+            requests.addObject().put("index", request.index()).put("slot", request.slot())
+                    .put("operationId", request.operationId()).put("type", request.type())
+                    .put("request", request.describeRequest()).put("sector", request.sector())
+                    .put("sectorCount", request.sectorCount()).put("completion", request.describeCompletion());
         }
         if (stats) {
             root.set("stats", mapper.valueToTree(TraceStats.of(trace.events())));
         }
         if (!summary && !stats) {
             ArrayNode events = root.putArray("events");
-            EventText text = new EventText(window(metadata));
+            TraceEventFormatter text = new TraceEventFormatter(window(metadata));
             List<TraceEvent> list = trace.events();
             for (int i = 0; i < list.size(); i++) {
                 events.addObject().put("index", i).put("kind", list.get(i).getClass().getSimpleName())
-                        .put("text", text.render(list.get(i)));
+                        .put("text", text.format(list.get(i)));
             }
         }
         try {

@@ -59,6 +59,7 @@ final class JfrOptions {
         Recording recording = new Recording();
         recording.setName("vblk");
         recording.enable(BlockRequestEvent.NAME).withoutStackTrace();
+        recording.enable(ReplayVerdictEvent.NAME);
         if (registers) {
             recording.enable(RegisterAccessEvent.NAME).withoutStackTrace();
         }

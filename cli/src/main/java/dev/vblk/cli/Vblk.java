@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
             DemoCommand.class,
             ScanCommand.class,
             RecordCommand.class,
+            ReplayCommand.class,
             InspectCommand.class,
             DiffCommand.class,
             ExportCommand.class,
