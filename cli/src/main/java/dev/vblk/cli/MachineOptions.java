@@ -81,9 +81,10 @@ final class MachineOptions {
         if (!errors.isEmpty() && images.isEmpty()) {
             throw new BadInputException("--error needs a disk image to inject errors into");
         }
+        images.forEach(image -> Inputs.existingFile(image, "disk image"));
         QemuConfig.Builder config = QemuConfig.builder().binary(QemuBinary.locate(qemu).path());
         for (int i = 0; i < images.size(); i++) {
-            Path image = Inputs.existingFile(images.get(i), "disk image");
+            Path image = images.get(i);
             ImageFormat format = i < formats.size() ? formats.get(i) : formatOf(image);
             DriveConfig drive = format == ImageFormat.QCOW2 ? DriveConfig.qcow2(image) : DriveConfig.raw(image);
             if (readOnly) {

@@ -12,6 +12,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "vblk",
         mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT,
         versionProvider = Vblk.Version.class,
         sortOptions = false,
         description = {
