@@ -9,7 +9,9 @@ import dev.vblk.harness.Target;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.QemuBinary;
 import dev.vblk.qemu.QemuConfig;
+import dev.vblk.replay.ReconstructedRequest;
 import dev.vblk.replay.ReplayResult;
+import dev.vblk.replay.RequestReconstructor;
 import dev.vblk.replay.Replayer;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceCodec;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -68,6 +71,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Files.createDirectories(folder);
+        out.println("vblk demo: files go to " + folder + "/");
         Workload workload = WorkloadPreset.STANDARD.workload();
 
         Optional<QemuBinary> binary = fake ? Optional.empty() : qemu != null ? Optional.of(QemuBinary.locate(qemu)) : QemuBinary.find();
@@ -101,6 +105,9 @@ final class DemoCommand implements Callable<Integer> {
         InspectCommand.operations(trace.events()).forEach(line -> out.println(line.render()));
         TraceStats stats = TraceStats.of(trace.events());
         out.println("events by kind: " + stats.events());
+        List<ReconstructedRequest> requests = RequestReconstructor.reconstruct(trace.events(), InspectCommand.window(trace.metadata()));
+        out.printf("%d virtio-blk requests rebuilt from the descriptor chains, for example:%n", requests.size());
+        requests.stream().limit(3).forEach(request -> out.println("  " + request.describe()));
 
         out.println();
         out.println("== replay (strict: every platform call answered from the trace, none allowed to differ)");
