@@ -87,9 +87,15 @@ final class DiffCommand implements Callable<Integer> {
         keys.addAll(right.keySet());
         for (String key : keys) {
             if (!Objects.equals(left.get(key), right.get(key))) {
-                out.printf("metadata %s: A %s, B %s%n", key, left.getOrDefault(key, "(none)"), right.getOrDefault(key, "(none)"));
+                out.printf("metadata %s: A %s, B %s%n", key, shorten(left.getOrDefault(key, "(none)")),
+                        shorten(right.getOrDefault(key, "(none)")));
             }
         }
+    }
+
+    /** A metadata value cut to a line's worth ('vblk inspect' shows it whole). */
+    private static String shorten(String value) {
+        return value.length() <= 60 ? value : value.substring(0, 57) + "...";
     }
 
     private static SortedMap<String, String> flatten(Trace trace) {
