@@ -1,0 +1,49 @@
+package dev.vblk.fuzz.oracle;
+
+import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.RequestHook;
+import dev.vblk.fake.blk.RequestOutcome;
+import dev.vblk.fuzz.scenario.OutcomeSpec;
+import dev.vblk.fuzz.scenario.Scenario;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fake device's request hook during a run: gives each request the outcome the scenario scripts
+ * for it and remembers, per driver call, which requests the device saw and what it did with them.
+ */
+final class RequestRecorder implements RequestHook {
+
+    /** A request the device decoded and the outcome it was given. */
+    record Seen(BlkRequest request, OutcomeSpec outcome) {}
+
+    private final Scenario scenario;
+    private final List<Seen> seen = new ArrayList<>();
+    private boolean scripted = true;
+
+    RequestRecorder(Scenario scenario) {
+        this.scenario = scenario;
+    }
+
+    /** From now on every request completes normally. */
+    void stopFaults() {
+        scripted = false;
+    }
+
+    /** Forgets what was seen so far (at the start of a driver call). */
+    void beginCall() {
+        seen.clear();
+    }
+
+    /** What the device saw since {@link #beginCall()}. */
+    List<Seen> seen() {
+        return List.copyOf(seen);
+    }
+
+    @Override
+    public RequestOutcome onRequest(BlkRequest request) {
+        OutcomeSpec outcome = scripted ? scenario.outcomeOf(request.index()) : new OutcomeSpec.Normal();
+        seen.add(new Seen(request, outcome));
+        return outcome.toOutcome();
+    }
+}

@@ -1,0 +1,857 @@
+package dev.vblk.fuzz.oracle;
+
+import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.ErrorKind;
+import dev.vblk.fake.FakePlatform;
+import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.FakeVirtioBlkDevice;
+import dev.vblk.fake.blk.VirtioBlk;
+import dev.vblk.fake.violation.Violation;
+import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
+import dev.vblk.fuzz.scenario.DeviceSpec;
+import dev.vblk.fuzz.scenario.OutcomeSpec;
+import dev.vblk.fuzz.scenario.RegisterOverride;
+import dev.vblk.fuzz.scenario.Scenario;
+import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.virtio.DeviceStatus;
+import dev.vblk.virtio.FeatureBits;
+import dev.vblk.virtio.MmioRegister;
+import dev.vblk.virtio.MmioSlot;
+import dev.vblk.virtio.blk.BlkFeatures;
+import dev.vblk.virtio.blk.DriverOptions;
+import dev.vblk.virtio.blk.VirtioBlkDevice;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Runs the driver against a fake device set up from a {@link Scenario} and judges what it did: the
+ * oracle. Each run builds a fresh fake machine, so runs are independent and deterministic.
+ */
+public final class ScenarioRunner {
+
+    /** Short budgets in virtual time: a request that never completes fails after 20 ms or 2,000 polls. */
+    public static final DriverOptions OPTIONS = new DriverOptions(20_000_000L, 2_000, 100_000L, 256, 128 * 1024);
+
+    /** The platform calls one driver call may make before the run is stopped as a hang. */
+    public static final long DEFAULT_CALL_BUDGET = 200_000;
+
+    /** Error kinds after which the driver must refuse every call until reset. */
+    public static final Set<ErrorKind> FATAL = EnumSet.of(ErrorKind.TIMEOUT, ErrorKind.PROTOCOL_VIOLATION,
+            ErrorKind.FLUSH_FAILED, ErrorKind.DEVICE_NEEDS_RESET, ErrorKind.PLATFORM_ERROR);
+
+    static final int SLOT = 31;
+    /** The most frames a driver's queue of at most 256 entries occupies: one per part when scattered. */
+    static final int QUEUE_FRAMES = 3;
+    /** Fewer unstable config reads than this must not stop initialisation (the driver retries at least this often). */
+    static final int TOLERATED_UNSTABLE_READS = 16;
+
+    private final long callBudget;
+
+    /** A runner with {@link #DEFAULT_CALL_BUDGET}. */
+    public ScenarioRunner() {
+        this(DEFAULT_CALL_BUDGET);
+    }
+
+    public ScenarioRunner(long callBudget) {
+        if (callBudget <= 0) {
+            throw new IllegalArgumentException("call budget must be positive: " + callBudget);
+        }
+        this.callBudget = callBudget;
+    }
+
+    /** Runs {@code scenario} on a fresh fake machine and returns the oracle's verdict. */
+    public Verdict run(Scenario scenario) {
+        return new Run(scenario, callBudget).execute();
+    }
+
+    /** The outcome of one driver call. */
+    private record Result(Object value, BlockDeviceException error, boolean completed) {
+        boolean succeeded() {
+            return completed && error == null;
+        }
+    }
+
+    /** The state of one run. */
+    private static final class Run {
+        private final Scenario scenario;
+        private final DeviceSpec spec;
+        private final RecordingDisk disk;
+        private final RequestRecorder recorder;
+        private final FakePlatform platform;
+        private final FakeVirtioBlkDevice fake;
+        private final CountingPlatform counting;
+        private final MmioSlot slot;
+        private final List<Finding> findings = new ArrayList<>();
+        private final Map<Integer, Long> overrides = new HashMap<>();
+        private final Set<Integer> everOverridden = new HashSet<>();
+        private VirtioBlkDevice driver;
+        private ErrorKind sticky;
+        private boolean aborted;
+        private boolean unstableHigh;
+        private boolean refuseAll;
+        private int violationsSeen;
+        private int framesAfterInit;
+        private boolean eventsHappened;
+        private int strayAccessesSeen;
+
+        Run(Scenario scenario, long budget) {
+            this.scenario = scenario;
+            this.spec = scenario.device();
+            this.disk = new RecordingDisk(spec.capacitySectors());
+            this.recorder = new RequestRecorder(scenario);
+            this.platform = FakePlatform.create();
+            this.fake = platform.attachBlockDevice(SLOT, spec.toConfig(disk, recorder));
+            this.slot = new MmioSlot(SLOT, FakePlatform.slotAddress(SLOT), platform.interruptLine(SLOT));
+            this.counting = new CountingPlatform(platform, slot.baseAddress(), 0x200, budget);
+            scenario.faults().applyTo(fake.faults());
+            scenario.faults().overrides().forEach(this::noteOverride);
+            scenario.allocator().applyTo(platform.allocatorFaults());
+            unstableHigh = scenario.faults().unstableConfigReads() >= TOLERATED_UNSTABLE_READS;
+        }
+
+        Verdict execute() {
+            initialise("open", true);
+            List<Step> steps = scenario.steps();
+            for (int i = 0; i < steps.size() && !aborted; i++) {
+                Step step = steps.get(i);
+                String where = "step " + i + " (" + step + ")";
+                if (step instanceof Step.DeviceEvent event) {
+                    apply(event);
+                    eventsHappened = true;
+                } else if (step instanceof Step.Reset) {
+                    initialise(where, driver == null);
+                } else if (driver != null) {
+                    call(where, (Step.DriverCall) step);
+                }
+                if (driver != null && !aborted && step instanceof Step.DriverCall) {
+                    checkFatalError(where);
+                }
+            }
+            if (!aborted) {
+                recover();
+            }
+            return new Verdict(scenario, findings, counting.totalCalls());
+        }
+
+        // ---- the calls ----
+
+        private Result invoke(String where, Supplier<Object> call) {
+            recorder.beginCall();
+            disk.clearLog();
+            counting.beginCall();
+            Result result;
+            try {
+                result = new Result(call.get(), null, true);
+            } catch (CallBudgetExceeded e) {
+                find(Invariant.BOUNDED, where, e.getMessage());
+                aborted = true;
+                result = new Result(null, null, false);
+            } catch (BlockDeviceException e) {
+                result = new Result(null, e, true);
+            } catch (RuntimeException | Error e) {
+                find(Invariant.ONLY_BLOCK_DEVICE_EXCEPTION, where, describe(e));
+                aborted = true;
+                result = new Result(null, null, false);
+            }
+            checkMachine(where);
+            return result;
+        }
+
+        private void initialise(String where, boolean open) {
+            List<String> mustFail = mustFailReasons(open);
+            List<String> mayFail = mayFailReasons();
+            Result result = invoke(where, open
+                    ? () -> VirtioBlkDevice.open(counting, slot, OPTIONS)
+                    : () -> {
+                        driver.reset();
+                        return driver;
+                    });
+            if (!result.completed()) {
+                return;
+            }
+            if (result.succeeded()) {
+                driver = (VirtioBlkDevice) result.value();
+                sticky = null;
+                if (!mustFail.isEmpty()) {
+                    find(Invariant.INIT_DECISION, where, "initialisation succeeded although " + String.join(", ", mustFail));
+                }
+                checkFeatures(where);
+                checkInfo(where);
+                checkQueueMemory(where);
+                checkHandshake(where);
+            } else {
+                checkMarkedFailed(where, result.error());
+                if (mustFail.isEmpty() && mayFail.isEmpty()) {
+                    find(Invariant.INIT_DECISION, where, "initialisation failed although nothing prevents it: "
+                            + result.error().getMessage());
+                }
+                if (!open) {
+                    sticky = result.error().kind();
+                }
+            }
+        }
+
+        private List<String> mustFailReasons(boolean open) {
+            List<String> reasons = new ArrayList<>();
+            if (open) {
+                long magic = overrides.getOrDefault(MmioRegister.MAGIC_VALUE.offset(), (long) MmioRegister.MAGIC);
+                if (magic != MmioRegister.MAGIC) {
+                    reasons.add(String.format("MagicValue reads 0x%x", magic));
+                }
+                long version = overrides.getOrDefault(MmioRegister.VERSION.offset(), 2L);
+                if (version != MmioRegister.MODERN_VERSION) {
+                    reasons.add("Version reads " + version);
+                }
+                long deviceId = overrides.getOrDefault(MmioRegister.DEVICE_ID.offset(), 2L);
+                if (deviceId != VirtioBlkDevice.DEVICE_TYPE) {
+                    reasons.add("DeviceID reads " + deviceId);
+                }
+            }
+            if (!FeatureBits.has(fake.offeredFeatures(), FeatureBits.VERSION_1)) {
+                reasons.add("VERSION_1 is not offered");
+            }
+            if (scenario.faults().refuseFeaturesOk()) {
+                reasons.add("FEATURES_OK is refused");
+            }
+            long queueNumMax = overrides.getOrDefault(MmioRegister.QUEUE_NUM_MAX.offset(), 256L);
+            if (queueNumMax < 4) {
+                reasons.add("QueueNumMax reads " + queueNumMax);
+            }
+            return reasons;
+        }
+
+        private List<String> mayFailReasons() {
+            List<String> reasons = new ArrayList<>();
+            if (overrides.containsKey(MmioRegister.STATUS.offset())) {
+                reasons.add("Status is overridden");
+            }
+            if (overrides.getOrDefault(MmioRegister.QUEUE_NUM_MAX.offset(), 256L) > 0x8000) {
+                reasons.add("QueueNumMax is beyond the split-queue maximum");
+            }
+            if (unstableHigh) {
+                reasons.add("ConfigGeneration is unstable for " + TOLERATED_UNSTABLE_READS + " reads or more");
+            }
+            if (refuseAll || scenario.allocator().refuseAfter() >= 0) {
+                reasons.add("the allocator refuses frames");
+            }
+            if (!spec.canCarryOneSector(queueSize())) {
+                reasons.add("SIZE_MAX x SEG_MAX is under one sector");
+            }
+            return reasons;
+        }
+
+        private void call(String where, Step.DriverCall step) {
+            byte[] buffer = step instanceof Step.Read read ? new byte[read.count() * 512] : null;
+            VirtioBlkDevice device = driver;
+            Set<ErrorKind> refusals = sticky == null ? refusals(step) : Set.of();
+            boolean quiet = quiet();
+            long startTime = platform.clock().now();
+            Result result = invoke(where, () -> {
+                if (step instanceof Step.Read read) {
+                    device.readAt(read.sector(), buffer);
+                } else if (step instanceof Step.Write write) {
+                    device.writeAt(write.sector(), write.data());
+                } else if (step instanceof Step.Flush) {
+                    device.flush();
+                } else if (step instanceof Step.WriteZeroes zeroes) {
+                    device.writeZeroes(zeroes.sector(), zeroes.count());
+                } else if (step instanceof Step.Discard discard) {
+                    device.discard(discard.sector(), discard.count());
+                } else if (step instanceof Step.GetId) {
+                    return device.deviceIdString();
+                }
+                return null;
+            });
+            if (!result.completed()) {
+                return;
+            }
+            List<Seen> seen = recorder.seen();
+            checkTime(where, result, seen, platform.clock().now() - startTime, sticky != null);
+            if (!refusals.isEmpty()) {
+                if (result.succeeded() || !refusals.contains(result.error().kind())) {
+                    find(Invariant.REFUSAL, where, (result.succeeded() ? "succeeded" : "failed with " + result.error().kind())
+                            + ", expected one of " + refusals);
+                }
+                if (!seen.isEmpty()) {
+                    find(Invariant.REFUSAL, where, "sent " + seen.size() + " request(s) for a call it must refuse");
+                }
+            }
+            if (sticky != null) {
+                if (result.succeeded()) {
+                    find(Invariant.FATAL_STICKY, where, "succeeded after a fatal " + sticky + " without a reset");
+                } else if (result.error().kind() != sticky) {
+                    find(Invariant.FATAL_STICKY, where, "failed with " + result.error().kind() + " after a fatal "
+                            + sticky + " without a reset: " + result.error().getMessage());
+                }
+                return;
+            }
+            if (result.succeeded()) {
+                checkSuccess(where, step, seen, buffer, result.value());
+                if (platform.allocatedFrames() != framesAfterInit) {
+                    find(Invariant.MEMORY_RELEASED, where, "holds " + platform.allocatedFrames() + " frames after the call, "
+                            + framesAfterInit + " before it");
+                }
+                return;
+            }
+            ErrorKind kind = result.error().kind();
+            if (quiet && refusals.isEmpty() && seen.stream().allMatch(this::completedNormally)) {
+                find(Invariant.NO_SPURIOUS_FAILURE, where, "failed although every request completed normally: "
+                        + result.error().getMessage());
+            }
+            long status = overrides.getOrDefault(MmioRegister.STATUS.offset(), (long) fake.status());
+            if (kind == ErrorKind.TIMEOUT && (status & DeviceStatus.DEVICE_NEEDS_RESET) != 0) {
+                find(Invariant.ERROR_KIND, where, "reported TIMEOUT while the status reads "
+                        + DeviceStatus.describe(status) + fake.needsResetReason().map(r -> " (" + r + ")").orElse(""));
+            }
+            if (kind == ErrorKind.DEVICE_NEEDS_RESET && (status & DeviceStatus.DEVICE_NEEDS_RESET) == 0) {
+                find(Invariant.ERROR_KIND, where, "reported DEVICE_NEEDS_RESET but the status reads "
+                        + DeviceStatus.describe(status));
+            }
+            if (quiet) {
+                checkStatusKind(where, step, seen, kind);
+            }
+            if (FATAL.contains(kind)) {
+                sticky = kind;
+            }
+        }
+
+        /**
+         * On a quiet device, a request answered with a plain non-OK status byte fails the call with the kind
+         * that byte means (with faults about, a config interrupt handled after the completion may fail it first).
+         */
+        private void checkStatusKind(String where, Step.DriverCall step, List<Seen> seen, ErrorKind kind) {
+            if (seen.isEmpty() || !(seen.get(seen.size() - 1).outcome() instanceof OutcomeSpec.Status status)
+                    || status.status() == VirtioBlk.S_OK || fake.needsResetReason().isPresent()) {
+                return;
+            }
+            ErrorKind expected = switch (status.status()) {
+                case VirtioBlk.S_IOERR -> step instanceof Step.Flush ? ErrorKind.FLUSH_FAILED : ErrorKind.IO_ERROR;
+                case VirtioBlk.S_UNSUPP -> ErrorKind.UNSUPPORTED;
+                default -> ErrorKind.PROTOCOL_VIOLATION;
+            };
+            if (kind != expected) {
+                find(Invariant.ERROR_KIND, where, "status byte " + status.status() + " reported as " + kind + ", not " + expected);
+            }
+        }
+
+        private void checkFatalError(String where) {
+            ErrorKind reported = driver.fatalError().map(BlockDeviceException::kind).orElse(null);
+            if (reported != sticky) {
+                find(Invariant.FATAL_STICKY, where, "fatalError() says " + reported + ", the calls say " + sticky);
+            }
+        }
+
+        /** The error kinds a call must fail with before sending anything, or empty if it may go ahead. */
+        private Set<ErrorKind> refusals(Step.DriverCall step) {
+            Set<ErrorKind> kinds = EnumSet.noneOf(ErrorKind.class);
+            long features = fake.negotiatedFeatures();
+            boolean readOnly = FeatureBits.has(features, BlkFeatures.RO);
+            if (step instanceof Step.Read read) {
+                addRange(kinds, read.sector(), read.count());
+            } else if (step instanceof Step.Write write) {
+                if (readOnly) {
+                    kinds.add(ErrorKind.READ_ONLY);
+                }
+                addRange(kinds, write.sector(), write.count());
+            } else if (step instanceof Step.WriteZeroes zeroes) {
+                addRangeCommand(kinds, BlkFeatures.WRITE_ZEROES, readOnly, zeroes.sector(), zeroes.count());
+            } else if (step instanceof Step.Discard discard) {
+                addRangeCommand(kinds, BlkFeatures.DISCARD, readOnly, discard.sector(), discard.count());
+            }
+            return kinds;
+        }
+
+        private void addRangeCommand(Set<ErrorKind> kinds, int feature, boolean readOnly, long sector, long count) {
+            if (!FeatureBits.has(fake.negotiatedFeatures(), feature)) {
+                kinds.add(ErrorKind.UNSUPPORTED);
+            }
+            if (sector < 0 || count < 0) {
+                kinds.add(ErrorKind.INVALID_ARGUMENT);
+            }
+            if (readOnly) {
+                kinds.add(ErrorKind.READ_ONLY);
+            }
+            addRange(kinds, sector, count);
+        }
+
+        private void addRange(Set<ErrorKind> kinds, long sector, long count) {
+            long capacity = fake.capacitySectors();
+            if (sector < 0 || count < 0 || sector > capacity || count > capacity - sector) {
+                kinds.add(ErrorKind.OUT_OF_RANGE);
+            }
+        }
+
+        /** No device-level fault, allocator fault or device event so far, and the device is not broken. */
+        private boolean quiet() {
+            return scenario.faults().equals(dev.vblk.fuzz.scenario.DeviceFaultSpec.NONE)
+                    && scenario.allocator().equals(dev.vblk.fuzz.scenario.AllocatorSpec.GENEROUS)
+                    && !eventsHappened && fake.needsResetReason().isEmpty();
+        }
+
+        /** Whether a request was answered as a correct device answers, in good time, with status OK. */
+        private boolean completedNormally(Seen s) {
+            OutcomeSpec outcome = s.outcome();
+            if (outcome instanceof OutcomeSpec.Delayed d && d.delayNanos() <= OPTIONS.requestTimeoutNanos() / 2) {
+                outcome = d.then();
+            }
+            return outcome instanceof OutcomeSpec.Normal && executed(s.request());
+        }
+
+        private void checkTime(String where, Result result, List<Seen> seen, long elapsed, boolean wasSticky) {
+            long perRequest = OPTIONS.requestTimeoutNanos() + 2 * OPTIONS.pollIntervalNanos();
+            long limit = Math.max(1, seen.size()) * perRequest + 2_000_000L;
+            if (elapsed > limit) {
+                find(Invariant.TIME_BUDGET, where, "took " + elapsed + " ns of virtual time for " + seen.size()
+                        + " request(s), more than " + limit);
+            }
+            boolean interruptStuck = scenario.faults().extraInterruptBits() != 0
+                    || everOverridden.contains(MmioRegister.INTERRUPT_STATUS.offset());
+            if (!wasSticky && !result.succeeded() && result.error().kind() == ErrorKind.TIMEOUT && !interruptStuck
+                    && elapsed < OPTIONS.requestTimeoutNanos()) {
+                find(Invariant.TIME_BUDGET, where, "timed out after " + elapsed + " ns, before the "
+                        + OPTIONS.requestTimeoutNanos() + " ns budget");
+            }
+        }
+
+        private void checkInfo(String where) {
+            long negotiated = fake.negotiatedFeatures();
+            dev.vblk.block.BlockDeviceInfo info = driver.info();
+            List<String> wrong = new ArrayList<>();
+            if (driver.negotiatedFeatures() != negotiated) {
+                wrong.add(String.format("negotiatedFeatures 0x%x, device holds 0x%x", driver.negotiatedFeatures(), negotiated));
+            }
+            if (info.capacitySectors() != fake.capacitySectors()) {
+                wrong.add("capacity " + info.capacitySectors() + ", device has " + fake.capacitySectors());
+            }
+            boolean flush = FeatureBits.has(negotiated, BlkFeatures.FLUSH);
+            boolean wce = FeatureBits.has(negotiated, BlkFeatures.CONFIG_WCE);
+            if (info.readOnly() != FeatureBits.has(negotiated, BlkFeatures.RO) || info.flushSupported() != flush
+                    || info.discardSupported() != FeatureBits.has(negotiated, BlkFeatures.DISCARD)
+                    || info.writeZeroesSupported() != FeatureBits.has(negotiated, BlkFeatures.WRITE_ZEROES)) {
+                wrong.add("capabilities " + info + " do not match features " + BlkFeatures.describe(negotiated));
+            }
+            if (info.writebackCache() != (flush && (!wce || fake.writeback() == 1))) {
+                wrong.add("writebackCache " + info.writebackCache() + " with writeback field " + fake.writeback());
+            }
+            if (wce && fake.writeback() != 1) {
+                wrong.add("CONFIG_WCE negotiated but the cache was left in writethrough mode");
+            }
+            long blkSize = spec.blkSize();
+            boolean valid = FeatureBits.has(negotiated, BlkFeatures.BLK_SIZE) && blkSize >= 512 && blkSize <= 65536
+                    && Long.bitCount(blkSize) == 1;
+            int reported = info.blockSize();
+            if (valid ? reported != blkSize : reported < 512 || reported > 65536 || Integer.bitCount(reported) != 1) {
+                wrong.add("block size " + reported + " for blk_size " + blkSize);
+            }
+            if (!driver.id().equals(new dev.vblk.block.BlockDeviceId(VirtioBlkDevice.DEVICE_TYPE, slot.baseAddress()))
+                    || !driver.slot().equals(slot)) {
+                wrong.add("id " + driver.id() + " / slot " + driver.slot() + " do not name " + slot);
+            }
+            if (driver.config().capacity() != fake.capacitySectors()) {
+                wrong.add("config capacity " + driver.config().capacity());
+            }
+            long segments = queueSize() - 2L;
+            if (FeatureBits.has(negotiated, BlkFeatures.SEG_MAX) && spec.segMax() > 0) {
+                segments = Math.min(segments, spec.segMax());
+            }
+            long piece = FeatureBits.has(negotiated, BlkFeatures.SIZE_MAX) && spec.sizeMax() > 0
+                    ? Math.min(spec.sizeMax(), 4096) : 4096;
+            long most = Math.min(OPTIONS.maxRequestBytes(), segments * piece);
+            int transfer = driver.maxTransferBytes();
+            if (transfer < 512 || transfer % 512 != 0 || transfer > most) {
+                wrong.add("maxTransferBytes " + transfer + ": not whole sectors from 512 to " + most
+                        + " (seg_max and size_max over scattered pages)");
+            }
+            if (!wrong.isEmpty()) {
+                find(Invariant.DEVICE_INFO, where, String.join("; ", wrong));
+            }
+        }
+
+        private void checkQueueMemory(String where) {
+            framesAfterInit = platform.allocatedFrames();
+            if (framesAfterInit > QUEUE_FRAMES) {
+                find(Invariant.MEMORY_RELEASED, where, "holds " + framesAfterInit + " frames right after initialisation; "
+                        + "a queue of at most 256 entries needs " + QUEUE_FRAMES);
+            }
+        }
+
+        private void checkHandshake(String where) {
+            if (everOverridden.contains(MmioRegister.STATUS.offset())) {
+                return;
+            }
+            for (String problem : HandshakeCheck.problems(counting.accessesInCall())) {
+                find(Invariant.PROTOCOL_RULES, where, problem);
+            }
+        }
+
+        private void checkMarkedFailed(String where, BlockDeviceException error) {
+            int status = fake.status();
+            if (error.kind() != ErrorKind.PLATFORM_ERROR && (status & DeviceStatus.ACKNOWLEDGE) != 0
+                    && (status & DeviceStatus.FAILED) == 0) {
+                find(Invariant.INIT_DECISION, where, "gave up on initialisation (" + error.kind()
+                        + ") without setting FAILED; status " + DeviceStatus.describe(status));
+            }
+        }
+
+        // ---- success checks ----
+
+        private void checkSuccess(String where, Step.DriverCall step, List<Seen> seen, byte[] buffer, Object value) {
+            boolean delayed = false;
+            for (Seen s : seen) {
+                delayed |= s.outcome() instanceof OutcomeSpec.Delayed;
+                String why = whySuccessIsFalse(s);
+                if (why != null) {
+                    find(Invariant.NO_FALSE_SUCCESS, where, "reported success, but request " + describe(s.request())
+                            + " got \"" + s.outcome() + "\": " + why);
+                }
+            }
+            if (delayed && fake.pendingCompletions() > 0) {
+                find(Invariant.NO_FALSE_SUCCESS, where, "reported success while " + fake.pendingCompletions()
+                        + " delayed completion(s) had not arrived");
+            }
+            if (step instanceof Step.Read read) {
+                checkTiling(where, seen, VirtioBlk.T_IN, read.sector(), read.count());
+                checkReadData(where, seen, read, buffer);
+            } else if (step instanceof Step.Write write) {
+                checkTiling(where, seen, VirtioBlk.T_OUT, write.sector(), write.count());
+                checkWriteData(where, seen, write);
+            } else if (step instanceof Step.WriteZeroes zeroes) {
+                checkRanges(where, seen, VirtioBlk.T_WRITE_ZEROES, zeroes.sector(), zeroes.count());
+            } else if (step instanceof Step.Discard discard) {
+                checkRanges(where, seen, VirtioBlk.T_DISCARD, discard.sector(), discard.count());
+            } else if (step instanceof Step.Flush) {
+                checkFlush(where, seen);
+            } else if (step instanceof Step.GetId) {
+                checkId(where, seen, (String) value);
+            }
+        }
+
+        /** Why a successful call must not count request {@code s} as done, or null if it may. */
+        private String whySuccessIsFalse(Seen s) {
+            BlkRequest r = s.request();
+            OutcomeSpec outcome = s.outcome() instanceof OutcomeSpec.Delayed d ? d.then() : s.outcome();
+            boolean dataIn = (r.type() == VirtioBlk.T_IN || r.type() == VirtioBlk.T_GET_ID) && r.dataLength() > 0;
+            if (outcome instanceof OutcomeSpec.Normal || outcome instanceof OutcomeSpec.Duplicated
+                    || outcome instanceof OutcomeSpec.IndexJump) {
+                return executed(r) ? null : "the device answered it with an error status";
+            } else if (outcome instanceof OutcomeSpec.UsedId u) {
+                if (u.id() != r.head()) {
+                    return "its used element named descriptor " + u.id() + ", not its head " + r.head();
+                }
+                return executed(r) ? null : "the device answered it with an error status";
+            } else if (outcome instanceof OutcomeSpec.UsedLen u) {
+                if (dataIn && u.length() != r.dataLength() + 1L) {
+                    return "the used length " + u.length() + " does not cover its " + r.dataLength() + " data bytes and status";
+                }
+                return executed(r) ? null : "the device answered it with an error status";
+            } else if (outcome instanceof OutcomeSpec.Status st) {
+                if (st.status() != VirtioBlk.S_OK) {
+                    return "its status byte was " + st.status();
+                }
+                return dataIn ? "the device wrote none of its " + r.dataLength() + " data bytes" : null;
+            } else if (outcome instanceof OutcomeSpec.Data d) {
+                if (d.status() != VirtioBlk.S_OK) {
+                    return "its status byte was " + d.status();
+                }
+                return dataIn && d.length() < r.dataLength()
+                        ? "the device wrote only " + d.length() + " of its " + r.dataLength() + " data bytes" : null;
+            }
+            return "it was never completed";
+        }
+
+        private boolean executed(BlkRequest r) {
+            long position = r.sector() * 512;
+            return switch (r.type()) {
+                case VirtioBlk.T_IN -> disk.take(new RecordingDisk.Op("READ", position, r.dataLength()));
+                case VirtioBlk.T_OUT -> disk.take(new RecordingDisk.Op("WRITE", position, r.dataLength()));
+                case VirtioBlk.T_FLUSH -> disk.take(new RecordingDisk.Op("FLUSH", 0, 0));
+                case VirtioBlk.T_GET_ID -> true;
+                case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> r.ranges().stream().allMatch(range -> disk.take(
+                        new RecordingDisk.Op("DISCARD", range.sector() * 512, range.sectorCount() * 512)));
+                default -> false;
+            };
+        }
+
+        private void checkTiling(String where, List<Seen> seen, int type, long sector, long count) {
+            long next = sector;
+            for (Seen s : seen) {
+                BlkRequest r = s.request();
+                if (r.type() != type || r.sector() != next || r.sectorCount() <= 0
+                        || r.dataLength() != r.sectorCount() * 512 || r.dataLength() > driver.maxTransferBytes()) {
+                    find(Invariant.DATA_INTEGRITY, where, "request " + describe(r) + " does not continue the call at sector "
+                            + next + " with whole sectors of at most maxTransferBytes");
+                    return;
+                }
+                next += r.sectorCount();
+            }
+            if (next != sector + count) {
+                find(Invariant.DATA_INTEGRITY, where, "the requests covered sectors " + sector + ".." + next
+                        + ", the call asked for " + count);
+            }
+            checkInCapacity(where, sector, count);
+        }
+
+        private void checkInCapacity(String where, long sector, long count) {
+            long capacity = fake.capacitySectors();
+            if (count > 0 && (sector < 0 || sector > capacity || count > capacity - sector)) {
+                find(Invariant.DATA_INTEGRITY, where, "succeeded for sectors beyond the capacity of " + capacity);
+            }
+        }
+
+        private void checkReadData(String where, List<Seen> seen, Step.Read read, byte[] buffer) {
+            for (Seen s : seen) {
+                BlkRequest r = s.request();
+                OutcomeSpec outcome = s.outcome() instanceof OutcomeSpec.Delayed d ? d.then() : s.outcome();
+                byte[] expected;
+                if (outcome instanceof OutcomeSpec.Data data) {
+                    expected = Arrays.copyOf(data.bytes(), r.dataLength());
+                } else if (outcome instanceof OutcomeSpec.Status) {
+                    continue;
+                } else {
+                    expected = disk.peek(r.sector() * 512, r.dataLength());
+                }
+                int from = (int) (r.sector() - read.sector()) * 512;
+                if (from < 0 || from + expected.length > buffer.length) {
+                    continue;
+                }
+                byte[] got = Arrays.copyOfRange(buffer, from, from + expected.length);
+                if (!Arrays.equals(expected, got)) {
+                    find(Invariant.DATA_INTEGRITY, where, "the data returned for request " + describe(r)
+                            + " differs from the device's at byte " + Arrays.mismatch(expected, got));
+                }
+            }
+        }
+
+        private void checkWriteData(String where, List<Seen> seen, Step.Write write) {
+            byte[] data = write.data();
+            for (Seen s : seen) {
+                BlkRequest r = s.request();
+                int from = (int) (r.sector() - write.sector()) * 512;
+                if (from < 0 || from + r.writeData().length > data.length) {
+                    continue;
+                }
+                if (!Arrays.equals(r.writeData(), Arrays.copyOfRange(data, from, from + r.writeData().length))) {
+                    find(Invariant.DATA_INTEGRITY, where, "request " + describe(r) + " carried other data than the call");
+                }
+            }
+        }
+
+        private void checkRanges(String where, List<Seen> seen, int type, long sector, long count) {
+            long next = sector;
+            for (Seen s : seen) {
+                BlkRequest r = s.request();
+                if (r.type() != type) {
+                    find(Invariant.DATA_INTEGRITY, where, "request " + describe(r) + " has the wrong type");
+                    return;
+                }
+                for (BlkRequest.Range range : r.ranges()) {
+                    if (range.sector() != next || range.sectorCount() <= 0) {
+                        find(Invariant.DATA_INTEGRITY, where, "range " + range + " does not continue the call at sector " + next);
+                        return;
+                    }
+                    next += range.sectorCount();
+                }
+            }
+            if (next != sector + count) {
+                find(Invariant.DATA_INTEGRITY, where, "the ranges covered sectors " + sector + ".." + next
+                        + ", the call asked for " + count);
+            }
+            checkInCapacity(where, sector, count);
+        }
+
+        private void checkFlush(String where, List<Seen> seen) {
+            boolean flushAgreed = FeatureBits.has(fake.negotiatedFeatures(), BlkFeatures.FLUSH);
+            boolean allFlush = seen.stream().allMatch(s -> s.request().type() == VirtioBlk.T_FLUSH);
+            if (!allFlush || (flushAgreed && seen.isEmpty()) || (!flushAgreed && !seen.isEmpty())) {
+                find(Invariant.DATA_INTEGRITY, where, "flush sent " + seen.size() + " request(s) with FLUSH "
+                        + (flushAgreed ? "negotiated" : "not negotiated"));
+            }
+        }
+
+        private void checkId(String where, List<Seen> seen, String id) {
+            if (seen.isEmpty() || seen.get(seen.size() - 1).request().type() != VirtioBlk.T_GET_ID) {
+                find(Invariant.DATA_INTEGRITY, where, "get-id succeeded without a GET_ID request");
+                return;
+            }
+            OutcomeSpec outcome = seen.get(seen.size() - 1).outcome();
+            outcome = outcome instanceof OutcomeSpec.Delayed d ? d.then() : outcome;
+            byte[] source = outcome instanceof OutcomeSpec.Data data ? data.bytes()
+                    : spec.idString().getBytes(StandardCharsets.US_ASCII);
+            byte[] raw = Arrays.copyOf(source, VirtioBlk.ID_BYTES);
+            int end = 0;
+            while (end < raw.length && raw[end] != 0) {
+                end++;
+            }
+            String expected = new String(raw, 0, end, StandardCharsets.US_ASCII);
+            if (!expected.equals(id)) {
+                find(Invariant.DATA_INTEGRITY, where, "get-id returned \"" + id + "\", the device said \"" + expected + "\"");
+            }
+        }
+
+        // ---- features, violations, events, recovery ----
+
+        private void checkFeatures(String where) {
+            long offered = fake.offeredFeatures();
+            long accepted = driver.negotiatedFeatures();
+            if ((accepted & ~offered) != 0 || (fake.negotiatedFeatures() & ~offered) != 0) {
+                find(Invariant.FEATURES_OFFERED, where, String.format("accepted 0x%x (device holds 0x%x), offered 0x%x",
+                        accepted, fake.negotiatedFeatures(), offered));
+            }
+        }
+
+        private void checkMachine(String where) {
+            List<Violation> violations = platform.violations();
+            boolean statusTampered = everOverridden.contains(MmioRegister.STATUS.offset());
+            for (Violation v : violations.subList(violationsSeen, violations.size())) {
+                switch (v.kind()) {
+                    case WRITE_OUTSIDE_ALLOCATION, DEVICE_WRITE_OUTSIDE_ALLOCATION, MEMORY_OUTSIDE_RAM, BAD_FREE ->
+                            find(Invariant.DMA_CONFINED, where, v.toString());
+                    case REGISTER_OUTSIDE_WINDOW, UNKNOWN_INTERRUPT_LINE -> find(Invariant.REGISTERS_CONFINED, where, v.toString());
+                    case STATUS_SEQUENCE, BAD_NOTIFY -> {
+                        if (!statusTampered) {
+                            find(Invariant.PROTOCOL_RULES, where, v.toString());
+                        }
+                    }
+                    default -> find(Invariant.PROTOCOL_RULES, where, v.toString());
+                }
+            }
+            violationsSeen = violations.size();
+            List<String> stray = counting.strayRegisterAccesses();
+            for (String access : stray.subList(strayAccessesSeen, stray.size())) {
+                find(Invariant.REGISTERS_CONFINED, where, access);
+            }
+            strayAccessesSeen = stray.size();
+        }
+
+        private void apply(Step.DeviceEvent event) {
+            if (event instanceof Step.InjectNeedsReset) {
+                fake.injectNeedsReset("injected by the scenario");
+            } else if (event instanceof Step.ConfigChange) {
+                fake.signalConfigChange();
+            } else if (event instanceof Step.SetOverride set) {
+                fake.faults().overrideRegister(set.override().offset(), set.override().value());
+                noteOverride(set.override());
+            } else if (event instanceof Step.ClearOverride clear) {
+                fake.faults().clearRegisterOverride(clear.offset());
+                overrides.remove(clear.offset());
+            } else if (event instanceof Step.UnstableConfig unstable) {
+                fake.faults().unstableConfigGeneration(unstable.reads());
+                unstableHigh |= unstable.reads() >= TOLERATED_UNSTABLE_READS;
+            } else if (event instanceof Step.RefuseFrames refuse) {
+                platform.allocatorFaults().refuseMultiFrame(refuse.multiFrame()).refuseAll(refuse.all());
+                refuseAll = refuse.all();
+            }
+        }
+
+        private void noteOverride(RegisterOverride override) {
+            overrides.put(override.offset(), override.value());
+            everOverridden.add(override.offset());
+        }
+
+        private void recover() {
+            recorder.stopFaults();
+            for (int offset : everOverridden) {
+                fake.faults().clearRegisterOverride(offset);
+            }
+            overrides.clear();
+            fake.faults().withholdFeatures(0).refuseFeaturesOk(false).unstableConfigGeneration(0).extraInterruptBits(0);
+            platform.allocatorFaults().clear();
+            String where = "recovery";
+            boolean open = driver == null;
+            Result result = invoke(where, open
+                    ? () -> VirtioBlkDevice.open(counting, slot, OPTIONS)
+                    : () -> {
+                        driver.reset();
+                        return driver;
+                    });
+            if (!result.completed()) {
+                return;
+            }
+            if (!result.succeeded()) {
+                if (!(result.error().kind() == ErrorKind.UNSUPPORTED && !spec.canCarryOneSector(queueSize()))) {
+                    find(Invariant.RECOVERY, where, (open ? "open" : "reset") + " failed with the faults cleared: "
+                            + result.error().getMessage());
+                }
+                return;
+            }
+            driver = (VirtioBlkDevice) result.value();
+            checkFeatures(where);
+            checkInfo(where);
+            checkQueueMemory(where);
+            checkHandshake(where);
+            roundTrip(where);
+        }
+
+        private void roundTrip(String where) {
+            long capacity = fake.capacitySectors();
+            VirtioBlkDevice device = driver;
+            if (capacity == 0) {
+                Result id = invoke(where, device::deviceIdString);
+                if (id.completed() && !spec.idString().equals(id.value())) {
+                    find(Invariant.RECOVERY, where, "get-id after reset gave " + (id.succeeded() ? "\"" + id.value() + "\""
+                            : id.error().getMessage()) + ", expected \"" + spec.idString() + "\"");
+                }
+                return;
+            }
+            long sector = capacity - 1;
+            byte[] data = new Step.Write(sector, 1, 0x5a).data();
+            if (!spec.readOnly()) {
+                Result write = invoke(where, () -> {
+                    device.writeAt(sector, data);
+                    return null;
+                });
+                if (!write.completed()) {
+                    return;
+                }
+                if (!write.succeeded()) {
+                    find(Invariant.RECOVERY, where, "write after reset failed: " + write.error().getMessage());
+                    return;
+                }
+            }
+            byte[] back = new byte[512];
+            Result read = invoke(where, () -> {
+                device.readAt(sector, back);
+                return null;
+            });
+            if (!read.completed()) {
+                return;
+            }
+            if (!read.succeeded()) {
+                find(Invariant.RECOVERY, where, "read after reset failed: " + read.error().getMessage());
+                return;
+            }
+            byte[] expected = spec.readOnly() ? disk.peek(sector * 512, 512) : data;
+            if (!Arrays.equals(expected, back)) {
+                find(Invariant.RECOVERY, where, "read after reset returned other data than the device holds");
+            }
+        }
+
+        /** The queue size the driver can set up under the current QueueNumMax. */
+        private int queueSize() {
+            long max = overrides.getOrDefault(MmioRegister.QUEUE_NUM_MAX.offset(), 256L);
+            return max <= 0 || max > 0x8000 ? 256 : Integer.highestOneBit((int) Math.min(max, OPTIONS.maxQueueSize()));
+        }
+
+        private void find(Invariant invariant, String where, String detail) {
+            findings.add(new Finding(invariant, where, detail));
+        }
+
+        private static String describe(BlkRequest r) {
+            return String.format("#%d (type %d, head %d, sector %d, %d sectors, %d data bytes)",
+                    r.index(), r.type(), r.head(), r.sector(), r.sectorCount(), r.dataLength());
+        }
+
+        private static String describe(Throwable e) {
+            StackTraceElement[] trace = e.getStackTrace();
+            return e.getClass().getName() + ": " + e.getMessage() + (trace.length > 0 ? " at " + trace[0] : "");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.vblk.fuzz.scenario;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.vblk.fake.blk.RequestOutcome;
+
+/**
+ * What the hostile device does with one request: a plain-data description of a fake-device
+ * {@link RequestOutcome}, so scenarios can be printed, saved, compared and shrunk.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "outcome")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = OutcomeSpec.Normal.class, name = "normal"),
+    @JsonSubTypes.Type(value = OutcomeSpec.Status.class, name = "status"),
+    @JsonSubTypes.Type(value = OutcomeSpec.Data.class, name = "data"),
+    @JsonSubTypes.Type(value = OutcomeSpec.UsedId.class, name = "usedId"),
+    @JsonSubTypes.Type(value = OutcomeSpec.UsedLen.class, name = "usedLen"),
+    @JsonSubTypes.Type(value = OutcomeSpec.Duplicated.class, name = "duplicated"),
+    @JsonSubTypes.Type(value = OutcomeSpec.IndexJump.class, name = "indexJump"),
+    @JsonSubTypes.Type(value = OutcomeSpec.Never.class, name = "never"),
+    @JsonSubTypes.Type(value = OutcomeSpec.NeedsReset.class, name = "needsReset"),
+    @JsonSubTypes.Type(value = OutcomeSpec.Delayed.class, name = "delayed")
+})
+public sealed interface OutcomeSpec {
+
+    /** The fake device's outcome this describes. */
+    RequestOutcome toOutcome();
+
+    /** Executed on the disk and answered correctly. */
+    record Normal() implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.normal();
+        }
+
+        @Override
+        public String toString() {
+            return "normal";
+        }
+    }
+
+    /** Answered with status byte {@code status} (0 to 255), disk and data buffers untouched. */
+    record Status(int status) implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.status(status);
+        }
+
+        @Override
+        public String toString() {
+            return "status " + status;
+        }
+    }
+
+    /**
+     * Answered with {@code length} bytes of a pattern instead of executing, then {@code status}.
+     *
+     * @param length bytes the device copies into the writable data buffers (as many as fit)
+     * @param pattern the pattern's seed; see {@link #bytes()}
+     * @param status the status byte written after the data
+     */
+    record Data(int length, int pattern, int status) implements OutcomeSpec {
+        /** The bytes the device hands over. */
+        public byte[] bytes() {
+            byte[] bytes = new byte[length];
+            for (int i = 0; i < length; i++) {
+                bytes[i] = (byte) (pattern + i * 31 + (i >>> 9));
+            }
+            return bytes;
+        }
+
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.data(bytes()).withStatus(status);
+        }
+
+        @Override
+        public String toString() {
+            return "data " + length + " bytes (pattern " + pattern + ") status " + status;
+        }
+    }
+
+    /** Executed, but the used element names descriptor {@code id} instead of the chain's head. */
+    record UsedId(long id) implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.normal().withUsedId(id);
+        }
+
+        @Override
+        public String toString() {
+            return "used id " + id;
+        }
+    }
+
+    /** Executed, but the used element reports {@code length} bytes written. */
+    record UsedLen(long length) implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.normal().withUsedLen(length);
+        }
+
+        @Override
+        public String toString() {
+            return "used len " + length;
+        }
+    }
+
+    /** Executed, and the used element written {@code copies} times. */
+    record Duplicated(int copies) implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.normal().withCopies(copies);
+        }
+
+        @Override
+        public String toString() {
+            return "completed " + copies + " times";
+        }
+    }
+
+    /** Executed, and the used index moved {@code skip} entries further than the elements written. */
+    record IndexJump(int skip) implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.normal().skippingUsedIdx(skip);
+        }
+
+        @Override
+        public String toString() {
+            return "used index jumps " + skip;
+        }
+    }
+
+    /** Never answered. */
+    record Never() implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.never();
+        }
+
+        @Override
+        public String toString() {
+            return "never completes";
+        }
+    }
+
+    /** Not answered; the device sets DEVICE_NEEDS_RESET instead. */
+    record NeedsReset() implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.needsReset();
+        }
+
+        @Override
+        public String toString() {
+            return "needs reset";
+        }
+    }
+
+    /** Answered with {@code then} after {@code delayNanos} of virtual time. */
+    record Delayed(long delayNanos, OutcomeSpec then) implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.delayed(delayNanos, then.toOutcome());
+        }
+
+        @Override
+        public String toString() {
+            return "after " + delayNanos + " ns: " + then;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.vblk.fuzz.scenario;
+
+import java.util.List;
+
+/**
+ * Everything a hostile device does to the driver in one run, reproducible on its own: the device's
+ * fixed configuration, the faults on from the start, the allocator's behaviour, the outcome of
+ * chosen requests and the workload of driver calls and device events.
+ *
+ * @param seed the seed it was generated from ({@link ScenarioGenerator#generate}), or 0 when built
+ *     otherwise (by jqwik, or shrunk)
+ */
+public record Scenario(
+        long seed,
+        DeviceSpec device,
+        DeviceFaultSpec faults,
+        AllocatorSpec allocator,
+        List<ScriptedOutcome> outcomes,
+        List<Step> steps) {
+
+    public Scenario {
+        outcomes = List.copyOf(outcomes);
+        steps = List.copyOf(steps);
+    }
+
+    /** This scenario under another seed (0 marks one not made by the generator). */
+    public Scenario withSeed(long newSeed) {
+        return new Scenario(newSeed, device, faults, allocator, outcomes, steps);
+    }
+
+    /** The outcome scripted for request {@code index}, or {@link OutcomeSpec.Normal}. */
+    public OutcomeSpec outcomeOf(long index) {
+        OutcomeSpec outcome = new OutcomeSpec.Normal();
+        for (ScriptedOutcome scripted : outcomes) {
+            if (scripted.requestIndex() == index) {
+                outcome = scripted.outcome();
+            }
+        }
+        return outcome;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder();
+        text.append("Scenario seed ").append(seed).append('\n');
+        text.append("  device:    ").append(device).append('\n');
+        text.append("  faults:    ").append(faults).append('\n');
+        text.append("  allocator: ").append(allocator).append('\n');
+        text.append("  outcomes:  ").append(outcomes.isEmpty() ? "all normal" : outcomes).append('\n');
+        text.append("  steps:");
+        for (int i = 0; i < steps.size(); i++) {
+            text.append("\n    ").append(i).append(". ").append(steps.get(i));
+        }
+        return text.toString();
+    }
+}

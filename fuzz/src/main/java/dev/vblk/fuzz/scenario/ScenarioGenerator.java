@@ -1,0 +1,213 @@
+package dev.vblk.fuzz.scenario;
+
+import dev.vblk.fake.blk.VirtioBlk;
+import dev.vblk.virtio.DeviceStatus;
+import dev.vblk.virtio.FeatureBits;
+import dev.vblk.virtio.MmioRegister;
+import dev.vblk.virtio.blk.BlkFeatures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Builds a {@link Scenario} from a seed: the same seed always gives an equal scenario. Values are
+ * drawn mostly from the edges that break drivers (0, 1, not a power of two, all ones), with enough
+ * ordinary cases that requests get through and reach the later steps.
+ */
+public final class ScenarioGenerator {
+
+    /** Feature bits a hostile device may flip in the offered word (VERSION_1 stays: see the faults). */
+    static final int[] FLIPPABLE_FEATURES = {
+        BlkFeatures.SIZE_MAX, BlkFeatures.SEG_MAX, BlkFeatures.GEOMETRY, BlkFeatures.BLK_SIZE, BlkFeatures.FLUSH,
+        BlkFeatures.TOPOLOGY, BlkFeatures.CONFIG_WCE, BlkFeatures.MQ, BlkFeatures.DISCARD, BlkFeatures.WRITE_ZEROES,
+        FeatureBits.INDIRECT_DESC, FeatureBits.EVENT_IDX, FeatureBits.ACCESS_PLATFORM, FeatureBits.RING_PACKED,
+        FeatureBits.IN_ORDER, FeatureBits.NOTIFICATION_DATA, FeatureBits.RING_RESET, 41, 50, 63};
+
+    static final long[] CAPACITIES = {0, 1, 7, 64, 64, 128, 128, 256, 256, 1000, (1L << 32) + 5};
+    static final long[] SIZE_MAX = {0, 0, 0, 1, 7, 511, 512, 513, 4095, 4096, 65536, 0xffff_ffffL};
+    static final long[] SEG_MAX = {0, 1, 2, 3, 8, 254, 254, 254, 0xffff_ffffL};
+    static final long[] BLK_SIZE = {0, 1, 3, 511, 512, 512, 512, 520, 4096, 65536, 0xffff_ffffL};
+    static final int[] WRITEBACK = {0, 1, 1, 2, 255};
+    static final long[] DISCARD_MAX = {0, 1, 8, 0x3f_ffffL, 0x3f_ffffL, 0xffff_ffffL};
+    static final long[] DISCARD_ALIGNMENT = {0, 1, 1, 1, 8};
+    static final long[] QUEUE_NUM_MAX = {0, 1, 2, 3, 4, 5, 100, 255, 256, 257, 1024, 32768, 65535, 0xffff_ffffL};
+    static final long[] STATUS_READS = {0, DeviceStatus.FAILED, DeviceStatus.DEVICE_NEEDS_RESET,
+        DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER, 0xff};
+    static final long[] INTERRUPT_READS = {0, 1, 3, 0xffff_ffffL};
+    static final int[] EXTRA_INTERRUPT_BITS = {1, 2, 4, 0xfc, 0x8000_0000};
+    static final int[] UNSTABLE_READS = {1, 3, 15, 16, 17, 40, 10_000};
+    static final long[] USED_IDS = {1, 2, 3, 255, 256, 65535, 0xffff_ffffL};
+    static final long[] USED_LENS = {0, 1, 2, 21, 512, 513, 4097, 1 << 20, 0xffff_ffffL};
+    static final int[] DATA_LENGTHS = {0, 1, 19, 20, 21, 511, 512, 4096, 8192, 70_000};
+    static final long[] DELAYS = {1_000, 100_000, 5_000_000, 19_000_000, 25_000_000, 1_000_000_000};
+
+    private ScenarioGenerator() {}
+
+    /** The scenario of {@code seed}. */
+    public static Scenario generate(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        DeviceSpec device = device(random);
+        DeviceFaultSpec faults = random.nextInt(3) == 0 ? faults(random) : DeviceFaultSpec.NONE;
+        AllocatorSpec allocator = random.nextInt(6) == 0
+                ? new AllocatorSpec(random.nextBoolean(), random.nextInt(3) == 0 ? random.nextInt(40) : -1)
+                : AllocatorSpec.GENEROUS;
+        List<ScriptedOutcome> outcomes = new ArrayList<>();
+        int scripted = random.nextInt(14);
+        for (int index = 0; index < scripted; index++) {
+            if (random.nextInt(3) == 0) {
+                outcomes.add(new ScriptedOutcome(index, outcome(random, true)));
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        int count = 1 + random.nextInt(10);
+        for (int i = 0; i < count; i++) {
+            steps.add(random.nextInt(6) == 0 ? event(random) : call(random, device.capacitySectors()));
+        }
+        return new Scenario(seed, device, faults, allocator, outcomes, steps);
+    }
+
+    private static DeviceSpec device(SplittableRandom random) {
+        long features = VirtioBlk.QEMU_DEFAULT_FEATURES;
+        for (int bit : FLIPPABLE_FEATURES) {
+            if (random.nextInt(6) == 0) {
+                features ^= 1L << bit;
+            }
+        }
+        return new DeviceSpec(
+                pick(random, CAPACITIES),
+                features,
+                random.nextInt(10) == 0,
+                idString(random),
+                pick(random, SIZE_MAX),
+                pick(random, SEG_MAX),
+                pick(random, BLK_SIZE),
+                WRITEBACK[random.nextInt(WRITEBACK.length)],
+                pick(random, DISCARD_MAX),
+                pick(random, DISCARD_ALIGNMENT),
+                pick(random, DISCARD_MAX));
+    }
+
+    private static String idString(SplittableRandom random) {
+        int length = random.nextInt(4) == 0 ? 20 : random.nextInt(21);
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            id.append((char) (0x21 + random.nextInt(0x5e)));
+        }
+        return id.toString();
+    }
+
+    private static DeviceFaultSpec faults(SplittableRandom random) {
+        List<RegisterOverride> overrides = new ArrayList<>();
+        if (random.nextInt(3) == 0) {
+            overrides.add(new RegisterOverride(MmioRegister.QUEUE_NUM_MAX.offset(), pick(random, QUEUE_NUM_MAX)));
+        }
+        if (random.nextInt(12) == 0) {
+            overrides.add(identityOverride(random));
+        }
+        if (random.nextInt(12) == 0) {
+            overrides.add(new RegisterOverride(MmioRegister.STATUS.offset(), pick(random, STATUS_READS)));
+        }
+        if (random.nextInt(12) == 0) {
+            overrides.add(new RegisterOverride(MmioRegister.INTERRUPT_STATUS.offset(), pick(random, INTERRUPT_READS)));
+        }
+        long withheld = 0;
+        if (random.nextInt(4) == 0) {
+            withheld = random.nextLong() & BlkFeatures.WANTED & ~FeatureBits.bit(FeatureBits.VERSION_1);
+            if (random.nextInt(8) == 0) {
+                withheld |= FeatureBits.bit(FeatureBits.VERSION_1);
+            }
+        }
+        return new DeviceFaultSpec(overrides, withheld, random.nextInt(25) == 0,
+                random.nextInt(5) == 0 ? UNSTABLE_READS[random.nextInt(UNSTABLE_READS.length)] : 0,
+                random.nextInt(5) == 0 ? EXTRA_INTERRUPT_BITS[random.nextInt(EXTRA_INTERRUPT_BITS.length)] : 0);
+    }
+
+    private static RegisterOverride identityOverride(SplittableRandom random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> new RegisterOverride(MmioRegister.MAGIC_VALUE.offset(), random.nextBoolean() ? 0 : 0x7472_6977L);
+            case 1 -> new RegisterOverride(MmioRegister.VERSION.offset(), random.nextBoolean() ? 1 : 3);
+            case 2 -> new RegisterOverride(MmioRegister.DEVICE_ID.offset(), new long[] {0, 1, 3, 0xffff_ffffL}[random.nextInt(4)]);
+            default -> new RegisterOverride(MmioRegister.VENDOR_ID.offset(), random.nextLong() & 0xffff_ffffL);
+        };
+    }
+
+    static OutcomeSpec outcome(SplittableRandom random, boolean mayDelay) {
+        int choice = random.nextInt(mayDelay ? 11 : 10);
+        return switch (choice) {
+            case 0, 1 -> new OutcomeSpec.Status(switch (random.nextInt(5)) {
+                case 0 -> VirtioBlk.S_IOERR;
+                case 1 -> VirtioBlk.S_UNSUPP;
+                case 2 -> VirtioBlk.S_OK;
+                case 3 -> 0xff;
+                default -> random.nextInt(256);
+            });
+            case 2 -> new OutcomeSpec.Data(DATA_LENGTHS[random.nextInt(DATA_LENGTHS.length)], random.nextInt(256),
+                    random.nextInt(4) == 0 ? random.nextInt(256) : VirtioBlk.S_OK);
+            case 3 -> new OutcomeSpec.UsedId(pick(random, USED_IDS));
+            case 4 -> new OutcomeSpec.UsedLen(pick(random, USED_LENS));
+            case 5 -> new OutcomeSpec.Duplicated(2 + random.nextInt(2));
+            case 6 -> new OutcomeSpec.IndexJump(1 + random.nextInt(3) * random.nextInt(1, 300));
+            case 7 -> new OutcomeSpec.Never();
+            case 8 -> new OutcomeSpec.NeedsReset();
+            case 9 -> new OutcomeSpec.Normal();
+            default -> new OutcomeSpec.Delayed(pick(random, DELAYS), outcome(random, false));
+        };
+    }
+
+    private static Step call(SplittableRandom random, long capacity) {
+        return switch (random.nextInt(16)) {
+            case 0, 1, 2, 3 -> new Step.Read(sector(random, capacity), count(random));
+            case 4, 5, 6, 7 -> new Step.Write(sector(random, capacity), count(random), random.nextInt(256));
+            case 8, 9 -> new Step.Flush();
+            case 10 -> new Step.WriteZeroes(sector(random, capacity), rangeCount(random, capacity));
+            case 11 -> new Step.Discard(sector(random, capacity), rangeCount(random, capacity));
+            case 12, 13 -> new Step.GetId();
+            default -> new Step.Reset();
+        };
+    }
+
+    private static Step event(SplittableRandom random) {
+        return switch (random.nextInt(7)) {
+            case 0, 1 -> new Step.InjectNeedsReset();
+            case 2 -> new Step.ConfigChange();
+            case 3 -> new Step.SetOverride(random.nextBoolean()
+                    ? new RegisterOverride(MmioRegister.STATUS.offset(), pick(random, STATUS_READS))
+                    : new RegisterOverride(MmioRegister.INTERRUPT_STATUS.offset(), pick(random, INTERRUPT_READS)));
+            case 4 -> new Step.ClearOverride(random.nextBoolean() ? MmioRegister.STATUS.offset()
+                    : MmioRegister.QUEUE_NUM_MAX.offset());
+            case 5 -> new Step.UnstableConfig(UNSTABLE_READS[random.nextInt(UNSTABLE_READS.length)]);
+            default -> new Step.RefuseFrames(random.nextBoolean(), random.nextInt(3) == 0);
+        };
+    }
+
+    private static long sector(SplittableRandom random, long capacity) {
+        return switch (random.nextInt(12)) {
+            case 0 -> capacity;
+            case 1 -> Math.max(0, capacity - 1);
+            case 2 -> -1;
+            case 3 -> Long.MAX_VALUE;
+            default -> capacity <= 0 ? 0 : random.nextLong(Math.min(capacity, 1 << 20));
+        };
+    }
+
+    private static int count(SplittableRandom random) {
+        return switch (random.nextInt(10)) {
+            case 0 -> 0;
+            case 1 -> 1 + random.nextInt(300);
+            default -> 1 + random.nextInt(16);
+        };
+    }
+
+    private static long rangeCount(SplittableRandom random, long capacity) {
+        return switch (random.nextInt(10)) {
+            case 0 -> 0;
+            case 1 -> capacity + 1;
+            case 2 -> Long.MAX_VALUE;
+            default -> 1 + random.nextInt(64);
+        };
+    }
+
+    private static long pick(SplittableRandom random, long[] values) {
+        return values[random.nextInt(values.length)];
+    }
+}

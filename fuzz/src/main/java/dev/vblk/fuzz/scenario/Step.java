@@ -1,0 +1,146 @@
+package dev.vblk.fuzz.scenario;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * One step of a scenario's workload: a call the driver's user makes ({@link DriverCall}) or
+ * something the device does between calls ({@link DeviceEvent}).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "step")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Step.Read.class, name = "read"),
+    @JsonSubTypes.Type(value = Step.Write.class, name = "write"),
+    @JsonSubTypes.Type(value = Step.Flush.class, name = "flush"),
+    @JsonSubTypes.Type(value = Step.WriteZeroes.class, name = "writeZeroes"),
+    @JsonSubTypes.Type(value = Step.Discard.class, name = "discard"),
+    @JsonSubTypes.Type(value = Step.GetId.class, name = "getId"),
+    @JsonSubTypes.Type(value = Step.Reset.class, name = "reset"),
+    @JsonSubTypes.Type(value = Step.InjectNeedsReset.class, name = "injectNeedsReset"),
+    @JsonSubTypes.Type(value = Step.ConfigChange.class, name = "configChange"),
+    @JsonSubTypes.Type(value = Step.SetOverride.class, name = "setOverride"),
+    @JsonSubTypes.Type(value = Step.ClearOverride.class, name = "clearOverride"),
+    @JsonSubTypes.Type(value = Step.UnstableConfig.class, name = "unstableConfig"),
+    @JsonSubTypes.Type(value = Step.RefuseFrames.class, name = "refuseFrames")
+})
+public sealed interface Step {
+
+    /** A call on the driver. */
+    sealed interface DriverCall extends Step {}
+
+    /** Something the device or machine does between two driver calls. */
+    sealed interface DeviceEvent extends Step {}
+
+    /** {@code readAt(sector, new byte[count * 512])}. */
+    record Read(long sector, int count) implements DriverCall {
+        @Override
+        public String toString() {
+            return "read " + count + " at " + sector;
+        }
+    }
+
+    /** {@code writeAt(sector, data)} with {@code count} sectors of a pattern seeded by {@code pattern}. */
+    record Write(long sector, int count, int pattern) implements DriverCall {
+        /** The bytes written. */
+        public byte[] data() {
+            byte[] data = new byte[count * 512];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) (pattern * 7 + i * 13 + (i >>> 9));
+            }
+            return data;
+        }
+
+        @Override
+        public String toString() {
+            return "write " + count + " at " + sector + " (pattern " + pattern + ")";
+        }
+    }
+
+    /** {@code flush()}. */
+    record Flush() implements DriverCall {
+        @Override
+        public String toString() {
+            return "flush";
+        }
+    }
+
+    /** {@code writeZeroes(sector, count)}. */
+    record WriteZeroes(long sector, long count) implements DriverCall {
+        @Override
+        public String toString() {
+            return "write-zeroes " + count + " at " + sector;
+        }
+    }
+
+    /** {@code discard(sector, count)}. */
+    record Discard(long sector, long count) implements DriverCall {
+        @Override
+        public String toString() {
+            return "discard " + count + " at " + sector;
+        }
+    }
+
+    /** {@code deviceIdString()}. */
+    record GetId() implements DriverCall {
+        @Override
+        public String toString() {
+            return "get-id";
+        }
+    }
+
+    /** {@code reset()}, with the faults active at the time still on. */
+    record Reset() implements DriverCall {
+        @Override
+        public String toString() {
+            return "reset";
+        }
+    }
+
+    /** The device sets DEVICE_NEEDS_RESET and raises a config interrupt. */
+    record InjectNeedsReset() implements DeviceEvent {
+        @Override
+        public String toString() {
+            return "device: needs reset";
+        }
+    }
+
+    /** The device bumps ConfigGeneration and raises a config interrupt without changing anything. */
+    record ConfigChange() implements DeviceEvent {
+        @Override
+        public String toString() {
+            return "device: config change";
+        }
+    }
+
+    /** A control register starts reading a fixed value. */
+    record SetOverride(RegisterOverride override) implements DeviceEvent {
+        @Override
+        public String toString() {
+            return "device: " + override;
+        }
+    }
+
+    /** A register override ends. */
+    record ClearOverride(int offset) implements DeviceEvent {
+        @Override
+        public String toString() {
+            return "device: " + dev.vblk.virtio.MmioRegister.describeOffset(offset) + " reads normally";
+        }
+    }
+
+    /** The next {@code reads} config reads each bump ConfigGeneration first. */
+    record UnstableConfig(int reads) implements DeviceEvent {
+        @Override
+        public String toString() {
+            return "device: next " + reads + " config reads unstable";
+        }
+    }
+
+    /** The frame allocator starts (or stops) refusing multi-frame requests or every request. */
+    record RefuseFrames(boolean multiFrame, boolean all) implements DeviceEvent {
+        @Override
+        public String toString() {
+            return "machine: allocator refuses " + (all ? "everything" : multiFrame ? "multi-frame runs" : "nothing");
+        }
+    }
+}

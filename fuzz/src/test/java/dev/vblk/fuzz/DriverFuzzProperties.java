@@ -1,0 +1,68 @@
+package dev.vblk.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.fuzz.oracle.ScenarioRunner;
+import dev.vblk.fuzz.oracle.Verdict;
+import dev.vblk.fuzz.scenario.Scenario;
+import dev.vblk.fuzz.scenario.ScenarioGenerator;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The driver against hostile devices: every invariant of the oracle holds for generated scenarios.
+ * jqwik prints the seed of a failing run and the shrunk scenario; the verdict in the assertion
+ * message lists every violated invariant.
+ */
+class DriverFuzzProperties {
+
+    private final ScenarioRunner runner = new ScenarioRunner();
+
+    private void holds(Scenario scenario) {
+        Verdict verdict = runner.run(scenario);
+        assertTrue(verdict.passed(), verdict::toString);
+    }
+
+    @Property
+    void seededScenariosKeepEveryInvariant(@ForAll("seeds") long seed) {
+        holds(ScenarioGenerator.generate(seed));
+    }
+
+    @Property
+    void arbitraryScenariosKeepEveryInvariant(@ForAll("scenarios") Scenario scenario) {
+        holds(scenario);
+    }
+
+    @Property
+    void requestOutcomesNeverTurnIntoFalseSuccess(@ForAll("requestScenarios") Scenario scenario) {
+        holds(scenario);
+    }
+
+    @Property
+    void initialisationRefusesExactlyTheUnusableDevices(@ForAll("initialisationScenarios") Scenario scenario) {
+        holds(scenario);
+    }
+
+    @Provide
+    Arbitrary<Long> seeds() {
+        return Arbitraries.longs();
+    }
+
+    @Provide
+    Arbitrary<Scenario> scenarios() {
+        return ScenarioArbitraries.scenarios();
+    }
+
+    @Provide
+    Arbitrary<Scenario> requestScenarios() {
+        return ScenarioArbitraries.requestScenarios();
+    }
+
+    @Provide
+    Arbitrary<Scenario> initialisationScenarios() {
+        return ScenarioArbitraries.initialisationScenarios();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.vblk.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.fuzz.campaign.FailureArchive;
+import dev.vblk.fuzz.oracle.ScenarioRunner;
+import dev.vblk.fuzz.oracle.Verdict;
+import dev.vblk.fuzz.scenario.Scenario;
+import dev.vblk.fuzz.scenario.ScenarioGenerator;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The seed generator is deterministic, and a scenario survives being saved and read back. */
+class ScenarioGeneratorTest {
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1, 42, -7_278_709_470_210_847_746L, Long.MAX_VALUE, Long.MIN_VALUE})
+    void sameSeedGivesAnEqualScenarioAndVerdict(long seed) {
+        Scenario first = ScenarioGenerator.generate(seed);
+        Scenario second = ScenarioGenerator.generate(seed);
+        assertEquals(first, second);
+        assertEquals(first.toString(), second.toString());
+        assertEquals(seed, first.seed());
+        Verdict a = new ScenarioRunner().run(first);
+        Verdict b = new ScenarioRunner().run(second);
+        assertEquals(a.findings(), b.findings());
+        assertEquals(a.platformCalls(), b.platformCalls(), "the run is deterministic down to each platform call");
+    }
+
+    @Test
+    void differentSeedsGiveDifferentScenarios() {
+        assertNotEquals(ScenarioGenerator.generate(1).withSeed(0), ScenarioGenerator.generate(2).withSeed(0));
+    }
+
+    @Test
+    void generatedScenariosCoverTheHostileParts() {
+        int faults = 0;
+        int outcomes = 0;
+        int events = 0;
+        for (long seed = 0; seed < 500; seed++) {
+            Scenario s = ScenarioGenerator.generate(seed);
+            faults += s.faults().overrides().isEmpty() && s.faults().withheldFeatures() == 0 ? 0 : 1;
+            outcomes += s.outcomes().isEmpty() ? 0 : 1;
+            events += (int) s.steps().stream().filter(step -> step instanceof dev.vblk.fuzz.scenario.Step.DeviceEvent).count();
+        }
+        assertTrue(faults > 50 && outcomes > 200 && events > 200, faults + " " + outcomes + " " + events);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {3, 99, 12_345, -1})
+    void savedScenarioReadsBackEqual(long seed, @TempDir Path folder) {
+        Scenario scenario = ScenarioGenerator.generate(seed);
+        FailureArchive archive = new FailureArchive(folder);
+        Path file = archive.save("case-" + Long.toUnsignedString(seed), new ScenarioRunner().run(scenario));
+        assertTrue(file.getFileName().toString().endsWith(FailureArchive.SUFFIX));
+        assertEquals(scenario, FailureArchive.read(file).scenario());
+        assertEquals(1, archive.loadAll().size());
+    }
+}
