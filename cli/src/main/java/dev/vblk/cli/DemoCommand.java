@@ -1,5 +1,8 @@
 package dev.vblk.cli;
 
+import dev.vblk.fuzz.campaign.CampaignResult;
+import dev.vblk.fuzz.campaign.CampaignSettings;
+import dev.vblk.fuzz.campaign.FuzzCampaign;
 import dev.vblk.harness.FakeTarget;
 import dev.vblk.harness.QemuTarget;
 import dev.vblk.harness.RecordRun;
@@ -22,6 +25,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -33,20 +37,26 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code vblk demo}: the whole harness once, on a fresh machine: a disk image, a recording on QEMU (or
- * the fake device), the trace inspected and replayed.
+ * the fake device), the trace inspected and replayed, a short fuzz campaign.
  */
 @Command(name = "demo",
         sortOptions = false,
         description = {
             "Show what vblk does, start to end: make a 1 MiB disk image, record the 'standard' workload on",
-            "QEMU's real virtio-blk device (on the fake device when QEMU is missing), then summarise and",
-            "replay the trace. Files go to the output folder."},
+            "QEMU's real virtio-blk device (on the fake device when QEMU is missing), summarise and replay",
+            "the trace, and fuzz the driver for a few seconds. Files go to the output folder."},
         footer = {
             "",
             "Examples:",
             "  vblk demo",
             "  vblk demo --out /tmp/demo --fake"})
 final class DemoCommand implements Callable<Integer> {
+
+    /** How long the demo fuzzes. */
+    static final Duration FUZZ_TIME = Duration.ofSeconds(3);
+
+    /** The demo campaign's seed, so that two demos run the same cases first. */
+    static final long FUZZ_SEED = 2026;
 
     /** The demo disk: 2048 signed sectors, what the presets expect. */
     static final int DISK_SECTORS = 2048;
@@ -115,13 +125,29 @@ final class DemoCommand implements Callable<Integer> {
         out.print(replay.render());
 
         out.println();
+        out.println("== fuzz: hostile-device scenarios on the fake device for " + FUZZ_TIME.toSeconds() + " s (seed "
+                + FUZZ_SEED + ")");
+        out.flush();
+        Path fuzzFolder = folder.resolve("fuzz");
+        CampaignResult fuzz;
+        try (Progress progress = Progress.start(root.interactive(), "fuzz", -1, "cases")) {
+            fuzz = new FuzzCampaign(CampaignSettings.of(FUZZ_SEED, Long.MAX_VALUE).withDuration(FUZZ_TIME)
+                    .withFailureFolder(fuzzFolder).withProgressInterval(10)).run(report -> progress.stepTo(report.casesDone()));
+        }
+        out.printf("%d cases, %d failed%s%n", fuzz.cases(), fuzz.failures().size(),
+                fuzz.failures().isEmpty() ? "" : ": saved in " + fuzzFolder);
+
+        out.println();
         out.println("== summary");
         out.printf("recorded     %d operations (%d failed) into %d events on %s%n", summary.operations(),
                 summary.failures(), summary.events(), binary.isPresent() ? "QEMU" : "the fake device");
         out.printf("replayed     %s: %d of %d operations%n", replay.status(), replay.operationsCompared(),
                 replay.operationsInTrace());
-        out.printf("files        %s%s%n", tracePath, image == null ? "" : ", " + image);
+        out.printf("fuzzed       %d cases, %d failed%n", fuzz.cases(), fuzz.failures().size());
+        out.printf("files        %s%s%s%n", tracePath, image == null ? "" : ", " + image,
+                fuzz.failures().isEmpty() ? "" : ", " + fuzzFolder);
         out.println("next         vblk inspect " + tracePath + "   (every event, decoded)");
-        return replay.reproduced() ? ExitCodes.OK : ExitCodes.FOUND_PROBLEMS;
+        out.println("more         vblk --help; README.md; docs/");
+        return replay.reproduced() && fuzz.failures().isEmpty() ? ExitCodes.OK : ExitCodes.FOUND_PROBLEMS;
     }
 }

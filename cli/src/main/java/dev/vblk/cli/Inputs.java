@@ -45,6 +45,19 @@ final class Inputs {
     }
 
     /**
+     * Creates {@code folder} if needed.
+     *
+     * @throws BadInputException if it cannot be created
+     */
+    static Path outputFolder(Path folder) {
+        try {
+            return Files.createDirectories(folder);
+        } catch (java.io.IOException e) {
+            throw new BadInputException("cannot create folder " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads a whole trace; with {@code validPrefix} a trace cut short is read up to its last intact
      * checkpoint instead of refused.
      *

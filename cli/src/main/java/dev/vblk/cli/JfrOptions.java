@@ -60,6 +60,7 @@ final class JfrOptions {
         recording.setName("vblk");
         recording.enable(BlockRequestEvent.NAME).withoutStackTrace();
         recording.enable(ReplayVerdictEvent.NAME);
+        recording.enable(FuzzCaseEvent.NAME);
         if (registers) {
             recording.enable(RegisterAccessEvent.NAME).withoutStackTrace();
         }
