@@ -1,5 +1,6 @@
 package dev.vblk.harness;
 
+import dev.vblk.block.BlockDevice;
 import dev.vblk.platform.Platform;
 import dev.vblk.recorder.RecordingPlatform;
 import dev.vblk.recorder.TraceRecorder;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs a workload on a target, recorded into a trace file or not: hashes the disks, starts the
@@ -28,15 +31,47 @@ import java.util.Objects;
  * text, its seed if it has one, and the board parameters. An unrecorded run performs exactly the
  * same calls without the recorder, to measure what recording costs.
  *
+ * <p>Two views let a caller observe the run without changing it: {@code platformView} wraps the
+ * target's platform (inside the recorder, so the trace holds the target's answers), and
+ * {@code deviceView} wraps each bound driver (inside the recorder's operation marks), for example
+ * with the Flight Recorder decorators of {@code dev.vblk.jfr}.
+ *
  * @param board the MMIO window and driver options the run discovers with
+ * @param platformView wraps the target's platform before the driver is given it
+ * @param deviceView wraps each block device the scan binds
+ * @param onStep told of each step's result as soon as the step is done, for progress displays
  */
-public record RecordRun(BoardParameters board) {
+public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformView, UnaryOperator<BlockDevice> deviceView,
+        Consumer<StepResult> onStep) {
 
     /** Runs with QEMU's {@code virt} window and the driver's default options. */
     public static final RecordRun QEMU_VIRT = new RecordRun(BoardParameters.QEMU_VIRT_DEFAULTS);
 
     public RecordRun {
         Objects.requireNonNull(board, "board");
+        Objects.requireNonNull(platformView, "platformView");
+        Objects.requireNonNull(deviceView, "deviceView");
+        Objects.requireNonNull(onStep, "onStep");
+    }
+
+    /** A run on {@code board} with nothing observing it. */
+    public RecordRun(BoardParameters board) {
+        this(board, UnaryOperator.identity(), UnaryOperator.identity(), result -> { });
+    }
+
+    /** This run with the target's platform seen through {@code view}. */
+    public RecordRun withPlatformView(UnaryOperator<Platform> view) {
+        return new RecordRun(board, view, deviceView, onStep);
+    }
+
+    /** This run with each bound block device seen through {@code view}. */
+    public RecordRun withDeviceView(UnaryOperator<BlockDevice> view) {
+        return new RecordRun(board, platformView, view, onStep);
+    }
+
+    /** This run telling {@code listener} of each step's result. */
+    public RecordRun withStepListener(Consumer<StepResult> listener) {
+        return new RecordRun(board, platformView, deviceView, listener);
     }
 
     /**
@@ -61,9 +96,10 @@ public record RecordRun(BoardParameters board) {
             WorkloadRunner.Outcome outcome;
             List<String> devices;
             try (TraceRecorder recorder = new TraceRecorder(writer)) {
-                DriverSession session = discover(new RecordingPlatform(started.platform(), recorder), recorder);
+                DriverSession session = discover(new RecordingPlatform(platformView.apply(started.platform()), recorder),
+                        recorder);
                 devices = session.deviceNames();
-                outcome = WorkloadRunner.run(session, workload);
+                outcome = WorkloadRunner.run(session, workload, onStep);
             }
             Duration wall = Duration.ofNanos(System.nanoTime() - begin);
             return summary(writer.eventCount(), size(output), wall, devices, outcome);
@@ -78,8 +114,8 @@ public record RecordRun(BoardParameters board) {
     public RunSummary runUnrecorded(Target target, Workload workload) {
         try (StartedTarget started = target.start()) {
             long begin = System.nanoTime();
-            DriverSession session = discover(started.platform(), null);
-            WorkloadRunner.Outcome outcome = WorkloadRunner.run(session, workload);
+            DriverSession session = discover(platformView.apply(started.platform()), null);
+            WorkloadRunner.Outcome outcome = WorkloadRunner.run(session, workload, onStep);
             Duration wall = Duration.ofNanos(System.nanoTime() - begin);
             return summary(0, 0, wall, session.deviceNames(), outcome);
         }
@@ -87,7 +123,7 @@ public record RecordRun(BoardParameters board) {
 
     private DriverSession discover(Platform platform, TraceRecorder recorder) {
         try {
-            return DriverSession.discover(platform, board, recorder);
+            return DriverSession.discover(platform, board, recorder, deviceView);
         } catch (RuntimeException e) {
             throw new HarnessException("discovery failed: " + e.getMessage(), e);
         }

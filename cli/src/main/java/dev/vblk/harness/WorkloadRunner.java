@@ -9,6 +9,7 @@ import dev.vblk.workload.Workload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Performs a workload's steps on a driver session, in order, going on after a step fails: a failure
@@ -32,10 +33,11 @@ final class WorkloadRunner {
     /** The outcome of the steps: results, operations issued (without the discovery), failures, bytes moved. */
     record Outcome(List<StepResult> results, int operations, int failures, long dataBytes) {}
 
-    static Outcome run(DriverSession session, Workload workload) {
+    static Outcome run(DriverSession session, Workload workload, Consumer<StepResult> onStep) {
         WorkloadRunner runner = new WorkloadRunner(session);
         for (Step step : workload.steps()) {
             runner.perform(step);
+            onStep.accept(runner.results.get(runner.results.size() - 1));
         }
         return new Outcome(runner.results, runner.operations, runner.failures, runner.dataBytes);
     }

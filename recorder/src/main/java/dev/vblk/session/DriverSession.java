@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The driver brought up on a platform the way every run does it, recorded or not: a DISCOVERY
@@ -29,14 +30,15 @@ public final class DriverSession {
     private final Map<String, BlockDevice> devices = new LinkedHashMap<>();
     private final TraceRecorder recorder;
 
-    private DriverSession(List<SlotReport> reports, TraceRecorder recorder) {
+    private DriverSession(List<SlotReport> reports, TraceRecorder recorder, UnaryOperator<BlockDevice> deviceView) {
         this.reports = List.copyOf(reports);
         this.recorder = recorder;
         for (SlotReport report : reports) {
             if (report instanceof SlotReport.BoundBlockDevice bound) {
                 String name = bound.device().id().toString();
                 drivers.put(name, bound.device());
-                devices.put(name, recorder == null ? bound.device() : new RecordingBlockDevice(bound.device(), recorder));
+                BlockDevice viewed = deviceView.apply(bound.device());
+                devices.put(name, recorder == null ? viewed : new RecordingBlockDevice(viewed, recorder));
             }
         }
     }
@@ -48,13 +50,25 @@ public final class DriverSession {
      *     itself is wrapped by the caller when its calls are to be recorded)
      */
     public static DriverSession discover(Platform platform, BoardParameters board, TraceRecorder recorder) {
+        return discover(platform, board, recorder, UnaryOperator.identity());
+    }
+
+    /**
+     * Scans the board's window and binds every block device, seen through {@code deviceView}: a
+     * decorator applied to each bound driver (inside the recording decorator, if any), for example one
+     * that emits Flight Recorder events for every call.
+     *
+     * @param recorder where to mark operations, or null for an unrecorded session
+     */
+    public static DriverSession discover(Platform platform, BoardParameters board, TraceRecorder recorder,
+            UnaryOperator<BlockDevice> deviceView) {
         MmioScanner scanner = new MmioScanner(platform, board.options());
         if (recorder == null) {
-            return new DriverSession(scanner.scan(board.window(), new DeviceRegistry()), null);
+            return new DriverSession(scanner.scan(board.window(), new DeviceRegistry()), null, deviceView);
         }
         List<SlotReport> reports = recorder.recordOperation(OperationKind.DISCOVERY, "", 0, 0, 0, new byte[0],
                 () -> scanner.scan(board.window(), new DeviceRegistry()), DriverSession::summary);
-        return new DriverSession(reports, recorder);
+        return new DriverSession(reports, recorder, deviceView);
     }
 
     /** A digestible summary of what a scan found, so a replay can check it found the same. */

@@ -1,0 +1,105 @@
+package dev.vblk.cli;
+
+import dev.vblk.harness.FakeTarget;
+import dev.vblk.harness.QemuTarget;
+import dev.vblk.harness.Target;
+import dev.vblk.qemu.BlkdebugRule;
+import dev.vblk.qemu.DriveConfig;
+import dev.vblk.qemu.ImageFormat;
+import dev.vblk.qemu.QemuBinary;
+import dev.vblk.qemu.QemuConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The machine a command runs the driver on: QEMU with disk images, or the fake device with an
+ * in-memory disk. Shared by {@code scan} and {@code record}.
+ */
+final class MachineOptions {
+
+    /** Sectors of the fake device's disk unless {@code --sectors} says otherwise: 1 MiB. */
+    static final int DEFAULT_FAKE_SECTORS = 2048;
+
+    @Parameters(paramLabel = "IMAGE", arity = "0..*",
+            description = "Disk images to attach to QEMU, in order (the first sits in the highest slot, 31).")
+    List<Path> images = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "raw|qcow2",
+            description = "Format of each image, in the order of the images; images without one are qcow2 "
+                    + "when named *.qcow2, else raw.")
+    List<ImageFormat> formats = new ArrayList<>();
+
+    @Option(names = "--read-only", description = "Attach every image read-only.")
+    boolean readOnly;
+
+    @Option(names = "--qemu", paramLabel = "PATH",
+            description = "The qemu-system-aarch64 executable (default: $VBLK_QEMU, else the PATH).")
+    Path qemu;
+
+    @Option(names = "--fake", description = "Run on the software fake device instead of QEMU.")
+    boolean fake;
+
+    @Option(names = "--sectors", paramLabel = "N", defaultValue = "" + DEFAULT_FAKE_SECTORS,
+            description = "Sectors of the fake device's disk, every one holding the sector signature "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int sectors;
+
+    /** Whether QEMU is to be used. */
+    boolean onQemu() {
+        return !fake;
+    }
+
+    /**
+     * The target these options describe.
+     *
+     * @param errors blkdebug rules for the first image
+     * @throws BadInputException for a missing image, a format list longer than the images, or QEMU
+     *     options with {@code --fake}
+     * @throws dev.vblk.qemu.QemuException if QEMU is not where it should be
+     */
+    Target target(List<BlkdebugRule> errors, boolean imagesRequired) {
+        if (fake) {
+            if (!images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()) {
+                throw new BadInputException("--fake uses an in-memory disk: leave out images, --format, --read-only, "
+                        + "--error and --qemu");
+            }
+            if (sectors < 1) {
+                throw new BadInputException("--sectors must be at least 1, not " + sectors);
+            }
+            return FakeTarget.signedDisk("fake-disk", sectors);
+        }
+        if (imagesRequired && images.isEmpty()) {
+            throw new BadInputException("name at least one disk image, or run on the fake device with --fake");
+        }
+        if (formats.size() > images.size()) {
+            throw new BadInputException(formats.size() + " --format options for " + images.size() + " image(s)");
+        }
+        if (!errors.isEmpty() && images.isEmpty()) {
+            throw new BadInputException("--error needs a disk image to inject errors into");
+        }
+        images.forEach(image -> Inputs.existingFile(image, "disk image"));
+        QemuConfig.Builder config = QemuConfig.builder().binary(QemuBinary.locate(qemu).path());
+        for (int i = 0; i < images.size(); i++) {
+            Path image = images.get(i);
+            ImageFormat format = i < formats.size() ? formats.get(i) : formatOf(image);
+            DriveConfig drive = format == ImageFormat.QCOW2 ? DriveConfig.qcow2(image) : DriveConfig.raw(image);
+            if (readOnly) {
+                drive = drive.asReadOnly();
+            }
+            if (i == 0 && !errors.isEmpty()) {
+                drive = drive.withErrors(errors.toArray(BlkdebugRule[]::new));
+            }
+            config.drive(drive);
+        }
+        return new QemuTarget(config.build());
+    }
+
+    /** qcow2 for {@code *.qcow2}, else raw. */
+    static ImageFormat formatOf(Path image) {
+        return image.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".qcow2") ? ImageFormat.QCOW2 : ImageFormat.RAW;
+    }
+}

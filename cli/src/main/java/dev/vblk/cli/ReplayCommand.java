@@ -1,0 +1,116 @@
+package dev.vblk.cli;
+
+import dev.vblk.replay.DivergenceReport;
+import dev.vblk.replay.ReplayOptions;
+import dev.vblk.replay.ReplayResult;
+import dev.vblk.replay.Replayer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vblk replay}: replays traces against the driver and says whether they were reproduced. */
+@Command(name = "replay",
+        sortOptions = false,
+        description = {
+            "Replay traces against the driver. Strict replay answers every platform call from the trace",
+            "and requires the very same calls and outcomes; relaxed replay runs the driver on a fake device",
+            "answering the trace's requests and compares only requests and outcomes; --until N replays",
+            "strictly up to event N, then goes on live on the fake device. A divergence is reported with",
+            "the event where it happened, what the trace has and what the driver did."},
+        footer = {
+            "",
+            "Examples:",
+            "  vblk replay traces/*.trace.avro",
+            "  vblk replay --relaxed vblk-out/demo.trace.avro",
+            "  vblk replay --until 120 traces/io-error.trace.avro",
+            "",
+            "Exit status 0 when every trace was reproduced, 1 when one diverged, 3 when one is damaged or",
+            "cannot be replayed (3 wins over 1)."})
+final class ReplayCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "TRACE", arity = "1..*", description = "Trace files.")
+    List<Path> traces;
+
+    @ArgGroup(exclusive = true)
+    ModeChoice mode = new ModeChoice();
+
+    /** {@code --relaxed} or {@code --until N}; strict without either. */
+    static final class ModeChoice {
+        @Option(names = "--relaxed", description = "Compare requests and outcomes only, on a fake device.")
+        boolean relaxed;
+
+        @Option(names = "--until", paramLabel = "N",
+                description = "Strict up to event N, then live on the fake device (branch).")
+        Integer until;
+    }
+
+    @Mixin
+    JfrOptions jfr;
+
+    @ParentCommand
+    Vblk root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        traces.forEach(trace -> Inputs.existingFile(trace, "trace"));
+        if (mode.until != null && mode.until < 0) {
+            throw new BadInputException("--until must be an event index (0 or more), not " + mode.until);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        int reproduced = 0;
+        int diverged = 0;
+        int bad = 0;
+        try (JfrOptions.Session recording = jfr.start();
+                Progress progress = Progress.start(root.interactive() && traces.size() > 1, "replay", traces.size(), "traces")) {
+            for (Path trace : traces) {
+                ReplayResult result = replay(trace);
+                out.print(result.render());
+                out.flush();
+                switch (result.status()) {
+                    case REPRODUCED -> reproduced++;
+                    case DIVERGED -> diverged++;
+                    case BAD_TRACE -> bad++;
+                }
+                progress.step();
+                progress.note(diverged + bad == 0 ? "" : diverged + " diverged, " + bad + " bad");
+            }
+        }
+        if (traces.size() > 1) {
+            out.printf("%d trace(s): %d reproduced, %d diverged, %d bad%n", traces.size(), reproduced, diverged, bad);
+        }
+        return bad > 0 ? ExitCodes.BAD_TRACE : diverged > 0 ? ExitCodes.FOUND_PROBLEMS : ExitCodes.OK;
+    }
+
+    private ReplayResult replay(Path trace) {
+        ReplayOptions options = ReplayOptions.DEFAULTS.withDriverView(jfr.platformView());
+        ReplayVerdictEvent event = new ReplayVerdictEvent();
+        event.begin();
+        ReplayResult result = mode.relaxed ? Replayer.relaxed(trace, options)
+                : mode.until != null ? Replayer.branch(trace, mode.until, options)
+                : Replayer.strict(trace, options);
+        event.end();
+        if (event.shouldCommit()) {
+            event.trace = trace.toString();
+            event.mode = result.mode().name().toLowerCase(java.util.Locale.ROOT);
+            event.status = result.status().name();
+            event.eventsReplayed = result.eventsReplayed();
+            event.operationsCompared = result.operationsCompared();
+            event.divergenceEvent = result.divergence().map(report -> report.eventIndex().orElse(-1)).orElse(-1L);
+            event.headline = result.divergence().map(DivergenceReport::headline).orElse(result.message());
+            event.commit();
+        }
+        return result;
+    }
+}

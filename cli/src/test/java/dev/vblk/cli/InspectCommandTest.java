@@ -1,0 +1,113 @@
+package dev.vblk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vblk.trace.Trace;
+import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vblk inspect} on the golden traces and on files that are not traces. */
+class InspectCommandTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void showsOperationsRequestsAndDecodedEvents() {
+        Cli.Result result = Cli.run("inspect", Cli.golden("io-error").toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        String out = result.out();
+        assertTrue(out.contains("complete, 298 events"), out);
+        assertTrue(out.contains("drive.0.blkdebug = read_aio errno=5 sector=9 once=false"), out);
+        assertTrue(out.contains("operation 2: read virtio-blk@0x0a003e00 sector 9, 1 sector(s) -> failed IO_ERROR"), out);
+        assertTrue(out.contains("request 0 (slot 31): read sector 9, 1 sector(s) -> IOERR"), out);
+        assertTrue(out.contains("request 1 (slot 31): read sector 8, 1 sector(s) -> OK"), out);
+        assertTrue(out.contains("Status (slot 31)") && out.contains("ACKNOWLEDGE|DRIVER|FEATURES_OK"), out);
+        assertTrue(out.contains("VERSION_1"), "feature words are decoded");
+        assertEquals(298, out.lines().filter(line -> line.matches("\\s+\\d+  .*")).count(), "one line per event");
+    }
+
+    @Test
+    void summaryLeavesOutTheEvents() {
+        Cli.Result result = Cli.run("inspect", "--summary", Cli.golden("write-read").toString());
+        assertEquals(ExitCodes.OK, result.exitCode());
+        assertTrue(result.out().contains("request 0 (slot 31): write sector 40, 4 sector(s) -> OK"), result.out());
+        assertTrue(!result.out().contains("\nevents"), result.out());
+    }
+
+    @Test
+    void jsonHoldsMetadataOperationsRequestsAndEvents() throws Exception {
+        Path file = Cli.golden("known-sectors");
+        Cli.Result result = Cli.run("inspect", "--json", file.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.err());
+        JsonNode root = new ObjectMapper().readTree(result.out());
+        Trace trace = TraceReader.readComplete(file);
+        assertEquals(trace.events().size(), root.get("events").size());
+        assertEquals(trace.events().size(), root.get("eventCount").asInt());
+        assertEquals("qemu", root.at("/metadata/platform/kind").asText());
+        assertEquals(8, root.get("operations").size());
+        assertEquals("READ", root.at("/operations/1/kind").asText());
+        assertEquals(7, root.get("requests").size());
+        assertEquals("read sector 17, 8 sector(s)", root.at("/requests/6/request").asText());
+        assertEquals("OK", root.at("/requests/6/completion").asText());
+    }
+
+    @Test
+    void statsCountEventsByKind() throws Exception {
+        Path file = Cli.golden("multi-sector-flush");
+        Trace trace = TraceReader.readComplete(file);
+        long memoryWrites = trace.events().stream().filter(TraceEvent.MemoryWrite.class::isInstance).count();
+        Cli.Result result = Cli.run("inspect", "--stats", file.toString());
+        assertEquals(ExitCodes.OK, result.exitCode());
+        assertTrue(result.out().lines().anyMatch(line -> line.matches("\\s+MemoryWrite\\s+" + memoryWrites)), result.out());
+        assertTrue(result.out().contains("READ                    3 (0)"), result.out());
+
+        JsonNode json = new ObjectMapper().readTree(Cli.run("inspect", "--json", "--stats", file.toString()).out());
+        assertEquals(memoryWrites, json.at("/stats/events/MemoryWrite").asLong());
+    }
+
+    @Test
+    void aFileThatIsNotATraceIsABadTrace() throws Exception {
+        Path file = Files.writeString(directory.resolve("notes.txt"), "not a trace at all\n");
+        Cli.Result result = Cli.run("inspect", file.toString());
+        assertEquals(ExitCodes.BAD_TRACE, result.exitCode());
+        assertTrue(result.err().startsWith("vblk inspect: "), result.err());
+        assertEquals(1, result.err().lines().count(), "one line, no stack trace: " + result.err());
+    }
+
+    @Test
+    void aTruncatedTraceIsABadTraceUnlessItsValidPrefixIsAskedFor() throws Exception {
+        byte[] whole = Files.readAllBytes(Cli.golden("multi-sector-flush"));
+        Path cut = Files.write(directory.resolve("cut.trace.avro"), Arrays.copyOf(whole, whole.length * 2 / 3));
+        Cli.Result refused = Cli.run("inspect", cut.toString());
+        assertEquals(ExitCodes.BAD_TRACE, refused.exitCode());
+        assertTrue(refused.err().contains("truncated") && refused.err().contains("--valid-prefix"), refused.err());
+
+        Cli.Result prefix = Cli.run("inspect", "--valid-prefix", "--summary", cut.toString());
+        assertEquals(ExitCodes.OK, prefix.exitCode(), prefix.toString());
+        assertTrue(prefix.out().contains("truncated (valid prefix)"), prefix.out());
+    }
+
+    @Test
+    void aMissingFileIsBadInput() {
+        Cli.Result result = Cli.run("inspect", directory.resolve("nothing.trace.avro").toString());
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
+        assertTrue(result.err().contains("does not exist"), result.err());
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() throws Exception {
+        Path file = Files.writeString(directory.resolve("notes.txt"), "not a trace\n");
+        Cli.Result result = Cli.run("inspect", "--verbose", file.toString());
+        assertEquals(ExitCodes.BAD_TRACE, result.exitCode());
+        assertTrue(result.err().contains("\tat dev.vblk.trace.TraceReader"), result.err());
+    }
+}

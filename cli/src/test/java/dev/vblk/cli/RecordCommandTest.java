@@ -1,0 +1,114 @@
+package dev.vblk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.trace.Trace;
+import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceReader;
+import dev.vblk.workload.WorkloadPreset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vblk record} on the fake device, and its refusals of bad input. */
+class RecordCommandTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void recordsAPresetOnTheFakeDevice() {
+        Path trace = directory.resolve("ks.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--preset", "known-sectors", "-o", trace.toString(), "--codec",
+                "zstandard");
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        Trace recorded = TraceReader.readComplete(trace);
+        assertEquals("fake", recorded.metadata().platform().get("kind"));
+        assertEquals(WorkloadPreset.KNOWN_SECTORS.text(), recorded.metadata().workload());
+        assertTrue(result.out().contains("8 operations (0 failed), 7 KiB moved, " + recorded.events().size() + " events"),
+                result.out());
+        assertTrue(result.out().contains("[virtio-blk@0x0a003e00]"), result.out());
+    }
+
+    @Test
+    void recordsAWorkloadFileAndReportsItsFailingSteps() throws Exception {
+        Path workload = Files.writeString(directory.resolve("edge.workload"), "read 0 1\nread 4095 2  # past the end\n");
+        Path trace = directory.resolve("edge.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--sectors", "4096", "--workload", workload.toString(), "-o",
+                trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), "a failing step is an outcome, not an error: " + result);
+        assertTrue(result.out().contains("step 2 'read 4095 2' failed: "), result.out());
+        long ends = TraceReader.readComplete(trace).events().stream().filter(TraceEvent.OperationEnd.class::isInstance).count();
+        assertEquals(3, ends);
+    }
+
+    @Test
+    void jfrRecordingFeedsTheLatencyReport() {
+        Path jfr = directory.resolve("run.jfr");
+        Cli.Result record = Cli.run("record", "--fake", "--preset", "known-sectors", "-o",
+                directory.resolve("t.trace.avro").toString(), "--jfr", jfr.toString());
+        assertEquals(ExitCodes.OK, record.exitCode(), record.toString());
+        assertTrue(Files.exists(jfr));
+        Cli.Result report = Cli.run("report", jfr.toString());
+        assertEquals(ExitCodes.OK, report.exitCode(), report.toString());
+        assertTrue(report.out().lines().anyMatch(line -> line.matches("read\\s+7\\s.*\\s0")), report.out());
+        assertTrue(report.out().lines().noneMatch(line -> line.startsWith("get-id")), "no get-id in the workload");
+    }
+
+    @Test
+    void anUnknownPresetNamesThePresets() {
+        Cli.Result result = Cli.run("record", "--fake", "--preset", "everything");
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
+        assertEquals("vblk record: unknown preset 'everything'; the presets are " + WorkloadPreset.names() + "\n",
+                result.err());
+    }
+
+    @Test
+    void aWorkloadSyntaxErrorNamesLineAndColumn() throws Exception {
+        Path workload = Files.writeString(directory.resolve("bad.workload"), "read 0 1\nread x 1\n");
+        Cli.Result result = Cli.run("record", "--fake", "--workload", workload.toString());
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
+        assertTrue(result.err().startsWith("vblk record: bad.workload:2:6: "), result.err());
+        assertEquals(1, result.err().lines().count());
+    }
+
+    @Test
+    void aMissingImageIsBadInput() {
+        Cli.Result result = Cli.run("record", directory.resolve("disk.img").toString(), "--preset", "discovery");
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
+        assertTrue(result.err().contains("disk image " + directory.resolve("disk.img") + " does not exist"), result.err());
+    }
+
+    @Test
+    void aMissingQemuSaysHowToInstallIt() throws Exception {
+        Path image = Files.write(directory.resolve("disk.img"), new byte[512 * 16]);
+        Cli.Result result = Cli.run("record", image.toString(), "--preset", "discovery", "--qemu",
+                directory.resolve("no-qemu").toString());
+        assertEquals(ExitCodes.PLATFORM_UNAVAILABLE, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("apt-get install -y qemu-system-arm qemu-utils"), result.err());
+        assertEquals(1, result.err().lines().count(), result.err());
+    }
+
+    @Test
+    void aBadErrorRuleIsAUsageError() {
+        Cli.Result result = Cli.run("record", "x.img", "--preset", "io-error", "--error", "read:nine");
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
+        assertTrue(result.err().contains("'nine' is not a sector number"), result.err());
+    }
+
+    @Test
+    void theFakeDeviceTakesNoImages() {
+        Cli.Result result = Cli.run("record", "--fake", "disk.img", "--preset", "discovery");
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
+        assertTrue(result.err().contains("--fake uses an in-memory disk"), result.err());
+    }
+
+    @Test
+    void aWorkloadIsRequired() {
+        Cli.Result result = Cli.run("record", "--fake");
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
+        assertTrue(result.err().contains("--workload") && result.err().contains("--preset"), result.err());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.vblk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.harness.SignedImages;
+import dev.vblk.qemu.junit.RequiresQemu;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vblk scan} on the fake device and on QEMU. */
+class ScanCommandTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void listsTheFakeDevice() {
+        Cli.Result result = Cli.run("scan", "--fake", "--sectors", "4096");
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().startsWith("fake machine (64 MiB RAM), 32 virtio-mmio slots of 0x200 bytes from 0x0a000000"),
+                result.out());
+        assertTrue(result.out().lines().anyMatch(line -> line.matches("31\\s+0x0a003e00\\s+block\\s+4096 \\(2 MiB\\)\\s+no\\s+.*VERSION_1.*")),
+                result.out());
+        assertTrue(result.out().contains("1 block device(s), 31 empty slot(s)"), result.out());
+    }
+
+    @Test
+    @RequiresQemu
+    void listsQemuDrivesWithTheirOfferedFeatures() {
+        Path first = SignedImages.raw(directory, "a.img", 2048);
+        Path second = SignedImages.raw(directory, "b.img", 64);
+        Cli.Result result = Cli.run("scan", first.toString(), second.toString(), "--read-only");
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().startsWith("QEMU emulator version"), result.out());
+        assertTrue(result.out().lines().anyMatch(line -> line.matches(
+                "31\\s+0x0a003e00\\s+block\\s+2048 \\(1 MiB\\)\\s+yes\\s+.*RO\\|.*FLUSH.*VERSION_1.*")), result.out());
+        assertTrue(result.out().lines().anyMatch(line -> line.matches("30\\s+0x0a003c00\\s+block\\s+64 \\(32 KiB\\)\\s+yes.*")),
+                result.out());
+        assertTrue(result.out().contains("2 block device(s), 30 empty slot(s)"), result.out());
+    }
+}
