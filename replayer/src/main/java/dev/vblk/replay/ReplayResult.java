@@ -75,7 +75,7 @@ public record ReplayResult(
         StringBuilder text = new StringBuilder();
         text.append(mode.name().toLowerCase(Locale.ROOT)).append(" replay of ").append(trace).append(": ")
                 .append(status).append(" (").append(operationsCompared).append(" of ").append(operationsInTrace)
-                .append(" operations, ").append(eventsReplayed).append(" events) ").append(message).append('\n');
+                .append(" operations, ").append(eventsReplayed).append(" events): ").append(message).append('\n');
         for (String note : notes) {
             text.append("  note: ").append(note).append('\n');
         }

@@ -222,7 +222,7 @@ public final class Replayer {
                 return diverged(divergence.report());
             }
             notesAtEnd();
-            return result(ReplayResult.Status.REPRODUCED, Optional.empty(), "reproduced");
+            return result(ReplayResult.Status.REPRODUCED, Optional.empty(), "every call and every outcome matched the trace");
         }
 
         private Platform platform(MmioWindow window) {
