@@ -10,6 +10,8 @@ import dev.vblk.fuzz.campaign.CampaignSettings;
 import dev.vblk.fuzz.campaign.FailureArchive;
 import dev.vblk.fuzz.campaign.FuzzCampaign;
 import dev.vblk.fuzz.oracle.ScenarioRunner;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,13 +60,20 @@ class FuzzCampaignTest {
     }
 
     @Test
-    void savesEveryFailingCase(@TempDir Path folder) {
+    void savesEveryFailingCaseWithItsTrace(@TempDir Path folder) throws IOException {
         ScenarioRunner strict = new ScenarioRunner(50);
         CampaignResult result = new FuzzCampaign(CampaignSettings.of(9, 20).withFailureFolder(folder), strict, System::nanoTime)
                 .run(p -> { });
         assertTrue(result.failures().size() > 0, "a 50-call budget stops some cases");
-        assertEquals(result.failures().size(), result.saved().size());
+        assertEquals(2 * result.failures().size(), result.saved().size());
         assertEquals(result.failures().size(), new FailureArchive(folder).loadAll().size());
         assertEquals(result.failures().get(0).scenario(), FailureArchive.read(result.saved().get(0)).scenario());
+        for (int i = 0; i < result.saved().size(); i += 2) {
+            String scenario = result.saved().get(i).getFileName().toString();
+            String trace = result.saved().get(i + 1).getFileName().toString();
+            assertTrue(scenario.endsWith(FailureArchive.SUFFIX), scenario);
+            assertEquals(scenario.replace(FailureArchive.SUFFIX, FailureArchive.TRACE_SUFFIX), trace);
+            assertTrue(Files.size(result.saved().get(i + 1)) > 0, trace);
+        }
     }
 }

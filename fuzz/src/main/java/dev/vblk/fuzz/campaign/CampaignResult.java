@@ -11,7 +11,8 @@ import java.util.List;
  * @param cases cases run
  * @param elapsed wall-clock time taken
  * @param failures the failing verdicts, in case order
- * @param saved the files failing scenarios were saved to (empty without a failure folder)
+ * @param saved the files failing cases were saved to, two per failure in case order: the
+ *     {@code .scenario.json}, then the {@code .trace.avro} (empty without a failure folder)
  */
 public record CampaignResult(long cases, Duration elapsed, List<Verdict> failures, List<Path> saved) {
 

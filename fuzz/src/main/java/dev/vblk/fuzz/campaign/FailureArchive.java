@@ -1,35 +1,51 @@
 package dev.vblk.fuzz.campaign;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vblk.fuzz.oracle.Finding;
 import dev.vblk.fuzz.oracle.Verdict;
+import dev.vblk.fuzz.scenario.ScenarioJson;
+import dev.vblk.fuzz.trace.RecordedScenario;
+import dev.vblk.fuzz.trace.ScenarioTraceRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * A folder of failing scenarios, one readable JSON file each ({@code <name>.scenario.json}, holding
- * the seed, the findings and the whole scenario), so that every failure found once is replayed by
- * the regression test from then on.
+ * A folder of failing scenarios, so that every failure found once is checked from then on. Each
+ * failure is kept twice: {@code <name>.scenario.json}, readable, holding the seed, the findings and
+ * the whole scenario (the oracle reruns it), and {@code <name>.trace.avro}, the scenario's run
+ * recorded by {@link ScenarioTraceRecorder} (the replayer's regression suite replays it).
  */
 public final class FailureArchive {
 
     /** The file name suffix of a saved scenario. */
     public static final String SUFFIX = ".scenario.json";
+    /** The file name suffix of a saved failure's trace. */
+    public static final String TRACE_SUFFIX = ScenarioTraceRecorder.SUFFIX;
     /** Where the regression scenarios live, relative to the repository root. */
     public static final Path REGRESSIONS = Path.of("traces", "regressions");
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = ScenarioJson.MAPPER;
 
     private final Path folder;
+    private final Clock clock;
+    private final ScenarioTraceRecorder traces = new ScenarioTraceRecorder();
 
+    /** An archive that stamps traces with the time of {@link Clock#systemUTC()}. */
     public FailureArchive(Path folder) {
+        this(folder, Clock.systemUTC());
+    }
+
+    /** An archive that stamps each trace's creation time from {@code clock}. */
+    public FailureArchive(Path folder, Clock clock) {
         this.folder = folder;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     public Path folder() {
@@ -37,11 +53,22 @@ public final class FailureArchive {
     }
 
     /**
-     * Saves a failing verdict's scenario as {@code <name>.scenario.json}, replacing a file of that name.
+     * Saves a failing verdict as {@code <name>.scenario.json} and {@code <name>.trace.avro},
+     * replacing files of those names.
      *
-     * @return the file written
+     * @return the scenario file written
      */
     public Path save(String name, Verdict verdict) {
+        return saveFailure(name, verdict).scenarioFile();
+    }
+
+    /**
+     * Saves a failing verdict as {@code <name>.scenario.json} and records its scenario into
+     * {@code <name>.trace.avro}, replacing files of those names.
+     *
+     * @return both files
+     */
+    public SavedFailure saveFailure(String name, Verdict verdict) {
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("a failure's name may hold only letters, digits, '.', '_' and '-': " + name);
         }
@@ -54,7 +81,21 @@ public final class FailureArchive {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the failing scenario to " + file, e);
         }
-        return file;
+        return new SavedFailure(file, recordTrace(failure));
+    }
+
+    /**
+     * Records a saved failure's scenario into {@code <name>.trace.avro} in this folder, replacing
+     * the file: after a fix that changes the driver's calls, this records the trace the regression
+     * suite then replays.
+     */
+    public RecordedScenario recordTrace(ArchivedFailure failure) {
+        return traces.record(failure.scenario(), folder.resolve(failure.name() + TRACE_SUFFIX), clock.instant());
+    }
+
+    /** Records every saved scenario's trace again ({@link #recordTrace}), in file name order. */
+    public List<RecordedScenario> recordAllTraces() {
+        return loadAll().stream().map(this::recordTrace).toList();
     }
 
     /** Reads one saved scenario. */
@@ -98,5 +139,22 @@ public final class FailureArchive {
             }
         }
         throw new IllegalStateException("no repository root (a pom.xml listing <module>driver</module>) above " + start);
+    }
+
+    /**
+     * Records the trace of every scenario saved in a folder again:
+     * {@code FailureArchive [folder]}, by default the repository's {@code traces/regressions}.
+     * Prints each trace with its operations.
+     */
+    public static void main(String[] args) {
+        if (args.length > 1) {
+            System.err.println("usage: FailureArchive [folder of .scenario.json files]");
+            System.exit(2);
+        }
+        FailureArchive archive = args.length == 1 ? new FailureArchive(Path.of(args[0])) : regressions(Path.of(""));
+        for (RecordedScenario recorded : archive.recordAllTraces()) {
+            System.out.printf("%s: %d operation(s), %d failed%s%n", recorded.file(), recorded.operations(),
+                    recorded.failedOperations(), recorded.deviceBound() ? "" : ", no device bound");
+        }
     }
 }

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 
 /**
  * A long fuzzing run outside the test suite: generates case after case from a campaign seed, runs
- * each through the oracle, reports progress and saves every failing scenario. The same seed gives
+ * each through the oracle, reports progress and saves every failing scenario with its trace. The same seed gives
  * the same cases in the same order; only how many fit into a time limit depends on the machine.
  */
 public final class FuzzCampaign {
@@ -61,7 +61,7 @@ public final class FuzzCampaign {
             if (!verdict.passed()) {
                 failures.add(verdict);
                 if (archive != null) {
-                    saved.add(archive.save("seed-" + Long.toUnsignedString(seed, 16), verdict));
+                    saved.addAll(archive.saveFailure("seed-" + Long.toUnsignedString(seed, 16), verdict).files());
                 }
             }
             if (done % settings.progressInterval() == 0) {

@@ -20,6 +20,7 @@ final class RequestRecorder implements RequestHook {
     private final Scenario scenario;
     private final List<Seen> seen = new ArrayList<>();
     private boolean scripted = true;
+    private long decoded;
 
     RequestRecorder(Scenario scenario) {
         this.scenario = scenario;
@@ -40,8 +41,14 @@ final class RequestRecorder implements RequestHook {
         return List.copyOf(seen);
     }
 
+    /** Requests decoded over the device's whole life. */
+    long decoded() {
+        return decoded;
+    }
+
     @Override
     public RequestOutcome onRequest(BlkRequest request) {
+        decoded++;
         OutcomeSpec outcome = scripted ? scenario.outcomeOf(request.index()) : new OutcomeSpec.Normal();
         seen.add(new Seen(request, outcome));
         return outcome.toOutcome();

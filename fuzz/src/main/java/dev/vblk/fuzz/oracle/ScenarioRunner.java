@@ -47,7 +47,6 @@ public final class ScenarioRunner {
     public static final Set<ErrorKind> FATAL = EnumSet.of(ErrorKind.TIMEOUT, ErrorKind.PROTOCOL_VIOLATION,
             ErrorKind.FLUSH_FAILED, ErrorKind.DEVICE_NEEDS_RESET, ErrorKind.PLATFORM_ERROR);
 
-    static final int SLOT = 31;
     /** The most frames a driver's queue of at most 256 entries occupies: one per part when scattered. */
     static final int QUEUE_FRAMES = 3;
     /** Fewer unstable config reads than this must not stop initialisation (the driver retries at least this often). */
@@ -82,6 +81,7 @@ public final class ScenarioRunner {
     /** The state of one run. */
     private static final class Run {
         private final Scenario scenario;
+        private final ScenarioMachine machine;
         private final DeviceSpec spec;
         private final RecordingDisk disk;
         private final RequestRecorder recorder;
@@ -105,15 +105,14 @@ public final class ScenarioRunner {
         Run(Scenario scenario, long budget) {
             this.scenario = scenario;
             this.spec = scenario.device();
-            this.disk = new RecordingDisk(spec.capacitySectors());
-            this.recorder = new RequestRecorder(scenario);
-            this.platform = FakePlatform.create();
-            this.fake = platform.attachBlockDevice(SLOT, spec.toConfig(disk, recorder));
-            this.slot = new MmioSlot(SLOT, FakePlatform.slotAddress(SLOT), platform.interruptLine(SLOT));
+            this.machine = ScenarioMachine.create(scenario);
+            this.disk = machine.disk();
+            this.recorder = machine.requests();
+            this.platform = machine.platform();
+            this.fake = machine.device();
+            this.slot = machine.slot();
             this.counting = new CountingPlatform(platform, slot.baseAddress(), 0x200, budget);
-            scenario.faults().applyTo(fake.faults());
             scenario.faults().overrides().forEach(this::noteOverride);
-            scenario.allocator().applyTo(platform.allocatorFaults());
             unstableHigh = scenario.faults().unstableConfigReads() >= TOLERATED_UNSTABLE_READS;
         }
 
@@ -732,21 +731,14 @@ public final class ScenarioRunner {
         }
 
         private void apply(Step.DeviceEvent event) {
-            if (event instanceof Step.InjectNeedsReset) {
-                fake.injectNeedsReset("injected by the scenario");
-            } else if (event instanceof Step.ConfigChange) {
-                fake.signalConfigChange();
-            } else if (event instanceof Step.SetOverride set) {
-                fake.faults().overrideRegister(set.override().offset(), set.override().value());
+            machine.apply(event);
+            if (event instanceof Step.SetOverride set) {
                 noteOverride(set.override());
             } else if (event instanceof Step.ClearOverride clear) {
-                fake.faults().clearRegisterOverride(clear.offset());
                 overrides.remove(clear.offset());
             } else if (event instanceof Step.UnstableConfig unstable) {
-                fake.faults().unstableConfigGeneration(unstable.reads());
                 unstableHigh |= unstable.reads() >= TOLERATED_UNSTABLE_READS;
             } else if (event instanceof Step.RefuseFrames refuse) {
-                platform.allocatorFaults().refuseMultiFrame(refuse.multiFrame()).refuseAll(refuse.all());
                 refuseAll = refuse.all();
             }
         }

@@ -1,0 +1,85 @@
+package dev.vblk.fuzz.oracle;
+
+import dev.vblk.fake.FakePlatform;
+import dev.vblk.fake.blk.FakeVirtioBlkDevice;
+import dev.vblk.fuzz.scenario.Scenario;
+import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.virtio.MmioSlot;
+
+/**
+ * The fake machine a {@link Scenario} describes: a fresh {@link FakePlatform} with the scenario's
+ * device in slot {@value #SLOT}, its faults switched on, its request outcomes scripted and its
+ * allocator faults set. The oracle and the trace recorder both build their machine here, so a
+ * recorded run meets exactly the device the oracle judged.
+ */
+public final class ScenarioMachine {
+
+    /** The slot the device occupies (address 0x0a003e00 on the fake machine). */
+    public static final int SLOT = 31;
+
+    private final FakePlatform platform;
+    private final FakeVirtioBlkDevice device;
+    private final RecordingDisk disk;
+    private final RequestRecorder requests;
+    private final MmioSlot slot;
+
+    private ScenarioMachine(Scenario scenario) {
+        this.disk = new RecordingDisk(scenario.device().capacitySectors());
+        this.requests = new RequestRecorder(scenario);
+        this.platform = FakePlatform.create();
+        this.device = platform.attachBlockDevice(SLOT, scenario.device().toConfig(disk, requests));
+        this.slot = new MmioSlot(SLOT, FakePlatform.slotAddress(SLOT), platform.interruptLine(SLOT));
+        scenario.faults().applyTo(device.faults());
+        scenario.allocator().applyTo(platform.allocatorFaults());
+    }
+
+    /** A fresh machine set up from {@code scenario}. */
+    public static ScenarioMachine create(Scenario scenario) {
+        return new ScenarioMachine(scenario);
+    }
+
+    /** The fake machine: the platform the driver runs on. */
+    public FakePlatform platform() {
+        return platform;
+    }
+
+    /** The scenario's device. */
+    public FakeVirtioBlkDevice device() {
+        return device;
+    }
+
+    /** The device's transport slot. */
+    public MmioSlot slot() {
+        return slot;
+    }
+
+    /** Lets the device or the machine do what a device event of the workload says. */
+    public void apply(Step.DeviceEvent event) {
+        if (event instanceof Step.InjectNeedsReset) {
+            device.injectNeedsReset("injected by the scenario");
+        } else if (event instanceof Step.ConfigChange) {
+            device.signalConfigChange();
+        } else if (event instanceof Step.SetOverride set) {
+            device.faults().overrideRegister(set.override().offset(), set.override().value());
+        } else if (event instanceof Step.ClearOverride clear) {
+            device.faults().clearRegisterOverride(clear.offset());
+        } else if (event instanceof Step.UnstableConfig unstable) {
+            device.faults().unstableConfigGeneration(unstable.reads());
+        } else if (event instanceof Step.RefuseFrames refuse) {
+            platform.allocatorFaults().refuseMultiFrame(refuse.multiFrame()).refuseAll(refuse.all());
+        }
+    }
+
+    /** How many requests the device has decoded so far (the next one gets this number). */
+    public long requestsDecoded() {
+        return requests.decoded();
+    }
+
+    RecordingDisk disk() {
+        return disk;
+    }
+
+    RequestRecorder requests() {
+        return requests;
+    }
+}
