@@ -330,7 +330,9 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             finish(blockStart);
             return;
         }
-        if (count <= 0 || size <= 0 || size > Integer.MAX_VALUE - 8 || count > size) {
+        // The entry count is checked against the decompressed block (decodeBlock): a compressed block
+        // may hold more entries than it has bytes.
+        if (count <= 0 || size <= 0 || size > Integer.MAX_VALUE - 8) {
             throw TraceFormatException.corrupt(
                     "impossible block header (" + count + " entries in " + size + " bytes)", verifiedEvents, blockStart, null);
         }

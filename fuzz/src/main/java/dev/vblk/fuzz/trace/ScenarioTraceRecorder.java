@@ -74,12 +74,11 @@ public final class ScenarioTraceRecorder {
      *
      * <p>The scenario runs twice (runs are deterministic): once unrecorded, to learn what relaxed
      * replay can model ({@link RelaxedModel}, declared in the metadata written first), then recorded.
-     * The trace is deflate-compressed; a trace whose compressed block {@link TraceReader} refuses is
-     * written again uncompressed.
+     * The trace is deflate-compressed.
      *
      * @param created the creation time written to the metadata
      * @return what was recorded
-     * @throws dev.vblk.trace.TraceFormatException if even the uncompressed trace does not read back
+     * @throws TraceFormatException if the trace does not read back complete
      */
     public RecordedScenario record(Scenario scenario, Path file, Instant created) {
         Objects.requireNonNull(file, "file");
@@ -87,12 +86,7 @@ public final class ScenarioTraceRecorder {
         plain.execute();
         TraceMetadata metadata = metadata(scenario, created, plain.model.metadata(plain.operations));
         RecordedScenario recorded = recordInto(scenario, file, metadata, TraceCodec.DEFAULT);
-        try {
-            TraceReader.readComplete(file);
-        } catch (TraceFormatException unreadable) {
-            recorded = recordInto(scenario, file, metadata, TraceCodec.NONE);
-            TraceReader.readComplete(file);
-        }
+        TraceReader.readComplete(file);
         return recorded;
     }
 
