@@ -1,23 +1,21 @@
 package dev.vblk.jfr;
 
 import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.platform.Platform;
-import java.util.OptionalLong;
 
 /** A platform that emits a {@link RegisterAccessEvent} for every register access on another one. */
-public final class InstrumentedPlatform implements Platform {
-
-    private final Platform delegate;
+public final class InstrumentedPlatform extends ForwardingPlatform {
 
     public InstrumentedPlatform(Platform delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
     public long readRegister(long address, AccessWidth width) {
         RegisterAccessEvent event = new RegisterAccessEvent();
         event.begin();
-        long value = delegate.readRegister(address, width);
+        long value = super.readRegister(address, width);
         commit(event, address, false, width, value);
         return value;
     }
@@ -26,7 +24,7 @@ public final class InstrumentedPlatform implements Platform {
     public void writeRegister(long address, AccessWidth width, long value) {
         RegisterAccessEvent event = new RegisterAccessEvent();
         event.begin();
-        delegate.writeRegister(address, width, value);
+        super.writeRegister(address, width, value);
         commit(event, address, true, width, value);
     }
 
@@ -39,35 +37,5 @@ public final class InstrumentedPlatform implements Platform {
             event.value = value;
             event.commit();
         }
-    }
-
-    @Override
-    public void readMemory(long address, byte[] destination, int offset, int length) {
-        delegate.readMemory(address, destination, offset, length);
-    }
-
-    @Override
-    public void writeMemory(long address, byte[] source, int offset, int length) {
-        delegate.writeMemory(address, source, offset, length);
-    }
-
-    @Override
-    public OptionalLong allocateFrames(int frameCount, long alignment) {
-        return delegate.allocateFrames(frameCount, alignment);
-    }
-
-    @Override
-    public void freeFrames(long address, int frameCount) {
-        delegate.freeFrames(address, frameCount);
-    }
-
-    @Override
-    public boolean awaitInterrupt(int line, long timeoutNanos) {
-        return delegate.awaitInterrupt(line, timeoutNanos);
-    }
-
-    @Override
-    public long nanoTime() {
-        return delegate.nanoTime();
     }
 }

@@ -9,7 +9,7 @@ import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.BlockDeviceInfo;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.platform.AccessWidth;
-import dev.vblk.testing.ForwardingPlatform;
+import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.testing.MemoryOnlyPlatform;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.RequestHook;
 import dev.vblk.fake.blk.RequestOutcome;
 import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.platform.Platform;
 import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.blk.DriverOptions;

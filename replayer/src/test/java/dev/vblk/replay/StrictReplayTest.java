@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vblk.fake.blk.RequestHook;
 import dev.vblk.fake.blk.RequestOutcome;
 import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.platform.Platform;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.Trace;

@@ -10,7 +10,7 @@ import dev.vblk.fake.blk.FakeVirtioBlkDevice;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fake.disk.InMemoryDisk;
 import dev.vblk.platform.AccessWidth;
-import dev.vblk.testing.ForwardingPlatform;
+import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.MmioSlot;
 import dev.vblk.virtio.blk.VirtioBlkDevice;

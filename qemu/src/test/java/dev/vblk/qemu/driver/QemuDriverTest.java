@@ -15,7 +15,7 @@ import dev.vblk.discovery.MmioScanner;
 import dev.vblk.discovery.MmioWindow;
 import dev.vblk.discovery.SlotReport;
 import dev.vblk.platform.AccessWidth;
-import dev.vblk.platform.FrameAllocator;
+import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.platform.Platform;
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
@@ -34,7 +34,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,22 +174,18 @@ class QemuDriverTest {
     }
 
     /** Passes calls to QEMU and kills QEMU right after the driver notifies a queue: a crash mid-request. */
-    private static final class KillAfterNotify implements Platform {
+    private static final class KillAfterNotify extends ForwardingPlatform {
         private final QemuMachine machine;
         private boolean initialised;
 
         KillAfterNotify(QemuMachine machine) {
+            super(machine.platform());
             this.machine = machine;
         }
 
         @Override
-        public long readRegister(long address, AccessWidth width) {
-            return machine.platform().readRegister(address, width);
-        }
-
-        @Override
         public void writeRegister(long address, AccessWidth width, long value) {
-            machine.platform().writeRegister(address, width, value);
+            super.writeRegister(address, width, value);
             if ((address & 0x1ff) == MmioRegister.STATUS.offset() && (value & 4) != 0) {
                 initialised = true;
             }
@@ -198,36 +193,6 @@ class QemuDriverTest {
                 machine.processHandle().destroyForcibly();
                 machine.processHandle().onExit().join();
             }
-        }
-
-        @Override
-        public void readMemory(long address, byte[] destination, int offset, int length) {
-            machine.platform().readMemory(address, destination, offset, length);
-        }
-
-        @Override
-        public void writeMemory(long address, byte[] source, int offset, int length) {
-            machine.platform().writeMemory(address, source, offset, length);
-        }
-
-        @Override
-        public OptionalLong allocateFrames(int frameCount, long alignment) {
-            return machine.platform().allocateFrames(frameCount, alignment);
-        }
-
-        @Override
-        public void freeFrames(long address, int frameCount) {
-            machine.platform().freeFrames(address, frameCount);
-        }
-
-        @Override
-        public boolean awaitInterrupt(int line, long timeoutNanos) {
-            return machine.platform().awaitInterrupt(line, timeoutNanos);
-        }
-
-        @Override
-        public long nanoTime() {
-            return machine.platform().nanoTime();
         }
     }
 }

@@ -1,15 +1,16 @@
-package dev.vblk.replay;
+package dev.vblk.platform;
 
-import dev.vblk.platform.AccessWidth;
-import dev.vblk.platform.Platform;
 import java.util.OptionalLong;
 
-/** A platform passing every call to another; tests override calls to stand in for a changed driver. */
-class ForwardingPlatform implements Platform {
+/**
+ * A platform that passes every call to another: the base of decorators that change or observe a few
+ * calls (instrumentation, test wrappers that stand in for a changed driver or a failing machine).
+ */
+public class ForwardingPlatform implements Platform {
 
     private final Platform delegate;
 
-    ForwardingPlatform(Platform delegate) {
+    public ForwardingPlatform(Platform delegate) {
         this.delegate = delegate;
     }
 
