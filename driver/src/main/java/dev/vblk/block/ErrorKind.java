@@ -25,5 +25,7 @@ public enum ErrorKind {
     /** The platform could not provide memory for the request or the queues. */
     OUT_OF_MEMORY,
     /** The platform itself failed (for example the QEMU process behind it exited). */
-    PLATFORM_ERROR
+    PLATFORM_ERROR,
+    /** The request was still in flight when the device was reset, and was abandoned. */
+    ABORTED
 }

@@ -1,9 +1,8 @@
 package dev.vblk.dma;
 
-import dev.vblk.block.BlockDeviceException;
-import dev.vblk.block.ErrorKind;
 import dev.vblk.platform.FrameAllocator;
 import dev.vblk.platform.PhysicalMemory;
+import dev.vblk.virtio.VirtioException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -31,7 +30,7 @@ public final class DmaBuffer {
     /**
      * Allocates a zeroed buffer of {@code length} bytes, contiguous if possible.
      *
-     * @throws BlockDeviceException of kind {@link ErrorKind#OUT_OF_MEMORY} if not even single frames
+     * @throws VirtioException of kind {@link VirtioException.Kind#OUT_OF_MEMORY} if not even single frames
      *     can be had; nothing stays allocated then
      */
     public static DmaBuffer allocate(FrameAllocator allocator, int length, String owner) {
@@ -61,9 +60,9 @@ public final class DmaBuffer {
         return new DmaBuffer(frames, false, length);
     }
 
-    private static BlockDeviceException outOfMemory(String owner, int length) {
-        return BlockDeviceException.of(ErrorKind.OUT_OF_MEMORY,
-                "the platform refused frames for a " + length + "-byte DMA buffer").device(owner).build();
+    private static VirtioException outOfMemory(String owner, int length) {
+        return new VirtioException(VirtioException.Kind.OUT_OF_MEMORY, owner,
+                "the platform refused frames for a " + length + "-byte DMA buffer");
     }
 
     /** Returns the buffer's frames to the allocator. */

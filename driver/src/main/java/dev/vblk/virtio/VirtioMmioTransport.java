@@ -1,20 +1,17 @@
 package dev.vblk.virtio;
 
-import dev.vblk.block.BlockDeviceException;
-import dev.vblk.block.ErrorKind;
-import dev.vblk.block.RequestType;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.Platform;
 import java.util.function.Supplier;
 
 /**
  * Typed access to one modern (version 2) virtio-mmio register window, independent of the device
- * type: the status handshake, 64-bit feature negotiation, consistent configuration reads, queue
- * setup, notification and interrupt acknowledgement. A block driver and a future net driver share it.
+ * type: the {@link VirtioTransport} calls over the virtio-mmio register layout (VirtIO 1.1 section
+ * 4.2.2), and the identity check that tells which device sits in the slot.
  *
  * <p>Control registers are always accessed 32 bits wide, as the specification requires.
  */
-public final class VirtioMmioTransport {
+public final class VirtioMmioTransport implements VirtioTransport {
 
     /** How often a configuration read is retried while ConfigGeneration keeps changing. */
     static final int CONFIG_READ_ATTEMPTS = 16;
@@ -34,6 +31,34 @@ public final class VirtioMmioTransport {
         this.owner = owner;
     }
 
+    @Override
+    public String owner() {
+        return owner;
+    }
+
+    /**
+     * Checks that the slot holds a modern (version 2) virtio-mmio device of {@code deviceType}.
+     *
+     * @throws VirtioException PROTOCOL_VIOLATION for a wrong magic value, UNSUPPORTED for another
+     *     version or device type
+     */
+    public void checkIdentity(int deviceType) {
+        int magic = read(MmioRegister.MAGIC_VALUE);
+        if (magic != MmioRegister.MAGIC) {
+            throw fail(VirtioException.Kind.PROTOCOL_VIOLATION,
+                    String.format("MagicValue reads 0x%08x, not 0x%08x", magic, MmioRegister.MAGIC));
+        }
+        int version = read(MmioRegister.VERSION);
+        if (version != MmioRegister.MODERN_VERSION) {
+            throw fail(VirtioException.Kind.UNSUPPORTED,
+                    "virtio-mmio version " + version + " (only the modern version 2 is supported)");
+        }
+        int found = read(MmioRegister.DEVICE_ID);
+        if (found != deviceType) {
+            throw fail(VirtioException.Kind.UNSUPPORTED, "device type " + found + " is not a block device");
+        }
+    }
+
     public MmioSlot slot() {
         return slot;
     }
@@ -49,24 +74,23 @@ public final class VirtioMmioTransport {
     }
 
     /** The device status field. */
+    @Override
     public int status() {
         return read(MmioRegister.STATUS);
     }
 
     /** Writes 0 to the status field, which resets the device. */
+    @Override
     public void reset() {
         write(MmioRegister.STATUS, 0);
     }
 
     /** Sets {@code bits} in the status field, keeping the ones already set. */
+    @Override
     public void addStatus(int bits) {
         write(MmioRegister.STATUS, status() | bits);
     }
 
-    /** Tells the device the driver has given up on it (sets FAILED). */
-    public void markFailed() {
-        addStatus(DeviceStatus.FAILED);
-    }
 
     /** The 64-bit feature word the device offers. */
     public long deviceFeatures() {
@@ -94,10 +118,11 @@ public final class VirtioMmioTransport {
      * @param required the features without which the driver cannot work (VERSION_1 always is)
      * @return the negotiated features: those both offered and wanted
      */
+    @Override
     public long negotiate(long wanted, long required) {
         reset();
         if (status() != 0) {
-            throw fail(ErrorKind.PROTOCOL_VIOLATION, "status reads "
+            throw fail(VirtioException.Kind.PROTOCOL_VIOLATION, "status reads "
                     + DeviceStatus.describe(status()) + " after reset, expected 0");
         }
         addStatus(DeviceStatus.ACKNOWLEDGE);
@@ -106,7 +131,7 @@ public final class VirtioMmioTransport {
         long mustHave = required | FeatureBits.bit(FeatureBits.VERSION_1);
         if ((offered & mustHave) != mustHave) {
             markFailed();
-            throw fail(ErrorKind.FEATURE_NEGOTIATION_FAILED, String.format(
+            throw fail(VirtioException.Kind.FEATURE_NEGOTIATION_FAILED, String.format(
                     "device offers features 0x%016x, which lack required 0x%016x", offered, mustHave & ~offered));
         }
         long accepted = offered & wanted;
@@ -115,21 +140,18 @@ public final class VirtioMmioTransport {
         int status = status();
         if ((status & DeviceStatus.FEATURES_OK) == 0) {
             markFailed();
-            throw fail(ErrorKind.FEATURE_NEGOTIATION_FAILED, String.format(
+            throw fail(VirtioException.Kind.FEATURE_NEGOTIATION_FAILED, String.format(
                     "device did not accept features 0x%016x (status reads %s)", accepted, DeviceStatus.describe(status)));
         }
         return accepted;
     }
 
-    /** Sets DRIVER_OK: the device is live from here on. */
-    public void driverOk() {
-        addStatus(DeviceStatus.DRIVER_OK);
-    }
 
     /**
      * Reads configuration space consistently: repeats {@code reader} until ConfigGeneration reads the
      * same before and after it, so a multi-field read never mixes two configurations.
      */
+    @Override
     public <T> T readConfig(Supplier<T> reader) {
         for (int attempt = 0; attempt < CONFIG_READ_ATTEMPTS; attempt++) {
             int before = read(MmioRegister.CONFIG_GENERATION);
@@ -139,31 +161,31 @@ public final class VirtioMmioTransport {
                 return value;
             }
         }
-        throw fail(ErrorKind.PROTOCOL_VIOLATION,
+        throw fail(VirtioException.Kind.PROTOCOL_VIOLATION,
                 "ConfigGeneration changed during each of " + CONFIG_READ_ATTEMPTS + " configuration reads");
     }
 
     /** Reads an 8-bit configuration field at {@code offset} in configuration space. */
+    @Override
     public int configU8(int offset) {
         return (int) platform.readRegister(configAddress(offset), AccessWidth.BYTE) & 0xff;
     }
 
     /** Reads a 16-bit configuration field. */
+    @Override
     public int configU16(int offset) {
         return (int) platform.readRegister(configAddress(offset), AccessWidth.HALF) & 0xffff;
     }
 
     /** Reads a 32-bit configuration field. */
+    @Override
     public long configU32(int offset) {
         return platform.readRegister(configAddress(offset), AccessWidth.WORD) & 0xffff_ffffL;
     }
 
-    /** Reads a 64-bit configuration field as two 32-bit reads, low word first, as the spec requires. */
-    public long configU64(int offset) {
-        return configU32(offset) | (configU32(offset + 4) << 32);
-    }
 
     /** Writes an 8-bit configuration field. */
+    @Override
     public void writeConfigU8(int offset, int value) {
         platform.writeRegister(configAddress(offset), AccessWidth.BYTE, value & 0xff);
     }
@@ -173,6 +195,7 @@ public final class VirtioMmioTransport {
     }
 
     /** The largest size the device allows for queue {@code index}; 0 if the queue does not exist. */
+    @Override
     public int queueNumMax(int index) {
         write(MmioRegister.QUEUE_SEL, index);
         return read(MmioRegister.QUEUE_NUM_MAX);
@@ -182,10 +205,11 @@ public final class VirtioMmioTransport {
      * Programs queue {@code index} with its size and the physical addresses of its three parts, then
      * marks it ready. The queue must not be ready already.
      */
+    @Override
     public void setupQueue(int index, int size, long descriptorTable, long availableRing, long usedRing) {
         write(MmioRegister.QUEUE_SEL, index);
         if (read(MmioRegister.QUEUE_READY) != 0) {
-            throw fail(ErrorKind.PROTOCOL_VIOLATION, "queue " + index + " is ready before it was set up");
+            throw fail(VirtioException.Kind.PROTOCOL_VIOLATION, "queue " + index + " is ready before it was set up");
         }
         write(MmioRegister.QUEUE_NUM, size);
         write(MmioRegister.QUEUE_DESC_LOW, descriptorTable);
@@ -198,31 +222,30 @@ public final class VirtioMmioTransport {
     }
 
     /** Tells the device that queue {@code index} has new available buffers. */
+    @Override
     public void notifyQueue(int index) {
         write(MmioRegister.QUEUE_NOTIFY, index);
     }
 
     /** The InterruptStatus register. */
+    @Override
     public int interruptStatus() {
         return read(MmioRegister.INTERRUPT_STATUS);
     }
 
     /** Acknowledges the given interrupt bits. */
+    @Override
     public void acknowledgeInterrupt(int bits) {
         write(MmioRegister.INTERRUPT_ACK, bits);
     }
 
-    /** Whether this transport's interrupt line is raised right now (a poll, no waiting). */
-    public boolean interruptPending() {
-        return platform.awaitInterrupt(slot.interruptLine(), 0);
-    }
-
     /** Waits up to {@code timeoutNanos} for this transport's interrupt line. */
+    @Override
     public boolean awaitInterrupt(long timeoutNanos) {
         return platform.awaitInterrupt(slot.interruptLine(), timeoutNanos);
     }
 
-    private BlockDeviceException fail(ErrorKind kind, String detail) {
-        return BlockDeviceException.of(kind, detail).device(owner).request(RequestType.INIT).build();
+    private VirtioException fail(VirtioException.Kind kind, String detail) {
+        return new VirtioException(kind, owner, detail);
     }
 }

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vblk.block.BlockDeviceException;
-import dev.vblk.block.ErrorKind;
 import dev.vblk.testing.MemoryOnlyPlatform;
+import dev.vblk.virtio.VirtioException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -49,8 +48,8 @@ class DmaBufferTest {
     @Test
     void noFramesAtAllIsOutOfMemoryAndLeavesNothingAllocated() {
         MemoryOnlyPlatform platform = new MemoryOnlyPlatform().refuseMultiFrameAllocations().limitFrames(2);
-        BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> DmaBuffer.allocate(platform, 3 * 4096, "dev0"));
-        assertEquals(ErrorKind.OUT_OF_MEMORY, error.kind());
+        VirtioException error = assertThrows(VirtioException.class, () -> DmaBuffer.allocate(platform, 3 * 4096, "dev0"));
+        assertEquals(VirtioException.Kind.OUT_OF_MEMORY, error.kind());
         assertTrue(error.getMessage().startsWith("dev0: out of memory"), error.getMessage());
         assertEquals(0, platform.allocatedFrames());
     }

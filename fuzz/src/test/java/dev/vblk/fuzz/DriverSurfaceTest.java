@@ -37,11 +37,11 @@ class DriverSurfaceTest {
     @Test
     void queueTracksItsChainsInFlight() {
         FakePlatform platform = FakePlatform.create();
-        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test");
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test", false, false);
         assertEquals(0, queue.index());
         long buffer = platform.allocateFrames(1, 4096).orElseThrow();
-        int head = queue.submit(List.of(new BufferSegment(buffer, 16, false), new BufferSegment(buffer + 16, 1, true)));
-        int second = queue.submit(List.of(new BufferSegment(buffer + 32, 16, false), new BufferSegment(buffer + 48, 1, true)));
+        int head = queue.submit(List.of(new BufferSegment(buffer, 16, false), new BufferSegment(buffer + 16, 1, true)), 0);
+        int second = queue.submit(List.of(new BufferSegment(buffer + 32, 16, false), new BufferSegment(buffer + 48, 1, true)), 0);
         assertEquals(2, queue.inFlight());
         assertEquals(List.of(head, second), queue.inFlightHeads());
         assertEquals(4, queue.freeDescriptors());

@@ -74,18 +74,18 @@ class DriverVocabularyTest {
         assertEquals(7, d.withRequestTimeoutNanos(7).requestTimeoutNanos());
         assertEquals(4096, d.withMaxRequestBytes(4096).maxRequestBytes());
         assertEquals(d.maxPollsPerRequest(), d.withMaxRequestBytes(4096).maxPollsPerRequest());
-        new DriverOptions(1, 1, 0, 4, 512);
-        new DriverOptions(1, 1, 0, 256, 1 << 20);
-        assertThrows(IllegalArgumentException.class, () -> new DriverOptions(0, 1, 0, 4, 512));
-        assertThrows(IllegalArgumentException.class, () -> new DriverOptions(1, 0, 0, 4, 512));
-        assertThrows(IllegalArgumentException.class, () -> new DriverOptions(1, 1, -1, 4, 512));
-        assertThrows(IllegalArgumentException.class, () -> new DriverOptions(1, 1, 0, 2, 512));
-        assertThrows(IllegalArgumentException.class, () -> new DriverOptions(1, 1, 0, 512, 512));
-        assertThrows(IllegalArgumentException.class, () -> new DriverOptions(1, 1, 0, 12, 512));
-        assertThrows(IllegalArgumentException.class, () -> new DriverOptions(1, 1, 0, 4, 511));
-        assertThrows(IllegalArgumentException.class, () -> new DriverOptions(1, 1, 0, 4, 0));
-        assertThrows(IllegalArgumentException.class, () -> new DriverOptions(1, 1, 0, 4, 700));
-        assertThrows(IllegalArgumentException.class, () -> new DriverOptions(1, 1, 0, 4, (1 << 20) + 512));
+        DriverOptions.DEFAULTS.withBudgets(1, 1, 0, 4, 512);
+        DriverOptions.DEFAULTS.withBudgets(1, 1, 0, 256, 1 << 20);
+        assertThrows(IllegalArgumentException.class, () -> DriverOptions.DEFAULTS.withBudgets(0, 1, 0, 4, 512));
+        assertThrows(IllegalArgumentException.class, () -> DriverOptions.DEFAULTS.withBudgets(1, 0, 0, 4, 512));
+        assertThrows(IllegalArgumentException.class, () -> DriverOptions.DEFAULTS.withBudgets(1, 1, -1, 4, 512));
+        assertThrows(IllegalArgumentException.class, () -> DriverOptions.DEFAULTS.withBudgets(1, 1, 0, 2, 512));
+        assertThrows(IllegalArgumentException.class, () -> DriverOptions.DEFAULTS.withBudgets(1, 1, 0, 512, 512));
+        assertThrows(IllegalArgumentException.class, () -> DriverOptions.DEFAULTS.withBudgets(1, 1, 0, 12, 512));
+        assertThrows(IllegalArgumentException.class, () -> DriverOptions.DEFAULTS.withBudgets(1, 1, 0, 4, 511));
+        assertThrows(IllegalArgumentException.class, () -> DriverOptions.DEFAULTS.withBudgets(1, 1, 0, 4, 0));
+        assertThrows(IllegalArgumentException.class, () -> DriverOptions.DEFAULTS.withBudgets(1, 1, 0, 4, 700));
+        assertThrows(IllegalArgumentException.class, () -> DriverOptions.DEFAULTS.withBudgets(1, 1, 0, 4, (1 << 20) + 512));
     }
 
     @Test

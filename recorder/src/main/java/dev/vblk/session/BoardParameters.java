@@ -1,6 +1,7 @@
 package dev.vblk.session;
 
 import dev.vblk.discovery.MmioWindow;
+import dev.vblk.virtio.blk.CompletionMode;
 import dev.vblk.virtio.blk.DriverOptions;
 import java.util.Map;
 import java.util.SortedMap;
@@ -8,8 +9,10 @@ import java.util.TreeMap;
 
 /**
  * What a run needs besides its platform to be repeated exactly: the MMIO window scanned and the
- * driver's options (its time and poll budgets shape the calls it makes). Stored in a trace's board
- * metadata under the keys below.
+ * driver's options (its budgets, completion mode and queue depth shape the calls it makes). Stored in
+ * a trace's board metadata under the keys below. A trace written before the driver kept several
+ * requests in flight has only the five budget keys; it is read with the settings of that driver
+ * ({@link DriverOptions#ONE_AT_A_TIME}) for the rest.
  */
 public record BoardParameters(MmioWindow window, DriverOptions options) {
 
@@ -22,6 +25,12 @@ public record BoardParameters(MmioWindow window, DriverOptions options) {
     static final String POLL_INTERVAL = "driver.pollIntervalNanos";
     static final String QUEUE_SIZE = "driver.maxQueueSize";
     static final String REQUEST_BYTES = "driver.maxRequestBytes";
+    static final String COMPLETION = "driver.completion";
+    static final String IN_FLIGHT = "driver.maxInFlight";
+    static final String POOLED = "driver.pooledBuffers";
+    static final String INDIRECT = "driver.indirectDescriptors";
+    static final String EVENT_INDEX = "driver.eventIndex";
+    static final String RECHECK = "driver.recheckCapacity";
 
     /** QEMU's {@code virt} window with the driver's default options. */
     public static final BoardParameters QEMU_VIRT_DEFAULTS = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS);
@@ -38,6 +47,12 @@ public record BoardParameters(MmioWindow window, DriverOptions options) {
         map.put(POLL_INTERVAL, Long.toString(options.pollIntervalNanos()));
         map.put(QUEUE_SIZE, Integer.toString(options.maxQueueSize()));
         map.put(REQUEST_BYTES, Integer.toString(options.maxRequestBytes()));
+        map.put(COMPLETION, options.completion().name());
+        map.put(IN_FLIGHT, Integer.toString(options.maxInFlight()));
+        map.put(POOLED, Boolean.toString(options.pooledBuffers()));
+        map.put(INDIRECT, Boolean.toString(options.indirectDescriptors()));
+        map.put(EVENT_INDEX, Boolean.toString(options.eventIndex()));
+        map.put(RECHECK, Boolean.toString(options.recheckCapacity()));
         return map;
     }
 
@@ -49,9 +64,43 @@ public record BoardParameters(MmioWindow window, DriverOptions options) {
     public static BoardParameters fromMap(Map<String, String> map) {
         MmioWindow window = new MmioWindow(number(map, BASE), (int) number(map, SLOT_SIZE), (int) number(map, SLOTS),
                 (int) number(map, FIRST_LINE));
-        DriverOptions options = new DriverOptions(number(map, TIMEOUT), (int) number(map, POLLS), number(map, POLL_INTERVAL),
-                (int) number(map, QUEUE_SIZE), (int) number(map, REQUEST_BYTES));
+        DriverOptions legacy = DriverOptions.ONE_AT_A_TIME;
+        DriverOptions options = legacy.withBudgets(number(map, TIMEOUT), (int) number(map, POLLS), number(map, POLL_INTERVAL),
+                (int) number(map, QUEUE_SIZE), (int) number(map, REQUEST_BYTES))
+                .withCompletion(completion(map, legacy.completion()))
+                .withMaxInFlight((int) number(map, IN_FLIGHT, legacy.maxInFlight()))
+                .withPooledBuffers(flag(map, POOLED, legacy.pooledBuffers()))
+                .withIndirectDescriptors(flag(map, INDIRECT, legacy.indirectDescriptors()))
+                .withEventIndex(flag(map, EVENT_INDEX, legacy.eventIndex()))
+                .withRecheckCapacity(flag(map, RECHECK, legacy.recheckCapacity()));
         return new BoardParameters(window, options);
+    }
+
+    private static long number(Map<String, String> map, String key, long absent) {
+        return map.containsKey(key) ? number(map, key) : absent;
+    }
+
+    private static boolean flag(Map<String, String> map, String key, boolean absent) {
+        String text = map.get(key);
+        if (text == null) {
+            return absent;
+        }
+        if (!text.equals("true") && !text.equals("false")) {
+            throw new IllegalArgumentException("board metadata " + key + " is not true or false: " + text);
+        }
+        return Boolean.parseBoolean(text);
+    }
+
+    private static CompletionMode completion(Map<String, String> map, CompletionMode absent) {
+        String text = map.get(COMPLETION);
+        if (text == null) {
+            return absent;
+        }
+        try {
+            return CompletionMode.valueOf(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("board metadata " + COMPLETION + " is not a completion mode: " + text, e);
+        }
     }
 
     private static long number(Map<String, String> map, String key) {

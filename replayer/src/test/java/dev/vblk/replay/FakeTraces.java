@@ -30,7 +30,7 @@ final class FakeTraces {
     static final String DEVICE = "virtio-blk@0x0a003e00";
 
     /** Short budgets, so a request that never completes times out quickly in virtual time. */
-    static final DriverOptions OPTIONS = new DriverOptions(20_000_000L, 2_000, 100_000L, 256, 128 * 1024);
+    static final DriverOptions OPTIONS = DriverOptions.DEFAULTS.withBudgets(20_000_000L, 2_000, 100_000L, 256, 128 * 1024);
 
     private FakeTraces() {}
 

@@ -51,7 +51,7 @@ class RelaxedReplayTest {
         FakeBlkConfig config = FakeBlkConfig.builder()
                 .requestHook(request -> RequestOutcome.delayed(300_000, RequestOutcome.normal())).build();
         Path file = FakeTraces.record(dir.resolve("slow.trace.avro"), config, FakeTraces.OPTIONS, FakeTraces.mixedWorkload());
-        DriverOptions otherPolling = new DriverOptions(50_000_000L, 5_000, 30_000L, 256, 128 * 1024);
+        DriverOptions otherPolling = DriverOptions.DEFAULTS.withBudgets(50_000_000L, 5_000, 30_000L, 256, 128 * 1024);
         ReplayOptions changed = ReplayOptions.DEFAULTS.withDriverOptions(otherPolling);
 
         ReplayResult strict = Replayer.strict(file, changed);

@@ -6,21 +6,49 @@ import dev.vblk.platform.FrameAllocator;
  * Tunables of the virtio-blk driver.
  *
  * @param requestTimeoutNanos how long one request may take, on the platform's clock
- * @param maxPollsPerRequest how many times one request's completion is polled at most, whatever the
- *     clock says: the bound that holds even when a platform's clock stands still
+ * @param maxPollsPerRequest how many times one request's completion is waited for at most, whatever
+ *     the clock says: the bound that holds even when a platform's clock stands still
  * @param pollIntervalNanos how long one wait for the interrupt line lasts between polls
+ *     ({@link CompletionMode#POLLING})
  * @param maxQueueSize the largest virtqueue the driver sets up (a power of two, at most 256)
  * @param maxRequestBytes the largest data transfer in one request; larger calls are split
+ * @param completion how completions are found: polling the used ring, or interrupts
+ * @param maxInFlight how many requests the device holds at once at most (1 to 256; the queue's size
+ *     and free descriptors bound it too)
+ * @param pooledBuffers whether request buffers come from a pool set up at initialisation (one DMA
+ *     buffer per in-flight slot) rather than being allocated and freed for every request
+ * @param indirectDescriptors whether to use VIRTIO_F_INDIRECT_DESC when the device offers it
+ * @param eventIndex whether to use VIRTIO_F_EVENT_IDX when the device offers it
+ * @param recheckCapacity whether a request reaching past the capacity first looks for a resize the
+ *     device has signalled (one poll of the interrupt line) before it is refused
  */
 public record DriverOptions(
         long requestTimeoutNanos,
         int maxPollsPerRequest,
         long pollIntervalNanos,
         int maxQueueSize,
-        int maxRequestBytes) {
+        int maxRequestBytes,
+        CompletionMode completion,
+        int maxInFlight,
+        boolean pooledBuffers,
+        boolean indirectDescriptors,
+        boolean eventIndex,
+        boolean recheckCapacity) {
 
-    /** Five seconds per request, 1 ms waits, 256-entry queues, 128 KiB per request. */
-    public static final DriverOptions DEFAULTS = new DriverOptions(5_000_000_000L, 100_000, 1_000_000L, 256, 128 * 1024);
+    /**
+     * Five seconds per request, 1 ms waits, 256-entry queues, 128 KiB per request; interrupts,
+     * 32 requests in flight from a buffer pool, indirect descriptors and the event index when offered.
+     */
+    public static final DriverOptions DEFAULTS = new DriverOptions(5_000_000_000L, 100_000, 1_000_000L, 256, 128 * 1024,
+            CompletionMode.INTERRUPTS, 32, true, true, true, true);
+
+    /**
+     * The behaviour of the first, synchronous driver with the default budgets: polling, one request
+     * at a time in a buffer of its own, no indirect descriptors or event index. Traces recorded before
+     * the driver kept several requests in flight (trace format 1) replay with these settings.
+     */
+    public static final DriverOptions ONE_AT_A_TIME = DEFAULTS.withCompletion(CompletionMode.POLLING).withMaxInFlight(1)
+            .withPooledBuffers(false).withIndirectDescriptors(false).withEventIndex(false).withRecheckCapacity(false);
 
     public DriverOptions {
         if (requestTimeoutNanos <= 0 || maxPollsPerRequest <= 0 || pollIntervalNanos < 0) {
@@ -32,15 +60,63 @@ public record DriverOptions(
         if (maxRequestBytes < 512 || maxRequestBytes % 512 != 0 || maxRequestBytes > 256 * FrameAllocator.FRAME_SIZE) {
             throw new IllegalArgumentException("maxRequestBytes must be whole sectors up to 1 MiB: " + maxRequestBytes);
         }
+        if (completion == null) {
+            throw new IllegalArgumentException("a completion mode is needed");
+        }
+        if (maxInFlight < 1 || maxInFlight > 256) {
+            throw new IllegalArgumentException("maxInFlight must be from 1 to 256: " + maxInFlight);
+        }
+    }
+
+    /** These options with the five budgets given and the rest unchanged. */
+    public DriverOptions withBudgets(long timeoutNanos, int polls, long intervalNanos, int queueSize, int requestBytes) {
+        return new DriverOptions(timeoutNanos, polls, intervalNanos, queueSize, requestBytes, completion, maxInFlight,
+                pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity);
     }
 
     /** These options with another request timeout. */
     public DriverOptions withRequestTimeoutNanos(long nanos) {
-        return new DriverOptions(nanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize, maxRequestBytes);
+        return withBudgets(nanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize, maxRequestBytes);
     }
 
     /** These options with another largest request. */
     public DriverOptions withMaxRequestBytes(int bytes) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize, bytes);
+        return withBudgets(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize, bytes);
+    }
+
+    /** These options with another completion mode. */
+    public DriverOptions withCompletion(CompletionMode mode) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, mode, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity);
+    }
+
+    /** These options with another bound on requests in flight. */
+    public DriverOptions withMaxInFlight(int requests) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, completion, requests, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity);
+    }
+
+    /** These options with pooled request buffers on or off. */
+    public DriverOptions withPooledBuffers(boolean pooled) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, completion, maxInFlight, pooled, indirectDescriptors, eventIndex, recheckCapacity);
+    }
+
+    /** These options with indirect descriptors allowed or not. */
+    public DriverOptions withIndirectDescriptors(boolean allowed) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, allowed, eventIndex, recheckCapacity);
+    }
+
+    /** These options with the event index allowed or not. */
+    public DriverOptions withEventIndex(boolean allowed) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, allowed, recheckCapacity);
+    }
+
+    /** These options with the capacity re-check on or off. */
+    public DriverOptions withRecheckCapacity(boolean recheck) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheck);
     }
 }

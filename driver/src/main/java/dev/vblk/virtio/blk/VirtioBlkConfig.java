@@ -1,7 +1,7 @@
 package dev.vblk.virtio.blk;
 
 import dev.vblk.virtio.FeatureBits;
-import dev.vblk.virtio.VirtioMmioTransport;
+import dev.vblk.virtio.VirtioTransport;
 
 /**
  * The fields of the virtio-blk configuration space (VirtIO 1.1 section 5.2.4) that the driver uses,
@@ -33,7 +33,7 @@ public record VirtioBlkConfig(
     public static final int MAX_WRITE_ZEROES_SECTORS = 48;
 
     /** Reads the configuration consistently (under the ConfigGeneration loop). */
-    public static VirtioBlkConfig read(VirtioMmioTransport transport, long features) {
+    public static VirtioBlkConfig read(VirtioTransport transport, long features) {
         return transport.readConfig(() -> new VirtioBlkConfig(
                 transport.configU64(CAPACITY),
                 FeatureBits.has(features, BlkFeatures.SIZE_MAX) ? transport.configU32(SIZE_MAX) : 0,

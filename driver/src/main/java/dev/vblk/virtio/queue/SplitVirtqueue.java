@@ -1,29 +1,25 @@
 package dev.vblk.virtio.queue;
 
-import dev.vblk.block.BlockDeviceException;
-import dev.vblk.block.ErrorKind;
 import dev.vblk.platform.FrameAllocator;
 import dev.vblk.platform.LittleEndian;
 import dev.vblk.platform.Platform;
+import dev.vblk.virtio.VirtioException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The driver's side of one split virtqueue in guest memory: a free-descriptor list, descriptor
- * chains posted to the available ring, and used-ring consumption that checks everything the device
+ * The split ring (VirtIO 1.1 section 2.6) behind {@link Virtqueue}: a free-descriptor list,
+ * descriptor chains posted to the available ring (directly, or through indirect tables), the event
+ * index for notification suppression, and used-ring consumption that checks everything the device
  * wrote before believing it.
  *
- * <p>Many chains may be in flight at once; completions are matched to their chains by head
- * descriptor id and kept until the owner takes them. Anything in the used ring that the driver did
- * not ask for (an index that runs ahead of what is in flight, an id that is not the head of a posted
- * chain, a length beyond the chain's writable buffers) is a protocol violation.
+ * <p>Many chains may be in flight at once. Anything in the used ring that the driver did not ask for
+ * (an index that runs ahead of what is in flight, an id that is not the head of a posted chain, a
+ * length beyond the chain's writable buffers) is a protocol violation.
  */
-public final class SplitVirtqueue {
+public final class SplitVirtqueue implements Virtqueue {
 
     private static final int FRAME = FrameAllocator.FRAME_SIZE;
 
@@ -36,6 +32,8 @@ public final class SplitVirtqueue {
     private final long usedRing;
     private final long[] regions;
     private final int[] regionFrames;
+    private final boolean indirect;
+    private final boolean eventIndex;
 
     private final int[] nextFree;
     private int freeHead;
@@ -48,11 +46,12 @@ public final class SplitVirtqueue {
     private final int[] chainNext;
     private int inFlightCount;
     private int availableIndex;
+    private int notifiedIndex;
     private int lastUsedIndex;
-    private final Map<Integer, UsedElement> completed = new HashMap<>();
 
     private SplitVirtqueue(Platform platform, int index, SplitVirtqueueLayout layout, String owner,
-            long descriptorTable, long availableRing, long usedRing, long[] regions, int[] regionFrames) {
+            long descriptorTable, long availableRing, long usedRing, long[] regions, int[] regionFrames,
+            boolean indirect, boolean eventIndex) {
         this.platform = platform;
         this.index = index;
         this.layout = layout;
@@ -62,6 +61,8 @@ public final class SplitVirtqueue {
         this.usedRing = usedRing;
         this.regions = regions;
         this.regionFrames = regionFrames;
+        this.indirect = indirect;
+        this.eventIndex = eventIndex;
         int size = layout.size();
         this.nextFree = new int[size];
         for (int i = 0; i < size; i++) {
@@ -78,15 +79,20 @@ public final class SplitVirtqueue {
     /**
      * Allocates the queue's memory: one 4 KiB-aligned region when the allocator can give one,
      * otherwise a frame-aligned allocation per part.
+     *
+     * @param indirect whether VIRTIO_F_INDIRECT_DESC was negotiated and chains may use indirect tables
+     * @param eventIndex whether VIRTIO_F_EVENT_IDX was negotiated
+     * @throws VirtioException OUT_OF_MEMORY if the platform refuses the frames
      */
-    public static SplitVirtqueue allocate(Platform platform, int index, int size, String owner) {
+    public static SplitVirtqueue allocate(Platform platform, int index, int size, String owner,
+            boolean indirect, boolean eventIndex) {
         SplitVirtqueueLayout layout = new SplitVirtqueueLayout(size);
         int frames = (layout.totalBytes() + FRAME - 1) / FRAME;
         OptionalLong region = platform.allocateFrames(frames, FRAME);
         if (region.isPresent()) {
             long base = region.getAsLong();
             return new SplitVirtqueue(platform, index, layout, owner, base, base + layout.availableOffset(),
-                    base + layout.usedOffset(), new long[] {base}, new int[] {frames});
+                    base + layout.usedOffset(), new long[] {base}, new int[] {frames}, indirect, eventIndex);
         }
         int[] partBytes = {layout.descriptorTableBytes(), layout.availableRingBytes(), layout.usedRingBytes()};
         long[] parts = new long[3];
@@ -98,84 +104,89 @@ public final class SplitVirtqueue {
                 for (int j = 0; j < i; j++) {
                     platform.freeFrames(parts[j], partFrames[j]);
                 }
-                throw BlockDeviceException.of(ErrorKind.OUT_OF_MEMORY,
-                        "the platform refused frames for virtqueue " + index + " of " + size + " entries")
-                        .device(owner).build();
+                throw new VirtioException(VirtioException.Kind.OUT_OF_MEMORY, owner,
+                        "the platform refused frames for virtqueue " + index + " of " + size + " entries");
             }
             parts[i] = part.getAsLong();
         }
-        return new SplitVirtqueue(platform, index, layout, owner, parts[0], parts[1], parts[2], parts, partFrames);
+        return new SplitVirtqueue(platform, index, layout, owner, parts[0], parts[1], parts[2], parts, partFrames,
+                indirect, eventIndex);
     }
 
-    /** Returns the queue's memory to the allocator. The device must no longer use the queue. */
+    @Override
     public void release() {
         for (int i = 0; i < regions.length; i++) {
             platform.freeFrames(regions[i], regionFrames[i]);
         }
     }
 
+    @Override
     public int index() {
         return index;
     }
 
+    @Override
     public int size() {
         return layout.size();
     }
 
-    public long descriptorTableAddress() {
+    @Override
+    public long descriptorArea() {
         return descriptorTable;
     }
 
-    public long availableRingAddress() {
+    @Override
+    public long driverArea() {
         return availableRing;
     }
 
-    public long usedRingAddress() {
+    @Override
+    public long deviceArea() {
         return usedRing;
     }
 
-    /** Descriptors not part of an in-flight chain. */
+    @Override
+    public boolean indirect() {
+        return indirect;
+    }
+
+    @Override
     public int freeDescriptors() {
         return freeCount;
     }
 
-    /** Chains posted and not yet completed. */
+    @Override
     public int inFlight() {
         return inFlightCount;
     }
 
-    /**
-     * Writes {@code chain} into free descriptors, linked in order, and makes it available to the
-     * device. The caller notifies the device.
-     *
-     * @return the head descriptor id, which the completion will carry
-     */
-    public int submit(List<BufferSegment> chain) {
-        if (chain.isEmpty() || chain.size() > freeCount) {
+    @Override
+    public int submit(List<BufferSegment> chain, long indirectTable) {
+        int needed = descriptorsFor(chain.size());
+        if (chain.isEmpty() || needed > freeCount || chain.size() > layout.size()) {
             throw new IllegalStateException("chain of " + chain.size() + " descriptors, " + freeCount + " free");
         }
-        int[] ids = new int[chain.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = freeHead;
-            freeHead = nextFree[freeHead];
-        }
-        freeCount -= ids.length;
         long writable = 0;
-        byte[] descriptor = new byte[SplitVirtqueueLayout.DESCRIPTOR_SIZE];
-        for (int i = 0; i < ids.length; i++) {
-            BufferSegment segment = chain.get(i);
-            boolean last = i == ids.length - 1;
-            int flags = (last ? 0 : SplitVirtqueueLayout.F_NEXT) | (segment.deviceWritable() ? SplitVirtqueueLayout.F_WRITE : 0);
-            LittleEndian.put(descriptor, 0, 8, segment.address());
-            LittleEndian.put(descriptor, 8, 4, segment.length());
-            LittleEndian.put(descriptor, 12, 2, flags);
-            LittleEndian.put(descriptor, 14, 2, last ? 0 : ids[i + 1]);
-            platform.writeMemory(descriptorTable + SplitVirtqueueLayout.descriptorOffset(ids[i]), descriptor);
+        for (BufferSegment segment : chain) {
             if (segment.deviceWritable()) {
                 writable += segment.length();
             }
-            if (!last) {
-                chainNext[ids[i]] = ids[i + 1];
+        }
+        int[] ids = takeFree(needed);
+        if (needed == 1 && chain.size() > 1) {
+            byte[] table = new byte[chain.size() * SplitVirtqueueLayout.DESCRIPTOR_SIZE];
+            for (int i = 0; i < chain.size(); i++) {
+                encode(table, i * SplitVirtqueueLayout.DESCRIPTOR_SIZE, chain.get(i), i + 1 < chain.size() ? i + 1 : -1);
+            }
+            platform.writeMemory(indirectTable, table);
+            writeDescriptor(ids[0], new BufferSegment(indirectTable, table.length, false), -1, SplitVirtqueueLayout.F_INDIRECT);
+        } else {
+            for (int i = 0; i < ids.length; i++) {
+                boolean last = i == ids.length - 1;
+                writeDescriptor(ids[i], chain.get(i), last ? -1 : ids[i + 1], 0);
+                if (!last) {
+                    chainNext[ids[i]] = ids[i + 1];
+                }
             }
         }
         int head = ids[0];
@@ -188,21 +199,65 @@ public final class SplitVirtqueue {
         return head;
     }
 
-    /**
-     * Reads what the device has added to the used ring since the last call, checks each entry, frees
-     * its chain and keeps the completion for {@link #takeCompletion}.
-     *
-     * @return how many completions were new
-     * @throws BlockDeviceException of kind {@link ErrorKind#PROTOCOL_VIOLATION} for an entry the
-     *     driver did not ask for
-     */
-    public int collectUsed() {
+    private int[] takeFree(int count) {
+        int[] ids = new int[count];
+        for (int i = 0; i < count; i++) {
+            ids[i] = freeHead;
+            freeHead = nextFree[freeHead];
+        }
+        freeCount -= count;
+        return ids;
+    }
+
+    /** Writes ring descriptor {@code id}; {@code next} < 0 ends the chain. */
+    private void writeDescriptor(int id, BufferSegment segment, int next, int extraFlags) {
+        byte[] descriptor = new byte[SplitVirtqueueLayout.DESCRIPTOR_SIZE];
+        encode(descriptor, 0, segment, next);
+        descriptor[12] |= (byte) extraFlags;
+        platform.writeMemory(descriptorTable + SplitVirtqueueLayout.descriptorOffset(id), descriptor);
+    }
+
+    /** Encodes one descriptor at {@code offset}; {@code next} < 0 ends the chain. */
+    private static void encode(byte[] table, int offset, BufferSegment segment, int next) {
+        LittleEndian.put(table, offset, 8, segment.address());
+        LittleEndian.put(table, offset + 8, 4, segment.length());
+        int flags = (next >= 0 ? SplitVirtqueueLayout.F_NEXT : 0) | (segment.deviceWritable() ? SplitVirtqueueLayout.F_WRITE : 0);
+        LittleEndian.put(table, offset + 12, 2, flags);
+        LittleEndian.put(table, offset + 14, 2, Math.max(next, 0));
+    }
+
+    @Override
+    public boolean notificationNeeded() {
+        int old = notifiedIndex;
+        notifiedIndex = availableIndex;
+        if (old == availableIndex) {
+            return false;
+        }
+        if (!eventIndex) {
+            return true;
+        }
+        int event = platform.readU16(usedRing + SplitVirtqueueLayout.availEventOffset(layout.size()));
+        return ((availableIndex - event - 1) & 0xffff) < ((availableIndex - old) & 0xffff);
+    }
+
+    @Override
+    public boolean enableUsedNotification() {
+        if (!eventIndex) {
+            return false;
+        }
+        platform.writeU16(availableRing + SplitVirtqueueLayout.usedEventOffset(layout.size()), lastUsedIndex);
+        return platform.readU16(usedRing + SplitVirtqueueLayout.usedIndexOffset()) != lastUsedIndex;
+    }
+
+    @Override
+    public List<UsedElement> collectUsed() {
         int usedIndex = platform.readU16(usedRing + SplitVirtqueueLayout.usedIndexOffset());
         int fresh = (usedIndex - lastUsedIndex) & 0xffff;
         if (fresh > inFlightCount) {
             throw violation(String.format("used index moved from %d to %d, but only %d request(s) are in flight",
                     lastUsedIndex, usedIndex, inFlightCount));
         }
+        List<UsedElement> returned = new ArrayList<>(fresh);
         for (int n = 0; n < fresh; n++) {
             int slot = lastUsedIndex % layout.size();
             byte[] element = platform.readMemory(usedRing + SplitVirtqueueLayout.usedSlotOffset(slot),
@@ -219,15 +274,10 @@ public final class SplitVirtqueue {
                         + "which has only %d writable bytes", slot, length, head, inFlightWritable[head]));
             }
             freeChain(head);
-            completed.put(head, new UsedElement(head, (int) length));
+            returned.add(new UsedElement(head, (int) length));
             lastUsedIndex = (lastUsedIndex + 1) & 0xffff;
         }
-        return fresh;
-    }
-
-    /** The completion of the chain headed by {@code head}, if it has been collected; removes it. */
-    public Optional<UsedElement> takeCompletion(int head) {
-        return Optional.ofNullable(completed.remove(head));
+        return returned;
     }
 
     /** Ids of the heads of every chain still in flight. */
@@ -265,8 +315,7 @@ public final class SplitVirtqueue {
         return ids;
     }
 
-    private BlockDeviceException violation(String detail) {
-        return BlockDeviceException.of(ErrorKind.PROTOCOL_VIOLATION, "queue " + index + ": " + detail)
-                .device(owner).build();
+    private VirtioException violation(String detail) {
+        return new VirtioException(VirtioException.Kind.PROTOCOL_VIOLATION, owner, "queue " + index + ": " + detail);
     }
 }

@@ -22,6 +22,8 @@ public record SplitVirtqueueLayout(int size) {
     public static final int F_NEXT = 1;
     /** Descriptor flag: the device writes this buffer. */
     public static final int F_WRITE = 2;
+    /** Descriptor flag: the buffer is a table of descriptors (VIRTIO_F_INDIRECT_DESC). */
+    public static final int F_INDIRECT = 4;
 
     public SplitVirtqueueLayout {
         if (size <= 0 || Integer.bitCount(size) != 1 || size > 32768) {
@@ -67,6 +69,16 @@ public record SplitVirtqueueLayout(int size) {
     /** Offset of available ring slot {@code slot} from the ring's start. */
     public static int availableSlotOffset(int slot) {
         return 4 + 2 * slot;
+    }
+
+    /** Offset of the available ring's {@code used_event} field in a queue of {@code size} entries. */
+    public static int usedEventOffset(int size) {
+        return 4 + 2 * size;
+    }
+
+    /** Offset of the used ring's {@code avail_event} field in a queue of {@code size} entries. */
+    public static int availEventOffset(int size) {
+        return 4 + USED_ELEMENT_SIZE * size;
     }
 
     /** Offset of the used ring's {@code idx} field. */

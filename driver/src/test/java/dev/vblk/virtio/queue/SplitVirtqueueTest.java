@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vblk.block.BlockDeviceException;
-import dev.vblk.block.ErrorKind;
 import dev.vblk.testing.MemoryOnlyPlatform;
+import dev.vblk.virtio.VirtioException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,9 +28,9 @@ class SplitVirtqueueTest {
 
     @Test
     void queueSharesOneFrameAlignedRegionWhenItFits() {
-        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 128, "test");
-        assertEquals(0, queue.descriptorTableAddress() % 4096);
-        assertEquals(queue.descriptorTableAddress() + 2048, queue.availableRingAddress());
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 128, "test", false, false);
+        assertEquals(0, queue.descriptorArea() % 4096);
+        assertEquals(queue.descriptorArea() + 2048, queue.driverArea());
         assertEquals(1, platform.allocatedFrames(), "128 entries fit in 4 KiB");
         queue.release();
         assertEquals(0, platform.allocatedFrames());
@@ -40,22 +39,22 @@ class SplitVirtqueueTest {
     @Test
     void queueFallsBackToOneFramePerPartWhenContiguousMemoryIsRefused() {
         platform.refuseMultiFrameAllocations();
-        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 256, "test");
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 256, "test", false, false);
         assertEquals(3, platform.allocatedFrames());
-        assertEquals(0, queue.availableRingAddress() % 4096);
-        assertEquals(0, queue.usedRingAddress() % 4096);
+        assertEquals(0, queue.driverArea() % 4096);
+        assertEquals(0, queue.deviceArea() % 4096);
         queue.release();
         assertEquals(0, platform.allocatedFrames());
     }
 
     @Test
     void chainIsLinkedInOrderWithFlagsAndOffered() {
-        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test");
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test", false, false);
         int head = queue.submit(List.of(
                 new BufferSegment(0x4010_0000L, 16, false),
                 new BufferSegment(0x4010_1000L, 512, true),
-                new BufferSegment(0x4010_0010L, 1, true)));
-        long table = queue.descriptorTableAddress();
+                new BufferSegment(0x4010_0010L, 1, true)), 0);
+        long table = queue.descriptorArea();
         int second = platform.readU16(table + head * 16L + 14);
         int third = platform.readU16(table + second * 16L + 14);
         assertEquals(0x4010_0000L, platform.readU64(table + head * 16L));
@@ -64,52 +63,50 @@ class SplitVirtqueueTest {
         assertEquals(SplitVirtqueueLayout.F_NEXT | SplitVirtqueueLayout.F_WRITE, platform.readU16(table + second * 16L + 12));
         assertEquals(SplitVirtqueueLayout.F_WRITE, platform.readU16(table + third * 16L + 12));
         assertEquals(0x4010_0010L, platform.readU64(table + third * 16L));
-        assertEquals(1, platform.readU16(queue.availableRingAddress() + 2), "available idx");
-        assertEquals(head, platform.readU16(queue.availableRingAddress() + 4), "ring[0]");
+        assertEquals(1, platform.readU16(queue.driverArea() + 2), "available idx");
+        assertEquals(head, platform.readU16(queue.driverArea() + 4), "ring[0]");
         assertEquals(5, queue.freeDescriptors());
         assertEquals(1, queue.inFlight());
     }
 
     @Test
     void completionsAreMatchedByHeadAndFreeTheirDescriptors() {
-        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test");
-        int first = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)));
-        int second = queue.submit(List.of(new BufferSegment(0x4010_0100L, 16, false), new BufferSegment(0x4010_0110L, 1, true)));
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test", false, false);
+        int first = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)), 0);
+        int second = queue.submit(List.of(new BufferSegment(0x4010_0100L, 16, false), new BufferSegment(0x4010_0110L, 1, true)), 0);
         complete(queue, 0, second, 1);
         complete(queue, 1, first, 1);
-        assertEquals(2, queue.collectUsed());
-        assertEquals(new UsedElement(second, 1), queue.takeCompletion(second).orElseThrow());
-        assertEquals(new UsedElement(first, 1), queue.takeCompletion(first).orElseThrow());
-        assertTrue(queue.takeCompletion(first).isEmpty(), "a completion is taken once");
+        assertEquals(List.of(new UsedElement(second, 1), new UsedElement(first, 1)), queue.collectUsed(),
+                "completions in the order the device returned them");
+        assertEquals(List.of(), queue.collectUsed(), "a completion is taken once");
         assertEquals(8, queue.freeDescriptors());
         assertEquals(0, queue.inFlight());
     }
 
     @Test
     void descriptorsAreReusedAcrossTheIndexWrap() {
-        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 4, "test");
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 4, "test", false, false);
         for (int n = 0; n < 70_000; n++) {
-            int head = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)));
+            int head = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)), 0);
             complete(queue, n & 0xffff, head, 1);
-            assertEquals(1, queue.collectUsed());
-            assertTrue(queue.takeCompletion(head).isPresent());
+            assertEquals(List.of(new UsedElement(head, 1)), queue.collectUsed());
         }
         assertEquals(4, queue.freeDescriptors());
     }
 
     @Test
     void usedIndexRunningAheadOfWhatIsInFlightIsAViolation() {
-        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test");
-        int head = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)));
-        platform.writeU32(queue.usedRingAddress() + 4, head);
-        platform.writeU16(queue.usedRingAddress() + 2, 2);
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test", false, false);
+        int head = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)), 0);
+        platform.writeU32(queue.deviceArea() + 4, head);
+        platform.writeU16(queue.deviceArea() + 2, 2);
         assertViolation(queue, "used index moved from 0 to 2");
     }
 
     @Test
     void unknownIdIsAViolation() {
-        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test");
-        int head = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)));
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test", false, false);
+        int head = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)), 0);
         int notAHead = (head + 1) % 8;
         complete(queue, 0, notAHead, 1);
         assertViolation(queue, "names descriptor " + notAHead);
@@ -117,41 +114,41 @@ class SplitVirtqueueTest {
 
     @Test
     void idBeyondTheQueueIsAViolation() {
-        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test");
-        queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)));
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test", false, false);
+        queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)), 0);
         complete(queue, 0, 4096, 1);
         assertViolation(queue, "names descriptor 4096");
     }
 
     @Test
     void lengthBeyondTheWritableBuffersIsAViolation() {
-        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test");
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test", false, false);
         int head = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false),
-                new BufferSegment(0x4010_1000L, 512, true), new BufferSegment(0x4010_0010L, 1, true)));
+                new BufferSegment(0x4010_1000L, 512, true), new BufferSegment(0x4010_0010L, 1, true)), 0);
         complete(queue, 0, head, 514);
         assertViolation(queue, "514 bytes");
     }
 
     @Test
     void duplicatedCompletionIsAViolation() {
-        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test");
-        int first = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)));
-        queue.submit(List.of(new BufferSegment(0x4010_0100L, 16, false), new BufferSegment(0x4010_0110L, 1, true)));
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test", false, false);
+        int first = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)), 0);
+        queue.submit(List.of(new BufferSegment(0x4010_0100L, 16, false), new BufferSegment(0x4010_0110L, 1, true)), 0);
         complete(queue, 0, first, 1);
         complete(queue, 1, first, 1);
         assertViolation(queue, "names descriptor " + first);
     }
 
     private void complete(SplitVirtqueue queue, int usedIndex, int id, int length) {
-        long element = queue.usedRingAddress() + 4 + 8L * (usedIndex % queue.size());
+        long element = queue.deviceArea() + 4 + 8L * (usedIndex % queue.size());
         platform.writeU32(element, id);
         platform.writeU32(element + 4, length);
-        platform.writeU16(queue.usedRingAddress() + 2, (usedIndex + 1) & 0xffff);
+        platform.writeU16(queue.deviceArea() + 2, (usedIndex + 1) & 0xffff);
     }
 
     private static void assertViolation(SplitVirtqueue queue, String expected) {
-        BlockDeviceException error = assertThrows(BlockDeviceException.class, queue::collectUsed);
-        assertEquals(ErrorKind.PROTOCOL_VIOLATION, error.kind());
+        VirtioException error = assertThrows(VirtioException.class, queue::collectUsed);
+        assertEquals(VirtioException.Kind.PROTOCOL_VIOLATION, error.kind());
         assertTrue(error.getMessage().contains(expected), error.getMessage());
     }
 }

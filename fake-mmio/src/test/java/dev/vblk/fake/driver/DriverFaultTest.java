@@ -243,11 +243,23 @@ class DriverFaultTest {
     @Test
     void framesRunningOutFailsTheRequestButNotTheDevice() {
         FakeRig rig = rig(RequestHook.NORMAL);
-        VirtioBlkDevice device = rig.open();
+        VirtioBlkDevice device = rig.open(FakeRig.TEST_OPTIONS.withPooledBuffers(false));
         rig.platform().allocatorFaults().refuseAll(true);
         fails(ErrorKind.OUT_OF_MEMORY, () -> device.readAt(0, new byte[512]));
         rig.platform().allocatorFaults().clear();
         readsCorrectly(device, 0);
+    }
+
+    @Test
+    void pooledBuffersAreAllocatedOnceAtInitialisation() {
+        FakeRig rig = rig(RequestHook.NORMAL);
+        VirtioBlkDevice device = rig.open();
+        int frames = rig.platform().allocatedFrames();
+        rig.platform().allocatorFaults().refuseAll(true);
+        readsCorrectly(device, 0);
+        device.writeAt(3, new byte[40 * 512]);
+        assertEquals(frames, rig.platform().allocatedFrames(), "no frame is allocated or freed per request");
+        assertEquals(FakeRig.TEST_OPTIONS.maxInFlight(), device.maxInFlight());
     }
 
     @Test

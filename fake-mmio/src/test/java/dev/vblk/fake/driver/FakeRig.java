@@ -11,7 +11,7 @@ import dev.vblk.virtio.blk.VirtioBlkDevice;
 record FakeRig(FakePlatform platform, FakeVirtioBlkDevice device, MmioSlot slot) {
 
     /** Options with a short budget, so a request that never completes times out quickly in virtual time. */
-    static final DriverOptions TEST_OPTIONS = new DriverOptions(20_000_000L, 2_000, 100_000L, 256, 128 * 1024);
+    static final DriverOptions TEST_OPTIONS = DriverOptions.DEFAULTS.withBudgets(20_000_000L, 2_000, 100_000L, 256, 128 * 1024);
 
     static FakeRig of(FakeBlkConfig config) {
         FakePlatform platform = FakePlatform.create();
@@ -20,6 +20,10 @@ record FakeRig(FakePlatform platform, FakeVirtioBlkDevice device, MmioSlot slot)
     }
 
     VirtioBlkDevice open() {
-        return VirtioBlkDevice.open(platform, slot, TEST_OPTIONS);
+        return open(TEST_OPTIONS);
+    }
+
+    VirtioBlkDevice open(DriverOptions options) {
+        return VirtioBlkDevice.open(platform, slot, options);
     }
 }

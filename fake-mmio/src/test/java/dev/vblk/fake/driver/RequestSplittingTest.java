@@ -59,9 +59,14 @@ class RequestSplittingTest {
             for (; seenAvailable != index; seenAvailable = (seenAvailable + 1) & 0xffff) {
                 int head = machine.ram().readU16(availableRing + 4 + 2L * (seenAvailable % 256));
                 List<Integer> lengths = new ArrayList<>();
+                long table = descriptorTable;
                 int descriptor = head;
+                if ((machine.ram().readU16(table + 16L * head + 12) & 4) != 0) {
+                    table = machine.ram().readU64(table + 16L * head);
+                    descriptor = 0;
+                }
                 while (true) {
-                    long entry = descriptorTable + 16L * descriptor;
+                    long entry = table + 16L * descriptor;
                     lengths.add((int) machine.ram().readU32(entry + 8));
                     int flags = machine.ram().readU16(entry + 12);
                     if ((flags & 1) == 0) {

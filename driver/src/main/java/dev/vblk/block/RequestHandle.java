@@ -1,0 +1,19 @@
+package dev.vblk.block;
+
+/**
+ * Names one request submitted to an {@link AsyncBlockDevice}, from submission until its
+ * {@link Completion} is delivered.
+ *
+ * @param id the device's number for the request: 1 for the first submitted, then increasing
+ * @param type what the request does
+ * @param sector its first sector (0 when it has none)
+ * @param sectorCount the sectors it covers (0 when it covers none)
+ */
+public record RequestHandle(long id, RequestType type, long sector, long sectorCount) {
+
+    @Override
+    public String toString() {
+        return "request " + id + " (" + type.name().toLowerCase(java.util.Locale.ROOT)
+                + (sectorCount > 0 ? " sector " + sector + ", " + sectorCount + " sector(s))" : ")");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.vblk.virtio;
+
+import java.util.function.Supplier;
+
+/**
+ * The device-type-independent part of talking to one virtio device (VirtIO 1.1 sections 2 and 3):
+ * the status handshake, feature negotiation, consistent configuration reads, queue setup,
+ * notification and interrupt handling. virtio-mmio implements it today ({@link VirtioMmioTransport});
+ * virtio-pci would implement the same calls over its capabilities.
+ *
+ * <p>Failures are {@link VirtioException}s; failures of the platform underneath are
+ * {@code PlatformException}s.
+ */
+public interface VirtioTransport {
+
+    /** How errors and traces name the device, such as {@code virtio-blk@0x0a003e00}. */
+    String owner();
+
+    /** The device status field. */
+    int status();
+
+    /** Writes 0 to the status field, which resets the device. */
+    void reset();
+
+    /** Sets {@code bits} in the status field, keeping the ones already set. */
+    void addStatus(int bits);
+
+    /** Tells the device the driver has given up on it (sets FAILED). */
+    default void markFailed() {
+        addStatus(DeviceStatus.FAILED);
+    }
+
+    /**
+     * Runs the start of device initialisation (VirtIO 1.1 section 3.1.1, steps 1 to 6): reset,
+     * ACKNOWLEDGE, DRIVER, feature negotiation and the FEATURES_OK check. On failure the device is
+     * marked FAILED and the error thrown.
+     *
+     * @param wanted the features the driver can use
+     * @param required the features without which the driver cannot work (VERSION_1 always is)
+     * @return the negotiated features: those both offered and wanted
+     */
+    long negotiate(long wanted, long required);
+
+    /** Sets DRIVER_OK: the device is live from here on. */
+    default void driverOk() {
+        addStatus(DeviceStatus.DRIVER_OK);
+    }
+
+    /**
+     * Reads configuration space consistently: repeats {@code reader} until the configuration
+     * generation reads the same before and after it.
+     */
+    <T> T readConfig(Supplier<T> reader);
+
+    /** Reads an 8-bit field of the device-specific configuration. */
+    int configU8(int offset);
+
+    /** Reads a 16-bit field of the device-specific configuration. */
+    int configU16(int offset);
+
+    /** Reads a 32-bit field of the device-specific configuration. */
+    long configU32(int offset);
+
+    /** Reads a 64-bit field as two 32-bit reads, low word first. */
+    default long configU64(int offset) {
+        return configU32(offset) | (configU32(offset + 4) << 32);
+    }
+
+    /** Writes an 8-bit field of the device-specific configuration. */
+    void writeConfigU8(int offset, int value);
+
+    /** The largest size the device allows for queue {@code index}; 0 if the queue does not exist. */
+    int queueNumMax(int index);
+
+    /**
+     * Programs queue {@code index} with its size and the physical addresses of its parts, then marks
+     * it ready.
+     */
+    void setupQueue(int index, int size, long descriptorArea, long driverArea, long deviceArea);
+
+    /** Tells the device that queue {@code index} has new available buffers. */
+    void notifyQueue(int index);
+
+    /** Reads the interrupt causes (InterruptStatus, the ISR): {@link InterruptStatus} bits. */
+    int interruptStatus();
+
+    /** Acknowledges the given interrupt causes. */
+    void acknowledgeInterrupt(int bits);
+
+    /** Whether the device's interrupt line is raised right now (a poll, no waiting). */
+    default boolean interruptPending() {
+        return awaitInterrupt(0);
+    }
+
+    /** Waits up to {@code timeoutNanos} for the device's interrupt line; whether it is raised. */
+    boolean awaitInterrupt(long timeoutNanos);
+}

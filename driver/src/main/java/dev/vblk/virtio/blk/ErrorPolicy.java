@@ -1,0 +1,138 @@
+package dev.vblk.virtio.blk;
+
+import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.BlockDeviceId;
+import dev.vblk.block.ErrorKind;
+import dev.vblk.block.RequestHandle;
+import dev.vblk.block.RequestType;
+import dev.vblk.platform.PlatformException;
+import dev.vblk.virtio.VirtioException;
+import java.util.Optional;
+
+/**
+ * The virtio-blk driver's error policy: which errors make the device unusable until it is reset,
+ * how request status bytes and virtio-level failures become {@link BlockDeviceException}s, and the
+ * refusal of calls while the device is unusable.
+ */
+final class ErrorPolicy {
+
+    /** Request status bytes (VirtIO 1.1 section 5.2.6). */
+    static final int S_OK = 0;
+    static final int S_IOERR = 1;
+    static final int S_UNSUPP = 2;
+    /** Written to the status byte before a request is posted, so a device that never writes it is caught. */
+    static final int STATUS_UNWRITTEN = 0xff;
+
+    private final BlockDeviceId id;
+    private BlockDeviceException fatal;
+
+    ErrorPolicy(BlockDeviceId id) {
+        this.id = id;
+    }
+
+    /** The error that made the device unusable, if one did. */
+    Optional<BlockDeviceException> fatal() {
+        return Optional.ofNullable(fatal);
+    }
+
+    /** Forgets the fatal error: the device has been reset. */
+    void clear() {
+        fatal = null;
+    }
+
+    /** Whether an error of this kind leaves the device in an unknown state. */
+    static boolean isFatal(ErrorKind kind) {
+        switch (kind) {
+            case TIMEOUT:
+            case DEVICE_NEEDS_RESET:
+            case PROTOCOL_VIOLATION:
+            case FLUSH_FAILED:
+            case PLATFORM_ERROR:
+            case FEATURE_NEGOTIATION_FAILED:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Refuses a call while the device is unusable. */
+    void checkUsable(RequestType type, long sector, long sectors) {
+        if (fatal != null) {
+            throw error(fatal.kind(), "the device is unusable until reset, after: " + fatal.getMessage())
+                    .request(type, sector, sectors).build(fatal);
+        }
+    }
+
+    /**
+     * Notes an error a call ended with: a fatal one (or any error of initialisation) makes the device
+     * unusable.
+     */
+    BlockDeviceException note(BlockDeviceException e, RequestType type) {
+        if (isFatal(e.kind()) || type == RequestType.INIT) {
+            fatal = e;
+        }
+        return e;
+    }
+
+    /**
+     * The block error for a failure below the block layer: a virtio-level error keeps its kind, a
+     * platform failure is a {@link ErrorKind#PLATFORM_ERROR} about the request (when {@code type} is
+     * not null); then {@link #note noted}.
+     */
+    BlockDeviceException translate(RuntimeException e, RequestType type, long sector, long sectors) {
+        if (e instanceof BlockDeviceException blockError) {
+            return note(blockError, type);
+        }
+        if (e instanceof VirtioException virtio) {
+            BlockDeviceException.Builder builder = error(ErrorKind.valueOf(virtio.kind().name()), virtio.detail());
+            if (type == RequestType.INIT) {
+                builder.request(RequestType.INIT);
+            }
+            return note(builder.build(virtio), type);
+        }
+        if (e instanceof PlatformException) {
+            BlockDeviceException.Builder builder = error(ErrorKind.PLATFORM_ERROR, e.getMessage());
+            if (type != null) {
+                builder.request(type, sector, sectors);
+            }
+            return note(builder.build(e), type);
+        }
+        throw e;
+    }
+
+    /** The error a request status byte means, or null for success. */
+    BlockDeviceException statusError(int status, RequestType type, long sector, long sectorCount) {
+        switch (status) {
+            case S_OK:
+                return null;
+            case S_IOERR:
+                return error(type == RequestType.FLUSH ? ErrorKind.FLUSH_FAILED : ErrorKind.IO_ERROR,
+                        type == RequestType.FLUSH ? "the device could not make written data durable"
+                                : "the device reported an I/O error")
+                        .request(type, sector, sectorCount).statusByte(status).build();
+            case S_UNSUPP:
+                return error(ErrorKind.UNSUPPORTED, "the device does not support this request")
+                        .request(type, sector, sectorCount).statusByte(status).build();
+            case STATUS_UNWRITTEN:
+                return error(ErrorKind.PROTOCOL_VIOLATION, "the device completed the request without writing its status byte")
+                        .request(type, sector, sectorCount).statusByte(status).build();
+            default:
+                return error(ErrorKind.PROTOCOL_VIOLATION, "the device returned an undefined status byte")
+                        .request(type, sector, sectorCount).statusByte(status).build();
+        }
+    }
+
+    /** Starts an error about one request of this device. */
+    BlockDeviceException.Builder about(RequestHandle handle, ErrorKind kind, String detail) {
+        return switch (handle.type()) {
+            case READ, WRITE, DISCARD, WRITE_ZEROES -> error(kind, detail).request(handle.type(), handle.sector(),
+                    handle.sectorCount());
+            default -> error(kind, detail).request(handle.type());
+        };
+    }
+
+    /** Starts an error about this device. */
+    BlockDeviceException.Builder error(ErrorKind kind, String detail) {
+        return BlockDeviceException.of(kind, detail).device(id);
+    }
+}

@@ -1,0 +1,231 @@
+package dev.vblk.virtio.blk;
+
+import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.Completion;
+import dev.vblk.block.RequestHandle;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import java.util.function.Function;
+
+/**
+ * The driver's bookkeeping of submitted calls: the requests waiting for a queue slot, the requests
+ * the device holds (by queue token, in the order they were posted), and the completions ready for
+ * delivery. A call completes when the last of its requests does; the first error among them is its
+ * outcome, and its requests not yet posted are dropped then.
+ */
+final class InFlightRequests {
+
+    /** One submitted call and how many of its requests are still to finish. */
+    static final class Call {
+        private final RequestHandle handle;
+        private int unfinished;
+        private BlockDeviceException error;
+
+        Call(RequestHandle handle) {
+            this.handle = handle;
+        }
+
+        RequestHandle handle() {
+            return handle;
+        }
+
+        boolean failed() {
+            return error != null;
+        }
+    }
+
+    private final Deque<BlkRequest> waiting = new ArrayDeque<>();
+    private final Map<Integer, BlkRequest> byToken = new HashMap<>();
+    private final Deque<BlkRequest> postedOrder = new ArrayDeque<>();
+    private final List<BlkRequest> unpublished = new ArrayList<>();
+    private final Map<Long, Completion> ready = new LinkedHashMap<>();
+    private int posted;
+    private int outstanding;
+
+    /** Registers a submitted call. */
+    Call open(RequestHandle handle) {
+        outstanding++;
+        return new Call(handle);
+    }
+
+    /** Forgets a call whose submission failed before any of its requests was posted. */
+    void withdraw(Call call) {
+        outstanding--;
+        waiting.removeIf(request -> request.call == call);
+    }
+
+    /** Queues a request of an open call until a slot is free. */
+    void enqueue(BlkRequest request) {
+        request.call.unfinished++;
+        waiting.add(request);
+    }
+
+    /** Completes a call with no request to post (a flush the device does not need). */
+    void completeNow(Call call) {
+        if (call.unfinished == 0) {
+            finishCall(call);
+        }
+    }
+
+    /** The next request waiting for a slot, or null. */
+    BlkRequest nextWaiting() {
+        return waiting.peek();
+    }
+
+    /** Takes the next waiting request off the queue without posting it (its posting failed). */
+    void removeWaiting(BlkRequest request) {
+        waiting.remove(request);
+    }
+
+    /** Records that the next waiting request was made available to the device under {@code token}. */
+    void posted(BlkRequest request, int token) {
+        waiting.remove();
+        request.token = token;
+        byToken.put(token, request);
+        postedOrder.add(request);
+        unpublished.add(request);
+        posted++;
+    }
+
+    /** Requests posted since the last {@link #published}. */
+    boolean hasUnpublished() {
+        return !unpublished.isEmpty();
+    }
+
+    /** Starts the time and poll budget of every request posted since the last call. */
+    void published(long now, long timeoutNanos, long pollCount) {
+        for (BlkRequest request : unpublished) {
+            request.deadline = now + timeoutNanos;
+            request.postedAtPoll = pollCount;
+            request.published = true;
+        }
+        unpublished.clear();
+    }
+
+    /** Requests the device holds. */
+    int posted() {
+        return posted;
+    }
+
+    /** Calls submitted whose completion has not been delivered. */
+    int outstanding() {
+        return outstanding;
+    }
+
+    /** The request the device returned under {@code token}, no longer held; null if there is none. */
+    BlkRequest returned(int token) {
+        BlkRequest request = byToken.remove(token);
+        if (request != null) {
+            posted--;
+        }
+        return request;
+    }
+
+    /** The request posted longest ago that the device still holds, once its budget has started; or null. */
+    BlkRequest oldest() {
+        while (!postedOrder.isEmpty() && byToken.get(postedOrder.peek().token) != postedOrder.peek()) {
+            postedOrder.remove();
+        }
+        BlkRequest first = postedOrder.peek();
+        return first != null && first.published ? first : null;
+    }
+
+    /**
+     * Records that one request finished, with {@code error} or without (null). The first error ends
+     * the call: its requests still waiting are dropped.
+     */
+    void finished(BlkRequest request, BlockDeviceException error) {
+        Call call = request.call;
+        call.unfinished--;
+        if (error != null && call.error == null) {
+            call.error = error;
+            call.unfinished -= dropWaiting(call);
+        }
+        if (call.unfinished == 0) {
+            finishCall(call);
+        }
+    }
+
+    private int dropWaiting(Call call) {
+        int dropped = 0;
+        for (Iterator<BlkRequest> it = waiting.iterator(); it.hasNext(); ) {
+            if (it.next().call == call) {
+                it.remove();
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /** Fails every waiting request's call with {@code error}; the requests the device holds stay. */
+    void failWaiting(BlockDeviceException error) {
+        while (!waiting.isEmpty()) {
+            finished(waiting.remove(), error);
+        }
+    }
+
+    /**
+     * Ends every request the device holds and every waiting one with the error {@code errorFor} gives
+     * its call, for when the device cannot be trusted to return them; returns the requests it held,
+     * whose buffers the device may still write.
+     */
+    List<BlkRequest> abandonAll(Function<RequestHandle, BlockDeviceException> errorFor) {
+        List<BlkRequest> held = new ArrayList<>(byToken.values());
+        byToken.clear();
+        posted = 0;
+        unpublished.clear();
+        postedOrder.clear();
+        for (BlkRequest request : held) {
+            finished(request, errorFor.apply(request.call.handle));
+        }
+        while (!waiting.isEmpty()) {
+            BlkRequest request = waiting.remove();
+            finished(request, errorFor.apply(request.call.handle));
+        }
+        return held;
+    }
+
+    private void finishCall(Call call) {
+        ready.put(call.handle.id(), call.error == null ? new Completion.Succeeded(call.handle)
+                : new Completion.Failed(call.handle, call.error));
+    }
+
+    /** Whether the call of {@code handle} has completed (delivered or not). */
+    boolean isReady(RequestHandle handle) {
+        return ready.containsKey(handle.id());
+    }
+
+    /** Whether any completion is ready for delivery. */
+    boolean anyReady() {
+        return !ready.isEmpty();
+    }
+
+    /** Delivers every ready completion. */
+    List<Completion> deliverAll() {
+        List<Completion> delivered = new ArrayList<>(ready.values());
+        ready.clear();
+        outstanding -= delivered.size();
+        return delivered;
+    }
+
+    /** Delivers the ready completions of {@code handles}, in the order they completed. */
+    List<Completion> deliver(Collection<RequestHandle> handles) {
+        List<Completion> delivered = new ArrayList<>();
+        for (Iterator<Completion> it = ready.values().iterator(); it.hasNext(); ) {
+            Completion completion = it.next();
+            if (handles.contains(completion.handle())) {
+                delivered.add(completion);
+                it.remove();
+            }
+        }
+        outstanding -= delivered.size();
+        return delivered;
+    }
+}

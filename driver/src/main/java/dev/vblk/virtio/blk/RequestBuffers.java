@@ -1,0 +1,128 @@
+package dev.vblk.virtio.blk;
+
+import dev.vblk.dma.DmaBuffer;
+import dev.vblk.platform.FrameAllocator;
+import dev.vblk.virtio.VirtioException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Where requests' DMA buffers come from: a pool of buffers set up once at initialisation, one per
+ * request the device may hold, or (when pooling is off) a buffer allocated for each request and freed
+ * when it completes. A buffer the device may still write (its request timed out) is kept apart until
+ * {@link #releaseAll()}, after the device has been reset.
+ */
+final class RequestBuffers {
+
+    private final FrameAllocator allocator;
+    private final String owner;
+    private final RequestLayout layout;
+    private final boolean pooled;
+    private final Deque<RequestBuffer> free = new ArrayDeque<>();
+    private final List<RequestBuffer> all = new ArrayList<>();
+    private final List<RequestBuffer> abandoned = new ArrayList<>();
+    private int inUse;
+
+    private RequestBuffers(FrameAllocator allocator, String owner, RequestLayout layout, boolean pooled) {
+        this.allocator = allocator;
+        this.owner = owner;
+        this.layout = layout;
+        this.pooled = pooled;
+    }
+
+    /** Buffers allocated for each request as it is posted. */
+    static RequestBuffers perRequest(FrameAllocator allocator, String owner, RequestLayout layout) {
+        return new RequestBuffers(allocator, owner, layout, false);
+    }
+
+    /**
+     * A pool of {@code slots} buffers, each able to carry the largest request, allocated now. When the
+     * platform runs out of frames the pool is smaller; with not even one buffer it fails.
+     *
+     * @throws VirtioException OUT_OF_MEMORY if not one buffer can be had
+     */
+    static RequestBuffers pool(FrameAllocator allocator, String owner, RequestLayout layout, int slots) {
+        RequestBuffers buffers = new RequestBuffers(allocator, owner, layout, true);
+        int bytes = layout.bufferBytes(layout.maxDataBytes());
+        for (int i = 0; i < slots; i++) {
+            DmaBuffer buffer;
+            try {
+                buffer = DmaBuffer.allocate(allocator, bytes, owner);
+            } catch (VirtioException e) {
+                if (i == 0) {
+                    throw e;
+                }
+                break;
+            }
+            RequestBuffer slot = new RequestBuffer(buffer, layout.maxDataBytes());
+            buffers.all.add(slot);
+            buffers.free.add(slot);
+        }
+        return buffers;
+    }
+
+    /** How many requests can hold a buffer at once; unbounded (as far as memory goes) when not pooled. */
+    int capacity() {
+        return pooled ? all.size() - abandoned.size() : Integer.MAX_VALUE;
+    }
+
+    /** Whether a buffer can be had without waiting for a completion. */
+    boolean available() {
+        return !pooled || !free.isEmpty();
+    }
+
+    /**
+     * A buffer for a request carrying {@code dataBytes} of data.
+     *
+     * @throws VirtioException OUT_OF_MEMORY if the platform refuses the frames (not pooled)
+     */
+    RequestBuffer acquire(int dataBytes) {
+        RequestBuffer buffer = pooled ? free.pop() : new RequestBuffer(
+                DmaBuffer.allocate(allocator, layout.bufferBytes(dataBytes), owner), dataBytes);
+        inUse++;
+        return buffer;
+    }
+
+    /** Gives back the buffer of a request the device has completed. */
+    void release(RequestBuffer buffer) {
+        inUse--;
+        if (pooled) {
+            free.push(buffer);
+        } else {
+            buffer.dma().free(allocator);
+        }
+    }
+
+    /** Keeps apart the buffer of a request the device may still write, until {@link #releaseAll()}. */
+    void abandon(RequestBuffer buffer) {
+        inUse--;
+        abandoned.add(buffer);
+    }
+
+    /** Buffers held by requests that have not completed. */
+    int inUse() {
+        return inUse;
+    }
+
+    /** Frees every buffer, pooled or abandoned. The device must have been reset. */
+    void releaseAll() {
+        if (pooled) {
+            for (RequestBuffer buffer : all) {
+                buffer.dma().free(allocator);
+            }
+        } else {
+            for (RequestBuffer buffer : abandoned) {
+                buffer.dma().free(allocator);
+            }
+        }
+        all.clear();
+        free.clear();
+        abandoned.clear();
+        inUse = 0;
+    }
+
+    /** One request's DMA memory and the largest data transfer it can carry. */
+    record RequestBuffer(DmaBuffer dma, int dataCapacity) {}
+}

@@ -1,0 +1,77 @@
+package dev.vblk.virtio.queue;
+
+import java.util.List;
+
+/**
+ * The driver's side of one virtqueue, whatever its ring layout: descriptor chains made available to
+ * the device, notification suppression, and checked consumption of what the device returns. The
+ * split ring implements it ({@link SplitVirtqueue}); a packed ring would implement the same calls.
+ *
+ * <p>Calls that break the protocol on the device's side are reported as
+ * {@link dev.vblk.virtio.VirtioException}s of kind PROTOCOL_VIOLATION.
+ */
+public interface Virtqueue {
+
+    /** The queue's number on its device. */
+    int index();
+
+    /** The number of descriptors in the ring. */
+    int size();
+
+    /** Guest-physical address of the descriptor area, as the transport programs it. */
+    long descriptorArea();
+
+    /** Guest-physical address of the driver area (the available ring of a split queue). */
+    long driverArea();
+
+    /** Guest-physical address of the device area (the used ring of a split queue). */
+    long deviceArea();
+
+    /** Whether chains may go into indirect tables (VIRTIO_F_INDIRECT_DESC was negotiated). */
+    boolean indirect();
+
+    /** Descriptors of the ring not taken by an in-flight chain. */
+    int freeDescriptors();
+
+    /** Chains made available and not yet returned. */
+    int inFlight();
+
+    /** Ring descriptors a chain of {@code segments} takes: 1 when it goes into an indirect table. */
+    default int descriptorsFor(int segments) {
+        return indirect() && segments > 1 ? 1 : segments;
+    }
+
+    /**
+     * Makes {@code chain} available to the device, in ring descriptors or, when {@link #indirect()}
+     * and the chain has more than one segment, in the indirect table at {@code indirectTable}
+     * (16 bytes a segment, owned by the caller until the chain returns). The caller notifies the
+     * device when {@link #notificationNeeded()} says so.
+     *
+     * @return the token the chain's completion carries (its head descriptor's id)
+     */
+    int submit(List<BufferSegment> chain, long indirectTable);
+
+    /**
+     * Whether the device must be notified of the chains made available since the last call: always
+     * when there are any, unless the device asked not to be (the event index, VIRTIO_F_EVENT_IDX).
+     */
+    boolean notificationNeeded();
+
+    /**
+     * Asks the device to interrupt when the next chain returns (with the event index, by writing
+     * used_event; otherwise interrupts are always on).
+     *
+     * @return whether chains have returned already that the device may not interrupt for, so that
+     *     the caller collects them instead of waiting (only with the event index)
+     */
+    boolean enableUsedNotification();
+
+    /**
+     * Takes every chain the device has returned since the last call, checking each before believing
+     * it, in the order the device returned them.
+     */
+    List<UsedElement> collectUsed();
+
+    /** Returns the ring's memory to the allocator. The device must no longer use the queue. */
+    void release();
+}
