@@ -27,12 +27,12 @@ import java.util.OptionalLong;
  * each device's ring addresses. At every QueueNotify write the available ring entries added since the
  * last one are taken, each descriptor chain walked and decoded (header type and sector, data
  * buffers, status byte). The answer is what the driver then read back: the used element carrying the
- * chain's head (its length), the status byte and the device-writable data. A request whose buffer
- * is freed, or whose device is reset, before the driver saw a completion was not answered; one still
+ * chain's head (its length), the status byte and the device-writable data. A request is over when its
+ * buffer is freed or used again (the driver writes its status byte anew) or its device is reset; one
+ * whose completion the driver had not seen by then was not answered; one still
  * outstanding when the driver read DEVICE_NEEDS_RESET in Status was refused by a broken device.
  *
- * <p>Indirect descriptor chains are not followed (the driver does not use them); such requests and
- * chains that do not decode are left out.
+ * <p>Indirect descriptor tables are followed; chains that do not decode are left out.
  */
 public final class RequestReconstructor {
 
@@ -116,6 +116,7 @@ public final class RequestReconstructor {
         } else if (event instanceof TraceEvent.RegisterRead read) {
             registerRead(read);
         } else if (event instanceof TraceEvent.MemoryWrite write) {
+            endRequestsWrittenOver(write.address(), write.data().length);
             memory.write(write.address(), write.data());
         } else if (event instanceof TraceEvent.MemoryRead read) {
             memoryRead(read.address(), read.data());
@@ -127,6 +128,15 @@ public final class RequestReconstructor {
                 if (request.statusAddress >= free.address() && request.statusAddress < end) {
                     finish(request);
                 }
+            }
+        }
+    }
+
+    /** A request whose status byte the driver writes again is over: its buffer is being used anew. */
+    private void endRequestsWrittenOver(long address, int length) {
+        for (Pending request : List.copyOf(pending)) {
+            if (request.statusAddress >= address && request.statusAddress < address + length) {
+                finish(request);
             }
         }
     }
@@ -210,16 +220,25 @@ public final class RequestReconstructor {
         List<long[]> readable = new ArrayList<>();
         List<long[]> writable = new ArrayList<>();
         int id = head;
+        long table = queue.desc;
+        int tableSize = queue.size;
         for (int steps = 0; ; steps++) {
-            if (id >= queue.size || steps >= queue.size) {
+            if (id >= tableSize || steps >= tableSize) {
                 return Optional.empty();
             }
-            byte[] descriptor = memory.read(queue.desc + (long) DESCRIPTOR_SIZE * id, DESCRIPTOR_SIZE);
+            byte[] descriptor = memory.read(table + (long) DESCRIPTOR_SIZE * id, DESCRIPTOR_SIZE);
             long address = LittleEndian.get(descriptor, 0, 8);
             long length = LittleEndian.get(descriptor, 8, 4);
             int flags = (int) LittleEndian.get(descriptor, 12, 2);
             if ((flags & F_INDIRECT) != 0) {
-                return Optional.empty();
+                if (steps > 0 || (flags & F_NEXT) != 0 || length % DESCRIPTOR_SIZE != 0 || length == 0) {
+                    return Optional.empty();
+                }
+                table = address;
+                tableSize = (int) Math.min(length / DESCRIPTOR_SIZE, queue.size);
+                id = 0;
+                steps = -1;
+                continue;
             }
             ((flags & F_WRITE) != 0 ? writable : readable).add(new long[] {address, length});
             if ((flags & F_NEXT) == 0) {
