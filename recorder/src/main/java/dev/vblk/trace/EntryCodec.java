@@ -2,6 +2,9 @@ package dev.vblk.trace;
 
 import dev.vblk.platform.AccessWidth;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.OptionalLong;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -76,7 +79,10 @@ final class EntryCodec {
                     longOf(r, "sector"),
                     longOf(r, "sectorCount"),
                     intOf(r, "readLength"),
-                    bytesOf(r, "payload"));
+                    bytesOf(r, "payload"),
+                    (Boolean) r.get("submitted"),
+                    longsOf(r, "awaited"),
+                    longOf(r, "budgetNanos"));
             case "OperationEnd" -> new TraceEvent.OperationEnd(
                     longOf(r, "operationId"), outcome((GenericRecord) r.get("outcome")));
             case "Checkpoint" -> new Checkpoint(longOf(r, "entryCount"), intOf(r, "crc32c"));
@@ -99,6 +105,16 @@ final class EntryCodec {
 
     private static int intOf(GenericRecord r, String field) {
         return (Integer) r.get(field);
+    }
+
+    private static long[] longsOf(GenericRecord r, String field) {
+        Collection<?> values = (Collection<?>) r.get(field);
+        long[] longs = new long[values.size()];
+        int i = 0;
+        for (Object value : values) {
+            longs[i++] = (Long) value;
+        }
+        return longs;
     }
 
     private static byte[] bytesOf(GenericRecord r, String field) {
@@ -202,6 +218,13 @@ final class EntryCodec {
             r.put("sectorCount", e.sectorCount());
             r.put("readLength", e.readLength());
             r.put("payload", ByteBuffer.wrap(e.payload()));
+            r.put("submitted", e.submitted());
+            List<Long> awaited = new ArrayList<>();
+            for (long id : e.awaited()) {
+                awaited.add(id);
+            }
+            r.put("awaited", awaited);
+            r.put("budgetNanos", e.budgetNanos());
             return r;
         }
 

@@ -2,7 +2,10 @@ package dev.vblk.trace;
 
 import dev.vblk.block.RequestType;
 
-/** What an operation in a trace called: a block request, device discovery or a device reset. */
+/**
+ * What an operation in a trace called: a block request (made synchronously, or submitted), device
+ * discovery, a device reset, or taking the completions of submitted requests.
+ */
 public enum OperationKind {
     READ,
     WRITE,
@@ -15,10 +18,21 @@ public enum OperationKind {
     /** A scan of the board's MMIO window for devices. */
     DISCOVERY,
     /** A reset of one device after it failed. */
-    RESET;
+    RESET,
+    /** Format 2: taking the completions that are ready, without waiting. */
+    POLL,
+    /** Format 2: waiting until at least one submitted request completes. */
+    WAIT_ANY,
+    /** Format 2: waiting until every one of the awaited submitted requests completes. */
+    WAIT_ALL;
 
     /** The operation kind of a block request type. */
     public static OperationKind of(RequestType type) {
         return valueOf(type.name());
+    }
+
+    /** Whether this kind takes completions of submitted requests. */
+    public boolean takesCompletions() {
+        return this == POLL || this == WAIT_ANY || this == WAIT_ALL;
     }
 }

@@ -165,6 +165,14 @@ public sealed interface TraceEvent {
      * @param readLength for {@link OperationKind#READ} the length in bytes of the caller's buffer; 0
      *     otherwise
      * @param payload for {@link OperationKind#WRITE} the data written; empty otherwise
+     * @param submitted the call only submitted the request (format 2): the platform events up to the
+     *     next top-level marker are its submission, and its {@link OperationEnd} comes when its
+     *     completion is delivered, inside a later operation that {@link OperationKind#takesCompletions()
+     *     takes completions}
+     * @param awaited for {@link OperationKind#WAIT_ALL} the ids of the submitted operations waited
+     *     for; empty otherwise
+     * @param budgetNanos for {@link OperationKind#WAIT_ANY} and {@link OperationKind#WAIT_ALL} the
+     *     wait's time budget on the platform clock, -1 for none; -1 otherwise
      */
     record OperationBegin(
             long operationId,
@@ -173,18 +181,34 @@ public sealed interface TraceEvent {
             long sector,
             long sectorCount,
             int readLength,
-            byte[] payload)
+            byte[] payload,
+            boolean submitted,
+            long[] awaited,
+            long budgetNanos)
             implements TraceEvent {
         public OperationBegin {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(device, "device");
             payload = payload.clone();
+            awaited = awaited.clone();
+        }
+
+        /** The start of a call made synchronously, as every operation of format 1 is. */
+        public OperationBegin(long operationId, OperationKind kind, String device, long sector, long sectorCount,
+                int readLength, byte[] payload) {
+            this(operationId, kind, device, sector, sectorCount, readLength, payload, false, new long[0], -1);
         }
 
         /** A copy of the payload. */
         @Override
         public byte[] payload() {
             return payload.clone();
+        }
+
+        /** A copy of the awaited operation ids. */
+        @Override
+        public long[] awaited() {
+            return awaited.clone();
         }
 
         @Override
@@ -201,19 +225,26 @@ public sealed interface TraceEvent {
                     && sector == that.sector
                     && sectorCount == that.sectorCount
                     && readLength == that.readLength
-                    && Arrays.equals(payload, that.payload);
+                    && Arrays.equals(payload, that.payload)
+                    && submitted == that.submitted
+                    && Arrays.equals(awaited, that.awaited)
+                    && budgetNanos == that.budgetNanos;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(operationId, kind, device, sector, sectorCount, readLength, Arrays.hashCode(payload));
+            return Objects.hash(operationId, kind, device, sector, sectorCount, readLength, Arrays.hashCode(payload),
+                    submitted, Arrays.hashCode(awaited), budgetNanos);
         }
 
         @Override
         public String toString() {
             return "OperationBegin[operationId=" + operationId + ", kind=" + kind + ", device=" + device
                     + ", sector=" + sector + ", sectorCount=" + sectorCount + ", readLength=" + readLength
-                    + ", payload=" + ByteArrays.preview(payload) + "]";
+                    + ", payload=" + ByteArrays.preview(payload)
+                    + (submitted ? ", submitted" : "")
+                    + (awaited.length > 0 ? ", awaited=" + Arrays.toString(awaited) : "")
+                    + (budgetNanos >= 0 ? ", budgetNanos=" + budgetNanos : "") + "]";
         }
     }
 

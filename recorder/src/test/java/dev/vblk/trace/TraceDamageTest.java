@@ -202,7 +202,7 @@ class TraceDamageTest {
         header.put(DataFileConstants.SCHEMA, TraceFormat.schema().toString().getBytes(StandardCharsets.UTF_8));
         header.put(DataFileConstants.CODEC, "null".getBytes(StandardCharsets.UTF_8));
         MetadataCodec.encode(metadata).forEach((k, v) -> header.put(k, v.getBytes(StandardCharsets.UTF_8)));
-        header.put(MetadataCodec.FORMAT_VERSION, "2".getBytes(StandardCharsets.UTF_8));
+        header.put(MetadataCodec.FORMAT_VERSION, Integer.toString(TraceFormat.FORMAT_VERSION + 1).getBytes(StandardCharsets.UTF_8));
         String checksum = MetadataCodec.headerChecksum(header);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (DataFileWriter<Object> writer = new DataFileWriter<>(new GenericDatumWriter<>(TraceFormat.schema()))) {
@@ -220,7 +220,7 @@ class TraceDamageTest {
                 () -> TraceReader.open(new ByteArrayInputStream(out.toByteArray()), TraceReader.Mode.VALID_PREFIX));
 
         assertEquals(TraceFormatException.Reason.INCOMPATIBLE_VERSION, e.reason(), e.getMessage());
-        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("version " + (TraceFormat.FORMAT_VERSION + 1)), e.getMessage());
     }
 
     @Test

@@ -9,29 +9,42 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.junit.jupiter.api.Test;
 
-/** Within format version 1 the schema may only change in ways Avro schema resolution absorbs. */
+/**
+ * The schema of each format version is checked in; the current schema reads every older one, and
+ * within the current version it may only change in ways Avro schema resolution absorbs both ways.
+ */
 class TraceSchemaCompatibilityTest {
 
-    private static Schema formatOne() throws IOException {
-        try (InputStream in = TraceSchemaCompatibilityTest.class.getResourceAsStream("trace-entry-format-1.avsc")) {
+    private static Schema format(int version) throws IOException {
+        try (InputStream in = TraceSchemaCompatibilityTest.class.getResourceAsStream(
+                "trace-entry-format-" + version + ".avsc")) {
             return new Schema.Parser().parse(in);
         }
     }
 
+    private static SchemaCompatibilityType reading(Schema reader, Schema writer) {
+        return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getType();
+    }
+
     @Test
     void theCurrentSchemaReadsFormatOneFiles() throws IOException {
-        assertEquals(SchemaCompatibilityType.COMPATIBLE,
-                SchemaCompatibility.checkReaderWriterCompatibility(TraceFormat.schema(), formatOne()).getType());
+        assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(TraceFormat.schema(), format(1)));
     }
 
     @Test
-    void formatOneReadersReadFilesOfTheCurrentSchema() throws IOException {
-        assertEquals(SchemaCompatibilityType.COMPATIBLE,
-                SchemaCompatibility.checkReaderWriterCompatibility(formatOne(), TraceFormat.schema()).getType());
+    void formatTwoIsANewVersionBecauseFormatOneReadersCannotReadIt() throws IOException {
+        assertEquals(SchemaCompatibilityType.INCOMPATIBLE, reading(format(1), TraceFormat.schema()),
+                "the operation kinds of format 2 are unknown to a format 1 reader");
     }
 
     @Test
-    void theFormatVersionIsOne() {
-        assertEquals(1, TraceFormat.FORMAT_VERSION, "a new format version needs its own checked-in schema copy");
+    void withinFormatTwoTheSchemaChangesOnlyCompatibly() throws IOException {
+        assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(TraceFormat.schema(), format(2)));
+        assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(format(2), TraceFormat.schema()));
+    }
+
+    @Test
+    void theFormatVersionIsTwo() {
+        assertEquals(2, TraceFormat.FORMAT_VERSION, "a new format version needs its own checked-in schema copy");
     }
 }

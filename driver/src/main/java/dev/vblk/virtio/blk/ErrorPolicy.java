@@ -64,11 +64,11 @@ final class ErrorPolicy {
     }
 
     /**
-     * Notes an error a call ended with: a fatal one (or any error of initialisation) makes the device
-     * unusable.
+     * Notes an error a call ended with: the first fatal one (or any error of initialisation) makes the
+     * device unusable, and stays the reason until a reset.
      */
     BlockDeviceException note(BlockDeviceException e, RequestType type) {
-        if (isFatal(e.kind()) || type == RequestType.INIT) {
+        if (fatal == null && (isFatal(e.kind()) || type == RequestType.INIT)) {
             fatal = e;
         }
         return e;
@@ -122,12 +122,16 @@ final class ErrorPolicy {
         }
     }
 
-    /** Starts an error about one request of this device. */
+    /** Starts an error about one submitted call of this device. */
     BlockDeviceException.Builder about(RequestHandle handle, ErrorKind kind, String detail) {
-        return switch (handle.type()) {
-            case READ, WRITE, DISCARD, WRITE_ZEROES -> error(kind, detail).request(handle.type(), handle.sector(),
-                    handle.sectorCount());
-            default -> error(kind, detail).request(handle.type());
+        return about(handle.type(), handle.sector(), handle.sectorCount(), kind, detail);
+    }
+
+    /** Starts an error about a request of this type: its sectors named when it has any. */
+    BlockDeviceException.Builder about(RequestType type, long sector, long sectorCount, ErrorKind kind, String detail) {
+        return switch (type) {
+            case READ, WRITE, DISCARD, WRITE_ZEROES -> error(kind, detail).request(type, sector, sectorCount);
+            default -> error(kind, detail).request(type);
         };
     }
 

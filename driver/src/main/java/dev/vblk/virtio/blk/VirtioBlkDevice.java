@@ -414,9 +414,9 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice {
         checkNeedsReset();
         requests.returned(oldest.token);
         buffers.abandon(oldest.buffer);
-        BlockDeviceException timeout = errors.note(errors.error(ErrorKind.TIMEOUT, "no completion after "
-                + (pollCount - oldest.postedAtPoll) + " polls within " + options.requestTimeoutNanos() / 1_000_000
-                + " ms").request(oldest.type(), oldest.sector, oldest.sectorCount).build(), oldest.type());
+        BlockDeviceException timeout = errors.note(errors.about(oldest.type(), oldest.sector, oldest.sectorCount,
+                ErrorKind.TIMEOUT, "no completion after " + (pollCount - oldest.postedAtPoll) + " polls within "
+                        + options.requestTimeoutNanos() / 1_000_000 + " ms").build(), oldest.type());
         requests.finished(oldest, timeout);
         requests.failWaiting(timeout);
     }
@@ -718,11 +718,26 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice {
      */
     private void checkRange(RequestType type, long sector, long sectors) {
         if (!inRange(sector, sectors) && options.recheckCapacity()) {
-            drainInterrupts();
+            refreshSignalledConfig();
         }
         if (!inRange(sector, sectors)) {
             throw errors.error(ErrorKind.OUT_OF_RANGE, "the device has " + info.capacitySectors() + " sectors")
                     .request(type, sector, sectors).build();
+        }
+    }
+
+    /**
+     * Re-reads the configuration if the device has signalled a change; the interrupt is left pending
+     * for its handler, which also checks DEVICE_NEEDS_RESET (and meets any error of the read again).
+     */
+    private void refreshSignalledConfig() {
+        if (transport.interruptPending() && (transport.interruptStatus() & InterruptStatus.CONFIG_CHANGE) != 0) {
+            try {
+                config = VirtioBlkConfig.read(transport, features);
+                info = describe(config);
+            } catch (VirtioException e) {
+                // Left for the interrupt handler, which reports it.
+            }
         }
     }
 

@@ -49,6 +49,12 @@ public final class ScenarioRunner {
 
     /** The most frames a driver's queue of at most 256 entries occupies: one per part when scattered. */
     static final int QUEUE_FRAMES = 3;
+    /**
+     * The most frames the driver's request buffer pool may hold: one buffer per request in flight, each
+     * the largest transfer, its header and status, and an indirect table of a full queue's descriptors.
+     */
+    static final int POOL_FRAMES = OPTIONS.pooledBuffers()
+            ? OPTIONS.maxInFlight() * ((OPTIONS.maxRequestBytes() + 48 + 16 * 258 + 4095) / 4096) : 0;
     /** Fewer unstable config reads than this must not stop initialisation (the driver retries at least this often). */
     static final int TOLERATED_UNSTABLE_READS = 16;
 
@@ -343,6 +349,12 @@ public final class ScenarioRunner {
 
         private void checkFatalError(String where) {
             ErrorKind reported = driver.fatalError().map(BlockDeviceException::kind).orElse(null);
+            if (sticky == null && reported != null && FATAL.contains(reported)) {
+                // Found after the call's requests completed (a config interrupt handled after the last
+                // completion): the call's outcome stands, and every later call must fail with it.
+                sticky = reported;
+                return;
+            }
             if (reported != sticky) {
                 find(Invariant.FATAL_STICKY, where, "fatalError() says " + reported + ", the calls say " + sticky);
             }
@@ -476,9 +488,10 @@ public final class ScenarioRunner {
 
         private void checkQueueMemory(String where) {
             framesAfterInit = platform.allocatedFrames();
-            if (framesAfterInit > QUEUE_FRAMES) {
+            if (framesAfterInit > QUEUE_FRAMES + POOL_FRAMES) {
                 find(Invariant.MEMORY_RELEASED, where, "holds " + framesAfterInit + " frames right after initialisation; "
-                        + "a queue of at most 256 entries needs " + QUEUE_FRAMES);
+                        + "a queue of at most 256 entries needs " + QUEUE_FRAMES + " and the buffer pool at most "
+                        + POOL_FRAMES);
             }
         }
 
