@@ -1,9 +1,11 @@
 package dev.vblk.harness;
 
+import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.DriverSession;
 import dev.vblk.trace.OperationKind;
+import dev.vblk.trace.OperationOutcome;
 import dev.vblk.workload.Step;
 import dev.vblk.workload.Workload;
 import java.util.ArrayList;
@@ -13,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * Performs a workload's steps on a driver session, in order, going on after a step fails: a failure
- * is an outcome to record, not the end of the run.
+ * is an outcome to record, not the end of the run. Calls still submitted when the steps are done are
+ * waited for, so that every submission's completion is in the trace.
  */
 final class WorkloadRunner {
 
@@ -39,6 +42,12 @@ final class WorkloadRunner {
             runner.perform(step);
             onStep.accept(runner.results.get(runner.results.size() - 1));
         }
+        for (String device : runner.devices) {
+            if (!session.outstanding(device).isEmpty()) {
+                runner.complete(runner.results.size(), new Step.Wait(false), device);
+                onStep.accept(runner.results.get(runner.results.size() - 1));
+            }
+        }
         return new Outcome(runner.results, runner.operations, runner.failures, runner.dataBytes);
     }
 
@@ -58,6 +67,14 @@ final class WorkloadRunner {
             return;
         }
         String device = devices.get(selected);
+        if (step instanceof Step.Submit submit) {
+            submit(index, step, device, operation(submit.call(), device));
+            return;
+        }
+        if (step instanceof Step.Wait || step instanceof Step.Poll) {
+            complete(index, step, device);
+            return;
+        }
         BlockOperation operation = operation(step, device);
         operations++;
         try {
@@ -69,6 +86,41 @@ final class WorkloadRunner {
             failures++;
             results.add(new StepResult(index, step.toText(), device, Optional.of(describe(e))));
         }
+    }
+
+    private void submit(int index, Step step, String device, BlockOperation operation) {
+        operations++;
+        try {
+            session.submit(operation);
+            results.add(new StepResult(index, step.toText(), device, Optional.empty()));
+        } catch (RuntimeException e) {
+            failures++;
+            results.add(new StepResult(index, step.toText(), device, Optional.of(describe(e))));
+        }
+    }
+
+    /** Takes completions; the step fails, naming them, when any of the calls it completes failed. */
+    private void complete(int index, Step step, String device) {
+        OperationKind kind = step instanceof Step.Poll ? OperationKind.POLL
+                : ((Step.Wait) step).any() ? OperationKind.WAIT_ANY : OperationKind.WAIT_ALL;
+        List<DriverSession.SessionCompletion> completions;
+        try {
+            completions = session.complete(kind, device, session.outstanding(device), AsyncBlockDevice.NO_TIME_BUDGET);
+        } catch (RuntimeException e) {
+            failures++;
+            results.add(new StepResult(index, step.toText(), device, Optional.of(describe(e))));
+            return;
+        }
+        List<String> failed = new ArrayList<>();
+        for (DriverSession.SessionCompletion completion : completions) {
+            dataBytes += completion.data().length;
+            if (completion.outcome() instanceof OperationOutcome.Failed failure) {
+                failed.add("call " + completion.ticket() + " " + failure.errorKind() + ": " + failure.message());
+            }
+        }
+        failures += failed.size();
+        results.add(new StepResult(index, step.toText() + " (" + completions.size() + " completed)", device,
+                failed.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", failed))));
     }
 
     private Optional<String> deviceMissing() {

@@ -73,6 +73,41 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * {@code submit CALL}: the call (a read, write, flush, discard, write-zeroes or get-id) is
+     * submitted and the run goes on without waiting for it; a later {@code wait} or {@code poll}
+     * takes its completion.
+     */
+    record Submit(Step call) implements Step {
+        public Submit {
+            if (call instanceof Submit || call instanceof Wait || call instanceof Poll || call instanceof Reset
+                    || call instanceof SelectDevice) {
+                throw new IllegalArgumentException(call.toText() + " cannot be submitted");
+            }
+        }
+
+        @Override
+        public String toText() {
+            return "submit " + call.toText();
+        }
+    }
+
+    /** {@code wait} (every call submitted to the device) or {@code wait any} (at least one of them). */
+    record Wait(boolean any) implements Step {
+        @Override
+        public String toText() {
+            return any ? "wait any" : "wait";
+        }
+    }
+
+    /** {@code poll}: the completions that are ready on the device, without waiting. */
+    record Poll() implements Step {
+        @Override
+        public String toText() {
+            return "poll";
+        }
+    }
+
     /** {@code device N}: the following steps go to the {@code N}-th block device the scan found (from 0). */
     record SelectDevice(int index) implements Step {
         public SelectDevice {

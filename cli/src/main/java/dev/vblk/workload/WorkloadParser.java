@@ -25,7 +25,11 @@ import java.util.stream.Collectors;
  *          | "write-zeroes" SECTOR COUNT          zero COUNT sectors from SECTOR
  *          | "get-id"                             read the device's identification string
  *          | "reset"                              reset and re-initialise the device
- *          | "device" N ;                         later steps go to the N-th block device (from 0)
+ *          | "device" N                           later steps go to the N-th block device (from 0)
+ *          | "submit" CALL                        submit a read, write, flush, discard, write-zeroes or
+ *                                                 get-id step without waiting for it
+ *          | "wait" [ "any" ]                     wait for every call submitted to the device (or one)
+ *          | "poll" ;                             take the completions that are ready, without waiting
  * DATA     = "pattern=" NAME                      a {@link NamedPattern}: signature, complement, zeros
  *          | "byte=" BYTE                         every byte BYTE (0x00 to 0xff, or 0 to 255)
  *          | "file=" PATH ;                       the first COUNT * 512 bytes of a file
@@ -54,7 +58,8 @@ public final class WorkloadParser {
     /** The highest device index: the virt board has 32 virtio-mmio slots. */
     public static final int MAX_DEVICE_INDEX = 31;
 
-    private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, get-id, reset, device";
+    private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, get-id, reset, device, submit, wait, poll";
+    private static final List<String> SUBMITTABLE = List.of("read", "write", "flush", "discard", "write-zeroes", "get-id");
 
     private final String source;
     private final Path directory;
@@ -103,6 +108,22 @@ public final class WorkloadParser {
             return;
         }
         Token keyword = tokens.get(0);
+        if (keyword.text().equals("submit")) {
+            if (tokens.size() < 2) {
+                throw error(line, code.length() + 1, "expected a call to submit after 'submit'");
+            }
+            Token call = tokens.get(1);
+            if (!SUBMITTABLE.contains(call.text())) {
+                throw error(line, call.column(), "'" + call.text() + "' cannot be submitted; expected one of " + SUBMITTABLE);
+            }
+            steps.add(new Step.Submit(step(line, tokens.subList(1, tokens.size()), code)));
+            return;
+        }
+        steps.add(step(line, tokens, code));
+    }
+
+    private Step step(int line, List<Token> tokens, String code) {
+        Token keyword = tokens.get(0);
         Arguments args = new Arguments(line, tokens, code.length() + 1);
         Step step = switch (keyword.text()) {
             case "read" -> new Step.Read(args.sector(1), (int) args.count(2, MAX_TRANSFER_SECTORS));
@@ -117,10 +138,12 @@ public final class WorkloadParser {
             case "get-id" -> new Step.GetId();
             case "reset" -> new Step.Reset();
             case "device" -> new Step.SelectDevice((int) args.number(1, "a device index", 0, MAX_DEVICE_INDEX));
+            case "wait" -> new Step.Wait(args.optionalWord(1, "any"));
+            case "poll" -> new Step.Poll();
             default -> throw error(line, keyword.column(), "unknown step '" + keyword.text() + "'; expected one of " + KEYWORDS);
         };
         args.requireNoMore();
-        steps.add(step);
+        return step;
     }
 
     private static List<Token> tokens(String code) {
@@ -172,6 +195,18 @@ public final class WorkloadParser {
 
         long sector(int index) {
             return number(index, "a sector number", 0, Long.MAX_VALUE / BlockDevice.SECTOR_SIZE);
+        }
+
+        /** Whether the optional word at {@code index} is there; any other word there is an error. */
+        boolean optionalWord(int index, String word) {
+            if (index >= tokens.size()) {
+                return false;
+            }
+            Token token = token(index, "'" + word + "'");
+            if (!token.text().equals(word)) {
+                throw error(line, token.column(), "expected '" + word + "' or the end of the line, not '" + token.text() + "'");
+            }
+            return true;
         }
 
         long count(int index, long max) {

@@ -1,5 +1,6 @@
 package dev.vblk.block;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 
@@ -43,8 +44,20 @@ public interface AsyncBlockDevice {
     /** Submits a write of zeroes to {@code sectorCount} sectors from {@code sector}. */
     RequestHandle submitWriteZeroes(long sector, long sectorCount);
 
-    /** Submits a read of the identification string into {@code buffer} (20 bytes, NUL-padded). */
+    /** The size of the buffer {@link #submitGetId} fills. */
+    int ID_BYTES = 20;
+
+    /** Submits a read of the identification string into {@code buffer} ({@link #ID_BYTES}, NUL-padded). */
     RequestHandle submitGetId(byte[] buffer);
+
+    /** The identification string a GET_ID buffer holds: its ASCII bytes up to the first NUL. */
+    static String idString(byte[] buffer) {
+        int end = 0;
+        while (end < buffer.length && buffer[end] != 0) {
+            end++;
+        }
+        return new String(buffer, 0, end, StandardCharsets.US_ASCII);
+    }
 
     /** Delivers every completion that is ready, without waiting. */
     List<Completion> poll();

@@ -1,6 +1,5 @@
 package dev.vblk.block;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -9,8 +8,6 @@ import java.util.List;
  * wait), then returns or throws the error the completion carries.
  */
 public final class BlockingBlockDevice implements BlockDevice {
-
-    private static final int ID_BYTES = 20;
 
     private final AsyncBlockDevice device;
 
@@ -55,13 +52,9 @@ public final class BlockingBlockDevice implements BlockDevice {
 
     @Override
     public String deviceIdString() {
-        byte[] id = new byte[ID_BYTES];
+        byte[] id = new byte[AsyncBlockDevice.ID_BYTES];
         complete(device.submitGetId(id));
-        int end = 0;
-        while (end < ID_BYTES && id[end] != 0) {
-            end++;
-        }
-        return new String(id, 0, end, StandardCharsets.US_ASCII);
+        return AsyncBlockDevice.idString(id);
     }
 
     private void complete(RequestHandle handle) {

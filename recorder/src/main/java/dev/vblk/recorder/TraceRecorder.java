@@ -1,11 +1,14 @@
 package dev.vblk.recorder;
 
+import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.Completion;
 import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceWriter;
 import java.io.Closeable;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -42,6 +45,28 @@ public final class TraceRecorder implements Closeable {
             OperationKind kind, String device, long sector, long sectorCount, int readLength, byte[] payload) {
         long id = nextOperationId++;
         writer.append(new TraceEvent.OperationBegin(id, kind, device, sector, sectorCount, readLength, payload));
+        return id;
+    }
+
+    /**
+     * Marks the start of a submitted operation (format 2): its end comes when its completion is
+     * delivered, inside a later operation that takes completions.
+     */
+    public synchronized long beginSubmitted(
+            OperationKind kind, String device, long sector, long sectorCount, int readLength, byte[] payload) {
+        long id = nextOperationId++;
+        writer.append(new TraceEvent.OperationBegin(id, kind, device, sector, sectorCount, readLength, payload, true,
+                new long[0], -1));
+        return id;
+    }
+
+    /**
+     * Marks the start of an operation that takes completions: a POLL, WAIT_ANY or WAIT_ALL of the
+     * submitted operations {@code awaited}, with a budget of {@code budgetNanos} (-1 for none).
+     */
+    public synchronized long beginWait(OperationKind kind, String device, long[] awaited, long budgetNanos) {
+        long id = nextOperationId++;
+        writer.append(new TraceEvent.OperationBegin(id, kind, device, 0, 0, 0, new byte[0], false, awaited, budgetNanos));
         return id;
     }
 
@@ -85,6 +110,23 @@ public final class TraceRecorder implements Closeable {
         }
         endOperation(id, OperationOutcome.Succeeded.ofData(returnedData.apply(result)));
         return result;
+    }
+
+    /**
+     * The outcome recorded for the completion of a submitted {@code kind} call whose buffer (READ,
+     * GET_ID; else null) holds what it returned, as a synchronous call's outcome is recorded.
+     */
+    public static OperationOutcome outcome(OperationKind kind, byte[] buffer, Completion completion) {
+        if (completion instanceof Completion.Failed failed) {
+            return failure(failed.error());
+        }
+        if (kind == OperationKind.READ) {
+            return OperationOutcome.Succeeded.ofData(buffer);
+        }
+        if (kind == OperationKind.GET_ID) {
+            return OperationOutcome.Succeeded.ofData(AsyncBlockDevice.idString(buffer).getBytes(StandardCharsets.UTF_8));
+        }
+        return OperationOutcome.Succeeded.ofNothing();
     }
 
     /** The outcome recorded for an exception: its error kind if a block device error, else its class. */

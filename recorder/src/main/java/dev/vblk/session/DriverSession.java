@@ -1,13 +1,18 @@
 package dev.vblk.session;
 
+import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDevice;
+import dev.vblk.block.Completion;
+import dev.vblk.block.RequestHandle;
 import dev.vblk.discovery.DeviceRegistry;
 import dev.vblk.discovery.MmioScanner;
 import dev.vblk.discovery.SlotReport;
 import dev.vblk.platform.Platform;
+import dev.vblk.recorder.RecordingAsyncBlockDevice;
 import dev.vblk.recorder.RecordingBlockDevice;
 import dev.vblk.recorder.TraceRecorder;
 import dev.vblk.trace.OperationKind;
+import dev.vblk.trace.OperationOutcome;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,7 +33,22 @@ public final class DriverSession {
     private final List<SlotReport> reports;
     private final Map<String, VirtioBlkDevice> drivers = new LinkedHashMap<>();
     private final Map<String, BlockDevice> devices = new LinkedHashMap<>();
+    private final Map<String, AsyncBlockDevice> asyncDevices = new LinkedHashMap<>();
+    private final Map<Long, Submission> submissions = new LinkedHashMap<>();
     private final TraceRecorder recorder;
+    private long nextTicket = 1;
+
+    /** A call submitted through the session and not yet completed. */
+    private record Submission(String device, OperationKind kind, RequestHandle handle, byte[] buffer) {}
+
+    /**
+     * The completion of a call submitted through the session.
+     *
+     * @param ticket what {@link #submit} returned for the call
+     * @param outcome the outcome, as a trace records it
+     * @param data what the call returned (the bytes read, the id string's bytes), empty otherwise
+     */
+    public record SessionCompletion(long ticket, OperationOutcome outcome, byte[] data) {}
 
     private DriverSession(List<SlotReport> reports, TraceRecorder recorder, UnaryOperator<BlockDevice> deviceView) {
         this.reports = List.copyOf(reports);
@@ -39,6 +59,7 @@ public final class DriverSession {
                 drivers.put(name, bound.device());
                 BlockDevice viewed = deviceView.apply(bound.device());
                 devices.put(name, recorder == null ? viewed : new RecordingBlockDevice(viewed, recorder));
+                asyncDevices.put(name, recorder == null ? bound.device() : new RecordingAsyncBlockDevice(bound.device(), recorder));
             }
         }
     }
@@ -111,6 +132,108 @@ public final class DriverSession {
     /** The device with this id string (recording its calls when the session records). */
     public Optional<BlockDevice> device(String name) {
         return Optional.ofNullable(devices.get(name));
+    }
+
+    /**
+     * Submits one call on a device without waiting for it (READ, WRITE, FLUSH, GET_ID, DISCARD,
+     * WRITE_ZEROES); its completion comes from a later {@link #complete}.
+     *
+     * @return the call's ticket, numbered from 1 in submission order
+     * @throws dev.vblk.block.BlockDeviceException if the device refuses the call
+     * @throws IllegalArgumentException if the operation names a device the scan did not find, or is
+     *     not a call on a device
+     */
+    public long submit(BlockOperation operation) {
+        AsyncBlockDevice device = asyncDevice(operation.device());
+        byte[] buffer = null;
+        RequestHandle handle;
+        switch (operation.kind()) {
+            case READ -> {
+                buffer = new byte[operation.readLength()];
+                handle = device.submitRead(operation.sector(), buffer);
+            }
+            case WRITE -> handle = device.submitWrite(operation.sector(), operation.payload());
+            case FLUSH -> handle = device.submitFlush();
+            case DISCARD -> handle = device.submitDiscard(operation.sector(), operation.sectorCount());
+            case WRITE_ZEROES -> handle = device.submitWriteZeroes(operation.sector(), operation.sectorCount());
+            case GET_ID -> {
+                buffer = new byte[AsyncBlockDevice.ID_BYTES];
+                handle = device.submitGetId(buffer);
+            }
+            default -> throw new IllegalArgumentException(operation.kind() + " cannot be submitted");
+        }
+        long ticket = nextTicket++;
+        submissions.put(ticket, new Submission(operation.device(), operation.kind(), handle, buffer));
+        return ticket;
+    }
+
+    /**
+     * Takes completions of submitted calls on one device: a POLL, a WAIT_ANY, or a WAIT_ALL of the
+     * calls with {@code tickets}, with a time budget ({@link AsyncBlockDevice#NO_TIME_BUDGET} for none).
+     *
+     * @return the completions delivered, in the order the device delivered them
+     * @throws IllegalArgumentException for a device the scan did not find, a ticket not outstanding on
+     *     that device, or a kind that takes no completions
+     */
+    public List<SessionCompletion> complete(OperationKind kind, String deviceName, List<Long> tickets, long budgetNanos) {
+        AsyncBlockDevice device = asyncDevice(deviceName);
+        List<Completion> completions = switch (kind) {
+            case POLL -> device.poll();
+            case WAIT_ANY -> device.awaitAny(budgetNanos);
+            case WAIT_ALL -> {
+                List<RequestHandle> handles = new ArrayList<>();
+                for (long ticket : tickets) {
+                    Submission submission = submissions.get(ticket);
+                    if (submission == null || !submission.device().equals(deviceName)) {
+                        throw new IllegalArgumentException("call " + ticket + " is not outstanding on " + deviceName);
+                    }
+                    handles.add(submission.handle());
+                }
+                yield device.awaitAll(handles, budgetNanos);
+            }
+            default -> throw new IllegalArgumentException(kind + " takes no completions");
+        };
+        List<SessionCompletion> delivered = new ArrayList<>();
+        for (Completion completion : completions) {
+            long ticket = ticketOf(deviceName, completion.handle());
+            Submission submission = submissions.remove(ticket);
+            OperationOutcome outcome = TraceRecorder.outcome(submission.kind(), submission.buffer(), completion);
+            byte[] data = completion instanceof Completion.Succeeded && submission.buffer() != null
+                    ? (submission.kind() == OperationKind.GET_ID
+                            ? AsyncBlockDevice.idString(submission.buffer()).getBytes(StandardCharsets.UTF_8)
+                            : submission.buffer())
+                    : new byte[0];
+            delivered.add(new SessionCompletion(ticket, outcome, data));
+        }
+        return delivered;
+    }
+
+    /** Tickets of the calls submitted on {@code deviceName} and not yet completed, in submission order. */
+    public List<Long> outstanding(String deviceName) {
+        List<Long> tickets = new ArrayList<>();
+        submissions.forEach((ticket, submission) -> {
+            if (submission.device().equals(deviceName)) {
+                tickets.add(ticket);
+            }
+        });
+        return tickets;
+    }
+
+    private long ticketOf(String deviceName, RequestHandle handle) {
+        for (Map.Entry<Long, Submission> entry : submissions.entrySet()) {
+            if (entry.getValue().device().equals(deviceName) && entry.getValue().handle().equals(handle)) {
+                return entry.getKey();
+            }
+        }
+        throw new IllegalStateException(deviceName + " delivered a completion for " + handle + ", which it was not given");
+    }
+
+    private AsyncBlockDevice asyncDevice(String name) {
+        AsyncBlockDevice device = asyncDevices.get(name);
+        if (device == null) {
+            throw new IllegalArgumentException("no device " + name + " was found; found " + deviceNames());
+        }
+        return device;
     }
 
     /**

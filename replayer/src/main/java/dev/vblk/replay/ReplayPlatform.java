@@ -89,6 +89,17 @@ public final class ReplayPlatform implements Platform {
         if (divergence != null) {
             return;
         }
+        if (operation.pendingSubmission()) {
+            if (cursor < operation.endIndex()) {
+                throw diverge(cursor, "the submission " + TraceEventFormatter.operation(operation.begin())
+                        + " returned, but the trace has " + (operation.endIndex() - cursor) + " more event(s) in it",
+                        "no more calls in this submission");
+            }
+            open.clear();
+            current = null;
+            failure = null;
+            return;
+        }
         skipMarkers(operation.endIndex());
         if (cursor < operation.endIndex()) {
             throw diverge(cursor, TraceEventFormatter.operation(operation.begin()) + " returned, but the trace has "
@@ -166,11 +177,15 @@ public final class ReplayPlatform implements Platform {
             if (cursor >= events.size()) {
                 throw diverge(cursor, call, "the trace ends here");
             }
+            if (current != null && current.pendingSubmission() && cursor >= current.endIndex()) {
+                throw diverge(cursor, call, "the submission " + TraceEventFormatter.operation(current.begin()) + " ends here");
+            }
             TraceEvent event = events.get(cursor);
             if (event instanceof TraceEvent.OperationBegin) {
                 open.push(cursor++);
             } else if (event instanceof TraceEvent.OperationEnd end) {
-                if (current == null || open.size() > 1) {
+                if (current == null || open.size() > 1
+                        || (end.operationId() != current.begin().operationId() && !recordsPlatformFailure(end.outcome()))) {
                     open.poll();
                     cursor++;
                     continue;

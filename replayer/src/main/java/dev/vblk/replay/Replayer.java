@@ -1,5 +1,6 @@
 package dev.vblk.replay;
 
+import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.discovery.MmioWindow;
 import dev.vblk.platform.Platform;
@@ -15,7 +16,10 @@ import dev.vblk.trace.TraceReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -141,6 +145,11 @@ public final class Replayer {
         private int compared;
         private int lastEnd = -1;
         private final List<String> notes = new ArrayList<>();
+        /** Recorded operation id of each submission issued again, to the session's ticket for it; and back. */
+        private final Map<Long, Long> tickets = new HashMap<>();
+        private final Map<Long, Long> recordedIds = new HashMap<>();
+        /** The recorded completions not yet delivered by the replay, by operation id. */
+        private final Map<Long, TraceEvent.OperationEnd> undelivered = new LinkedHashMap<>();
 
         private ReplayPlatform strict;
         private TraceDrivenMachine machine;
@@ -164,6 +173,9 @@ public final class Replayer {
             }
             if (operations.isEmpty()) {
                 return bad("it holds no complete operation");
+            }
+            for (RecordedOperation operation : operations) {
+                operation.completions().forEach(end -> undelivered.put(end.operationId(), end));
             }
             if (operations.get(0).begin().kind() != OperationKind.DISCOVERY) {
                 return bad("it does not start with a DISCOVERY operation");
@@ -201,20 +213,30 @@ public final class Replayer {
                 current = operation;
                 try {
                     begin(operation);
-                    OperationOutcome actual = perform(operation, driverPlatform, driverBoard);
-                    Optional<ReplayDivergence> divergence = divergence();
-                    if (divergence.isPresent()) {
-                        return diverged(divergence.get().report());
+                    Optional<DivergenceReport> report;
+                    if (operation.begin().submitted()) {
+                        report = submit(operation);
+                    } else if (operation.begin().kind().takesCompletions()) {
+                        report = takeCompletions(operation);
+                    } else {
+                        OperationOutcome actual = perform(operation, driverPlatform, driverBoard);
+                        report = afterCall(operation).or(() -> sameOutcome(operation.end().outcome(), actual)
+                                ? Optional.empty() : Optional.of(outcomeReport(operation, operation.end(), actual)));
                     }
-                    end(operation);
-                    if (!sameOutcome(operation.end().outcome(), actual)) {
-                        return diverged(outcomeReport(operation, actual));
+                    if (report.isPresent()) {
+                        return diverged(report.get());
                     }
                 } catch (ReplayDivergence divergence) {
                     return diverged(divergence.report());
                 }
                 compared++;
                 lastEnd = operation.endIndex();
+            }
+            if (!checksStrictly() && !undelivered.isEmpty()) {
+                long id = undelivered.keySet().iterator().next();
+                return diverged(new DivergenceReport("", modeName(), OptionalLong.empty(),
+                        "the completion of operation " + id + " was recorded but never delivered", "its completion",
+                        "none", "", recent == null ? List.of() : recent.render()));
             }
             try {
                 finish();
@@ -274,6 +296,99 @@ public final class Replayer {
             return machine == null ? Optional.empty() : machine.divergence();
         }
 
+        /** The divergence the platform found during a call, after which the call's end is announced. */
+        private Optional<DivergenceReport> afterCall(RecordedOperation operation) {
+            Optional<ReplayDivergence> divergence = divergence();
+            if (divergence.isPresent()) {
+                return Optional.of(divergence.get().report());
+            }
+            end(operation);
+            return Optional.empty();
+        }
+
+        /** Issues a recorded submission again; it must be accepted, or refused as it was. */
+        private Optional<DivergenceReport> submit(RecordedOperation operation) {
+            OperationOutcome actual;
+            try {
+                if (session == null) {
+                    actual = new OperationOutcome.Failed(IllegalStateException.class.getName(), "discovery failed");
+                } else {
+                    long ticket = session.submit(BlockOperation.of(operation.begin()));
+                    tickets.put(operation.begin().operationId(), ticket);
+                    recordedIds.put(ticket, operation.begin().operationId());
+                    actual = OperationOutcome.Succeeded.ofNothing();
+                }
+            } catch (RuntimeException e) {
+                actual = failure(e);
+            }
+            OperationOutcome submitted = actual;
+            return afterCall(operation).or(() -> {
+                if (operation.pendingSubmission()) {
+                    return submitted instanceof OperationOutcome.Failed
+                            ? Optional.of(outcomeReport(operation, null, submitted)) : Optional.empty();
+                }
+                return sameOutcome(operation.end().outcome(), submitted) ? Optional.empty()
+                        : Optional.of(outcomeReport(operation, operation.end(), submitted));
+            });
+        }
+
+        /**
+         * Issues a recorded poll or wait again. Strictly, it must deliver the recorded completions in
+         * the recorded order with the recorded outcomes; otherwise each completion it delivers must
+         * have its recorded outcome, and every recorded one must be delivered by the end.
+         */
+        private Optional<DivergenceReport> takeCompletions(RecordedOperation operation) {
+            TraceEvent.OperationBegin begin = operation.begin();
+            List<DriverSession.SessionCompletion> delivered;
+            OperationOutcome actual;
+            try {
+                List<Long> awaited = new ArrayList<>();
+                for (long id : begin.awaited()) {
+                    Long ticket = tickets.get(id);
+                    if (ticket == null) {
+                        throw new UnreplayableTraceException("event " + operation.beginIndex() + " waits for operation "
+                                + id + ", which was not submitted before it");
+                    }
+                    awaited.add(ticket);
+                }
+                delivered = session.complete(begin.kind(), begin.device(), awaited,
+                        begin.budgetNanos() < 0 ? AsyncBlockDevice.NO_TIME_BUDGET : begin.budgetNanos());
+                actual = null;
+            } catch (RuntimeException e) {
+                delivered = List.of();
+                actual = failure(e);
+            }
+            Optional<DivergenceReport> divergence = afterCall(operation);
+            if (divergence.isPresent()) {
+                return divergence;
+            }
+            if (actual != null || operation.end().outcome() instanceof OperationOutcome.Failed) {
+                OperationOutcome got = actual == null ? OperationOutcome.Succeeded.ofNothing() : actual;
+                return sameOutcome(operation.end().outcome(), got) ? Optional.empty()
+                        : Optional.of(outcomeReport(operation, operation.end(), got));
+            }
+            List<Long> order = new ArrayList<>();
+            for (DriverSession.SessionCompletion completion : delivered) {
+                long id = recordedIds.get(completion.ticket());
+                order.add(id);
+                TraceEvent.OperationEnd recorded = undelivered.remove(id);
+                if (recorded == null) {
+                    return Optional.of(outcomeReport(operation, null, completion.outcome(),
+                            "the replay delivered the completion of operation " + id + ", which the trace does not have here"));
+                }
+                if (!sameOutcome(recorded.outcome(), completion.outcome())) {
+                    return Optional.of(outcomeReport(operation, recorded, completion.outcome(),
+                            "the completion of operation " + id + " differs"));
+                }
+            }
+            List<Long> recordedOrder = operation.completions().stream().map(TraceEvent.OperationEnd::operationId).toList();
+            if (checksStrictly() && !order.equals(recordedOrder)) {
+                return Optional.of(outcomeReport(operation, operation.end(), OperationOutcome.Succeeded.ofNothing(),
+                        "the trace delivers completions " + recordedOrder + " here, the replay " + order));
+            }
+            return Optional.empty();
+        }
+
         private OperationOutcome perform(RecordedOperation operation, Platform platform, BoardParameters board) {
             try {
                 if (operation.begin().kind() == OperationKind.DISCOVERY) {
@@ -294,15 +409,27 @@ public final class Replayer {
                     + current.beginIndex() + ")";
         }
 
-        private DivergenceReport outcomeReport(RecordedOperation operation, OperationOutcome actual) {
-            String expected = TraceEventFormatter.outcome(operation.end().outcome());
+        private DivergenceReport outcomeReport(RecordedOperation operation, TraceEvent.OperationEnd recorded,
+                OperationOutcome actual) {
+            return outcomeReport(operation, recorded, actual, null);
+        }
+
+        /**
+         * A report of an outcome that differs from the recorded one: {@code recorded} is null for a
+         * submission the trace accepted or a completion it does not have; {@code detail} replaces the
+         * headline's comparison when given.
+         */
+        private DivergenceReport outcomeReport(RecordedOperation operation, TraceEvent.OperationEnd recorded,
+                OperationOutcome actual, String detail) {
+            String expected = recorded == null ? "submitted" : TraceEventFormatter.outcome(recorded.outcome());
             String got = TraceEventFormatter.outcome(actual);
-            List<String> context = checksStrictly() ? ReplayPlatform.context(events, strictWindow(), operation.endIndex())
-                    : recent.render();
-            return new DivergenceReport("", modeName(), OptionalLong.of(operation.endIndex()),
-                    "event " + operation.endIndex() + ": " + TraceEventFormatter.operation(operation.begin())
-                            + ": trace has " + shortOutcome(operation.end().outcome()) + ", replay "
-                            + shortOutcome(actual),
+            int index = operation.endIndex();
+            List<String> context = checksStrictly() ? ReplayPlatform.context(events, strictWindow(), Math.min(index,
+                    events.size() - 1)) : recent.render();
+            String comparison = detail != null ? detail : "trace has " + (recorded == null ? "it submitted"
+                    : shortOutcome(recorded.outcome())) + ", replay " + shortOutcome(actual);
+            return new DivergenceReport("", modeName(), OptionalLong.of(index),
+                    "event " + index + ": " + TraceEventFormatter.operation(operation.begin()) + ": " + comparison,
                     expected, got, operationText(), context);
         }
 

@@ -53,7 +53,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice {
 
-    static final int ID_BYTES = 20;
     static final int RANGE_SEGMENT_BYTES = 16;
     /** The virtio device ID of a block device. */
     public static final int DEVICE_TYPE = 2;
