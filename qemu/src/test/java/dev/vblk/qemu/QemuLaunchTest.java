@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +59,7 @@ class QemuLaunchTest {
                 .extraArgs("-smp", "1")
                 .build();
         Path work = Files.createDirectory(directory.resolve("work"));
-        List<String> command = QemuProcess.commandLine(new QemuBinary(binary), config, work);
+        List<String> command = QemuProcess.commandLine(new QemuBinary(binary), config, work, Optional.empty());
 
         String expectedStart = binary + " -M virt -S -display none -nodefaults -no-user-config -m 128M"
                 + " -qtest stdio -qtest-log none -qmp unix:" + work.resolve("qmp.sock") + ",server=on,wait=off"
