@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One QEMU machine shared by these tests: drive 0 is a raw image with a blkdebug read error on
  * sector 9, drive 1 a read-only qcow2 image, drive 2 a small raw image to resize. Each test that programs a device resets it first.
+ * Guest RAM is shared with QEMU here; {@link QemuMachineQtestMemoryTest} runs the same tests over qtest memory commands.
  */
 @RequiresQemu
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,11 +42,18 @@ class QemuMachineTest {
     void start(@TempDir Path directory) throws IOException {
         rawImage = DiskImages.raw(directory, "disk.img", 64);
         Path qcow2 = DiskImages.qcow2(directory, "disk.qcow2", 32);
-        machine = QemuMachine.start(QemuConfig.of(
-                DriveConfig.raw(rawImage).withErrors(BlkdebugRule.readError(9)),
-                DriveConfig.qcow2(qcow2).asReadOnly(),
-                DriveConfig.raw(DiskImages.raw(directory, "small.img", 16))));
+        machine = QemuMachine.start(QemuConfig.builder()
+                .drive(DriveConfig.raw(rawImage).withErrors(BlkdebugRule.readError(9)))
+                .drive(DriveConfig.qcow2(qcow2).asReadOnly())
+                .drive(DriveConfig.raw(DiskImages.raw(directory, "small.img", 16)))
+                .sharedMemory(sharedMemory())
+                .build());
         platform = machine.platform();
+    }
+
+    /** Whether the machine's guest RAM is shared with QEMU. */
+    boolean sharedMemory() {
+        return true;
     }
 
     @AfterAll
