@@ -160,19 +160,19 @@ class QemuMachineTest {
     @Test
     void handBuiltReadCompletesWithAnInterrupt() throws IOException {
         AttachedDrive drive = machine.drive(0);
-        try (HandBuiltVirtioBlk device = new HandBuiltVirtioBlk(platform, drive.transportAddress())) {
+        try (RawVirtioBlk device = new RawVirtioBlk(platform, drive.transportAddress(), 512)) {
             readsSectorsWithInterrupts(drive, device);
         }
     }
 
-    private void readsSectorsWithInterrupts(AttachedDrive drive, HandBuiltVirtioBlk device) throws IOException {
+    private void readsSectorsWithInterrupts(AttachedDrive drive, RawVirtioBlk device) throws IOException {
         assertFalse(platform.awaitInterrupt(drive.interruptLine(), 0), "no interrupt before the request");
         long raisesBefore = machine.qtest().irqRaiseCount(drive.interruptLine());
 
-        device.postRead(0);
+        device.postRead(0, 512);
         assertTrue(platform.awaitInterrupt(drive.interruptLine(), 2 * SECOND), "completion interrupt on line 47");
         assertEquals(47, drive.interruptLine());
-        HandBuiltVirtioBlk.Completion completion = device.complete();
+        RawVirtioBlk.Completion completion = finish(device);
         assertEquals(1, completion.usedIndex());
         assertEquals(0, completion.usedId(), "head descriptor");
         assertEquals(0, completion.status(), "VIRTIO_BLK_S_OK");
@@ -181,28 +181,53 @@ class QemuMachineTest {
         assertEquals(raisesBefore + 1, machine.qtest().irqRaiseCount(drive.interruptLine()));
         assertFalse(platform.awaitInterrupt(drive.interruptLine(), 0), "acknowledging lowers the line");
 
-        device.postRead(5);
+        device.postRead(5, 512);
         assertTrue(platform.awaitInterrupt(drive.interruptLine(), 2 * SECOND));
-        HandBuiltVirtioBlk.Completion second = device.complete();
+        RawVirtioBlk.Completion second = finish(device);
         assertEquals(2, second.usedIndex());
         assertArrayEquals(DiskImages.signature(5), second.data());
     }
 
     @Test
+    void handBuiltReadIsFoundByPollingTheUsedIndexInMemory() {
+        AttachedDrive drive = machine.drive(0);
+        try (RawVirtioBlk device = new RawVirtioBlk(platform, drive.transportAddress(), 4096)) {
+            for (int request = 1; request <= 3; request++) {
+                device.postRead(request, 1024);
+                device.awaitUsed(2 * SECOND);
+                RawVirtioBlk.Completion completion = device.complete(1024);
+                assertEquals(request, completion.usedIndex());
+                assertEquals(0, completion.status());
+                assertEquals(1025, completion.usedLength(), "data and status byte written");
+                assertArrayEquals(DiskImages.signature(request), java.util.Arrays.copyOfRange(completion.data(), 0, 512));
+                assertArrayEquals(DiskImages.signature(request + 1), java.util.Arrays.copyOfRange(completion.data(), 512, 1024));
+            }
+            assertEquals(1, device.acknowledgeInterrupt() & 1, "used-buffer interrupt pending");
+        }
+    }
+
+    /** The last request's completion; acknowledges the interrupt. */
+    private static RawVirtioBlk.Completion finish(RawVirtioBlk device) {
+        RawVirtioBlk.Completion completion = device.complete(512);
+        device.acknowledgeInterrupt();
+        return completion;
+    }
+
+    @Test
     void blkdebugFailsTheChosenSectorOnly() {
         AttachedDrive drive = machine.drive(0);
-        try (HandBuiltVirtioBlk device = new HandBuiltVirtioBlk(platform, drive.transportAddress())) {
+        try (RawVirtioBlk device = new RawVirtioBlk(platform, drive.transportAddress(), 512)) {
             failsSectorNineOnly(drive, device);
         }
     }
 
-    private void failsSectorNineOnly(AttachedDrive drive, HandBuiltVirtioBlk device) {
-        device.postRead(9);
+    private void failsSectorNineOnly(AttachedDrive drive, RawVirtioBlk device) {
+        device.postRead(9, 512);
         assertTrue(platform.awaitInterrupt(drive.interruptLine(), 2 * SECOND));
-        assertEquals(1, device.complete().status(), "VIRTIO_BLK_S_IOERR");
-        device.postRead(10);
+        assertEquals(1, finish(device).status(), "VIRTIO_BLK_S_IOERR");
+        device.postRead(10, 512);
         assertTrue(platform.awaitInterrupt(drive.interruptLine(), 2 * SECOND));
-        HandBuiltVirtioBlk.Completion neighbour = device.complete();
+        RawVirtioBlk.Completion neighbour = finish(device);
         assertEquals(0, neighbour.status());
         assertArrayEquals(DiskImages.signature(10), neighbour.data());
     }
@@ -211,10 +236,10 @@ class QemuMachineTest {
     void readOnlyDriveOffersFeatureRo() {
         long readOnly;
         long writable;
-        try (HandBuiltVirtioBlk device = new HandBuiltVirtioBlk(platform, machine.drive(1).transportAddress())) {
+        try (RawVirtioBlk device = new RawVirtioBlk(platform, machine.drive(1).transportAddress(), 512)) {
             readOnly = device.deviceFeatures();
         }
-        try (HandBuiltVirtioBlk device = new HandBuiltVirtioBlk(platform, machine.drive(0).transportAddress())) {
+        try (RawVirtioBlk device = new RawVirtioBlk(platform, machine.drive(0).transportAddress(), 512)) {
             writable = device.deviceFeatures();
         }
         assertTrue((readOnly & (1L << 5)) != 0, "VIRTIO_BLK_F_RO offered by the read-only drive");
@@ -224,7 +249,7 @@ class QemuMachineTest {
     @Test
     void blockResizeRaisesAConfigurationInterrupt() {
         AttachedDrive drive = machine.drive(2);
-        try (HandBuiltVirtioBlk device = new HandBuiltVirtioBlk(platform, drive.transportAddress())) {
+        try (RawVirtioBlk device = new RawVirtioBlk(platform, drive.transportAddress(), 512)) {
             assertEquals(16, platform.readRegister(drive.transportAddress() + 0x100, AccessWidth.DOUBLE));
             machine.qmp().blockResize(drive.driveId(), 32 * 512);
             assertTrue(platform.awaitInterrupt(drive.interruptLine(), 2 * SECOND), "configuration-change interrupt");
