@@ -5,8 +5,8 @@ import dev.vblk.platform.FrameAllocator;
 import dev.vblk.platform.Platform;
 
 /**
- * A virtio-blk device programmed by hand with raw 32-bit register writes and a fixed 3-descriptor
- * read request, following the virtio 1.1 initialisation sequence and nothing else: no checks of what
+ * A virtio-blk device programmed by hand with raw 32-bit register writes and fixed 3-descriptor
+ * read and write requests, following the virtio 1.1 initialisation sequence and nothing else: no checks of what
  * the device writes, no time budget, no interrupt handling unless asked. It checks the QEMU backend
  * without depending on the driver, and it is the upper limit a driver's requests are measured
  * against (one notify per request, completion found by polling the used index in memory).
@@ -117,21 +117,36 @@ public final class RawVirtioBlk implements AutoCloseable {
      * {@code sector} and notifies queue 0; does not wait.
      */
     public void postRead(long sector, int bytes) {
-        if (bytes <= 0 || bytes % 512 != 0 || bytes > dataBytes) {
-            throw new IllegalArgumentException("a read of " + bytes + " bytes does not fit " + dataBytes);
-        }
+        post(0, sector, bytes, 1 | 2);
+    }
+
+    /** Copies {@code data} (whole sectors) to the data buffer, posts a write of it at {@code sector} and notifies queue 0. */
+    public void postWrite(long sector, byte[] bytes) {
+        checkSize(bytes.length);
+        platform.writeMemory(data, bytes);
+        post(1, sector, bytes.length, 1);
+    }
+
+    private void post(int type, long sector, int bytes, int dataFlags) {
+        checkSize(bytes);
         long status = header + 16;
-        platform.writeU32(header, 0);
+        platform.writeU32(header, type);
         platform.writeU32(header + 4, 0);
         platform.writeU64(header + 8, sector);
         platform.writeU8(status, 0xff);
         descriptor(0, header, 16, 1, 1);
-        descriptor(1, data, bytes, 1 | 2, 2);
+        descriptor(1, data, bytes, dataFlags, 2);
         descriptor(2, status, 1, 2, 0);
         platform.writeU16(driverArea + 4 + 2L * (posted % QUEUE_SIZE), 0);
         posted++;
         platform.writeU16(driverArea + 2, posted & 0xffff);
         writeReg(QUEUE_NOTIFY, 0);
+    }
+
+    private void checkSize(int bytes) {
+        if (bytes <= 0 || bytes % 512 != 0 || bytes > dataBytes) {
+            throw new IllegalArgumentException("a transfer of " + bytes + " bytes does not fit " + dataBytes);
+        }
     }
 
     /**
@@ -145,7 +160,7 @@ public final class RawVirtioBlk implements AutoCloseable {
             if (System.nanoTime() - deadline > 0) {
                 throw new QemuException("request " + posted + " not used within " + timeoutNanos / 1_000_000 + " ms");
             }
-            Thread.onSpinWait();
+            Thread.yield();
         }
     }
 
@@ -154,7 +169,7 @@ public final class RawVirtioBlk implements AutoCloseable {
         return platform.readU16(deviceArea + 2);
     }
 
-    /** The device's side of the last request, {@code bytes} long, once it is complete. */
+    /** The device's side of the last request, with {@code bytes} of the data buffer, once it is complete. */
     public Completion complete(int bytes) {
         int usedIndex = usedIndex();
         int slot = (usedIndex - 1) % QUEUE_SIZE;

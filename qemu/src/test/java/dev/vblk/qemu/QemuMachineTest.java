@@ -13,6 +13,7 @@ import dev.vblk.qemu.junit.RequiresQemu;
 import dev.vblk.qemu.testkit.DiskImages;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -199,8 +200,8 @@ class QemuMachineTest {
                 assertEquals(request, completion.usedIndex());
                 assertEquals(0, completion.status());
                 assertEquals(1025, completion.usedLength(), "data and status byte written");
-                assertArrayEquals(DiskImages.signature(request), java.util.Arrays.copyOfRange(completion.data(), 0, 512));
-                assertArrayEquals(DiskImages.signature(request + 1), java.util.Arrays.copyOfRange(completion.data(), 512, 1024));
+                assertArrayEquals(DiskImages.signature(request), Arrays.copyOfRange(completion.data(), 0, 512));
+                assertArrayEquals(DiskImages.signature(request + 1), Arrays.copyOfRange(completion.data(), 512, 1024));
             }
             assertEquals(1, device.acknowledgeInterrupt() & 1, "used-buffer interrupt pending");
         }
