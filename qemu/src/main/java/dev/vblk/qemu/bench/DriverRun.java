@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.SplittableRandom;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Timed runs of the driver ({@code VirtioBlkDevice}) on a machine's first drive, brought up the way
@@ -64,12 +64,10 @@ final class DriverRun {
 
     private static Measurement drive(DriverSession session, Workload workload, long budgetNanos) {
         BlockDevice device = session.device(session.deviceNames().get(0)).orElseThrow();
-        long sectors = device.capacitySectors();
-        SplittableRandom positions = new SplittableRandom(1);
-        byte[] buffer = new byte[workload.callBytes()];
-        new SplittableRandom(2).nextBytes(buffer);
+        LongUnaryOperator positions = workload.positions(device.capacitySectors());
+        byte[] buffer = workload.payload();
         return Measurement.timed(budgetNanos, call -> {
-            long sector = workload.sector(call, positions, sectors);
+            long sector = positions.applyAsLong(call);
             if (workload.write()) {
                 device.writeAt(sector, buffer);
             } else {

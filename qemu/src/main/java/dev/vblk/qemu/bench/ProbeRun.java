@@ -3,8 +3,8 @@ package dev.vblk.qemu.bench;
 import dev.vblk.qemu.QemuException;
 import dev.vblk.qemu.QemuMachine;
 import dev.vblk.qemu.RawVirtioBlk;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Timed runs of the upper limit: {@link RawVirtioBlk}'s hand-written requests on a machine's first
@@ -26,12 +26,11 @@ final class ProbeRun {
     /** Runs {@code workload} for about {@code budgetNanos}. */
     Measurement run(Workload workload, long budgetNanos) {
         int bytes = workload.callBytes();
-        SplittableRandom positions = new SplittableRandom(1);
-        byte[] data = new byte[bytes];
-        new SplittableRandom(2).nextBytes(data);
+        LongUnaryOperator positions = workload.positions(imageSectors);
+        byte[] data = workload.payload();
         try (RawVirtioBlk device = new RawVirtioBlk(machine.platform(), machine.drive(0).transportAddress(), bytes)) {
             return Measurement.timed(budgetNanos, call -> {
-                long sector = workload.sector(call, positions, imageSectors);
+                long sector = positions.applyAsLong(call);
                 if (workload.write()) {
                     device.postWrite(sector, data);
                 } else {

@@ -60,6 +60,15 @@ public final class QemuBenchmark {
 
     /** Runs the benchmark with the options described in the class comment and prints the table. */
     public static void main(String[] args) throws IOException {
+        fromArguments(args).run(System.out);
+    }
+
+    /**
+     * The benchmark the command-line options describe.
+     *
+     * @throws IllegalArgumentException for an unknown option or value
+     */
+    static QemuBenchmark fromArguments(String... args) {
         double seconds = 2;
         int rounds = 3;
         int imageMib = 256;
@@ -85,7 +94,7 @@ public final class QemuBenchmark {
                 throw new IllegalArgumentException("--memory takes shared, qtest or both, not " + mode);
             }
         }
-        new QemuBenchmark(seconds, rounds, imageMib, modes, maxRequestBytes, qemu).run(System.out);
+        return new QemuBenchmark(seconds, rounds, imageMib, modes, maxRequestBytes, qemu);
     }
 
     /** Measures every mode and workload and prints the table to {@code out}. */

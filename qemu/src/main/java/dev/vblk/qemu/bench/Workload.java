@@ -1,6 +1,7 @@
 package dev.vblk.qemu.bench;
 
 import java.util.SplittableRandom;
+import java.util.function.LongUnaryOperator;
 
 /**
  * One measured access pattern: the size of each call, reads or writes, random or sequential
@@ -46,11 +47,21 @@ enum Workload {
         return unit;
     }
 
-    /** The first sector of call number {@code call} on an image of {@code imageSectors}. */
-    long sector(long call, SplittableRandom positions, long imageSectors) {
+    /**
+     * The first sector of each call, by call number, on an image of {@code imageSectors}: the same
+     * sequence every time, aligned to the call size.
+     */
+    LongUnaryOperator positions(long imageSectors) {
         long slots = imageSectors / (callBytes / SECTOR);
-        long slot = random ? positions.nextLong(slots) : call % slots;
-        return slot * (callBytes / SECTOR);
+        SplittableRandom positions = new SplittableRandom(1);
+        return call -> (random ? positions.nextLong(slots) : call % slots) * (callBytes / SECTOR);
+    }
+
+    /** The bytes each write sends, and the buffer each read fills: {@link #callBytes()} of them. */
+    byte[] payload() {
+        byte[] payload = new byte[callBytes];
+        new SplittableRandom(2).nextBytes(payload);
+        return payload;
     }
 
     /** The figure this workload is judged by: calls per second, or 10^6 bytes per second. */
