@@ -32,6 +32,9 @@ public final class QemuProcess implements AutoCloseable {
     /** How many of QEMU's last stderr lines are kept for error messages. */
     static final int STDERR_LINES = 50;
 
+    /** The QOM id of the memory backend that holds guest RAM when it is a shared file. */
+    static final String RAM_BACKEND_ID = "ram";
+
     private final Process process;
     private final Path directory;
     private final List<String> commandLine;
@@ -49,9 +52,6 @@ public final class QemuProcess implements AutoCloseable {
         this.shutdownHook = new Thread(this::destroyAndClean, "qemu-shutdown-" + process.pid());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
-
-    /** The QOM id of the memory backend that holds guest RAM when it is a shared file. */
-    static final String RAM_BACKEND_ID = "ram";
 
     /**
      * Starts QEMU with the machine described by {@code config}: {@code -M virt -S}, qtest on stdio,
