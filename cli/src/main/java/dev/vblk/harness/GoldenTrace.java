@@ -2,6 +2,7 @@ package dev.vblk.harness;
 
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
+import dev.vblk.qemu.QemuConfig;
 import dev.vblk.workload.WorkloadPreset;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -72,16 +73,24 @@ public enum GoldenTrace {
     /**
      * Writes this trace's signed images into {@code imageDirectory} and returns the QEMU target over them.
      *
+     * <p>Guest RAM is reached over qtest, not shared: every memory read is then a qtest round trip,
+     * answered only after QEMU has reported the interrupt of a completion it shows, so whether the
+     * driver finds that interrupt pending (and acknowledges it) does not depend on timing, and a
+     * recording made again has the same driver events as the checked-in one.
+     *
      * @throws HarnessException if an image cannot be written
      */
     public QemuTarget target(Path imageDirectory) {
         DriveConfig main = DriveConfig.raw(SignedImages.raw(imageDirectory, traceName() + ".img", IMAGE_SECTORS));
-        return switch (this) {
-            case DISCOVERY -> QemuTarget.of(main,
-                    DriveConfig.raw(SignedImages.raw(imageDirectory, traceName() + "-ro.img", SMALL_IMAGE_SECTORS)).asReadOnly());
-            case IO_ERROR -> QemuTarget.of(main.withErrors(BlkdebugRule.readError(FAILING_SECTOR)));
-            default -> QemuTarget.of(main);
-        };
+        QemuConfig.Builder config = QemuConfig.builder().drive(switch (this) {
+            case IO_ERROR -> main.withErrors(BlkdebugRule.readError(FAILING_SECTOR));
+            default -> main;
+        });
+        if (this == DISCOVERY) {
+            config.drive(DriveConfig.raw(SignedImages.raw(imageDirectory, traceName() + "-ro.img", SMALL_IMAGE_SECTORS))
+                    .asReadOnly());
+        }
+        return new QemuTarget(config.sharedMemory(false).build());
     }
 
     /** The golden trace called {@code name}, if there is one. */

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
+import dev.vblk.qemu.QemuConfig;
 import dev.vblk.qemu.junit.RequiresQemu;
 import dev.vblk.qemu.testkit.DiskImages;
+import dev.vblk.replay.ReplayResult;
+import dev.vblk.replay.Replayer;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceCodec;
@@ -56,6 +59,20 @@ class RecordRunQemuTest {
                 assertInstanceOf(OperationOutcome.Failed.class, outcomes.get(1)).blockErrorKind());
         assertEquals(OperationOutcome.Succeeded.ofData(NamedPattern.SIGNATURE.sector(8)), outcomes.get(2));
         assertEquals(summary.events(), trace.events().size());
+    }
+
+    @Test
+    void recordingsWithSharedAndQtestMemoryBothReplayStrictly() throws Exception {
+        for (boolean shared : new boolean[] {true, false}) {
+            Path image = DiskImages.raw(directory, "m" + shared + ".img", 2048);
+            QemuTarget target = new QemuTarget(QemuConfig.builder().drive(DriveConfig.raw(image)).sharedMemory(shared).build());
+            Path file = directory.resolve("m" + shared + ".trace.avro");
+            RecordRun.QEMU_VIRT.record(target, WorkloadPreset.MULTI_SECTOR_FLUSH.workload(), TraceCodec.DEFLATE, file);
+            Trace trace = TraceReader.readComplete(file);
+            assertEquals(shared, trace.metadata().platform().get("qemu.command").contains("memory-backend-file"));
+            ReplayResult replay = Replayer.strict(file);
+            assertTrue(replay.reproduced(), (shared ? "shared" : "qtest") + " memory: " + replay.render());
+        }
     }
 
     @Test

@@ -15,9 +15,12 @@ import java.util.Optional;
  * @param drives the drives, attached in this order (first drive in transport slot 31)
  * @param extraArgs arguments appended to the command line as they are
  * @param replyTimeout the longest wait for any qtest or QMP reply, and for QEMU's start
+ * @param sharedMemory whether guest RAM is a file shared with QEMU and mapped by this process
+ *     ({@link SharedGuestRam}), so that memory accesses are plain loads and stores; when false every
+ *     memory access is a qtest command
  */
 public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig> drives, List<String> extraArgs,
-        Duration replyTimeout) {
+        Duration replyTimeout, boolean sharedMemory) {
 
     /** The default guest RAM size: 64 MiB. */
     public static final long DEFAULT_RAM_BYTES = 64L << 20;
@@ -30,6 +33,10 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
         if (ramBytes <= 0 || ramBytes % (1L << 20) != 0) {
             throw new IllegalArgumentException("RAM size must be a positive multiple of 1 MiB, not " + ramBytes);
         }
+        if (sharedMemory && ramBytes > SharedGuestRam.MAX_BYTES) {
+            throw new IllegalArgumentException("shared guest RAM is at most " + (SharedGuestRam.MAX_BYTES >> 20)
+                    + " MiB, not " + (ramBytes >> 20) + " MiB; use sharedMemory(false) for more");
+        }
         if (drives.size() > VirtMachine.TRANSPORT_SLOTS) {
             throw new IllegalArgumentException("the virt machine has " + VirtMachine.TRANSPORT_SLOTS
                     + " virtio-mmio transports, not enough for " + drives.size() + " drives");
@@ -41,7 +48,7 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
         extraArgs = List.copyOf(extraArgs);
     }
 
-    /** A builder with the defaults: no explicit binary, 64 MiB, no drives, 5 s reply limit. */
+    /** A builder with the defaults: no explicit binary, 64 MiB of shared RAM, no drives, 5 s reply limit. */
     public static Builder builder() {
         return new Builder();
     }
@@ -62,6 +69,7 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
         private final List<DriveConfig> drives = new ArrayList<>();
         private final List<String> extraArgs = new ArrayList<>();
         private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
+        private boolean sharedMemory = true;
 
         private Builder() {}
 
@@ -95,9 +103,18 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
             return this;
         }
 
+        /**
+         * Whether guest RAM is shared with QEMU and mapped (the default), or reached by qtest memory
+         * commands only.
+         */
+        public Builder sharedMemory(boolean shared) {
+            this.sharedMemory = shared;
+            return this;
+        }
+
         /** The configuration. */
         public QemuConfig build() {
-            return new QemuConfig(Optional.ofNullable(binary), ramBytes, drives, extraArgs, replyTimeout);
+            return new QemuConfig(Optional.ofNullable(binary), ramBytes, drives, extraArgs, replyTimeout, sharedMemory);
         }
     }
 }

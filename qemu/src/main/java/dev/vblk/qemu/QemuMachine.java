@@ -3,6 +3,7 @@ package dev.vblk.qemu;
 import dev.vblk.platform.AccessWidth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -11,8 +12,9 @@ import java.util.stream.Collectors;
  *
  * <p>{@link #start(QemuConfig)} launches QEMU, connects QMP, finds the GIC and intercepts its
  * inputs over qtest, and checks that each drive's virtio-blk device is where QEMU puts it (first
- * drive in slot 31, next in slot 30, ...). {@link #close()} asks QEMU to quit, ends it if it does not,
- * and deletes its temporary directory.
+ * drive in slot 31, next in slot 30, ...). Unless the configuration says otherwise, guest RAM is a
+ * {@link SharedGuestRam} file that QEMU and this process both map. {@link #close()} asks QEMU to quit,
+ * ends it if it does not, deletes its temporary directory and releases the shared RAM.
  */
 public final class QemuMachine implements AutoCloseable {
 
@@ -30,18 +32,22 @@ public final class QemuMachine implements AutoCloseable {
     private final QemuProcess process;
     private final QmpClient qmp;
     private final QtestClient qtest;
+    private final Optional<SharedGuestRam> sharedRam;
     private final QemuPlatform platform;
     private final List<AttachedDrive> drives;
     private final String gicPath;
     private boolean closed;
 
-    private QemuMachine(QemuConfig config, QemuProcess process, QmpClient qmp, QtestClient qtest, String gicPath) {
+    private QemuMachine(QemuConfig config, QemuProcess process, QmpClient qmp, QtestClient qtest, String gicPath,
+            Optional<SharedGuestRam> sharedRam) {
         this.config = config;
         this.process = process;
         this.qmp = qmp;
         this.qtest = qtest;
         this.gicPath = gicPath;
-        this.platform = new QemuPlatform(qtest, VirtMachine.RAM_BASE, config.ramBytes(), this);
+        this.sharedRam = sharedRam;
+        GuestMemory memory = sharedRam.isPresent() ? sharedRam.get() : new QtestGuestMemory(qtest);
+        this.platform = new QemuPlatform(qtest, memory, VirtMachine.RAM_BASE, config.ramBytes(), this);
         List<AttachedDrive> attached = new ArrayList<>();
         for (int i = 0; i < config.drives().size(); i++) {
             int slot = VirtMachine.slotOfDevice(i);
@@ -58,21 +64,30 @@ public final class QemuMachine implements AutoCloseable {
      *     cannot be opened; the message quotes QEMU's stderr), or the machine is not as expected
      */
     public static QemuMachine start(QemuConfig config) {
-        QemuProcess process = QemuProcess.start(config);
+        Optional<SharedGuestRam> sharedRam = config.sharedMemory()
+                ? Optional.of(SharedGuestRam.create(VirtMachine.RAM_BASE, config.ramBytes()))
+                : Optional.empty();
+        QemuProcess process = null;
         QmpClient qmp = null;
         try {
+            process = QemuProcess.start(config, sharedRam.map(SharedGuestRam::file));
             qmp = QmpClient.connect(process, config.replyTimeout());
             QtestClient qtest = QtestClient.of(process, config.replyTimeout());
             String gic = findGic(qmp);
             qtest.irqInterceptIn(gic);
-            QemuMachine machine = new QemuMachine(config, process, qmp, qtest, gic);
+            // QEMU answers only once the machine, and so its RAM mapping, exists: the name can go.
+            sharedRam.ifPresent(SharedGuestRam::unlink);
+            QemuMachine machine = new QemuMachine(config, process, qmp, qtest, gic, sharedRam);
             machine.checkDrives();
             return machine;
         } catch (RuntimeException e) {
             if (qmp != null) {
                 qmp.close();
             }
-            process.close();
+            if (process != null) {
+                process.close();
+            }
+            sharedRam.ifPresent(SharedGuestRam::close);
             throw e;
         }
     }
@@ -152,7 +167,10 @@ public final class QemuMachine implements AutoCloseable {
         return process.handle();
     }
 
-    /** Asks QEMU to quit, ends it if it has not within two seconds, and deletes its files. Idempotent. */
+    /**
+     * Asks QEMU to quit, ends it if it has not within two seconds, deletes its files and releases the
+     * shared guest RAM. Idempotent.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -169,7 +187,11 @@ public final class QemuMachine implements AutoCloseable {
             // QEMU is unresponsive or gone; it is ended below either way.
         } finally {
             qmp.close();
-            process.close(QUIT_GRACE_MILLIS);
+            try {
+                process.close(QUIT_GRACE_MILLIS);
+            } finally {
+                sharedRam.ifPresent(SharedGuestRam::close);
+            }
         }
     }
 }

@@ -3,13 +3,20 @@ package dev.vblk.qemu;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * The platform interface over a live QEMU {@code virt} machine, driven through qtest: registers by
- * {@code readX}/{@code writeX}, guest RAM by {@code b64read}/{@code b64write}, frames carved from
- * guest RAM and zeroed by {@code memset}, and interrupts from the intercepted GIC inputs.
+ * The platform interface over a live QEMU {@code virt} machine: registers by qtest
+ * {@code readX}/{@code writeX}, interrupts from the intercepted GIC inputs, and guest RAM either
+ * through a mapping of the file QEMU's RAM lives in ({@link SharedGuestRam}, the default) or by
+ * qtest memory commands ({@link QtestGuestMemory}). Frames are carved from guest RAM and zeroed the
+ * same way. Which one is used changes no call across the interface, only how fast it is answered.
+ *
+ * <p>A full fence precedes every register access, so the descriptors and ring entries written to
+ * shared memory are visible to QEMU's threads before the QueueNotify write that tells the device
+ * to look at them.
  *
  * <p>This live platform is the one place where the host clock is the driver's clock:
  * {@link #nanoTime()} is {@link System#nanoTime()}. Memory accesses outside guest RAM are refused,
@@ -18,17 +25,16 @@ import java.util.OptionalLong;
  */
 public final class QemuPlatform implements Platform, AutoCloseable {
 
-    /** The largest piece of memory moved by one qtest request. */
-    static final int TRANSFER_CHUNK = 64 * 1024;
-
     private final QtestClient qtest;
+    private final GuestMemory memory;
     private final long ramBase;
     private final long ramBytes;
     private final GuestFrameAllocator frames;
     private final AutoCloseable owner;
 
-    QemuPlatform(QtestClient qtest, long ramBase, long ramBytes, AutoCloseable owner) {
+    QemuPlatform(QtestClient qtest, GuestMemory memory, long ramBase, long ramBytes, AutoCloseable owner) {
         this.qtest = qtest;
+        this.memory = memory;
         this.ramBase = ramBase;
         this.ramBytes = ramBytes;
         this.frames = new GuestFrameAllocator(ramBase, ramBytes);
@@ -37,47 +43,51 @@ public final class QemuPlatform implements Platform, AutoCloseable {
 
     @Override
     public long readRegister(long address, AccessWidth width) {
+        VarHandle.fullFence();
         return qtest.read(width, address);
     }
 
     @Override
     public void writeRegister(long address, AccessWidth width, long value) {
+        VarHandle.fullFence();
         qtest.write(width, address, width.truncate(value));
     }
 
+    /** @throws QemuException if QEMU has exited, even when the bytes could still be read from shared memory */
     @Override
     public void readMemory(long address, byte[] destination, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, destination.length);
         checkRam(address, length);
-        for (int done = 0; done < length; done += TRANSFER_CHUNK) {
-            int chunk = Math.min(TRANSFER_CHUNK, length - done);
-            byte[] data = qtest.b64read(address + done, chunk);
-            System.arraycopy(data, 0, destination, offset + done, chunk);
+        if (length > 0) {
+            memory.read(address, destination, offset, length);
         }
     }
 
+    /** @throws QemuException if QEMU has exited, even when the bytes could still be written to shared memory */
     @Override
     public void writeMemory(long address, byte[] source, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, source.length);
         checkRam(address, length);
-        for (int done = 0; done < length; done += TRANSFER_CHUNK) {
-            qtest.b64write(address + done, source, offset + done, Math.min(TRANSFER_CHUNK, length - done));
+        if (length > 0) {
+            memory.write(address, source, offset, length);
         }
     }
 
+    /** Refuses ranges outside guest RAM, which QEMU would silently drop, and any access once QEMU has gone. */
     private void checkRam(long address, long length) {
         if (address < ramBase || length > ramBytes || address - ramBase > ramBytes - length) {
             throw new PlatformException("memory access [0x" + Long.toHexString(address) + ", +" + length
                     + ") lies outside guest RAM [0x" + Long.toHexString(ramBase) + ", 0x"
                     + Long.toHexString(ramBase + ramBytes) + ")");
         }
+        qtest.checkConnected();
     }
 
     @Override
     public OptionalLong allocateFrames(int frameCount, long alignment) {
         OptionalLong address = frames.allocate(frameCount, alignment);
         if (address.isPresent()) {
-            qtest.memset(address.getAsLong(), (long) frameCount * FRAME_SIZE, 0);
+            memory.zero(address.getAsLong(), (long) frameCount * FRAME_SIZE);
         }
         return address;
     }

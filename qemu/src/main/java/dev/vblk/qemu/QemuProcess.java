@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -30,6 +31,9 @@ public final class QemuProcess implements AutoCloseable {
 
     /** How many of QEMU's last stderr lines are kept for error messages. */
     static final int STDERR_LINES = 50;
+
+    /** The QOM id of the memory backend that holds guest RAM when it is a shared file. */
+    static final String RAM_BACKEND_ID = "ram";
 
     private final Process process;
     private final Path directory;
@@ -53,14 +57,15 @@ public final class QemuProcess implements AutoCloseable {
      * Starts QEMU with the machine described by {@code config}: {@code -M virt -S}, qtest on stdio,
      * QMP on a unix socket, and one {@code virtio-blk-device} per drive.
      *
+     * @param ramFile when present, guest RAM is this file, mapped shared ({@code memory-backend-file,share=on})
      * @throws QemuException if QEMU cannot be found or started
      */
-    public static QemuProcess start(QemuConfig config) {
+    public static QemuProcess start(QemuConfig config, Optional<Path> ramFile) {
         QemuBinary binary = QemuBinary.locate(config.binary().orElse(null));
         String version = binary.version();
         Path directory = createPrivateDirectory();
         try {
-            List<String> command = commandLine(binary, config, directory);
+            List<String> command = commandLine(binary, config, directory, ramFile);
             Process process = new ProcessBuilder(command).directory(directory.toFile()).start();
             return new QemuProcess(process, directory, command, version);
         } catch (IOException | RuntimeException e) {
@@ -78,19 +83,26 @@ public final class QemuProcess implements AutoCloseable {
         }
     }
 
-    static List<String> commandLine(QemuBinary binary, QemuConfig config, Path directory) throws IOException {
+    static List<String> commandLine(QemuBinary binary, QemuConfig config, Path directory, Optional<Path> ramFile)
+            throws IOException {
+        String megabytes = (config.ramBytes() >> 20) + "M";
         List<String> command = new ArrayList<>(List.of(
                 binary.path().toString(),
-                "-M", "virt",
+                "-M", ramFile.isPresent() ? "virt,memory-backend=" + RAM_BACKEND_ID : "virt",
                 "-S",
                 "-display", "none",
                 "-nodefaults",
                 "-no-user-config",
-                "-m", (config.ramBytes() >> 20) + "M",
+                "-m", megabytes,
                 "-qtest", "stdio",
                 "-qtest-log", "none",
                 "-qmp", "unix:" + escape(qmpSocket(directory).toString()) + ",server=on,wait=off",
                 "-global", "virtio-mmio.force-legacy=false"));
+        if (ramFile.isPresent()) {
+            command.add("-object");
+            command.add("memory-backend-file,id=" + RAM_BACKEND_ID + ",size=" + megabytes
+                    + ",mem-path=" + escape(ramFile.get().toString()) + ",share=on");
+        }
         for (int i = 0; i < config.drives().size(); i++) {
             DriveConfig drive = config.drives().get(i);
             command.add("-drive");

@@ -187,6 +187,18 @@ public final class QtestClient {
     }
 
     /**
+     * Fails as a request would if QEMU has closed the qtest channel (it has exited): for work that
+     * reaches QEMU without a request, such as shared memory.
+     *
+     * @throws QemuException naming QEMU's exit status and last stderr lines
+     */
+    public void checkConnected() {
+        if (receiver.ended()) {
+            throw failures.describe("QEMU closed the qtest channel; its guest RAM is no longer in use", true);
+        }
+    }
+
+    /**
      * Sends one request line and returns its reply without the leading {@code OK }.
      *
      * @throws QemuException on {@code FAIL}/{@code ERR}, on timeout, or when QEMU has gone

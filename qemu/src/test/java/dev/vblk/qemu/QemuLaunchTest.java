@@ -1,6 +1,7 @@
 package dev.vblk.qemu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +60,7 @@ class QemuLaunchTest {
                 .extraArgs("-smp", "1")
                 .build();
         Path work = Files.createDirectory(directory.resolve("work"));
-        List<String> command = QemuProcess.commandLine(new QemuBinary(binary), config, work);
+        List<String> command = QemuProcess.commandLine(new QemuBinary(binary), config, work, Optional.empty());
 
         String expectedStart = binary + " -M virt -S -display none -nodefaults -no-user-config -m 128M"
                 + " -qtest stdio -qtest-log none -qmp unix:" + work.resolve("qmp.sock") + ",server=on,wait=off"
@@ -74,6 +76,22 @@ class QemuLaunchTest {
                 "-smp", "1"), command.subList(command.size() - 10, command.size()));
         assertEquals("[inject-error]\nevent = \"read_aio\"\nerrno = \"5\"\nsector = \"9\"\nonce = \"off\"\n\n"
                 + "[inject-error]\nevent = \"flush_to_disk\"\nerrno = \"5\"\nonce = \"off\"\n\n", Files.readString(rules));
+    }
+
+    @Test
+    void sharedRamFileBacksTheMachinesMemory() throws IOException {
+        Path binary = fakeExecutable(directory.resolve("bin"));
+        QemuConfig config = QemuConfig.builder().ramBytes(32L << 20).build();
+        Path work = Files.createDirectory(directory.resolve("work"));
+        List<String> command = QemuProcess.commandLine(new QemuBinary(binary), config, work,
+                Optional.of(Path.of("/dev/shm/vblk-ram-1,2")));
+
+        assertEquals(List.of("-M", "virt,memory-backend=ram"), command.subList(1, 3));
+        assertEquals("32M", command.get(command.indexOf("-m") + 1));
+        assertEquals("memory-backend-file,id=ram,size=32M,mem-path=/dev/shm/vblk-ram-1,,2,share=on",
+                command.get(command.indexOf("-object") + 1));
+        assertTrue(config.sharedMemory(), "shared memory is the default");
+        assertFalse(QemuProcess.commandLine(new QemuBinary(binary), config, work, Optional.empty()).contains("-object"));
     }
 
     @Test

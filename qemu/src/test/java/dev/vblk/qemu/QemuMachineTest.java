@@ -13,6 +13,7 @@ import dev.vblk.qemu.junit.RequiresQemu;
 import dev.vblk.qemu.testkit.DiskImages;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One QEMU machine shared by these tests: drive 0 is a raw image with a blkdebug read error on
  * sector 9, drive 1 a read-only qcow2 image, drive 2 a small raw image to resize. Each test that programs a device resets it first.
+ * Guest RAM is shared with QEMU here; {@link QemuMachineQtestMemoryTest} runs the same tests over qtest memory commands.
  */
 @RequiresQemu
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,11 +43,18 @@ class QemuMachineTest {
     void start(@TempDir Path directory) throws IOException {
         rawImage = DiskImages.raw(directory, "disk.img", 64);
         Path qcow2 = DiskImages.qcow2(directory, "disk.qcow2", 32);
-        machine = QemuMachine.start(QemuConfig.of(
-                DriveConfig.raw(rawImage).withErrors(BlkdebugRule.readError(9)),
-                DriveConfig.qcow2(qcow2).asReadOnly(),
-                DriveConfig.raw(DiskImages.raw(directory, "small.img", 16))));
+        machine = QemuMachine.start(QemuConfig.builder()
+                .drive(DriveConfig.raw(rawImage).withErrors(BlkdebugRule.readError(9)))
+                .drive(DriveConfig.qcow2(qcow2).asReadOnly())
+                .drive(DriveConfig.raw(DiskImages.raw(directory, "small.img", 16)))
+                .sharedMemory(sharedMemory())
+                .build());
         platform = machine.platform();
+    }
+
+    /** Whether the machine's guest RAM is shared with QEMU. */
+    boolean sharedMemory() {
+        return true;
     }
 
     @AfterAll
@@ -152,19 +161,19 @@ class QemuMachineTest {
     @Test
     void handBuiltReadCompletesWithAnInterrupt() throws IOException {
         AttachedDrive drive = machine.drive(0);
-        try (HandBuiltVirtioBlk device = new HandBuiltVirtioBlk(platform, drive.transportAddress())) {
+        try (RawVirtioBlk device = new RawVirtioBlk(platform, drive.transportAddress(), 512)) {
             readsSectorsWithInterrupts(drive, device);
         }
     }
 
-    private void readsSectorsWithInterrupts(AttachedDrive drive, HandBuiltVirtioBlk device) throws IOException {
+    private void readsSectorsWithInterrupts(AttachedDrive drive, RawVirtioBlk device) throws IOException {
         assertFalse(platform.awaitInterrupt(drive.interruptLine(), 0), "no interrupt before the request");
         long raisesBefore = machine.qtest().irqRaiseCount(drive.interruptLine());
 
-        device.postRead(0);
+        device.postRead(0, 512);
         assertTrue(platform.awaitInterrupt(drive.interruptLine(), 2 * SECOND), "completion interrupt on line 47");
         assertEquals(47, drive.interruptLine());
-        HandBuiltVirtioBlk.Completion completion = device.complete();
+        RawVirtioBlk.Completion completion = finish(device);
         assertEquals(1, completion.usedIndex());
         assertEquals(0, completion.usedId(), "head descriptor");
         assertEquals(0, completion.status(), "VIRTIO_BLK_S_OK");
@@ -173,28 +182,53 @@ class QemuMachineTest {
         assertEquals(raisesBefore + 1, machine.qtest().irqRaiseCount(drive.interruptLine()));
         assertFalse(platform.awaitInterrupt(drive.interruptLine(), 0), "acknowledging lowers the line");
 
-        device.postRead(5);
+        device.postRead(5, 512);
         assertTrue(platform.awaitInterrupt(drive.interruptLine(), 2 * SECOND));
-        HandBuiltVirtioBlk.Completion second = device.complete();
+        RawVirtioBlk.Completion second = finish(device);
         assertEquals(2, second.usedIndex());
         assertArrayEquals(DiskImages.signature(5), second.data());
     }
 
     @Test
+    void handBuiltReadIsFoundByPollingTheUsedIndexInMemory() {
+        AttachedDrive drive = machine.drive(0);
+        try (RawVirtioBlk device = new RawVirtioBlk(platform, drive.transportAddress(), 4096)) {
+            for (int request = 1; request <= 3; request++) {
+                device.postRead(request, 1024);
+                device.awaitUsed(2 * SECOND);
+                RawVirtioBlk.Completion completion = device.complete(1024);
+                assertEquals(request, completion.usedIndex());
+                assertEquals(0, completion.status());
+                assertEquals(1025, completion.usedLength(), "data and status byte written");
+                assertArrayEquals(DiskImages.signature(request), Arrays.copyOfRange(completion.data(), 0, 512));
+                assertArrayEquals(DiskImages.signature(request + 1), Arrays.copyOfRange(completion.data(), 512, 1024));
+            }
+            assertEquals(1, device.acknowledgeInterrupt() & 1, "used-buffer interrupt pending");
+        }
+    }
+
+    /** The last request's completion; acknowledges the interrupt. */
+    private static RawVirtioBlk.Completion finish(RawVirtioBlk device) {
+        RawVirtioBlk.Completion completion = device.complete(512);
+        device.acknowledgeInterrupt();
+        return completion;
+    }
+
+    @Test
     void blkdebugFailsTheChosenSectorOnly() {
         AttachedDrive drive = machine.drive(0);
-        try (HandBuiltVirtioBlk device = new HandBuiltVirtioBlk(platform, drive.transportAddress())) {
+        try (RawVirtioBlk device = new RawVirtioBlk(platform, drive.transportAddress(), 512)) {
             failsSectorNineOnly(drive, device);
         }
     }
 
-    private void failsSectorNineOnly(AttachedDrive drive, HandBuiltVirtioBlk device) {
-        device.postRead(9);
+    private void failsSectorNineOnly(AttachedDrive drive, RawVirtioBlk device) {
+        device.postRead(9, 512);
         assertTrue(platform.awaitInterrupt(drive.interruptLine(), 2 * SECOND));
-        assertEquals(1, device.complete().status(), "VIRTIO_BLK_S_IOERR");
-        device.postRead(10);
+        assertEquals(1, finish(device).status(), "VIRTIO_BLK_S_IOERR");
+        device.postRead(10, 512);
         assertTrue(platform.awaitInterrupt(drive.interruptLine(), 2 * SECOND));
-        HandBuiltVirtioBlk.Completion neighbour = device.complete();
+        RawVirtioBlk.Completion neighbour = finish(device);
         assertEquals(0, neighbour.status());
         assertArrayEquals(DiskImages.signature(10), neighbour.data());
     }
@@ -203,10 +237,10 @@ class QemuMachineTest {
     void readOnlyDriveOffersFeatureRo() {
         long readOnly;
         long writable;
-        try (HandBuiltVirtioBlk device = new HandBuiltVirtioBlk(platform, machine.drive(1).transportAddress())) {
+        try (RawVirtioBlk device = new RawVirtioBlk(platform, machine.drive(1).transportAddress(), 512)) {
             readOnly = device.deviceFeatures();
         }
-        try (HandBuiltVirtioBlk device = new HandBuiltVirtioBlk(platform, machine.drive(0).transportAddress())) {
+        try (RawVirtioBlk device = new RawVirtioBlk(platform, machine.drive(0).transportAddress(), 512)) {
             writable = device.deviceFeatures();
         }
         assertTrue((readOnly & (1L << 5)) != 0, "VIRTIO_BLK_F_RO offered by the read-only drive");
@@ -216,7 +250,7 @@ class QemuMachineTest {
     @Test
     void blockResizeRaisesAConfigurationInterrupt() {
         AttachedDrive drive = machine.drive(2);
-        try (HandBuiltVirtioBlk device = new HandBuiltVirtioBlk(platform, drive.transportAddress())) {
+        try (RawVirtioBlk device = new RawVirtioBlk(platform, drive.transportAddress(), 512)) {
             assertEquals(16, platform.readRegister(drive.transportAddress() + 0x100, AccessWidth.DOUBLE));
             machine.qmp().blockResize(drive.driveId(), 32 * 512);
             assertTrue(platform.awaitInterrupt(drive.interruptLine(), 2 * SECOND), "configuration-change interrupt");

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The BlockDevice contract against QEMU's real virtio-blk device: one QEMU, a writable and a read-only drive. */
+/**
+ * The BlockDevice contract against QEMU's real virtio-blk device: one QEMU, a writable and a read-only
+ * drive, guest RAM shared with QEMU ({@link QemuQtestMemoryContractTest}: over qtest memory commands).
+ */
 @RequiresQemu
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
@@ -33,7 +36,16 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
         Files.write(writable, new byte[(int) CAPACITY_SECTORS * 512]);
         Path readOnly = directory.resolve("read-only.img");
         Files.write(readOnly, pattern(0, (int) CAPACITY_SECTORS));
-        machine = QemuMachine.start(QemuConfig.of(DriveConfig.raw(writable), DriveConfig.raw(readOnly).asReadOnly()));
+        machine = QemuMachine.start(QemuConfig.builder()
+                .drive(DriveConfig.raw(writable))
+                .drive(DriveConfig.raw(readOnly).asReadOnly())
+                .sharedMemory(sharedMemory())
+                .build());
+    }
+
+    /** Whether the machine's guest RAM is shared with QEMU. */
+    boolean sharedMemory() {
+        return true;
     }
 
     @AfterAll

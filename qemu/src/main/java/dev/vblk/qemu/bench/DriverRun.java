@@ -1,0 +1,89 @@
+package dev.vblk.qemu.bench;
+
+import dev.vblk.block.BlockDevice;
+import dev.vblk.qemu.QemuMachine;
+import dev.vblk.recorder.RecordingPlatform;
+import dev.vblk.recorder.TraceRecorder;
+import dev.vblk.session.BoardParameters;
+import dev.vblk.session.DriverSession;
+import dev.vblk.trace.TraceCodec;
+import dev.vblk.trace.TraceMetadata;
+import dev.vblk.trace.TraceWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * Timed runs of the driver ({@code VirtioBlkDevice}) on a machine's first drive, brought up the way
+ * the command line does it: a fresh {@link DriverSession} discovery per run, and for a recorded run
+ * the platform wrapped in a {@link RecordingPlatform} writing a trace file (deleted afterwards) with
+ * the devices' operations marked. Discovery is not timed.
+ */
+final class DriverRun {
+
+    private final QemuMachine machine;
+    private final BoardParameters board;
+    private final TraceMetadata.DiskImage image;
+    private final Path traceDirectory;
+
+    DriverRun(QemuMachine machine, BoardParameters board, TraceMetadata.DiskImage image, Path traceDirectory) {
+        this.machine = machine;
+        this.board = board;
+        this.image = image;
+        this.traceDirectory = traceDirectory;
+    }
+
+    /** Runs {@code workload} for about {@code budgetNanos}, recorded or not. */
+    Measurement run(Workload workload, boolean recorded, long budgetNanos) {
+        if (!recorded) {
+            return drive(DriverSession.discover(machine.platform(), board, null), workload, budgetNanos);
+        }
+        Path trace = null;
+        try {
+            trace = Files.createTempFile(traceDirectory, "bench-", ".trace.avro");
+            TraceMetadata metadata = TraceMetadata.of(Instant.now(),
+                    Map.of("kind", "qemu", "qemu.version", machine.qemuVersion(),
+                            "qemu.command", String.join(" ", machine.commandLine())),
+                    List.of(image), "benchmark " + workload.label(), OptionalLong.empty(), board.toMap());
+            try (TraceRecorder recorder = new TraceRecorder(TraceWriter.create(trace, metadata, TraceCodec.DEFAULT))) {
+                DriverSession session = DriverSession.discover(new RecordingPlatform(machine.platform(), recorder), board, recorder);
+                return drive(session, workload, budgetNanos);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a trace in " + traceDirectory, e);
+        } finally {
+            deleteQuietly(trace);
+        }
+    }
+
+    private static Measurement drive(DriverSession session, Workload workload, long budgetNanos) {
+        BlockDevice device = session.device(session.deviceNames().get(0)).orElseThrow();
+        LongUnaryOperator positions = workload.positions(device.capacitySectors());
+        byte[] buffer = workload.payload();
+        return Measurement.timed(budgetNanos, call -> {
+            long sector = positions.applyAsLong(call);
+            if (workload.write()) {
+                device.writeAt(sector, buffer);
+            } else {
+                device.readAt(sector, buffer);
+            }
+        });
+    }
+
+    private static void deleteQuietly(Path trace) {
+        if (trace == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(trace);
+        } catch (IOException e) {
+            // A left-over temporary trace does not change the figures.
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.vblk.qemu.bench;
+
+import dev.vblk.qemu.DriveConfig;
+import dev.vblk.qemu.QemuConfig;
+import dev.vblk.qemu.QemuMachine;
+import dev.vblk.qemu.bench.ResultTable.Variant;
+import dev.vblk.session.BoardParameters;
+import dev.vblk.trace.TraceMetadata;
+import dev.vblk.virtio.blk.DriverOptions;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Measures the synchronous driver on QEMU's real virtio-blk device in one process on one disk image:
+ * 4 KiB random reads at queue depth 1, 1 MiB sequential reads and writes, each unrecorded and
+ * recorded, against the {@link ProbeRun probe} that shows what the machine allows; for guest RAM
+ * shared with QEMU and, for comparison, over qtest memory commands (without the probe). Runs of a workload alternate
+ * (probe, driver, recorded, in an order that turns each round) so that noise falls on all of them,
+ * and the table shows each cell's median over the rounds.
+ *
+ * <pre>
+ * java -cp ... dev.vblk.qemu.bench.QemuBenchmark [--seconds S] [--rounds N] [--image-mib M]
+ *     [--memory shared,qtest] [--max-request-kib K] [--qemu PATH]
+ * </pre>
+ */
+public final class QemuBenchmark {
+
+    private static final long MIB = 1L << 20;
+
+    private final double seconds;
+    private final int rounds;
+    private final int imageMib;
+    private final List<String> memoryModes;
+    private final int maxRequestBytes;
+    private final Optional<Path> qemu;
+
+    private QemuBenchmark(double seconds, int rounds, int imageMib, List<String> memoryModes, int maxRequestBytes,
+            Optional<Path> qemu) {
+        this.seconds = seconds;
+        this.rounds = rounds;
+        this.imageMib = imageMib;
+        this.memoryModes = memoryModes;
+        this.maxRequestBytes = maxRequestBytes;
+        this.qemu = qemu;
+    }
+
+    /** Runs the benchmark with the options described in the class comment and prints the table. */
+    public static void main(String[] args) throws IOException {
+        fromArguments(args).run(System.out);
+    }
+
+    /**
+     * The benchmark the command-line options describe.
+     *
+     * @throws IllegalArgumentException for an unknown option or value
+     */
+    static QemuBenchmark fromArguments(String... args) {
+        double seconds = 2;
+        int rounds = 3;
+        int imageMib = 256;
+        List<String> modes = List.of("shared", "qtest");
+        int maxRequestBytes = DriverOptions.DEFAULTS.maxRequestBytes();
+        Optional<Path> qemu = Optional.empty();
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : "";
+            switch (args[i]) {
+                case "--seconds" -> seconds = Double.parseDouble(value);
+                case "--rounds" -> rounds = Integer.parseInt(value);
+                case "--image-mib" -> imageMib = Integer.parseInt(value);
+                case "--memory" -> modes = List.of(value.split(","));
+                case "--max-request-kib" -> maxRequestBytes = Integer.parseInt(value) * 1024;
+                case "--qemu" -> qemu = Optional.of(Path.of(value));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; options: --seconds S --rounds N --image-mib M --memory shared,qtest --max-request-kib K --qemu PATH");
+            }
+            i++;
+        }
+        for (String mode : modes) {
+            if (!mode.equals("shared") && !mode.equals("qtest")) {
+                throw new IllegalArgumentException("--memory takes shared, qtest or both, not " + mode);
+            }
+        }
+        return new QemuBenchmark(seconds, rounds, imageMib, modes, maxRequestBytes, qemu);
+    }
+
+    /** Measures every mode and workload and prints the table to {@code out}. */
+    public void run(PrintStream out) throws IOException {
+        Path directory = Files.createTempDirectory("vblk-bench-");
+        try {
+            Path image = directory.resolve("bench.img");
+            TraceMetadata.DiskImage disk = writeImage(image);
+            BoardParameters board = new BoardParameters(BoardParameters.QEMU_VIRT_DEFAULTS.window(),
+                    DriverOptions.DEFAULTS.withMaxRequestBytes(maxRequestBytes));
+            out.printf("vblk QEMU benchmark: %d MiB raw image of random bytes, %d round(s) of %.1f s per run, "
+                    + "driver requests up to %d KiB, queue depth 1%n", imageMib, rounds, seconds, maxRequestBytes / 1024);
+            ResultTable table = new ResultTable();
+            for (String mode : memoryModes) {
+                QemuConfig.Builder config = QemuConfig.builder().drive(DriveConfig.raw(image)).sharedMemory(mode.equals("shared"));
+                qemu.ifPresent(config::binary);
+                try (QemuMachine machine = QemuMachine.start(config.build())) {
+                    measure(mode, machine, board, disk, directory, table, out);
+                }
+            }
+            out.println();
+            table.print(out);
+        } finally {
+            try (var files = Files.list(directory)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(directory);
+        }
+    }
+
+    private void measure(String mode, QemuMachine machine, BoardParameters board, TraceMetadata.DiskImage disk,
+            Path directory, ResultTable table, PrintStream out) {
+        DriverRun driver = new DriverRun(machine, board, disk, directory);
+        ProbeRun probe = new ProbeRun(machine, imageMib * MIB / 512);
+        long budget = (long) (seconds * TimeUnit.SECONDS.toNanos(1));
+        // The probe polls the used index; over qtest every poll is a round trip that delays the
+        // device's own work, so it is no upper limit there and runs with shared memory only.
+        List<Variant> variants = mode.equals("shared")
+                ? List.of(Variant.PROBE, Variant.DRIVER, Variant.RECORDED)
+                : List.of(Variant.DRIVER, Variant.RECORDED);
+        for (Workload workload : Workload.values()) {
+            for (Variant variant : variants) {
+                run(variant, workload, probe, driver, budget / 4);
+            }
+        }
+        for (int round = 0; round < rounds; round++) {
+            out.printf("%s memory, round %d of %d%n", mode, round + 1, rounds);
+            for (Workload workload : Workload.values()) {
+                List<Variant> order = new ArrayList<>(variants);
+                Collections.rotate(order, round);
+                for (Variant variant : order) {
+                    table.add(mode, workload, variant, run(variant, workload, probe, driver, budget));
+                }
+            }
+        }
+    }
+
+    private static Measurement run(Variant variant, Workload workload, ProbeRun probe, DriverRun driver, long budget) {
+        return switch (variant) {
+            case PROBE -> probe.run(workload, budget);
+            case DRIVER -> driver.run(workload, false, budget);
+            case RECORDED -> driver.run(workload, true, budget);
+        };
+    }
+
+    /** Writes the image with random bytes and describes it for trace metadata. */
+    private TraceMetadata.DiskImage writeImage(Path image) {
+        byte[] block = new byte[(int) MIB];
+        SplittableRandom random = new SplittableRandom(3);
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            try (OutputStream file = new DigestOutputStream(Files.newOutputStream(image), sha256)) {
+                for (int i = 0; i < imageMib; i++) {
+                    random.nextBytes(block);
+                    file.write(block);
+                }
+            }
+            return new TraceMetadata.DiskImage(image.getFileName().toString(), imageMib * MIB,
+                    HexFormat.of().formatHex(sha256.digest()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the benchmark image " + image, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.vblk.qemu.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The measured rates by memory mode, workload and variant, printed as the median of each cell's
+ * rounds with the ratios that matter: the driver against the probe, recorded against unrecorded.
+ */
+final class ResultTable {
+
+    /** What ran: the probe, the driver, or the driver recorded. */
+    enum Variant { PROBE, DRIVER, RECORDED }
+
+    private record Row(String memory, Workload workload) {}
+
+    private final Map<Row, Map<Variant, List<Double>>> rates = new LinkedHashMap<>();
+
+    /** Adds one round's measurement. */
+    void add(String memory, Workload workload, Variant variant, Measurement measurement) {
+        rates.computeIfAbsent(new Row(memory, workload), row -> new LinkedHashMap<>())
+                .computeIfAbsent(variant, v -> new ArrayList<>())
+                .add(workload.rate(measurement));
+    }
+
+    /** The median rate of a cell, or NaN if nothing was measured. */
+    double median(String memory, Workload workload, Variant variant) {
+        List<Double> values = new ArrayList<>(rates.getOrDefault(new Row(memory, workload), Map.of())
+                .getOrDefault(variant, List.of()));
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        values.sort(null);
+        int middle = values.size() / 2;
+        return values.size() % 2 == 1 ? values.get(middle) : (values.get(middle - 1) + values.get(middle)) / 2;
+    }
+
+    void print(PrintStream out) {
+        String format = "%-7s %-23s %-6s %10s %10s %10s %13s %16s%n";
+        out.printf(format, "memory", "workload", "unit", "probe", "driver", "recorded", "driver/probe", "recorded/driver");
+        for (Row row : rates.keySet()) {
+            double probe = median(row.memory(), row.workload(), Variant.PROBE);
+            double driver = median(row.memory(), row.workload(), Variant.DRIVER);
+            double recorded = median(row.memory(), row.workload(), Variant.RECORDED);
+            out.printf(format, row.memory(), row.workload().label(), row.workload().unit(), number(probe), number(driver),
+                    number(recorded), ratio(driver, probe), ratio(recorded, driver));
+        }
+    }
+
+    private static String number(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    private static String ratio(double part, double whole) {
+        return Double.isNaN(part) || Double.isNaN(whole) ? "-" : String.format(Locale.ROOT, "%.2f", part / whole);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.vblk.qemu.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.qemu.junit.RequiresQemu;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark's pieces, and one very short run of it, so that it keeps working; its figures are not
+ * judged here (speed is measured by running the benchmark, not by tests).
+ */
+class QemuBenchmarkTest {
+
+    @Test
+    void positionsAreAlignedInsideTheImageAndRepeat() {
+        long sectors = 2048 * 8;
+        LongUnaryOperator random = Workload.RANDOM_4K_READ.positions(sectors);
+        LongUnaryOperator again = Workload.RANDOM_4K_READ.positions(sectors);
+        long distinct = LongStream.range(0, 200).map(call -> {
+            long sector = random.applyAsLong(call);
+            assertEquals(sector, again.applyAsLong(call), "the same sequence every run");
+            assertEquals(0, sector % 8, "4 KiB aligned");
+            assertTrue(sector >= 0 && sector + 8 <= sectors);
+            return sector;
+        }).distinct().count();
+        assertTrue(distinct > 150, distinct + " distinct positions of 200");
+        LongUnaryOperator sequential = Workload.SEQUENTIAL_1M_READ.positions(sectors);
+        assertEquals(List.of(0L, 2048L, 4096L), List.of(sequential.applyAsLong(0), sequential.applyAsLong(1), sequential.applyAsLong(2)));
+        assertEquals(0, sequential.applyAsLong(8), "wraps at the end of the image");
+    }
+
+    @Test
+    void ratesAreCallsOrMegabytesPerSecond() {
+        Measurement halfSecond = new Measurement(1000, 500_000_000L);
+        assertEquals(2000, Workload.RANDOM_4K_READ.rate(halfSecond), 1e-9);
+        assertEquals(1000 * 1048576 / 1e6 * 2, Workload.SEQUENTIAL_1M_WRITE.rate(halfSecond), 1e-9);
+    }
+
+    @Test
+    void tablePrintsMediansAndRatios() {
+        ResultTable table = new ResultTable();
+        for (long calls : new long[] {300, 100, 200}) {
+            table.add("shared", Workload.RANDOM_4K_READ, ResultTable.Variant.PROBE, new Measurement(calls * 2, 1_000_000_000L));
+            table.add("shared", Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER, new Measurement(calls, 1_000_000_000L));
+        }
+        assertEquals(200, table.median("shared", Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER), 1e-9);
+        assertTrue(Double.isNaN(table.median("shared", Workload.RANDOM_4K_READ, ResultTable.Variant.RECORDED)));
+        String printed = print(table::print);
+        assertTrue(Pattern.compile("shared +4 KiB random read +req/s +400 +200 +- +0\\.50 +-").matcher(printed).find(), printed);
+    }
+
+    @Test
+    void unknownOptionsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--fast"));
+        assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--memory", "disk"));
+    }
+
+    @Test
+    @RequiresQemu
+    void aShortRunMeasuresEveryWorkloadInBothModes() {
+        QemuBenchmark benchmark = QemuBenchmark.fromArguments("--seconds", "0.05", "--rounds", "1", "--image-mib", "8");
+        String printed = print(out -> {
+            try {
+                benchmark.run(out);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        for (String memory : new String[] {"shared", "qtest"}) {
+            for (Workload workload : Workload.values()) {
+                String row = Arrays.stream(printed.split("\n"))
+                        .filter(line -> line.startsWith(memory) && line.contains(workload.label())).findFirst()
+                        .orElseThrow(() -> new AssertionError("no row for " + memory + " " + workload + " in\n" + printed));
+                String probe = memory.equals("shared") ? "[\\d,]+" : "-";
+                String probeRatio = memory.equals("shared") ? "[\\d.]+" : "-";
+                assertTrue(Pattern.compile(Pattern.quote(workload.unit()) + " +" + probe + "( +[\\d,]+){2} +" + probeRatio
+                        + " +[\\d.]+$").matcher(row).find(), row);
+            }
+        }
+    }
+
+    private static String print(Consumer<PrintStream> printer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            printer.accept(out);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
