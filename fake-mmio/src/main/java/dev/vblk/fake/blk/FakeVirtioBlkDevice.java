@@ -11,6 +11,7 @@ import dev.vblk.fake.mmio.MmioRegister;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.LittleEndian;
+import dev.vblk.virtio.queue.chain.ChainSegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -423,8 +424,8 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     }
 
     private BlkRequest decode(Chain chain) {
-        long readableBytes = Segment.total(chain.readable());
-        long writableBytes = Segment.total(chain.writable());
+        long readableBytes = ChainSegment.total(chain.readable());
+        long writableBytes = ChainSegment.total(chain.writable());
         if (readableBytes < VirtioBlk.HEADER_SIZE) {
             throw new MalformedQueueException(queue.desc, "request header of " + readableBytes
                     + " bytes in chain " + chain.head() + "; 16 needed");
@@ -686,10 +687,10 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
 
     // ---- DMA ----
 
-    private byte[] gather(List<Segment> segments, int length) {
+    private byte[] gather(List<ChainSegment> segments, int length) {
         byte[] out = new byte[length];
         int done = 0;
-        for (Segment segment : segments) {
+        for (ChainSegment segment : segments) {
             if (done == length) {
                 break;
             }
@@ -701,9 +702,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     }
 
     /** Copies as much of {@code data} as fits into {@code segments}; returns the bytes copied. */
-    private int scatter(List<Segment> segments, byte[] data) {
+    private int scatter(List<ChainSegment> segments, byte[] data) {
         int done = 0;
-        for (Segment segment : segments) {
+        for (ChainSegment segment : segments) {
             if (done == data.length) {
                 break;
             }
