@@ -44,8 +44,13 @@ final class RegisterLevelDriver {
     }
 
     static RegisterLevelDriver ready(FakeBlkConfig config) {
+        return ready(config, 0);
+    }
+
+    /** A driver past DRIVER_OK with a 16-entry queue that accepted {@code extraFeatures} as well. */
+    static RegisterLevelDriver ready(FakeBlkConfig config, long extraFeatures) {
         RegisterLevelDriver driver = new RegisterLevelDriver(FakePlatform.create(), config);
-        driver.negotiate(DEFAULT_FEATURES);
+        driver.negotiate(DEFAULT_FEATURES | extraFeatures);
         driver.setUpQueue(16);
         driver.driverOk();
         return driver;
@@ -180,6 +185,21 @@ final class RegisterLevelDriver {
         LittleEndian.put(range, 8, 4, count);
         LittleEndian.put(range, 12, 4, flags);
         return request(type, 0, 16, false, range);
+    }
+
+    /** The used_event field at the end of the available ring (EVENT_IDX). */
+    long usedEventAddress() {
+        return avail + 4 + 2L * num;
+    }
+
+    /** The avail_event field at the end of the used ring (EVENT_IDX). */
+    long availEventAddress() {
+        return used + 4 + 8L * num;
+    }
+
+    /** Whether the device's interrupt line is raised now, without waiting. */
+    boolean lineRaised() {
+        return platform.awaitInterrupt(platform.interruptLine(slot), 0);
     }
 
     int usedIdx() {
