@@ -257,20 +257,10 @@ class AsynchronousFaultTest {
         long data = driver.alloc(512);
         long status = driver.alloc(1);
         long table = driver.alloc(32);
-        driver.platform.writeU64(table, data);
-        driver.platform.writeU32(table + 8, 512);
-        driver.platform.writeU16(table + 12, VirtioBlk.DESC_F_WRITE | VirtioBlk.DESC_F_NEXT);
-        driver.platform.writeU16(table + 14, 1);
-        driver.platform.writeU64(table + 16, status);
-        driver.platform.writeU32(table + 24, 1);
-        driver.platform.writeU16(table + 28, VirtioBlk.DESC_F_WRITE);
-        driver.platform.writeU64(driver.desc, header);
-        driver.platform.writeU32(driver.desc + 8, 16);
-        driver.platform.writeU16(driver.desc + 12, VirtioBlk.DESC_F_NEXT);
-        driver.platform.writeU16(driver.desc + 14, 1);
-        driver.platform.writeU64(driver.desc + 16, table);
-        driver.platform.writeU32(driver.desc + 24, 32);
-        driver.platform.writeU16(driver.desc + 28, VirtioBlk.DESC_F_INDIRECT);
+        driver.descriptor(table, 0, data, 512, VirtioBlk.DESC_F_WRITE | VirtioBlk.DESC_F_NEXT, 1);
+        driver.descriptor(table, 1, status, 1, VirtioBlk.DESC_F_WRITE, 0);
+        driver.descriptor(driver.desc, 0, header, 16, VirtioBlk.DESC_F_NEXT, 1);
+        driver.descriptor(driver.desc, 1, table, 32, VirtioBlk.DESC_F_INDIRECT, 0);
         driver.makeAvailable(0);
         driver.notifyQueue();
 

@@ -127,17 +127,22 @@ final class RegisterLevelDriver {
         int head = nextDesc;
         for (int i = 0; i < chain.length; i++) {
             int index = (head + i) % num;
-            long at = desc + 16L * index;
             int flags = (chain[i].writable() ? VirtioBlk.DESC_F_WRITE : 0)
                     | (i + 1 < chain.length ? VirtioBlk.DESC_F_NEXT : 0);
-            platform.writeU64(at, chain[i].address());
-            platform.writeU32(at + 8, chain[i].length());
-            platform.writeU16(at + 12, flags);
-            platform.writeU16(at + 14, (index + 1) % num);
+            descriptor(desc, index, chain[i].address(), chain[i].length(), flags, (index + 1) % num);
         }
         nextDesc = (head + chain.length) % num;
         makeAvailable(head);
         return head;
+    }
+
+    /** Writes descriptor {@code index} of the table at {@code table} (the queue's or an indirect one). */
+    void descriptor(long table, int index, long address, long length, int flags, int next) {
+        long at = table + 16L * index;
+        platform.writeU64(at, address);
+        platform.writeU32(at + 8, length);
+        platform.writeU16(at + 12, flags);
+        platform.writeU16(at + 14, next);
     }
 
     void makeAvailable(int head) {
