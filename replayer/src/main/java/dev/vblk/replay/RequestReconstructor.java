@@ -6,6 +6,10 @@ import dev.vblk.platform.LittleEndian;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.virtio.DeviceStatus;
 import dev.vblk.virtio.MmioRegister;
+import dev.vblk.virtio.queue.chain.ChainDecoder;
+import dev.vblk.virtio.queue.chain.ChainSegment;
+import dev.vblk.virtio.queue.chain.DecodedChain;
+import dev.vblk.virtio.queue.chain.MalformedChainException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -25,24 +29,22 @@ import java.util.OptionalLong;
  * <p>Guest memory is followed from the events: allocated frames start zeroed, memory writes show what
  * the driver put there and memory reads what it found (so what the device wrote). Queue registers give
  * each device's ring addresses. At every QueueNotify write the available ring entries added since the
- * last one are taken, each descriptor chain walked and decoded (header type and sector, data
- * buffers, status byte). The answer is what the driver then read back: the used element carrying the
+ * last one are taken, each descriptor chain decoded by the shared {@link ChainDecoder}, indirect
+ * tables included, and the request read from it (header type and sector, data buffers, status
+ * byte). The answer is what the driver then read back: the used element carrying the
  * chain's head (its length), the status byte and the device-writable data. A request is over when its
  * buffer is freed or used again (the driver writes its status byte anew) or its device is reset; one
  * whose completion the driver had not seen by then was not answered; one still
  * outstanding when the driver read DEVICE_NEEDS_RESET in Status was refused by a broken device.
  *
- * <p>Indirect descriptor tables are followed; chains that do not decode are left out.
+ * <p>Chains that do not decode (malformed, or too short for a header and a status byte) are left
+ * out.
  */
 public final class RequestReconstructor {
 
-    private static final int DESCRIPTOR_SIZE = 16;
     private static final int HEADER_SIZE = 16;
     private static final int RANGE_SIZE = 16;
     private static final int SECTOR = 512;
-    private static final int F_NEXT = 1;
-    private static final int F_WRITE = 2;
-    private static final int F_INDIRECT = 4;
 
     private final MmioWindow window;
     private final GuestMemoryImage memory = new GuestMemoryImage();
@@ -96,7 +98,7 @@ public final class RequestReconstructor {
         int dataLength;
         byte[] writeData;
         List<ReconstructedRequest.Range> ranges;
-        List<long[]> writableData;
+        List<ChainSegment> writableData;
         long statusAddress;
         byte[] readBack;
         BitSet seen;
@@ -217,42 +219,21 @@ public final class RequestReconstructor {
     }
 
     private Optional<Pending> decode(int eventIndex, int slot, QueueState queue, int head) {
-        List<long[]> readable = new ArrayList<>();
-        List<long[]> writable = new ArrayList<>();
-        int id = head;
-        long table = queue.desc;
-        int tableSize = queue.size;
-        for (int steps = 0; ; steps++) {
-            if (id >= tableSize || steps >= tableSize) {
-                return Optional.empty();
-            }
-            byte[] descriptor = memory.read(table + (long) DESCRIPTOR_SIZE * id, DESCRIPTOR_SIZE);
-            long address = LittleEndian.get(descriptor, 0, 8);
-            long length = LittleEndian.get(descriptor, 8, 4);
-            int flags = (int) LittleEndian.get(descriptor, 12, 2);
-            if ((flags & F_INDIRECT) != 0) {
-                if (steps > 0 || (flags & F_NEXT) != 0 || length % DESCRIPTOR_SIZE != 0 || length == 0) {
-                    return Optional.empty();
-                }
-                table = address;
-                tableSize = (int) Math.min(length / DESCRIPTOR_SIZE, queue.size);
-                id = 0;
-                steps = -1;
-                continue;
-            }
-            ((flags & F_WRITE) != 0 ? writable : readable).add(new long[] {address, length});
-            if ((flags & F_NEXT) == 0) {
-                break;
-            }
-            id = (int) LittleEndian.get(descriptor, 14, 2);
+        DecodedChain chain;
+        try {
+            chain = new ChainDecoder(memory::read, queue.desc, queue.size, true).decode(head);
+        } catch (MalformedChainException e) {
+            return Optional.empty();
         }
-        long readableBytes = total(readable);
-        long writableBytes = total(writable);
+        List<ChainSegment> readable = chain.readable();
+        List<ChainSegment> writable = chain.writable();
+        long readableBytes = ChainSegment.total(readable);
+        long writableBytes = ChainSegment.total(writable);
         if (readableBytes < HEADER_SIZE || writableBytes < 1 || readableBytes > Integer.MAX_VALUE
                 || writableBytes > Integer.MAX_VALUE) {
             return Optional.empty();
         }
-        byte[] header = gather(slice(readable, 0, HEADER_SIZE), HEADER_SIZE);
+        byte[] header = gather(ChainSegment.slice(readable, 0, HEADER_SIZE), HEADER_SIZE);
         Pending request = new Pending();
         request.index = nextIndex++;
         request.slot = slot;
@@ -273,13 +254,13 @@ public final class RequestReconstructor {
             case ReconstructedRequest.T_OUT -> {
                 request.sectorCount = readableData / SECTOR;
                 request.dataLength = readableData;
-                request.writeData = gather(slice(readable, HEADER_SIZE, readableBytes), readableData);
+                request.writeData = gather(ChainSegment.slice(readable, HEADER_SIZE, readableBytes), readableData);
             }
             case ReconstructedRequest.T_DISCARD, ReconstructedRequest.T_WRITE_ZEROES -> {
                 if (readableData < RANGE_SIZE) {
                     return Optional.empty();
                 }
-                byte[] raw = gather(slice(readable, HEADER_SIZE, readableBytes), readableData);
+                byte[] raw = gather(ChainSegment.slice(readable, HEADER_SIZE, readableBytes), readableData);
                 List<ReconstructedRequest.Range> ranges = new ArrayList<>();
                 long sectors = 0;
                 for (int at = 0; at + RANGE_SIZE <= raw.length; at += RANGE_SIZE) {
@@ -298,9 +279,8 @@ public final class RequestReconstructor {
                 request.dataLength = readableData;
             }
         }
-        request.writableData = slice(writable, 0, writableData);
-        List<long[]> statusRun = slice(writable, writableData, writableBytes);
-        request.statusAddress = statusRun.get(0)[0];
+        request.writableData = ChainSegment.slice(writable, 0, writableData);
+        request.statusAddress = ChainSegment.slice(writable, writableData, writableBytes).get(0).address();
         request.readBack = new byte[writableData];
         request.seen = new BitSet(writableData);
         return Optional.of(request);
@@ -327,15 +307,15 @@ public final class RequestReconstructor {
                 request.status = data[(int) (request.statusAddress - address)] & 0xff;
             }
             int position = 0;
-            for (long[] run : request.writableData) {
-                long from = Math.max(address, run[0]);
-                long to = Math.min(end, run[0] + run[1]);
+            for (ChainSegment run : request.writableData) {
+                long from = Math.max(address, run.address());
+                long to = Math.min(end, run.address() + run.length());
                 if (from < to) {
-                    int into = position + (int) (from - run[0]);
+                    int into = position + (int) (from - run.address());
                     System.arraycopy(data, (int) (from - address), request.readBack, into, (int) (to - from));
                     request.seen.set(into, into + (int) (to - from));
                 }
-                position += (int) run[1];
+                position += (int) run.length();
             }
         }
     }
@@ -390,36 +370,13 @@ public final class RequestReconstructor {
         return (current & 0xffff_ffffL) | (value << 32);
     }
 
-    private static long total(List<long[]> runs) {
-        long sum = 0;
-        for (long[] run : runs) {
-            sum += run[1];
-        }
-        return sum;
-    }
-
-    /** The bytes {@code [from, to)} of the runs laid end to end, as runs. */
-    private static List<long[]> slice(List<long[]> runs, long from, long to) {
-        List<long[]> out = new ArrayList<>();
-        long position = 0;
-        for (long[] run : runs) {
-            long start = Math.max(from, position);
-            long end = Math.min(to, position + run[1]);
-            if (start < end) {
-                out.add(new long[] {run[0] + (start - position), end - start});
-            }
-            position += run[1];
-        }
-        return out;
-    }
-
-    private byte[] gather(List<long[]> runs, int length) {
+    private byte[] gather(List<ChainSegment> runs, int length) {
         byte[] out = new byte[length];
         int done = 0;
-        for (Iterator<long[]> it = runs.iterator(); it.hasNext() && done < length; ) {
-            long[] run = it.next();
-            int part = (int) Math.min(run[1], length - done);
-            System.arraycopy(memory.read(run[0], part), 0, out, done, part);
+        for (Iterator<ChainSegment> it = runs.iterator(); it.hasNext() && done < length; ) {
+            ChainSegment run = it.next();
+            int part = (int) Math.min(run.length(), length - done);
+            System.arraycopy(memory.read(run.address(), part), 0, out, done, part);
             done += part;
         }
         return out;

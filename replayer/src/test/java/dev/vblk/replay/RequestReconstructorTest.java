@@ -10,7 +10,9 @@ import dev.vblk.fake.blk.BlkRequest;
 import dev.vblk.fake.blk.RequestHook;
 import dev.vblk.fake.blk.RequestOutcome;
 import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.LittleEndian;
 import dev.vblk.session.BlockOperation;
+import dev.vblk.virtio.MmioRegister;
 import dev.vblk.trace.TraceEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,5 +106,45 @@ class RequestReconstructorTest {
         assertEquals(new TraceEvent.RegisterWrite(0x0a00_3e50L, AccessWidth.WORD, 0), notify);
         assertEquals(2, requests.get(0).operationId());
         assertEquals("read sector 3, 1 sector(s)", requests.get(0).describeRequest());
+    }
+
+    @Test
+    void indirectChainsAreFollowed() {
+        long slot = 0x0a00_3e00L;
+        long table = 0x4000_0000L;
+        long avail = table + 16 * 8;
+        long used = table + 0x1000;
+        long indirect = 0x4000_2000L;
+        long header = 0x4000_3000L;
+        long data = 0x4000_4000L;
+        long status = header + 16;
+        List<TraceEvent> events = new ArrayList<>(List.of(
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_NUM.offset(), AccessWidth.WORD, 8),
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_DESC_LOW.offset(), AccessWidth.WORD, table),
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_DRIVER_LOW.offset(), AccessWidth.WORD, avail),
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_DEVICE_LOW.offset(), AccessWidth.WORD, used),
+                new TraceEvent.MemoryWrite(header, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0}),
+                new TraceEvent.MemoryWrite(indirect, descriptor(header, 16, 1, 1)),
+                new TraceEvent.MemoryWrite(indirect + 16, descriptor(data, 1024, 3, 2)),
+                new TraceEvent.MemoryWrite(indirect + 32, descriptor(status, 1, 2, 0)),
+                new TraceEvent.MemoryWrite(table + 16 * 3, descriptor(indirect, 48, 4, 0)),
+                new TraceEvent.MemoryWrite(avail + 2, new byte[] {1, 0, 3, 0}),
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_NOTIFY.offset(), AccessWidth.WORD, 0)));
+
+        List<ReconstructedRequest> requests = RequestReconstructor.reconstruct(events, MmioWindow.QEMU_VIRT);
+
+        assertEquals(1, requests.size());
+        assertEquals(3, requests.get(0).head());
+        assertEquals("read sector 5, 2 sector(s)", requests.get(0).describeRequest());
+    }
+
+    /** One descriptor's 16 bytes. */
+    private static byte[] descriptor(long address, long length, int flags, int next) {
+        byte[] bytes = new byte[16];
+        LittleEndian.put(bytes, 0, 8, address);
+        LittleEndian.put(bytes, 8, 4, length);
+        LittleEndian.put(bytes, 12, 2, flags);
+        LittleEndian.put(bytes, 14, 2, next);
+        return bytes;
     }
 }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.testing.MemoryOnlyPlatform;
 import dev.vblk.virtio.VirtioException;
+import dev.vblk.virtio.queue.chain.ChainDecoder;
+import dev.vblk.virtio.queue.chain.ChainSegment;
+import dev.vblk.virtio.queue.chain.DecodedChain;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -54,15 +57,10 @@ class SplitVirtqueueTest {
                 new BufferSegment(0x4010_0000L, 16, false),
                 new BufferSegment(0x4010_1000L, 512, true),
                 new BufferSegment(0x4010_0010L, 1, true)), 0);
-        long table = queue.descriptorArea();
-        int second = platform.readU16(table + head * 16L + 14);
-        int third = platform.readU16(table + second * 16L + 14);
-        assertEquals(0x4010_0000L, platform.readU64(table + head * 16L));
-        assertEquals(16, platform.readU32(table + head * 16L + 8));
-        assertEquals(SplitVirtqueueLayout.F_NEXT, platform.readU16(table + head * 16L + 12));
-        assertEquals(SplitVirtqueueLayout.F_NEXT | SplitVirtqueueLayout.F_WRITE, platform.readU16(table + second * 16L + 12));
-        assertEquals(SplitVirtqueueLayout.F_WRITE, platform.readU16(table + third * 16L + 12));
-        assertEquals(0x4010_0010L, platform.readU64(table + third * 16L));
+        DecodedChain chain = new ChainDecoder(platform::readMemory, queue.descriptorArea(), queue.size(), false)
+                .decode(head);
+        assertEquals(List.of(new ChainSegment(0x4010_0000L, 16, false), new ChainSegment(0x4010_1000L, 512, true),
+                new ChainSegment(0x4010_0010L, 1, true)), chain.segments());
         assertEquals(1, platform.readU16(queue.driverArea() + 2), "available idx");
         assertEquals(head, platform.readU16(queue.driverArea() + 4), "ring[0]");
         assertEquals(5, queue.freeDescriptors());

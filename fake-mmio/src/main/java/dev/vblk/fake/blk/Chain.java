@@ -1,31 +1,39 @@
 package dev.vblk.fake.blk;
 
+import dev.vblk.virtio.queue.chain.ChainSegment;
+import dev.vblk.virtio.queue.chain.DecodedChain;
 import java.util.List;
 
 /**
- * A validated descriptor chain: its head index, the device-readable buffers and, after them, the
- * device-writable buffers, whose last byte is the status byte.
+ * A validated descriptor chain as a virtio-blk request uses it: its head index, the
+ * device-readable buffers and, after them, the device-writable buffers, whose last byte is the
+ * status byte.
  */
-record Chain(int head, List<Segment> readable, List<Segment> writable) {
+record Chain(int head, List<ChainSegment> readable, List<ChainSegment> writable) {
 
     Chain {
         readable = List.copyOf(readable);
         writable = List.copyOf(writable);
     }
 
+    /** The request view of a decoded chain. */
+    static Chain of(DecodedChain decoded) {
+        return new Chain(decoded.head(), decoded.readable(), decoded.writable());
+    }
+
     /** Readable bytes after the 16-byte header. */
-    List<Segment> readableData() {
-        return Segment.slice(readable, VirtioBlk.HEADER_SIZE, Segment.total(readable));
+    List<ChainSegment> readableData() {
+        return ChainSegment.slice(readable, VirtioBlk.HEADER_SIZE, ChainSegment.total(readable));
     }
 
     /** Writable bytes before the status byte. */
-    List<Segment> writableData() {
-        return Segment.slice(writable, 0, Segment.total(writable) - 1);
+    List<ChainSegment> writableData() {
+        return ChainSegment.slice(writable, 0, ChainSegment.total(writable) - 1);
     }
 
     /** Address of the status byte: the last writable byte. */
     long statusAddress() {
-        Segment last = writable.get(writable.size() - 1);
+        ChainSegment last = writable.get(writable.size() - 1);
         return last.address() + last.length() - 1;
     }
 }

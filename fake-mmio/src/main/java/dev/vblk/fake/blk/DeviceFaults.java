@@ -2,7 +2,9 @@ package dev.vblk.fake.blk;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Device-level fault switches of one {@link FakeVirtioBlkDevice}: things a misbehaving device does
@@ -16,6 +18,12 @@ public final class DeviceFaults {
     private int unstableConfigReads;
     private int extraInterruptBits;
     private final Map<Integer, Long> registerOverrides = new HashMap<>();
+    private CompletionBatching completionBatching = CompletionBatching.NONE;
+    private int coalescedUpdates = 1;
+    private long coalescingWindowNanos = Long.MAX_VALUE;
+    private Set<Long> droppedInterrupts = Set.of();
+    private boolean ignoreInterruptSuppression;
+    private AvailEventWrites availEventWrites = AvailEventWrites.AS_NEGOTIATED;
 
     /** Whether FEATURES_OK is refused (reads back cleared) whatever the driver accepted. */
     public DeviceFaults refuseFeaturesOk(boolean refuse) {
@@ -58,6 +66,81 @@ public final class DeviceFaults {
     public DeviceFaults clearRegisterOverride(int offset) {
         registerOverrides.remove(offset);
         return this;
+    }
+
+    /**
+     * Holds finished requests back and completes them in batches, possibly out of order (see
+     * {@link CompletionBatching}); {@link CompletionBatching#NONE} switches it off. Requests a
+     * {@link RequestOutcome.Delayed} outcome defers join the batch when their delay is over.
+     */
+    public DeviceFaults batchCompletions(CompletionBatching batching) {
+        this.completionBatching = Objects.requireNonNull(batching, "batching");
+        return this;
+    }
+
+    /**
+     * Raises one used-buffer interrupt per {@code updates} used-ring updates that ask for one, or
+     * {@code windowNanos} of virtual time after the first of them ({@code Long.MAX_VALUE}: only
+     * when the count is reached); the other updates are published without an interrupt.
+     * {@code coalesceInterrupts(1, Long.MAX_VALUE)} switches it off.
+     */
+    public DeviceFaults coalesceInterrupts(int updates, long windowNanos) {
+        if (updates < 1 || windowNanos < 0) {
+            throw new IllegalArgumentException("coalescing needs updates >= 1 and a window >= 0: "
+                    + updates + ", " + windowNanos);
+        }
+        this.coalescedUpdates = updates;
+        this.coalescingWindowNanos = windowNanos;
+        return this;
+    }
+
+    /**
+     * The used-ring updates with these numbers are published without their interrupt. Updates are
+     * numbered from 0 since the device was created, one per completion (one per batch when
+     * completions are batched).
+     */
+    public DeviceFaults dropInterrupts(Set<Long> updateNumbers) {
+        this.droppedInterrupts = Set.copyOf(updateNumbers);
+        return this;
+    }
+
+    /**
+     * Whether every used-ring update raises an interrupt, ignoring the driver's suppression: the
+     * used_event field with VIRTIO_F_EVENT_IDX, VIRTQ_AVAIL_F_NO_INTERRUPT without it.
+     */
+    public DeviceFaults ignoreInterruptSuppression(boolean ignore) {
+        this.ignoreInterruptSuppression = ignore;
+        return this;
+    }
+
+    /** When the device writes avail_event (by default only with VIRTIO_F_EVENT_IDX negotiated). */
+    public DeviceFaults availEventWrites(AvailEventWrites writes) {
+        this.availEventWrites = Objects.requireNonNull(writes, "writes");
+        return this;
+    }
+
+    CompletionBatching completionBatching() {
+        return completionBatching;
+    }
+
+    int coalescedUpdates() {
+        return coalescedUpdates;
+    }
+
+    long coalescingWindowNanos() {
+        return coalescingWindowNanos;
+    }
+
+    boolean dropsInterrupt(long updateNumber) {
+        return droppedInterrupts.contains(updateNumber);
+    }
+
+    boolean ignoresInterruptSuppression() {
+        return ignoreInterruptSuppression;
+    }
+
+    AvailEventWrites availEventWrites() {
+        return availEventWrites;
     }
 
     boolean refusesFeaturesOk() {

@@ -132,6 +132,21 @@ public record FakeBlkConfig(
             return this;
         }
 
+        /** Whether VIRTIO_F_INDIRECT_DESC is offered (it is by default, as QEMU does). */
+        public Builder offerIndirectDescriptors(boolean offer) {
+            return offer(VirtioBlk.F_INDIRECT_DESC, offer);
+        }
+
+        /** Whether VIRTIO_F_EVENT_IDX is offered (it is by default, as QEMU does). */
+        public Builder offerEventIndex(boolean offer) {
+            return offer(VirtioBlk.F_EVENT_IDX, offer);
+        }
+
+        private Builder offer(int feature, boolean offer) {
+            features = offer ? features | VirtioBlk.bit(feature) : features & ~VirtioBlk.bit(feature);
+            return this;
+        }
+
         public Builder idString(String idString) {
             this.idString = idString;
             return this;

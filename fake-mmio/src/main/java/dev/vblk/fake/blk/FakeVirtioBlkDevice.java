@@ -11,6 +11,7 @@ import dev.vblk.fake.mmio.MmioRegister;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.LittleEndian;
+import dev.vblk.virtio.queue.chain.ChainSegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,10 +25,12 @@ import java.util.OptionalLong;
  * virtqueue processed synchronously on QueueNotify.
  *
  * <p>It enforces the spec's rules the way QEMU 7.2 does: feature pages, FEATURES_OK validation,
- * reset on Status 0, descriptor-chain checks that make the device need a reset on a malformed
- * chain. Each decoded request goes to the {@link RequestHook}, which chooses the outcome;
- * {@link #faults()} and the methods {@link #injectNeedsReset}, {@link #resize} and
- * {@link #signalConfigChange} make the device misbehave outside requests. Not thread-safe.
+ * reset on Status 0; a chain the shared {@code ChainDecoder} rejects (VirtIO 1.1 section 2.6.5)
+ * makes the device need a reset. Each decoded request goes to the {@link RequestHook}, which chooses the outcome;
+ * {@link #faults()} and the methods {@link #injectNeedsReset}, {@link #resize},
+ * {@link #signalConfigChange} and {@link #raiseSpuriousInterrupt} make the device misbehave outside
+ * requests; {@link DeviceFaults} also batches and reorders completions and coalesces, drops or
+ * forces interrupts. Not thread-safe.
  */
 public final class FakeVirtioBlkDevice implements MmioDevice {
 
@@ -40,6 +43,8 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     private final DeviceFaults faults = new DeviceFaults();
     private final Virtqueue queue;
     private final List<Pending> pending = new ArrayList<>();
+    private final HeldCompletions<Finished> held = new HeldCompletions<>();
+    private final UsedBufferInterrupts usedInterrupts = new UsedBufferInterrupts();
     private RequestHook hook;
 
     private int status;
@@ -53,9 +58,14 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     private int writeback;
     private long requestsDecoded;
     private long pendingSequence;
+    private long usedUpdates;
+    private boolean spuriousLine;
     private String brokenReason;
 
     private record Pending(long due, long sequence, Chain chain, BlkRequest request, RequestOutcome outcome) {}
+
+    /** A request whose answer is decided and not yet written. */
+    private record Finished(Chain chain, BlkRequest request, RequestOutcome.Complete outcome) {}
 
     /** A device with {@code config}, placed by the machine that provides {@code context}. */
     public FakeVirtioBlkDevice(FakeBlkConfig config, DeviceContext context) {
@@ -84,6 +94,14 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     /** Breaks the device now, as QEMU's virtio_error() does: DEVICE_NEEDS_RESET and a config interrupt. */
     public void injectNeedsReset(String reason) {
         breakDevice(reason);
+    }
+
+    /** Raises an interrupt now with no completion behind it. */
+    public void raiseSpuriousInterrupt(SpuriousInterrupt kind) {
+        switch (kind) {
+            case USED_BUFFER_WITHOUT_COMPLETION -> interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
+            case LINE_WITHOUT_STATUS -> spuriousLine = true;
+        }
     }
 
     /** Changes the disk's capacity, then signals a config change (like QMP block_resize). */
@@ -144,19 +162,23 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         return requestsDecoded;
     }
 
-    /** Requests whose delayed completion has not happened yet. */
+    /** Requests whose completion has not happened yet: delayed, or held for a batch. */
     public int pendingCompletions() {
-        return pending.size();
+        return pending.size() + held.size();
     }
 
     @Override
     public boolean interruptRaised() {
-        return interruptStatus != 0;
+        return interruptStatus != 0 || spuriousLine;
     }
 
     @Override
     public long nextDueTime() {
-        return pending.isEmpty() || brokenReason != null ? Long.MAX_VALUE : pending.get(0).due();
+        if (brokenReason != null) {
+            return Long.MAX_VALUE;
+        }
+        long due = Math.min(held.deadline(), usedInterrupts.deadline());
+        return pending.isEmpty() ? due : Math.min(due, pending.get(0).due());
     }
 
     @Override
@@ -164,6 +186,12 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         while (brokenReason == null && !pending.isEmpty() && pending.get(0).due() <= now) {
             Pending next = pending.remove(0);
             apply(next.chain(), next.request(), next.outcome());
+        }
+        if (brokenReason == null) {
+            completeAll(held.releaseDue(now));
+            if (usedInterrupts.due(now)) {
+                interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
+            }
         }
     }
 
@@ -177,6 +205,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         Optional<MmioRegister> register = ControlAccess.check(context, offset, width, false);
         if (register.isEmpty()) {
             return 0;
+        }
+        if (register.get() == MmioRegister.INTERRUPT_STATUS) {
+            spuriousLine = false;
         }
         OptionalLong override = faults.registerOverride(offset);
         if (override.isPresent()) {
@@ -306,6 +337,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         writeback = config.writeback();
         queue.reset(config.queueNumMax());
         pending.clear();
+        held.clear();
+        usedInterrupts.clear();
+        spuriousLine = false;
         brokenReason = null;
     }
 
@@ -413,7 +447,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
                 BlkRequest request = decode(chain);
                 apply(chain, request, hook.onRequest(request));
             }
-            if ((negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0 && brokenReason == null) {
+            if (writesAvailEvent() && brokenReason == null) {
                 queue.setAvailEvent(queue.lastAvail);
             }
         } catch (MalformedQueueException e) {
@@ -422,9 +456,17 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         }
     }
 
+    private boolean writesAvailEvent() {
+        return switch (faults.availEventWrites()) {
+            case AS_NEGOTIATED -> (negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0;
+            case ALWAYS -> true;
+            case NEVER -> false;
+        };
+    }
+
     private BlkRequest decode(Chain chain) {
-        long readableBytes = Segment.total(chain.readable());
-        long writableBytes = Segment.total(chain.writable());
+        long readableBytes = ChainSegment.total(chain.readable());
+        long writableBytes = ChainSegment.total(chain.writable());
         if (readableBytes < VirtioBlk.HEADER_SIZE) {
             throw new MalformedQueueException(queue.desc, "request header of " + readableBytes
                     + " bytes in chain " + chain.head() + "; 16 needed");
@@ -473,7 +515,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
 
     private void apply(Chain chain, BlkRequest request, RequestOutcome outcome) {
         if (outcome instanceof RequestOutcome.Complete complete) {
-            complete(chain, request, complete);
+            completeAll(held.add(new Finished(chain, request, complete), faults.completionBatching(), context.now()));
         } else if (outcome instanceof RequestOutcome.Delayed delayed) {
             pending.add(new Pending(context.now() + delayed.delayNanos(), pendingSequence++, chain, request,
                     delayed.then()));
@@ -485,7 +527,25 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         }
     }
 
-    private void complete(Chain chain, BlkRequest request, RequestOutcome.Complete outcome) {
+    /** Answers {@code batch} in its order and publishes the used index once. */
+    private void completeAll(List<Finished> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        int before = queue.usedIdx;
+        for (Finished finished : batch) {
+            answer(finished.chain(), finished.request(), finished.outcome());
+        }
+        queue.publishUsedIdx();
+        long update = usedUpdates++;
+        if (wantsInterrupt(before, queue.usedIdx) && !faults.dropsInterrupt(update)
+                && usedInterrupts.request(faults.coalescedUpdates(), faults.coalescingWindowNanos(), context.now())) {
+            interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
+        }
+    }
+
+    /** Writes the status byte, data and used elements of one request, without publishing them. */
+    private void answer(Chain chain, BlkRequest request, RequestOutcome.Complete outcome) {
         int statusByte;
         long dataWritten;
         if (outcome.data().isPresent()) {
@@ -502,18 +562,21 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         dmaWrite(chain.statusAddress(), new byte[] {(byte) statusByte});
         long id = outcome.usedId().orElse(chain.head());
         long len = outcome.usedLen().orElse(dataWritten + 1);
-        int before = queue.usedIdx;
         for (int i = 0; i < outcome.copies(); i++) {
             queue.pushUsed(id, len);
         }
         queue.skipUsed(outcome.usedIdxSkip());
-        queue.publishUsedIdx();
-        if (wantsInterrupt(before, queue.usedIdx)) {
-            interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
-        }
     }
 
+    /**
+     * Whether the driver asked for an interrupt when the used index moves from {@code before} to
+     * {@code after}: vring_need_event(used_event, after, before) with VIRTIO_F_EVENT_IDX (VirtIO 1.1
+     * section 2.6.7.2), else unless VIRTQ_AVAIL_F_NO_INTERRUPT is set.
+     */
     private boolean wantsInterrupt(int before, int after) {
+        if (faults.ignoresInterruptSuppression()) {
+            return true;
+        }
         if ((negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0) {
             int event = queue.usedEvent();
             return ((after - event - 1) & 0xffff) < ((after - before) & 0xffff);
@@ -686,10 +749,10 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
 
     // ---- DMA ----
 
-    private byte[] gather(List<Segment> segments, int length) {
+    private byte[] gather(List<ChainSegment> segments, int length) {
         byte[] out = new byte[length];
         int done = 0;
-        for (Segment segment : segments) {
+        for (ChainSegment segment : segments) {
             if (done == length) {
                 break;
             }
@@ -701,9 +764,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     }
 
     /** Copies as much of {@code data} as fits into {@code segments}; returns the bytes copied. */
-    private int scatter(List<Segment> segments, byte[] data) {
+    private int scatter(List<ChainSegment> segments, byte[] data) {
         int done = 0;
-        for (Segment segment : segments) {
+        for (ChainSegment segment : segments) {
             if (done == data.length) {
                 break;
             }

@@ -2,19 +2,21 @@ package dev.vblk.fake.blk;
 
 import dev.vblk.fake.mmio.DeviceContext;
 import dev.vblk.platform.LittleEndian;
-import java.util.ArrayList;
-import java.util.List;
+import dev.vblk.virtio.queue.chain.ChainDecoder;
+import dev.vblk.virtio.queue.chain.GuestMemoryReader;
+import dev.vblk.virtio.queue.chain.MalformedChainException;
 
 /**
  * The device side of one split virtqueue (VirtIO 1.1 section 2.6): the registers the driver set,
- * the device's ring positions, ring access by DMA and descriptor-chain walking with the checks
- * QEMU applies before it accepts a chain.
+ * the device's ring positions, ring access by DMA, and descriptor chains decoded by the shared
+ * {@link ChainDecoder}.
  */
 final class Virtqueue {
 
     private static final int DESC_SIZE = 16;
 
     private final DeviceContext context;
+    private final GuestMemoryReader ram;
 
     int num;
     boolean ready;
@@ -26,6 +28,19 @@ final class Virtqueue {
 
     Virtqueue(DeviceContext context) {
         this.context = context;
+        this.ram = new GuestMemoryReader() {
+            @Override
+            public byte[] read(long address, int length) {
+                byte[] bytes = new byte[length];
+                context.dmaRead(address, bytes, 0, length);
+                return bytes;
+            }
+
+            @Override
+            public boolean contains(long address, long length) {
+                return context.inRam(address, length);
+            }
+        };
     }
 
     void reset(int defaultNum) {
@@ -86,75 +101,15 @@ final class Virtqueue {
     }
 
     /**
-     * Walks the chain from {@code head}: indices inside the table, no loops (at most the table size
-     * of descriptors), buffers non-empty and inside RAM, readable buffers before writable ones, an
-     * indirect table only at the head and only when {@code indirectAllowed}.
+     * Decodes the chain from {@code head} with the shared decoder: indices inside the table, no
+     * loops, buffers non-empty and inside RAM, readable buffers before writable ones, an indirect
+     * table only when {@code indirectAllowed}.
      */
     Chain walk(int head, boolean indirectAllowed) {
-        if (head >= num) {
-            throw new MalformedQueueException(driver, "available ring names descriptor " + head
-                    + " but the queue has " + num);
-        }
-        List<Segment> readable = new ArrayList<>();
-        List<Segment> writable = new ArrayList<>();
-        long table = desc;
-        int tableSize = num;
-        int index = head;
-        int seen = 0;
-        boolean indirect = false;
-        while (true) {
-            if (++seen > tableSize) {
-                throw new MalformedQueueException(table, "descriptor chain from head " + head
-                        + " is longer than its table of " + tableSize + " (a loop)");
-            }
-            long at = table + (long) DESC_SIZE * index;
-            byte[] raw = new byte[DESC_SIZE];
-            context.dmaRead(at, raw, 0, DESC_SIZE);
-            long address = LittleEndian.get(raw, 0, 8);
-            long length = LittleEndian.get(raw, 8, 4);
-            int flags = (int) LittleEndian.get(raw, 12, 2);
-            int next = (int) LittleEndian.get(raw, 14, 2);
-            if ((flags & VirtioBlk.DESC_F_INDIRECT) != 0) {
-                if (!indirectAllowed) {
-                    throw new MalformedQueueException(at, "indirect descriptor without VIRTIO_F_INDIRECT_DESC");
-                }
-                if (indirect || seen != 1) {
-                    throw new MalformedQueueException(at, "indirect descriptor inside a chain");
-                }
-                if ((flags & VirtioBlk.DESC_F_NEXT) != 0) {
-                    throw new MalformedQueueException(at, "indirect descriptor with NEXT set");
-                }
-                if (length == 0 || length % DESC_SIZE != 0) {
-                    throw new MalformedQueueException(at, "indirect table of " + length + " bytes");
-                }
-                requireRam(address, length, "indirect descriptor table");
-                table = address;
-                tableSize = (int) (length / DESC_SIZE);
-                index = 0;
-                seen = 0;
-                indirect = true;
-                continue;
-            }
-            if (length == 0) {
-                throw new MalformedQueueException(at, "zero-sized buffer in descriptor " + index);
-            }
-            requireRam(address, length, "buffer of descriptor " + index);
-            if ((flags & VirtioBlk.DESC_F_WRITE) != 0) {
-                writable.add(new Segment(address, length));
-            } else if (!writable.isEmpty()) {
-                throw new MalformedQueueException(at, "device-readable descriptor " + index
-                        + " after a device-writable one");
-            } else {
-                readable.add(new Segment(address, length));
-            }
-            if ((flags & VirtioBlk.DESC_F_NEXT) == 0) {
-                return new Chain(head, readable, writable);
-            }
-            if (next >= tableSize) {
-                throw new MalformedQueueException(at, "descriptor " + index + " chains to " + next
-                        + " beyond its table of " + tableSize);
-            }
-            index = next;
+        try {
+            return Chain.of(new ChainDecoder(ram, desc, num, indirectAllowed).decode(head));
+        } catch (MalformedChainException e) {
+            throw new MalformedQueueException(e.address(), e.getMessage());
         }
     }
 

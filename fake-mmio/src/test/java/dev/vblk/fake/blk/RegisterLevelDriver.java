@@ -44,8 +44,13 @@ final class RegisterLevelDriver {
     }
 
     static RegisterLevelDriver ready(FakeBlkConfig config) {
+        return ready(config, 0);
+    }
+
+    /** A driver past DRIVER_OK with a 16-entry queue that accepted {@code extraFeatures} as well. */
+    static RegisterLevelDriver ready(FakeBlkConfig config, long extraFeatures) {
         RegisterLevelDriver driver = new RegisterLevelDriver(FakePlatform.create(), config);
-        driver.negotiate(DEFAULT_FEATURES);
+        driver.negotiate(DEFAULT_FEATURES | extraFeatures);
         driver.setUpQueue(16);
         driver.driverOk();
         return driver;
@@ -122,17 +127,22 @@ final class RegisterLevelDriver {
         int head = nextDesc;
         for (int i = 0; i < chain.length; i++) {
             int index = (head + i) % num;
-            long at = desc + 16L * index;
             int flags = (chain[i].writable() ? VirtioBlk.DESC_F_WRITE : 0)
                     | (i + 1 < chain.length ? VirtioBlk.DESC_F_NEXT : 0);
-            platform.writeU64(at, chain[i].address());
-            platform.writeU32(at + 8, chain[i].length());
-            platform.writeU16(at + 12, flags);
-            platform.writeU16(at + 14, (index + 1) % num);
+            descriptor(desc, index, chain[i].address(), chain[i].length(), flags, (index + 1) % num);
         }
         nextDesc = (head + chain.length) % num;
         makeAvailable(head);
         return head;
+    }
+
+    /** Writes descriptor {@code index} of the table at {@code table} (the queue's or an indirect one). */
+    void descriptor(long table, int index, long address, long length, int flags, int next) {
+        long at = table + 16L * index;
+        platform.writeU64(at, address);
+        platform.writeU32(at + 8, length);
+        platform.writeU16(at + 12, flags);
+        platform.writeU16(at + 14, next);
     }
 
     void makeAvailable(int head) {
@@ -180,6 +190,21 @@ final class RegisterLevelDriver {
         LittleEndian.put(range, 8, 4, count);
         LittleEndian.put(range, 12, 4, flags);
         return request(type, 0, 16, false, range);
+    }
+
+    /** The used_event field at the end of the available ring (EVENT_IDX). */
+    long usedEventAddress() {
+        return avail + 4 + 2L * num;
+    }
+
+    /** The avail_event field at the end of the used ring (EVENT_IDX). */
+    long availEventAddress() {
+        return used + 4 + 8L * num;
+    }
+
+    /** Whether the device's interrupt line is raised now, without waiting. */
+    boolean lineRaised() {
+        return platform.awaitInterrupt(platform.interruptLine(slot), 0);
     }
 
     int usedIdx() {

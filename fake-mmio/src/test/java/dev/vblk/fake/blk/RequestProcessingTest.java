@@ -141,10 +141,7 @@ class RequestProcessingTest {
     void descriptorLoopBreaksTheDevice() {
         long header = driver.header(VirtioBlk.T_IN, 0);
         // Descriptor 0 chains to itself.
-        driver.platform.writeU64(driver.desc, header);
-        driver.platform.writeU32(driver.desc + 8, 16);
-        driver.platform.writeU16(driver.desc + 12, VirtioBlk.DESC_F_NEXT);
-        driver.platform.writeU16(driver.desc + 14, 0);
+        driver.descriptor(driver.desc, 0, header, 16, VirtioBlk.DESC_F_NEXT, 0);
         driver.makeAvailable(0);
         driver.notifyQueue();
         assertTrue(driver.device.needsResetReason().orElseThrow().contains("loop"));
@@ -196,17 +193,10 @@ class RequestProcessingTest {
         long data = indirect.alloc(512);
         long status = indirect.alloc(1);
         long table = indirect.alloc(48);
-        long[][] entries = {{header, 16, VirtioBlk.DESC_F_NEXT, 1},
-            {data, 512, VirtioBlk.DESC_F_NEXT | VirtioBlk.DESC_F_WRITE, 2}, {status, 1, VirtioBlk.DESC_F_WRITE, 0}};
-        for (int i = 0; i < 3; i++) {
-            indirect.platform.writeU64(table + 16L * i, entries[i][0]);
-            indirect.platform.writeU32(table + 16L * i + 8, entries[i][1]);
-            indirect.platform.writeU16(table + 16L * i + 12, (int) entries[i][2]);
-            indirect.platform.writeU16(table + 16L * i + 14, (int) entries[i][3]);
-        }
-        indirect.platform.writeU64(indirect.desc, table);
-        indirect.platform.writeU32(indirect.desc + 8, 48);
-        indirect.platform.writeU16(indirect.desc + 12, VirtioBlk.DESC_F_INDIRECT);
+        indirect.descriptor(table, 0, header, 16, VirtioBlk.DESC_F_NEXT, 1);
+        indirect.descriptor(table, 1, data, 512, VirtioBlk.DESC_F_NEXT | VirtioBlk.DESC_F_WRITE, 2);
+        indirect.descriptor(table, 2, status, 1, VirtioBlk.DESC_F_WRITE, 0);
+        indirect.descriptor(indirect.desc, 0, table, 48, VirtioBlk.DESC_F_INDIRECT, 0);
         indirect.makeAvailable(0);
         indirect.notifyQueue();
         assertEquals(1, indirect.usedIdx());
@@ -214,9 +204,7 @@ class RequestProcessingTest {
         assertEquals(42, indirect.platform.ram().readU8(data));
 
         // The same chain without the negotiated feature breaks the device.
-        driver.platform.writeU64(driver.desc, table);
-        driver.platform.writeU32(driver.desc + 8, 48);
-        driver.platform.writeU16(driver.desc + 12, VirtioBlk.DESC_F_INDIRECT);
+        driver.descriptor(driver.desc, 0, table, 48, VirtioBlk.DESC_F_INDIRECT, 0);
         driver.makeAvailable(0);
         driver.notifyQueue();
         assertTrue(driver.device.needsResetReason().orElseThrow().contains("INDIRECT"));

@@ -14,6 +14,8 @@ import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.MmioSlot;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
+import dev.vblk.virtio.queue.chain.ChainDecoder;
+import dev.vblk.virtio.queue.chain.ChainSegment;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,20 +61,9 @@ class RequestSplittingTest {
             for (; seenAvailable != index; seenAvailable = (seenAvailable + 1) & 0xffff) {
                 int head = machine.ram().readU16(availableRing + 4 + 2L * (seenAvailable % 256));
                 List<Integer> lengths = new ArrayList<>();
-                long table = descriptorTable;
-                int descriptor = head;
-                if ((machine.ram().readU16(table + 16L * head + 12) & 4) != 0) {
-                    table = machine.ram().readU64(table + 16L * head);
-                    descriptor = 0;
-                }
-                while (true) {
-                    long entry = table + 16L * descriptor;
-                    lengths.add((int) machine.ram().readU32(entry + 8));
-                    int flags = machine.ram().readU16(entry + 12);
-                    if ((flags & 1) == 0) {
-                        break;
-                    }
-                    descriptor = machine.ram().readU16(entry + 14);
+                for (ChainSegment segment : new ChainDecoder(machine.ram()::readMemory, descriptorTable, 256, true)
+                        .decode(head).segments()) {
+                    lengths.add((int) segment.length());
                 }
                 dataSegments.add(lengths.subList(1, lengths.size() - 1));
             }
