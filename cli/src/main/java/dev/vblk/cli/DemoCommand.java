@@ -23,9 +23,10 @@ import dev.vblk.workload.Workload;
 import dev.vblk.workload.WorkloadPreset;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -80,7 +81,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Files.createDirectories(folder);
+        Outputs outputs = Outputs.against(Arrays.asList(qemu));
+        outputs.folder(folder, "output folder", spec.commandLine().getParseResult().hasMatchedOption("--out"));
         out.println("vblk demo: files go to " + folder + "/");
         Workload workload = WorkloadPreset.STANDARD.workload();
 
@@ -89,7 +91,8 @@ final class DemoCommand implements Callable<Integer> {
         String machine;
         Path image = null;
         if (binary.isPresent()) {
-            image = SignedImages.raw(folder, "demo.img", DISK_SECTORS);
+            image = SignedImages.raw(folder, outputs.file(folder.resolve("demo.img"), "disk image").getFileName().toString(),
+                    DISK_SECTORS);
             out.printf("disk image  %s: %d sectors (%s), each holding its sector signature%n", image, DISK_SECTORS,
                     Sizes.bytes((long) DISK_SECTORS * 512));
             target = new QemuTarget(QemuConfig.builder().binary(binary.get().path()).drive(DriveConfig.raw(image)).build());
@@ -103,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
             machine = "the fake virtio-blk device (in memory, " + DISK_SECTORS + " signed sectors)";
         }
 
-        Path tracePath = folder.resolve("demo.trace.avro");
+        Path tracePath = outputs.file(folder.resolve("demo.trace.avro"), "trace");
         out.println();
         out.println("== record: workload 'standard' (" + workload.steps().size() + " steps) on " + machine);
         RunSummary summary = RecordRun.QEMU_VIRT.record(target, workload, TraceCodec.DEFAULT, tracePath);

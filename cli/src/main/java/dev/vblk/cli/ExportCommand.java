@@ -78,10 +78,14 @@ final class ExportCommand implements Callable<Integer> {
         if (settle < 0) {
             throw new BadInputException("--settle must not be negative, not " + settle);
         }
+        List<Path> inputs = new ArrayList<>(images);
+        inputs.add(file);
+        Outputs outputs = Outputs.against(inputs);
+        if (output != null) {
+            outputs.file(output, "qtest script");
+        }
         List<QtestScript.Line> lines = QtestScript.of(trace.events(), InspectCommand.window(metadata), settle);
-        QemuCommandLine command = QemuCommandLine.forScript(metadata, images,
-                output == null ? null : Inputs.outputFile(output).toAbsolutePath().getParent(),
-                output == null ? "" : output.getFileName().toString());
+        QemuCommandLine command = QemuCommandLine.forScript(metadata, images, output, outputs);
         PrintWriter out = spec.commandLine().getOut();
         if (output == null) {
             lines.forEach(line -> out.println(line.command()));

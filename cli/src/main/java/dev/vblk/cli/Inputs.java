@@ -27,37 +27,6 @@ final class Inputs {
     }
 
     /**
-     * Requires the folder {@code file} goes into to exist (it is created when missing).
-     *
-     * @throws BadInputException if it cannot be
-     */
-    static Path outputFile(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(parent);
-        } catch (java.io.IOException e) {
-            throw new BadInputException("cannot create folder " + parent + " for " + file + ": " + e.getMessage(), e);
-        }
-        if (Files.isDirectory(file)) {
-            throw new BadInputException(file + " is a folder; name a file to write");
-        }
-        return file;
-    }
-
-    /**
-     * Creates {@code folder} if needed.
-     *
-     * @throws BadInputException if it cannot be created
-     */
-    static Path outputFolder(Path folder) {
-        try {
-            return Files.createDirectories(folder);
-        } catch (java.io.IOException e) {
-            throw new BadInputException("cannot create folder " + folder + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
      * Reads a whole trace; with {@code validPrefix} a trace cut short is read up to its last intact
      * checkpoint instead of refused.
      *

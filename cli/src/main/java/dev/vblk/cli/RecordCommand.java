@@ -95,10 +95,14 @@ final class RecordCommand implements Callable<Integer> {
     public Integer call() {
         Workload load = workload.load();
         Target target = machine.target(errors, true);
-        Path trace = Inputs.outputFile(output != null ? output : Path.of("vblk-out", stem(load.name()) + ".trace.avro"));
+        List<Path> inputs = new ArrayList<>(machine.inputFiles());
+        inputs.add(workload.file);
+        Outputs outputs = Outputs.against(inputs);
+        Path trace = output != null ? outputs.file(output, "trace")
+                : outputs.defaultFile(Path.of("vblk-out", stem(load.name()) + ".trace.avro"), "trace");
         PrintWriter out = spec.commandLine().getOut();
         RunSummary summary;
-        try (JfrOptions.Session recording = jfr.start();
+        try (JfrOptions.Session recording = jfr.start(outputs);
                 Progress progress = Progress.start(root.interactive() && load.steps().size() > 1, "record",
                         load.steps().size(), "steps")) {
             RecordRun run = RecordRun.QEMU_VIRT.withPlatformView(jfr.platformView()).withDeviceView(jfr.deviceView())

@@ -72,7 +72,7 @@ final class ReplayCommand implements Callable<Integer> {
         int reproduced = 0;
         int diverged = 0;
         int bad = 0;
-        try (JfrOptions.Session recording = jfr.start();
+        try (JfrOptions.Session recording = jfr.start(Outputs.against(traces));
                 Progress progress = Progress.start(root.interactive() && traces.size() > 1, "replay", traces.size(), "traces")) {
             for (Path trace : traces) {
                 ReplayResult result = replay(trace);
