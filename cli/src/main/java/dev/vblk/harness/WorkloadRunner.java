@@ -1,6 +1,7 @@
 package dev.vblk.harness;
 
 import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.ErrorKind;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.DriverSession;
 import dev.vblk.trace.OperationKind;
@@ -12,8 +13,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Performs a workload's steps on a driver session, in order, going on after a step fails: a failure
- * is an outcome to record, not the end of the run.
+ * Performs a workload's steps on a driver session, in order, going on after a step the device
+ * failed: such a failure is an outcome to record, not the end of the run. A step that fails because
+ * the platform failed (QEMU exited, {@code PLATFORM_ERROR}) or with anything but a block device
+ * error (the trace cannot be written) stops the run: every later step would fail the same way.
  */
 final class WorkloadRunner {
 
@@ -33,6 +36,11 @@ final class WorkloadRunner {
     /** The outcome of the steps: results, operations issued (without the discovery), failures, bytes moved. */
     record Outcome(List<StepResult> results, int operations, int failures, long dataBytes) {}
 
+    /**
+     * Performs the steps.
+     *
+     * @throws StoppedRun if a step failed in a way that stops the run
+     */
     static Outcome run(DriverSession session, Workload workload, Consumer<StepResult> onStep) {
         WorkloadRunner runner = new WorkloadRunner(session);
         for (Step step : workload.steps()) {
@@ -40,6 +48,22 @@ final class WorkloadRunner {
             onStep.accept(runner.results.get(runner.results.size() - 1));
         }
         return new Outcome(runner.results, runner.operations, runner.failures, runner.dataBytes);
+    }
+
+    /** The step that stopped a run, and why. */
+    static final class StoppedRun extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient StepResult step;
+
+        StoppedRun(StepResult step, RuntimeException cause) {
+            super("step " + (step.index() + 1) + " '" + step.step() + "' failed: " + step.failure().orElseThrow(), cause);
+            this.step = step;
+        }
+
+        /** The step, with its failure. */
+        StepResult step() {
+            return step;
+        }
     }
 
     private void perform(Step step) {
@@ -67,7 +91,11 @@ final class WorkloadRunner {
             results.add(new StepResult(index, step.toText(), device, Optional.empty()));
         } catch (RuntimeException e) {
             failures++;
-            results.add(new StepResult(index, step.toText(), device, Optional.of(describe(e))));
+            StepResult failed = new StepResult(index, step.toText(), device, Optional.of(describe(e)));
+            results.add(failed);
+            if (!(e instanceof BlockDeviceException blockError) || blockError.kind() == ErrorKind.PLATFORM_ERROR) {
+                throw new StoppedRun(failed, e);
+            }
         }
     }
 
