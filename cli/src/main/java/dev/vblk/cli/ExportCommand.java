@@ -62,6 +62,12 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        List<Path> inputs = new ArrayList<>(images);
+        inputs.add(file);
+        Outputs outputs = Outputs.against(inputs);
+        if (output != null) {
+            outputs.file(output, "qtest script");
+        }
         Trace trace = Inputs.trace(file, false);
         TraceMetadata metadata = trace.metadata();
         if (!"qemu".equals(metadata.platform().get("kind")) || !metadata.platform().containsKey("qemu.command")) {
@@ -77,12 +83,6 @@ final class ExportCommand implements Callable<Integer> {
         }
         if (settle < 0) {
             throw new BadInputException("--settle must not be negative, not " + settle);
-        }
-        List<Path> inputs = new ArrayList<>(images);
-        inputs.add(file);
-        Outputs outputs = Outputs.against(inputs);
-        if (output != null) {
-            outputs.file(output, "qtest script");
         }
         List<QtestScript.Line> lines = QtestScript.of(trace.events(), InspectCommand.window(metadata), settle);
         QemuCommandLine command = QemuCommandLine.forScript(metadata, images, output, outputs);
