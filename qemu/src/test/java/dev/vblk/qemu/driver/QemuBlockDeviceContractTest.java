@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The BlockDevice contract against QEMU's real virtio-blk device: one QEMU, a writable and a read-only drive. */
+/**
+ * The BlockDevice contract against QEMU's real virtio-blk device: one QEMU with a writable and a
+ * read-only drive, and one whose device has discard and write-zeroes turned off.
+ */
 @RequiresQemu
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
@@ -26,6 +29,7 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
     static Path directory;
 
     private QemuMachine machine;
+    private QemuMachine withoutRangeCommands;
 
     @BeforeAll
     void startQemu() throws IOException {
@@ -34,12 +38,19 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
         Path readOnly = directory.resolve("read-only.img");
         Files.write(readOnly, pattern(0, (int) CAPACITY_SECTORS));
         machine = QemuMachine.start(QemuConfig.of(DriveConfig.raw(writable), DriveConfig.raw(readOnly).asReadOnly()));
+        Path plain = directory.resolve("plain.img");
+        Files.write(plain, new byte[(int) CAPACITY_SECTORS * 512]);
+        withoutRangeCommands = QemuMachine.start(QemuConfig.builder().drive(DriveConfig.raw(plain))
+                .extraArgs("-global", "virtio-blk-device.discard=off", "-global", "virtio-blk-device.write-zeroes=off")
+                .build());
     }
 
     @AfterAll
     void stopQemu() {
-        if (machine != null) {
-            machine.close();
+        for (QemuMachine started : new QemuMachine[] {machine, withoutRangeCommands}) {
+            if (started != null) {
+                started.close();
+            }
         }
     }
 
@@ -53,9 +64,18 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
         return open(1);
     }
 
+    @Override
+    protected BlockDevice deviceWithoutDiscardOrWriteZeroes() {
+        return open(withoutRangeCommands, 0);
+    }
+
     private BlockDevice open(int drive) {
-        var attached = machine.drive(drive);
+        return open(machine, drive);
+    }
+
+    private static BlockDevice open(QemuMachine on, int drive) {
+        var attached = on.drive(drive);
         MmioSlot slot = new MmioSlot(attached.slot(), attached.transportAddress(), attached.interruptLine());
-        return VirtioBlkDevice.open(machine.platform(), slot, DriverOptions.DEFAULTS);
+        return VirtioBlkDevice.open(on.platform(), slot, DriverOptions.DEFAULTS);
     }
 }
