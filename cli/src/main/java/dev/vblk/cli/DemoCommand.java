@@ -18,6 +18,7 @@ import dev.vblk.replay.RequestReconstructor;
 import dev.vblk.replay.Replayer;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceCodec;
+import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceReader;
 import dev.vblk.workload.Workload;
 import dev.vblk.workload.WorkloadPreset;
@@ -115,9 +116,14 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("== inspect --summary " + tracePath + " (operations)");
         Trace trace = TraceReader.readComplete(tracePath);
-        InspectCommand.operations(trace.events()).forEach(line -> out.println(line.render()));
-        TraceStats stats = TraceStats.of(trace.events());
-        out.println("events by kind: " + stats.events());
+        OperationLines operations = new OperationLines();
+        TraceStats.Counter counter = new TraceStats.Counter();
+        for (TraceEvent event : trace.events()) {
+            counter.accept(event);
+            operations.accept(event).forEach(line -> out.println(line.render()));
+        }
+        operations.finish().forEach(line -> out.println(line.render()));
+        out.println("events by kind: " + counter.stats().events());
         List<ReconstructedRequest> requests = RequestReconstructor.reconstruct(trace.events(), InspectCommand.window(trace.metadata()));
         out.printf("%d virtio-blk requests rebuilt from the descriptor chains, for example:%n", requests.size());
         requests.stream().limit(3).forEach(request -> out.println("  " + request.describe()));

@@ -1,6 +1,5 @@
 package dev.vblk.cli;
 
-import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,14 +26,13 @@ final class Inputs {
     }
 
     /**
-     * Reads a whole trace; with {@code validPrefix} a trace cut short is read up to its last intact
-     * checkpoint instead of refused.
+     * A trace file to read in passes; with {@code validPrefix} a trace cut short is read up to its
+     * last intact checkpoint instead of refused.
      *
      * @throws BadInputException if the file does not exist
-     * @throws dev.vblk.trace.TraceFormatException if it is not a complete, intact trace
      */
-    static Trace trace(Path file, boolean validPrefix) {
+    static TraceFile trace(Path file, boolean validPrefix) {
         existingFile(file, "trace");
-        return validPrefix ? TraceReader.readValidPrefix(file) : TraceReader.readComplete(file);
+        return new TraceFile(file, validPrefix ? TraceReader.Mode.VALID_PREFIX : TraceReader.Mode.COMPLETE);
     }
 }
