@@ -58,14 +58,14 @@ final class DiffCommand implements Callable<Integer> {
         TraceFile b = Inputs.trace(second, false);
         TraceStats.Counter leftCounts = new TraceStats.Counter();
         TraceStats.Counter rightCounts = new TraceStats.Counter();
-        TraceFile.Summary left = a.forEach(leftCounts::accept);
-        TraceFile.Summary right = b.forEach(rightCounts::accept);
+        FirstDifference difference = firstDifference(a, b, leftCounts, rightCounts);
         PrintWriter out = spec.commandLine().getOut();
-        printMetadataDifferences(out, left.metadata(), right.metadata());
-        if (!printFirstDifference(out, a, b)) {
-            out.println("the traces' " + left.events() + " events are the same");
+        printMetadataDifferences(out, difference.leftMetadata(), difference.rightMetadata());
+        if (difference.lines().isEmpty()) {
+            out.println("the traces' " + difference.common() + " events are the same");
             return ExitCodes.OK;
         }
+        difference.lines().forEach(out::println);
         out.println();
         printCounts(out, leftCounts.stats().events(), rightCounts.stats().events());
         printOperations(out, a, b);
@@ -73,37 +73,54 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads both traces side by side up to their first difference and prints it with the
-     * {@code context} events before it.
+     * Where two traces part.
      *
-     * @return whether they differ
+     * @param common the events before the first difference (all of them when the traces are the same)
+     * @param lines what to print about it: the {@code context} events before it and both sides of it;
+     *     empty when the traces are the same
      */
-    private boolean printFirstDifference(PrintWriter out, TraceFile a, TraceFile b) {
+    private record FirstDifference(TraceMetadata leftMetadata, TraceMetadata rightMetadata, long common, List<String> lines) {}
+
+    /**
+     * Reads both traces side by side to their ends, counting their events, and notes their first
+     * difference with the {@code context} events before it. Nothing is printed before both are read
+     * whole, so a damaged trace gives its error alone.
+     */
+    private FirstDifference firstDifference(TraceFile a, TraceFile b, TraceStats.Counter leftCounts,
+            TraceStats.Counter rightCounts) {
         try (TraceReader left = a.open(); TraceReader right = b.open()) {
             TraceEventFormatter leftText = new TraceEventFormatter(InspectCommand.window(left.metadata()));
             TraceEventFormatter rightText = new TraceEventFormatter(InspectCommand.window(right.metadata()));
-            Deque<String> before = new ArrayDeque<>();
+            Deque<String> lines = new ArrayDeque<>();
             long common = 0;
-            while (true) {
+            boolean differ = false;
+            while (left.hasNext() || right.hasNext()) {
                 TraceEvent l = left.hasNext() ? left.next() : null;
                 TraceEvent r = right.hasNext() ? right.next() : null;
-                if (l == null && r == null) {
-                    return false;
+                if (l != null) {
+                    leftCounts.accept(l);
+                }
+                if (r != null) {
+                    rightCounts.accept(r);
+                }
+                if (differ) {
+                    continue;
                 }
                 if (l == null || !l.equals(r)) {
-                    before.forEach(out::println);
-                    out.printf("first difference at event %d (after %d equal events):%n", common, common);
-                    out.printf("A %6d  %s%n", common, l == null ? "(end of trace)" : leftText.format(l));
-                    out.printf("B %6d  %s%n", common, r == null ? "(end of trace)" : rightText.format(r));
-                    return true;
+                    differ = true;
+                    lines.addLast(String.format("first difference at event %d (after %d equal events):", common, common));
+                    lines.addLast(String.format("A %6d  %s", common, l == null ? "(end of trace)" : leftText.format(l)));
+                    lines.addLast(String.format("B %6d  %s", common, r == null ? "(end of trace)" : rightText.format(r)));
+                    continue;
                 }
-                before.addLast(String.format("  %6d  %s", common, leftText.format(l)));
+                lines.addLast(String.format("  %6d  %s", common, leftText.format(l)));
                 rightText.advance(r);
-                if (before.size() > Math.max(context, 0)) {
-                    before.removeFirst();
+                if (lines.size() > Math.max(context, 0)) {
+                    lines.removeFirst();
                 }
                 common++;
             }
+            return new FirstDifference(left.metadata(), right.metadata(), common, differ ? List.copyOf(lines) : List.of());
         }
     }
 

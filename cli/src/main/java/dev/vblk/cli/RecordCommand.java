@@ -29,7 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
         sortOptions = false,
         description = {
             "Run a workload on QEMU's real virtio-blk device (or the fake device) with the driver, and write",
-            "everything the driver saw into a trace. Steps that fail are outcomes in the trace, not errors."},
+            "everything the driver saw into a trace. Steps that fail are outcomes in the trace, not errors;",
+            "a platform failure (QEMU exited) stops the run with status 4 and leaves the trace without its",
+            "end marker ('--valid-prefix' reads it). The trace may not be one of the inputs."},
         footer = {
             "",
             "Examples:",
