@@ -18,14 +18,16 @@ import dev.vblk.replay.RequestReconstructor;
 import dev.vblk.replay.Replayer;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceCodec;
+import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceReader;
 import dev.vblk.workload.Workload;
 import dev.vblk.workload.WorkloadPreset;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -80,7 +82,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Files.createDirectories(folder);
+        Outputs outputs = Outputs.against(Arrays.asList(qemu));
+        outputs.folder(folder, "output folder", spec.commandLine().getParseResult().hasMatchedOption("--out"));
         out.println("vblk demo: files go to " + folder + "/");
         Workload workload = WorkloadPreset.STANDARD.workload();
 
@@ -89,7 +92,8 @@ final class DemoCommand implements Callable<Integer> {
         String machine;
         Path image = null;
         if (binary.isPresent()) {
-            image = SignedImages.raw(folder, "demo.img", DISK_SECTORS);
+            image = SignedImages.raw(folder, outputs.file(folder.resolve("demo.img"), "disk image").getFileName().toString(),
+                    DISK_SECTORS);
             out.printf("disk image  %s: %d sectors (%s), each holding its sector signature%n", image, DISK_SECTORS,
                     Sizes.bytes((long) DISK_SECTORS * 512));
             target = new QemuTarget(QemuConfig.builder().binary(binary.get().path()).drive(DriveConfig.raw(image)).build());
@@ -103,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
             machine = "the fake virtio-blk device (in memory, " + DISK_SECTORS + " signed sectors)";
         }
 
-        Path tracePath = folder.resolve("demo.trace.avro");
+        Path tracePath = outputs.file(folder.resolve("demo.trace.avro"), "trace");
         out.println();
         out.println("== record: workload 'standard' (" + workload.steps().size() + " steps) on " + machine);
         RunSummary summary = RecordRun.QEMU_VIRT.record(target, workload, TraceCodec.DEFAULT, tracePath);
@@ -112,9 +116,14 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("== inspect --summary " + tracePath + " (operations)");
         Trace trace = TraceReader.readComplete(tracePath);
-        InspectCommand.operations(trace.events()).forEach(line -> out.println(line.render()));
-        TraceStats stats = TraceStats.of(trace.events());
-        out.println("events by kind: " + stats.events());
+        OperationLines operations = new OperationLines();
+        TraceStats.Counter counter = new TraceStats.Counter();
+        for (TraceEvent event : trace.events()) {
+            counter.accept(event);
+            operations.accept(event).forEach(line -> out.println(line.render()));
+        }
+        operations.finish().forEach(line -> out.println(line.render()));
+        out.println("events by kind: " + counter.stats().events());
         List<ReconstructedRequest> requests = RequestReconstructor.reconstruct(trace.events(), InspectCommand.window(trace.metadata()));
         out.printf("%d virtio-blk requests rebuilt from the descriptor chains, for example:%n", requests.size());
         requests.stream().limit(3).forEach(request -> out.println("  " + request.describe()));

@@ -1,10 +1,13 @@
 package dev.vblk.cli;
 
 import dev.vblk.replay.TraceEventFormatter;
-import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceMetadata;
+import dev.vblk.trace.TraceReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -46,41 +49,82 @@ final class DiffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** What an operation is compared with when the other trace has no more. */
+    private static final String NONE = "     (none)";
+
     @Override
     public Integer call() {
-        Trace a = Inputs.trace(first, false);
-        Trace b = Inputs.trace(second, false);
+        TraceFile a = Inputs.trace(first, false);
+        TraceFile b = Inputs.trace(second, false);
+        TraceStats.Counter leftCounts = new TraceStats.Counter();
+        TraceStats.Counter rightCounts = new TraceStats.Counter();
+        FirstDifference difference = firstDifference(a, b, leftCounts, rightCounts);
         PrintWriter out = spec.commandLine().getOut();
-        printMetadataDifferences(out, a, b);
-        List<TraceEvent> left = a.events();
-        List<TraceEvent> right = b.events();
-        int common = 0;
-        while (common < left.size() && common < right.size() && left.get(common).equals(right.get(common))) {
-            common++;
-        }
-        if (common == left.size() && common == right.size()) {
-            out.println("the traces' " + left.size() + " events are the same");
+        printMetadataDifferences(out, difference.leftMetadata(), difference.rightMetadata());
+        if (difference.lines().isEmpty()) {
+            out.println("the traces' " + difference.common() + " events are the same");
             return ExitCodes.OK;
         }
-        TraceEventFormatter leftText = new TraceEventFormatter(InspectCommand.window(a.metadata()));
-        TraceEventFormatter rightText = new TraceEventFormatter(InspectCommand.window(b.metadata()));
-        for (int i = 0; i < common; i++) {
-            String rendered = leftText.format(left.get(i));
-            rightText.format(right.get(i));
-            if (i >= common - context) {
-                out.printf("  %6d  %s%n", i, rendered);
-            }
-        }
-        out.printf("first difference at event %d (after %d equal events):%n", common, common);
-        out.printf("A %6d  %s%n", common, common < left.size() ? leftText.format(left.get(common)) : "(end of trace)");
-        out.printf("B %6d  %s%n", common, common < right.size() ? rightText.format(right.get(common)) : "(end of trace)");
+        difference.lines().forEach(out::println);
         out.println();
-        printCounts(out, TraceStats.of(left).events(), TraceStats.of(right).events());
-        printOperations(out, InspectCommand.operations(left), InspectCommand.operations(right));
+        printCounts(out, leftCounts.stats().events(), rightCounts.stats().events());
+        printOperations(out, a, b);
         return ExitCodes.FOUND_PROBLEMS;
     }
 
-    private void printMetadataDifferences(PrintWriter out, Trace a, Trace b) {
+    /**
+     * Where two traces part.
+     *
+     * @param common the events before the first difference (all of them when the traces are the same)
+     * @param lines what to print about it: the {@code context} events before it and both sides of it;
+     *     empty when the traces are the same
+     */
+    private record FirstDifference(TraceMetadata leftMetadata, TraceMetadata rightMetadata, long common, List<String> lines) {}
+
+    /**
+     * Reads both traces side by side to their ends, counting their events, and notes their first
+     * difference with the {@code context} events before it. Nothing is printed before both are read
+     * whole, so a damaged trace gives its error alone.
+     */
+    private FirstDifference firstDifference(TraceFile a, TraceFile b, TraceStats.Counter leftCounts,
+            TraceStats.Counter rightCounts) {
+        try (TraceReader left = a.open(); TraceReader right = b.open()) {
+            TraceEventFormatter leftText = new TraceEventFormatter(InspectCommand.window(left.metadata()));
+            TraceEventFormatter rightText = new TraceEventFormatter(InspectCommand.window(right.metadata()));
+            Deque<String> lines = new ArrayDeque<>();
+            long common = 0;
+            boolean differ = false;
+            while (left.hasNext() || right.hasNext()) {
+                TraceEvent l = left.hasNext() ? left.next() : null;
+                TraceEvent r = right.hasNext() ? right.next() : null;
+                if (l != null) {
+                    leftCounts.accept(l);
+                }
+                if (r != null) {
+                    rightCounts.accept(r);
+                }
+                if (differ) {
+                    continue;
+                }
+                if (l == null || !l.equals(r)) {
+                    differ = true;
+                    lines.addLast(String.format("first difference at event %d (after %d equal events):", common, common));
+                    lines.addLast(String.format("A %6d  %s", common, l == null ? "(end of trace)" : leftText.format(l)));
+                    lines.addLast(String.format("B %6d  %s", common, r == null ? "(end of trace)" : rightText.format(r)));
+                    continue;
+                }
+                lines.addLast(String.format("  %6d  %s", common, leftText.format(l)));
+                rightText.advance(r);
+                if (lines.size() > Math.max(context, 0)) {
+                    lines.removeFirst();
+                }
+                common++;
+            }
+            return new FirstDifference(left.metadata(), right.metadata(), common, differ ? List.copyOf(lines) : List.of());
+        }
+    }
+
+    private void printMetadataDifferences(PrintWriter out, TraceMetadata a, TraceMetadata b) {
         SortedMap<String, String> left = flatten(a);
         SortedMap<String, String> right = flatten(b);
         TreeSet<String> keys = new TreeSet<>(left.keySet());
@@ -98,15 +142,15 @@ final class DiffCommand implements Callable<Integer> {
         return value.length() <= 60 ? value : value.substring(0, 57) + "...";
     }
 
-    private static SortedMap<String, String> flatten(Trace trace) {
+    private static SortedMap<String, String> flatten(TraceMetadata metadata) {
         SortedMap<String, String> map = new TreeMap<>();
-        map.put("created", trace.metadata().created().toString());
-        map.put("projectVersion", trace.metadata().projectVersion());
-        map.put("workload", trace.metadata().workload().strip().replace('\n', ';'));
-        trace.metadata().platform().forEach((k, v) -> map.put("platform." + k, v));
-        trace.metadata().board().forEach((k, v) -> map.put("board." + k, v));
-        for (int i = 0; i < trace.metadata().diskImages().size(); i++) {
-            var disk = trace.metadata().diskImages().get(i);
+        map.put("created", metadata.created().toString());
+        map.put("projectVersion", metadata.projectVersion());
+        map.put("workload", metadata.workload().strip().replace('\n', ';'));
+        metadata.platform().forEach((k, v) -> map.put("platform." + k, v));
+        metadata.board().forEach((k, v) -> map.put("board." + k, v));
+        for (int i = 0; i < metadata.diskImages().size(); i++) {
+            var disk = metadata.diskImages().get(i);
             map.put("disk." + i, disk.name() + " " + disk.sizeBytes() + " " + disk.sha256());
         }
         return map;
@@ -123,12 +167,69 @@ final class DiffCommand implements Callable<Integer> {
         }
     }
 
-    private static void printOperations(PrintWriter out, List<InspectCommand.OperationLine> left,
-            List<InspectCommand.OperationLine> right) {
-        int differing = 0;
-        for (int i = 0; i < Math.max(left.size(), right.size()); i++) {
-            String l = i < left.size() ? left.get(i).render() : "     (none)";
-            String r = i < right.size() ? right.get(i).render() : "     (none)";
+    /**
+     * Reads both traces side by side and prints the operations that differ, pairing the n-th
+     * operation of one with the n-th of the other; only operations not yet paired are held.
+     */
+    private static void printOperations(PrintWriter out, TraceFile a, TraceFile b) {
+        OperationPairs pairs = new OperationPairs(out);
+        try (TraceReader left = a.open(); TraceReader right = b.open()) {
+            OperationLines leftLines = new OperationLines();
+            OperationLines rightLines = new OperationLines();
+            while (left.hasNext() || right.hasNext()) {
+                if (left.hasNext()) {
+                    pairs.left(leftLines.accept(left.next()));
+                }
+                if (right.hasNext()) {
+                    pairs.right(rightLines.accept(right.next()));
+                }
+            }
+            pairs.left(leftLines.finish());
+            pairs.right(rightLines.finish());
+        }
+        pairs.finish();
+    }
+
+    /** Pairs operations from the two sides as they arrive and prints the pairs that differ. */
+    private static final class OperationPairs {
+        private final PrintWriter out;
+        private final Deque<String> left = new ArrayDeque<>();
+        private final Deque<String> right = new ArrayDeque<>();
+        private long compared;
+        private long differing;
+
+        OperationPairs(PrintWriter out) {
+            this.out = out;
+        }
+
+        void left(List<OperationLine> lines) {
+            lines.forEach(line -> left.addLast(line.render()));
+            compare();
+        }
+
+        void right(List<OperationLine> lines) {
+            lines.forEach(line -> right.addLast(line.render()));
+            compare();
+        }
+
+        private void compare() {
+            while (!left.isEmpty() && !right.isEmpty()) {
+                print(left.pollFirst(), right.pollFirst());
+            }
+        }
+
+        /** Both sides have ended: the operations one has and the other not differ. */
+        void finish() {
+            while (!left.isEmpty() || !right.isEmpty()) {
+                print(left.isEmpty() ? NONE : left.pollFirst(), right.isEmpty() ? NONE : right.pollFirst());
+            }
+            if (differing == 0) {
+                out.println("the " + compared + " operations and their outcomes are the same");
+            }
+        }
+
+        private void print(String l, String r) {
+            compared++;
             if (!l.equals(r)) {
                 if (differing++ == 0) {
                     out.println("operations that differ");
@@ -136,9 +237,6 @@ final class DiffCommand implements Callable<Integer> {
                 out.println("A " + l);
                 out.println("B " + r);
             }
-        }
-        if (differing == 0) {
-            out.println("the " + left.size() + " operations and their outcomes are the same");
         }
     }
 }

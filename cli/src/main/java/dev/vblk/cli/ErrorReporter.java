@@ -1,8 +1,10 @@
 package dev.vblk.cli;
 
 import dev.vblk.harness.HarnessException;
+import dev.vblk.harness.OutputFileException;
 import dev.vblk.qemu.QemuException;
 import dev.vblk.trace.TraceFormatException;
+import dev.vblk.trace.TraceWriteException;
 import dev.vblk.workload.WorkloadSyntaxException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -26,7 +28,8 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
     public int getExitCode(Throwable exception) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof BadInputException || cause instanceof WorkloadSyntaxException
-                    || cause instanceof ParameterException) {
+                    || cause instanceof ParameterException || cause instanceof OutputFileException
+                    || cause instanceof TraceWriteException) {
                 return ExitCodes.BAD_INPUT;
             }
             if (cause instanceof TraceFormatException || cause instanceof UnusableTraceException) {

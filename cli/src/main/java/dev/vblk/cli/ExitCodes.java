@@ -10,7 +10,10 @@ public final class ExitCodes {
     public static final int OK = 0;
     /** The command worked and found problems: a replay diverged, a fuzz campaign found failures, two traces differ. */
     public static final int FOUND_PROBLEMS = 1;
-    /** Bad usage or input: unknown option, missing file, unknown preset, workload syntax error. */
+    /**
+     * Bad usage, input or output: unknown option, missing file, unknown preset, workload syntax error, an
+     * output that is an input or cannot be written.
+     */
     public static final int BAD_INPUT = 2;
     /** A trace file that is not a trace, is damaged, cut short, newer than this vblk, or cannot be replayed. */
     public static final int BAD_TRACE = 3;

@@ -1,9 +1,9 @@
 package dev.vblk.cli;
 
-import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceMetadata;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -62,8 +63,15 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Trace trace = Inputs.trace(file, false);
-        TraceMetadata metadata = trace.metadata();
+        List<Path> inputs = new ArrayList<>(images);
+        inputs.add(file);
+        Outputs outputs = Outputs.against(inputs);
+        if (output != null) {
+            outputs.file(output, "qtest script");
+        }
+        TraceFile trace = Inputs.trace(file, false);
+        TraceFile.Summary summary = trace.forEach(event -> { });
+        TraceMetadata metadata = summary.metadata();
         if (!"qemu".equals(metadata.platform().get("kind")) || !metadata.platform().containsKey("qemu.command")) {
             throw new UnusableTraceException(file + " was recorded on the " + metadata.platform().getOrDefault("kind", "unknown")
                     + " platform, not QEMU: there is no machine for a qtest script to run on");
@@ -78,26 +86,31 @@ final class ExportCommand implements Callable<Integer> {
         if (settle < 0) {
             throw new BadInputException("--settle must not be negative, not " + settle);
         }
-        List<QtestScript.Line> lines = QtestScript.of(trace.events(), InspectCommand.window(metadata), settle);
-        QemuCommandLine command = QemuCommandLine.forScript(metadata, images,
-                output == null ? null : Inputs.outputFile(output).toAbsolutePath().getParent(),
-                output == null ? "" : output.getFileName().toString());
+        QemuCommandLine command = QemuCommandLine.forScript(metadata, images, output, outputs);
         PrintWriter out = spec.commandLine().getOut();
         if (output == null) {
-            lines.forEach(line -> out.println(line.command()));
+            write(trace, metadata, line -> out.println(line.command()));
             out.flush();
             spec.commandLine().getErr().println("machine: " + command.render());
         } else {
+            long[] counts = new long[2];
             try (Writer writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                for (QtestScript.Line line : lines) {
-                    writer.write(line.command());
-                    writer.write('\n');
-                }
-            } catch (IOException e) {
-                throw new BadInputException("cannot write " + output + ": " + e.getMessage(), e);
+                write(trace, metadata, line -> {
+                    try {
+                        writer.write(line.command());
+                        writer.write('\n');
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    counts[0]++;
+                    counts[1] += line.settle() ? 1 : 0;
+                });
+            } catch (IOException | UncheckedIOException e) {
+                IOException cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
+                throw new BadInputException("cannot write " + output + ": " + cause.getMessage(), e);
             }
-            out.printf("wrote %s: %d qtest commands (%d of them settle reads) from %d events%n", output, lines.size(),
-                    lines.stream().filter(QtestScript.Line::settle).count(), trace.events().size());
+            out.printf("wrote %s: %d qtest commands (%d of them settle reads) from %d events%n", output, counts[0],
+                    counts[1], summary.events());
             command.notes().forEach(note -> out.println("note: " + note));
             out.println("machine: " + command.render());
             out.println("run it, one line per reply, with:");
@@ -106,5 +119,12 @@ final class ExportCommand implements Callable<Integer> {
                     + ".replies; kill \"$QEMU_PID\"");
         }
         return ExitCodes.OK;
+    }
+
+    /** Streams the trace's script to {@code sink}, line by line. */
+    private void write(TraceFile trace, TraceMetadata metadata, Consumer<QtestScript.Line> sink) {
+        QtestScript script = new QtestScript(InspectCommand.window(metadata), settle, sink);
+        trace.forEach(script::accept);
+        script.finish();
     }
 }

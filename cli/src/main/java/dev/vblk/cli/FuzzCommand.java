@@ -8,6 +8,7 @@ import dev.vblk.fuzz.oracle.Verdict;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -70,7 +71,9 @@ final class FuzzCommand implements Callable<Integer> {
         }
         long campaignSeed = seed != null ? seed : System.nanoTime();
         long cases = iterations != null ? iterations : duration != null ? Long.MAX_VALUE : DEFAULT_ITERATIONS;
-        CampaignSettings settings = CampaignSettings.of(campaignSeed, cases).withFailureFolder(Inputs.outputFolder(folder))
+        Outputs outputs = Outputs.against(List.of());
+        CampaignSettings settings = CampaignSettings.of(campaignSeed, cases)
+                .withFailureFolder(outputs.folder(folder, "failure folder", spec.commandLine().getParseResult().hasMatchedOption("--out")))
                 .withProgressInterval(1);
         if (duration != null) {
             settings = settings.withDuration(duration);
@@ -81,7 +84,7 @@ final class FuzzCommand implements Callable<Integer> {
                 : cases + " cases");
         out.flush();
         CampaignResult result;
-        try (JfrOptions.Session recording = jfr.start();
+        try (JfrOptions.Session recording = jfr.start(outputs);
                 Progress progress = Progress.start(root.interactive(), "fuzz",
                         cases == Long.MAX_VALUE ? -1 : cases, "cases")) {
             result = new FuzzCampaign(settings).run(new CaseEvents(campaignSeed, progress));

@@ -1,6 +1,5 @@
 package dev.vblk.cli;
 
-import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,45 +26,13 @@ final class Inputs {
     }
 
     /**
-     * Requires the folder {@code file} goes into to exist (it is created when missing).
-     *
-     * @throws BadInputException if it cannot be
-     */
-    static Path outputFile(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(parent);
-        } catch (java.io.IOException e) {
-            throw new BadInputException("cannot create folder " + parent + " for " + file + ": " + e.getMessage(), e);
-        }
-        if (Files.isDirectory(file)) {
-            throw new BadInputException(file + " is a folder; name a file to write");
-        }
-        return file;
-    }
-
-    /**
-     * Creates {@code folder} if needed.
-     *
-     * @throws BadInputException if it cannot be created
-     */
-    static Path outputFolder(Path folder) {
-        try {
-            return Files.createDirectories(folder);
-        } catch (java.io.IOException e) {
-            throw new BadInputException("cannot create folder " + folder + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Reads a whole trace; with {@code validPrefix} a trace cut short is read up to its last intact
-     * checkpoint instead of refused.
+     * A trace file to read in passes; with {@code validPrefix} a trace cut short is read up to its
+     * last intact checkpoint instead of refused.
      *
      * @throws BadInputException if the file does not exist
-     * @throws dev.vblk.trace.TraceFormatException if it is not a complete, intact trace
      */
-    static Trace trace(Path file, boolean validPrefix) {
+    static TraceFile trace(Path file, boolean validPrefix) {
         existingFile(file, "trace");
-        return validPrefix ? TraceReader.readValidPrefix(file) : TraceReader.readComplete(file);
+        return new TraceFile(file, validPrefix ? TraceReader.Mode.VALID_PREFIX : TraceReader.Mode.COMPLETE);
     }
 }

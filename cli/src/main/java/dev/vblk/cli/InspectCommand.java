@@ -1,7 +1,7 @@
 package dev.vblk.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vblk.discovery.MmioWindow;
@@ -9,18 +9,18 @@ import dev.vblk.replay.ReconstructedRequest;
 import dev.vblk.replay.RequestReconstructor;
 import dev.vblk.replay.TraceEventFormatter;
 import dev.vblk.session.BoardParameters;
-import dev.vblk.trace.Trace;
-import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.TraceMetadata;
+import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,55 +61,59 @@ final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** One operation and how it ended, in trace order of their beginnings. */
-    record OperationLine(TraceEvent.OperationBegin begin, TraceEvent.OperationEnd end) {
-
-        String render() {
-            return TraceEventFormatter.operation(begin) + " -> "
-                    + (end == null ? "(no end)" : TraceEventFormatter.outcome(end.outcome()));
-        }
-    }
-
     @Override
-    public Integer call() {
-        Trace trace = Inputs.trace(file, validPrefix);
+    public Integer call() throws IOException {
+        TraceFile trace = Inputs.trace(file, validPrefix);
+        TraceStats.Counter counter = new TraceStats.Counter();
+        TraceFile.Summary summary = trace.forEach(counter::accept);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(trace));
+            writeJson(out, trace, summary, counter.stats());
             return ExitCodes.OK;
         }
-        printMetadata(out, trace);
+        printMetadata(out, summary);
         out.println();
         out.println("operations");
-        for (OperationLine line : operations(trace.events())) {
-            out.println("  " + line.render());
-        }
+        OperationLines operations = new OperationLines();
+        Consumer<List<OperationLine>> printOperations = lines -> lines.forEach(line -> out.println("  " + line.render()));
+        trace.forEach(event -> printOperations.accept(operations.accept(event)));
+        printOperations.accept(operations.finish());
         out.println();
         out.println("requests (rebuilt from the descriptor chains the driver published)");
-        List<ReconstructedRequest> requests = RequestReconstructor.reconstruct(trace.events(), window(trace.metadata()));
-        if (requests.isEmpty()) {
+        long requests = forEachRequest(trace, summary.metadata(), request -> out.println("  " + request.describe()));
+        if (requests == 0) {
             out.println("  none");
         }
-        requests.forEach(request -> out.println("  " + request.describe()));
         if (stats) {
             out.println();
-            printStats(out, TraceStats.of(trace.events()));
-        } else if (!summary) {
+            printStats(out, counter.stats());
+        } else if (!this.summary) {
             out.println();
             out.println("events");
-            TraceEventFormatter text = new TraceEventFormatter(window(trace.metadata()));
-            List<TraceEvent> events = trace.events();
-            for (int i = 0; i < events.size(); i++) {
-                out.printf("%6d  %s%n", i, text.format(events.get(i)));
-            }
+            TraceEventFormatter text = new TraceEventFormatter(window(summary.metadata()));
+            long[] index = {0};
+            trace.forEach(event -> out.printf("%6d  %s%n", index[0]++, text.format(event)));
         }
         return ExitCodes.OK;
     }
 
-    private void printMetadata(PrintWriter out, Trace trace) {
-        TraceMetadata metadata = trace.metadata();
-        out.printf("trace     %s: %s, %d events, %s%n", file, trace.complete() ? "complete" : "truncated (valid prefix)",
-                trace.events().size(), Sizes.bytes(size(file)));
+    /** Gives each request rebuilt from the trace to {@code action}, in order; returns how many there were. */
+    private static long forEachRequest(TraceFile trace, TraceMetadata metadata, Consumer<ReconstructedRequest> action) {
+        RequestReconstructor reconstructor = new RequestReconstructor(window(metadata));
+        long[] count = {0};
+        Consumer<List<ReconstructedRequest>> each = requests -> {
+            requests.forEach(action);
+            count[0] += requests.size();
+        };
+        trace.forEach(event -> each.accept(reconstructor.accept(event)));
+        each.accept(reconstructor.finish());
+        return count[0];
+    }
+
+    private void printMetadata(PrintWriter out, TraceFile.Summary summary) {
+        TraceMetadata metadata = summary.metadata();
+        out.printf("trace     %s: %s, %d events, %s%n", file, summary.complete() ? "complete" : "truncated (valid prefix)",
+                summary.events(), Sizes.bytes(size(file)));
         out.printf("format    %d, written by vblk %s, recorded %s%n", metadata.formatVersion(), metadata.projectVersion(),
                 metadata.created());
         out.printf("platform  %s%n", metadata.platform().getOrDefault("kind", "?"));
@@ -138,18 +142,6 @@ final class InspectCommand implements Callable<Integer> {
                 stats.failures().getOrDefault(kind, 0L)));
     }
 
-    /** The operations of a trace with their ends, in the order they began. */
-    static List<OperationLine> operations(List<TraceEvent> events) {
-        Map<Long, TraceEvent.OperationEnd> ends = new HashMap<>();
-        for (TraceEvent event : events) {
-            if (event instanceof TraceEvent.OperationEnd end) {
-                ends.put(end.operationId(), end);
-            }
-        }
-        return events.stream().filter(TraceEvent.OperationBegin.class::isInstance).map(TraceEvent.OperationBegin.class::cast)
-                .map(begin -> new OperationLine(begin, ends.get(begin.operationId()))).toList();
-    }
-
     /** The trace's MMIO window, QEMU's virt window when its board metadata lacks one. */
     static MmioWindow window(TraceMetadata metadata) {
         try {
@@ -159,14 +151,49 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    private String json(Trace trace) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
-        root.put("file", file.toString());
-        root.put("complete", trace.complete());
-        root.put("eventCount", trace.events().size());
-        TraceMetadata metadata = trace.metadata();
-        ObjectNode meta = root.putObject("metadata");
+    /** The same document as before, written as it is made: one pass per array, nothing held. */
+    private void writeJson(PrintWriter out, TraceFile trace, TraceFile.Summary summary, TraceStats stats) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        TraceMetadata metadata = summary.metadata();
+        try (JsonGenerator json = mapper.getFactory().createGenerator(new NonClosingWriter(out))) {
+            json.useDefaultPrettyPrinter();
+            json.writeStartObject();
+            json.writeStringField("file", file.toString());
+            json.writeBooleanField("complete", summary.complete());
+            json.writeNumberField("eventCount", summary.events());
+            json.writeFieldName("metadata");
+            json.writeTree(metadataJson(mapper, metadata));
+            json.writeArrayFieldStart("operations");
+            OperationLines operations = new OperationLines();
+            Consumer<List<OperationLine>> writeOperations = lines -> lines.forEach(line -> write(json, operationJson(mapper, line)));
+            trace.forEach(event -> writeOperations.accept(operations.accept(event)));
+            writeOperations.accept(operations.finish());
+            json.writeEndArray();
+            json.writeArrayFieldStart("requests");
+            forEachRequest(trace, metadata, request -> write(json, mapper.createObjectNode().put("index", request.index())
+                    .put("slot", request.slot()).put("operationId", request.operationId()).put("type", request.type())
+                    .put("request", request.describeRequest()).put("sector", request.sector())
+                    .put("sectorCount", request.sectorCount()).put("completion", request.describeCompletion())));
+            json.writeEndArray();
+            if (this.stats) {
+                json.writeFieldName("stats");
+                json.writeTree(mapper.valueToTree(stats));
+            }
+            if (!this.summary && !this.stats) {
+                json.writeArrayFieldStart("events");
+                TraceEventFormatter text = new TraceEventFormatter(window(metadata));
+                long[] index = {0};
+                trace.forEach(event -> write(json, mapper.createObjectNode().put("index", index[0]++)
+                        .put("kind", event.getClass().getSimpleName()).put("text", text.format(event))));
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+        }
+        out.println();
+    }
+
+    private static ObjectNode metadataJson(ObjectMapper mapper, TraceMetadata metadata) {
+        ObjectNode meta = mapper.createObjectNode();
         meta.put("formatVersion", metadata.formatVersion());
         meta.put("projectVersion", metadata.projectVersion());
         meta.put("created", metadata.created().toString());
@@ -177,42 +204,40 @@ final class InspectCommand implements Callable<Integer> {
         metadata.board().forEach(meta.putObject("board")::put);
         meta.put("workload", metadata.workload());
         metadata.seed().ifPresent(seed -> meta.put("seed", seed));
-        ArrayNode operations = root.putArray("operations");
-        for (OperationLine line : operations(trace.events())) {
-            ObjectNode op = operations.addObject();
-            op.put("id", line.begin().operationId());
-            op.put("kind", line.begin().kind().name());
-            op.put("device", line.begin().device());
-            op.put("sector", line.begin().sector());
-            op.put("sectorCount", line.begin().sectorCount());
-            if (line.end() != null) {
-                op.put("outcome", TraceEventFormatter.outcome(line.end().outcome()));
-                op.put("succeeded", line.end().outcome() instanceof dev.vblk.trace.OperationOutcome.Succeeded);
-            }
+        return meta;
+    }
+
+    private static ObjectNode operationJson(ObjectMapper mapper, OperationLine line) {
+        ObjectNode op = mapper.createObjectNode();
+        op.put("id", line.begin().operationId());
+        op.put("kind", line.begin().kind().name());
+        op.put("device", line.begin().device());
+        op.put("sector", line.begin().sector());
+        op.put("sectorCount", line.begin().sectorCount());
+        if (line.end() != null) {
+            op.put("outcome", TraceEventFormatter.outcome(line.end().outcome()));
+            op.put("succeeded", line.end().outcome() instanceof OperationOutcome.Succeeded);
         }
-        ArrayNode requests = root.putArray("requests");
-        for (ReconstructedRequest request : RequestReconstructor.reconstruct(trace.events(), window(metadata))) {
-            requests.addObject().put("index", request.index()).put("slot", request.slot())
-                    .put("operationId", request.operationId()).put("type", request.type())
-                    .put("request", request.describeRequest()).put("sector", request.sector())
-                    .put("sectorCount", request.sectorCount()).put("completion", request.describeCompletion());
-        }
-        if (stats) {
-            root.set("stats", mapper.valueToTree(TraceStats.of(trace.events())));
-        }
-        if (!summary && !stats) {
-            ArrayNode events = root.putArray("events");
-            TraceEventFormatter text = new TraceEventFormatter(window(metadata));
-            List<TraceEvent> list = trace.events();
-            for (int i = 0; i < list.size(); i++) {
-                events.addObject().put("index", i).put("kind", list.get(i).getClass().getSimpleName())
-                        .put("text", text.format(list.get(i)));
-            }
-        }
+        return op;
+    }
+
+    private static void write(JsonGenerator json, ObjectNode node) {
         try {
-            return mapper.writeValueAsString(root);
+            json.writeTree(node);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Lets the generator flush into the command's writer without closing it. */
+    private static final class NonClosingWriter extends FilterWriter {
+        NonClosingWriter(Writer out) {
+            super(out);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
         }
     }
 

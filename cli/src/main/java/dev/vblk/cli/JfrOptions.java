@@ -7,7 +7,6 @@ import dev.vblk.jfr.InstrumentedPlatform;
 import dev.vblk.jfr.RegisterAccessEvent;
 import dev.vblk.platform.Platform;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import jdk.jfr.Recording;
@@ -46,16 +45,18 @@ final class JfrOptions {
     /**
      * Starts the recording, or nothing when none was asked for; closing the result writes the file.
      *
-     * @throws BadInputException if {@code --jfr-registers} comes without {@code --jfr}
+     * @param outputs the command's outputs, which the file joins
+     * @throws BadInputException if {@code --jfr-registers} comes without {@code --jfr}, or the file
+     *     cannot be written
      */
-    Session start() {
+    Session start(Outputs outputs) {
         if (!enabled()) {
             if (registers) {
                 throw new BadInputException("--jfr-registers needs --jfr FILE");
             }
-            return new Session(null);
+            return new Session(null, null);
         }
-        Inputs.outputFile(file);
+        outputs.file(file, "Flight Recorder file");
         Recording recording = new Recording();
         recording.setName("vblk");
         recording.enable(BlockRequestEvent.NAME).withoutStackTrace();
@@ -72,15 +73,17 @@ final class JfrOptions {
             throw new BadInputException("cannot write Flight Recorder file " + file + ": " + e.getMessage(), e);
         }
         recording.start();
-        return new Session(recording);
+        return new Session(recording, file);
     }
 
     /** A running recording; {@link #close} stops it and writes the file. */
     static final class Session implements AutoCloseable {
         private final Recording recording;
+        private final Path file;
 
-        private Session(Recording recording) {
+        private Session(Recording recording, Path file) {
             this.recording = recording;
+            this.file = file;
         }
 
         @Override
@@ -91,7 +94,7 @@ final class JfrOptions {
             try {
                 recording.stop();
             } catch (IllegalStateException e) {
-                throw new UncheckedIOException(new IOException("cannot finish the Flight Recorder file: " + e.getMessage(), e));
+                throw new BadInputException("cannot write Flight Recorder file " + file + ": " + e.getMessage(), e);
             } finally {
                 recording.close();
             }

@@ -1,5 +1,6 @@
 package dev.vblk.cli;
 
+import dev.vblk.block.BlockDevice;
 import dev.vblk.harness.FakeTarget;
 import dev.vblk.harness.QemuTarget;
 import dev.vblk.harness.Target;
@@ -8,6 +9,8 @@ import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.ImageFormat;
 import dev.vblk.qemu.QemuBinary;
 import dev.vblk.qemu.QemuConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +51,15 @@ final class MachineOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     int sectors;
 
+    /** The files these options name: the images and the QEMU executable given with {@code --qemu}. */
+    List<Path> inputFiles() {
+        List<Path> files = new ArrayList<>(images);
+        if (qemu != null) {
+            files.add(qemu);
+        }
+        return files;
+    }
+
     /** Whether QEMU is to be used. */
     boolean onQemu() {
         return !fake;
@@ -86,6 +98,9 @@ final class MachineOptions {
         for (int i = 0; i < images.size(); i++) {
             Path image = images.get(i);
             ImageFormat format = i < formats.size() ? formats.get(i) : formatOf(image);
+            if (format == ImageFormat.RAW) {
+                requireWholeSectors(image);
+            }
             DriveConfig drive = format == ImageFormat.QCOW2 ? DriveConfig.qcow2(image) : DriveConfig.raw(image);
             if (readOnly) {
                 drive = drive.asReadOnly();
@@ -96,6 +111,24 @@ final class MachineOptions {
             config.drive(drive);
         }
         return new QemuTarget(config.build());
+    }
+
+    /**
+     * Refuses a raw image whose size is not a whole number of sectors: the device would show only
+     * the whole sectors, and a write to the last one would grow the file.
+     */
+    private static void requireWholeSectors(Path image) {
+        long size;
+        try {
+            size = Files.size(image);
+        } catch (IOException e) {
+            throw new BadInputException("cannot read the size of disk image " + image + ": " + e.getMessage(), e);
+        }
+        if (size % BlockDevice.SECTOR_SIZE != 0) {
+            throw new BadInputException("disk image " + image + " is " + size + " bytes, not a whole number of "
+                    + BlockDevice.SECTOR_SIZE + "-byte sectors; make it " + (size / BlockDevice.SECTOR_SIZE + 1)
+                    * BlockDevice.SECTOR_SIZE + " bytes (truncate -s) or give its format with --format");
+        }
     }
 
     /** qcow2 for {@code *.qcow2}, else raw. */

@@ -22,10 +22,11 @@ record QemuCommandLine(List<String> arguments, List<String> notes) {
      * The command line for a trace's machine.
      *
      * @param images replacement images, in drive order (fewer than the drives leaves the rest as recorded)
-     * @param folder where blkdebug rule files are written, or null to leave their recorded paths
-     * @param prefix the file name rule files start with
+     * @param script the script file, next to which blkdebug rule files are written
+     *     ({@code SCRIPT.blkdebug-N.conf}), or null to leave their recorded paths
+     * @param outputs the command's outputs, which checks each rule file before it is written
      */
-    static QemuCommandLine forScript(TraceMetadata metadata, List<Path> images, Path folder, String prefix) {
+    static QemuCommandLine forScript(TraceMetadata metadata, List<Path> images, Path script, Outputs outputs) {
         Map<String, String> platform = metadata.platform();
         List<String> recorded = List.of(platform.get("qemu.command").split(" "));
         List<String> arguments = new ArrayList<>();
@@ -48,8 +49,9 @@ record QemuCommandLine(List<String> arguments, List<String> notes) {
                         + " (sha256 " + metadata.diskImages().get(drive).sha256() + ")");
             }
             String rules = platform.get("drive." + drive + ".blkdebug");
-            if (rules != null && folder != null) {
-                Path config = folder.resolve(prefix + ".blkdebug-" + drive + ".conf");
+            if (rules != null && script != null) {
+                Path config = outputs.file(script.resolveSibling(script.getFileName() + ".blkdebug-" + drive + ".conf"),
+                        "blkdebug rules");
                 writeRules(config, rules);
                 replacePath(arguments, "blkdebug-" + drive + ".conf", config.toAbsolutePath().toString());
             }

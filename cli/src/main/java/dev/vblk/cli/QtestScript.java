@@ -1,10 +1,13 @@
 package dev.vblk.cli;
 
+import dev.vblk.discovery.MmioWindow;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.trace.TraceEvent;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A trace as a script of QEMU qtest commands, one a line, that QEMU runs itself with
@@ -33,38 +36,72 @@ final class QtestScript {
     /** Settle reads after each QueueNotify write unless told otherwise. */
     static final int DEFAULT_SETTLE = 500;
 
-    private QtestScript() {}
+    private final MmioWindow window;
+    private final int settle;
+    private final Consumer<Line> sink;
+    /** Lines after a QueueNotify write, held until the read their settle reads repeat; null marks where those go. */
+    private final List<Line> held = new ArrayList<>();
+    private int eventIndex;
 
     /**
-     * The commands for {@code events}, in order.
+     * A script written line by line to {@code sink} as the trace's events arrive. Only the lines
+     * between a QueueNotify write and the next memory read are held.
      *
      * @param window the MMIO window, to know QueueNotify registers
      * @param settle settle reads after each QueueNotify write
      */
-    static List<Line> of(List<TraceEvent> events, dev.vblk.discovery.MmioWindow window, int settle) {
+    QtestScript(MmioWindow window, int settle, Consumer<Line> sink) {
+        this.window = window;
+        this.settle = settle;
+        this.sink = sink;
+    }
+
+    /** The commands for {@code events}, in order. */
+    static List<Line> of(List<TraceEvent> events, MmioWindow window, int settle) {
         List<Line> lines = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            String command = command(events.get(i));
-            if (command == null) {
-                continue;
-            }
-            lines.add(new Line(i, command, false));
-            if (isQueueNotify(events.get(i), window)) {
-                for (int next = i + 1; next < events.size(); next++) {
-                    if (events.get(next) instanceof TraceEvent.MemoryRead poll) {
-                        String read = command(poll);
-                        for (int k = 0; k < settle; k++) {
-                            lines.add(new Line(next, read, true));
-                        }
-                        break;
-                    }
-                }
-            }
-        }
+        QtestScript script = new QtestScript(window, settle, lines::add);
+        events.forEach(script::accept);
+        script.finish();
         return lines;
     }
 
-    private static boolean isQueueNotify(TraceEvent event, dev.vblk.discovery.MmioWindow window) {
+    /** Takes the trace's next event. */
+    void accept(TraceEvent event) {
+        int index = eventIndex++;
+        String command = command(event);
+        if (!held.isEmpty() && event instanceof TraceEvent.MemoryRead) {
+            for (Line line : held) {
+                if (line == null) {
+                    for (int k = 0; k < settle; k++) {
+                        sink.accept(new Line(index, command, true));
+                    }
+                } else {
+                    sink.accept(line);
+                }
+            }
+            held.clear();
+        }
+        if (command == null) {
+            return;
+        }
+        Line line = new Line(index, command, false);
+        if (held.isEmpty()) {
+            sink.accept(line);
+        } else {
+            held.add(line);
+        }
+        if (isQueueNotify(event, window)) {
+            held.add(null);
+        }
+    }
+
+    /** Ends the trace: lines still held are written; a QueueNotify write with no read after it gets no settle reads. */
+    void finish() {
+        held.stream().filter(Objects::nonNull).forEach(sink);
+        held.clear();
+    }
+
+    private static boolean isQueueNotify(TraceEvent event, MmioWindow window) {
         return event instanceof TraceEvent.RegisterWrite write && write.address() >= window.baseAddress()
                 && write.address() < window.endAddress()
                 && (write.address() - window.baseAddress()) % window.slotSize()

@@ -29,7 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
         sortOptions = false,
         description = {
             "Run a workload on QEMU's real virtio-blk device (or the fake device) with the driver, and write",
-            "everything the driver saw into a trace. Steps that fail are outcomes in the trace, not errors."},
+            "everything the driver saw into a trace. Steps that fail are outcomes in the trace, not errors;",
+            "a platform failure (QEMU exited) stops the run with status 4 and leaves the trace without its",
+            "end marker ('--valid-prefix' reads it). The trace may not be one of the inputs."},
         footer = {
             "",
             "Examples:",
@@ -95,10 +97,14 @@ final class RecordCommand implements Callable<Integer> {
     public Integer call() {
         Workload load = workload.load();
         Target target = machine.target(errors, true);
-        Path trace = Inputs.outputFile(output != null ? output : Path.of("vblk-out", stem(load.name()) + ".trace.avro"));
+        List<Path> inputs = new ArrayList<>(machine.inputFiles());
+        inputs.add(workload.file);
+        Outputs outputs = Outputs.against(inputs);
+        Path trace = output != null ? outputs.file(output, "trace")
+                : outputs.defaultFile(Path.of("vblk-out", stem(load.name()) + ".trace.avro"), "trace");
         PrintWriter out = spec.commandLine().getOut();
         RunSummary summary;
-        try (JfrOptions.Session recording = jfr.start();
+        try (JfrOptions.Session recording = jfr.start(outputs);
                 Progress progress = Progress.start(root.interactive() && load.steps().size() > 1, "record",
                         load.steps().size(), "steps")) {
             RecordRun run = RecordRun.QEMU_VIRT.withPlatformView(jfr.platformView()).withDeviceView(jfr.deviceView())

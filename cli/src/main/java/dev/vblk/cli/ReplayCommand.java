@@ -33,8 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  vblk replay --relaxed vblk-out/demo.trace.avro",
             "  vblk replay --until 120 traces/io-error.trace.avro",
             "",
-            "Exit status 0 when every trace was reproduced, 1 when one diverged, 3 when one is damaged or",
-            "cannot be replayed (3 wins over 1)."})
+            "Exit status 0 when every trace was reproduced, 1 when one diverged, 3 when one is damaged, cut",
+            "short (unless --valid-prefix) or cannot be replayed (3 wins over 1)."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "TRACE", arity = "1..*", description = "Trace files.")
@@ -52,6 +52,10 @@ final class ReplayCommand implements Callable<Integer> {
                 description = "Strict up to event N, then live on the fake device (branch).")
         Integer until;
     }
+
+    @Option(names = "--valid-prefix",
+            description = "Replay a trace cut short up to its last complete operation instead of refusing it.")
+    boolean validPrefix;
 
     @Mixin
     JfrOptions jfr;
@@ -72,7 +76,7 @@ final class ReplayCommand implements Callable<Integer> {
         int reproduced = 0;
         int diverged = 0;
         int bad = 0;
-        try (JfrOptions.Session recording = jfr.start();
+        try (JfrOptions.Session recording = jfr.start(Outputs.against(traces));
                 Progress progress = Progress.start(root.interactive() && traces.size() > 1, "replay", traces.size(), "traces")) {
             for (Path trace : traces) {
                 ReplayResult result = replay(trace);
@@ -95,6 +99,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     private ReplayResult replay(Path trace) {
         ReplayOptions options = ReplayOptions.DEFAULTS.withDriverView(jfr.platformView());
+        if (validPrefix) {
+            options = options.withValidPrefix();
+        }
         ReplayVerdictEvent event = new ReplayVerdictEvent();
         event.begin();
         ReplayResult result = mode.relaxed ? Replayer.relaxed(trace, options)

@@ -2,7 +2,7 @@ package dev.vblk.cli;
 
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.TraceEvent;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -20,14 +20,17 @@ import java.util.TreeMap;
 record TraceStats(SortedMap<String, Long> events, long memoryBytesRead, long memoryBytesWritten,
         SortedMap<String, Long> operations, SortedMap<String, Long> failures) {
 
-    static TraceStats of(List<TraceEvent> events) {
-        SortedMap<String, Long> kinds = new TreeMap<>();
-        SortedMap<String, Long> operations = new TreeMap<>();
-        SortedMap<String, Long> failures = new TreeMap<>();
-        Map<Long, String> open = new TreeMap<>();
-        long read = 0;
-        long written = 0;
-        for (TraceEvent event : events) {
+    /** Counts events as they stream past; holds only the operations still open. */
+    static final class Counter {
+        private final SortedMap<String, Long> kinds = new TreeMap<>();
+        private final SortedMap<String, Long> operations = new TreeMap<>();
+        private final SortedMap<String, Long> failures = new TreeMap<>();
+        private final Map<Long, String> open = new HashMap<>();
+        private long read;
+        private long written;
+
+        /** Counts the trace's next event. */
+        void accept(TraceEvent event) {
             kinds.merge(event.getClass().getSimpleName(), 1L, Long::sum);
             if (event instanceof TraceEvent.MemoryRead r) {
                 read += r.length();
@@ -36,10 +39,17 @@ record TraceStats(SortedMap<String, Long> events, long memoryBytesRead, long mem
             } else if (event instanceof TraceEvent.OperationBegin begin) {
                 operations.merge(begin.kind().name(), 1L, Long::sum);
                 open.put(begin.operationId(), begin.kind().name());
-            } else if (event instanceof TraceEvent.OperationEnd end && end.outcome() instanceof OperationOutcome.Failed) {
-                failures.merge(open.getOrDefault(end.operationId(), "?"), 1L, Long::sum);
+            } else if (event instanceof TraceEvent.OperationEnd end) {
+                String kind = open.remove(end.operationId());
+                if (end.outcome() instanceof OperationOutcome.Failed) {
+                    failures.merge(kind == null ? "?" : kind, 1L, Long::sum);
+                }
             }
         }
-        return new TraceStats(kinds, read, written, operations, failures);
+
+        /** The counts so far. */
+        TraceStats stats() {
+            return new TraceStats(new TreeMap<>(kinds), read, written, new TreeMap<>(operations), new TreeMap<>(failures));
+        }
     }
 }

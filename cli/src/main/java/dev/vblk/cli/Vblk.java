@@ -35,7 +35,7 @@ import picocli.CommandLine.ScopeType;
             "Start with:  vblk demo",
             "",
             "Exit status: 0 ok (replay reproduced, traces equal), 1 problems found (replay diverged,",
-            "fuzz failures, traces differ), 2 bad usage or input, 3 bad trace file, 4 QEMU or the",
+            "fuzz failures, traces differ), 2 bad usage, input or output, 3 bad trace file, 4 QEMU or the",
             "machine unavailable, 5 internal error."})
 public final class Vblk implements Runnable {
 

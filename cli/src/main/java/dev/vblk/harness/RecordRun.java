@@ -2,22 +2,24 @@ package dev.vblk.harness;
 
 import dev.vblk.block.BlockDevice;
 import dev.vblk.platform.Platform;
+import dev.vblk.platform.PlatformException;
 import dev.vblk.recorder.RecordingPlatform;
 import dev.vblk.recorder.TraceRecorder;
 import dev.vblk.session.BoardParameters;
 import dev.vblk.session.DriverSession;
 import dev.vblk.trace.TraceCodec;
 import dev.vblk.trace.TraceMetadata;
+import dev.vblk.trace.TraceWriteException;
 import dev.vblk.trace.TraceWriter;
 import dev.vblk.workload.Workload;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -75,11 +77,16 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
     }
 
     /**
-     * Records a run into {@code output}, replacing it. Once the trace file is created it is always
-     * closed complete, with its end marker, even when discovery fails.
+     * Records a run into {@code output}, replacing it. Once the trace file is created it is closed
+     * complete, with its end marker, when the run went through (steps the device failed included)
+     * and when discovery failed on a working platform. A run stopped by a platform failure (QEMU
+     * exited) or by the trace's own writing is closed without the end marker: the trace is then a
+     * valid prefix whose last operation records the failure.
      *
-     * @throws HarnessException if a disk cannot be hashed, the target cannot start, the trace cannot
-     *     be written, or discovery itself fails (the trace then ends with the failed discovery)
+     * @throws HarnessException if a disk cannot be hashed, the target cannot start, discovery itself
+     *     fails (the trace then ends with the failed discovery), or the platform fails (the message
+     *     names the step and QEMU's exit status)
+     * @throws OutputFileException if the trace cannot be written
      */
     public RunSummary record(Target target, Workload workload, TraceCodec codec, Path output) {
         List<TraceMetadata.DiskImage> disks = target.diskImages();
@@ -90,32 +97,78 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
             TraceWriter writer;
             try {
                 writer = TraceWriter.create(output, metadata, codec);
-            } catch (UncheckedIOException e) {
-                throw new HarnessException("cannot create trace " + output + ": " + e.getCause().getMessage(), e);
+            } catch (TraceWriteException e) {
+                throw new OutputFileException(e.getMessage(), e);
             }
+            TraceRecorder recorder = new TraceRecorder(writer);
             WorkloadRunner.Outcome outcome;
             List<String> devices;
-            try (TraceRecorder recorder = new TraceRecorder(writer)) {
+            try {
                 DriverSession session = discover(new RecordingPlatform(platformView.apply(started.platform()), recorder),
                         recorder);
                 devices = session.deviceNames();
                 outcome = WorkloadRunner.run(session, workload, onStep);
+            } catch (RuntimeException e) {
+                throw ended(writer, output, e);
+            }
+            try {
+                recorder.close();
+            } catch (TraceWriteException e) {
+                throw new OutputFileException(e.getMessage(), e);
             }
             Duration wall = Duration.ofNanos(System.nanoTime() - begin);
             return summary(writer.eventCount(), size(output), wall, devices, outcome);
         }
     }
 
+    /** Closes the trace of a run that failed, as {@link #record} says, and gives what to throw. */
+    private static RuntimeException ended(TraceWriter writer, Path output, RuntimeException failure) {
+        Optional<TraceWriteException> writing = cause(failure, TraceWriteException.class);
+        if (writing.isEmpty() && !(failure instanceof WorkloadRunner.StoppedRun)
+                && cause(failure, PlatformException.class).isEmpty()) {
+            try {
+                writer.close();
+            } catch (TraceWriteException e) {
+                return new OutputFileException(e.getMessage(), e);
+            }
+            return failure;
+        }
+        try {
+            writer.abandon();
+        } catch (TraceWriteException e) {
+            failure.addSuppressed(e);
+        }
+        if (writing.isPresent()) {
+            return new OutputFileException(writing.get().getMessage(), failure);
+        }
+        return new HarnessException(failure.getMessage() + "; the trace " + output
+                + " stops there, without its end marker", failure);
+    }
+
+    private static <T extends Throwable> Optional<T> cause(Throwable failure, Class<T> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return Optional.of(type.cast(cause));
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * Performs the same calls as {@link #record} without recording them.
      *
-     * @throws HarnessException if the target cannot start or discovery fails
+     * @throws HarnessException if the target cannot start, discovery fails, or the platform fails
      */
     public RunSummary runUnrecorded(Target target, Workload workload) {
         try (StartedTarget started = target.start()) {
             long begin = System.nanoTime();
             DriverSession session = discover(platformView.apply(started.platform()), null);
-            WorkloadRunner.Outcome outcome = WorkloadRunner.run(session, workload, onStep);
+            WorkloadRunner.Outcome outcome;
+            try {
+                outcome = WorkloadRunner.run(session, workload, onStep);
+            } catch (WorkloadRunner.StoppedRun e) {
+                throw new HarnessException(e.getMessage(), e);
+            }
             Duration wall = Duration.ofNanos(System.nanoTime() - begin);
             return summary(0, 0, wall, session.deviceNames(), outcome);
         }

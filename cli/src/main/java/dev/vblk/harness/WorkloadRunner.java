@@ -2,6 +2,7 @@ package dev.vblk.harness;
 
 import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.ErrorKind;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.DriverSession;
 import dev.vblk.trace.OperationKind;
@@ -14,9 +15,12 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Performs a workload's steps on a driver session, in order, going on after a step fails: a failure
- * is an outcome to record, not the end of the run. Calls still submitted when the steps are done are
- * waited for, so that every submission's completion is in the trace.
+ * Performs a workload's steps on a driver session, in order, going on after a step the device
+ * failed: such a failure is an outcome to record, not the end of the run. A step that fails because
+ * the platform failed (QEMU exited, {@code PLATFORM_ERROR}) or with anything but a block device
+ * error (the trace cannot be written) stops the run: every later step would fail the same way.
+ * Calls still submitted when the steps are done are waited for, so that every submission's
+ * completion is in the trace.
  */
 final class WorkloadRunner {
 
@@ -36,6 +40,11 @@ final class WorkloadRunner {
     /** The outcome of the steps: results, operations issued (without the discovery), failures, bytes moved. */
     record Outcome(List<StepResult> results, int operations, int failures, long dataBytes) {}
 
+    /**
+     * Performs the steps.
+     *
+     * @throws StoppedRun if a step failed in a way that stops the run
+     */
     static Outcome run(DriverSession session, Workload workload, Consumer<StepResult> onStep) {
         WorkloadRunner runner = new WorkloadRunner(session);
         for (Step step : workload.steps()) {
@@ -49,6 +58,22 @@ final class WorkloadRunner {
             }
         }
         return new Outcome(runner.results, runner.operations, runner.failures, runner.dataBytes);
+    }
+
+    /** The step that stopped a run, and why. */
+    static final class StoppedRun extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient StepResult step;
+
+        StoppedRun(StepResult step, RuntimeException cause) {
+            super("step " + (step.index() + 1) + " '" + step.step() + "' failed: " + step.failure().orElseThrow(), cause);
+            this.step = step;
+        }
+
+        /** The step, with its failure. */
+        StepResult step() {
+            return step;
+        }
     }
 
     private void perform(Step step) {
@@ -83,8 +108,17 @@ final class WorkloadRunner {
                     : operation.kind() == OperationKind.READ ? returned.length : 0;
             results.add(new StepResult(index, step.toText(), device, Optional.empty()));
         } catch (RuntimeException e) {
-            failures++;
-            results.add(new StepResult(index, step.toText(), device, Optional.of(describe(e))));
+            failed(index, step, device, e);
+        }
+    }
+
+    /** Records a failed step; a failure of the platform, or of anything but the device, stops the run. */
+    private void failed(int index, Step step, String device, RuntimeException e) {
+        failures++;
+        StepResult failed = new StepResult(index, step.toText(), device, Optional.of(describe(e)));
+        results.add(failed);
+        if (!(e instanceof BlockDeviceException blockError) || blockError.kind() == ErrorKind.PLATFORM_ERROR) {
+            throw new StoppedRun(failed, e);
         }
     }
 
@@ -94,8 +128,7 @@ final class WorkloadRunner {
             session.submit(operation);
             results.add(new StepResult(index, step.toText(), device, Optional.empty()));
         } catch (RuntimeException e) {
-            failures++;
-            results.add(new StepResult(index, step.toText(), device, Optional.of(describe(e))));
+            failed(index, step, device, e);
         }
     }
 
@@ -107,20 +140,25 @@ final class WorkloadRunner {
         try {
             completions = session.complete(kind, device, session.outstanding(device), AsyncBlockDevice.NO_TIME_BUDGET);
         } catch (RuntimeException e) {
-            failures++;
-            results.add(new StepResult(index, step.toText(), device, Optional.of(describe(e))));
+            failed(index, step, device, e);
             return;
         }
         List<String> failed = new ArrayList<>();
+        boolean platformFailed = false;
         for (DriverSession.SessionCompletion completion : completions) {
             dataBytes += completion.data().length;
             if (completion.outcome() instanceof OperationOutcome.Failed failure) {
                 failed.add("call " + completion.ticket() + " " + failure.errorKind() + ": " + failure.message());
+                platformFailed |= failure.errorKind().equals(ErrorKind.PLATFORM_ERROR.name());
             }
         }
         failures += failed.size();
-        results.add(new StepResult(index, step.toText() + " (" + completions.size() + " completed)", device,
-                failed.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", failed))));
+        StepResult result = new StepResult(index, step.toText() + " (" + completions.size() + " completed)", device,
+                failed.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", failed)));
+        results.add(result);
+        if (platformFailed) {
+            throw new StoppedRun(result, new IllegalStateException(result.failure().orElseThrow()));
+        }
     }
 
     private Optional<String> deviceMissing() {

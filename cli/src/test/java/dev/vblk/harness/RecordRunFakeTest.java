@@ -3,9 +3,13 @@ package dev.vblk.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.block.ErrorKind;
+import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.ForwardingPlatform;
+import dev.vblk.platform.PlatformException;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.BoardParameters;
@@ -168,5 +172,39 @@ class RecordRunFakeTest {
         assertEquals(recorded.dataBytes(), unrecorded.dataBytes());
         assertEquals(recorded.steps(), unrecorded.steps());
         assertFalse(recorded.steps().isEmpty());
+    }
+
+    @Test
+    void aPlatformFailureStopsTheRunAndLeavesTheTraceWithoutItsEndMarker() {
+        FakeTarget target = FakeTarget.signedDisk("signed", 2048);
+        Workload workload = Workload.parse("many", "read 0 1\n".repeat(50));
+        Path file = directory.resolve("stopped.trace.avro");
+        int[] steps = {0};
+        boolean[] dead = {false};
+        RecordRun run = RecordRun.QEMU_VIRT.withStepListener(step -> {
+            if (++steps[0] == 3) {
+                dead[0] = true;
+            }
+        }).withPlatformView(platform -> new ForwardingPlatform(platform) {
+            @Override
+            public long readRegister(long address, AccessWidth width) {
+                if (dead[0]) {
+                    throw new PlatformException("the machine is gone");
+                }
+                return super.readRegister(address, width);
+            }
+        });
+
+        HarnessException failure = assertThrows(HarnessException.class,
+                () -> run.record(target, workload, TraceCodec.DEFLATE, file));
+
+        assertEquals("step 4 'read 0 1' failed: PLATFORM_ERROR: " + failure.getCause().getCause().getMessage()
+                + "; the trace " + file + " stops there, without its end marker", failure.getMessage());
+        assertEquals(3, steps[0], "no step after the failed one ran");
+        Trace trace = TraceReader.readValidPrefix(file);
+        assertFalse(trace.complete());
+        TraceEvent last = trace.events().get(trace.events().size() - 1);
+        assertTrue(last instanceof TraceEvent.OperationEnd end && end.outcome() instanceof OperationOutcome.Failed failed
+                && failed.errorKind().equals(ErrorKind.PLATFORM_ERROR.name()), last.toString());
     }
 }

@@ -2,6 +2,7 @@ package dev.vblk.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,9 @@ public abstract class BlockDeviceContractTest {
 
     /** A read-only device of {@link #CAPACITY_SECTORS} sectors whose sector {@code n} holds {@link #pattern}(n, 1). */
     protected abstract BlockDevice readOnlyDevice() throws Exception;
+
+    /** A writable device of {@link #CAPACITY_SECTORS} sectors that offers neither DISCARD nor WRITE_ZEROES. */
+    protected abstract BlockDevice deviceWithoutDiscardOrWriteZeroes() throws Exception;
 
     /** Capacity of the devices under test: 4 MiB. */
     public static final long CAPACITY_SECTORS = 8192;
@@ -139,15 +143,34 @@ public abstract class BlockDeviceContractTest {
     }
 
     @Test
-    void discardIsAcceptedWhenOffered() throws Exception {
+    void discardIsAcceptedWhenOfferedAndLeavesTheSectorsAroundItAlone() throws Exception {
         BlockDevice device = writableDevice();
         if (!device.info().discardSupported()) {
             assertKind(ErrorKind.UNSUPPORTED, () -> device.discard(0, 8));
             return;
         }
-        device.discard(0, 8);
-        device.writeAt(0, pattern(0, 1));
-        assertArrayEquals(pattern(0, 1), read(device, 0, 1));
+        device.writeAt(300, pattern(300, 10));
+        device.discard(301, 8);
+        assertArrayEquals(pattern(300, 1), read(device, 300, 1));
+        assertArrayEquals(pattern(309, 1), read(device, 309, 1));
+        device.writeAt(301, pattern(301, 1));
+        assertArrayEquals(pattern(301, 1), read(device, 301, 1), "a discarded sector takes new data");
+        assertKind(ErrorKind.OUT_OF_RANGE, () -> device.discard(device.capacitySectors() - 4, 8));
+    }
+
+    @Test
+    void discardAndWriteZeroesAreUnsupportedWhenNotOfferedAndChangeNothing() throws Exception {
+        BlockDevice device = deviceWithoutDiscardOrWriteZeroes();
+        assertFalse(device.info().discardSupported());
+        assertFalse(device.info().writeZeroesSupported());
+        device.writeAt(100, pattern(100, 8));
+
+        BlockDeviceException discard = assertKind(ErrorKind.UNSUPPORTED, () -> device.discard(100, 8));
+        assertTrue(discard.getMessage().contains("DISCARD"), discard.getMessage());
+        BlockDeviceException zeroes = assertKind(ErrorKind.UNSUPPORTED, () -> device.writeZeroes(100, 8));
+        assertTrue(zeroes.getMessage().contains("WRITE_ZEROES"), zeroes.getMessage());
+
+        assertArrayEquals(pattern(100, 8), read(device, 100, 8), "the data is untouched and the device still works");
     }
 
     @Test

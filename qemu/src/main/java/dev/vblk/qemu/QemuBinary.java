@@ -1,11 +1,12 @@
 package dev.vblk.qemu;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,22 +62,32 @@ public record QemuBinary(Path path) {
         if (envValue != null && !envValue.isBlank()) {
             return requireExecutable(Path.of(envValue), "the path in environment variable " + ENV_VARIABLE);
         }
-        List<String> searched = new ArrayList<>();
-        if (pathValue != null) {
-            for (String directory : pathValue.split(java.io.File.pathSeparator)) {
-                if (directory.isEmpty()) {
-                    continue;
-                }
-                Path candidate = Path.of(directory, EXECUTABLE);
-                searched.add(directory);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return new QemuBinary(candidate);
-                }
-            }
+        Optional<Path> found = onPath(EXECUTABLE, pathValue);
+        if (found.isPresent()) {
+            return new QemuBinary(found.get());
         }
+        List<String> searched = pathValue == null ? List.of()
+                : Arrays.stream(pathValue.split(File.pathSeparator)).filter(folder -> !folder.isEmpty()).toList();
         throw new QemuException("QEMU not found: no executable " + EXECUTABLE + " (" + ENV_VARIABLE
                 + " is not set, and PATH directories " + searched + " do not hold one); install QEMU"
                 + " (Debian: apt-get install qemu-system-arm) or set " + ENV_VARIABLE);
+    }
+
+    /** The first executable file called {@code program} in the folders of {@code pathValue} ({@code PATH}'s form). */
+    static Optional<Path> onPath(String program, String pathValue) {
+        if (pathValue == null) {
+            return Optional.empty();
+        }
+        for (String folder : pathValue.split(File.pathSeparator)) {
+            if (folder.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(folder, program);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     private static QemuBinary requireExecutable(Path candidate, String source) {

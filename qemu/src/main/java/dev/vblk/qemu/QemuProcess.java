@@ -3,17 +3,13 @@ package dev.vblk.qemu;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * One running {@code qemu-system-aarch64} process, started from a {@link QemuConfig}, and everything
@@ -24,13 +20,14 @@ import java.util.stream.Stream;
  * length, and QEMU's exit closes the pipe at once, so a pending request fails immediately. QEMU's
  * diagnostics stay apart on stderr. QMP runs on a unix socket in the temporary directory.
  *
- * <p>The process is always ended: by {@link #close()}, when starting fails, and by a shutdown hook
- * if the JVM exits first.
+ * <p>The process is always ended: by {@link #close()}, when starting fails, by a shutdown hook if
+ * the JVM exits first, and by the kernel if the JVM is killed ({@link QemuLauncher}). The directory
+ * is named after the JVM, so that a later run deletes it if the JVM was killed ({@link QemuLeftovers}).
  */
 public final class QemuProcess implements AutoCloseable {
 
     /** How many of QEMU's last stderr lines are kept for error messages. */
-    static final int STDERR_LINES = 50;
+    static final int STDERR_LINES = 5;
 
     /** The QOM id of the memory backend that holds guest RAM when it is a shared file. */
     static final String RAM_BACKEND_ID = "ram";
@@ -63,23 +60,14 @@ public final class QemuProcess implements AutoCloseable {
     public static QemuProcess start(QemuConfig config, Optional<Path> ramFile) {
         QemuBinary binary = QemuBinary.locate(config.binary().orElse(null));
         String version = binary.version();
-        Path directory = createPrivateDirectory();
+        Path directory = QemuLeftovers.createDirectory(QemuLeftovers.temporaryFolder());
         try {
             List<String> command = commandLine(binary, config, directory, ramFile);
-            Process process = new ProcessBuilder(command).directory(directory.toFile()).start();
+            Process process = QemuLauncher.start(command, directory);
             return new QemuProcess(process, directory, command, version);
         } catch (IOException | RuntimeException e) {
-            deleteRecursively(directory);
+            QemuLeftovers.deleteRecursively(directory);
             throw new QemuException("cannot start " + binary.path() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Path createPrivateDirectory() {
-        try {
-            return Files.createTempDirectory("vblk-qemu-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (IOException e) {
-            throw new QemuException("cannot create a temporary directory for QEMU: " + e.getMessage(), e);
         }
     }
 
@@ -190,8 +178,9 @@ public final class QemuProcess implements AutoCloseable {
     }
 
     /**
-     * An exception describing a failure together with QEMU's state: its exit status (waiting up to
-     * {@code exitWaitMillis} for it to end) or that it still runs, and its last stderr lines.
+     * An exception describing a failure together with QEMU's state, in one line: its exit status
+     * (waiting up to {@code exitWaitMillis} for it to end) or that it still runs, and its last stderr
+     * lines, separated by {@code " | "}.
      */
     QemuException failure(String what, long exitWaitMillis) {
         return failure(what, exitWaitMillis, null);
@@ -212,7 +201,7 @@ public final class QemuProcess implements AutoCloseable {
             message.append("QEMU (pid ").append(process.pid()).append(") is still running");
         }
         String tail = stderr.text();
-        message.append(tail.isEmpty() ? "; it wrote nothing to stderr" : "; its last stderr lines:\n" + tail);
+        message.append(tail.isEmpty() ? "; it wrote nothing to stderr" : "; its last stderr lines: " + tail.replace("\n", " | "));
         return new QemuException(message.toString(), cause);
     }
 
@@ -265,7 +254,7 @@ public final class QemuProcess implements AutoCloseable {
             }
         }
         closeQuietly(process.getOutputStream());
-        deleteRecursively(directory);
+        QemuLeftovers.deleteRecursively(directory);
     }
 
     private static void closeQuietly(OutputStream stream) {
@@ -273,23 +262,6 @@ public final class QemuProcess implements AutoCloseable {
             stream.close();
         } catch (IOException e) {
             // The process is gone; nothing is left to flush.
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            throw new QemuException("cannot delete QEMU's temporary directory " + directory + ": " + e.getMessage(), e);
         }
     }
 }

@@ -69,4 +69,18 @@ class QemuLifecycleTest {
         assertTrue(ProcessHandle.current().children().noneMatch(child -> child.info().command()
                 .map(command -> command.endsWith("qemu-system-aarch64")).orElse(false)), "no QEMU left running");
     }
+
+    @Test
+    void qemuStartedFromAThreadThatEndsKeepsRunning() throws Exception {
+        Path image = DiskImages.raw(directory, "c.img", 8);
+        QemuMachine[] started = new QemuMachine[1];
+        Thread starter = new Thread(() -> started[0] = QemuMachine.start(QemuConfig.of(DriveConfig.raw(image))));
+        starter.start();
+        starter.join();
+        try (QemuMachine machine = started[0]) {
+            Thread.sleep(300);
+            assertTrue(machine.processHandle().isAlive(), "the parent-death signal is not tied to the starting thread");
+            assertEquals(0x74726976L, machine.platform().readRegister(0x0a003e00L, AccessWidth.WORD));
+        }
+    }
 }

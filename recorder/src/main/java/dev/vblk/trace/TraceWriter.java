@@ -28,7 +28,9 @@ import org.apache.avro.io.EncoderFactory;
  * {@link TraceEvent.OperationEnd}, whenever the block reaches {@link #BLOCK_BYTES}, and on
  * {@link #checkpoint()}. {@link #close()} appends the end marker that makes the trace complete.
  *
- * <p>Thread-safe. I/O failures surface as {@link UncheckedIOException}.
+ * {@link #abandon()} closes it without one, for a run that stopped early.
+ *
+ * <p>Thread-safe. I/O failures surface as {@link TraceWriteException}, naming the file.
  */
 public final class TraceWriter implements Closeable {
 
@@ -36,6 +38,7 @@ public final class TraceWriter implements Closeable {
     public static final int BLOCK_BYTES = 64 * 1024;
 
     private final DataFileWriter<GenericRecord> file;
+    private final String name;
     private final GenericDatumWriter<GenericRecord> datumWriter = new GenericDatumWriter<>(TraceFormat.schema());
     private final ByteArrayOutputStream encoded = new ByteArrayOutputStream();
     private final CRC32C crc = new CRC32C();
@@ -46,8 +49,9 @@ public final class TraceWriter implements Closeable {
     private int segmentBytes;
     private boolean closed;
 
-    private TraceWriter(DataFileWriter<GenericRecord> file) {
+    private TraceWriter(DataFileWriter<GenericRecord> file, String name) {
         this.file = file;
+        this.name = name;
     }
 
     /** Creates (or replaces) a trace file with the default codec. */
@@ -58,14 +62,18 @@ public final class TraceWriter implements Closeable {
     /** Creates (or replaces) a trace file. */
     public static TraceWriter create(Path path, TraceMetadata metadata, TraceCodec codec) {
         try {
-            return create(new SyncableFileOutputStream(path.toFile()), metadata, codec);
+            return create(new SyncableFileOutputStream(path.toFile()), metadata, codec, path.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create trace file " + path, e);
+            throw new TraceWriteException(path.toString(), e);
         }
     }
 
     /** Writes a trace to a stream, which {@link #close()} closes. */
     public static TraceWriter create(OutputStream out, TraceMetadata metadata, TraceCodec codec) {
+        return create(out, metadata, codec, "stream");
+    }
+
+    private static TraceWriter create(OutputStream out, TraceMetadata metadata, TraceCodec codec, String name) {
         if (metadata.formatVersion() != TraceFormat.FORMAT_VERSION) {
             throw new IllegalArgumentException("this writer writes format version " + TraceFormat.FORMAT_VERSION
                     + ", not " + metadata.formatVersion());
@@ -90,9 +98,9 @@ public final class TraceWriter implements Closeable {
             file.create(TraceFormat.schema(), out);
             file.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the trace header", e);
+            throw new TraceWriteException(name, e);
         }
-        return new TraceWriter(file);
+        return new TraceWriter(file, name);
     }
 
     /** Appends an event; after an {@link TraceEvent.OperationEnd} the file is checkpointed. */
@@ -111,14 +119,18 @@ public final class TraceWriter implements Closeable {
         if (segmentEntries == 0) {
             return;
         }
+        try {
+            appendCheckpoint();
+        } catch (IOException e) {
+            throw new TraceWriteException(name, e);
+        }
+    }
+
+    private void appendCheckpoint() throws IOException {
         int value = (int) crc.getValue();
         encode(EntryCodec.encode(new EntryCodec.Checkpoint(entryCount, value)));
-        try {
-            file.appendEncoded(ByteBuffer.wrap(encoded.toByteArray()));
-            file.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to the trace file", e);
-        }
+        file.appendEncoded(ByteBuffer.wrap(encoded.toByteArray()));
+        file.flush();
         crc.reset();
         segmentEntries = 0;
         segmentBytes = 0;
@@ -141,7 +153,27 @@ public final class TraceWriter implements Closeable {
         try (file) {
             file.fSync();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close the trace file", e);
+            throw new TraceWriteException(name, e);
+        }
+    }
+
+    /**
+     * Checkpoints what was appended and closes the file without the end marker: it reads as a trace
+     * cut short whose events are all intact. For a run that stopped before its end. Idempotent; does
+     * nothing after {@link #close()}.
+     */
+    public synchronized void abandon() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try (file) {
+            if (segmentEntries > 0) {
+                appendCheckpoint();
+            }
+            file.fSync();
+        } catch (IOException e) {
+            throw new TraceWriteException(name, e);
         }
     }
 
@@ -152,7 +184,7 @@ public final class TraceWriter implements Closeable {
         try {
             file.appendEncoded(ByteBuffer.wrap(bytes));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to the trace file", e);
+            throw new TraceWriteException(name, e);
         }
         entryCount++;
         segmentEntries++;

@@ -16,14 +16,18 @@ import java.util.function.UnaryOperator;
  *     altering, dropping or reordering its calls on the way
  * @param atBranch called once with the live machine when a branching replay leaves the trace, for
  *     example to inject a fault
+ * @param validPrefix whether a trace file cut short (no end marker) is replayed up to its last
+ *     complete operation; without it such a file is a bad trace
  */
 public record ReplayOptions(
         Optional<DriverOptions> driverOptions,
         UnaryOperator<Platform> driverView,
-        Consumer<TraceDrivenMachine> atBranch) {
+        Consumer<TraceDrivenMachine> atBranch,
+        boolean validPrefix) {
 
-    /** The recorded driver options, the platform as it is, nothing done at the branch. */
-    public static final ReplayOptions DEFAULTS = new ReplayOptions(Optional.empty(), platform -> platform, machine -> { });
+    /** The recorded driver options, the platform as it is, nothing done at the branch, complete traces only. */
+    public static final ReplayOptions DEFAULTS = new ReplayOptions(Optional.empty(), platform -> platform, machine -> { },
+            false);
 
     public ReplayOptions {
         Objects.requireNonNull(driverOptions, "driverOptions");
@@ -32,14 +36,19 @@ public record ReplayOptions(
     }
 
     public ReplayOptions withDriverOptions(DriverOptions options) {
-        return new ReplayOptions(Optional.of(options), driverView, atBranch);
+        return new ReplayOptions(Optional.of(options), driverView, atBranch, validPrefix);
     }
 
     public ReplayOptions withDriverView(UnaryOperator<Platform> view) {
-        return new ReplayOptions(driverOptions, view, atBranch);
+        return new ReplayOptions(driverOptions, view, atBranch, validPrefix);
     }
 
     public ReplayOptions withAtBranch(Consumer<TraceDrivenMachine> action) {
-        return new ReplayOptions(driverOptions, driverView, action);
+        return new ReplayOptions(driverOptions, driverView, action, validPrefix);
+    }
+
+    /** These options, replaying a trace file cut short up to its last complete operation. */
+    public ReplayOptions withValidPrefix() {
+        return new ReplayOptions(driverOptions, driverView, atBranch, true);
     }
 }

@@ -38,8 +38,9 @@ import java.util.function.Function;
  * <p>In every mode the replay discovers devices on the trace's board with its recorded driver
  * options (unless {@link ReplayOptions} say otherwise), then issues each recorded top-level operation
  * in order and compares outcomes: a success must return data with the recorded SHA-256, a failure
- * must have the recorded error kind (messages are not compared). A trace cut short is replayed up to
- * its last complete operation. Nothing here reads the wall clock or randomness.
+ * must have the recorded error kind (messages are not compared). A trace file cut short is a bad
+ * trace, unless the options ask for its valid prefix ({@link ReplayOptions#withValidPrefix()}): it is
+ * then replayed up to its last complete operation. Nothing here reads the wall clock or randomness.
  */
 public final class Replayer {
 
@@ -54,7 +55,7 @@ public final class Replayer {
 
     /** Strict replay of a trace file. */
     public static ReplayResult strict(Path path, ReplayOptions options) {
-        return fromFile(path, ReplayResult.Mode.STRICT, trace -> strict(trace, path.toString(), options));
+        return fromFile(path, ReplayResult.Mode.STRICT, options, trace -> strict(trace, path.toString(), options));
     }
 
     /** Strict replay of a trace read into memory; {@code name} names it in results. */
@@ -69,7 +70,7 @@ public final class Replayer {
 
     /** Relaxed replay of a trace file. */
     public static ReplayResult relaxed(Path path, ReplayOptions options) {
-        return fromFile(path, ReplayResult.Mode.RELAXED, trace -> relaxed(trace, path.toString(), options));
+        return fromFile(path, ReplayResult.Mode.RELAXED, options, trace -> relaxed(trace, path.toString(), options));
     }
 
     /** Relaxed replay of a trace read into memory. */
@@ -84,7 +85,7 @@ public final class Replayer {
 
     /** Strict replay of a trace file up to event {@code eventIndex}, then live on the fake device. */
     public static ReplayResult branch(Path path, int eventIndex, ReplayOptions options) {
-        return fromFile(path, ReplayResult.Mode.BRANCH, trace -> branch(trace, path.toString(), eventIndex, options));
+        return fromFile(path, ReplayResult.Mode.BRANCH, options, trace -> branch(trace, path.toString(), eventIndex, options));
     }
 
     /**
@@ -99,10 +100,11 @@ public final class Replayer {
         return new Run(trace, name, ReplayResult.Mode.BRANCH, options, eventIndex).execute();
     }
 
-    private static ReplayResult fromFile(Path path, ReplayResult.Mode mode, Function<Trace, ReplayResult> replay) {
+    private static ReplayResult fromFile(Path path, ReplayResult.Mode mode, ReplayOptions options,
+            Function<Trace, ReplayResult> replay) {
         Trace trace;
         try {
-            trace = TraceReader.readValidPrefix(path);
+            trace = options.validPrefix() ? TraceReader.readValidPrefix(path) : TraceReader.readComplete(path);
         } catch (TraceFormatException | UncheckedIOException e) {
             return new ReplayResult(path.toString(), mode, ReplayResult.Status.BAD_TRACE, false, 0, 0, 0, Optional.empty(),
                     "the trace cannot be read: " + e.getMessage(), List.of());

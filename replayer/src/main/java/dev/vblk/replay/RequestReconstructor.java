@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.PriorityQueue;
 
 /**
  * Rebuilds the virtio-blk requests of a trace from the driver's side of it.
@@ -39,6 +40,10 @@ import java.util.OptionalLong;
  *
  * <p>Chains that do not decode (malformed, or too short for a header and a status byte) are left
  * out.
+ *
+ * <p>It reads the trace as a stream: {@link #accept} takes one event at a time and hands out the
+ * requests known complete as soon as every earlier request is, so memory holds only the guest memory
+ * the trace touched and the requests still open, whatever the trace's length.
  */
 public final class RequestReconstructor {
 
@@ -50,25 +55,56 @@ public final class RequestReconstructor {
     private final GuestMemoryImage memory = new GuestMemoryImage();
     private final Map<Integer, QueueState> queues = new HashMap<>();
     private final List<Pending> pending = new ArrayList<>();
-    private final List<ReconstructedRequest> finished = new ArrayList<>();
+    private final PriorityQueue<ReconstructedRequest> finished =
+            new PriorityQueue<>(Comparator.comparingInt(ReconstructedRequest::index));
     private final Deque<Long> operations = new ArrayDeque<>();
     private int nextIndex;
+    private int nextReleased;
+    private int eventIndex;
 
-    private RequestReconstructor(MmioWindow window) {
+    /** A reconstructor for a trace recorded on a board with {@code window}; give it every event in order. */
+    public RequestReconstructor(MmioWindow window) {
         this.window = window;
     }
 
     /** The requests of {@code events}, recorded on a board with {@code window}, in the order they were made available. */
     public static List<ReconstructedRequest> reconstruct(List<TraceEvent> events, MmioWindow window) {
         RequestReconstructor reconstructor = new RequestReconstructor(window);
-        for (int i = 0; i < events.size(); i++) {
-            reconstructor.accept(i, events.get(i));
+        List<ReconstructedRequest> requests = new ArrayList<>();
+        events.forEach(event -> requests.addAll(reconstructor.accept(event)));
+        requests.addAll(reconstructor.finish());
+        return List.copyOf(requests);
+    }
+
+    /**
+     * Takes the trace's next event.
+     *
+     * @return the requests now known complete whose earlier requests all are, in the order they were
+     *     made available; often none
+     */
+    public List<ReconstructedRequest> accept(TraceEvent event) {
+        accept(eventIndex++, event);
+        return released();
+    }
+
+    /** Ends the trace: the requests still open were not answered; returns every request not yet handed out, in order. */
+    public List<ReconstructedRequest> finish() {
+        for (Pending request : List.copyOf(pending)) {
+            finish(request);
         }
-        for (Pending request : List.copyOf(reconstructor.pending)) {
-            reconstructor.finish(request);
+        return released();
+    }
+
+    private List<ReconstructedRequest> released() {
+        if (finished.isEmpty() || finished.peek().index() != nextReleased) {
+            return List.of();
         }
-        reconstructor.finished.sort(Comparator.comparingInt(ReconstructedRequest::index));
-        return List.copyOf(reconstructor.finished);
+        List<ReconstructedRequest> released = new ArrayList<>();
+        while (!finished.isEmpty() && finished.peek().index() == nextReleased) {
+            released.add(finished.poll());
+            nextReleased++;
+        }
+        return released;
     }
 
     /** The registers of queue 0 of one device, and how far the device has taken its available ring. */

@@ -168,7 +168,7 @@ class StrictReplayTest {
     }
 
     @Test
-    void aTruncatedTraceReplaysUpToItsLastCompleteOperationAndSaysSo() throws Exception {
+    void aTruncatedTraceIsBadUnlessItsValidPrefixIsAskedForThenReplaysUpToItsLastCompleteOperation() throws Exception {
         Path file = mixedTrace(RequestHook.NORMAL);
         Trace trace = FakeTraces.read(file);
         List<RecordedOperation> operations = RecordedOperation.completeTopLevel(trace.events());
@@ -184,7 +184,12 @@ class StrictReplayTest {
         Files.write(truncated, bytes.toByteArray());
         assertEquals(cut, TraceReader.readValidPrefix(truncated).events().size());
 
-        ReplayResult result = Replayer.strict(truncated);
+        ReplayResult refused = Replayer.strict(truncated);
+        assertEquals(ReplayResult.Status.BAD_TRACE, refused.status(), refused.render());
+        assertTrue(refused.message().contains("truncated"), refused.message());
+        assertEquals(ReplayResult.Status.BAD_TRACE, Replayer.relaxed(truncated).status());
+
+        ReplayResult result = Replayer.strict(truncated, ReplayOptions.DEFAULTS.withValidPrefix());
 
         assertEquals(ReplayResult.Status.REPRODUCED, result.status(), result.render());
         assertTrue(result.truncated());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.vblk.block.BlockDevice;
 import dev.vblk.contract.BlockDeviceContractTest;
 import dev.vblk.fake.blk.FakeBlkConfig;
+import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fake.disk.InMemoryDisk;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,16 @@ class FakeBlockDeviceContractTest extends BlockDeviceContractTest {
         byte[] contents = pattern(0, (int) CAPACITY_SECTORS);
         disk.write(0, contents, 0, contents.length);
         FakeRig rig = FakeRig.of(FakeBlkConfig.builder().disk(disk).readOnly(true).build());
+        rigs.add(rig);
+        return rig.open();
+    }
+
+    @Override
+    protected BlockDevice deviceWithoutDiscardOrWriteZeroes() {
+        long features = VirtioBlk.QEMU_DEFAULT_FEATURES & ~VirtioBlk.bit(VirtioBlk.F_DISCARD)
+                & ~VirtioBlk.bit(VirtioBlk.F_WRITE_ZEROES);
+        FakeRig rig = FakeRig.of(FakeBlkConfig.builder().disk(InMemoryDisk.ofSectors(CAPACITY_SECTORS)).features(features)
+                .build());
         rigs.add(rig);
         return rig.open();
     }

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The BlockDevice contract against QEMU's real virtio-blk device: one QEMU, a writable and a read-only
- * drive, guest RAM shared with QEMU ({@link QemuQtestMemoryContractTest}: over qtest memory commands).
+ * The BlockDevice contract against QEMU's real virtio-blk device: one QEMU with a writable and a
+ * read-only drive, and one whose device has discard and write-zeroes turned off; guest RAM shared
+ * with QEMU ({@link QemuQtestMemoryContractTest}: over qtest memory commands).
  */
 @RequiresQemu
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -29,6 +30,7 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
     static Path directory;
 
     private QemuMachine machine;
+    private QemuMachine withoutRangeCommands;
 
     @BeforeAll
     void startQemu() throws IOException {
@@ -41,6 +43,12 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
                 .drive(DriveConfig.raw(readOnly).asReadOnly())
                 .sharedMemory(sharedMemory())
                 .build());
+        Path plain = directory.resolve("plain.img");
+        Files.write(plain, new byte[(int) CAPACITY_SECTORS * 512]);
+        withoutRangeCommands = QemuMachine.start(QemuConfig.builder().drive(DriveConfig.raw(plain))
+                .sharedMemory(sharedMemory())
+                .extraArgs("-global", "virtio-blk-device.discard=off", "-global", "virtio-blk-device.write-zeroes=off")
+                .build());
     }
 
     /** Whether the machine's guest RAM is shared with QEMU. */
@@ -50,8 +58,10 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
 
     @AfterAll
     void stopQemu() {
-        if (machine != null) {
-            machine.close();
+        for (QemuMachine started : new QemuMachine[] {machine, withoutRangeCommands}) {
+            if (started != null) {
+                started.close();
+            }
         }
     }
 
@@ -65,9 +75,18 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
         return open(1);
     }
 
+    @Override
+    protected BlockDevice deviceWithoutDiscardOrWriteZeroes() {
+        return open(withoutRangeCommands, 0);
+    }
+
     private BlockDevice open(int drive) {
-        var attached = machine.drive(drive);
+        return open(machine, drive);
+    }
+
+    private static BlockDevice open(QemuMachine on, int drive) {
+        var attached = on.drive(drive);
         MmioSlot slot = new MmioSlot(attached.slot(), attached.transportAddress(), attached.interruptLine());
-        return VirtioBlkDevice.open(machine.platform(), slot, DriverOptions.DEFAULTS);
+        return VirtioBlkDevice.open(on.platform(), slot, DriverOptions.DEFAULTS);
     }
 }

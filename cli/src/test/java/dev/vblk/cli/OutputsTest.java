@@ -1,0 +1,126 @@
+package dev.vblk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.harness.SignedImages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Outputs that would destroy an input, outputs that cannot be written, and images that are not whole
+ * sectors: each is refused with one line and exit status 2 before anything starts. The QEMU commands
+ * are given {@code --qemu /bin/true}, so a check that came too late would fail with exit status 4.
+ */
+class OutputsTest {
+
+    private static final String NOT_QEMU = "/bin/true";
+
+    @TempDir
+    Path directory;
+
+    private static void assertRefused(Cli.Result result, String expected) {
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode(), result.toString());
+        assertEquals(1, result.err().lines().count(), "one line: " + result.err());
+        assertTrue(result.err().contains(expected), result.err());
+    }
+
+    @Test
+    void recordRefusesToWriteItsTraceOverTheImageHoweverThePathIsSpelled() throws IOException {
+        Path image = SignedImages.raw(directory, "disk.img", 2048);
+        byte[] before = Files.readAllBytes(image);
+        Path link = Files.createSymbolicLink(directory.resolve("link.img"), image);
+        Path hardLink = Files.createLink(directory.resolve("hard.img"), image);
+        Path sub = Files.createDirectory(directory.resolve("sub"));
+        for (Path output : new Path[] {image, directory.resolve("./disk.img"), sub.resolve("../disk.img"), link, hardLink}) {
+            assertRefused(Cli.run("record", image.toString(), "--qemu", NOT_QEMU, "--preset", "known-sectors", "-o",
+                    output.toString()), "writing it would destroy it");
+        }
+        assertRefused(Cli.run("record", link.toString(), "--qemu", NOT_QEMU, "--preset", "known-sectors", "-o",
+                image.toString()), "is the input " + link);
+        assertArrayEquals(before, Files.readAllBytes(image), "the image is untouched");
+    }
+
+    @Test
+    void noCommandWritesOverItsWorkloadTraceImageOrQemu() throws IOException {
+        Path workload = Files.writeString(directory.resolve("w.workload"), "read 0 1\n");
+        assertRefused(Cli.run("record", "--fake", "--workload", workload.toString(), "-o", workload.toString()),
+                "trace " + workload + " is the input");
+        assertEquals("read 0 1\n", Files.readString(workload));
+
+        Path trace = directory.resolve("t.trace.avro");
+        assertEquals(ExitCodes.OK, Cli.run("record", "--fake", "--preset", "known-sectors", "-o", trace.toString()).exitCode());
+        byte[] recorded = Files.readAllBytes(trace);
+        assertRefused(Cli.run("replay", trace.toString(), "--jfr", trace.toString()), "Flight Recorder file " + trace
+                + " is the input");
+        assertRefused(Cli.run("export", "--qtest", trace.toString(), "-o", directory.resolve("./t.trace.avro").toString()),
+                "qtest script");
+        Path image = SignedImages.raw(directory, "disk.img", 8);
+        assertRefused(Cli.run("export", "--qtest", trace.toString(), "--image", image.toString(), "-o", image.toString()),
+                "is the input");
+        assertArrayEquals(recorded, Files.readAllBytes(trace), "the trace is untouched");
+
+        Path qemu = Files.copy(Path.of(NOT_QEMU), directory.resolve("qemu"));
+        assertRefused(Cli.run("record", image.toString(), "--qemu", qemu.toString(), "--preset", "discovery", "-o",
+                qemu.toString()), "is the input " + qemu);
+    }
+
+    @Test
+    void twoOutputsOfOneCommandMustBeDifferentFiles() {
+        Path out = directory.resolve("same");
+        assertRefused(Cli.run("record", "--fake", "--preset", "known-sectors", "-o", out.toString(), "--jfr",
+                directory.resolve("x/../same").toString()), "is also the output");
+        assertFalse(Files.exists(out), "nothing was written");
+    }
+
+    @Test
+    void aNamedOutputsFolderMustExistAndIsNotCreated() {
+        Path missing = directory.resolve("nonexistent-dir");
+        assertRefused(Cli.run("record", "--fake", "--preset", "known-sectors", "-o", missing.resolve("x.avro").toString()),
+                "cannot write trace " + missing.resolve("x.avro") + ": folder " + missing + " does not exist");
+        assertRefused(Cli.run("record", "--fake", "--preset", "known-sectors", "-o", directory.resolve("t").toString(),
+                "--jfr", missing.resolve("r.jfr").toString()), "folder " + missing + " does not exist");
+        assertRefused(Cli.run("fuzz", "--iterations", "1", "--out", missing.resolve("deeper").toString()),
+                "folder " + missing + " does not exist");
+        assertFalse(Files.exists(missing), "no folder was created");
+    }
+
+    @Test
+    void specialFilesAndFoldersAreNotOutputs() {
+        assertRefused(Cli.run("record", "--fake", "--preset", "known-sectors", "-o", "/dev/full"),
+                "cannot write trace /dev/full: it is not a regular file");
+        assertRefused(Cli.run("record", "--fake", "--preset", "known-sectors", "-o", directory.toString()),
+                "it is a folder");
+    }
+
+    @Test
+    void aRawImageThatIsNotWholeSectorsIsRefusedBeforeQemuStarts() throws IOException {
+        Path odd = Files.write(directory.resolve("odd.img"), new byte[1000]);
+        assertRefused(Cli.run("record", odd.toString(), "--qemu", NOT_QEMU, "--preset", "discovery", "-o",
+                directory.resolve("t.avro").toString()), "disk image " + odd + " is 1000 bytes, not a whole number of 512-byte sectors");
+        assertRefused(Cli.run("scan", odd.toString(), "--qemu", NOT_QEMU), "not a whole number");
+        assertEquals(1000, Files.size(odd));
+    }
+
+    @Test
+    void aTraceThatCannotBeWrittenMidRunNamesTheFileAndWhyWithStatus2() throws Exception {
+        Path workload = Files.writeString(directory.resolve("many.workload"), "read 0 64\n".repeat(400));
+        Path trace = directory.resolve("big.trace.avro");
+        Process vblk = new ProcessBuilder("bash", "-c", "ulimit -f 64 && exec \"$0\" -cp \"$1\" dev.vblk.cli.Vblk record "
+                + "--fake --workload \"$2\" -o \"$3\"", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                System.getProperty("java.class.path"), workload.toString(), trace.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(vblk.getInputStream().readAllBytes());
+        assertTrue(vblk.waitFor(60, TimeUnit.SECONDS));
+
+        assertEquals(ExitCodes.BAD_INPUT, vblk.exitValue(), output);
+        assertTrue(output.strip().endsWith("vblk record: cannot write trace " + trace + ": File too large"), output);
+        assertEquals(64 * 1024, Files.size(trace), "the file reached the limit");
+    }
+}
