@@ -51,23 +51,30 @@ public enum TraceCodec {
         return Optional.empty();
     }
 
-    /**
-     * Decompresses one block. Avro bounds the output (system property
-     * {@code org.apache.avro.limits.decompress.maxLength}, default the smaller of 200 MiB and a
-     * quarter of the heap).
-     */
-    byte[] decompress(byte[] block) throws IOException {
-        Codec codec = switch (this) {
+    /** A decompressor for the blocks of one trace, reusing its inflater or buffers from block to block. */
+    Decompressor decompressor() {
+        return new Decompressor(switch (this) {
             case NONE -> null;
             case DEFLATE -> new DeflateCodec(CodecFactory.DEFAULT_DEFLATE_LEVEL);
             case ZSTANDARD -> new ZstandardCodec(1, false, true);
-        };
-        if (codec == null) {
-            return block;
+        });
+    }
+
+    /** Decompresses the blocks of one trace, one after the other (not thread-safe). */
+    static final class Decompressor {
+        private final Codec codec;
+
+        private Decompressor(Codec codec) {
+            this.codec = codec;
         }
-        ByteBuffer plain = codec.decompress(ByteBuffer.wrap(block));
-        byte[] bytes = new byte[plain.remaining()];
-        plain.get(bytes);
-        return bytes;
+
+        /**
+         * Decompresses one block into a buffer backed by an array. Avro bounds the output (system
+         * property {@code org.apache.avro.limits.decompress.maxLength}, default the smaller of 200
+         * MiB and a quarter of the heap).
+         */
+        ByteBuffer decompress(byte[] block) throws IOException {
+            return codec == null ? ByteBuffer.wrap(block) : codec.decompress(ByteBuffer.wrap(block));
+        }
     }
 }

@@ -15,8 +15,8 @@ import org.apache.avro.file.DataFileConstants;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.file.SyncableFileOutputStream;
 import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 
 /**
@@ -35,18 +35,17 @@ public final class TraceWriter implements Closeable {
     /** Uncompressed size at which a block is closed even inside an operation. */
     public static final int BLOCK_BYTES = 64 * 1024;
 
-    private final DataFileWriter<GenericRecord> file;
-    private final GenericDatumWriter<GenericRecord> datumWriter = new GenericDatumWriter<>(TraceFormat.schema());
-    private final ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+    private final DataFileWriter<Object> file;
+    private final Buffer encoded = new Buffer();
+    private final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(encoded, null);
     private final CRC32C crc = new CRC32C();
-    private BinaryEncoder encoder;
     private long entryCount;
     private long eventCount;
     private int segmentEntries;
     private int segmentBytes;
     private boolean closed;
 
-    private TraceWriter(DataFileWriter<GenericRecord> file) {
+    private TraceWriter(DataFileWriter<Object> file) {
         this.file = file;
     }
 
@@ -70,7 +69,8 @@ public final class TraceWriter implements Closeable {
             throw new IllegalArgumentException("this writer writes format version " + TraceFormat.FORMAT_VERSION
                     + ", not " + metadata.formatVersion());
         }
-        DataFileWriter<GenericRecord> file = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(TraceFormat.schema()));
+        // Entries are encoded by EntryCodec and handed over as bytes; the datum writer is never used.
+        DataFileWriter<Object> file = new DataFileWriter<>(new GenericDatumWriter<>(TraceFormat.schema()));
         file.setCodec(codec.factory());
         // Checkpoints close blocks at BLOCK_BYTES; Avro's own trigger only splits a segment that
         // one very large event pushes past four times that, which readers accept.
@@ -98,7 +98,8 @@ public final class TraceWriter implements Closeable {
     /** Appends an event; after an {@link TraceEvent.OperationEnd} the file is checkpointed. */
     public synchronized void append(TraceEvent event) {
         ensureOpen();
-        appendEntry(EntryCodec.encode(event));
+        encode(out -> EntryCodec.encode(event, out));
+        appendEntry();
         eventCount++;
         if (event instanceof TraceEvent.OperationEnd || segmentBytes >= BLOCK_BYTES) {
             checkpoint();
@@ -112,9 +113,9 @@ public final class TraceWriter implements Closeable {
             return;
         }
         int value = (int) crc.getValue();
-        encode(EntryCodec.encode(new EntryCodec.Checkpoint(entryCount, value)));
+        encode(out -> EntryCodec.encode(new EntryCodec.Checkpoint(entryCount, value), out));
         try {
-            file.appendEncoded(ByteBuffer.wrap(encoded.toByteArray()));
+            file.appendEncoded(encoded.asByteBuffer());
             file.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to the trace file", e);
@@ -135,7 +136,8 @@ public final class TraceWriter implements Closeable {
         if (closed) {
             return;
         }
-        appendEntry(EntryCodec.encode(new EntryCodec.End(eventCount)));
+        encode(out -> EntryCodec.encode(new EntryCodec.End(eventCount), out));
+        appendEntry();
         checkpoint();
         closed = true;
         try (file) {
@@ -145,34 +147,48 @@ public final class TraceWriter implements Closeable {
         }
     }
 
-    private void appendEntry(GenericRecord record) {
-        encode(record);
-        byte[] bytes = encoded.toByteArray();
-        crc.update(bytes);
-        try {
-            file.appendEncoded(ByteBuffer.wrap(bytes));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to the trace file", e);
-        }
-        entryCount++;
-        segmentEntries++;
-        segmentBytes += bytes.length;
-    }
-
-    private void encode(GenericRecord record) {
+    /** Encodes one entry into {@link #encoded}. */
+    private void encode(EntryWrite entry) {
         encoded.reset();
-        encoder = EncoderFactory.get().directBinaryEncoder(encoded, encoder);
         try {
-            datumWriter.write(record, encoder);
-            encoder.flush();
+            entry.to(encoder);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a trace entry", e);
         }
     }
 
+    /** Appends the entry in {@link #encoded} to the block and to the checksum. */
+    private void appendEntry() {
+        crc.update(encoded.array(), 0, encoded.size());
+        try {
+            file.appendEncoded(encoded.asByteBuffer());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the trace file", e);
+        }
+        entryCount++;
+        segmentEntries++;
+        segmentBytes += encoded.size();
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the trace writer is closed");
+        }
+    }
+
+    /** One entry's encoding. */
+    private interface EntryWrite {
+        void to(Encoder out) throws IOException;
+    }
+
+    /** The bytes of the entry being encoded, reused for every entry. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        byte[] array() {
+            return buf;
+        }
+
+        ByteBuffer asByteBuffer() {
+            return ByteBuffer.wrap(buf, 0, count);
         }
     }
 }
