@@ -11,25 +11,23 @@ import org.apache.avro.file.ZstandardCodec;
 /** The Avro block compression a {@link TraceWriter} uses; any reader reads all of them. */
 public enum TraceCodec {
     /** No compression: fastest to write, largest files. */
-    NONE("null", CodecFactory.nullCodec()),
+    NONE("null"),
     /** Deflate at level 6: every Avro implementation reads it. The default. */
-    DEFLATE("deflate", CodecFactory.deflateCodec(6)),
+    DEFLATE("deflate"),
     /**
      * Zstandard at level 1 with pooled buffers: about 40% less writing time than deflate for about 1%
      * more bytes, but slower to read (see docs/trace-format.md). For recording where the overhead
      * on the recorded run matters.
      */
-    ZSTANDARD("zstandard", CodecFactory.zstandardCodec(1, false, true));
+    ZSTANDARD("zstandard");
 
     /** The codec a writer uses unless told otherwise. */
     public static final TraceCodec DEFAULT = DEFLATE;
 
     private final String avroName;
-    private final CodecFactory factory;
 
-    TraceCodec(String avroName, CodecFactory factory) {
+    TraceCodec(String avroName) {
         this.avroName = avroName;
-        this.factory = factory;
     }
 
     /** The codec's name in the {@code avro.codec} file metadata. */
@@ -37,8 +35,13 @@ public enum TraceCodec {
         return avroName;
     }
 
+    /** Avro's codec for writing, made on use so that naming a codec loads no Avro classes. */
     CodecFactory factory() {
-        return factory;
+        return switch (this) {
+            case NONE -> CodecFactory.nullCodec();
+            case DEFLATE -> CodecFactory.deflateCodec(6);
+            case ZSTANDARD -> CodecFactory.zstandardCodec(1, false, true);
+        };
     }
 
     /** The codec named by an {@code avro.codec} metadata value, if a trace may use it. */

@@ -15,14 +15,18 @@ public final class TraceFormat {
      */
     public static final int FORMAT_VERSION = 1;
 
-    private static final Schema SCHEMA = loadSchema();
     private static final String PROJECT_VERSION = loadProjectVersion();
 
     private TraceFormat() {}
 
     /** The Avro schema of one trace entry, as written into every trace file. */
     public static Schema schema() {
-        return SCHEMA;
+        return SchemaHolder.SCHEMA;
+    }
+
+    /** Parses the schema on first use only, so that asking for the versions loads no Avro classes. */
+    private static final class SchemaHolder {
+        static final Schema SCHEMA = loadSchema();
     }
 
     /** The version of vblk this code belongs to. */
