@@ -36,7 +36,7 @@ final class EntryTranslator {
      * the current schema does (the same Parsing Canonical Form).
      */
     static Optional<EntryTranslator> forSchema(Schema fileSchema) {
-        if (SchemaNormalization.parsingFingerprint64(fileSchema)
+        if (fileSchema == TraceFormat.schema() || SchemaNormalization.parsingFingerprint64(fileSchema)
                 == SchemaNormalization.parsingFingerprint64(TraceFormat.schema())) {
             return Optional.empty();
         }

@@ -24,9 +24,15 @@ public final class TraceFormat {
         return SchemaHolder.SCHEMA;
     }
 
+    /** The schema's JSON text, as a writer stores it in a file's header. */
+    static String schemaText() {
+        return SchemaHolder.TEXT;
+    }
+
     /** Parses the schema on first use only, so that asking for the versions loads no Avro classes. */
     private static final class SchemaHolder {
         static final Schema SCHEMA = loadSchema();
+        static final String TEXT = SCHEMA.toString();
     }
 
     /** The version of vblk this code belongs to. */

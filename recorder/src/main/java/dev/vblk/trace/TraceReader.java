@@ -230,13 +230,12 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         }
         Schema schema;
         try {
-            schema = new Schema.Parser().parse(required(strings, DataFileConstants.SCHEMA));
+            schema = schemaOf(required(strings, DataFileConstants.SCHEMA));
         } catch (RuntimeException e) {
             throw headerCorrupt("the schema cannot be parsed: " + e.getMessage(), e);
         }
-        SchemaCompatibility.SchemaCompatibilityType compatibility = SchemaCompatibility
-                .checkReaderWriterCompatibility(TraceFormat.schema(), schema).getType();
-        if (compatibility != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+        if (schema != TraceFormat.schema() && SchemaCompatibility.checkReaderWriterCompatibility(TraceFormat.schema(),
+                schema).getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             throw headerCorrupt("the file's schema cannot be read as trace format " + TraceFormat.FORMAT_VERSION, null);
         }
         String codecName = strings.getOrDefault(DataFileConstants.CODEC, DataFileConstants.NULL_CODEC);
@@ -280,6 +279,11 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             throw headerCorrupt("implausible metadata length " + length, null);
         }
         return (int) length;
+    }
+
+    /** The file's schema: the current one itself when the file has its text, as this code writes it. */
+    private static Schema schemaOf(String text) {
+        return text.equals(TraceFormat.schemaText()) ? TraceFormat.schema() : new Schema.Parser().parse(text);
     }
 
     private static String required(Map<String, String> meta, String key) {

@@ -76,7 +76,7 @@ public final class TraceWriter implements Closeable {
         // one very large event pushes past four times that, which readers accept.
         file.setSyncInterval(4 * BLOCK_BYTES);
         Map<String, byte[]> header = new TreeMap<>();
-        header.put(DataFileConstants.SCHEMA, TraceFormat.schema().toString().getBytes(StandardCharsets.UTF_8));
+        header.put(DataFileConstants.SCHEMA, TraceFormat.schemaText().getBytes(StandardCharsets.UTF_8));
         header.put(DataFileConstants.CODEC, codec.avroName().getBytes(StandardCharsets.UTF_8));
         MetadataCodec.encode(metadata).forEach((key, value) -> header.put(key, value.getBytes(StandardCharsets.UTF_8)));
         String checksum = MetadataCodec.headerChecksum(header);
