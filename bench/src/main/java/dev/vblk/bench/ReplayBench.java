@@ -1,5 +1,6 @@
 package dev.vblk.bench;
 
+import dev.vblk.replay.ReplayOptions;
 import dev.vblk.replay.ReplayResult;
 import dev.vblk.replay.Replayer;
 import dev.vblk.trace.Trace;
@@ -20,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Replays of a trace file as {@code vblk replay} makes them (the file read, then replayed), strict
- * and relaxed: replays per second, with events and payload bytes per second as secondary results.
+ * and relaxed, and strict from memory: replays per second, with events and payload bytes per second
+ * as secondary results.
  * Every replay must reproduce the trace, or the benchmark fails.
  */
 @State(Scope.Benchmark)
@@ -51,6 +53,12 @@ public class ReplayBench {
     @Benchmark
     public ReplayResult strict(Counters counters) {
         return counted(Replayer.strict(file), counters);
+    }
+
+    /** Strict replay of the trace already read into memory: the replay's share of {@link #strict}. */
+    @Benchmark
+    public ReplayResult strictInMemory(Counters counters) {
+        return counted(Replayer.strict(events, trace, ReplayOptions.DEFAULTS), counters);
     }
 
     /** Relaxed replay: the driver on a fake device answering the trace's requests. */
