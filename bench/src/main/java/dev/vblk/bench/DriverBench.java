@@ -8,29 +8,17 @@ import dev.vblk.session.BlockOperation;
 import dev.vblk.session.BoardParameters;
 import dev.vblk.session.DriverSession;
 import dev.vblk.virtio.blk.DriverOptions;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The driver against the fake device, one request at a time (queue depth 1): 4 KiB reads and
  * writes at rotating sectors, requests per second.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class DriverBench {
+public class DriverBench extends Throughput {
 
     private static final int SECTORS = 1 << 14;
 

@@ -4,16 +4,10 @@ import dev.vblk.fuzz.campaign.FuzzCampaign;
 import dev.vblk.fuzz.oracle.ScenarioRunner;
 import dev.vblk.fuzz.oracle.Verdict;
 import dev.vblk.fuzz.scenario.ScenarioGenerator;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One fuzz case as {@code vblk fuzz} runs it: a scenario generated from the next case seed of
@@ -21,12 +15,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code -XX:ActiveProcessorCount=1}; bench/run also pins the JVM to one CPU).
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "-XX:ActiveProcessorCount=1")
-public class FuzzCaseBench {
+public class FuzzCaseBench extends Throughput {
 
     private final ScenarioRunner runner = new ScenarioRunner();
     private long index;

@@ -6,18 +6,11 @@ import dev.vblk.replay.Replayer;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceReader;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Replays of a trace file as {@code vblk replay} makes them (the file read, then replayed), strict
@@ -26,12 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Every replay must reproduce the trace, or the benchmark fails.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class ReplayBench {
+public class ReplayBench extends Throughput {
 
     /** The fixture trace (see {@link BenchTraces}). */
     @Param({"qemu-random-reads", "qemu-large-reads", "fake-mixed"})

@@ -199,26 +199,27 @@ final class EntryCodec {
         }
         return symbols;
     }
+
     /** Writes the union branch index and the fields of each event kind. */
     private record EventEncoder(Encoder out) implements TraceEventVisitor<Void> {
 
         @Override
         public Void visit(TraceEvent.RegisterRead e) {
-            return write(() -> {
-                out.writeIndex(Branch.REGISTER_READ.index);
-                out.writeLong(e.address());
-                out.writeInt(e.width().bytes());
-                out.writeLong(e.value());
-            });
+            return register(Branch.REGISTER_READ, e.address(), e.width(), e.value());
         }
 
         @Override
         public Void visit(TraceEvent.RegisterWrite e) {
+            return register(Branch.REGISTER_WRITE, e.address(), e.width(), e.value());
+        }
+
+        /** The two register records have the same fields. */
+        private Void register(Branch branch, long address, AccessWidth width, long value) {
             return write(() -> {
-                out.writeIndex(Branch.REGISTER_WRITE.index);
-                out.writeLong(e.address());
-                out.writeInt(e.width().bytes());
-                out.writeLong(e.value());
+                out.writeIndex(branch.index);
+                out.writeLong(address);
+                out.writeInt(width.bytes());
+                out.writeLong(value);
             });
         }
 
