@@ -1,20 +1,26 @@
 package dev.vblk.trace;
 
 import dev.vblk.platform.AccessWidth;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Collection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericFixed;
-import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.Encoder;
 
 /**
- * The generic mapping between trace entries and Avro records of {@link TraceFormat#schema()}: one
- * union branch per {@link TraceEvent} kind, plus the framing entries {@link Checkpoint} and
- * {@link End} that only the writer and reader see.
+ * The Avro binary encoding of one trace entry in {@link TraceFormat#schema()}, written and read
+ * straight between the {@link TraceEvent} records and Avro's encoder and decoder, without Avro's
+ * generic records: the union branch index of the entry's kind, then its fields in schema order.
+ * Entries are a {@link TraceEvent}, or the framing entries {@link Checkpoint} and {@link End} that
+ * only the writer and reader see.
+ *
+ * <p>Union branch, enum symbol and nested union positions are looked up in the schema by name once.
+ * A new entry kind is a {@link Branch} constant, a visit method of the event encoder and a case in
+ * {@link #decode(BinaryDecoder)}.
  */
 final class EntryCodec {
 
@@ -24,228 +30,330 @@ final class EntryCodec {
     /** The end marker of a complete trace. */
     record End(long eventCount) {}
 
-    private static final Schema ENTRY = TraceFormat.schema();
-    private static final Schema UNION = ENTRY.getField("entry").schema();
+    /** The branches of the entry union, by record name. */
+    private enum Branch {
+        REGISTER_READ("RegisterRead"),
+        REGISTER_WRITE("RegisterWrite"),
+        MEMORY_READ("MemoryRead"),
+        MEMORY_WRITE("MemoryWrite"),
+        FRAME_ALLOCATION("FrameAllocation"),
+        FRAME_FREE("FrameFree"),
+        INTERRUPT_WAIT("InterruptWait"),
+        CLOCK_READ("ClockRead"),
+        OPERATION_BEGIN("OperationBegin"),
+        OPERATION_END("OperationEnd"),
+        CHECKPOINT("Checkpoint"),
+        END("End");
+
+        final Schema schema;
+        final int index;
+
+        Branch(String name) {
+            Schema union = TraceFormat.schema().getField("entry").schema();
+            this.index = union.getIndexNamed(NAMESPACE + name);
+            this.schema = union.getTypes().get(index);
+        }
+    }
+
+    private static final String NAMESPACE = "dev.vblk.trace.avro.";
+    private static final Branch[] BY_INDEX = byIndex();
+    private static final int ADDRESS_ABSENT = nestedIndex(Branch.FRAME_ALLOCATION, "address", "null");
+    private static final int ADDRESS_PRESENT = nestedIndex(Branch.FRAME_ALLOCATION, "address", "long");
+    private static final int SUCCEEDED = nestedIndex(Branch.OPERATION_END, "outcome", NAMESPACE + "Succeeded");
+    private static final int FAILED = nestedIndex(Branch.OPERATION_END, "outcome", NAMESPACE + "Failed");
+    private static final int SHA256_BYTES = 32;
+    private static final OperationKind[] KIND_BY_SYMBOL = kindsBySymbol();
+    private static final int[] SYMBOL_BY_KIND = symbolsByKind();
 
     private EntryCodec() {}
 
-    /** The Avro record for an event. */
-    static GenericRecord encode(TraceEvent event) {
-        return wrap(event.accept(new Encoder()));
+    /** Writes an event. */
+    static void encode(TraceEvent event, Encoder out) throws IOException {
+        try {
+            event.accept(new EventEncoder(out));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
-    static GenericRecord encode(Checkpoint checkpoint) {
-        GenericRecord record = branch("Checkpoint");
-        record.put("entryCount", checkpoint.entryCount());
-        record.put("crc32c", checkpoint.crc32c());
-        return wrap(record);
+    /** Writes a checkpoint. */
+    static void encode(Checkpoint checkpoint, Encoder out) throws IOException {
+        out.writeIndex(Branch.CHECKPOINT.index);
+        out.writeLong(checkpoint.entryCount());
+        out.writeInt(checkpoint.crc32c());
     }
 
-    static GenericRecord encode(End end) {
-        GenericRecord record = branch("End");
-        record.put("eventCount", end.eventCount());
-        return wrap(record);
+    /** Writes the end marker. */
+    static void encode(End end, Encoder out) throws IOException {
+        out.writeIndex(Branch.END.index);
+        out.writeLong(end.eventCount());
     }
 
     /**
-     * The entry an Avro record holds: a {@link TraceEvent}, a {@link Checkpoint} or an {@link End}.
+     * Reads the next entry, written in {@link TraceFormat#schema()}: a {@link TraceEvent}, a
+     * {@link Checkpoint} or an {@link End}. Every length is checked against the bytes left in the
+     * decoder before anything is allocated.
      *
-     * @throws IllegalArgumentException if the record holds values no writer produces
+     * @throws IOException if the entry is cut short
+     * @throws IllegalArgumentException if it holds values no writer produces
      */
-    static Object decode(GenericRecord wrapper) {
-        GenericRecord r = (GenericRecord) wrapper.get("entry");
-        return switch (r.getSchema().getName()) {
-            case "RegisterRead" -> new TraceEvent.RegisterRead(
-                    longOf(r, "address"), AccessWidth.ofBytes(intOf(r, "widthBytes")), longOf(r, "value"));
-            case "RegisterWrite" -> new TraceEvent.RegisterWrite(
-                    longOf(r, "address"), AccessWidth.ofBytes(intOf(r, "widthBytes")), longOf(r, "value"));
-            case "MemoryRead" -> new TraceEvent.MemoryRead(longOf(r, "address"), bytesOf(r, "data"));
-            case "MemoryWrite" -> new TraceEvent.MemoryWrite(longOf(r, "address"), bytesOf(r, "data"));
-            case "FrameAllocation" -> {
-                Object address = r.get("address");
-                yield new TraceEvent.FrameAllocation(
-                        intOf(r, "frameCount"),
-                        longOf(r, "alignment"),
-                        address == null ? OptionalLong.empty() : OptionalLong.of((Long) address));
+    static Object decode(BinaryDecoder in) throws IOException {
+        return switch (branch(in.readIndex())) {
+            case REGISTER_READ -> new TraceEvent.RegisterRead(in.readLong(), AccessWidth.ofBytes(in.readInt()), in.readLong());
+            case REGISTER_WRITE -> new TraceEvent.RegisterWrite(in.readLong(), AccessWidth.ofBytes(in.readInt()), in.readLong());
+            case MEMORY_READ -> new TraceEvent.MemoryRead(in.readLong(), bytes(in));
+            case MEMORY_WRITE -> new TraceEvent.MemoryWrite(in.readLong(), bytes(in));
+            case FRAME_ALLOCATION -> {
+                int frameCount = in.readInt();
+                long alignment = in.readLong();
+                int address = in.readIndex();
+                OptionalLong value;
+                if (address == ADDRESS_PRESENT) {
+                    value = OptionalLong.of(in.readLong());
+                } else if (address == ADDRESS_ABSENT) {
+                    value = OptionalLong.empty();
+                } else {
+                    throw new IllegalArgumentException("unknown address branch " + address);
+                }
+                yield new TraceEvent.FrameAllocation(frameCount, alignment, value);
             }
-            case "FrameFree" -> new TraceEvent.FrameFree(longOf(r, "address"), intOf(r, "frameCount"));
-            case "InterruptWait" -> new TraceEvent.InterruptWait(
-                    intOf(r, "line"), longOf(r, "timeoutNanos"), (Boolean) r.get("raised"));
-            case "ClockRead" -> new TraceEvent.ClockRead(longOf(r, "nanos"));
-            case "OperationBegin" -> new TraceEvent.OperationBegin(
-                    longOf(r, "operationId"),
-                    OperationKind.valueOf(r.get("kind").toString()),
-                    r.get("device").toString(),
-                    longOf(r, "sector"),
-                    longOf(r, "sectorCount"),
-                    intOf(r, "readLength"),
-                    bytesOf(r, "payload"),
-                    (Boolean) r.get("submitted"),
-                    longsOf(r, "awaited"),
-                    longOf(r, "budgetNanos"));
-            case "OperationEnd" -> new TraceEvent.OperationEnd(
-                    longOf(r, "operationId"), outcome((GenericRecord) r.get("outcome")));
-            case "Checkpoint" -> new Checkpoint(longOf(r, "entryCount"), intOf(r, "crc32c"));
-            case "End" -> new End(longOf(r, "eventCount"));
-            default -> throw new IllegalArgumentException("unknown entry type " + r.getSchema().getFullName());
+            case FRAME_FREE -> new TraceEvent.FrameFree(in.readLong(), in.readInt());
+            case INTERRUPT_WAIT -> new TraceEvent.InterruptWait(in.readInt(), in.readLong(), in.readBoolean());
+            case CLOCK_READ -> new TraceEvent.ClockRead(in.readLong());
+            case OPERATION_BEGIN -> new TraceEvent.OperationBegin(
+                    in.readLong(), kind(in.readEnum()), string(in), in.readLong(), in.readLong(), in.readInt(), bytes(in),
+                    in.readBoolean(), longs(in), in.readLong());
+            case OPERATION_END -> new TraceEvent.OperationEnd(in.readLong(), outcome(in));
+            case CHECKPOINT -> new Checkpoint(in.readLong(), in.readInt());
+            case END -> new End(in.readLong());
         };
     }
 
-    private static OperationOutcome outcome(GenericRecord r) {
-        return switch (r.getSchema().getName()) {
-            case "Succeeded" -> new OperationOutcome.Succeeded(((GenericFixed) r.get("sha256")).bytes());
-            case "Failed" -> new OperationOutcome.Failed(r.get("errorKind").toString(), r.get("message").toString());
-            default -> throw new IllegalArgumentException("unknown outcome type " + r.getSchema().getFullName());
-        };
-    }
-
-    private static long longOf(GenericRecord r, String field) {
-        return (Long) r.get(field);
-    }
-
-    private static int intOf(GenericRecord r, String field) {
-        return (Integer) r.get(field);
-    }
-
-    private static long[] longsOf(GenericRecord r, String field) {
-        Collection<?> values = (Collection<?>) r.get(field);
-        long[] longs = new long[values.size()];
-        int i = 0;
-        for (Object value : values) {
-            longs[i++] = (Long) value;
+    private static OperationOutcome outcome(BinaryDecoder in) throws IOException {
+        int branch = in.readIndex();
+        if (branch == SUCCEEDED) {
+            byte[] sha256 = new byte[SHA256_BYTES];
+            in.readFixed(sha256);
+            return new OperationOutcome.Succeeded(sha256);
         }
-        return longs;
+        if (branch == FAILED) {
+            return new OperationOutcome.Failed(string(in), string(in));
+        }
+        throw new IllegalArgumentException("unknown outcome branch " + branch);
     }
 
-    private static byte[] bytesOf(GenericRecord r, String field) {
-        ByteBuffer buffer = ((ByteBuffer) r.get(field)).duplicate();
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
+    private static Branch branch(int index) {
+        if (index < 0 || index >= BY_INDEX.length || BY_INDEX[index] == null) {
+            throw new IllegalArgumentException("unknown entry branch " + index);
+        }
+        return BY_INDEX[index];
+    }
+
+    private static OperationKind kind(int symbol) {
+        if (symbol < 0 || symbol >= KIND_BY_SYMBOL.length) {
+            throw new IllegalArgumentException("unknown operation kind symbol " + symbol);
+        }
+        return KIND_BY_SYMBOL[symbol];
+    }
+
+    /** An Avro array of longs; each block's count must fit in what is left of the decoder. */
+    private static long[] longs(BinaryDecoder in) throws IOException {
+        long[] values = new long[0];
+        for (long count = in.readArrayStart(); count != 0; count = in.arrayNext()) {
+            if (count < 0 || count > in.remainingBytes()) {
+                throw new IllegalArgumentException("an array of " + count + " items does not fit in the block");
+            }
+            int at = values.length;
+            values = Arrays.copyOf(values, at + (int) count);
+            for (int i = at; i < values.length; i++) {
+                values[i] = in.readLong();
+            }
+        }
+        return values;
+    }
+
+    /** An Avro {@code bytes} value whose length must fit in what is left of the decoder. */
+    private static byte[] bytes(BinaryDecoder in) throws IOException {
+        long length = in.readLong();
+        if (length < 0 || length > in.remainingBytes()) {
+            throw new IllegalArgumentException("a length of " + length + " bytes does not fit in the block");
+        }
+        byte[] bytes = new byte[(int) length];
+        in.readFixed(bytes);
         return bytes;
     }
 
-    private static GenericRecord wrap(GenericRecord entry) {
-        GenericRecord wrapper = new GenericData.Record(ENTRY);
-        wrapper.put("entry", entry);
-        return wrapper;
+    /** An Avro {@code string}, bounded as {@link #bytes}; malformed UTF-8 decodes as Avro's does. */
+    private static String string(BinaryDecoder in) throws IOException {
+        return new String(bytes(in), StandardCharsets.UTF_8);
     }
 
-    private static GenericRecord branch(String name) {
-        return new GenericData.Record(member(UNION, name));
+    private static Branch[] byIndex() {
+        Branch[] branches = new Branch[TraceFormat.schema().getField("entry").schema().getTypes().size()];
+        for (Branch branch : Branch.values()) {
+            branches[branch.index] = branch;
+        }
+        return branches;
     }
 
-    private static Schema member(Schema union, String name) {
-        return union.getTypes().get(union.getIndexNamed("dev.vblk.trace.avro." + name));
+    private static int nestedIndex(Branch branch, String field, String name) {
+        Integer index = branch.schema.getField(field).schema().getIndexNamed(name);
+        if (index == null) {
+            throw new IllegalStateException(branch + "." + field + " has no branch " + name);
+        }
+        return index;
     }
 
-    /** Builds the union branch record of each event kind. */
-    private static final class Encoder implements TraceEventVisitor<GenericRecord> {
+    private static OperationKind[] kindsBySymbol() {
+        List<String> symbols = Branch.OPERATION_BEGIN.schema.getField("kind").schema().getEnumSymbols();
+        return symbols.stream().map(OperationKind::valueOf).toArray(OperationKind[]::new);
+    }
+
+    private static int[] symbolsByKind() {
+        Schema kinds = Branch.OPERATION_BEGIN.schema.getField("kind").schema();
+        int[] symbols = new int[OperationKind.values().length];
+        for (OperationKind kind : OperationKind.values()) {
+            symbols[kind.ordinal()] = kinds.getEnumOrdinal(kind.name());
+        }
+        return symbols;
+    }
+
+    /** Writes the union branch index and the fields of each event kind. */
+    private record EventEncoder(Encoder out) implements TraceEventVisitor<Void> {
 
         @Override
-        public GenericRecord visit(TraceEvent.RegisterRead e) {
-            GenericRecord r = branch("RegisterRead");
-            r.put("address", e.address());
-            r.put("widthBytes", e.width().bytes());
-            r.put("value", e.value());
-            return r;
+        public Void visit(TraceEvent.RegisterRead e) {
+            return register(Branch.REGISTER_READ, e.address(), e.width(), e.value());
         }
 
         @Override
-        public GenericRecord visit(TraceEvent.RegisterWrite e) {
-            GenericRecord r = branch("RegisterWrite");
-            r.put("address", e.address());
-            r.put("widthBytes", e.width().bytes());
-            r.put("value", e.value());
-            return r;
+        public Void visit(TraceEvent.RegisterWrite e) {
+            return register(Branch.REGISTER_WRITE, e.address(), e.width(), e.value());
+        }
+
+        /** The two register records have the same fields. */
+        private Void register(Branch branch, long address, AccessWidth width, long value) {
+            return write(() -> {
+                out.writeIndex(branch.index);
+                out.writeLong(address);
+                out.writeInt(width.bytes());
+                out.writeLong(value);
+            });
         }
 
         @Override
-        public GenericRecord visit(TraceEvent.MemoryRead e) {
-            GenericRecord r = branch("MemoryRead");
-            r.put("address", e.address());
-            r.put("data", ByteBuffer.wrap(e.data()));
-            return r;
+        public Void visit(TraceEvent.MemoryRead e) {
+            return write(() -> {
+                out.writeIndex(Branch.MEMORY_READ.index);
+                out.writeLong(e.address());
+                out.writeBytes(e.data());
+            });
         }
 
         @Override
-        public GenericRecord visit(TraceEvent.MemoryWrite e) {
-            GenericRecord r = branch("MemoryWrite");
-            r.put("address", e.address());
-            r.put("data", ByteBuffer.wrap(e.data()));
-            return r;
+        public Void visit(TraceEvent.MemoryWrite e) {
+            return write(() -> {
+                out.writeIndex(Branch.MEMORY_WRITE.index);
+                out.writeLong(e.address());
+                out.writeBytes(e.data());
+            });
         }
 
         @Override
-        public GenericRecord visit(TraceEvent.FrameAllocation e) {
-            GenericRecord r = branch("FrameAllocation");
-            r.put("frameCount", e.frameCount());
-            r.put("alignment", e.alignment());
-            r.put("address", e.address().isPresent() ? e.address().getAsLong() : null);
-            return r;
+        public Void visit(TraceEvent.FrameAllocation e) {
+            return write(() -> {
+                out.writeIndex(Branch.FRAME_ALLOCATION.index);
+                out.writeInt(e.frameCount());
+                out.writeLong(e.alignment());
+                if (e.address().isPresent()) {
+                    out.writeIndex(ADDRESS_PRESENT);
+                    out.writeLong(e.address().getAsLong());
+                } else {
+                    out.writeIndex(ADDRESS_ABSENT);
+                }
+            });
         }
 
         @Override
-        public GenericRecord visit(TraceEvent.FrameFree e) {
-            GenericRecord r = branch("FrameFree");
-            r.put("address", e.address());
-            r.put("frameCount", e.frameCount());
-            return r;
+        public Void visit(TraceEvent.FrameFree e) {
+            return write(() -> {
+                out.writeIndex(Branch.FRAME_FREE.index);
+                out.writeLong(e.address());
+                out.writeInt(e.frameCount());
+            });
         }
 
         @Override
-        public GenericRecord visit(TraceEvent.InterruptWait e) {
-            GenericRecord r = branch("InterruptWait");
-            r.put("line", e.line());
-            r.put("timeoutNanos", e.timeoutNanos());
-            r.put("raised", e.raised());
-            return r;
+        public Void visit(TraceEvent.InterruptWait e) {
+            return write(() -> {
+                out.writeIndex(Branch.INTERRUPT_WAIT.index);
+                out.writeInt(e.line());
+                out.writeLong(e.timeoutNanos());
+                out.writeBoolean(e.raised());
+            });
         }
 
         @Override
-        public GenericRecord visit(TraceEvent.ClockRead e) {
-            GenericRecord r = branch("ClockRead");
-            r.put("nanos", e.nanos());
-            return r;
+        public Void visit(TraceEvent.ClockRead e) {
+            return write(() -> {
+                out.writeIndex(Branch.CLOCK_READ.index);
+                out.writeLong(e.nanos());
+            });
         }
 
         @Override
-        public GenericRecord visit(TraceEvent.OperationBegin e) {
-            GenericRecord r = branch("OperationBegin");
-            r.put("operationId", e.operationId());
-            r.put("kind", new GenericData.EnumSymbol(r.getSchema().getField("kind").schema(), e.kind().name()));
-            r.put("device", e.device());
-            r.put("sector", e.sector());
-            r.put("sectorCount", e.sectorCount());
-            r.put("readLength", e.readLength());
-            r.put("payload", ByteBuffer.wrap(e.payload()));
-            r.put("submitted", e.submitted());
-            List<Long> awaited = new ArrayList<>();
-            for (long id : e.awaited()) {
-                awaited.add(id);
+        public Void visit(TraceEvent.OperationBegin e) {
+            return write(() -> {
+                out.writeIndex(Branch.OPERATION_BEGIN.index);
+                out.writeLong(e.operationId());
+                out.writeEnum(SYMBOL_BY_KIND[e.kind().ordinal()]);
+                out.writeString(e.device());
+                out.writeLong(e.sector());
+                out.writeLong(e.sectorCount());
+                out.writeInt(e.readLength());
+                out.writeBytes(e.payload());
+                out.writeBoolean(e.submitted());
+                long[] awaited = e.awaited();
+                out.writeArrayStart();
+                out.setItemCount(awaited.length);
+                for (long id : awaited) {
+                    out.startItem();
+                    out.writeLong(id);
+                }
+                out.writeArrayEnd();
+                out.writeLong(e.budgetNanos());
+            });
+        }
+
+        @Override
+        public Void visit(TraceEvent.OperationEnd e) {
+            return write(() -> {
+                out.writeIndex(Branch.OPERATION_END.index);
+                out.writeLong(e.operationId());
+                if (e.outcome() instanceof OperationOutcome.Succeeded ok) {
+                    out.writeIndex(SUCCEEDED);
+                    out.writeFixed(ok.sha256());
+                } else {
+                    OperationOutcome.Failed failed = (OperationOutcome.Failed) e.outcome();
+                    out.writeIndex(FAILED);
+                    out.writeString(failed.errorKind());
+                    out.writeString(failed.message());
+                }
+            });
+        }
+
+        private static Void write(Fields fields) {
+            try {
+                fields.write();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            r.put("awaited", awaited);
-            r.put("budgetNanos", e.budgetNanos());
-            return r;
+            return null;
         }
+    }
 
-        @Override
-        public GenericRecord visit(TraceEvent.OperationEnd e) {
-            GenericRecord r = branch("OperationEnd");
-            r.put("operationId", e.operationId());
-            Schema outcomes = r.getSchema().getField("outcome").schema();
-            GenericRecord outcome;
-            if (e.outcome() instanceof OperationOutcome.Succeeded ok) {
-                outcome = new GenericData.Record(member(outcomes, "Succeeded"));
-                Schema fixed = outcome.getSchema().getField("sha256").schema();
-                outcome.put("sha256", new GenericData.Fixed(fixed, ok.sha256()));
-            } else {
-                OperationOutcome.Failed failed = (OperationOutcome.Failed) e.outcome();
-                outcome = new GenericData.Record(member(outcomes, "Failed"));
-                outcome.put("errorKind", failed.errorKind());
-                outcome.put("message", failed.message());
-            }
-            r.put("outcome", outcome);
-            return r;
-        }
+    /** The writes of one event's fields. */
+    private interface Fields {
+        void write() throws IOException;
     }
 }

@@ -11,25 +11,23 @@ import org.apache.avro.file.ZstandardCodec;
 /** The Avro block compression a {@link TraceWriter} uses; any reader reads all of them. */
 public enum TraceCodec {
     /** No compression: fastest to write, largest files. */
-    NONE("null", CodecFactory.nullCodec()),
+    NONE("null"),
     /** Deflate at level 6: every Avro implementation reads it. The default. */
-    DEFLATE("deflate", CodecFactory.deflateCodec(6)),
+    DEFLATE("deflate"),
     /**
      * Zstandard at level 1 with pooled buffers: about 40% less writing time than deflate for about 1%
      * more bytes, but slower to read (see docs/trace-format.md). For recording where the overhead
      * on the recorded run matters.
      */
-    ZSTANDARD("zstandard", CodecFactory.zstandardCodec(1, false, true));
+    ZSTANDARD("zstandard");
 
     /** The codec a writer uses unless told otherwise. */
     public static final TraceCodec DEFAULT = DEFLATE;
 
     private final String avroName;
-    private final CodecFactory factory;
 
-    TraceCodec(String avroName, CodecFactory factory) {
+    TraceCodec(String avroName) {
         this.avroName = avroName;
-        this.factory = factory;
     }
 
     /** The codec's name in the {@code avro.codec} file metadata. */
@@ -37,8 +35,13 @@ public enum TraceCodec {
         return avroName;
     }
 
+    /** Avro's codec for writing, made on use so that naming a codec loads no Avro classes. */
     CodecFactory factory() {
-        return factory;
+        return switch (this) {
+            case NONE -> CodecFactory.nullCodec();
+            case DEFLATE -> CodecFactory.deflateCodec(6);
+            case ZSTANDARD -> CodecFactory.zstandardCodec(1, false, true);
+        };
     }
 
     /** The codec named by an {@code avro.codec} metadata value, if a trace may use it. */
@@ -51,23 +54,30 @@ public enum TraceCodec {
         return Optional.empty();
     }
 
-    /**
-     * Decompresses one block. Avro bounds the output (system property
-     * {@code org.apache.avro.limits.decompress.maxLength}, default the smaller of 200 MiB and a
-     * quarter of the heap).
-     */
-    byte[] decompress(byte[] block) throws IOException {
-        Codec codec = switch (this) {
+    /** A decompressor for the blocks of one trace, reusing its inflater or buffers from block to block. */
+    Decompressor decompressor() {
+        return new Decompressor(switch (this) {
             case NONE -> null;
             case DEFLATE -> new DeflateCodec(CodecFactory.DEFAULT_DEFLATE_LEVEL);
             case ZSTANDARD -> new ZstandardCodec(1, false, true);
-        };
-        if (codec == null) {
-            return block;
+        });
+    }
+
+    /** Decompresses the blocks of one trace, one after the other (not thread-safe). */
+    static final class Decompressor {
+        private final Codec codec;
+
+        private Decompressor(Codec codec) {
+            this.codec = codec;
         }
-        ByteBuffer plain = codec.decompress(ByteBuffer.wrap(block));
-        byte[] bytes = new byte[plain.remaining()];
-        plain.get(bytes);
-        return bytes;
+
+        /**
+         * Decompresses one block into a buffer backed by an array. Avro bounds the output (system
+         * property {@code org.apache.avro.limits.decompress.maxLength}, default the smaller of 200
+         * MiB and a quarter of the heap).
+         */
+        ByteBuffer decompress(byte[] block) throws IOException {
+            return codec == null ? ByteBuffer.wrap(block) : codec.decompress(ByteBuffer.wrap(block));
+        }
     }
 }

@@ -58,6 +58,11 @@ public sealed interface TraceEvent {
             return data.length;
         }
 
+        /** Copies the bytes read into {@code destination} from {@code offset}, without a copy in between. */
+        public void copyTo(byte[] destination, int offset) {
+            System.arraycopy(data, 0, destination, offset, data.length);
+        }
+
         @Override
         public <R> R accept(TraceEventVisitor<R> visitor) {
             return visitor.visit(this);
@@ -94,6 +99,11 @@ public sealed interface TraceEvent {
         /** Number of bytes written. */
         public int length() {
             return data.length;
+        }
+
+        /** Whether the bytes written are {@code bytes}, compared without a copy. */
+        public boolean hasData(byte[] bytes) {
+            return Arrays.equals(data, bytes);
         }
 
         @Override

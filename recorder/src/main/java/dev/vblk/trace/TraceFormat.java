@@ -15,14 +15,24 @@ public final class TraceFormat {
      */
     public static final int FORMAT_VERSION = 2;
 
-    private static final Schema SCHEMA = loadSchema();
     private static final String PROJECT_VERSION = loadProjectVersion();
 
     private TraceFormat() {}
 
     /** The Avro schema of one trace entry, as written into every trace file. */
     public static Schema schema() {
-        return SCHEMA;
+        return SchemaHolder.SCHEMA;
+    }
+
+    /** The schema's JSON text, as a writer stores it in a file's header. */
+    static String schemaText() {
+        return SchemaHolder.TEXT;
+    }
+
+    /** Parses the schema on first use only, so that asking for the versions loads no Avro classes. */
+    private static final class SchemaHolder {
+        static final Schema SCHEMA = loadSchema();
+        static final String TEXT = SCHEMA.toString();
     }
 
     /** The version of vblk this code belongs to. */

@@ -26,8 +26,6 @@ import java.util.zip.CRC32C;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.file.DataFileConstants;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 
@@ -65,13 +63,12 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
     private final Mode mode;
     private final TraceMetadata metadata;
     private final byte[] sync;
-    private final TraceCodec codec;
-    private final GenericDatumReader<GenericRecord> datumReader;
+    private final TraceCodec.Decompressor decompressor;
+    private final EntryTranslator translator;
     private final ArrayDeque<TraceEvent> pending = new ArrayDeque<>();
     private final ArrayDeque<TraceEvent> verified = new ArrayDeque<>();
     private final CRC32C crc = new CRC32C();
     private BinaryDecoder decoder;
-    private GenericRecord reuse;
     private long verifiedEntries;
     private long verifiedEvents;
     private long eventsHandedOut;
@@ -91,8 +88,8 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         }
         this.metadata = header.metadata;
         this.sync = header.sync;
-        this.codec = header.codec;
-        this.datumReader = new GenericDatumReader<>(header.schema, TraceFormat.schema());
+        this.decompressor = header.codec.decompressor();
+        this.translator = EntryTranslator.forSchema(header.schema).orElse(null);
     }
 
     /** Opens a trace file that must be complete. */
@@ -233,13 +230,12 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         }
         Schema schema;
         try {
-            schema = new Schema.Parser().parse(required(strings, DataFileConstants.SCHEMA));
+            schema = schemaOf(required(strings, DataFileConstants.SCHEMA));
         } catch (RuntimeException e) {
             throw headerCorrupt("the schema cannot be parsed: " + e.getMessage(), e);
         }
-        SchemaCompatibility.SchemaCompatibilityType compatibility = SchemaCompatibility
-                .checkReaderWriterCompatibility(TraceFormat.schema(), schema).getType();
-        if (compatibility != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+        if (schema != TraceFormat.schema() && SchemaCompatibility.checkReaderWriterCompatibility(TraceFormat.schema(),
+                schema).getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             throw headerCorrupt("the file's schema cannot be read as trace format " + TraceFormat.FORMAT_VERSION, null);
         }
         String codecName = strings.getOrDefault(DataFileConstants.CODEC, DataFileConstants.NULL_CODEC);
@@ -283,6 +279,11 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             throw headerCorrupt("implausible metadata length " + length, null);
         }
         return (int) length;
+    }
+
+    /** The file's schema: the current one itself when the file has its text, as this code writes it. */
+    private static Schema schemaOf(String text) {
+        return text.equals(TraceFormat.schemaText()) ? TraceFormat.schema() : new Schema.Parser().parse(text);
     }
 
     private static String required(Map<String, String> meta, String key) {
@@ -348,30 +349,31 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         if (!Arrays.equals(blockSync, sync)) {
             throw TraceFormatException.corrupt("the block's sync marker is wrong", verifiedEvents, blockStart, null);
         }
-        byte[] plain;
+        ByteBuffer plain;
         try {
-            plain = codec.decompress(data);
+            plain = decompressor.decompress(data);
         } catch (IOException | RuntimeException e) {
             throw TraceFormatException.corrupt("the block cannot be decompressed: " + e, verifiedEvents, blockStart, e);
         }
-        decodeBlock(plain, count, blockStart);
+        decodeBlock(plain.array(), plain.arrayOffset() + plain.position(), plain.remaining(), count, blockStart);
     }
 
-    private void decodeBlock(byte[] plain, long count, long blockStart) {
-        if (count > plain.length) {
+    /** Decodes the {@code count} entries of the block in {@code length} bytes of {@code block} from {@code offset}. */
+    private void decodeBlock(byte[] block, int offset, int length, long count, long blockStart) {
+        if (count > length) {
             throw TraceFormatException.corrupt("more entries than bytes in the block", verifiedEvents, blockStart, null);
         }
-        decoder = DecoderFactory.get().binaryDecoder(plain, 0, plain.length, decoder);
+        int limit = offset + length;
+        decoder = DecoderFactory.get().binaryDecoder(block, offset, length, decoder);
         for (long i = 0; i < count; i++) {
-            int start = plain.length - decoder.remainingBytes();
+            int start = limit - decoder.remainingBytes();
             Object entry;
             try {
-                reuse = datumReader.read(reuse, decoder);
-                entry = EntryCodec.decode(reuse);
+                entry = EntryCodec.decode(translator == null ? decoder : translator.translate(decoder));
             } catch (IOException | RuntimeException e) {
                 throw TraceFormatException.corrupt("an entry cannot be decoded: " + e, verifiedEvents, blockStart, e);
             }
-            int end = plain.length - decoder.remainingBytes();
+            int end = limit - decoder.remainingBytes();
             if (entry instanceof EntryCodec.Checkpoint checkpoint) {
                 verifyCheckpoint(checkpoint, blockStart);
                 continue;
@@ -379,7 +381,7 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             if (endPending) {
                 throw TraceFormatException.corrupt("an entry follows the end marker", verifiedEvents, blockStart, null);
             }
-            crc.update(plain, start, end - start);
+            crc.update(block, start, end - start);
             if (entry instanceof EntryCodec.End) {
                 endPending = true;
             } else {

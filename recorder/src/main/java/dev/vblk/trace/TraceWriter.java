@@ -15,8 +15,8 @@ import org.apache.avro.file.DataFileConstants;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.file.SyncableFileOutputStream;
 import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
 
 /**
@@ -37,19 +37,18 @@ public final class TraceWriter implements Closeable {
     /** Uncompressed size at which a block is closed even inside an operation. */
     public static final int BLOCK_BYTES = 64 * 1024;
 
-    private final DataFileWriter<GenericRecord> file;
+    private final DataFileWriter<Object> file;
     private final String name;
-    private final GenericDatumWriter<GenericRecord> datumWriter = new GenericDatumWriter<>(TraceFormat.schema());
-    private final ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+    private final Buffer encoded = new Buffer();
+    private final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(encoded, null);
     private final CRC32C crc = new CRC32C();
-    private BinaryEncoder encoder;
     private long entryCount;
     private long eventCount;
     private int segmentEntries;
     private int segmentBytes;
     private boolean closed;
 
-    private TraceWriter(DataFileWriter<GenericRecord> file, String name) {
+    private TraceWriter(DataFileWriter<Object> file, String name) {
         this.file = file;
         this.name = name;
     }
@@ -78,13 +77,14 @@ public final class TraceWriter implements Closeable {
             throw new IllegalArgumentException("this writer writes format version " + TraceFormat.FORMAT_VERSION
                     + ", not " + metadata.formatVersion());
         }
-        DataFileWriter<GenericRecord> file = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(TraceFormat.schema()));
+        // Entries are encoded by EntryCodec and handed over as bytes; the datum writer is never used.
+        DataFileWriter<Object> file = new DataFileWriter<>(new GenericDatumWriter<>(TraceFormat.schema()));
         file.setCodec(codec.factory());
         // Checkpoints close blocks at BLOCK_BYTES; Avro's own trigger only splits a segment that
         // one very large event pushes past four times that, which readers accept.
         file.setSyncInterval(4 * BLOCK_BYTES);
         Map<String, byte[]> header = new TreeMap<>();
-        header.put(DataFileConstants.SCHEMA, TraceFormat.schema().toString().getBytes(StandardCharsets.UTF_8));
+        header.put(DataFileConstants.SCHEMA, TraceFormat.schemaText().getBytes(StandardCharsets.UTF_8));
         header.put(DataFileConstants.CODEC, codec.avroName().getBytes(StandardCharsets.UTF_8));
         MetadataCodec.encode(metadata).forEach((key, value) -> header.put(key, value.getBytes(StandardCharsets.UTF_8)));
         String checksum = MetadataCodec.headerChecksum(header);
@@ -106,7 +106,8 @@ public final class TraceWriter implements Closeable {
     /** Appends an event; after an {@link TraceEvent.OperationEnd} the file is checkpointed. */
     public synchronized void append(TraceEvent event) {
         ensureOpen();
-        appendEntry(EntryCodec.encode(event));
+        encode(out -> EntryCodec.encode(event, out));
+        appendEntry();
         eventCount++;
         if (event instanceof TraceEvent.OperationEnd || segmentBytes >= BLOCK_BYTES) {
             checkpoint();
@@ -128,8 +129,8 @@ public final class TraceWriter implements Closeable {
 
     private void appendCheckpoint() throws IOException {
         int value = (int) crc.getValue();
-        encode(EntryCodec.encode(new EntryCodec.Checkpoint(entryCount, value)));
-        file.appendEncoded(ByteBuffer.wrap(encoded.toByteArray()));
+        encode(out -> EntryCodec.encode(new EntryCodec.Checkpoint(entryCount, value), out));
+        file.appendEncoded(encoded.asByteBuffer());
         file.flush();
         crc.reset();
         segmentEntries = 0;
@@ -147,7 +148,8 @@ public final class TraceWriter implements Closeable {
         if (closed) {
             return;
         }
-        appendEntry(EntryCodec.encode(new EntryCodec.End(eventCount)));
+        encode(out -> EntryCodec.encode(new EntryCodec.End(eventCount), out));
+        appendEntry();
         checkpoint();
         closed = true;
         try (file) {
@@ -177,34 +179,48 @@ public final class TraceWriter implements Closeable {
         }
     }
 
-    private void appendEntry(GenericRecord record) {
-        encode(record);
-        byte[] bytes = encoded.toByteArray();
-        crc.update(bytes);
-        try {
-            file.appendEncoded(ByteBuffer.wrap(bytes));
-        } catch (IOException e) {
-            throw new TraceWriteException(name, e);
-        }
-        entryCount++;
-        segmentEntries++;
-        segmentBytes += bytes.length;
-    }
-
-    private void encode(GenericRecord record) {
+    /** Encodes one entry into {@link #encoded}. */
+    private void encode(EntryWrite entry) {
         encoded.reset();
-        encoder = EncoderFactory.get().directBinaryEncoder(encoded, encoder);
         try {
-            datumWriter.write(record, encoder);
-            encoder.flush();
+            entry.to(encoder);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a trace entry", e);
         }
     }
 
+    /** Appends the entry in {@link #encoded} to the block and to the checksum. */
+    private void appendEntry() {
+        crc.update(encoded.array(), 0, encoded.size());
+        try {
+            file.appendEncoded(encoded.asByteBuffer());
+        } catch (IOException e) {
+            throw new TraceWriteException(name, e);
+        }
+        entryCount++;
+        segmentEntries++;
+        segmentBytes += encoded.size();
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the trace writer is closed");
+        }
+    }
+
+    /** One entry's encoding. */
+    private interface EntryWrite {
+        void to(Encoder out) throws IOException;
+    }
+
+    /** The bytes of the entry being encoded, reused for every entry. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        byte[] array() {
+            return buf;
+        }
+
+        ByteBuffer asByteBuffer() {
+            return ByteBuffer.wrap(buf, 0, count);
         }
     }
 }

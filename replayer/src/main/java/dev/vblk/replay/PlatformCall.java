@@ -51,8 +51,7 @@ public sealed interface PlatformCall {
 
         @Override
         public boolean matches(TraceEvent event) {
-            return event instanceof TraceEvent.MemoryWrite write && write.address() == address
-                    && Arrays.equals(write.data(), data);
+            return event instanceof TraceEvent.MemoryWrite write && write.address() == address && write.hasData(data);
         }
 
         @Override

@@ -133,8 +133,7 @@ public final class ReplayPlatform implements Platform {
 
     @Override
     public void readMemory(long address, byte[] destination, int offset, int length) {
-        TraceEvent.MemoryRead read = (TraceEvent.MemoryRead) next(new PlatformCall.MemoryRead(address, length));
-        System.arraycopy(read.data(), 0, destination, offset, length);
+        ((TraceEvent.MemoryRead) next(new PlatformCall.MemoryRead(address, length))).copyTo(destination, offset);
     }
 
     @Override

@@ -1,8 +1,9 @@
-package dev.vblk.trace;
+package dev.vblk.bench;
 
 import dev.vblk.platform.AccessWidth;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.vblk.trace.OperationKind;
+import dev.vblk.trace.OperationOutcome;
+import dev.vblk.trace.TraceEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,79 +11,22 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Compares the trace codecs on a synthetic virtio-blk event stream: for each codec, the file size
- * per event and the time to write and to read it. Run as a program, not as a test:
- * {@code java -cp <test classpath> dev.vblk.trace.TraceCodecBench [operations]}.
+ * A synthetic virtio-blk event stream for the trace codec benchmarks: seeded, so every run writes
+ * the same events.
  */
-public final class TraceCodecBench {
+public final class SyntheticEvents {
 
     private static final int QUEUE = 0x4000_0000;
     private static final long MMIO = 0x0a003e00L;
 
-    private TraceCodecBench() {}
-
-    public static void main(String[] args) {
-        int operations = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-        List<TraceEvent> events = workload(operations, new Random(1));
-        long payloadBytes = events.stream().mapToLong(TraceCodecBench::payload).sum();
-        System.out.printf("%d operations, %d events, %.1f MiB of data payload%n",
-                operations, events.size(), payloadBytes / 1048576.0);
-        System.out.printf("%-10s %12s %12s %14s %14s%n", "codec", "bytes", "bytes/event", "write ns/event", "read ns/event");
-        for (TraceCodec codec : TraceCodec.values()) {
-            byte[] file = null;
-            long bestWrite = Long.MAX_VALUE;
-            long bestRead = Long.MAX_VALUE;
-            for (int round = 0; round < 7; round++) {
-                long start = System.nanoTime();
-                file = write(events, codec);
-                bestWrite = Math.min(bestWrite, System.nanoTime() - start);
-                start = System.nanoTime();
-                int read = read(file);
-                bestRead = Math.min(bestRead, System.nanoTime() - start);
-                if (read != events.size()) {
-                    throw new IllegalStateException("read " + read + " of " + events.size() + " events");
-                }
-            }
-            System.out.printf("%-10s %12d %12.1f %14.0f %14.0f%n", codec, file.length,
-                    (double) file.length / events.size(), (double) bestWrite / events.size(), (double) bestRead / events.size());
-        }
-    }
-
-    private static long payload(TraceEvent event) {
-        if (event instanceof TraceEvent.MemoryRead read) {
-            return read.length();
-        }
-        if (event instanceof TraceEvent.OperationBegin begin) {
-            return begin.payload().length;
-        }
-        return 0;
-    }
-
-    private static byte[] write(List<TraceEvent> events, TraceCodec codec) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (TraceWriter writer = TraceWriter.create(out, TraceSamples.metadata(), codec)) {
-            events.forEach(writer::append);
-        }
-        return out.toByteArray();
-    }
-
-    private static int read(byte[] file) {
-        int count = 0;
-        try (TraceReader reader = TraceReader.open(new ByteArrayInputStream(file), TraceReader.Mode.COMPLETE)) {
-            while (reader.hasNext()) {
-                reader.next();
-                count++;
-            }
-        }
-        return count;
-    }
+    private SyntheticEvents() {}
 
     /**
      * One 4 KiB read or write per operation, as the driver issues it: descriptor writes, an
      * available-ring update, a notify, interrupt and clock polls, used-ring reads and the data. Sector
      * contents are a mix of zeros, text-like data and random bytes.
      */
-    static List<TraceEvent> workload(int operations, Random random) {
+    public static List<TraceEvent> workload(int operations, Random random) {
         List<TraceEvent> events = new ArrayList<>();
         long clock = 1_000_000;
         for (int op = 1; op <= operations; op++) {

@@ -1,0 +1,54 @@
+package dev.vblk.trace;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Optional;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+
+/**
+ * Re-encodes entries of a file written with another schema than {@link TraceFormat#schema()} (one
+ * that Avro schema resolution reads as it, such as a schema of the same format version with a field
+ * more or less) into the current schema, so that {@link EntryCodec} decodes them. Resolution is
+ * Avro's own, through its generic records; files written by this code never need it.
+ */
+final class EntryTranslator {
+
+    private final GenericDatumReader<Object> reader;
+    private final GenericDatumWriter<Object> writer = new GenericDatumWriter<>(TraceFormat.schema());
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
+    private BinaryDecoder translated;
+    private Object reuse;
+
+    private EntryTranslator(Schema fileSchema) {
+        this.reader = new GenericDatumReader<>(fileSchema, TraceFormat.schema());
+    }
+
+    /**
+     * A translator for entries written with {@code fileSchema}, or empty when it encodes entries as
+     * the current schema does (the same Parsing Canonical Form).
+     */
+    static Optional<EntryTranslator> forSchema(Schema fileSchema) {
+        if (fileSchema == TraceFormat.schema() || SchemaNormalization.parsingFingerprint64(fileSchema)
+                == SchemaNormalization.parsingFingerprint64(TraceFormat.schema())) {
+            return Optional.empty();
+        }
+        return Optional.of(new EntryTranslator(fileSchema));
+    }
+
+    /** Reads one entry from {@code in} and returns a decoder over it in the current schema. */
+    BinaryDecoder translate(BinaryDecoder in) throws IOException {
+        reuse = reader.read(reuse, in);
+        bytes.reset();
+        writer.write(reuse, encoder);
+        translated = DecoderFactory.get().binaryDecoder(bytes.toByteArray(), translated);
+        return translated;
+    }
+}
