@@ -5,6 +5,7 @@ import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
@@ -55,6 +56,16 @@ public record TraceShape(long events, List<BlockOperation> operations, List<Oper
             }
         }
         return new TraceShape(trace.events().size(), operations, outcomes, counts);
+    }
+
+    /**
+     * This shape without what depends on timing when many requests are in flight: the outcomes in a
+     * fixed order rather than the order they ended, and no event counts.
+     */
+    public TraceShape withoutTiming() {
+        List<OperationOutcome> sorted = new ArrayList<>(outcomes);
+        sorted.sort(Comparator.comparing(OperationOutcome::toString));
+        return new TraceShape(events, operations, sorted, new TreeMap<>());
     }
 
     /** How {@code other} differs from this shape, one line per difference; empty when they match. */

@@ -87,9 +87,47 @@ public enum WorkloadPreset {
             write 700 8 pattern=signature
             flush
             read 0 1024
+            submit read 16 8
+            submit get-id
+            submit read 24 8
+            wait any
+            poll
+            wait
             reset
             read 2047 1
-            """);
+            """),
+
+    /**
+     * Many requests in flight: batches of 32 submitted 4 KiB reads at scattered sectors, then a
+     * batch of writes and the reads that check them, each batch taken by one wait.
+     */
+    DEPTH_32(depth32());
+
+    /** The text of {@link #DEPTH_32}: sectors from a fixed linear congruential sequence. */
+    private static String depth32() {
+        StringBuilder text = new StringBuilder("# 32 requests in flight at a time.\n");
+        long state = 2026;
+        for (int batch = 0; batch < 2; batch++) {
+            for (int i = 0; i < 32; i++) {
+                state = (state * 6364136223846793005L + 1442695040888963407L);
+                text.append("submit read ").append(((state >>> 33) % 256) * 8).append(" 8\n");
+            }
+            text.append("wait\n");
+        }
+        for (int i = 0; i < 32; i++) {
+            text.append("submit write ").append(1024 + i * 8).append(" 8 pattern=complement\n");
+        }
+        text.append("wait\n");
+        for (int i = 0; i < 32; i++) {
+            text.append("submit read ").append(1024 + i * 8).append(" 8\n");
+        }
+        text.append("wait\n");
+        for (int i = 0; i < 32; i++) {
+            text.append("submit write ").append(1024 + i * 8).append(" 8 pattern=signature\n");
+        }
+        text.append("wait\nflush\n");
+        return text.toString();
+    }
 
     private final String text;
 

@@ -193,6 +193,14 @@ class RecordRunFakeTest {
                 }
                 return super.readRegister(address, width);
             }
+
+            @Override
+            public void writeRegister(long address, AccessWidth width, long value) {
+                if (dead[0]) {
+                    throw new PlatformException("the machine is gone");
+                }
+                super.writeRegister(address, width, value);
+            }
         });
 
         HarnessException failure = assertThrows(HarnessException.class,

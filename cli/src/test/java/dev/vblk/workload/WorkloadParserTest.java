@@ -99,7 +99,7 @@ class WorkloadParserTest {
         assertEquals(3, e.line());
         assertEquals(4, e.column());
         assertEquals("w:3:4: unknown step 'frobnicate'; expected one of read, write, flush, discard, write-zeroes, "
-                + "get-id, reset, device", e.getMessage());
+                + "get-id, reset, device, submit, wait, poll", e.getMessage());
     }
 
     @Test

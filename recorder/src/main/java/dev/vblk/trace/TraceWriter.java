@@ -72,11 +72,15 @@ public final class TraceWriter implements Closeable {
         return create(out, metadata, codec, "stream");
     }
 
-    private static TraceWriter create(OutputStream out, TraceMetadata metadata, TraceCodec codec, String name) {
-        if (metadata.formatVersion() != TraceFormat.FORMAT_VERSION) {
+    private static TraceWriter create(OutputStream out, TraceMetadata given, TraceCodec codec, String name) {
+        if (given.formatVersion() > TraceFormat.FORMAT_VERSION) {
             throw new IllegalArgumentException("this writer writes format version " + TraceFormat.FORMAT_VERSION
-                    + ", not " + metadata.formatVersion());
+                    + ", not " + given.formatVersion());
         }
+        // Every event of an older version is an event of this one: the events of an older trace are
+        // written again in the current version (its board metadata still says how it was recorded).
+        TraceMetadata metadata = new TraceMetadata(TraceFormat.FORMAT_VERSION, given.projectVersion(), given.created(),
+                given.platform(), given.diskImages(), given.workload(), given.seed(), given.board());
         // Entries are encoded by EntryCodec and handed over as bytes; the datum writer is never used.
         DataFileWriter<Object> file = new DataFileWriter<>(new GenericDatumWriter<>(TraceFormat.schema()));
         file.setCodec(codec.factory());

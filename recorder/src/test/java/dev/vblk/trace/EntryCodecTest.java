@@ -61,9 +61,15 @@ class EntryCodecTest {
                 generic(new TraceEvent.InterruptWait(47, 1000, true)));
         assertEquals("{\"entry\": {\"nanos\": 123456789}}", generic(new TraceEvent.ClockRead(123456789)));
         assertEquals("{\"entry\": {\"operationId\": 5, \"kind\": \"WRITE_ZEROES\", \"device\": \"virtio-blk@0x0a003e00\", "
-                + "\"sector\": 9, \"sectorCount\": 4, \"readLength\": 0, \"payload\": \"\"}}",
+                + "\"sector\": 9, \"sectorCount\": 4, \"readLength\": 0, \"payload\": \"\", \"submitted\": false, "
+                + "\"awaited\": [], \"budgetNanos\": -1}}",
                 generic(new TraceEvent.OperationBegin(5, OperationKind.WRITE_ZEROES, "virtio-blk@0x0a003e00", 9, 4, 0,
                         new byte[0])));
+        assertEquals("{\"entry\": {\"operationId\": 8, \"kind\": \"WAIT_ALL\", \"device\": \"virtio-blk@0x0a003e00\", "
+                + "\"sector\": 0, \"sectorCount\": 0, \"readLength\": 0, \"payload\": \"\", \"submitted\": false, "
+                + "\"awaited\": [3, 4], \"budgetNanos\": 500}}",
+                generic(new TraceEvent.OperationBegin(8, OperationKind.WAIT_ALL, "virtio-blk@0x0a003e00", 0, 0, 0,
+                        new byte[0], false, new long[] {3, 4}, 500)));
         assertEquals("{\"entry\": {\"operationId\": 6, \"outcome\": {\"errorKind\": \"IO_ERROR\", \"message\": \"bad\"}}}",
                 generic(new TraceEvent.OperationEnd(6, new OperationOutcome.Failed("IO_ERROR", "bad"))));
         byte[] sha = new byte[32];

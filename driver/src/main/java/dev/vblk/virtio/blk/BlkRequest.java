@@ -27,6 +27,8 @@ final class BlkRequest {
     final int dataBytes;
     final boolean deviceWrites;
 
+    /** The request's place among its call's requests, from 0. */
+    int part;
     RequestBuffers.RequestBuffer buffer;
     int token = -1;
     long deadline;

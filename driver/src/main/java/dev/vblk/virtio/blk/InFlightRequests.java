@@ -17,8 +17,9 @@ import java.util.function.Function;
 /**
  * The driver's bookkeeping of submitted calls: the requests waiting for a queue slot, the requests
  * the device holds (by queue token, in the order they were posted), and the completions ready for
- * delivery. A call completes when the last of its requests does; the first error among them is its
- * outcome, and its requests not yet posted are dropped then.
+ * delivery. A call completes when the last of its requests does. Its outcome is the error of its
+ * earliest request (in the call's order, as one request at a time would have met it) that failed;
+ * its requests not yet posted are dropped at the first failure.
  */
 final class InFlightRequests {
 
@@ -26,7 +27,9 @@ final class InFlightRequests {
     static final class Call {
         private final RequestHandle handle;
         private int unfinished;
+        private int enqueued;
         private BlockDeviceException error;
+        private int errorPart = Integer.MAX_VALUE;
 
         Call(RequestHandle handle) {
             this.handle = handle;
@@ -64,6 +67,7 @@ final class InFlightRequests {
     /** Queues a request of an open call until a slot is free. */
     void enqueue(BlkRequest request) {
         request.call.unfinished++;
+        request.part = request.call.enqueued++;
         waiting.add(request);
     }
 
@@ -144,9 +148,12 @@ final class InFlightRequests {
     void finished(BlkRequest request, BlockDeviceException error) {
         Call call = request.call;
         call.unfinished--;
-        if (error != null && call.error == null) {
+        if (error != null && request.part < call.errorPart) {
+            if (call.error == null) {
+                call.unfinished -= dropWaiting(call);
+            }
             call.error = error;
-            call.unfinished -= dropWaiting(call);
+            call.errorPart = request.part;
         }
         if (call.unfinished == 0) {
             finishCall(call);

@@ -329,11 +329,13 @@ public final class ScenarioRunner {
         }
 
         /**
-         * On a quiet device, a request answered with a plain non-OK status byte fails the call with the kind
-         * that byte means (with faults about, a config interrupt handled after the completion may fail it first).
+         * On a quiet device, when the first of a call's requests (in the call's order) not answered
+         * normally has a plain non-OK status byte, the call fails with the kind that byte means (with
+         * faults about, a config interrupt handled after the completion may fail it first).
          */
         private void checkStatusKind(String where, Step.DriverCall step, List<Seen> seen, ErrorKind kind) {
-            if (seen.isEmpty() || !(seen.get(seen.size() - 1).outcome() instanceof OutcomeSpec.Status status)
+            Seen first = seen.stream().filter(s -> !completedNormally(s)).findFirst().orElse(null);
+            if (first == null || !(first.outcome() instanceof OutcomeSpec.Status status)
                     || status.status() == VirtioBlk.S_OK || fake.needsResetReason().isPresent()) {
                 return;
             }
