@@ -39,6 +39,11 @@ public class ReplayBench extends Throughput {
 
     /** Strict replay: every platform call checked against the next event. */
     @Benchmark
+    /** The number of events of the trace set up. */
+    public int eventCount() {
+        return events.events().size();
+    }
+
     public ReplayResult strict(Counters counters) {
         return counted(Replayer.strict(file), counters);
     }

@@ -1,12 +1,15 @@
 package dev.vblk.harness;
 
 import dev.vblk.session.BlockOperation;
+import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -59,13 +62,23 @@ public record TraceShape(long events, List<BlockOperation> operations, List<Oper
     }
 
     /**
-     * This shape without what depends on timing when many requests are in flight: the outcomes in a
-     * fixed order rather than the order they ended, and no event counts.
+     * The shape of a trace without what depends on timing when many requests are in flight: the
+     * outcomes of the calls (not of the polls and waits, whose outcome is the order completions came
+     * in) in a fixed order rather than the order they ended, and no event counts.
      */
-    public TraceShape withoutTiming() {
-        List<OperationOutcome> sorted = new ArrayList<>(outcomes);
-        sorted.sort(Comparator.comparing(OperationOutcome::toString));
-        return new TraceShape(events, operations, sorted, new TreeMap<>());
+    public static TraceShape withoutTiming(Trace trace) {
+        TraceShape shape = of(trace);
+        Map<Long, OperationKind> kinds = new HashMap<>();
+        List<OperationOutcome> outcomes = new ArrayList<>();
+        for (TraceEvent event : trace.events()) {
+            if (event instanceof TraceEvent.OperationBegin begin) {
+                kinds.put(begin.operationId(), begin.kind());
+            } else if (event instanceof TraceEvent.OperationEnd end && !kinds.get(end.operationId()).takesCompletions()) {
+                outcomes.add(end.outcome());
+            }
+        }
+        outcomes.sort(Comparator.comparing(OperationOutcome::toString));
+        return new TraceShape(shape.events(), shape.operations(), outcomes, new TreeMap<>());
     }
 
     /** How {@code other} differs from this shape, one line per difference; empty when they match. */

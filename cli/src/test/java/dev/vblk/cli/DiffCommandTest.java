@@ -15,7 +15,7 @@ class DiffCommandTest {
 
     @Test
     void aTraceEqualsItself() {
-        String file = Cli.golden("io-error").toString();
+        String file = Cli.golden("format-1/io-error").toString();
         Cli.Result result = Cli.run("diff", file, file);
         assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
         assertEquals("the traces' 298 events are the same\n", result.out());

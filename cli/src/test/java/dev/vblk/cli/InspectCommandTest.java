@@ -22,7 +22,7 @@ class InspectCommandTest {
 
     @Test
     void showsOperationsRequestsAndDecodedEvents() {
-        Cli.Result result = Cli.run("inspect", Cli.golden("io-error").toString());
+        Cli.Result result = Cli.run("inspect", Cli.golden("format-1/io-error").toString());
         assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
         String out = result.out();
         assertTrue(out.contains("complete, 298 events"), out);

@@ -20,7 +20,7 @@ class WorkloadPresetTest {
             assertEquals(preset.text(), workload.text());
             assertEquals(Optional.of(preset), WorkloadPreset.named(preset.presetName()));
         }
-        assertEquals("discovery, known-sectors, write-read, multi-sector-flush, io-error, standard", WorkloadPreset.names());
+        assertEquals("discovery, known-sectors, write-read, multi-sector-flush, io-error, standard, depth-32", WorkloadPreset.names());
     }
 
     @Test
