@@ -23,7 +23,7 @@ class DemoCommandTest {
         assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
         Path trace = out.resolve("demo.trace.avro");
         assertTrue(TraceReader.readComplete(trace).complete());
-        assertTrue(result.out().contains("== record: workload 'standard' (19 steps) on the fake virtio-blk device"), result.out());
+        assertTrue(result.out().contains("== record: workload 'standard' (25 steps) on the fake virtio-blk device"), result.out());
         assertTrue(result.out().contains("REPRODUCED"), result.out());
         assertTrue(result.out().contains("files        " + trace), result.out());
     }
