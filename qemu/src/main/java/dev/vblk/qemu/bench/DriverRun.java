@@ -1,11 +1,14 @@
 package dev.vblk.qemu.bench;
 
+import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDevice;
 import dev.vblk.qemu.QemuMachine;
 import dev.vblk.recorder.RecordingPlatform;
 import dev.vblk.recorder.TraceRecorder;
+import dev.vblk.session.BlockOperation;
 import dev.vblk.session.BoardParameters;
 import dev.vblk.session.DriverSession;
+import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.TraceCodec;
 import dev.vblk.trace.TraceMetadata;
 import dev.vblk.trace.TraceWriter;
@@ -14,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -65,6 +69,19 @@ final class DriverRun {
     private static Measurement drive(DriverSession session, Workload workload, long budgetNanos) {
         BlockDevice device = session.device(session.deviceNames().get(0)).orElseThrow();
         LongUnaryOperator positions = workload.positions(device.capacitySectors());
+        if (workload.depth() > 1) {
+            String name = session.deviceNames().get(0);
+            int sectors = workload.callBytes() / BlockDevice.SECTOR_SIZE;
+            Measurement batches = Measurement.timed(budgetNanos, batch -> {
+                List<Long> tickets = new ArrayList<>();
+                for (int i = 0; i < workload.depth(); i++) {
+                    long sector = positions.applyAsLong(batch * workload.depth() + i);
+                    tickets.add(session.submit(BlockOperation.read(name, sector, sectors)));
+                }
+                session.complete(OperationKind.WAIT_ALL, name, tickets, AsyncBlockDevice.NO_TIME_BUDGET);
+            });
+            return new Measurement(batches.calls() * workload.depth(), batches.nanos());
+        }
         byte[] buffer = workload.payload();
         return Measurement.timed(budgetNanos, call -> {
             long sector = positions.applyAsLong(call);

@@ -106,7 +106,7 @@ public final class QemuBenchmark {
             BoardParameters board = new BoardParameters(BoardParameters.QEMU_VIRT_DEFAULTS.window(),
                     DriverOptions.DEFAULTS.withMaxRequestBytes(maxRequestBytes));
             out.printf("vblk QEMU benchmark: %d MiB raw image of random bytes, %d round(s) of %.1f s per run, "
-                    + "driver requests up to %d KiB, queue depth 1%n", imageMib, rounds, seconds, maxRequestBytes / 1024);
+                    + "driver requests up to %d KiB, queue depth 1 unless named%n", imageMib, rounds, seconds, maxRequestBytes / 1024);
             ResultTable table = new ResultTable();
             for (String mode : memoryModes) {
                 QemuConfig.Builder config = QemuConfig.builder().drive(DriveConfig.raw(image)).sharedMemory(mode.equals("shared"));
@@ -138,20 +138,25 @@ public final class QemuBenchmark {
                 ? List.of(Variant.PROBE, Variant.DRIVER, Variant.RECORDED)
                 : List.of(Variant.DRIVER, Variant.RECORDED);
         for (Workload workload : Workload.values()) {
-            for (Variant variant : variants) {
+            for (Variant variant : variants(variants, workload)) {
                 run(variant, workload, probe, driver, budget / 4);
             }
         }
         for (int round = 0; round < rounds; round++) {
             out.printf("%s memory, round %d of %d%n", mode, round + 1, rounds);
             for (Workload workload : Workload.values()) {
-                List<Variant> order = new ArrayList<>(variants);
+                List<Variant> order = new ArrayList<>(variants(variants, workload));
                 Collections.rotate(order, round);
                 for (Variant variant : order) {
                     table.add(mode, workload, variant, run(variant, workload, probe, driver, budget));
                 }
             }
         }
+    }
+
+    /** The variants measured for a workload: the probe keeps one request in flight, so not at depth. */
+    private static List<Variant> variants(List<Variant> variants, Workload workload) {
+        return workload.depth() == 1 ? variants : variants.stream().filter(v -> v != Variant.PROBE).toList();
     }
 
     private static Measurement run(Variant variant, Workload workload, ProbeRun probe, DriverRun driver, long budget) {

@@ -9,11 +9,13 @@ import java.util.function.LongUnaryOperator;
  */
 enum Workload {
     /** 4 KiB reads at random 4 KiB-aligned positions, one at a time. */
-    RANDOM_4K_READ("4 KiB random read", 4096, false, true, "req/s"),
+    RANDOM_4K_READ("4 KiB random read", 4096, false, true, "req/s", 1),
+    /** 4 KiB reads at random 4 KiB-aligned positions, 32 submitted at a time and waited for together. */
+    RANDOM_4K_READ_DEPTH_32("4 KiB random read, depth 32", 4096, false, true, "req/s", 32),
     /** 1 MiB reads one after another through the image. */
-    SEQUENTIAL_1M_READ("1 MiB sequential read", 1 << 20, false, false, "MB/s"),
+    SEQUENTIAL_1M_READ("1 MiB sequential read", 1 << 20, false, false, "MB/s", 1),
     /** 1 MiB writes one after another through the image. */
-    SEQUENTIAL_1M_WRITE("1 MiB sequential write", 1 << 20, true, false, "MB/s");
+    SEQUENTIAL_1M_WRITE("1 MiB sequential write", 1 << 20, true, false, "MB/s", 1);
 
     private static final int SECTOR = 512;
 
@@ -22,13 +24,20 @@ enum Workload {
     private final boolean write;
     private final boolean random;
     private final String unit;
+    private final int depth;
 
-    Workload(String label, int callBytes, boolean write, boolean random, String unit) {
+    Workload(String label, int callBytes, boolean write, boolean random, String unit, int depth) {
         this.label = label;
         this.callBytes = callBytes;
         this.write = write;
         this.random = random;
         this.unit = unit;
+        this.depth = depth;
+    }
+
+    /** How many calls are submitted together and waited for at once (1: one synchronous call at a time). */
+    int depth() {
+        return depth;
     }
 
     String label() {
