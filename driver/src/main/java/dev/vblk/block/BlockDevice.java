@@ -6,6 +6,9 @@ package dev.vblk.block;
  * <p>Calls are synchronous: each returns when the device has completed the request or throws a
  * {@link BlockDeviceException} saying what failed and where. Buffers hold whole sectors; a call may
  * cover many sectors and the implementation splits it as the device requires.
+ *
+ * <p>Not safe for concurrent callers: one thread at a time. The virtio-blk driver refuses a second
+ * thread that enters a device in use with an {@link IllegalStateException}.
  */
 public interface BlockDevice {
 

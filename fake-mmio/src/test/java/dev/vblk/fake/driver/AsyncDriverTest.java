@@ -38,6 +38,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The asynchronous driver on the fake device: many requests in flight, interrupt-driven completion
@@ -258,6 +259,29 @@ class AsyncDriverTest {
                 () -> device.submitRead(0, new byte[512])).kind(), "unusable until reset");
         device.reset();
         device.readAt(5, new byte[512]);
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void thePollBudgetEndsARequestWhenTheClockStandsStill() {
+        for (DriverOptions options : List.of(INTERRUPTS, POLLING)) {
+            Rig rig = rig(FakeBlkConfig.builder().requestHook(RequestHook.NORMAL.at(0, RequestOutcome.never())));
+            Platform frozen = new ForwardingPlatform(rig.platform()) {
+                @Override
+                public long nanoTime() {
+                    return 0;
+                }
+
+                @Override
+                public boolean awaitInterrupt(int line, long timeoutNanos) {
+                    return super.awaitInterrupt(line, 0);
+                }
+            };
+            VirtioBlkDevice device = VirtioBlkDevice.open(frozen, rig.slot(), options);
+            BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> device.readAt(0, new byte[512]));
+            assertEquals(ErrorKind.TIMEOUT, error.kind(), error.getMessage());
+            assertTrue(error.getMessage().contains("after " + options.maxPollsPerRequest() + " polls"), error.getMessage());
+        }
     }
 
     @Test
