@@ -40,7 +40,7 @@ public final class RecordingAsyncBlockDevice implements AsyncBlockDevice {
     }
 
     /** The trace operation id of a submitted request not yet completed. */
-    public long operationId(RequestHandle handle) {
+    private long operationId(RequestHandle handle) {
         Submitted entry = submitted.get(handle.id());
         if (entry == null) {
             throw new IllegalArgumentException(handle + " is not an outstanding submission of this device");

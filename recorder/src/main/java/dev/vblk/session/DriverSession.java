@@ -16,6 +16,7 @@ import dev.vblk.trace.OperationOutcome;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +36,15 @@ public final class DriverSession {
     private final Map<String, BlockDevice> devices = new LinkedHashMap<>();
     private final Map<String, AsyncBlockDevice> asyncDevices = new LinkedHashMap<>();
     private final Map<Long, Submission> submissions = new LinkedHashMap<>();
+    private final Map<Submitted, Long> ticketOf = new HashMap<>();
     private final TraceRecorder recorder;
     private long nextTicket = 1;
 
     /** A call submitted through the session and not yet completed. */
     private record Submission(String device, OperationKind kind, RequestHandle handle, byte[] buffer) {}
+
+    /** A submitted request as its device names it: the key from a completion back to its ticket. */
+    private record Submitted(String device, RequestHandle handle) {}
 
     /**
      * The completion of a call submitted through the session.
@@ -164,6 +169,7 @@ public final class DriverSession {
         }
         long ticket = nextTicket++;
         submissions.put(ticket, new Submission(operation.device(), operation.kind(), handle, buffer));
+        ticketOf.put(new Submitted(operation.device(), handle), ticket);
         return ticket;
     }
 
@@ -195,7 +201,11 @@ public final class DriverSession {
         };
         List<SessionCompletion> delivered = new ArrayList<>();
         for (Completion completion : completions) {
-            long ticket = ticketOf(deviceName, completion.handle());
+            Long ticket = ticketOf.remove(new Submitted(deviceName, completion.handle()));
+            if (ticket == null) {
+                throw new IllegalStateException(deviceName + " delivered a completion for " + completion.handle()
+                        + ", which it was not given");
+            }
             Submission submission = submissions.remove(ticket);
             OperationOutcome outcome = TraceRecorder.outcome(submission.kind(), submission.buffer(), completion);
             byte[] data = completion instanceof Completion.Succeeded && submission.buffer() != null
@@ -217,15 +227,6 @@ public final class DriverSession {
             }
         });
         return tickets;
-    }
-
-    private long ticketOf(String deviceName, RequestHandle handle) {
-        for (Map.Entry<Long, Submission> entry : submissions.entrySet()) {
-            if (entry.getValue().device().equals(deviceName) && entry.getValue().handle().equals(handle)) {
-                return entry.getKey();
-            }
-        }
-        throw new IllegalStateException(deviceName + " delivered a completion for " + handle + ", which it was not given");
     }
 
     private AsyncBlockDevice asyncDevice(String name) {

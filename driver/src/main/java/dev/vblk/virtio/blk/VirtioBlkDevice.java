@@ -130,11 +130,6 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice {
         return slot;
     }
 
-    /** The options the driver runs with. */
-    public DriverOptions options() {
-        return options;
-    }
-
     /** The largest transfer one request carries; longer calls are split into several requests. */
     public int maxTransferBytes() {
         return limits.maxTransferBytes();
@@ -501,10 +496,11 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice {
      * request (with interrupts, waiting handles them).
      */
     private void postWaiting() {
-        if (requests.nextWaiting() == null || !canPost() || errors.fatal().isPresent()) {
-            if (errors.fatal().isPresent()) {
-                requests.failWaiting(errors.fatal().get());
-            }
+        if (errors.fatal().isPresent()) {
+            requests.failWaiting(errors.fatal().get());
+            return;
+        }
+        if (requests.nextWaiting() == null || !canPost()) {
             return;
         }
         if (options.completion() == CompletionMode.POLLING) {
