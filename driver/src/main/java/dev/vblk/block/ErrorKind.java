@@ -26,6 +26,6 @@ public enum ErrorKind {
     OUT_OF_MEMORY,
     /** The platform itself failed (for example the QEMU process behind it exited). */
     PLATFORM_ERROR,
-    /** The request was still in flight when the device was reset, and was abandoned. */
+    /** The request was still in flight when the device was reset or closed, and was abandoned; or the device is closed. */
     ABORTED
 }

@@ -257,4 +257,15 @@ public final class DriverSession {
         }
         return operation.invoke(device);
     }
+
+    /**
+     * Closes every driver the session bound ({@link VirtioBlkDevice#close()}): the devices are reset
+     * and their queues and buffers given back to the platform's frame allocator. It is no operation
+     * of the trace: a recorded session is closed after its last operation, and its replay need not be.
+     */
+    public void closeDevices() {
+        for (VirtioBlkDevice driver : drivers.values()) {
+            driver.close();
+        }
+    }
 }

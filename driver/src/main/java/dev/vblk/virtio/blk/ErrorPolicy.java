@@ -40,6 +40,16 @@ final class ErrorPolicy {
         fatal = null;
     }
 
+    /** Makes the device unusable because it was closed: every call fails with ABORTED until a reset. */
+    void close() {
+        fatal = error(ErrorKind.ABORTED, "the device was closed").build();
+    }
+
+    /** Whether the device was closed (and not reset since). */
+    boolean closed() {
+        return fatal != null && fatal.kind() == ErrorKind.ABORTED;
+    }
+
     /** Whether an error of this kind leaves the device in an unknown state. */
     static boolean isFatal(ErrorKind kind) {
         switch (kind) {

@@ -48,10 +48,12 @@ import java.util.function.BooleanSupplier;
  * violation, a failed flush, a failing platform) make the device unusable: every later submission
  * fails with the same kind until {@link #reset()} brings it back. Requests the device still holds
  * keep their buffers until they complete or the device is reset, so a request that timed out does not
- * cost the others their data. Not safe for concurrent callers: a second thread entering a device that
+ * cost the others their data. A completion whose interrupt never came is still found: before a request
+ * is declared timed out, the used ring is read once more. {@link #close()} resets the device and gives
+ * back its queue and buffers. Not safe for concurrent callers: a second thread entering a device that
  * is in use fails with an {@link IllegalStateException}.
  */
-public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice {
+public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, AutoCloseable {
 
     static final int RANGE_SEGMENT_BYTES = 16;
     /** The virtio device ID of a block device. */
@@ -362,6 +364,9 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice {
                 boolean pollsSpent = oldest != null && pollCount - oldest.postedAtPoll >= options.maxPollsPerRequest();
                 long now = pollsSpent || (oldest == null && budgetNanos == NO_TIME_BUDGET) ? 0 : platform.nanoTime();
                 if (oldest != null && (pollsSpent || now - oldest.deadline >= 0)) {
+                    if (options.completion() == CompletionMode.INTERRUPTS && takeUsed()) {
+                        continue;
+                    }
                     timedOut(oldest);
                     continue;
                 }
@@ -381,8 +386,16 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice {
 
     /** Polls the used ring once; whether anything came back. */
     private boolean collect() {
-        List<UsedElement> used = queue.collectUsed();
         pollCount++;
+        return takeUsed();
+    }
+
+    /**
+     * Finishes what the used ring holds (with interrupts, completions whose interrupt never came);
+     * whether there was anything.
+     */
+    private boolean takeUsed() {
+        List<UsedElement> used = queue.collectUsed();
         if (used.isEmpty()) {
             return false;
         }
@@ -603,6 +616,37 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice {
                 releaseMemory();
                 initialize();
             });
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * Resets the device and gives back its queue and every DMA buffer, so that the frames can serve
+     * another driver on the same machine. Requests still in flight complete as
+     * {@link ErrorKind#ABORTED}; every later call fails with ABORTED until {@link #reset()} initialises
+     * the device again. Closing a closed device does nothing.
+     *
+     * @throws BlockDeviceException of kind PLATFORM_ERROR if the platform fails while resetting (the
+     *     memory is given back all the same)
+     */
+    @Override
+    public void close() {
+        enter();
+        try {
+            if (errors.closed()) {
+                return;
+            }
+            requests.abandonAll(handle -> errors.about(handle, ErrorKind.ABORTED,
+                    "the device was closed before the request completed").build());
+            try {
+                transport.reset();
+            } finally {
+                releaseMemory();
+                errors.close();
+            }
+        } catch (PlatformException e) {
+            throw errors.error(ErrorKind.PLATFORM_ERROR, "closing: " + e.getMessage()).build(e);
         } finally {
             leave();
         }

@@ -66,7 +66,16 @@ final class DriverRun {
         }
     }
 
+    /** Runs the workload on the session's first device, then closes the session's devices. */
     private static Measurement drive(DriverSession session, Workload workload, long budgetNanos) {
+        try {
+            return driveFirstDevice(session, workload, budgetNanos);
+        } finally {
+            session.closeDevices();
+        }
+    }
+
+    private static Measurement driveFirstDevice(DriverSession session, Workload workload, long budgetNanos) {
         BlockDevice device = session.device(session.deviceNames().get(0)).orElseThrow();
         LongUnaryOperator positions = workload.positions(device.capacitySectors());
         if (workload.depth() > 1) {
