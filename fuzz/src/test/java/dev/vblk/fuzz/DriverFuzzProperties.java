@@ -42,6 +42,11 @@ class DriverFuzzProperties {
     }
 
     @Property
+    void manyRequestsInFlightOnAHostileQueueKeepEveryInvariant(@ForAll("queueScenarios") Scenario scenario) {
+        holds(scenario);
+    }
+
+    @Property
     void initialisationRefusesExactlyTheUnusableDevices(@ForAll("initialisationScenarios") Scenario scenario) {
         holds(scenario);
     }
@@ -59,6 +64,11 @@ class DriverFuzzProperties {
     @Provide
     Arbitrary<Scenario> requestScenarios() {
         return ScenarioArbitraries.requestScenarios();
+    }
+
+    @Provide
+    Arbitrary<Scenario> queueScenarios() {
+        return ScenarioArbitraries.queueScenarios();
     }
 
     @Provide

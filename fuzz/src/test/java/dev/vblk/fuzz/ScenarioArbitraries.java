@@ -1,10 +1,14 @@
 package dev.vblk.fuzz;
 
+import dev.vblk.fake.blk.AvailEventWrites;
+import dev.vblk.fake.blk.CompletionBatching;
+import dev.vblk.fake.blk.SpuriousInterrupt;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.scenario.AllocatorSpec;
 import dev.vblk.fuzz.scenario.DeviceFaultSpec;
 import dev.vblk.fuzz.scenario.DeviceSpec;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
+import dev.vblk.fuzz.scenario.QueueSpec;
 import dev.vblk.fuzz.scenario.RegisterOverride;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScriptedOutcome;
@@ -29,22 +33,34 @@ final class ScenarioArbitraries {
 
     /** Whole scenarios, hostile in every part. */
     static Arbitrary<Scenario> scenarios() {
-        return Combinators.combine(devices(), faults(), allocators(), outcomes(), steps())
-                .as((device, faults, allocator, outcomes, steps) -> new Scenario(0, device, faults, allocator, outcomes, steps));
+        return Combinators.combine(devices(), faults(), allocators(), queues(), outcomes(), steps())
+                .as((device, faults, allocator, queue, outcomes, steps) -> new Scenario(0, device, faults, allocator, queue,
+                        outcomes, steps));
+    }
+
+    /**
+     * Scenarios on an ordinary device with many requests in flight: batches of calls, completions
+     * out of order or held back, interrupts coalesced, dropped or spurious, and hostile request outcomes.
+     */
+    static Arbitrary<Scenario> queueScenarios() {
+        return Combinators.combine(Arbitraries.of(64L, 300L), queues(), outcomes(), queueSteps())
+                .as((capacity, queue, outcomes, steps) -> new Scenario(0, plainDevice(capacity), DeviceFaultSpec.NONE,
+                        AllocatorSpec.GENEROUS, queue, outcomes, steps));
     }
 
     /** Scenarios on an ordinary device without device-level faults: request outcomes and workload only. */
     static Arbitrary<Scenario> requestScenarios() {
         return Combinators.combine(Arbitraries.of(1L, 64L, 300L), outcomes(), steps())
                 .as((capacity, outcomes, steps) -> new Scenario(0, plainDevice(capacity), DeviceFaultSpec.NONE,
-                        AllocatorSpec.GENEROUS, outcomes, steps));
+                        AllocatorSpec.GENEROUS, QueueSpec.SERIAL, outcomes, steps));
     }
 
     /** Scenarios that attack initialisation: identity, features, queue size, config generation. */
     static Arbitrary<Scenario> initialisationScenarios() {
         Arbitrary<List<Step>> shortSteps = steps().map(s -> s.subList(0, Math.min(3, s.size())));
         return Combinators.combine(devices(), faults(), allocators(), shortSteps)
-                .as((device, faults, allocator, steps) -> new Scenario(0, device, faults, allocator, List.of(), steps));
+                .as((device, faults, allocator, steps) -> new Scenario(0, device, faults, allocator, QueueSpec.SERIAL, List.of(),
+                        steps));
     }
 
     static DeviceSpec plainDevice(long capacity) {
@@ -143,5 +159,30 @@ final class ScenarioArbitraries {
 
     static Arbitrary<List<Step>> steps() {
         return step().list().ofMinSize(1).ofMaxSize(10);
+    }
+
+    /** Queue depths and what the device does to a busy queue; shrinks towards one request at a time, no faults. */
+    static Arbitrary<QueueSpec> queues() {
+        Arbitrary<CompletionBatching> batching = Arbitraries.oneOf(Arbitraries.just(CompletionBatching.NONE),
+                Combinators.combine(Arbitraries.integers().between(2, 8),
+                        Arbitraries.of(100_000L, 3_000_000L, 30_000_000L, Long.MAX_VALUE),
+                        Arbitraries.of(CompletionBatching.Order.class), Arbitraries.longs()).as(CompletionBatching::new));
+        Arbitrary<Integer> coalesced = Arbitraries.of(1, 2, 4);
+        Arbitrary<Long> window = Arbitraries.of(Long.MAX_VALUE, 100_000L, 5_000_000L);
+        Arbitrary<List<Long>> dropped = Arbitraries.longs().between(0, 12).list().ofMaxSize(3);
+        var first = Combinators.combine(Arbitraries.of(1, 2, 4, 8, 32), batching, coalesced, window).as(Tuple::of);
+        var second = Combinators.combine(dropped, Arbitraries.of(false, true),
+                Arbitraries.of(AvailEventWrites.AS_NEGOTIATED, AvailEventWrites.ALWAYS, AvailEventWrites.NEVER)).as(Tuple::of);
+        return Combinators.combine(first, second).as((a, b) -> new QueueSpec(a.get1(), a.get2(), a.get3(), a.get4(),
+                b.get1(), b.get2(), b.get3()));
+    }
+
+    /** Workloads of batches and single calls, with spurious interrupts between them. */
+    static Arbitrary<List<Step>> queueSteps() {
+        Arbitrary<Step> call = step().filter(s -> s instanceof Step.DriverCall && !(s instanceof Step.Reset));
+        Arbitrary<Step> batch = call.map(Step.DriverCall.class::cast).list().ofMinSize(1).ofMaxSize(8).map(Step.Batch::new);
+        Arbitrary<Step> spurious = Arbitraries.of(SpuriousInterrupt.class).map(Step.Spurious::new);
+        return Arbitraries.frequencyOf(Tuple.of(4, batch), Tuple.of(2, call), Tuple.of(1, spurious),
+                Tuple.of(1, Arbitraries.just(new Step.Reset()))).list().ofMinSize(1).ofMaxSize(6);
     }
 }

@@ -12,6 +12,7 @@ import dev.vblk.fuzz.scenario.AllocatorSpec;
 import dev.vblk.fuzz.scenario.DeviceFaultSpec;
 import dev.vblk.fuzz.scenario.DeviceSpec;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
+import dev.vblk.fuzz.scenario.QueueSpec;
 import dev.vblk.fuzz.scenario.RegisterOverride;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScenarioGenerator;
@@ -21,6 +22,7 @@ import dev.vblk.fuzz.scenario.Step;
 import dev.vblk.fuzz.trace.RecordedScenario;
 import dev.vblk.fuzz.trace.RelaxedModel;
 import dev.vblk.fuzz.trace.ScenarioTraceRecorder;
+import dev.vblk.replay.RecordedOperation;
 import dev.vblk.replay.ReplayOptions;
 import dev.vblk.replay.ReplayResult;
 import dev.vblk.replay.Replayer;
@@ -59,7 +61,7 @@ class ScenarioTraceTest {
         DeviceSpec device = new DeviceSpec(64, features, false, "trace-test", 0, 8, 512, 1, 8, 1, 8);
         List<Step> steps = List.of(new Step.Write(3, 2, 9), new Step.Read(3, 2), new Step.Flush(), new Step.GetId(),
                 new Step.InjectNeedsReset(), new Step.Read(0, 1), new Step.Reset(), new Step.Read(3, 1));
-        return new Scenario(0, device, DeviceFaultSpec.NONE, AllocatorSpec.GENEROUS,
+        return new Scenario(0, device, DeviceFaultSpec.NONE, AllocatorSpec.GENEROUS, QueueSpec.SERIAL,
                 List.of(new ScriptedOutcome(2, new OutcomeSpec.Status(1))), steps);
     }
 
@@ -98,7 +100,7 @@ class ScenarioTraceTest {
         assertEquals(CREATED, metadata.created());
         assertEquals(scenario, ScenarioJson.fromJson(metadata.workload()));
         assertEquals(OptionalLong.of(4242), metadata.seed());
-        assertEquals(ScenarioTraceRecorder.BOARD.toMap(), metadata.board());
+        assertEquals(ScenarioTraceRecorder.board(scenario).toMap(), metadata.board());
         assertEquals("fake", metadata.platform().get("kind"));
         assertEquals(Long.toString(scenario.device().capacitySectors()), metadata.platform().get("fake.capacitySectors"));
         assertEquals(scenario.faults().toString(), metadata.platform().get("fake.faults"));
@@ -124,7 +126,7 @@ class ScenarioTraceTest {
         Scenario base = scenario();
         Scenario wrongMagic = new Scenario(0, base.device(),
                 new DeviceFaultSpec(List.of(new RegisterOverride(MmioRegister.MAGIC_VALUE.offset(), 0x1234)), 0, false, 0, 0),
-                base.allocator(), base.outcomes(), base.steps());
+                base.allocator(), base.queue(), base.outcomes(), base.steps());
         Path file = dir.resolve("magic.trace.avro");
 
         RecordedScenario recorded = recorder.record(wrongMagic, file, CREATED);
@@ -163,18 +165,13 @@ class ScenarioTraceTest {
         assertTrue(declared > 0, "some generated scenarios hold behaviour relaxed replay cannot model");
     }
 
+    /** The trace up to the end of its first {@code count} top-level operations (submissions included). */
     private static Trace firstOperations(Trace trace, int count) {
-        List<TraceEvent> events = trace.events();
-        int depth = 0;
-        int seen = 0;
-        for (int i = 0; i < events.size(); i++) {
-            if (events.get(i) instanceof TraceEvent.OperationBegin) {
-                depth++;
-            } else if (events.get(i) instanceof TraceEvent.OperationEnd && --depth == 0 && ++seen == count) {
-                return new Trace(trace.metadata(), events.subList(0, i + 1), false);
-            }
+        List<RecordedOperation> operations = RecordedOperation.completeTopLevel(trace.events());
+        if (count >= operations.size()) {
+            return trace;
         }
-        return trace;
+        return new Trace(trace.metadata(), trace.events().subList(0, operations.get(count).beginIndex()), false);
     }
 
     @Test

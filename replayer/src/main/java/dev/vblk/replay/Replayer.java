@@ -191,10 +191,12 @@ public final class Replayer {
             }
             if (!trace.complete()) {
                 RecordedOperation last = operations.get(operations.size() - 1);
+                // A submission still pending runs up to the next marker; any other operation ends at its end.
+                int kept = Math.min(events.size(), last.pendingSubmission() ? last.endIndex() : last.endIndex() + 1);
                 notes.add("the trace was cut short: replayed up to " + TraceEventFormatter.operation(last.begin())
-                        + " (ends at event " + last.endIndex() + "); " + (events.size() - last.endIndex() - 1)
+                        + " (ends at event " + (kept - 1) + "); " + (events.size() - kept)
                         + " later event(s) were not replayed");
-                events = events.subList(0, last.endIndex() + 1);
+                events = events.subList(0, kept);
             }
             BoardParameters board;
             try {

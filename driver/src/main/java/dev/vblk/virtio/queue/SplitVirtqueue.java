@@ -48,6 +48,8 @@ public final class SplitVirtqueue implements Virtqueue {
     private int availableIndex;
     private int notifiedIndex;
     private int lastUsedIndex;
+    /** A violation met after chains that were returned correctly: thrown by the next {@link #collectUsed()}. */
+    private VirtioException deferredViolation;
 
     private SplitVirtqueue(Platform platform, int index, SplitVirtqueueLayout layout, String owner,
             long descriptorTable, long availableRing, long usedRing, long[] regions, int[] regionFrames,
@@ -251,6 +253,9 @@ public final class SplitVirtqueue implements Virtqueue {
 
     @Override
     public List<UsedElement> collectUsed() {
+        if (deferredViolation != null) {
+            throw deferredViolation;
+        }
         int usedIndex = platform.readU16(usedRing + SplitVirtqueueLayout.usedIndexOffset());
         int fresh = (usedIndex - lastUsedIndex) & 0xffff;
         if (fresh > inFlightCount) {
@@ -264,15 +269,22 @@ public final class SplitVirtqueue implements Virtqueue {
                     SplitVirtqueueLayout.USED_ELEMENT_SIZE);
             long id = LittleEndian.get(element, 0, 4);
             long length = LittleEndian.get(element, 4, 4);
+            VirtioException broken = null;
             if (id >= layout.size() || inFlightWritable[(int) id] < 0) {
-                throw violation(String.format("used ring slot %d names descriptor %d, which heads no request in flight",
+                broken = violation(String.format("used ring slot %d names descriptor %d, which heads no request in flight",
                         slot, id));
+            } else if (length > inFlightWritable[(int) id]) {
+                broken = violation(String.format("used ring slot %d says %d bytes were written to descriptor %d's chain, "
+                        + "which has only %d writable bytes", slot, length, id, inFlightWritable[(int) id]));
+            }
+            if (broken != null) {
+                if (returned.isEmpty()) {
+                    throw broken;
+                }
+                deferredViolation = broken;
+                return returned;
             }
             int head = (int) id;
-            if (length > inFlightWritable[head]) {
-                throw violation(String.format("used ring slot %d says %d bytes were written to descriptor %d's chain, "
-                        + "which has only %d writable bytes", slot, length, head, inFlightWritable[head]));
-            }
             freeChain(head);
             returned.add(new UsedElement(head, (int) length));
             lastUsedIndex = (lastUsedIndex + 1) & 0xffff;

@@ -68,7 +68,11 @@ public interface Virtqueue {
 
     /**
      * Takes every chain the device has returned since the last call, checking each before believing
-     * it, in the order the device returned them.
+     * it, in the order the device returned them. When a returned chain breaks the rules, the chains
+     * returned correctly before it are still given back, and the violation is thrown by the next call.
+     *
+     * @throws dev.vblk.virtio.VirtioException of kind PROTOCOL_VIOLATION for a used ring the driver
+     *     cannot believe
      */
     List<UsedElement> collectUsed();
 

@@ -128,12 +128,14 @@ class SplitVirtqueueTest {
     }
 
     @Test
-    void duplicatedCompletionIsAViolation() {
+    void duplicatedCompletionIsAViolationAfterTheCompletionsBeforeIt() {
         SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test", false, false);
         int first = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)), 0);
         queue.submit(List.of(new BufferSegment(0x4010_0100L, 16, false), new BufferSegment(0x4010_0110L, 1, true)), 0);
         complete(queue, 0, first, 1);
         complete(queue, 1, first, 1);
+        assertEquals(List.of(new UsedElement(first, 1)), queue.collectUsed(), "the good completion is not lost");
+        assertViolation(queue, "names descriptor " + first);
         assertViolation(queue, "names descriptor " + first);
     }
 

@@ -24,6 +24,8 @@ public enum Invariant {
     REGISTERS_CONFINED,
     /** (7) The driver accepts only features the device offered. */
     FEATURES_OFFERED,
+    /** Every call submitted in a batch completes exactly once, and none is left outstanding after a wait for all. */
+    COMPLETIONS,
     /** (8) After a fatal error every call fails with the same kind until reset(). */
     FATAL_STICKY,
     /** (8) With the faults cleared, reset() (or open()) brings back a device that round-trips data. */

@@ -3,7 +3,10 @@ package dev.vblk.fuzz.oracle;
 import dev.vblk.fake.disk.DiskBacking;
 import dev.vblk.fake.disk.InMemoryDisk;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An in-memory disk that logs what the fake device did to it, so the oracle knows which requests
@@ -16,6 +19,7 @@ final class RecordingDisk implements DiskBacking {
 
     private final InMemoryDisk inner;
     private final List<Op> ops = new ArrayList<>();
+    private final Map<Op, byte[]> readData = new HashMap<>();
 
     RecordingDisk(long sectors) {
         this.inner = InMemoryDisk.ofSectors(sectors);
@@ -24,11 +28,22 @@ final class RecordingDisk implements DiskBacking {
     /** Forgets the logged operations. */
     void clearLog() {
         ops.clear();
+        readData.clear();
     }
 
     /** Removes a logged operation equal to {@code op}; whether there was one. */
     boolean take(Op op) {
         return ops.remove(op);
+    }
+
+    /**
+     * The bytes the device read from {@code position} since the log was cleared (the last such read
+     * of {@code length} bytes), or what the disk holds there now if it read none: what a read request
+     * must have returned, even when a later request of the same batch changed the disk.
+     */
+    byte[] dataRead(long position, int length) {
+        byte[] read = readData.get(new Op("READ", position, length));
+        return read != null ? read.clone() : peek(position, length);
     }
 
     /** Reads without logging: the oracle's look at the device's data. */
@@ -46,7 +61,9 @@ final class RecordingDisk implements DiskBacking {
     @Override
     public void read(long position, byte[] destination, int offset, int length) {
         inner.read(position, destination, offset, length);
-        ops.add(new Op("READ", position, length));
+        Op op = new Op("READ", position, length);
+        ops.add(op);
+        readData.put(op, Arrays.copyOfRange(destination, offset, offset + length));
     }
 
     @Override

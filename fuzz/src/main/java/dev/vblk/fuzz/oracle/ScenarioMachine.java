@@ -8,7 +8,7 @@ import dev.vblk.virtio.MmioSlot;
 
 /**
  * The fake machine a {@link Scenario} describes: a fresh {@link FakePlatform} with the scenario's
- * device in slot {@value #SLOT}, its faults switched on, its request outcomes scripted and its
+ * device in slot {@value #SLOT}, its device and queue faults switched on, its request outcomes scripted and its
  * allocator faults set. The oracle and the trace recorder both build their machine here, so a
  * recorded run meets exactly the device the oracle judged.
  */
@@ -30,6 +30,7 @@ public final class ScenarioMachine {
         this.device = platform.attachBlockDevice(SLOT, scenario.device().toConfig(disk, requests));
         this.slot = new MmioSlot(SLOT, FakePlatform.slotAddress(SLOT), platform.interruptLine(SLOT));
         scenario.faults().applyTo(device.faults());
+        scenario.queue().applyTo(device.faults());
         scenario.allocator().applyTo(platform.allocatorFaults());
     }
 
@@ -67,6 +68,8 @@ public final class ScenarioMachine {
             device.faults().unstableConfigGeneration(unstable.reads());
         } else if (event instanceof Step.RefuseFrames refuse) {
             platform.allocatorFaults().refuseMultiFrame(refuse.multiFrame()).refuseAll(refuse.all());
+        } else if (event instanceof Step.Spurious spurious) {
+            device.raiseSpuriousInterrupt(spurious.kind());
         }
     }
 

@@ -1,7 +1,10 @@
 package dev.vblk.fuzz.oracle;
 
+import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
+import dev.vblk.block.RequestHandle;
 import dev.vblk.fake.FakePlatform;
 import dev.vblk.fake.blk.BlkRequest;
 import dev.vblk.fake.blk.FakeVirtioBlkDevice;
@@ -28,6 +31,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -40,11 +44,16 @@ public final class ScenarioRunner {
     /**
      * Short budgets in virtual time (a request that never completes fails after 20 ms or 2,000 polls);
      * interrupt-driven completion, pooled buffers, indirect descriptors and the event index as by
-     * default, one request in flight at a time: the oracle's rules for which request's error a split
-     * call reports assume its requests are met in order.
+     * default, one request in flight at a time. A scenario runs with {@link #options(Scenario)}: these,
+     * at its queue depth.
      */
     public static final DriverOptions OPTIONS = DriverOptions.DEFAULTS.withBudgets(20_000_000L, 2_000, 100_000L, 256, 128 * 1024)
             .withMaxInFlight(1);
+
+    /** The driver options a scenario runs with: {@link #OPTIONS} at the scenario's queue depth. */
+    public static DriverOptions options(Scenario scenario) {
+        return OPTIONS.withMaxInFlight(scenario.queue().depth());
+    }
 
     /** The platform calls one driver call may make before the run is stopped as a hang. */
     public static final long DEFAULT_CALL_BUDGET = 200_000;
@@ -53,14 +62,21 @@ public final class ScenarioRunner {
     public static final Set<ErrorKind> FATAL = EnumSet.of(ErrorKind.TIMEOUT, ErrorKind.PROTOCOL_VIOLATION,
             ErrorKind.FLUSH_FAILED, ErrorKind.DEVICE_NEEDS_RESET, ErrorKind.PLATFORM_ERROR);
 
+    /** Fatal error kinds that end every request the device holds, not only the request that met them. */
+    static final Set<ErrorKind> RING_WIDE = EnumSet.of(ErrorKind.PROTOCOL_VIOLATION, ErrorKind.DEVICE_NEEDS_RESET,
+            ErrorKind.PLATFORM_ERROR);
+
     /** The most frames a driver's queue of at most 256 entries occupies: one per part when scattered. */
     static final int QUEUE_FRAMES = 3;
     /**
-     * The most frames the driver's request buffer pool may hold: one buffer per request in flight, each
-     * the largest transfer, its header and status, and an indirect table of a full queue's descriptors.
+     * The most frames the driver's request buffer pool may hold under {@code options}: one buffer per
+     * request in flight, each the largest transfer, its header and status, and an indirect table of a
+     * full queue's descriptors.
      */
-    static final int POOL_FRAMES = OPTIONS.pooledBuffers()
-            ? OPTIONS.maxInFlight() * ((OPTIONS.maxRequestBytes() + 48 + 16 * 258 + 4095) / 4096) : 0;
+    static int poolFrames(DriverOptions options) {
+        return options.pooledBuffers()
+                ? options.maxInFlight() * ((options.maxRequestBytes() + 48 + 16 * 258 + 4095) / 4096) : 0;
+    }
     /** Fewer unstable config reads than this must not stop initialisation (the driver retries at least this often). */
     static final int TOLERATED_UNSTABLE_READS = 16;
 
@@ -90,6 +106,22 @@ public final class ScenarioRunner {
         }
     }
 
+    /**
+     * One call of a batch as submitted: the buffer a read fills, the refusals it was due at submission,
+     * the fatal error kind the device had by then (or null), and its handle or the error its
+     * submission threw.
+     */
+    private record Submitted(Step.DriverCall call, byte[] buffer, Set<ErrorKind> refusals, ErrorKind stickyAtSubmit,
+            RequestHandle handle, BlockDeviceException refused) {}
+
+    /**
+     * What a call's judgement depends on besides its result: the requests the device saw for it, the
+     * refusals it was due, the fatal error it met at submission, and in a batch the fatal error that
+     * arose among the batch's calls (which may end a call whose own requests were fine).
+     */
+    private record Judged(String where, Step.DriverCall step, Result result, List<Seen> seen, byte[] buffer,
+            Set<ErrorKind> refusals, ErrorKind sticky, boolean quiet, BlockDeviceException fatalInBatch) {}
+
     /** The state of one run. */
     private static final class Run {
         private final Scenario scenario;
@@ -101,6 +133,7 @@ public final class ScenarioRunner {
         private final FakeVirtioBlkDevice fake;
         private final CountingPlatform counting;
         private final MmioSlot slot;
+        private final DriverOptions options;
         private final List<Finding> findings = new ArrayList<>();
         private final Map<Integer, Long> overrides = new HashMap<>();
         private final Set<Integer> everOverridden = new HashSet<>();
@@ -123,6 +156,7 @@ public final class ScenarioRunner {
             this.platform = machine.platform();
             this.fake = machine.device();
             this.slot = machine.slot();
+            this.options = options(scenario);
             this.counting = new CountingPlatform(platform, slot.baseAddress(), 0x200, budget);
             scenario.faults().overrides().forEach(this::noteOverride);
             unstableHigh = scenario.faults().unstableConfigReads() >= TOLERATED_UNSTABLE_READS;
@@ -180,7 +214,7 @@ public final class ScenarioRunner {
             List<String> mustFail = mustFailReasons(open);
             List<String> mayFail = mayFailReasons();
             Result result = invoke(where, open
-                    ? () -> VirtioBlkDevice.open(counting, slot, OPTIONS)
+                    ? () -> VirtioBlkDevice.open(counting, slot, options)
                     : () -> {
                         driver.reset();
                         return driver;
@@ -260,6 +294,10 @@ public final class ScenarioRunner {
         }
 
         private void call(String where, Step.DriverCall step) {
+            if (step instanceof Step.Batch batch) {
+                batch(where, batch);
+                return;
+            }
             byte[] buffer = step instanceof Step.Read read ? new byte[read.count() * 512] : null;
             VirtioBlkDevice device = driver;
             Set<ErrorKind> refusals = sticky == null ? refusals(step) : Set.of();
@@ -286,6 +324,251 @@ public final class ScenarioRunner {
             }
             List<Seen> seen = recorder.seen();
             checkTime(where, result, seen, platform.clock().now() - startTime, sticky != null);
+            judge(new Judged(where, step, result, seen, buffer, refusals, sticky, quiet, null));
+            if (result.succeeded() && sticky == null && platform.allocatedFrames() != framesAfterInit) {
+                find(Invariant.MEMORY_RELEASED, where, "holds " + platform.allocatedFrames() + " frames after the call, "
+                        + framesAfterInit + " before it");
+            }
+            if (!result.succeeded() && sticky == null && FATAL.contains(result.error().kind())) {
+                // The call reports the error of its earliest failed request; the device stays unusable
+                // with the first fatal error it met in time, which with several requests in flight may
+                // be another request's.
+                sticky = device.fatalError().map(BlockDeviceException::kind).orElse(result.error().kind());
+            }
+        }
+
+        /**
+         * Submits every call of the batch through the asynchronous interface, waits for them all, and
+         * judges each as a call of its own: its requests are the ones the device saw for it (the driver
+         * posts calls, and each call's requests, in submission order).
+         */
+        private void batch(String where, Step.Batch batch) {
+            VirtioBlkDevice device = driver;
+            boolean quiet = quiet();
+            boolean stickyBefore = sticky != null;
+            List<Submitted> submitted = new ArrayList<>();
+            long startTime = platform.clock().now();
+            Result waited = invoke(where, () -> {
+                for (Step.DriverCall call : batch.calls()) {
+                    submitted.add(submit(device, call));
+                }
+                List<RequestHandle> handles = submitted.stream().map(Submitted::handle).filter(Objects::nonNull).toList();
+                return device.awaitAll(handles, AsyncBlockDevice.NO_TIME_BUDGET);
+            });
+            if (!waited.completed()) {
+                return;
+            }
+            long elapsed = platform.clock().now() - startTime;
+            @SuppressWarnings("unchecked")
+            List<Completion> completions = waited.error() == null ? (List<Completion>) waited.value() : List.of();
+            if (waited.error() != null) {
+                find(Invariant.COMPLETIONS, where, "the wait for the batch threw " + waited.error().getMessage());
+            }
+            Map<RequestHandle, Completion> byHandle = completionsByHandle(where, submitted, completions);
+            if (device.outstanding() != 0) {
+                find(Invariant.COMPLETIONS, where, device.outstanding() + " call(s) still outstanding after waiting for all");
+            }
+            List<Seen> seen = recorder.seen();
+            List<List<Seen>> groups = attribute(where, submitted, seen);
+            BlockDeviceException fatal = stickyBefore ? null : device.fatalError().orElse(null);
+            boolean allSucceeded = true;
+            boolean anyTimeout = false;
+            for (int i = 0; i < submitted.size(); i++) {
+                Submitted call = submitted.get(i);
+                Result result = resultOf(call, byHandle.get(call.handle()));
+                if (result == null) {
+                    allSucceeded = false;
+                    continue;
+                }
+                allSucceeded &= result.succeeded();
+                anyTimeout |= !result.succeeded() && result.error().kind() == ErrorKind.TIMEOUT && call.stickyAtSubmit() == null;
+                String callWhere = where + ", call " + i + " (" + call.call() + ")";
+                judge(new Judged(callWhere, call.call(), result, groups.get(i), call.buffer(), call.refusals(),
+                        call.stickyAtSubmit(), quiet, fatal));
+                if (!result.succeeded() && FATAL.contains(result.error().kind()) && device.fatalError().isEmpty()) {
+                    find(Invariant.FATAL_STICKY, callWhere, "failed with " + result.error().kind()
+                            + " but fatalError() is empty");
+                }
+            }
+            int unseen = 0;
+            for (int i = 0; i < submitted.size(); i++) {
+                if (submitted.get(i).refused() == null && !covers(submitted.get(i).call(), groups.get(i))) {
+                    unseen++;
+                }
+            }
+            checkBatchTime(where, seen.size() + unseen, elapsed, anyTimeout);
+            if (allSucceeded && !stickyBefore && platform.allocatedFrames() != framesAfterInit) {
+                find(Invariant.MEMORY_RELEASED, where, "holds " + platform.allocatedFrames() + " frames after the batch, "
+                        + framesAfterInit + " before it");
+            }
+            if (sticky == null && fatal != null && FATAL.contains(fatal.kind())) {
+                sticky = fatal.kind();
+            }
+        }
+
+        /** Submits one call of a batch, noting what it was due at that moment. */
+        private Submitted submit(VirtioBlkDevice device, Step.DriverCall call) {
+            ErrorKind stickyNow = device.fatalError().map(BlockDeviceException::kind).orElse(null);
+            Set<ErrorKind> refusals = stickyNow == null ? refusals(call) : Set.of();
+            byte[] buffer = call instanceof Step.Read read ? new byte[read.count() * 512]
+                    : call instanceof Step.GetId ? new byte[AsyncBlockDevice.ID_BYTES] : null;
+            try {
+                RequestHandle handle;
+                if (call instanceof Step.Read read) {
+                    handle = device.submitRead(read.sector(), buffer);
+                } else if (call instanceof Step.Write write) {
+                    handle = device.submitWrite(write.sector(), write.data());
+                } else if (call instanceof Step.Flush) {
+                    handle = device.submitFlush();
+                } else if (call instanceof Step.WriteZeroes zeroes) {
+                    handle = device.submitWriteZeroes(zeroes.sector(), zeroes.count());
+                } else if (call instanceof Step.Discard discard) {
+                    handle = device.submitDiscard(discard.sector(), discard.count());
+                } else {
+                    handle = device.submitGetId(buffer);
+                }
+                return new Submitted(call, buffer, refusals, stickyNow, handle, null);
+            } catch (BlockDeviceException e) {
+                return new Submitted(call, buffer, refusals, stickyNow, null, e);
+            }
+        }
+
+        /** The completions by handle; each submitted call must have exactly one, and nothing else may come. */
+        private Map<RequestHandle, Completion> completionsByHandle(String where, List<Submitted> submitted,
+                List<Completion> completions) {
+            Set<RequestHandle> expected = new HashSet<>();
+            submitted.stream().map(Submitted::handle).filter(Objects::nonNull).forEach(expected::add);
+            Map<RequestHandle, Completion> byHandle = new HashMap<>();
+            for (Completion completion : completions) {
+                if (!expected.contains(completion.handle())) {
+                    find(Invariant.COMPLETIONS, where, "a completion for " + completion.handle() + ", which the batch did not submit");
+                } else if (byHandle.put(completion.handle(), completion) != null) {
+                    find(Invariant.COMPLETIONS, where, completion.handle() + " completed twice");
+                }
+            }
+            for (RequestHandle handle : expected) {
+                if (!byHandle.containsKey(handle)) {
+                    find(Invariant.COMPLETIONS, where, handle + " never completed");
+                }
+            }
+            return byHandle;
+        }
+
+        /** A batch call's result as a synchronous call would have it, or null if it never completed. */
+        private static Result resultOf(Submitted call, Completion completion) {
+            if (call.refused() != null) {
+                return new Result(null, call.refused(), true);
+            }
+            if (completion instanceof Completion.Failed failed) {
+                return new Result(null, failed.error(), true);
+            }
+            if (completion instanceof Completion.Succeeded) {
+                return new Result(call.call() instanceof Step.GetId ? AsyncBlockDevice.idString(call.buffer()) : null, null, true);
+            }
+            return null;
+        }
+
+        /**
+         * Gives each call of a batch the requests the device saw for it: the driver posts the calls in
+         * submission order and each call's requests in order, so each call takes the run of requests
+         * that continues it. A request no call accounts for is a finding.
+         */
+        private List<List<Seen>> attribute(String where, List<Submitted> submitted, List<Seen> seen) {
+            List<List<Seen>> groups = new ArrayList<>();
+            int next = 0;
+            for (Submitted call : submitted) {
+                List<Seen> group = new ArrayList<>();
+                if (call.refused() == null) {
+                    long covered = 0;
+                    while (next < seen.size() && continues(call.call(), seen.get(next).request(), group.size(), covered)) {
+                        covered += sectorsOf(seen.get(next).request());
+                        group.add(seen.get(next++));
+                    }
+                }
+                groups.add(group);
+            }
+            for (Seen extra : seen.subList(next, seen.size())) {
+                find(Invariant.DATA_INTEGRITY, where, "request " + describe(extra.request())
+                        + " continues none of the batch's calls in submission order");
+            }
+            return groups;
+        }
+
+        /** Whether {@code r} is the next request of {@code call}, after {@code count} covering {@code covered} sectors. */
+        private static boolean continues(Step.DriverCall call, BlkRequest r, int count, long covered) {
+            if (call instanceof Step.Read read) {
+                return r.type() == VirtioBlk.T_IN && r.sector() == read.sector() + covered
+                        && covered + r.sectorCount() <= read.count();
+            } else if (call instanceof Step.Write write) {
+                return r.type() == VirtioBlk.T_OUT && r.sector() == write.sector() + covered
+                        && covered + r.sectorCount() <= write.count();
+            } else if (call instanceof Step.WriteZeroes zeroes) {
+                return r.type() == VirtioBlk.T_WRITE_ZEROES && startsAt(r, zeroes.sector() + covered)
+                        && covered + sectorsOf(r) <= zeroes.count();
+            } else if (call instanceof Step.Discard discard) {
+                return r.type() == VirtioBlk.T_DISCARD && startsAt(r, discard.sector() + covered)
+                        && covered + sectorsOf(r) <= discard.count();
+            } else if (call instanceof Step.Flush) {
+                return r.type() == VirtioBlk.T_FLUSH && count == 0;
+            }
+            return r.type() == VirtioBlk.T_GET_ID && count == 0;
+        }
+
+        private static boolean startsAt(BlkRequest r, long sector) {
+            return !r.ranges().isEmpty() && r.ranges().get(0).sector() == sector;
+        }
+
+        private static long sectorsOf(BlkRequest r) {
+            return r.type() == VirtioBlk.T_DISCARD || r.type() == VirtioBlk.T_WRITE_ZEROES
+                    ? r.ranges().stream().mapToLong(BlkRequest.Range::sectorCount).sum() : r.sectorCount();
+        }
+
+        /**
+         * Whether the device saw every request of {@code call}: its sectors, or its one flush or
+         * get-id request.
+         */
+        private boolean covers(Step.DriverCall call, List<Seen> group) {
+            long sectors = group.stream().mapToLong(seen -> sectorsOf(seen.request())).sum();
+            if (call instanceof Step.Read read) {
+                return sectors == read.count();
+            } else if (call instanceof Step.Write write) {
+                return sectors == write.count();
+            } else if (call instanceof Step.WriteZeroes zeroes) {
+                return sectors == zeroes.count();
+            } else if (call instanceof Step.Discard discard) {
+                return sectors == discard.count();
+            } else if (call instanceof Step.Flush) {
+                return group.size() == (FeatureBits.has(fake.negotiatedFeatures(), BlkFeatures.FLUSH) ? 1 : 0);
+            }
+            return group.size() == 1;
+        }
+
+        /**
+         * A batch waits no longer than the budgets of its requests added up (those the device saw,
+         * and one more for each call it did not see whole: the first of those to time out ends the
+         * rest of its call), and times out no earlier than one budget.
+         */
+        private void checkBatchTime(String where, int requests, long elapsed, boolean anyTimeout) {
+            long perRequest = options.requestTimeoutNanos() + 2 * options.pollIntervalNanos();
+            long limit = Math.max(1, requests) * perRequest + 2_000_000L;
+            if (elapsed > limit) {
+                find(Invariant.TIME_BUDGET, where, "took " + elapsed + " ns of virtual time for " + requests
+                        + " request(s), more than " + limit);
+            }
+            boolean interruptStuck = scenario.faults().extraInterruptBits() != 0
+                    || everOverridden.contains(MmioRegister.INTERRUPT_STATUS.offset());
+            if (anyTimeout && !interruptStuck && elapsed < options.requestTimeoutNanos()) {
+                find(Invariant.TIME_BUDGET, where, "a call timed out after " + elapsed + " ns, before the "
+                        + options.requestTimeoutNanos() + " ns budget");
+            }
+        }
+
+        /** Judges one call's result: refusals, the fatal error it met, success checks, the failure's kind. */
+        private void judge(Judged judged) {
+            String where = judged.where();
+            Result result = judged.result();
+            List<Seen> seen = judged.seen();
+            Set<ErrorKind> refusals = judged.refusals();
             if (!refusals.isEmpty()) {
                 if (result.succeeded() || !refusals.contains(result.error().kind())) {
                     find(Invariant.REFUSAL, where, (result.succeeded() ? "succeeded" : "failed with " + result.error().kind())
@@ -295,25 +578,27 @@ public final class ScenarioRunner {
                     find(Invariant.REFUSAL, where, "sent " + seen.size() + " request(s) for a call it must refuse");
                 }
             }
-            if (sticky != null) {
+            if (judged.sticky() != null) {
                 if (result.succeeded()) {
-                    find(Invariant.FATAL_STICKY, where, "succeeded after a fatal " + sticky + " without a reset");
-                } else if (result.error().kind() != sticky) {
+                    find(Invariant.FATAL_STICKY, where, "succeeded after a fatal " + judged.sticky() + " without a reset");
+                } else if (result.error().kind() != judged.sticky()) {
                     find(Invariant.FATAL_STICKY, where, "failed with " + result.error().kind() + " after a fatal "
-                            + sticky + " without a reset: " + result.error().getMessage());
+                            + judged.sticky() + " without a reset: " + result.error().getMessage());
                 }
                 return;
             }
             if (result.succeeded()) {
-                checkSuccess(where, step, seen, buffer, result.value());
-                if (platform.allocatedFrames() != framesAfterInit) {
-                    find(Invariant.MEMORY_RELEASED, where, "holds " + platform.allocatedFrames() + " frames after the call, "
-                            + framesAfterInit + " before it");
-                }
+                checkSuccess(where, judged.step(), seen, judged.buffer(), result.value(), judged.fatalInBatch() == null);
                 return;
             }
             ErrorKind kind = result.error().kind();
-            if (quiet && refusals.isEmpty() && seen.stream().allMatch(this::completedNormally)) {
+            if (judged.fatalInBatch() != null && FATAL.contains(kind)
+                    && (!covers(judged.step(), seen) || RING_WIDE.contains(kind))) {
+                // Ended by a fatal error of the batch: the requests it had not posted were failed with
+                // it, or a failure of the whole ring ended every request the device held.
+                return;
+            }
+            if (judged.quiet() && refusals.isEmpty() && seen.stream().allMatch(this::completedNormally)) {
                 find(Invariant.NO_SPURIOUS_FAILURE, where, "failed although every request completed normally: "
                         + result.error().getMessage());
             }
@@ -326,11 +611,8 @@ public final class ScenarioRunner {
                 find(Invariant.ERROR_KIND, where, "reported DEVICE_NEEDS_RESET but the status reads "
                         + DeviceStatus.describe(status));
             }
-            if (quiet) {
-                checkStatusKind(where, step, seen, kind);
-            }
-            if (FATAL.contains(kind)) {
-                sticky = kind;
+            if (judged.quiet()) {
+                checkStatusKind(where, judged.step(), seen, kind);
             }
         }
 
@@ -343,6 +625,11 @@ public final class ScenarioRunner {
             Seen first = seen.stream().filter(s -> !completedNormally(s)).findFirst().orElse(null);
             if (first == null || !(first.outcome() instanceof OutcomeSpec.Status status)
                     || status.status() == VirtioBlk.S_OK || fake.needsResetReason().isPresent()) {
+                return;
+            }
+            if (options.maxInFlight() > 1 && recorder.seen().stream().anyMatch(s -> breaksTheRing(s.outcome()))) {
+                // With several requests in flight, a used element the driver cannot believe may come
+                // before the status byte is read: the ring is not trusted past it.
                 return;
             }
             ErrorKind expected = switch (status.status()) {
@@ -408,25 +695,38 @@ public final class ScenarioRunner {
             }
         }
 
-        /** No device-level fault, allocator fault or device event so far, and the device is not broken. */
+        /**
+         * No device-level fault, allocator fault or device event so far, queue faults a correct driver
+         * gets through (a fifth of the request budget at most), and the device is not broken.
+         */
         private boolean quiet() {
             return scenario.faults().equals(dev.vblk.fuzz.scenario.DeviceFaultSpec.NONE)
+                    && scenario.queue().benign(options.requestTimeoutNanos() / 5)
                     && scenario.allocator().equals(dev.vblk.fuzz.scenario.AllocatorSpec.GENEROUS)
                     && !eventsHappened && fake.needsResetReason().isEmpty();
+        }
+
+        /** Whether an outcome writes a used element or index that no correct device writes. */
+        private static boolean breaksTheRing(OutcomeSpec outcome) {
+            OutcomeSpec inner = outcome instanceof OutcomeSpec.Delayed d ? d.then() : outcome;
+            return inner instanceof OutcomeSpec.UsedId || inner instanceof OutcomeSpec.UsedLen
+                    || inner instanceof OutcomeSpec.Duplicated || inner instanceof OutcomeSpec.IndexJump;
         }
 
         /** Whether a request was answered as a correct device answers, in good time, with status OK. */
         private boolean completedNormally(Seen s) {
             OutcomeSpec outcome = s.outcome();
-            if (outcome instanceof OutcomeSpec.Delayed d && d.delayNanos() <= OPTIONS.requestTimeoutNanos() / 2) {
+            if (outcome instanceof OutcomeSpec.Delayed d && d.delayNanos() <= options.requestTimeoutNanos() / 2) {
                 outcome = d.then();
             }
             return outcome instanceof OutcomeSpec.Normal && executed(s.request());
         }
 
         private void checkTime(String where, Result result, List<Seen> seen, long elapsed, boolean wasSticky) {
-            long perRequest = OPTIONS.requestTimeoutNanos() + 2 * OPTIONS.pollIntervalNanos();
-            long limit = Math.max(1, seen.size()) * perRequest + 2_000_000L;
+            // One budget per request the device saw, and one for a request it never saw: the first
+            // of those to time out ends the call.
+            long perRequest = options.requestTimeoutNanos() + 2 * options.pollIntervalNanos();
+            long limit = (seen.size() + 1L) * perRequest + 2_000_000L;
             if (elapsed > limit) {
                 find(Invariant.TIME_BUDGET, where, "took " + elapsed + " ns of virtual time for " + seen.size()
                         + " request(s), more than " + limit);
@@ -434,9 +734,9 @@ public final class ScenarioRunner {
             boolean interruptStuck = scenario.faults().extraInterruptBits() != 0
                     || everOverridden.contains(MmioRegister.INTERRUPT_STATUS.offset());
             if (!wasSticky && !result.succeeded() && result.error().kind() == ErrorKind.TIMEOUT && !interruptStuck
-                    && elapsed < OPTIONS.requestTimeoutNanos()) {
+                    && elapsed < options.requestTimeoutNanos()) {
                 find(Invariant.TIME_BUDGET, where, "timed out after " + elapsed + " ns, before the "
-                        + OPTIONS.requestTimeoutNanos() + " ns budget");
+                        + options.requestTimeoutNanos() + " ns budget");
             }
         }
 
@@ -483,7 +783,7 @@ public final class ScenarioRunner {
             }
             long piece = FeatureBits.has(negotiated, BlkFeatures.SIZE_MAX) && spec.sizeMax() > 0
                     ? Math.min(spec.sizeMax(), 4096) : 4096;
-            long most = Math.min(OPTIONS.maxRequestBytes(), segments * piece);
+            long most = Math.min(options.maxRequestBytes(), segments * piece);
             int transfer = driver.maxTransferBytes();
             if (transfer < 512 || transfer % 512 != 0 || transfer > most) {
                 wrong.add("maxTransferBytes " + transfer + ": not whole sectors from 512 to " + most
@@ -496,10 +796,11 @@ public final class ScenarioRunner {
 
         private void checkQueueMemory(String where) {
             framesAfterInit = platform.allocatedFrames();
-            if (framesAfterInit > QUEUE_FRAMES + POOL_FRAMES) {
+            int poolFrames = poolFrames(options);
+            if (framesAfterInit > QUEUE_FRAMES + poolFrames) {
                 find(Invariant.MEMORY_RELEASED, where, "holds " + framesAfterInit + " frames right after initialisation; "
                         + "a queue of at most 256 entries needs " + QUEUE_FRAMES + " and the buffer pool at most "
-                        + POOL_FRAMES);
+                        + poolFrames);
             }
         }
 
@@ -523,7 +824,13 @@ public final class ScenarioRunner {
 
         // ---- success checks ----
 
-        private void checkSuccess(String where, Step.DriverCall step, List<Seen> seen, byte[] buffer, Object value) {
+        /**
+         * Checks a successful call against what the device did with its requests; {@code
+         * allDelayedArrived} also checks that no delayed completion is still pending (in a batch where
+         * another call failed, its late completions may be).
+         */
+        private void checkSuccess(String where, Step.DriverCall step, List<Seen> seen, byte[] buffer, Object value,
+                boolean allDelayedArrived) {
             boolean delayed = false;
             for (Seen s : seen) {
                 delayed |= s.outcome() instanceof OutcomeSpec.Delayed;
@@ -533,7 +840,7 @@ public final class ScenarioRunner {
                             + " got \"" + s.outcome() + "\": " + why);
                 }
             }
-            if (delayed && fake.pendingCompletions() > 0) {
+            if (delayed && allDelayedArrived && fake.pendingCompletions() > 0) {
                 find(Invariant.NO_FALSE_SUCCESS, where, "reported success while " + fake.pendingCompletions()
                         + " delayed completion(s) had not arrived");
             }
@@ -636,7 +943,7 @@ public final class ScenarioRunner {
                 } else if (outcome instanceof OutcomeSpec.Status) {
                     continue;
                 } else {
-                    expected = disk.peek(r.sector() * 512, r.dataLength());
+                    expected = disk.dataRead(r.sector() * 512, r.dataLength());
                 }
                 int from = (int) (r.sector() - read.sector()) * 512;
                 if (from < 0 || from + expected.length > buffer.length) {
@@ -776,11 +1083,12 @@ public final class ScenarioRunner {
             }
             overrides.clear();
             fake.faults().withholdFeatures(0).refuseFeaturesOk(false).unstableConfigGeneration(0).extraInterruptBits(0);
+            dev.vblk.fuzz.scenario.QueueSpec.SERIAL.applyTo(fake.faults());
             platform.allocatorFaults().clear();
             String where = "recovery";
             boolean open = driver == null;
             Result result = invoke(where, open
-                    ? () -> VirtioBlkDevice.open(counting, slot, OPTIONS)
+                    ? () -> VirtioBlkDevice.open(counting, slot, options)
                     : () -> {
                         driver.reset();
                         return driver;
@@ -850,7 +1158,7 @@ public final class ScenarioRunner {
         /** The queue size the driver can set up under the current QueueNumMax. */
         private int queueSize() {
             long max = overrides.getOrDefault(MmioRegister.QUEUE_NUM_MAX.offset(), 256L);
-            return max <= 0 || max > 0x8000 ? 256 : Integer.highestOneBit((int) Math.min(max, OPTIONS.maxQueueSize()));
+            return max <= 0 || max > 0x8000 ? 256 : Integer.highestOneBit((int) Math.min(max, options.maxQueueSize()));
         }
 
         private void find(Invariant invariant, String where, String detail) {

@@ -9,23 +9,32 @@ import java.util.List;
  *
  * @param seed the seed it was generated from ({@link ScenarioGenerator#generate}), or 0 when built
  *     otherwise (by jqwik, or shrunk)
+ * @param queue how many requests are in flight and what the device does to a busy queue (a scenario
+ *     saved without it has {@link QueueSpec#SERIAL})
  */
 public record Scenario(
         long seed,
         DeviceSpec device,
         DeviceFaultSpec faults,
         AllocatorSpec allocator,
+        QueueSpec queue,
         List<ScriptedOutcome> outcomes,
         List<Step> steps) {
 
     public Scenario {
+        queue = queue == null ? QueueSpec.SERIAL : queue;
         outcomes = List.copyOf(outcomes);
         steps = List.copyOf(steps);
     }
 
     /** This scenario under another seed (0 marks one not made by the generator). */
     public Scenario withSeed(long newSeed) {
-        return new Scenario(newSeed, device, faults, allocator, outcomes, steps);
+        return new Scenario(newSeed, device, faults, allocator, queue, outcomes, steps);
+    }
+
+    /** This scenario with other queue behaviour. */
+    public Scenario withQueue(QueueSpec newQueue) {
+        return new Scenario(seed, device, faults, allocator, newQueue, outcomes, steps);
     }
 
     /** The outcome scripted for request {@code index}, or {@link OutcomeSpec.Normal}. */
@@ -46,6 +55,7 @@ public record Scenario(
         text.append("  device:    ").append(device).append('\n');
         text.append("  faults:    ").append(faults).append('\n');
         text.append("  allocator: ").append(allocator).append('\n');
+        text.append("  queue:     ").append(queue).append('\n');
         text.append("  outcomes:  ").append(outcomes.isEmpty() ? "all normal" : outcomes).append('\n');
         text.append("  steps:");
         for (int i = 0; i < steps.size(); i++) {

@@ -1,5 +1,8 @@
 package dev.vblk.fuzz.scenario;
 
+import dev.vblk.fake.blk.AvailEventWrites;
+import dev.vblk.fake.blk.CompletionBatching;
+import dev.vblk.fake.blk.SpuriousInterrupt;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.virtio.DeviceStatus;
 import dev.vblk.virtio.FeatureBits;
@@ -39,6 +42,9 @@ public final class ScenarioGenerator {
     static final long[] USED_IDS = {1, 2, 3, 255, 256, 65535, 0xffff_ffffL};
     static final long[] USED_LENS = {0, 1, 2, 21, 512, 513, 4097, 1 << 20, 0xffff_ffffL};
     static final int[] DATA_LENGTHS = {0, 1, 19, 20, 21, 511, 512, 4096, 8192, 70_000};
+    static final int[] DEPTHS = {2, 4, 8, 32};
+    static final long[] HOLDS = {100_000, 1_000_000, 3_000_000, 3_000_000, 30_000_000, Long.MAX_VALUE};
+    static final long[] COALESCING_WINDOWS = {100_000, 1_000_000, 5_000_000, Long.MAX_VALUE};
     static final long[] DELAYS = {1_000, 100_000, 5_000_000, 19_000_000, 25_000_000, 1_000_000_000};
 
     private ScenarioGenerator() {}
@@ -63,7 +69,73 @@ public final class ScenarioGenerator {
         for (int i = 0; i < count; i++) {
             steps.add(random.nextInt(6) == 0 ? event(random) : call(random, device.capacitySectors()));
         }
-        return new Scenario(seed, device, faults, allocator, outcomes, steps);
+        // Drawn last, so that a seed's scenario at depth 1 is what it was before queues had a depth.
+        QueueSpec queue = random.nextInt(3) == 0 ? queue(random) : QueueSpec.SERIAL;
+        if (queue.depth() > 1 || queue.hasFaults()) {
+            steps = batched(random, steps);
+        }
+        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps);
+    }
+
+    private static QueueSpec queue(SplittableRandom random) {
+        int depth = DEPTHS[random.nextInt(DEPTHS.length)];
+        if (random.nextBoolean()) {
+            return QueueSpec.SERIAL.withDepth(depth);
+        }
+        CompletionBatching batching = random.nextInt(3) == 0 ? CompletionBatching.NONE
+                : new CompletionBatching(2 + random.nextInt(7), pick(random, HOLDS),
+                        CompletionBatching.Order.values()[random.nextInt(CompletionBatching.Order.values().length)],
+                        random.nextLong());
+        boolean coalesce = random.nextInt(3) == 0;
+        List<Long> dropped = new ArrayList<>();
+        if (random.nextInt(3) == 0) {
+            for (int i = 1 + random.nextInt(3); i > 0; i--) {
+                dropped.add((long) random.nextInt(12));
+            }
+        }
+        AvailEventWrites availEvent = random.nextInt(10) == 0
+                ? AvailEventWrites.values()[random.nextInt(AvailEventWrites.values().length)] : AvailEventWrites.AS_NEGOTIATED;
+        return new QueueSpec(depth, batching, coalesce ? 2 + random.nextInt(3) : 1,
+                coalesce ? pick(random, COALESCING_WINDOWS) : Long.MAX_VALUE, dropped, random.nextInt(4) == 0, availEvent);
+    }
+
+    /**
+     * Groups runs of block calls into batches submitted together, and now and then adds a spurious
+     * interrupt between steps.
+     */
+    private static List<Step> batched(SplittableRandom random, List<Step> steps) {
+        List<Step> result = new ArrayList<>();
+        List<Step.DriverCall> run = new ArrayList<>();
+        int batchSize = 0;
+        for (Step step : steps) {
+            boolean blockCall = step instanceof Step.DriverCall && !(step instanceof Step.Reset);
+            if (blockCall && batchSize == 0 && random.nextBoolean()) {
+                batchSize = 2 + random.nextInt(5);
+            }
+            if (blockCall && batchSize > 0) {
+                run.add((Step.DriverCall) step);
+                if (run.size() == batchSize) {
+                    result.add(new Step.Batch(run));
+                    run = new ArrayList<>();
+                    batchSize = 0;
+                }
+                continue;
+            }
+            if (!run.isEmpty()) {
+                result.add(new Step.Batch(run));
+                run = new ArrayList<>();
+                batchSize = 0;
+            }
+            result.add(step);
+        }
+        if (!run.isEmpty()) {
+            result.add(new Step.Batch(run));
+        }
+        if (random.nextInt(4) == 0) {
+            SpuriousInterrupt kind = SpuriousInterrupt.values()[random.nextInt(SpuriousInterrupt.values().length)];
+            result.add(random.nextInt(result.size() + 1), new Step.Spurious(kind));
+        }
+        return result;
     }
 
     private static DeviceSpec device(SplittableRandom random) {

@@ -2,10 +2,14 @@ package dev.vblk.fuzz.scenario;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.vblk.fake.blk.SpuriousInterrupt;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * One step of a scenario's workload: a call the driver's user makes ({@link DriverCall}) or
- * something the device does between calls ({@link DeviceEvent}).
+ * One step of a scenario's workload: a call the driver's user makes ({@link DriverCall}), several
+ * calls in flight at once ({@link Batch}), or something the device does between calls
+ * ({@link DeviceEvent}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "step")
 @JsonSubTypes({
@@ -21,7 +25,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Step.SetOverride.class, name = "setOverride"),
     @JsonSubTypes.Type(value = Step.ClearOverride.class, name = "clearOverride"),
     @JsonSubTypes.Type(value = Step.UnstableConfig.class, name = "unstableConfig"),
-    @JsonSubTypes.Type(value = Step.RefuseFrames.class, name = "refuseFrames")
+    @JsonSubTypes.Type(value = Step.RefuseFrames.class, name = "refuseFrames"),
+    @JsonSubTypes.Type(value = Step.Batch.class, name = "batch"),
+    @JsonSubTypes.Type(value = Step.Spurious.class, name = "spurious")
 })
 public sealed interface Step {
 
@@ -141,6 +147,35 @@ public sealed interface Step {
         @Override
         public String toString() {
             return "machine: allocator refuses " + (all ? "everything" : multiFrame ? "multi-frame runs" : "nothing");
+        }
+    }
+
+    /**
+     * Several calls submitted at once through the asynchronous interface, then all waited for: as
+     * many of their requests in flight as the queue depth allows. The calls are reads, writes,
+     * flushes, write-zeroes, discards and get-ids.
+     */
+    record Batch(List<DriverCall> calls) implements DriverCall {
+        public Batch {
+            calls = List.copyOf(calls);
+            for (DriverCall call : calls) {
+                if (call instanceof Reset || call instanceof Batch) {
+                    throw new IllegalArgumentException("a batch holds block calls, not " + call);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "batch of " + calls.size() + ": " + calls.stream().map(Object::toString).collect(Collectors.joining("; "));
+        }
+    }
+
+    /** The device raises an interrupt with no completion behind it. */
+    record Spurious(SpuriousInterrupt kind) implements DeviceEvent {
+        @Override
+        public String toString() {
+            return "device: spurious interrupt, " + kind.name().toLowerCase().replace('_', ' ');
         }
     }
 }

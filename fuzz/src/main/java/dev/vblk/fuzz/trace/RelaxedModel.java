@@ -57,6 +57,9 @@ public final class RelaxedModel {
         if (faults.extraInterruptBits() != 0) {
             model.from(0, String.format("InterruptStatus extra bits 0x%x from the start", faults.extraInterruptBits()));
         }
+        if (scenario.queue().hasFaults()) {
+            model.from(0, "queue faults from the start: " + scenario.queue());
+        }
         if (scenario.allocator().refuseMultiFrame() || scenario.allocator().refuseAfter() >= 0) {
             model.from(0, "frame allocator: " + scenario.allocator());
         }

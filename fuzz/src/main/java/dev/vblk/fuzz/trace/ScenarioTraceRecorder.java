@@ -1,5 +1,6 @@
 package dev.vblk.fuzz.trace;
 
+import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.discovery.MmioWindow;
 import dev.vblk.fuzz.oracle.CallBudgetExceeded;
@@ -24,6 +25,7 @@ import dev.vblk.trace.TraceReader;
 import dev.vblk.trace.TraceWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,9 +36,10 @@ import java.util.TreeMap;
 /**
  * Records a {@link Scenario} as an Avro trace that the replayer replays: the fake machine set up as
  * the oracle sets it up ({@link ScenarioMachine}), wrapped in a {@link RecordingPlatform}, a
- * {@link DriverSession} discovering the board with {@link ScenarioRunner#OPTIONS}, then each driver
+ * {@link DriverSession} discovering the board with {@link ScenarioRunner#options}, then each driver
  * call of the workload as a {@link BlockOperation} (device events happen on the machine between
- * them). A failing call is recorded by the session and the workload goes on. If discovery binds no
+ * them); a batch is a submission per call, then a WAIT_ALL of them. A failing call is recorded by
+ * the session and the workload goes on. If discovery binds no
  * device, the trace holds the discovery alone.
  *
  * <p>The oracle's recovery after the workload is not part of the trace: it switches faults off,
@@ -44,8 +47,10 @@ import java.util.TreeMap;
  */
 public final class ScenarioTraceRecorder {
 
-    /** The board every scenario trace is recorded on: QEMU's {@code virt} window, the fuzz driver options. */
-    public static final BoardParameters BOARD = new BoardParameters(MmioWindow.QEMU_VIRT, ScenarioRunner.OPTIONS);
+    /** The board a scenario's trace is recorded on: QEMU's {@code virt} window, the scenario's driver options. */
+    public static BoardParameters board(Scenario scenario) {
+        return new BoardParameters(MmioWindow.QEMU_VIRT, ScenarioRunner.options(scenario));
+    }
 
     /** The file name suffix of a trace. */
     public static final String SUFFIX = ".trace.avro";
@@ -124,7 +129,7 @@ public final class ScenarioTraceRecorder {
             DriverSession session;
             operations++;
             try {
-                session = DriverSession.discover(platform, BOARD, recorder);
+                session = DriverSession.discover(platform, board(scenario), recorder);
             } catch (RuntimeException | CallBudgetExceeded e) {
                 failed++;
                 stoppedBy = describe(e);
@@ -141,23 +146,40 @@ public final class ScenarioTraceRecorder {
                 if (step instanceof Step.DeviceEvent event) {
                     machine.apply(event);
                     model.event(operations, event);
-                    continue;
-                }
-                long before = machine.requestsDecoded();
-                counting.beginCall();
-                operations++;
-                try {
-                    session.perform(operation(device, (Step.DriverCall) step));
-                } catch (BlockDeviceException e) {
-                    failed++;
-                } catch (RuntimeException | CallBudgetExceeded e) {
-                    failed++;
-                    stoppedBy = describe(e);
+                } else if (step instanceof Step.Batch batch) {
+                    List<Long> tickets = new ArrayList<>();
+                    for (Step.DriverCall call : batch.calls()) {
+                        if (!operate(() -> tickets.add(session.submit(operation(device, call))))) {
+                            return;
+                        }
+                    }
+                    if (!operate(() -> session.complete(OperationKind.WAIT_ALL, device, tickets,
+                            AsyncBlockDevice.NO_TIME_BUDGET))) {
+                        return;
+                    }
+                } else if (!operate(() -> session.perform(operation(device, (Step.DriverCall) step)))) {
                     return;
-                } finally {
-                    noteRequests(before);
                 }
             }
+        }
+
+        /** Runs one top-level operation; false when the run must stop there. */
+        private boolean operate(Runnable operation) {
+            long before = machine.requestsDecoded();
+            counting.beginCall();
+            operations++;
+            try {
+                operation.run();
+            } catch (BlockDeviceException e) {
+                failed++;
+            } catch (RuntimeException | CallBudgetExceeded e) {
+                failed++;
+                stoppedBy = describe(e);
+                return false;
+            } finally {
+                noteRequests(before);
+            }
+            return true;
         }
 
         private void noteRequests(long from) {
@@ -167,7 +189,7 @@ public final class ScenarioTraceRecorder {
         }
     }
 
-    /** The block operation a driver call of the workload is, on {@code device}. */
+    /** The block operation a driver call of the workload (not a batch) is, on {@code device}. */
     public static BlockOperation operation(String device, Step.DriverCall call) {
         if (call instanceof Step.Read read) {
             return BlockOperation.read(device, read.sector(), read.count());
@@ -181,6 +203,8 @@ public final class ScenarioTraceRecorder {
             return BlockOperation.range(OperationKind.DISCARD, device, discard.sector(), discard.count());
         } else if (call instanceof Step.GetId) {
             return BlockOperation.simple(OperationKind.GET_ID, device);
+        } else if (call instanceof Step.Batch) {
+            throw new IllegalArgumentException("a batch is several operations: " + call);
         }
         return BlockOperation.simple(OperationKind.RESET, device);
     }
@@ -194,7 +218,7 @@ public final class ScenarioTraceRecorder {
         SortedMap<String, String> platform = platform(scenario);
         platform.putAll(relaxed);
         return TraceMetadata.of(created, platform, List.of(), ScenarioJson.toJson(scenario),
-                scenario.seed() == 0 ? OptionalLong.empty() : OptionalLong.of(scenario.seed()), BOARD.toMap());
+                scenario.seed() == 0 ? OptionalLong.empty() : OptionalLong.of(scenario.seed()), board(scenario).toMap());
     }
 
     /** The platform metadata describing the scenario's fake machine (without the relaxed-replay declaration). */
@@ -215,6 +239,7 @@ public final class ScenarioTraceRecorder {
         map.put("fake.writeZeroes", device.maxWriteZeroesSectors() + " max");
         map.put("fake.faults", scenario.faults().toString());
         map.put("fake.allocator", scenario.allocator().toString());
+        map.put("fake.queue", scenario.queue().toString());
         map.put("fake.outcomes", scenario.outcomes().isEmpty() ? "all normal" : scenario.outcomes().toString());
         return map;
     }

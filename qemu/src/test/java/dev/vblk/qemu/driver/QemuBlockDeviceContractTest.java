@@ -12,7 +12,10 @@ import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The BlockDevice contract against QEMU's real virtio-blk device: one QEMU with a writable and a
  * read-only drive, and one whose device has discard and write-zeroes turned off; guest RAM shared
- * with QEMU ({@link QemuQtestMemoryContractTest}: over qtest memory commands).
+ * with QEMU ({@link QemuQtestMemoryContractTest}: over qtest memory commands), completions taken
+ * from interrupts ({@link QemuPollingContractTest}: by polling). Each test's devices are closed
+ * after it, giving their buffers back to guest RAM.
  */
 @RequiresQemu
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -31,6 +36,7 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
 
     private QemuMachine machine;
     private QemuMachine withoutRangeCommands;
+    private final List<VirtioBlkDevice> opened = new ArrayList<>();
 
     @BeforeAll
     void startQemu() throws IOException {
@@ -54,6 +60,17 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
     /** Whether the machine's guest RAM is shared with QEMU. */
     boolean sharedMemory() {
         return true;
+    }
+
+    /** The options the driver is opened with. */
+    DriverOptions options() {
+        return DriverOptions.DEFAULTS;
+    }
+
+    @AfterEach
+    void closeDevices() {
+        opened.forEach(VirtioBlkDevice::close);
+        opened.clear();
     }
 
     @AfterAll
@@ -84,9 +101,11 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
         return open(machine, drive);
     }
 
-    private static BlockDevice open(QemuMachine on, int drive) {
+    private BlockDevice open(QemuMachine on, int drive) {
         var attached = on.drive(drive);
         MmioSlot slot = new MmioSlot(attached.slot(), attached.transportAddress(), attached.interruptLine());
-        return VirtioBlkDevice.open(on.platform(), slot, DriverOptions.DEFAULTS);
+        VirtioBlkDevice device = VirtioBlkDevice.open(on.platform(), slot, options());
+        opened.add(device);
+        return device;
     }
 }
