@@ -40,11 +40,11 @@ public final class ScenarioRunner {
     /**
      * Short budgets in virtual time (a request that never completes fails after 20 ms or 2,000 polls);
      * interrupt-driven completion, pooled buffers, indirect descriptors and the event index as by
-     * default, one request in flight at a time: the oracle's rules for which request's error a split
+     * default, the packed ring whenever the scenario's device offers it, one request in flight at a time: the oracle's rules for which request's error a split
      * call reports assume its requests are met in order.
      */
     public static final DriverOptions OPTIONS = DriverOptions.DEFAULTS.withBudgets(20_000_000L, 2_000, 100_000L, 256, 128 * 1024)
-            .withMaxInFlight(1);
+            .withMaxInFlight(1).withPackedRing(true);
 
     /** The platform calls one driver call may make before the run is stopped as a hang. */
     public static final long DEFAULT_CALL_BUDGET = 200_000;
