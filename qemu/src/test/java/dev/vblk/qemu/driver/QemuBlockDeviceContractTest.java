@@ -12,6 +12,8 @@ import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The BlockDevice contract against QEMU's real virtio-blk device: one QEMU with a writable and a
  * read-only drive, and one whose device has discard and write-zeroes turned off; guest RAM shared
- * with QEMU ({@link QemuQtestMemoryContractTest}: over qtest memory commands).
+ * with QEMU ({@link QemuQtestMemoryContractTest}: over qtest memory commands;
+ * {@link QemuPackedRingContractTest}: the packed ring).
  */
 @RequiresQemu
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -42,18 +45,30 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
                 .drive(DriveConfig.raw(writable))
                 .drive(DriveConfig.raw(readOnly).asReadOnly())
                 .sharedMemory(sharedMemory())
+                .extraArgs(deviceGlobals().toArray(String[]::new))
                 .build());
         Path plain = directory.resolve("plain.img");
         Files.write(plain, new byte[(int) CAPACITY_SECTORS * 512]);
         withoutRangeCommands = QemuMachine.start(QemuConfig.builder().drive(DriveConfig.raw(plain))
                 .sharedMemory(sharedMemory())
-                .extraArgs("-global", "virtio-blk-device.discard=off", "-global", "virtio-blk-device.write-zeroes=off")
+                .extraArgs(Stream.concat(deviceGlobals().stream(), Stream.of("-global", "virtio-blk-device.discard=off",
+                        "-global", "virtio-blk-device.write-zeroes=off")).toArray(String[]::new))
                 .build());
     }
 
     /** Whether the machine's guest RAM is shared with QEMU. */
     boolean sharedMemory() {
         return true;
+    }
+
+    /** Command-line arguments every machine's devices get; none here. */
+    List<String> deviceGlobals() {
+        return List.of();
+    }
+
+    /** The driver's options for every device. */
+    DriverOptions options() {
+        return DriverOptions.DEFAULTS;
     }
 
     @AfterAll
@@ -67,7 +82,7 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
 
     @Override
     protected BlockDevice writableDevice() {
-        return open(0);
+        return openWritable();
     }
 
     @Override
@@ -84,9 +99,14 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
         return open(machine, drive);
     }
 
-    private static BlockDevice open(QemuMachine on, int drive) {
+    /** The driver on drive {@code drive} of the first machine. */
+    VirtioBlkDevice openWritable() {
+        return open(machine, 0);
+    }
+
+    private VirtioBlkDevice open(QemuMachine on, int drive) {
         var attached = on.drive(drive);
         MmioSlot slot = new MmioSlot(attached.slot(), attached.transportAddress(), attached.interruptLine());
-        return VirtioBlkDevice.open(on.platform(), slot, DriverOptions.DEFAULTS);
+        return VirtioBlkDevice.open(on.platform(), slot, options());
     }
 }
