@@ -609,7 +609,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             }
         }
         if (packed) {
-            queue.packed().skip(outcome.usedIdxSkip());
+            queue.packed().markUnfilled(outcome.usedIdxSkip());
         } else {
             queue.skipUsed(outcome.usedIdxSkip());
         }

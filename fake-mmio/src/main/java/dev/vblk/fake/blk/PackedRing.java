@@ -113,8 +113,19 @@ final class PackedRing {
         skip(chain.descriptors());
     }
 
-    /** Advances the used position by {@code positions} without writing anything there. */
-    void skip(int positions) {
+    /**
+     * Marks the next {@code positions} ring positions (at most the ring's size) used without filling
+     * in their length or buffer id, as a split device whose used index jumps publishes elements it
+     * never wrote.
+     */
+    void markUnfilled(int positions) {
+        for (int i = 0; i < Math.min(positions, queue.num); i++) {
+            unpublished.add(new long[] {descriptor(nextUsed) + 14, usedWrap ? F_AVAIL | F_USED : 0});
+            skip(1);
+        }
+    }
+
+    private void skip(int positions) {
         usedCount += positions;
         nextUsed += positions;
         while (nextUsed >= queue.num) {

@@ -147,7 +147,8 @@ class PackedRingDriverTest {
                 RequestOutcome.normal().withUsedId(7),
                 RequestOutcome.normal().withUsedId(0xffff),
                 RequestOutcome.normal().withUsedLen(1 << 20),
-                RequestOutcome.normal().duplicated());
+                RequestOutcome.normal().duplicated(),
+                RequestOutcome.normal().skippingUsedIdx(3));
         for (RequestOutcome.Complete lie : lies) {
             FakeRig rig = rig(FakeBlkConfig.builder().requestHook(RequestHook.NORMAL.at(1, lie)));
             VirtioBlkDevice device = rig.open(PACKED);
