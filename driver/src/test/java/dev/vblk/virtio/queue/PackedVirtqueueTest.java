@@ -120,26 +120,29 @@ class PackedVirtqueueTest {
     void withTheEventIndexTheDeviceEventDecides() {
         PackedVirtqueue queue = PackedVirtqueue.allocate(platform, 0, 4, "test", true, true);
         queue.submit(REQUEST, TABLE);
-        deviceEvent(queue, 0, true, PackedVirtqueueLayout.EVENT_DESC);
-        assertTrue(queue.notificationNeeded(), "the device waits for position 0");
+        deviceEvent(queue, 3, true, PackedVirtqueueLayout.EVENT_DESC);
+        assertFalse(queue.notificationNeeded(), "the device waits for position 3, not yet made available");
         queue.submit(REQUEST, TABLE);
-        assertFalse(queue.notificationNeeded(), "position 1 is not the one the device waits for");
+        deviceEvent(queue, 1, true, PackedVirtqueueLayout.EVENT_DESC);
+        assertTrue(queue.notificationNeeded(), "the device waits for position 1");
         queue.submit(REQUEST, TABLE);
-        deviceEvent(queue, 2, true, PackedVirtqueueLayout.EVENT_DISABLE);
+        assertFalse(queue.notificationNeeded(), "position 1 is behind the new chain at 2");
+        queue.submit(REQUEST, TABLE);
+        deviceEvent(queue, 3, true, PackedVirtqueueLayout.EVENT_DISABLE);
         assertFalse(queue.notificationNeeded(), "notifications disabled");
-        queue.submit(REQUEST, TABLE);
-        deviceEvent(queue, 3, true, PackedVirtqueueLayout.EVENT_ENABLE);
-        assertTrue(queue.notificationNeeded(), "notifications enabled");
         for (int position = 0; position < 4; position++) {
             complete(queue, position, position, 1, true);
         }
         assertEquals(4, queue.collectUsed().size());
         queue.submit(REQUEST, TABLE);
-        deviceEvent(queue, 3, true, PackedVirtqueueLayout.EVENT_DESC);
-        assertFalse(queue.notificationNeeded(), "position 3 of the last lap is behind position 0 of this one");
+        deviceEvent(queue, 3, true, PackedVirtqueueLayout.EVENT_ENABLE);
+        assertTrue(queue.notificationNeeded(), "notifications enabled");
         queue.submit(REQUEST, TABLE);
-        deviceEvent(queue, 1, false, PackedVirtqueueLayout.EVENT_DESC);
-        assertTrue(queue.notificationNeeded(), "position 1 of this lap, wrap counter 0");
+        deviceEvent(queue, 3, true, PackedVirtqueueLayout.EVENT_DESC);
+        assertFalse(queue.notificationNeeded(), "position 3 of the last lap is behind position 1 of this one");
+        queue.submit(REQUEST, TABLE);
+        deviceEvent(queue, 2, false, PackedVirtqueueLayout.EVENT_DESC);
+        assertTrue(queue.notificationNeeded(), "position 2 of this lap, wrap counter 0");
     }
 
     @Test
