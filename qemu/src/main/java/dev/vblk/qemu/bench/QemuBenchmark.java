@@ -174,33 +174,43 @@ public final class QemuBenchmark {
         List<Variant> variants = mode.equals("shared")
                 ? List.of(Variant.PROBE, Variant.DRIVER, Variant.RECORDED)
                 : List.of(Variant.DRIVER, Variant.RECORDED);
-        List<Variant> packedVariants = List.of(Variant.DRIVER, Variant.RECORDED);
         for (Workload workload : Workload.values()) {
-            for (Variant variant : variants(variants, workload)) {
-                run(variant, workload, probe, driver, budget / 4);
-            }
-            if (packedDriver.isPresent() && workload.comparesRings()) {
-                for (Variant variant : packedVariants) {
-                    run(variant, workload, probe, packedDriver.get(), budget / 4);
-                }
+            for (Cell cell : cells(variants, workload, driver, packedDriver)) {
+                run(cell.variant(), workload, probe, cell.driver(), budget / 4);
             }
         }
         for (int round = 0; round < rounds; round++) {
             out.printf("%s memory, round %d of %d%n", mode, round + 1, rounds);
             for (Workload workload : Workload.values()) {
-                List<Variant> order = new ArrayList<>(variants(variants, workload));
+                List<Cell> order = cells(variants, workload, driver, packedDriver);
                 Collections.rotate(order, round);
-                for (Variant variant : order) {
-                    table.add(mode, ResultTable.SPLIT, workload, variant, run(variant, workload, probe, driver, budget));
-                }
-                if (packedDriver.isPresent() && workload.comparesRings()) {
-                    for (Variant variant : packedVariants) {
-                        table.add(mode, ResultTable.PACKED, workload, variant,
-                                run(variant, workload, probe, packedDriver.get(), budget));
-                    }
+                for (Cell cell : order) {
+                    table.add(mode, cell.ring(), workload, cell.variant(),
+                            run(cell.variant(), workload, probe, cell.driver(), budget));
                 }
             }
         }
+    }
+
+    /** One measured cell of a workload: a variant on a ring. */
+    private record Cell(String ring, Variant variant, DriverRun driver) {}
+
+    /**
+     * The cells measured for a workload, in the order of the first round: the variants on the split
+     * ring, then, for the workloads that compare rings, the driver unrecorded and recorded on the
+     * packed ring.
+     */
+    private static List<Cell> cells(List<Variant> variants, Workload workload, DriverRun split,
+            Optional<DriverRun> packed) {
+        List<Cell> cells = new ArrayList<>();
+        for (Variant variant : variants(variants, workload)) {
+            cells.add(new Cell(ResultTable.SPLIT, variant, split));
+        }
+        if (packed.isPresent() && workload.comparesRings()) {
+            cells.add(new Cell(ResultTable.PACKED, Variant.DRIVER, packed.get()));
+            cells.add(new Cell(ResultTable.PACKED, Variant.RECORDED, packed.get()));
+        }
+        return cells;
     }
 
     /** The variants measured for a workload: the probe keeps one request in flight, so not at depth. */
