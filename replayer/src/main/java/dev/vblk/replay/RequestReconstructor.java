@@ -5,6 +5,7 @@ import dev.vblk.platform.FrameAllocator;
 import dev.vblk.platform.LittleEndian;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.virtio.DeviceStatus;
+import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.queue.chain.ChainDecoder;
 import dev.vblk.virtio.queue.chain.ChainSegment;
@@ -55,7 +56,7 @@ public final class RequestReconstructor {
     private static final int SECTOR = 512;
     private static final int DESCRIPTOR = ChainDecoder.DESCRIPTOR_SIZE;
     /** VIRTIO_F_RING_PACKED in the second feature page. */
-    private static final long PACKED_IN_PAGE_1 = 1L << (34 - 32);
+    private static final long PACKED_IN_PAGE_1 = 1L << (FeatureBits.RING_PACKED - 32);
     private static final int F_AVAIL = 1 << 7;
     private static final int F_USED = 1 << 15;
 

@@ -26,9 +26,8 @@ import java.util.OptionalLong;
  * QueueNotify.
  *
  * <p>It enforces the spec's rules the way QEMU 7.2 does: feature pages, FEATURES_OK validation,
- * reset on Status 0; a chain the shared {@code ChainDecoder} rejects (VirtIO 1.1 section 2.6.5)
- * (or 2.7 for a packed ring, where a buffer id reused while in flight is rejected too)
- * makes the device need a reset. Each decoded request goes to the {@link RequestHook}, which chooses the outcome;
+ * reset on Status 0; a chain the shared {@code ChainDecoder} rejects (VirtIO 1.1 sections 2.6.5
+ * and 2.7), or a packed chain reusing a buffer id still in flight, makes the device need a reset. Each decoded request goes to the {@link RequestHook}, which chooses the outcome;
  * {@link #faults()} and the methods {@link #injectNeedsReset}, {@link #resize},
  * {@link #signalConfigChange} and {@link #raiseSpuriousInterrupt} make the device misbehave outside
  * requests; {@link DeviceFaults} also batches and reorders completions and coalesces, drops or
