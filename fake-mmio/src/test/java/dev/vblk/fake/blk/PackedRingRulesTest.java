@@ -104,6 +104,18 @@ class PackedRingRulesTest {
     }
 
     @Test
+    void theSuppressionFaultsApplyToThePackedRing() {
+        RegisterLevelDriver driver = driver(RequestHook.NORMAL, VirtioBlk.bit(VirtioBlk.F_EVENT_IDX));
+        driver.device.faults().ignoreInterruptSuppression(true).availEventWrites(AvailEventWrites.NEVER);
+        driver.platform.writeU32(driver.avail, 1L << 16);
+        postRead(driver, 0, 0);
+        driver.notifyQueue();
+        assertTrue(driver.lineRaised(), "the device interrupts although the driver disabled interrupts");
+        assertEquals(0, driver.platform.ram().readU32(driver.used), "the device event suppression is never written");
+        assertEquals(List.of(), kinds(driver));
+    }
+
+    @Test
     void withTheEventIndexTheDeviceInterruptsWhenItPassesTheNamedPosition() {
         RegisterLevelDriver driver = driver(RequestHook.NORMAL, VirtioBlk.bit(VirtioBlk.F_EVENT_IDX));
         driver.platform.writeU32(driver.avail, (2L << 16) | USED | 3);
