@@ -1,8 +1,11 @@
 package dev.vblk.harness;
 
+import dev.vblk.discovery.MmioWindow;
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.QemuConfig;
+import dev.vblk.session.BoardParameters;
+import dev.vblk.virtio.blk.DriverOptions;
 import dev.vblk.workload.WorkloadPreset;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,7 +16,8 @@ import java.util.Optional;
 /**
  * The golden traces checked in under {@code traces/}: each a {@link WorkloadPreset} recorded on QEMU
  * against freshly made signed images (see {@link SignedImages}), so that recording one again
- * issues the same calls and gets the same answers.
+ * issues the same calls and gets the same answers; named after its preset, except {@link #PACKED},
+ * the depth-32 preset on the packed ring.
  */
 public enum GoldenTrace {
 
@@ -34,7 +38,13 @@ public enum GoldenTrace {
             + "the 4-sector read spanning it fail with IO_ERROR, the neighbours and GET_ID succeed"),
     /** Many requests in flight. */
     DEPTH_32(WorkloadPreset.DEPTH_32, "batches of 32 submitted 4 KiB reads, writes and read-backs, each taken by one "
-            + "wait: interrupt-driven completion, indirect descriptors and the event index");
+            + "wait: interrupt-driven completion, indirect descriptors and the event index"),
+    /** Many requests in flight on the packed ring. */
+    PACKED(WorkloadPreset.DEPTH_32, "the depth-32 workload on QEMU's packed ring (packed=on, VIRTIO_F_RING_PACKED "
+            + "allowed): a ring of 64 descriptors lapped several times, buffer ids, wrap counters and event suppression");
+
+    /** The largest queue of {@link #PACKED}: 32 chains in flight lap a ring of 64 in two batches. */
+    public static final int PACKED_QUEUE_SIZE = 64;
 
     /** Sectors of the main image: 1 MiB. */
     public static final int IMAGE_SECTORS = 2048;
@@ -58,7 +68,18 @@ public enum GoldenTrace {
      * interrupts: with many requests in flight that depends on when QEMU's I/O thread completes each.
      */
     public boolean timingDependent() {
-        return this == DEPTH_32;
+        return this == DEPTH_32 || this == PACKED;
+    }
+
+    /** The board and driver options it is recorded with: the defaults, and for {@link #PACKED} the packed ring. */
+    public BoardParameters board() {
+        if (this != PACKED) {
+            return BoardParameters.QEMU_VIRT_DEFAULTS;
+        }
+        DriverOptions defaults = DriverOptions.DEFAULTS;
+        return new BoardParameters(MmioWindow.QEMU_VIRT, defaults.withBudgets(defaults.requestTimeoutNanos(),
+                defaults.maxPollsPerRequest(), defaults.pollIntervalNanos(), PACKED_QUEUE_SIZE, defaults.maxRequestBytes())
+                .withPackedRing(true));
     }
 
     /** The trace's name: its file is {@code <name>.trace.avro}. */
@@ -97,6 +118,9 @@ public enum GoldenTrace {
             case IO_ERROR -> main.withErrors(BlkdebugRule.readError(FAILING_SECTOR));
             default -> main;
         });
+        if (this == PACKED) {
+            config.extraArgs("-global", "virtio-blk-device.packed=on");
+        }
         if (this == DISCOVERY) {
             config.drive(DriveConfig.raw(SignedImages.raw(imageDirectory, traceName() + "-ro.img", SMALL_IMAGE_SECTORS))
                     .asReadOnly());

@@ -3,6 +3,8 @@ package dev.vblk.harness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vblk.session.BoardParameters;
+import dev.vblk.workload.WorkloadPreset;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +46,15 @@ class GoldenTracesMainTest {
     }
 
     @Test
-    void goldenTraceNamesAreThePresetNames() {
+    void goldenTraceNamesAreThePresetNamesOrTheRingTheyUse() {
         for (GoldenTrace golden : GoldenTrace.values()) {
-            assertEquals(golden.preset().presetName(), golden.traceName());
+            if (golden == GoldenTrace.PACKED) {
+                assertEquals(WorkloadPreset.DEPTH_32, golden.preset());
+                assertTrue(golden.board().options().packedRing());
+            } else {
+                assertEquals(golden.preset().presetName(), golden.traceName());
+                assertEquals(BoardParameters.QEMU_VIRT_DEFAULTS, golden.board());
+            }
             assertEquals(directory.resolve(golden.traceName() + ".trace.avro"), golden.file(directory));
         }
     }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.fuzz.oracle.ScenarioRunner;
 import dev.vblk.fuzz.oracle.Verdict;
+import dev.vblk.fuzz.scenario.DeviceSpec;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScenarioGenerator;
+import dev.vblk.virtio.FeatureBits;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -29,6 +31,19 @@ class DriverFuzzProperties {
     @Property
     void seededScenariosKeepEveryInvariant(@ForAll("seeds") long seed) {
         holds(ScenarioGenerator.generate(seed));
+    }
+
+    /** The same seeded scenarios with the packed ring offered (and so used) and not: both rings keep the invariants. */
+    @Property
+    void seededScenariosKeepEveryInvariantOnSplitAndPackedRings(@ForAll("seeds") long seed, @ForAll boolean packed) {
+        Scenario scenario = ScenarioGenerator.generate(seed);
+        DeviceSpec d = scenario.device();
+        long ring = 1L << FeatureBits.RING_PACKED;
+        DeviceSpec device = new DeviceSpec(d.capacitySectors(), packed ? d.offeredFeatures() | ring
+                : d.offeredFeatures() & ~ring, d.readOnly(), d.idString(), d.sizeMax(), d.segMax(), d.blkSize(),
+                d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
+        holds(new Scenario(scenario.seed(), device, scenario.faults(), scenario.allocator(), scenario.queue(),
+                scenario.outcomes(), scenario.steps()));
     }
 
     @Property

@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * driver's options (its budgets, completion mode and queue depth shape the calls it makes). Stored in
  * a trace's board metadata under the keys below. A trace written before the driver kept several
  * requests in flight has only the five budget keys; it is read with the settings of that driver
- * ({@link DriverOptions#ONE_AT_A_TIME}) for the rest.
+ * ({@link DriverOptions#ONE_AT_A_TIME}) for the rest. A trace without {@code driver.packedRing} was
+ * recorded before the driver could use the packed ring: it used the split ring.
  */
 public record BoardParameters(MmioWindow window, DriverOptions options) {
 
@@ -31,6 +32,7 @@ public record BoardParameters(MmioWindow window, DriverOptions options) {
     static final String INDIRECT = "driver.indirectDescriptors";
     static final String EVENT_INDEX = "driver.eventIndex";
     static final String RECHECK = "driver.recheckCapacity";
+    static final String PACKED = "driver.packedRing";
 
     /** QEMU's {@code virt} window with the driver's default options. */
     public static final BoardParameters QEMU_VIRT_DEFAULTS = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS);
@@ -53,6 +55,7 @@ public record BoardParameters(MmioWindow window, DriverOptions options) {
         map.put(INDIRECT, Boolean.toString(options.indirectDescriptors()));
         map.put(EVENT_INDEX, Boolean.toString(options.eventIndex()));
         map.put(RECHECK, Boolean.toString(options.recheckCapacity()));
+        map.put(PACKED, Boolean.toString(options.packedRing()));
         return map;
     }
 
@@ -72,7 +75,8 @@ public record BoardParameters(MmioWindow window, DriverOptions options) {
                 .withPooledBuffers(flag(map, POOLED, legacy.pooledBuffers()))
                 .withIndirectDescriptors(flag(map, INDIRECT, legacy.indirectDescriptors()))
                 .withEventIndex(flag(map, EVENT_INDEX, legacy.eventIndex()))
-                .withRecheckCapacity(flag(map, RECHECK, legacy.recheckCapacity()));
+                .withRecheckCapacity(flag(map, RECHECK, legacy.recheckCapacity()))
+                .withPackedRing(flag(map, PACKED, false));
         return new BoardParameters(window, options);
     }
 

@@ -5,6 +5,7 @@ import dev.vblk.platform.FrameAllocator;
 import dev.vblk.platform.LittleEndian;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.virtio.DeviceStatus;
+import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.queue.chain.ChainDecoder;
 import dev.vblk.virtio.queue.chain.ChainSegment;
@@ -29,11 +30,14 @@ import java.util.PriorityQueue;
  *
  * <p>Guest memory is followed from the events: allocated frames start zeroed, memory writes show what
  * the driver put there and memory reads what it found (so what the device wrote). Queue registers give
- * each device's ring addresses. At every QueueNotify write the available ring entries added since the
- * last one are taken, each descriptor chain decoded by the shared {@link ChainDecoder}, indirect
+ * each device's ring addresses, and the driver's feature pages whether the ring is split or packed
+ * (VIRTIO_F_RING_PACKED). At every QueueNotify write the chains made available since the last one
+ * are taken (split: the available ring's new entries; packed: the descriptors marked available from
+ * the device's ring position on), each decoded by the shared {@link ChainDecoder}, indirect
  * tables included, and the request read from it (header type and sector, data buffers, status
- * byte). The answer is what the driver then read back: the used element carrying the
- * chain's head (its length), the status byte and the device-writable data. A request is over when its
+ * byte). The answer is what the driver then read back: the used element (split) or the used
+ * descriptor's length and buffer id (packed) carrying the chain's head or id (its length), the
+ * status byte and the device-writable data. A request is over when its
  * buffer is freed or used again (the driver writes its status byte anew) or its device is reset; one
  * whose completion the driver had not seen by then was not answered; one still
  * outstanding when the driver read DEVICE_NEEDS_RESET in Status was refused by a broken device.
@@ -50,6 +54,11 @@ public final class RequestReconstructor {
     private static final int HEADER_SIZE = 16;
     private static final int RANGE_SIZE = 16;
     private static final int SECTOR = 512;
+    private static final int DESCRIPTOR = ChainDecoder.DESCRIPTOR_SIZE;
+    /** VIRTIO_F_RING_PACKED in the second feature page. */
+    private static final long PACKED_IN_PAGE_1 = 1L << (FeatureBits.RING_PACKED - 32);
+    private static final int F_AVAIL = 1 << 7;
+    private static final int F_USED = 1 << 15;
 
     private final MmioWindow window;
     private final GuestMemoryImage memory = new GuestMemoryImage();
@@ -110,11 +119,20 @@ public final class RequestReconstructor {
     /** The registers of queue 0 of one device, and how far the device has taken its available ring. */
     private static final class QueueState {
         int select;
+        int featureSelect;
+        boolean packed;
         int size;
         long desc;
         long avail;
         long used;
         int lastAvail;
+        boolean availWrap = true;
+
+        void reset() {
+            lastAvail = 0;
+            availWrap = true;
+            packed = false;
+        }
 
         boolean configured() {
             return size > 0 && desc != 0 && avail != 0 && used != 0;
@@ -193,7 +211,17 @@ public final class RequestReconstructor {
                     finish(request);
                 }
             }
-            queue.lastAvail = 0;
+            queue.reset();
+            return;
+        }
+        if (offset == MmioRegister.DRIVER_FEATURES_SEL.offset()) {
+            queue.featureSelect = (int) value;
+            return;
+        }
+        if (offset == MmioRegister.DRIVER_FEATURES.offset()) {
+            if (queue.featureSelect == 1) {
+                queue.packed = (value & PACKED_IN_PAGE_1) != 0;
+            }
             return;
         }
         if (offset == MmioRegister.QUEUE_SEL.offset()) {
@@ -242,6 +270,10 @@ public final class RequestReconstructor {
         if (!queue.configured()) {
             return;
         }
+        if (queue.packed) {
+            notifyPacked(eventIndex, slot, queue);
+            return;
+        }
         int availIdx = (int) memory.little(queue.avail + 2, 2);
         int available = (availIdx - queue.lastAvail) & 0xffff;
         if (available > queue.size) {
@@ -250,17 +282,39 @@ public final class RequestReconstructor {
         for (int n = 0; n < available; n++) {
             int head = (int) memory.little(queue.avail + 4 + 2L * (queue.lastAvail % queue.size), 2);
             queue.lastAvail = (queue.lastAvail + 1) & 0xffff;
-            decode(eventIndex, slot, queue, head).ifPresent(pending::add);
+            try {
+                DecodedChain chain = new ChainDecoder(memory::read, queue.desc, queue.size, true).decode(head);
+                request(eventIndex, slot, chain).ifPresent(pending::add);
+            } catch (MalformedChainException e) {
+                // Left out: no request can be read from it.
+            }
         }
     }
 
-    private Optional<Pending> decode(int eventIndex, int slot, QueueState queue, int head) {
-        DecodedChain chain;
-        try {
-            chain = new ChainDecoder(memory::read, queue.desc, queue.size, true).decode(head);
-        } catch (MalformedChainException e) {
-            return Optional.empty();
+    /** Takes the packed chains marked available from the device's position on, as a device would. */
+    private void notifyPacked(int eventIndex, int slot, QueueState queue) {
+        for (int taken = 0; taken < queue.size; taken++) {
+            int flags = (int) memory.little(queue.desc + (long) DESCRIPTOR * queue.lastAvail + 14, 2);
+            if (((flags & F_AVAIL) != 0) != queue.availWrap || ((flags & F_USED) != 0) == queue.availWrap) {
+                return;
+            }
+            DecodedChain chain;
+            try {
+                chain = new ChainDecoder(memory::read, queue.desc, queue.size, true).decodePacked(queue.lastAvail,
+                        queue.availWrap);
+            } catch (MalformedChainException e) {
+                return;
+            }
+            queue.lastAvail += chain.ringDescriptors();
+            if (queue.lastAvail >= queue.size) {
+                queue.lastAvail -= queue.size;
+                queue.availWrap = !queue.availWrap;
+            }
+            request(eventIndex, slot, chain).ifPresent(pending::add);
         }
+    }
+
+    private Optional<Pending> request(int eventIndex, int slot, DecodedChain chain) {
         List<ChainSegment> readable = chain.readable();
         List<ChainSegment> writable = chain.writable();
         long readableBytes = ChainSegment.total(readable);
@@ -275,7 +329,7 @@ public final class RequestReconstructor {
         request.slot = slot;
         request.notifyEvent = eventIndex;
         request.operationId = operations.isEmpty() ? 0 : operations.peek();
-        request.head = head;
+        request.head = chain.head();
         request.type = (int) LittleEndian.get(header, 0, 4);
         request.sector = LittleEndian.get(header, 8, 8);
         int readableData = (int) readableBytes - HEADER_SIZE;
@@ -330,6 +384,10 @@ public final class RequestReconstructor {
             if (!queue.configured()) {
                 continue;
             }
+            if (queue.packed) {
+                usedDescriptorsRead(entry.getKey(), queue, address, data);
+                continue;
+            }
             long elements = queue.used + 4;
             long from = Math.max(address, elements);
             long to = Math.min(end, elements + 8L * queue.size);
@@ -352,6 +410,25 @@ public final class RequestReconstructor {
                     request.seen.set(into, into + (int) (to - from));
                 }
                 position += (int) run.length();
+            }
+        }
+    }
+
+    /**
+     * The driver reads a packed used descriptor's length and buffer id (its flags first, on their
+     * own) only once the flags said it is used: each read covering both is a completion.
+     */
+    private void usedDescriptorsRead(int slot, QueueState queue, long address, byte[] data) {
+        long end = address + data.length;
+        long first = Math.max(0, Math.floorDiv(address - queue.desc - 8, DESCRIPTOR));
+        for (long n = first; n < queue.size; n++) {
+            long length = queue.desc + DESCRIPTOR * n + 8;
+            if (length >= end) {
+                return;
+            }
+            if (length >= address && length + 6 <= end) {
+                int at = (int) (length - address);
+                completed(slot, (int) LittleEndian.get(data, at + 4, 2), LittleEndian.get(data, at, 4));
             }
         }
     }

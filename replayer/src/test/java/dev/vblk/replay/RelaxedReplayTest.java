@@ -46,6 +46,22 @@ class RelaxedReplayTest {
     }
 
     @Test
+    void reproducesPackedRingRecordingsStrictlyAndRelaxed() {
+        for (RequestHook hook : new RequestHook[] {RequestHook.NORMAL, RequestHook.NORMAL.at(3, RequestOutcome.status(1)),
+            RequestHook.NORMAL.at(1, RequestOutcome.never())}) {
+            Path file = FakeTraces.record(dir.resolve("packed.trace.avro"), FakeBlkConfig.builder().requestHook(hook)
+                    .idString("replay-test").offerPackedRing(true).queueNumMax(8).build(),
+                    FakeTraces.OPTIONS.withPackedRing(true), FakeTraces.mixedWorkload());
+
+            ReplayResult relaxed = Replayer.relaxed(file);
+            assertEquals(ReplayResult.Status.REPRODUCED, relaxed.status(), relaxed.render());
+            assertEquals(relaxed.operationsInTrace(), relaxed.operationsCompared());
+            ReplayResult strict = Replayer.strict(file);
+            assertEquals(ReplayResult.Status.REPRODUCED, strict.status(), strict.render());
+        }
+    }
+
+    @Test
     void survivesAnotherPollIntervalAndTimeWhereStrictReplayDoesNot() {
         // Completions arrive 300 us after the notification, so the driver polls several times.
         FakeBlkConfig config = FakeBlkConfig.builder()

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.discovery.MmioWindow;
 import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.RequestHook;
 import dev.vblk.fake.blk.RequestOutcome;
 import dev.vblk.platform.AccessWidth;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestReconstructorTest {
 
@@ -28,11 +31,19 @@ class RequestReconstructorTest {
 
     /** Records the workload with {@code outcomes} while noting every request the fake device decoded. */
     private List<ReconstructedRequest> reconstruct(RequestHook outcomes, List<BlkRequest> seen) {
+        return reconstruct(outcomes, seen, false, true);
+    }
+
+    /** The same, with the packed ring offered and allowed or not, and indirect descriptors allowed or not. */
+    private List<ReconstructedRequest> reconstruct(RequestHook outcomes, List<BlkRequest> seen, boolean packed,
+            boolean indirect) {
         RequestHook noting = request -> {
             seen.add(request);
             return outcomes.onRequest(request);
         };
-        Path file = FakeTraces.record(dir.resolve("r.trace.avro"), noting, FakeTraces.mixedWorkload());
+        Path file = FakeTraces.record(dir.resolve("r.trace.avro"), FakeBlkConfig.builder().requestHook(noting)
+                .idString("replay-test").offerPackedRing(packed).queueNumMax(packed ? 8 : 256).build(),
+                FakeTraces.OPTIONS.withPackedRing(packed).withIndirectDescriptors(indirect), FakeTraces.mixedWorkload());
         return RequestReconstructor.reconstruct(FakeTraces.read(file).events(), MmioWindow.QEMU_VIRT);
     }
 
@@ -40,7 +51,26 @@ class RequestReconstructorTest {
     void rebuildsEveryRequestTheDeviceDecodedInOrder() {
         List<BlkRequest> seen = new ArrayList<>();
         List<ReconstructedRequest> requests = reconstruct(RequestHook.NORMAL, seen);
+        assertRebuilt(seen, requests);
+    }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void rebuildsPackedRingRequestsAcrossTheRingsEnd(boolean indirect) {
+        // A ring of 8: the workload laps it several times, direct chains straddling its end.
+        List<BlkRequest> seen = new ArrayList<>();
+        List<ReconstructedRequest> requests = reconstruct(RequestHook.NORMAL.at(3, RequestOutcome.status(1)), seen, true,
+                indirect);
+        assertTrue(seen.size() > 8, "the workload laps the ring: " + seen.size());
+        assertRebuilt(seen, requests);
+        for (ReconstructedRequest request : requests) {
+            ReconstructedRequest.Answered answer = assertInstanceOf(ReconstructedRequest.Answered.class,
+                    request.completion(), request.describe());
+            assertEquals(OptionalInt.of(request.index() == 3 ? 1 : 0), answer.status(), request.describe());
+        }
+    }
+
+    private static void assertRebuilt(List<BlkRequest> seen, List<ReconstructedRequest> requests) {
         assertEquals(seen.size(), requests.size());
         for (int i = 0; i < seen.size(); i++) {
             BlkRequest device = seen.get(i);

@@ -21,6 +21,8 @@ import dev.vblk.platform.FrameAllocator;
  * @param eventIndex whether to use VIRTIO_F_EVENT_IDX when the device offers it
  * @param recheckCapacity whether a request reaching past the capacity first looks for a resize the
  *     device has signalled (one poll of the interrupt line) before it is refused
+ * @param packedRing whether to use the packed ring (VIRTIO_F_RING_PACKED) when the device offers it;
+ *     otherwise the split ring
  */
 public record DriverOptions(
         long requestTimeoutNanos,
@@ -33,14 +35,16 @@ public record DriverOptions(
         boolean pooledBuffers,
         boolean indirectDescriptors,
         boolean eventIndex,
-        boolean recheckCapacity) {
+        boolean recheckCapacity,
+        boolean packedRing) {
 
     /**
      * Five seconds per request, 1 ms waits, 256-entry queues, 128 KiB per request; interrupts,
-     * 32 requests in flight from a buffer pool, indirect descriptors and the event index when offered.
+     * 32 requests in flight from a buffer pool, indirect descriptors and the event index when offered,
+     * the split ring.
      */
     public static final DriverOptions DEFAULTS = new DriverOptions(5_000_000_000L, 100_000, 1_000_000L, 256, 128 * 1024,
-            CompletionMode.INTERRUPTS, 32, true, true, true, true);
+            CompletionMode.INTERRUPTS, 32, true, true, true, true, false);
 
     /**
      * The behaviour of the first, synchronous driver with the default budgets: polling, one request
@@ -71,7 +75,7 @@ public record DriverOptions(
     /** These options with the five budgets given and the rest unchanged. */
     public DriverOptions withBudgets(long timeoutNanos, int polls, long intervalNanos, int queueSize, int requestBytes) {
         return new DriverOptions(timeoutNanos, polls, intervalNanos, queueSize, requestBytes, completion, maxInFlight,
-                pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity);
+                pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing);
     }
 
     /** These options with another request timeout. */
@@ -87,36 +91,43 @@ public record DriverOptions(
     /** These options with another completion mode. */
     public DriverOptions withCompletion(CompletionMode mode) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, mode, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity);
+                maxRequestBytes, mode, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing);
     }
 
     /** These options with another bound on requests in flight. */
     public DriverOptions withMaxInFlight(int requests) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, requests, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity);
+                maxRequestBytes, completion, requests, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing);
     }
 
     /** These options with pooled request buffers on or off. */
     public DriverOptions withPooledBuffers(boolean pooled) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooled, indirectDescriptors, eventIndex, recheckCapacity);
+                maxRequestBytes, completion, maxInFlight, pooled, indirectDescriptors, eventIndex, recheckCapacity, packedRing);
     }
 
     /** These options with indirect descriptors allowed or not. */
     public DriverOptions withIndirectDescriptors(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, allowed, eventIndex, recheckCapacity);
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, allowed, eventIndex, recheckCapacity, packedRing);
     }
 
     /** These options with the event index allowed or not. */
     public DriverOptions withEventIndex(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, allowed, recheckCapacity);
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, allowed, recheckCapacity, packedRing);
     }
 
     /** These options with the capacity re-check on or off. */
     public DriverOptions withRecheckCapacity(boolean recheck) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheck);
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheck, packedRing);
+    }
+
+    /** These options with the packed ring allowed or not. */
+    public DriverOptions withPackedRing(boolean allowed) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
+                allowed);
     }
 }

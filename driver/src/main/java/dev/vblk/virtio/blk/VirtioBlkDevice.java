@@ -22,6 +22,7 @@ import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.VirtioMmioTransport;
 import dev.vblk.virtio.VirtioTransport;
 import dev.vblk.virtio.queue.BufferSegment;
+import dev.vblk.virtio.queue.PackedVirtqueue;
 import dev.vblk.virtio.queue.SplitVirtqueue;
 import dev.vblk.virtio.queue.UsedElement;
 import dev.vblk.virtio.queue.Virtqueue;
@@ -663,11 +664,15 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
         try {
             long wanted = BlkFeatures.WANTED
                     | (options.indirectDescriptors() ? FeatureBits.bit(FeatureBits.INDIRECT_DESC) : 0)
-                    | (options.eventIndex() ? FeatureBits.bit(FeatureBits.EVENT_IDX) : 0);
+                    | (options.eventIndex() ? FeatureBits.bit(FeatureBits.EVENT_IDX) : 0)
+                    | (options.packedRing() ? FeatureBits.bit(FeatureBits.RING_PACKED) : 0);
             features = transport.negotiate(wanted, 0);
             boolean indirect = FeatureBits.has(features, FeatureBits.INDIRECT_DESC);
-            queue = SplitVirtqueue.allocate(platform, QUEUE, chooseQueueSize(transport.queueNumMax(QUEUE)), id.toString(),
-                    indirect, FeatureBits.has(features, FeatureBits.EVENT_IDX));
+            boolean eventIndex = FeatureBits.has(features, FeatureBits.EVENT_IDX);
+            int queueSize = chooseQueueSize(transport.queueNumMax(QUEUE));
+            queue = FeatureBits.has(features, FeatureBits.RING_PACKED)
+                    ? PackedVirtqueue.allocate(platform, QUEUE, queueSize, id.toString(), indirect, eventIndex)
+                    : SplitVirtqueue.allocate(platform, QUEUE, queueSize, id.toString(), indirect, eventIndex);
             transport.setupQueue(QUEUE, queue.size(), queue.descriptorArea(), queue.driverArea(), queue.deviceArea());
             config = VirtioBlkConfig.read(transport, features);
             if (FeatureBits.has(features, BlkFeatures.CONFIG_WCE) && config.writeback() != 1) {

@@ -1,13 +1,11 @@
 package dev.vblk.virtio.queue;
 
-import dev.vblk.platform.FrameAllocator;
 import dev.vblk.platform.LittleEndian;
 import dev.vblk.platform.Platform;
 import dev.vblk.virtio.VirtioException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * The split ring (VirtIO 1.1 section 2.6) behind {@link Virtqueue}: a free-descriptor list,
@@ -21,8 +19,6 @@ import java.util.OptionalLong;
  */
 public final class SplitVirtqueue implements Virtqueue {
 
-    private static final int FRAME = FrameAllocator.FRAME_SIZE;
-
     private final Platform platform;
     private final int index;
     private final SplitVirtqueueLayout layout;
@@ -30,8 +26,7 @@ public final class SplitVirtqueue implements Virtqueue {
     private final long descriptorTable;
     private final long availableRing;
     private final long usedRing;
-    private final long[] regions;
-    private final int[] regionFrames;
+    private final QueueMemory memory;
     private final boolean indirect;
     private final boolean eventIndex;
 
@@ -52,17 +47,15 @@ public final class SplitVirtqueue implements Virtqueue {
     private VirtioException deferredViolation;
 
     private SplitVirtqueue(Platform platform, int index, SplitVirtqueueLayout layout, String owner,
-            long descriptorTable, long availableRing, long usedRing, long[] regions, int[] regionFrames,
-            boolean indirect, boolean eventIndex) {
+            QueueMemory memory, boolean indirect, boolean eventIndex) {
         this.platform = platform;
         this.index = index;
         this.layout = layout;
         this.owner = owner;
-        this.descriptorTable = descriptorTable;
-        this.availableRing = availableRing;
-        this.usedRing = usedRing;
-        this.regions = regions;
-        this.regionFrames = regionFrames;
+        this.memory = memory;
+        this.descriptorTable = memory.part(0);
+        this.availableRing = memory.part(1);
+        this.usedRing = memory.part(2);
         this.indirect = indirect;
         this.eventIndex = eventIndex;
         int size = layout.size();
@@ -89,37 +82,16 @@ public final class SplitVirtqueue implements Virtqueue {
     public static SplitVirtqueue allocate(Platform platform, int index, int size, String owner,
             boolean indirect, boolean eventIndex) {
         SplitVirtqueueLayout layout = new SplitVirtqueueLayout(size);
-        int frames = (layout.totalBytes() + FRAME - 1) / FRAME;
-        OptionalLong region = platform.allocateFrames(frames, FRAME);
-        if (region.isPresent()) {
-            long base = region.getAsLong();
-            return new SplitVirtqueue(platform, index, layout, owner, base, base + layout.availableOffset(),
-                    base + layout.usedOffset(), new long[] {base}, new int[] {frames}, indirect, eventIndex);
-        }
-        int[] partBytes = {layout.descriptorTableBytes(), layout.availableRingBytes(), layout.usedRingBytes()};
-        long[] parts = new long[3];
-        int[] partFrames = new int[3];
-        for (int i = 0; i < 3; i++) {
-            partFrames[i] = (partBytes[i] + FRAME - 1) / FRAME;
-            OptionalLong part = platform.allocateFrames(partFrames[i], FRAME);
-            if (part.isEmpty()) {
-                for (int j = 0; j < i; j++) {
-                    platform.freeFrames(parts[j], partFrames[j]);
-                }
-                throw new VirtioException(VirtioException.Kind.OUT_OF_MEMORY, owner,
-                        "the platform refused frames for virtqueue " + index + " of " + size + " entries");
-            }
-            parts[i] = part.getAsLong();
-        }
-        return new SplitVirtqueue(platform, index, layout, owner, parts[0], parts[1], parts[2], parts, partFrames,
-                indirect, eventIndex);
+        QueueMemory memory = QueueMemory.allocate(platform, owner, index, size,
+                new int[] {0, layout.availableOffset(), layout.usedOffset()},
+                new int[] {layout.descriptorTableBytes(), layout.availableRingBytes(), layout.usedRingBytes()},
+                layout.totalBytes());
+        return new SplitVirtqueue(platform, index, layout, owner, memory, indirect, eventIndex);
     }
 
     @Override
     public void release() {
-        for (int i = 0; i < regions.length; i++) {
-            platform.freeFrames(regions[i], regionFrames[i]);
-        }
+        memory.release();
     }
 
     @Override

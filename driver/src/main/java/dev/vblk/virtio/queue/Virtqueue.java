@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The driver's side of one virtqueue, whatever its ring layout: descriptor chains made available to
  * the device, notification suppression, and checked consumption of what the device returns. The
- * split ring implements it ({@link SplitVirtqueue}); a packed ring would implement the same calls.
+ * split ring ({@link SplitVirtqueue}) and the packed ring ({@link PackedVirtqueue}) implement it.
  *
  * <p>Calls that break the protocol on the device's side are reported as
  * {@link dev.vblk.virtio.VirtioException}s of kind PROTOCOL_VIOLATION.
@@ -21,10 +21,10 @@ public interface Virtqueue {
     /** Guest-physical address of the descriptor area, as the transport programs it. */
     long descriptorArea();
 
-    /** Guest-physical address of the driver area (the available ring of a split queue). */
+    /** Guest-physical address of the driver area (the available ring of a split queue, the driver event suppression structure of a packed one). */
     long driverArea();
 
-    /** Guest-physical address of the device area (the used ring of a split queue). */
+    /** Guest-physical address of the device area (the used ring of a split queue, the device event suppression structure of a packed one). */
     long deviceArea();
 
     /** Whether chains may go into indirect tables (VIRTIO_F_INDIRECT_DESC was negotiated). */
@@ -47,7 +47,8 @@ public interface Virtqueue {
      * (16 bytes a segment, owned by the caller until the chain returns). The caller notifies the
      * device when {@link #notificationNeeded()} says so.
      *
-     * @return the token the chain's completion carries (its head descriptor's id)
+     * @return the token the chain's completion carries (its head descriptor's index, or its buffer id
+     *     on a packed ring)
      */
     int submit(List<BufferSegment> chain, long indirectTable);
 

@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * A validated descriptor chain as a virtio-blk request uses it: its head index, the
  * device-readable buffers and, after them, the device-writable buffers, whose last byte is the
- * status byte.
+ * status byte; {@code head} is the descriptor index of a split chain or the buffer id of a packed one,
+ * {@code descriptors} the ring descriptors it takes.
  */
-record Chain(int head, List<ChainSegment> readable, List<ChainSegment> writable) {
+record Chain(int head, List<ChainSegment> readable, List<ChainSegment> writable, int descriptors) {
 
     Chain {
         readable = List.copyOf(readable);
@@ -18,7 +19,7 @@ record Chain(int head, List<ChainSegment> readable, List<ChainSegment> writable)
 
     /** The request view of a decoded chain. */
     static Chain of(DecodedChain decoded) {
-        return new Chain(decoded.head(), decoded.readable(), decoded.writable());
+        return new Chain(decoded.head(), decoded.readable(), decoded.writable(), decoded.ringDescriptors());
     }
 
     /** Readable bytes after the 16-byte header. */

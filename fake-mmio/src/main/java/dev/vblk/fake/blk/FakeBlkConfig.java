@@ -142,6 +142,11 @@ public record FakeBlkConfig(
             return offer(VirtioBlk.F_EVENT_IDX, offer);
         }
 
+        /** Whether VIRTIO_F_RING_PACKED is offered (it is not by default, as QEMU without packed=on). */
+        public Builder offerPackedRing(boolean offer) {
+            return offer(VirtioBlk.F_RING_PACKED, offer);
+        }
+
         private Builder offer(int feature, boolean offer) {
             features = offer ? features | VirtioBlk.bit(feature) : features & ~VirtioBlk.bit(feature);
             return this;

@@ -21,12 +21,13 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A software virtio-blk device behind a virtio-mmio version 2 register file, with one split
- * virtqueue processed synchronously on QueueNotify.
+ * A software virtio-blk device behind a virtio-mmio version 2 register file, with one virtqueue,
+ * split or packed (when VIRTIO_F_RING_PACKED is offered and accepted), processed synchronously on
+ * QueueNotify.
  *
  * <p>It enforces the spec's rules the way QEMU 7.2 does: feature pages, FEATURES_OK validation,
- * reset on Status 0; a chain the shared {@code ChainDecoder} rejects (VirtIO 1.1 section 2.6.5)
- * makes the device need a reset. Each decoded request goes to the {@link RequestHook}, which chooses the outcome;
+ * reset on Status 0; a chain the shared {@code ChainDecoder} rejects (VirtIO 1.1 sections 2.6.5
+ * and 2.7), or a packed chain reusing a buffer id still in flight, makes the device need a reset. Each decoded request goes to the {@link RequestHook}, which chooses the outcome;
  * {@link #faults()} and the methods {@link #injectNeedsReset}, {@link #resize},
  * {@link #signalConfigChange} and {@link #raiseSpuriousInterrupt} make the device misbehave outside
  * requests; {@link DeviceFaults} also batches and reorders completions and coalesces, drops or
@@ -394,10 +395,11 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             return;
         }
         if (value != 0 && !queue.ready) {
-            if (queue.desc % 16 != 0 || queue.driver % 2 != 0 || queue.device % 4 != 0) {
+            int driverAlignment = packedRing() ? 4 : 2;
+            if (queue.desc % 16 != 0 || queue.driver % driverAlignment != 0 || queue.device % 4 != 0) {
                 violation(ViolationKind.QUEUE_SETUP, offset, String.format(
-                        "misaligned rings: desc 0x%x (16), driver 0x%x (2), device 0x%x (4)",
-                        queue.desc, queue.driver, queue.device));
+                        "misaligned rings: desc 0x%x (16), driver 0x%x (%d), device 0x%x (4)",
+                        queue.desc, queue.driver, driverAlignment, queue.device));
             }
         }
         queue.ready = value != 0;
@@ -430,29 +432,57 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             return;
         }
         try {
-            queue.checkRings();
             boolean indirect = (negotiatedFeatures() & bit(VirtioBlk.F_INDIRECT_DESC)) != 0;
-            while (brokenReason == null) {
-                int available = (queue.availIdx() - queue.lastAvail) & 0xffff;
-                if (available == 0) {
-                    break;
-                }
-                if (available > queue.num) {
-                    throw new MalformedQueueException(queue.driver, "available index moved " + available
-                            + " entries past the device's position, more than the queue size " + queue.num);
-                }
-                int head = queue.availEntry(queue.lastAvail);
-                queue.lastAvail = (queue.lastAvail + 1) & 0xffff;
-                Chain chain = queue.walk(head, indirect);
-                BlkRequest request = decode(chain);
-                apply(chain, request, hook.onRequest(request));
-            }
-            if (writesAvailEvent() && brokenReason == null) {
-                queue.setAvailEvent(queue.lastAvail);
+            if (packedRing()) {
+                takePacked(indirect);
+            } else {
+                takeSplit(indirect);
             }
         } catch (MalformedQueueException e) {
             context.violation(ViolationKind.MALFORMED_QUEUE, e.address(), e.getMessage());
             breakDevice(e.getMessage());
+        }
+    }
+
+    private boolean packedRing() {
+        return (negotiatedFeatures() & bit(VirtioBlk.F_RING_PACKED)) != 0;
+    }
+
+    private void takePacked(boolean indirect) {
+        PackedRing ring = queue.packed();
+        ring.checkRings();
+        while (brokenReason == null) {
+            Optional<Chain> chain = ring.next(indirect);
+            if (chain.isEmpty()) {
+                break;
+            }
+            BlkRequest request = decode(chain.get());
+            apply(chain.get(), request, hook.onRequest(request));
+        }
+        if (writesAvailEvent() && brokenReason == null) {
+            ring.askForNotification();
+        }
+    }
+
+    private void takeSplit(boolean indirect) {
+        queue.checkRings();
+        while (brokenReason == null) {
+            int available = (queue.availIdx() - queue.lastAvail) & 0xffff;
+            if (available == 0) {
+                break;
+            }
+            if (available > queue.num) {
+                throw new MalformedQueueException(queue.driver, "available index moved " + available
+                        + " entries past the device's position, more than the queue size " + queue.num);
+            }
+            int head = queue.availEntry(queue.lastAvail);
+            queue.lastAvail = (queue.lastAvail + 1) & 0xffff;
+            Chain chain = queue.walk(head, indirect);
+            BlkRequest request = decode(chain);
+            apply(chain, request, hook.onRequest(request));
+        }
+        if (writesAvailEvent() && brokenReason == null) {
+            queue.setAvailEvent(queue.lastAvail);
         }
     }
 
@@ -536,9 +566,16 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         for (Finished finished : batch) {
             answer(finished.chain(), finished.request(), finished.outcome());
         }
-        queue.publishUsedIdx();
+        boolean wanted;
+        if (packedRing()) {
+            queue.packed().publish();
+            wanted = wantsPackedInterrupt();
+        } else {
+            queue.publishUsedIdx();
+            wanted = wantsInterrupt(before, queue.usedIdx);
+        }
         long update = usedUpdates++;
-        if (wantsInterrupt(before, queue.usedIdx) && !faults.dropsInterrupt(update)
+        if (wanted && !faults.dropsInterrupt(update)
                 && usedInterrupts.request(faults.coalescedUpdates(), faults.coalescingWindowNanos(), context.now())) {
             interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
         }
@@ -562,10 +599,37 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         dmaWrite(chain.statusAddress(), new byte[] {(byte) statusByte});
         long id = outcome.usedId().orElse(chain.head());
         long len = outcome.usedLen().orElse(dataWritten + 1);
+        boolean packed = packedRing();
         for (int i = 0; i < outcome.copies(); i++) {
-            queue.pushUsed(id, len);
+            if (packed) {
+                queue.packed().pushUsed(chain, id, len);
+            } else {
+                queue.pushUsed(id, len);
+            }
         }
-        queue.skipUsed(outcome.usedIdxSkip());
+        if (packed) {
+            queue.packed().markUnfilled(outcome.usedIdxSkip());
+        } else {
+            queue.skipUsed(outcome.usedIdxSkip());
+        }
+    }
+
+    /**
+     * Whether the driver's event suppression structure asks for an interrupt for the used
+     * descriptors just published (VirtIO 1.1 section 2.7.10); flags the negotiated features do not
+     * allow are a violation, answered with an interrupt.
+     */
+    private boolean wantsPackedInterrupt() {
+        Optional<Boolean> wanted = queue.packed().wantsInterrupt((negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0);
+        if (faults.ignoresInterruptSuppression()) {
+            return true;
+        }
+        if (wanted.isEmpty()) {
+            context.violation(ViolationKind.EVENT_SUPPRESSION, queue.driver, "driver event suppression flags "
+                    + (queue.u32(queue.driver) >>> 16) + " are reserved or need VIRTIO_F_EVENT_IDX");
+            return true;
+        }
+        return wanted.get();
     }
 
     /**

@@ -54,7 +54,8 @@ public sealed interface RequestOutcome {
      * @param usedId the id written into the used element instead of the head index
      * @param usedLen the len written into the used element instead of the bytes written
      * @param copies how many used elements are written for the request (2 = duplicated)
-     * @param usedIdxSkip how far the used index jumps past the written elements, without writing any
+     * @param usedIdxSkip how far the used index jumps past the written elements, without writing any (on a
+     *     packed ring: how many further positions are marked used without their length and id)
      */
     record Complete(
             OptionalInt status,

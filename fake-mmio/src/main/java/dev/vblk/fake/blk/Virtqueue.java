@@ -7,9 +7,9 @@ import dev.vblk.virtio.queue.chain.GuestMemoryReader;
 import dev.vblk.virtio.queue.chain.MalformedChainException;
 
 /**
- * The device side of one split virtqueue (VirtIO 1.1 section 2.6): the registers the driver set,
- * the device's ring positions, ring access by DMA, and descriptor chains decoded by the shared
- * {@link ChainDecoder}.
+ * The device side of one virtqueue: the registers the driver set and, for a split ring (VirtIO 1.1
+ * section 2.6), the device's ring positions, ring access by DMA, and descriptor chains decoded by
+ * the shared {@link ChainDecoder}. A packed ring over the same registers is {@link #packed()}.
  */
 final class Virtqueue {
 
@@ -25,6 +25,7 @@ final class Virtqueue {
     long device;
     int lastAvail;
     int usedIdx;
+    private final PackedRing packed;
 
     Virtqueue(DeviceContext context) {
         this.context = context;
@@ -41,6 +42,12 @@ final class Virtqueue {
                 return context.inRam(address, length);
             }
         };
+        this.packed = new PackedRing(this, context, ram);
+    }
+
+    /** The packed ring's device side over these registers (VIRTIO_F_RING_PACKED). */
+    PackedRing packed() {
+        return packed;
     }
 
     void reset(int defaultNum) {
@@ -51,6 +58,7 @@ final class Virtqueue {
         device = 0;
         lastAvail = 0;
         usedIdx = 0;
+        packed.reset();
     }
 
     /** Throws unless the three ring areas lie in RAM. */
@@ -113,17 +121,23 @@ final class Virtqueue {
         }
     }
 
-    private void requireRam(long address, long length, String what) {
+    void requireRam(long address, long length, String what) {
         if (!context.inRam(address, length)) {
             throw new MalformedQueueException(address, String.format(
                     "%s at 0x%x (%d bytes) is outside guest RAM", what, address, length));
         }
     }
 
-    private int u16(long address) {
+    int u16(long address) {
         byte[] bytes = new byte[2];
         context.dmaRead(address, bytes, 0, 2);
         return (int) LittleEndian.get(bytes, 0, 2);
+    }
+
+    long u32(long address) {
+        byte[] bytes = new byte[4];
+        context.dmaRead(address, bytes, 0, 4);
+        return LittleEndian.get(bytes, 0, 4);
     }
 
     private void write(long address, long value, int size) {

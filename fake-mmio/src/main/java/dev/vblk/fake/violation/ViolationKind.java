@@ -28,6 +28,8 @@ public enum ViolationKind {
     BAD_NOTIFY,
     /** A descriptor chain or ring the device rejected; the device now needs a reset. */
     MALFORMED_QUEUE,
+    /** Packed-ring event suppression flags that are reserved, or RING_EVENT_FLAGS_DESC without EVENT_IDX. */
+    EVENT_SUPPRESSION,
     /** A write to a read-only device config field, or to writeback without CONFIG_WCE. */
     CONFIG_WRITE,
     /** A device config access beyond the end of the config space. */

@@ -7,6 +7,8 @@ import dev.vblk.contract.BlockDeviceContractTest;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fake.disk.InMemoryDisk;
+import dev.vblk.virtio.blk.DriverOptions;
+import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -18,9 +20,7 @@ class FakeBlockDeviceContractTest extends BlockDeviceContractTest {
 
     @Override
     protected BlockDevice writableDevice() {
-        FakeRig rig = FakeRig.of(FakeBlkConfig.builder().disk(InMemoryDisk.ofSectors(CAPACITY_SECTORS)).build());
-        rigs.add(rig);
-        return rig.open();
+        return open(FakeBlkConfig.builder().disk(InMemoryDisk.ofSectors(CAPACITY_SECTORS)));
     }
 
     @Override
@@ -28,19 +28,31 @@ class FakeBlockDeviceContractTest extends BlockDeviceContractTest {
         InMemoryDisk disk = InMemoryDisk.ofSectors(CAPACITY_SECTORS);
         byte[] contents = pattern(0, (int) CAPACITY_SECTORS);
         disk.write(0, contents, 0, contents.length);
-        FakeRig rig = FakeRig.of(FakeBlkConfig.builder().disk(disk).readOnly(true).build());
-        rigs.add(rig);
-        return rig.open();
+        return open(FakeBlkConfig.builder().disk(disk).readOnly(true));
     }
 
     @Override
     protected BlockDevice deviceWithoutDiscardOrWriteZeroes() {
         long features = VirtioBlk.QEMU_DEFAULT_FEATURES & ~VirtioBlk.bit(VirtioBlk.F_DISCARD)
                 & ~VirtioBlk.bit(VirtioBlk.F_WRITE_ZEROES);
-        FakeRig rig = FakeRig.of(FakeBlkConfig.builder().disk(InMemoryDisk.ofSectors(CAPACITY_SECTORS)).features(features)
-                .build());
+        return open(FakeBlkConfig.builder().disk(InMemoryDisk.ofSectors(CAPACITY_SECTORS)).features(features));
+    }
+
+    /** The driver, with {@link #options()}, on a fake device built from {@code config} and {@link #configure}. */
+    protected final VirtioBlkDevice open(FakeBlkConfig.Builder config) {
+        FakeRig rig = FakeRig.of(configure(config).build());
         rigs.add(rig);
-        return rig.open();
+        return rig.open(options());
+    }
+
+    /** What a subclass changes in every device's configuration; nothing here. */
+    protected FakeBlkConfig.Builder configure(FakeBlkConfig.Builder config) {
+        return config;
+    }
+
+    /** The driver's options in every test. */
+    protected DriverOptions options() {
+        return FakeRig.TEST_OPTIONS;
     }
 
     @AfterEach

@@ -44,11 +44,11 @@ public final class ScenarioRunner {
     /**
      * Short budgets in virtual time (a request that never completes fails after 20 ms or 2,000 polls);
      * interrupt-driven completion, pooled buffers, indirect descriptors and the event index as by
-     * default, one request in flight at a time. A scenario runs with {@link #options(Scenario)}: these,
-     * at its queue depth.
+     * default, the packed ring whenever the scenario's device offers it, one request in flight at a
+     * time. A scenario runs with {@link #options(Scenario)}: these, at its queue depth.
      */
     public static final DriverOptions OPTIONS = DriverOptions.DEFAULTS.withBudgets(20_000_000L, 2_000, 100_000L, 256, 128 * 1024)
-            .withMaxInFlight(1);
+            .withMaxInFlight(1).withPackedRing(true);
 
     /** The driver options a scenario runs with: {@link #OPTIONS} at the scenario's queue depth. */
     public static DriverOptions options(Scenario scenario) {

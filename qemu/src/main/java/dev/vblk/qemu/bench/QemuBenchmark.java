@@ -28,13 +28,15 @@ import java.util.concurrent.TimeUnit;
  * Measures the synchronous driver on QEMU's real virtio-blk device in one process on one disk image:
  * 4 KiB random reads at queue depth 1, 1 MiB sequential reads and writes, each unrecorded and
  * recorded, against the {@link ProbeRun probe} that shows what the machine allows; for guest RAM
- * shared with QEMU and, for comparison, over qtest memory commands (without the probe). Runs of a workload alternate
+ * shared with QEMU and, for comparison, over qtest memory commands (without the probe). With shared
+ * memory the 4 KiB random reads (depth 1 and 32) are also measured on the packed ring, on a second
+ * machine whose device has {@code packed=on}, in the same rounds. Runs of a workload alternate
  * (probe, driver, recorded, in an order that turns each round) so that noise falls on all of them,
  * and the table shows each cell's median over the rounds.
  *
  * <pre>
  * java -cp ... dev.vblk.qemu.bench.QemuBenchmark [--seconds S] [--rounds N] [--image-mib M]
- *     [--memory shared,qtest] [--max-request-kib K] [--qemu PATH]
+ *     [--memory shared,qtest] [--rings split,packed] [--max-request-kib K] [--qemu PATH]
  * </pre>
  */
 public final class QemuBenchmark {
@@ -45,15 +47,17 @@ public final class QemuBenchmark {
     private final int rounds;
     private final int imageMib;
     private final List<String> memoryModes;
+    private final boolean packedRing;
     private final int maxRequestBytes;
     private final Optional<Path> qemu;
 
-    private QemuBenchmark(double seconds, int rounds, int imageMib, List<String> memoryModes, int maxRequestBytes,
-            Optional<Path> qemu) {
+    private QemuBenchmark(double seconds, int rounds, int imageMib, List<String> memoryModes, boolean packedRing,
+            int maxRequestBytes, Optional<Path> qemu) {
         this.seconds = seconds;
         this.rounds = rounds;
         this.imageMib = imageMib;
         this.memoryModes = memoryModes;
+        this.packedRing = packedRing;
         this.maxRequestBytes = maxRequestBytes;
         this.qemu = qemu;
     }
@@ -73,6 +77,7 @@ public final class QemuBenchmark {
         int rounds = 3;
         int imageMib = 256;
         List<String> modes = List.of("shared", "qtest");
+        List<String> rings = List.of(ResultTable.SPLIT, ResultTable.PACKED);
         int maxRequestBytes = DriverOptions.DEFAULTS.maxRequestBytes();
         Optional<Path> qemu = Optional.empty();
         for (int i = 0; i < args.length; i++) {
@@ -82,10 +87,12 @@ public final class QemuBenchmark {
                 case "--rounds" -> rounds = Integer.parseInt(value);
                 case "--image-mib" -> imageMib = Integer.parseInt(value);
                 case "--memory" -> modes = List.of(value.split(","));
+                case "--rings" -> rings = List.of(value.split(","));
                 case "--max-request-kib" -> maxRequestBytes = Integer.parseInt(value) * 1024;
                 case "--qemu" -> qemu = Optional.of(Path.of(value));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; options: --seconds S --rounds N --image-mib M --memory shared,qtest --max-request-kib K --qemu PATH");
+                        + "; options: --seconds S --rounds N --image-mib M --memory shared,qtest --rings split,packed "
+                        + "--max-request-kib K --qemu PATH");
             }
             i++;
         }
@@ -94,7 +101,11 @@ public final class QemuBenchmark {
                 throw new IllegalArgumentException("--memory takes shared, qtest or both, not " + mode);
             }
         }
-        return new QemuBenchmark(seconds, rounds, imageMib, modes, maxRequestBytes, qemu);
+        if (!rings.contains(ResultTable.SPLIT) || !List.of(ResultTable.SPLIT, ResultTable.PACKED).containsAll(rings)) {
+            throw new IllegalArgumentException("--rings takes split or split,packed, not " + String.join(",", rings));
+        }
+        return new QemuBenchmark(seconds, rounds, imageMib, modes, rings.contains(ResultTable.PACKED), maxRequestBytes,
+                qemu);
     }
 
     /** Measures every mode and workload and prints the table to {@code out}. */
@@ -113,8 +124,13 @@ public final class QemuBenchmark {
                 // pool back to guest RAM.
                 QemuConfig.Builder config = QemuConfig.builder().drive(DriveConfig.raw(image)).sharedMemory(mode.equals("shared"));
                 qemu.ifPresent(config::binary);
-                try (QemuMachine machine = QemuMachine.start(config.build())) {
-                    measure(mode, machine, board, disk, directory, table, out);
+                boolean packed = packedRing && mode.equals("shared");
+                try (QemuMachine machine = QemuMachine.start(config.build());
+                        QemuMachine packedMachine = packed ? startPacked(config, image, disk) : null) {
+                    Optional<DriverRun> packedDriver = Optional.ofNullable(packedMachine).map(m -> new DriverRun(m,
+                            new BoardParameters(board.window(), board.options().withPackedRing(true)),
+                            packedImage(image, disk), directory));
+                    measure(mode, machine, packedDriver, board, disk, directory, table, out);
                 }
             }
             out.println();
@@ -129,8 +145,26 @@ public final class QemuBenchmark {
         }
     }
 
-    private void measure(String mode, QemuMachine machine, BoardParameters board, TraceMetadata.DiskImage disk,
-            Path directory, ResultTable table, PrintStream out) {
+    /**
+     * A second machine like {@code config}'s whose device offers the packed ring, on a copy of the
+     * image (QEMU locks an image for writing, so two machines cannot share one).
+     */
+    private static QemuMachine startPacked(QemuConfig.Builder config, Path image, TraceMetadata.DiskImage disk)
+            throws IOException {
+        Path copy = image.resolveSibling(packedImage(image, disk).name());
+        Files.copy(image, copy);
+        QemuConfig split = config.build();
+        return QemuMachine.start(new QemuConfig(split.binary(), split.ramBytes(), List.of(DriveConfig.raw(copy)),
+                List.of("-global", "virtio-blk-device.packed=on"), split.replyTimeout(), split.sharedMemory()));
+    }
+
+    /** The packed-ring machine's copy of the image, for trace metadata. */
+    private static TraceMetadata.DiskImage packedImage(Path image, TraceMetadata.DiskImage disk) {
+        return new TraceMetadata.DiskImage("packed-" + image.getFileName(), disk.sizeBytes(), disk.sha256());
+    }
+
+    private void measure(String mode, QemuMachine machine, Optional<DriverRun> packedDriver, BoardParameters board,
+            TraceMetadata.DiskImage disk, Path directory, ResultTable table, PrintStream out) {
         DriverRun driver = new DriverRun(machine, board, disk, directory);
         ProbeRun probe = new ProbeRun(machine, imageMib * MIB / 512);
         long budget = (long) (seconds * TimeUnit.SECONDS.toNanos(1));
@@ -140,20 +174,42 @@ public final class QemuBenchmark {
                 ? List.of(Variant.PROBE, Variant.DRIVER, Variant.RECORDED)
                 : List.of(Variant.DRIVER, Variant.RECORDED);
         for (Workload workload : Workload.values()) {
-            for (Variant variant : variants(variants, workload)) {
-                run(variant, workload, probe, driver, budget / 4);
+            for (Cell cell : cells(variants, workload, driver, packedDriver)) {
+                run(cell.variant(), workload, probe, cell.driver(), budget / 4);
             }
         }
         for (int round = 0; round < rounds; round++) {
             out.printf("%s memory, round %d of %d%n", mode, round + 1, rounds);
             for (Workload workload : Workload.values()) {
-                List<Variant> order = new ArrayList<>(variants(variants, workload));
+                List<Cell> order = cells(variants, workload, driver, packedDriver);
                 Collections.rotate(order, round);
-                for (Variant variant : order) {
-                    table.add(mode, workload, variant, run(variant, workload, probe, driver, budget));
+                for (Cell cell : order) {
+                    table.add(mode, cell.ring(), workload, cell.variant(),
+                            run(cell.variant(), workload, probe, cell.driver(), budget));
                 }
             }
         }
+    }
+
+    /** One measured cell of a workload: a variant on a ring. */
+    private record Cell(String ring, Variant variant, DriverRun driver) {}
+
+    /**
+     * The cells measured for a workload, in the order of the first round: the variants on the split
+     * ring, then, for the workloads that compare rings, the driver unrecorded and recorded on the
+     * packed ring.
+     */
+    private static List<Cell> cells(List<Variant> variants, Workload workload, DriverRun split,
+            Optional<DriverRun> packed) {
+        List<Cell> cells = new ArrayList<>();
+        for (Variant variant : variants(variants, workload)) {
+            cells.add(new Cell(ResultTable.SPLIT, variant, split));
+        }
+        if (packed.isPresent() && workload.comparesRings()) {
+            cells.add(new Cell(ResultTable.PACKED, Variant.DRIVER, packed.get()));
+            cells.add(new Cell(ResultTable.PACKED, Variant.RECORDED, packed.get()));
+        }
+        return cells;
     }
 
     /** The variants measured for a workload: the probe keeps one request in flight, so not at depth. */

@@ -8,28 +8,34 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The measured rates by memory mode, workload and variant, printed as the median of each cell's
- * rounds with the ratios that matter: the driver against the probe, recorded against unrecorded.
+ * The measured rates by memory mode, virtqueue ring, workload and variant, printed as the median of
+ * each cell's rounds with the ratios that matter: the driver against the probe, recorded against
+ * unrecorded, and the packed ring against the split ring.
  */
 final class ResultTable {
 
     /** What ran: the probe, the driver, or the driver recorded. */
     enum Variant { PROBE, DRIVER, RECORDED }
 
-    private record Row(String memory, Workload workload) {}
+    /** The split ring's name in the table. */
+    static final String SPLIT = "split";
+    /** The packed ring's name in the table. */
+    static final String PACKED = "packed";
+
+    private record Row(String memory, String ring, Workload workload) {}
 
     private final Map<Row, Map<Variant, List<Double>>> rates = new LinkedHashMap<>();
 
     /** Adds one round's measurement. */
-    void add(String memory, Workload workload, Variant variant, Measurement measurement) {
-        rates.computeIfAbsent(new Row(memory, workload), row -> new LinkedHashMap<>())
+    void add(String memory, String ring, Workload workload, Variant variant, Measurement measurement) {
+        rates.computeIfAbsent(new Row(memory, ring, workload), row -> new LinkedHashMap<>())
                 .computeIfAbsent(variant, v -> new ArrayList<>())
                 .add(workload.rate(measurement));
     }
 
     /** The median rate of a cell, or NaN if nothing was measured. */
-    double median(String memory, Workload workload, Variant variant) {
-        List<Double> values = new ArrayList<>(rates.getOrDefault(new Row(memory, workload), Map.of())
+    double median(String memory, String ring, Workload workload, Variant variant) {
+        List<Double> values = new ArrayList<>(rates.getOrDefault(new Row(memory, ring, workload), Map.of())
                 .getOrDefault(variant, List.of()));
         if (values.isEmpty()) {
             return Double.NaN;
@@ -40,14 +46,29 @@ final class ResultTable {
     }
 
     void print(PrintStream out) {
-        String format = "%-7s %-23s %-6s %10s %10s %10s %13s %16s%n";
-        out.printf(format, "memory", "workload", "unit", "probe", "driver", "recorded", "driver/probe", "recorded/driver");
+        String format = "%-7s %-6s %-27s %-6s %10s %10s %10s %13s %16s%n";
+        out.printf(format, "memory", "ring", "workload", "unit", "probe", "driver", "recorded", "driver/probe",
+                "recorded/driver");
         for (Row row : rates.keySet()) {
-            double probe = median(row.memory(), row.workload(), Variant.PROBE);
-            double driver = median(row.memory(), row.workload(), Variant.DRIVER);
-            double recorded = median(row.memory(), row.workload(), Variant.RECORDED);
-            out.printf(format, row.memory(), row.workload().label(), row.workload().unit(), number(probe), number(driver),
-                    number(recorded), ratio(driver, probe), ratio(recorded, driver));
+            double probe = median(row.memory(), row.ring(), row.workload(), Variant.PROBE);
+            double driver = median(row.memory(), row.ring(), row.workload(), Variant.DRIVER);
+            double recorded = median(row.memory(), row.ring(), row.workload(), Variant.RECORDED);
+            out.printf(format, row.memory(), row.ring(), row.workload().label(), row.workload().unit(), number(probe),
+                    number(driver), number(recorded), ratio(driver, probe), ratio(recorded, driver));
+        }
+        boolean heading = false;
+        for (Row row : rates.keySet()) {
+            if (!row.ring().equals(PACKED)) {
+                continue;
+            }
+            if (!heading) {
+                out.printf("%npacked against split ring, driver unrecorded (medians)%n");
+                heading = true;
+            }
+            double split = median(row.memory(), SPLIT, row.workload(), Variant.DRIVER);
+            double packed = median(row.memory(), PACKED, row.workload(), Variant.DRIVER);
+            out.printf("%-7s %-27s %-6s split %10s packed %10s packed/split %s%n", row.memory(), row.workload().label(),
+                    row.workload().unit(), number(split), number(packed), ratio(packed, split));
         }
     }
 

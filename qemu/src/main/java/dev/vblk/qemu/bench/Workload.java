@@ -35,6 +35,11 @@ enum Workload {
         this.depth = depth;
     }
 
+    /** Whether the benchmark also measures it on the packed ring: the 4 KiB random reads. */
+    boolean comparesRings() {
+        return this == RANDOM_4K_READ || this == RANDOM_4K_READ_DEPTH_32;
+    }
+
     /** How many calls are submitted together and waited for at once (1: one synchronous call at a time). */
     int depth() {
         return depth;

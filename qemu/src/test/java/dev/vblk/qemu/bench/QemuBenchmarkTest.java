@@ -52,19 +52,28 @@ class QemuBenchmarkTest {
     void tablePrintsMediansAndRatios() {
         ResultTable table = new ResultTable();
         for (long calls : new long[] {300, 100, 200}) {
-            table.add("shared", Workload.RANDOM_4K_READ, ResultTable.Variant.PROBE, new Measurement(calls * 2, 1_000_000_000L));
-            table.add("shared", Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER, new Measurement(calls, 1_000_000_000L));
+            table.add("shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ, ResultTable.Variant.PROBE,
+                    new Measurement(calls * 2, 1_000_000_000L));
+            table.add("shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER,
+                    new Measurement(calls, 1_000_000_000L));
+            table.add("shared", ResultTable.PACKED, Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER,
+                    new Measurement(calls + 100, 1_000_000_000L));
         }
-        assertEquals(200, table.median("shared", Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER), 1e-9);
-        assertTrue(Double.isNaN(table.median("shared", Workload.RANDOM_4K_READ, ResultTable.Variant.RECORDED)));
+        assertEquals(200, table.median("shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER), 1e-9);
+        assertTrue(Double.isNaN(table.median("shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ,
+                ResultTable.Variant.RECORDED)));
         String printed = print(table::print);
-        assertTrue(Pattern.compile("shared +4 KiB random read +req/s +400 +200 +- +0\\.50 +-").matcher(printed).find(), printed);
+        assertTrue(Pattern.compile("shared +split +4 KiB random read +req/s +400 +200 +- +0\\.50 +-").matcher(printed).find(),
+                printed);
+        assertTrue(Pattern.compile("shared +4 KiB random read +req/s +split +200 +packed +300 +packed/split 1\\.50")
+                .matcher(printed).find(), printed);
     }
 
     @Test
     void unknownOptionsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--fast"));
         assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--memory", "disk"));
+        assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--rings", "packed"));
     }
 
     @Test
@@ -81,15 +90,20 @@ class QemuBenchmarkTest {
         for (String memory : new String[] {"shared", "qtest"}) {
             for (Workload workload : Workload.values()) {
                 String row = Arrays.stream(printed.split("\n"))
-                        .filter(line -> line.startsWith(memory) && line.contains(workload.label())).findFirst()
+                        .filter(line -> line.matches(memory + " +split +" + Pattern.quote(workload.label()) + " .*"))
+                        .findFirst()
                         .orElseThrow(() -> new AssertionError("no row for " + memory + " " + workload + " in\n" + printed));
                 boolean probed = memory.equals("shared") && workload.depth() == 1;
                 String probe = probed ? "[\\d,]+" : "-";
                 String probeRatio = probed ? "[\\d.]+" : "-";
                 assertTrue(Pattern.compile(Pattern.quote(workload.unit()) + " +" + probe + "( +[\\d,]+){2} +" + probeRatio
                         + " +[\\d.]+$").matcher(row).find(), row);
+                boolean packed = memory.equals("shared") && workload.comparesRings();
+                assertEquals(packed, Pattern.compile("(?m)^" + memory + " +packed +" + Pattern.quote(workload.label())
+                        + " +\\S+ +- +[\\d,]+ +[\\d,]+ +- +[\\d.]+$").matcher(printed).find(), printed);
             }
         }
+        assertTrue(printed.contains("packed against split ring"), printed);
     }
 
     private static String print(Consumer<PrintStream> printer) {

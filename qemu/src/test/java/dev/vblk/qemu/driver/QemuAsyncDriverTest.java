@@ -31,8 +31,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The asynchronous driver on QEMU's real virtio-blk device: 32 requests in flight, with interrupts or
- * polling, with and without indirect descriptors and the event index, each request completed once
- * with its own data.
+ * polling, with and without indirect descriptors and the event index, on the split ring and on the
+ * packed ring ({@code packed=on}), each request completed once with its own data; ten rounds lap a
+ * ring of 256 descriptors.
  */
 @RequiresQemu
 class QemuAsyncDriverTest {
@@ -41,18 +42,25 @@ class QemuAsyncDriverTest {
     Path directory;
 
     @ParameterizedTest
-    @CsvSource({"INTERRUPTS, true, true", "INTERRUPTS, false, false", "POLLING, true, true", "POLLING, false, false"})
-    void thirtyTwoReadsInFlightCompleteOnceEachWithTheirData(CompletionMode mode, boolean indirect, boolean eventIndex)
-            throws IOException {
+    @CsvSource({"INTERRUPTS, true, true, false", "INTERRUPTS, false, false, false", "POLLING, true, true, false",
+        "POLLING, false, false, false", "INTERRUPTS, true, true, true", "INTERRUPTS, false, false, true",
+        "POLLING, true, true, true", "POLLING, false, false, true", "INTERRUPTS, false, true, true"})
+    void thirtyTwoReadsInFlightCompleteOnceEachWithTheirData(CompletionMode mode, boolean indirect, boolean eventIndex,
+            boolean packed) throws IOException {
         DriverOptions options = DriverOptions.DEFAULTS.withCompletion(mode).withIndirectDescriptors(indirect)
-                .withEventIndex(eventIndex);
-        try (QemuMachine machine = QemuMachine.start(QemuConfig.of(DriveConfig.raw(DiskImages.raw(directory, "sig.img", 2048))))) {
+                .withEventIndex(eventIndex).withPackedRing(packed);
+        QemuConfig.Builder config = QemuConfig.builder().drive(DriveConfig.raw(DiskImages.raw(directory, "sig.img", 2048)));
+        if (packed) {
+            config.extraArgs("-global", "virtio-blk-device.packed=on");
+        }
+        try (QemuMachine machine = QemuMachine.start(config.build())) {
             var attached = machine.drive(0);
             VirtioBlkDevice device = VirtioBlkDevice.open(machine.platform(),
                     new MmioSlot(attached.slot(), attached.transportAddress(), attached.interruptLine()), options);
             assertEquals(indirect, FeatureBits.has(device.negotiatedFeatures(), FeatureBits.INDIRECT_DESC));
             assertEquals(eventIndex, FeatureBits.has(device.negotiatedFeatures(), FeatureBits.EVENT_IDX));
-            for (int round = 0; round < 3; round++) {
+            assertEquals(packed, FeatureBits.has(device.negotiatedFeatures(), FeatureBits.RING_PACKED));
+            for (int round = 0; round < 10; round++) {
                 List<RequestHandle> handles = new ArrayList<>();
                 List<byte[]> buffers = new ArrayList<>();
                 for (int i = 0; i < 32; i++) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The BlockDevice contract against QEMU's real virtio-blk device: one QEMU with a writable and a
  * read-only drive, and one whose device has discard and write-zeroes turned off; guest RAM shared
- * with QEMU ({@link QemuQtestMemoryContractTest}: over qtest memory commands), completions taken
- * from interrupts ({@link QemuPollingContractTest}: by polling). Each test's devices are closed
- * after it, giving their buffers back to guest RAM.
+ * with QEMU ({@link QemuQtestMemoryContractTest}: over qtest memory commands;
+ * {@link QemuPackedRingContractTest}: the packed ring), completions taken from interrupts
+ * ({@link QemuPollingContractTest}: by polling). Each test's devices are closed after it, giving
+ * their buffers back to guest RAM.
  */
 @RequiresQemu
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,12 +50,14 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
                 .drive(DriveConfig.raw(writable))
                 .drive(DriveConfig.raw(readOnly).asReadOnly())
                 .sharedMemory(sharedMemory())
+                .extraArgs(deviceGlobals().toArray(String[]::new))
                 .build());
         Path plain = directory.resolve("plain.img");
         Files.write(plain, new byte[(int) CAPACITY_SECTORS * 512]);
         withoutRangeCommands = QemuMachine.start(QemuConfig.builder().drive(DriveConfig.raw(plain))
                 .sharedMemory(sharedMemory())
-                .extraArgs("-global", "virtio-blk-device.discard=off", "-global", "virtio-blk-device.write-zeroes=off")
+                .extraArgs(Stream.concat(deviceGlobals().stream(), Stream.of("-global", "virtio-blk-device.discard=off",
+                        "-global", "virtio-blk-device.write-zeroes=off")).toArray(String[]::new))
                 .build());
     }
 
@@ -62,7 +66,12 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
         return true;
     }
 
-    /** The options the driver is opened with. */
+    /** Command-line arguments every machine's devices get; none here. */
+    List<String> deviceGlobals() {
+        return List.of();
+    }
+
+    /** The driver's options for every device. */
     DriverOptions options() {
         return DriverOptions.DEFAULTS;
     }
@@ -84,7 +93,7 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
 
     @Override
     protected BlockDevice writableDevice() {
-        return open(0);
+        return openWritable();
     }
 
     @Override
@@ -101,7 +110,12 @@ class QemuBlockDeviceContractTest extends BlockDeviceContractTest {
         return open(machine, drive);
     }
 
-    private BlockDevice open(QemuMachine on, int drive) {
+    /** The driver on drive {@code drive} of the first machine. */
+    VirtioBlkDevice openWritable() {
+        return open(machine, 0);
+    }
+
+    private VirtioBlkDevice open(QemuMachine on, int drive) {
         var attached = on.drive(drive);
         MmioSlot slot = new MmioSlot(attached.slot(), attached.transportAddress(), attached.interruptLine());
         VirtioBlkDevice device = VirtioBlkDevice.open(on.platform(), slot, options());

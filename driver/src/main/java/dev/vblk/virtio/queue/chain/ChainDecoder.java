@@ -6,15 +6,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Decodes descriptor chains of one split virtqueue's descriptor table from guest memory (VirtIO 1.1
- * section 2.6.5): follows NEXT links and, when allowed, one indirect table (2.6.5.3), and rejects
- * what a device must not accept.
+ * Decodes descriptor chains of one virtqueue from guest memory, split (VirtIO 1.1 section 2.6.5)
+ * or packed (section 2.7): follows NEXT links and, when allowed, one indirect table (2.6.5.3,
+ * 2.7.5), and rejects what a device must not accept.
  *
- * <p>A chain is zero or more direct descriptors, optionally ending in one indirect descriptor whose
- * table of {@code len / 16} descriptors is walked from index 0 by its own NEXT links. Rejected, with
- * a {@link MalformedChainException}: indices beyond their table, more descriptors than the table
- * holds (a loop), indirect descriptors not negotiated, nested or combined with NEXT, indirect tables
- * of zero or a non-multiple of 16 bytes, empty buffers, buffers or tables outside
+ * <p>A split chain is zero or more direct descriptors, optionally ending in one indirect descriptor
+ * whose table of {@code len / 16} descriptors is walked from index 0 by its own NEXT links. A packed
+ * chain is the descriptors at consecutive ring positions (wrapping at the ring's end) while NEXT is
+ * set, each marked available in its lap, with the buffer id in its last descriptor; an indirect
+ * descriptor's table of {@code len / 16} packed descriptors is used whole, in order, only their
+ * WRITE flags counting. Rejected, with a {@link MalformedChainException}: indices beyond their
+ * table, more descriptors than the table or ring holds (a loop), packed descriptors not marked
+ * available, indirect descriptors not negotiated, nested or combined with NEXT, indirect tables of
+ * zero or a non-multiple of 16 bytes, empty buffers, buffers or tables outside
  * {@link GuestMemoryReader#contains guest memory}, and readable buffers after writable ones.
  */
 public final class ChainDecoder {
@@ -25,6 +29,8 @@ public final class ChainDecoder {
     private static final int F_NEXT = 1;
     private static final int F_WRITE = 2;
     private static final int F_INDIRECT = 4;
+    private static final int F_AVAIL = 1 << 7;
+    private static final int F_USED = 1 << 15;
     /** NEXT is 16 bits wide, so no table has more reachable descriptors than this. */
     private static final int MAX_REACHABLE = 0x10000;
 
@@ -54,17 +60,20 @@ public final class ChainDecoder {
             throw new MalformedChainException(table, ChainDefect.HEAD_OUT_OF_RANGE, "available ring names descriptor "
                     + head + " but the queue has " + queueSize);
         }
-        List<ChainSegment> segments = new ArrayList<>();
-        boolean writableSeen = false;
+        Buffers buffers = new Buffers();
         long current = table;
         int tableSize = queueSize;
         int index = head;
         int seen = 0;
+        int ringDescriptors = 0;
         boolean indirect = false;
         while (true) {
             if (++seen > Math.min(tableSize, MAX_REACHABLE)) {
                 throw new MalformedChainException(current, ChainDefect.LOOP, "descriptor chain from head " + head
                         + " is longer than its table of " + tableSize + " (a loop)");
+            }
+            if (!indirect) {
+                ringDescriptors++;
             }
             long at = current + (long) DESCRIPTOR_SIZE * index;
             byte[] raw = memory.read(at, DESCRIPTOR_SIZE);
@@ -83,25 +92,85 @@ public final class ChainDecoder {
                 indirect = true;
                 continue;
             }
-            if (length == 0) {
-                throw new MalformedChainException(at, ChainDefect.EMPTY_BUFFER, "zero-sized buffer in " + where);
-            }
-            requireMemory(at, address, length, "buffer of " + where);
-            boolean writable = (flags & F_WRITE) != 0;
-            if (!writable && writableSeen) {
-                throw new MalformedChainException(at, ChainDefect.READABLE_AFTER_WRITABLE, "device-readable " + where
-                        + " after a device-writable one");
-            }
-            writableSeen |= writable;
-            segments.add(new ChainSegment(address, length, writable));
+            buffers.add(at, address, length, (flags & F_WRITE) != 0, where);
             if ((flags & F_NEXT) == 0) {
-                return new DecodedChain(head, segments, indirect);
+                return new DecodedChain(head, buffers.segments, indirect, ringDescriptors);
             }
             if (next >= tableSize) {
                 throw new MalformedChainException(at, ChainDefect.NEXT_OUT_OF_RANGE, where + " chains to " + next
                         + " beyond its table of " + tableSize);
             }
             index = next;
+        }
+    }
+
+    /**
+     * The packed chain whose first descriptor is at ring position {@code position} of a lap whose
+     * driver wrap counter is {@code wrap} (the table given at construction being the descriptor
+     * ring); its {@link DecodedChain#head()} is the buffer id. Throws {@link MalformedChainException}.
+     */
+    public DecodedChain decodePacked(int position, boolean wrap) {
+        if (position < 0 || position >= queueSize) {
+            throw new MalformedChainException(table, ChainDefect.HEAD_OUT_OF_RANGE, "packed ring position "
+                    + position + " but the ring has " + queueSize);
+        }
+        Buffers buffers = new Buffers();
+        int at = position;
+        boolean lap = wrap;
+        for (int taken = 1; ; taken++) {
+            if (taken > queueSize) {
+                throw new MalformedChainException(table, ChainDefect.LOOP, "packed chain from position " + position
+                        + " is longer than its ring of " + queueSize + " (a loop)");
+            }
+            long address = table + (long) DESCRIPTOR_SIZE * at;
+            byte[] raw = memory.read(address, DESCRIPTOR_SIZE);
+            long buffer = LittleEndian.get(raw, 0, 8);
+            long length = LittleEndian.get(raw, 8, 4);
+            int id = (int) LittleEndian.get(raw, 12, 2);
+            int flags = (int) LittleEndian.get(raw, 14, 2);
+            String where = "packed descriptor " + at;
+            if (((flags & F_AVAIL) != 0) != lap || ((flags & F_USED) != 0) == lap) {
+                throw new MalformedChainException(address, ChainDefect.NOT_AVAILABLE, where
+                        + " continues a chain but is not marked available");
+            }
+            if ((flags & F_INDIRECT) != 0) {
+                requireIndirectAllowed(address, flags, length, false);
+                requireMemory(address, buffer, length, "indirect descriptor table of " + where);
+                for (int i = 0; i < length / DESCRIPTOR_SIZE; i++) {
+                    long entry = buffer + (long) DESCRIPTOR_SIZE * i;
+                    byte[] inner = memory.read(entry, DESCRIPTOR_SIZE);
+                    buffers.add(entry, LittleEndian.get(inner, 0, 8), LittleEndian.get(inner, 8, 4),
+                            (LittleEndian.get(inner, 14, 2) & F_WRITE) != 0, "indirect descriptor " + i);
+                }
+                return new DecodedChain(id, buffers.segments, true, taken);
+            }
+            buffers.add(address, buffer, length, (flags & F_WRITE) != 0, where);
+            if ((flags & F_NEXT) == 0) {
+                return new DecodedChain(id, buffers.segments, false, taken);
+            }
+            if (++at == queueSize) {
+                at = 0;
+                lap = !lap;
+            }
+        }
+    }
+
+    /** The buffers of a chain being decoded, checked as they come. */
+    private final class Buffers {
+        final List<ChainSegment> segments = new ArrayList<>();
+        boolean writableSeen;
+
+        void add(long at, long address, long length, boolean writable, String where) {
+            if (length == 0) {
+                throw new MalformedChainException(at, ChainDefect.EMPTY_BUFFER, "zero-sized buffer in " + where);
+            }
+            requireMemory(at, address, length, "buffer of " + where);
+            if (!writable && writableSeen) {
+                throw new MalformedChainException(at, ChainDefect.READABLE_AFTER_WRITABLE, "device-readable " + where
+                        + " after a device-writable one");
+            }
+            writableSeen |= writable;
+            segments.add(new ChainSegment(address, length, writable));
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.vblk.virtio.queue.chain;
 
-/** Why a descriptor chain is malformed (VirtIO 1.1 sections 2.6.5 and 2.6.5.3). */
+/** Why a descriptor chain is malformed (VirtIO 1.1 sections 2.6.5, 2.6.5.3, 2.7.5 and 2.7.6). */
 public enum ChainDefect {
     /** The available ring names a descriptor beyond the queue size. */
     HEAD_OUT_OF_RANGE,
@@ -20,6 +20,8 @@ public enum ChainDefect {
     EMPTY_BUFFER,
     /** A buffer or indirect table outside the guest memory a device may reach. */
     OUTSIDE_MEMORY,
+    /** A descriptor continuing a packed chain that is not marked available in its lap. */
+    NOT_AVAILABLE,
     /** A device-readable buffer after a device-writable one. */
     READABLE_AFTER_WRITABLE
 }

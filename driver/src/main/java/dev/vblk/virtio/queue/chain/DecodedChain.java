@@ -5,12 +5,15 @@ import java.util.List;
 /**
  * A well-formed descriptor chain: the device-readable buffers, then the device-writable ones.
  *
- * @param head the descriptor index the available ring named (the used element's id)
+ * @param head the descriptor index the available ring named (split), or the buffer id (packed): the
+ *     id the used element or used descriptor carries
  * @param segments the buffers in chain order, an indirect table's buffers in place of the
  *     descriptor that referred to it
  * @param indirect whether the chain went through an indirect descriptor table
+ * @param ringDescriptors descriptors of the queue's own table or ring the chain takes (a packed
+ *     device skips this many positions after the chain's used descriptor)
  */
-public record DecodedChain(int head, List<ChainSegment> segments, boolean indirect) {
+public record DecodedChain(int head, List<ChainSegment> segments, boolean indirect, int ringDescriptors) {
 
     public DecodedChain {
         segments = List.copyOf(segments);

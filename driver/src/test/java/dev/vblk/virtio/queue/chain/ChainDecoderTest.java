@@ -45,7 +45,7 @@ class ChainDecoderTest {
         DecodedChain chain = decoder.decode(5);
 
         assertEquals(new DecodedChain(5, List.of(new ChainSegment(BUFFERS, 16, false),
-                new ChainSegment(BUFFERS + 0x1000, 512, true), new ChainSegment(BUFFERS + 16, 1, true)), false), chain);
+                new ChainSegment(BUFFERS + 0x1000, 512, true), new ChainSegment(BUFFERS + 16, 1, true)), false, 3), chain);
         assertEquals(List.of(new ChainSegment(BUFFERS, 16, false)), chain.readable());
         assertEquals(513, ChainSegment.total(chain.writable()));
     }

@@ -1,0 +1,185 @@
+package dev.vblk.fake.blk;
+
+import dev.vblk.fake.mmio.DeviceContext;
+import dev.vblk.platform.LittleEndian;
+import dev.vblk.virtio.queue.chain.ChainDecoder;
+import dev.vblk.virtio.queue.chain.GuestMemoryReader;
+import dev.vblk.virtio.queue.chain.MalformedChainException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The device side of a packed virtqueue (VirtIO 1.1 section 2.7, VIRTIO_F_RING_PACKED) over the
+ * registers of a {@link Virtqueue}: the descriptor ring at QueueDesc, the driver event suppression
+ * structure at QueueDriver and the device's own at QueueDevice. It takes available chains in ring
+ * order under its wrap counter, refuses a buffer id that is already in flight, writes one used
+ * descriptor per chain and skips the chain's other positions, and reads the driver's event
+ * suppression to decide on interrupts.
+ */
+final class PackedRing {
+
+    static final int DESC_SIZE = 16;
+    static final int EVENT_SIZE = 4;
+    static final int F_AVAIL = 1 << 7;
+    static final int F_USED = 1 << 15;
+    static final int EVENT_ENABLE = 0;
+    static final int EVENT_DISABLE = 1;
+    static final int EVENT_DESC = 2;
+    private static final int WRAP = 1 << 15;
+
+    private final Virtqueue queue;
+    private final DeviceContext context;
+    private final GuestMemoryReader ram;
+    private final Set<Integer> inFlight = new HashSet<>();
+    private final List<long[]> unpublished = new ArrayList<>();
+    private int nextAvail;
+    private boolean availWrap;
+    private int nextUsed;
+    private boolean usedWrap;
+    /** Ring positions the used side has advanced since the reset. */
+    private long usedCount;
+    private long signalledCount;
+    private boolean signalled;
+
+    PackedRing(Virtqueue queue, DeviceContext context, GuestMemoryReader ram) {
+        this.queue = queue;
+        this.context = context;
+        this.ram = ram;
+        reset();
+    }
+
+    void reset() {
+        inFlight.clear();
+        unpublished.clear();
+        nextAvail = 0;
+        availWrap = true;
+        nextUsed = 0;
+        usedWrap = true;
+        usedCount = 0;
+        signalledCount = 0;
+        signalled = false;
+    }
+
+    /** Throws unless the descriptor ring and both event suppression structures lie in RAM. */
+    void checkRings() {
+        queue.requireRam(queue.desc, (long) DESC_SIZE * queue.num, "packed descriptor ring");
+        queue.requireRam(queue.driver, EVENT_SIZE, "driver event suppression structure");
+        queue.requireRam(queue.device, EVENT_SIZE, "device event suppression structure");
+    }
+
+    /**
+     * The next chain the driver made available, decoded by the shared decoder, or nothing when the
+     * descriptor at the device's position is not available.
+     */
+    Optional<Chain> next(boolean indirectAllowed) {
+        int flags = queue.u16(descriptor(nextAvail) + 14);
+        if (((flags & F_AVAIL) != 0) != availWrap || ((flags & F_USED) != 0) == availWrap) {
+            return Optional.empty();
+        }
+        Chain chain;
+        try {
+            chain = Chain.of(new ChainDecoder(ram, queue.desc, queue.num, indirectAllowed).decodePacked(nextAvail,
+                    availWrap));
+        } catch (MalformedChainException e) {
+            throw new MalformedQueueException(e.address(), e.getMessage());
+        }
+        if (!inFlight.add(chain.head())) {
+            throw new MalformedQueueException(descriptor(nextAvail), "packed chain at position " + nextAvail
+                    + " reuses buffer id " + chain.head() + ", which is still in flight");
+        }
+        nextAvail += chain.descriptors();
+        if (nextAvail >= queue.num) {
+            nextAvail -= queue.num;
+            availWrap = !availWrap;
+        }
+        return Optional.of(chain);
+    }
+
+    /**
+     * Writes a used descriptor for {@code chain} carrying {@code id} and {@code len} at the used
+     * position, its flags held back until {@link #publish}, and skips the chain's positions.
+     */
+    void pushUsed(Chain chain, long id, long len) {
+        long at = descriptor(nextUsed);
+        byte[] body = new byte[6];
+        LittleEndian.put(body, 0, 4, len);
+        LittleEndian.put(body, 4, 2, id);
+        context.dmaWrite(at + 8, body, 0, body.length);
+        unpublished.add(new long[] {at + 14, usedWrap ? F_AVAIL | F_USED : 0});
+        inFlight.remove(chain.head());
+        skip(chain.descriptors());
+    }
+
+    /**
+     * Marks the next {@code positions} ring positions (at most the ring's size) used without filling
+     * in their length or buffer id, as a split device whose used index jumps publishes elements it
+     * never wrote.
+     */
+    void markUnfilled(int positions) {
+        for (int i = 0; i < Math.min(positions, queue.num); i++) {
+            unpublished.add(new long[] {descriptor(nextUsed) + 14, usedWrap ? F_AVAIL | F_USED : 0});
+            skip(1);
+        }
+    }
+
+    private void skip(int positions) {
+        usedCount += positions;
+        nextUsed += positions;
+        while (nextUsed >= queue.num) {
+            nextUsed -= queue.num;
+            usedWrap = !usedWrap;
+        }
+    }
+
+    /** Makes the used descriptors written since the last call visible, the first one last. */
+    void publish() {
+        for (int i = 1; i <= unpublished.size(); i++) {
+            long[] flags = unpublished.get(i % unpublished.size());
+            context.dmaWrite(flags[0], LittleEndian.bytes(flags[1], 2), 0, 2);
+        }
+        unpublished.clear();
+    }
+
+    /**
+     * Whether the driver's event suppression asks for an interrupt for the used descriptors written
+     * since the last call: never when disabled, always when enabled, and with {@code eventIndex}
+     * when the used position passed the position the driver named (QEMU's vring_packed_need_event).
+     *
+     * @return the answer, or empty when the flags hold a value the negotiated features forbid
+     */
+    Optional<Boolean> wantsInterrupt(boolean eventIndex) {
+        long old = signalledCount;
+        boolean known = signalled;
+        signalledCount = usedCount;
+        signalled = true;
+        long event = queue.u32(queue.driver);
+        int flags = (int) (event >>> 16);
+        if (flags == EVENT_ENABLE) {
+            return Optional.of(true);
+        }
+        if (flags == EVENT_DISABLE) {
+            return Optional.of(false);
+        }
+        if (flags != EVENT_DESC || !eventIndex) {
+            return Optional.empty();
+        }
+        int offWrap = (int) (event & 0xffff);
+        long lapStart = usedCount - nextUsed;
+        long wanted = ((offWrap & WRAP) != 0) == usedWrap ? lapStart + (offWrap & ~WRAP)
+                : lapStart - queue.num + (offWrap & ~WRAP);
+        return Optional.of(!known || (old <= wanted && wanted < usedCount));
+    }
+
+    /** Writes the device event suppression structure: notify when the next chain is made available. */
+    void askForNotification() {
+        int offWrap = nextAvail | (availWrap ? WRAP : 0);
+        context.dmaWrite(queue.device, LittleEndian.bytes(offWrap | ((long) EVENT_DESC << 16), 4), 0, 4);
+    }
+
+    private long descriptor(int position) {
+        return queue.desc + (long) DESC_SIZE * position;
+    }
+}
