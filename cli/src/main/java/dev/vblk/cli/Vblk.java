@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
             InspectCommand.class,
             DiffCommand.class,
             ExportCommand.class,
+            ExtractCommand.class,
             FuzzCommand.class,
             ReportCommand.class,
             CompletionCommand.class,
