@@ -22,6 +22,8 @@ import picocli.CommandLine.ScopeType;
             DemoCommand.class,
             ScanCommand.class,
             RecordCommand.class,
+            CatCommand.class,
+            PutCommand.class,
             ReplayCommand.class,
             InspectCommand.class,
             DiffCommand.class,
