@@ -6,6 +6,7 @@ import dev.vblk.harness.QemuTarget;
 import dev.vblk.harness.Target;
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
+import dev.vblk.qemu.ExtraArguments;
 import dev.vblk.qemu.ImageFormat;
 import dev.vblk.qemu.QemuBinary;
 import dev.vblk.qemu.QemuConfig;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Stack;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -42,6 +45,22 @@ final class MachineOptions {
     @Option(names = "--qemu", paramLabel = "PATH",
             description = "The qemu-system-aarch64 executable (default: $VBLK_QEMU, else the PATH).")
     Path qemu;
+
+    @Option(names = "--qemu-arg", paramLabel = "ARG", parameterConsumer = OneArgument.class,
+            description = "One more argument for QEMU's command line, after vblk's own (repeatable, one argument "
+                    + "each, taken as it is even when it starts with '-': --qemu-arg -blockdev --qemu-arg driver=file,filename=b.img,node-name=b0). Options that "
+                    + "change the machine or vblk's channels (-M, -m, -accel, -S, -qtest, -qmp, memory backends, "
+                    + "stdio) are refused.")
+    List<String> qemuArgs = new ArrayList<>();
+
+    @Option(names = "--device-property", paramLabel = "KEY=VALUE",
+            description = "A property of every virtio-blk device (-global virtio-blk-device.KEY=VALUE), such as "
+                    + "num-queues=2, packed=on, discard=off (repeatable).")
+    List<String> deviceProperties = new ArrayList<>();
+
+    @Option(names = "--drive-option", paramLabel = "KEY=VALUE",
+            description = "One more item of each image's -drive option, such as cache=none or aio=threads (repeatable).")
+    List<String> driveOptions = new ArrayList<>();
 
     @Option(names = "--fake", description = "Run on the software fake device instead of QEMU.")
     boolean fake;
@@ -75,17 +94,20 @@ final class MachineOptions {
      */
     Target target(List<BlkdebugRule> errors, boolean imagesRequired) {
         if (fake) {
-            if (!images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()) {
+            if (!images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()
+                    || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty()) {
                 throw new BadInputException("--fake uses an in-memory disk: leave out images, --format, --read-only, "
-                        + "--error and --qemu");
+                        + "--error, --qemu and the QEMU options");
             }
             if (sectors < 1) {
                 throw new BadInputException("--sectors must be at least 1, not " + sectors);
             }
             return FakeTarget.signedDisk("fake-disk", sectors);
         }
-        if (imagesRequired && images.isEmpty()) {
-            throw new BadInputException("name at least one disk image, or run on the fake device with --fake");
+        List<String> extra = extraArguments();
+        if (imagesRequired && images.isEmpty() && qemuArgs.isEmpty()) {
+            throw new BadInputException("name at least one disk image (or add drives with --qemu-arg), or run on the "
+                    + "fake device with --fake");
         }
         if (formats.size() > images.size()) {
             throw new BadInputException(formats.size() + " --format options for " + images.size() + " image(s)");
@@ -94,7 +116,8 @@ final class MachineOptions {
             throw new BadInputException("--error needs a disk image to inject errors into");
         }
         images.forEach(image -> Inputs.existingFile(image, "disk image"));
-        QemuConfig.Builder config = QemuConfig.builder().binary(QemuBinary.locate(qemu).path());
+        QemuConfig.Builder config = QemuConfig.builder().binary(QemuBinary.locate(qemu).path())
+                .extraArgs(extra);
         for (int i = 0; i < images.size(); i++) {
             Path image = images.get(i);
             ImageFormat format = i < formats.size() ? formats.get(i) : formatOf(image);
@@ -105,12 +128,44 @@ final class MachineOptions {
             if (readOnly) {
                 drive = drive.asReadOnly();
             }
+            try {
+                drive = drive.withOptions(driveOptions);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--drive-option: " + e.getMessage(), e);
+            }
             if (i == 0 && !errors.isEmpty()) {
                 drive = drive.withErrors(errors.toArray(BlkdebugRule[]::new));
             }
             config.drive(drive);
         }
         return new QemuTarget(config.build());
+    }
+
+    /**
+     * The arguments added to QEMU's: the device properties as {@code -global} settings, then the
+     * {@code --qemu-arg} arguments.
+     *
+     * @throws BadInputException for a property that is not KEY=VALUE or one vblk sets, or a refused argument
+     */
+    private List<String> extraArguments() {
+        List<String> arguments = new ArrayList<>();
+        for (String property : deviceProperties) {
+            int equals = property.indexOf('=');
+            if (equals < 1) {
+                throw new BadInputException("--device-property takes KEY=VALUE, not '" + property + "'");
+            }
+            if (List.of("drive", "id").contains(property.substring(0, equals))) {
+                throw new BadInputException("--device-property " + property + " cannot be used: vblk sets "
+                        + property.substring(0, equals) + "= of its devices itself");
+            }
+            arguments.add("-global");
+            arguments.add("virtio-blk-device." + property);
+        }
+        arguments.addAll(qemuArgs);
+        ExtraArguments.problem(arguments).ifPresent(problem -> {
+            throw new BadInputException(problem);
+        });
+        return arguments;
     }
 
     /**
@@ -134,5 +189,19 @@ final class MachineOptions {
     /** qcow2 for {@code *.qcow2}, else raw. */
     static ImageFormat formatOf(Path image) {
         return image.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".qcow2") ? ImageFormat.QCOW2 : ImageFormat.RAW;
+    }
+
+    /** Takes the next argument as the option's value as it is, even one that looks like a vblk option ({@code -object}). */
+    static final class OneArgument implements CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> args, CommandLine.Model.ArgSpec argSpec,
+                CommandLine.Model.CommandSpec commandSpec) {
+            if (args.isEmpty()) {
+                throw new CommandLine.ParameterException(commandSpec.commandLine(),
+                        "Missing required parameter for option '--qemu-arg' (ARG)");
+            }
+            List<String> values = argSpec.getValue();
+            values.add(args.pop());
+        }
     }
 }
