@@ -1,9 +1,12 @@
 package dev.vblk.cli;
 
 import dev.vblk.block.BlockDevice;
+import dev.vblk.harness.AttachedTarget;
 import dev.vblk.harness.FakeTarget;
+import dev.vblk.harness.HarnessException;
 import dev.vblk.harness.QemuTarget;
 import dev.vblk.harness.Target;
+import dev.vblk.qemu.AttachedQemu;
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.ExtraArguments;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Stack;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -62,6 +66,20 @@ final class MachineOptions {
             description = "One more item of each image's -drive option, such as cache=none or aio=threads (repeatable).")
     List<String> driveOptions = new ArrayList<>();
 
+    @Option(names = "--attach", paramLabel = "QTEST_SOCKET",
+            description = "Drive a QEMU you started, through its -qtest unix:QTEST_SOCKET,server=on,wait=off; it "
+                    + "goes on running afterwards (docs/qemu.md has the command line).")
+    Path attach;
+
+    @Option(names = "--qmp", paramLabel = "QMP_SOCKET",
+            description = "With --attach: the QEMU's -qmp unix:QMP_SOCKET,server=on,wait=off.")
+    Path qmp;
+
+    @Option(names = "--shared-ram", paramLabel = "FILE",
+            description = "With --attach: the mem-path of the QEMU's memory-backend-file,share=on guest RAM, mapped "
+                    + "so that memory is reached at memory speed (default: every access over qtest).")
+    Path sharedRam;
+
     @Option(names = "--fake", description = "Run on the software fake device instead of QEMU.")
     boolean fake;
 
@@ -73,8 +91,10 @@ final class MachineOptions {
     /** The files these options name: the images and the QEMU executable given with {@code --qemu}. */
     List<Path> inputFiles() {
         List<Path> files = new ArrayList<>(images);
-        if (qemu != null) {
-            files.add(qemu);
+        for (Path file : new Path[] {qemu, attach, qmp, sharedRam}) {
+            if (file != null) {
+                files.add(file);
+            }
         }
         return files;
     }
@@ -93,6 +113,12 @@ final class MachineOptions {
      * @throws dev.vblk.qemu.QemuException if QEMU is not where it should be
      */
     Target target(List<BlkdebugRule> errors, boolean imagesRequired) {
+        if (attach == null && (qmp != null || sharedRam != null)) {
+            throw new BadInputException("--qmp and --shared-ram go with --attach");
+        }
+        if (attach != null) {
+            return attached(errors);
+        }
         if (fake) {
             if (!images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()
                     || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty()) {
@@ -139,6 +165,31 @@ final class MachineOptions {
             config.drive(drive);
         }
         return new QemuTarget(config.build());
+    }
+
+    /** The QEMU the user started, which these options attach to. */
+    private Target attached(List<BlkdebugRule> errors) {
+        if (fake || !images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()
+                || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty()) {
+            throw new BadInputException("--attach drives the QEMU you started, with its own drives and options: leave out "
+                    + "--fake, images, --format, --read-only, --error, --qemu and the QEMU options");
+        }
+        if (qmp == null) {
+            throw new BadInputException("--attach needs --qmp QMP_SOCKET: vblk finds the interrupt controller over QMP "
+                    + "(start QEMU with -qmp unix:QMP_SOCKET,server=on,wait=off)");
+        }
+        for (Path socket : List.of(attach, qmp)) {
+            if (!Files.exists(socket)) {
+                throw new HarnessException("no QEMU listens at " + socket + ": it does not exist (start QEMU first, "
+                        + "as docs/qemu.md shows)");
+            }
+        }
+        if (sharedRam != null) {
+            Inputs.existingFile(sharedRam, "shared guest RAM");
+        }
+        return new AttachedTarget(new AttachedQemu.Config(attach.toAbsolutePath(), qmp.toAbsolutePath(),
+                Optional.ofNullable(sharedRam).map(Path::toAbsolutePath),
+                QemuConfig.DEFAULT_REPLY_TIMEOUT));
     }
 
     /**
