@@ -50,4 +50,26 @@ class QemuOptionsTest {
         assertTrue(result.err().contains("leave out images, --format, --read-only, --error, --qemu and the QEMU options"),
                 result.err());
     }
+
+    @Test
+    void attachingChecksItsOptionsFirst() throws Exception {
+        Path socket = directory.resolve("qtest.sock");
+        Cli.Result noQmp = Cli.run("record", "--attach", socket.toString(), "--preset", "discovery");
+        assertEquals(ExitCodes.BAD_INPUT, noQmp.exitCode(), noQmp.toString());
+        assertTrue(noQmp.err().contains("--attach needs --qmp QMP_SOCKET"), noQmp.err());
+
+        Cli.Result alone = Cli.run("scan", "--shared-ram", "/dev/shm/x");
+        assertEquals(ExitCodes.BAD_INPUT, alone.exitCode(), alone.toString());
+        assertTrue(alone.err().contains("--qmp and --shared-ram go with --attach"), alone.err());
+
+        Path image = Files.write(directory.resolve("disk.img"), new byte[4096]);
+        Cli.Result withImage = Cli.run("scan", image.toString(), "--attach", socket.toString(), "--qmp", socket.toString());
+        assertEquals(ExitCodes.BAD_INPUT, withImage.exitCode(), withImage.toString());
+        assertTrue(withImage.err().contains("--attach drives the QEMU you started"), withImage.err());
+
+        Cli.Result nobody = Cli.run("scan", "--attach", socket.toString(), "--qmp", directory.resolve("qmp.sock").toString());
+        assertEquals(ExitCodes.PLATFORM_UNAVAILABLE, nobody.exitCode(), nobody.toString());
+        assertTrue(nobody.err().contains("no QEMU listens at " + socket), nobody.err());
+        assertEquals(1, nobody.err().lines().count(), nobody.err());
+    }
 }
