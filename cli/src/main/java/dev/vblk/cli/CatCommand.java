@@ -5,7 +5,6 @@ import dev.vblk.harness.OutputFileException;
 import dev.vblk.harness.ReadSink;
 import dev.vblk.harness.RunSummary;
 import dev.vblk.workload.Workload;
-import dev.vblk.workload.WorkloadParser;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -65,13 +64,8 @@ final class CatCommand implements Callable<Integer> {
         Outputs outputs = Outputs.against(new ArrayList<>(machine.inputFiles()));
         String file = to == null ? null : TransferOptions.workloadPath(outputs.file(to, "output"));
         transfer.checkTrace(outputs);
-        StringBuilder text = new StringBuilder(transfer.deviceStep());
-        for (long done = 0; done < count; done += TransferOptions.CHUNK_SECTORS) {
-            text.append("read ").append(transfer.sector + done).append(' ')
-                    .append(Math.min(TransferOptions.CHUNK_SECTORS, count - done))
-                    .append(file == null ? "" : " save=" + file).append('\n');
-        }
-        Workload workload = WorkloadParser.parse("cat", text.toString(), Path.of(""));
+        Workload workload = transfer.workload("cat", count,
+                (sector, sectors, offset) -> "read " + sector + " " + sectors + (file == null ? "" : " save=" + file), "");
         PrintStream stdout = System.out;
         ReadSink reads = to != null ? ReadSink.SAVE_FILES : (step, first, data) -> {
             stdout.write(data, 0, data.length);

@@ -3,7 +3,6 @@ package dev.vblk.cli;
 import dev.vblk.block.BlockDevice;
 import dev.vblk.harness.ReadSink;
 import dev.vblk.workload.Workload;
-import dev.vblk.workload.WorkloadParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,14 +66,8 @@ final class PutCommand implements Callable<Integer> {
         transfer.checkTrace(outputs);
         long sectors = size / BlockDevice.SECTOR_SIZE;
         String file = TransferOptions.workloadPath(from);
-        StringBuilder text = new StringBuilder(transfer.deviceStep());
-        for (long done = 0; done < sectors; done += TransferOptions.CHUNK_SECTORS) {
-            text.append("write ").append(transfer.sector + done).append(' ')
-                    .append(Math.min(TransferOptions.CHUNK_SECTORS, sectors - done)).append(" file=").append(file)
-                    .append(done == 0 ? "" : " from=" + done * BlockDevice.SECTOR_SIZE).append('\n');
-        }
-        text.append("flush\n");
-        Workload workload = WorkloadParser.parse("put", text.toString(), Path.of(""));
+        Workload workload = transfer.workload("put", sectors, (sector, count, offset) -> "write " + sector + " " + count
+                + " file=" + file + (offset == 0 ? "" : " from=" + offset), "flush\n");
         return transfer.report(spec.commandLine().getOut(), "wrote", transfer.run(target, workload, ReadSink.SAVE_FILES));
     }
 }

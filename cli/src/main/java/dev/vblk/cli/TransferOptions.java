@@ -1,5 +1,6 @@
 package dev.vblk.cli;
 
+import dev.vblk.block.BlockDevice;
 import dev.vblk.harness.ReadSink;
 import dev.vblk.harness.RecordRun;
 import dev.vblk.harness.RunSummary;
@@ -47,9 +48,28 @@ final class TransferOptions {
         }
     }
 
-    /** The first line of the workload: the device step. */
-    String deviceStep() {
-        return "device " + device + "\n";
+    /** How one step of a transfer is written in the workload language. */
+    @FunctionalInterface
+    interface StepText {
+        /**
+         * @param sector the step's first sector
+         * @param count its sectors
+         * @param offset how many bytes of the transfer come before it
+         */
+        String step(long sector, long count, long offset);
+    }
+
+    /**
+     * The workload moving {@code sectors} sectors from the first sector, in steps of at most
+     * {@link #CHUNK_SECTORS}: the device step, each step as {@code text} writes it, then {@code end}.
+     */
+    Workload workload(String name, long sectors, StepText text, String end) {
+        StringBuilder workload = new StringBuilder("device " + device + "\n");
+        for (long done = 0; done < sectors; done += CHUNK_SECTORS) {
+            workload.append(text.step(sector + done, Math.min(CHUNK_SECTORS, sectors - done), done * BlockDevice.SECTOR_SIZE))
+                    .append('\n');
+        }
+        return WorkloadParser.parse(name, workload.append(end).toString(), Path.of(""));
     }
 
     /**
