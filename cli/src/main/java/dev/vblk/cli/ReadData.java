@@ -1,6 +1,8 @@
 package dev.vblk.cli;
 
 import dev.vblk.block.BlockDevice;
+import dev.vblk.block.BlockDeviceId;
+import dev.vblk.discovery.MmioWindow;
 import dev.vblk.harness.Sha256;
 import dev.vblk.replay.ReconstructedRequest;
 import dev.vblk.replay.RequestReconstructor;
@@ -8,6 +10,7 @@ import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceReader;
+import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +31,10 @@ import java.util.function.LongFunction;
  * {@link RequestReconstructor} rebuilds from guest memory puts the data the driver read back at its
  * place in its operation's file, and once the trace is read each file is checked against the
  * SHA-256 digest the operation's outcome recorded.
+ *
+ * <p>A request belongs to the read operation in flight when it was made available; a submitted
+ * read's requests are made available later, by the poll or wait that publishes them, and belong to
+ * the earliest submitted read of the same device whose sectors hold theirs and are not yet filled.
  */
 final class ReadData {
 
@@ -46,7 +54,9 @@ final class ReadData {
     private final Map<Long, TraceEvent.OperationBegin> reads = new LinkedHashMap<>();
     private final Map<Long, Path> files = new LinkedHashMap<>();
     private final Map<Long, OperationOutcome> outcomes = new LinkedHashMap<>();
-    private final Map<Long, Long> written = new LinkedHashMap<>();
+    private final Map<Long, BitSet> placed = new LinkedHashMap<>();
+    private final Map<Long, TraceEvent.OperationBegin> unfilledSubmissions = new LinkedHashMap<>();
+    private MmioWindow window;
 
     /**
      * @param fileOf the file a read operation's bytes go to, by operation id, asked once for each read
@@ -60,13 +70,17 @@ final class ReadData {
     List<Extracted> extract(TraceFile trace) {
         RequestReconstructor requests;
         try (TraceReader reader = trace.open()) {
-            requests = new RequestReconstructor(InspectCommand.window(reader.metadata()));
+            window = InspectCommand.window(reader.metadata());
         }
+        requests = new RequestReconstructor(window);
         trace.forEach(event -> {
             if (event instanceof TraceEvent.OperationBegin begin && begin.kind() == OperationKind.READ) {
                 fileOf.apply(begin.operationId()).ifPresent(file -> {
                     reads.put(begin.operationId(), begin);
                     files.put(begin.operationId(), file);
+                    if (begin.submitted()) {
+                        unfilledSubmissions.put(begin.operationId(), begin);
+                    }
                 });
             } else if (event instanceof TraceEvent.OperationEnd end && reads.containsKey(end.operationId())) {
                 outcomes.put(end.operationId(), end.outcome());
@@ -79,12 +93,13 @@ final class ReadData {
             Path file = files.get(begin.operationId());
             Optional<OperationOutcome> outcome = Optional.ofNullable(outcomes.get(begin.operationId()));
             if (outcome.isPresent() && outcome.get() instanceof OperationOutcome.Succeeded succeeded) {
-                if (!written.containsKey(begin.operationId())) {
+                if (!placed.containsKey(begin.operationId())) {
                     write(file, new byte[0], 0, true);
                 }
-                extracted.add(new Extracted(begin, file, outcome, written.getOrDefault(begin.operationId(), 0L),
+                long bytes = (long) placed.getOrDefault(begin.operationId(), new BitSet()).cardinality() * BlockDevice.SECTOR_SIZE;
+                extracted.add(new Extracted(begin, file, outcome, bytes,
                         Sha256.ofFile(file).equals(HexFormat.of().formatHex(succeeded.sha256()))));
-            } else if (written.containsKey(begin.operationId())) {
+            } else if (placed.containsKey(begin.operationId())) {
                 delete(file);
             }
         }
@@ -93,16 +108,42 @@ final class ReadData {
 
     /** Writes a read request's data at its offset in its operation's file. */
     private void place(ReconstructedRequest request) {
-        TraceEvent.OperationBegin begin = reads.get(request.operationId());
-        if (begin == null || request.type() != ReconstructedRequest.T_IN
+        if (request.type() != ReconstructedRequest.T_IN
                 || !(request.completion() instanceof ReconstructedRequest.Answered answered)
                 || answered.data().isEmpty()) {
             return;
         }
-        byte[] data = answered.data().get();
-        long offset = (request.sector() - begin.sector()) * BlockDevice.SECTOR_SIZE;
-        write(files.get(begin.operationId()), data, offset, !written.containsKey(begin.operationId()));
-        written.merge(begin.operationId(), (long) data.length, Long::sum);
+        Optional<TraceEvent.OperationBegin> owner = owner(request);
+        if (owner.isEmpty()) {
+            return;
+        }
+        TraceEvent.OperationBegin begin = owner.get();
+        int first = (int) (request.sector() - begin.sector());
+        write(files.get(begin.operationId()), answered.data().get(), (long) first * BlockDevice.SECTOR_SIZE,
+                !placed.containsKey(begin.operationId()));
+        BitSet filled = placed.computeIfAbsent(begin.operationId(), id -> new BitSet());
+        filled.set(first, first + (int) request.sectorCount());
+        if (filled.cardinality() == begin.sectorCount()) {
+            unfilledSubmissions.remove(begin.operationId());
+        }
+    }
+
+    /** The read operation a request's data belongs to, as the class comment says. */
+    private Optional<TraceEvent.OperationBegin> owner(ReconstructedRequest request) {
+        TraceEvent.OperationBegin direct = reads.get(request.operationId());
+        if (direct != null) {
+            return Optional.of(direct);
+        }
+        String device = new BlockDeviceId(VirtioBlkDevice.DEVICE_TYPE, window.slot(request.slot()).baseAddress()).toString();
+        return unfilledSubmissions.values().stream()
+                .filter(begin -> begin.device().equals(device) && request.sector() >= begin.sector()
+                        && request.sector() + request.sectorCount() <= begin.sector() + begin.sectorCount())
+                .filter(begin -> {
+                    BitSet sectors = placed.get(begin.operationId());
+                    int from = (int) (request.sector() - begin.sector());
+                    return sectors == null || sectors.get(from, from + (int) request.sectorCount()).isEmpty();
+                })
+                .findFirst();
     }
 
     /** Writes {@code data} at {@code offset}; the first write to a file empties it first. */

@@ -47,6 +47,15 @@ class ExtractCommandTest {
     }
 
     @Test
+    void submittedReadsPublishedByTheirWaitComeBackToo() throws Exception {
+        Path folder = directory.resolve("reads");
+        Cli.Result result = Cli.run("extract", Cli.golden("depth-32").toString(), "-o", folder.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("96 read operation(s) extracted, 0 not matching"), result.out());
+        assertArrayEquals(NamedPattern.SIGNATURE.sectors(2040, 8), Files.readAllBytes(folder.resolve("op-000002.bin")));
+    }
+
+    @Test
     void dataThatDoesNotMatchItsDigestIsAProblemFound() throws Exception {
         Path changed = Traces.withChangedSector("known-sectors", directory.resolve("changed.trace.avro")).file();
         Cli.Result result = Cli.run("extract", changed.toString(), "-o", directory.resolve("reads").toString());
