@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.workload.NamedPattern;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,23 @@ class CatPutCommandTest {
         Path reads = directory.resolve("reads");
         assertEquals(ExitCodes.OK, Cli.run("extract", trace.toString(), "-o", reads.toString()).exitCode());
         assertArrayEquals(Files.readAllBytes(out), concatenated(reads));
+    }
+
+    @Test
+    void catWritesTheBytesToStandardOutputAndWhatItSaysToStandardError() {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Cli.Result result;
+        try {
+            System.setOut(new PrintStream(bytes, true));
+            result = Cli.run("cat", "--fake", "--sector", "2", "--count", "3");
+        } finally {
+            System.setOut(saved);
+        }
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertArrayEquals(NamedPattern.SIGNATURE.sectors(2, 3), bytes.toByteArray());
+        assertEquals("", result.out());
+        assertTrue(result.err().contains("read 1.5 KiB at sector 2 of device 0"), result.err());
     }
 
     @Test
