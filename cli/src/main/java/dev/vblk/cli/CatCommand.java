@@ -4,12 +4,12 @@ import dev.vblk.block.BlockDevice;
 import dev.vblk.harness.OutputFileException;
 import dev.vblk.harness.ReadSink;
 import dev.vblk.harness.RunSummary;
+import dev.vblk.harness.Target;
 import dev.vblk.workload.Workload;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,8 +60,8 @@ final class CatCommand implements Callable<Integer> {
         if (transfer.sector > Long.MAX_VALUE / BlockDevice.SECTOR_SIZE - count) {
             throw new BadInputException("--sector " + transfer.sector + " with --count " + count + " passes the largest sector");
         }
-        var target = machine.target(List.of(), true);
-        Outputs outputs = Outputs.against(new ArrayList<>(machine.inputFiles()));
+        Target target = machine.target(List.of(), true);
+        Outputs outputs = Outputs.against(machine.inputFiles());
         String file = to == null ? null : TransferOptions.workloadPath(outputs.file(to, "output"));
         transfer.checkTrace(outputs);
         Workload workload = transfer.workload("cat", count,

@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The machine a command runs the driver on: QEMU with disk images, or the fake device with an
- * in-memory disk. Shared by {@code scan} and {@code record}.
+ * The machine a command runs the driver on: QEMU with disk images and options of the user's choosing,
+ * a QEMU the user started ({@code --attach}), or the fake device with an in-memory disk. Shared by
+ * {@code scan}, {@code record}, {@code cat} and {@code put}.
  */
 final class MachineOptions {
 

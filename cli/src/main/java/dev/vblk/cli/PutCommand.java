@@ -2,6 +2,7 @@ package dev.vblk.cli;
 
 import dev.vblk.block.BlockDevice;
 import dev.vblk.harness.ReadSink;
+import dev.vblk.harness.Target;
 import dev.vblk.workload.Workload;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ final class PutCommand implements Callable<Integer> {
                     + BlockDevice.SECTOR_SIZE + "-byte sectors" + (size == 0 ? "" : "; pad it to "
                     + (size / BlockDevice.SECTOR_SIZE + 1) * BlockDevice.SECTOR_SIZE + " bytes (truncate -s)"));
         }
-        var target = machine.target(List.of(), true);
+        Target target = machine.target(List.of(), true);
         List<Path> inputs = new ArrayList<>(machine.inputFiles());
         inputs.add(from);
         Outputs outputs = Outputs.against(inputs);
