@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -217,6 +218,9 @@ final class InspectCommand implements Callable<Integer> {
         if (line.end() != null) {
             op.put("outcome", TraceEventFormatter.outcome(line.end().outcome()));
             op.put("succeeded", line.end().outcome() instanceof OperationOutcome.Succeeded);
+            if (line.end().outcome() instanceof OperationOutcome.Succeeded succeeded) {
+                op.put("sha256", HexFormat.of().formatHex(succeeded.sha256()));
+            }
         }
         return op;
     }

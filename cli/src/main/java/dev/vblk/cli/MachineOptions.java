@@ -1,11 +1,15 @@
 package dev.vblk.cli;
 
 import dev.vblk.block.BlockDevice;
+import dev.vblk.harness.AttachedTarget;
 import dev.vblk.harness.FakeTarget;
+import dev.vblk.harness.HarnessException;
 import dev.vblk.harness.QemuTarget;
 import dev.vblk.harness.Target;
+import dev.vblk.qemu.AttachedQemu;
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
+import dev.vblk.qemu.ExtraArguments;
 import dev.vblk.qemu.ImageFormat;
 import dev.vblk.qemu.QemuBinary;
 import dev.vblk.qemu.QemuConfig;
@@ -15,12 +19,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Stack;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The machine a command runs the driver on: QEMU with disk images, or the fake device with an
- * in-memory disk. Shared by {@code scan} and {@code record}.
+ * The machine a command runs the driver on: QEMU with disk images and options of the user's choosing,
+ * a QEMU the user started ({@code --attach}), or the fake device with an in-memory disk. Shared by
+ * {@code scan}, {@code record}, {@code cat} and {@code put}.
  */
 final class MachineOptions {
 
@@ -43,6 +51,36 @@ final class MachineOptions {
             description = "The qemu-system-aarch64 executable (default: $VBLK_QEMU, else the PATH).")
     Path qemu;
 
+    @Option(names = "--qemu-arg", paramLabel = "ARG", parameterConsumer = OneArgument.class,
+            description = "One more argument for QEMU's command line, after vblk's own (repeatable, one argument "
+                    + "each, taken as it is even when it starts with '-': --qemu-arg -blockdev --qemu-arg driver=file,filename=b.img,node-name=b0). Options that "
+                    + "change the machine or vblk's channels (-M, -m, -accel, -S, -qtest, -qmp, memory backends, "
+                    + "stdio) are refused.")
+    List<String> qemuArgs = new ArrayList<>();
+
+    @Option(names = "--device-property", paramLabel = "KEY=VALUE",
+            description = "A property of every virtio-blk device (-global virtio-blk-device.KEY=VALUE), such as "
+                    + "num-queues=2, packed=on, discard=off (repeatable).")
+    List<String> deviceProperties = new ArrayList<>();
+
+    @Option(names = "--drive-option", paramLabel = "KEY=VALUE",
+            description = "One more item of each image's -drive option, such as cache=none or aio=threads (repeatable).")
+    List<String> driveOptions = new ArrayList<>();
+
+    @Option(names = "--attach", paramLabel = "QTEST_SOCKET",
+            description = "Drive a QEMU you started, through its -qtest unix:QTEST_SOCKET,server=on,wait=off; it "
+                    + "goes on running afterwards (docs/qemu.md has the command line).")
+    Path attach;
+
+    @Option(names = "--qmp", paramLabel = "QMP_SOCKET",
+            description = "With --attach: the QEMU's -qmp unix:QMP_SOCKET,server=on,wait=off.")
+    Path qmp;
+
+    @Option(names = "--shared-ram", paramLabel = "FILE",
+            description = "With --attach: the mem-path of the QEMU's memory-backend-file,share=on guest RAM, mapped "
+                    + "so that memory is reached at memory speed (default: every access over qtest).")
+    Path sharedRam;
+
     @Option(names = "--fake", description = "Run on the software fake device instead of QEMU.")
     boolean fake;
 
@@ -54,8 +92,10 @@ final class MachineOptions {
     /** The files these options name: the images and the QEMU executable given with {@code --qemu}. */
     List<Path> inputFiles() {
         List<Path> files = new ArrayList<>(images);
-        if (qemu != null) {
-            files.add(qemu);
+        for (Path file : new Path[] {qemu, attach, qmp, sharedRam}) {
+            if (file != null) {
+                files.add(file);
+            }
         }
         return files;
     }
@@ -74,18 +114,27 @@ final class MachineOptions {
      * @throws dev.vblk.qemu.QemuException if QEMU is not where it should be
      */
     Target target(List<BlkdebugRule> errors, boolean imagesRequired) {
+        if (attach == null && (qmp != null || sharedRam != null)) {
+            throw new BadInputException("--qmp and --shared-ram go with --attach");
+        }
+        if (attach != null) {
+            return attached(errors);
+        }
         if (fake) {
-            if (!images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()) {
+            if (!images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()
+                    || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty()) {
                 throw new BadInputException("--fake uses an in-memory disk: leave out images, --format, --read-only, "
-                        + "--error and --qemu");
+                        + "--error, --qemu and the QEMU options");
             }
             if (sectors < 1) {
                 throw new BadInputException("--sectors must be at least 1, not " + sectors);
             }
             return FakeTarget.signedDisk("fake-disk", sectors);
         }
-        if (imagesRequired && images.isEmpty()) {
-            throw new BadInputException("name at least one disk image, or run on the fake device with --fake");
+        List<String> extra = extraArguments();
+        if (imagesRequired && images.isEmpty() && qemuArgs.isEmpty()) {
+            throw new BadInputException("name at least one disk image (or add drives with --qemu-arg), or run on the "
+                    + "fake device with --fake");
         }
         if (formats.size() > images.size()) {
             throw new BadInputException(formats.size() + " --format options for " + images.size() + " image(s)");
@@ -94,7 +143,8 @@ final class MachineOptions {
             throw new BadInputException("--error needs a disk image to inject errors into");
         }
         images.forEach(image -> Inputs.existingFile(image, "disk image"));
-        QemuConfig.Builder config = QemuConfig.builder().binary(QemuBinary.locate(qemu).path());
+        QemuConfig.Builder config = QemuConfig.builder().binary(QemuBinary.locate(qemu).path())
+                .extraArgs(extra);
         for (int i = 0; i < images.size(); i++) {
             Path image = images.get(i);
             ImageFormat format = i < formats.size() ? formats.get(i) : formatOf(image);
@@ -105,12 +155,69 @@ final class MachineOptions {
             if (readOnly) {
                 drive = drive.asReadOnly();
             }
+            try {
+                drive = drive.withOptions(driveOptions);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--drive-option: " + e.getMessage(), e);
+            }
             if (i == 0 && !errors.isEmpty()) {
                 drive = drive.withErrors(errors.toArray(BlkdebugRule[]::new));
             }
             config.drive(drive);
         }
         return new QemuTarget(config.build());
+    }
+
+    /** The QEMU the user started, which these options attach to. */
+    private Target attached(List<BlkdebugRule> errors) {
+        if (fake || !images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()
+                || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty()) {
+            throw new BadInputException("--attach drives the QEMU you started, with its own drives and options: leave out "
+                    + "--fake, images, --format, --read-only, --error, --qemu and the QEMU options");
+        }
+        if (qmp == null) {
+            throw new BadInputException("--attach needs --qmp QMP_SOCKET: vblk finds the interrupt controller over QMP "
+                    + "(start QEMU with -qmp unix:QMP_SOCKET,server=on,wait=off)");
+        }
+        for (Path socket : List.of(attach, qmp)) {
+            if (!Files.exists(socket)) {
+                throw new HarnessException("no QEMU listens at " + socket + ": it does not exist (start QEMU first, "
+                        + "as docs/qemu.md shows)");
+            }
+        }
+        if (sharedRam != null) {
+            Inputs.existingFile(sharedRam, "shared guest RAM");
+        }
+        return new AttachedTarget(new AttachedQemu.Config(attach.toAbsolutePath(), qmp.toAbsolutePath(),
+                Optional.ofNullable(sharedRam).map(Path::toAbsolutePath),
+                QemuConfig.DEFAULT_REPLY_TIMEOUT));
+    }
+
+    /**
+     * The arguments added to QEMU's: the device properties as {@code -global} settings, then the
+     * {@code --qemu-arg} arguments.
+     *
+     * @throws BadInputException for a property that is not KEY=VALUE or one vblk sets, or a refused argument
+     */
+    private List<String> extraArguments() {
+        List<String> arguments = new ArrayList<>();
+        for (String property : deviceProperties) {
+            int equals = property.indexOf('=');
+            if (equals < 1) {
+                throw new BadInputException("--device-property takes KEY=VALUE, not '" + property + "'");
+            }
+            if (List.of("drive", "id").contains(property.substring(0, equals))) {
+                throw new BadInputException("--device-property " + property + " cannot be used: vblk sets "
+                        + property.substring(0, equals) + "= of its devices itself");
+            }
+            arguments.add("-global");
+            arguments.add("virtio-blk-device." + property);
+        }
+        arguments.addAll(qemuArgs);
+        ExtraArguments.problem(arguments).ifPresent(problem -> {
+            throw new BadInputException(problem);
+        });
+        return arguments;
     }
 
     /**
@@ -134,5 +241,19 @@ final class MachineOptions {
     /** qcow2 for {@code *.qcow2}, else raw. */
     static ImageFormat formatOf(Path image) {
         return image.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".qcow2") ? ImageFormat.QCOW2 : ImageFormat.RAW;
+    }
+
+    /** Takes the next argument as the option's value as it is, even one that looks like a vblk option ({@code -object}). */
+    static final class OneArgument implements CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> args, CommandLine.Model.ArgSpec argSpec,
+                CommandLine.Model.CommandSpec commandSpec) {
+            if (args.isEmpty()) {
+                throw new CommandLine.ParameterException(commandSpec.commandLine(),
+                        "Missing required parameter for option '--qemu-arg' (ARG)");
+            }
+            List<String> values = argSpec.getValue();
+            values.add(args.pop());
+        }
     }
 }

@@ -99,7 +99,9 @@ final class RecordCommand implements Callable<Integer> {
         Target target = machine.target(errors, true);
         List<Path> inputs = new ArrayList<>(machine.inputFiles());
         inputs.add(workload.file);
+        inputs.addAll(load.dataFiles());
         Outputs outputs = Outputs.against(inputs);
+        load.savedFiles().forEach(saved -> outputs.file(saved, "saved read data"));
         Path trace = output != null ? outputs.file(output, "trace")
                 : outputs.defaultFile(Path.of("vblk-out", stem(load.name()) + ".trace.avro"), "trace");
         PrintWriter out = spec.commandLine().getOut();

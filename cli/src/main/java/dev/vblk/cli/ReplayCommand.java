@@ -6,6 +6,7 @@ import dev.vblk.replay.ReplayResult;
 import dev.vblk.replay.Replayer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  vblk replay traces/*.trace.avro",
             "  vblk replay --relaxed vblk-out/demo.trace.avro",
             "  vblk replay --until 120 traces/io-error.trace.avro",
+            "  vblk replay traces/*.trace.avro --junit vblk-out/replay-report.xml",
             "",
             "Exit status 0 when every trace was reproduced, 1 when one diverged, 3 when one is damaged, cut",
             "short (unless --valid-prefix) or cannot be replayed (3 wins over 1)."})
@@ -57,6 +59,10 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Replay a trace cut short up to its last complete operation instead of refusing it.")
     boolean validPrefix;
 
+    @Option(names = "--junit", paramLabel = "FILE",
+            description = "Also write a JUnit XML report: one test case per trace, a divergence as its failure.")
+    Path junit;
+
     @Mixin
     JfrOptions jfr;
 
@@ -72,14 +78,19 @@ final class ReplayCommand implements Callable<Integer> {
         if (mode.until != null && mode.until < 0) {
             throw new BadInputException("--until must be an event index (0 or more), not " + mode.until);
         }
+        Outputs outputs = Outputs.against(traces);
+        Path junitFile = junit == null ? null : outputs.file(junit, "JUnit report");
+        JunitReport report = new JunitReport();
         PrintWriter out = spec.commandLine().getOut();
         int reproduced = 0;
         int diverged = 0;
         int bad = 0;
-        try (JfrOptions.Session recording = jfr.start(Outputs.against(traces));
+        try (JfrOptions.Session recording = jfr.start(outputs);
                 Progress progress = Progress.start(root.interactive() && traces.size() > 1, "replay", traces.size(), "traces")) {
             for (Path trace : traces) {
+                long begin = System.nanoTime();
                 ReplayResult result = replay(trace);
+                report.add(result, Duration.ofNanos(System.nanoTime() - begin));
                 out.print(result.render());
                 out.flush();
                 switch (result.status()) {
@@ -90,6 +101,9 @@ final class ReplayCommand implements Callable<Integer> {
                 progress.step();
                 progress.note(diverged + bad == 0 ? "" : diverged + " diverged, " + bad + " bad");
             }
+        }
+        if (junitFile != null) {
+            report.write(junitFile);
         }
         if (traces.size() > 1) {
             out.printf("%d trace(s): %d reproduced, %d diverged, %d bad%n", traces.size(), reproduced, diverged, bad);

@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code vblk} command: finds virtio-blk devices, records the driver's runs into traces, replays,
- * inspects, compares and exports traces, fuzzes the driver, and reports its latencies.
+ * The {@code vblk} command: finds virtio-blk devices, records the driver's runs into traces, moves data
+ * through the driver, replays, inspects, compares, exports and extracts traces, fuzzes the driver, and
+ * reports its latencies.
  */
 @Command(name = "vblk",
         mixinStandardHelpOptions = true,
@@ -22,10 +23,13 @@ import picocli.CommandLine.ScopeType;
             DemoCommand.class,
             ScanCommand.class,
             RecordCommand.class,
+            CatCommand.class,
+            PutCommand.class,
             ReplayCommand.class,
             InspectCommand.class,
             DiffCommand.class,
             ExportCommand.class,
+            ExtractCommand.class,
             FuzzCommand.class,
             ReportCommand.class,
             CompletionCommand.class,
@@ -35,8 +39,8 @@ import picocli.CommandLine.ScopeType;
             "Start with:  vblk demo",
             "",
             "Exit status: 0 ok (replay reproduced, traces equal), 1 problems found (replay diverged,",
-            "fuzz failures, traces differ), 2 bad usage, input or output, 3 bad trace file, 4 QEMU or the",
-            "machine unavailable, 5 internal error."})
+            "fuzz failures, traces differ, a cat, put or extract incomplete), 2 bad usage, input or output,",
+            "3 bad trace file, 4 QEMU or the machine unavailable, 5 internal error."})
 public final class Vblk implements Runnable {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * <p>Platform metadata: {@code kind=qemu}, {@code qemu.version}, {@code qemu.command} (the full
  * command line, arguments separated by spaces), {@code qemu.ramBytes}, and per drive {@code i}:
  * {@code drive.i.image} (file name), {@code drive.i.format}, {@code drive.i.readOnly},
- * {@code drive.i.slot} and, when it has rules, {@code drive.i.blkdebug}.
+ * {@code drive.i.slot}, when it has rules {@code drive.i.blkdebug}, and when it has further
+ * {@code -drive} items {@code drive.i.options}.
  */
 public record QemuTarget(QemuConfig config) implements Target {
 
@@ -98,6 +99,9 @@ public record QemuTarget(QemuConfig config) implements Target {
                 map.put(prefix + "format", drive.config().format().driverName());
                 map.put(prefix + "readOnly", Boolean.toString(drive.config().readOnly()));
                 map.put(prefix + "slot", Integer.toString(drive.slot()));
+                if (!drive.config().options().isEmpty()) {
+                    map.put(prefix + "options", String.join(",", drive.config().options()));
+                }
                 if (!drive.config().errorRules().isEmpty()) {
                     map.put(prefix + "blkdebug", describe(drive.config().errorRules()));
                 }

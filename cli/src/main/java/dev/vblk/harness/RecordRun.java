@@ -42,9 +42,10 @@ import java.util.function.UnaryOperator;
  * @param platformView wraps the target's platform before the driver is given it
  * @param deviceView wraps each block device the scan binds
  * @param onStep told of each step's result as soon as the step is done, for progress displays
+ * @param reads where the bytes of read steps go ({@link ReadSink#SAVE_FILES} unless a command prints them)
  */
 public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformView, UnaryOperator<BlockDevice> deviceView,
-        Consumer<StepResult> onStep) {
+        Consumer<StepResult> onStep, ReadSink reads) {
 
     /** Runs with QEMU's {@code virt} window and the driver's default options. */
     public static final RecordRun QEMU_VIRT = new RecordRun(BoardParameters.QEMU_VIRT_DEFAULTS);
@@ -54,26 +55,32 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
         Objects.requireNonNull(platformView, "platformView");
         Objects.requireNonNull(deviceView, "deviceView");
         Objects.requireNonNull(onStep, "onStep");
+        Objects.requireNonNull(reads, "reads");
     }
 
     /** A run on {@code board} with nothing observing it. */
     public RecordRun(BoardParameters board) {
-        this(board, UnaryOperator.identity(), UnaryOperator.identity(), result -> { });
+        this(board, UnaryOperator.identity(), UnaryOperator.identity(), result -> { }, ReadSink.SAVE_FILES);
     }
 
     /** This run with the target's platform seen through {@code view}. */
     public RecordRun withPlatformView(UnaryOperator<Platform> view) {
-        return new RecordRun(board, view, deviceView, onStep);
+        return new RecordRun(board, view, deviceView, onStep, reads);
     }
 
     /** This run with each bound block device seen through {@code view}. */
     public RecordRun withDeviceView(UnaryOperator<BlockDevice> view) {
-        return new RecordRun(board, platformView, view, onStep);
+        return new RecordRun(board, platformView, view, onStep, reads);
     }
 
     /** This run telling {@code listener} of each step's result. */
     public RecordRun withStepListener(Consumer<StepResult> listener) {
-        return new RecordRun(board, platformView, deviceView, listener);
+        return new RecordRun(board, platformView, deviceView, listener, reads);
+    }
+
+    /** This run giving the bytes of its read steps to {@code sink}. */
+    public RecordRun withReadSink(ReadSink sink) {
+        return new RecordRun(board, platformView, deviceView, onStep, sink);
     }
 
     /**
@@ -107,7 +114,7 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
                 DriverSession session = discover(new RecordingPlatform(platformView.apply(started.platform()), recorder),
                         recorder);
                 devices = session.deviceNames();
-                outcome = WorkloadRunner.run(session, workload, onStep);
+                outcome = WorkloadRunner.run(session, workload, onStep, reads);
             } catch (RuntimeException e) {
                 throw ended(writer, output, e);
             }
@@ -165,7 +172,7 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
             DriverSession session = discover(platformView.apply(started.platform()), null);
             WorkloadRunner.Outcome outcome;
             try {
-                outcome = WorkloadRunner.run(session, workload, onStep);
+                outcome = WorkloadRunner.run(session, workload, onStep, reads);
             } catch (WorkloadRunner.StoppedRun e) {
                 throw new HarnessException(e.getMessage(), e);
             }

@@ -9,14 +9,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 digests of disk contents, as lower-case hex, for trace metadata. */
-final class Sha256 {
+/** SHA-256 digests of disk contents and files, as lower-case hex, for trace metadata and checks of data. */
+public final class Sha256 {
 
     private static final int CHUNK = 1 << 16;
 
     private Sha256() {}
 
-    static String ofFile(Path file) {
+    /** The digest of a file's bytes. */
+    public static String ofFile(Path file) {
         MessageDigest digest = newDigest();
         byte[] buffer = new byte[CHUNK];
         try (InputStream in = Files.newInputStream(file)) {
@@ -24,7 +25,7 @@ final class Sha256 {
                 digest.update(buffer, 0, n);
             }
         } catch (IOException e) {
-            throw new HarnessException("cannot read disk image " + file + " to hash it: " + e.getMessage(), e);
+            throw new HarnessException("cannot read " + file + " to hash it: " + e.getMessage(), e);
         }
         return HexFormat.of().formatHex(digest.digest());
     }

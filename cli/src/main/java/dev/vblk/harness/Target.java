@@ -4,7 +4,7 @@ import dev.vblk.trace.TraceMetadata;
 import java.util.List;
 
 /** What a run drives: QEMU's real virtio-blk device or the software fake, with its disks. */
-public sealed interface Target permits QemuTarget, FakeTarget {
+public sealed interface Target permits QemuTarget, AttachedTarget, FakeTarget {
 
     /**
      * Each disk's name, size and SHA-256 as it is now; a run calls this before it starts the target.

@@ -9,9 +9,12 @@ import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.workload.Step;
 import dev.vblk.workload.Workload;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -26,14 +29,17 @@ final class WorkloadRunner {
 
     private final DriverSession session;
     private final List<String> devices;
+    private final ReadSink reads;
+    private final Set<Path> savedTo = new HashSet<>();
     private final List<StepResult> results = new ArrayList<>();
     private int selected;
     private int operations;
     private int failures;
     private long dataBytes;
 
-    private WorkloadRunner(DriverSession session) {
+    private WorkloadRunner(DriverSession session, ReadSink reads) {
         this.session = session;
+        this.reads = reads;
         this.devices = session.deviceNames();
     }
 
@@ -41,12 +47,12 @@ final class WorkloadRunner {
     record Outcome(List<StepResult> results, int operations, int failures, long dataBytes) {}
 
     /**
-     * Performs the steps.
+     * Performs the steps, giving the bytes of each read step that succeeded to {@code reads}.
      *
      * @throws StoppedRun if a step failed in a way that stops the run
      */
-    static Outcome run(DriverSession session, Workload workload, Consumer<StepResult> onStep) {
-        WorkloadRunner runner = new WorkloadRunner(session);
+    static Outcome run(DriverSession session, Workload workload, Consumer<StepResult> onStep, ReadSink reads) {
+        WorkloadRunner runner = new WorkloadRunner(session, reads);
         for (Step step : workload.steps()) {
             runner.perform(step);
             onStep.accept(runner.results.get(runner.results.size() - 1));
@@ -102,13 +108,18 @@ final class WorkloadRunner {
         }
         BlockOperation operation = operation(step, device);
         operations++;
+        byte[] returned;
         try {
-            byte[] returned = session.perform(operation);
+            returned = session.perform(operation);
             dataBytes += operation.kind() == OperationKind.WRITE ? operation.payload().length
                     : operation.kind() == OperationKind.READ ? returned.length : 0;
             results.add(new StepResult(index, step.toText(), device, Optional.empty()));
         } catch (RuntimeException e) {
             failed(index, step, device, e);
+            return;
+        }
+        if (step instanceof Step.Read read) {
+            reads.save(read, read.save().map(savedTo::add).orElse(true), returned);
         }
     }
 

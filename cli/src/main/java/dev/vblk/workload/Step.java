@@ -1,6 +1,8 @@
 package dev.vblk.workload;
 
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /** One line of a workload: a call on the selected block device, or the selection of a device. */
 public sealed interface Step {
@@ -8,11 +10,25 @@ public sealed interface Step {
     /** The step as the workload language writes it. */
     String toText();
 
-    /** {@code read SECTOR COUNT}. */
-    record Read(long sector, int count) implements Step {
+    /**
+     * {@code read SECTOR COUNT [save=PATH]}.
+     *
+     * @param save the file the bytes read are saved to, if any: the first step of a run naming a file
+     *     replaces it, later ones append to it
+     */
+    record Read(long sector, int count, Optional<Path> save) implements Step {
+        public Read {
+            Objects.requireNonNull(save, "save");
+        }
+
+        /** A read whose bytes are not saved. */
+        public Read(long sector, int count) {
+            this(sector, count, Optional.empty());
+        }
+
         @Override
         public String toText() {
-            return "read " + sector + " " + count;
+            return "read " + sector + " " + count + save.map(file -> " save=" + file).orElse("");
         }
     }
 
@@ -81,7 +97,7 @@ public sealed interface Step {
     record Submit(Step call) implements Step {
         public Submit {
             if (call instanceof Submit || call instanceof Wait || call instanceof Poll || call instanceof Reset
-                    || call instanceof SelectDevice) {
+                    || call instanceof SelectDevice || call instanceof Read read && read.save().isPresent()) {
                 throw new IllegalArgumentException(call.toText() + " cannot be submitted");
             }
         }

@@ -1,5 +1,6 @@
 package dev.vblk.workload;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -29,12 +30,25 @@ public record Workload(String name, String text, List<Step> steps, OptionalLong 
      * @throws WorkloadSyntaxException naming the line and column of the first problem
      */
     public static Workload parse(String name, String text) {
-        return WorkloadParser.parse(name, text, java.nio.file.Path.of(""));
+        return WorkloadParser.parse(name, text, Path.of(""));
     }
 
     /** This workload, marked as generated from {@code seed}. */
     public Workload withSeed(long seed) {
         return new Workload(name, text, steps, OptionalLong.of(seed));
+    }
+
+    /** The files the write steps take their data from ({@code file=}), each once, in order of first use. */
+    public List<Path> dataFiles() {
+        return steps.stream().map(step -> step instanceof Step.Submit submit ? submit.call() : step)
+                .filter(step -> step instanceof Step.Write write && write.data() instanceof WriteData.FileData)
+                .map(step -> ((WriteData.FileData) ((Step.Write) step).data()).path()).distinct().toList();
+    }
+
+    /** The files the read steps save their bytes to ({@code save=}), each once, in order of first use. */
+    public List<Path> savedFiles() {
+        return steps.stream().filter(step -> step instanceof Step.Read read && read.save().isPresent())
+                .map(step -> ((Step.Read) step).save().orElseThrow()).distinct().toList();
     }
 
     /** The steps in the workload language, one a line, without comments. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
@@ -18,7 +19,7 @@ import java.util.stream.Collectors;
  * <pre>
  * workload = { line } ;
  * line     = [ step ] [ "#" comment ] ;           (blank lines and comments are ignored)
- * step     = "read" SECTOR COUNT                  read COUNT sectors from SECTOR
+ * step     = "read" SECTOR COUNT [ "save=" PATH ]  read COUNT sectors from SECTOR [and save them]
  *          | "write" SECTOR COUNT DATA            write COUNT sectors from SECTOR
  *          | "flush"                              make completed writes durable
  *          | "discard" SECTOR COUNT               discard COUNT sectors from SECTOR
@@ -32,7 +33,7 @@ import java.util.stream.Collectors;
  *          | "poll" ;                             take the completions that are ready, without waiting
  * DATA     = "pattern=" NAME                      a {@link NamedPattern}: signature, complement, zeros
  *          | "byte=" BYTE                         every byte BYTE (0x00 to 0xff, or 0 to 255)
- *          | "file=" PATH ;                       the first COUNT * 512 bytes of a file
+ *          | "file=" PATH [ "from=" OFFSET ] ;    COUNT * 512 bytes of a file [from byte OFFSET]
  * </pre>
  *
  * <p>Tokens are separated by spaces or tabs; keywords are lower case. Numbers are decimal or
@@ -40,7 +41,9 @@ import java.util.stream.Collectors;
  * {@value #MAX_TRANSFER_SECTORS} for {@code read} and {@code write} (a step's data is held in
  * memory) and {@value #MAX_RANGE_SECTORS} for {@code discard} and {@code write-zeroes}; N is 0 to 31.
  * A {@code file=} PATH has no spaces, is resolved against the workload's directory and read when the
- * workload is parsed. Before any {@code device} step, steps go to device 0: the block device in the
+ * workload is parsed; OFFSET is a byte offset into it. A {@code save=} PATH is resolved the same way;
+ * the first step of a run that names a file replaces it and later ones append to it, so consecutive
+ * reads saved to one file hold the sectors in order; submitted reads are not saved. Before any {@code device} step, steps go to device 0: the block device in the
  * lowest MMIO slot (QEMU puts its first drive in the highest slot, so with two drives device 0 is
  * the second drive). Whether sectors lie inside a device is the device's concern: a step outside
  * it fails when run, and the run goes on.
@@ -116,6 +119,9 @@ public final class WorkloadParser {
             if (!SUBMITTABLE.contains(call.text())) {
                 throw error(line, call.column(), "'" + call.text() + "' cannot be submitted; expected one of " + SUBMITTABLE);
             }
+            if (call.text().equals("read") && tokens.size() > 4 && tokens.get(4).text().startsWith("save=")) {
+                throw error(line, tokens.get(4).column(), "a submitted read cannot be saved; save= is for reads that wait");
+            }
             steps.add(new Step.Submit(step(line, tokens.subList(1, tokens.size()), code)));
             return;
         }
@@ -126,7 +132,7 @@ public final class WorkloadParser {
         Token keyword = tokens.get(0);
         Arguments args = new Arguments(line, tokens, code.length() + 1);
         Step step = switch (keyword.text()) {
-            case "read" -> new Step.Read(args.sector(1), (int) args.count(2, MAX_TRANSFER_SECTORS));
+            case "read" -> new Step.Read(args.sector(1), (int) args.count(2, MAX_TRANSFER_SECTORS), args.save(3));
             case "write" -> {
                 long sector = args.sector(1);
                 int count = (int) args.count(2, MAX_TRANSFER_SECTORS);
@@ -214,7 +220,10 @@ public final class WorkloadParser {
         }
 
         long number(int index, String what, long min, long max) {
-            Token token = token(index, what);
+            return number(token(index, what), what, min, max);
+        }
+
+        long number(Token token, String what, long min, long max) {
             long value = parseNumber(token, what);
             if (value < min || value > max) {
                 throw error(line, token.column(), what + " must be " + min + " to " + max + ", not " + token.text());
@@ -260,23 +269,47 @@ public final class WorkloadParser {
             }
         }
 
+        /** The optional {@code save=PATH} at {@code index}. */
+        Optional<Path> save(int index) {
+            if (index >= tokens.size()) {
+                return Optional.empty();
+            }
+            Token token = token(index, "save=PATH");
+            if (!token.text().startsWith("save=") || token.text().length() == "save=".length()) {
+                throw error(line, token.column(), "expected save=PATH or the end of the line, not '" + token.text() + "'");
+            }
+            return Optional.of(directory.resolve(token.text().substring("save=".length())));
+        }
+
         private WriteData fileData(String value, int column, int count) {
             if (value.isEmpty()) {
                 throw error(line, column, "file= needs a path");
+            }
+            long offset = 0;
+            if (tokens.size() > 4) {
+                Token from = token(4, "from=OFFSET");
+                if (!from.text().startsWith("from=")) {
+                    throw error(line, from.column(), "expected from=OFFSET or the end of the line, not '" + from.text() + "'");
+                }
+                offset = number(new Token(from.text().substring("from=".length()), from.column() + "from=".length()),
+                        "a byte offset", 0, Long.MAX_VALUE);
             }
             Path path = directory.resolve(value);
             int length = count * BlockDevice.SECTOR_SIZE;
             byte[] contents;
             try (InputStream in = Files.newInputStream(path)) {
+                in.skipNBytes(offset);
                 contents = in.readNBytes(length);
+            } catch (java.io.EOFException e) {
+                throw error(line, column, path + " is shorter than the offset " + offset);
             } catch (IOException e) {
                 throw error(line, column, "cannot read " + path + ": " + e);
             }
             if (contents.length < length) {
-                throw error(line, column, path + " holds " + contents.length + " bytes, fewer than the " + length
-                        + " bytes of " + count + " sectors");
+                throw error(line, column, path + " holds " + contents.length + " bytes from byte " + offset
+                        + ", fewer than the " + length + " bytes of " + count + " sectors");
             }
-            return new WriteData.FileData(path, contents);
+            return new WriteData.FileData(path, offset, contents);
         }
 
         void requireNoMore() {

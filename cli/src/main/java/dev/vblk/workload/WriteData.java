@@ -48,14 +48,18 @@ public sealed interface WriteData {
     }
 
     /**
-     * {@code file=PATH}: the first bytes of a file, read when the workload was parsed.
+     * {@code file=PATH [from=OFFSET]}: bytes of a file from an offset, read when the workload was parsed.
      *
      * @param path the file, as resolved against the workload's directory
+     * @param offset where in the file the bytes start
      * @param contents exactly the bytes written (whole sectors)
      */
-    record FileData(Path path, byte[] contents) implements WriteData {
+    record FileData(Path path, long offset, byte[] contents) implements WriteData {
         public FileData {
             Objects.requireNonNull(path, "path");
+            if (offset < 0) {
+                throw new IllegalArgumentException("a file offset is not negative: " + offset);
+            }
             contents = contents.clone();
         }
 
@@ -75,22 +79,23 @@ public sealed interface WriteData {
 
         @Override
         public String toText() {
-            return "file=" + path;
+            return "file=" + path + (offset == 0 ? "" : " from=" + offset);
         }
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof FileData that && path.equals(that.path) && Arrays.equals(contents, that.contents);
+            return other instanceof FileData that && path.equals(that.path) && offset == that.offset
+                    && Arrays.equals(contents, that.contents);
         }
 
         @Override
         public int hashCode() {
-            return 31 * path.hashCode() + Arrays.hashCode(contents);
+            return 31 * (31 * path.hashCode() + Long.hashCode(offset)) + Arrays.hashCode(contents);
         }
 
         @Override
         public String toString() {
-            return "FileData[path=" + path + ", " + contents.length + " bytes]";
+            return "FileData[path=" + path + ", from " + offset + ", " + contents.length + " bytes]";
         }
     }
 }

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +60,18 @@ class InspectCommandTest {
         assertEquals(7, root.get("requests").size());
         assertEquals("read sector 17, 8 sector(s)", root.at("/requests/6/request").asText());
         assertEquals("OK", root.at("/requests/6/completion").asText());
+    }
+
+    @Test
+    void jsonGivesWholeDigests() throws Exception {
+        Path file = Cli.golden("known-sectors");
+        JsonNode root = new ObjectMapper().readTree(Cli.run("inspect", "--json", "--summary", file.toString()).out());
+        TraceEvent.OperationEnd end = TraceReader.readComplete(file).events().stream()
+                .filter(TraceEvent.OperationEnd.class::isInstance).map(TraceEvent.OperationEnd.class::cast)
+                .filter(e -> e.operationId() == 2).findFirst().orElseThrow();
+        String digest = HexFormat.of().formatHex(((OperationOutcome.Succeeded) end.outcome()).sha256());
+        assertEquals(digest, root.at("/operations/1/sha256").asText());
+        assertEquals(64, root.at("/operations/1/sha256").asText().length());
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.vblk.harness.SignedImages;
 import dev.vblk.qemu.junit.RequiresQemu;
 import dev.vblk.trace.TraceReader;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,5 +31,40 @@ class RecordCommandQemuTest {
         assertEquals("read_aio errno=5 sector=9 once=false",
                 TraceReader.readComplete(trace).metadata().platform().get("drive.0.blkdebug"));
         assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode(), "the new recording replays");
+    }
+
+    @Test
+    void twoQueuesOnTheRealDeviceRecordAndReplay() {
+        Path image = SignedImages.raw(directory, "disk.img", 2048);
+        Path trace = directory.resolve("mq.trace.avro");
+        Cli.Result result = Cli.run("record", image.toString(), "--preset", "known-sectors", "--device-property",
+                "num-queues=2", "--drive-option", "aio=threads", "--drive-option", "cache=writeback", "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("8 operations (0 failed)"), result.out());
+        Map<String, String> platform = TraceReader.readComplete(trace).metadata().platform();
+        assertTrue(platform.get("qemu.command").contains("-global virtio-blk-device.num-queues=2"), platform.toString());
+        assertTrue(platform.get("qemu.command").contains(",aio=threads,cache=writeback"), platform.toString());
+        assertEquals("aio=threads,cache=writeback", platform.get("drive.0.options"));
+        assertTrue(platform.get("qemu.version").startsWith("QEMU emulator version"), platform.toString());
+        assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode(), "the recording replays strictly");
+
+        Cli.Result scan = Cli.run("scan", image.toString(), "--device-property", "num-queues=2");
+        assertEquals(ExitCodes.OK, scan.exitCode(), scan.toString());
+        assertTrue(scan.out().contains("|MQ|") || scan.out().contains("MQ|"), "two queues offer MQ: " + scan.out());
+    }
+
+    @Test
+    void blockdevDrivesOfTheUsersOwnRecordAndReplay() {
+        Path image = SignedImages.raw(directory, "disk.img", 2048);
+        Path trace = directory.resolve("blockdev.trace.avro");
+        Cli.Result result = Cli.run("record", "--preset", "known-sectors",
+                "--qemu-arg", "-blockdev", "--qemu-arg", "driver=file,filename=" + image + ",node-name=f0,aio=threads",
+                "--qemu-arg", "-blockdev", "--qemu-arg", "driver=raw,file=f0,node-name=b0,cache.direct=off",
+                "--qemu-arg", "-device", "--qemu-arg", "virtio-blk-device,drive=b0,num-queues=2", "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("8 operations (0 failed)"), result.out());
+        assertTrue(TraceReader.readComplete(trace).metadata().platform().get("qemu.command")
+                .contains("-blockdev driver=file,filename=" + image));
+        assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode(), "the recording replays strictly");
     }
 }

@@ -14,7 +14,7 @@ class VblkTest {
     void helpListsTheCommandsAndTheExitStatuses() {
         Cli.Result result = Cli.run("--help");
         assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
-        for (String command : new String[] {"demo", "scan", "record", "replay", "inspect", "diff", "export", "report",
+        for (String command : new String[] {"demo", "scan", "record", "replay", "inspect", "cat", "put", "diff", "export", "extract", "report",
                 "completion"}) {
             assertTrue(result.out().contains("  " + command + " "), command + " in\n" + result.out());
         }

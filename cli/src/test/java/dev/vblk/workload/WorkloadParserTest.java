@@ -55,6 +55,35 @@ class WorkloadParserTest {
     }
 
     @Test
+    void readsMaySaveTheirBytesAndFileDataMayStartAtAnOffset() throws IOException {
+        byte[] data = new byte[1536];
+        data[512] = 42;
+        Files.write(directory.resolve("data.bin"), data);
+        Workload workload = WorkloadParser.parse("w", "read 3 4 save=out.bin\nwrite 0 1 file=data.bin from=512\n", directory);
+        assertEquals(new Step.Read(3, 4, java.util.Optional.of(directory.resolve("out.bin"))), workload.steps().get(0));
+        Step.Write write = (Step.Write) workload.steps().get(1);
+        assertEquals(42, write.bytes()[0]);
+        assertEquals(List.of(directory.resolve("out.bin")), workload.savedFiles());
+        assertEquals(List.of(directory.resolve("data.bin")), workload.dataFiles());
+        assertEquals(workload.steps(), WorkloadParser.parse("again", workload.canonicalText(), directory).steps());
+    }
+
+    @Test
+    void savingAndOffsetsAreChecked() throws IOException {
+        Files.write(directory.resolve("data.bin"), new byte[1024]);
+        assertTrue(error("submit read 0 1 save=x").getMessage().contains("a submitted read cannot be saved"));
+        assertTrue(error("read 0 1 keep=x").getMessage().contains("expected save=PATH"));
+        assertTrue(error("read 0 1 save=").getMessage().contains("expected save=PATH"));
+        WorkloadSyntaxException late = assertThrows(WorkloadSyntaxException.class,
+                () -> WorkloadParser.parse("w", "write 0 1 file=data.bin from=600", directory));
+        assertTrue(late.getMessage().contains("fewer than the 512 bytes"), late.getMessage());
+        WorkloadSyntaxException past = assertThrows(WorkloadSyntaxException.class,
+                () -> WorkloadParser.parse("w", "write 0 1 file=data.bin from=4096", directory));
+        assertTrue(past.getMessage().contains("shorter than the offset 4096"), past.getMessage());
+        assertTrue(error("write 0 1 pattern=zeros from=5").getMessage().contains("unexpected 'from=5'"));
+    }
+
+    @Test
     void canonicalTextParsesToTheSameSteps() {
         Workload workload = WorkloadPreset.STANDARD.workload();
         assertEquals(workload.steps(), Workload.parse("again", workload.canonicalText()).steps());

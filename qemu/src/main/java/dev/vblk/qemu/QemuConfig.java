@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param binary an explicit {@code qemu-system-aarch64}; empty to use {@code VBLK_QEMU} or {@code PATH}
  * @param ramBytes guest RAM size, a positive multiple of 1 MiB
  * @param drives the drives, attached in this order (first drive in transport slot 31)
- * @param extraArgs arguments appended to the command line as they are
+ * @param extraArgs arguments appended to the command line as they are; {@link ExtraArguments} says
+ *     which are refused
  * @param replyTimeout the longest wait for any qtest or QMP reply, and for QEMU's start
  * @param sharedMemory whether guest RAM is a file shared with QEMU and mapped by this process
  *     ({@link SharedGuestRam}), so that memory accesses are plain loads and stores; when false every
@@ -46,6 +47,9 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
         }
         drives = List.copyOf(drives);
         extraArgs = List.copyOf(extraArgs);
+        ExtraArguments.problem(extraArgs).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
     }
 
     /** A builder with the defaults: no explicit binary, 64 MiB of shared RAM, no drives, 5 s reply limit. */
@@ -93,7 +97,12 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
 
         /** Appends arguments to QEMU's command line. */
         public Builder extraArgs(String... args) {
-            extraArgs.addAll(List.of(args));
+            return extraArgs(List.of(args));
+        }
+
+        /** Appends arguments to QEMU's command line. */
+        public Builder extraArgs(List<String> args) {
+            extraArgs.addAll(args);
             return this;
         }
 

@@ -92,7 +92,8 @@ public final class QemuMachine implements AutoCloseable {
         }
     }
 
-    private static String findGic(QmpClient qmp) {
+    /** The QOM path of the machine's one GIC version 2, whose inputs carry the virtio-mmio interrupts. */
+    static String findGic(QmpClient qmp) {
         List<QomProperty> children = qmp.qomList(UNATTACHED);
         List<String> gics = children.stream()
                 .filter(child -> child.childType().filter(GIC_TYPE::equals).isPresent())

@@ -120,6 +120,7 @@ public final class QemuProcess implements AutoCloseable {
         if (drive.readOnly()) {
             option.append(",readonly=on");
         }
+        drive.options().forEach(item -> option.append(',').append(item));
         return option.toString();
     }
 

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
 
 /**
  * A client of the QEMU Machine Protocol (JSON over a unix socket): the capabilities handshake,
@@ -41,7 +39,7 @@ public final class QmpClient implements AutoCloseable {
         this.timeout = timeout;
         this.timeoutNanos = timeout.toNanos();
         this.failures = failures;
-        this.receiver = new LineReceiver("qmp-reader", channelInput(channel), this::onAsyncLine, () -> { });
+        this.receiver = new LineReceiver("qmp-reader", UnixSockets.input(channel), this::onAsyncLine, () -> { });
     }
 
     /**
@@ -51,8 +49,18 @@ public final class QmpClient implements AutoCloseable {
      * @throws QemuException if QEMU exits or the socket does not answer within the reply timeout
      */
     static QmpClient connect(QemuProcess process, Duration timeout) {
-        FailureReporter failures = FailureReporter.of(process);
-        SocketChannel channel = open(process, process.qmpSocketPath(), timeout, failures);
+        return connect(process.qmpSocketPath(), timeout, FailureReporter.of(process), process::isAlive);
+    }
+
+    /**
+     * Connects to the QMP socket of a QEMU that may not have created it yet, and performs the
+     * capabilities handshake.
+     *
+     * @param alive whether QEMU is still running
+     * @throws QemuException if QEMU exits or the socket does not answer within the reply timeout
+     */
+    static QmpClient connect(Path socket, Duration timeout, FailureReporter failures, BooleanSupplier alive) {
+        SocketChannel channel = UnixSockets.connect(socket, "QMP socket", timeout, failures, alive);
         QmpClient client = new QmpClient(channel, timeout, failures);
         try {
             JsonNode greeting = client.nextReply("the QMP greeting");
@@ -65,53 +73,6 @@ public final class QmpClient implements AutoCloseable {
             client.close();
             throw e;
         }
-    }
-
-    private static SocketChannel open(QemuProcess process, Path socket, Duration timeout, FailureReporter failures) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            SocketChannel channel = null;
-            try {
-                channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-                channel.connect(UnixDomainSocketAddress.of(socket));
-                return channel;
-            } catch (IOException e) {
-                closeQuietly(channel);
-                if (!process.isAlive()) {
-                    throw failures.describe("QEMU exited before its QMP socket " + socket + " accepted a connection", true);
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw failures.describe("QEMU's QMP socket " + socket + " did not accept a connection within "
-                            + timeout.toMillis() + " ms (" + e.getMessage() + ")", false);
-                }
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new QemuException("interrupted while connecting to QEMU's QMP socket", interrupted);
-                }
-            }
-        }
-    }
-
-    /**
-     * A stream over the channel that reads without taking the channel's blocking lock, so that a
-     * blocked read does not hold up writes from another thread.
-     */
-    private static InputStream channelInput(SocketChannel channel) {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] bytes, int offset, int length) throws IOException {
-                return length == 0 ? 0 : channel.read(ByteBuffer.wrap(bytes, offset, length));
-            }
-        };
     }
 
     private boolean onAsyncLine(String line) {
@@ -242,17 +203,6 @@ public final class QmpClient implements AutoCloseable {
     /** Closes the socket. */
     @Override
     public void close() {
-        closeQuietly(channel);
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Nothing more to release.
-        }
+        UnixSockets.closeQuietly(channel);
     }
 }

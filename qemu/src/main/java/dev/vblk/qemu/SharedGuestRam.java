@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
  * and on {@link #close()} the mapping is released and the file deleted if it is still there. Files
  * that a killed process left behind are removed by the next {@link #create} whose pid check finds
  * their owner gone. After {@code close} every access fails instead of touching unmapped memory.
+ * A file that a QEMU the user started already uses ({@link #attach}) is only mapped: closing releases
+ * the mapping and leaves the file.
  */
 final class SharedGuestRam implements GuestMemory, AutoCloseable {
 
@@ -55,12 +57,38 @@ final class SharedGuestRam implements GuestMemory, AutoCloseable {
 
     private final Path file;
     private final long base;
+    private final boolean owned;
     private MappedByteBuffer mapping;
 
-    private SharedGuestRam(Path file, long base, MappedByteBuffer mapping) {
+    private SharedGuestRam(Path file, long base, MappedByteBuffer mapping, boolean owned) {
         this.file = file;
         this.base = base;
         this.mapping = mapping;
+        this.owned = owned;
+    }
+
+    /**
+     * Maps the whole of an existing file, the RAM backend of a QEMU someone else started, for guest
+     * RAM at {@code base}; the file is never deleted.
+     *
+     * @throws QemuException if the file cannot be mapped, is empty or is larger than {@link #MAX_BYTES}
+     */
+    static SharedGuestRam attach(Path file, long base) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long bytes = channel.size();
+            if (bytes <= 0 || bytes > MAX_BYTES) {
+                throw new QemuException("shared guest RAM " + file + " is " + bytes + " bytes; it must be 1 byte to "
+                        + MAX_BYTES + " bytes");
+            }
+            return new SharedGuestRam(file, base, channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes), false);
+        } catch (IOException e) {
+            throw new QemuException("cannot map shared guest RAM " + file + ": " + e, e);
+        }
+    }
+
+    /** The size of the mapping in bytes. */
+    long size() {
+        return mapping.capacity();
     }
 
     /**
@@ -85,7 +113,7 @@ final class SharedGuestRam implements GuestMemory, AutoCloseable {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
-                return new SharedGuestRam(file, base, mapping);
+                return new SharedGuestRam(file, base, mapping, true);
             }
         } catch (IOException | RuntimeException e) {
             deleteQuietly(file);
@@ -183,14 +211,16 @@ final class SharedGuestRam implements GuestMemory, AutoCloseable {
         return (int) (address - base);
     }
 
-    /** Releases the mapping and deletes the file if it is still there. Idempotent. */
+    /** Releases the mapping and deletes the file if it is still there and this process made it. Idempotent. */
     @Override
     public synchronized void close() {
         if (mapping != null) {
             unmap(mapping);
             mapping = null;
         }
-        deleteQuietly(file);
+        if (owned) {
+            deleteQuietly(file);
+        }
     }
 
     /**

@@ -1,0 +1,130 @@
+package dev.vblk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.workload.NamedPattern;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vblk cat} and {@code vblk put} on the fake device, and a workload step that saves what it read. */
+class CatPutCommandTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void catReadsSectorsIntoAFileRecordedAndReplayable() throws Exception {
+        Path out = directory.resolve("out.bin");
+        Path trace = directory.resolve("cat.trace.avro");
+        Cli.Result result = Cli.run("cat", "--fake", "--sectors", "4096", "--sector", "7", "--count", "2500",
+                "--to", out.toString(), "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertArrayEquals(NamedPattern.SIGNATURE.sectors(7, 2500), Files.readAllBytes(out));
+        assertTrue(result.out().contains("read 1.2 MiB at sector 7 of device 0"), result.out());
+        assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode());
+
+        Path reads = directory.resolve("reads");
+        assertEquals(ExitCodes.OK, Cli.run("extract", trace.toString(), "-o", reads.toString()).exitCode());
+        assertArrayEquals(Files.readAllBytes(out), concatenated(reads));
+    }
+
+    @Test
+    void catWritesTheBytesToStandardOutputAndWhatItSaysToStandardError() {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Cli.Result result;
+        try {
+            System.setOut(new PrintStream(bytes, true));
+            result = Cli.run("cat", "--fake", "--sector", "2", "--count", "3");
+        } finally {
+            System.setOut(saved);
+        }
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertArrayEquals(NamedPattern.SIGNATURE.sectors(2, 3), bytes.toByteArray());
+        assertEquals("", result.out());
+        assertTrue(result.err().contains("read 1.5 KiB at sector 2 of device 0"), result.err());
+    }
+
+    @Test
+    void putWritesAFileAndFlushesRecordedAndReplayable() throws Exception {
+        byte[] data = NamedPattern.COMPLEMENT.sectors(0, 2100);
+        Path file = Files.write(directory.resolve("data.bin"), data);
+        Path trace = directory.resolve("put.trace.avro");
+        Cli.Result result = Cli.run("put", "--fake", "--sectors", "4096", "--sector", "3", "--from", file.toString(), "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("wrote 1.0 MiB at sector 3"), result.out());
+        Cli.Result inspect = Cli.run("inspect", "--summary", trace.toString());
+        assertTrue(inspect.out().contains("write virtio-blk@0x0a003e00 sector 2051, 52 sector(s)"), inspect.out());
+        assertTrue(inspect.out().contains("flush virtio-blk@0x0a003e00"), inspect.out());
+        assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode());
+    }
+
+    @Test
+    void aFailedReadIsAProblemFound() {
+        Cli.Result result = Cli.run("cat", "--fake", "--sector", "2047", "--count", "2", "--to",
+                directory.resolve("x.bin").toString());
+        assertEquals(ExitCodes.FOUND_PROBLEMS, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("step 'read 2047 2"), result.out());
+    }
+
+    @Test
+    void inputsAreCheckedAndNeverWrittenOver() throws Exception {
+        Path file = Files.write(directory.resolve("data.bin"), new byte[1000]);
+        Cli.Result ragged = Cli.run("put", "--fake", "--sector", "0", "--from", file.toString());
+        assertEquals(ExitCodes.BAD_INPUT, ragged.exitCode(), ragged.toString());
+        assertTrue(ragged.err().contains("not a whole number of 512-byte sectors; pad it to 1024 bytes"), ragged.err());
+
+        Path whole = Files.write(directory.resolve("whole.bin"), new byte[1024]);
+        Cli.Result overInput = Cli.run("put", "--fake", "--sector", "0", "--from", whole.toString(), "-o", whole.toString());
+        assertEquals(ExitCodes.BAD_INPUT, overInput.exitCode(), overInput.toString());
+        assertTrue(overInput.err().contains("is the input"), overInput.err());
+
+        Path same = directory.resolve("same");
+        Cli.Result twice = Cli.run("cat", "--fake", "--sector", "0", "--count", "1", "--to", same.toString(), "-o",
+                same.toString());
+        assertEquals(ExitCodes.BAD_INPUT, twice.exitCode(), twice.toString());
+        assertTrue(twice.err().contains("is also the output"), twice.err());
+
+        Cli.Result none = Cli.run("cat", "--fake", "--sector", "0", "--count", "0");
+        assertEquals(ExitCodes.BAD_INPUT, none.exitCode(), none.toString());
+        assertEquals(1, none.err().lines().count(), none.err());
+        Cli.Result missing = Cli.run("put", "--fake", "--sector", "0", "--from", directory.resolve("gone").toString());
+        assertEquals(ExitCodes.BAD_INPUT, missing.exitCode(), missing.toString());
+        assertTrue(missing.err().contains("does not exist"), missing.err());
+    }
+
+    @Test
+    void aWorkloadStepSavesWhatItRead() throws Exception {
+        Path workload = Files.writeString(directory.resolve("save.workload"),
+                "read 10 2 save=saved.bin\nread 12 1 save=saved.bin\nread 0 1\n");
+        Files.writeString(directory.resolve("saved.bin"), "old contents are replaced");
+        Cli.Result result = Cli.run("record", "--fake", "--workload", workload.toString(), "-o",
+                directory.resolve("t.trace.avro").toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertArrayEquals(NamedPattern.SIGNATURE.sectors(10, 3), Files.readAllBytes(directory.resolve("saved.bin")));
+
+        Path overItself = Files.writeString(directory.resolve("self.workload"), "read 0 1 save=self.workload\n");
+        Cli.Result refused = Cli.run("record", "--fake", "--workload", overItself.toString(), "-o",
+                directory.resolve("u.trace.avro").toString());
+        assertEquals(ExitCodes.BAD_INPUT, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().contains("is the input"), refused.err());
+        assertFalse(Files.exists(directory.resolve("u.trace.avro")));
+    }
+
+    private static byte[] concatenated(Path folder) throws Exception {
+        try (var files = Files.list(folder)) {
+            var out = new java.io.ByteArrayOutputStream();
+            for (Path file : files.sorted().toList()) {
+                out.write(Files.readAllBytes(file));
+            }
+            return out.toByteArray();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.vblk.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.harness.SignedImages;
+import dev.vblk.qemu.junit.RequiresQemu;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vblk put} then {@code vblk cat} of 5 MiB at an odd sector on QEMU's real device, and extract of the recording. */
+@RequiresQemu
+class CatPutQemuTest {
+
+    private static final int SECTOR = 17;
+    private static final int BYTES = 5 << 20;
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void fiveMebibytesRoundTripThroughTheImageAndTheTrace() throws Exception {
+        Path image = SignedImages.raw(directory, "disk.img", 16384);
+        byte[] data = new byte[BYTES];
+        new Random(14).nextBytes(data);
+        Path file = Files.write(directory.resolve("data.bin"), data);
+
+        Path putTrace = directory.resolve("put.trace.avro");
+        Cli.Result put = Cli.run("put", image.toString(), "--sector", Integer.toString(SECTOR), "--from", file.toString(),
+                "-o", putTrace.toString());
+        assertEquals(ExitCodes.OK, put.exitCode(), put.toString());
+        assertEquals(0, cmp("-i", "0:" + SECTOR * 512, "-n", Integer.toString(BYTES), file.toString(), image.toString()),
+                "cmp finds the file's bytes in the image at sector " + SECTOR);
+
+        Path out = directory.resolve("out.bin");
+        Path catTrace = directory.resolve("cat.trace.avro");
+        Cli.Result cat = Cli.run("cat", image.toString(), "--sector", Integer.toString(SECTOR), "--count",
+                Integer.toString(BYTES / 512), "--to", out.toString(), "-o", catTrace.toString());
+        assertEquals(ExitCodes.OK, cat.exitCode(), cat.toString());
+        assertEquals(0, cmp(file.toString(), out.toString()), "cat gives back what put wrote");
+
+        Path reads = directory.resolve("reads");
+        Cli.Result extract = Cli.run("extract", catTrace.toString(), "-o", reads.toString());
+        assertEquals(ExitCodes.OK, extract.exitCode(), extract.toString());
+        assertTrue(extract.out().contains("5 read operation(s) extracted, 0 not matching"), extract.out());
+        assertArrayEquals(data, concatenated(reads), "the recording holds the same bytes");
+
+        assertEquals(ExitCodes.OK, Cli.run("replay", putTrace.toString(), catTrace.toString()).exitCode(),
+                "both recordings replay strictly");
+    }
+
+    private static int cmp(String... args) throws Exception {
+        String[] command = new String[args.length + 1];
+        command[0] = "cmp";
+        System.arraycopy(args, 0, command, 1, args.length);
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        return process.waitFor();
+    }
+
+    private static byte[] concatenated(Path folder) throws Exception {
+        try (var files = Files.list(folder)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (Path file : files.sorted().toList()) {
+                out.write(Files.readAllBytes(file));
+            }
+            return out.toByteArray();
+        }
+    }
+}
