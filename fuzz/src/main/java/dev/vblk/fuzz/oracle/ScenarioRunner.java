@@ -117,10 +117,12 @@ public final class ScenarioRunner {
     /**
      * What a call's judgement depends on besides its result: the requests the device saw for it, the
      * refusals it was due, the fatal error it met at submission, and in a batch the fatal error that
-     * arose among the batch's calls (which may end a call whose own requests were fine).
+     * arose among the batch's calls (which may end a call whose own requests were fine), and whether an
+     * earlier call left a broken used ring the driver had not reported yet.
      */
     private record Judged(String where, Step.DriverCall step, Result result, List<Seen> seen, byte[] buffer,
-            Set<ErrorKind> refusals, ErrorKind sticky, boolean quiet, BlockDeviceException fatalInBatch) {}
+            Set<ErrorKind> refusals, ErrorKind sticky, boolean quiet, BlockDeviceException fatalInBatch,
+            boolean ringBrokenBefore) {}
 
     /** The state of one run. */
     private static final class Run {
@@ -146,6 +148,12 @@ public final class ScenarioRunner {
         private int framesAfterInit;
         private boolean eventsHappened;
         private int strayAccessesSeen;
+        /**
+         * The device wrote a used element or index no correct device writes, and the driver has not
+         * reported it yet: it may report it on a later call, after taking the good completions
+         * before it.
+         */
+        private boolean ringBrokenUnreported;
 
         Run(Scenario scenario, long budget) {
             this.scenario = scenario;
@@ -207,6 +215,8 @@ public final class ScenarioRunner {
                 result = new Result(null, null, false);
             }
             checkMachine(where);
+            boolean ringBroken = recorder.seen().stream().anyMatch(seen -> breaksTheRing(seen.outcome()));
+            ringBrokenUnreported = driver != null && driver.fatalError().isEmpty() && (ringBrokenUnreported || ringBroken);
             return result;
         }
 
@@ -225,6 +235,7 @@ public final class ScenarioRunner {
             if (result.succeeded()) {
                 driver = (VirtioBlkDevice) result.value();
                 sticky = null;
+                ringBrokenUnreported = false;
                 if (!mustFail.isEmpty()) {
                     find(Invariant.INIT_DECISION, where, "initialisation succeeded although " + String.join(", ", mustFail));
                 }
@@ -302,6 +313,7 @@ public final class ScenarioRunner {
             VirtioBlkDevice device = driver;
             Set<ErrorKind> refusals = sticky == null ? refusals(step) : Set.of();
             boolean quiet = quiet();
+            boolean ringBrokenBefore = ringBrokenUnreported;
             long startTime = platform.clock().now();
             Result result = invoke(where, () -> {
                 if (step instanceof Step.Read read) {
@@ -324,7 +336,7 @@ public final class ScenarioRunner {
             }
             List<Seen> seen = recorder.seen();
             checkTime(where, result, seen, platform.clock().now() - startTime, sticky != null);
-            judge(new Judged(where, step, result, seen, buffer, refusals, sticky, quiet, null));
+            judge(new Judged(where, step, result, seen, buffer, refusals, sticky, quiet, null, ringBrokenBefore));
             if (result.succeeded() && sticky == null && platform.allocatedFrames() != framesAfterInit) {
                 find(Invariant.MEMORY_RELEASED, where, "holds " + platform.allocatedFrames() + " frames after the call, "
                         + framesAfterInit + " before it");
@@ -345,6 +357,7 @@ public final class ScenarioRunner {
         private void batch(String where, Step.Batch batch) {
             VirtioBlkDevice device = driver;
             boolean quiet = quiet();
+            boolean ringBrokenBefore = ringBrokenUnreported;
             boolean stickyBefore = sticky != null;
             List<Submitted> submitted = new ArrayList<>();
             long startTime = platform.clock().now();
@@ -384,7 +397,7 @@ public final class ScenarioRunner {
                 anyTimeout |= !result.succeeded() && result.error().kind() == ErrorKind.TIMEOUT && call.stickyAtSubmit() == null;
                 String callWhere = where + ", call " + i + " (" + call.call() + ")";
                 judge(new Judged(callWhere, call.call(), result, groups.get(i), call.buffer(), call.refusals(),
-                        call.stickyAtSubmit(), quiet, fatal));
+                        call.stickyAtSubmit(), quiet, fatal, ringBrokenBefore));
                 if (!result.succeeded() && FATAL.contains(result.error().kind()) && device.fatalError().isEmpty()) {
                     find(Invariant.FATAL_STICKY, callWhere, "failed with " + result.error().kind()
                             + " but fatalError() is empty");
@@ -592,6 +605,10 @@ public final class ScenarioRunner {
                 return;
             }
             ErrorKind kind = result.error().kind();
+            if (kind == ErrorKind.PROTOCOL_VIOLATION && judged.ringBrokenBefore()) {
+                // A used element or index broken during an earlier call, reported now.
+                return;
+            }
             if (judged.fatalInBatch() != null && FATAL.contains(kind)
                     && (!covers(judged.step(), seen) || RING_WIDE.contains(kind))) {
                 // Ended by a fatal error of the batch: the requests it had not posted were failed with
@@ -1104,6 +1121,7 @@ public final class ScenarioRunner {
                 return;
             }
             driver = (VirtioBlkDevice) result.value();
+            ringBrokenUnreported = false;
             checkFeatures(where);
             checkInfo(where);
             checkQueueMemory(where);
