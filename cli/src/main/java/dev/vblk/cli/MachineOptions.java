@@ -74,6 +74,19 @@ final class MachineOptions {
      * @throws dev.vblk.qemu.QemuException if QEMU is not where it should be
      */
     Target target(List<BlkdebugRule> errors, boolean imagesRequired) {
+        return target(errors, imagesRequired, List.of());
+    }
+
+    /**
+     * The target these options describe, with {@code pciImages} attached to QEMU as virtio-blk-pci
+     * functions after the virtio-mmio drives (same format rule and {@code --read-only}).
+     *
+     * @throws BadInputException as {@link #target(List, boolean)} does, and for PCI images with {@code --fake}
+     */
+    Target target(List<BlkdebugRule> errors, boolean imagesRequired, List<Path> pciImages) {
+        if (fake && !pciImages.isEmpty()) {
+            throw new BadInputException("--fake has no PCI bus: leave out --pci");
+        }
         if (fake) {
             if (!images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()) {
                 throw new BadInputException("--fake uses an in-memory disk: leave out images, --format, --read-only, "
@@ -84,7 +97,7 @@ final class MachineOptions {
             }
             return FakeTarget.signedDisk("fake-disk", sectors);
         }
-        if (imagesRequired && images.isEmpty()) {
+        if (imagesRequired && images.isEmpty() && pciImages.isEmpty()) {
             throw new BadInputException("name at least one disk image, or run on the fake device with --fake");
         }
         if (formats.size() > images.size()) {
@@ -94,23 +107,30 @@ final class MachineOptions {
             throw new BadInputException("--error needs a disk image to inject errors into");
         }
         images.forEach(image -> Inputs.existingFile(image, "disk image"));
+        pciImages.forEach(image -> Inputs.existingFile(image, "disk image"));
         QemuConfig.Builder config = QemuConfig.builder().binary(QemuBinary.locate(qemu).path());
         for (int i = 0; i < images.size(); i++) {
             Path image = images.get(i);
             ImageFormat format = i < formats.size() ? formats.get(i) : formatOf(image);
-            if (format == ImageFormat.RAW) {
-                requireWholeSectors(image);
-            }
-            DriveConfig drive = format == ImageFormat.QCOW2 ? DriveConfig.qcow2(image) : DriveConfig.raw(image);
-            if (readOnly) {
-                drive = drive.asReadOnly();
-            }
+            DriveConfig drive = drive(image, format);
             if (i == 0 && !errors.isEmpty()) {
                 drive = drive.withErrors(errors.toArray(BlkdebugRule[]::new));
             }
             config.drive(drive);
         }
+        for (Path image : pciImages) {
+            config.pciDrive(drive(image, formatOf(image)));
+        }
         return new QemuTarget(config.build());
+    }
+
+    /** A drive of the image in the format, read-only if {@code --read-only} says so; a raw image must be whole sectors. */
+    private DriveConfig drive(Path image, ImageFormat format) {
+        if (format == ImageFormat.RAW) {
+            requireWholeSectors(image);
+        }
+        DriveConfig drive = format == ImageFormat.QCOW2 ? DriveConfig.qcow2(image) : DriveConfig.raw(image);
+        return readOnly ? drive.asReadOnly() : drive;
     }
 
     /**
