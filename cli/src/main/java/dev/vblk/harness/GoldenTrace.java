@@ -1,8 +1,10 @@
 package dev.vblk.harness;
 
+import dev.vblk.pci.PciHostBridge;
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.QemuConfig;
+import dev.vblk.session.BoardParameters;
 import dev.vblk.workload.WorkloadPreset;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,7 +36,10 @@ public enum GoldenTrace {
             + "the 4-sector read spanning it fail with IO_ERROR, the neighbours and GET_ID succeed"),
     /** Many requests in flight. */
     DEPTH_32(WorkloadPreset.DEPTH_32, "batches of 32 submitted 4 KiB reads, writes and read-backs, each taken by one "
-            + "wait: interrupt-driven completion, indirect descriptors and the event index");
+            + "wait: interrupt-driven completion, indirect descriptors and the event index"),
+    /** The write read back, over virtio-pci. */
+    PCI_WRITE_READ(WorkloadPreset.WRITE_READ, "the write-read workload on a virtio-blk-pci function at 00:01.0: "
+            + "PCI bus 0 enumerated, BAR4 assigned, the transport found through its capabilities, INTx on line 4");
 
     /** Sectors of the main image: 1 MiB. */
     public static final int IMAGE_SECTORS = 2048;
@@ -59,6 +64,12 @@ public enum GoldenTrace {
      */
     public boolean timingDependent() {
         return this == DEPTH_32;
+    }
+
+    /** The board the trace is recorded on: QEMU's virt window, and its PCI bus 0 for {@link #PCI_WRITE_READ}. */
+    public BoardParameters board() {
+        return this == PCI_WRITE_READ ? BoardParameters.QEMU_VIRT_DEFAULTS.withPci(PciHostBridge.QEMU_VIRT)
+                : BoardParameters.QEMU_VIRT_DEFAULTS;
     }
 
     /** The trace's name: its file is {@code <name>.trace.avro}. */
@@ -93,10 +104,12 @@ public enum GoldenTrace {
      */
     public QemuTarget target(Path imageDirectory) {
         DriveConfig main = DriveConfig.raw(SignedImages.raw(imageDirectory, traceName() + ".img", IMAGE_SECTORS));
-        QemuConfig.Builder config = QemuConfig.builder().drive(switch (this) {
-            case IO_ERROR -> main.withErrors(BlkdebugRule.readError(FAILING_SECTOR));
-            default -> main;
-        });
+        QemuConfig.Builder config = QemuConfig.builder();
+        switch (this) {
+            case IO_ERROR -> config.drive(main.withErrors(BlkdebugRule.readError(FAILING_SECTOR)));
+            case PCI_WRITE_READ -> config.pciDrive(main);
+            default -> config.drive(main);
+        }
         if (this == DISCOVERY) {
             config.drive(DriveConfig.raw(SignedImages.raw(imageDirectory, traceName() + "-ro.img", SMALL_IMAGE_SECTORS))
                     .asReadOnly());

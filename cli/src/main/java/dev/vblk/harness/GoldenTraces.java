@@ -39,7 +39,7 @@ public final class GoldenTraces {
             throw new HarnessException("cannot create a directory for the disk images: " + e.getMessage(), e);
         }
         try {
-            return RecordRun.QEMU_VIRT.record(trace.target(images), trace.preset().workload(), TraceCodec.DEFAULT,
+            return new RecordRun(trace.board()).record(trace.target(images), trace.preset().workload(), TraceCodec.DEFAULT,
                     trace.file(directory));
         } finally {
             deleteTree(images);

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -203,7 +204,11 @@ public final class Replayer {
                 return bad(e.getMessage());
             }
             MmioWindow window = board.window();
-            BoardParameters driverBoard = options.driverOptions().map(o -> new BoardParameters(window, o)).orElse(board);
+            BoardParameters driverBoard = options.driverOptions().map(board::withOptions).orElse(board);
+            if (mode != ReplayResult.Mode.STRICT && board.pci().isPresent()) {
+                return bad("the trace scans PCI bus 0, and the fake machine of " + mode.name().toLowerCase(Locale.ROOT)
+                        + " replay does not model PCI devices yet; replay it strictly");
+            }
             Platform base;
             try {
                 base = platform(window);
