@@ -66,9 +66,14 @@ public enum GoldenTrace {
         return this == DEPTH_32;
     }
 
-    /** The board the trace is recorded on: QEMU's virt window, and its PCI bus 0 for {@link #PCI_WRITE_READ}. */
+    /** Whether the trace's drive is a virtio-blk-pci function; its name is then its preset's with {@code pci-} before it. */
+    public boolean overPci() {
+        return this == PCI_WRITE_READ;
+    }
+
+    /** The board the trace is recorded on: QEMU's virt window, and its PCI bus 0 for a trace {@link #overPci()}. */
     public BoardParameters board() {
-        return this == PCI_WRITE_READ ? BoardParameters.QEMU_VIRT_DEFAULTS.withPci(PciHostBridge.QEMU_VIRT)
+        return overPci() ? BoardParameters.QEMU_VIRT_DEFAULTS.withPci(PciHostBridge.QEMU_VIRT)
                 : BoardParameters.QEMU_VIRT_DEFAULTS;
     }
 
@@ -105,10 +110,10 @@ public enum GoldenTrace {
     public QemuTarget target(Path imageDirectory) {
         DriveConfig main = DriveConfig.raw(SignedImages.raw(imageDirectory, traceName() + ".img", IMAGE_SECTORS));
         QemuConfig.Builder config = QemuConfig.builder();
-        switch (this) {
-            case IO_ERROR -> config.drive(main.withErrors(BlkdebugRule.readError(FAILING_SECTOR)));
-            case PCI_WRITE_READ -> config.pciDrive(main);
-            default -> config.drive(main);
+        if (overPci()) {
+            config.pciDrive(main);
+        } else {
+            config.drive(this == IO_ERROR ? main.withErrors(BlkdebugRule.readError(FAILING_SECTOR)) : main);
         }
         if (this == DISCOVERY) {
             config.drive(DriveConfig.raw(SignedImages.raw(imageDirectory, traceName() + "-ro.img", SMALL_IMAGE_SECTORS))

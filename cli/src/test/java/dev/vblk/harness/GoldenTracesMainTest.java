@@ -46,7 +46,7 @@ class GoldenTracesMainTest {
     @Test
     void goldenTraceNamesAreThePresetNames() {
         for (GoldenTrace golden : GoldenTrace.values()) {
-            assertEquals(golden.preset().presetName(), golden.traceName());
+            assertEquals((golden.overPci() ? "pci-" : "") + golden.preset().presetName(), golden.traceName());
             assertEquals(directory.resolve(golden.traceName() + ".trace.avro"), golden.file(directory));
         }
     }

@@ -3,6 +3,7 @@ package dev.vblk.replay;
 import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.discovery.MmioWindow;
+import dev.vblk.pci.PciHostBridge;
 import dev.vblk.platform.Platform;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.BoardParameters;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -205,13 +205,13 @@ public final class Replayer {
             }
             MmioWindow window = board.window();
             BoardParameters driverBoard = options.driverOptions().map(board::withOptions).orElse(board);
-            if (mode != ReplayResult.Mode.STRICT && board.pci().isPresent()) {
-                return bad("the trace scans PCI bus 0, and the fake machine of " + mode.name().toLowerCase(Locale.ROOT)
-                        + " replay does not model PCI devices yet; replay it strictly");
+            if (mode == ReplayResult.Mode.BRANCH && board.pci().isPresent()) {
+                return bad("the trace scans PCI bus 0, and branching replay does not keep a fake PCI function in step "
+                        + "with a strict replay; replay it strictly or relaxed");
             }
             Platform base;
             try {
-                base = platform(window);
+                base = platform(window, board.pci());
             } catch (UnreplayableTraceException e) {
                 return bad(e.getMessage());
             }
@@ -254,13 +254,13 @@ public final class Replayer {
             return result(ReplayResult.Status.REPRODUCED, Optional.empty(), "every call and every outcome matched the trace");
         }
 
-        private Platform platform(MmioWindow window) {
+        private Platform platform(MmioWindow window, Optional<PciHostBridge> pci) {
             switch (mode) {
                 case STRICT:
                     strict = new ReplayPlatform(events, window);
                     return strict;
                 case RELAXED:
-                    machine = TraceDrivenMachine.fromTrace(events, window);
+                    machine = TraceDrivenMachine.fromTrace(events, window, pci);
                     recent = new RecentCalls(machine.platform(), window, RECENT_CALLS);
                     machine.describeWith(this::operationText, recent::render);
                     return recent;
