@@ -6,6 +6,8 @@ import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.fake.mmio.DeviceContext;
 import dev.vblk.platform.AccessWidth;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,7 +19,8 @@ import java.util.Set;
  * <p>Every access to the virtio structures is passed to the wrapped device as the virtio-mmio
  * register it corresponds to, so requests, features, queues, faults and violations are the fake
  * device's own; only the PCI shape is added here. Reading the ISR byte returns the device's interrupt
- * causes and acknowledges them. {@link PciFault}s break the configuration space on purpose.
+ * causes and acknowledges them. {@link PciFault}s break the configuration space in named ways, and
+ * {@link #overrideConfigByte} in any way.
  */
 public final class FakeVirtioBlkPciFunction {
 
@@ -46,6 +49,7 @@ public final class FakeVirtioBlkPciFunction {
     private final FakeVirtioBlkDevice device;
     private final DeviceContext context;
     private final Set<PciFault> faults = EnumSet.noneOf(PciFault.class);
+    private final Map<Integer, Integer> overrides = new HashMap<>();
     private int command;
     private long barAddress;
     private boolean sizingLow;
@@ -69,6 +73,17 @@ public final class FakeVirtioBlkPciFunction {
     /** Breaks the configuration space in one more way, from the next access on. */
     public void inject(PciFault fault) {
         faults.add(fault);
+    }
+
+    /**
+     * Makes configuration-space byte {@code offset} (below 256) read {@code value} from now on,
+     * whatever the function holds there: for fuzzing with hostile configuration space.
+     */
+    public void overrideConfigByte(int offset, int value) {
+        if (offset < 0 || offset >= CONFIG_BYTES) {
+            throw new IllegalArgumentException("configuration byte offset must be below 256: " + offset);
+        }
+        overrides.put(offset, value & 0xff);
     }
 
     /** Whether INTA is asserted: the device has interrupt causes and INTx is not disabled. */
@@ -107,6 +122,10 @@ public final class FakeVirtioBlkPciFunction {
     private int configByte(int offset) {
         if (offset >= CONFIG_BYTES) {
             return 0;
+        }
+        Integer overridden = overrides.get(offset);
+        if (overridden != null) {
+            return overridden;
         }
         long word = configWord(offset & ~3);
         return (int) (word >>> (8 * (offset & 3))) & 0xff;
