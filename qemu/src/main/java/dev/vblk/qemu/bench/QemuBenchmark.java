@@ -1,5 +1,6 @@
 package dev.vblk.qemu.bench;
 
+import dev.vblk.pci.PciHostBridge;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.QemuConfig;
 import dev.vblk.qemu.QemuMachine;
@@ -28,13 +29,15 @@ import java.util.concurrent.TimeUnit;
  * Measures the synchronous driver on QEMU's real virtio-blk device in one process on one disk image:
  * 4 KiB random reads at queue depth 1, 1 MiB sequential reads and writes, each unrecorded and
  * recorded, against the {@link ProbeRun probe} that shows what the machine allows; for guest RAM
- * shared with QEMU and, for comparison, over qtest memory commands (without the probe). Runs of a workload alternate
+ * shared with QEMU and, for comparison, over qtest memory commands (without the probe); on the
+ * virtio-mmio transport and, when asked, on a virtio-blk-pci function (without the probe, which
+ * speaks virtio-mmio only). Runs of a workload alternate
  * (probe, driver, recorded, in an order that turns each round) so that noise falls on all of them,
  * and the table shows each cell's median over the rounds.
  *
  * <pre>
  * java -cp ... dev.vblk.qemu.bench.QemuBenchmark [--seconds S] [--rounds N] [--image-mib M]
- *     [--memory shared,qtest] [--max-request-kib K] [--qemu PATH]
+ *     [--memory shared,qtest] [--transport mmio,pci] [--max-request-kib K] [--qemu PATH]
  * </pre>
  */
 public final class QemuBenchmark {
@@ -45,15 +48,17 @@ public final class QemuBenchmark {
     private final int rounds;
     private final int imageMib;
     private final List<String> memoryModes;
+    private final List<String> transports;
     private final int maxRequestBytes;
     private final Optional<Path> qemu;
 
-    private QemuBenchmark(double seconds, int rounds, int imageMib, List<String> memoryModes, int maxRequestBytes,
-            Optional<Path> qemu) {
+    private QemuBenchmark(double seconds, int rounds, int imageMib, List<String> memoryModes, List<String> transports,
+            int maxRequestBytes, Optional<Path> qemu) {
         this.seconds = seconds;
         this.rounds = rounds;
         this.imageMib = imageMib;
         this.memoryModes = memoryModes;
+        this.transports = transports;
         this.maxRequestBytes = maxRequestBytes;
         this.qemu = qemu;
     }
@@ -73,6 +78,7 @@ public final class QemuBenchmark {
         int rounds = 3;
         int imageMib = 256;
         List<String> modes = List.of("shared", "qtest");
+        List<String> transports = List.of("mmio");
         int maxRequestBytes = DriverOptions.DEFAULTS.maxRequestBytes();
         Optional<Path> qemu = Optional.empty();
         for (int i = 0; i < args.length; i++) {
@@ -82,10 +88,12 @@ public final class QemuBenchmark {
                 case "--rounds" -> rounds = Integer.parseInt(value);
                 case "--image-mib" -> imageMib = Integer.parseInt(value);
                 case "--memory" -> modes = List.of(value.split(","));
+                case "--transport" -> transports = List.of(value.split(","));
                 case "--max-request-kib" -> maxRequestBytes = Integer.parseInt(value) * 1024;
                 case "--qemu" -> qemu = Optional.of(Path.of(value));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; options: --seconds S --rounds N --image-mib M --memory shared,qtest --max-request-kib K --qemu PATH");
+                        + "; options: --seconds S --rounds N --image-mib M --memory shared,qtest --transport mmio,pci "
+                        + "--max-request-kib K --qemu PATH");
             }
             i++;
         }
@@ -94,7 +102,12 @@ public final class QemuBenchmark {
                 throw new IllegalArgumentException("--memory takes shared, qtest or both, not " + mode);
             }
         }
-        return new QemuBenchmark(seconds, rounds, imageMib, modes, maxRequestBytes, qemu);
+        for (String transport : transports) {
+            if (!transport.equals("mmio") && !transport.equals("pci")) {
+                throw new IllegalArgumentException("--transport takes mmio, pci or both, not " + transport);
+            }
+        }
+        return new QemuBenchmark(seconds, rounds, imageMib, modes, transports, maxRequestBytes, qemu);
     }
 
     /** Measures every mode and workload and prints the table to {@code out}. */
@@ -108,14 +121,22 @@ public final class QemuBenchmark {
             out.printf("vblk QEMU benchmark: %d MiB raw image of random bytes, %d round(s) of %.1f s per run, "
                     + "driver requests up to %d KiB, queue depth 1 unless named%n", imageMib, rounds, seconds, maxRequestBytes / 1024);
             ResultTable table = new ResultTable();
-            for (String mode : memoryModes) {
-                // Every measured run binds the driver afresh, and each binding takes its own buffer pool
-                // from guest RAM: 1 GiB leaves room for all of them.
-                QemuConfig.Builder config = QemuConfig.builder().drive(DriveConfig.raw(image)).sharedMemory(mode.equals("shared"))
-                        .ramBytes(1L << 30);
-                qemu.ifPresent(config::binary);
-                try (QemuMachine machine = QemuMachine.start(config.build())) {
-                    measure(mode, machine, board, disk, directory, table, out);
+            for (String transport : transports) {
+                boolean pci = transport.equals("pci");
+                for (String mode : memoryModes) {
+                    // Every measured run binds the driver afresh, and each binding takes its own buffer pool
+                    // from guest RAM: 1 GiB leaves room for all of them.
+                    QemuConfig.Builder config = QemuConfig.builder().sharedMemory(mode.equals("shared")).ramBytes(1L << 30);
+                    if (pci) {
+                        config.pciDrive(DriveConfig.raw(image));
+                    } else {
+                        config.drive(DriveConfig.raw(image));
+                    }
+                    qemu.ifPresent(config::binary);
+                    try (QemuMachine machine = QemuMachine.start(config.build())) {
+                        measure(pci ? "pci " + mode : mode, machine, pci ? board.withPci(PciHostBridge.QEMU_VIRT) : board,
+                                disk, directory, table, out);
+                    }
                 }
             }
             out.println();
@@ -136,8 +157,9 @@ public final class QemuBenchmark {
         ProbeRun probe = new ProbeRun(machine, imageMib * MIB / 512);
         long budget = (long) (seconds * TimeUnit.SECONDS.toNanos(1));
         // The probe polls the used index; over qtest every poll is a round trip that delays the
-        // device's own work, so it is no upper limit there and runs with shared memory only.
-        List<Variant> variants = mode.equals("shared")
+        // device's own work, so it is no upper limit there and runs with shared memory only. It
+        // speaks virtio-mmio, so it does not run on a machine with a PCI drive only.
+        List<Variant> variants = mode.equals("shared") && !machine.drives().isEmpty()
                 ? List.of(Variant.PROBE, Variant.DRIVER, Variant.RECORDED)
                 : List.of(Variant.DRIVER, Variant.RECORDED);
         for (Workload workload : Workload.values()) {

@@ -40,7 +40,7 @@ final class ResultTable {
     }
 
     void print(PrintStream out) {
-        String format = "%-7s %-23s %-6s %10s %10s %10s %13s %16s%n";
+        String format = "%-10s %-23s %-6s %10s %10s %10s %13s %16s%n";
         out.printf(format, "memory", "workload", "unit", "probe", "driver", "recorded", "driver/probe", "recorded/driver");
         for (Row row : rates.keySet()) {
             double probe = median(row.memory(), row.workload(), Variant.PROBE);

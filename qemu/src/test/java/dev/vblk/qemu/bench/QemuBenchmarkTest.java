@@ -65,6 +65,7 @@ class QemuBenchmarkTest {
     void unknownOptionsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--fast"));
         assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--memory", "disk"));
+        assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--transport", "usb"));
     }
 
     @Test
@@ -90,6 +91,27 @@ class QemuBenchmarkTest {
                         + " +[\\d.]+$").matcher(row).find(), row);
             }
         }
+    }
+
+    @Test
+    @RequiresQemu
+    void aShortRunMeasuresEveryWorkloadOverPciWithoutTheProbe() {
+        QemuBenchmark benchmark = QemuBenchmark.fromArguments("--seconds", "0.05", "--rounds", "1", "--image-mib", "8",
+                "--memory", "shared", "--transport", "mmio,pci");
+        String printed = print(out -> {
+            try {
+                benchmark.run(out);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        for (Workload workload : Workload.values()) {
+            String row = Arrays.stream(printed.split("\n"))
+                    .filter(line -> line.startsWith("pci shared") && line.contains(workload.label())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no PCI row for " + workload + " in\n" + printed));
+            assertTrue(Pattern.compile(Pattern.quote(workload.unit()) + " +-( +[\\d,]+){2} +- +[\\d.]+$").matcher(row).find(), row);
+        }
+        assertTrue(printed.lines().anyMatch(line -> line.startsWith("shared ") && line.contains("4 KiB random read")), printed);
     }
 
     private static String print(Consumer<PrintStream> printer) {
