@@ -110,6 +110,11 @@ public final class VirtioMmioTransport implements VirtioTransport {
         return read(MmioRegister.CONFIG_GENERATION);
     }
 
+    @Override
+    public String configGenerationName() {
+        return "ConfigGeneration";
+    }
+
     /** Reads an 8-bit configuration field at {@code offset} in configuration space. */
     @Override
     public int configU8(int offset) {

@@ -83,6 +83,9 @@ public interface VirtioTransport {
     /** The configuration generation: it changes whenever the device configuration does. */
     int configGeneration();
 
+    /** What the transport's specification calls the configuration generation, for error messages. */
+    String configGenerationName();
+
     /**
      * Reads configuration space consistently: repeats {@code reader} until the configuration
      * generation reads the same before and after it, so a multi-field read never mixes two
@@ -97,7 +100,7 @@ public interface VirtioTransport {
             }
         }
         throw new VirtioException(VirtioException.Kind.PROTOCOL_VIOLATION, owner(),
-                "the configuration generation changed during each of " + CONFIG_READ_ATTEMPTS + " configuration reads");
+                configGenerationName() + " changed during each of " + CONFIG_READ_ATTEMPTS + " configuration reads");
     }
 
     /** Reads an 8-bit field of the device-specific configuration. */

@@ -152,6 +152,11 @@ public final class VirtioPciTransport implements VirtioTransport {
     }
 
     @Override
+    public String configGenerationName() {
+        return "config_generation";
+    }
+
+    @Override
     public int configU8(int offset) {
         return (int) platform.readRegister(deviceAddress(offset, AccessWidth.BYTE), AccessWidth.BYTE) & 0xff;
     }
