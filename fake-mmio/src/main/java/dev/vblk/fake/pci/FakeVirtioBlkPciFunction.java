@@ -55,6 +55,7 @@ public final class FakeVirtioBlkPciFunction {
     private boolean sizingLow;
     private boolean sizingHigh;
     private int queueSize;
+    private int queueNotifyOff;
 
     /**
      * @param device the virtio-blk device whose requests the function serves
@@ -68,6 +69,14 @@ public final class FakeVirtioBlkPciFunction {
     /** The device behind the function. */
     public FakeVirtioBlkDevice device() {
         return device;
+    }
+
+    /**
+     * Makes queue 0's queue_notify_off read {@code offset}, so its notify address is
+     * {@code offset * 4} bytes into the notify structure (0 unless set).
+     */
+    public void queueNotifyOff(int offset) {
+        this.queueNotifyOff = offset;
     }
 
     /** Breaks the configuration space in one more way, from the next access on. */
@@ -211,7 +220,7 @@ public final class FakeVirtioBlkPciFunction {
         int offset = (int) (address - barAddress);
         if (offset >= DEVICE_CONFIG && offset < DEVICE_CONFIG + REGION) {
             device.write(MmioRegister.CONFIG_OFFSET + offset - DEVICE_CONFIG, width, value);
-        } else if (offset == NOTIFY && width == AccessWidth.HALF) {
+        } else if (offset == NOTIFY + notifyOff() * NOTIFY_MULTIPLIER && width == AccessWidth.HALF) {
             device.write(MmioRegister.QUEUE_NOTIFY.offset(), AccessWidth.WORD, value);
         } else if (offset >= COMMON && offset < COMMON + REGION) {
             writeCommon(offset - COMMON, width, value, address);
@@ -233,6 +242,7 @@ public final class FakeVirtioBlkPciFunction {
             case 0x15 -> mmio(MmioRegister.CONFIG_GENERATION) & 0xff;
             case 0x18 -> queueSize;
             case 0x1c -> mmio(MmioRegister.QUEUE_READY);
+            case 0x1e -> notifyOff();
             default -> 0;
         };
     }
@@ -277,6 +287,10 @@ public final class FakeVirtioBlkPciFunction {
                 String.format("%d-bit %s of common configuration offset 0x%02x", width.bits(), write ? "write" : "read",
                         offset));
         return false;
+    }
+
+    private int notifyOff() {
+        return faults.contains(PciFault.NOTIFY_OFF_OUTSIDE) ? 0x400 : queueNotifyOff;
     }
 
     private long mmio(MmioRegister register) {

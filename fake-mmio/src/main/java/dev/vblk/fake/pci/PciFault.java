@@ -15,5 +15,7 @@ public enum PciFault {
     /** The capabilities pointer points into the standard header. */
     CAPABILITY_POINTER_IN_HEADER,
     /** The BAR answers the sizing write but ignores every address written to it. */
-    BAR_DOES_NOT_STICK
+    BAR_DOES_NOT_STICK,
+    /** queue_notify_off reads 0x400, which with a multiplier of 4 lies past the 4 KiB notify structure. */
+    NOTIFY_OFF_OUTSIDE
 }

@@ -56,7 +56,8 @@ class FakePciFaultTest {
         "CAPABILITY_BAR_OUT_OF_RANGE|names BAR 7, which is no assigned memory BAR",
         "CAPABILITY_OUTSIDE_BAR|outside BAR4",
         "CAPABILITY_POINTER_IN_HEADER|capability pointer 0x10 lies outside",
-        "BAR_DOES_NOT_STICK|BAR4 reads back 0x0 after 0x10000000 was written"})
+        "BAR_DOES_NOT_STICK|BAR4 reads back 0x0 after 0x10000000 was written",
+        "NOTIFY_OFF_OUTSIDE|queue 0 notifies at offset 0x1000, past the 4096-byte notify structure"})
     void aBrokenConfigurationSpaceIsRefusedWithAOneLineReason(PciFault fault, String reason) {
         FakePciRig rig = rig();
         rig.function().inject(fault);
@@ -66,6 +67,20 @@ class FakePciFaultTest {
         assertTrue(unusable.reason().startsWith("virtio-blk@pci:00:01.0: ") || unusable.reason().startsWith("PCI 00:01.0: "),
                 unusable.reason());
         assertEquals(-1, unusable.reason().indexOf('\n'), "one line");
-        assertEquals(0, rig.function().device().status(), "the device was never started");
+        assertEquals(0, rig.function().device().status() & 4, "the device never reached DRIVER_OK");
+    }
+
+    @Test
+    void notificationsGoWhereQueueNotifyOffAndTheMultiplierSay() {
+        FakePciRig rig = rig();
+        rig.function().queueNotifyOff(5);
+        VirtioBlkDevice device = rig.open();
+        byte[] data = new byte[512];
+        data[7] = 7;
+        device.writeAt(2, data);
+        byte[] back = new byte[512];
+        device.readAt(2, back);
+        assertArrayEquals(data, back);
+        assertEquals(List.of(), rig.platform().violations(), "every notify hit offset 5 * 4 of the notify structure");
     }
 }
