@@ -64,8 +64,7 @@ public final class PciScanner {
         int device = config.u16(PciConfigSpace.DEVICE_ID);
         int classCode = (int) (config.u32(PciConfigSpace.CLASS_REVISION) >>> 8);
         OptionalInt type = enumerator.isEndpoint(address)
-                ? VirtioPciTransport.deviceType(new PciFunction(address, vendor, device,
-                        config.u16(PciConfigSpace.SUBSYSTEM_ID), classCode, 0, List.of()))
+                ? VirtioPciTransport.deviceType(vendor, device, config.u16(PciConfigSpace.SUBSYSTEM_ID))
                 : OptionalInt.empty();
         if (type.isEmpty() || type.getAsInt() != VirtioBlkDevice.DEVICE_TYPE) {
             return new PciReport.OtherFunction(address, vendor, device, classCode, type.orElse(-1));

@@ -13,6 +13,7 @@ import dev.vblk.platform.RegisterBus;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.VirtioException;
+import dev.vblk.virtio.blk.VirtioBlkDevice;
 import dev.vblk.virtio.pci.VirtioPciCapability;
 import dev.vblk.virtio.pci.VirtioPciLayout;
 import dev.vblk.virtio.pci.VirtioPciTransport;
@@ -56,9 +57,7 @@ final class PciTraceTranslation {
                 translation.functions.put(entry.getKey().device(), entry.getKey());
             });
         }
-        for (Map.Entry<Integer, Structures> entry : layouts.entrySet()) {
-            translation.identity(entry.getKey());
-        }
+        layouts.keySet().forEach(translation::identity);
         for (TraceEvent event : events) {
             if (event instanceof TraceEvent.RegisterRead || event instanceof TraceEvent.RegisterWrite) {
                 layouts.forEach((device, layout) -> layout.translate(event, slotBase(device)).ifPresent(translation.events::add));
@@ -85,37 +84,46 @@ final class PciTraceTranslation {
         events.add(new TraceEvent.RegisterRead(base + MmioRegister.MAGIC_VALUE.offset(), AccessWidth.WORD, MmioRegister.MAGIC));
         events.add(new TraceEvent.RegisterRead(base + MmioRegister.VERSION.offset(), AccessWidth.WORD,
                 MmioRegister.MODERN_VERSION));
-        events.add(new TraceEvent.RegisterRead(base + MmioRegister.DEVICE_ID.offset(), AccessWidth.WORD, 2));
+        events.add(new TraceEvent.RegisterRead(base + MmioRegister.DEVICE_ID.offset(), AccessWidth.WORD,
+                VirtioBlkDevice.DEVICE_TYPE));
     }
 
     private static long slotBase(int device) {
         return WINDOW.slot(device).baseAddress();
     }
 
+    /** A virtio-mmio register offset and the width of the access to it. */
+    private record Register(int offset, AccessWidth width) {}
+
     /** A function's structures in physical memory, and how their accesses map to virtio-mmio registers. */
     private record Structures(VirtioPciLayout layout) {
 
         Optional<TraceEvent> translate(TraceEvent event, long base) {
-            boolean write = event instanceof TraceEvent.RegisterWrite;
-            long address = write ? ((TraceEvent.RegisterWrite) event).address() : ((TraceEvent.RegisterRead) event).address();
-            AccessWidth width = write ? ((TraceEvent.RegisterWrite) event).width() : ((TraceEvent.RegisterRead) event).width();
-            long value = write ? ((TraceEvent.RegisterWrite) event).value() : ((TraceEvent.RegisterRead) event).value();
-            Optional<Integer> register = Optional.empty();
-            AccessWidth translatedWidth = AccessWidth.WORD;
-            if (inside(layout.common(), address)) {
-                register = common((int) (address - layout.common().address()), write);
-            } else if (inside(layout.notifications(), address) && write) {
-                register = Optional.of(MmioRegister.QUEUE_NOTIFY.offset());
-            } else if (inside(layout.isr(), address) && !write) {
-                register = Optional.of(MmioRegister.INTERRUPT_STATUS.offset());
-            } else if (layout.device().isPresent() && inside(layout.device().get(), address)) {
-                register = Optional.of(MmioRegister.CONFIG_SPACE_OFFSET + (int) (address - layout.device().get().address()));
-                translatedWidth = width;
+            if (event instanceof TraceEvent.RegisterWrite write) {
+                return register(write.address(), write.width(), true)
+                        .map(to -> new TraceEvent.RegisterWrite(base + to.offset(), to.width(), write.value()));
             }
-            long at = base;
-            AccessWidth as = translatedWidth;
-            return register.map(offset -> write ? new TraceEvent.RegisterWrite(at + offset, as, value)
-                    : new TraceEvent.RegisterRead(at + offset, as, value));
+            if (event instanceof TraceEvent.RegisterRead read) {
+                return register(read.address(), read.width(), false)
+                        .map(to -> new TraceEvent.RegisterRead(base + to.offset(), to.width(), read.value()));
+            }
+            return Optional.empty();
+        }
+
+        /** The virtio-mmio register an access at {@code address} stands for, if it reaches a structure field. */
+        private Optional<Register> register(long address, AccessWidth width, boolean write) {
+            if (inside(layout.common(), address)) {
+                return common((int) (address - layout.common().address()), write)
+                        .map(offset -> new Register(offset, AccessWidth.WORD));
+            }
+            if (inside(layout.notifications(), address) && write) {
+                return Optional.of(new Register(MmioRegister.QUEUE_NOTIFY.offset(), AccessWidth.WORD));
+            }
+            if (inside(layout.isr(), address) && !write) {
+                return Optional.of(new Register(MmioRegister.INTERRUPT_STATUS.offset(), AccessWidth.WORD));
+            }
+            return layout.device().filter(device -> inside(device, address)).map(device -> new Register(
+                    MmioRegister.CONFIG_SPACE_OFFSET + (int) (address - device.address()), width));
         }
 
         private static boolean inside(VirtioPciLayout.Region region, long address) {
@@ -223,7 +231,8 @@ final class PciTraceTranslation {
             PciConfigSpace config = new PciConfigSpace(this, bridge, at);
             PciFunction function = new PciFunction(at, config.u16(PciConfigSpace.VENDOR_ID), config.u16(PciConfigSpace.DEVICE_ID),
                     config.u16(PciConfigSpace.SUBSYSTEM_ID), 0, config.u8(PciConfigSpace.INTERRUPT_PIN), bars());
-            if (VirtioPciTransport.deviceType(function).orElse(-1) != 2 || function.bars().isEmpty()) {
+            if (VirtioPciTransport.deviceType(function.vendorId(), function.deviceId(), function.subsystemId()).orElse(-1)
+                    != VirtioBlkDevice.DEVICE_TYPE || function.bars().isEmpty()) {
                 return Optional.empty();
             }
             try {

@@ -83,19 +83,18 @@ public final class VirtioPciTransport implements VirtioTransport {
     }
 
     /**
-     * The virtio device type of a PCI function: device ID minus 0x1040 for a modern device, the
-     * subsystem ID for a transitional one (section 4.1.2.1); empty for anything else.
+     * The virtio device type of a PCI function with these IDs: device ID minus 0x1040 for a modern
+     * device, the subsystem ID for a transitional one (section 4.1.2.1); empty for anything else.
      */
-    public static OptionalInt deviceType(PciFunction function) {
-        if (function.vendorId() != VENDOR) {
+    public static OptionalInt deviceType(int vendorId, int deviceId, int subsystemId) {
+        if (vendorId != VENDOR) {
             return OptionalInt.empty();
         }
-        int id = function.deviceId();
-        if (id >= MODERN_DEVICE_BASE && id <= MODERN_DEVICE_LAST) {
-            return OptionalInt.of(id - MODERN_DEVICE_BASE);
+        if (deviceId >= MODERN_DEVICE_BASE && deviceId <= MODERN_DEVICE_LAST) {
+            return OptionalInt.of(deviceId - MODERN_DEVICE_BASE);
         }
-        if (id >= TRANSITIONAL_DEVICE_BASE && id <= TRANSITIONAL_DEVICE_LAST) {
-            return OptionalInt.of(function.subsystemId());
+        if (deviceId >= TRANSITIONAL_DEVICE_BASE && deviceId <= TRANSITIONAL_DEVICE_LAST) {
+            return OptionalInt.of(subsystemId);
         }
         return OptionalInt.empty();
     }
