@@ -201,6 +201,26 @@ class QemuPciTest {
         }
     }
 
+    @Test
+    void aTransitionalFunctionIsDrivenThroughItsModernInterfaceAndItsIoBarIsLeftAlone() throws IOException {
+        Path image = DiskImages.raw(directory, "t.img", 96);
+        try (QemuMachine machine = QemuMachine.start(QemuConfig.builder()
+                .extraArgs("-drive", "file=" + image + ",format=raw,if=none,id=t0", "-device", "virtio-blk-pci,drive=t0,addr=0x3")
+                .build())) {
+            PciAddress address = new PciAddress(0, 3, 0);
+            PciConfigSpace config = new PciEnumerator(machine.platform(), HOST).config(address);
+            assertEquals(0x1001, config.u16(PciConfigSpace.DEVICE_ID), "transitional virtio-blk");
+            assertEquals(1, config.u32(PciConfigSpace.BAR0) & 1, "BAR0 is the legacy I/O BAR");
+            PciReport.BoundBlockDevice bound = (PciReport.BoundBlockDevice) new PciScanner(machine.platform(), HOST,
+                    DriverOptions.DEFAULTS).probe(address);
+            assertTrue(bound.function().bar(0).isEmpty(), "no I/O space is assigned");
+            assertEquals(96, bound.device().capacitySectors());
+            byte[] buffer = new byte[512];
+            bound.device().readAt(95, buffer);
+            assertArrayEquals(DiskImages.signature(95), buffer);
+        }
+    }
+
     static VirtioBlkDevice open(QemuMachine machine, PciAddress address) {
         PciReport report = new PciScanner(machine.platform(), HOST, DriverOptions.DEFAULTS).probe(address);
         if (report instanceof PciReport.BoundBlockDevice bound) {
