@@ -114,8 +114,23 @@ final class MachineOptions {
      * @throws dev.vblk.qemu.QemuException if QEMU is not where it should be
      */
     Target target(List<BlkdebugRule> errors, boolean imagesRequired) {
+        return target(errors, imagesRequired, List.of());
+    }
+
+    /**
+     * The target these options describe, with {@code pciImages} attached to QEMU as virtio-blk-pci
+     * functions after the virtio-mmio drives (same format rule, {@code --read-only} and drive options).
+     *
+     * @throws BadInputException as {@link #target(List, boolean)} does, and for PCI images with
+     *     {@code --fake} or {@code --attach}
+     */
+    Target target(List<BlkdebugRule> errors, boolean imagesRequired, List<Path> pciImages) {
         if (attach == null && (qmp != null || sharedRam != null)) {
             throw new BadInputException("--qmp and --shared-ram go with --attach");
+        }
+        if ((fake || attach != null) && !pciImages.isEmpty()) {
+            throw new BadInputException((fake ? "--fake has no PCI bus" : "--attach drives the QEMU you started")
+                    + ": leave out --pci");
         }
         if (attach != null) {
             return attached(errors);
@@ -132,7 +147,7 @@ final class MachineOptions {
             return FakeTarget.signedDisk("fake-disk", sectors);
         }
         List<String> extra = extraArguments();
-        if (imagesRequired && images.isEmpty() && qemuArgs.isEmpty()) {
+        if (imagesRequired && images.isEmpty() && pciImages.isEmpty() && qemuArgs.isEmpty()) {
             throw new BadInputException("name at least one disk image (or add drives with --qemu-arg), or run on the "
                     + "fake device with --fake");
         }
@@ -143,29 +158,41 @@ final class MachineOptions {
             throw new BadInputException("--error needs a disk image to inject errors into");
         }
         images.forEach(image -> Inputs.existingFile(image, "disk image"));
+        pciImages.forEach(image -> Inputs.existingFile(image, "disk image"));
         QemuConfig.Builder config = QemuConfig.builder().binary(QemuBinary.locate(qemu).path())
                 .extraArgs(extra);
         for (int i = 0; i < images.size(); i++) {
             Path image = images.get(i);
             ImageFormat format = i < formats.size() ? formats.get(i) : formatOf(image);
-            if (format == ImageFormat.RAW) {
-                requireWholeSectors(image);
-            }
-            DriveConfig drive = format == ImageFormat.QCOW2 ? DriveConfig.qcow2(image) : DriveConfig.raw(image);
-            if (readOnly) {
-                drive = drive.asReadOnly();
-            }
-            try {
-                drive = drive.withOptions(driveOptions);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--drive-option: " + e.getMessage(), e);
-            }
+            DriveConfig drive = drive(image, format);
             if (i == 0 && !errors.isEmpty()) {
                 drive = drive.withErrors(errors.toArray(BlkdebugRule[]::new));
             }
             config.drive(drive);
         }
+        for (Path image : pciImages) {
+            config.pciDrive(drive(image, formatOf(image)));
+        }
         return new QemuTarget(config.build());
+    }
+
+    /**
+     * A drive of the image in the format, read-only if {@code --read-only} says so, with the
+     * {@code --drive-option}s; a raw image must be whole sectors.
+     */
+    private DriveConfig drive(Path image, ImageFormat format) {
+        if (format == ImageFormat.RAW) {
+            requireWholeSectors(image);
+        }
+        DriveConfig drive = format == ImageFormat.QCOW2 ? DriveConfig.qcow2(image) : DriveConfig.raw(image);
+        if (readOnly) {
+            drive = drive.asReadOnly();
+        }
+        try {
+            return drive.withOptions(driveOptions);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--drive-option: " + e.getMessage(), e);
+        }
     }
 
     /** The QEMU the user started, which these options attach to. */

@@ -9,10 +9,13 @@ import dev.vblk.virtio.VirtioMmioTransport;
 import dev.vblk.virtio.blk.BlkFeatures;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -21,25 +24,32 @@ import picocli.CommandLine.Model.CommandSpec;
         sortOptions = false,
         description = {
             "Start QEMU's virt board with the disk images and list the devices the driver's scan finds: slot,",
-            "address, device type, the features the device offers, capacity and whether it is read-only."},
+            "address, device type, the features the device offers, capacity and whether it is read-only;",
+            "then the functions on PCI bus 0 with their address, assigned BARs and the same facts for block devices."},
         footer = {
             "",
             "Examples:",
             "  vblk scan disk.img",
             "  vblk scan disk.img backup.qcow2 --read-only",
             "  vblk scan a.img b.img --format raw --format qcow2",
+            "  vblk scan a.img --pci b.img",
             "  vblk scan --fake --sectors 4096"})
 final class ScanCommand implements Callable<Integer> {
 
     @Mixin
     MachineOptions machine;
 
+    @Option(names = "--pci", paramLabel = "IMAGE",
+            description = "A disk image to attach to QEMU as a virtio-blk-pci function on PCI bus 0 (repeatable; "
+                    + "the first at 00:01.0).")
+    List<Path> pciImages = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        Target target = machine.target(List.of(), false);
+        Target target = machine.target(List.of(), false, pciImages);
         PrintWriter out = spec.commandLine().getOut();
         BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS;
         try (StartedTarget started = target.start()) {
@@ -69,6 +79,7 @@ final class ScanCommand implements Callable<Integer> {
                 }
             }
             out.println(session.deviceNames().size() + " block device(s), " + empty + " empty slot(s)");
+            PciListing.print(out, started.platform());
         }
         return ExitCodes.OK;
     }

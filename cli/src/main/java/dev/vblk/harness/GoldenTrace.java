@@ -1,6 +1,7 @@
 package dev.vblk.harness;
 
 import dev.vblk.discovery.MmioWindow;
+import dev.vblk.pci.PciHostBridge;
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.QemuConfig;
@@ -41,7 +42,10 @@ public enum GoldenTrace {
             + "wait: interrupt-driven completion, indirect descriptors and the event index"),
     /** Many requests in flight on the packed ring. */
     PACKED(WorkloadPreset.DEPTH_32, "the depth-32 workload on QEMU's packed ring (packed=on, VIRTIO_F_RING_PACKED "
-            + "allowed): a ring of 64 descriptors lapped several times, buffer ids, wrap counters and event suppression");
+            + "allowed): a ring of 64 descriptors lapped several times, buffer ids, wrap counters and event suppression"),
+    /** The write read back, over virtio-pci. */
+    PCI_WRITE_READ(WorkloadPreset.WRITE_READ, "the write-read workload on a virtio-blk-pci function at 00:01.0: "
+            + "PCI bus 0 enumerated, BAR4 assigned, the transport found through its capabilities, INTx on line 4");
 
     /** The largest queue of {@link #PACKED}: 32 chains in flight lap a ring of 64 in two batches. */
     public static final int PACKED_QUEUE_SIZE = 64;
@@ -71,8 +75,19 @@ public enum GoldenTrace {
         return this == DEPTH_32 || this == PACKED;
     }
 
-    /** The board and driver options it is recorded with: the defaults, and for {@link #PACKED} the packed ring. */
+    /** Whether the trace's drive is a virtio-blk-pci function; its name is then its preset's with {@code pci-} before it. */
+    public boolean overPci() {
+        return this == PCI_WRITE_READ;
+    }
+
+    /**
+     * The board and driver options it is recorded with: QEMU's virt window and the default options;
+     * for {@link #PACKED} the packed ring, for a trace {@link #overPci()} PCI bus 0 as well.
+     */
     public BoardParameters board() {
+        if (overPci()) {
+            return BoardParameters.QEMU_VIRT_DEFAULTS.withPci(PciHostBridge.QEMU_VIRT);
+        }
         if (this != PACKED) {
             return BoardParameters.QEMU_VIRT_DEFAULTS;
         }
@@ -114,10 +129,12 @@ public enum GoldenTrace {
      */
     public QemuTarget target(Path imageDirectory) {
         DriveConfig main = DriveConfig.raw(SignedImages.raw(imageDirectory, traceName() + ".img", IMAGE_SECTORS));
-        QemuConfig.Builder config = QemuConfig.builder().drive(switch (this) {
-            case IO_ERROR -> main.withErrors(BlkdebugRule.readError(FAILING_SECTOR));
-            default -> main;
-        });
+        QemuConfig.Builder config = QemuConfig.builder();
+        if (overPci()) {
+            config.pciDrive(main);
+        } else {
+            config.drive(this == IO_ERROR ? main.withErrors(BlkdebugRule.readError(FAILING_SECTOR)) : main);
+        }
         if (this == PACKED) {
             config.extraArgs("-global", "virtio-blk-device.packed=on");
         }

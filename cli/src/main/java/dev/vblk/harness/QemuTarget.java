@@ -2,6 +2,7 @@ package dev.vblk.harness;
 
 import dev.vblk.platform.Platform;
 import dev.vblk.qemu.AttachedDrive;
+import dev.vblk.qemu.AttachedPciDrive;
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.QemuConfig;
@@ -25,7 +26,9 @@ import java.util.stream.Collectors;
  * command line, arguments separated by spaces), {@code qemu.ramBytes}, and per drive {@code i}:
  * {@code drive.i.image} (file name), {@code drive.i.format}, {@code drive.i.readOnly},
  * {@code drive.i.slot}, when it has rules {@code drive.i.blkdebug}, and when it has further
- * {@code -drive} items {@code drive.i.options}.
+ * {@code -drive} items {@code drive.i.options}; per PCI drive {@code i}: {@code pciDrive.i.image},
+ * {@code pciDrive.i.format}, {@code pciDrive.i.readOnly} and {@code pciDrive.i.address} (such as
+ * {@code 00:01.0}). Disk images: the drives, then the PCI drives.
  */
 public record QemuTarget(QemuConfig config) implements Target {
 
@@ -42,7 +45,7 @@ public record QemuTarget(QemuConfig config) implements Target {
     @Override
     public List<TraceMetadata.DiskImage> diskImages() {
         List<TraceMetadata.DiskImage> images = new ArrayList<>();
-        for (DriveConfig drive : config.drives()) {
+        for (DriveConfig drive : allDrives()) {
             long size;
             try {
                 size = Files.size(drive.image());
@@ -52,6 +55,13 @@ public record QemuTarget(QemuConfig config) implements Target {
             images.add(new TraceMetadata.DiskImage(drive.image().getFileName().toString(), size, Sha256.ofFile(drive.image())));
         }
         return images;
+    }
+
+    /** The virtio-mmio drives, then the PCI ones. */
+    private List<DriveConfig> allDrives() {
+        List<DriveConfig> drives = new ArrayList<>(config.drives());
+        drives.addAll(config.pciDrives());
+        return drives;
     }
 
     @Override
@@ -105,6 +115,13 @@ public record QemuTarget(QemuConfig config) implements Target {
                 if (!drive.config().errorRules().isEmpty()) {
                     map.put(prefix + "blkdebug", describe(drive.config().errorRules()));
                 }
+            }
+            for (AttachedPciDrive drive : machine.pciDrives()) {
+                String prefix = "pciDrive." + drive.index() + ".";
+                map.put(prefix + "image", drive.config().image().getFileName().toString());
+                map.put(prefix + "format", drive.config().format().driverName());
+                map.put(prefix + "readOnly", Boolean.toString(drive.config().readOnly()));
+                map.put(prefix + "address", drive.address().toString());
             }
             return map;
         }

@@ -40,4 +40,28 @@ class ScanCommandTest {
                 result.out());
         assertTrue(result.out().contains("2 block device(s), 30 empty slot(s)"), result.out());
     }
+
+    @Test
+    @RequiresQemu
+    void listsPciDrivesWithTheirAddressAndAssignedBarsNextToMmioOnes() {
+        Path mmio = SignedImages.raw(directory, "a.img", 2048);
+        Path pci = SignedImages.raw(directory, "b.img", 64);
+        Cli.Result result = Cli.run("scan", mmio.toString(), "--pci", pci.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("1 block device(s), 31 empty slot(s)"), result.out());
+        assertTrue(result.out().lines().anyMatch(line -> line.matches("00:00\\.0\\s+1b36:0008\\s+\\(class 0x060000, left alone\\)")),
+                result.out());
+        assertTrue(result.out().lines().anyMatch(line -> line.matches(
+                "00:01\\.0\\s+block\\s+64 \\(32 KiB\\)\\s+no\\s+BAR1 0x10000000\\+0x1000, BAR4 0x10004000\\+0x4000 64-bit prefetchable; "
+                        + ".*VERSION_1.*")), result.out());
+        assertTrue(result.out().contains("1 PCI block device(s), 2 function(s) on bus 0"), result.out());
+    }
+
+    @Test
+    void refusesPciImagesOnTheFake() {
+        Cli.Result result = Cli.run("scan", "--fake", "--pci", "x.img");
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("--fake has no PCI bus"), result.err());
+        assertTrue(result.err().lines().count() == 1, result.err());
+    }
 }

@@ -2,7 +2,6 @@ package dev.vblk.virtio;
 
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.Platform;
-import java.util.function.Supplier;
 
 /**
  * Typed access to one modern (version 2) virtio-mmio register window, independent of the device
@@ -12,9 +11,6 @@ import java.util.function.Supplier;
  * <p>Control registers are always accessed 32 bits wide, as the specification requires.
  */
 public final class VirtioMmioTransport implements VirtioTransport {
-
-    /** How often a configuration read is retried while ConfigGeneration keeps changing. */
-    static final int CONFIG_READ_ATTEMPTS = 16;
 
     private final Platform platform;
     private final MmioSlot slot;
@@ -92,7 +88,7 @@ public final class VirtioMmioTransport implements VirtioTransport {
     }
 
 
-    /** The 64-bit feature word the device offers. */
+    @Override
     public long deviceFeatures() {
         write(MmioRegister.DEVICE_FEATURES_SEL, 0);
         long low = read(MmioRegister.DEVICE_FEATURES) & 0xffff_ffffL;
@@ -101,7 +97,7 @@ public final class VirtioMmioTransport implements VirtioTransport {
         return (high << 32) | low;
     }
 
-    /** Writes the 64-bit feature word the driver accepts. */
+    @Override
     public void writeDriverFeatures(long features) {
         write(MmioRegister.DRIVER_FEATURES_SEL, 0);
         write(MmioRegister.DRIVER_FEATURES, features & 0xffff_ffffL);
@@ -109,60 +105,14 @@ public final class VirtioMmioTransport implements VirtioTransport {
         write(MmioRegister.DRIVER_FEATURES, features >>> 32);
     }
 
-    /**
-     * Runs the start of device initialisation (VirtIO 1.1 section 3.1.1, steps 1 to 6): reset,
-     * ACKNOWLEDGE, DRIVER, feature negotiation and the FEATURES_OK check. On failure the device is
-     * marked FAILED and the error thrown.
-     *
-     * @param wanted the features the driver can use
-     * @param required the features without which the driver cannot work (VERSION_1 always is)
-     * @return the negotiated features: those both offered and wanted
-     */
     @Override
-    public long negotiate(long wanted, long required) {
-        reset();
-        if (status() != 0) {
-            throw fail(VirtioException.Kind.PROTOCOL_VIOLATION, "status reads "
-                    + DeviceStatus.describe(status()) + " after reset, expected 0");
-        }
-        addStatus(DeviceStatus.ACKNOWLEDGE);
-        addStatus(DeviceStatus.DRIVER);
-        long offered = deviceFeatures();
-        long mustHave = required | FeatureBits.bit(FeatureBits.VERSION_1);
-        if ((offered & mustHave) != mustHave) {
-            markFailed();
-            throw fail(VirtioException.Kind.FEATURE_NEGOTIATION_FAILED, String.format(
-                    "device offers features 0x%016x, which lack required 0x%016x", offered, mustHave & ~offered));
-        }
-        long accepted = offered & wanted;
-        writeDriverFeatures(accepted);
-        addStatus(DeviceStatus.FEATURES_OK);
-        int status = status();
-        if ((status & DeviceStatus.FEATURES_OK) == 0) {
-            markFailed();
-            throw fail(VirtioException.Kind.FEATURE_NEGOTIATION_FAILED, String.format(
-                    "device did not accept features 0x%016x (status reads %s)", accepted, DeviceStatus.describe(status)));
-        }
-        return accepted;
+    public int configGeneration() {
+        return read(MmioRegister.CONFIG_GENERATION);
     }
 
-
-    /**
-     * Reads configuration space consistently: repeats {@code reader} until ConfigGeneration reads the
-     * same before and after it, so a multi-field read never mixes two configurations.
-     */
     @Override
-    public <T> T readConfig(Supplier<T> reader) {
-        for (int attempt = 0; attempt < CONFIG_READ_ATTEMPTS; attempt++) {
-            int before = read(MmioRegister.CONFIG_GENERATION);
-            T value = reader.get();
-            int after = read(MmioRegister.CONFIG_GENERATION);
-            if (before == after) {
-                return value;
-            }
-        }
-        throw fail(VirtioException.Kind.PROTOCOL_VIOLATION,
-                "ConfigGeneration changed during each of " + CONFIG_READ_ATTEMPTS + " configuration reads");
+    public String configGenerationName() {
+        return "ConfigGeneration";
     }
 
     /** Reads an 8-bit configuration field at {@code offset} in configuration space. */

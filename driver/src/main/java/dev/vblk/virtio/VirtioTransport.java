@@ -5,13 +5,16 @@ import java.util.function.Supplier;
 /**
  * The device-type-independent part of talking to one virtio device (VirtIO 1.1 sections 2 and 3):
  * the status handshake, feature negotiation, consistent configuration reads, queue setup,
- * notification and interrupt handling. virtio-mmio implements it today ({@link VirtioMmioTransport});
- * virtio-pci would implement the same calls over its capabilities.
+ * notification and interrupt handling, over virtio-mmio ({@link VirtioMmioTransport}) or virtio-pci
+ * ({@link dev.vblk.virtio.pci.VirtioPciTransport}).
  *
  * <p>Failures are {@link VirtioException}s; failures of the platform underneath are
  * {@code PlatformException}s.
  */
 public interface VirtioTransport {
+
+    /** How often a configuration read is retried while the configuration generation keeps changing. */
+    int CONFIG_READ_ATTEMPTS = 16;
 
     /** How errors and traces name the device, such as {@code virtio-blk@0x0a003e00}. */
     String owner();
@@ -30,6 +33,12 @@ public interface VirtioTransport {
         addStatus(DeviceStatus.FAILED);
     }
 
+    /** The 64-bit feature word the device offers. */
+    long deviceFeatures();
+
+    /** Writes the 64-bit feature word the driver accepts. */
+    void writeDriverFeatures(long features);
+
     /**
      * Runs the start of device initialisation (VirtIO 1.1 section 3.1.1, steps 1 to 6): reset,
      * ACKNOWLEDGE, DRIVER, feature negotiation and the FEATURES_OK check. On failure the device is
@@ -39,18 +48,60 @@ public interface VirtioTransport {
      * @param required the features without which the driver cannot work (VERSION_1 always is)
      * @return the negotiated features: those both offered and wanted
      */
-    long negotiate(long wanted, long required);
+    default long negotiate(long wanted, long required) {
+        reset();
+        if (status() != 0) {
+            throw new VirtioException(VirtioException.Kind.PROTOCOL_VIOLATION, owner(), "status reads "
+                    + DeviceStatus.describe(status()) + " after reset, expected 0");
+        }
+        addStatus(DeviceStatus.ACKNOWLEDGE);
+        addStatus(DeviceStatus.DRIVER);
+        long offered = deviceFeatures();
+        long mustHave = required | FeatureBits.bit(FeatureBits.VERSION_1);
+        if ((offered & mustHave) != mustHave) {
+            markFailed();
+            throw new VirtioException(VirtioException.Kind.FEATURE_NEGOTIATION_FAILED, owner(), String.format(
+                    "device offers features 0x%016x, which lack required 0x%016x", offered, mustHave & ~offered));
+        }
+        long accepted = offered & wanted;
+        writeDriverFeatures(accepted);
+        addStatus(DeviceStatus.FEATURES_OK);
+        int status = status();
+        if ((status & DeviceStatus.FEATURES_OK) == 0) {
+            markFailed();
+            throw new VirtioException(VirtioException.Kind.FEATURE_NEGOTIATION_FAILED, owner(), String.format(
+                    "device did not accept features 0x%016x (status reads %s)", accepted, DeviceStatus.describe(status)));
+        }
+        return accepted;
+    }
 
     /** Sets DRIVER_OK: the device is live from here on. */
     default void driverOk() {
         addStatus(DeviceStatus.DRIVER_OK);
     }
 
+    /** The configuration generation: it changes whenever the device configuration does. */
+    int configGeneration();
+
+    /** What the transport's specification calls the configuration generation, for error messages. */
+    String configGenerationName();
+
     /**
      * Reads configuration space consistently: repeats {@code reader} until the configuration
-     * generation reads the same before and after it.
+     * generation reads the same before and after it, so a multi-field read never mixes two
+     * configurations; gives up after {@link #CONFIG_READ_ATTEMPTS} tries.
      */
-    <T> T readConfig(Supplier<T> reader);
+    default <T> T readConfig(Supplier<T> reader) {
+        for (int attempt = 0; attempt < CONFIG_READ_ATTEMPTS; attempt++) {
+            int before = configGeneration();
+            T value = reader.get();
+            if (before == configGeneration()) {
+                return value;
+            }
+        }
+        throw new VirtioException(VirtioException.Kind.PROTOCOL_VIOLATION, owner(),
+                configGenerationName() + " changed during each of " + CONFIG_READ_ATTEMPTS + " configuration reads");
+    }
 
     /** Reads an 8-bit field of the device-specific configuration. */
     int configU8(int offset);

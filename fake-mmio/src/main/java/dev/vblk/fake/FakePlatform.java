@@ -10,6 +10,8 @@ import dev.vblk.fake.mmio.DeviceContext;
 import dev.vblk.fake.mmio.EmptySlot;
 import dev.vblk.fake.mmio.MmioDevice;
 import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.pci.FakePciHost;
+import dev.vblk.fake.pci.FakeVirtioBlkPciFunction;
 import dev.vblk.fake.violation.Violation;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.fake.violation.ViolationLog;
@@ -17,12 +19,15 @@ import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.Platform;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
  * A fake machine shaped like QEMU's aarch64 {@code virt}: sparse guest RAM at 0x40000000 with a
  * frame allocator, 32 virtio-mmio slots of 0x200 bytes from 0x0a000000 with one level-triggered
  * interrupt line each, and a {@link VirtualClock}. Everything is deterministic and single-threaded.
+ * Once a virtio-blk-pci function is attached, a PCIe host bridge ({@link FakePciHost}) answers its
+ * ECAM window and the functions' BARs.
  *
  * <p>Misuse by the driver is recorded in {@link #violations()} (and memory accesses outside RAM also
  * throw {@link GuestMemoryException}), so fuzzers can use it as an oracle.
@@ -44,6 +49,7 @@ public final class FakePlatform implements Platform {
     private final boolean strictDma;
     private final MmioDevice[] slots = new MmioDevice[SLOTS];
     private final boolean[] occupied = new boolean[SLOTS];
+    private FakePciHost pci;
 
     private FakePlatform(Builder builder) {
         this.ram = new SparseRam(RAM_BASE, builder.ramSize);
@@ -52,7 +58,7 @@ public final class FakePlatform implements Platform {
         this.interruptBase = builder.interruptBase;
         this.strictDma = builder.strictDma;
         for (int slot = 0; slot < SLOTS; slot++) {
-            slots[slot] = new EmptySlot(new SlotContext(slot));
+            slots[slot] = new EmptySlot(slotContext(slot));
         }
     }
 
@@ -85,7 +91,7 @@ public final class FakePlatform implements Platform {
         if (occupied[slot]) {
             throw new IllegalStateException("virtio-mmio slot " + slot + " already holds a device");
         }
-        D device = factory.apply(new SlotContext(slot));
+        D device = factory.apply(slotContext(slot));
         slots[slot] = device;
         occupied[slot] = true;
         return device;
@@ -109,6 +115,21 @@ public final class FakePlatform implements Platform {
             }
         }
         throw new IllegalStateException("all " + SLOTS + " virtio-mmio slots are occupied");
+    }
+
+    /**
+     * Plugs a virtio-blk-pci function serving a new virtio-blk device into PCI bus 0 at {@code device}
+     * (1 to 31); the first one brings up the host bridge.
+     */
+    public FakeVirtioBlkPciFunction attachPciBlockDevice(int device, FakeBlkConfig config) {
+        if (pci == null) {
+            pci = new FakePciHost();
+        }
+        DeviceContext context = new MachineContext(FakePciHost.ECAM_BASE + ((long) device << 15), "at PCI 00:"
+                + String.format("%02x", device) + ".0");
+        FakeVirtioBlkPciFunction function = new FakeVirtioBlkPciFunction(new FakeVirtioBlkDevice(config, context), context);
+        pci.attach(device, function);
+        return function;
     }
 
     // ---- inspection and faults ----
@@ -147,6 +168,9 @@ public final class FakePlatform implements Platform {
     @Override
     public long readRegister(long address, AccessWidth width) {
         runDueWork();
+        if (pci != null && pci.claims(address)) {
+            return width.truncate(pci.read(address, width));
+        }
         int slot = slotOf(address, width, false);
         return slot < 0 ? 0 : width.truncate(slots[slot].read(offsetOf(address), width));
     }
@@ -154,6 +178,10 @@ public final class FakePlatform implements Platform {
     @Override
     public void writeRegister(long address, AccessWidth width, long value) {
         runDueWork();
+        if (pci != null && pci.claims(address)) {
+            pci.write(address, width, width.truncate(value));
+            return;
+        }
         int slot = slotOf(address, width, true);
         if (slot >= 0) {
             slots[slot].write(offsetOf(address), width, width.truncate(value));
@@ -227,16 +255,22 @@ public final class FakePlatform implements Platform {
     @Override
     public boolean awaitInterrupt(int line, long timeoutNanos) {
         int slot = line - interruptBase;
-        if (slot < 0 || slot >= SLOTS || !occupied[slot]) {
-            violations.record(ViolationKind.UNKNOWN_INTERRUPT_LINE, -1,
-                    "wait on interrupt line " + line + ", which no attached device drives");
-            clock.advance(Math.max(0, timeoutNanos));
-            return false;
+        if (slot >= 0 && slot < SLOTS && occupied[slot]) {
+            return await(slots[slot]::interruptRaised, timeoutNanos);
         }
+        if (pci != null && pci.lineRaised(line).isPresent()) {
+            return await(() -> pci.lineRaised(line).orElseThrow(), timeoutNanos);
+        }
+        violations.record(ViolationKind.UNKNOWN_INTERRUPT_LINE, -1,
+                "wait on interrupt line " + line + ", which no attached device drives");
+        clock.advance(Math.max(0, timeoutNanos));
+        return false;
+    }
+
+    private boolean await(BooleanSupplier raised, long timeoutNanos) {
         long deadline = clock.now() + Math.max(0, timeoutNanos);
         runDueWork();
-        MmioDevice device = slots[slot];
-        while (!device.interruptRaised()) {
+        while (!raised.getAsBoolean()) {
             long due = nextDueTime();
             if (due > deadline) {
                 clock.advanceTo(deadline);
@@ -262,7 +296,7 @@ public final class FakePlatform implements Platform {
         for (MmioDevice device : slots) {
             due = Math.min(due, device.nextDueTime());
         }
-        return due;
+        return pci == null ? due : Math.min(due, pci.nextDueTime());
     }
 
     private void runDueWork() {
@@ -270,6 +304,9 @@ public final class FakePlatform implements Platform {
         if (nextDueTime() <= now) {
             for (MmioDevice device : slots) {
                 device.runDue(now);
+            }
+            if (pci != null) {
+                pci.runDue(now);
             }
         }
     }
@@ -280,17 +317,24 @@ public final class FakePlatform implements Platform {
         }
     }
 
-    /** The context a device in one slot sees. */
-    private final class SlotContext implements DeviceContext {
-        private final int slot;
+    private DeviceContext slotContext(int slot) {
+        return new MachineContext(slotAddress(slot), "in slot " + slot);
+    }
 
-        SlotContext(int slot) {
-            this.slot = slot;
+    /** The context a device sees: its place, DMA to guest RAM, the violation log, time. */
+    private final class MachineContext implements DeviceContext {
+        private final long baseAddress;
+        private final String place;
+
+        /** @param place where the device is, for violations: {@code in slot 31} */
+        MachineContext(long baseAddress, String place) {
+            this.baseAddress = baseAddress;
+            this.place = place;
         }
 
         @Override
         public long baseAddress() {
-            return slotAddress(slot);
+            return baseAddress;
         }
 
         @Override
@@ -307,7 +351,7 @@ public final class FakePlatform implements Platform {
         public void dmaWrite(long address, byte[] source, int offset, int length) {
             if (strictDma && !frames.isAllocated(address, length)) {
                 violations.record(ViolationKind.DEVICE_WRITE_OUTSIDE_ALLOCATION, address, String.format(
-                        "device in slot %d wrote %d bytes to memory that is not allocated", slot, length));
+                        "device %s wrote %d bytes to memory that is not allocated", place, length));
             }
             ram.writeMemory(address, source, offset, length);
         }

@@ -19,9 +19,11 @@ import java.util.Optional;
  * @param sharedMemory whether guest RAM is a file shared with QEMU and mapped by this process
  *     ({@link SharedGuestRam}), so that memory accesses are plain loads and stores; when false every
  *     memory access is a qtest command
+ * @param pciDrives drives attached as {@code virtio-blk-pci} functions on PCI bus 0, the first at
+ *     device 1 ({@link VirtMachine#pciAddressOfDevice})
  */
 public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig> drives, List<String> extraArgs,
-        Duration replyTimeout, boolean sharedMemory) {
+        Duration replyTimeout, boolean sharedMemory, List<DriveConfig> pciDrives) {
 
     /** The default guest RAM size: 64 MiB. */
     public static final long DEFAULT_RAM_BYTES = 64L << 20;
@@ -45,11 +47,16 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
         if (replyTimeout.isNegative() || replyTimeout.isZero()) {
             throw new IllegalArgumentException("reply timeout must be positive, not " + replyTimeout);
         }
+        if (pciDrives.size() > VirtMachine.PCI_DRIVE_SLOTS) {
+            throw new IllegalArgumentException("at most " + VirtMachine.PCI_DRIVE_SLOTS + " PCI drives, not "
+                    + pciDrives.size());
+        }
         drives = List.copyOf(drives);
         extraArgs = List.copyOf(extraArgs);
         ExtraArguments.problem(extraArgs).ifPresent(problem -> {
             throw new IllegalArgumentException(problem);
         });
+        pciDrives = List.copyOf(pciDrives);
     }
 
     /** A builder with the defaults: no explicit binary, 64 MiB of shared RAM, no drives, 5 s reply limit. */
@@ -71,6 +78,7 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
         private Path binary;
         private long ramBytes = DEFAULT_RAM_BYTES;
         private final List<DriveConfig> drives = new ArrayList<>();
+        private final List<DriveConfig> pciDrives = new ArrayList<>();
         private final List<String> extraArgs = new ArrayList<>();
         private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
         private boolean sharedMemory = true;
@@ -92,6 +100,12 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
         /** Attaches a drive after those already added. */
         public Builder drive(DriveConfig drive) {
             drives.add(drive);
+            return this;
+        }
+
+        /** Attaches a drive as a {@code virtio-blk-pci} function after the PCI drives already added. */
+        public Builder pciDrive(DriveConfig drive) {
+            pciDrives.add(drive);
             return this;
         }
 
@@ -123,7 +137,8 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
 
         /** The configuration. */
         public QemuConfig build() {
-            return new QemuConfig(Optional.ofNullable(binary), ramBytes, drives, extraArgs, replyTimeout, sharedMemory);
+            return new QemuConfig(Optional.ofNullable(binary), ramBytes, drives, extraArgs, replyTimeout, sharedMemory,
+                    pciDrives);
         }
     }
 }

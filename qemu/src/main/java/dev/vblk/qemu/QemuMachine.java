@@ -1,5 +1,6 @@
 package dev.vblk.qemu;
 
+import dev.vblk.pci.PciHostBridge;
 import dev.vblk.platform.AccessWidth;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.stream.Collectors;
  *
  * <p>{@link #start(QemuConfig)} launches QEMU, connects QMP, finds the GIC and intercepts its
  * inputs over qtest, and checks that each drive's virtio-blk device is where QEMU puts it (first
- * drive in slot 31, next in slot 30, ...). Unless the configuration says otherwise, guest RAM is a
+ * drive in slot 31, next in slot 30, ...; PCI drives at 00:01.0, 00:02.0, ... in ECAM). Unless the configuration says otherwise, guest RAM is a
  * {@link SharedGuestRam} file that QEMU and this process both map. {@link #close()} asks QEMU to quit,
  * ends it if it does not, deletes its temporary directory and releases the shared RAM.
  */
@@ -27,6 +28,8 @@ public final class QemuMachine implements AutoCloseable {
     private static final long DEVICE_ID_REGISTER = 0x008;
     private static final long BLOCK_DEVICE_ID = 2;
     private static final long QUIT_GRACE_MILLIS = 2000;
+    /** Device ID 0x1042 above vendor ID 0x1af4: a modern-only virtio block function. */
+    private static final long MODERN_VIRTIO_BLK_PCI_IDS = 0x1042_1af4L;
 
     private final QemuConfig config;
     private final QemuProcess process;
@@ -35,6 +38,7 @@ public final class QemuMachine implements AutoCloseable {
     private final Optional<SharedGuestRam> sharedRam;
     private final QemuPlatform platform;
     private final List<AttachedDrive> drives;
+    private final List<AttachedPciDrive> pciDrives;
     private final String gicPath;
     private boolean closed;
 
@@ -55,6 +59,12 @@ public final class QemuMachine implements AutoCloseable {
                     VirtMachine.interruptLine(slot), QemuProcess.driveId(i), QemuProcess.deviceId(i)));
         }
         this.drives = List.copyOf(attached);
+        List<AttachedPciDrive> functions = new ArrayList<>();
+        for (int i = 0; i < config.pciDrives().size(); i++) {
+            functions.add(new AttachedPciDrive(i, config.pciDrives().get(i), VirtMachine.pciAddressOfDevice(i),
+                    QemuProcess.pciDriveId(i), QemuProcess.pciDeviceId(i)));
+        }
+        this.pciDrives = List.copyOf(functions);
     }
 
     /**
@@ -116,6 +126,14 @@ public final class QemuMachine implements AutoCloseable {
                         + "; do extra arguments add virtio devices before the drives?");
             }
         }
+        for (AttachedPciDrive drive : pciDrives) {
+            long ids = qtest.read(AccessWidth.WORD, PciHostBridge.QEMU_VIRT.configAddress(drive.address(), 0));
+            if (ids != MODERN_VIRTIO_BLK_PCI_IDS) {
+                throw new QemuException("PCI drive " + drive.index() + " was expected at " + drive.address()
+                        + " as virtio-blk-pci (vendor:device 1af4:1042) but its configuration space reads 0x"
+                        + Long.toHexString(ids) + "; is the board's ECAM where PciHostBridge.QEMU_VIRT says?");
+            }
+        }
     }
 
     /** The platform over this machine, for the driver. */
@@ -126,6 +144,11 @@ public final class QemuMachine implements AutoCloseable {
     /** The attached drives, in configuration order. */
     public List<AttachedDrive> drives() {
         return drives;
+    }
+
+    /** The drives attached as virtio-blk-pci functions, in configuration order. */
+    public List<AttachedPciDrive> pciDrives() {
+        return pciDrives;
     }
 
     /** The {@code index}-th attached drive. */

@@ -52,7 +52,8 @@ public final class QemuProcess implements AutoCloseable {
 
     /**
      * Starts QEMU with the machine described by {@code config}: {@code -M virt -S}, qtest on stdio,
-     * QMP on a unix socket, and one {@code virtio-blk-device} per drive.
+     * QMP on a unix socket, one {@code virtio-blk-device} per drive and one modern-only
+     * {@code virtio-blk-pci} function per PCI drive.
      *
      * @param ramFile when present, guest RAM is this file, mapped shared ({@code memory-backend-file,share=on})
      * @throws QemuException if QEMU cannot be found or started
@@ -98,6 +99,13 @@ public final class QemuProcess implements AutoCloseable {
             command.add("-device");
             command.add("virtio-blk-device,drive=" + driveId(i) + ",id=" + deviceId(i));
         }
+        for (int i = 0; i < config.pciDrives().size(); i++) {
+            command.add("-drive");
+            command.add(driveOption(config.pciDrives().get(i), pciDriveId(i), directory, config.drives().size() + i));
+            command.add("-device");
+            command.add("virtio-blk-pci,drive=" + pciDriveId(i) + ",id=" + pciDeviceId(i)
+                    + ",disable-legacy=on,addr=0x" + Integer.toHexString(VirtMachine.pciAddressOfDevice(i).device()));
+        }
         command.addAll(config.extraArgs());
         return command;
     }
@@ -136,6 +144,16 @@ public final class QemuProcess implements AutoCloseable {
     /** The {@code -drive id} of the {@code index}-th drive. */
     static String driveId(int index) {
         return "d" + index;
+    }
+
+    /** The {@code -drive id} of the {@code index}-th PCI drive. */
+    static String pciDriveId(int index) {
+        return "p" + index;
+    }
+
+    /** The {@code -device id} of the {@code index}-th PCI drive's virtio-blk-pci function. */
+    static String pciDeviceId(int index) {
+        return "pblk" + index;
     }
 
     /** The {@code -device id} of the {@code index}-th drive's virtio-blk device. */

@@ -1,5 +1,7 @@
 package dev.vblk.qemu;
 
+import dev.vblk.pci.PciAddress;
+
 /** Fixed facts about QEMU's aarch64 {@code virt} machine that the backend relies on. */
 public final class VirtMachine {
 
@@ -18,7 +20,18 @@ public final class VirtMachine {
     /** The GIC input (as qtest numbers intercepted lines) of transport slot 0: SPI 16. */
     public static final int FIRST_TRANSPORT_INTERRUPT = 16;
 
+    /** How many PCI drives the backend places: devices 1 to 30 of bus 0 (device 0 is the host bridge). */
+    public static final int PCI_DRIVE_SLOTS = 30;
+
     private VirtMachine() {}
+
+    /** The PCI address QEMU is told to give the {@code index}-th PCI drive: bus 0, device {@code index + 1}. */
+    public static PciAddress pciAddressOfDevice(int index) {
+        if (index < 0 || index >= PCI_DRIVE_SLOTS) {
+            throw new IllegalArgumentException("PCI drive index must be in [0, " + PCI_DRIVE_SLOTS + "), not " + index);
+        }
+        return new PciAddress(0, index + 1, 0);
+    }
 
     /** The register base address of a transport slot. */
     public static long transportAddress(int slot) {

@@ -1,9 +1,11 @@
 package dev.vblk.session;
 
 import dev.vblk.discovery.MmioWindow;
+import dev.vblk.pci.PciHostBridge;
 import dev.vblk.virtio.blk.CompletionMode;
 import dev.vblk.virtio.blk.DriverOptions;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -13,9 +15,15 @@ import java.util.TreeMap;
  * a trace's board metadata under the keys below. A trace written before the driver kept several
  * requests in flight has only the five budget keys; it is read with the settings of that driver
  * ({@link DriverOptions#ONE_AT_A_TIME}) for the rest. A trace without {@code driver.packedRing} was
- * recorded before the driver could use the packed ring: it used the split ring.
+ * recorded before the driver could use the packed ring: it used the split ring. A board whose PCI
+ * bus 0 is scanned too stores its host bridge under the {@code pci.*} keys; a trace without them
+ * scans the MMIO window only.
+ *
+ * @param window the MMIO window scanned
+ * @param options the driver's options
+ * @param pci the PCIe host bridge whose bus 0 is scanned after the window, if any
  */
-public record BoardParameters(MmioWindow window, DriverOptions options) {
+public record BoardParameters(MmioWindow window, DriverOptions options, Optional<PciHostBridge> pci) {
 
     static final String BASE = "mmio.base";
     static final String SLOT_SIZE = "mmio.slotSize";
@@ -33,9 +41,29 @@ public record BoardParameters(MmioWindow window, DriverOptions options) {
     static final String EVENT_INDEX = "driver.eventIndex";
     static final String RECHECK = "driver.recheckCapacity";
     static final String PACKED = "driver.packedRing";
+    static final String PCI_ECAM = "pci.ecamBase";
+    static final String PCI_BUSES = "pci.buses";
+    static final String PCI_MEMORY = "pci.memoryBase";
+    static final String PCI_MEMORY_SIZE = "pci.memorySize";
+    static final String PCI_FIRST_LINE = "pci.firstIntxLine";
 
     /** QEMU's {@code virt} window with the driver's default options. */
     public static final BoardParameters QEMU_VIRT_DEFAULTS = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS);
+
+    /** A board whose MMIO window only is scanned. */
+    public BoardParameters(MmioWindow window, DriverOptions options) {
+        this(window, options, Optional.empty());
+    }
+
+    /** These parameters with PCI bus 0 of {@code host} scanned too. */
+    public BoardParameters withPci(PciHostBridge host) {
+        return new BoardParameters(window, options, Optional.of(host));
+    }
+
+    /** These parameters with other driver options. */
+    public BoardParameters withOptions(DriverOptions driverOptions) {
+        return new BoardParameters(window, driverOptions, pci);
+    }
 
     /** The parameters as trace board metadata. */
     public SortedMap<String, String> toMap() {
@@ -56,6 +84,13 @@ public record BoardParameters(MmioWindow window, DriverOptions options) {
         map.put(EVENT_INDEX, Boolean.toString(options.eventIndex()));
         map.put(RECHECK, Boolean.toString(options.recheckCapacity()));
         map.put(PACKED, Boolean.toString(options.packedRing()));
+        pci.ifPresent(host -> {
+            map.put(PCI_ECAM, "0x" + Long.toHexString(host.ecamBase()));
+            map.put(PCI_BUSES, Integer.toString(host.busCount()));
+            map.put(PCI_MEMORY, "0x" + Long.toHexString(host.memoryBase()));
+            map.put(PCI_MEMORY_SIZE, "0x" + Long.toHexString(host.memorySize()));
+            map.put(PCI_FIRST_LINE, Integer.toString(host.firstIntxLine()));
+        });
         return map;
     }
 
@@ -77,7 +112,16 @@ public record BoardParameters(MmioWindow window, DriverOptions options) {
                 .withEventIndex(flag(map, EVENT_INDEX, legacy.eventIndex()))
                 .withRecheckCapacity(flag(map, RECHECK, legacy.recheckCapacity()))
                 .withPackedRing(flag(map, PACKED, false));
-        return new BoardParameters(window, options);
+        Optional<PciHostBridge> pci = Optional.empty();
+        if (map.containsKey(PCI_ECAM)) {
+            try {
+                pci = Optional.of(new PciHostBridge(number(map, PCI_ECAM), (int) number(map, PCI_BUSES),
+                        number(map, PCI_MEMORY), number(map, PCI_MEMORY_SIZE), (int) number(map, PCI_FIRST_LINE)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("board metadata pci.*: " + e.getMessage(), e);
+            }
+        }
+        return new BoardParameters(window, options, pci);
     }
 
     private static long number(Map<String, String> map, String key, long absent) {

@@ -6,6 +6,8 @@ import dev.vblk.block.Completion;
 import dev.vblk.block.RequestHandle;
 import dev.vblk.discovery.DeviceRegistry;
 import dev.vblk.discovery.MmioScanner;
+import dev.vblk.discovery.PciReport;
+import dev.vblk.discovery.PciScanner;
 import dev.vblk.discovery.SlotReport;
 import dev.vblk.platform.Platform;
 import dev.vblk.recorder.RecordingAsyncBlockDevice;
@@ -25,13 +27,15 @@ import java.util.function.UnaryOperator;
 
 /**
  * The driver brought up on a platform the way every run does it, recorded or not: a DISCOVERY
- * operation that scans the board's MMIO window, then {@link BlockOperation}s on the devices found.
+ * operation that scans the board's MMIO window (and PCI bus 0 when the board has a host bridge), then
+ * {@link BlockOperation}s on the devices found.
  * Recording, replaying and fuzzing all go through this, so a replay issues exactly the calls the
  * recording made.
  */
 public final class DriverSession {
 
     private final List<SlotReport> reports;
+    private final List<PciReport> pciReports;
     private final Map<String, VirtioBlkDevice> drivers = new LinkedHashMap<>();
     private final Map<String, BlockDevice> devices = new LinkedHashMap<>();
     private final Map<String, AsyncBlockDevice> asyncDevices = new LinkedHashMap<>();
@@ -55,18 +59,31 @@ public final class DriverSession {
      */
     public record SessionCompletion(long ticket, OperationOutcome outcome, byte[] data) {}
 
-    private DriverSession(List<SlotReport> reports, TraceRecorder recorder, UnaryOperator<BlockDevice> deviceView) {
-        this.reports = List.copyOf(reports);
+    /** What one discovery found: the MMIO window's slots and PCI bus 0's functions (none if not scanned). */
+    private record Scan(List<SlotReport> slots, List<PciReport> functions) {}
+
+    private DriverSession(Scan scan, TraceRecorder recorder, UnaryOperator<BlockDevice> deviceView) {
+        this.reports = List.copyOf(scan.slots());
+        this.pciReports = List.copyOf(scan.functions());
         this.recorder = recorder;
         for (SlotReport report : reports) {
             if (report instanceof SlotReport.BoundBlockDevice bound) {
-                String name = bound.device().id().toString();
-                drivers.put(name, bound.device());
-                BlockDevice viewed = deviceView.apply(bound.device());
-                devices.put(name, recorder == null ? viewed : new RecordingBlockDevice(viewed, recorder));
-                asyncDevices.put(name, recorder == null ? bound.device() : new RecordingAsyncBlockDevice(bound.device(), recorder));
+                bind(bound.device(), deviceView);
             }
         }
+        for (PciReport report : pciReports) {
+            if (report instanceof PciReport.BoundBlockDevice bound) {
+                bind(bound.device(), deviceView);
+            }
+        }
+    }
+
+    private void bind(VirtioBlkDevice driver, UnaryOperator<BlockDevice> deviceView) {
+        String name = driver.id().toString();
+        drivers.put(name, driver);
+        BlockDevice viewed = deviceView.apply(driver);
+        devices.put(name, recorder == null ? viewed : new RecordingBlockDevice(viewed, recorder));
+        asyncDevices.put(name, recorder == null ? driver : new RecordingAsyncBlockDevice(driver, recorder));
     }
 
     /**
@@ -88,19 +105,30 @@ public final class DriverSession {
      */
     public static DriverSession discover(Platform platform, BoardParameters board, TraceRecorder recorder,
             UnaryOperator<BlockDevice> deviceView) {
-        MmioScanner scanner = new MmioScanner(platform, board.options());
         if (recorder == null) {
-            return new DriverSession(scanner.scan(board.window(), new DeviceRegistry()), null, deviceView);
+            return new DriverSession(scan(platform, board), null, deviceView);
         }
-        List<SlotReport> reports = recorder.recordOperation(OperationKind.DISCOVERY, "", 0, 0, 0, new byte[0],
-                () -> scanner.scan(board.window(), new DeviceRegistry()), DriverSession::summary);
-        return new DriverSession(reports, recorder, deviceView);
+        Scan scan = recorder.recordOperation(OperationKind.DISCOVERY, "", 0, 0, 0, new byte[0],
+                () -> scan(platform, board), DriverSession::summary);
+        return new DriverSession(scan, recorder, deviceView);
     }
 
-    /** A digestible summary of what a scan found, so a replay can check it found the same. */
-    static byte[] summary(List<SlotReport> reports) {
+    private static Scan scan(Platform platform, BoardParameters board) {
+        DeviceRegistry registry = new DeviceRegistry();
+        List<SlotReport> slots = new MmioScanner(platform, board.options()).scan(board.window(), registry);
+        List<PciReport> functions = board.pci()
+                .map(host -> new PciScanner(platform, host, board.options()).scan(registry))
+                .orElse(List.of());
+        return new Scan(slots, functions);
+    }
+
+    /**
+     * A digestible summary of what a scan found, so a replay can check it found the same: a line per
+     * slot, then (only when PCI bus 0 was scanned) a line per function.
+     */
+    private static byte[] summary(Scan scan) {
         StringBuilder text = new StringBuilder();
-        for (SlotReport report : reports) {
+        for (SlotReport report : scan.slots()) {
             text.append(report.slot().index()).append(':');
             if (report instanceof SlotReport.BoundBlockDevice bound) {
                 text.append("blk ").append(bound.device().capacitySectors());
@@ -113,6 +141,17 @@ public final class DriverSession {
             }
             text.append('\n');
         }
+        for (PciReport report : scan.functions()) {
+            text.append("pci ").append(report.address()).append(':');
+            if (report instanceof PciReport.BoundBlockDevice bound) {
+                text.append("blk ").append(bound.device().capacitySectors());
+            } else if (report instanceof PciReport.OtherFunction other) {
+                text.append(String.format("%04x:%04x", other.vendorId(), other.deviceId()));
+            } else if (report instanceof PciReport.Unusable unusable) {
+                text.append("unusable ").append(unusable.reason());
+            }
+            text.append('\n');
+        }
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -121,7 +160,7 @@ public final class DriverSession {
      * whose SHA-256 a recording stores as the operation's outcome, so a replay can compare its own.
      */
     public byte[] scanSummary() {
-        return summary(reports);
+        return summary(new Scan(reports, pciReports));
     }
 
     /** What the scan found in each slot. */
@@ -129,7 +168,12 @@ public final class DriverSession {
         return reports;
     }
 
-    /** The block devices found, in slot order, by id string. */
+    /** What the scan found at each function of PCI bus 0; empty when the board has no host bridge. */
+    public List<PciReport> pciReports() {
+        return pciReports;
+    }
+
+    /** The block devices found, in slot order then PCI address order, by id string. */
     public List<String> deviceNames() {
         return new ArrayList<>(devices.keySet());
     }

@@ -3,6 +3,7 @@ package dev.vblk.replay;
 import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.discovery.MmioWindow;
+import dev.vblk.pci.PciHostBridge;
 import dev.vblk.platform.Platform;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.BoardParameters;
@@ -205,10 +206,14 @@ public final class Replayer {
                 return bad(e.getMessage());
             }
             MmioWindow window = board.window();
-            BoardParameters driverBoard = options.driverOptions().map(o -> new BoardParameters(window, o)).orElse(board);
+            BoardParameters driverBoard = options.driverOptions().map(board::withOptions).orElse(board);
+            if (mode == ReplayResult.Mode.BRANCH && board.pci().isPresent()) {
+                return bad("the trace scans PCI bus 0, and branching replay does not keep a fake PCI function in step "
+                        + "with a strict replay; replay it strictly or relaxed");
+            }
             Platform base;
             try {
-                base = platform(window);
+                base = platform(window, board.pci());
             } catch (UnreplayableTraceException e) {
                 return bad(e.getMessage());
             }
@@ -251,13 +256,13 @@ public final class Replayer {
             return result(ReplayResult.Status.REPRODUCED, Optional.empty(), "every call and every outcome matched the trace");
         }
 
-        private Platform platform(MmioWindow window) {
+        private Platform platform(MmioWindow window, Optional<PciHostBridge> pci) {
             switch (mode) {
                 case STRICT:
                     strict = new ReplayPlatform(events, window);
                     return strict;
                 case RELAXED:
-                    machine = TraceDrivenMachine.fromTrace(events, window);
+                    machine = TraceDrivenMachine.fromTrace(events, window, pci);
                     recent = new RecentCalls(machine.platform(), window, RECENT_CALLS);
                     machine.describeWith(this::operationText, recent::render);
                     return recent;

@@ -4,11 +4,14 @@ import dev.vblk.discovery.MmioWindow;
 import dev.vblk.fake.FakePlatform;
 import dev.vblk.fake.blk.FakeVirtioBlkDevice;
 import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.pci.PciAddress;
+import dev.vblk.pci.PciHostBridge;
 import dev.vblk.platform.FrameAllocator;
 import dev.vblk.trace.TraceEvent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
@@ -20,7 +23,8 @@ import java.util.function.Supplier;
  * virtio-blk device in gets a {@link FakeVirtioBlkDevice} with the recorded identity, offered
  * features, QueueNumMax and configuration values, whose requests are answered from the trace's
  * {@link RequestReconstructor reconstructed requests}; other occupied slots answer their recorded
- * identity only. The driver runs on it freely (it may poll, order its setup or split its work
+ * identity only; each virtio-blk-pci function the trace shows (on a board with a PCI host bridge) gets
+ * a fake virtio-blk-pci function at the same device number, built the same way. The driver runs on it freely (it may poll, order its setup or split its work
  * differently) and diverges only where it asks for a request the trace cannot answer.
  */
 public final class TraceDrivenMachine {
@@ -36,7 +40,8 @@ public final class TraceDrivenMachine {
     private Supplier<String> operation = () -> "";
     private Supplier<List<String>> context = List::of;
 
-    private TraceDrivenMachine(List<TraceEvent> events, MmioWindow window, long ramBytes, boolean strictDma) {
+    private TraceDrivenMachine(List<TraceEvent> events, MmioWindow window, Optional<PciHostBridge> pci, long ramBytes,
+            boolean strictDma) {
         if (window.baseAddress() != FakePlatform.MMIO_BASE || window.slotSize() != MmioRegister.WINDOW_SIZE
                 || window.slotCount() > FakePlatform.SLOTS) {
             throw new UnreplayableTraceException(String.format(
@@ -46,11 +51,11 @@ public final class TraceDrivenMachine {
         }
         this.platform = FakePlatform.builder().ramSize(ramBytes).interruptBase(window.firstInterruptLine())
                 .strictDma(strictDma).build();
-        this.requests = RequestReconstructor.reconstruct(events, window);
+        List<ReconstructedRequest> reconstructed = new ArrayList<>(RequestReconstructor.reconstruct(events, window));
         for (DeviceProfile profile : DeviceProfile.fromTrace(events, window).values()) {
             int slot = profile.slot();
             if (profile.isBlockDevice()) {
-                List<ReconstructedRequest> mine = requests.stream().filter(r -> r.slot() == slot).toList();
+                List<ReconstructedRequest> mine = reconstructed.stream().filter(r -> r.slot() == slot).toList();
                 RecordedAnswers hook = new RecordedAnswers(slot, mine, this::diverge);
                 answers.add(hook);
                 FakeVirtioBlkDevice device;
@@ -69,11 +74,44 @@ public final class TraceDrivenMachine {
                 platform.attach(slot, context -> new IdentityOnlyDevice(profile.identity()));
             }
         }
+        pci.ifPresent(host -> reconstructed.addAll(attachPciFunctions(events, host)));
+        this.requests = List.copyOf(reconstructed);
+    }
+
+    /**
+     * Gives each virtio-blk-pci function the trace shows a fake function at the same device number,
+     * answering from the requests made through it (found in the trace translated to virtio-mmio terms).
+     *
+     * @return those requests
+     */
+    private List<ReconstructedRequest> attachPciFunctions(List<TraceEvent> events, PciHostBridge host) {
+        PciTraceTranslation translation = PciTraceTranslation.of(events, host);
+        List<ReconstructedRequest> pciRequests = RequestReconstructor.reconstruct(translation.events(),
+                PciTraceTranslation.WINDOW);
+        SortedMap<Integer, DeviceProfile> profiles = DeviceProfile.fromTrace(translation.events(), PciTraceTranslation.WINDOW);
+        for (Map.Entry<Integer, PciAddress> function : translation.functions().entrySet()) {
+            int device = function.getKey();
+            List<ReconstructedRequest> mine = pciRequests.stream().filter(r -> r.slot() == device).toList();
+            RecordedAnswers hook = new RecordedAnswers(device, mine, this::diverge);
+            answers.add(hook);
+            try {
+                platform.attachPciBlockDevice(device, profiles.get(device).toFakeConfig(hook));
+            } catch (IllegalArgumentException e) {
+                throw new UnreplayableTraceException("the virtio-pci function at " + function.getValue()
+                        + " cannot be rebuilt: " + e.getMessage(), e);
+            }
+        }
+        return pciRequests;
     }
 
     /** A machine for {@code events}, recorded on a board with {@code window}. */
     public static TraceDrivenMachine fromTrace(List<TraceEvent> events, MmioWindow window) {
-        return new TraceDrivenMachine(events, window, DEFAULT_RAM_BYTES, true);
+        return fromTrace(events, window, Optional.empty());
+    }
+
+    /** A machine for {@code events}, recorded on a board with {@code window} and PCI bus 0 behind {@code pci}. */
+    public static TraceDrivenMachine fromTrace(List<TraceEvent> events, MmioWindow window, Optional<PciHostBridge> pci) {
+        return new TraceDrivenMachine(events, window, pci, DEFAULT_RAM_BYTES, true);
     }
 
     /**
@@ -94,7 +132,7 @@ public final class TraceDrivenMachine {
             }
         }
         long bytes = (end - FakePlatform.RAM_BASE + 0xfff) & ~0xfffL;
-        return new TraceDrivenMachine(events, window, bytes, false);
+        return new TraceDrivenMachine(events, window, Optional.empty(), bytes, false);
     }
 
     /** The fake machine. */

@@ -108,6 +108,21 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
         return device;
     }
 
+    /**
+     * Initialises the block device behind a transport of any kind (such as virtio-pci) as
+     * {@link #open(Platform, MmioSlot, DriverOptions)} does; whoever found the transport has checked
+     * that it holds a block device.
+     *
+     * @param id names the device; errors and traces use it
+     * @throws BlockDeviceException if initialisation fails
+     */
+    public static VirtioBlkDevice open(Platform platform, VirtioTransport transport, BlockDeviceId id,
+            DriverOptions options) {
+        VirtioBlkDevice device = new VirtioBlkDevice(platform, transport, null, id, options);
+        device.initialising(device::initialize);
+        return device;
+    }
+
     @Override
     public BlockDeviceId id() {
         return id;
@@ -128,7 +143,7 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
         return config;
     }
 
-    /** The transport slot the device sits in. */
+    /** The virtio-mmio slot the device sits in; null for a device opened on another transport. */
     public MmioSlot slot() {
         return slot;
     }

@@ -155,7 +155,7 @@ public final class QemuBenchmark {
         Files.copy(image, copy);
         QemuConfig split = config.build();
         return QemuMachine.start(new QemuConfig(split.binary(), split.ramBytes(), List.of(DriveConfig.raw(copy)),
-                List.of("-global", "virtio-blk-device.packed=on"), split.replyTimeout(), split.sharedMemory()));
+                List.of("-global", "virtio-blk-device.packed=on"), split.replyTimeout(), split.sharedMemory(), List.of()));
     }
 
     /** The packed-ring machine's copy of the image, for trace metadata. */

@@ -1,0 +1,264 @@
+package dev.vblk.virtio.pci;
+
+import dev.vblk.pci.PciCapability;
+import dev.vblk.pci.PciConfigSpace;
+import dev.vblk.pci.PciFunction;
+import dev.vblk.pci.PciHostBridge;
+import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.Platform;
+import dev.vblk.virtio.VirtioException;
+import dev.vblk.virtio.VirtioTransport;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * The modern virtio-pci transport (VirtIO 1.1 section 4.1): the {@link VirtioTransport} calls over
+ * the common configuration, notify, ISR and device configuration structures its vendor capabilities
+ * locate in its memory BARs. Interrupts arrive on the function's INTx line; reading the ISR status
+ * byte both reports and acknowledges them (section 4.1.4.5), so {@link #acknowledgeInterrupt} has
+ * nothing left to do. MSI-X vectors stay unassigned (VIRTIO_MSI_NO_VECTOR), which leaves the device
+ * on INTx.
+ */
+public final class VirtioPciTransport implements VirtioTransport {
+
+    /** The PCI vendor ID of virtio devices. */
+    public static final int VENDOR = 0x1af4;
+
+    static final int DEVICE_FEATURE_SELECT = 0x00;
+    static final int DEVICE_FEATURE = 0x04;
+    static final int DRIVER_FEATURE_SELECT = 0x08;
+    static final int DRIVER_FEATURE = 0x0c;
+    static final int NUM_QUEUES = 0x12;
+    static final int DEVICE_STATUS = 0x14;
+    static final int CONFIG_GENERATION = 0x15;
+    static final int QUEUE_SELECT = 0x16;
+    static final int QUEUE_SIZE = 0x18;
+    static final int QUEUE_ENABLE = 0x1c;
+    static final int QUEUE_NOTIFY_OFF = 0x1e;
+    static final int QUEUE_DESC = 0x20;
+    static final int QUEUE_DRIVER = 0x28;
+    static final int QUEUE_DEVICE = 0x30;
+
+    private static final int MODERN_DEVICE_BASE = 0x1040;
+    private static final int MODERN_DEVICE_LAST = 0x107f;
+    private static final int TRANSITIONAL_DEVICE_BASE = 0x1000;
+    private static final int TRANSITIONAL_DEVICE_LAST = 0x103f;
+
+    private final Platform platform;
+    private final VirtioPciLayout layout;
+    private final int interruptLine;
+    private final String owner;
+    private final Map<Integer, Long> notifyAddresses = new HashMap<>();
+
+    /**
+     * @param platform the platform the BARs are reached through
+     * @param layout where the structures are
+     * @param interruptLine the platform's interrupt line the function's INTx pin raises
+     * @param owner how errors name the device, such as {@code virtio-blk@pci:00:01.0}
+     */
+    public VirtioPciTransport(Platform platform, VirtioPciLayout layout, int interruptLine, String owner) {
+        this.platform = platform;
+        this.layout = layout;
+        this.interruptLine = interruptLine;
+        this.owner = owner;
+    }
+
+    /**
+     * The transport of a configured virtio function: reads its capabilities and resolves them.
+     *
+     * @throws VirtioException PROTOCOL_VIOLATION for unusable capabilities, UNSUPPORTED for a
+     *     function without an interrupt pin
+     * @throws dev.vblk.pci.PciException for a broken capability list
+     */
+    public static VirtioPciTransport open(Platform platform, PciHostBridge host, PciFunction function, String owner) {
+        PciConfigSpace config = new PciConfigSpace(platform, host, function.address());
+        VirtioPciLayout layout = VirtioPciLayout.resolve(function,
+                VirtioPciCapability.read(config, PciCapability.list(config), owner), owner);
+        if (function.interruptPin() < 1 || function.interruptPin() > 4) {
+            throw new VirtioException(VirtioException.Kind.UNSUPPORTED, owner, "interrupt pin "
+                    + function.interruptPin() + " is no INTx pin, and MSI-X is not used");
+        }
+        return new VirtioPciTransport(platform, layout, host.intxLine(function.address(), function.interruptPin()), owner);
+    }
+
+    /**
+     * The virtio device type of a PCI function with these IDs: device ID minus 0x1040 for a modern
+     * device, the subsystem ID for a transitional one (section 4.1.2.1); empty for anything else.
+     */
+    public static OptionalInt deviceType(int vendorId, int deviceId, int subsystemId) {
+        if (vendorId != VENDOR) {
+            return OptionalInt.empty();
+        }
+        if (deviceId >= MODERN_DEVICE_BASE && deviceId <= MODERN_DEVICE_LAST) {
+            return OptionalInt.of(deviceId - MODERN_DEVICE_BASE);
+        }
+        if (deviceId >= TRANSITIONAL_DEVICE_BASE && deviceId <= TRANSITIONAL_DEVICE_LAST) {
+            return OptionalInt.of(subsystemId);
+        }
+        return OptionalInt.empty();
+    }
+
+    @Override
+    public String owner() {
+        return owner;
+    }
+
+    /** The interrupt line the transport waits on. */
+    public int interruptLine() {
+        return interruptLine;
+    }
+
+    /** Where the transport's structures are. */
+    public VirtioPciLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public int status() {
+        return (int) common(DEVICE_STATUS, AccessWidth.BYTE);
+    }
+
+    @Override
+    public void reset() {
+        writeCommon(DEVICE_STATUS, AccessWidth.BYTE, 0);
+    }
+
+    @Override
+    public void addStatus(int bits) {
+        writeCommon(DEVICE_STATUS, AccessWidth.BYTE, status() | bits);
+    }
+
+    @Override
+    public long deviceFeatures() {
+        writeCommon(DEVICE_FEATURE_SELECT, AccessWidth.WORD, 0);
+        long low = common(DEVICE_FEATURE, AccessWidth.WORD);
+        writeCommon(DEVICE_FEATURE_SELECT, AccessWidth.WORD, 1);
+        return (common(DEVICE_FEATURE, AccessWidth.WORD) << 32) | low;
+    }
+
+    @Override
+    public void writeDriverFeatures(long features) {
+        writeCommon(DRIVER_FEATURE_SELECT, AccessWidth.WORD, 0);
+        writeCommon(DRIVER_FEATURE, AccessWidth.WORD, features & 0xffff_ffffL);
+        writeCommon(DRIVER_FEATURE_SELECT, AccessWidth.WORD, 1);
+        writeCommon(DRIVER_FEATURE, AccessWidth.WORD, features >>> 32);
+    }
+
+    @Override
+    public int configGeneration() {
+        return (int) common(CONFIG_GENERATION, AccessWidth.BYTE);
+    }
+
+    @Override
+    public String configGenerationName() {
+        return "config_generation";
+    }
+
+    @Override
+    public int configU8(int offset) {
+        return (int) platform.readRegister(deviceAddress(offset, AccessWidth.BYTE), AccessWidth.BYTE) & 0xff;
+    }
+
+    @Override
+    public int configU16(int offset) {
+        return (int) platform.readRegister(deviceAddress(offset, AccessWidth.HALF), AccessWidth.HALF) & 0xffff;
+    }
+
+    @Override
+    public long configU32(int offset) {
+        return platform.readRegister(deviceAddress(offset, AccessWidth.WORD), AccessWidth.WORD) & 0xffff_ffffL;
+    }
+
+    @Override
+    public void writeConfigU8(int offset, int value) {
+        platform.writeRegister(deviceAddress(offset, AccessWidth.BYTE), AccessWidth.BYTE, value & 0xff);
+    }
+
+    private long deviceAddress(int offset, AccessWidth width) {
+        VirtioPciLayout.Region device = layout.device().orElseThrow(() -> fail(VirtioException.Kind.PROTOCOL_VIOLATION,
+                "the function has no device configuration capability"));
+        if (offset < 0 || offset + width.bytes() > device.length()) {
+            throw fail(VirtioException.Kind.PROTOCOL_VIOLATION, String.format(
+                    "device configuration field at 0x%x lies past its %d bytes", offset, device.length()));
+        }
+        return device.address() + offset;
+    }
+
+    @Override
+    public int queueNumMax(int index) {
+        if (index >= common(NUM_QUEUES, AccessWidth.HALF)) {
+            return 0;
+        }
+        writeCommon(QUEUE_SELECT, AccessWidth.HALF, index);
+        return (int) common(QUEUE_SIZE, AccessWidth.HALF);
+    }
+
+    /**
+     * Programs queue {@code index}, works out its notify address from queue_notify_off, and enables
+     * it. The queue must not be enabled already.
+     */
+    @Override
+    public void setupQueue(int index, int size, long descriptorArea, long driverArea, long deviceArea) {
+        writeCommon(QUEUE_SELECT, AccessWidth.HALF, index);
+        if (common(QUEUE_ENABLE, AccessWidth.HALF) != 0) {
+            throw fail(VirtioException.Kind.PROTOCOL_VIOLATION, "queue " + index + " is enabled before it was set up");
+        }
+        writeCommon(QUEUE_SIZE, AccessWidth.HALF, size);
+        writeCommon64(QUEUE_DESC, descriptorArea);
+        writeCommon64(QUEUE_DRIVER, driverArea);
+        writeCommon64(QUEUE_DEVICE, deviceArea);
+        long offset = common(QUEUE_NOTIFY_OFF, AccessWidth.HALF) * layout.notifyOffMultiplier();
+        if (offset + AccessWidth.HALF.bytes() > layout.notifications().length()) {
+            throw fail(VirtioException.Kind.PROTOCOL_VIOLATION, String.format(
+                    "queue %d notifies at offset 0x%x, past the %d-byte notify structure", index, offset,
+                    layout.notifications().length()));
+        }
+        notifyAddresses.put(index, layout.notifications().address() + offset);
+        writeCommon(QUEUE_ENABLE, AccessWidth.HALF, 1);
+    }
+
+    @Override
+    public void notifyQueue(int index) {
+        Long address = notifyAddresses.get(index);
+        if (address == null) {
+            throw new IllegalStateException("queue " + index + " was not set up");
+        }
+        platform.writeRegister(address, AccessWidth.HALF, index);
+    }
+
+    /** Reads the ISR status byte, which also clears it and lowers the INTx line. */
+    @Override
+    public int interruptStatus() {
+        return (int) platform.readRegister(layout.isr().address(), AccessWidth.BYTE) & 0xff;
+    }
+
+    /** Nothing to do: reading the ISR status byte acknowledged the causes. */
+    @Override
+    public void acknowledgeInterrupt(int bits) {
+        // The ISR read in interruptStatus() has cleared the bits already.
+    }
+
+    @Override
+    public boolean awaitInterrupt(long timeoutNanos) {
+        return platform.awaitInterrupt(interruptLine, timeoutNanos);
+    }
+
+    private long common(int offset, AccessWidth width) {
+        return platform.readRegister(layout.common().address() + offset, width) & ((1L << width.bits()) - 1);
+    }
+
+    private void writeCommon(int offset, AccessWidth width, long value) {
+        platform.writeRegister(layout.common().address() + offset, width, width.truncate(value));
+    }
+
+    /** A 64-bit field as two 32-bit writes, low word first, which every device accepts (section 4.1.3.1). */
+    private void writeCommon64(int offset, long value) {
+        writeCommon(offset, AccessWidth.WORD, value & 0xffff_ffffL);
+        writeCommon(offset + 4, AccessWidth.WORD, value >>> 32);
+    }
+
+    private VirtioException fail(VirtioException.Kind kind, String detail) {
+        return new VirtioException(kind, owner, detail);
+    }
+}

@@ -1,0 +1,303 @@
+package dev.vblk.fake.pci;
+
+import dev.vblk.fake.blk.FakeVirtioBlkDevice;
+import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.violation.ViolationKind;
+import dev.vblk.fake.mmio.DeviceContext;
+import dev.vblk.platform.AccessWidth;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A modern virtio-blk-pci function (device ID 0x1042) in front of a {@link FakeVirtioBlkDevice}: its
+ * type-0 configuration space with one 64-bit prefetchable 16 KiB memory BAR (BAR 4), the four
+ * virtio capabilities laid out as QEMU lays them (common configuration at 0x0000, ISR at 0x1000,
+ * device configuration at 0x2000, notifications at 0x3000 with a multiplier of 4), and INTA.
+ *
+ * <p>Every access to the virtio structures is passed to the wrapped device as the virtio-mmio
+ * register it corresponds to, so requests, features, queues, faults and violations are the fake
+ * device's own; only the PCI shape is added here. Reading the ISR byte returns the device's interrupt
+ * causes and acknowledges them. {@link PciFault}s break the configuration space in named ways, and
+ * {@link #overrideConfigByte} in any way.
+ */
+public final class FakeVirtioBlkPciFunction {
+
+    static final int VENDOR = 0x1af4;
+    static final int DEVICE = 0x1042;
+    static final int BAR_INDEX = 4;
+    static final long BAR_SIZE = 0x4000;
+    static final int COMMON = 0x0000;
+    static final int ISR = 0x1000;
+    static final int DEVICE_CONFIG = 0x2000;
+    static final int NOTIFY = 0x3000;
+    static final int REGION = 0x1000;
+    static final int NOTIFY_MULTIPLIER = 4;
+
+    private static final int CONFIG_BYTES = 256;
+    private static final int COMMAND = 0x04;
+    private static final int COMMAND_WRITABLE = 0x0406;
+    private static final int COMMAND_MEMORY = 0x2;
+    private static final int COMMAND_INTX_DISABLE = 0x400;
+    private static final int BAR_LOW = 0x10 + 4 * BAR_INDEX;
+    private static final int BAR_HIGH = BAR_LOW + 4;
+    private static final long BAR_TYPE = 0xc;
+    private static final int FIRST_CAPABILITY = 0x40;
+    private static final int NO_VECTOR = 0xffff;
+
+    private final FakeVirtioBlkDevice device;
+    private final DeviceContext context;
+    private final Set<PciFault> faults = EnumSet.noneOf(PciFault.class);
+    private final Map<Integer, Integer> overrides = new HashMap<>();
+    private int command;
+    private long barAddress;
+    private boolean sizingLow;
+    private boolean sizingHigh;
+    private int queueSize;
+    private int queueNotifyOff;
+
+    /**
+     * @param device the virtio-blk device whose requests the function serves
+     * @param context the machine context the device was built with, for violations
+     */
+    public FakeVirtioBlkPciFunction(FakeVirtioBlkDevice device, DeviceContext context) {
+        this.device = device;
+        this.context = context;
+    }
+
+    /** The device behind the function. */
+    public FakeVirtioBlkDevice device() {
+        return device;
+    }
+
+    /**
+     * Makes queue 0's queue_notify_off read {@code offset}, so its notify address is
+     * {@code offset * 4} bytes into the notify structure (0 unless set).
+     */
+    public void queueNotifyOff(int offset) {
+        this.queueNotifyOff = offset;
+    }
+
+    /** Breaks the configuration space in one more way, from the next access on. */
+    public void inject(PciFault fault) {
+        faults.add(fault);
+    }
+
+    /**
+     * Makes configuration-space byte {@code offset} (below 256) read {@code value} from now on,
+     * whatever the function holds there: for fuzzing with hostile configuration space.
+     */
+    public void overrideConfigByte(int offset, int value) {
+        if (offset < 0 || offset >= CONFIG_BYTES) {
+            throw new IllegalArgumentException("configuration byte offset must be below 256: " + offset);
+        }
+        overrides.put(offset, value & 0xff);
+    }
+
+    /** Whether INTA is asserted: the device has interrupt causes and INTx is not disabled. */
+    public boolean interruptRaised() {
+        return device.interruptRaised() && (command & COMMAND_INTX_DISABLE) == 0;
+    }
+
+    // ---- configuration space ----
+
+    /** A configuration-space read at {@code offset} (below 4096). */
+    public long readConfig(int offset, AccessWidth width) {
+        long value = 0;
+        for (int i = width.bytes() - 1; i >= 0; i--) {
+            value = (value << 8) | configByte(offset + i);
+        }
+        return value;
+    }
+
+    /** A configuration-space write; only the command register and the BAR take it. */
+    public void writeConfig(int offset, AccessWidth width, long value) {
+        if (offset == COMMAND && width != AccessWidth.BYTE) {
+            command = (int) value & COMMAND_WRITABLE;
+        } else if (offset == BAR_LOW && width == AccessWidth.WORD) {
+            sizingLow = value == 0xffff_ffffL;
+            if (!sizingLow && !faults.contains(PciFault.BAR_DOES_NOT_STICK)) {
+                barAddress = (barAddress & 0xffff_ffff_0000_0000L) | (value & ~(BAR_SIZE - 1) & 0xffff_ffffL);
+            }
+        } else if (offset == BAR_HIGH && width == AccessWidth.WORD) {
+            sizingHigh = value == 0xffff_ffffL;
+            if (!sizingHigh && !faults.contains(PciFault.BAR_DOES_NOT_STICK)) {
+                barAddress = (barAddress & 0xffff_ffffL) | (value << 32);
+            }
+        }
+    }
+
+    private int configByte(int offset) {
+        if (offset >= CONFIG_BYTES) {
+            return 0;
+        }
+        Integer overridden = overrides.get(offset);
+        if (overridden != null) {
+            return overridden;
+        }
+        long word = configWord(offset & ~3);
+        return (int) (word >>> (8 * (offset & 3))) & 0xff;
+    }
+
+    private long configWord(int offset) {
+        return switch (offset) {
+            case 0x00 -> (DEVICE << 16) | VENDOR;
+            case 0x04 -> (0x10L << 16) | command;
+            case 0x08 -> 0x0100_0001L;
+            case BAR_LOW -> (sizingLow ? ~(BAR_SIZE - 1) & 0xffff_fff0L : barAddress & 0xffff_fff0L) | BAR_TYPE;
+            case BAR_HIGH -> sizingHigh ? 0xffff_ffffL : barAddress >>> 32;
+            case 0x2c -> (2L << 16) | VENDOR;
+            case 0x34 -> faults.contains(PciFault.CAPABILITY_POINTER_IN_HEADER) ? 0x10 : firstCapability();
+            case 0x3c -> 0x100;
+            default -> capabilityWord(offset);
+        };
+    }
+
+    private int firstCapability() {
+        return faults.contains(PciFault.MISSING_COMMON_CONFIG) ? FIRST_CAPABILITY + 0x10 : FIRST_CAPABILITY;
+    }
+
+    /**
+     * The virtio capabilities: common at 0x40, ISR at 0x50, device at 0x60, notify at 0x70 (20 bytes).
+     */
+    private long capabilityWord(int offset) {
+        if (offset < FIRST_CAPABILITY || offset >= 0x84) {
+            return 0;
+        }
+        int start = offset < 0x70 ? offset & ~0xf : 0x70;
+        int type = start == 0x40 ? 1 : start == 0x50 ? 3 : start == 0x60 ? 4 : 2;
+        int next = start == 0x70 ? (faults.contains(PciFault.CAPABILITY_LOOP) ? firstCapability() : 0) : start + 0x10;
+        int length = type == 2 ? 20 : type == 1 && faults.contains(PciFault.SHORT_CAPABILITY) ? 8 : 16;
+        int bar = type == 1 && faults.contains(PciFault.CAPABILITY_BAR_OUT_OF_RANGE) ? 7 : BAR_INDEX;
+        long regionOffset = switch (type) {
+            case 1 -> faults.contains(PciFault.CAPABILITY_OUTSIDE_BAR) ? BAR_SIZE - 0x10 : COMMON;
+            case 3 -> ISR;
+            case 4 -> DEVICE_CONFIG;
+            default -> NOTIFY;
+        };
+        return switch (offset - start) {
+            case 0 -> 0x09L | (next << 8) | (length << 16) | ((long) type << 24);
+            case 4 -> bar;
+            case 8 -> regionOffset;
+            case 12 -> REGION;
+            case 16 -> NOTIFY_MULTIPLIER;
+            default -> 0;
+        };
+    }
+
+    // ---- the memory BAR ----
+
+    /** Whether memory decoding is on and {@code address} falls in the BAR. */
+    public boolean decodes(long address) {
+        return (command & COMMAND_MEMORY) != 0 && barAddress != 0 && address - barAddress >= 0
+                && address - barAddress < BAR_SIZE;
+    }
+
+    /** A read inside the BAR at {@code address}. */
+    public long readBar(long address, AccessWidth width) {
+        int offset = (int) (address - barAddress);
+        if (offset >= DEVICE_CONFIG && offset < DEVICE_CONFIG + REGION) {
+            return device.read(MmioRegister.CONFIG_OFFSET + offset - DEVICE_CONFIG, width);
+        }
+        if (offset == ISR && width == AccessWidth.BYTE) {
+            long causes = mmio(MmioRegister.INTERRUPT_STATUS);
+            if (causes != 0) {
+                device.write(MmioRegister.INTERRUPT_ACK.offset(), AccessWidth.WORD, causes);
+            }
+            return causes & 0xff;
+        }
+        if (offset >= COMMON && offset < COMMON + REGION) {
+            return readCommon(offset - COMMON, width, address);
+        }
+        context.violation(ViolationKind.UNDEFINED_REGISTER, address, width.bits() + "-bit read at BAR offset 0x"
+                + Integer.toHexString(offset) + ", which holds no virtio structure field");
+        return 0;
+    }
+
+    /** A write inside the BAR at {@code address}. */
+    public void writeBar(long address, AccessWidth width, long value) {
+        int offset = (int) (address - barAddress);
+        if (offset >= DEVICE_CONFIG && offset < DEVICE_CONFIG + REGION) {
+            device.write(MmioRegister.CONFIG_OFFSET + offset - DEVICE_CONFIG, width, value);
+        } else if (offset == NOTIFY + notifyOff() * NOTIFY_MULTIPLIER && width == AccessWidth.HALF) {
+            device.write(MmioRegister.QUEUE_NOTIFY.offset(), AccessWidth.WORD, value);
+        } else if (offset >= COMMON && offset < COMMON + REGION) {
+            writeCommon(offset - COMMON, width, value, address);
+        } else {
+            context.violation(ViolationKind.UNDEFINED_REGISTER, address, width.bits() + "-bit write at BAR offset 0x"
+                    + Integer.toHexString(offset) + ", which holds no writable virtio structure field");
+        }
+    }
+
+    private long readCommon(int offset, AccessWidth width, long address) {
+        if (!fieldWidth(offset, width, address, false)) {
+            return 0;
+        }
+        return switch (offset) {
+            case 0x04 -> mmio(MmioRegister.DEVICE_FEATURES);
+            case 0x10, 0x1a -> NO_VECTOR;
+            case 0x12 -> 1;
+            case 0x14 -> mmio(MmioRegister.STATUS);
+            case 0x15 -> mmio(MmioRegister.CONFIG_GENERATION) & 0xff;
+            case 0x18 -> queueSize;
+            case 0x1c -> mmio(MmioRegister.QUEUE_READY);
+            case 0x1e -> notifyOff();
+            default -> 0;
+        };
+    }
+
+    private void writeCommon(int offset, AccessWidth width, long value, long address) {
+        if (!fieldWidth(offset, width, address, true)) {
+            return;
+        }
+        switch (offset) {
+            case 0x00 -> mmio(MmioRegister.DEVICE_FEATURES_SEL, value);
+            case 0x08 -> mmio(MmioRegister.DRIVER_FEATURES_SEL, value);
+            case 0x0c -> mmio(MmioRegister.DRIVER_FEATURES, value);
+            case 0x14 -> mmio(MmioRegister.STATUS, value);
+            case 0x16 -> {
+                mmio(MmioRegister.QUEUE_SEL, value);
+                queueSize = (int) mmio(MmioRegister.QUEUE_NUM_MAX);
+            }
+            case 0x18 -> {
+                queueSize = (int) value;
+                mmio(MmioRegister.QUEUE_NUM, value);
+            }
+            case 0x1c -> mmio(MmioRegister.QUEUE_READY, value);
+            case 0x20 -> mmio(MmioRegister.QUEUE_DESC_LOW, value);
+            case 0x24 -> mmio(MmioRegister.QUEUE_DESC_HIGH, value);
+            case 0x28 -> mmio(MmioRegister.QUEUE_DRIVER_LOW, value);
+            case 0x2c -> mmio(MmioRegister.QUEUE_DRIVER_HIGH, value);
+            case 0x30 -> mmio(MmioRegister.QUEUE_DEVICE_LOW, value);
+            case 0x34 -> mmio(MmioRegister.QUEUE_DEVICE_HIGH, value);
+            case 0x10, 0x1a -> { } // MSI-X vectors: none are used, the function stays on INTx
+            default -> context.violation(ViolationKind.WRONG_REGISTER_DIRECTION, address,
+                    "write to read-only common configuration field at 0x" + Integer.toHexString(offset));
+        }
+    }
+
+    /** Checks that a common configuration access has its field's width (section 4.1.3.1). */
+    private boolean fieldWidth(int offset, AccessWidth width, long address, boolean write) {
+        int expected = offset < 0x10 ? 4 : offset < 0x14 ? 2 : offset < 0x16 ? 1 : offset < 0x20 ? 2 : offset < 0x38 ? 4 : 0;
+        if (expected == width.bytes()) {
+            return true;
+        }
+        context.violation(expected == 0 ? ViolationKind.UNDEFINED_REGISTER : ViolationKind.BAD_REGISTER_WIDTH, address,
+                String.format("%d-bit %s of common configuration offset 0x%02x", width.bits(), write ? "write" : "read",
+                        offset));
+        return false;
+    }
+
+    private int notifyOff() {
+        return faults.contains(PciFault.NOTIFY_OFF_OUTSIDE) ? 0x400 : queueNotifyOff;
+    }
+
+    private long mmio(MmioRegister register) {
+        return device.read(register.offset(), AccessWidth.WORD);
+    }
+
+    private void mmio(MmioRegister register, long value) {
+        device.write(register.offset(), AccessWidth.WORD, value);
+    }
+}

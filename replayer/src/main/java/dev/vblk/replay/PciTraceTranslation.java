@@ -1,0 +1,282 @@
+package dev.vblk.replay;
+
+import dev.vblk.discovery.MmioWindow;
+import dev.vblk.pci.PciAddress;
+import dev.vblk.pci.PciBar;
+import dev.vblk.pci.PciCapability;
+import dev.vblk.pci.PciConfigSpace;
+import dev.vblk.pci.PciException;
+import dev.vblk.pci.PciFunction;
+import dev.vblk.pci.PciHostBridge;
+import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.RegisterBus;
+import dev.vblk.trace.TraceEvent;
+import dev.vblk.virtio.MmioRegister;
+import dev.vblk.virtio.VirtioException;
+import dev.vblk.virtio.blk.VirtioBlkDevice;
+import dev.vblk.virtio.pci.VirtioPciCapability;
+import dev.vblk.virtio.pci.VirtioPciLayout;
+import dev.vblk.virtio.pci.VirtioPciTransport;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A trace's virtio-pci functions seen as virtio-mmio devices, so that {@link DeviceProfile} and
+ * {@link RequestReconstructor} read them unchanged: each access to a function's common configuration,
+ * notify, ISR or device configuration structure becomes the virtio-mmio register access it stands
+ * for, in a window of its own ({@link #WINDOW}) whose slot {@code d} is bus 0's device {@code d}. The
+ * structures are found as the driver found them: from the configuration space the trace read through
+ * ECAM (capabilities resolved by the driver's own {@link VirtioPciLayout}) and the BAR addresses it
+ * wrote. Memory, frame and operation events are kept; every other register access is dropped.
+ */
+final class PciTraceTranslation {
+
+    /** The window the translated devices sit in: slot {@code d} for PCI device {@code d}. */
+    static final MmioWindow WINDOW = new MmioWindow(0, MmioRegister.CONFIG_SPACE_OFFSET * 2, 32, 0);
+
+    private static final long ALL_ONES = 0xffff_ffffL;
+    private static final int BAR_COUNT = 6;
+
+    private final List<TraceEvent> events = new ArrayList<>();
+    private final SortedMap<Integer, PciAddress> functions = new TreeMap<>();
+
+    private PciTraceTranslation() {}
+
+    /** The translation of {@code events}, recorded on a board whose PCI bus 0 behind {@code host} was scanned. */
+    static PciTraceTranslation of(List<TraceEvent> events, PciHostBridge host) {
+        PciTraceTranslation translation = new PciTraceTranslation();
+        Map<Integer, Structures> layouts = new HashMap<>();
+        for (Map.Entry<PciAddress, RecordedFunction> entry : RecordedFunction.fromTrace(events, host).entrySet()) {
+            entry.getValue().layout(entry.getKey(), host).ifPresent(layout -> {
+                layouts.put(entry.getKey().device(), layout);
+                translation.functions.put(entry.getKey().device(), entry.getKey());
+            });
+        }
+        layouts.keySet().forEach(translation::identity);
+        for (TraceEvent event : events) {
+            if (event instanceof TraceEvent.RegisterRead || event instanceof TraceEvent.RegisterWrite) {
+                layouts.forEach((device, layout) -> layout.translate(event, slotBase(device)).ifPresent(translation.events::add));
+            } else {
+                translation.events.add(event);
+            }
+        }
+        return translation;
+    }
+
+    /** The translated events. */
+    List<TraceEvent> events() {
+        return events;
+    }
+
+    /** The virtio block functions found, by device number (their slot in {@link #WINDOW}). */
+    SortedMap<Integer, PciAddress> functions() {
+        return functions;
+    }
+
+    /** What a virtio-mmio identity check would have read from the function: a modern block device. */
+    private void identity(int device) {
+        long base = slotBase(device);
+        events.add(new TraceEvent.RegisterRead(base + MmioRegister.MAGIC_VALUE.offset(), AccessWidth.WORD, MmioRegister.MAGIC));
+        events.add(new TraceEvent.RegisterRead(base + MmioRegister.VERSION.offset(), AccessWidth.WORD,
+                MmioRegister.MODERN_VERSION));
+        events.add(new TraceEvent.RegisterRead(base + MmioRegister.DEVICE_ID.offset(), AccessWidth.WORD,
+                VirtioBlkDevice.DEVICE_TYPE));
+    }
+
+    private static long slotBase(int device) {
+        return WINDOW.slot(device).baseAddress();
+    }
+
+    /** A virtio-mmio register offset and the width of the access to it. */
+    private record Register(int offset, AccessWidth width) {}
+
+    /** A function's structures in physical memory, and how their accesses map to virtio-mmio registers. */
+    private record Structures(VirtioPciLayout layout) {
+
+        Optional<TraceEvent> translate(TraceEvent event, long base) {
+            if (event instanceof TraceEvent.RegisterWrite write) {
+                return register(write.address(), write.width(), true)
+                        .map(to -> new TraceEvent.RegisterWrite(base + to.offset(), to.width(), write.value()));
+            }
+            if (event instanceof TraceEvent.RegisterRead read) {
+                return register(read.address(), read.width(), false)
+                        .map(to -> new TraceEvent.RegisterRead(base + to.offset(), to.width(), read.value()));
+            }
+            return Optional.empty();
+        }
+
+        /** The virtio-mmio register an access at {@code address} stands for, if it reaches a structure field. */
+        private Optional<Register> register(long address, AccessWidth width, boolean write) {
+            if (inside(layout.common(), address)) {
+                return common((int) (address - layout.common().address()), write)
+                        .map(offset -> new Register(offset, AccessWidth.WORD));
+            }
+            if (inside(layout.notifications(), address) && write) {
+                return Optional.of(new Register(MmioRegister.QUEUE_NOTIFY.offset(), AccessWidth.WORD));
+            }
+            if (inside(layout.isr(), address) && !write) {
+                return Optional.of(new Register(MmioRegister.INTERRUPT_STATUS.offset(), AccessWidth.WORD));
+            }
+            return layout.device().filter(device -> inside(device, address)).map(device -> new Register(
+                    MmioRegister.CONFIG_SPACE_OFFSET + (int) (address - device.address()), width));
+        }
+
+        private static boolean inside(VirtioPciLayout.Region region, long address) {
+            return address >= region.address() && address - region.address() < region.length();
+        }
+
+        /** The virtio-mmio register a common configuration field stands for (section 4.1.4.3 against 4.2.2). */
+        private static Optional<Integer> common(int offset, boolean write) {
+            MmioRegister register = switch (offset) {
+                case 0x00 -> MmioRegister.DEVICE_FEATURES_SEL;
+                case 0x04 -> MmioRegister.DEVICE_FEATURES;
+                case 0x08 -> MmioRegister.DRIVER_FEATURES_SEL;
+                case 0x0c -> MmioRegister.DRIVER_FEATURES;
+                case 0x14 -> MmioRegister.STATUS;
+                case 0x15 -> MmioRegister.CONFIG_GENERATION;
+                case 0x16 -> MmioRegister.QUEUE_SEL;
+                case 0x18 -> write ? MmioRegister.QUEUE_NUM : MmioRegister.QUEUE_NUM_MAX;
+                case 0x1c -> MmioRegister.QUEUE_READY;
+                case 0x20 -> MmioRegister.QUEUE_DESC_LOW;
+                case 0x24 -> MmioRegister.QUEUE_DESC_HIGH;
+                case 0x28 -> MmioRegister.QUEUE_DRIVER_LOW;
+                case 0x2c -> MmioRegister.QUEUE_DRIVER_HIGH;
+                case 0x30 -> MmioRegister.QUEUE_DEVICE_LOW;
+                case 0x34 -> MmioRegister.QUEUE_DEVICE_HIGH;
+                default -> null;
+            };
+            return Optional.ofNullable(register).map(MmioRegister::offset);
+        }
+    }
+
+    /** What the trace shows of one function's configuration space: the bytes read, the BARs written. */
+    private static final class RecordedFunction implements RegisterBus {
+        private final PciHostBridge host;
+        private final PciAddress address;
+        private final Map<Integer, Integer> bytes = new HashMap<>();
+        private final long[] barWritten = new long[BAR_COUNT];
+        private final long[] barMask = new long[BAR_COUNT];
+        private final boolean[] sizing = new boolean[BAR_COUNT];
+
+        RecordedFunction(PciHostBridge host, PciAddress address) {
+            this.host = host;
+            this.address = address;
+        }
+
+        static Map<PciAddress, RecordedFunction> fromTrace(List<TraceEvent> events, PciHostBridge host) {
+            Map<PciAddress, RecordedFunction> functions = new TreeMap<>(
+                    (a, b) -> Integer.compare(a.device() * 8 + a.function(), b.device() * 8 + b.function()));
+            long ecamEnd = host.ecamBase() + (1L << 20);
+            for (TraceEvent event : events) {
+                if (event instanceof TraceEvent.RegisterRead read && read.address() >= host.ecamBase()
+                        && read.address() < ecamEnd) {
+                    function(functions, host, read.address()).read(offset(read.address()), read.width(), read.value());
+                } else if (event instanceof TraceEvent.RegisterWrite write && write.address() >= host.ecamBase()
+                        && write.address() < ecamEnd) {
+                    function(functions, host, write.address()).write(offset(write.address()), write.width(), write.value());
+                }
+            }
+            return functions;
+        }
+
+        private static RecordedFunction function(Map<PciAddress, RecordedFunction> functions, PciHostBridge host,
+                long address) {
+            long offset = address - host.ecamBase();
+            PciAddress at = new PciAddress(0, (int) (offset >> 15) & 0x1f, (int) (offset >> 12) & 7);
+            return functions.computeIfAbsent(at, a -> new RecordedFunction(host, a));
+        }
+
+        private static int offset(long address) {
+            return (int) (address & 0xfff);
+        }
+
+        private void read(int offset, AccessWidth width, long value) {
+            int bar = barIndex(offset);
+            if (bar >= 0 && width == AccessWidth.WORD && sizing[bar]) {
+                barMask[bar] = value & ALL_ONES;
+                sizing[bar] = false;
+                return;
+            }
+            for (int i = 0; i < width.bytes(); i++) {
+                bytes.put(offset + i, (int) (value >>> (8 * i)) & 0xff);
+            }
+        }
+
+        private void write(int offset, AccessWidth width, long value) {
+            int bar = barIndex(offset);
+            if (bar >= 0 && width == AccessWidth.WORD) {
+                sizing[bar] = (value & ALL_ONES) == ALL_ONES;
+                if (!sizing[bar]) {
+                    barWritten[bar] = value & ALL_ONES;
+                }
+            }
+        }
+
+        private static int barIndex(int offset) {
+            return offset >= PciConfigSpace.BAR0 && offset < PciConfigSpace.BAR0 + 4 * BAR_COUNT && offset % 4 == 0
+                    ? (offset - PciConfigSpace.BAR0) / 4 : -1;
+        }
+
+        /**
+         * The function's virtio structures when it is a virtio block function with assigned BARs.
+         *
+         * @throws UnreplayableTraceException if its recorded capabilities do not resolve
+         */
+        Optional<Structures> layout(PciAddress at, PciHostBridge bridge) {
+            PciConfigSpace config = new PciConfigSpace(this, bridge, at);
+            PciFunction function = new PciFunction(at, config.u16(PciConfigSpace.VENDOR_ID), config.u16(PciConfigSpace.DEVICE_ID),
+                    config.u16(PciConfigSpace.SUBSYSTEM_ID), 0, config.u8(PciConfigSpace.INTERRUPT_PIN), bars());
+            if (VirtioPciTransport.deviceType(function.vendorId(), function.deviceId(), function.subsystemId()).orElse(-1)
+                    != VirtioBlkDevice.DEVICE_TYPE || function.bars().isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Structures(VirtioPciLayout.resolve(function,
+                        VirtioPciCapability.read(config, PciCapability.list(config), at.toString()), at.toString())));
+            } catch (VirtioException | PciException e) {
+                throw new UnreplayableTraceException("the virtio-pci function at " + at
+                        + " cannot be rebuilt from the configuration space the trace read: " + e.getMessage(), e);
+            }
+        }
+
+        /** The memory BARs the trace assigned: the address written after sizing, the size the sizing read showed. */
+        private List<PciBar> bars() {
+            List<PciBar> bars = new ArrayList<>();
+            for (int index = 0; index < BAR_COUNT; index++) {
+                long mask = barMask[index];
+                if (mask == 0 || (mask & 1) != 0) {
+                    continue;
+                }
+                boolean wide = (mask & 0x6) == 0x4;
+                long full = wide && index + 1 < BAR_COUNT ? (barMask[index + 1] << 32) | (mask & ~0xfL)
+                        : 0xffff_ffff_0000_0000L | (mask & ~0xfL);
+                long address = (barWritten[index] & ~0xfL) | (wide && index + 1 < BAR_COUNT ? barWritten[index + 1] << 32 : 0);
+                bars.add(new PciBar(index, address, -full, wide, (mask & 0x8) != 0));
+                if (wide) {
+                    index++;
+                }
+            }
+            return bars;
+        }
+
+        @Override
+        public long readRegister(long at, AccessWidth width) {
+            int offset = (int) (at - host.configAddress(address, 0));
+            long value = 0;
+            for (int i = width.bytes() - 1; i >= 0; i--) {
+                value = (value << 8) | bytes.getOrDefault(offset + i, 0);
+            }
+            return value;
+        }
+
+        @Override
+        public void writeRegister(long at, AccessWidth width, long value) {
+            // The recorded configuration space is read only.
+        }
+    }
+}
