@@ -1,5 +1,6 @@
 package dev.vblk.qemu.bench;
 
+import dev.vblk.pci.PciHostBridge;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.QemuConfig;
 import dev.vblk.qemu.QemuMachine;
@@ -28,15 +29,19 @@ import java.util.concurrent.TimeUnit;
  * Measures the synchronous driver on QEMU's real virtio-blk device in one process on one disk image:
  * 4 KiB random reads at queue depth 1, 1 MiB sequential reads and writes, each unrecorded and
  * recorded, against the {@link ProbeRun probe} that shows what the machine allows; for guest RAM
- * shared with QEMU and, for comparison, over qtest memory commands (without the probe). With shared
- * memory the 4 KiB random reads (depth 1 and 32) are also measured on the packed ring, on a second
- * machine whose device has {@code packed=on}, in the same rounds. Runs of a workload alternate
+ * shared with QEMU and, for comparison, over qtest memory commands (without the probe); on the
+ * virtio-mmio transport and, when asked, on a virtio-blk-pci function (without the probe, which
+ * speaks virtio-mmio only; the table's memory column says {@code pci shared} or {@code pci qtest}).
+ * On virtio-mmio with shared memory the 4 KiB random reads (depth 1 and 32) are also measured on the
+ * packed ring, on a second machine whose device has {@code packed=on}, in the same rounds; the PCI
+ * runs use the split ring only. Runs of a workload alternate
  * (probe, driver, recorded, in an order that turns each round) so that noise falls on all of them,
  * and the table shows each cell's median over the rounds.
  *
  * <pre>
  * java -cp ... dev.vblk.qemu.bench.QemuBenchmark [--seconds S] [--rounds N] [--image-mib M]
- *     [--memory shared,qtest] [--rings split,packed] [--max-request-kib K] [--qemu PATH]
+ *     [--memory shared,qtest] [--rings split,packed] [--transport mmio,pci] [--max-request-kib K]
+ *     [--qemu PATH]
  * </pre>
  */
 public final class QemuBenchmark {
@@ -48,16 +53,18 @@ public final class QemuBenchmark {
     private final int imageMib;
     private final List<String> memoryModes;
     private final boolean packedRing;
+    private final List<String> transports;
     private final int maxRequestBytes;
     private final Optional<Path> qemu;
 
     private QemuBenchmark(double seconds, int rounds, int imageMib, List<String> memoryModes, boolean packedRing,
-            int maxRequestBytes, Optional<Path> qemu) {
+            List<String> transports, int maxRequestBytes, Optional<Path> qemu) {
         this.seconds = seconds;
         this.rounds = rounds;
         this.imageMib = imageMib;
         this.memoryModes = memoryModes;
         this.packedRing = packedRing;
+        this.transports = transports;
         this.maxRequestBytes = maxRequestBytes;
         this.qemu = qemu;
     }
@@ -78,6 +85,7 @@ public final class QemuBenchmark {
         int imageMib = 256;
         List<String> modes = List.of("shared", "qtest");
         List<String> rings = List.of(ResultTable.SPLIT, ResultTable.PACKED);
+        List<String> transports = List.of("mmio");
         int maxRequestBytes = DriverOptions.DEFAULTS.maxRequestBytes();
         Optional<Path> qemu = Optional.empty();
         for (int i = 0; i < args.length; i++) {
@@ -88,11 +96,12 @@ public final class QemuBenchmark {
                 case "--image-mib" -> imageMib = Integer.parseInt(value);
                 case "--memory" -> modes = List.of(value.split(","));
                 case "--rings" -> rings = List.of(value.split(","));
+                case "--transport" -> transports = List.of(value.split(","));
                 case "--max-request-kib" -> maxRequestBytes = Integer.parseInt(value) * 1024;
                 case "--qemu" -> qemu = Optional.of(Path.of(value));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; options: --seconds S --rounds N --image-mib M --memory shared,qtest --rings split,packed "
-                        + "--max-request-kib K --qemu PATH");
+                        + "--transport mmio,pci --max-request-kib K --qemu PATH");
             }
             i++;
         }
@@ -104,8 +113,13 @@ public final class QemuBenchmark {
         if (!rings.contains(ResultTable.SPLIT) || !List.of(ResultTable.SPLIT, ResultTable.PACKED).containsAll(rings)) {
             throw new IllegalArgumentException("--rings takes split or split,packed, not " + String.join(",", rings));
         }
-        return new QemuBenchmark(seconds, rounds, imageMib, modes, rings.contains(ResultTable.PACKED), maxRequestBytes,
-                qemu);
+        for (String transport : transports) {
+            if (!transport.equals("mmio") && !transport.equals("pci")) {
+                throw new IllegalArgumentException("--transport takes mmio, pci or both, not " + transport);
+            }
+        }
+        return new QemuBenchmark(seconds, rounds, imageMib, modes, rings.contains(ResultTable.PACKED), transports,
+                maxRequestBytes, qemu);
     }
 
     /** Measures every mode and workload and prints the table to {@code out}. */
@@ -119,18 +133,27 @@ public final class QemuBenchmark {
             out.printf("vblk QEMU benchmark: %d MiB raw image of random bytes, %d round(s) of %.1f s per run, "
                     + "driver requests up to %d KiB, queue depth 1 unless named%n", imageMib, rounds, seconds, maxRequestBytes / 1024);
             ResultTable table = new ResultTable();
-            for (String mode : memoryModes) {
-                // Every measured run binds the driver afresh and closes it after, giving its buffer
-                // pool back to guest RAM.
-                QemuConfig.Builder config = QemuConfig.builder().drive(DriveConfig.raw(image)).sharedMemory(mode.equals("shared"));
-                qemu.ifPresent(config::binary);
-                boolean packed = packedRing && mode.equals("shared");
-                try (QemuMachine machine = QemuMachine.start(config.build());
-                        QemuMachine packedMachine = packed ? startPacked(config, image, disk) : null) {
-                    Optional<DriverRun> packedDriver = Optional.ofNullable(packedMachine).map(m -> new DriverRun(m,
-                            new BoardParameters(board.window(), board.options().withPackedRing(true)),
-                            packedImage(image, disk), directory));
-                    measure(mode, machine, packedDriver, board, disk, directory, table, out);
+            for (String transport : transports) {
+                boolean pci = transport.equals("pci");
+                for (String mode : memoryModes) {
+                    // Every measured run binds the driver afresh and closes it after, giving its buffer
+                    // pool back to guest RAM.
+                    QemuConfig.Builder config = QemuConfig.builder().sharedMemory(mode.equals("shared"));
+                    if (pci) {
+                        config.pciDrive(DriveConfig.raw(image));
+                    } else {
+                        config.drive(DriveConfig.raw(image));
+                    }
+                    qemu.ifPresent(config::binary);
+                    boolean packed = packedRing && mode.equals("shared") && !pci;
+                    try (QemuMachine machine = QemuMachine.start(config.build());
+                            QemuMachine packedMachine = packed ? startPacked(config, image, disk) : null) {
+                        Optional<DriverRun> packedDriver = Optional.ofNullable(packedMachine).map(m -> new DriverRun(m,
+                                new BoardParameters(board.window(), board.options().withPackedRing(true)),
+                                packedImage(image, disk), directory));
+                        measure(pci ? "pci " + mode : mode, mode.equals("shared") && !pci, machine, packedDriver,
+                                pci ? board.withPci(PciHostBridge.QEMU_VIRT) : board, disk, directory, table, out);
+                    }
                 }
             }
             out.println();
@@ -163,14 +186,19 @@ public final class QemuBenchmark {
         return new TraceMetadata.DiskImage("packed-" + image.getFileName(), disk.sizeBytes(), disk.sha256());
     }
 
-    private void measure(String mode, QemuMachine machine, Optional<DriverRun> packedDriver, BoardParameters board,
-            TraceMetadata.DiskImage disk, Path directory, ResultTable table, PrintStream out) {
+    /**
+     * Measures one machine's cells into the table under {@code memory} ({@code shared}, {@code qtest},
+     * or either after {@code pci}), with the probe if {@code probed}.
+     */
+    private void measure(String memory, boolean probed, QemuMachine machine, Optional<DriverRun> packedDriver,
+            BoardParameters board, TraceMetadata.DiskImage disk, Path directory, ResultTable table, PrintStream out) {
         DriverRun driver = new DriverRun(machine, board, disk, directory);
         ProbeRun probe = new ProbeRun(machine, imageMib * MIB / 512);
         long budget = (long) (seconds * TimeUnit.SECONDS.toNanos(1));
         // The probe polls the used index; over qtest every poll is a round trip that delays the
-        // device's own work, so it is no upper limit there and runs with shared memory only.
-        List<Variant> variants = mode.equals("shared")
+        // device's own work, so it is no upper limit there and runs with shared memory only. It
+        // speaks virtio-mmio, so it does not run on the machine with the PCI drive.
+        List<Variant> variants = probed
                 ? List.of(Variant.PROBE, Variant.DRIVER, Variant.RECORDED)
                 : List.of(Variant.DRIVER, Variant.RECORDED);
         for (Workload workload : Workload.values()) {
@@ -179,12 +207,12 @@ public final class QemuBenchmark {
             }
         }
         for (int round = 0; round < rounds; round++) {
-            out.printf("%s memory, round %d of %d%n", mode, round + 1, rounds);
+            out.printf("%s memory, round %d of %d%n", memory, round + 1, rounds);
             for (Workload workload : Workload.values()) {
                 List<Cell> order = cells(variants, workload, driver, packedDriver);
                 Collections.rotate(order, round);
                 for (Cell cell : order) {
-                    table.add(mode, cell.ring(), workload, cell.variant(),
+                    table.add(memory, cell.ring(), workload, cell.variant(),
                             run(cell.variant(), workload, probe, cell.driver(), budget));
                 }
             }

@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * The measured rates by memory mode, virtqueue ring, workload and variant, printed as the median of
  * each cell's rounds with the ratios that matter: the driver against the probe, recorded against
- * unrecorded, and the packed ring against the split ring.
+ * unrecorded, and the packed ring against the split ring. The memory column names the transport
+ * too: {@code shared} and {@code qtest} on virtio-mmio, {@code pci shared} and {@code pci qtest} on a
+ * virtio-blk-pci function.
  */
 final class ResultTable {
 
@@ -46,7 +48,7 @@ final class ResultTable {
     }
 
     void print(PrintStream out) {
-        String format = "%-7s %-6s %-27s %-6s %10s %10s %10s %13s %16s%n";
+        String format = "%-10s %-6s %-27s %-6s %10s %10s %10s %13s %16s%n";
         out.printf(format, "memory", "ring", "workload", "unit", "probe", "driver", "recorded", "driver/probe",
                 "recorded/driver");
         for (Row row : rates.keySet()) {
@@ -67,7 +69,7 @@ final class ResultTable {
             }
             double split = median(row.memory(), SPLIT, row.workload(), Variant.DRIVER);
             double packed = median(row.memory(), PACKED, row.workload(), Variant.DRIVER);
-            out.printf("%-7s %-27s %-6s split %10s packed %10s packed/split %s%n", row.memory(), row.workload().label(),
+            out.printf("%-10s %-27s %-6s split %10s packed %10s packed/split %s%n", row.memory(), row.workload().label(),
                     row.workload().unit(), number(split), number(packed), ratio(packed, split));
         }
     }

@@ -74,6 +74,31 @@ class QemuBenchmarkTest {
         assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--fast"));
         assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--memory", "disk"));
         assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--rings", "packed"));
+        assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--transport", "usb"));
+        assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--transport", "mmio,usb"));
+        assertThrows(IllegalArgumentException.class, () -> QemuBenchmark.fromArguments("--transport"));
+    }
+
+    @Test
+    void transportsAreAccepted() {
+        for (String transports : new String[] {"mmio", "pci", "mmio,pci", "pci,mmio"}) {
+            QemuBenchmark.fromArguments("--transport", transports, "--rings", "split,packed");
+        }
+    }
+
+    @Test
+    void pciRowsAreLabelledInTheMemoryColumn() {
+        ResultTable table = new ResultTable();
+        table.add("shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER,
+                new Measurement(100, 1_000_000_000L));
+        table.add("pci shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER,
+                new Measurement(300, 1_000_000_000L));
+        assertEquals(300, table.median("pci shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ,
+                ResultTable.Variant.DRIVER), 1e-9);
+        String printed = print(table::print);
+        assertTrue(Pattern.compile("(?m)^shared +split +4 KiB random read +req/s +- +100 ").matcher(printed).find(), printed);
+        assertTrue(Pattern.compile("(?m)^pci shared +split +4 KiB random read +req/s +- +300 ").matcher(printed).find(),
+                printed);
     }
 
     @Test
@@ -104,6 +129,32 @@ class QemuBenchmarkTest {
             }
         }
         assertTrue(printed.contains("packed against split ring"), printed);
+    }
+
+    @Test
+    @RequiresQemu
+    void aShortRunMeasuresEveryWorkloadOverPciWithoutTheProbeOnTheSplitRing() {
+        QemuBenchmark benchmark = QemuBenchmark.fromArguments("--seconds", "0.05", "--rounds", "1", "--image-mib", "8",
+                "--memory", "shared", "--transport", "mmio,pci");
+        String printed = print(out -> {
+            try {
+                benchmark.run(out);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        for (Workload workload : Workload.values()) {
+            String row = Arrays.stream(printed.split("\n"))
+                    .filter(line -> line.matches("pci shared +split +" + Pattern.quote(workload.label()) + " .*"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no PCI row for " + workload + " in\n" + printed));
+            assertTrue(Pattern.compile(Pattern.quote(workload.unit()) + " +-( +[\\d,]+){2} +- +[\\d.]+$").matcher(row).find(),
+                    row);
+            assertTrue(printed.lines().anyMatch(line -> line.matches("shared +split +" + Pattern.quote(workload.label())
+                    + " .*")), printed);
+        }
+        assertTrue(printed.lines().noneMatch(line -> line.matches("pci shared +packed .*")), printed);
+        assertTrue(printed.lines().anyMatch(line -> line.matches("shared +packed .*")), printed);
     }
 
     private static String print(Consumer<PrintStream> printer) {
