@@ -480,12 +480,19 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
         }
     }
 
+    /**
+     * Finishes the returned requests; when the queue met a violation after them, throws it at once,
+     * so that the call that met it reports it rather than a later one.
+     */
     private void finishAll(List<UsedElement> used) {
         for (UsedElement element : used) {
             BlkRequest request = requests.returned(element.id());
             if (request != null) {
                 finish(request, element.length());
             }
+        }
+        if (queue.violationPending()) {
+            queue.collectUsed();
         }
         postWaiting();
         publish();

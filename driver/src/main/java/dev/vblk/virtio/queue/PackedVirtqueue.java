@@ -262,7 +262,18 @@ public final class PackedVirtqueue implements Virtqueue {
             throw deferredViolation;
         }
         List<UsedElement> returned = new ArrayList<>();
-        while (PackedVirtqueueLayout.isUsed(readFlags(lastUsed), usedWrap)) {
+        while (true) {
+            int flags = readFlags(lastUsed);
+            if (!PackedVirtqueueLayout.isUsed(flags, usedWrap)) {
+                if (inFlightCount == 0 || PackedVirtqueueLayout.isAvailable(flags, usedWrap)) {
+                    break;
+                }
+                // A position in flight was made available in this lap: only the device can have
+                // changed it, and a correct device marks it used in the same lap.
+                return deferOrThrow(returned, violation(String.format("descriptor at ring position %d, in flight, "
+                        + "has flags 0x%04x, neither available nor used in this lap: the device's used position "
+                        + "ran past the driver's", lastUsed, flags)));
+            }
             byte[] lengthAndId = platform.readMemory(ring + PackedVirtqueueLayout.descriptorOffset(lastUsed)
                     + PackedVirtqueueLayout.LENGTH_OFFSET, 6);
             long length = LittleEndian.get(lengthAndId, 0, 4);
@@ -276,11 +287,7 @@ public final class PackedVirtqueue implements Virtqueue {
                         + "buffer %d, which has only %d writable bytes", lastUsed, length, id, inFlightWritable[id]));
             }
             if (broken != null) {
-                if (returned.isEmpty()) {
-                    throw broken;
-                }
-                deferredViolation = broken;
-                return returned;
+                return deferOrThrow(returned, broken);
             }
             lastUsed += chainLength[id];
             if (lastUsed >= layout.size()) {
@@ -295,6 +302,20 @@ public final class PackedVirtqueue implements Virtqueue {
             returned.add(new UsedElement(id, (int) length));
         }
         return returned;
+    }
+
+    /** Throws {@code broken} when nothing was returned before it, else keeps it for the next call. */
+    private List<UsedElement> deferOrThrow(List<UsedElement> returned, VirtioException broken) {
+        if (returned.isEmpty()) {
+            throw broken;
+        }
+        deferredViolation = broken;
+        return returned;
+    }
+
+    @Override
+    public boolean violationPending() {
+        return deferredViolation != null;
     }
 
     private int readFlags(int position) {

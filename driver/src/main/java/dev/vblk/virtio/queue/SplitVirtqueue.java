@@ -224,6 +224,11 @@ public final class SplitVirtqueue implements Virtqueue {
     }
 
     @Override
+    public boolean violationPending() {
+        return deferredViolation != null;
+    }
+
+    @Override
     public List<UsedElement> collectUsed() {
         if (deferredViolation != null) {
             throw deferredViolation;

@@ -77,6 +77,12 @@ public interface Virtqueue {
      */
     List<UsedElement> collectUsed();
 
+    /**
+     * Whether {@link #collectUsed()} met a chain that breaks the rules after chains it gave back, so
+     * that its next call throws the violation.
+     */
+    boolean violationPending();
+
     /** Returns the ring's memory to the allocator. The device must no longer use the queue. */
     void release();
 }

@@ -105,6 +105,63 @@ class PackedVirtqueueTest {
     }
 
     @Test
+    void chainsOfDifferentLengthsCompleteOutOfOrderAndTheUsedPositionAdvancesByEach() {
+        PackedVirtqueue queue = PackedVirtqueue.allocate(platform, 0, 8, "test", false, false);
+        int three = queue.submit(REQUEST, 0);
+        int one = queue.submit(REQUEST.subList(0, 1), 0);
+        int two = queue.submit(REQUEST.subList(0, 2), 0);
+        assertEquals(2, queue.freeDescriptors());
+        // The one-descriptor chain first, at position 0; the three-descriptor chain at 1; the two at 4.
+        complete(queue, 0, one, 0, true);
+        complete(queue, 1, three, 513, true);
+        assertEquals(List.of(new UsedElement(one, 0), new UsedElement(three, 513)), queue.collectUsed());
+        assertEquals(6, queue.freeDescriptors());
+        assertEquals(List.of(), queue.collectUsed(), "position 4 is still the driver's available descriptor");
+        complete(queue, 4, two, 512, true);
+        assertEquals(List.of(new UsedElement(two, 512)), queue.collectUsed());
+        assertEquals(8, queue.freeDescriptors());
+        assertEquals(List.of(), queue.collectUsed(), "position 6 holds nothing in flight");
+        assertFalse(queue.violationPending());
+    }
+
+    @Test
+    void aDeviceWhoseUsedPositionRanALapAheadIsCaughtAfterTheChainsBeforeIt() {
+        PackedVirtqueue queue = PackedVirtqueue.allocate(platform, 0, 8, "test", true, false);
+        int first = queue.submit(REQUEST, TABLE);
+        int second = queue.submit(REQUEST, TABLE + 0x100);
+        int third = queue.submit(REQUEST, TABLE + 0x200);
+        complete(queue, 0, first, 1, true);
+        // Position 1 is marked used in the next lap: the device went round the ring past it.
+        complete(queue, 1, second, 1, false);
+        complete(queue, 2, third, 1, false);
+        assertEquals(List.of(new UsedElement(first, 1)), queue.collectUsed());
+        assertTrue(queue.violationPending());
+        VirtioException lapped = assertThrows(VirtioException.class, queue::collectUsed);
+        assertEquals(VirtioException.Kind.PROTOCOL_VIOLATION, lapped.kind());
+        assertTrue(lapped.getMessage().contains("ring position 1, in flight, has flags 0x0000"), lapped.getMessage());
+
+        PackedVirtqueue alone = PackedVirtqueue.allocate(platform, 1, 8, "test", true, false);
+        alone.submit(REQUEST, TABLE);
+        complete(alone, 0, 0, 1, false);
+        assertEquals(VirtioException.Kind.PROTOCOL_VIOLATION, assertThrows(VirtioException.class, alone::collectUsed).kind(),
+                "thrown at once when nothing came back before it");
+    }
+
+    @Test
+    void aDuplicateAfterTheLastChainInFlightIsPendingUntilTheNextCollection() {
+        PackedVirtqueue queue = PackedVirtqueue.allocate(platform, 0, 8, "test", true, false);
+        int first = queue.submit(REQUEST, TABLE);
+        int second = queue.submit(REQUEST, TABLE + 0x100);
+        complete(queue, 0, second, 1, true);
+        complete(queue, 1, first, 1, true);
+        complete(queue, 2, first, 1, true);
+        assertEquals(List.of(new UsedElement(second, 1), new UsedElement(first, 1)), queue.collectUsed());
+        assertTrue(queue.violationPending(), "the third used descriptor names a chain no longer in flight");
+        VirtioException duplicate = assertThrows(VirtioException.class, queue::collectUsed);
+        assertTrue(duplicate.getMessage().contains("ring position 2 names buffer " + first), duplicate.getMessage());
+    }
+
+    @Test
     void withoutTheEventIndexEveryNewChainIsNotified() {
         PackedVirtqueue queue = PackedVirtqueue.allocate(platform, 0, 8, "test", true, false);
         assertFalse(queue.notificationNeeded(), "nothing new");

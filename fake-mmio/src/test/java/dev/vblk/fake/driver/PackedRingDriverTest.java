@@ -162,6 +162,49 @@ class PackedRingDriverTest {
         }
     }
 
+    /** Submits reads of one sector at sectors 0.. and waits for them all. */
+    private static List<Completion> readBatch(VirtioBlkDevice device, int reads) {
+        List<RequestHandle> handles = new ArrayList<>();
+        for (int i = 0; i < reads; i++) {
+            handles.add(device.submitRead(i, new byte[512]));
+        }
+        return device.awaitAll(handles, AsyncBlockDevice.NO_TIME_BUDGET);
+    }
+
+    @Test
+    void aDuplicateOfTheLastRequestInFlightFailsTheDeviceInTheCallThatMetIt() {
+        FakeRig rig = rig(FakeBlkConfig.builder().offerEventIndex(false).requestHook(RequestHook.NORMAL.at(3,
+                RequestOutcome.normal().duplicated())));
+        rig.device().faults().batchCompletions(CompletionBatching.of(4, CompletionBatching.Order.ARRIVAL));
+        VirtioBlkDevice device = rig.open(PACKED);
+        List<Completion> completions = readBatch(device, 4);
+        assertEquals(4, completions.size());
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, device.fatalError().map(BlockDeviceException::kind).orElse(null),
+                "the duplicate came with the batch's last completion: " + completions);
+        rig.device().faults().batchCompletions(CompletionBatching.NONE);
+        device.reset();
+        device.readAt(0, new byte[512]);
+    }
+
+    @Test
+    void aUsedPositionThatLapsTheDriversIsAProtocolViolationNotATimeout() {
+        FakeRig rig = rig(FakeBlkConfig.builder().queueNumMax(16).requestHook(RequestHook.NORMAL.at(1,
+                RequestOutcome.normal().skippingUsedIdx(13))));
+        rig.device().faults().batchCompletions(CompletionBatching.of(4, CompletionBatching.Order.ARRIVAL));
+        VirtioBlkDevice device = rig.open(PACKED.withIndirectDescriptors(false));
+        // Four chains of three descriptors: the jump takes the device's used position a lap past the
+        // positions 3 to 11 it then fills, in the next lap.
+        for (Completion completion : readBatch(device, 4)) {
+            if (completion instanceof Completion.Failed failed) {
+                assertEquals(ErrorKind.PROTOCOL_VIOLATION, failed.error().kind(), failed.error().getMessage());
+            }
+        }
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, device.fatalError().map(BlockDeviceException::kind).orElse(null));
+        rig.device().faults().batchCompletions(CompletionBatching.NONE);
+        device.reset();
+        device.readAt(0, new byte[512]);
+    }
+
     @Test
     void theSplitRingStaysTheDefault() {
         FakeRig rig = rig(FakeBlkConfig.builder());
