@@ -1,5 +1,7 @@
 package dev.vblk.virtio.queue;
 
+import java.util.List;
+
 /**
  * One element of a descriptor chain: a physically contiguous buffer and its direction.
  *
@@ -13,5 +15,16 @@ public record BufferSegment(long address, int length, boolean deviceWritable) {
         if (length <= 0) {
             throw new IllegalArgumentException("segment length must be positive: " + length);
         }
+    }
+
+    /** The bytes of {@code chain} the device may write. */
+    public static long writableBytes(List<BufferSegment> chain) {
+        long writable = 0;
+        for (BufferSegment segment : chain) {
+            if (segment.deviceWritable()) {
+                writable += segment.length();
+            }
+        }
+        return writable;
     }
 }

@@ -45,7 +45,7 @@ public final class PackedVirtqueue implements Virtqueue {
     private final int[] chainLength;
     private int inFlightCount;
     /** A violation met after chains that were returned correctly: thrown by the next {@link #collectUsed()}. */
-    private VirtioException deferredViolation;
+    private final DeferredViolation deferredViolation = new DeferredViolation();
     private int freeCount;
     private int nextAvail;
     private boolean availWrap = true;
@@ -149,12 +149,7 @@ public final class PackedVirtqueue implements Virtqueue {
         if (chain.isEmpty() || needed > freeCount || chain.size() > layout.size()) {
             throw new IllegalStateException("chain of " + chain.size() + " descriptors, " + freeCount + " free");
         }
-        long writable = 0;
-        for (BufferSegment segment : chain) {
-            if (segment.deviceWritable()) {
-                writable += segment.length();
-            }
-        }
+        long writable = BufferSegment.writableBytes(chain);
         int id = freeIds[--freeIdCount];
         int head = nextAvail;
         boolean headWrap = availWrap;
@@ -258,9 +253,7 @@ public final class PackedVirtqueue implements Virtqueue {
 
     @Override
     public List<UsedElement> collectUsed() {
-        if (deferredViolation != null) {
-            throw deferredViolation;
-        }
+        deferredViolation.throwIfPending();
         List<UsedElement> returned = new ArrayList<>();
         while (true) {
             int flags = readFlags(lastUsed);
@@ -270,7 +263,7 @@ public final class PackedVirtqueue implements Virtqueue {
                 }
                 // A position in flight was made available in this lap: only the device can have
                 // changed it, and a correct device marks it used in the same lap.
-                return deferOrThrow(returned, violation(String.format("descriptor at ring position %d, in flight, "
+                return deferredViolation.deferOrThrow(returned, violation(String.format("descriptor at ring position %d, in flight, "
                         + "has flags 0x%04x, neither available nor used in this lap: the device's used position "
                         + "ran past the driver's", lastUsed, flags)));
             }
@@ -287,7 +280,7 @@ public final class PackedVirtqueue implements Virtqueue {
                         + "buffer %d, which has only %d writable bytes", lastUsed, length, id, inFlightWritable[id]));
             }
             if (broken != null) {
-                return deferOrThrow(returned, broken);
+                return deferredViolation.deferOrThrow(returned, broken);
             }
             lastUsed += chainLength[id];
             if (lastUsed >= layout.size()) {
@@ -304,18 +297,10 @@ public final class PackedVirtqueue implements Virtqueue {
         return returned;
     }
 
-    /** Throws {@code broken} when nothing was returned before it, else keeps it for the next call. */
-    private List<UsedElement> deferOrThrow(List<UsedElement> returned, VirtioException broken) {
-        if (returned.isEmpty()) {
-            throw broken;
-        }
-        deferredViolation = broken;
-        return returned;
-    }
 
     @Override
     public boolean violationPending() {
-        return deferredViolation != null;
+        return deferredViolation.pending();
     }
 
     private int readFlags(int position) {

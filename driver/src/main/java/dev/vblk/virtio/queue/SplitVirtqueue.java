@@ -44,7 +44,7 @@ public final class SplitVirtqueue implements Virtqueue {
     private int notifiedIndex;
     private int lastUsedIndex;
     /** A violation met after chains that were returned correctly: thrown by the next {@link #collectUsed()}. */
-    private VirtioException deferredViolation;
+    private final DeferredViolation deferredViolation = new DeferredViolation();
 
     private SplitVirtqueue(Platform platform, int index, SplitVirtqueueLayout layout, String owner,
             QueueMemory memory, boolean indirect, boolean eventIndex) {
@@ -140,12 +140,7 @@ public final class SplitVirtqueue implements Virtqueue {
         if (chain.isEmpty() || needed > freeCount || chain.size() > layout.size()) {
             throw new IllegalStateException("chain of " + chain.size() + " descriptors, " + freeCount + " free");
         }
-        long writable = 0;
-        for (BufferSegment segment : chain) {
-            if (segment.deviceWritable()) {
-                writable += segment.length();
-            }
-        }
+        long writable = BufferSegment.writableBytes(chain);
         int[] ids = takeFree(needed);
         if (needed == 1 && chain.size() > 1) {
             byte[] table = new byte[chain.size() * SplitVirtqueueLayout.DESCRIPTOR_SIZE];
@@ -225,14 +220,12 @@ public final class SplitVirtqueue implements Virtqueue {
 
     @Override
     public boolean violationPending() {
-        return deferredViolation != null;
+        return deferredViolation.pending();
     }
 
     @Override
     public List<UsedElement> collectUsed() {
-        if (deferredViolation != null) {
-            throw deferredViolation;
-        }
+        deferredViolation.throwIfPending();
         int usedIndex = platform.readU16(usedRing + SplitVirtqueueLayout.usedIndexOffset());
         int fresh = (usedIndex - lastUsedIndex) & 0xffff;
         if (fresh > inFlightCount) {
@@ -255,11 +248,7 @@ public final class SplitVirtqueue implements Virtqueue {
                         + "which has only %d writable bytes", slot, length, id, inFlightWritable[(int) id]));
             }
             if (broken != null) {
-                if (returned.isEmpty()) {
-                    throw broken;
-                }
-                deferredViolation = broken;
-                return returned;
+                return deferredViolation.deferOrThrow(returned, broken);
             }
             int head = (int) id;
             freeChain(head);
