@@ -23,6 +23,8 @@ import dev.vblk.platform.FrameAllocator;
  *     device has signalled (one poll of the interrupt line) before it is refused
  * @param packedRing whether to use the packed ring (VIRTIO_F_RING_PACKED) when the device offers it;
  *     otherwise the split ring
+ * @param maxQueues how many request queues the driver sets up at most (1 to 64); above 1 the driver
+ *     accepts VIRTIO_BLK_F_MQ when offered and uses as many of the device's queues as this allows
  */
 public record DriverOptions(
         long requestTimeoutNanos,
@@ -36,15 +38,19 @@ public record DriverOptions(
         boolean indirectDescriptors,
         boolean eventIndex,
         boolean recheckCapacity,
-        boolean packedRing) {
+        boolean packedRing,
+        int maxQueues) {
+
+    /** The most request queues the driver sets up. */
+    public static final int QUEUE_LIMIT = 64;
 
     /**
      * Five seconds per request, 1 ms waits, 256-entry queues, 128 KiB per request; interrupts,
      * 32 requests in flight from a buffer pool, indirect descriptors and the event index when offered,
-     * the split ring.
+     * the split ring, one request queue.
      */
     public static final DriverOptions DEFAULTS = new DriverOptions(5_000_000_000L, 100_000, 1_000_000L, 256, 128 * 1024,
-            CompletionMode.INTERRUPTS, 32, true, true, true, true, false);
+            CompletionMode.INTERRUPTS, 32, true, true, true, true, false, 1);
 
     /**
      * The behaviour of the first, synchronous driver with the default budgets: polling, one request
@@ -70,12 +76,16 @@ public record DriverOptions(
         if (maxInFlight < 1 || maxInFlight > 256) {
             throw new IllegalArgumentException("maxInFlight must be from 1 to 256: " + maxInFlight);
         }
+        if (maxQueues < 1 || maxQueues > QUEUE_LIMIT) {
+            throw new IllegalArgumentException("maxQueues must be from 1 to " + QUEUE_LIMIT + ": " + maxQueues);
+        }
     }
 
     /** These options with the five budgets given and the rest unchanged. */
     public DriverOptions withBudgets(long timeoutNanos, int polls, long intervalNanos, int queueSize, int requestBytes) {
         return new DriverOptions(timeoutNanos, polls, intervalNanos, queueSize, requestBytes, completion, maxInFlight,
-                pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing);
+                pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
+                maxQueues);
     }
 
     /** These options with another request timeout. */
@@ -91,43 +101,56 @@ public record DriverOptions(
     /** These options with another completion mode. */
     public DriverOptions withCompletion(CompletionMode mode) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, mode, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing);
+                maxRequestBytes, mode, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
+                maxQueues);
     }
 
     /** These options with another bound on requests in flight. */
     public DriverOptions withMaxInFlight(int requests) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, requests, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing);
+                maxRequestBytes, completion, requests, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
+                maxQueues);
     }
 
     /** These options with pooled request buffers on or off. */
     public DriverOptions withPooledBuffers(boolean pooled) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooled, indirectDescriptors, eventIndex, recheckCapacity, packedRing);
+                maxRequestBytes, completion, maxInFlight, pooled, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
+                maxQueues);
     }
 
     /** These options with indirect descriptors allowed or not. */
     public DriverOptions withIndirectDescriptors(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, allowed, eventIndex, recheckCapacity, packedRing);
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, allowed, eventIndex, recheckCapacity, packedRing,
+                maxQueues);
     }
 
     /** These options with the event index allowed or not. */
     public DriverOptions withEventIndex(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, allowed, recheckCapacity, packedRing);
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, allowed, recheckCapacity, packedRing,
+                maxQueues);
     }
 
     /** These options with the capacity re-check on or off. */
     public DriverOptions withRecheckCapacity(boolean recheck) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheck, packedRing);
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheck, packedRing,
+                maxQueues);
     }
 
     /** These options with the packed ring allowed or not. */
     public DriverOptions withPackedRing(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                allowed);
+                allowed, maxQueues);
+    }
+
+    /** These options with another bound on the request queues. */
+    public DriverOptions withMaxQueues(int queues) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
+                packedRing, queues);
     }
 }

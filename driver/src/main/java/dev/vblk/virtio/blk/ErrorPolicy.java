@@ -8,11 +8,13 @@ import dev.vblk.block.RequestType;
 import dev.vblk.platform.PlatformException;
 import dev.vblk.virtio.VirtioException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The virtio-blk driver's error policy: which errors make the device unusable until it is reset,
  * how request status bytes and virtio-level failures become {@link BlockDeviceException}s, and the
- * refusal of calls while the device is unusable.
+ * refusal of calls while the device is unusable. The fatal error is the device's, shared by its
+ * queues: the first one noted on any queue stays until a reset.
  */
 final class ErrorPolicy {
 
@@ -24,7 +26,7 @@ final class ErrorPolicy {
     static final int STATUS_UNWRITTEN = 0xff;
 
     private final BlockDeviceId id;
-    private BlockDeviceException fatal;
+    private final AtomicReference<BlockDeviceException> fatal = new AtomicReference<>();
 
     ErrorPolicy(BlockDeviceId id) {
         this.id = id;
@@ -32,22 +34,23 @@ final class ErrorPolicy {
 
     /** The error that made the device unusable, if one did. */
     Optional<BlockDeviceException> fatal() {
-        return Optional.ofNullable(fatal);
+        return Optional.ofNullable(fatal.get());
     }
 
     /** Forgets the fatal error: the device has been reset. */
     void clear() {
-        fatal = null;
+        fatal.set(null);
     }
 
     /** Makes the device unusable because it was closed: every call fails with ABORTED until a reset. */
     void close() {
-        fatal = error(ErrorKind.ABORTED, "the device was closed").build();
+        fatal.set(error(ErrorKind.ABORTED, "the device was closed").build());
     }
 
     /** Whether the device was closed (and not reset since). */
     boolean closed() {
-        return fatal != null && fatal.kind() == ErrorKind.ABORTED;
+        BlockDeviceException current = fatal.get();
+        return current != null && current.kind() == ErrorKind.ABORTED;
     }
 
     /** Whether an error of this kind leaves the device in an unknown state. */
@@ -67,9 +70,10 @@ final class ErrorPolicy {
 
     /** Refuses a call while the device is unusable. */
     void checkUsable(RequestType type, long sector, long sectors) {
-        if (fatal != null) {
-            throw error(fatal.kind(), "the device is unusable until reset, after: " + fatal.getMessage())
-                    .request(type, sector, sectors).build(fatal);
+        BlockDeviceException current = fatal.get();
+        if (current != null) {
+            throw error(current.kind(), "the device is unusable until reset, after: " + current.getMessage())
+                    .request(type, sector, sectors).build(current);
         }
     }
 
@@ -78,8 +82,8 @@ final class ErrorPolicy {
      * device unusable, and stays the reason until a reset.
      */
     BlockDeviceException note(BlockDeviceException e, RequestType type) {
-        if (fatal == null && (isFatal(e.kind()) || type == RequestType.INIT)) {
-            fatal = e;
+        if (isFatal(e.kind()) || type == RequestType.INIT) {
+            fatal.compareAndSet(null, e);
         }
         return e;
     }

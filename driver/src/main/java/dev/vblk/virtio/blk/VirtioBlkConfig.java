@@ -29,6 +29,8 @@ public record VirtioBlkConfig(
     public static final int SEG_MAX = 12;
     public static final int BLK_SIZE = 20;
     public static final int WRITEBACK = 32;
+    /** The number of request queues (MQ), a 16-bit field. */
+    public static final int NUM_QUEUES = 34;
     public static final int MAX_DISCARD_SECTORS = 36;
     public static final int MAX_WRITE_ZEROES_SECTORS = 48;
 
