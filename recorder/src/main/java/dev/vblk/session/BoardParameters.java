@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * a trace's board metadata under the keys below. A trace written before the driver kept several
  * requests in flight has only the five budget keys; it is read with the settings of that driver
  * ({@link DriverOptions#ONE_AT_A_TIME}) for the rest. A trace without {@code driver.packedRing} was
- * recorded before the driver could use the packed ring: it used the split ring. A board whose PCI
+ * recorded before the driver could use the packed ring: it used the split ring; one without
+ * {@code driver.maxQueues} (written only when it is above 1) used one request queue. A board whose PCI
  * bus 0 is scanned too stores its host bridge under the {@code pci.*} keys; a trace without them
  * scans the MMIO window only.
  *
@@ -41,6 +42,7 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
     static final String EVENT_INDEX = "driver.eventIndex";
     static final String RECHECK = "driver.recheckCapacity";
     static final String PACKED = "driver.packedRing";
+    static final String QUEUES = "driver.maxQueues";
     static final String PCI_ECAM = "pci.ecamBase";
     static final String PCI_BUSES = "pci.buses";
     static final String PCI_MEMORY = "pci.memoryBase";
@@ -84,6 +86,9 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
         map.put(EVENT_INDEX, Boolean.toString(options.eventIndex()));
         map.put(RECHECK, Boolean.toString(options.recheckCapacity()));
         map.put(PACKED, Boolean.toString(options.packedRing()));
+        if (options.maxQueues() > 1) {
+            map.put(QUEUES, Integer.toString(options.maxQueues()));
+        }
         pci.ifPresent(host -> {
             map.put(PCI_ECAM, "0x" + Long.toHexString(host.ecamBase()));
             map.put(PCI_BUSES, Integer.toString(host.busCount()));
@@ -111,7 +116,8 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
                 .withIndirectDescriptors(flag(map, INDIRECT, legacy.indirectDescriptors()))
                 .withEventIndex(flag(map, EVENT_INDEX, legacy.eventIndex()))
                 .withRecheckCapacity(flag(map, RECHECK, legacy.recheckCapacity()))
-                .withPackedRing(flag(map, PACKED, false));
+                .withPackedRing(flag(map, PACKED, false))
+                .withMaxQueues((int) number(map, QUEUES, 1));
         Optional<PciHostBridge> pci = Optional.empty();
         if (map.containsKey(PCI_ECAM)) {
             try {

@@ -25,6 +25,16 @@ class BoardParametersTest {
     }
 
     @Test
+    void theQueueBoundIsStoredAboveOneAndReadBack() {
+        BoardParameters four = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS.withMaxQueues(4));
+        assertEquals("4", four.toMap().get(BoardParameters.QUEUES));
+        assertEquals(four, BoardParameters.fromMap(four.toMap()));
+        assertFalse(BoardParameters.QEMU_VIRT_DEFAULTS.toMap().containsKey(BoardParameters.QUEUES),
+                "one queue writes no key, as traces recorded before multi-queue have none");
+        assertEquals(1, BoardParameters.fromMap(BoardParameters.QEMU_VIRT_DEFAULTS.toMap()).options().maxQueues());
+    }
+
+    @Test
     void aTraceWithoutThePackedRingKeyUsedTheSplitRing() {
         SortedMap<String, String> map = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS.withPackedRing(true))
                 .toMap();
