@@ -16,7 +16,8 @@ import java.util.List;
  * <p>Argument errors (buffers that are not whole sectors, ranges past the capacity, writes to a
  * read-only device, calls the device does not offer) and a device made unusable by an earlier error
  * are thrown by the submission as {@link BlockDeviceException}s; everything the device does is
- * delivered in completions. Not safe for concurrent callers: one thread at a time.
+ * delivered in completions. Implementations say whether they take concurrent callers (the
+ * virtio-blk driver's queues do, one call at a time each).
  */
 public interface AsyncBlockDevice {
 

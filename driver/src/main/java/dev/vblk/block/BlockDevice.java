@@ -7,8 +7,9 @@ package dev.vblk.block;
  * {@link BlockDeviceException} saying what failed and where. Buffers hold whole sectors; a call may
  * cover many sectors and the implementation splits it as the device requires.
  *
- * <p>Not safe for concurrent callers: one thread at a time. The virtio-blk driver refuses a second
- * thread that enters a device in use with an {@link IllegalStateException}.
+ * <p>Implementations say whether they take concurrent callers. The virtio-blk driver does: each of
+ * its request queues serves one call at a time, and a second thread waits for the first to return;
+ * a thread per queue ({@code VirtioBlkDevice.queue(int)}) lets threads run without waiting.
  */
 public interface BlockDevice {
 
