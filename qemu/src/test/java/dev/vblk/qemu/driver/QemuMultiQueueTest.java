@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.Completion;
 import dev.vblk.block.RequestHandle;
+import dev.vblk.discovery.PciReport;
+import dev.vblk.discovery.PciScanner;
+import dev.vblk.pci.PciAddress;
+import dev.vblk.pci.PciHostBridge;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.QemuConfig;
 import dev.vblk.qemu.QemuMachine;
@@ -41,7 +45,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The driver on QEMU's device with {@code num-queues=4}: VIRTIO_BLK_F_MQ negotiated, one ring per
  * queue, and several threads submitting and completing at once, each request completed once with its
- * own data; reads of a signed image and writes read back, on the split and the packed ring.
+ * own data; reads of a signed image and writes read back, on the split and the packed ring, and on a
+ * virtio-blk-pci function.
  */
 @RequiresQemu
 class QemuMultiQueueTest {
@@ -58,29 +63,47 @@ class QemuMultiQueueTest {
         DriverOptions options = DriverOptions.DEFAULTS.withMaxQueues(4).withCompletion(mode).withPackedRing(packed);
         try (QemuMachine machine = QemuMachine.start(config(4, packed))) {
             VirtioBlkDevice device = open(machine, options);
-            assertTrue(FeatureBits.has(device.negotiatedFeatures(), BlkFeatures.MQ));
             assertEquals(packed, FeatureBits.has(device.negotiatedFeatures(), FeatureBits.RING_PACKED));
-            assertEquals(4, device.queueCount());
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<Integer>> results = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int thread = t;
-                    results.add(pool.submit(() -> work(device.queue(thread % 4), thread, threads)));
-                }
-                int total = 0;
-                for (Future<Integer> result : results) {
-                    total += result.get(100, TimeUnit.SECONDS);
-                }
-                assertEquals(threads * 20 * 9, total);
-            } finally {
-                pool.shutdownNow();
-            }
-            for (int q = 0; q < 4; q++) {
-                assertEquals(0, device.queue(q).outstanding());
-            }
-            assertFalse(device.fatalError().isPresent());
+            runThreads(device, threads);
         }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void fourThreadsOnFourQueuesOfAPciFunction() throws Exception {
+        try (QemuMachine machine = QemuMachine.start(QemuConfig.builder()
+                .pciDrive(DriveConfig.raw(DiskImages.raw(directory, "mq-pci.img", SECTORS)))
+                .extraArgs("-global", "virtio-blk-pci.num-queues=4").build())) {
+            PciReport report = new PciScanner(machine.platform(), PciHostBridge.QEMU_VIRT,
+                    DriverOptions.DEFAULTS.withMaxQueues(4)).probe(new PciAddress(0, 1, 0));
+            VirtioBlkDevice device = assertInstanceOf(PciReport.BoundBlockDevice.class, report, report.toString()).device();
+            runThreads(device, 4);
+        }
+    }
+
+    /** Runs {@link #work} on {@code threads} threads, thread t on queue t mod 4, and checks that all is well after. */
+    private static void runThreads(VirtioBlkDevice device, int threads) throws Exception {
+        assertTrue(FeatureBits.has(device.negotiatedFeatures(), BlkFeatures.MQ));
+        assertEquals(4, device.queueCount());
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> work(device.queue(thread % 4), thread, threads)));
+            }
+            int total = 0;
+            for (Future<Integer> result : results) {
+                total += result.get(100, TimeUnit.SECONDS);
+            }
+            assertEquals(threads * 20 * 9, total);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int q = 0; q < 4; q++) {
+            assertEquals(0, device.queue(q).outstanding());
+        }
+        assertFalse(device.fatalError().isPresent());
     }
 
     @Test
