@@ -25,9 +25,24 @@ import java.util.function.Function;
 /**
  * A fake machine shaped like QEMU's aarch64 {@code virt}: sparse guest RAM at 0x40000000 with a
  * frame allocator, 32 virtio-mmio slots of 0x200 bytes from 0x0a000000 with one level-triggered
- * interrupt line each, and a {@link VirtualClock}. Everything is deterministic and single-threaded.
- * Once a virtio-blk-pci function is attached, a PCIe host bridge ({@link FakePciHost}) answers its
- * ECAM window and the functions' BARs.
+ * interrupt line each, and a {@link VirtualClock}. Everything is deterministic. Once a
+ * virtio-blk-pci function is attached, a PCIe host bridge ({@link FakePciHost}) answers its ECAM
+ * window and the functions' BARs.
+ *
+ * <p>Several threads may use one platform at once, for example a driver with one thread per
+ * virtqueue. Like a device model under one big lock, every {@link Platform} call and every public
+ * method here runs while holding this platform's monitor, so register accesses, DMA, allocation and
+ * device work never interleave; a single thread sees exactly the behaviour and determinism it sees
+ * alone. What the methods hand out ({@link #ram()}, an attached device, its faults) is not locked:
+ * a thread that uses them while others run holds {@code synchronized (platform)} itself.
+ *
+ * <p>A wait on an interrupt line ({@link #awaitInterrupt}) is one step in virtual time, taken under
+ * the lock: it returns at once if the line is raised, else it advances the one shared clock to the
+ * next deferred device work or to its deadline, without letting other threads in. So a waiting
+ * thread sees another thread's activity only if it happened before the wait began: a line another
+ * thread's notification raises later is seen by the next wait (if no thread acknowledged the
+ * interrupt in between: InterruptStatus and the line are one for all of a device's queues). Every
+ * thread's waits and {@code nanoTime()} calls move the same clock forward.
  *
  * <p>Misuse by the driver is recorded in {@link #violations()} (and memory accesses outside RAM also
  * throw {@link GuestMemoryException}), so fuzzers can use it as an oracle.
@@ -86,7 +101,7 @@ public final class FakePlatform implements Platform {
     }
 
     /** Plugs a device built by {@code factory} into {@code slot}, which must be empty. */
-    public <D extends MmioDevice> D attach(int slot, Function<DeviceContext, D> factory) {
+    public synchronized <D extends MmioDevice> D attach(int slot, Function<DeviceContext, D> factory) {
         checkSlot(slot);
         if (occupied[slot]) {
             throw new IllegalStateException("virtio-mmio slot " + slot + " already holds a device");
@@ -98,17 +113,17 @@ public final class FakePlatform implements Platform {
     }
 
     /** Plugs a virtio-blk device into {@code slot}. */
-    public FakeVirtioBlkDevice attachBlockDevice(int slot, FakeBlkConfig config) {
+    public synchronized FakeVirtioBlkDevice attachBlockDevice(int slot, FakeBlkConfig config) {
         return attach(slot, context -> new FakeVirtioBlkDevice(config, context));
     }
 
     /** Plugs a virtio-blk device where QEMU would put the next one: the highest free slot. */
-    public FakeVirtioBlkDevice attachBlockDevice(FakeBlkConfig config) {
+    public synchronized FakeVirtioBlkDevice attachBlockDevice(FakeBlkConfig config) {
         return attachBlockDevice(nextFreeSlot(), config);
     }
 
     /** The highest empty slot (QEMU fills slot 31 first). */
-    public int nextFreeSlot() {
+    public synchronized int nextFreeSlot() {
         for (int slot = SLOTS - 1; slot >= 0; slot--) {
             if (!occupied[slot]) {
                 return slot;
@@ -121,7 +136,7 @@ public final class FakePlatform implements Platform {
      * Plugs a virtio-blk-pci function serving a new virtio-blk device into PCI bus 0 at {@code device}
      * (1 to 31); the first one brings up the host bridge.
      */
-    public FakeVirtioBlkPciFunction attachPciBlockDevice(int device, FakeBlkConfig config) {
+    public synchronized FakeVirtioBlkPciFunction attachPciBlockDevice(int device, FakeBlkConfig config) {
         if (pci == null) {
             pci = new FakePciHost();
         }
@@ -135,12 +150,12 @@ public final class FakePlatform implements Platform {
     // ---- inspection and faults ----
 
     /** Every violation recorded so far, in order. */
-    public List<Violation> violations() {
+    public synchronized List<Violation> violations() {
         return violations.all();
     }
 
     /** Forgets the recorded violations. */
-    public void clearViolations() {
+    public synchronized void clearViolations() {
         violations.clear();
     }
 
@@ -154,7 +169,7 @@ public final class FakePlatform implements Platform {
     }
 
     /** Number of frames currently allocated. */
-    public int allocatedFrames() {
+    public synchronized int allocatedFrames() {
         return frames.allocatedFrames();
     }
 
@@ -166,7 +181,7 @@ public final class FakePlatform implements Platform {
     // ---- RegisterBus ----
 
     @Override
-    public long readRegister(long address, AccessWidth width) {
+    public synchronized long readRegister(long address, AccessWidth width) {
         runDueWork();
         if (pci != null && pci.claims(address)) {
             return width.truncate(pci.read(address, width));
@@ -176,7 +191,7 @@ public final class FakePlatform implements Platform {
     }
 
     @Override
-    public void writeRegister(long address, AccessWidth width, long value) {
+    public synchronized void writeRegister(long address, AccessWidth width, long value) {
         runDueWork();
         if (pci != null && pci.claims(address)) {
             pci.write(address, width, width.truncate(value));
@@ -208,14 +223,14 @@ public final class FakePlatform implements Platform {
     // ---- PhysicalMemory ----
 
     @Override
-    public void readMemory(long address, byte[] destination, int offset, int length) {
+    public synchronized void readMemory(long address, byte[] destination, int offset, int length) {
         runDueWork();
         requireRam(address, length, "read");
         ram.readMemory(address, destination, offset, length);
     }
 
     @Override
-    public void writeMemory(long address, byte[] source, int offset, int length) {
+    public synchronized void writeMemory(long address, byte[] source, int offset, int length) {
         runDueWork();
         requireRam(address, length, "write");
         if (strictDma && !frames.isAllocated(address, length)) {
@@ -236,12 +251,12 @@ public final class FakePlatform implements Platform {
     // ---- FrameAllocator ----
 
     @Override
-    public OptionalLong allocateFrames(int frameCount, long alignment) {
+    public synchronized OptionalLong allocateFrames(int frameCount, long alignment) {
         return frames.allocateFrames(frameCount, alignment);
     }
 
     @Override
-    public void freeFrames(long address, int frameCount) {
+    public synchronized void freeFrames(long address, int frameCount) {
         frames.freeFrames(address, frameCount);
     }
 
@@ -253,7 +268,7 @@ public final class FakePlatform implements Platform {
      * timeout.
      */
     @Override
-    public boolean awaitInterrupt(int line, long timeoutNanos) {
+    public synchronized boolean awaitInterrupt(int line, long timeoutNanos) {
         int slot = line - interruptBase;
         if (slot >= 0 && slot < SLOTS && occupied[slot]) {
             return await(slots[slot]::interruptRaised, timeoutNanos);
@@ -285,7 +300,7 @@ public final class FakePlatform implements Platform {
     // ---- MonotonicClock ----
 
     @Override
-    public long nanoTime() {
+    public synchronized long nanoTime() {
         long now = clock.nanoTime();
         runDueWork();
         return now;

@@ -4,7 +4,8 @@ import dev.vblk.platform.MonotonicClock;
 
 /**
  * A deterministic clock: every {@link #nanoTime()} call moves time forward by a fixed step, and
- * waits move it forward by their timeout. Nothing reads the wall clock.
+ * waits move it forward by their timeout. Nothing reads the wall clock. Safe for concurrent use:
+ * each method is atomic, and time never moves backwards.
  */
 public final class VirtualClock implements MonotonicClock {
 
@@ -21,18 +22,18 @@ public final class VirtualClock implements MonotonicClock {
 
     /** Advances by one step and returns the new time. */
     @Override
-    public long nanoTime() {
+    public synchronized long nanoTime() {
         now += stepNanos;
         return now;
     }
 
     /** The current time, without advancing. */
-    public long now() {
+    public synchronized long now() {
         return now;
     }
 
     /** Moves time forward by {@code nanos} (not negative). */
-    public void advance(long nanos) {
+    public synchronized void advance(long nanos) {
         if (nanos < 0) {
             throw new IllegalArgumentException("time cannot move backwards by " + nanos + " ns");
         }
@@ -40,7 +41,7 @@ public final class VirtualClock implements MonotonicClock {
     }
 
     /** Moves time forward to {@code time}; earlier times leave the clock where it is. */
-    public void advanceTo(long time) {
+    public synchronized void advanceTo(long time) {
         now = Math.max(now, time);
     }
 }

@@ -1,8 +1,10 @@
 package dev.vblk.fake.blk;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -10,6 +12,12 @@ import java.util.Set;
  * Device-level fault switches of one {@link FakeVirtioBlkDevice}: things a misbehaving device does
  * outside any single request. They survive device resets; each method returns this for chaining.
  * Actions that happen at once (breaking the device, resizing) are on the device itself.
+ *
+ * <p>With several queues, completion batching, {@link #ignoreInterruptSuppression} and
+ * {@link #availEventWrites} apply to every queue alike (each queue holds its own batch); interrupt
+ * coalescing and {@link #dropInterrupts} count the used-ring updates of all queues together, as
+ * they act on the one interrupt line. {@link #stalledQueue} and {@link #misrouteCompletions} name
+ * single queues.
  */
 public final class DeviceFaults {
 
@@ -24,6 +32,9 @@ public final class DeviceFaults {
     private Set<Long> droppedInterrupts = Set.of();
     private boolean ignoreInterruptSuppression;
     private AvailEventWrites availEventWrites = AvailEventWrites.AS_NEGOTIATED;
+    private final Set<Integer> stalledQueues = new HashSet<>();
+    private final Map<Integer, Integer> misroutedCompletions = new HashMap<>();
+    private OptionalInt numQueuesOverride = OptionalInt.empty();
 
     /** Whether FEATURES_OK is refused (reads back cleared) whatever the driver accepted. */
     public DeviceFaults refuseFeaturesOk(boolean refuse) {
@@ -117,6 +128,74 @@ public final class DeviceFaults {
     public DeviceFaults availEventWrites(AvailEventWrites writes) {
         this.availEventWrites = Objects.requireNonNull(writes, "writes");
         return this;
+    }
+
+    /**
+     * Queue {@code queue} never completes: the device takes its requests (the request hook sees
+     * them) but never executes them nor puts them in the used ring, as if each got
+     * {@link RequestOutcome#never()}. It applies from the next request taken, and to a delayed
+     * request when its delay ends; the other queues go on as before.
+     */
+    public DeviceFaults stalledQueue(int queue) {
+        stalledQueues.add(requireQueueNumber(queue));
+        return this;
+    }
+
+    /**
+     * Requests taken from queue {@code from} are executed and their status and data written, but
+     * their used elements go into queue {@code to}'s used ring (and {@code to}'s interrupt
+     * suppression decides on the interrupt). Queue {@code from}'s own ring never shows them. While
+     * {@code to} does not exist or is not ready, {@code from}'s completions stay on {@code from}.
+     */
+    public DeviceFaults misrouteCompletions(int from, int to) {
+        misroutedCompletions.put(requireQueueNumber(from), requireQueueNumber(to));
+        return this;
+    }
+
+    /** Ends every {@link #stalledQueue} and {@link #misrouteCompletions} fault. */
+    public DeviceFaults clearQueueFaults() {
+        stalledQueues.clear();
+        misroutedCompletions.clear();
+        return this;
+    }
+
+    /**
+     * The config field num_queues reads {@code value} (0 to 65535; 0 is hostile: a driver must
+     * still use one queue) instead of the device's number of queues, which stays what it is.
+     */
+    public DeviceFaults overrideNumQueues(int value) {
+        if (value < 0 || value > 0xffff) {
+            throw new IllegalArgumentException("num_queues is a 16-bit field: " + value);
+        }
+        this.numQueuesOverride = OptionalInt.of(value);
+        return this;
+    }
+
+    /** Lets num_queues read the device's number of queues again. */
+    public DeviceFaults clearNumQueuesOverride() {
+        this.numQueuesOverride = OptionalInt.empty();
+        return this;
+    }
+
+    private static int requireQueueNumber(int queue) {
+        if (queue < 0 || queue >= FakeBlkConfig.MAX_QUEUES) {
+            throw new IllegalArgumentException("queue number must be 0 to " + (FakeBlkConfig.MAX_QUEUES - 1) + ": "
+                    + queue);
+        }
+        return queue;
+    }
+
+    boolean stalls(int queue) {
+        return stalledQueues.contains(queue);
+    }
+
+    /** The queue whose used ring receives the completions of {@code queue}'s requests. */
+    int completionQueue(int queue) {
+        return misroutedCompletions.getOrDefault(queue, queue);
+    }
+
+    OptionalInt numQueuesOverride() {
+        return numQueuesOverride;
     }
 
     CompletionBatching completionBatching() {

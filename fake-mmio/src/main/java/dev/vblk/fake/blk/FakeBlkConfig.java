@@ -7,14 +7,16 @@ import java.util.Objects;
 
 /**
  * Everything that defines a fake virtio-blk device before it runs: its disk, offered features,
- * identification, queue limit, config-space values and request hook. Defaults follow QEMU 7.2's
+ * identification, queues, config-space values and request hook. Defaults follow QEMU 7.2's
  * {@code virtio-blk-device}. Build with {@link #builder()}.
  *
  * @param disk the bytes behind the device; capacity is its size in 512-byte sectors
  * @param readOnly writes are refused with IOERR, and VIRTIO_BLK_F_RO is offered
  * @param features the feature bits offered (already including F_RO when read-only)
  * @param idString the GET_ID answer, at most 20 ASCII bytes (zero-padded)
- * @param queueNumMax QueueNumMax of queue 0
+ * @param queueNumMax QueueNumMax of every queue
+ * @param numQueues how many virtqueues the device has (1 to 1024, QEMU's VIRTIO_QUEUE_MAX); the
+ *     config field num_queues holds it
  * @param sizeMax config size_max
  * @param segMax config seg_max
  * @param geometry config geometry
@@ -31,6 +33,7 @@ public record FakeBlkConfig(
         long features,
         String idString,
         int queueNumMax,
+        int numQueues,
         long sizeMax,
         long segMax,
         Geometry geometry,
@@ -53,6 +56,9 @@ public record FakeBlkConfig(
     /** Write-zeroes limits: max_write_zeroes_sectors, max_write_zeroes_seg, write_zeroes_may_unmap. */
     public record WriteZeroesLimits(long maxSectors, long maxSegments, boolean mayUnmap) {}
 
+    /** The most queues a device can have, QEMU's VIRTIO_QUEUE_MAX. */
+    public static final int MAX_QUEUES = 1024;
+
     public FakeBlkConfig {
         Objects.requireNonNull(disk, "disk");
         Objects.requireNonNull(idString, "idString");
@@ -66,6 +72,9 @@ public record FakeBlkConfig(
         }
         if (queueNumMax < 0 || queueNumMax > 0xffff) {
             throw new IllegalArgumentException("QueueNumMax must be 0 to 65535: " + queueNumMax);
+        }
+        if (numQueues < 1 || numQueues > MAX_QUEUES) {
+            throw new IllegalArgumentException("a device has 1 to " + MAX_QUEUES + " queues: " + numQueues);
         }
         if (readOnly) {
             features |= VirtioBlk.bit(VirtioBlk.F_RO);
@@ -85,6 +94,7 @@ public record FakeBlkConfig(
         b.features = features;
         b.idString = idString;
         b.queueNumMax = queueNumMax;
+        b.numQueues = numQueues;
         b.sizeMax = sizeMax;
         b.segMax = segMax;
         b.geometry = geometry;
@@ -104,6 +114,9 @@ public record FakeBlkConfig(
         private long features = VirtioBlk.QEMU_DEFAULT_FEATURES;
         private String idString = "vblk-fake";
         private int queueNumMax = 256;
+        private int numQueues = 1;
+        /** Whether VIRTIO_BLK_F_MQ is offered; null: when the features hold it or there is more than one queue. */
+        private Boolean offerMultiQueue;
         private long sizeMax;
         private long segMax = 254;
         private Geometry geometry;
@@ -162,6 +175,25 @@ public record FakeBlkConfig(
             return this;
         }
 
+        /**
+         * How many virtqueues the device has (default 1). Unless {@link #offerMultiQueue} says
+         * otherwise, VIRTIO_BLK_F_MQ is offered when there is more than one, as QEMU does (or when
+         * {@link #features} hold it).
+         */
+        public Builder numQueues(int numQueues) {
+            this.numQueues = numQueues;
+            return this;
+        }
+
+        /**
+         * Whether VIRTIO_BLK_F_MQ is offered whatever the number of queues: {@code true} with one
+         * queue offers MQ with num_queues 1, as the spec allows.
+         */
+        public Builder offerMultiQueue(boolean offer) {
+            this.offerMultiQueue = offer;
+            return this;
+        }
+
         public Builder sizeMax(long sizeMax) {
             this.sizeMax = sizeMax;
             return this;
@@ -215,7 +247,10 @@ public record FakeBlkConfig(
                 long cylinders = d.sizeBytes() / VirtioBlk.SECTOR_SIZE / (16 * 63);
                 g = new Geometry((int) Math.min(Math.max(cylinders, 1), 0xffff), 16, 63);
             }
-            return new FakeBlkConfig(d, readOnly, features, idString, queueNumMax, sizeMax, segMax, g,
+            boolean multiQueue = offerMultiQueue != null ? offerMultiQueue
+                    : numQueues > 1 || (features & VirtioBlk.bit(VirtioBlk.F_MQ)) != 0;
+            long offered = multiQueue ? features | VirtioBlk.bit(VirtioBlk.F_MQ) : features & ~VirtioBlk.bit(VirtioBlk.F_MQ);
+            return new FakeBlkConfig(d, readOnly, offered, idString, queueNumMax, numQueues, sizeMax, segMax, g,
                     blkSize, topology, writeback, discard, writeZeroes, requestHook);
         }
     }

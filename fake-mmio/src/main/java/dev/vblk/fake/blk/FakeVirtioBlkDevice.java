@@ -19,11 +19,16 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
- * A software virtio-blk device behind a virtio-mmio version 2 register file, with one virtqueue,
- * split or packed (when VIRTIO_F_RING_PACKED is offered and accepted), processed synchronously on
- * QueueNotify.
+ * A software virtio-blk device behind a virtio-mmio version 2 register file, with
+ * {@link FakeBlkConfig#numQueues()} virtqueues, split or packed (when VIRTIO_F_RING_PACKED is offered
+ * and accepted), each processed synchronously when QueueNotify names it. QueueSel selects the queue
+ * the queue registers (QueueNumMax, QueueNum, QueueReady, the ring addresses, QueueReset) act on; a
+ * queue keeps its own ring positions, event-index state and held completions, and completing one
+ * queue's requests never touches another queue's ring (unless {@link DeviceFaults#misrouteCompletions}
+ * says so). InterruptStatus and the interrupt line are one for the whole device, as in QEMU.
  *
  * <p>It enforces the spec's rules the way QEMU 7.2 does: feature pages, FEATURES_OK validation,
  * reset on Status 0; a chain the shared {@code ChainDecoder} rejects (VirtIO 1.1 sections 2.6.5
@@ -31,20 +36,20 @@ import java.util.OptionalLong;
  * {@link #faults()} and the methods {@link #injectNeedsReset}, {@link #resize},
  * {@link #signalConfigChange} and {@link #raiseSpuriousInterrupt} make the device misbehave outside
  * requests; {@link DeviceFaults} also batches and reorders completions and coalesces, drops or
- * forces interrupts. Not thread-safe.
+ * forces interrupts. Not thread-safe: {@code FakePlatform} serialises the calls that reach it.
  */
 public final class FakeVirtioBlkDevice implements MmioDevice {
 
     private static final int CONFIG_SPACE = 60;
     private static final int WRITEBACK_OFFSET = 32;
+    private static final int NUM_QUEUES_OFFSET = 34;
 
     private final FakeBlkConfig config;
     private final DeviceContext context;
     private final DiskBacking disk;
     private final DeviceFaults faults = new DeviceFaults();
-    private final Virtqueue queue;
+    private final List<QueueState> queues = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
-    private final HeldCompletions<Finished> held = new HeldCompletions<>();
     private final UsedBufferInterrupts usedInterrupts = new UsedBufferInterrupts();
     private RequestHook hook;
 
@@ -63,7 +68,11 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     private boolean spuriousLine;
     private String brokenReason;
 
-    private record Pending(long due, long sequence, Chain chain, BlkRequest request, RequestOutcome outcome) {}
+    /** One virtqueue of the device: its ring and the finished requests it holds for a batch. */
+    private record QueueState(int index, Virtqueue ring, HeldCompletions<Finished> held) {}
+
+    private record Pending(long due, long sequence, QueueState queue, Chain chain, BlkRequest request,
+            RequestOutcome outcome) {}
 
     /** A request whose answer is decided and not yet written. */
     private record Finished(Chain chain, BlkRequest request, RequestOutcome.Complete outcome) {}
@@ -74,7 +83,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         this.context = Objects.requireNonNull(context, "context");
         this.disk = config.disk();
         this.hook = config.requestHook();
-        this.queue = new Virtqueue(context);
+        for (int index = 0; index < config.numQueues(); index++) {
+            queues.add(new QueueState(index, new Virtqueue(context), new HeldCompletions<>()));
+        }
         reset();
     }
 
@@ -165,7 +176,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
 
     /** Requests whose completion has not happened yet: delayed, or held for a batch. */
     public int pendingCompletions() {
-        return pending.size() + held.size();
+        return pending.size() + queues.stream().mapToInt(queue -> queue.held().size()).sum();
     }
 
     @Override
@@ -178,7 +189,10 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         if (brokenReason != null) {
             return Long.MAX_VALUE;
         }
-        long due = Math.min(held.deadline(), usedInterrupts.deadline());
+        long due = usedInterrupts.deadline();
+        for (QueueState queue : queues) {
+            due = Math.min(due, queue.held().deadline());
+        }
         return pending.isEmpty() ? due : Math.min(due, pending.get(0).due());
     }
 
@@ -186,10 +200,12 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     public void runDue(long now) {
         while (brokenReason == null && !pending.isEmpty() && pending.get(0).due() <= now) {
             Pending next = pending.remove(0);
-            apply(next.chain(), next.request(), next.outcome());
+            apply(next.queue(), next.chain(), next.request(), next.outcome());
         }
         if (brokenReason == null) {
-            completeAll(held.releaseDue(now));
+            for (QueueState queue : queues) {
+                completeAll(queue, queue.held().releaseDue(now));
+            }
             if (usedInterrupts.due(now)) {
                 interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
             }
@@ -221,8 +237,8 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             case VENDOR_ID -> MmioRegister.QEMU_VENDOR;
             case DEVICE_FEATURES -> deviceFeaturesSel == 0 ? offeredFeatures() & 0xffffffffL
                     : deviceFeaturesSel == 1 ? offeredFeatures() >>> 32 : 0;
-            case QUEUE_NUM_MAX -> queueSel == 0 ? config.queueNumMax() : 0;
-            case QUEUE_READY -> queueSel == 0 && queue.ready ? 1 : 0;
+            case QUEUE_NUM_MAX -> selectedQueue().isPresent() ? config.queueNumMax() : 0;
+            case QUEUE_READY -> selectedQueue().map(queue -> queue.ring().ready).orElse(false) ? 1 : 0;
             case INTERRUPT_STATUS -> (interruptStatus | faults.extraInterruptBits()) & 0xffffffffL;
             case STATUS -> status;
             case SHM_LEN_LOW, SHM_LEN_HIGH, SHM_BASE_LOW, SHM_BASE_HIGH -> 0xffffffffL;
@@ -256,17 +272,17 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             case QUEUE_NOTIFY -> notify(offset, v);
             case INTERRUPT_ACK -> interruptStatus &= (int) ~v;
             case STATUS -> writeStatus(offset, (int) v);
-            case QUEUE_DESC_LOW -> setQueueAddress(offset, "QueueDescLow", () -> queue.desc = low(queue.desc, v));
-            case QUEUE_DESC_HIGH -> setQueueAddress(offset, "QueueDescHigh", () -> queue.desc = high(queue.desc, v));
-            case QUEUE_DRIVER_LOW -> setQueueAddress(offset, "QueueDriverLow", () -> queue.driver = low(queue.driver, v));
+            case QUEUE_DESC_LOW -> setQueueAddress(offset, "QueueDescLow", ring -> ring.desc = low(ring.desc, v));
+            case QUEUE_DESC_HIGH -> setQueueAddress(offset, "QueueDescHigh", ring -> ring.desc = high(ring.desc, v));
+            case QUEUE_DRIVER_LOW -> setQueueAddress(offset, "QueueDriverLow", ring -> ring.driver = low(ring.driver, v));
             case QUEUE_DRIVER_HIGH -> setQueueAddress(offset, "QueueDriverHigh",
-                    () -> queue.driver = high(queue.driver, v));
-            case QUEUE_DEVICE_LOW -> setQueueAddress(offset, "QueueDeviceLow", () -> queue.device = low(queue.device, v));
+                    ring -> ring.driver = high(ring.driver, v));
+            case QUEUE_DEVICE_LOW -> setQueueAddress(offset, "QueueDeviceLow", ring -> ring.device = low(ring.device, v));
             case QUEUE_DEVICE_HIGH -> setQueueAddress(offset, "QueueDeviceHigh",
-                    () -> queue.device = high(queue.device, v));
+                    ring -> ring.device = high(ring.device, v));
             case QUEUE_RESET -> {
-                if (requireRingReset(offset) && v == 1 && queueSel == 0) {
-                    queue.reset(config.queueNumMax());
+                if (requireRingReset(offset) && v == 1) {
+                    selectedQueue().ifPresent(this::resetQueue);
                 }
             }
             default -> { } // SHMSel: the device has no shared memory regions.
@@ -336,9 +352,11 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         queueSel = 0;
         interruptStatus = 0;
         writeback = config.writeback();
-        queue.reset(config.queueNumMax());
+        for (QueueState queue : queues) {
+            queue.ring().reset(config.queueNumMax());
+            queue.held().clear();
+        }
         pending.clear();
-        held.clear();
         usedInterrupts.clear();
         spuriousLine = false;
         brokenReason = null;
@@ -352,28 +370,42 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         return true;
     }
 
-    // ---- queue registers ----
-
-    private boolean queueWritable(int offset, String register) {
-        if (queueSel != 0) {
-            violation(ViolationKind.QUEUE_SETUP, offset, register + " written for queue " + queueSel
-                    + ", which does not exist; ignored");
-            return false;
-        }
-        if (queue.ready) {
-            violation(ViolationKind.QUEUE_SETUP, offset, register + " written while the queue is ready");
-        }
-        return true;
+    /** A virtqueue reset (VIRTIO_F_RING_RESET): the queue forgets its ring and its unanswered requests. */
+    private void resetQueue(QueueState queue) {
+        queue.ring().reset(config.queueNumMax());
+        queue.held().clear();
+        pending.removeIf(waiting -> waiting.queue() == queue);
     }
 
-    private void setQueueAddress(int offset, String register, Runnable store) {
-        if (queueWritable(offset, register)) {
-            store.run();
+    // ---- queue registers ----
+
+    /** The queue QueueSel names, or nothing when the device has no such queue. */
+    private Optional<QueueState> selectedQueue() {
+        return queueSel >= 0 && queueSel < queues.size() ? Optional.of(queues.get(queueSel)) : Optional.empty();
+    }
+
+    /** The selected queue if {@code register} may be written for it; a violation otherwise. */
+    private Optional<Virtqueue> writableQueue(int offset, String register) {
+        Optional<QueueState> selected = selectedQueue();
+        if (selected.isEmpty()) {
+            violation(ViolationKind.QUEUE_SETUP, offset, register + " written for queue " + queueSel
+                    + ", which does not exist; ignored");
+            return Optional.empty();
         }
+        Virtqueue ring = selected.get().ring();
+        if (ring.ready) {
+            violation(ViolationKind.QUEUE_SETUP, offset, register + " written while the queue is ready");
+        }
+        return Optional.of(ring);
+    }
+
+    private void setQueueAddress(int offset, String register, Consumer<Virtqueue> store) {
+        writableQueue(offset, register).ifPresent(store);
     }
 
     private void writeQueueNum(int offset, long value) {
-        if (!queueWritable(offset, "QueueNum")) {
+        Optional<Virtqueue> ring = writableQueue(offset, "QueueNum");
+        if (ring.isEmpty()) {
             return;
         }
         long max = faults.registerOverride(MmioRegister.QUEUE_NUM_MAX.offset()).orElse(config.queueNumMax());
@@ -385,15 +417,17 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         if (Long.bitCount(value) != 1) {
             violation(ViolationKind.QUEUE_SETUP, offset, "QueueNum " + value + " is not a power of two");
         }
-        queue.num = (int) value;
+        ring.get().num = (int) value;
     }
 
     private void writeQueueReady(int offset, long value) {
-        if (queueSel != 0) {
+        Optional<QueueState> selected = selectedQueue();
+        if (selected.isEmpty()) {
             violation(ViolationKind.QUEUE_SETUP, offset, "QueueReady written for queue " + queueSel
                     + ", which does not exist; ignored");
             return;
         }
+        Virtqueue queue = selected.get().ring();
         if (value != 0 && !queue.ready) {
             int driverAlignment = packedRing() ? 4 : 2;
             if (queue.desc % 16 != 0 || queue.driver % driverAlignment != 0 || queue.device % 4 != 0) {
@@ -419,7 +453,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         if (brokenReason != null) {
             return;
         }
-        if (queueIndex != 0) {
+        if (queueIndex >= queues.size()) {
             violation(ViolationKind.BAD_NOTIFY, offset, "notification for queue " + queueIndex + ", which does not exist");
             return;
         }
@@ -427,16 +461,18 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             violation(ViolationKind.BAD_NOTIFY, offset, "notification before DRIVER_OK");
             return;
         }
-        if (!queue.ready) {
-            violation(ViolationKind.BAD_NOTIFY, offset, "notification of a queue that is not ready");
+        QueueState queue = queues.get((int) queueIndex);
+        if (!queue.ring().ready) {
+            violation(ViolationKind.BAD_NOTIFY, offset, "notification of queue " + queueIndex + ", which is not ready");
             return;
         }
         try {
             boolean indirect = (negotiatedFeatures() & bit(VirtioBlk.F_INDIRECT_DESC)) != 0;
+            checkRings(queue.ring());
             if (packedRing()) {
-                takePacked(indirect);
+                takePacked(queue, indirect);
             } else {
-                takeSplit(indirect);
+                takeSplit(queue, indirect);
             }
         } catch (MalformedQueueException e) {
             context.violation(ViolationKind.MALFORMED_QUEUE, e.address(), e.getMessage());
@@ -448,24 +484,32 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         return (negotiatedFeatures() & bit(VirtioBlk.F_RING_PACKED)) != 0;
     }
 
-    private void takePacked(boolean indirect) {
-        PackedRing ring = queue.packed();
-        ring.checkRings();
+    /** Throws unless the rings of {@code ring}, in the negotiated layout, lie in RAM. */
+    private void checkRings(Virtqueue ring) {
+        if (packedRing()) {
+            ring.packed().checkRings();
+        } else {
+            ring.checkRings();
+        }
+    }
+
+    private void takePacked(QueueState queue, boolean indirect) {
+        PackedRing ring = queue.ring().packed();
         while (brokenReason == null) {
             Optional<Chain> chain = ring.next(indirect);
             if (chain.isEmpty()) {
                 break;
             }
-            BlkRequest request = decode(chain.get());
-            apply(chain.get(), request, hook.onRequest(request));
+            BlkRequest request = decode(queue.ring(), chain.get());
+            apply(queue, chain.get(), request, hook.onRequest(request));
         }
         if (writesAvailEvent() && brokenReason == null) {
             ring.askForNotification();
         }
     }
 
-    private void takeSplit(boolean indirect) {
-        queue.checkRings();
+    private void takeSplit(QueueState state, boolean indirect) {
+        Virtqueue queue = state.ring();
         while (brokenReason == null) {
             int available = (queue.availIdx() - queue.lastAvail) & 0xffff;
             if (available == 0) {
@@ -478,8 +522,8 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             int head = queue.availEntry(queue.lastAvail);
             queue.lastAvail = (queue.lastAvail + 1) & 0xffff;
             Chain chain = queue.walk(head, indirect);
-            BlkRequest request = decode(chain);
-            apply(chain, request, hook.onRequest(request));
+            BlkRequest request = decode(queue, chain);
+            apply(state, chain, request, hook.onRequest(request));
         }
         if (writesAvailEvent() && brokenReason == null) {
             queue.setAvailEvent(queue.lastAvail);
@@ -494,7 +538,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         };
     }
 
-    private BlkRequest decode(Chain chain) {
+    private BlkRequest decode(Virtqueue queue, Chain chain) {
         long readableBytes = ChainSegment.total(chain.readable());
         long writableBytes = ChainSegment.total(chain.writable());
         if (readableBytes < VirtioBlk.HEADER_SIZE) {
@@ -520,12 +564,12 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             case VirtioBlk.T_OUT -> new BlkRequest(index, chain.head(), type, sector,
                     readableData / VirtioBlk.SECTOR_SIZE, readableData,
                     gather(chain.readableData(), readableData), List.of());
-            case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> decodeRanges(chain, index, type, readableData);
+            case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> decodeRanges(queue, chain, index, type, readableData);
             default -> new BlkRequest(index, chain.head(), type, sector, 0, readableData, new byte[0], List.of());
         };
     }
 
-    private BlkRequest decodeRanges(Chain chain, long index, int type, int readableData) {
+    private BlkRequest decodeRanges(Virtqueue queue, Chain chain, long index, int type, int readableData) {
         if (readableData < VirtioBlk.RANGE_SIZE) {
             throw new MalformedQueueException(queue.desc, "discard/write-zeroes segment of " + readableData
                     + " bytes in chain " + chain.head() + "; 16 needed");
@@ -543,11 +587,15 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
                 new byte[0], ranges);
     }
 
-    private void apply(Chain chain, BlkRequest request, RequestOutcome outcome) {
+    private void apply(QueueState queue, Chain chain, BlkRequest request, RequestOutcome outcome) {
+        if (faults.stalls(queue.index())) {
+            return;
+        }
         if (outcome instanceof RequestOutcome.Complete complete) {
-            completeAll(held.add(new Finished(chain, request, complete), faults.completionBatching(), context.now()));
+            completeAll(queue, queue.held().add(new Finished(chain, request, complete), faults.completionBatching(),
+                    context.now()));
         } else if (outcome instanceof RequestOutcome.Delayed delayed) {
-            pending.add(new Pending(context.now() + delayed.delayNanos(), pendingSequence++, chain, request,
+            pending.add(new Pending(context.now() + delayed.delayNanos(), pendingSequence++, queue, chain, request,
                     delayed.then()));
             pending.sort(Comparator.comparingLong(Pending::due).thenComparingLong(Pending::sequence));
         } else if (outcome instanceof RequestOutcome.NeedsReset) {
@@ -557,22 +605,26 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         }
     }
 
-    /** Answers {@code batch} in its order and publishes the used index once. */
-    private void completeAll(List<Finished> batch) {
+    /**
+     * Answers {@code batch}, taken from {@code source}, in its order and publishes the used index of
+     * the queue that receives the completions once.
+     */
+    private void completeAll(QueueState source, List<Finished> batch) {
         if (batch.isEmpty()) {
             return;
         }
-        int before = queue.usedIdx;
+        Virtqueue target = completionRing(source);
+        int before = target.usedIdx;
         for (Finished finished : batch) {
-            answer(finished.chain(), finished.request(), finished.outcome());
+            answer(source.ring(), target, finished.chain(), finished.request(), finished.outcome());
         }
         boolean wanted;
         if (packedRing()) {
-            queue.packed().publish();
-            wanted = wantsPackedInterrupt();
+            target.packed().publish();
+            wanted = wantsPackedInterrupt(target);
         } else {
-            queue.publishUsedIdx();
-            wanted = wantsInterrupt(before, queue.usedIdx);
+            target.publishUsedIdx();
+            wanted = wantsInterrupt(target, before, target.usedIdx);
         }
         long update = usedUpdates++;
         if (wanted && !faults.dropsInterrupt(update)
@@ -581,8 +633,31 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         }
     }
 
-    /** Writes the status byte, data and used elements of one request, without publishing them. */
-    private void answer(Chain chain, BlkRequest request, RequestOutcome.Complete outcome) {
+    /**
+     * The ring whose used side receives {@code source}'s completions: {@code source}'s own, or the
+     * queue {@link DeviceFaults#misrouteCompletions} names while that queue is ready with its rings
+     * in RAM.
+     */
+    private Virtqueue completionRing(QueueState source) {
+        int target = faults.completionQueue(source.index());
+        if (target == source.index() || target >= queues.size() || !queues.get(target).ring().ready) {
+            return source.ring();
+        }
+        Virtqueue ring = queues.get(target).ring();
+        try {
+            checkRings(ring);
+            return ring;
+        } catch (MalformedQueueException e) {
+            return source.ring();
+        }
+    }
+
+    /**
+     * Writes the status byte and data of one request taken from {@code source}, and its used
+     * elements into {@code target}, without publishing them.
+     */
+    private void answer(Virtqueue source, Virtqueue target, Chain chain, BlkRequest request,
+            RequestOutcome.Complete outcome) {
         int statusByte;
         long dataWritten;
         if (outcome.data().isPresent()) {
@@ -600,17 +675,20 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         long id = outcome.usedId().orElse(chain.head());
         long len = outcome.usedLen().orElse(dataWritten + 1);
         boolean packed = packedRing();
+        if (packed && outcome.copies() > 0) {
+            source.packed().release(chain);
+        }
         for (int i = 0; i < outcome.copies(); i++) {
             if (packed) {
-                queue.packed().pushUsed(chain, id, len);
+                target.packed().pushUsed(chain, id, len);
             } else {
-                queue.pushUsed(id, len);
+                target.pushUsed(id, len);
             }
         }
         if (packed) {
-            queue.packed().markUnfilled(outcome.usedIdxSkip());
+            target.packed().markUnfilled(outcome.usedIdxSkip());
         } else {
-            queue.skipUsed(outcome.usedIdxSkip());
+            target.skipUsed(outcome.usedIdxSkip());
         }
     }
 
@@ -619,7 +697,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
      * descriptors just published (VirtIO 1.1 section 2.7.10); flags the negotiated features do not
      * allow are a violation, answered with an interrupt.
      */
-    private boolean wantsPackedInterrupt() {
+    private boolean wantsPackedInterrupt(Virtqueue queue) {
         Optional<Boolean> wanted = queue.packed().wantsInterrupt((negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0);
         if (faults.ignoresInterruptSuppression()) {
             return true;
@@ -637,7 +715,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
      * {@code after}: vring_need_event(used_event, after, before) with VIRTIO_F_EVENT_IDX (VirtIO 1.1
      * section 2.6.7.2), else unless VIRTQ_AVAIL_F_NO_INTERRUPT is set.
      */
-    private boolean wantsInterrupt(int before, int after) {
+    private boolean wantsInterrupt(Virtqueue queue, int before, int after) {
         if (faults.ignoresInterruptSuppression()) {
             return true;
         }
@@ -771,6 +849,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         LittleEndian.put(space, 26, 2, config.topology().minIoSize());
         LittleEndian.put(space, 28, 4, config.topology().optIoSize());
         LittleEndian.put(space, WRITEBACK_OFFSET, 1, writeback);
+        LittleEndian.put(space, NUM_QUEUES_OFFSET, 2, faults.numQueuesOverride().orElse(config.numQueues()));
         LittleEndian.put(space, 36, 4, config.discard().maxSectors());
         LittleEndian.put(space, 40, 4, config.discard().maxSegments());
         LittleEndian.put(space, 44, 4, config.discard().sectorAlignment());

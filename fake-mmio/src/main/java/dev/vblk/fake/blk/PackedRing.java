@@ -98,6 +98,11 @@ final class PackedRing {
         return Optional.of(chain);
     }
 
+    /** Frees {@code chain}'s buffer id: the device has answered the chain. */
+    void release(Chain chain) {
+        inFlight.remove(chain.head());
+    }
+
     /**
      * Writes a used descriptor for {@code chain} carrying {@code id} and {@code len} at the used
      * position, its flags held back until {@link #publish}, and skips the chain's positions.
@@ -109,7 +114,6 @@ final class PackedRing {
         LittleEndian.put(body, 4, 2, id);
         context.dmaWrite(at + 8, body, 0, body.length);
         unpublished.add(new long[] {at + 14, usedWrap ? F_AVAIL | F_USED : 0});
-        inFlight.remove(chain.head());
         skip(chain.descriptors());
     }
 

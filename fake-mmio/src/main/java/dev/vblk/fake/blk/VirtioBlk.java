@@ -25,6 +25,7 @@ public final class VirtioBlk {
     public static final int F_FLUSH = 9;
     public static final int F_TOPOLOGY = 10;
     public static final int F_CONFIG_WCE = 11;
+    public static final int F_MQ = 12;
     public static final int F_DISCARD = 13;
     public static final int F_WRITE_ZEROES = 14;
     public static final int F_INDIRECT_DESC = 28;

@@ -8,7 +8,9 @@ import dev.vblk.platform.AccessWidth;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * A modern virtio-blk-pci function (device ID 0x1042) in front of a {@link FakeVirtioBlkDevice}: its
@@ -18,7 +20,11 @@ import java.util.Set;
  *
  * <p>Every access to the virtio structures is passed to the wrapped device as the virtio-mmio
  * register it corresponds to, so requests, features, queues, faults and violations are the fake
- * device's own; only the PCI shape is added here. Reading the ISR byte returns the device's interrupt
+ * device's own; only the PCI shape is added here. num_queues reports the device's queues;
+ * queue_select selects one for the queue fields, as QueueSel does. Queue {@code n} notifies at
+ * {@code queue_notify_off * 4} into the notify structure, its queue_notify_off being {@code n} (as
+ * QEMU) unless {@link #queueNotifyOff(int, int)} says otherwise; the address names the queue, and
+ * a value other than the queue's index is a violation. Reading the ISR byte returns the device's interrupt
  * causes and acknowledges them. {@link PciFault}s break the configuration space in named ways, and
  * {@link #overrideConfigByte} in any way.
  */
@@ -54,8 +60,10 @@ public final class FakeVirtioBlkPciFunction {
     private long barAddress;
     private boolean sizingLow;
     private boolean sizingHigh;
-    private int queueSize;
-    private int queueNotifyOff;
+    private int queueSelect;
+    /** queue_size as the driver wrote it, by queue, since the last reset; unwritten ones read QueueNumMax. */
+    private final Map<Integer, Integer> queueSizes = new HashMap<>();
+    private final Map<Integer, Integer> queueNotifyOffs = new HashMap<>();
 
     /**
      * @param device the virtio-blk device whose requests the function serves
@@ -76,7 +84,19 @@ public final class FakeVirtioBlkPciFunction {
      * {@code offset * 4} bytes into the notify structure (0 unless set).
      */
     public void queueNotifyOff(int offset) {
-        this.queueNotifyOff = offset;
+        queueNotifyOff(0, offset);
+    }
+
+    /**
+     * Makes queue {@code queue}'s queue_notify_off read {@code offset} (the queue's index unless
+     * set). Where two queues share a notify address, a notification there goes to the lower one.
+     */
+    public void queueNotifyOff(int queue, int offset) {
+        if (queue < 0 || offset < 0 || offset > 0xffff) {
+            throw new IllegalArgumentException("queue must not be negative and queue_notify_off is 16-bit: " + queue
+                    + ", " + offset);
+        }
+        queueNotifyOffs.put(queue, offset);
     }
 
     /** Breaks the configuration space in one more way, from the next access on. */
@@ -220,8 +240,8 @@ public final class FakeVirtioBlkPciFunction {
         int offset = (int) (address - barAddress);
         if (offset >= DEVICE_CONFIG && offset < DEVICE_CONFIG + REGION) {
             device.write(MmioRegister.CONFIG_OFFSET + offset - DEVICE_CONFIG, width, value);
-        } else if (offset == NOTIFY + notifyOff() * NOTIFY_MULTIPLIER && width == AccessWidth.HALF) {
-            device.write(MmioRegister.QUEUE_NOTIFY.offset(), AccessWidth.WORD, value);
+        } else if (width == AccessWidth.HALF && notifiedQueue(offset).isPresent()) {
+            notifyQueue(notifiedQueue(offset).getAsInt(), value, address);
         } else if (offset >= COMMON && offset < COMMON + REGION) {
             writeCommon(offset - COMMON, width, value, address);
         } else {
@@ -237,12 +257,13 @@ public final class FakeVirtioBlkPciFunction {
         return switch (offset) {
             case 0x04 -> mmio(MmioRegister.DEVICE_FEATURES);
             case 0x10, 0x1a -> NO_VECTOR;
-            case 0x12 -> 1;
+            case 0x12 -> device.config().numQueues();
             case 0x14 -> mmio(MmioRegister.STATUS);
             case 0x15 -> mmio(MmioRegister.CONFIG_GENERATION) & 0xff;
-            case 0x18 -> queueSize;
+            case 0x16 -> queueSelect;
+            case 0x18 -> queueSizes.getOrDefault(queueSelect, (int) mmio(MmioRegister.QUEUE_NUM_MAX));
             case 0x1c -> mmio(MmioRegister.QUEUE_READY);
-            case 0x1e -> notifyOff();
+            case 0x1e -> notifyOff(queueSelect);
             default -> 0;
         };
     }
@@ -255,13 +276,19 @@ public final class FakeVirtioBlkPciFunction {
             case 0x00 -> mmio(MmioRegister.DEVICE_FEATURES_SEL, value);
             case 0x08 -> mmio(MmioRegister.DRIVER_FEATURES_SEL, value);
             case 0x0c -> mmio(MmioRegister.DRIVER_FEATURES, value);
-            case 0x14 -> mmio(MmioRegister.STATUS, value);
+            case 0x14 -> {
+                if (value == 0) {
+                    queueSelect = 0;
+                    queueSizes.clear();
+                }
+                mmio(MmioRegister.STATUS, value);
+            }
             case 0x16 -> {
+                queueSelect = (int) value;
                 mmio(MmioRegister.QUEUE_SEL, value);
-                queueSize = (int) mmio(MmioRegister.QUEUE_NUM_MAX);
             }
             case 0x18 -> {
-                queueSize = (int) value;
+                queueSizes.put(queueSelect, (int) value);
                 mmio(MmioRegister.QUEUE_NUM, value);
             }
             case 0x1c -> mmio(MmioRegister.QUEUE_READY, value);
@@ -289,8 +316,24 @@ public final class FakeVirtioBlkPciFunction {
         return false;
     }
 
-    private int notifyOff() {
-        return faults.contains(PciFault.NOTIFY_OFF_OUTSIDE) ? 0x400 : queueNotifyOff;
+    private int notifyOff(int queue) {
+        return faults.contains(PciFault.NOTIFY_OFF_OUTSIDE) ? 0x400 : queueNotifyOffs.getOrDefault(queue, queue);
+    }
+
+    /** The lowest queue whose notify address is BAR offset {@code offset}, if any. */
+    private OptionalInt notifiedQueue(int offset) {
+        return IntStream.range(0, device.config().numQueues())
+                .filter(queue -> offset == NOTIFY + notifyOff(queue) * NOTIFY_MULTIPLIER)
+                .findFirst();
+    }
+
+    /** A notification at queue {@code queue}'s address: that queue is processed, whatever value came. */
+    private void notifyQueue(int queue, long value, long address) {
+        if (value != queue) {
+            context.violation(ViolationKind.BAD_NOTIFY, address, "notification value " + value
+                    + " written at the notify address of queue " + queue + "; the value must be the queue's index");
+        }
+        mmio(MmioRegister.QUEUE_NOTIFY, queue);
     }
 
     private long mmio(MmioRegister register) {

@@ -9,7 +9,9 @@ import dev.vblk.platform.LittleEndian;
 
 /**
  * Drives a fake virtio-blk device by hand at register level: handshake, one queue in allocated
- * frames, and requests built descriptor by descriptor. Test support only.
+ * frames, and requests built descriptor by descriptor. {@link #onQueue} gives a driver of another
+ * queue of the same device. Reads of guest memory hold the platform's lock, so drivers of
+ * different queues may run in different threads once their queues are set up. Test support only.
  */
 final class RegisterLevelDriver {
 
@@ -27,6 +29,7 @@ final class RegisterLevelDriver {
     final FakeVirtioBlkDevice device;
     final long base;
     final int slot;
+    final int queueIndex;
     int num;
     long desc;
     long avail;
@@ -41,6 +44,22 @@ final class RegisterLevelDriver {
         this.slot = platform.nextFreeSlot();
         this.device = platform.attachBlockDevice(config);
         this.base = FakePlatform.slotAddress(slot);
+        this.queueIndex = 0;
+    }
+
+    private RegisterLevelDriver(RegisterLevelDriver device, int queueIndex) {
+        this.platform = device.platform;
+        this.device = device.device;
+        this.slot = device.slot;
+        this.base = device.base;
+        this.queueIndex = queueIndex;
+    }
+
+    /** A driver of queue {@code index} of the same device, its queue set up with {@code size} entries. */
+    RegisterLevelDriver onQueue(int index, int size) {
+        RegisterLevelDriver queue = new RegisterLevelDriver(this, index);
+        queue.setUpQueue(size);
+        return queue;
     }
 
     static RegisterLevelDriver ready(FakeBlkConfig config) {
@@ -88,7 +107,7 @@ final class RegisterLevelDriver {
         desc = rings;
         avail = rings + 16L * size;
         used = rings + 4096;
-        write(MmioRegister.QUEUE_SEL, 0);
+        write(MmioRegister.QUEUE_SEL, queueIndex);
         write(MmioRegister.QUEUE_NUM, size);
         write(MmioRegister.QUEUE_DESC_LOW, desc);
         write(MmioRegister.QUEUE_DESC_HIGH, desc >>> 32);
@@ -152,7 +171,7 @@ final class RegisterLevelDriver {
     }
 
     void notifyQueue() {
-        write(MmioRegister.QUEUE_NOTIFY, 0);
+        write(MmioRegister.QUEUE_NOTIFY, queueIndex);
     }
 
     /** Posts and notifies a request with a data buffer of {@code dataLength} bytes (0 for none). */
@@ -208,22 +227,32 @@ final class RegisterLevelDriver {
     }
 
     int usedIdx() {
-        return platform.ram().readU16(used + 2);
+        synchronized (platform) {
+            return platform.ram().readU16(used + 2);
+        }
     }
 
     long usedId(int position) {
-        return platform.ram().readU32(used + 4 + 8L * (position % num));
+        synchronized (platform) {
+            return platform.ram().readU32(used + 4 + 8L * (position % num));
+        }
     }
 
     long usedLen(int position) {
-        return platform.ram().readU32(used + 4 + 8L * (position % num) + 4);
+        synchronized (platform) {
+            return platform.ram().readU32(used + 4 + 8L * (position % num) + 4);
+        }
     }
 
     int status(Submitted submitted) {
-        return platform.ram().readU8(submitted.status());
+        synchronized (platform) {
+            return platform.ram().readU8(submitted.status());
+        }
     }
 
     byte[] data(Submitted submitted, int length) {
-        return platform.ram().readMemory(submitted.data(), length);
+        synchronized (platform) {
+            return platform.ram().readMemory(submitted.data(), length);
+        }
     }
 }
