@@ -11,9 +11,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.RepeatedTest;
 
-/** Several threads, each driving its own queue of one fake device through one FakePlatform. */
+/**
+ * Several threads, each driving its own queue of one fake device through one FakePlatform. The run
+ * repeats because a race shows only in some interleavings.
+ */
 class ConcurrentQueuesTest {
 
     private static final int QUEUES = 4;
@@ -48,7 +51,7 @@ class ConcurrentQueuesTest {
         return null;
     }
 
-    @Test
+    @RepeatedTest(8)
     void fourThreadsOnFourQueuesKeepEveryRequestAndEveryRingIntact() throws Exception {
         InMemoryDisk disk = InMemoryDisk.ofSectors(QUEUES * SECTORS_PER_QUEUE);
         RegisterLevelDriver first = RegisterLevelDriver.ready(FakeBlkConfig.builder().disk(disk).numQueues(QUEUES).build(),
