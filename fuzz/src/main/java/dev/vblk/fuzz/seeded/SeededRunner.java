@@ -83,20 +83,20 @@ public final class SeededRunner {
             }
         }
         byte[] recording = bytes.toByteArray();
-        List<Finding> findings = new ArrayList<>(TraceOracle.judge(events(recording), seed.window()));
+        List<Finding> findings = new ArrayList<>(TraceOracle.judge(read(recording).events(), seed.window()));
         if (findings.stream().noneMatch(finding -> finding.invariant() == Invariant.BOUNDED)) {
             findings.addAll(stopped);
         }
         return new SeededVerdict(seed.name(), mutation, findings, status, recording, coverage);
     }
 
-    /** The events of a recording made by {@link #run}, or of a trace file's bytes. */
-    public static List<TraceEvent> events(byte[] recording) {
+    /** A recording made by {@link #run} (or a trace file's bytes), read into memory. */
+    public static Trace read(byte[] recording) {
         List<TraceEvent> events = new ArrayList<>();
         try (TraceReader reader = TraceReader.open(new ByteArrayInputStream(recording), TraceReader.Mode.VALID_PREFIX)) {
             reader.forEachRemaining(events::add);
+            return new Trace(reader.metadata(), events, reader.isComplete());
         }
-        return events;
     }
 
     private static TraceMetadata metadata(SeedTrace seed, TraceMutation mutation) {
