@@ -3,11 +3,21 @@ package dev.vblk.cli;
 import dev.vblk.fuzz.campaign.CampaignProgress;
 import dev.vblk.fuzz.campaign.CampaignResult;
 import dev.vblk.fuzz.campaign.CampaignSettings;
+import dev.vblk.fuzz.campaign.CaseSource;
+import dev.vblk.fuzz.campaign.FailedCase;
 import dev.vblk.fuzz.campaign.FuzzCampaign;
-import dev.vblk.fuzz.oracle.Verdict;
+import dev.vblk.fuzz.campaign.GeneratedCases;
+import dev.vblk.fuzz.campaign.Shard;
+import dev.vblk.fuzz.oracle.ScenarioRunner;
+import dev.vblk.fuzz.seeded.SeedTrace;
+import dev.vblk.fuzz.seeded.SeededCases;
+import dev.vblk.fuzz.seeded.SeededRunner;
+import dev.vblk.fuzz.shrink.ScenarioShrinker;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -20,19 +30,26 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code vblk fuzz}: a fuzz campaign of hostile-device scenarios against the driver, on the fake device. */
+/**
+ * {@code vblk fuzz}: a fuzz campaign against the driver on the fake device, of generated hostile
+ * devices or of mutations of recorded traces ({@code --from}), whole or one shard of it.
+ */
 @Command(name = "fuzz",
         sortOptions = false,
         description = {
             "Run the driver against generated hostile devices (bad register values, scripted request",
-            "outcomes, allocator refusals, faults between calls) on the fake device, and judge every case",
-            "with the oracle. The same seed gives the same cases; failing scenarios are saved as JSON",
-            "files in the output folder (docs/fuzzing.md says how to replay them)."},
+            "outcomes, allocator refusals, faults between calls) on the fake device, or, with --from,",
+            "against recorded traces whose device answers are changed at one event (strict replay up to",
+            "it, then live on the fake machine kept in step), and judge every case with the oracle. The",
+            "same seed gives the same cases; failing cases are shrunk and saved in the output folder",
+            "(docs/fuzzing.md says how to replay them)."},
         footer = {
             "",
             "Examples:",
             "  vblk fuzz --seed 42 --iterations 5000",
             "  vblk fuzz --duration 2m --out vblk-out/fuzz --jfr fuzz.jfr",
+            "  vblk fuzz --from traces/io-error.trace.avro traces/write-read.trace.avro --iterations 2000",
+            "  vblk fuzz --seed 7 --iterations 1000000 --shard 2/4",
             "",
             "Exit status 0 when every case passed, 1 when some failed."})
 final class FuzzCommand implements Callable<Integer> {
@@ -55,6 +72,18 @@ final class FuzzCommand implements Callable<Integer> {
             description = "Folder for failing scenarios (default: ${DEFAULT-VALUE}).")
     Path folder;
 
+    @Option(names = "--from", paramLabel = "TRACE", arity = "1..*",
+            description = "Seed traces: mutate what their device answered instead of generating devices.")
+    List<Path> seedTraces;
+
+    @Option(names = "--shard", paramLabel = "I/N", converter = ShardConverter.class,
+            description = "Run only the I-th of N parts of the campaign (every N-th case); the N parts together run it whole.")
+    Shard shard;
+
+    @Option(names = "--no-guidance",
+            description = "With --from: do not keep runs that reach new driver behaviour as further seeds.")
+    boolean noGuidance;
+
     @Mixin
     JfrOptions jfr;
 
@@ -69,38 +98,66 @@ final class FuzzCommand implements Callable<Integer> {
         if (iterations != null && iterations < 1) {
             throw new BadInputException("--iterations must be at least 1, not " + iterations);
         }
+        CaseSource source = source();
         long campaignSeed = seed != null ? seed : System.nanoTime();
         long cases = iterations != null ? iterations : duration != null ? Long.MAX_VALUE : DEFAULT_ITERATIONS;
         Outputs outputs = Outputs.against(List.of());
         CampaignSettings settings = CampaignSettings.of(campaignSeed, cases)
                 .withFailureFolder(outputs.folder(folder, "failure folder", spec.commandLine().getParseResult().hasMatchedOption("--out")))
-                .withProgressInterval(1);
+                .withProgressInterval(1)
+                .withShard(shard == null ? Shard.WHOLE : shard);
         if (duration != null) {
             settings = settings.withDuration(duration);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("fuzz campaign: seed %d, %s%n", campaignSeed, iterations != null && duration != null
+        out.printf("fuzz campaign: seed %d, %s, %s%s%n", campaignSeed, iterations != null && duration != null
                 ? iterations + " cases or " + duration.toSeconds() + " s" : duration != null ? duration.toSeconds() + " s"
-                : cases + " cases");
+                : cases + " cases", source.describe(), shard == null ? "" : ", shard " + shard);
         out.flush();
         CampaignResult result;
         try (JfrOptions.Session recording = jfr.start(outputs);
                 Progress progress = Progress.start(root.interactive(), "fuzz",
                         cases == Long.MAX_VALUE ? -1 : cases, "cases")) {
-            result = new FuzzCampaign(settings).run(new CaseEvents(campaignSeed, progress));
+            result = new FuzzCampaign(settings, source, System::nanoTime).run(new CaseEvents(campaignSeed, settings.shard(),
+                    progress));
         }
         out.printf("%d cases in %.1f s (%.0f cases/s), %d failed%n", result.cases(), result.elapsed().toMillis() / 1000.0,
                 result.casesPerSecond(), result.failures().size());
+        out.printf("coverage: %d (register, direction, value class) keys, %d cases reached new ones%n", result.coverage(),
+                result.casesWithNewBehaviour());
         for (int i = 0; i < result.failures().size(); i++) {
-            Verdict verdict = result.failures().get(i);
-            out.printf("failure %d: seed %x%n", i + 1, verdict.scenario().seed());
-            verdict.findings().forEach(finding -> out.println("  " + finding));
-            if (i < result.saved().size()) {
-                out.println("  saved " + result.saved().get(i));
+            FailedCase failure = result.failures().get(i);
+            out.printf("failure %d: case %d, %s%n", i + 1, failure.index(), failure.description());
+            failure.findings().forEach(finding -> out.println("  " + finding));
+            out.println("  " + failure.shrinking());
+            failure.saved().forEach(file -> out.println("  saved " + file));
+        }
+        out.println("repeat with: vblk fuzz --seed " + campaignSeed + " --iterations " + settings.maxCases()
+                + (seedTraces == null ? "" : " --from " + String.join(" ", seedTraces.stream().map(Path::toString).toList()))
+                + (shard == null ? "" : " --shard " + shard) + (noGuidance ? " --no-guidance" : ""));
+        return result.failures().isEmpty() ? ExitCodes.OK : ExitCodes.FOUND_PROBLEMS;
+    }
+
+    /** The cases to run: generated ones, or mutations of the seed traces (each checked first). */
+    private CaseSource source() {
+        if (seedTraces == null) {
+            if (noGuidance) {
+                throw new BadInputException("--no-guidance applies to --from; generated cases are not guided");
+            }
+            return new GeneratedCases(new ScenarioRunner(), ScenarioShrinker.DEFAULT_RUNS);
+        }
+        List<SeedTrace> seeds = new ArrayList<>();
+        for (Path trace : seedTraces) {
+            if (!Files.isRegularFile(trace)) {
+                throw new BadInputException("no seed trace " + trace);
+            }
+            try {
+                seeds.add(SeedTrace.read(trace));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage(), e);
             }
         }
-        out.println("repeat with: vblk fuzz --seed " + campaignSeed + " --iterations " + result.cases());
-        return result.failures().isEmpty() ? ExitCodes.OK : ExitCodes.FOUND_PROBLEMS;
+        return new SeededCases(seeds, new SeededRunner(), !noGuidance);
     }
 
     /**
@@ -109,13 +166,15 @@ final class FuzzCommand implements Callable<Integer> {
      */
     private static final class CaseEvents implements Consumer<CampaignProgress> {
         private final long campaignSeed;
+        private final Shard shard;
         private final Progress progress;
         private FuzzCaseEvent event = started();
         private long cases;
         private long failures;
 
-        CaseEvents(long campaignSeed, Progress progress) {
+        CaseEvents(long campaignSeed, Shard shard, Progress progress) {
             this.campaignSeed = campaignSeed;
+            this.shard = shard;
             this.progress = progress;
         }
 
@@ -132,8 +191,8 @@ final class FuzzCommand implements Callable<Integer> {
             }
             event.end();
             if (event.shouldCommit()) {
-                event.caseIndex = cases;
-                event.seed = Long.toHexString(FuzzCampaign.caseSeed(campaignSeed, cases));
+                event.caseIndex = shard.firstCase() + cases * shard.count();
+                event.seed = Long.toHexString(FuzzCampaign.caseSeed(campaignSeed, event.caseIndex));
                 event.passed = report.failures() == failures;
                 event.commit();
             }
@@ -142,6 +201,18 @@ final class FuzzCommand implements Callable<Integer> {
             progress.stepTo(cases);
             progress.note(failures == 0 ? "" : failures + " failed");
             event = started();
+        }
+    }
+
+    /** {@code I/N}, such as {@code 2/4}. */
+    static final class ShardConverter implements ITypeConverter<Shard> {
+        @Override
+        public Shard convert(String value) {
+            try {
+                return Shard.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 

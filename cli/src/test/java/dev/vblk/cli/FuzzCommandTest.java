@@ -24,7 +24,8 @@ class FuzzCommandTest {
         Cli.Result result = Cli.run("fuzz", "--seed", "11", "--iterations", "40", "--out", directory.resolve("f").toString(),
                 "--jfr", jfr.toString());
         assertTrue(result.exitCode() == ExitCodes.OK || result.exitCode() == ExitCodes.FOUND_PROBLEMS, result.toString());
-        assertTrue(result.out().startsWith("fuzz campaign: seed 11, 40 cases\n40 cases in "), result.out());
+        assertTrue(result.out().startsWith("fuzz campaign: seed 11, 40 cases, generated scenarios\n40 cases in "),
+                result.out());
         assertTrue(result.out().contains("repeat with: vblk fuzz --seed 11 --iterations 40"), result.out());
 
         List<RecordedEvent> cases = new ArrayList<>();
@@ -54,5 +55,39 @@ class FuzzCommandTest {
         assertEquals(java.time.Duration.ofSeconds(30), converter.convert("30s"));
         assertEquals(java.time.Duration.ofMinutes(5), converter.convert("5m"));
         assertEquals(java.time.Duration.ofHours(1), converter.convert("1h"));
+    }
+
+    @Test
+    void fuzzesFromARecordedTraceAndRunsOneShard() {
+        Cli.Result result = Cli.run("fuzz", "--seed", "5", "--iterations", "24", "--shard", "2/3", "--from",
+                Cli.golden("io-error").toString(), "--out", directory.resolve("s").toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().startsWith("fuzz campaign: seed 5, 24 cases, trace-seeded from [io-error], coverage-guided,"
+                + " shard 2/3\n8 cases in "), result.out());
+        assertTrue(result.out().contains("coverage: "), result.out());
+        assertTrue(result.out().contains("repeat with: vblk fuzz --seed 5 --iterations 24 --from "), result.out());
+    }
+
+    @Test
+    void badSeedTracesAndShardsAreOneLineErrorsWithoutAStackTrace() throws Exception {
+        Path notATrace = java.nio.file.Files.writeString(directory.resolve("x.trace.avro"), "no trace");
+        String[][] cases = {
+            {"--from", directory.resolve("missing.trace.avro").toString()},
+            {"--from", notATrace.toString()},
+            {"--from", Cli.golden("pci-write-read").toString()},
+            {"--shard", "5/4"},
+            {"--no-guidance"},
+        };
+        String[] expected = {"no seed trace", "cannot read the seed trace", "scans PCI bus 0", "1 <= I <= N",
+            "--no-guidance applies to --from"};
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new ArrayList<>(List.of("fuzz", "--iterations", "1"));
+            args.addAll(List.of(cases[i]));
+            Cli.Result result = Cli.run(args.toArray(String[]::new));
+            assertEquals(ExitCodes.BAD_INPUT, result.exitCode(), result.toString());
+            assertTrue(result.err().lines().findFirst().orElse("").contains(expected[i]), result.toString());
+            assertTrue(result.err().lines().noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by")),
+                    result.toString());
+        }
     }
 }

@@ -1,20 +1,28 @@
 package dev.vblk.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.fuzz.campaign.CampaignProgress;
 import dev.vblk.fuzz.campaign.CampaignResult;
 import dev.vblk.fuzz.campaign.CampaignSettings;
+import dev.vblk.fuzz.campaign.FailedCase;
 import dev.vblk.fuzz.campaign.FailureArchive;
 import dev.vblk.fuzz.campaign.FuzzCampaign;
+import dev.vblk.fuzz.campaign.Shard;
 import dev.vblk.fuzz.oracle.ScenarioRunner;
+import dev.vblk.fuzz.scenario.Scenario;
+import dev.vblk.fuzz.scenario.ScenarioGenerator;
+import dev.vblk.fuzz.shrink.ScenarioShrinker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Campaigns: case seeds, progress, limits and saved failures. */
+/** Campaigns: case seeds, progress, limits, shards, shrinking and saved failures. */
 class FuzzCampaignTest {
 
     @Test
@@ -60,20 +68,64 @@ class FuzzCampaignTest {
     }
 
     @Test
-    void savesEveryFailingCaseWithItsTrace(@TempDir Path folder) throws IOException {
+    void savesEveryFailingCaseShrunkWithItsTrace(@TempDir Path folder) throws IOException {
         ScenarioRunner strict = new ScenarioRunner(50);
         CampaignResult result = new FuzzCampaign(CampaignSettings.of(9, 20).withFailureFolder(folder), strict, System::nanoTime)
                 .run(p -> { });
         assertTrue(result.failures().size() > 0, "a 50-call budget stops some cases");
-        assertEquals(2 * result.failures().size(), result.saved().size());
         assertEquals(result.failures().size(), new FailureArchive(folder).loadAll().size());
-        assertEquals(result.failures().get(0).scenario(), FailureArchive.read(result.saved().get(0)).scenario());
-        for (int i = 0; i < result.saved().size(); i += 2) {
-            String scenario = result.saved().get(i).getFileName().toString();
-            String trace = result.saved().get(i + 1).getFileName().toString();
-            assertTrue(scenario.endsWith(FailureArchive.SUFFIX), scenario);
+        for (FailedCase failure : result.failures()) {
+            assertEquals(2, failure.saved().size());
+            String scenario = failure.saved().get(0).getFileName().toString();
+            String trace = failure.saved().get(1).getFileName().toString();
+            assertEquals("seed-" + Long.toUnsignedString(failure.caseSeed(), 16) + FailureArchive.SUFFIX, scenario);
             assertEquals(scenario.replace(FailureArchive.SUFFIX, FailureArchive.TRACE_SUFFIX), trace);
-            assertTrue(Files.size(result.saved().get(i + 1)) > 0, trace);
+            assertTrue(Files.size(failure.saved().get(1)) > 0, trace);
+            Scenario saved = FailureArchive.read(failure.saved().get(0)).scenario();
+            assertEquals(failure.findings(), strict.run(saved).findings().stream().map(Object::toString).toList(),
+                    "the saved, shrunk scenario fails as reported");
+            assertTrue(ScenarioShrinker.size(saved).steps() <= ScenarioShrinker.size(
+                    ScenarioGenerator.generate(failure.caseSeed())).steps(), failure.shrinking());
+        }
+    }
+
+    @Test
+    void shrinkingMakesAFailingCaseSmallerAndKeepsItFailing() {
+        ScenarioRunner strict = new ScenarioRunner(50);
+        CampaignResult result = new FuzzCampaign(CampaignSettings.of(9, 20), strict, System::nanoTime).run(p -> { });
+        long smaller = result.failures().stream().filter(f -> {
+            Scenario original = ScenarioGenerator.generate(f.caseSeed());
+            return f.shrinking().startsWith("shrunk from " + ScenarioShrinker.size(original))
+                    && !f.shrinking().startsWith("shrunk from " + ScenarioShrinker.size(original) + " to "
+                            + ScenarioShrinker.size(original));
+        }).count();
+        assertTrue(smaller > 0, "no failing case got smaller: " + result.failures());
+    }
+
+    @Test
+    void theShardsOfACampaignRunItsCasesOnceAndFindWhatItFinds() {
+        ScenarioRunner strict = new ScenarioRunner(400);
+        List<FailedCase> whole = new FuzzCampaign(CampaignSettings.of(3, 90), strict, System::nanoTime).run(p -> { }).failures();
+        List<FailedCase> merged = new ArrayList<>();
+        long cases = 0;
+        for (int shard = 1; shard <= 4; shard++) {
+            CampaignResult part = new FuzzCampaign(CampaignSettings.of(3, 90).withShard(new Shard(shard, 4)), strict,
+                    System::nanoTime).run(p -> { });
+            cases += part.cases();
+            merged.addAll(part.failures());
+        }
+        merged.sort(Comparator.comparingLong(FailedCase::index));
+        assertEquals(90, cases);
+        assertFalse(whole.isEmpty(), "a 400-call budget stops some cases");
+        assertEquals(whole, merged);
+    }
+
+    @Test
+    void aShardIsWrittenIOverN() {
+        assertEquals(new Shard(2, 4), Shard.parse("2/4"));
+        for (String bad : new String[] {"0/4", "5/4", "2", "a/b", "1/0", "-1/2"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Shard.parse(bad));
+            assertTrue(e.getMessage().contains("I/N") || e.getMessage().contains("shard"), e.getMessage());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vblk.replay;
 
 import dev.vblk.platform.Platform;
+import dev.vblk.recorder.TraceRecorder;
 import dev.vblk.virtio.blk.DriverOptions;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,37 +19,48 @@ import java.util.function.UnaryOperator;
  *     example to inject a fault
  * @param validPrefix whether a trace file cut short (no end marker) is replayed up to its last
  *     complete operation; without it such a file is a bad trace
+ * @param recording where the replayed session marks its operations, making the replayed run a new
+ *     trace (a {@code driverView} of a {@link dev.vblk.recorder.RecordingPlatform} on the same recorder
+ *     adds the platform calls); a branching replay that records compares no outcome once it has reached
+ *     the branch position: what the driver does live is recorded, not checked against the old trace
  */
 public record ReplayOptions(
         Optional<DriverOptions> driverOptions,
         UnaryOperator<Platform> driverView,
         Consumer<TraceDrivenMachine> atBranch,
-        boolean validPrefix) {
+        boolean validPrefix,
+        Optional<TraceRecorder> recording) {
 
     /** The recorded driver options, the platform as it is, nothing done at the branch, complete traces only. */
     public static final ReplayOptions DEFAULTS = new ReplayOptions(Optional.empty(), platform -> platform, machine -> { },
-            false);
+            false, Optional.empty());
 
     public ReplayOptions {
         Objects.requireNonNull(driverOptions, "driverOptions");
         Objects.requireNonNull(driverView, "driverView");
         Objects.requireNonNull(atBranch, "atBranch");
+        Objects.requireNonNull(recording, "recording");
     }
 
     public ReplayOptions withDriverOptions(DriverOptions options) {
-        return new ReplayOptions(Optional.of(options), driverView, atBranch, validPrefix);
+        return new ReplayOptions(Optional.of(options), driverView, atBranch, validPrefix, recording);
     }
 
     public ReplayOptions withDriverView(UnaryOperator<Platform> view) {
-        return new ReplayOptions(driverOptions, view, atBranch, validPrefix);
+        return new ReplayOptions(driverOptions, view, atBranch, validPrefix, recording);
     }
 
     public ReplayOptions withAtBranch(Consumer<TraceDrivenMachine> action) {
-        return new ReplayOptions(driverOptions, driverView, action, validPrefix);
+        return new ReplayOptions(driverOptions, driverView, action, validPrefix, recording);
     }
 
     /** These options, replaying a trace file cut short up to its last complete operation. */
     public ReplayOptions withValidPrefix() {
-        return new ReplayOptions(driverOptions, driverView, atBranch, true);
+        return new ReplayOptions(driverOptions, driverView, atBranch, true, recording);
+    }
+
+    /** These options, marking the replayed session's operations in {@code recorder} (see {@link #recording()}). */
+    public ReplayOptions withRecording(TraceRecorder recorder) {
+        return new ReplayOptions(driverOptions, driverView, atBranch, validPrefix, Optional.of(recorder));
     }
 }

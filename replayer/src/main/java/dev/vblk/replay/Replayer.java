@@ -229,7 +229,7 @@ public final class Replayer {
                         report = takeCompletions(operation);
                     } else {
                         OperationOutcome actual = perform(operation, driverPlatform, driverBoard);
-                        report = afterCall(operation).or(() -> sameOutcome(operation.end().outcome(), actual)
+                        report = afterCall(operation).or(() -> outcomesLive() || sameOutcome(operation.end().outcome(), actual)
                                 ? Optional.empty() : Optional.of(outcomeReport(operation, operation.end(), actual)));
                     }
                     if (report.isPresent()) {
@@ -241,7 +241,7 @@ public final class Replayer {
                 compared++;
                 lastEnd = operation.endIndex();
             }
-            if (!checksStrictly() && !undelivered.isEmpty()) {
+            if (!checksStrictly() && !outcomesLive() && !undelivered.isEmpty()) {
                 long id = undelivered.keySet().iterator().next();
                 return diverged(new DivergenceReport("", modeName(), OptionalLong.empty(),
                         "the completion of operation " + id + " was recorded but never delivered", "its completion",
@@ -274,6 +274,11 @@ public final class Replayer {
                     machine.describeWith(this::operationText, recent::render);
                     return recent;
             }
+        }
+
+        /** Whether a recorded branching replay has reached its branch: outcomes are then recorded, not compared. */
+        private boolean outcomesLive() {
+            return options.recording().isPresent() && branch != null && strict.position() >= branchAt;
         }
 
         private boolean checksStrictly() {
@@ -332,6 +337,9 @@ public final class Replayer {
             }
             OperationOutcome submitted = actual;
             return afterCall(operation).or(() -> {
+                if (outcomesLive()) {
+                    return Optional.empty();
+                }
                 if (operation.pendingSubmission()) {
                     return submitted instanceof OperationOutcome.Failed
                             ? Optional.of(outcomeReport(operation, null, submitted)) : Optional.empty();
@@ -354,6 +362,9 @@ public final class Replayer {
                 List<Long> awaited = new ArrayList<>();
                 for (long id : begin.awaited()) {
                     Long ticket = tickets.get(id);
+                    if (ticket == null && outcomesLive()) {
+                        continue;
+                    }
                     if (ticket == null) {
                         throw new UnreplayableTraceException("event " + operation.beginIndex() + " waits for operation "
                                 + id + ", which was not submitted before it");
@@ -368,7 +379,7 @@ public final class Replayer {
                 actual = failure(e);
             }
             Optional<DivergenceReport> divergence = afterCall(operation);
-            if (divergence.isPresent()) {
+            if (divergence.isPresent() || outcomesLive()) {
                 return divergence;
             }
             if (actual != null || operation.end().outcome() instanceof OperationOutcome.Failed) {
@@ -401,7 +412,7 @@ public final class Replayer {
         private OperationOutcome perform(RecordedOperation operation, Platform platform, BoardParameters board) {
             try {
                 if (operation.begin().kind() == OperationKind.DISCOVERY) {
-                    session = DriverSession.discover(platform, board, null);
+                    session = DriverSession.discover(platform, board, options.recording().orElse(null));
                     return OperationOutcome.Succeeded.ofData(session.scanSummary());
                 }
                 if (session == null) {

@@ -1,24 +1,24 @@
 package dev.vblk.fuzz.campaign;
 
-import dev.vblk.fuzz.oracle.Verdict;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * What a campaign found.
+ * What a campaign (or one shard of it) found.
  *
+ * @param settings what was run
+ * @param source what kind of cases, for people ({@link CaseSource#describe()})
  * @param cases cases run
  * @param elapsed wall-clock time taken
- * @param failures the failing verdicts, in case order
- * @param saved the files failing cases were saved to, two per failure in case order: the
- *     {@code .scenario.json}, then the {@code .trace.avro} (empty without a failure folder)
+ * @param failures the failing cases, shrunk, in case order
+ * @param coverage the driver behaviour the cases reached together ({@link dev.vblk.fuzz.coverage.BehaviourCoverage#size()})
+ * @param casesWithNewBehaviour how many cases reached behaviour no earlier case had
  */
-public record CampaignResult(long cases, Duration elapsed, List<Verdict> failures, List<Path> saved) {
+public record CampaignResult(CampaignSettings settings, String source, long cases, Duration elapsed, List<FailedCase> failures,
+        int coverage, long casesWithNewBehaviour) {
 
     public CampaignResult {
         failures = List.copyOf(failures);
-        saved = List.copyOf(saved);
     }
 
     /** Cases per second of wall-clock time. */

@@ -2,17 +2,20 @@ package dev.vblk.fuzz.campaign;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * What a {@link FuzzCampaign} runs.
  *
  * @param seed the campaign seed; case {@code i} uses {@link FuzzCampaign#caseSeed(long, long) caseSeed(seed, i)}
- * @param maxCases stop after this many cases (positive)
+ * @param maxCases the campaign's size: cases 0 to {@code maxCases - 1} (positive), of which the shard runs its own
  * @param maxDuration stop once this much wall-clock time has passed, or null for no limit
- * @param failureFolder where failing scenarios are saved, or null to keep them only in the result
+ * @param failureFolder where failing cases are saved, or null to keep them only in the result
  * @param progressInterval how many cases pass between two progress reports (positive)
+ * @param shard the part of the campaign to run ({@link Shard#WHOLE} for all of it)
  */
-public record CampaignSettings(long seed, long maxCases, Duration maxDuration, Path failureFolder, long progressInterval) {
+public record CampaignSettings(long seed, long maxCases, Duration maxDuration, Path failureFolder, long progressInterval,
+        Shard shard) {
 
     public CampaignSettings {
         if (maxCases <= 0 || progressInterval <= 0) {
@@ -21,22 +24,28 @@ public record CampaignSettings(long seed, long maxCases, Duration maxDuration, P
         if (maxDuration != null && (maxDuration.isNegative() || maxDuration.isZero())) {
             throw new IllegalArgumentException("duration must be positive: " + maxDuration);
         }
+        Objects.requireNonNull(shard, "shard");
     }
 
-    /** {@code cases} cases from {@code seed}, no time limit, failures not saved, progress every 1,000 cases. */
+    /** {@code cases} cases from {@code seed}, no time limit, failures not saved, progress every 1,000 cases, not split. */
     public static CampaignSettings of(long seed, long cases) {
-        return new CampaignSettings(seed, cases, null, null, 1_000);
+        return new CampaignSettings(seed, cases, null, null, 1_000, Shard.WHOLE);
     }
 
     public CampaignSettings withDuration(Duration duration) {
-        return new CampaignSettings(seed, maxCases, duration, failureFolder, progressInterval);
+        return new CampaignSettings(seed, maxCases, duration, failureFolder, progressInterval, shard);
     }
 
     public CampaignSettings withFailureFolder(Path folder) {
-        return new CampaignSettings(seed, maxCases, maxDuration, folder, progressInterval);
+        return new CampaignSettings(seed, maxCases, maxDuration, folder, progressInterval, shard);
     }
 
     public CampaignSettings withProgressInterval(long cases) {
-        return new CampaignSettings(seed, maxCases, maxDuration, failureFolder, cases);
+        return new CampaignSettings(seed, maxCases, maxDuration, failureFolder, cases, shard);
+    }
+
+    /** These settings, running only {@code part} of the campaign. */
+    public CampaignSettings withShard(Shard part) {
+        return new CampaignSettings(seed, maxCases, maxDuration, failureFolder, progressInterval, part);
     }
 }

@@ -1,8 +1,8 @@
 package dev.vblk.fuzz.campaign;
 
+import dev.vblk.fuzz.coverage.BehaviourCoverage;
 import dev.vblk.fuzz.oracle.ScenarioRunner;
-import dev.vblk.fuzz.oracle.Verdict;
-import dev.vblk.fuzz.scenario.ScenarioGenerator;
+import dev.vblk.fuzz.shrink.ScenarioShrinker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,27 +11,35 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * A long fuzzing run outside the test suite: generates case after case from a campaign seed, runs
- * each through the oracle, reports progress and saves every failing scenario with its trace. The same seed gives
- * the same cases in the same order; only how many fit into a time limit depends on the machine.
+ * A long fuzzing run outside the test suite: runs case after case from a campaign seed through a
+ * {@link CaseSource} (generated scenarios, or mutations of recorded traces), reports progress, notes
+ * the driver behaviour the cases reach, and shrinks and saves every failing case. The same seed gives
+ * the same cases in the same order; a {@link Shard} runs every {@code N}-th of them, so the shards of
+ * a campaign together run its cases exactly once. Only how many fit into a time limit depends on the
+ * machine.
  */
 public final class FuzzCampaign {
 
     private final CampaignSettings settings;
-    private final ScenarioRunner runner;
+    private final CaseSource source;
     private final LongSupplier wallClock;
 
-    /** A campaign that measures time with {@link System#nanoTime()}. */
+    /** A campaign of generated scenarios that measures time with {@link System#nanoTime()}. */
     public FuzzCampaign(CampaignSettings settings) {
         this(settings, new ScenarioRunner(), System::nanoTime);
+    }
+
+    /** A campaign of generated scenarios judged by {@code runner}. */
+    public FuzzCampaign(CampaignSettings settings, ScenarioRunner runner, LongSupplier wallClock) {
+        this(settings, new GeneratedCases(runner, ScenarioShrinker.DEFAULT_RUNS), wallClock);
     }
 
     /**
      * @param wallClock nanoseconds for rates and the time limit (the cases themselves run in virtual time)
      */
-    public FuzzCampaign(CampaignSettings settings, ScenarioRunner runner, LongSupplier wallClock) {
+    public FuzzCampaign(CampaignSettings settings, CaseSource source, LongSupplier wallClock) {
         this.settings = settings;
-        this.runner = runner;
+        this.source = source;
         this.wallClock = wallClock;
     }
 
@@ -48,21 +56,24 @@ public final class FuzzCampaign {
 
     /** Runs the campaign, calling {@code progress} every {@link CampaignSettings#progressInterval()} cases and at the end. */
     public CampaignResult run(Consumer<CampaignProgress> progress) {
-        FailureArchive archive = settings.failureFolder() == null ? null : new FailureArchive(settings.failureFolder());
-        List<Verdict> failures = new ArrayList<>();
-        List<Path> saved = new ArrayList<>();
+        List<FailedCase> failures = new ArrayList<>();
+        BehaviourCoverage reached = new BehaviourCoverage();
+        long withNewBehaviour = 0;
         long start = wallClock.getAsLong();
         long limit = settings.maxDuration() == null ? Long.MAX_VALUE : settings.maxDuration().toNanos();
+        Shard shard = settings.shard();
         long done = 0;
-        while (done < settings.maxCases() && wallClock.getAsLong() - start < limit) {
-            long seed = caseSeed(settings.seed(), done);
-            Verdict verdict = runner.run(ScenarioGenerator.generate(seed));
+        for (long index = shard.firstCase(); index < settings.maxCases() && wallClock.getAsLong() - start < limit;
+                index += shard.count()) {
+            long seed = caseSeed(settings.seed(), index);
+            CaseRun run = source.run(seed);
             done++;
-            if (!verdict.passed()) {
-                failures.add(verdict);
-                if (archive != null) {
-                    saved.addAll(archive.saveFailure("seed-" + Long.toUnsignedString(seed, 16), verdict).files());
-                }
+            if (reached.addAll(run.coverage()) > 0) {
+                withNewBehaviour++;
+                source.reachedNewBehaviour(run);
+            }
+            if (!run.passed()) {
+                failures.add(source.failure(index, seed, run, settings.failureFolder()));
             }
             if (done % settings.progressInterval() == 0) {
                 progress.accept(progressOf(done, start, failures.size()));
@@ -70,7 +81,7 @@ public final class FuzzCampaign {
         }
         Duration elapsed = Duration.ofNanos(wallClock.getAsLong() - start);
         progress.accept(progressOf(done, start, failures.size()));
-        return new CampaignResult(done, elapsed, failures, saved);
+        return new CampaignResult(settings, source.describe(), done, elapsed, failures, reached.size(), withNewBehaviour);
     }
 
     private CampaignProgress progressOf(long done, long start, long failures) {
@@ -92,7 +103,7 @@ public final class FuzzCampaign {
             settings = settings.withFailureFolder(Path.of(args[2]));
         }
         CampaignResult result = new FuzzCampaign(settings).run(p -> System.out.println(p));
-        result.failures().forEach(v -> System.out.println(v));
+        result.failures().forEach(failure -> System.out.println(failure));
         System.out.printf("%d cases in %d ms: %.0f cases/s, %d failures%n", result.cases(), result.elapsed().toMillis(),
                 result.casesPerSecond(), result.failures().size());
         System.exit(result.failures().isEmpty() ? 0 : 1);

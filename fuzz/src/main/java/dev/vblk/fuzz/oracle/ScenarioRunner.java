@@ -5,11 +5,14 @@ import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
+import dev.vblk.discovery.MmioWindow;
 import dev.vblk.fake.FakePlatform;
 import dev.vblk.fake.blk.BlkRequest;
 import dev.vblk.fake.blk.FakeVirtioBlkDevice;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fake.violation.Violation;
+import dev.vblk.fuzz.coverage.BehaviourCoverage;
+import dev.vblk.fuzz.coverage.CoverageProbe;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.DeviceSpec;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
@@ -96,7 +99,12 @@ public final class ScenarioRunner {
 
     /** Runs {@code scenario} on a fresh fake machine and returns the oracle's verdict. */
     public Verdict run(Scenario scenario) {
-        return new Run(scenario, callBudget).execute();
+        return new Run(scenario, callBudget, null).execute();
+    }
+
+    /** Runs {@code scenario} as {@link #run(Scenario)} does, noting the driver's register accesses in {@code coverage}. */
+    public Verdict run(Scenario scenario, BehaviourCoverage coverage) {
+        return new Run(scenario, callBudget, Objects.requireNonNull(coverage, "coverage")).execute();
     }
 
     /** The outcome of one driver call. */
@@ -155,7 +163,7 @@ public final class ScenarioRunner {
          */
         private boolean ringBrokenUnreported;
 
-        Run(Scenario scenario, long budget) {
+        Run(Scenario scenario, long budget, BehaviourCoverage coverage) {
             this.scenario = scenario;
             this.spec = scenario.device();
             this.machine = ScenarioMachine.create(scenario);
@@ -165,7 +173,8 @@ public final class ScenarioRunner {
             this.fake = machine.device();
             this.slot = machine.slot();
             this.options = options(scenario);
-            this.counting = new CountingPlatform(platform, slot.baseAddress(), 0x200, budget);
+            this.counting = new CountingPlatform(coverage == null ? platform
+                    : new CoverageProbe(platform, MmioWindow.QEMU_VIRT, coverage), slot.baseAddress(), 0x200, budget);
             scenario.faults().overrides().forEach(this::noteOverride);
             unstableHigh = scenario.faults().unstableConfigReads() >= TOLERATED_UNSTABLE_READS;
         }
