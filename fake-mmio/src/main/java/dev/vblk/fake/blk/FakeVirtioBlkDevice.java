@@ -15,7 +15,9 @@ import dev.vblk.virtio.queue.chain.ChainSegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -45,6 +47,8 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     private final Virtqueue queue;
     private final List<Pending> pending = new ArrayList<>();
     private final HeldCompletions<Finished> held = new HeldCompletions<>();
+    /** Requests the hook held back ({@link RequestOutcome.Held}), by request index, until it releases them. */
+    private final Map<Long, Waiting> heldByHook = new HashMap<>();
     private final UsedBufferInterrupts usedInterrupts = new UsedBufferInterrupts();
     private RequestHook hook;
 
@@ -64,6 +68,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     private String brokenReason;
 
     private record Pending(long due, long sequence, Chain chain, BlkRequest request, RequestOutcome outcome) {}
+
+    /** A decoded request waiting for its hook to answer it. */
+    private record Waiting(Chain chain, BlkRequest request) {}
 
     /** A request whose answer is decided and not yet written. */
     private record Finished(Chain chain, BlkRequest request, RequestOutcome.Complete outcome) {}
@@ -87,7 +94,10 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         return faults;
     }
 
-    /** Replaces the request hook from the next decoded request on. */
+    /**
+     * Replaces the request hook from the next decoded request on; requests the old hook held are
+     * released by the new one, if it does.
+     */
     public void setRequestHook(RequestHook requestHook) {
         this.hook = Objects.requireNonNull(requestHook, "requestHook");
     }
@@ -163,9 +173,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         return requestsDecoded;
     }
 
-    /** Requests whose completion has not happened yet: delayed, or held for a batch. */
+    /** Requests whose completion has not happened yet: delayed, held for a batch, or held by the hook. */
     public int pendingCompletions() {
-        return pending.size() + held.size();
+        return pending.size() + held.size() + heldByHook.size();
     }
 
     @Override
@@ -179,6 +189,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             return Long.MAX_VALUE;
         }
         long due = Math.min(held.deadline(), usedInterrupts.deadline());
+        if (!heldByHook.isEmpty()) {
+            due = Math.min(due, hook.nextReleaseTime());
+        }
         return pending.isEmpty() ? due : Math.min(due, pending.get(0).due());
     }
 
@@ -187,6 +200,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         while (brokenReason == null && !pending.isEmpty() && pending.get(0).due() <= now) {
             Pending next = pending.remove(0);
             apply(next.chain(), next.request(), next.outcome());
+        }
+        if (brokenReason == null) {
+            answerReleased(now);
         }
         if (brokenReason == null) {
             completeAll(held.releaseDue(now));
@@ -339,6 +355,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         queue.reset(config.queueNumMax());
         pending.clear();
         held.clear();
+        heldByHook.clear();
         usedInterrupts.clear();
         spuriousLine = false;
         brokenReason = null;
@@ -458,6 +475,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             }
             BlkRequest request = decode(chain.get());
             apply(chain.get(), request, hook.onRequest(request));
+            answerReleased(context.now());
         }
         if (writesAvailEvent() && brokenReason == null) {
             ring.askForNotification();
@@ -480,6 +498,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             Chain chain = queue.walk(head, indirect);
             BlkRequest request = decode(chain);
             apply(chain, request, hook.onRequest(request));
+            answerReleased(context.now());
         }
         if (writesAvailEvent() && brokenReason == null) {
             queue.setAvailEvent(queue.lastAvail);
@@ -550,10 +569,28 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             pending.add(new Pending(context.now() + delayed.delayNanos(), pendingSequence++, chain, request,
                     delayed.then()));
             pending.sort(Comparator.comparingLong(Pending::due).thenComparingLong(Pending::sequence));
+        } else if (outcome instanceof RequestOutcome.Held) {
+            heldByHook.put(request.index(), new Waiting(chain, request));
         } else if (outcome instanceof RequestOutcome.NeedsReset) {
             breakDevice("DEVICE_NEEDS_RESET injected at request " + request.index());
         } else if (!(outcome instanceof RequestOutcome.NeverComplete)) {
             throw new IllegalStateException("the request hook returned no outcome for " + request);
+        }
+    }
+
+    /**
+     * Answers the held requests the hook releases at {@code now}, in its order; a release naming a
+     * request the device no longer holds (it was reset since) is passed over.
+     */
+    private void answerReleased(long now) {
+        if (heldByHook.isEmpty()) {
+            return;
+        }
+        for (RequestHook.Release release : hook.releases(now)) {
+            Waiting waiting = heldByHook.remove(release.requestIndex());
+            if (waiting != null && brokenReason == null) {
+                apply(waiting.chain(), waiting.request(), release.outcome());
+            }
         }
     }
 
