@@ -17,10 +17,13 @@ import dev.vblk.virtio.blk.VirtioBlkDevice;
 import dev.vblk.virtio.pci.VirtioPciCapability;
 import dev.vblk.virtio.pci.VirtioPciLayout;
 import dev.vblk.virtio.pci.VirtioPciTransport;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -33,6 +36,9 @@ import java.util.TreeMap;
  * structures are found as the driver found them: from the configuration space the trace read through
  * ECAM (capabilities resolved by the driver's own {@link VirtioPciLayout}) and the BAR addresses it
  * wrote. Memory, frame and operation events are kept; every other register access is dropped.
+ *
+ * <p>The structures are found in one pass over the trace ({@link #of}); the translation itself is
+ * made as the events of a later pass go by ({@link #translate}), so no translated trace is kept.
  */
 final class PciTraceTranslation {
 
@@ -42,35 +48,54 @@ final class PciTraceTranslation {
     private static final long ALL_ONES = 0xffff_ffffL;
     private static final int BAR_COUNT = 6;
 
-    private final List<TraceEvent> events = new ArrayList<>();
     private final SortedMap<Integer, PciAddress> functions = new TreeMap<>();
+    private final Map<Integer, Structures> layouts = new HashMap<>();
 
     private PciTraceTranslation() {}
 
-    /** The translation of {@code events}, recorded on a board whose PCI bus 0 behind {@code host} was scanned. */
-    static PciTraceTranslation of(List<TraceEvent> events, PciHostBridge host) {
+    /** The translation of the trace of {@code events}, recorded on a board whose PCI bus 0 behind {@code host} was scanned. */
+    static PciTraceTranslation of(Iterable<TraceEvent> events, PciHostBridge host) {
         PciTraceTranslation translation = new PciTraceTranslation();
-        Map<Integer, Structures> layouts = new HashMap<>();
         for (Map.Entry<PciAddress, RecordedFunction> entry : RecordedFunction.fromTrace(events, host).entrySet()) {
             entry.getValue().layout(entry.getKey(), host).ifPresent(layout -> {
-                layouts.put(entry.getKey().device(), layout);
+                translation.layouts.put(entry.getKey().device(), layout);
                 translation.functions.put(entry.getKey().device(), entry.getKey());
             });
-        }
-        layouts.keySet().forEach(translation::identity);
-        for (TraceEvent event : events) {
-            if (event instanceof TraceEvent.RegisterRead || event instanceof TraceEvent.RegisterWrite) {
-                layouts.forEach((device, layout) -> layout.translate(event, slotBase(device)).ifPresent(translation.events::add));
-            } else {
-                translation.events.add(event);
-            }
         }
         return translation;
     }
 
-    /** The translated events. */
-    List<TraceEvent> events() {
-        return events;
+    /**
+     * The translated events of a pass over the same trace, as they are read: first the identity reads
+     * of each function, then each event translated (register accesses) or kept (the others).
+     */
+    Iterator<TraceEvent> translate(Iterator<TraceEvent> events) {
+        List<TraceEvent> identities = new ArrayList<>();
+        layouts.keySet().forEach(device -> identities.addAll(identity(device)));
+        return new Iterator<>() {
+            private final ArrayDeque<TraceEvent> ready = new ArrayDeque<>(identities);
+
+            @Override
+            public boolean hasNext() {
+                while (ready.isEmpty() && events.hasNext()) {
+                    TraceEvent event = events.next();
+                    if (event instanceof TraceEvent.RegisterRead || event instanceof TraceEvent.RegisterWrite) {
+                        layouts.forEach((device, layout) -> layout.translate(event, slotBase(device)).ifPresent(ready::add));
+                    } else {
+                        ready.add(event);
+                    }
+                }
+                return !ready.isEmpty();
+            }
+
+            @Override
+            public TraceEvent next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return ready.poll();
+            }
+        };
     }
 
     /** The virtio block functions found, by device number (their slot in {@link #WINDOW}). */
@@ -79,13 +104,13 @@ final class PciTraceTranslation {
     }
 
     /** What a virtio-mmio identity check would have read from the function: a modern block device. */
-    private void identity(int device) {
+    private static List<TraceEvent> identity(int device) {
         long base = slotBase(device);
-        events.add(new TraceEvent.RegisterRead(base + MmioRegister.MAGIC_VALUE.offset(), AccessWidth.WORD, MmioRegister.MAGIC));
-        events.add(new TraceEvent.RegisterRead(base + MmioRegister.VERSION.offset(), AccessWidth.WORD,
-                MmioRegister.MODERN_VERSION));
-        events.add(new TraceEvent.RegisterRead(base + MmioRegister.DEVICE_ID.offset(), AccessWidth.WORD,
-                VirtioBlkDevice.DEVICE_TYPE));
+        return List.of(new TraceEvent.RegisterRead(base + MmioRegister.MAGIC_VALUE.offset(), AccessWidth.WORD, MmioRegister.MAGIC),
+                new TraceEvent.RegisterRead(base + MmioRegister.VERSION.offset(), AccessWidth.WORD,
+                        MmioRegister.MODERN_VERSION),
+                new TraceEvent.RegisterRead(base + MmioRegister.DEVICE_ID.offset(), AccessWidth.WORD,
+                        VirtioBlkDevice.DEVICE_TYPE));
     }
 
     private static long slotBase(int device) {
@@ -168,7 +193,7 @@ final class PciTraceTranslation {
             this.address = address;
         }
 
-        static Map<PciAddress, RecordedFunction> fromTrace(List<TraceEvent> events, PciHostBridge host) {
+        static Map<PciAddress, RecordedFunction> fromTrace(Iterable<TraceEvent> events, PciHostBridge host) {
             Map<PciAddress, RecordedFunction> functions = new TreeMap<>(
                     (a, b) -> Integer.compare(a.device() * 8 + a.function(), b.device() * 8 + b.function()));
             long ecamEnd = host.ecamBase() + (1L << 20);

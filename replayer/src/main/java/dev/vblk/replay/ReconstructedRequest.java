@@ -62,8 +62,11 @@ public record ReconstructedRequest(
      * @param data the bytes the driver read back from the device-writable data buffers, when it read
      *     all of them (IN and GET_ID)
      * @param usedLength the length of the used element
+     * @param completionOrder the position of this completion among the completions the driver saw
+     *     from the same device, 0 first: the order the recorded device completed its requests in
      */
-    public record Answered(OptionalInt status, Optional<byte[]> data, OptionalLong usedLength) implements Completion {
+    public record Answered(OptionalInt status, Optional<byte[]> data, OptionalLong usedLength, long completionOrder)
+            implements Completion {
         public Answered {
             data = data.map(byte[]::clone);
         }
@@ -76,13 +79,13 @@ public record ReconstructedRequest(
         @Override
         public boolean equals(Object other) {
             return other instanceof Answered that && status.equals(that.status) && usedLength.equals(that.usedLength)
-                    && data.isPresent() == that.data.isPresent()
+                    && completionOrder == that.completionOrder && data.isPresent() == that.data.isPresent()
                     && (data.isEmpty() || Arrays.equals(data.get(), that.data.get()));
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(status, usedLength, data.map(Arrays::hashCode).orElse(0));
+            return Objects.hash(status, usedLength, completionOrder, data.map(Arrays::hashCode).orElse(0));
         }
     }
 

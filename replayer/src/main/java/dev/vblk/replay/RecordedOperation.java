@@ -1,12 +1,8 @@
 package dev.vblk.replay;
 
 import dev.vblk.trace.TraceEvent;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One top-level call of a trace (not nested in another): what a replay issues and checks, in order.
@@ -40,63 +36,12 @@ public record RecordedOperation(int beginIndex, int endIndex, TraceEvent.Operati
      * @throws IllegalArgumentException if the markers do not nest as calls do
      */
     public static List<RecordedOperation> completeTopLevel(List<TraceEvent> events) {
+        TopLevelOperations finder = new TopLevelOperations();
         List<RecordedOperation> operations = new ArrayList<>();
-        Deque<Integer> open = new ArrayDeque<>();
-        List<TraceEvent.OperationEnd> completions = new ArrayList<>();
-        Set<Long> submitted = new HashSet<>();
-        int submission = -1;
         for (int i = 0; i < events.size(); i++) {
-            TraceEvent event = events.get(i);
-            if (event instanceof TraceEvent.OperationBegin begin) {
-                if (open.isEmpty() && submission >= 0) {
-                    operations.add(new RecordedOperation(submission, i, (TraceEvent.OperationBegin) events.get(submission),
-                            null, List.of()));
-                    submission = -1;
-                }
-                if (begin.submitted()) {
-                    if (!open.isEmpty()) {
-                        throw new IllegalArgumentException(String.format(
-                                "event %d submits operation %d inside operation %d", i, begin.operationId(),
-                                ((TraceEvent.OperationBegin) events.get(open.peek())).operationId()));
-                    }
-                    submission = i;
-                    submitted.add(begin.operationId());
-                } else {
-                    open.push(i);
-                }
-            } else if (event instanceof TraceEvent.OperationEnd end) {
-                if (open.isEmpty()) {
-                    TraceEvent.OperationBegin pending = submission >= 0 ? (TraceEvent.OperationBegin) events.get(submission) : null;
-                    if (pending == null || pending.operationId() != end.operationId()) {
-                        throw new IllegalArgumentException(String.format(
-                                "event %d ends operation %d, which never began or is not open", i, end.operationId()));
-                    }
-                    operations.add(new RecordedOperation(submission, i, pending, end, List.of()));
-                    submitted.remove(end.operationId());
-                    submission = -1;
-                    continue;
-                }
-                int begin = open.peek();
-                TraceEvent.OperationBegin opened = (TraceEvent.OperationBegin) events.get(begin);
-                if (opened.operationId() == end.operationId()) {
-                    open.pop();
-                    if (open.isEmpty()) {
-                        operations.add(new RecordedOperation(begin, i, opened, end, completions));
-                        completions = new ArrayList<>();
-                    }
-                } else if (open.size() == 1 && opened.kind().takesCompletions() && submitted.remove(end.operationId())) {
-                    completions.add(end);
-                } else {
-                    throw new IllegalArgumentException(String.format(
-                            "event %d ends operation %d, but operation %d (event %d) is the one open",
-                            i, end.operationId(), opened.operationId(), begin));
-                }
-            }
+            finder.accept(i, events.get(i)).ifPresent(operations::add);
         }
-        if (submission >= 0) {
-            operations.add(new RecordedOperation(submission, events.size(), (TraceEvent.OperationBegin) events.get(submission),
-                    null, List.of()));
-        }
+        finder.finish(events.size()).ifPresent(operations::add);
         return operations;
     }
 }

@@ -1,7 +1,6 @@
 package dev.vblk.replay;
 
 import dev.vblk.block.ErrorKind;
-import dev.vblk.discovery.MmioWindow;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.Platform;
 import dev.vblk.trace.OperationOutcome;
@@ -28,27 +27,32 @@ import java.util.OptionalLong;
  * a platform failure (an operation that ended in {@code PLATFORM_ERROR} after its last call), the
  * next call throws a {@link ReplayedPlatformFailure} instead. Without announcements, markers are
  * simply stepped over.
+ *
+ * <p>It reads the trace through an {@link EventWindow}: the replayer reads each operation's events
+ * into the window before announcing it, and drops them once past, so a trace of any length is
+ * replayed in the memory of its longest operation.
  */
 public final class ReplayPlatform implements Platform {
 
     /** How many events before a divergence its report shows. */
     static final int CONTEXT_EVENTS = 8;
 
-    private final List<TraceEvent> events;
-    private final MmioWindow window;
-    private final Deque<Integer> open = new ArrayDeque<>();
+    /** An operation open at the replay's position: where it began, and its begin. */
+    private record Open(int index, TraceEvent.OperationBegin begin) {}
+
+    private final EventWindow events;
+    private final Deque<Open> open = new ArrayDeque<>();
     private int cursor;
     private RecordedOperation current;
     private ReplayedPlatformFailure failure;
     private ReplayDivergence divergence;
 
     /**
-     * @param events the trace's events, in order
-     * @param window the board's MMIO window, used to name registers in reports
+     * @param events the trace's events, read on demand; the platform reads no further than the end
+     *     of the operation announced, and only a window of events is kept
      */
-    public ReplayPlatform(List<TraceEvent> events, MmioWindow window) {
-        this.events = List.copyOf(events);
-        this.window = window;
+    ReplayPlatform(EventWindow events) {
+        this.events = events;
     }
 
     /** The index of the next trace event not yet consumed. */
@@ -78,7 +82,7 @@ public final class ReplayPlatform implements Platform {
                     "no more calls before the next operation");
         }
         open.clear();
-        open.push(operation.beginIndex());
+        open.push(new Open(operation.beginIndex(), operation.begin()));
         cursor = operation.beginIndex() + 1;
         current = operation;
         failure = null;
@@ -113,8 +117,8 @@ public final class ReplayPlatform implements Platform {
 
     /** Announces that the replay is over: no event may be left. */
     public void finish() {
-        if (divergence == null && cursor < events.size()) {
-            throw diverge(cursor, "the replay ended with " + (events.size() - cursor) + " trace event(s) left",
+        if (divergence == null && events.has(cursor)) {
+            throw diverge(cursor, "the replay ended with " + (events.end() - cursor) + " trace event(s) left",
                     "no more calls");
         }
     }
@@ -173,15 +177,15 @@ public final class ReplayPlatform implements Platform {
             throw failure;
         }
         while (true) {
-            if (cursor >= events.size()) {
+            if (!events.has(cursor)) {
                 throw diverge(cursor, call, "the trace ends here");
             }
             if (current != null && current.pendingSubmission() && cursor >= current.endIndex()) {
                 throw diverge(cursor, call, "the submission " + TraceEventFormatter.operation(current.begin()) + " ends here");
             }
             TraceEvent event = events.get(cursor);
-            if (event instanceof TraceEvent.OperationBegin) {
-                open.push(cursor++);
+            if (event instanceof TraceEvent.OperationBegin begin) {
+                open.push(new Open(cursor++, begin));
             } else if (event instanceof TraceEvent.OperationEnd end) {
                 if (current == null || open.size() > 1
                         || (end.operationId() != current.begin().operationId() && !recordsPlatformFailure(end.outcome()))) {
@@ -216,8 +220,8 @@ public final class ReplayPlatform implements Platform {
     private void skipMarkers(int limit) {
         while (cursor < limit) {
             TraceEvent event = events.get(cursor);
-            if (event instanceof TraceEvent.OperationBegin) {
-                open.push(cursor);
+            if (event instanceof TraceEvent.OperationBegin begin) {
+                open.push(new Open(cursor, begin));
             } else if (event instanceof TraceEvent.OperationEnd) {
                 open.poll();
             } else {
@@ -230,7 +234,7 @@ public final class ReplayPlatform implements Platform {
     // ---- reports ----
 
     private ReplayDivergence diverge(int index, PlatformCall call, String traceSide) {
-        TraceEventFormatter formatter = formatterAt(index);
+        TraceEventFormatter formatter = events.formatterAt(index);
         String actual = formatter.format(call);
         String expected;
         String headline;
@@ -246,14 +250,14 @@ public final class ReplayPlatform implements Platform {
     }
 
     private ReplayDivergence diverge(int index, String headlineText, String actual) {
-        TraceEventFormatter formatter = formatterAt(index);
-        String expected = index < events.size() ? formatter.format(events.get(index)) : "the end of the trace";
+        TraceEventFormatter formatter = events.formatterAt(index);
+        String expected = events.has(index) ? formatter.format(events.get(index)) : "the end of the trace";
         return store(index, "event " + index + ": " + headlineText + "; next: " + expected.strip(), expected, actual);
     }
 
     private ReplayDivergence store(int index, String headline, String expected, String actual) {
         DivergenceReport report = new DivergenceReport("", "strict", OptionalLong.of(index), headline, expected, actual,
-                operationInFlight(), context(index));
+                operationInFlight(), events.context(index));
         divergence = new ReplayDivergence(report);
         return divergence;
     }
@@ -282,40 +286,13 @@ public final class ReplayPlatform implements Platform {
         return "driver: " + actual.strip() + "; trace has: " + expected.strip();
     }
 
-    private TraceEventFormatter formatterAt(int index) {
-        TraceEventFormatter formatter = new TraceEventFormatter(window);
-        for (int i = 0; i < index && i < events.size(); i++) {
-            formatter.advance(events.get(i));
-        }
-        return formatter;
-    }
-
-    private List<String> context(int index) {
-        return context(events, window, index);
-    }
-
-    /** The {@link #CONTEXT_EVENTS} events before {@code index}, rendered with their indices. */
-    static List<String> context(List<TraceEvent> events, MmioWindow window, int index) {
-        int from = Math.max(0, index - CONTEXT_EVENTS);
-        TraceEventFormatter formatter = new TraceEventFormatter(window);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < index && i < events.size(); i++) {
-            if (i >= from) {
-                lines.add("event " + i + ": " + formatter.format(events.get(i)));
-            } else {
-                formatter.advance(events.get(i));
-            }
-        }
-        return lines;
-    }
-
     private String operationInFlight() {
         if (open.isEmpty()) {
             return "";
         }
         List<String> names = new ArrayList<>();
-        open.descendingIterator().forEachRemaining(index -> names.add(
-                TraceEventFormatter.operation((TraceEvent.OperationBegin) events.get(index)) + " (began at event " + index + ")"));
+        open.descendingIterator().forEachRemaining(operation -> names.add(
+                TraceEventFormatter.operation(operation.begin()) + " (began at event " + operation.index() + ")"));
         return String.join(" > ", names);
     }
 }

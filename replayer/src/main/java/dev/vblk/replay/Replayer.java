@@ -16,7 +16,9 @@ import dev.vblk.trace.TraceFormatException;
 import dev.vblk.trace.TraceReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +44,12 @@ import java.util.function.Function;
  * must have the recorded error kind (messages are not compared). A trace file cut short is a bad
  * trace, unless the options ask for its valid prefix ({@link ReplayOptions#withValidPrefix()}): it is
  * then replayed up to its last complete operation. Nothing here reads the wall clock or randomness.
+ *
+ * <p>A trace file is read as a stream: each operation's events are read when it is issued and
+ * dropped once it is over, so memory stays bounded whatever the trace's length (see
+ * {@link EventWindow}). What makes a trace unreplayable (damage, markers that do not nest, a
+ * misplaced DISCOVERY) may lie past the point where a replay stops; the rest of the trace is read
+ * then, without keeping it, and such a finding is reported instead, as if it had been read first.
  */
 public final class Replayer {
 
@@ -56,12 +64,13 @@ public final class Replayer {
 
     /** Strict replay of a trace file. */
     public static ReplayResult strict(Path path, ReplayOptions options) {
-        return fromFile(path, ReplayResult.Mode.STRICT, options, trace -> strict(trace, path.toString(), options));
+        return fromFile(path, ReplayResult.Mode.STRICT, options,
+                source -> new Run(source, path.toString(), ReplayResult.Mode.STRICT, options, -1).execute());
     }
 
     /** Strict replay of a trace read into memory; {@code name} names it in results. */
     public static ReplayResult strict(Trace trace, String name, ReplayOptions options) {
-        return new Run(trace, name, ReplayResult.Mode.STRICT, options, -1).execute();
+        return new Run(TraceSource.of(trace), name, ReplayResult.Mode.STRICT, options, -1).execute();
     }
 
     /** Relaxed replay of a trace file. */
@@ -71,12 +80,13 @@ public final class Replayer {
 
     /** Relaxed replay of a trace file. */
     public static ReplayResult relaxed(Path path, ReplayOptions options) {
-        return fromFile(path, ReplayResult.Mode.RELAXED, options, trace -> relaxed(trace, path.toString(), options));
+        return fromFile(path, ReplayResult.Mode.RELAXED, options,
+                source -> new Run(source, path.toString(), ReplayResult.Mode.RELAXED, options, -1).execute());
     }
 
     /** Relaxed replay of a trace read into memory. */
     public static ReplayResult relaxed(Trace trace, String name, ReplayOptions options) {
-        return new Run(trace, name, ReplayResult.Mode.RELAXED, options, -1).execute();
+        return new Run(TraceSource.of(trace), name, ReplayResult.Mode.RELAXED, options, -1).execute();
     }
 
     /** Strict replay of a trace file up to event {@code eventIndex}, then live on the fake device. */
@@ -86,7 +96,9 @@ public final class Replayer {
 
     /** Strict replay of a trace file up to event {@code eventIndex}, then live on the fake device. */
     public static ReplayResult branch(Path path, int eventIndex, ReplayOptions options) {
-        return fromFile(path, ReplayResult.Mode.BRANCH, options, trace -> branch(trace, path.toString(), eventIndex, options));
+        checkBranchIndex(eventIndex);
+        return fromFile(path, ReplayResult.Mode.BRANCH, options,
+                source -> new Run(source, path.toString(), ReplayResult.Mode.BRANCH, options, eventIndex).execute());
     }
 
     /**
@@ -95,22 +107,32 @@ public final class Replayer {
      * answered by the trace-driven machine. Outcomes are still compared with the recorded ones.
      */
     public static ReplayResult branch(Trace trace, String name, int eventIndex, ReplayOptions options) {
+        checkBranchIndex(eventIndex);
+        return new Run(TraceSource.of(trace), name, ReplayResult.Mode.BRANCH, options, eventIndex).execute();
+    }
+
+    private static void checkBranchIndex(int eventIndex) {
         if (eventIndex < 0) {
             throw new IllegalArgumentException("the branch event index must not be negative: " + eventIndex);
         }
-        return new Run(trace, name, ReplayResult.Mode.BRANCH, options, eventIndex).execute();
     }
 
+    /** Replays the trace file {@code path}, read as a stream; a file that cannot be opened as a trace is a bad trace. */
     private static ReplayResult fromFile(Path path, ReplayResult.Mode mode, ReplayOptions options,
-            Function<Trace, ReplayResult> replay) {
-        Trace trace;
+            Function<TraceSource, ReplayResult> replay) {
+        TraceSource source;
         try {
-            trace = options.validPrefix() ? TraceReader.readValidPrefix(path) : TraceReader.readComplete(path);
+            source = TraceSource.of(path, options.validPrefix() ? TraceReader.Mode.VALID_PREFIX : TraceReader.Mode.COMPLETE);
         } catch (TraceFormatException | UncheckedIOException e) {
-            return new ReplayResult(path.toString(), mode, ReplayResult.Status.BAD_TRACE, false, 0, 0, 0, Optional.empty(),
-                    "the trace cannot be read: " + e.getMessage(), List.of());
+            return unreadable(path.toString(), mode, e);
         }
-        return replay.apply(trace);
+        return replay.apply(source);
+    }
+
+    /** The result for a trace that cannot be read to its end. */
+    private static ReplayResult unreadable(String name, ReplayResult.Mode mode, RuntimeException e) {
+        return new ReplayResult(name, mode, ReplayResult.Status.BAD_TRACE, false, 0, 0, 0, Optional.empty(),
+                "the trace cannot be read: " + e.getMessage(), List.of());
     }
 
     /** The outcome recorded for an exception, as {@link dev.vblk.recorder.TraceRecorder} records it. */
@@ -136,13 +158,18 @@ public final class Replayer {
 
     /** One replay. */
     private static final class Run {
-        private final Trace trace;
+        private final TraceSource source;
         private final String name;
         private final ReplayResult.Mode mode;
         private final ReplayOptions options;
         private final int branchAt;
-        private List<TraceEvent> events;
-        private List<RecordedOperation> operations;
+        private EventWindow events;
+        private OperationStream operations;
+        /** Operations read ahead of the replay (to find a completion delivered early), not yet issued. */
+        private final Deque<RecordedOperation> ahead = new ArrayDeque<>();
+        /** Whether the rest of the trace was read for {@link #refusal()}, and what it found. */
+        private boolean refusalKnown;
+        private Optional<ReplayResult> refusal = Optional.empty();
         private RecordedOperation current;
         private DriverSession session;
         private int compared;
@@ -151,7 +178,7 @@ public final class Replayer {
         /** Recorded operation id of each submission issued again, to the session's ticket for it; and back. */
         private final Map<Long, Long> tickets = new HashMap<>();
         private final Map<Long, Long> recordedIds = new HashMap<>();
-        /** The recorded completions not yet delivered by the replay, by operation id. */
+        /** The recorded completions read and not yet delivered by the replay, by operation id. */
         private final Map<Long, TraceEvent.OperationEnd> undelivered = new LinkedHashMap<>();
 
         private ReplayPlatform strict;
@@ -159,8 +186,8 @@ public final class Replayer {
         private BranchPlatform branch;
         private RecentCalls recent;
 
-        Run(Trace trace, String name, ReplayResult.Mode mode, ReplayOptions options, int branchAt) {
-            this.trace = trace;
+        Run(TraceSource source, String name, ReplayResult.Mode mode, ReplayOptions options, int branchAt) {
+            this.source = source;
             this.name = name;
             this.mode = mode;
             this.options = options;
@@ -168,78 +195,79 @@ public final class Replayer {
         }
 
         ReplayResult execute() {
-            events = trace.events();
+            BoardParameters board = null;
+            String boardProblem = null;
             try {
-                operations = RecordedOperation.completeTopLevel(events);
+                board = BoardParameters.fromMap(source.metadata().board());
             } catch (IllegalArgumentException e) {
-                return bad("its operation markers do not nest: " + e.getMessage());
+                boardProblem = e.getMessage();
             }
-            if (operations.isEmpty()) {
-                return bad("it holds no complete operation");
+            MmioWindow window = board == null ? MmioWindow.QEMU_VIRT : board.window();
+            TraceSource.Pass pass;
+            try {
+                pass = source.open();
+            } catch (TraceFormatException | UncheckedIOException e) {
+                return unreadable(name, mode, e);
             }
-            for (RecordedOperation operation : operations) {
-                operation.completions().forEach(end -> undelivered.put(end.operationId(), end));
-            }
-            if (operations.get(0).begin().kind() != OperationKind.DISCOVERY) {
-                return bad("it does not start with a DISCOVERY operation");
-            }
-            for (RecordedOperation operation : operations.subList(1, operations.size())) {
-                OperationKind kind = operation.begin().kind();
-                if (kind == OperationKind.DISCOVERY || kind == OperationKind.INIT) {
-                    return bad("event " + operation.beginIndex() + " begins a top-level " + kind
-                            + " operation, which a driver session does not issue");
+            try (EventWindow opened = new EventWindow(pass, window)) {
+                events = opened;
+                operations = new OperationStream(events);
+                return replay(board, boardProblem);
+            } finally {
+                if (machine != null) {
+                    machine.close();
                 }
             }
-            if (!trace.complete()) {
-                RecordedOperation last = operations.get(operations.size() - 1);
-                // A submission still pending runs up to the next marker; any other operation ends at its end.
-                int kept = Math.min(events.size(), last.pendingSubmission() ? last.endIndex() : last.endIndex() + 1);
-                notes.add("the trace was cut short: replayed up to " + TraceEventFormatter.operation(last.begin())
-                        + " (ends at event " + (kept - 1) + "); " + (events.size() - kept)
-                        + " later event(s) were not replayed");
-                events = events.subList(0, kept);
+        }
+
+        private ReplayResult replay(BoardParameters board, String boardProblem) {
+            Optional<RecordedOperation> first = nextOperation();
+            if (first.isEmpty() || operations.problem().isPresent()) {
+                return refusal().orElseThrow();
             }
-            BoardParameters board;
-            try {
-                board = BoardParameters.fromMap(trace.metadata().board());
-            } catch (IllegalArgumentException e) {
-                return bad(e.getMessage());
+            if (boardProblem != null) {
+                return refusal().orElseGet(() -> bad(boardProblem));
             }
             MmioWindow window = board.window();
             BoardParameters driverBoard = options.driverOptions().map(board::withOptions).orElse(board);
             if (mode == ReplayResult.Mode.BRANCH && board.pci().isPresent()) {
-                return bad("the trace scans PCI bus 0, and branching replay does not keep a fake PCI function in step "
-                        + "with a strict replay; replay it strictly or relaxed");
+                return refusal().orElseGet(() -> bad("the trace scans PCI bus 0, and branching replay does not keep a "
+                        + "fake PCI function in step with a strict replay; replay it strictly or relaxed"));
             }
             Platform base;
             try {
                 base = platform(window, board.pci());
             } catch (UnreplayableTraceException e) {
-                return bad(e.getMessage());
+                return refusal().orElseGet(() -> bad(e.getMessage()));
+            } catch (TraceFormatException | UncheckedIOException e) {
+                return refusal().orElseGet(() -> unreadable(name, mode, e));
             }
             Platform driverPlatform = options.driverView().apply(base);
-            for (RecordedOperation operation : operations) {
+            RecordedOperation operation = first.get();
+            while (true) {
+                events.dropBefore(keptFrom());
                 current = operation;
+                Optional<DivergenceReport> report;
                 try {
-                    begin(operation);
-                    Optional<DivergenceReport> report;
-                    if (operation.begin().submitted()) {
-                        report = submit(operation);
-                    } else if (operation.begin().kind().takesCompletions()) {
-                        report = takeCompletions(operation);
-                    } else {
-                        OperationOutcome actual = perform(operation, driverPlatform, driverBoard);
-                        report = afterCall(operation).or(() -> outcomesLive() || sameOutcome(operation.end().outcome(), actual)
-                                ? Optional.empty() : Optional.of(outcomeReport(operation, operation.end(), actual)));
-                    }
-                    if (report.isPresent()) {
-                        return diverged(report.get());
-                    }
+                    report = issue(operation, driverPlatform, driverBoard);
                 } catch (ReplayDivergence divergence) {
-                    return diverged(divergence.report());
+                    report = Optional.of(divergence.report());
+                }
+                if (report.isPresent()) {
+                    DivergenceReport found = report.get();
+                    return refusal().orElseGet(() -> diverged(found));
                 }
                 compared++;
                 lastEnd = operation.endIndex();
+                Optional<RecordedOperation> next = nextOperation();
+                if (next.isEmpty() || operations.problem().isPresent()) {
+                    break;
+                }
+                operation = next.get();
+            }
+            Optional<ReplayResult> refused = refusal();
+            if (refused.isPresent()) {
+                return refused.get();
             }
             if (!checksStrictly() && !outcomesLive() && !undelivered.isEmpty()) {
                 long id = undelivered.keySet().iterator().next();
@@ -256,19 +284,98 @@ public final class Replayer {
             return result(ReplayResult.Status.REPRODUCED, Optional.empty(), "every call and every outcome matched the trace");
         }
 
+        /** Issues one recorded operation again and compares it with the recording. */
+        private Optional<DivergenceReport> issue(RecordedOperation operation, Platform driverPlatform,
+                BoardParameters driverBoard) {
+            begin(operation);
+            if (operation.begin().submitted()) {
+                return submit(operation);
+            }
+            if (operation.begin().kind().takesCompletions()) {
+                return takeCompletions(operation);
+            }
+            OperationOutcome actual = perform(operation, driverPlatform, driverBoard);
+            return afterCall(operation).or(() -> outcomesLive() || sameOutcome(operation.end().outcome(), actual)
+                    ? Optional.empty() : Optional.of(outcomeReport(operation, operation.end(), actual)));
+        }
+
+        /** The next operation to issue: one read ahead before, or the next in the trace. */
+        private Optional<RecordedOperation> nextOperation() {
+            return ahead.isEmpty() ? readOperation() : Optional.of(ahead.poll());
+        }
+
+        /** Reads the trace's next operation and takes note of the completions it delivers. */
+        private Optional<RecordedOperation> readOperation() {
+            Optional<RecordedOperation> read = operations.next();
+            read.ifPresent(operation -> operation.completions().forEach(end -> undelivered.put(end.operationId(), end)));
+            return read;
+        }
+
+        /**
+         * The recorded completion of operation {@code id}, taken from those not yet delivered; the
+         * trace is read ahead for it when a poll or wait it has not reached yet delivers it.
+         */
+        private TraceEvent.OperationEnd takeRecordedCompletion(long id) {
+            while (!undelivered.containsKey(id)) {
+                Optional<RecordedOperation> later = readOperation();
+                if (later.isEmpty()) {
+                    break;
+                }
+                ahead.add(later.get());
+                events.dropBefore(keptFrom());
+            }
+            return undelivered.remove(id);
+        }
+
+        /** The first event a report may still show: strictly, those before the position; otherwise none. */
+        private int keptFrom() {
+            return checksStrictly() ? strict.position() - ReplayPlatform.CONTEXT_EVENTS - 1 : operations.position();
+        }
+
+        /**
+         * Reads the rest of the trace without keeping it, once, and returns the result that outranks
+         * the replay's own, as a reader of the whole trace would have found it first: the trace cannot
+         * be read, or its operations cannot be replayed. For a trace cut short, notes where the replay
+         * stops and ends the trace there.
+         */
+        private Optional<ReplayResult> refusal() {
+            if (refusalKnown) {
+                return refusal;
+            }
+            refusalKnown = true;
+            ahead.clear();
+            events.dropBefore(keptFrom());
+            operations.skipRest();
+            int size = events.end();
+            Optional<String> problem = operations.problem();
+            if (events.failure().isPresent()) {
+                refusal = Optional.of(unreadable(name, mode, events.failure().get()));
+            } else if (problem.isPresent()) {
+                refusal = Optional.of(bad(problem.get()));
+            } else if (!events.complete()) {
+                RecordedOperation last = operations.last();
+                // A submission still pending runs up to the next marker; any other operation ends at its end.
+                int kept = Math.min(size, last.pendingSubmission() ? last.endIndex() : last.endIndex() + 1);
+                notes.add(0, "the trace was cut short: replayed up to " + TraceEventFormatter.operation(last.begin())
+                        + " (ends at event " + (kept - 1) + "); " + (size - kept) + " later event(s) were not replayed");
+                events.endAt(kept);
+            }
+            return refusal;
+        }
+
         private Platform platform(MmioWindow window, Optional<PciHostBridge> pci) {
             switch (mode) {
                 case STRICT:
-                    strict = new ReplayPlatform(events, window);
+                    strict = new ReplayPlatform(events);
                     return strict;
                 case RELAXED:
-                    machine = TraceDrivenMachine.fromTrace(events, window, pci);
+                    machine = TraceDrivenMachine.fromTrace(source, window, pci);
                     recent = new RecentCalls(machine.platform(), window, RECENT_CALLS);
                     machine.describeWith(this::operationText, recent::render);
                     return recent;
                 default:
-                    strict = new ReplayPlatform(events, window);
-                    machine = TraceDrivenMachine.forBranching(events, window);
+                    strict = new ReplayPlatform(events);
+                    machine = TraceDrivenMachine.forBranching(source, window);
                     branch = new BranchPlatform(strict, machine, branchAt, options.atBranch());
                     recent = new RecentCalls(branch, window, RECENT_CALLS);
                     machine.describeWith(this::operationText, recent::render);
@@ -391,7 +498,7 @@ public final class Replayer {
             for (DriverSession.SessionCompletion completion : delivered) {
                 long id = recordedIds.get(completion.ticket());
                 order.add(id);
-                TraceEvent.OperationEnd recorded = undelivered.remove(id);
+                TraceEvent.OperationEnd recorded = takeRecordedCompletion(id);
                 if (recorded == null) {
                     return Optional.of(outcomeReport(operation, null, completion.outcome(),
                             "the replay delivered the completion of operation " + id + ", which the trace does not have here"));
@@ -444,17 +551,13 @@ public final class Replayer {
             String expected = recorded == null ? "submitted" : TraceEventFormatter.outcome(recorded.outcome());
             String got = TraceEventFormatter.outcome(actual);
             int index = operation.endIndex();
-            List<String> context = checksStrictly() ? ReplayPlatform.context(events, strictWindow(), Math.min(index,
-                    events.size() - 1)) : recent.render();
+            List<String> context = checksStrictly() ? events.context(events.has(index) ? index : index - 1)
+                    : recent.render();
             String comparison = detail != null ? detail : "trace has " + (recorded == null ? "it submitted"
                     : shortOutcome(recorded.outcome())) + ", replay " + shortOutcome(actual);
             return new DivergenceReport("", modeName(), OptionalLong.of(index),
                     "event " + index + ": " + TraceEventFormatter.operation(operation.begin()) + ": " + comparison,
                     expected, got, operationText(), context);
-        }
-
-        private MmioWindow strictWindow() {
-            return BoardParameters.fromMap(trace.metadata().board()).window();
         }
 
         private static String shortOutcome(OperationOutcome outcome) {
@@ -472,7 +575,7 @@ public final class Replayer {
 
         private void notesAtEnd() {
             if (machine != null) {
-                notes.add("answered " + machine.requestsAnswered() + " of " + machine.requests().size()
+                notes.add("answered " + machine.requestsAnswered() + " of " + machine.requestsInTrace()
                         + " recorded request(s) from the trace");
             }
             if (branch != null) {
@@ -497,14 +600,18 @@ public final class Replayer {
         }
 
         private ReplayResult bad(String why) {
-            return new ReplayResult(name, mode, ReplayResult.Status.BAD_TRACE, !trace.complete(), 0, 0,
-                    operations == null ? 0 : operations.size(), Optional.empty(), "the trace cannot be replayed: " + why,
-                    notes);
+            return new ReplayResult(name, mode, ReplayResult.Status.BAD_TRACE, !events.complete(), 0, 0,
+                    operationsInTrace(), Optional.empty(), "the trace cannot be replayed: " + why, notes);
         }
 
         private ReplayResult result(ReplayResult.Status status, Optional<DivergenceReport> report, String message) {
-            return new ReplayResult(name, mode, status, !trace.complete(), eventsReplayed(), compared, operations.size(),
+            return new ReplayResult(name, mode, status, !events.complete(), eventsReplayed(), compared, operationsInTrace(),
                     report, message, notes);
+        }
+
+        /** The complete top-level operations of the trace; 0 when its markers do not nest. */
+        private int operationsInTrace() {
+            return operations.markersNest() ? operations.count() : 0;
         }
     }
 }

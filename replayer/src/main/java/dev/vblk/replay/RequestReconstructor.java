@@ -37,7 +37,8 @@ import java.util.PriorityQueue;
  * tables included, and the request read from it (header type and sector, data buffers, status
  * byte). The answer is what the driver then read back: the used element (split) or the used
  * descriptor's length and buffer id (packed) carrying the chain's head or id (its length), the
- * status byte and the device-writable data. A request is over when its
+ * status byte and the device-writable data; the order in which the driver saw its device's
+ * completions is kept, so a replay can complete them in the same order. A request is over when its
  * buffer is freed or used again (the driver writes its status byte anew) or its device is reset; one
  * whose completion the driver had not seen by then was not answered; one still
  * outstanding when the driver read DEVICE_NEEDS_RESET in Status was refused by a broken device.
@@ -127,6 +128,8 @@ public final class RequestReconstructor {
         long used;
         int lastAvail;
         boolean availWrap = true;
+        /** Completions the driver saw on this device so far, resets included. */
+        long completionsSeen;
 
         void reset() {
             lastAvail = 0;
@@ -158,6 +161,7 @@ public final class RequestReconstructor {
         BitSet seen;
         int status = -1;
         long usedLength = -1;
+        long completionOrder = -1;
         boolean completed;
         boolean needsReset;
     }
@@ -438,6 +442,7 @@ public final class RequestReconstructor {
             if (request.slot == slot && request.head == head && !request.completed) {
                 request.completed = true;
                 request.usedLength = length;
+                request.completionOrder = queues.get(slot).completionsSeen++;
                 return;
             }
         }
@@ -451,7 +456,7 @@ public final class RequestReconstructor {
             completion = new ReconstructedRequest.Answered(
                     request.status < 0 ? OptionalInt.empty() : OptionalInt.of(request.status),
                     allData ? Optional.of(request.readBack) : Optional.empty(),
-                    OptionalLong.of(request.usedLength));
+                    OptionalLong.of(request.usedLength), request.completionOrder);
         } else if (request.needsReset) {
             completion = new ReconstructedRequest.NeedsReset();
         } else {

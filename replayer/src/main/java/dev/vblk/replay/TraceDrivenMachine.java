@@ -10,6 +10,7 @@ import dev.vblk.platform.FrameAllocator;
 import dev.vblk.trace.TraceEvent;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A fake machine whose devices answer as a trace's devices did: each slot the trace shows a
@@ -25,9 +27,14 @@ import java.util.function.Supplier;
  * {@link RequestReconstructor reconstructed requests}; other occupied slots answer their recorded
  * identity only; each virtio-blk-pci function the trace shows (on a board with a PCI host bridge) gets
  * a fake virtio-blk-pci function at the same device number, built the same way. The driver runs on it freely (it may poll, order its setup or split its work
- * differently) and diverges only where it asks for a request the trace cannot answer.
+ * differently) and diverges only where it asks for a request the trace cannot answer. The devices
+ * complete requests in the order the recorded devices completed them ({@link RecordedAnswers}).
+ *
+ * <p>The trace is read in passes: one for the device profiles (and one for the PCI functions), then
+ * one per window of devices that feeds them the recorded requests as the driver's requests need them
+ * ({@link RequestFeed}). Close the machine to end those passes.
  */
-public final class TraceDrivenMachine {
+public final class TraceDrivenMachine implements AutoCloseable {
 
     /** Guest RAM of the machine when the trace needs no more. */
     static final long DEFAULT_RAM_BYTES = 64L << 20;
@@ -35,12 +42,12 @@ public final class TraceDrivenMachine {
     private final FakePlatform platform;
     private final SortedMap<Integer, FakeVirtioBlkDevice> devices = new TreeMap<>();
     private final List<RecordedAnswers> answers = new ArrayList<>();
-    private final List<ReconstructedRequest> requests;
+    private final List<RequestFeed> feeds = new ArrayList<>();
     private ReplayDivergence divergence;
     private Supplier<String> operation = () -> "";
     private Supplier<List<String>> context = List::of;
 
-    private TraceDrivenMachine(List<TraceEvent> events, MmioWindow window, Optional<PciHostBridge> pci, long ramBytes,
+    private TraceDrivenMachine(Supplier<TraceSource.Pass> source, MmioWindow window, Optional<PciHostBridge> pci, long ramBytes,
             boolean strictDma) {
         if (window.baseAddress() != FakePlatform.MMIO_BASE || window.slotSize() != MmioRegister.WINDOW_SIZE
                 || window.slotCount() > FakePlatform.SLOTS) {
@@ -51,12 +58,16 @@ public final class TraceDrivenMachine {
         }
         this.platform = FakePlatform.builder().ramSize(ramBytes).interruptBase(window.firstInterruptLine())
                 .strictDma(strictDma).build();
-        List<ReconstructedRequest> reconstructed = new ArrayList<>(RequestReconstructor.reconstruct(events, window));
-        for (DeviceProfile profile : DeviceProfile.fromTrace(events, window).values()) {
+        RequestFeed mmio = new RequestFeed(source, UnaryOperator.identity(), window);
+        feeds.add(mmio);
+        SortedMap<Integer, DeviceProfile> profiles;
+        try (TraceSource.Pass pass = source.get()) {
+            profiles = DeviceProfile.fromTrace(() -> pass, window);
+        }
+        for (DeviceProfile profile : profiles.values()) {
             int slot = profile.slot();
             if (profile.isBlockDevice()) {
-                List<ReconstructedRequest> mine = reconstructed.stream().filter(r -> r.slot() == slot).toList();
-                RecordedAnswers hook = new RecordedAnswers(slot, mine, this::diverge);
+                RecordedAnswers hook = new RecordedAnswers(slot, mmio, platform.clock()::now, this::diverge);
                 answers.add(hook);
                 FakeVirtioBlkDevice device;
                 try {
@@ -74,25 +85,28 @@ public final class TraceDrivenMachine {
                 platform.attach(slot, context -> new IdentityOnlyDevice(profile.identity()));
             }
         }
-        pci.ifPresent(host -> reconstructed.addAll(attachPciFunctions(events, host)));
-        this.requests = List.copyOf(reconstructed);
+        pci.ifPresent(host -> attachPciFunctions(source, host));
     }
 
     /**
      * Gives each virtio-blk-pci function the trace shows a fake function at the same device number,
      * answering from the requests made through it (found in the trace translated to virtio-mmio terms).
-     *
-     * @return those requests
      */
-    private List<ReconstructedRequest> attachPciFunctions(List<TraceEvent> events, PciHostBridge host) {
-        PciTraceTranslation translation = PciTraceTranslation.of(events, host);
-        List<ReconstructedRequest> pciRequests = RequestReconstructor.reconstruct(translation.events(),
-                PciTraceTranslation.WINDOW);
-        SortedMap<Integer, DeviceProfile> profiles = DeviceProfile.fromTrace(translation.events(), PciTraceTranslation.WINDOW);
+    private void attachPciFunctions(Supplier<TraceSource.Pass> source, PciHostBridge host) {
+        PciTraceTranslation translation;
+        try (TraceSource.Pass pass = source.get()) {
+            translation = PciTraceTranslation.of(() -> pass, host);
+        }
+        SortedMap<Integer, DeviceProfile> profiles;
+        try (TraceSource.Pass pass = source.get()) {
+            Iterator<TraceEvent> translated = translation.translate(pass);
+            profiles = DeviceProfile.fromTrace(() -> translated, PciTraceTranslation.WINDOW);
+        }
+        RequestFeed functions = new RequestFeed(source, translation::translate, PciTraceTranslation.WINDOW);
+        feeds.add(functions);
         for (Map.Entry<Integer, PciAddress> function : translation.functions().entrySet()) {
             int device = function.getKey();
-            List<ReconstructedRequest> mine = pciRequests.stream().filter(r -> r.slot() == device).toList();
-            RecordedAnswers hook = new RecordedAnswers(device, mine, this::diverge);
+            RecordedAnswers hook = new RecordedAnswers(device, functions, platform.clock()::now, this::diverge);
             answers.add(hook);
             try {
                 platform.attachPciBlockDevice(device, profiles.get(device).toFakeConfig(hook));
@@ -101,38 +115,41 @@ public final class TraceDrivenMachine {
                         + " cannot be rebuilt: " + e.getMessage(), e);
             }
         }
-        return pciRequests;
     }
 
     /** A machine for {@code events}, recorded on a board with {@code window}. */
     public static TraceDrivenMachine fromTrace(List<TraceEvent> events, MmioWindow window) {
-        return fromTrace(events, window, Optional.empty());
+        List<TraceEvent> copy = List.copyOf(events);
+        return new TraceDrivenMachine(() -> TraceSource.Pass.over(copy, true), window, Optional.empty(), DEFAULT_RAM_BYTES,
+                true);
     }
 
-    /** A machine for {@code events}, recorded on a board with {@code window} and PCI bus 0 behind {@code pci}. */
-    public static TraceDrivenMachine fromTrace(List<TraceEvent> events, MmioWindow window, Optional<PciHostBridge> pci) {
-        return new TraceDrivenMachine(events, window, pci, DEFAULT_RAM_BYTES, true);
+    /** A machine for the trace {@code source}, recorded on a board with {@code window} and PCI bus 0 behind {@code pci}. */
+    static TraceDrivenMachine fromTrace(TraceSource source, MmioWindow window, Optional<PciHostBridge> pci) {
+        return new TraceDrivenMachine(source::open, window, pci, DEFAULT_RAM_BYTES, true);
     }
 
     /**
      * A machine whose RAM also holds every frame the trace allocated, so recorded addresses can be
      * used on it, and whose DMA checks are off (its own allocator does not know those frames).
      */
-    static TraceDrivenMachine forBranching(List<TraceEvent> events, MmioWindow window) {
+    static TraceDrivenMachine forBranching(TraceSource source, MmioWindow window) {
         long end = FakePlatform.RAM_BASE + DEFAULT_RAM_BYTES;
-        for (TraceEvent event : events) {
-            if (event instanceof TraceEvent.FrameAllocation allocation && allocation.address().isPresent()) {
-                long address = allocation.address().getAsLong();
-                if (address < FakePlatform.RAM_BASE) {
-                    throw new UnreplayableTraceException(String.format(
-                            "the trace allocated frames at 0x%x, below the fake machine's RAM at 0x%x",
-                            address, FakePlatform.RAM_BASE));
+        try (TraceSource.Pass pass = source.open()) {
+            while (pass.hasNext()) {
+                if (pass.next() instanceof TraceEvent.FrameAllocation allocation && allocation.address().isPresent()) {
+                    long address = allocation.address().getAsLong();
+                    if (address < FakePlatform.RAM_BASE) {
+                        throw new UnreplayableTraceException(String.format(
+                                "the trace allocated frames at 0x%x, below the fake machine's RAM at 0x%x",
+                                address, FakePlatform.RAM_BASE));
+                    }
+                    end = Math.max(end, address + (long) allocation.frameCount() * FrameAllocator.FRAME_SIZE);
                 }
-                end = Math.max(end, address + (long) allocation.frameCount() * FrameAllocator.FRAME_SIZE);
             }
         }
         long bytes = (end - FakePlatform.RAM_BASE + 0xfff) & ~0xfffL;
-        return new TraceDrivenMachine(events, window, Optional.empty(), bytes, false);
+        return new TraceDrivenMachine(source::open, window, Optional.empty(), bytes, false);
     }
 
     /** The fake machine. */
@@ -145,14 +162,25 @@ public final class TraceDrivenMachine {
         return Collections.unmodifiableSortedMap(devices);
     }
 
-    /** The requests the devices answer from. */
-    public List<ReconstructedRequest> requests() {
-        return requests;
+    /** How many requests the trace records: the rest of the trace is read for it (without keeping them). */
+    public int requestsInTrace() {
+        return feeds.stream().mapToInt(RequestFeed::total).sum();
     }
 
     /** Requests answered from the trace so far. */
     public int requestsAnswered() {
         return answers.stream().mapToInt(RecordedAnswers::answered).sum();
+    }
+
+    /** Requests answered out of the recorded completion order: the driver had not handed over earlier ones. */
+    public int requestsOutOfOrder() {
+        return answers.stream().mapToInt(RecordedAnswers::outOfOrder).sum();
+    }
+
+    /** Ends the passes over the trace that feed the devices. */
+    @Override
+    public void close() {
+        feeds.forEach(RequestFeed::close);
     }
 
     /** The first request the trace could not answer, if there was one. */

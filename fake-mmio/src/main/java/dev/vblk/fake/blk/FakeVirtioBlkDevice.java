@@ -15,7 +15,9 @@ import dev.vblk.virtio.queue.chain.ChainSegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -50,6 +52,8 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     private final DeviceFaults faults = new DeviceFaults();
     private final List<QueueState> queues = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
+    /** Requests the hook held back ({@link RequestOutcome.Held}), by request index, until it releases them. */
+    private final Map<Long, Waiting> heldByHook = new HashMap<>();
     private final UsedBufferInterrupts usedInterrupts = new UsedBufferInterrupts();
     private RequestHook hook;
 
@@ -73,6 +77,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
 
     private record Pending(long due, long sequence, QueueState queue, Chain chain, BlkRequest request,
             RequestOutcome outcome) {}
+
+    /** A decoded request waiting for its hook to answer it. */
+    private record Waiting(QueueState queue, Chain chain, BlkRequest request) {}
 
     /** A request whose answer is decided and not yet written. */
     private record Finished(Chain chain, BlkRequest request, RequestOutcome.Complete outcome) {}
@@ -98,7 +105,10 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         return faults;
     }
 
-    /** Replaces the request hook from the next decoded request on. */
+    /**
+     * Replaces the request hook from the next decoded request on; requests the old hook held are
+     * released by the new one, if it does.
+     */
     public void setRequestHook(RequestHook requestHook) {
         this.hook = Objects.requireNonNull(requestHook, "requestHook");
     }
@@ -174,9 +184,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         return requestsDecoded;
     }
 
-    /** Requests whose completion has not happened yet: delayed, or held for a batch. */
+    /** Requests whose completion has not happened yet: delayed, held for a batch, or held by the hook. */
     public int pendingCompletions() {
-        return pending.size() + queues.stream().mapToInt(queue -> queue.held().size()).sum();
+        return pending.size() + queues.stream().mapToInt(queue -> queue.held().size()).sum() + heldByHook.size();
     }
 
     @Override
@@ -193,6 +203,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         for (QueueState queue : queues) {
             due = Math.min(due, queue.held().deadline());
         }
+        if (!heldByHook.isEmpty()) {
+            due = Math.min(due, hook.nextReleaseTime());
+        }
         return pending.isEmpty() ? due : Math.min(due, pending.get(0).due());
     }
 
@@ -201,6 +214,9 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         while (brokenReason == null && !pending.isEmpty() && pending.get(0).due() <= now) {
             Pending next = pending.remove(0);
             apply(next.queue(), next.chain(), next.request(), next.outcome());
+        }
+        if (brokenReason == null) {
+            answerReleased(now);
         }
         if (brokenReason == null) {
             for (QueueState queue : queues) {
@@ -357,6 +373,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             queue.held().clear();
         }
         pending.clear();
+        heldByHook.clear();
         usedInterrupts.clear();
         spuriousLine = false;
         brokenReason = null;
@@ -502,6 +519,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             }
             BlkRequest request = decode(queue.ring(), chain.get());
             apply(queue, chain.get(), request, hook.onRequest(request));
+            answerReleased(context.now());
         }
         if (writesAvailEvent() && brokenReason == null) {
             ring.askForNotification();
@@ -524,6 +542,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             Chain chain = queue.walk(head, indirect);
             BlkRequest request = decode(queue, chain);
             apply(state, chain, request, hook.onRequest(request));
+            answerReleased(context.now());
         }
         if (writesAvailEvent() && brokenReason == null) {
             queue.setAvailEvent(queue.lastAvail);
@@ -598,10 +617,28 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             pending.add(new Pending(context.now() + delayed.delayNanos(), pendingSequence++, queue, chain, request,
                     delayed.then()));
             pending.sort(Comparator.comparingLong(Pending::due).thenComparingLong(Pending::sequence));
+        } else if (outcome instanceof RequestOutcome.Held) {
+            heldByHook.put(request.index(), new Waiting(queue, chain, request));
         } else if (outcome instanceof RequestOutcome.NeedsReset) {
             breakDevice("DEVICE_NEEDS_RESET injected at request " + request.index());
         } else if (!(outcome instanceof RequestOutcome.NeverComplete)) {
             throw new IllegalStateException("the request hook returned no outcome for " + request);
+        }
+    }
+
+    /**
+     * Answers the held requests the hook releases at {@code now}, in its order; a release naming a
+     * request the device no longer holds (it was reset since) is passed over.
+     */
+    private void answerReleased(long now) {
+        if (heldByHook.isEmpty()) {
+            return;
+        }
+        for (RequestHook.Release release : hook.releases(now)) {
+            Waiting waiting = heldByHook.remove(release.requestIndex());
+            if (waiting != null && brokenReason == null) {
+                apply(waiting.queue(), waiting.chain(), waiting.request(), release.outcome());
+            }
         }
     }
 

@@ -16,6 +16,31 @@ public interface RequestHook {
     /** The outcome for {@code request}. */
     RequestOutcome onRequest(BlkRequest request);
 
+    /**
+     * A request this hook {@link RequestOutcome#held() held} back, to be answered now.
+     *
+     * @param requestIndex the {@link BlkRequest#index()} of the held request
+     * @param outcome how it is answered
+     */
+    record Release(long requestIndex, RequestOutcome.Complete outcome) {}
+
+    /**
+     * The virtual time at which this hook next has held requests to answer, {@code Long.MAX_VALUE}
+     * when it has none. The device asks while it keeps requests this hook held; when the time is
+     * reached, {@link #releases} must answer at least one of them or move the time later.
+     */
+    default long nextReleaseTime() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * The held requests to answer at virtual time {@code now}, in the order they complete. The device
+     * asks after each request it decoded and whenever {@link #nextReleaseTime()} is reached.
+     */
+    default List<Release> releases(long now) {
+        return List.of();
+    }
+
     /** {@code outcome} for the request with index {@code index}; this hook decides the others. */
     default RequestHook at(long index, RequestOutcome outcome) {
         return request -> request.index() == index ? outcome : onRequest(request);

@@ -10,6 +10,7 @@ import java.util.OptionalLong;
  * <p>{@link Complete} covers every way of answering (normally, with another status byte, with given
  * data, with a corrupt or duplicated used element, with a jump of the used index);
  * {@link NeverComplete} leaves the request unanswered; {@link Delayed} answers later in virtual time;
+ * {@link Held} waits for the hook to answer it later ({@link RequestHook#releases});
  * {@link NeedsReset} breaks the device instead of answering.
  */
 public sealed interface RequestOutcome {
@@ -37,6 +38,11 @@ public sealed interface RequestOutcome {
     /** Answers with {@code then} once {@code delayNanos} of virtual time have passed. */
     static Delayed delayed(long delayNanos, RequestOutcome then) {
         return new Delayed(delayNanos, then);
+    }
+
+    /** Keeps the request unanswered until the hook that decided it releases it ({@link RequestHook#releases}). */
+    static Held held() {
+        return new Held();
     }
 
     /** Does not answer; the device sets DEVICE_NEEDS_RESET and raises a config interrupt. */
@@ -115,6 +121,9 @@ public sealed interface RequestOutcome {
             java.util.Objects.requireNonNull(then, "then");
         }
     }
+
+    /** The request waits, unanswered, until its hook releases it with an answer. */
+    record Held() implements RequestOutcome {}
 
     /** The device breaks (DEVICE_NEEDS_RESET) when it sees the request. */
     record NeedsReset() implements RequestOutcome {}

@@ -1,0 +1,129 @@
+package dev.vblk.replay;
+
+import dev.vblk.discovery.MmioWindow;
+import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceFormatException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The events of one pass over a trace that a replay may still look at, by their index in the
+ * trace: read from the pass when first asked for, dropped once the replay is past them. Memory holds
+ * only the window, whatever the trace's length. A pass that fails (a damaged file, or one cut short
+ * that must be complete) ends the window; the failure is kept for the replay to report.
+ */
+final class EventWindow implements AutoCloseable {
+
+    private final TraceSource.Pass pass;
+    private final List<TraceEvent> buffered = new ArrayList<>();
+    /** Advanced over every dropped event, so events in the window are named as after all before them. */
+    private final TraceEventFormatter behind;
+    private int first;
+    private int limit = Integer.MAX_VALUE;
+    private boolean ended;
+    private RuntimeException failure;
+
+    /**
+     * @param pass the pass to read; the window closes it
+     * @param window the board's MMIO window, to name registers in rendered events
+     */
+    EventWindow(TraceSource.Pass pass, MmioWindow window) {
+        this.pass = pass;
+        this.behind = new TraceEventFormatter(window);
+    }
+
+    /** Whether the trace has an event at {@code index} (reading up to it if needed), within the limit. */
+    boolean has(int index) {
+        while (!ended && index >= first + buffered.size()) {
+            read();
+        }
+        return index < Math.min(limit, first + buffered.size());
+    }
+
+    /** The event at {@code index}, which must exist and not have been dropped. */
+    TraceEvent get(int index) {
+        if (index < first || !has(index)) {
+            throw new IndexOutOfBoundsException("event " + index + " is not in the window [" + first + ", "
+                    + (first + buffered.size()) + ")");
+        }
+        return buffered.get(index - first);
+    }
+
+    /** Forgets the events before {@code index}. */
+    void dropBefore(int index) {
+        int count = Math.min(index, first + buffered.size()) - first;
+        if (count <= 0) {
+            return;
+        }
+        List<TraceEvent> dropped = buffered.subList(0, count);
+        dropped.forEach(behind::advance);
+        dropped.clear();
+        first += count;
+    }
+
+    /** Ends the trace at {@code index} for {@link #has}: later events are not replayed. */
+    void endAt(int index) {
+        limit = index;
+    }
+
+    /** Reads the pass to its end and returns how many events the trace has (up to the limit). */
+    int end() {
+        while (!ended) {
+            read();
+        }
+        return Math.min(limit, first + buffered.size());
+    }
+
+    /** Once the pass ended: whether the trace ended with its end marker. */
+    boolean complete() {
+        return ended && failure == null && pass.complete();
+    }
+
+    /** Why the pass could not be read to its end, if it could not. */
+    Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** A formatter that names registers as after the events before {@code index}. */
+    TraceEventFormatter formatterAt(int index) {
+        TraceEventFormatter formatter = behind.copy();
+        for (int i = first; i < index && has(i); i++) {
+            formatter.advance(get(i));
+        }
+        return formatter;
+    }
+
+    /** The {@link ReplayPlatform#CONTEXT_EVENTS} events before {@code index} still in the window, rendered with their indices. */
+    List<String> context(int index) {
+        TraceEventFormatter formatter = behind.copy();
+        int from = Math.max(first, index - ReplayPlatform.CONTEXT_EVENTS);
+        List<String> lines = new ArrayList<>();
+        for (int i = first; i < index && has(i); i++) {
+            if (i >= from) {
+                lines.add("event " + i + ": " + formatter.format(get(i)));
+            } else {
+                formatter.advance(get(i));
+            }
+        }
+        return lines;
+    }
+
+    private void read() {
+        try {
+            if (pass.hasNext()) {
+                buffered.add(pass.next());
+                return;
+            }
+        } catch (TraceFormatException | UncheckedIOException e) {
+            failure = e;
+        }
+        ended = true;
+    }
+
+    @Override
+    public void close() {
+        pass.close();
+    }
+}

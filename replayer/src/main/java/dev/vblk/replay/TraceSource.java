@@ -1,0 +1,116 @@
+package dev.vblk.replay;
+
+import dev.vblk.trace.Trace;
+import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceMetadata;
+import dev.vblk.trace.TraceReader;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A trace a replay reads from its first event as often as it needs: a file, opened again for each
+ * pass and read as a stream, or a trace already in memory. A replay of a file therefore holds only
+ * what each pass keeps, whatever the trace's length.
+ */
+sealed interface TraceSource {
+
+    /** The trace's metadata. */
+    TraceMetadata metadata();
+
+    /** A new pass from the first event; the caller closes it. */
+    Pass open();
+
+    /**
+     * One reading of the trace. Reading a file may throw {@link dev.vblk.trace.TraceFormatException}
+     * (damaged, or cut short when it must be complete) or {@link java.io.UncheckedIOException}.
+     */
+    interface Pass extends Iterator<TraceEvent>, AutoCloseable {
+
+        /** Once every event was read: whether the trace ends with its end marker. */
+        boolean complete();
+
+        @Override
+        void close();
+
+        /** A pass over events in memory. */
+        static Pass over(List<TraceEvent> events, boolean complete) {
+            Iterator<TraceEvent> iterator = events.iterator();
+            return new Pass() {
+                @Override
+                public boolean hasNext() {
+                    return iterator.hasNext();
+                }
+
+                @Override
+                public TraceEvent next() {
+                    return iterator.next();
+                }
+
+                @Override
+                public boolean complete() {
+                    return complete;
+                }
+
+                @Override
+                public void close() {
+                    // Nothing to release.
+                }
+            };
+        }
+    }
+
+    /** The trace in {@code path}, read in {@code mode}; its header is read once here. */
+    static TraceSource of(Path path, TraceReader.Mode mode) {
+        try (TraceReader reader = TraceReader.open(path, mode)) {
+            return new TraceFile(path, mode, reader.metadata());
+        }
+    }
+
+    /** A trace already in memory. */
+    static TraceSource of(Trace trace) {
+        return new InMemory(trace);
+    }
+
+    /** A trace file. */
+    record TraceFile(Path path, TraceReader.Mode mode, TraceMetadata metadata) implements TraceSource {
+        @Override
+        public Pass open() {
+            TraceReader reader = TraceReader.open(path, mode);
+            return new Pass() {
+                @Override
+                public boolean hasNext() {
+                    return reader.hasNext();
+                }
+
+                @Override
+                public TraceEvent next() {
+                    return reader.next();
+                }
+
+                @Override
+                public boolean complete() {
+                    return reader.isComplete();
+                }
+
+                @Override
+                public void close() {
+                    reader.close();
+                }
+            };
+        }
+    }
+
+    /** A trace in memory. */
+    record InMemory(Trace trace) implements TraceSource {
+        @Override
+        public TraceMetadata metadata() {
+            return trace.metadata();
+        }
+
+        @Override
+        public Pass open() {
+            return Pass.over(trace.events(), trace.complete());
+        }
+    }
+}
