@@ -1,0 +1,79 @@
+package dev.vblk.virtio.blk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.Completion;
+import dev.vblk.block.ErrorKind;
+import dev.vblk.block.RequestHandle;
+import dev.vblk.block.RequestType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The bookkeeping of submitted calls: when a call completes, with which outcome, and what is left behind. */
+class InFlightRequestsTest {
+
+    private final InFlightRequests requests = new InFlightRequests();
+
+    @Test
+    void aCallCompletesWhenItsLastRequestFinishes() {
+        InFlightRequests.Call call = requests.open(new RequestHandle(1, RequestType.READ, 0, 2));
+        BlkRequest first = enqueueRead(call, 0);
+        BlkRequest second = enqueueRead(call, 1);
+        requests.posted(first, 3);
+        requests.posted(second, 5);
+
+        requests.finished(requests.returned(3), null);
+        assertFalse(requests.isReady(call.handle()));
+        requests.finished(requests.returned(5), null);
+        assertTrue(requests.isReady(call.handle()));
+
+        assertEquals(List.of(new Completion.Succeeded(call.handle())), requests.deliverAll());
+        assertEquals(0, requests.outstanding(), "a delivered call is no longer outstanding");
+        assertEquals(0, requests.posted());
+    }
+
+    @Test
+    void theFirstErrorEndsTheCallAndDropsItsWaitingRequests() {
+        InFlightRequests.Call call = requests.open(new RequestHandle(1, RequestType.READ, 0, 3));
+        BlkRequest first = enqueueRead(call, 0);
+        enqueueRead(call, 1);
+        enqueueRead(call, 2);
+        requests.posted(first, 0);
+        BlockDeviceException ioError = BlockDeviceException.of(ErrorKind.IO_ERROR, "bad sector").build();
+
+        requests.finished(requests.returned(0), ioError);
+
+        assertNull(requests.nextWaiting(), "the call's other requests are never posted");
+        assertEquals(List.of(new Completion.Failed(call.handle(), ioError)), requests.deliverAll());
+        assertEquals(0, requests.outstanding());
+    }
+
+    @Test
+    void abandoningReturnsTheHeldRequestsAndForgetsThem() {
+        InFlightRequests.Call call = requests.open(new RequestHandle(1, RequestType.READ, 0, 2));
+        BlkRequest held = enqueueRead(call, 0);
+        enqueueRead(call, 1);
+        requests.posted(held, 7);
+        BlockDeviceException reset = BlockDeviceException.of(ErrorKind.DEVICE_NEEDS_RESET, "reset").build();
+
+        List<BlkRequest> abandoned = requests.abandonAll(handle -> reset);
+
+        assertEquals(1, abandoned.size());
+        assertSame(held, abandoned.get(0), "the device may still write the held request's buffer");
+        assertNull(requests.returned(7), "an abandoned token is no longer the device's");
+        assertFalse(requests.hasUnpublished());
+        assertNull(requests.nextWaiting());
+        assertEquals(List.of(new Completion.Failed(call.handle(), reset)), requests.deliverAll());
+    }
+
+    private BlkRequest enqueueRead(InFlightRequests.Call call, long sector) {
+        BlkRequest request = new BlkRequest(call, BlkRequest.T_IN, sector, 1, new byte[512], 0, 512, true);
+        requests.enqueue(request);
+        return request;
+    }
+}
