@@ -88,12 +88,7 @@ class AsyncDriverTest {
     }
 
     private static Rig rig(FakeBlkConfig.Builder config) {
-        InMemoryDisk disk = InMemoryDisk.ofSectors(SECTORS);
-        byte[] contents = new byte[SECTORS * 512];
-        for (int i = 0; i < contents.length; i++) {
-            contents[i] = (byte) (i / 512 * 7 + i);
-        }
-        disk.write(0, contents, 0, contents.length);
+        InMemoryDisk disk = PatternedDisk.of(SECTORS);
         FakePlatform machine = FakePlatform.create();
         FakeVirtioBlkDevice fake = machine.attachBlockDevice(config.disk(disk).build());
         MmioSlot slot = new MmioSlot(31, FakePlatform.slotAddress(31), machine.interruptLine(31));
@@ -102,15 +97,6 @@ class AsyncDriverTest {
 
     private static Rig rig() {
         return rig(FakeBlkConfig.builder());
-    }
-
-    private static byte[] expected(long sector, int sectors) {
-        byte[] bytes = new byte[sectors * 512];
-        for (int i = 0; i < bytes.length; i++) {
-            int at = (int) (sector * 512) + i;
-            bytes[i] = (byte) (at / 512 * 7 + at);
-        }
-        return bytes;
     }
 
     /** Submits reads of 8 sectors at 0, 8, 16... and returns their buffers. */
@@ -126,7 +112,7 @@ class AsyncDriverTest {
 
     private static void assertRead(List<byte[]> buffers) {
         for (int i = 0; i < buffers.size(); i++) {
-            assertArrayEquals(expected(i * 8L, 8), buffers.get(i), "read " + i);
+            assertArrayEquals(PatternedDisk.expected(i * 8L, 8), buffers.get(i), "read " + i);
         }
     }
 
@@ -169,7 +155,7 @@ class AsyncDriverTest {
             int waitsBefore = rig.platform().interruptWaits;
             device.readAt(3, buffer);
             int waits = rig.platform().interruptWaits - waitsBefore;
-            assertArrayEquals(expected(3, 1), buffer);
+            assertArrayEquals(PatternedDisk.expected(3, 1), buffer);
             if (options.completion() == CompletionMode.INTERRUPTS) {
                 assertTrue(waits >= options.maxPollsPerRequest(), "waited out its poll budget first: " + waits);
             } else {
@@ -186,10 +172,10 @@ class AsyncDriverTest {
             VirtioBlkDevice device = rig.open(options);
             byte[] buffer = new byte[512];
             device.readAt(0, buffer);
-            assertArrayEquals(expected(0, 1), buffer);
+            assertArrayEquals(PatternedDisk.expected(0, 1), buffer);
             assertTrue(device.fatalError().isEmpty(), options.completion() + ": " + device.fatalError());
             device.readAt(1, buffer);
-            assertArrayEquals(expected(1, 1), buffer);
+            assertArrayEquals(PatternedDisk.expected(1, 1), buffer);
         }
     }
 
@@ -218,7 +204,7 @@ class AsyncDriverTest {
         device.reset();
         byte[] buffer = new byte[512];
         device.readAt(1, buffer);
-        assertArrayEquals(expected(1, 1), buffer);
+        assertArrayEquals(PatternedDisk.expected(1, 1), buffer);
     }
 
     @Test
@@ -262,7 +248,7 @@ class AsyncDriverTest {
         assertFalse(FeatureBits.has(device.negotiatedFeatures(), FeatureBits.INDIRECT_DESC));
         byte[] buffer = new byte[256 * 512];
         device.readAt(100, buffer);
-        assertArrayEquals(expected(100, 256), buffer);
+        assertArrayEquals(PatternedDisk.expected(100, 256), buffer);
     }
 
     @Test
@@ -283,7 +269,7 @@ class AsyncDriverTest {
             }
         }
         for (int i = 1; i < 4; i++) {
-            assertArrayEquals(expected(i * 8L, 8), buffers.get(i), "read " + i);
+            assertArrayEquals(PatternedDisk.expected(i * 8L, 8), buffers.get(i), "read " + i);
         }
         assertEquals(ErrorKind.TIMEOUT, device.fatalError().orElseThrow().kind());
         assertEquals(ErrorKind.TIMEOUT, assertThrows(BlockDeviceException.class,

@@ -53,25 +53,11 @@ class MultiQueueDriverTest {
     }
 
     private static Rig rig(int queues) {
-        InMemoryDisk disk = InMemoryDisk.ofSectors(SECTORS);
-        byte[] contents = new byte[SECTORS * 512];
-        for (int i = 0; i < contents.length; i++) {
-            contents[i] = (byte) (i / 512 * 7 + i);
-        }
-        disk.write(0, contents, 0, contents.length);
+        InMemoryDisk disk = PatternedDisk.of(SECTORS);
         FakePlatform machine = FakePlatform.create();
         FakeVirtioBlkDevice fake = machine.attachBlockDevice(FakeBlkConfig.builder().numQueues(queues).disk(disk).build());
         int slot = FakePlatform.SLOTS - 1;
         return new Rig(machine, fake, new MmioSlot(slot, FakePlatform.slotAddress(slot), machine.interruptLine(slot)));
-    }
-
-    private static byte[] expected(long sector, int sectors) {
-        byte[] bytes = new byte[sectors * 512];
-        for (int i = 0; i < bytes.length; i++) {
-            int at = (int) (sector * 512) + i;
-            bytes[i] = (byte) (at / 512 * 7 + at);
-        }
-        return bytes;
     }
 
     @Test
@@ -118,7 +104,7 @@ class MultiQueueDriverTest {
         }
         for (int i = 0; i < handles.size(); i++) {
             int q = i % 4;
-            assertArrayEquals(expected(q * 10 + i / 4, q + 1), buffers.get(i), "read " + i);
+            assertArrayEquals(PatternedDisk.expected(q * 10 + i / 4, q + 1), buffers.get(i), "read " + i);
         }
     }
 
@@ -130,7 +116,7 @@ class MultiQueueDriverTest {
         VirtioBlkDevice device = rig.open(FOUR.withCompletion(mode));
         byte[] fine = new byte[512];
         device.queue(1).readAt(5, fine);
-        assertArrayEquals(expected(5, 1), fine);
+        assertArrayEquals(PatternedDisk.expected(5, 1), fine);
         BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> device.queue(2).readAt(6, new byte[512]));
         assertEquals(ErrorKind.TIMEOUT, error.kind());
         BlockDeviceException refused = assertThrows(BlockDeviceException.class,
@@ -139,7 +125,7 @@ class MultiQueueDriverTest {
         device.reset();
         rig.fake().faults().clearQueueFaults();
         device.queue(2).readAt(6, fine);
-        assertArrayEquals(expected(6, 1), fine);
+        assertArrayEquals(PatternedDisk.expected(6, 1), fine);
     }
 
     @Test
@@ -156,14 +142,14 @@ class MultiQueueDriverTest {
         assertEquals(1, zero.size());
         assertEquals(1, one.size());
         if (zero.get(0) instanceof Completion.Succeeded) {
-            assertArrayEquals(expected(3, 1), first, "queue 0's read completed with its own data");
+            assertArrayEquals(PatternedDisk.expected(3, 1), first, "queue 0's read completed with its own data");
         } else {
             assertEquals(ErrorKind.PROTOCOL_VIOLATION, ((Completion.Failed) zero.get(0)).error().kind(),
                     "a used element queue 0 never made available is a violation");
         }
         Completion lost = one.get(0);
         assertInstanceOf(Completion.Failed.class, lost, "queue 1's completion went to queue 0's ring: " + lost);
-        assertFalse(Arrays.equals(expected(3, 1), second), "queue 1's buffer never received queue 0's data");
+        assertFalse(Arrays.equals(PatternedDisk.expected(3, 1), second), "queue 1's buffer never received queue 0's data");
     }
 
     @Test
@@ -215,7 +201,7 @@ class MultiQueueDriverTest {
                 completed++;
             }
             for (int i = 0; i < buffers.size(); i++) {
-                assertArrayEquals(expected(firsts.get(i), buffers.get(i).length / 512), buffers.get(i),
+                assertArrayEquals(PatternedDisk.expected(firsts.get(i), buffers.get(i).length / 512), buffers.get(i),
                         "thread " + thread + " round " + round + " read " + i);
             }
             byte[] back = new byte[written.length];

@@ -41,24 +41,10 @@ class PackedRingDriverTest {
     private final List<FakeRig> rigs = new ArrayList<>();
 
     private FakeRig rig(FakeBlkConfig.Builder config) {
-        InMemoryDisk disk = InMemoryDisk.ofSectors(SECTORS);
-        byte[] contents = new byte[SECTORS * 512];
-        for (int i = 0; i < contents.length; i++) {
-            contents[i] = (byte) (i / 512 * 7 + i);
-        }
-        disk.write(0, contents, 0, contents.length);
+        InMemoryDisk disk = PatternedDisk.of(SECTORS);
         FakeRig rig = FakeRig.of(config.disk(disk).offerPackedRing(true).build());
         rigs.add(rig);
         return rig;
-    }
-
-    private static byte[] expected(long sector, int sectors) {
-        byte[] bytes = new byte[sectors * 512];
-        for (int i = 0; i < bytes.length; i++) {
-            int at = (int) (sector * 512) + i;
-            bytes[i] = (byte) (at / 512 * 7 + at);
-        }
-        return bytes;
     }
 
     @AfterEach
@@ -90,7 +76,7 @@ class PackedRingDriverTest {
             }
             assertEquals(perRound, seen.size());
             for (int i = 0; i < perRound; i++) {
-                assertArrayEquals(expected(sectors.get(i), 2), buffers.get(i), "round " + round + " read " + i);
+                assertArrayEquals(PatternedDisk.expected(sectors.get(i), 2), buffers.get(i), "round " + round + " read " + i);
             }
         }
     }
@@ -133,7 +119,7 @@ class PackedRingDriverTest {
             VirtioBlkDevice device = rig.open(PACKED.withCompletion(mode));
             byte[] buffer = new byte[512];
             device.readAt(0, buffer);
-            assertArrayEquals(expected(0, 1), buffer, mode.toString());
+            assertArrayEquals(PatternedDisk.expected(0, 1), buffer, mode.toString());
             assertTrue(device.fatalError().isEmpty(), mode + ": " + device.fatalError());
         }
     }
