@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every command that reads a trace streams it: on a trace of a million events each runs in a heap
- * far smaller than the events read into memory would take.
+ * Every command that reads or writes a trace streams it: on a trace of a million events each runs in
+ * a heap far smaller than the events read into memory would take.
  */
 class StreamingTest {
 
@@ -94,7 +94,7 @@ class StreamingTest {
         String statuses = new String(vblk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(vblk.waitFor(120, TimeUnit.SECONDS));
 
-        assertEquals(List.of("0", "0", "0", "1", "0"), statuses.lines().toList(), statuses + errors(outputs));
+        assertEquals(List.of("0", "0", "0", "1", "0"), statuses.lines().toList(), statuses + errors(outputs, 5));
         assertTrue(Files.readString(outputs.resolve("0.out")).contains(String.format("%6d  ", EVENTS - 1)),
                 "inspect printed the last event");
         assertTrue(Files.readString(outputs.resolve("1.out")).contains("\"eventCount\" : " + EVENTS), "the JSON is whole");
@@ -107,9 +107,54 @@ class StreamingTest {
         assertTrue(Files.readString(outputs.resolve("4.out")).contains("from " + EVENTS + " events"));
     }
 
-    private static String errors(Path outputs) throws IOException {
+    /**
+     * A real recording of a million events (56,000 reads on the fake device), recorded, then replayed
+     * strictly and relaxed, all in the small heap: the recorder writes as it goes and both replays read
+     * the trace's events on demand.
+     */
+    @Test
+    void recordingAndReplayingAMillionEventsRunInASmallHeap() throws Exception {
+        int reads = 56_000;
+        Path workload = directory.resolve("many-reads.workload");
+        StringBuilder steps = new StringBuilder();
+        for (int i = 0; i < reads; i++) {
+            steps.append("read ").append(i % 2000).append(" 8\n");
+        }
+        Files.writeString(workload, steps);
+        String trace = directory.resolve("many-reads.trace.avro").toString();
+        Path outputs = Files.createDirectory(directory.resolve("replay-outputs"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                HEAP, "-cp", System.getProperty("java.class.path"), CommandSequence.class.getName(), outputs.toString(),
+                "record", "--fake", "--workload", workload.toString(), "-o", trace, ";",
+                "replay", trace, ";",
+                "replay", "--relaxed", trace));
+        Process vblk = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String statuses = new String(vblk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(vblk.waitFor(300, TimeUnit.SECONDS));
+
+        assertEquals(List.of("0", "0", "0"), statuses.lines().toList(), statuses + errors(outputs, 3));
+        long events = countEvents(Path.of(trace));
+        assertTrue(events >= EVENTS, "the recording holds " + events + " events");
+        String operations = "REPRODUCED (" + (reads + 1) + " of " + (reads + 1) + " operations, " + events + " events)";
+        assertTrue(Files.readString(outputs.resolve("1.out")).contains("strict replay of " + trace + ": " + operations),
+                Files.readString(outputs.resolve("1.out")));
+        assertTrue(Files.readString(outputs.resolve("2.out")).contains("relaxed replay of " + trace + ": " + operations),
+                Files.readString(outputs.resolve("2.out")));
+    }
+
+    private static long countEvents(Path trace) {
+        try (TraceReader reader = TraceReader.open(trace)) {
+            while (reader.hasNext()) {
+                reader.next();
+            }
+            assertTrue(reader.isComplete(), "the recording is complete");
+            return reader.eventsRead();
+        }
+    }
+
+    private static String errors(Path outputs, int commands) throws IOException {
         StringBuilder text = new StringBuilder();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < commands; i++) {
             Path err = outputs.resolve(i + ".err");
             if (Files.exists(err)) {
                 text.append("\n").append(i).append(": ").append(Files.readString(err));
