@@ -575,8 +575,10 @@ public final class Replayer {
 
         private void notesAtEnd() {
             if (machine != null) {
+                int outOfOrder = machine.requestsOutOfOrder();
                 notes.add("answered " + machine.requestsAnswered() + " of " + machine.requestsInTrace()
-                        + " recorded request(s) from the trace");
+                        + " recorded request(s) from the trace"
+                        + (outOfOrder > 0 ? ", " + outOfOrder + " out of the recorded completion order" : ""));
             }
             if (branch != null) {
                 notes.add(branch.branched() ? "went live at trace position " + branchAt

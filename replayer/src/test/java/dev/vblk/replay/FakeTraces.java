@@ -2,6 +2,7 @@ package dev.vblk.replay;
 
 import dev.vblk.discovery.MmioWindow;
 import dev.vblk.fake.FakePlatform;
+import dev.vblk.fake.blk.DeviceFaults;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.RequestHook;
 import dev.vblk.recorder.RecordingPlatform;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /** Traces recorded on the fake device, the way a recording run makes them, for replay tests. */
 final class FakeTraces {
@@ -70,14 +72,7 @@ final class FakeTraces {
      * (failures are recorded and the run goes on).
      */
     static Path record(Path file, FakeBlkConfig config, DriverOptions options, List<BlockOperation> operations) {
-        FakePlatform fake = FakePlatform.create();
-        fake.attachBlockDevice(config);
-        BoardParameters board = new BoardParameters(MmioWindow.QEMU_VIRT, options);
-        TraceMetadata metadata = TraceMetadata.of(Instant.EPOCH, Map.of("kind", "fake"), List.of(),
-                "replay test workload", OptionalLong.empty(), board.toMap());
-        try (TraceRecorder recorder = new TraceRecorder(TraceWriter.create(file, metadata))) {
-            RecordingPlatform platform = new RecordingPlatform(fake, recorder);
-            DriverSession session = DriverSession.discover(platform, board, recorder);
+        return record(file, config, device -> { }, options, session -> {
             for (BlockOperation operation : operations) {
                 try {
                     session.perform(operation);
@@ -85,6 +80,23 @@ final class FakeTraces {
                     // The trace holds the failure; the workload goes on like a recording run does.
                 }
             }
+        });
+    }
+
+    /**
+     * Records a session on a fake machine with one device in slot 31, made to misbehave by
+     * {@code faults}: discovery, then whatever {@code workload} does with the session.
+     */
+    static Path record(Path file, FakeBlkConfig config, Consumer<DeviceFaults> faults, DriverOptions options,
+            Consumer<DriverSession> workload) {
+        FakePlatform fake = FakePlatform.create();
+        faults.accept(fake.attachBlockDevice(config).faults());
+        BoardParameters board = new BoardParameters(MmioWindow.QEMU_VIRT, options);
+        TraceMetadata metadata = TraceMetadata.of(Instant.EPOCH, Map.of("kind", "fake"), List.of(),
+                "replay test workload", OptionalLong.empty(), board.toMap());
+        try (TraceRecorder recorder = new TraceRecorder(TraceWriter.create(file, metadata))) {
+            RecordingPlatform platform = new RecordingPlatform(fake, recorder);
+            workload.accept(DriverSession.discover(platform, board, recorder));
         }
         return file;
     }
