@@ -8,6 +8,7 @@ import dev.vblk.fuzz.scenario.DeviceSpec;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScenarioGenerator;
 import dev.vblk.virtio.FeatureBits;
+import dev.vblk.virtio.blk.BlkFeatures;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -41,6 +42,22 @@ class DriverFuzzProperties {
         long ring = 1L << FeatureBits.RING_PACKED;
         DeviceSpec device = new DeviceSpec(d.capacitySectors(), packed ? d.offeredFeatures() | ring
                 : d.offeredFeatures() & ~ring, d.readOnly(), d.idString(), d.sizeMax(), d.segMax(), d.blkSize(),
+                d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
+        holds(new Scenario(scenario.seed(), device, scenario.faults(), scenario.allocator(), scenario.queue(),
+                scenario.outcomes(), scenario.steps()));
+    }
+
+    /**
+     * The same seeded scenarios with VIRTIO_BLK_F_MQ offered (a device of four request queues, which
+     * the driver then sets up) and not: the invariants hold either way.
+     */
+    @Property
+    void seededScenariosKeepEveryInvariantWithMultiQueueOnAndOff(@ForAll("seeds") long seed, @ForAll boolean multiQueue) {
+        Scenario scenario = ScenarioGenerator.generate(seed);
+        DeviceSpec d = scenario.device();
+        long mq = 1L << BlkFeatures.MQ;
+        DeviceSpec device = new DeviceSpec(d.capacitySectors(), multiQueue ? d.offeredFeatures() | mq
+                : d.offeredFeatures() & ~mq, d.readOnly(), d.idString(), d.sizeMax(), d.segMax(), d.blkSize(),
                 d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
         holds(new Scenario(scenario.seed(), device, scenario.faults(), scenario.allocator(), scenario.queue(),
                 scenario.outcomes(), scenario.steps()));

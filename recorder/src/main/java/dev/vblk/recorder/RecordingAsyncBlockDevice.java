@@ -34,9 +34,18 @@ public final class RecordingAsyncBlockDevice implements AsyncBlockDevice {
     /** A submission not yet completed: its operation id and the buffer whose data is its outcome. */
     private record Submitted(long operationId, OperationKind kind, byte[] buffer) {}
 
+    private final String name;
+
+    /** Records the calls on {@code delegate} under its id string. */
     public RecordingAsyncBlockDevice(AsyncBlockDevice delegate, TraceRecorder recorder) {
+        this(delegate, recorder, delegate.id().toString());
+    }
+
+    /** Records the calls on {@code delegate} under {@code name} (a request queue's name). */
+    public RecordingAsyncBlockDevice(AsyncBlockDevice delegate, TraceRecorder recorder, String name) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.recorder = Objects.requireNonNull(recorder, "recorder");
+        this.name = Objects.requireNonNull(name, "name");
     }
 
     /** The trace operation id of a submitted request not yet completed. */
@@ -156,6 +165,6 @@ public final class RecordingAsyncBlockDevice implements AsyncBlockDevice {
     }
 
     private String device() {
-        return delegate.id().toString();
+        return name;
     }
 }

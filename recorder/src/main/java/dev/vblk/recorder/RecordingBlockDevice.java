@@ -6,6 +6,8 @@ import dev.vblk.block.BlockDeviceInfo;
 import dev.vblk.trace.OperationKind;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * A block device that marks each call on another device as a traced operation: its arguments
@@ -13,6 +15,9 @@ import java.util.Objects;
  * the error kind of the {@link dev.vblk.block.BlockDeviceException}, which is rethrown unchanged.
  *
  * <p>{@link #id()} and {@link #info()} return values fixed at initialisation and are not recorded.
+ * Calls made by several threads at once take turns in arrival order, and an operation's begin is
+ * marked when its turn comes: in the trace one call on this device ends before the next begins,
+ * which is what lets a strict replay of several threads give each the same turns.
  */
 public final class RecordingBlockDevice implements BlockDevice {
 
@@ -20,10 +25,23 @@ public final class RecordingBlockDevice implements BlockDevice {
 
     private final BlockDevice delegate;
     private final TraceRecorder recorder;
+    private final String name;
+    /** Calls from several threads take turns, each marked in the trace when its turn comes. */
+    private final ReentrantLock turn = new ReentrantLock(true);
 
+    /** Records the calls on {@code delegate} under its id string. */
     public RecordingBlockDevice(BlockDevice delegate, TraceRecorder recorder) {
+        this(delegate, recorder, delegate.id().toString());
+    }
+
+    /**
+     * Records the calls on {@code delegate} under {@code name} (a device's request queue is named
+     * apart from its device, see {@link dev.vblk.session.DriverSession#queueName}).
+     */
+    public RecordingBlockDevice(BlockDevice delegate, TraceRecorder recorder, String name) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.recorder = Objects.requireNonNull(recorder, "recorder");
+        this.name = Objects.requireNonNull(name, "name");
     }
 
     @Override
@@ -38,49 +56,67 @@ public final class RecordingBlockDevice implements BlockDevice {
 
     @Override
     public void readAt(long sector, byte[] buffer) {
-        recorder.recordOperation(OperationKind.READ, device(), sector, buffer.length / SECTOR_SIZE, buffer.length, NOTHING,
+        inTurn(() -> recorder.recordOperation(OperationKind.READ, device(), sector, buffer.length / SECTOR_SIZE,
+                buffer.length, NOTHING,
                 () -> {
                     delegate.readAt(sector, buffer);
                     return buffer;
                 },
-                data -> data);
+                data -> data));
     }
 
     @Override
     public void writeAt(long sector, byte[] data) {
-        recorder.recordOperation(OperationKind.WRITE, device(), sector, data.length / SECTOR_SIZE, 0, data,
+        inTurn(() -> recorder.recordOperation(OperationKind.WRITE, device(), sector, data.length / SECTOR_SIZE, 0, data,
                 () -> {
                     delegate.writeAt(sector, data);
                     return NOTHING;
                 },
-                nothing -> nothing);
+                nothing -> nothing));
     }
 
     @Override
     public void flush() {
-        recorder.recordOperation(OperationKind.FLUSH, device(), 0, 0, delegate::flush);
+        inTurn(() -> recorder.recordOperation(OperationKind.FLUSH, device(), 0, 0, delegate::flush));
     }
 
     @Override
     public void discard(long sector, long sectorCount) {
-        recorder.recordOperation(OperationKind.DISCARD, device(), sector, sectorCount,
-                () -> delegate.discard(sector, sectorCount));
+        inTurn(() -> recorder.recordOperation(OperationKind.DISCARD, device(), sector, sectorCount,
+                () -> delegate.discard(sector, sectorCount)));
     }
 
     @Override
     public void writeZeroes(long sector, long sectorCount) {
-        recorder.recordOperation(OperationKind.WRITE_ZEROES, device(), sector, sectorCount,
-                () -> delegate.writeZeroes(sector, sectorCount));
+        inTurn(() -> recorder.recordOperation(OperationKind.WRITE_ZEROES, device(), sector, sectorCount,
+                () -> delegate.writeZeroes(sector, sectorCount)));
     }
 
     @Override
     public String deviceIdString() {
-        return recorder.recordOperation(OperationKind.GET_ID, device(), 0, 0, 0, NOTHING,
+        return inTurn(() -> recorder.recordOperation(OperationKind.GET_ID, device(), 0, 0, 0, NOTHING,
                 delegate::deviceIdString,
-                id -> id.getBytes(StandardCharsets.UTF_8));
+                id -> id.getBytes(StandardCharsets.UTF_8)));
     }
 
     private String device() {
-        return delegate.id().toString();
+        return name;
+    }
+
+    /** Runs {@code call} when this device's turn comes to the calling thread. */
+    private <T> T inTurn(Supplier<T> call) {
+        turn.lock();
+        try {
+            return call.get();
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    private void inTurn(Runnable call) {
+        inTurn(() -> {
+            call.run();
+            return null;
+        });
     }
 }

@@ -14,6 +14,11 @@ import java.util.OptionalLong;
  * <p>The little-endian helpers of {@link dev.vblk.platform.PhysicalMemory} are not overridden: they
  * reach the recorded byte-range primitives. A call that throws is not recorded; the exception
  * propagates unchanged.
+ *
+ * <p>Safe for several threads: every call but an interrupt wait is made and recorded with no other
+ * thread's call in between ({@link TraceRecorder#recordCall}), so the trace's order is the order
+ * the platform saw. An interrupt wait is recorded when it returns, without holding the others up
+ * while it waits.
  */
 public final class RecordingPlatform implements Platform {
 
@@ -27,41 +32,47 @@ public final class RecordingPlatform implements Platform {
 
     @Override
     public long readRegister(long address, AccessWidth width) {
-        long value = delegate.readRegister(address, width);
-        recorder.record(new TraceEvent.RegisterRead(address, width, value));
-        return value;
+        return recorder.recordCall(() -> delegate.readRegister(address, width),
+                value -> new TraceEvent.RegisterRead(address, width, value));
     }
 
     @Override
     public void writeRegister(long address, AccessWidth width, long value) {
-        delegate.writeRegister(address, width, value);
-        recorder.record(new TraceEvent.RegisterWrite(address, width, value));
+        recorder.recordCall(() -> {
+            delegate.writeRegister(address, width, value);
+            return null;
+        }, done -> new TraceEvent.RegisterWrite(address, width, value));
     }
 
     @Override
     public void readMemory(long address, byte[] destination, int offset, int length) {
-        delegate.readMemory(address, destination, offset, length);
-        recorder.record(new TraceEvent.MemoryRead(address, Arrays.copyOfRange(destination, offset, offset + length)));
+        recorder.recordCall(() -> {
+            delegate.readMemory(address, destination, offset, length);
+            return null;
+        }, done -> new TraceEvent.MemoryRead(address, Arrays.copyOfRange(destination, offset, offset + length)));
     }
 
     @Override
     public void writeMemory(long address, byte[] source, int offset, int length) {
         byte[] written = Arrays.copyOfRange(source, offset, offset + length);
-        delegate.writeMemory(address, source, offset, length);
-        recorder.record(new TraceEvent.MemoryWrite(address, written));
+        recorder.recordCall(() -> {
+            delegate.writeMemory(address, source, offset, length);
+            return null;
+        }, done -> new TraceEvent.MemoryWrite(address, written));
     }
 
     @Override
     public OptionalLong allocateFrames(int frameCount, long alignment) {
-        OptionalLong address = delegate.allocateFrames(frameCount, alignment);
-        recorder.record(new TraceEvent.FrameAllocation(frameCount, alignment, address));
-        return address;
+        return recorder.recordCall(() -> delegate.allocateFrames(frameCount, alignment),
+                address -> new TraceEvent.FrameAllocation(frameCount, alignment, address));
     }
 
     @Override
     public void freeFrames(long address, int frameCount) {
-        delegate.freeFrames(address, frameCount);
-        recorder.record(new TraceEvent.FrameFree(address, frameCount));
+        recorder.recordCall(() -> {
+            delegate.freeFrames(address, frameCount);
+            return null;
+        }, done -> new TraceEvent.FrameFree(address, frameCount));
     }
 
     @Override
@@ -73,8 +84,6 @@ public final class RecordingPlatform implements Platform {
 
     @Override
     public long nanoTime() {
-        long nanos = delegate.nanoTime();
-        recorder.record(new TraceEvent.ClockRead(nanos));
-        return nanos;
+        return recorder.recordCall(delegate::nanoTime, TraceEvent.ClockRead::new);
     }
 }

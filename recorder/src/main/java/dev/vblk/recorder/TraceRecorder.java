@@ -9,6 +9,8 @@ import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceWriter;
 import java.io.Closeable;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -17,11 +19,17 @@ import java.util.function.Supplier;
  * The recording side of a trace: takes platform events from a {@link RecordingPlatform} and marks
  * operations around the code that performs them, numbering operations in the order they begin.
  *
- * <p>Thread-safe; events are appended in the order the calls complete.
+ * <p>Thread-safe. Events are appended in the order the calls complete; when the thread appending
+ * differs from the one that appended the event before, a {@link TraceEvent.ThreadSwitch} comes
+ * first (threads numbered from 0 in the order they first record), so a run on one thread records
+ * no switch at all. {@link #recordCall} makes a platform call and records it as one step, so the
+ * trace's order of calls is the order the platform saw them.
  */
 public final class TraceRecorder implements Closeable {
 
     private final TraceWriter writer;
+    private final Map<Thread, Integer> threadNumbers = new HashMap<>();
+    private Thread lastThread;
     private long nextOperationId = 1;
 
     /** Records into {@code writer}; {@link #close()} closes it. */
@@ -29,9 +37,29 @@ public final class TraceRecorder implements Closeable {
         this.writer = Objects.requireNonNull(writer, "writer");
     }
 
-    /** Appends one event. */
-    public void record(TraceEvent event) {
+    /** Appends one event, made by the calling thread. */
+    public synchronized void record(TraceEvent event) {
+        Thread thread = Thread.currentThread();
+        if (thread != lastThread) {
+            if (lastThread == null) {
+                threadNumbers.put(thread, 0);
+            } else {
+                Integer number = threadNumbers.computeIfAbsent(thread, t -> threadNumbers.size());
+                writer.append(new TraceEvent.ThreadSwitch(number, thread.getName()));
+            }
+            lastThread = thread;
+        }
         writer.append(event);
+    }
+
+    /**
+     * Makes the platform call {@code call} and records the event {@code event} makes of its result,
+     * with no other thread's call or event in between.
+     */
+    public synchronized <T> T recordCall(Supplier<T> call, Function<T, TraceEvent> event) {
+        T result = call.get();
+        record(event.apply(result));
+        return result;
     }
 
     /**
@@ -44,7 +72,7 @@ public final class TraceRecorder implements Closeable {
     public synchronized long beginOperation(
             OperationKind kind, String device, long sector, long sectorCount, int readLength, byte[] payload) {
         long id = nextOperationId++;
-        writer.append(new TraceEvent.OperationBegin(id, kind, device, sector, sectorCount, readLength, payload));
+        record(new TraceEvent.OperationBegin(id, kind, device, sector, sectorCount, readLength, payload));
         return id;
     }
 
@@ -55,7 +83,7 @@ public final class TraceRecorder implements Closeable {
     public synchronized long beginSubmitted(
             OperationKind kind, String device, long sector, long sectorCount, int readLength, byte[] payload) {
         long id = nextOperationId++;
-        writer.append(new TraceEvent.OperationBegin(id, kind, device, sector, sectorCount, readLength, payload, true,
+        record(new TraceEvent.OperationBegin(id, kind, device, sector, sectorCount, readLength, payload, true,
                 new long[0], -1));
         return id;
     }
@@ -66,13 +94,13 @@ public final class TraceRecorder implements Closeable {
      */
     public synchronized long beginWait(OperationKind kind, String device, long[] awaited, long budgetNanos) {
         long id = nextOperationId++;
-        writer.append(new TraceEvent.OperationBegin(id, kind, device, 0, 0, 0, new byte[0], false, awaited, budgetNanos));
+        record(new TraceEvent.OperationBegin(id, kind, device, 0, 0, 0, new byte[0], false, awaited, budgetNanos));
         return id;
     }
 
     /** Marks the end of an operation; the trace is checkpointed to disk. */
     public void endOperation(long operationId, OperationOutcome outcome) {
-        writer.append(new TraceEvent.OperationEnd(operationId, outcome));
+        record(new TraceEvent.OperationEnd(operationId, outcome));
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.vblk.recorder.TraceRecorder;
 import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
+import dev.vblk.virtio.blk.VirtioBlkQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,14 +32,22 @@ import java.util.function.UnaryOperator;
  * {@link BlockOperation}s on the devices found.
  * Recording, replaying and fuzzing all go through this, so a replay issues exactly the calls the
  * recording made.
+ *
+ * <p>Once discovered, a session may be used by several threads for synchronous calls
+ * ({@link #perform}), each on its own device or request queue ({@link #queueName}); submissions and
+ * waits ({@link #submit}, {@link #complete}) are for one thread.
  */
 public final class DriverSession {
+
+    private static final String QUEUE_SUFFIX = "/queue-";
 
     private final List<SlotReport> reports;
     private final List<PciReport> pciReports;
     private final Map<String, VirtioBlkDevice> drivers = new LinkedHashMap<>();
     private final Map<String, BlockDevice> devices = new LinkedHashMap<>();
     private final Map<String, AsyncBlockDevice> asyncDevices = new LinkedHashMap<>();
+    /** The request queues after the first of devices with several, by {@link #queueName}. */
+    private final Map<String, BlockDevice> queues = new LinkedHashMap<>();
     private final Map<Long, Submission> submissions = new LinkedHashMap<>();
     private final Map<Submitted, Long> ticketOf = new HashMap<>();
     private final TraceRecorder recorder;
@@ -84,6 +93,23 @@ public final class DriverSession {
         BlockDevice viewed = deviceView.apply(driver);
         devices.put(name, recorder == null ? viewed : new RecordingBlockDevice(viewed, recorder));
         asyncDevices.put(name, recorder == null ? driver : new RecordingAsyncBlockDevice(driver, recorder));
+        for (int index = 1; index < driver.queueCount(); index++) {
+            VirtioBlkQueue queue = driver.queue(index);
+            String queueName = queueName(name, index);
+            BlockDevice queueViewed = deviceView.apply(queue);
+            queues.put(queueName, recorder == null ? queueViewed : new RecordingBlockDevice(queueViewed, recorder, queueName));
+            asyncDevices.put(queueName, recorder == null ? queue : new RecordingAsyncBlockDevice(queue, recorder, queueName));
+        }
+    }
+
+    /**
+     * The name operations give to request queue {@code index} of device {@code device} when the
+     * driver set up several ({@code virtio-blk@0x0a003e00/queue-2}); queue 0 is the device itself.
+     * A call on a queue's name is made on that queue ({@link VirtioBlkDevice#queue}), so a session
+     * used by several threads gives each its own queue, and a trace says which queue each call used.
+     */
+    public static String queueName(String device, int index) {
+        return index == 0 ? device : device + QUEUE_SUFFIX + index;
     }
 
     /**
@@ -178,9 +204,12 @@ public final class DriverSession {
         return new ArrayList<>(devices.keySet());
     }
 
-    /** The device with this id string (recording its calls when the session records). */
+    /**
+     * The device with this id string, or the request queue with this {@link #queueName} (recording
+     * its calls when the session records).
+     */
     public Optional<BlockDevice> device(String name) {
-        return Optional.ofNullable(devices.get(name));
+        return Optional.ofNullable(devices.getOrDefault(name, queues.get(name)));
     }
 
     /**
@@ -292,6 +321,9 @@ public final class DriverSession {
                 "no device " + operation.device() + " was found; found " + deviceNames()));
         if (operation.kind() == OperationKind.RESET) {
             VirtioBlkDevice driver = drivers.get(operation.device());
+            if (driver == null) {
+                throw new IllegalArgumentException("a reset is of a whole device, not of its queue " + operation.device());
+            }
             if (recorder == null) {
                 driver.reset();
             } else {

@@ -42,6 +42,7 @@ final class EntryCodec {
         CLOCK_READ("ClockRead"),
         OPERATION_BEGIN("OperationBegin"),
         OPERATION_END("OperationEnd"),
+        THREAD_SWITCH("ThreadSwitch"),
         CHECKPOINT("Checkpoint"),
         END("End");
 
@@ -124,6 +125,7 @@ final class EntryCodec {
                     in.readLong(), kind(in.readEnum()), string(in), in.readLong(), in.readLong(), in.readInt(), bytes(in),
                     in.readBoolean(), longs(in), in.readLong());
             case OPERATION_END -> new TraceEvent.OperationEnd(in.readLong(), outcome(in));
+            case THREAD_SWITCH -> new TraceEvent.ThreadSwitch(in.readInt(), string(in));
             case CHECKPOINT -> new Checkpoint(in.readLong(), in.readInt());
             case END -> new End(in.readLong());
         };
@@ -322,6 +324,15 @@ final class EntryCodec {
                 }
                 out.writeArrayEnd();
                 out.writeLong(e.budgetNanos());
+            });
+        }
+
+        @Override
+        public Void visit(TraceEvent.ThreadSwitch e) {
+            return write(() -> {
+                out.writeIndex(Branch.THREAD_SWITCH.index);
+                out.writeInt(e.thread());
+                out.writeString(e.name());
             });
         }
 

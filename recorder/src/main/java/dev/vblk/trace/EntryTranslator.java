@@ -2,6 +2,7 @@ package dev.vblk.trace;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -33,14 +34,37 @@ final class EntryTranslator {
 
     /**
      * A translator for entries written with {@code fileSchema}, or empty when it encodes entries as
-     * the current schema does (the same Parsing Canonical Form).
+     * the current schema does: the same Parsing Canonical Form, or an entry union whose branches are
+     * the first branches of the current one, unchanged (a file of an earlier format whose kinds of
+     * entry the current format only added to, as format 3 added {@code ThreadSwitch} to format 2).
      */
     static Optional<EntryTranslator> forSchema(Schema fileSchema) {
         if (fileSchema == TraceFormat.schema() || SchemaNormalization.parsingFingerprint64(fileSchema)
-                == SchemaNormalization.parsingFingerprint64(TraceFormat.schema())) {
+                == SchemaNormalization.parsingFingerprint64(TraceFormat.schema()) || isUnionPrefix(fileSchema)) {
             return Optional.empty();
         }
         return Optional.of(new EntryTranslator(fileSchema));
+    }
+
+    /** Whether {@code fileSchema} is the current entry record with only the first branches of its union. */
+    private static boolean isUnionPrefix(Schema fileSchema) {
+        Schema current = TraceFormat.schema();
+        if (fileSchema.getType() != Schema.Type.RECORD || !fileSchema.getFullName().equals(current.getFullName())
+                || fileSchema.getFields().size() != 1 || fileSchema.getField("entry") == null) {
+            return false;
+        }
+        Schema fileUnion = fileSchema.getField("entry").schema();
+        List<Schema> branches = current.getField("entry").schema().getTypes();
+        if (fileUnion.getType() != Schema.Type.UNION || fileUnion.getTypes().size() > branches.size()) {
+            return false;
+        }
+        for (int i = 0; i < fileUnion.getTypes().size(); i++) {
+            if (SchemaNormalization.parsingFingerprint64(fileUnion.getTypes().get(i))
+                    != SchemaNormalization.parsingFingerprint64(branches.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads one entry from {@code in} and returns a decoder over it in the current schema. */

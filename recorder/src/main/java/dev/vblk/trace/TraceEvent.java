@@ -155,6 +155,28 @@ public sealed interface TraceEvent {
         }
     }
 
+    /**
+     * Format 3: the events from here on, up to the next switch, were made by thread {@code thread}
+     * of the recorded run. Threads are numbered from 0 in the order they first recorded an event;
+     * events before the first switch are thread 0's, so a run on one thread has no switch at all.
+     *
+     * @param thread the thread's number in the trace
+     * @param name the thread's name when it first recorded, for reports
+     */
+    record ThreadSwitch(int thread, String name) implements TraceEvent {
+        public ThreadSwitch {
+            Objects.requireNonNull(name, "name");
+            if (thread < 0) {
+                throw new IllegalArgumentException("thread numbers start at 0: " + thread);
+            }
+        }
+
+        @Override
+        public <R> R accept(TraceEventVisitor<R> visitor) {
+            return visitor.visit(this);
+        }
+    }
+
     /** A read of the monotonic clock and the value it returned. */
     record ClockRead(long nanos) implements TraceEvent {
         @Override

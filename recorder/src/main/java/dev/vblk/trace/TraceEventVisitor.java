@@ -26,4 +26,6 @@ public interface TraceEventVisitor<R> {
     R visit(TraceEvent.OperationBegin event);
 
     R visit(TraceEvent.OperationEnd event);
+
+    R visit(TraceEvent.ThreadSwitch event);
 }

@@ -1,6 +1,7 @@
 package dev.vblk.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,13 +39,30 @@ class TraceSchemaCompatibilityTest {
     }
 
     @Test
-    void withinFormatTwoTheSchemaChangesOnlyCompatibly() throws IOException {
+    void theCurrentSchemaReadsFormatTwoFiles() throws IOException {
         assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(TraceFormat.schema(), format(2)));
-        assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(format(2), TraceFormat.schema()));
     }
 
     @Test
-    void theFormatVersionIsTwo() {
-        assertEquals(2, TraceFormat.FORMAT_VERSION, "a new format version needs its own checked-in schema copy");
+    void formatThreeIsANewVersionBecauseFormatTwoReadersCannotReadIt() throws IOException {
+        assertEquals(SchemaCompatibilityType.INCOMPATIBLE, reading(format(2), TraceFormat.schema()),
+                "the thread switches of format 3 are unknown to a format 2 reader");
+    }
+
+    @Test
+    void formatThreeOnlyAddsAnEntryKindAfterFormatTwosSoFormatTwoFilesNeedNoTranslation() throws IOException {
+        assertTrue(EntryTranslator.forSchema(format(2)).isEmpty(), "format 2 entries decode as format 3 entries");
+        assertTrue(EntryTranslator.forSchema(format(1)).isPresent(), "format 1 entries are translated");
+    }
+
+    @Test
+    void withinFormatThreeTheSchemaChangesOnlyCompatibly() throws IOException {
+        assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(TraceFormat.schema(), format(3)));
+        assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(format(3), TraceFormat.schema()));
+    }
+
+    @Test
+    void theFormatVersionIsThree() {
+        assertEquals(3, TraceFormat.FORMAT_VERSION, "a new format version needs its own checked-in schema copy");
     }
 }

@@ -99,6 +99,7 @@ public record DeviceProfile(
                         (int) field(25, 1, defaults.topology().alignmentOffset()),
                         (int) field(26, 2, defaults.topology().minIoSize()), field(28, 4, defaults.topology().optIoSize())))
                 .writeback((int) field(32, 1, defaults.writeback()))
+                .numQueues((int) Math.max(1, Math.min(FakeBlkConfig.MAX_QUEUES, field(34, 2, defaults.numQueues()))))
                 .discard(new FakeBlkConfig.DiscardLimits(field(36, 4, defaults.discard().maxSectors()),
                         field(40, 4, defaults.discard().maxSegments()), field(44, 4, defaults.discard().sectorAlignment())))
                 .writeZeroes(new FakeBlkConfig.WriteZeroesLimits(field(48, 4, defaults.writeZeroes().maxSectors()),

@@ -18,6 +18,9 @@ final class EventWindow implements AutoCloseable {
 
     private final TraceSource.Pass pass;
     private final List<TraceEvent> buffered = new ArrayList<>();
+    /** For a pass over one thread's events: each buffered event's position among all the threads' events. */
+    private final List<Long> ordinals = new ArrayList<>();
+    private boolean threadSwitches;
     /** Advanced over every dropped event, so events in the window are named as after all before them. */
     private final TraceEventFormatter behind;
     private int first;
@@ -60,7 +63,27 @@ final class EventWindow implements AutoCloseable {
         List<TraceEvent> dropped = buffered.subList(0, count);
         dropped.forEach(behind::advance);
         dropped.clear();
+        if (!ordinals.isEmpty()) {
+            ordinals.subList(0, count).clear();
+        }
         first += count;
+    }
+
+    /**
+     * Where the event at {@code index} stands among all the threads' events of the trace: for a
+     * pass over one thread's events ({@link TraceSource.ThreadView}), else {@code index} itself.
+     */
+    long ordinal(int index) {
+        get(index);
+        return ordinals.isEmpty() ? index : ordinals.get(index - first);
+    }
+
+    /**
+     * Whether the pass met a thread switch (format 3: the trace holds a run of several threads); a
+     * pass over all the threads' events leaves the switches out of the window.
+     */
+    boolean threadSwitches() {
+        return threadSwitches;
     }
 
     /** Ends the trace at {@code index} for {@link #has}: later events are not replayed. */
@@ -113,7 +136,16 @@ final class EventWindow implements AutoCloseable {
     private void read() {
         try {
             if (pass.hasNext()) {
-                buffered.add(pass.next());
+                TraceEvent event = pass.next();
+                if (event instanceof TraceEvent.ThreadSwitch) {
+                    threadSwitches = true;
+                    return;
+                }
+                buffered.add(event);
+                long ordinal = pass.ordinal();
+                if (ordinal >= 0) {
+                    ordinals.add(ordinal);
+                }
                 return;
             }
         } catch (TraceFormatException | UncheckedIOException e) {

@@ -19,9 +19,20 @@ final class OperationStream {
     private RecordedOperation last;
     private String nesting;
     private String misplaced;
+    private final boolean opensTheSession;
 
     OperationStream(EventWindow events) {
+        this(events, true);
+    }
+
+    /**
+     * @param opensTheSession whether the events start with the session's DISCOVERY: those of a
+     *     whole trace, or of the thread that discovered the devices; the other threads of a run of
+     *     several have none
+     */
+    OperationStream(EventWindow events, boolean opensTheSession) {
         this.events = events;
+        this.opensTheSession = opensTheSession;
     }
 
     /**
@@ -91,7 +102,7 @@ final class OperationStream {
         if (first == null) {
             return ended ? Optional.of("it holds no complete operation") : Optional.empty();
         }
-        if (first.begin().kind() != OperationKind.DISCOVERY) {
+        if (opensTheSession && first.begin().kind() != OperationKind.DISCOVERY) {
             return Optional.of("it does not start with a DISCOVERY operation");
         }
         return Optional.ofNullable(misplaced);
@@ -102,7 +113,9 @@ final class OperationStream {
         last = operation;
         if (first == null) {
             first = operation;
-            return;
+            if (opensTheSession) {
+                return;
+            }
         }
         OperationKind kind = operation.begin().kind();
         if (misplaced == null && (kind == OperationKind.DISCOVERY || kind == OperationKind.INIT)) {

@@ -41,6 +41,7 @@ public final class ReplayPlatform implements Platform {
     private record Open(int index, TraceEvent.OperationBegin begin) {}
 
     private final EventWindow events;
+    private final ThreadTurns turns;
     private final Deque<Open> open = new ArrayDeque<>();
     private int cursor;
     private RecordedOperation current;
@@ -52,7 +53,17 @@ public final class ReplayPlatform implements Platform {
      *     of the operation announced, and only a window of events is kept
      */
     ReplayPlatform(EventWindow events) {
+        this(events, null);
+    }
+
+    /**
+     * @param events one thread's events of a run of several threads ({@link TraceSource.ThreadView})
+     * @param turns the turns the replay's threads take the events in, or null when one thread
+     *     replays the whole trace
+     */
+    ReplayPlatform(EventWindow events, ThreadTurns turns) {
         this.events = events;
+        this.turns = turns;
     }
 
     /** The index of the next trace event not yet consumed. */
@@ -83,6 +94,7 @@ public final class ReplayPlatform implements Platform {
         }
         open.clear();
         open.push(new Open(operation.beginIndex(), operation.begin()));
+        take(operation.beginIndex());
         cursor = operation.beginIndex() + 1;
         current = operation;
         failure = null;
@@ -109,6 +121,7 @@ public final class ReplayPlatform implements Platform {
             throw diverge(cursor, TraceEventFormatter.operation(operation.begin()) + " returned, but the trace has "
                     + (operation.endIndex() - cursor) + " more event(s) in it", "no more calls in this operation");
         }
+        take(operation.endIndex());
         cursor = operation.endIndex() + 1;
         open.clear();
         current = null;
@@ -184,12 +197,15 @@ public final class ReplayPlatform implements Platform {
                 throw diverge(cursor, call, "the submission " + TraceEventFormatter.operation(current.begin()) + " ends here");
             }
             TraceEvent event = events.get(cursor);
+            awaitTurn(cursor);
             if (event instanceof TraceEvent.OperationBegin begin) {
+                taken(cursor);
                 open.push(new Open(cursor++, begin));
             } else if (event instanceof TraceEvent.OperationEnd end) {
                 if (current == null || open.size() > 1
                         || (end.operationId() != current.begin().operationId() && !recordsPlatformFailure(end.outcome()))) {
                     open.poll();
+                    taken(cursor);
                     cursor++;
                     continue;
                 }
@@ -200,6 +216,7 @@ public final class ReplayPlatform implements Platform {
                 }
                 throw diverge(cursor, call, TraceEventFormatter.operation(current.begin()) + " ends here");
             } else if (call.matches(event)) {
+                taken(cursor);
                 cursor++;
                 return event;
             } else {
@@ -227,7 +244,29 @@ public final class ReplayPlatform implements Platform {
             } else {
                 return;
             }
+            take(cursor);
             cursor++;
+        }
+    }
+
+    /** With several threads: waits until the event at {@code index} is the next of all the threads' events. */
+    private void awaitTurn(int index) {
+        if (turns != null) {
+            turns.awaitTurn(events.ordinal(index));
+        }
+    }
+
+    /** With several threads: marks the event at {@code index}, whose turn it is, taken. */
+    private void taken(int index) {
+        if (turns != null) {
+            turns.taken(events.ordinal(index));
+        }
+    }
+
+    /** With several threads: waits for the turn of the event at {@code index} and takes it. */
+    private void take(int index) {
+        if (turns != null) {
+            turns.take(events.ordinal(index));
         }
     }
 

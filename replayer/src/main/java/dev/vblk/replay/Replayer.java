@@ -64,13 +64,36 @@ public final class Replayer {
 
     /** Strict replay of a trace file. */
     public static ReplayResult strict(Path path, ReplayOptions options) {
-        return fromFile(path, ReplayResult.Mode.STRICT, options,
-                source -> new Run(source, path.toString(), ReplayResult.Mode.STRICT, options, -1).execute());
+        return fromFile(path, ReplayResult.Mode.STRICT, options, source -> strict(source, path.toString(), options));
     }
 
     /** Strict replay of a trace read into memory; {@code name} names it in results. */
     public static ReplayResult strict(Trace trace, String name, ReplayOptions options) {
-        return new Run(TraceSource.of(trace), name, ReplayResult.Mode.STRICT, options, -1).execute();
+        return strict(TraceSource.of(trace), name, options);
+    }
+
+    /**
+     * Strict replay on one thread; a trace of several threads (format 3: it has thread switches, met
+     * as soon as the replay reaches the second thread's first event) is replayed again on as many.
+     */
+    private static ReplayResult strict(TraceSource source, String name, ReplayOptions options) {
+        Run run = new Run(source, name, ReplayResult.Mode.STRICT, options, -1, null);
+        ReplayResult result = run.execute();
+        return run.metThreadSwitches() ? ThreadedRun.replay(source, name,
+                (events, part) -> new Run(events, name, ReplayResult.Mode.STRICT, options, -1, part).execute()) : result;
+    }
+
+    /** A replay in another mode than strict, which takes the trace of one thread only. */
+    private static ReplayResult oneThread(TraceSource source, String name, ReplayResult.Mode mode, ReplayOptions options,
+            int branchAt) {
+        Run run = new Run(source, name, mode, options, branchAt, null);
+        ReplayResult result = run.execute();
+        if (!run.metThreadSwitches()) {
+            return result;
+        }
+        return new ReplayResult(name, mode, ReplayResult.Status.BAD_TRACE, false, 0, 0, 0, Optional.empty(),
+                "the trace cannot be replayed: it records a run of several threads, which only strict replay "
+                        + "reproduces; replay it strictly", List.of());
     }
 
     /** Relaxed replay of a trace file. */
@@ -81,12 +104,12 @@ public final class Replayer {
     /** Relaxed replay of a trace file. */
     public static ReplayResult relaxed(Path path, ReplayOptions options) {
         return fromFile(path, ReplayResult.Mode.RELAXED, options,
-                source -> new Run(source, path.toString(), ReplayResult.Mode.RELAXED, options, -1).execute());
+                source -> oneThread(source, path.toString(), ReplayResult.Mode.RELAXED, options, -1));
     }
 
     /** Relaxed replay of a trace read into memory. */
     public static ReplayResult relaxed(Trace trace, String name, ReplayOptions options) {
-        return new Run(TraceSource.of(trace), name, ReplayResult.Mode.RELAXED, options, -1).execute();
+        return oneThread(TraceSource.of(trace), name, ReplayResult.Mode.RELAXED, options, -1);
     }
 
     /** Strict replay of a trace file up to event {@code eventIndex}, then live on the fake device. */
@@ -98,7 +121,7 @@ public final class Replayer {
     public static ReplayResult branch(Path path, int eventIndex, ReplayOptions options) {
         checkBranchIndex(eventIndex);
         return fromFile(path, ReplayResult.Mode.BRANCH, options,
-                source -> new Run(source, path.toString(), ReplayResult.Mode.BRANCH, options, eventIndex).execute());
+                source -> oneThread(source, path.toString(), ReplayResult.Mode.BRANCH, options, eventIndex));
     }
 
     /**
@@ -108,7 +131,7 @@ public final class Replayer {
      */
     public static ReplayResult branch(Trace trace, String name, int eventIndex, ReplayOptions options) {
         checkBranchIndex(eventIndex);
-        return new Run(TraceSource.of(trace), name, ReplayResult.Mode.BRANCH, options, eventIndex).execute();
+        return oneThread(TraceSource.of(trace), name, ReplayResult.Mode.BRANCH, options, eventIndex);
     }
 
     private static void checkBranchIndex(int eventIndex) {
@@ -186,12 +209,23 @@ public final class Replayer {
         private BranchPlatform branch;
         private RecentCalls recent;
 
-        Run(TraceSource source, String name, ReplayResult.Mode mode, ReplayOptions options, int branchAt) {
+        /** In a replay of several threads: this thread's part in it; null when one thread replays the trace. */
+        private final ThreadedRun.Part part;
+        private boolean metThreadSwitches;
+
+        Run(TraceSource source, String name, ReplayResult.Mode mode, ReplayOptions options, int branchAt,
+                ThreadedRun.Part part) {
             this.source = source;
             this.name = name;
             this.mode = mode;
             this.options = options;
             this.branchAt = branchAt;
+            this.part = part;
+        }
+
+        /** After {@link #execute()}: whether the trace has thread switches (a run of several threads). */
+        boolean metThreadSwitches() {
+            return metThreadSwitches;
         }
 
         ReplayResult execute() {
@@ -211,9 +245,10 @@ public final class Replayer {
             }
             try (EventWindow opened = new EventWindow(pass, window)) {
                 events = opened;
-                operations = new OperationStream(events);
+                operations = new OperationStream(events, part == null || part.opensTheSession());
                 return replay(board, boardProblem);
             } finally {
+                metThreadSwitches = events != null && events.threadSwitches();
                 if (machine != null) {
                     machine.close();
                 }
@@ -366,6 +401,11 @@ public final class Replayer {
         private Platform platform(MmioWindow window, Optional<PciHostBridge> pci) {
             switch (mode) {
                 case STRICT:
+                    if (part != null) {
+                        strict = new ReplayPlatform(events, part.turns());
+                        part.platforms().register(strict);
+                        return part.platforms();
+                    }
                     strict = new ReplayPlatform(events);
                     return strict;
                 case RELAXED:
@@ -431,7 +471,7 @@ public final class Replayer {
         private Optional<DivergenceReport> submit(RecordedOperation operation) {
             OperationOutcome actual;
             try {
-                if (session == null) {
+                if (session() == null) {
                     actual = new OperationOutcome.Failed(IllegalStateException.class.getName(), "discovery failed");
                 } else {
                     long ticket = session.submit(BlockOperation.of(operation.begin()));
@@ -478,7 +518,7 @@ public final class Replayer {
                     }
                     awaited.add(ticket);
                 }
-                delivered = session.complete(begin.kind(), begin.device(), awaited,
+                delivered = session().complete(begin.kind(), begin.device(), awaited,
                         begin.budgetNanos() < 0 ? AsyncBlockDevice.NO_TIME_BUDGET : begin.budgetNanos());
                 actual = null;
             } catch (RuntimeException e) {
@@ -520,15 +560,29 @@ public final class Replayer {
             try {
                 if (operation.begin().kind() == OperationKind.DISCOVERY) {
                     session = DriverSession.discover(platform, board, options.recording().orElse(null));
+                    if (part != null) {
+                        part.sessions().complete(session);
+                    }
                     return OperationOutcome.Succeeded.ofData(session.scanSummary());
                 }
-                if (session == null) {
+                if (session() == null) {
                     return new OperationOutcome.Failed(IllegalStateException.class.getName(), "discovery failed");
                 }
                 return OperationOutcome.Succeeded.ofData(session.perform(BlockOperation.of(operation.begin())));
             } catch (RuntimeException e) {
                 return failure(e);
             }
+        }
+
+        /**
+         * The replayed session: this run's own, or in a replay of several threads the one the
+         * discovering thread set up (its DISCOVERY came before this thread's first event).
+         */
+        private DriverSession session() {
+            if (session == null && part != null) {
+                session = part.sessions().getNow(null);
+            }
+            return session;
         }
 
         private String operationText() {

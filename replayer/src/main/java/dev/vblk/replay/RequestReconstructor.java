@@ -30,9 +30,10 @@ import java.util.PriorityQueue;
  *
  * <p>Guest memory is followed from the events: allocated frames start zeroed, memory writes show what
  * the driver put there and memory reads what it found (so what the device wrote). Queue registers give
- * each device's ring addresses, and the driver's feature pages whether the ring is split or packed
- * (VIRTIO_F_RING_PACKED). At every QueueNotify write the chains made available since the last one
- * are taken (split: the available ring's new entries; packed: the descriptors marked available from
+ * the ring addresses of each queue of each device (QueueSel choosing the queue, so a device with
+ * several request queues has its rings apart), and the driver's feature pages whether the rings are
+ * split or packed (VIRTIO_F_RING_PACKED). At every QueueNotify write the chains made available on the
+ * notified queue since its last notification are taken (split: the available ring's new entries; packed: the descriptors marked available from
  * the device's ring position on), each decoded by the shared {@link ChainDecoder}, indirect
  * tables included, and the request read from it (header type and sector, data buffers, status
  * byte). The answer is what the driver then read back: the used element (split) or the used
@@ -63,7 +64,7 @@ public final class RequestReconstructor {
 
     private final MmioWindow window;
     private final GuestMemoryImage memory = new GuestMemoryImage();
-    private final Map<Integer, QueueState> queues = new HashMap<>();
+    private final Map<Integer, DeviceRings> devices = new HashMap<>();
     private final List<Pending> pending = new ArrayList<>();
     private final PriorityQueue<ReconstructedRequest> finished =
             new PriorityQueue<>(Comparator.comparingInt(ReconstructedRequest::index));
@@ -117,24 +118,37 @@ public final class RequestReconstructor {
         return released;
     }
 
-    /** The registers of queue 0 of one device, and how far the device has taken its available ring. */
-    private static final class QueueState {
+    /** One device's selectors, ring kind and queues, and the completions the driver saw on it. */
+    private static final class DeviceRings {
         int select;
         int featureSelect;
         boolean packed;
+        /** Completions the driver saw on this device so far, resets included. */
+        long completionsSeen;
+        final Map<Integer, QueueState> queues = new HashMap<>();
+
+        QueueState selected() {
+            return queues.computeIfAbsent(select, index -> new QueueState());
+        }
+
+        void reset() {
+            packed = false;
+            queues.values().forEach(QueueState::reset);
+        }
+    }
+
+    /** The registers of one queue of a device, and how far the device has taken its available ring. */
+    private static final class QueueState {
         int size;
         long desc;
         long avail;
         long used;
         int lastAvail;
         boolean availWrap = true;
-        /** Completions the driver saw on this device so far, resets included. */
-        long completionsSeen;
 
         void reset() {
             lastAvail = 0;
             availWrap = true;
-            packed = false;
         }
 
         boolean configured() {
@@ -146,6 +160,7 @@ public final class RequestReconstructor {
     private static final class Pending {
         int index;
         int slot;
+        int queue;
         long notifyEvent;
         long operationId;
         int head;
@@ -206,7 +221,7 @@ public final class RequestReconstructor {
         if (slot < 0) {
             return;
         }
-        QueueState queue = queues.computeIfAbsent(slot, s -> new QueueState());
+        DeviceRings device = devices.computeIfAbsent(slot, s -> new DeviceRings());
         int offset = offsetOf(write.address());
         long value = write.value() & 0xffff_ffffL;
         if (offset == MmioRegister.STATUS.offset() && value == 0) {
@@ -215,32 +230,31 @@ public final class RequestReconstructor {
                     finish(request);
                 }
             }
-            queue.reset();
+            device.reset();
             return;
         }
         if (offset == MmioRegister.DRIVER_FEATURES_SEL.offset()) {
-            queue.featureSelect = (int) value;
+            device.featureSelect = (int) value;
             return;
         }
         if (offset == MmioRegister.DRIVER_FEATURES.offset()) {
-            if (queue.featureSelect == 1) {
-                queue.packed = (value & PACKED_IN_PAGE_1) != 0;
+            if (device.featureSelect == 1) {
+                device.packed = (value & PACKED_IN_PAGE_1) != 0;
             }
             return;
         }
         if (offset == MmioRegister.QUEUE_SEL.offset()) {
-            queue.select = (int) value;
+            device.select = (int) value;
             return;
         }
         if (offset == MmioRegister.QUEUE_NOTIFY.offset()) {
-            if (value == 0) {
-                notify(index, slot, queue);
+            QueueState notified = device.queues.get((int) value);
+            if (notified != null) {
+                notify(index, slot, (int) value, device.packed, notified);
             }
             return;
         }
-        if (queue.select != 0) {
-            return;
-        }
+        QueueState queue = device.selected();
         if (offset == MmioRegister.QUEUE_NUM.offset()) {
             queue.size = (int) value;
         } else if (offset == MmioRegister.QUEUE_DESC_LOW.offset()) {
@@ -270,12 +284,12 @@ public final class RequestReconstructor {
         }
     }
 
-    private void notify(int eventIndex, int slot, QueueState queue) {
+    private void notify(int eventIndex, int slot, int queueIndex, boolean packed, QueueState queue) {
         if (!queue.configured()) {
             return;
         }
-        if (queue.packed) {
-            notifyPacked(eventIndex, slot, queue);
+        if (packed) {
+            notifyPacked(eventIndex, slot, queueIndex, queue);
             return;
         }
         int availIdx = (int) memory.little(queue.avail + 2, 2);
@@ -288,7 +302,7 @@ public final class RequestReconstructor {
             queue.lastAvail = (queue.lastAvail + 1) & 0xffff;
             try {
                 DecodedChain chain = new ChainDecoder(memory::read, queue.desc, queue.size, true).decode(head);
-                request(eventIndex, slot, chain).ifPresent(pending::add);
+                request(eventIndex, slot, queueIndex, chain).ifPresent(pending::add);
             } catch (MalformedChainException e) {
                 // Left out: no request can be read from it.
             }
@@ -296,7 +310,7 @@ public final class RequestReconstructor {
     }
 
     /** Takes the packed chains marked available from the device's position on, as a device would. */
-    private void notifyPacked(int eventIndex, int slot, QueueState queue) {
+    private void notifyPacked(int eventIndex, int slot, int queueIndex, QueueState queue) {
         for (int taken = 0; taken < queue.size; taken++) {
             int flags = (int) memory.little(queue.desc + (long) DESCRIPTOR * queue.lastAvail + 14, 2);
             if (((flags & F_AVAIL) != 0) != queue.availWrap || ((flags & F_USED) != 0) == queue.availWrap) {
@@ -314,11 +328,11 @@ public final class RequestReconstructor {
                 queue.lastAvail -= queue.size;
                 queue.availWrap = !queue.availWrap;
             }
-            request(eventIndex, slot, chain).ifPresent(pending::add);
+            request(eventIndex, slot, queueIndex, chain).ifPresent(pending::add);
         }
     }
 
-    private Optional<Pending> request(int eventIndex, int slot, DecodedChain chain) {
+    private Optional<Pending> request(int eventIndex, int slot, int queue, DecodedChain chain) {
         List<ChainSegment> readable = chain.readable();
         List<ChainSegment> writable = chain.writable();
         long readableBytes = ChainSegment.total(readable);
@@ -331,6 +345,7 @@ public final class RequestReconstructor {
         Pending request = new Pending();
         request.index = nextIndex++;
         request.slot = slot;
+        request.queue = queue;
         request.notifyEvent = eventIndex;
         request.operationId = operations.isEmpty() ? 0 : operations.peek();
         request.head = chain.head();
@@ -383,21 +398,9 @@ public final class RequestReconstructor {
     private void memoryRead(long address, byte[] data) {
         memory.write(address, data);
         long end = address + data.length;
-        for (Map.Entry<Integer, QueueState> entry : queues.entrySet()) {
-            QueueState queue = entry.getValue();
-            if (!queue.configured()) {
-                continue;
-            }
-            if (queue.packed) {
-                usedDescriptorsRead(entry.getKey(), queue, address, data);
-                continue;
-            }
-            long elements = queue.used + 4;
-            long from = Math.max(address, elements);
-            long to = Math.min(end, elements + 8L * queue.size);
-            for (long element = elements + Math.floorDiv(from - elements + 7, 8) * 8; element + 8 <= to; element += 8) {
-                int at = (int) (element - address);
-                completed(entry.getKey(), (int) LittleEndian.get(data, at, 4), LittleEndian.get(data, at + 4, 4));
+        for (Map.Entry<Integer, DeviceRings> device : devices.entrySet()) {
+            for (Map.Entry<Integer, QueueState> entry : device.getValue().queues.entrySet()) {
+                usedRead(device.getKey(), device.getValue().packed, entry.getKey(), entry.getValue(), address, data);
             }
         }
         for (Pending request : pending) {
@@ -418,11 +421,30 @@ public final class RequestReconstructor {
         }
     }
 
+    /** The completions a read of guest memory shows in one queue's used ring (split) or used descriptors (packed). */
+    private void usedRead(int slot, boolean packed, int queueIndex, QueueState queue, long address, byte[] data) {
+        if (!queue.configured()) {
+            return;
+        }
+        if (packed) {
+            usedDescriptorsRead(slot, queueIndex, queue, address, data);
+            return;
+        }
+        long end = address + data.length;
+        long elements = queue.used + 4;
+        long from = Math.max(address, elements);
+        long to = Math.min(end, elements + 8L * queue.size);
+        for (long element = elements + Math.floorDiv(from - elements + 7, 8) * 8; element + 8 <= to; element += 8) {
+            int at = (int) (element - address);
+            completed(slot, queueIndex, (int) LittleEndian.get(data, at, 4), LittleEndian.get(data, at + 4, 4));
+        }
+    }
+
     /**
      * The driver reads a packed used descriptor's length and buffer id (its flags first, on their
      * own) only once the flags said it is used: each read covering both is a completion.
      */
-    private void usedDescriptorsRead(int slot, QueueState queue, long address, byte[] data) {
+    private void usedDescriptorsRead(int slot, int queueIndex, QueueState queue, long address, byte[] data) {
         long end = address + data.length;
         long first = Math.max(0, Math.floorDiv(address - queue.desc - 8, DESCRIPTOR));
         for (long n = first; n < queue.size; n++) {
@@ -432,17 +454,17 @@ public final class RequestReconstructor {
             }
             if (length >= address && length + 6 <= end) {
                 int at = (int) (length - address);
-                completed(slot, (int) LittleEndian.get(data, at + 4, 2), LittleEndian.get(data, at, 4));
+                completed(slot, queueIndex, (int) LittleEndian.get(data, at + 4, 2), LittleEndian.get(data, at, 4));
             }
         }
     }
 
-    private void completed(int slot, int head, long length) {
+    private void completed(int slot, int queue, int head, long length) {
         for (Pending request : pending) {
-            if (request.slot == slot && request.head == head && !request.completed) {
+            if (request.slot == slot && request.queue == queue && request.head == head && !request.completed) {
                 request.completed = true;
                 request.usedLength = length;
-                request.completionOrder = queues.get(slot).completionsSeen++;
+                request.completionOrder = devices.get(slot).completionsSeen++;
                 return;
             }
         }

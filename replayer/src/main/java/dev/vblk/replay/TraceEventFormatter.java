@@ -183,6 +183,8 @@ public final class TraceEventFormatter {
             return "read clock -> " + clock.nanos() + " ns";
         } else if (event instanceof TraceEvent.OperationBegin begin) {
             return "begin " + operation(begin);
+        } else if (event instanceof TraceEvent.ThreadSwitch thread) {
+            return "thread " + thread.thread() + " (" + thread.name() + ")";
         }
         TraceEvent.OperationEnd end = (TraceEvent.OperationEnd) event;
         return "end operation " + end.operationId() + ": " + outcome(end.outcome());

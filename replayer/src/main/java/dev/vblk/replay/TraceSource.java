@@ -7,6 +7,7 @@ import dev.vblk.trace.TraceReader;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * A trace a replay reads from its first event as often as it needs: a file, opened again for each
@@ -29,6 +30,15 @@ sealed interface TraceSource {
 
         /** Once every event was read: whether the trace ends with its end marker. */
         boolean complete();
+
+        /**
+         * The position of the event {@link #next()} returned last among all the threads' events of
+         * the trace (thread switches not counted); a pass over the whole trace numbers them as it
+         * reads them, so only a {@link ThreadView} gives anything else.
+         */
+        default long ordinal() {
+            return -1;
+        }
 
         @Override
         void close();
@@ -96,6 +106,71 @@ sealed interface TraceSource {
                 @Override
                 public void close() {
                     reader.close();
+                }
+            };
+        }
+    }
+
+    /**
+     * The events one thread of a recorded run made (format 3): the thread switches and the other
+     * threads' events are left out, and each pass says where each event stands among all the threads'
+     * events ({@link Pass#ordinal()}).
+     */
+    record ThreadView(TraceSource trace, int thread) implements TraceSource {
+        @Override
+        public TraceMetadata metadata() {
+            return trace.metadata();
+        }
+
+        @Override
+        public Pass open() {
+            Pass all = trace.open();
+            return new Pass() {
+                private int current;
+                private long read = -1;
+                private long ordinal = -1;
+                private TraceEvent ahead;
+
+                @Override
+                public boolean hasNext() {
+                    while (ahead == null && all.hasNext()) {
+                        TraceEvent event = all.next();
+                        if (event instanceof TraceEvent.ThreadSwitch threadSwitch) {
+                            current = threadSwitch.thread();
+                            continue;
+                        }
+                        read++;
+                        if (current == thread) {
+                            ahead = event;
+                        }
+                    }
+                    return ahead != null;
+                }
+
+                @Override
+                public TraceEvent next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    TraceEvent event = ahead;
+                    ahead = null;
+                    ordinal = read;
+                    return event;
+                }
+
+                @Override
+                public long ordinal() {
+                    return ordinal;
+                }
+
+                @Override
+                public boolean complete() {
+                    return all.complete();
+                }
+
+                @Override
+                public void close() {
+                    all.close();
                 }
             };
         }

@@ -97,6 +97,26 @@ class RelaxedReplayTest {
         assertTrue(relaxed.notes().contains("answered 12 of 12 recorded request(s) from the trace"), relaxed.notes().toString());
     }
 
+    /** Calls on each of a device's four request queues: the requests of every queue are read from the trace. */
+    @Test
+    void reproducesCallsOnEveryRequestQueue() {
+        Path file = FakeTraces.record(dir.resolve("queues.trace.avro"), FakeBlkConfig.builder().numQueues(4)
+                .idString("replay-test").build(), faults -> { }, FakeTraces.OPTIONS.withMaxQueues(4), session -> {
+                    for (int i = 0; i < 16; i++) {
+                        String queue = DriverSession.queueName(FakeTraces.DEVICE, i % 4);
+                        session.perform(BlockOperation.write(queue, 8L * i, FakeTraces.pattern(4096, i)));
+                        session.perform(BlockOperation.read(queue, 8L * i, 8));
+                    }
+                });
+
+        ReplayResult relaxed = Replayer.relaxed(file);
+
+        assertEquals(ReplayResult.Status.REPRODUCED, relaxed.status(), relaxed.render());
+        assertEquals(33, relaxed.operationsCompared());
+        assertTrue(relaxed.notes().contains("answered 32 of 32 recorded request(s) from the trace"), relaxed.notes().toString());
+        assertEquals(ReplayResult.Status.REPRODUCED, Replayer.strict(file).status());
+    }
+
     @Test
     void survivesAnotherPollIntervalAndTimeWhereStrictReplayDoesNot() {
         // Completions arrive 300 us after the notification, so the driver polls several times.

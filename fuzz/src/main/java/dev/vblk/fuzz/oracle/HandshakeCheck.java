@@ -3,13 +3,16 @@ package dev.vblk.fuzz.oracle;
 import dev.vblk.virtio.DeviceStatus;
 import dev.vblk.virtio.MmioRegister;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Checks the register accesses of one successful initialisation against the order VirtIO 1.1
- * section 3.1.1 and the virtio-mmio queue setup (section 4.2.3.2) prescribe.
+ * section 3.1.1 and the virtio-mmio queue setup (section 4.2.3.2) prescribe, for each queue the
+ * driver sets up (QueueSel choosing it; queue 0 at least, more with VIRTIO_BLK_F_MQ).
  */
 final class HandshakeCheck {
 
@@ -26,10 +29,10 @@ final class HandshakeCheck {
         List<String> problems = new ArrayList<>();
         int status = -1;
         int step = 0;
-        boolean queueSelected = false;
+        long queueSelected = -1;
         Set<Integer> featurePagesWritten = new HashSet<>();
         long featureSelect = -1;
-        Set<MmioRegister> queueWrites = new HashSet<>();
+        Map<Long, Set<MmioRegister>> queueWrites = new HashMap<>();
         for (RegisterAccess access : accesses) {
             MmioRegister register = MmioRegister.at(access.offset()).orElse(null);
             if (register == null) {
@@ -63,7 +66,8 @@ final class HandshakeCheck {
                         .map(Long::intValue).toList())) {
                     problems.add("FEATURES_OK set before both DriverFeatures pages were written");
                 }
-                if (STATUS_ORDER[step] == DeviceStatus.DRIVER_OK && !queueWrites.contains(MmioRegister.QUEUE_READY)) {
+                if (STATUS_ORDER[step] == DeviceStatus.DRIVER_OK
+                        && !queueWrites.getOrDefault(0L, Set.of()).contains(MmioRegister.QUEUE_READY)) {
                     problems.add("DRIVER_OK set before queue 0 was made ready");
                 }
                 status = value;
@@ -76,21 +80,22 @@ final class HandshakeCheck {
                 }
                 featurePagesWritten.add((int) featureSelect);
             } else if (access.write() && register == MmioRegister.QUEUE_SEL) {
-                queueSelected = access.value() == 0;
-            } else if (!access.write() && register == MmioRegister.QUEUE_NUM_MAX && !queueSelected) {
-                problems.add("QueueNumMax read before QueueSel selected queue 0");
+                queueSelected = access.value();
+            } else if (!access.write() && register == MmioRegister.QUEUE_NUM_MAX && queueSelected < 0) {
+                problems.add("QueueNumMax read before QueueSel selected a queue");
             } else if (access.write() && QUEUE_SETUP.contains(register)) {
-                if (!queueSelected) {
-                    problems.add(register.specName() + " written before QueueSel selected queue 0");
+                if (queueSelected < 0) {
+                    problems.add(register.specName() + " written before QueueSel selected a queue");
                 }
-                queueWrites.add(register);
+                queueWrites.computeIfAbsent(queueSelected, q -> new HashSet<>()).add(register);
             } else if (access.write() && register == MmioRegister.QUEUE_READY && access.value() == 1) {
-                if (!queueWrites.containsAll(QUEUE_SETUP)) {
+                Set<MmioRegister> written = queueWrites.computeIfAbsent(queueSelected, q -> new HashSet<>());
+                if (!written.containsAll(QUEUE_SETUP)) {
                     Set<MmioRegister> missing = new HashSet<>(QUEUE_SETUP);
-                    missing.removeAll(queueWrites);
-                    problems.add("QueueReady set before " + missing + " were written");
+                    missing.removeAll(written);
+                    problems.add("QueueReady of queue " + queueSelected + " set before " + missing + " were written");
                 }
-                queueWrites.add(MmioRegister.QUEUE_READY);
+                written.add(MmioRegister.QUEUE_READY);
             }
         }
         if (step != STATUS_ORDER.length) {

@@ -47,11 +47,12 @@ public final class ScenarioRunner {
     /**
      * Short budgets in virtual time (a request that never completes fails after 20 ms or 2,000 polls);
      * interrupt-driven completion, pooled buffers, indirect descriptors and the event index as by
-     * default, the packed ring whenever the scenario's device offers it, one request in flight at a
-     * time. A scenario runs with {@link #options(Scenario)}: these, at its queue depth.
+     * default, the packed ring whenever the scenario's device offers it, up to {@link #MAX_QUEUES}
+     * request queues whenever it offers VIRTIO_BLK_F_MQ, one request in flight at a time. A scenario
+     * runs with {@link #options(Scenario)}: these, at its queue depth.
      */
     public static final DriverOptions OPTIONS = DriverOptions.DEFAULTS.withBudgets(20_000_000L, 2_000, 100_000L, 256, 128 * 1024)
-            .withMaxInFlight(1).withPackedRing(true);
+            .withMaxInFlight(1).withPackedRing(true).withMaxQueues(ScenarioRunner.MAX_QUEUES);
 
     /** The driver options a scenario runs with: {@link #OPTIONS} at the scenario's queue depth. */
     public static DriverOptions options(Scenario scenario) {
@@ -68,6 +69,9 @@ public final class ScenarioRunner {
     /** Fatal error kinds that end every request the device holds, not only the request that met them. */
     static final Set<ErrorKind> RING_WIDE = EnumSet.of(ErrorKind.PROTOCOL_VIOLATION, ErrorKind.DEVICE_NEEDS_RESET,
             ErrorKind.PLATFORM_ERROR);
+
+    /** The request queues the driver may set up: a device offering MQ has {@link dev.vblk.fuzz.scenario.DeviceSpec#MULTI_QUEUE_QUEUES}. */
+    public static final int MAX_QUEUES = 4;
 
     /** The most frames a driver's queue of at most 256 entries occupies: one per part when scattered. */
     static final int QUEUE_FRAMES = 3;
@@ -823,10 +827,11 @@ public final class ScenarioRunner {
         private void checkQueueMemory(String where) {
             framesAfterInit = platform.allocatedFrames();
             int poolFrames = poolFrames(options);
-            if (framesAfterInit > QUEUE_FRAMES + poolFrames) {
+            int queues = driver.queueCount();
+            if (framesAfterInit > queues * (QUEUE_FRAMES + poolFrames)) {
                 find(Invariant.MEMORY_RELEASED, where, "holds " + framesAfterInit + " frames right after initialisation; "
-                        + "a queue of at most 256 entries needs " + QUEUE_FRAMES + " and the buffer pool at most "
-                        + poolFrames);
+                        + "each of its " + queues + " queue(s) of at most 256 entries needs " + QUEUE_FRAMES
+                        + " and its buffer pool at most " + poolFrames);
             }
         }
 

@@ -34,12 +34,16 @@ public record DeviceSpec(
         long discardAlignment,
         long maxWriteZeroesSectors) {
 
+    /** The request queues (num_queues) of a device that offers VIRTIO_BLK_F_MQ. */
+    public static final int MULTI_QUEUE_QUEUES = 4;
+
     /** The fake device's configuration over {@code disk}, answering requests through {@code hook}. */
     public FakeBlkConfig toConfig(DiskBacking disk, RequestHook hook) {
         return FakeBlkConfig.builder()
                 .disk(disk)
                 .readOnly(readOnly)
                 .features(offeredFeatures)
+                .numQueues(has(BlkFeatures.MQ) ? MULTI_QUEUE_QUEUES : 1)
                 .idString(idString)
                 .sizeMax(sizeMax)
                 .segMax(segMax)

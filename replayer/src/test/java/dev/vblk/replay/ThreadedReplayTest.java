@@ -1,0 +1,144 @@
+package dev.vblk.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.fake.blk.FakeBlkConfig;
+import dev.vblk.platform.ForwardingPlatform;
+import dev.vblk.platform.Platform;
+import dev.vblk.session.BlockOperation;
+import dev.vblk.session.DriverSession;
+import dev.vblk.trace.Trace;
+import dev.vblk.trace.TraceEvent;
+import dev.vblk.virtio.blk.DriverOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs of several threads on several request queues, recorded on the fake device (format 3: the
+ * trace says which thread made each call) and replayed strictly: the same threads, each call
+ * answered in the recorded order.
+ */
+class ThreadedReplayTest {
+
+    private static final int THREADS = 8;
+    private static final int QUEUES = 4;
+    private static final int CALLS_PER_THREAD = 250;
+    private static final DriverOptions FOUR_QUEUES = FakeTraces.OPTIONS.withMaxQueues(QUEUES);
+
+    @TempDir
+    static Path dir;
+
+    private static Path trace;
+
+    /** Eight threads, two on each of the four queues, each writing and reading back its own sectors. */
+    @BeforeAll
+    static void recordEightThreadsOnFourQueues() {
+        trace = FakeTraces.record(dir.resolve("threads.trace.avro"),
+                FakeBlkConfig.builder().numQueues(QUEUES).idString("replay-test").build(), faults -> { },
+                FOUR_QUEUES, session -> {
+                    List<Thread> threads = new ArrayList<>();
+                    List<Throwable> failures = new ArrayList<>();
+                    for (int t = 0; t < THREADS; t++) {
+                        int thread = t;
+                        String queue = DriverSession.queueName(FakeTraces.DEVICE, thread % QUEUES);
+                        threads.add(new Thread(() -> {
+                            for (int i = 0; i < CALLS_PER_THREAD; i++) {
+                                long sector = thread * 64 + (i % 8) * 8;
+                                session.perform(i % 2 == 0
+                                        ? BlockOperation.write(queue, sector, FakeTraces.pattern(8 * 512, thread * 1000 + i))
+                                        : BlockOperation.read(queue, sector, 8));
+                            }
+                        }, "submitter-" + thread));
+                    }
+                    threads.forEach(thread -> thread.setUncaughtExceptionHandler((t, e) -> {
+                        synchronized (failures) {
+                            failures.add(e);
+                        }
+                    }));
+                    threads.forEach(Thread::start);
+                    for (Thread thread : threads) {
+                        try {
+                            thread.join();
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                    assertEquals(List.of(), failures, "the recorded threads ran without error");
+                });
+    }
+
+    @Test
+    void theTraceSaysWhichThreadMadeEachCallAndWhichQueueEachOperationUsed() {
+        Trace read = FakeTraces.read(trace);
+        Set<Integer> threads = new HashSet<>();
+        Set<String> queues = new HashSet<>();
+        for (TraceEvent event : read.events()) {
+            if (event instanceof TraceEvent.ThreadSwitch threadSwitch) {
+                threads.add(threadSwitch.thread());
+            } else if (event instanceof TraceEvent.OperationBegin begin && !begin.device().isEmpty()) {
+                queues.add(begin.device());
+            }
+        }
+        assertEquals(3, read.metadata().formatVersion());
+        assertTrue(threads.size() >= THREADS, "the submitters and the discovering thread: " + threads);
+        assertEquals(Set.of(FakeTraces.DEVICE, FakeTraces.DEVICE + "/queue-1", FakeTraces.DEVICE + "/queue-2",
+                FakeTraces.DEVICE + "/queue-3"), queues);
+    }
+
+    @Test
+    void strictReplayReproducesTheRunTenTimesIdentically() {
+        ReplayResult first = Replayer.strict(trace);
+        assertEquals(ReplayResult.Status.REPRODUCED, first.status(), first.render());
+        assertEquals(THREADS * CALLS_PER_THREAD + 1, first.operationsCompared(), "every call and the discovery");
+        assertTrue(first.notes().contains("replayed " + (THREADS + 1) + " threads, each of its calls in the recorded order"),
+                first.notes().toString());
+        for (int run = 1; run < 10; run++) {
+            assertEquals(first, Replayer.strict(trace), "replay " + (run + 1) + " is the first one again");
+        }
+    }
+
+    @Test
+    void aThreadThatWritesOtherDataDivergesAndIsNamed() {
+        ReplayOptions changed = ReplayOptions.DEFAULTS.withDriverView(ThreadedReplayTest::oneOtherByteFromSubmitterFive);
+
+        ReplayResult result = Replayer.strict(trace, changed);
+
+        assertEquals(ReplayResult.Status.DIVERGED, result.status(), result.render());
+        assertTrue(result.message().contains("(submitter-5)"), result.message());
+        assertTrue(result.divergence().orElseThrow().headline().contains("memory"), result.render());
+        assertEquals(result, Replayer.strict(trace, changed), "the divergence is found the same way every time");
+    }
+
+    @Test
+    void relaxedReplayRefusesATraceOfSeveralThreads() {
+        ReplayResult result = Replayer.relaxed(trace);
+
+        assertEquals(ReplayResult.Status.BAD_TRACE, result.status());
+        assertTrue(result.message().contains("several threads"), result.message());
+    }
+
+    /** A driver whose tenth memory write made by the thread replaying submitter-5 carries one other byte. */
+    private static Platform oneOtherByteFromSubmitterFive(Platform platform) {
+        return new ForwardingPlatform(platform) {
+            private int writes;
+
+            @Override
+            public void writeMemory(long address, byte[] source, int offset, int length) {
+                if (Thread.currentThread().getName().contains("(submitter-5)") && length > 16 && ++writes == 10) {
+                    byte[] changed = source.clone();
+                    changed[offset] ^= 1;
+                    super.writeMemory(address, changed, offset, length);
+                    return;
+                }
+                super.writeMemory(address, source, offset, length);
+            }
+        };
+    }
+}
