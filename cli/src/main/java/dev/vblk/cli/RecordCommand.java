@@ -1,11 +1,14 @@
 package dev.vblk.cli;
 
+import dev.vblk.harness.FakeTarget;
 import dev.vblk.harness.RecordRun;
 import dev.vblk.harness.RunSummary;
 import dev.vblk.harness.StepResult;
 import dev.vblk.harness.Target;
 import dev.vblk.qemu.BlkdebugRule;
+import dev.vblk.session.BoardParameters;
 import dev.vblk.trace.TraceCodec;
+import dev.vblk.virtio.blk.DriverOptions;
 import dev.vblk.workload.Workload;
 import dev.vblk.workload.WorkloadParser;
 import dev.vblk.workload.WorkloadPreset;
@@ -80,6 +83,12 @@ final class RecordCommand implements Callable<Integer> {
             description = "The trace to write (default: vblk-out/WORKLOAD.trace.avro).")
     Path output;
 
+    @Option(names = "--queues", paramLabel = "N", defaultValue = "1",
+            description = "Let the driver use up to N request queues of each device (VIRTIO_BLK_F_MQ), for "
+                    + "workloads with 'queue' steps; the fake device gets N. QEMU's device needs as many: "
+                    + "--device-property num-queues=N (default: ${DEFAULT-VALUE}).")
+    int queues;
+
     @Option(names = "--codec", paramLabel = "deflate|zstandard|none", defaultValue = "deflate",
             description = "Block compression of the trace (default: ${DEFAULT-VALUE}).")
     TraceCodec codec;
@@ -96,7 +105,13 @@ final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Workload load = workload.load();
+        if (queues < 1 || queues > DriverOptions.QUEUE_LIMIT) {
+            throw new BadInputException("--queues must be 1 to " + DriverOptions.QUEUE_LIMIT + ", not " + queues);
+        }
         Target target = machine.target(errors, true);
+        if (target instanceof FakeTarget fake) {
+            target = fake.withQueues(queues);
+        }
         List<Path> inputs = new ArrayList<>(machine.inputFiles());
         inputs.add(workload.file);
         inputs.addAll(load.dataFiles());
@@ -109,7 +124,9 @@ final class RecordCommand implements Callable<Integer> {
         try (JfrOptions.Session recording = jfr.start(outputs);
                 Progress progress = Progress.start(root.interactive() && load.steps().size() > 1, "record",
                         load.steps().size(), "steps")) {
-            RecordRun run = RecordRun.QEMU_VIRT.withPlatformView(jfr.platformView()).withDeviceView(jfr.deviceView())
+            BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS;
+            RecordRun run = new RecordRun(board.withOptions(board.options().withMaxQueues(queues)))
+                    .withPlatformView(jfr.platformView()).withDeviceView(jfr.deviceView())
                     .withStepListener(step -> progress.step());
             summary = run.record(target, load, codec, trace);
         }

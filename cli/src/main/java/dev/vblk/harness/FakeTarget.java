@@ -54,6 +54,13 @@ public record FakeTarget(List<FakeDrive> drives) implements Target {
         }
     }
 
+    /** The same devices, each with {@code queues} request queues (VIRTIO_BLK_F_MQ offered when more than one). */
+    public FakeTarget withQueues(int queues) {
+        return new FakeTarget(drives.stream()
+                .map(drive -> new FakeDrive(drive.name(), drive.config().toBuilder().numQueues(queues).build()))
+                .toList());
+    }
+
     /** One device with QEMU's defaults over an in-memory disk of {@code sectors} signed sectors. */
     public static FakeTarget signedDisk(String name, int sectors) {
         return new FakeTarget(List.of(new FakeDrive(name,

@@ -43,9 +43,16 @@ public enum GoldenTrace {
     /** Many requests in flight on the packed ring. */
     PACKED(WorkloadPreset.DEPTH_32, "the depth-32 workload on QEMU's packed ring (packed=on, VIRTIO_F_RING_PACKED "
             + "allowed): a ring of 64 descriptors lapped several times, buffer ids, wrap counters and event suppression"),
+    /** Calls on four request queues. */
+    MULTI_QUEUE(WorkloadPreset.MULTI_QUEUE, "calls on each of the four request queues of QEMU's device "
+            + "(num-queues=4, VIRTIO_BLK_F_MQ, the driver allowed 4 queues): writes read back, a submitted read, "
+            + "GET_ID and a flush, each on its own queue's ring"),
     /** The write read back, over virtio-pci. */
     PCI_WRITE_READ(WorkloadPreset.WRITE_READ, "the write-read workload on a virtio-blk-pci function at 00:01.0: "
             + "PCI bus 0 enumerated, BAR4 assigned, the transport found through its capabilities, INTx on line 4");
+
+    /** The request queues of {@link #MULTI_QUEUE}'s device and driver. */
+    public static final int MULTI_QUEUE_QUEUES = 4;
 
     /** The largest queue of {@link #PACKED}: 32 chains in flight lap a ring of 64 in two batches. */
     public static final int PACKED_QUEUE_SIZE = 64;
@@ -69,10 +76,12 @@ public enum GoldenTrace {
 
     /**
      * Whether recording it again may deliver completions in another order and take other numbers of
-     * interrupts: with many requests in flight that depends on when QEMU's I/O thread completes each.
+     * interrupts or waits: with many requests in flight that depends on when QEMU's I/O thread
+     * completes each; with several queues, a queue waits on the interrupt line they share in slices,
+     * re-arming its event index after each, and how many slices a wait takes depends on the same.
      */
     public boolean timingDependent() {
-        return this == DEPTH_32 || this == PACKED;
+        return this == DEPTH_32 || this == PACKED || this == MULTI_QUEUE;
     }
 
     /** Whether the trace's drive is a virtio-blk-pci function; its name is then its preset's with {@code pci-} before it. */
@@ -82,11 +91,16 @@ public enum GoldenTrace {
 
     /**
      * The board and driver options it is recorded with: QEMU's virt window and the default options;
-     * for {@link #PACKED} the packed ring, for a trace {@link #overPci()} PCI bus 0 as well.
+     * for {@link #PACKED} the packed ring, for {@link #MULTI_QUEUE} four request queues, for a trace
+     * {@link #overPci()} PCI bus 0 as well.
      */
     public BoardParameters board() {
         if (overPci()) {
             return BoardParameters.QEMU_VIRT_DEFAULTS.withPci(PciHostBridge.QEMU_VIRT);
+        }
+        if (this == MULTI_QUEUE) {
+            BoardParameters defaults = BoardParameters.QEMU_VIRT_DEFAULTS;
+            return defaults.withOptions(defaults.options().withMaxQueues(MULTI_QUEUE_QUEUES));
         }
         if (this != PACKED) {
             return BoardParameters.QEMU_VIRT_DEFAULTS;
@@ -137,6 +151,9 @@ public enum GoldenTrace {
         }
         if (this == PACKED) {
             config.extraArgs("-global", "virtio-blk-device.packed=on");
+        }
+        if (this == MULTI_QUEUE) {
+            config.extraArgs("-global", "virtio-blk-device.num-queues=" + MULTI_QUEUE_QUEUES);
         }
         if (this == DISCOVERY) {
             config.drive(DriveConfig.raw(SignedImages.raw(imageDirectory, traceName() + "-ro.img", SMALL_IMAGE_SECTORS))

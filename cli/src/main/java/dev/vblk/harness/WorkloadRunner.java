@@ -12,6 +12,7 @@ import dev.vblk.workload.Workload;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +34,9 @@ final class WorkloadRunner {
     private final Set<Path> savedTo = new HashSet<>();
     private final List<StepResult> results = new ArrayList<>();
     private int selected;
+    private int selectedQueue;
+    /** Every device or queue name calls were submitted on, in order: what may have calls outstanding at the end. */
+    private final Set<String> submittedOn = new LinkedHashSet<>();
     private int operations;
     private int failures;
     private long dataBytes;
@@ -57,7 +61,7 @@ final class WorkloadRunner {
             runner.perform(step);
             onStep.accept(runner.results.get(runner.results.size() - 1));
         }
-        for (String device : runner.devices) {
+        for (String device : runner.submittedOn) {
             if (!session.outstanding(device).isEmpty()) {
                 runner.complete(runner.results.size(), new Step.Wait(false), device);
                 onStep.accept(runner.results.get(runner.results.size() - 1));
@@ -86,18 +90,26 @@ final class WorkloadRunner {
         int index = results.size();
         if (step instanceof Step.SelectDevice select) {
             selected = select.index();
+            selectedQueue = 0;
             Optional<String> missing = deviceMissing();
             results.add(new StepResult(index, step.toText(), "", missing));
             failures += missing.isPresent() ? 1 : 0;
             return;
         }
-        Optional<String> missing = deviceMissing();
+        if (step instanceof Step.SelectQueue select) {
+            selectedQueue = select.index();
+            Optional<String> missing = deviceMissing().or(this::queueMissing);
+            results.add(new StepResult(index, step.toText(), "", missing));
+            failures += missing.isPresent() ? 1 : 0;
+            return;
+        }
+        Optional<String> missing = deviceMissing().or(this::queueMissing);
         if (missing.isPresent()) {
             results.add(new StepResult(index, step.toText(), "", missing));
             failures++;
             return;
         }
-        String device = devices.get(selected);
+        String device = DriverSession.queueName(devices.get(selected), selectedQueue);
         if (step instanceof Step.Submit submit) {
             submit(index, step, device, operation(submit.call(), device));
             return;
@@ -135,6 +147,7 @@ final class WorkloadRunner {
 
     private void submit(int index, Step step, String device, BlockOperation operation) {
         operations++;
+        submittedOn.add(device);
         try {
             session.submit(operation);
             results.add(new StepResult(index, step.toText(), device, Optional.empty()));
@@ -170,6 +183,16 @@ final class WorkloadRunner {
         if (platformFailed) {
             throw new StoppedRun(result, new IllegalStateException(result.failure().orElseThrow()));
         }
+    }
+
+    private Optional<String> queueMissing() {
+        String device = devices.get(selected);
+        if (session.device(DriverSession.queueName(device, selectedQueue)).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of("no request queue #" + selectedQueue + " on " + device + ": the driver set up "
+                + session.queueCount(device) + " (allow more with --queues, and give QEMU's device as many with "
+                + "--device-property num-queues=N)");
     }
 
     private Optional<String> deviceMissing() {

@@ -97,7 +97,8 @@ public sealed interface Step {
     record Submit(Step call) implements Step {
         public Submit {
             if (call instanceof Submit || call instanceof Wait || call instanceof Poll || call instanceof Reset
-                    || call instanceof SelectDevice || call instanceof Read read && read.save().isPresent()) {
+                    || call instanceof SelectDevice || call instanceof SelectQueue
+                    || call instanceof Read read && read.save().isPresent()) {
                 throw new IllegalArgumentException(call.toText() + " cannot be submitted");
             }
         }
@@ -121,6 +122,24 @@ public sealed interface Step {
         @Override
         public String toText() {
             return "poll";
+        }
+    }
+
+    /**
+     * {@code queue N}: the following steps go to request queue {@code N} (from 0) of the device
+     * selected, which has several when the driver was allowed them and the device offers them
+     * (VIRTIO_BLK_F_MQ); a {@code device} step goes back to queue 0.
+     */
+    record SelectQueue(int index) implements Step {
+        public SelectQueue {
+            if (index < 0) {
+                throw new IllegalArgumentException("queue index must not be negative: " + index);
+            }
+        }
+
+        @Override
+        public String toText() {
+            return "queue " + index;
         }
     }
 

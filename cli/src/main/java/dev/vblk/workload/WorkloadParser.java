@@ -1,6 +1,7 @@
 package dev.vblk.workload;
 
 import dev.vblk.block.BlockDevice;
+import dev.vblk.virtio.blk.DriverOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -60,8 +61,10 @@ public final class WorkloadParser {
 
     /** The highest device index: the virt board has 32 virtio-mmio slots. */
     public static final int MAX_DEVICE_INDEX = 31;
+    /** The highest request queue a {@code queue} step may name: one fewer than the driver's limit. */
+    public static final int MAX_QUEUE_INDEX = DriverOptions.QUEUE_LIMIT - 1;
 
-    private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, get-id, reset, device, submit, wait, poll";
+    private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, get-id, reset, device, queue, submit, wait, poll";
     private static final List<String> SUBMITTABLE = List.of("read", "write", "flush", "discard", "write-zeroes", "get-id");
 
     private final String source;
@@ -144,6 +147,7 @@ public final class WorkloadParser {
             case "get-id" -> new Step.GetId();
             case "reset" -> new Step.Reset();
             case "device" -> new Step.SelectDevice((int) args.number(1, "a device index", 0, MAX_DEVICE_INDEX));
+            case "queue" -> new Step.SelectQueue((int) args.number(1, "a queue index", 0, MAX_QUEUE_INDEX));
             case "wait" -> new Step.Wait(args.optionalWord(1, "any"));
             case "poll" -> new Step.Poll();
             default -> throw error(line, keyword.column(), "unknown step '" + keyword.text() + "'; expected one of " + KEYWORDS);

@@ -101,7 +101,33 @@ public enum WorkloadPreset {
      * Many requests in flight: batches of 32 submitted 4 KiB reads at scattered sectors, then a
      * batch of writes and the reads that check them, each batch taken by one wait.
      */
-    DEPTH_32(depth32());
+    DEPTH_32(depth32()),
+
+    /**
+     * Calls on each of four request queues of one device: needs a driver allowed four queues and a
+     * device with as many ({@code vblk record --queues 4 --device-property num-queues=4}).
+     */
+    MULTI_QUEUE("""
+            # Calls on each of four request queues of one device (VIRTIO_BLK_F_MQ): record with
+            # --queues 4 and QEMU's --device-property num-queues=4. Each queue writes sectors of
+            # its own and reads them back; queue 2 also submits a read and waits for it.
+            queue 1
+            write 64 8 pattern=complement
+            read 64 8
+            read 1 1
+            queue 2
+            write 128 8 byte=0x5a
+            read 128 8
+            submit read 200 8
+            wait
+            queue 3
+            read 2047 1
+            get-id
+            queue 0
+            read 64 8
+            read 128 8
+            flush
+            """);
 
     /** The text of {@link #DEPTH_32}: sectors from a fixed linear congruential sequence. */
     private static String depth32() {

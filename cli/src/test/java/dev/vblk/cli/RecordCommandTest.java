@@ -9,6 +9,8 @@ import dev.vblk.trace.TraceReader;
 import dev.vblk.workload.WorkloadPreset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +44,31 @@ class RecordCommandTest {
         assertTrue(result.out().contains("step 2 'read 4095 2' failed: "), result.out());
         long ends = TraceReader.readComplete(trace).events().stream().filter(TraceEvent.OperationEnd.class::isInstance).count();
         assertEquals(3, ends);
+    }
+
+    /** {@code --queues 4}: the fake device has four request queues and the driver uses them, each named in the trace. */
+    @Test
+    void recordsCallsOnSeveralRequestQueues() {
+        Path trace = directory.resolve("mq.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--preset", "multi-queue", "--queues", "4", "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("(0 failed)"), result.out());
+        Set<String> devices = TraceReader.readComplete(trace).events().stream()
+                .filter(TraceEvent.OperationBegin.class::isInstance).map(e -> ((TraceEvent.OperationBegin) e).device())
+                .filter(device -> !device.isEmpty()).collect(Collectors.toSet());
+        assertEquals(Set.of("virtio-blk@0x0a003e00", "virtio-blk@0x0a003e00/queue-1", "virtio-blk@0x0a003e00/queue-2",
+                "virtio-blk@0x0a003e00/queue-3"), devices);
+
+        Cli.Result oneQueue = Cli.run("record", "--fake", "--preset", "multi-queue", "-o",
+                directory.resolve("one.trace.avro").toString());
+        assertEquals(ExitCodes.OK, oneQueue.exitCode(), "a missing queue fails its steps, as a missing device does");
+        assertTrue(oneQueue.out().contains("step 1 'queue 1' failed: no request queue #1 on virtio-blk@0x0a003e00: "
+                + "the driver set up 1"), oneQueue.out());
+
+        Cli.Result none = Cli.run("record", "--fake", "--preset", "multi-queue", "--queues", "0", "-o",
+                directory.resolve("none.trace.avro").toString());
+        assertEquals(ExitCodes.BAD_INPUT, none.exitCode());
+        assertEquals("vblk record: --queues must be 1 to 64, not 0", none.err().strip());
     }
 
     @Test

@@ -36,6 +36,7 @@ class WorkloadParserTest {
                 get-id
                 reset
                 device 1
+                queue 3
                 \tread\t3\t4
                 """);
         assertEquals(List.of(
@@ -49,6 +50,7 @@ class WorkloadParserTest {
                 new Step.GetId(),
                 new Step.Reset(),
                 new Step.SelectDevice(1),
+                new Step.SelectQueue(3),
                 new Step.Read(3, 4)), workload.steps());
         assertEquals("all", workload.name());
         assertTrue(workload.seed().isEmpty());
@@ -128,7 +130,7 @@ class WorkloadParserTest {
         assertEquals(3, e.line());
         assertEquals(4, e.column());
         assertEquals("w:3:4: unknown step 'frobnicate'; expected one of read, write, flush, discard, write-zeroes, "
-                + "get-id, reset, device, submit, wait, poll", e.getMessage());
+                + "get-id, reset, device, queue, submit, wait, poll", e.getMessage());
     }
 
     @Test

@@ -204,6 +204,12 @@ public final class DriverSession {
         return new ArrayList<>(devices.keySet());
     }
 
+    /** How many request queues the driver set up on the device with this id string (0 for no such device). */
+    public int queueCount(String device) {
+        VirtioBlkDevice driver = drivers.get(device);
+        return driver == null ? 0 : driver.queueCount();
+    }
+
     /**
      * The device with this id string, or the request queue with this {@link #queueName} (recording
      * its calls when the session records).
