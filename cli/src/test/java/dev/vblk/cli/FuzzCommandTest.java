@@ -128,6 +128,7 @@ class FuzzCommandTest {
             args.addAll(List.of(runs[i]));
             Cli.Result result = Cli.run(args.toArray(String[]::new));
             assertEquals(ExitCodes.BAD_INPUT, result.exitCode(), result.toString());
+            assertTrue(result.err().startsWith("vblk fuzz merge: "), result.toString());
             assertTrue(result.err().lines().findFirst().orElse("").contains(expected[i]), result.toString());
             assertTrue(result.err().lines().noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by")),
                     result.toString());
