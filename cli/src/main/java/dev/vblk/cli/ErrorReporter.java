@@ -66,8 +66,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
     @Override
     public int handleExecutionException(Exception exception, CommandLine commandLine, ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
-        err.println(commandLine.getCommandName().equals("vblk") ? "vblk: " + message(exception)
-                : "vblk " + commandLine.getCommandName() + ": " + message(exception));
+        err.println(commandLine.getCommandSpec().qualifiedName() + ": " + message(exception));
         if (verbose(parseResult)) {
             exception.printStackTrace(err);
         }
@@ -79,8 +78,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
     public int handleParseException(ParameterException exception, String[] args) {
         CommandLine commandLine = exception.getCommandLine();
         PrintWriter err = commandLine.getErr();
-        err.println("vblk" + (commandLine.getCommandName().equals("vblk") ? "" : " " + commandLine.getCommandName())
-                + ": " + exception.getMessage());
+        err.println(commandLine.getCommandSpec().qualifiedName() + ": " + exception.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(exception, err);
         err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();

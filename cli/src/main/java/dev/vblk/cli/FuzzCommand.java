@@ -9,6 +9,7 @@ import dev.vblk.fuzz.campaign.FuzzCampaign;
 import dev.vblk.fuzz.campaign.GeneratedCases;
 import dev.vblk.fuzz.campaign.Shard;
 import dev.vblk.fuzz.oracle.ScenarioRunner;
+import dev.vblk.fuzz.results.ResultFiles;
 import dev.vblk.fuzz.seeded.SeedTrace;
 import dev.vblk.fuzz.seeded.SeededCases;
 import dev.vblk.fuzz.seeded.SeededRunner;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "fuzz",
         sortOptions = false,
+        subcommands = FuzzMergeCommand.class,
         description = {
             "Run the driver against generated hostile devices (bad register values, scripted request",
             "outcomes, allocator refusals, faults between calls) on the fake device, or, with --from,",
@@ -50,6 +52,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  vblk fuzz --duration 2m --out vblk-out/fuzz --jfr fuzz.jfr",
             "  vblk fuzz --from traces/io-error.trace.avro traces/write-read.trace.avro --iterations 2000",
             "  vblk fuzz --seed 7 --iterations 1000000 --shard 2/4",
+            "  vblk fuzz merge all.avro s1/cases.avro s2/cases.avro",
             "",
             "Exit status 0 when every case passed, 1 when some failed."})
 final class FuzzCommand implements Callable<Integer> {
@@ -69,7 +72,8 @@ final class FuzzCommand implements Callable<Integer> {
     Duration duration;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "vblk-out/fuzz",
-            description = "Folder for failing scenarios (default: ${DEFAULT-VALUE}).")
+            description = "Folder for failing cases and the campaign's results (" + ResultFiles.CASES + ", "
+                    + ResultFiles.FAILURES + ", " + ResultFiles.SUMMARY + "; default: ${DEFAULT-VALUE}).")
     Path folder;
 
     @Option(names = "--from", paramLabel = "TRACE", arity = "1..*",
@@ -101,9 +105,14 @@ final class FuzzCommand implements Callable<Integer> {
         CaseSource source = source();
         long campaignSeed = seed != null ? seed : System.nanoTime();
         long cases = iterations != null ? iterations : duration != null ? Long.MAX_VALUE : DEFAULT_ITERATIONS;
-        Outputs outputs = Outputs.against(List.of());
+        Outputs outputs = Outputs.against(seedTraces == null ? List.of() : seedTraces);
+        Path outFolder = outputs.folder(folder, "output folder", spec.commandLine().getParseResult().hasMatchedOption("--out"));
+        for (String file : List.of(ResultFiles.CASES, ResultFiles.FAILURES, ResultFiles.SUMMARY)) {
+            outputs.file(outFolder.resolve(file), "campaign results file");
+        }
         CampaignSettings settings = CampaignSettings.of(campaignSeed, cases)
-                .withFailureFolder(outputs.folder(folder, "failure folder", spec.commandLine().getParseResult().hasMatchedOption("--out")))
+                .withFailureFolder(outFolder)
+                .withResultsFolder(outFolder)
                 .withProgressInterval(1)
                 .withShard(shard == null ? Shard.WHOLE : shard);
         if (duration != null) {
@@ -132,6 +141,8 @@ final class FuzzCommand implements Callable<Integer> {
             out.println("  " + failure.shrinking());
             failure.saved().forEach(file -> out.println("  saved " + file));
         }
+        out.printf("results: %s, failure corpus: %s, summary: %s%n", folder.resolve(ResultFiles.CASES),
+                folder.resolve(ResultFiles.FAILURES), folder.resolve(ResultFiles.SUMMARY));
         out.println("repeat with: vblk fuzz --seed " + campaignSeed + " --iterations " + settings.maxCases()
                 + (seedTraces == null ? "" : " --from " + String.join(" ", seedTraces.stream().map(Path::toString).toList()))
                 + (shard == null ? "" : " --shard " + shard) + (noGuidance ? " --no-guidance" : ""));

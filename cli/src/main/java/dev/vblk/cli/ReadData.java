@@ -32,9 +32,9 @@ import java.util.function.LongFunction;
  * place in its operation's file, and once the trace is read each file is checked against the
  * SHA-256 digest the operation's outcome recorded.
  *
- * <p>A request belongs to the read operation in flight when it was made available; a submitted
- * read's requests are made available later, by the poll or wait that publishes them, and belong to
- * the earliest submitted read of the same device whose sectors hold theirs and are not yet filled.
+ * <p>A request belongs to the read operation that made it available, as the reconstructor tells; one
+ * made available outside any read (a driver publishing chains from a poll or wait) belongs to the
+ * earliest submitted read of the same device whose sectors hold theirs and are not yet filled.
  */
 final class ReadData {
 

@@ -1,9 +1,13 @@
 package dev.vblk.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.fuzz.campaign.FuzzCampaign;
+import dev.vblk.fuzz.campaign.Shard;
+import dev.vblk.fuzz.results.CaseResult;
+import dev.vblk.fuzz.results.ResultFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +16,7 @@ import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code vblk fuzz}: a short campaign, its Flight Recorder events, and bad arguments. */
+/** {@code vblk fuzz}: a short campaign, its Flight Recorder events and results files, merged shards, and bad arguments. */
 class FuzzCommandTest {
 
     @TempDir
@@ -66,6 +70,71 @@ class FuzzCommandTest {
                 + " shard 2/3\n8 cases in "), result.out());
         assertTrue(result.out().contains("coverage: "), result.out());
         assertTrue(result.out().contains("repeat with: vblk fuzz --seed 5 --iterations 24 --from "), result.out());
+        List<CaseResult> cases = ResultFiles.readCases(directory.resolve("s").resolve(ResultFiles.CASES)).records();
+        assertEquals(List.of(1L, 4L, 7L, 10L, 13L, 16L, 19L, 22L), cases.stream().map(CaseResult::caseIndex).toList());
+        for (CaseResult one : cases) {
+            // The seed, or a recording guidance kept from it (io-error+1, ...).
+            assertTrue(one.seedTrace().orElseThrow().startsWith("io-error"), one.toString());
+            assertTrue(one.mutation().isPresent() && one.platformCalls() > 0, one.toString());
+            assertEquals(new Shard(2, 3), one.shard());
+        }
+    }
+
+    @Test
+    void mergesTheResultsOfAllShardsAndSaysWhatTheyFound() {
+        List<String> args = new ArrayList<>(List.of("fuzz", "merge", directory.resolve("merged.avro").toString()));
+        for (int shard = 1; shard <= 2; shard++) {
+            Path out = directory.resolve("shard" + shard);
+            Cli.Result run = Cli.run("fuzz", "--seed", "8", "--iterations", "30", "--shard", shard + "/2", "--out",
+                    out.toString());
+            assertTrue(run.out().contains("results: " + out.resolve(ResultFiles.CASES)), run.out());
+            args.add(out.resolve(ResultFiles.CASES).toString());
+        }
+        Cli.Result whole = Cli.run("fuzz", "--seed", "8", "--iterations", "30", "--out", directory.resolve("whole").toString());
+
+        Cli.Result merged = Cli.run(args.toArray(String[]::new));
+
+        assertEquals(whole.exitCode(), merged.exitCode(), merged.toString());
+        long failed = ResultFiles.readCases(directory.resolve("whole").resolve(ResultFiles.CASES)).records().stream()
+                .filter(c -> !c.passed()).count();
+        assertTrue(merged.out().startsWith("campaign seed 8, shards 1,2/2: 30 cases, " + failed + " failed, "), merged.out());
+        assertEquals(failed, merged.out().lines().filter(line -> line.startsWith("failed: case ")).count(), merged.out());
+        assertTrue(merged.out().endsWith("wrote " + directory.resolve("merged.avro") + "\n"), merged.out());
+        assertEquals(30, ResultFiles.readCases(directory.resolve("merged.avro")).records().size());
+    }
+
+    @Test
+    void mergeRefusesOtherCampaignsTheSameShardTwiceAndWritingOverAnInput() throws Exception {
+        Path a = directory.resolve("a");
+        Path b = directory.resolve("b");
+        Cli.run("fuzz", "--seed", "8", "--iterations", "4", "--shard", "1/2", "--out", a.toString());
+        Cli.run("fuzz", "--seed", "9", "--iterations", "4", "--shard", "2/2", "--out", b.toString());
+        String cases = a.resolve(ResultFiles.CASES).toString();
+        String other = b.resolve(ResultFiles.CASES).toString();
+        String out = directory.resolve("m.avro").toString();
+        Path junk = java.nio.file.Files.writeString(directory.resolve("junk.avro"), "no results");
+        String[][] runs = {
+            {out, cases, cases},
+            {out, cases, other},
+            {cases, cases},
+            {out, directory.resolve("missing.avro").toString()},
+            {out, junk.toString()},
+            {out},
+        };
+        String[] expected = {"both hold shard 1/2", "is of campaign seed 9", "is the input", "no results file",
+            "is not an Avro file of campaign results", "Missing required parameter"};
+        for (int i = 0; i < runs.length; i++) {
+            List<String> args = new ArrayList<>(List.of("fuzz", "merge"));
+            args.addAll(List.of(runs[i]));
+            Cli.Result result = Cli.run(args.toArray(String[]::new));
+            assertEquals(ExitCodes.BAD_INPUT, result.exitCode(), result.toString());
+            assertTrue(result.err().startsWith("vblk fuzz merge: "), result.toString());
+            assertTrue(result.err().lines().findFirst().orElse("").contains(expected[i]), result.toString());
+            assertTrue(result.err().lines().noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by")),
+                    result.toString());
+        }
+        assertFalse(java.nio.file.Files.exists(directory.resolve("m.avro")), "nothing written");
+        assertEquals(2, ResultFiles.readCases(a.resolve(ResultFiles.CASES)).records().size(), "the input is intact");
     }
 
     @Test

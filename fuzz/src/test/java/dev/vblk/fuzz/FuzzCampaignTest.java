@@ -82,7 +82,7 @@ class FuzzCampaignTest {
             assertEquals(scenario.replace(FailureArchive.SUFFIX, FailureArchive.TRACE_SUFFIX), trace);
             assertTrue(Files.size(failure.saved().get(1)) > 0, trace);
             Scenario saved = FailureArchive.read(failure.saved().get(0)).scenario();
-            assertEquals(failure.findings(), strict.run(saved).findings().stream().map(Object::toString).toList(),
+            assertEquals(failure.findings(), strict.run(saved).findings(),
                     "the saved, shrunk scenario fails as reported");
             assertTrue(ScenarioShrinker.size(saved).steps() <= ScenarioShrinker.size(
                     ScenarioGenerator.generate(failure.caseSeed())).steps(), failure.shrinking());

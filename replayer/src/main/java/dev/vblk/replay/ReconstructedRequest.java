@@ -16,7 +16,8 @@ import java.util.OptionalLong;
  * @param index position among all requests of the trace, in the order they were made available (0 first)
  * @param slot the MMIO slot of the device it went to
  * @param notifyEvent the index of the QueueNotify write that handed it to the device
- * @param operationId the innermost operation in flight when it was made available, 0 outside any
+ * @param operationId the operation that made it available (its submission, or the innermost call in
+ *     flight; {@link RequestReconstructor} says how), 0 outside any
  * @param head the head descriptor index of its chain
  * @param type the raw request type of its header
  * @param sector the header's sector; for DISCARD and WRITE_ZEROES the first range's sector

@@ -36,7 +36,11 @@ import java.util.PriorityQueue;
  * notified queue since its last notification are taken (split: the available ring's new entries; packed: the descriptors marked available from
  * the device's ring position on), each decoded by the shared {@link ChainDecoder}, indirect
  * tables included, and the request read from it (header type and sector, data buffers, status
- * byte). The answer is what the driver then read back: the used element (split) or the used
+ * byte). A request belongs to the operation in whose events the driver made its chain available
+ * (wrote its available ring entry, split, or its head descriptor's flags, packed), even when the
+ * QueueNotify comes later, as when a driver batches the submissions of several operations into one
+ * notification; the operation is the submitted one whose submission the events are (format 2), or
+ * else the innermost synchronous operation in flight. The answer is what the driver then read back: the used element (split) or the used
  * descriptor's length and buffer id (packed) carrying the chain's head or id (its length), the
  * status byte and the device-writable data; the order in which the driver saw its device's
  * completions is kept, so a replay can complete them in the same order. A request is over when its
@@ -68,7 +72,10 @@ public final class RequestReconstructor {
     private final List<Pending> pending = new ArrayList<>();
     private final PriorityQueue<ReconstructedRequest> finished =
             new PriorityQueue<>(Comparator.comparingInt(ReconstructedRequest::index));
+    /** The synchronous operations in flight, innermost first. */
     private final Deque<Long> operations = new ArrayDeque<>();
+    /** The submitted operation whose submission the events are, 0 outside one. */
+    private long submission;
     private int nextIndex;
     private int nextReleased;
     private int eventIndex;
@@ -145,10 +152,26 @@ public final class RequestReconstructor {
         long used;
         int lastAvail;
         boolean availWrap = true;
+        /** By ring position: the operation that made the chain there available, 0 for none seen. */
+        long[] publishers = new long[0];
 
         void reset() {
             lastAvail = 0;
             availWrap = true;
+            publishers = new long[0];
+        }
+
+        /** Notes that {@code operation} made the chain at {@code position} available. */
+        void published(int position, long operation) {
+            if (publishers.length != size) {
+                publishers = new long[size];
+            }
+            publishers[position] = operation;
+        }
+
+        /** The operation that made the chain at {@code position} available, or {@code otherwise}. */
+        long publisher(int position, long otherwise) {
+            return position < publishers.length && publishers[position] != 0 ? publishers[position] : otherwise;
         }
 
         boolean configured() {
@@ -183,15 +206,20 @@ public final class RequestReconstructor {
 
     private void accept(int index, TraceEvent event) {
         if (event instanceof TraceEvent.OperationBegin begin) {
-            operations.push(begin.operationId());
-        } else if (event instanceof TraceEvent.OperationEnd) {
-            operations.poll();
+            submission = begin.submitted() ? begin.operationId() : 0;
+            if (!begin.submitted()) {
+                operations.push(begin.operationId());
+            }
+        } else if (event instanceof TraceEvent.OperationEnd end) {
+            submission = 0;
+            operations.removeFirstOccurrence(end.operationId());
         } else if (event instanceof TraceEvent.RegisterWrite write) {
             registerWrite(index, write);
         } else if (event instanceof TraceEvent.RegisterRead read) {
             registerRead(read);
         } else if (event instanceof TraceEvent.MemoryWrite write) {
             endRequestsWrittenOver(write.address(), write.data().length);
+            notePublications(write.address(), write.data().length);
             memory.write(write.address(), write.data());
         } else if (event instanceof TraceEvent.MemoryRead read) {
             memoryRead(read.address(), read.data());
@@ -212,6 +240,32 @@ public final class RequestReconstructor {
         for (Pending request : List.copyOf(pending)) {
             if (request.statusAddress >= address && request.statusAddress < address + length) {
                 finish(request);
+            }
+        }
+    }
+
+    /** The operation whose events these are: the submission under way, else the innermost call, else 0. */
+    private long currentOperation() {
+        return submission != 0 ? submission : operations.isEmpty() ? 0 : operations.peek();
+    }
+
+    /**
+     * A driver write covering an available ring entry (split) or a descriptor's flags (packed) makes
+     * the chain at that ring position available: notes the operation doing it.
+     */
+    private void notePublications(long address, int length) {
+        long end = address + length;
+        for (DeviceRings device : devices.values()) {
+            for (QueueState queue : device.queues.values()) {
+                if (!queue.configured()) {
+                    continue;
+                }
+                long first = device.packed ? queue.desc + 14 : queue.avail + 4;
+                long stride = device.packed ? DESCRIPTOR : 2;
+                long from = Math.max(0, Math.floorDiv(address - first + stride - 1, stride));
+                for (long position = from; position < queue.size && first + stride * position < end; position++) {
+                    queue.published((int) position, currentOperation());
+                }
             }
         }
     }
@@ -298,11 +352,13 @@ public final class RequestReconstructor {
             return;
         }
         for (int n = 0; n < available; n++) {
-            int head = (int) memory.little(queue.avail + 4 + 2L * (queue.lastAvail % queue.size), 2);
+            int position = queue.lastAvail % queue.size;
+            int head = (int) memory.little(queue.avail + 4 + 2L * position, 2);
             queue.lastAvail = (queue.lastAvail + 1) & 0xffff;
             try {
                 DecodedChain chain = new ChainDecoder(memory::read, queue.desc, queue.size, true).decode(head);
-                request(eventIndex, slot, queueIndex, chain).ifPresent(pending::add);
+                request(eventIndex, slot, queueIndex, chain, queue.publisher(position, currentOperation()))
+                        .ifPresent(pending::add);
             } catch (MalformedChainException e) {
                 // Left out: no request can be read from it.
             }
@@ -323,16 +379,17 @@ public final class RequestReconstructor {
             } catch (MalformedChainException e) {
                 return;
             }
+            long operation = queue.publisher(queue.lastAvail, currentOperation());
             queue.lastAvail += chain.ringDescriptors();
             if (queue.lastAvail >= queue.size) {
                 queue.lastAvail -= queue.size;
                 queue.availWrap = !queue.availWrap;
             }
-            request(eventIndex, slot, queueIndex, chain).ifPresent(pending::add);
+            request(eventIndex, slot, queueIndex, chain, operation).ifPresent(pending::add);
         }
     }
 
-    private Optional<Pending> request(int eventIndex, int slot, int queue, DecodedChain chain) {
+    private Optional<Pending> request(int eventIndex, int slot, int queue, DecodedChain chain, long operationId) {
         List<ChainSegment> readable = chain.readable();
         List<ChainSegment> writable = chain.writable();
         long readableBytes = ChainSegment.total(readable);
@@ -347,7 +404,7 @@ public final class RequestReconstructor {
         request.slot = slot;
         request.queue = queue;
         request.notifyEvent = eventIndex;
-        request.operationId = operations.isEmpty() ? 0 : operations.peek();
+        request.operationId = operationId;
         request.head = chain.head();
         request.type = (int) LittleEndian.get(header, 0, 4);
         request.sector = LittleEndian.get(header, 8, 8);

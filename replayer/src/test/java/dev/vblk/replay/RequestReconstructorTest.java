@@ -14,10 +14,13 @@ import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.LittleEndian;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.virtio.MmioRegister;
+import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.TraceEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,6 +124,39 @@ class RequestReconstructorTest {
         List<ReconstructedRequest> broken = reconstruct(RequestHook.NORMAL.at(2, RequestOutcome.needsReset()), new ArrayList<>());
         assertInstanceOf(ReconstructedRequest.NeedsReset.class, broken.get(2).completion());
         assertTrue(broken.get(3).completion() instanceof ReconstructedRequest.Answered, broken.get(3).describe());
+    }
+
+    /**
+     * The golden depth-32 (split ring) and packed traces submit 32 reads, then notify once from the
+     * wait: each request still belongs to the read whose submission made it available.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"depth-32", "packed"})
+    void batchedSubmissionsBelongToTheOperationsThatMadeThemAvailable(String name) {
+        Path file = TraceRegressionTest.repositoryRoot().resolve("traces/" + name + TraceRegressionTest.SUFFIX);
+        List<TraceEvent> events = FakeTraces.read(file).events();
+        Map<Long, TraceEvent.OperationBegin> operations = new HashMap<>();
+        events.stream().filter(TraceEvent.OperationBegin.class::isInstance).map(TraceEvent.OperationBegin.class::cast)
+                .forEach(begin -> operations.put(begin.operationId(), begin));
+
+        List<ReconstructedRequest> requests = RequestReconstructor.reconstruct(events, MmioWindow.QEMU_VIRT);
+
+        assertTrue(requests.size() >= 64, "requests: " + requests.size());
+        assertEquals(32, requests.stream().filter(r -> r.notifyEvent() == requests.get(0).notifyEvent()).count(),
+                "the first 32 requests go to the device with one QueueNotify");
+        for (ReconstructedRequest request : requests) {
+            TraceEvent.OperationBegin owner = operations.get(request.operationId());
+            if (request.type() != ReconstructedRequest.T_IN && request.type() != ReconstructedRequest.T_OUT) {
+                assertEquals(OperationKind.FLUSH, owner.kind(), "the trace ends with a synchronous flush");
+                continue;
+            }
+            assertTrue(owner.submitted(), request.describe() + " belongs to " + owner);
+            assertEquals(request.sector(), owner.sector(), request.describe() + " belongs to " + owner);
+            assertEquals(request.type() == ReconstructedRequest.T_IN ? OperationKind.READ : OperationKind.WRITE,
+                    owner.kind(), request.describe());
+        }
+        assertEquals(requests.size(), requests.stream().map(ReconstructedRequest::operationId).distinct().count(),
+                "one request per operation");
     }
 
     @Test

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param failureFolder where failing cases are saved, or null to keep them only in the result
  * @param progressInterval how many cases pass between two progress reports (positive)
  * @param shard the part of the campaign to run ({@link Shard#WHOLE} for all of it)
+ * @param resultsFolder where the campaign writes its results, failure corpus and summary as Avro
+ *     files ({@link dev.vblk.fuzz.results.ResultFiles}), or null for none
  */
 public record CampaignSettings(long seed, long maxCases, Duration maxDuration, Path failureFolder, long progressInterval,
-        Shard shard) {
+        Shard shard, Path resultsFolder) {
 
     public CampaignSettings {
         if (maxCases <= 0 || progressInterval <= 0) {
@@ -27,25 +29,33 @@ public record CampaignSettings(long seed, long maxCases, Duration maxDuration, P
         Objects.requireNonNull(shard, "shard");
     }
 
-    /** {@code cases} cases from {@code seed}, no time limit, failures not saved, progress every 1,000 cases, not split. */
+    /**
+     * {@code cases} cases from {@code seed}, no time limit, failures not saved, progress every 1,000
+     * cases, not split, no results files.
+     */
     public static CampaignSettings of(long seed, long cases) {
-        return new CampaignSettings(seed, cases, null, null, 1_000, Shard.WHOLE);
+        return new CampaignSettings(seed, cases, null, null, 1_000, Shard.WHOLE, null);
     }
 
     public CampaignSettings withDuration(Duration duration) {
-        return new CampaignSettings(seed, maxCases, duration, failureFolder, progressInterval, shard);
+        return new CampaignSettings(seed, maxCases, duration, failureFolder, progressInterval, shard, resultsFolder);
     }
 
     public CampaignSettings withFailureFolder(Path folder) {
-        return new CampaignSettings(seed, maxCases, maxDuration, folder, progressInterval, shard);
+        return new CampaignSettings(seed, maxCases, maxDuration, folder, progressInterval, shard, resultsFolder);
     }
 
     public CampaignSettings withProgressInterval(long cases) {
-        return new CampaignSettings(seed, maxCases, maxDuration, failureFolder, cases, shard);
+        return new CampaignSettings(seed, maxCases, maxDuration, failureFolder, cases, shard, resultsFolder);
     }
 
     /** These settings, running only {@code part} of the campaign. */
     public CampaignSettings withShard(Shard part) {
-        return new CampaignSettings(seed, maxCases, maxDuration, failureFolder, progressInterval, part);
+        return new CampaignSettings(seed, maxCases, maxDuration, failureFolder, progressInterval, part, resultsFolder);
+    }
+
+    /** These settings, writing the campaign's results files into {@code folder}. */
+    public CampaignSettings withResultsFolder(Path folder) {
+        return new CampaignSettings(seed, maxCases, maxDuration, failureFolder, progressInterval, shard, folder);
     }
 }

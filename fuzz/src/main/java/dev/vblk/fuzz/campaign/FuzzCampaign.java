@@ -1,7 +1,13 @@
 package dev.vblk.fuzz.campaign;
 
 import dev.vblk.fuzz.coverage.BehaviourCoverage;
+import dev.vblk.fuzz.oracle.Finding;
 import dev.vblk.fuzz.oracle.ScenarioRunner;
+import dev.vblk.fuzz.results.CampaignHeader;
+import dev.vblk.fuzz.results.CampaignLog;
+import dev.vblk.fuzz.results.CampaignSummary;
+import dev.vblk.fuzz.results.CaseResult;
+import dev.vblk.fuzz.results.CorpusEntry;
 import dev.vblk.fuzz.shrink.ScenarioShrinker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +22,8 @@ import java.util.function.LongSupplier;
  * the driver behaviour the cases reach, and shrinks and saves every failing case. The same seed gives
  * the same cases in the same order; a {@link Shard} runs every {@code N}-th of them, so the shards of
  * a campaign together run its cases exactly once. Only how many fit into a time limit depends on the
- * machine.
+ * machine. With a results folder the campaign writes every case's result, its failure corpus and its
+ * summary there as Avro files ({@link dev.vblk.fuzz.results.ResultFiles}), as it goes.
  */
 public final class FuzzCampaign {
 
@@ -56,32 +63,61 @@ public final class FuzzCampaign {
 
     /** Runs the campaign, calling {@code progress} every {@link CampaignSettings#progressInterval()} cases and at the end. */
     public CampaignResult run(Consumer<CampaignProgress> progress) {
-        List<FailedCase> failures = new ArrayList<>();
-        BehaviourCoverage reached = new BehaviourCoverage();
-        long withNewBehaviour = 0;
-        long start = wallClock.getAsLong();
-        long limit = settings.maxDuration() == null ? Long.MAX_VALUE : settings.maxDuration().toNanos();
         Shard shard = settings.shard();
-        long done = 0;
-        for (long index = shard.firstCase(); index < settings.maxCases() && wallClock.getAsLong() - start < limit;
-                index += shard.count()) {
-            long seed = caseSeed(settings.seed(), index);
-            CaseRun run = source.run(seed);
-            done++;
-            if (reached.addAll(run.coverage()) > 0) {
-                withNewBehaviour++;
-                source.reachedNewBehaviour(run);
+        CampaignHeader header = CampaignHeader.of(settings.seed(), settings.maxCases(), source.describe(), shard);
+        try (CampaignLog log = settings.resultsFolder() == null ? null : CampaignLog.create(settings.resultsFolder(), header)) {
+            List<FailedCase> failures = new ArrayList<>();
+            BehaviourCoverage reached = new BehaviourCoverage();
+            long withNewBehaviour = 0;
+            long start = wallClock.getAsLong();
+            long limit = settings.maxDuration() == null ? Long.MAX_VALUE : settings.maxDuration().toNanos();
+            long done = 0;
+            for (long index = shard.firstCase(); index < settings.maxCases() && wallClock.getAsLong() - start < limit;
+                    index += shard.count()) {
+                long seed = caseSeed(settings.seed(), index);
+                CaseRun run = source.run(seed);
+                done++;
+                List<Long> newKeys = reached.addAll(run.coverage());
+                if (!newKeys.isEmpty()) {
+                    withNewBehaviour++;
+                    source.reachedNewBehaviour(run);
+                }
+                FailedCase failed = run.passed() ? null : source.failure(index, seed, run, settings.failureFolder());
+                if (failed != null) {
+                    failures.add(failed);
+                }
+                if (log != null) {
+                    log.add(caseResult(index, seed, run, newKeys));
+                    if (failed != null) {
+                        log.add(corpusEntry(failed));
+                    }
+                }
+                if (done % settings.progressInterval() == 0) {
+                    progress.accept(progressOf(done, start, failures.size()));
+                }
             }
-            if (!run.passed()) {
-                failures.add(source.failure(index, seed, run, settings.failureFolder()));
+            Duration elapsed = Duration.ofNanos(wallClock.getAsLong() - start);
+            progress.accept(progressOf(done, start, failures.size()));
+            CampaignResult result = new CampaignResult(settings, source.describe(), done, elapsed, failures, reached.size(),
+                    withNewBehaviour);
+            if (log != null) {
+                log.finish(new CampaignSummary(settings.seed(), shard, settings.maxCases(), source.describe(), done,
+                        failures.size(), reached.size(), withNewBehaviour, elapsed.toMillis()));
             }
-            if (done % settings.progressInterval() == 0) {
-                progress.accept(progressOf(done, start, failures.size()));
-            }
+            return result;
         }
-        Duration elapsed = Duration.ofNanos(wallClock.getAsLong() - start);
-        progress.accept(progressOf(done, start, failures.size()));
-        return new CampaignResult(settings, source.describe(), done, elapsed, failures, reached.size(), withNewBehaviour);
+    }
+
+    private CaseResult caseResult(long index, long seed, CaseRun run, List<Long> newKeys) {
+        return new CaseResult(settings.seed(), settings.shard(), index, seed, run.source(), run.seedTrace(), run.mutation(),
+                run.passed(), run.findings().stream().map(finding -> finding.invariant().name()).distinct().toList(),
+                run.findings().stream().map(Finding::toString).toList(), run.platformCalls(), run.virtualNanos(), newKeys);
+    }
+
+    private CorpusEntry corpusEntry(FailedCase failed) {
+        return new CorpusEntry(settings.seed(), settings.shard(), failed.index(), failed.caseSeed(), failed.name(),
+                failed.description(), failed.findings(), failed.scenarioFile(), failed.traceFile(), failed.shrunkTo(),
+                failed.shrinking());
     }
 
     private CampaignProgress progressOf(long done, long start, long failures) {

@@ -9,6 +9,7 @@ import dev.vblk.fuzz.shrink.ScenarioShrinker;
 import dev.vblk.fuzz.shrink.Shrunk;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Cases generated from nothing: {@link ScenarioGenerator#generate(long)} of the case seed, judged by
@@ -26,11 +27,24 @@ public final class GeneratedCases implements CaseSource {
         this.shrinker = new ScenarioShrinker(runner, shrinkRuns);
     }
 
+    /** What {@link CaseRun#source()} calls generated cases. */
+    public static final String SOURCE = "generated";
+
     /** A generated case's verdict and the behaviour it reached. */
     record Run(Verdict verdict, BehaviourCoverage coverage) implements CaseRun {
         @Override
         public List<Finding> findings() {
             return verdict.findings();
+        }
+
+        @Override
+        public String source() {
+            return SOURCE;
+        }
+
+        @Override
+        public long platformCalls() {
+            return verdict.platformCalls();
         }
     }
 
@@ -44,9 +58,11 @@ public final class GeneratedCases implements CaseSource {
     public FailedCase failure(long index, long caseSeed, CaseRun run, Path folder) {
         Shrunk<Verdict> shrunk = shrinker.shrink(((Run) run).verdict());
         String name = "seed-" + Long.toUnsignedString(caseSeed, 16);
-        List<Path> saved = folder == null ? List.of() : new FailureArchive(folder).saveFailure(name, shrunk.verdict()).files();
-        return new FailedCase(index, caseSeed, name, "generated", "scenario of seed " + Long.toUnsignedString(caseSeed, 16),
-                shrunk.verdict().findings().stream().map(Finding::toString).toList(), shrunk.describe(), saved);
+        Optional<SavedFailure> saved = folder == null ? Optional.empty()
+                : Optional.of(new FailureArchive(folder).saveFailure(name, shrunk.verdict()));
+        return new FailedCase(index, caseSeed, name, SOURCE, "scenario of seed " + Long.toUnsignedString(caseSeed, 16),
+                shrunk.verdict().findings(), shrunk.after(), shrunk.describe(), saved.map(SavedFailure::scenarioFile),
+                saved.map(SavedFailure::traceFile));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.vblk.fuzz.coverage;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,11 +20,16 @@ public final class BehaviourCoverage {
         return keys.add(key(write, offset, value));
     }
 
-    /** Adds every key of {@code other}; returns how many were new here. */
-    public int addAll(BehaviourCoverage other) {
-        int before = keys.size();
-        keys.addAll(other.keys);
-        return keys.size() - before;
+    /** Adds every key of {@code other}; returns the keys that were new here, ascending. */
+    public List<Long> addAll(BehaviourCoverage other) {
+        List<Long> added = new ArrayList<>();
+        for (long key : other.keys) {
+            if (keys.add(key)) {
+                added.add(key);
+            }
+        }
+        added.sort(null);
+        return added;
     }
 
     /** How many keys {@code other} has that this has not. */

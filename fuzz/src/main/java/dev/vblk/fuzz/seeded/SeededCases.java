@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
 /**
@@ -47,11 +49,39 @@ public final class SeededCases implements CaseSource {
         this.guided = guided;
     }
 
+    /** What {@link CaseRun#source()} calls trace-seeded cases. */
+    public static final String SOURCE = "trace-seeded";
+
     /** A trace-seeded case's seed and verdict. */
     record Run(SeedTrace seed, SeededVerdict verdict) implements CaseRun {
         @Override
         public List<Finding> findings() {
             return verdict.findings();
+        }
+
+        @Override
+        public String source() {
+            return SOURCE;
+        }
+
+        @Override
+        public Optional<String> seedTrace() {
+            return Optional.of(seed.name());
+        }
+
+        @Override
+        public Optional<String> mutation() {
+            return Optional.of(verdict.mutation().describe());
+        }
+
+        @Override
+        public long platformCalls() {
+            return verdict.platformCalls();
+        }
+
+        @Override
+        public OptionalLong virtualNanos() {
+            return verdict.virtualNanos();
         }
 
         @Override
@@ -101,9 +131,9 @@ public final class SeededCases implements CaseSource {
             }
             saved = List.of(file);
         }
-        return new FailedCase(index, caseSeed, name, "trace-seeded", "seed " + failed.seed().name() + ", "
-                + failed.verdict().mutation().describe(), shrunk.verdict().findings().stream().map(Finding::toString).toList(),
-                shrunk.describe(), saved);
+        return new FailedCase(index, caseSeed, name, SOURCE, "seed " + failed.seed().name() + ", "
+                + failed.verdict().mutation().describe(), shrunk.verdict().findings(), shrunk.after(), shrunk.describe(),
+                Optional.empty(), saved.isEmpty() ? Optional.empty() : Optional.of(saved.get(0)));
     }
 
     @Override

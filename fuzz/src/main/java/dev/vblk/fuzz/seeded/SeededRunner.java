@@ -24,6 +24,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
@@ -83,11 +84,26 @@ public final class SeededRunner {
             }
         }
         byte[] recording = bytes.toByteArray();
-        List<Finding> findings = new ArrayList<>(TraceOracle.judge(read(recording).events(), seed.window()));
+        List<TraceEvent> events = read(recording).events();
+        List<Finding> findings = new ArrayList<>(TraceOracle.judge(events, seed.window()));
         if (findings.stream().noneMatch(finding -> finding.invariant() == Invariant.BOUNDED)) {
             findings.addAll(stopped);
         }
-        return new SeededVerdict(seed.name(), mutation, findings, status, recording, coverage);
+        long calls = 0;
+        long firstClock = -1;
+        long lastClock = -1;
+        int clockReads = 0;
+        for (TraceEvent event : events) {
+            if (!(event instanceof TraceEvent.OperationBegin || event instanceof TraceEvent.OperationEnd)) {
+                calls++;
+            }
+            if (event instanceof TraceEvent.ClockRead clock) {
+                firstClock = clockReads++ == 0 ? clock.nanos() : firstClock;
+                lastClock = clock.nanos();
+            }
+        }
+        return new SeededVerdict(seed.name(), mutation, findings, status, recording, coverage, calls,
+                clockReads < 2 ? OptionalLong.empty() : OptionalLong.of(lastClock - firstClock));
     }
 
     /** A recording made by {@link #run} (or a trace file's bytes), read into memory. */

@@ -4,6 +4,8 @@ import dev.vblk.fuzz.oracle.Finding;
 import dev.vblk.fuzz.coverage.BehaviourCoverage;
 import dev.vblk.replay.ReplayResult;
 import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * The oracle's judgement of one trace-seeded case.
@@ -16,12 +18,16 @@ import java.util.List;
  *     request, or {@code BAD_TRACE}
  * @param recording the run recorded as an Avro trace (the seed's metadata, with the mutation added)
  * @param coverage the driver behaviour the run reached
+ * @param platformCalls the platform calls the driver made in the run (the recording's platform events)
+ * @param virtualNanos the virtual time between the driver's first and last clock read, empty when it
+ *     read the clock fewer than twice
  */
 public record SeededVerdict(String seed, TraceMutation mutation, List<Finding> findings, ReplayResult.Status replay,
-        byte[] recording, BehaviourCoverage coverage) {
+        byte[] recording, BehaviourCoverage coverage, long platformCalls, OptionalLong virtualNanos) {
 
     public SeededVerdict {
         findings = List.copyOf(findings);
+        Objects.requireNonNull(virtualNanos, "virtualNanos");
     }
 
     /** Whether every invariant held. */

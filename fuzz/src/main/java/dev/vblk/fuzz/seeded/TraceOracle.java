@@ -26,7 +26,9 @@ import java.util.Set;
  * The oracle for a recorded run: judges a trace from what the driver saw of the device (the requests
  * rebuilt from its calls by the replayer's {@link RequestReconstructor}) and what it reported (each
  * operation's outcome). It needs no model of the device, so it judges a trace-seeded run, or any
- * recording, the same way; a saved trace therefore gives its findings again.
+ * recording, the same way; a saved trace therefore gives its findings again. Each request counts for
+ * the operation that made it available: a submitted read's request for that read, even when the
+ * driver hands several submissions to the device with one notification from a later wait.
  *
  * <ul>
  *   <li>{@link Invariant#BOUNDED}: no operation ends with {@link CallBudgetExceeded};

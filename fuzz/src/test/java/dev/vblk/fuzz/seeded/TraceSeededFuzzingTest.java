@@ -15,28 +15,37 @@ import dev.vblk.trace.TraceReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Trace-seeded fuzzing from QEMU's golden io-error trace finds a driver that ignores status bytes. */
+/**
+ * Trace-seeded fuzzing from QEMU's golden traces finds a driver that ignores status bytes, from the
+ * io-error trace of one request at a time as from the depth-32 (split ring) and packed traces, whose
+ * 32 submissions at a time go to the device with one notification; the driver as it is passes.
+ */
 class TraceSeededFuzzingTest {
 
     /** The cases the planted bug must be found within. */
     static final int CASES = 40;
 
-    static SeedTrace ioError() {
+    /** The golden trace {@code traces/<name>.trace.avro} as a seed. */
+    static SeedTrace seed(String name) {
         Path traces = FailureArchive.regressions(Path.of("")).folder().getParent();
-        return SeedTrace.read(traces.resolve("io-error.trace.avro"));
+        return SeedTrace.read(traces.resolve(name + ".trace.avro"));
     }
 
     static TraceMutation mutation(SeedTrace seed, int index) {
         return TraceMutator.draw(seed, new SplittableRandom(FuzzCampaign.caseSeed(42, index)));
     }
 
-    @Test
-    void theGoldenIoErrorTraceFindsAnIgnoredStatusByteAndTheSavedTraceReproducesIt(@TempDir Path dir) throws IOException {
-        SeedTrace seed = ioError();
+    @ParameterizedTest
+    @ValueSource(strings = {"io-error", "depth-32", "packed"})
+    void aGoldenTraceFindsAnIgnoredStatusByteAndTheSavedTraceReproducesIt(String name, @TempDir Path dir)
+            throws IOException {
+        SeedTrace seed = seed(name);
         SeededRunner broken = new SeededRunner(IgnoredStatusByte::new, ScenarioRunner.DEFAULT_CALL_BUDGET);
         SeededVerdict found = null;
         int cases = 0;
@@ -61,9 +70,17 @@ class TraceSeededFuzzingTest {
         assertEquals(ReplayResult.Status.DIVERGED, fixed.status(), "the driver as it is does not ignore the status byte");
     }
 
-    @Test
-    void theDriverAsItIsPassesTheSameCases() {
-        SeedTrace seed = ioError();
+    @ParameterizedTest
+    @ValueSource(strings = {"io-error", "depth-32", "packed"})
+    void theGoldenTraceAsRecordedHasNoFinding(String name) {
+        SeedTrace seed = seed(name);
+        assertEquals(List.of(), TraceOracle.judge(seed.trace().events(), seed.window()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"io-error", "depth-32", "packed"})
+    void theDriverAsItIsPassesTheSameCases(String name) {
+        SeedTrace seed = seed(name);
         SeededRunner runner = new SeededRunner();
         for (int i = 0; i < CASES; i++) {
             SeededVerdict verdict = runner.run(seed, mutation(seed, i));
