@@ -35,7 +35,7 @@ final class RecentCalls implements Platform {
     }
 
     /** The remembered calls, rendered, oldest first. */
-    List<String> render() {
+    synchronized List<String> render() {
         TraceEventFormatter formatter = behind.copy();
         List<String> lines = new ArrayList<>();
         long number = calls - recent.size();
@@ -45,7 +45,7 @@ final class RecentCalls implements Platform {
         return lines;
     }
 
-    private void remember(TraceEvent event) {
+    private synchronized void remember(TraceEvent event) {
         calls++;
         recent.addLast(event);
         if (recent.size() > capacity) {

@@ -79,11 +79,14 @@ public final class Replayer {
     private static ReplayResult strict(TraceSource source, String name, ReplayOptions options) {
         Run run = new Run(source, name, ReplayResult.Mode.STRICT, options, -1, null);
         ReplayResult result = run.execute();
-        return run.metThreadSwitches() ? ThreadedRun.replay(source, name,
+        return run.metThreadSwitches() ? ThreadedRun.replay(source, name, true,
                 (events, part) -> new Run(events, name, ReplayResult.Mode.STRICT, options, -1, part).execute()) : result;
     }
 
-    /** A replay in another mode than strict, which takes the trace of one thread only. */
+    /**
+     * A relaxed or branching replay on one thread; a trace of several threads is replayed relaxed
+     * again on as many, and refused by a branching replay.
+     */
     private static ReplayResult oneThread(TraceSource source, String name, ReplayResult.Mode mode, ReplayOptions options,
             int branchAt) {
         Run run = new Run(source, name, mode, options, branchAt, null);
@@ -91,9 +94,13 @@ public final class Replayer {
         if (!run.metThreadSwitches()) {
             return result;
         }
+        if (mode == ReplayResult.Mode.RELAXED) {
+            return ThreadedRun.replay(source, name, false,
+                    (events, part) -> new Run(events, name, ReplayResult.Mode.RELAXED, options, -1, part).execute());
+        }
         return new ReplayResult(name, mode, ReplayResult.Status.BAD_TRACE, false, 0, 0, 0, Optional.empty(),
-                "the trace cannot be replayed: it records a run of several threads, which only strict replay "
-                        + "reproduces; replay it strictly", List.of());
+                "the trace cannot be replayed: it records a run of several threads, which branching replay does not "
+                        + "take; replay it strictly or relaxed", List.of());
     }
 
     /** Relaxed replay of a trace file. */
@@ -249,7 +256,7 @@ public final class Replayer {
                 return replay(board, boardProblem);
             } finally {
                 metThreadSwitches = events != null && events.threadSwitches();
-                if (machine != null) {
+                if (machine != null && part == null) {
                     machine.close();
                 }
             }
@@ -409,6 +416,12 @@ public final class Replayer {
                     strict = new ReplayPlatform(events);
                     return strict;
                 case RELAXED:
+                    if (part != null) {
+                        machine = part.machine(() -> TraceDrivenMachine.fromTrace(part.trace(), window, pci));
+                        recent = part.recentCalls(() -> new RecentCalls(machine.platform(), window, RECENT_CALLS));
+                        machine.describeWith(this::operationText, recent::render);
+                        return recent;
+                    }
                     machine = TraceDrivenMachine.fromTrace(source, window, pci);
                     recent = new RecentCalls(machine.platform(), window, RECENT_CALLS);
                     machine.describeWith(this::operationText, recent::render);
@@ -580,7 +593,7 @@ public final class Replayer {
          */
         private DriverSession session() {
             if (session == null && part != null) {
-                session = part.sessions().getNow(null);
+                session = part.sessions().join();
             }
             return session;
         }
@@ -628,11 +641,8 @@ public final class Replayer {
         }
 
         private void notesAtEnd() {
-            if (machine != null) {
-                int outOfOrder = machine.requestsOutOfOrder();
-                notes.add("answered " + machine.requestsAnswered() + " of " + machine.requestsInTrace()
-                        + " recorded request(s) from the trace"
-                        + (outOfOrder > 0 ? ", " + outOfOrder + " out of the recorded completion order" : ""));
+            if (machine != null && part == null) {
+                notes.add(machine.answeredNote());
             }
             if (branch != null) {
                 notes.add(branch.branched() ? "went live at trace position " + branchAt

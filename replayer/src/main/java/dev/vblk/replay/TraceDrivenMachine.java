@@ -172,6 +172,13 @@ public final class TraceDrivenMachine implements AutoCloseable {
         return answers.stream().mapToInt(RecordedAnswers::answered).sum();
     }
 
+    /** A replay's note of the requests answered from the trace so far, and how many out of the recorded order. */
+    String answeredNote() {
+        int outOfOrder = requestsOutOfOrder();
+        return "answered " + requestsAnswered() + " of " + requestsInTrace() + " recorded request(s) from the trace"
+                + (outOfOrder > 0 ? ", " + outOfOrder + " out of the recorded completion order" : "");
+    }
+
     /** Requests answered out of the recorded completion order: the driver had not handed over earlier ones. */
     public int requestsOutOfOrder() {
         return answers.stream().mapToInt(RecordedAnswers::outOfOrder).sum();

@@ -911,8 +911,9 @@ public final class ScenarioRunner {
                 }
                 return executed(r) ? null : "the device answered it with an error status";
             } else if (outcome instanceof OutcomeSpec.UsedLen u) {
-                if (dataIn && u.length() != r.dataLength() + 1L) {
-                    return "the used length " + u.length() + " does not cover its " + r.dataLength() + " data bytes and status";
+                if (dataIn && u.length() != r.dataLength() + 1L && !namedByAnother(s)) {
+                    return "the used length " + u.length() + " does not cover its " + r.dataLength()
+                            + " data bytes and status, and no other used element named it";
                 }
                 return executed(r) ? null : "the device answered it with an error status";
             } else if (outcome instanceof OutcomeSpec.Status st) {
