@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.fuzz.oracle.ScenarioRunner;
 import dev.vblk.fuzz.oracle.Verdict;
-import dev.vblk.fuzz.scenario.DeviceSpec;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScenarioGenerator;
 import dev.vblk.virtio.FeatureBits;
@@ -37,14 +36,7 @@ class DriverFuzzProperties {
     /** The same seeded scenarios with the packed ring offered (and so used) and not: both rings keep the invariants. */
     @Property
     void seededScenariosKeepEveryInvariantOnSplitAndPackedRings(@ForAll("seeds") long seed, @ForAll boolean packed) {
-        Scenario scenario = ScenarioGenerator.generate(seed);
-        DeviceSpec d = scenario.device();
-        long ring = 1L << FeatureBits.RING_PACKED;
-        DeviceSpec device = new DeviceSpec(d.capacitySectors(), packed ? d.offeredFeatures() | ring
-                : d.offeredFeatures() & ~ring, d.readOnly(), d.idString(), d.sizeMax(), d.segMax(), d.blkSize(),
-                d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
-        holds(new Scenario(scenario.seed(), device, scenario.faults(), scenario.allocator(), scenario.queue(),
-                scenario.outcomes(), scenario.steps()));
+        holds(ScenarioGenerator.generate(seed).offering(FeatureBits.RING_PACKED, packed));
     }
 
     /**
@@ -53,14 +45,7 @@ class DriverFuzzProperties {
      */
     @Property
     void seededScenariosKeepEveryInvariantWithMultiQueueOnAndOff(@ForAll("seeds") long seed, @ForAll boolean multiQueue) {
-        Scenario scenario = ScenarioGenerator.generate(seed);
-        DeviceSpec d = scenario.device();
-        long mq = 1L << BlkFeatures.MQ;
-        DeviceSpec device = new DeviceSpec(d.capacitySectors(), multiQueue ? d.offeredFeatures() | mq
-                : d.offeredFeatures() & ~mq, d.readOnly(), d.idString(), d.sizeMax(), d.segMax(), d.blkSize(),
-                d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
-        holds(new Scenario(scenario.seed(), device, scenario.faults(), scenario.allocator(), scenario.queue(),
-                scenario.outcomes(), scenario.steps()));
+        holds(ScenarioGenerator.generate(seed).offering(BlkFeatures.MQ, multiQueue));
     }
 
     @Property

@@ -32,6 +32,16 @@ public record Scenario(
         return new Scenario(newSeed, device, faults, allocator, queue, outcomes, steps);
     }
 
+    /** This scenario with its device offering {@code feature} (a feature bit number) or not. */
+    public Scenario offering(int feature, boolean offered) {
+        DeviceSpec d = device;
+        long bit = 1L << feature;
+        DeviceSpec changed = new DeviceSpec(d.capacitySectors(), offered ? d.offeredFeatures() | bit
+                : d.offeredFeatures() & ~bit, d.readOnly(), d.idString(), d.sizeMax(), d.segMax(), d.blkSize(),
+                d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
+        return new Scenario(seed, changed, faults, allocator, queue, outcomes, steps);
+    }
+
     /** This scenario with other queue behaviour. */
     public Scenario withQueue(QueueSpec newQueue) {
         return new Scenario(seed, device, faults, allocator, newQueue, outcomes, steps);
