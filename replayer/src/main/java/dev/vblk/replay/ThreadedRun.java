@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -60,6 +61,9 @@ final class ThreadedRun {
         ReplayResult replay(TraceSource events, Part part);
     }
 
+    /** How long a stopped replay waits for each of its threads to end before it leaves it. */
+    static final long STOPPED_GRACE_MILLIS = 2_000;
+
     private ThreadedRun() {}
 
     /**
@@ -98,9 +102,13 @@ final class ThreadedRun {
                 }
             }, "replay of " + names.get(number)));
         }
+        workers.forEach(worker -> {
+            worker.setDaemon(true);
+            turns.register(worker);
+        });
         workers.forEach(Thread::start);
         for (Thread worker : workers) {
-            joinUninterruptibly(worker);
+            awaitEnd(worker, turns, inTurns);
         }
         List<String> machineNotes = new ArrayList<>();
         if (shared.get(TraceDrivenMachine.class) instanceof TraceDrivenMachine machine) {
@@ -194,14 +202,26 @@ final class ThreadedRun {
         throw (Error) e;
     }
 
-    private static void joinUninterruptibly(Thread worker) {
+    /**
+     * Waits for a replay thread to end. Once a replay in turns has stopped, a thread still blocked
+     * outside the platform (on a lock a thread that ended still holds) may never end: it is given
+     * {@link #STOPPED_GRACE_MILLIS} and then left, a daemon thread that cannot keep the process alive.
+     */
+    private static void awaitEnd(Thread worker, ThreadTurns turns, boolean inTurns) {
         boolean interrupted = false;
-        while (true) {
-            try {
-                worker.join();
+        long graceEnds = Long.MAX_VALUE;
+        while (worker.isAlive()) {
+            if (inTurns && graceEnds == Long.MAX_VALUE && turns.stoppedBy().isPresent()) {
+                graceEnds = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOPPED_GRACE_MILLIS);
+            }
+            if (System.nanoTime() - graceEnds >= 0) {
                 break;
+            }
+            try {
+                worker.join(ThreadTurns.STALL_CHECK_MILLIS);
             } catch (InterruptedException e) {
                 interrupted = true;
+                turns.stop(-1, "the replay was interrupted");
             }
         }
         if (interrupted) {

@@ -15,9 +15,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -114,6 +119,65 @@ class ThreadedReplayTest {
         assertTrue(result.message().contains("(submitter-5)"), result.message());
         assertTrue(result.divergence().orElseThrow().headline().contains("memory"), result.render());
         assertEquals(result, Replayer.strict(trace, changed), "the divergence is found the same way every time");
+    }
+
+    /**
+     * A driver that takes a lock of its own otherwise than the recorded one did: one replay thread
+     * holds it while it waits for its turn, another blocks on it outside the platform. The replay
+     * stops with a divergence naming the blocked thread instead of hanging.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aThreadBlockedOutsideThePlatformStopsTheReplayInsteadOfHangingIt() {
+        ReplayResult result = Replayer.strict(trace, ReplayOptions.DEFAULTS.withDriverView(ThreadedReplayTest::contendedLock));
+
+        assertEquals(ReplayResult.Status.DIVERGED, result.status(), result.render());
+        assertTrue(result.message().contains("blocked outside the platform")
+                && (result.message().contains("(submitter-1) WAITING") || result.message().contains("(submitter-3) WAITING")),
+                "whichever of the two came second waits for the lock: " + result.message());
+    }
+
+    /**
+     * A driver whose thread replaying submitter-3 takes a lock at its 40th platform call and keeps it
+     * until the replay stops, and whose thread replaying submitter-1 takes the same lock at its 40th.
+     */
+    private static Platform contendedLock(Platform platform) {
+        ReentrantLock lock = new ReentrantLock();
+        Map<String, Integer> calls = new ConcurrentHashMap<>();
+        return new ForwardingPlatform(platform) {
+            private void before() {
+                String name = Thread.currentThread().getName();
+                int call = calls.merge(name, 1, Integer::sum);
+                if (call == 40 && (name.contains("(submitter-3)") || name.contains("(submitter-1)"))) {
+                    lock.lock();
+                }
+            }
+
+            private <T> T call(java.util.function.Supplier<T> body) {
+                before();
+                try {
+                    return body.get();
+                } catch (RuntimeException e) {
+                    if (lock.isHeldByCurrentThread()) {
+                        lock.unlock();
+                    }
+                    throw e;
+                }
+            }
+
+            @Override
+            public long readRegister(long address, dev.vblk.platform.AccessWidth width) {
+                return call(() -> super.readRegister(address, width));
+            }
+
+            @Override
+            public void writeMemory(long address, byte[] source, int offset, int length) {
+                call(() -> {
+                    super.writeMemory(address, source, offset, length);
+                    return null;
+                });
+            }
+        };
     }
 
     /**

@@ -19,7 +19,7 @@ final class RecordingDisk implements DiskBacking {
 
     private final InMemoryDisk inner;
     private final List<Op> ops = new ArrayList<>();
-    private final Map<Op, byte[]> readData = new HashMap<>();
+    private final Map<Op, List<byte[]>> readData = new HashMap<>();
 
     RecordingDisk(long sectors) {
         this.inner = InMemoryDisk.ofSectors(sectors);
@@ -37,13 +37,14 @@ final class RecordingDisk implements DiskBacking {
     }
 
     /**
-     * The bytes the device read from {@code position} since the log was cleared (the last such read
-     * of {@code length} bytes), or what the disk holds there now if it read none: what a read request
-     * must have returned, even when a later request of the same batch changed the disk.
+     * The bytes each read of {@code length} bytes from {@code position} since the log was cleared
+     * gave the device, in order, or what the disk holds there now if it read none: what a read
+     * request there may have returned, even when a later request of the same batch changed the disk
+     * (several requests of a batch may read the same sectors, before and after a write).
      */
-    byte[] dataRead(long position, int length) {
-        byte[] read = readData.get(new Op("READ", position, length));
-        return read != null ? read.clone() : peek(position, length);
+    List<byte[]> dataRead(long position, int length) {
+        List<byte[]> reads = readData.get(new Op("READ", position, length));
+        return reads != null ? reads.stream().map(byte[]::clone).toList() : List.of(peek(position, length));
     }
 
     /** Reads without logging: the oracle's look at the device's data. */
@@ -63,7 +64,7 @@ final class RecordingDisk implements DiskBacking {
         inner.read(position, destination, offset, length);
         Op op = new Op("READ", position, length);
         ops.add(op);
-        readData.put(op, Arrays.copyOfRange(destination, offset, offset + length));
+        readData.computeIfAbsent(op, key -> new ArrayList<>()).add(Arrays.copyOfRange(destination, offset, offset + length));
     }
 
     @Override
