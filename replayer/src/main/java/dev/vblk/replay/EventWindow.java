@@ -80,7 +80,7 @@ final class EventWindow implements AutoCloseable {
 
     /**
      * Whether the pass met a thread switch (format 3: the trace holds a run of several threads); a
-     * pass over all the threads' events leaves the switches out of the window.
+     * pass over all the threads' events ends at the first one, which it leaves out of the window.
      */
     boolean threadSwitches() {
         return threadSwitches;
@@ -138,7 +138,10 @@ final class EventWindow implements AutoCloseable {
             if (pass.hasNext()) {
                 TraceEvent event = pass.next();
                 if (event instanceof TraceEvent.ThreadSwitch) {
+                    // A run of several threads, which a replay of one thread cannot take: the pass
+                    // ends here, and the replay starts again on as many threads.
                     threadSwitches = true;
+                    ended = true;
                     return;
                 }
                 buffered.add(event);

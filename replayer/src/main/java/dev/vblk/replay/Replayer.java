@@ -73,8 +73,8 @@ public final class Replayer {
     }
 
     /**
-     * Strict replay on one thread; a trace of several threads (format 3: it has thread switches, met
-     * as soon as the replay reaches the second thread's first event) is replayed again on as many.
+     * Strict replay on one thread; a trace of several threads (format 3: it has thread switches, and
+     * the one-thread replay stops at the first) is replayed again on as many.
      */
     private static ReplayResult strict(TraceSource source, String name, ReplayOptions options) {
         Run run = new Run(source, name, ReplayResult.Mode.STRICT, options, -1, null);
@@ -87,8 +87,8 @@ public final class Replayer {
      * A relaxed or branching replay on one thread; a trace of several threads is replayed relaxed
      * again on as many, and refused by a branching replay.
      */
-    private static ReplayResult oneThread(TraceSource source, String name, ReplayResult.Mode mode, ReplayOptions options,
-            int branchAt) {
+    private static ReplayResult relaxedOrBranching(TraceSource source, String name, ReplayResult.Mode mode,
+            ReplayOptions options, int branchAt) {
         Run run = new Run(source, name, mode, options, branchAt, null);
         ReplayResult result = run.execute();
         if (!run.metThreadSwitches()) {
@@ -111,12 +111,12 @@ public final class Replayer {
     /** Relaxed replay of a trace file. */
     public static ReplayResult relaxed(Path path, ReplayOptions options) {
         return fromFile(path, ReplayResult.Mode.RELAXED, options,
-                source -> oneThread(source, path.toString(), ReplayResult.Mode.RELAXED, options, -1));
+                source -> relaxedOrBranching(source, path.toString(), ReplayResult.Mode.RELAXED, options, -1));
     }
 
     /** Relaxed replay of a trace read into memory. */
     public static ReplayResult relaxed(Trace trace, String name, ReplayOptions options) {
-        return oneThread(TraceSource.of(trace), name, ReplayResult.Mode.RELAXED, options, -1);
+        return relaxedOrBranching(TraceSource.of(trace), name, ReplayResult.Mode.RELAXED, options, -1);
     }
 
     /** Strict replay of a trace file up to event {@code eventIndex}, then live on the fake device. */
@@ -128,7 +128,7 @@ public final class Replayer {
     public static ReplayResult branch(Path path, int eventIndex, ReplayOptions options) {
         checkBranchIndex(eventIndex);
         return fromFile(path, ReplayResult.Mode.BRANCH, options,
-                source -> oneThread(source, path.toString(), ReplayResult.Mode.BRANCH, options, eventIndex));
+                source -> relaxedOrBranching(source, path.toString(), ReplayResult.Mode.BRANCH, options, eventIndex));
     }
 
     /**
@@ -138,7 +138,7 @@ public final class Replayer {
      */
     public static ReplayResult branch(Trace trace, String name, int eventIndex, ReplayOptions options) {
         checkBranchIndex(eventIndex);
-        return oneThread(TraceSource.of(trace), name, ReplayResult.Mode.BRANCH, options, eventIndex);
+        return relaxedOrBranching(TraceSource.of(trace), name, ReplayResult.Mode.BRANCH, options, eventIndex);
     }
 
     private static void checkBranchIndex(int eventIndex) {

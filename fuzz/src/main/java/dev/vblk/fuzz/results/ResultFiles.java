@@ -180,9 +180,7 @@ public final class ResultFiles {
 
     static GenericRecord record(CaseResult result) {
         GenericRecord record = new GenericData.Record(CASE_SCHEMA);
-        record.put("campaignSeed", result.campaignSeed());
-        record.put("shardNumber", result.shard().number());
-        record.put("shardCount", result.shard().count());
+        putCampaign(record, result.campaignSeed(), result.shard());
         record.put("caseIndex", result.caseIndex());
         record.put("caseSeed", result.caseSeed());
         record.put("source", result.source());
@@ -208,9 +206,7 @@ public final class ResultFiles {
 
     static GenericRecord record(CorpusEntry entry) {
         GenericRecord record = new GenericData.Record(FAILURE_SCHEMA);
-        record.put("campaignSeed", entry.campaignSeed());
-        record.put("shardNumber", entry.shard().number());
-        record.put("shardCount", entry.shard().count());
+        putCampaign(record, entry.campaignSeed(), entry.shard());
         record.put("caseIndex", entry.caseIndex());
         record.put("caseSeed", entry.caseSeed());
         record.put("name", entry.name());
@@ -252,9 +248,7 @@ public final class ResultFiles {
 
     static GenericRecord record(CampaignSummary summary) {
         GenericRecord record = new GenericData.Record(SUMMARY_SCHEMA);
-        record.put("campaignSeed", summary.campaignSeed());
-        record.put("shardNumber", summary.shard().number());
-        record.put("shardCount", summary.shard().count());
+        putCampaign(record, summary.campaignSeed(), summary.shard());
         record.put("maxCases", summary.maxCases());
         record.put("source", summary.source());
         record.put("cases", summary.cases());
@@ -270,6 +264,13 @@ public final class ResultFiles {
                 text(record, "source"), (Long) record.get("cases"), (Long) record.get("failures"),
                 (Integer) record.get("coverage"), (Long) record.get("casesWithNewBehaviour"),
                 (Long) record.get("elapsedMillis"));
+    }
+
+    /** The campaign fields every kind of record starts with: its seed and the shard. */
+    private static void putCampaign(GenericRecord record, long campaignSeed, Shard shard) {
+        record.put("campaignSeed", campaignSeed);
+        record.put("shardNumber", shard.number());
+        record.put("shardCount", shard.count());
     }
 
     private static Shard shard(GenericRecord record) {
