@@ -1,4 +1,4 @@
-package dev.vblk.qemu.bench;
+package dev.vblk.bench.qemu;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

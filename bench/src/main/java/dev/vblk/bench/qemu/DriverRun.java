@@ -1,4 +1,4 @@
-package dev.vblk.qemu.bench;
+package dev.vblk.bench.qemu;
 
 import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDevice;

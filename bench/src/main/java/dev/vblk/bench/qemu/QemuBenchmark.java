@@ -1,10 +1,10 @@
-package dev.vblk.qemu.bench;
+package dev.vblk.bench.qemu;
 
 import dev.vblk.pci.PciHostBridge;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.QemuConfig;
 import dev.vblk.qemu.QemuMachine;
-import dev.vblk.qemu.bench.ResultTable.Variant;
+import dev.vblk.bench.qemu.ResultTable.Variant;
 import dev.vblk.session.BoardParameters;
 import dev.vblk.trace.TraceMetadata;
 import dev.vblk.virtio.blk.DriverOptions;
@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * and the table shows each cell's median over the rounds.
  *
  * <pre>
- * java -cp ... dev.vblk.qemu.bench.QemuBenchmark [--seconds S] [--rounds N] [--image-mib M]
+ * java -cp ... dev.vblk.bench.qemu.QemuBenchmark [--seconds S] [--rounds N] [--image-mib M]
  *     [--memory shared,qtest] [--rings split,packed] [--transport mmio,pci] [--max-request-kib K]
  *     [--qemu PATH]
  * </pre>

@@ -1,4 +1,4 @@
-package dev.vblk.qemu.bench;
+package dev.vblk.bench.qemu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.vblk.qemu.bench;
+package dev.vblk.bench.qemu;
 
 import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.Completion;
@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * turns each round; the table shows each cell's median over the rounds, in reads per second.
  *
  * <pre>
- * java -cp ... dev.vblk.qemu.bench.MultiQueueBenchmark [--seconds S] [--rounds N] [--queues 1,2,4]
+ * java -cp ... dev.vblk.bench.qemu.MultiQueueBenchmark [--seconds S] [--rounds N] [--queues 1,2,4]
  *     [--threads 1,2,4] [--depth D] [--rings split,packed] [--image-mib M] [--qemu PATH]
  * </pre>
  */
