@@ -89,7 +89,7 @@ final class RecordCommand implements Callable<Integer> {
                     + "--device-property num-queues=N (default: ${DEFAULT-VALUE}).")
     int queues;
 
-    @Option(names = "--codec", paramLabel = "deflate|zstandard|none", defaultValue = "deflate",
+    @Option(names = "--codec", paramLabel = "deflate|deflate_best|zstandard|none", defaultValue = "deflate",
             description = "Block compression of the trace (default: ${DEFAULT-VALUE}).")
     TraceCodec codec;
 

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,7 +113,12 @@ class OutputsTest {
 
     @Test
     void aTraceThatCannotBeWrittenMidRunNamesTheFileAndWhyWithStatus2() throws Exception {
-        Path workload = Files.writeString(directory.resolve("many.workload"), "read 0 64\n".repeat(400));
+        // Writes of random bytes: a trace stores them once, and they do not compress.
+        byte[] random = new byte[400 * 64 * 512];
+        new SplittableRandom(1).nextBytes(random);
+        Files.write(directory.resolve("random.bin"), random);
+        Path workload = Files.writeString(directory.resolve("many.workload"), IntStream.range(0, 400)
+                .mapToObj(i -> "write 0 64 file=random.bin from=" + i * 64 * 512 + "\n").collect(Collectors.joining()));
         Path trace = directory.resolve("big.trace.avro");
         Process vblk = new ProcessBuilder("bash", "-c", "ulimit -f 64 && exec \"$0\" -cp \"$1\" dev.vblk.cli.Vblk record "
                 + "--fake --workload \"$2\" -o \"$3\"", Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -1,6 +1,7 @@
 package dev.vblk.harness;
 
 import dev.vblk.block.AsyncBlockDevice;
+import dev.vblk.block.Completion;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.session.BlockOperation;
@@ -171,7 +172,8 @@ final class WorkloadRunner {
         boolean platformFailed = false;
         for (DriverSession.SessionCompletion completion : completions) {
             dataBytes += completion.data().length;
-            if (completion.outcome() instanceof OperationOutcome.Failed failure) {
+            if (completion.completion() instanceof Completion.Failed
+                    && completion.outcome() instanceof OperationOutcome.Failed failure) {
                 failed.add("call " + completion.ticket() + " " + failure.errorKind() + ": " + failure.message());
                 platformFailed |= failure.errorKind().equals(ErrorKind.PLATFORM_ERROR.name());
             }

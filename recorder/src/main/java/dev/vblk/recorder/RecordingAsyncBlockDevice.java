@@ -158,7 +158,7 @@ public final class RecordingAsyncBlockDevice implements AsyncBlockDevice {
         for (Completion completion : completions) {
             Submitted entry = submitted.remove(completion.handle().id());
             order.add(Long.toString(entry.operationId()));
-            recorder.endOperation(entry.operationId(), TraceRecorder.outcome(entry.kind(), entry.buffer(), completion));
+            recorder.endCompleted(entry.operationId(), entry.kind(), entry.buffer(), completion);
         }
         recorder.endOperation(id, OperationOutcome.Succeeded.ofData(order.toString().getBytes(StandardCharsets.UTF_8)));
         return completions;

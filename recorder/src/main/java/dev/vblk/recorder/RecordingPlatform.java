@@ -3,7 +3,6 @@ package dev.vblk.recorder;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.Platform;
 import dev.vblk.trace.TraceEvent;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -46,19 +45,14 @@ public final class RecordingPlatform implements Platform {
 
     @Override
     public void readMemory(long address, byte[] destination, int offset, int length) {
-        recorder.recordCall(() -> {
-            delegate.readMemory(address, destination, offset, length);
-            return null;
-        }, done -> new TraceEvent.MemoryRead(address, Arrays.copyOfRange(destination, offset, offset + length)));
+        recorder.recordMemoryRead(() -> delegate.readMemory(address, destination, offset, length),
+                address, destination, offset, length);
     }
 
     @Override
     public void writeMemory(long address, byte[] source, int offset, int length) {
-        byte[] written = Arrays.copyOfRange(source, offset, offset + length);
-        recorder.recordCall(() -> {
-            delegate.writeMemory(address, source, offset, length);
-            return null;
-        }, done -> new TraceEvent.MemoryWrite(address, written));
+        recorder.recordMemoryWrite(() -> delegate.writeMemory(address, source, offset, length),
+                address, source, offset, length);
     }
 
     @Override

@@ -39,6 +39,34 @@ public final class TraceRecorder implements Closeable {
 
     /** Appends one event, made by the calling thread. */
     public synchronized void record(TraceEvent event) {
+        noteThread();
+        writer.append(event);
+    }
+
+    /**
+     * Makes the platform call {@code read}, which reads {@code length} bytes of guest memory at
+     * {@code address} into {@code destination} from {@code offset}, and records it as a
+     * {@link TraceEvent.MemoryRead}, with no other thread's call or event in between.
+     */
+    public synchronized void recordMemoryRead(Runnable read, long address, byte[] destination, int offset, int length) {
+        read.run();
+        noteThread();
+        writer.appendMemoryRead(address, destination, offset, length);
+    }
+
+    /**
+     * Makes the platform call {@code write}, which writes {@code length} bytes of {@code source} from
+     * {@code offset} to guest memory at {@code address}, and records it as a
+     * {@link TraceEvent.MemoryWrite}, with no other thread's call or event in between.
+     */
+    public synchronized void recordMemoryWrite(Runnable write, long address, byte[] source, int offset, int length) {
+        write.run();
+        noteThread();
+        writer.appendMemoryWrite(address, source, offset, length);
+    }
+
+    /** Writes a thread switch first when the calling thread is not the one that recorded last. */
+    private void noteThread() {
         Thread thread = Thread.currentThread();
         if (thread != lastThread) {
             if (lastThread == null) {
@@ -49,7 +77,6 @@ public final class TraceRecorder implements Closeable {
             }
             lastThread = thread;
         }
-        writer.append(event);
     }
 
     /**
@@ -98,9 +125,18 @@ public final class TraceRecorder implements Closeable {
         return id;
     }
 
-    /** Marks the end of an operation; the trace is checkpointed to disk. */
+    /** Marks the end of an operation. */
     public void endOperation(long operationId, OperationOutcome outcome) {
         record(new TraceEvent.OperationEnd(operationId, outcome));
+    }
+
+    /**
+     * Marks the end of an operation that succeeded returning {@code data} (a copy is kept): its
+     * outcome is {@link OperationOutcome.Succeeded#ofData}, worked out off the calling thread.
+     */
+    public synchronized void endSucceeded(long operationId, byte[] data) {
+        noteThread();
+        writer.appendSucceeded(operationId, data.clone());
     }
 
     /**
@@ -136,29 +172,28 @@ public final class TraceRecorder implements Closeable {
             endOperation(id, failure(e));
             throw e;
         }
-        endOperation(id, OperationOutcome.Succeeded.ofData(returnedData.apply(result)));
+        endSucceeded(id, returnedData.apply(result));
         return result;
     }
 
     /**
-     * The outcome recorded for the completion of a submitted {@code kind} call whose buffer (READ,
-     * GET_ID; else null) holds what it returned, as a synchronous call's outcome is recorded.
+     * Marks the end of a submitted {@code kind} call as {@code completion} completed it, its buffer
+     * (READ, GET_ID; else null) holding what it returned: recorded as a synchronous call's outcome is.
      */
-    public static OperationOutcome outcome(OperationKind kind, byte[] buffer, Completion completion) {
+    public void endCompleted(long operationId, OperationKind kind, byte[] buffer, Completion completion) {
         if (completion instanceof Completion.Failed failed) {
-            return failure(failed.error());
+            endOperation(operationId, failure(failed.error()));
+        } else if (kind == OperationKind.READ) {
+            endSucceeded(operationId, buffer);
+        } else if (kind == OperationKind.GET_ID) {
+            endSucceeded(operationId, AsyncBlockDevice.idString(buffer).getBytes(StandardCharsets.UTF_8));
+        } else {
+            endSucceeded(operationId, new byte[0]);
         }
-        if (kind == OperationKind.READ) {
-            return OperationOutcome.Succeeded.ofData(buffer);
-        }
-        if (kind == OperationKind.GET_ID) {
-            return OperationOutcome.Succeeded.ofData(AsyncBlockDevice.idString(buffer).getBytes(StandardCharsets.UTF_8));
-        }
-        return OperationOutcome.Succeeded.ofNothing();
     }
 
     /** The outcome recorded for an exception: its error kind if a block device error, else its class. */
-    static OperationOutcome.Failed failure(Throwable e) {
+    public static OperationOutcome.Failed failure(Throwable e) {
         String kind = e instanceof BlockDeviceException blockError ? blockError.kind().name() : e.getClass().getName();
         return new OperationOutcome.Failed(kind, e.getMessage() == null ? "" : e.getMessage());
     }

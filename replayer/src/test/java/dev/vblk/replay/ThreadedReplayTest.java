@@ -10,6 +10,7 @@ import dev.vblk.session.BlockOperation;
 import dev.vblk.session.DriverSession;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceFormat;
 import dev.vblk.virtio.blk.DriverOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ class ThreadedReplayTest {
                 queues.add(begin.device());
             }
         }
-        assertEquals(3, read.metadata().formatVersion());
+        assertEquals(TraceFormat.FORMAT_VERSION, read.metadata().formatVersion());
         assertTrue(threads.size() >= THREADS, "the submitters and the discovering thread: " + threads);
         assertEquals(Set.of(FakeTraces.DEVICE, FakeTraces.DEVICE + "/queue-1", FakeTraces.DEVICE + "/queue-2",
                 FakeTraces.DEVICE + "/queue-3"), queues);

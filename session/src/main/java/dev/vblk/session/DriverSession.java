@@ -63,10 +63,17 @@ public final class DriverSession {
      * The completion of a call submitted through the session.
      *
      * @param ticket what {@link #submit} returned for the call
-     * @param outcome the outcome, as a trace records it
+     * @param completion how the driver completed it
      * @param data what the call returned (the bytes read, the id string's bytes), empty otherwise
      */
-    public record SessionCompletion(long ticket, OperationOutcome outcome, byte[] data) {}
+    public record SessionCompletion(long ticket, Completion completion, byte[] data) {
+        /** The outcome, as a trace records it; worked out when asked for (a digest of the data). */
+        public OperationOutcome outcome() {
+            return completion instanceof Completion.Failed failed
+                    ? TraceRecorder.failure(failed.error())
+                    : OperationOutcome.Succeeded.ofData(data);
+        }
+    }
 
     /** What one discovery found: the MMIO window's slots and PCI bus 0's functions (none if not scanned). */
     private record Scan(List<SlotReport> slots, List<PciReport> functions) {}
@@ -286,13 +293,12 @@ public final class DriverSession {
                         + ", which it was not given");
             }
             Submission submission = submissions.remove(ticket);
-            OperationOutcome outcome = TraceRecorder.outcome(submission.kind(), submission.buffer(), completion);
             byte[] data = completion instanceof Completion.Succeeded && submission.buffer() != null
                     ? (submission.kind() == OperationKind.GET_ID
                             ? AsyncBlockDevice.idString(submission.buffer()).getBytes(StandardCharsets.UTF_8)
                             : submission.buffer())
                     : new byte[0];
-            delivered.add(new SessionCompletion(ticket, outcome, data));
+            delivered.add(new SessionCompletion(ticket, completion, data));
         }
         return delivered;
     }

@@ -4,6 +4,7 @@ import dev.vblk.platform.AccessWidth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
@@ -43,6 +44,9 @@ final class EntryCodec {
         OPERATION_BEGIN("OperationBegin"),
         OPERATION_END("OperationEnd"),
         THREAD_SWITCH("ThreadSwitch"),
+        SHARED_MEMORY_READ("SharedMemoryRead"),
+        SHARED_MEMORY_WRITE("SharedMemoryWrite"),
+        SHARED_DATA_END("SharedDataEnd"),
         CHECKPOINT("Checkpoint"),
         END("End");
 
@@ -90,20 +94,58 @@ final class EntryCodec {
         out.writeLong(end.eventCount());
     }
 
+    /** Writes a {@code MemoryRead} or {@code MemoryWrite} of {@code length} bytes of {@code data} from {@code offset}. */
+    static void encodeMemory(boolean write, long address, byte[] data, int offset, int length, Encoder out)
+            throws IOException {
+        out.writeIndex((write ? Branch.MEMORY_WRITE : Branch.MEMORY_READ).index);
+        out.writeLong(address);
+        out.writeBytes(data, offset, length);
+    }
+
+    /** Writes a {@code SharedMemoryRead} or {@code SharedMemoryWrite}: a memory access whose bytes {@code ref} names. */
+    static void encodeSharedMemory(boolean write, long address, PayloadRef ref, Encoder out) throws IOException {
+        out.writeIndex((write ? Branch.SHARED_MEMORY_WRITE : Branch.SHARED_MEMORY_READ).index);
+        out.writeLong(address);
+        payloadRef(ref, out);
+    }
+
+    /** Writes a {@code SharedDataEnd}: operation {@code operationId} succeeded returning the bytes {@code refs} name. */
+    static void encodeSharedDataEnd(long operationId, List<PayloadRef> refs, Encoder out) throws IOException {
+        out.writeIndex(Branch.SHARED_DATA_END.index);
+        out.writeLong(operationId);
+        out.writeArrayStart();
+        out.setItemCount(refs.size());
+        for (PayloadRef ref : refs) {
+            out.startItem();
+            payloadRef(ref, out);
+        }
+        out.writeArrayEnd();
+    }
+
+    private static void payloadRef(PayloadRef ref, Encoder out) throws IOException {
+        out.writeLong(ref.payload());
+        out.writeInt(ref.offset());
+        out.writeInt(ref.length());
+    }
+
     /**
      * Reads the next entry, written in {@link TraceFormat#schema()}: a {@link TraceEvent}, a
      * {@link Checkpoint} or an {@link End}. Every length is checked against the bytes left in the
      * decoder before anything is allocated.
      *
+     * <p>{@code payloads} is the window of shared payloads of a format 4 trace: the shared payloads
+     * this entry stores are added to it, and the references it holds are resolved in it. It is null
+     * for older traces, which hold no references.
+     *
      * @throws IOException if the entry is cut short
      * @throws IllegalArgumentException if it holds values no writer produces
      */
-    static Object decode(BinaryDecoder in) throws IOException {
+    static Object decode(BinaryDecoder in, PayloadWindow payloads) throws IOException {
         return switch (branch(in.readIndex())) {
             case REGISTER_READ -> new TraceEvent.RegisterRead(in.readLong(), AccessWidth.ofBytes(in.readInt()), in.readLong());
             case REGISTER_WRITE -> new TraceEvent.RegisterWrite(in.readLong(), AccessWidth.ofBytes(in.readInt()), in.readLong());
-            case MEMORY_READ -> new TraceEvent.MemoryRead(in.readLong(), bytes(in));
-            case MEMORY_WRITE -> new TraceEvent.MemoryWrite(in.readLong(), bytes(in));
+            case MEMORY_READ -> new TraceEvent.MemoryRead(in.readLong(), shared(bytes(in), payloads));
+            case MEMORY_WRITE -> new TraceEvent.MemoryWrite(in.readLong(), shared(bytes(in), payloads));
             case FRAME_ALLOCATION -> {
                 int frameCount = in.readInt();
                 long alignment = in.readLong();
@@ -122,10 +164,13 @@ final class EntryCodec {
             case INTERRUPT_WAIT -> new TraceEvent.InterruptWait(in.readInt(), in.readLong(), in.readBoolean());
             case CLOCK_READ -> new TraceEvent.ClockRead(in.readLong());
             case OPERATION_BEGIN -> new TraceEvent.OperationBegin(
-                    in.readLong(), kind(in.readEnum()), string(in), in.readLong(), in.readLong(), in.readInt(), bytes(in),
-                    in.readBoolean(), longs(in), in.readLong());
+                    in.readLong(), kind(in.readEnum()), string(in), in.readLong(), in.readLong(), in.readInt(),
+                    shared(bytes(in), payloads), in.readBoolean(), longs(in), in.readLong());
             case OPERATION_END -> new TraceEvent.OperationEnd(in.readLong(), outcome(in));
             case THREAD_SWITCH -> new TraceEvent.ThreadSwitch(in.readInt(), string(in));
+            case SHARED_MEMORY_READ -> new TraceEvent.MemoryRead(in.readLong(), window(payloads).bytes(payloadRef(in)));
+            case SHARED_MEMORY_WRITE -> new TraceEvent.MemoryWrite(in.readLong(), window(payloads).bytes(payloadRef(in)));
+            case SHARED_DATA_END -> new TraceEvent.OperationEnd(in.readLong(), sharedData(in, window(payloads)));
             case CHECKPOINT -> new Checkpoint(in.readLong(), in.readInt());
             case END -> new End(in.readLong());
         };
@@ -142,6 +187,39 @@ final class EntryCodec {
             return new OperationOutcome.Failed(string(in), string(in));
         }
         throw new IllegalArgumentException("unknown outcome branch " + branch);
+    }
+
+    /** Adds {@code payload} to the window when it is a shared payload of a format 4 trace; returns it. */
+    private static byte[] shared(byte[] payload, PayloadWindow payloads) {
+        if (payloads != null && PayloadWindow.isShared(payload.length)) {
+            payloads.add(payload);
+        }
+        return payload;
+    }
+
+    private static PayloadWindow window(PayloadWindow payloads) {
+        if (payloads == null) {
+            throw new IllegalArgumentException("a reference to a shared payload in a trace older than format 4");
+        }
+        return payloads;
+    }
+
+    private static PayloadRef payloadRef(BinaryDecoder in) throws IOException {
+        return new PayloadRef(in.readLong(), in.readInt(), in.readInt());
+    }
+
+    /** The outcome of a {@code SharedDataEnd}: succeeded, with the SHA-256 of the bytes its references name. */
+    private static OperationOutcome sharedData(BinaryDecoder in, PayloadWindow payloads) throws IOException {
+        MessageDigest digest = OperationOutcome.Succeeded.sha256Digest();
+        for (long count = in.readArrayStart(); count != 0; count = in.arrayNext()) {
+            if (count < 0 || count > in.remainingBytes()) {
+                throw new IllegalArgumentException("an array of " + count + " items does not fit in the block");
+            }
+            for (long i = 0; i < count; i++) {
+                digest.update(payloads.bytes(payloadRef(in)));
+            }
+        }
+        return new OperationOutcome.Succeeded(digest.digest());
     }
 
     private static Branch branch(int index) {

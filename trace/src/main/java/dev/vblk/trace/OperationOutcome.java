@@ -31,8 +31,13 @@ public sealed interface OperationOutcome {
 
         /** The outcome of an operation that returned {@code data}. */
         public static Succeeded ofData(byte[] data) {
+            return new Succeeded(sha256Digest().digest(data));
+        }
+
+        /** A new SHA-256 digest, the one outcomes are made with. */
+        static MessageDigest sha256Digest() {
             try {
-                return new Succeeded(MessageDigest.getInstance("SHA-256").digest(data));
+                return MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("every Java platform provides SHA-256", e);
             }

@@ -237,6 +237,11 @@ public sealed interface TraceEvent {
             return payload.clone();
         }
 
+        /** The length of {@link #payload()}, without copying it. */
+        public int payloadLength() {
+            return payload.length;
+        }
+
         /** A copy of the awaited operation ids. */
         @Override
         public long[] awaited() {

@@ -1,56 +1,103 @@
 package dev.vblk.trace;
 
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.Closeable;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.avro.file.DataFileConstants;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.file.SyncableFileOutputStream;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.Encoder;
-import org.apache.avro.io.EncoderFactory;
 
 /**
- * Stores a sequence of trace events in an Avro data file, crash-safely: the file on disk is always
- * a readable trace prefix.
+ * Stores a sequence of trace events in an Avro data file, off the recording thread and
+ * crash-safely: the file on disk is always a readable trace prefix.
  *
- * <p>Events are buffered into an Avro block; the block is closed with a checkpoint (the CRC32C of
- * the events since the previous checkpoint) and handed to the operating system after every
- * {@link TraceEvent.OperationEnd}, whenever the block reaches {@link #BLOCK_BYTES}, and on
- * {@link #checkpoint()}. {@link #close()} appends the end marker that makes the trace complete.
+ * <p>The threads that append only queue what they append (copying a memory access's bytes once).
+ * A writer thread of its own encodes the queue into Avro blocks, stores each shared payload once
+ * ({@link BlockWriter}), closes each block with a checkpoint (the CRC32C of its entries),
+ * compresses it and hands it to the operating system. It takes the queue when
+ * {@link #BATCH_BYTES} are waiting, and at the latest {@link #FLUSH_INTERVAL_MILLIS} after the
+ * oldest waiting entry was appended; an appending thread waits only while {@link #QUEUE_BYTES} are
+ * queued, when the writer cannot keep up. So a process killed outright loses at most what was
+ * appended in the last {@link #FLUSH_INTERVAL_MILLIS} or so, and at most {@link #QUEUE_BYTES} plus
+ * one batch being written.
  *
- * {@link #abandon()} closes it without one, for a run that stopped early.
+ * <p>{@link #close()} writes what is queued and the end marker that makes the trace complete, and
+ * forces the file to the device; {@link #abandon()} does the same without the end marker, for a run
+ * that stopped early. A writer of a file also abandons it when the JVM shuts down first (SIGTERM,
+ * SIGINT, {@code System.exit}), so what was appended is written. A file being written is locked:
+ * a second writer of the same file fails instead of mixing two traces.
  *
- * <p>Thread-safe. I/O failures surface as {@link TraceWriteException}, naming the file.
+ * <p>Thread-safe. I/O failures surface as {@link TraceWriteException}, naming the file, from the
+ * next call after the writer thread met them.
  */
 public final class TraceWriter implements Closeable {
 
-    /** Uncompressed size at which a block is closed even inside an operation. */
-    public static final int BLOCK_BYTES = 64 * 1024;
+    /** Uncompressed size at which the writer closes a block even in the middle of a batch. */
+    public static final int BLOCK_BYTES = BlockWriter.BLOCK_BYTES;
 
-    private final DataFileWriter<Object> file;
+    /** Queued bytes at which appending threads wait for the writer thread. */
+    public static final long QUEUE_BYTES = 4L << 20;
+
+    /** Queued bytes at which the writer thread takes the queue at once. */
+    public static final long BATCH_BYTES = 256L << 10;
+
+    /** The longest an appended entry waits in the queue before the writer thread takes it. */
+    public static final long FLUSH_INTERVAL_MILLIS = 100;
+
+    /** The bytes an entry without a payload is counted for in the queue. */
+    private static final int ENTRY_BYTES = 32;
+
+    /** A memory access whose bytes the writer owns. */
+    private record Memory(boolean write, long address, byte[] data) {}
+
+    /** The end of an operation that succeeded returning {@code data}, which the writer owns. */
+    private record Returned(long operationId, byte[] data) {}
+
     private final String name;
-    private final Buffer encoded = new Buffer();
-    private final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(encoded, null);
-    private final CRC32C crc = new CRC32C();
-    private long entryCount;
+    private final BlockWriter blocks;
+    private final ReentrantLock queueLock = new ReentrantLock();
+    private final Condition work = queueLock.newCondition();
+    private final Condition room = queueLock.newCondition();
+    private final Condition written = queueLock.newCondition();
+    private final Thread thread;
+    private final Thread shutdownHook;
+    private List<Object> queue = new ArrayList<>();
+    private List<Object> spare = new ArrayList<>();
+    private long queuedBytes;
+    private long queuedSince;
+    private long appended;
+    private long writtenEntries;
+    private long flushWanted;
     private long eventCount;
-    private int segmentEntries;
-    private int segmentBytes;
-    private boolean closed;
+    private boolean stopping;
+    private boolean complete;
+    private boolean finished;
+    private TraceWriteException failure;
 
-    private TraceWriter(DataFileWriter<Object> file, String name) {
-        this.file = file;
+    private TraceWriter(BlockWriter blocks, String name, boolean hook) {
+        this.blocks = blocks;
         this.name = name;
+        this.thread = new Thread(this::writeQueue, "vblk-trace-writer");
+        thread.setDaemon(true);
+        this.shutdownHook = hook ? new Thread(this::abandonQuietly, "vblk-trace-shutdown") : null;
+        thread.start();
+        if (shutdownHook != null) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
     }
 
     /** Creates (or replaces) a trace file with the default codec. */
@@ -58,21 +105,56 @@ public final class TraceWriter implements Closeable {
         return create(path, metadata, TraceCodec.DEFAULT);
     }
 
-    /** Creates (or replaces) a trace file. */
+    /**
+     * Creates (or replaces) a trace file.
+     *
+     * @throws TraceWriteException if the file cannot be written, or another writer is writing it
+     */
     public static TraceWriter create(Path path, TraceMetadata metadata, TraceCodec codec) {
+        FileOutputStream file = null;
         try {
-            return create(new SyncableFileOutputStream(path.toFile()), metadata, codec, path.toString());
+            // Opened without truncating: a file that another writer holds is left as it is.
+            file = new FileOutputStream(path.toFile(), true);
+            // Held until the file is closed.
+            lock(file.getChannel(), path);
+            file.getChannel().truncate(0);
+            BlockWriter blocks = new BlockWriter(new BufferedOutputStream(file, 1 << 16), file, codec, newSync());
+            blocks.header(header(metadata, codec));
+            return new TraceWriter(blocks, path.toString(), true);
         } catch (IOException e) {
+            closeQuietly(file);
             throw new TraceWriteException(path.toString(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(file);
+            throw e;
         }
     }
 
     /** Writes a trace to a stream, which {@link #close()} closes. */
     public static TraceWriter create(OutputStream out, TraceMetadata metadata, TraceCodec codec) {
-        return create(out, metadata, codec, "stream");
+        try {
+            BlockWriter blocks = new BlockWriter(new BufferedOutputStream(out, 1 << 16), null, codec, newSync());
+            blocks.header(header(metadata, codec));
+            return new TraceWriter(blocks, "stream", false);
+        } catch (IOException e) {
+            throw new TraceWriteException("stream", e);
+        }
     }
 
-    private static TraceWriter create(OutputStream out, TraceMetadata given, TraceCodec codec, String name) {
+    private static void lock(FileChannel channel, Path path) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new IOException("another run is writing " + path + " now");
+        }
+    }
+
+    /** The file header's metadata entries: the schema, the codec, the trace's metadata and their checksum. */
+    private static Map<String, byte[]> header(TraceMetadata given, TraceCodec codec) {
         if (given.formatVersion() > TraceFormat.FORMAT_VERSION) {
             throw new IllegalArgumentException("this writer writes format version " + TraceFormat.FORMAT_VERSION
                     + ", not " + given.formatVersion());
@@ -81,150 +163,272 @@ public final class TraceWriter implements Closeable {
         // written again in the current version (its board metadata still says how it was recorded).
         TraceMetadata metadata = new TraceMetadata(TraceFormat.FORMAT_VERSION, given.projectVersion(), given.created(),
                 given.platform(), given.diskImages(), given.workload(), given.seed(), given.board());
-        // Entries are encoded by EntryCodec and handed over as bytes; the datum writer is never used.
-        DataFileWriter<Object> file = new DataFileWriter<>(new GenericDatumWriter<>(TraceFormat.schema()));
-        file.setCodec(codec.factory());
-        // Checkpoints close blocks at BLOCK_BYTES; Avro's own trigger only splits a segment that
-        // one very large event pushes past four times that, which readers accept.
-        file.setSyncInterval(4 * BLOCK_BYTES);
         Map<String, byte[]> header = new TreeMap<>();
         header.put(DataFileConstants.SCHEMA, TraceFormat.schemaText().getBytes(StandardCharsets.UTF_8));
         header.put(DataFileConstants.CODEC, codec.avroName().getBytes(StandardCharsets.UTF_8));
         MetadataCodec.encode(metadata).forEach((key, value) -> header.put(key, value.getBytes(StandardCharsets.UTF_8)));
-        String checksum = MetadataCodec.headerChecksum(header);
-        header.forEach((key, value) -> {
-            if (!DataFileWriter.isReservedMeta(key)) {
-                file.setMeta(key, value);
-            }
-        });
-        file.setMeta(MetadataCodec.HEADER_CRC, checksum);
-        try {
-            file.create(TraceFormat.schema(), out);
-            file.flush();
-        } catch (IOException e) {
-            throw new TraceWriteException(name, e);
-        }
-        return new TraceWriter(file, name);
+        header.put(MetadataCodec.HEADER_CRC, MetadataCodec.headerChecksum(header).getBytes(StandardCharsets.UTF_8));
+        return header;
     }
 
-    /** Appends an event; after an {@link TraceEvent.OperationEnd} the file is checkpointed. */
-    public synchronized void append(TraceEvent event) {
-        ensureOpen();
-        encode(out -> EntryCodec.encode(event, out));
-        appendEntry();
-        eventCount++;
-        if (event instanceof TraceEvent.OperationEnd || segmentBytes >= BLOCK_BYTES) {
-            checkpoint();
-        }
+    private static byte[] newSync() {
+        byte[] sync = new byte[DataFileConstants.SYNC_SIZE];
+        new SecureRandom().nextBytes(sync);
+        return sync;
     }
 
-    /** Closes the current block with a checkpoint and hands it to the operating system. */
-    public synchronized void checkpoint() {
-        ensureOpen();
-        if (segmentEntries == 0) {
-            return;
+    /** Appends an event. */
+    public void append(TraceEvent event) {
+        int bytes = ENTRY_BYTES;
+        if (event instanceof TraceEvent.MemoryRead read) {
+            bytes += read.length();
+        } else if (event instanceof TraceEvent.MemoryWrite write) {
+            bytes += write.length();
+        } else if (event instanceof TraceEvent.OperationBegin begin) {
+            bytes += begin.payloadLength();
         }
-        try {
-            appendCheckpoint();
-        } catch (IOException e) {
-            throw new TraceWriteException(name, e);
-        }
+        enqueue(event, bytes, true);
     }
 
-    private void appendCheckpoint() throws IOException {
-        int value = (int) crc.getValue();
-        encode(out -> EntryCodec.encode(new EntryCodec.Checkpoint(entryCount, value), out));
-        file.appendEncoded(encoded.asByteBuffer());
-        file.flush();
-        crc.reset();
-        segmentEntries = 0;
-        segmentBytes = 0;
+    /** Appends a {@link TraceEvent.MemoryRead} of {@code length} bytes of {@code source} from {@code offset}. */
+    public void appendMemoryRead(long address, byte[] source, int offset, int length) {
+        byte[] data = Arrays.copyOfRange(source, offset, offset + length);
+        enqueue(new Memory(false, address, data), ENTRY_BYTES + length, true);
     }
 
-    /** Number of events appended so far. */
-    public synchronized long eventCount() {
-        return eventCount;
-    }
-
-    /** Appends the end marker, checkpoints, forces the file to the device and closes it. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        encode(out -> EntryCodec.encode(new EntryCodec.End(eventCount), out));
-        appendEntry();
-        checkpoint();
-        closed = true;
-        try (file) {
-            file.fSync();
-        } catch (IOException e) {
-            throw new TraceWriteException(name, e);
-        }
+    /** Appends a {@link TraceEvent.MemoryWrite} of {@code length} bytes of {@code source} from {@code offset}. */
+    public void appendMemoryWrite(long address, byte[] source, int offset, int length) {
+        byte[] data = Arrays.copyOfRange(source, offset, offset + length);
+        enqueue(new Memory(true, address, data), ENTRY_BYTES + length, true);
     }
 
     /**
-     * Checkpoints what was appended and closes the file without the end marker: it reads as a trace
-     * cut short whose events are all intact. For a run that stopped before its end. Idempotent; does
+     * Appends the {@link TraceEvent.OperationEnd} of operation {@code operationId}, which succeeded
+     * returning {@code data}: its outcome is {@link OperationOutcome.Succeeded#ofData}, worked out
+     * by the writer thread, which takes {@code data} over (the caller no longer changes it).
+     */
+    public void appendSucceeded(long operationId, byte[] data) {
+        enqueue(new Returned(operationId, data), ENTRY_BYTES + data.length, true);
+    }
+
+    private void enqueue(Object entry, long bytes, boolean event) {
+        queueLock.lock();
+        try {
+            ensureOpen();
+            while (queuedBytes >= QUEUE_BYTES && failure == null) {
+                room.awaitUninterruptibly();
+            }
+            throwFailure();
+            if (queue.isEmpty()) {
+                queuedSince = System.nanoTime();
+                work.signal();
+            }
+            queue.add(entry);
+            long before = queuedBytes;
+            queuedBytes += bytes;
+            appended++;
+            if (event) {
+                eventCount++;
+            }
+            if (before < BATCH_BYTES && queuedBytes >= BATCH_BYTES) {
+                work.signal();
+            }
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Waits until everything appended so far is written and handed to the operating system. */
+    public void checkpoint() {
+        queueLock.lock();
+        try {
+            ensureOpen();
+            long target = appended;
+            flushWanted = Math.max(flushWanted, target);
+            work.signal();
+            while (writtenEntries < target && failure == null) {
+                written.awaitUninterruptibly();
+            }
+            throwFailure();
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Number of events appended so far. */
+    public long eventCount() {
+        queueLock.lock();
+        try {
+            return eventCount;
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Writes what is queued and the end marker, forces the file to the device and closes it. */
+    @Override
+    public void close() {
+        stop(true);
+    }
+
+    /**
+     * Writes what is queued and closes the file without the end marker: it reads as a trace cut
+     * short whose events are all intact. For a run that stopped before its end. Idempotent; does
      * nothing after {@link #close()}.
      */
-    public synchronized void abandon() {
-        if (closed) {
-            return;
+    public void abandon() {
+        stop(false);
+    }
+
+    private void abandonQuietly() {
+        try {
+            abandon();
+        } catch (TraceWriteException e) {
+            // The JVM is shutting down; the file holds what could be written.
         }
-        closed = true;
-        try (file) {
-            if (segmentEntries > 0) {
-                appendCheckpoint();
+    }
+
+    private void stop(boolean withEnd) {
+        queueLock.lock();
+        try {
+            if (!stopping) {
+                stopping = true;
+                complete = withEnd;
+                work.signal();
             }
-            file.fSync();
-        } catch (IOException e) {
-            throw new TraceWriteException(name, e);
+            while (!finished) {
+                written.awaitUninterruptibly();
+            }
+        } finally {
+            queueLock.unlock();
+        }
+        releaseShutdownHook();
+        queueLock.lock();
+        try {
+            throwFailure();
+        } finally {
+            queueLock.unlock();
         }
     }
 
-    /** Encodes one entry into {@link #encoded}. */
-    private void encode(EntryWrite entry) {
-        encoded.reset();
-        try {
-            entry.to(encoder);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a trace entry", e);
+    private void releaseShutdownHook() {
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook finds the writer finished.
+            }
         }
     }
 
-    /** Appends the entry in {@link #encoded} to the block and to the checksum. */
-    private void appendEntry() {
-        crc.update(encoded.array(), 0, encoded.size());
+    /** The writer thread: takes the queue batch by batch and writes it, until stopped or failed. */
+    private void writeQueue() {
         try {
-            file.appendEncoded(encoded.asByteBuffer());
-        } catch (IOException e) {
-            throw new TraceWriteException(name, e);
+            while (true) {
+                List<Object> batch;
+                boolean last;
+                queueLock.lock();
+                try {
+                    awaitBatch();
+                    batch = queue;
+                    queue = spare;
+                    spare = null;
+                    queuedBytes = 0;
+                    last = stopping;
+                    room.signalAll();
+                } finally {
+                    queueLock.unlock();
+                }
+                for (Object entry : batch) {
+                    write(entry);
+                }
+                blocks.endBlock();
+                if (last) {
+                    blocks.finish(complete, eventCount());
+                }
+                queueLock.lock();
+                try {
+                    writtenEntries += batch.size();
+                    batch.clear();
+                    spare = batch;
+                    if (last) {
+                        finished = true;
+                    }
+                    written.signalAll();
+                } finally {
+                    queueLock.unlock();
+                }
+                if (last) {
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            fail(e);
         }
-        entryCount++;
-        segmentEntries++;
-        segmentBytes += encoded.size();
+    }
+
+    /** Waits (holding the queue lock) until a batch is due: stopping, a flush wanted, enough bytes, or the interval. */
+    private void awaitBatch() {
+        while (!stopping && flushWanted <= writtenEntries && queuedBytes < BATCH_BYTES) {
+            if (queue.isEmpty()) {
+                work.awaitUninterruptibly();
+                continue;
+            }
+            long due = queuedSince + TimeUnit.MILLISECONDS.toNanos(FLUSH_INTERVAL_MILLIS) - System.nanoTime();
+            if (due <= 0) {
+                return;
+            }
+            try {
+                work.awaitNanos(due);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void write(Object entry) throws IOException {
+        if (entry instanceof Memory memory) {
+            blocks.memory(memory.write(), memory.address(), memory.data());
+        } else if (entry instanceof Returned returned) {
+            blocks.succeeded(returned.operationId(), returned.data());
+        } else {
+            blocks.add((TraceEvent) entry);
+        }
+    }
+
+    private void fail(Throwable cause) {
+        queueLock.lock();
+        try {
+            failure = new TraceWriteException(name, cause instanceof IOException io ? io : new IOException(cause));
+            finished = true;
+            room.signalAll();
+            written.signalAll();
+        } finally {
+            queueLock.unlock();
+        }
+        blocks.closeQuietly();
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (stopping) {
             throw new IllegalStateException("the trace writer is closed");
         }
     }
 
-    /** One entry's encoding. */
-    private interface EntryWrite {
-        void to(Encoder out) throws IOException;
+    private void throwFailure() {
+        if (failure != null) {
+            throw failure;
+        }
     }
 
-    /** The bytes of the entry being encoded, reused for every entry. */
-    private static final class Buffer extends ByteArrayOutputStream {
-        byte[] array() {
-            return buf;
-        }
-
-        ByteBuffer asByteBuffer() {
-            return ByteBuffer.wrap(buf, 0, count);
+    private static void closeQuietly(OutputStream out) {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // Reported through the original failure.
+            }
         }
     }
 }

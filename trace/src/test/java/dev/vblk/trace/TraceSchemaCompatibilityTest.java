@@ -56,13 +56,29 @@ class TraceSchemaCompatibilityTest {
     }
 
     @Test
-    void withinFormatThreeTheSchemaChangesOnlyCompatibly() throws IOException {
+    void theCurrentSchemaReadsFormatThreeFiles() throws IOException {
         assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(TraceFormat.schema(), format(3)));
-        assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(format(3), TraceFormat.schema()));
     }
 
     @Test
-    void theFormatVersionIsThree() {
-        assertEquals(3, TraceFormat.FORMAT_VERSION, "a new format version needs its own checked-in schema copy");
+    void formatFourIsANewVersionBecauseFormatThreeReadersCannotReadIt() throws IOException {
+        assertEquals(SchemaCompatibilityType.INCOMPATIBLE, reading(format(3), TraceFormat.schema()),
+                "the shared payload references of format 4 are unknown to a format 3 reader");
+    }
+
+    @Test
+    void formatFourOnlyAddsEntryKindsAfterFormatThreesSoFormatThreeFilesNeedNoTranslation() throws IOException {
+        assertTrue(EntryTranslator.forSchema(format(3)).isEmpty(), "format 3 entries decode as format 4 entries");
+    }
+
+    @Test
+    void withinFormatFourTheSchemaChangesOnlyCompatibly() throws IOException {
+        assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(TraceFormat.schema(), format(4)));
+        assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(format(4), TraceFormat.schema()));
+    }
+
+    @Test
+    void theFormatVersionIsFour() {
+        assertEquals(4, TraceFormat.FORMAT_VERSION, "a new format version needs its own checked-in schema copy");
     }
 }

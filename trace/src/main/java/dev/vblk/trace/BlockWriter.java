@@ -1,0 +1,220 @@
+package dev.vblk.trace;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.apache.avro.file.DataFileConstants;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+
+/**
+ * Writes the Avro object container of a trace: the header, then blocks of entries, each closed by a
+ * checkpoint, compressed and handed to the operating system. It stores every shared payload once
+ * (format 4): memory accesses and returned data whose bytes an earlier payload in the window holds
+ * are written as references to it ({@link PayloadIndex}).
+ *
+ * <p>Used by one thread at a time: the writer thread of a {@link TraceWriter}.
+ */
+final class BlockWriter {
+
+    /** Uncompressed size at which a block is closed even in the middle of a batch. */
+    static final int BLOCK_BYTES = 64 << 10;
+
+    /** Payloads at least this long are sampled for whether they would compress. */
+    private static final int SAMPLED_PAYLOAD_BYTES = 4096;
+
+    private final OutputStream out;
+    private final FileOutputStream file;
+    private final TraceCodec.Compressor compressor;
+    private final byte[] sync;
+    private final Buffer block = new Buffer();
+    private final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(block, null);
+    private final byte[] blockHeader = new byte[20];
+    private final CRC32C crc = new CRC32C();
+    private final PayloadIndex payloads = new PayloadIndex();
+    private long entries;
+    private int blockEntries;
+    private long incompressibleBytes;
+
+    /**
+     * A writer to {@code out}; {@code file}, when the trace is a file, is the same stream, which
+     * {@link #finish} forces to the device.
+     */
+    BlockWriter(OutputStream out, FileOutputStream file, TraceCodec codec, byte[] sync) {
+        this.out = out;
+        this.file = file;
+        this.compressor = codec.compressor();
+        this.sync = sync.clone();
+    }
+
+    /** Writes the container header: the magic bytes, the metadata and the sync marker. */
+    void header(Map<String, byte[]> metadata) throws IOException {
+        BinaryEncoder header = EncoderFactory.get().directBinaryEncoder(out, null);
+        header.writeFixed(DataFileConstants.MAGIC);
+        header.writeMapStart();
+        header.setItemCount(metadata.size());
+        for (Map.Entry<String, byte[]> entry : metadata.entrySet()) {
+            header.startItem();
+            header.writeString(entry.getKey());
+            header.writeBytes(entry.getValue());
+        }
+        header.writeMapEnd();
+        header.writeFixed(sync);
+        out.flush();
+    }
+
+    /** Adds an event to the current block. */
+    void add(TraceEvent event) throws IOException {
+        if (event instanceof TraceEvent.MemoryRead read) {
+            memory(false, read.address(), read.data());
+        } else if (event instanceof TraceEvent.MemoryWrite write) {
+            memory(true, write.address(), write.data());
+        } else {
+            EntryCodec.encode(event, encoder);
+            if (event instanceof TraceEvent.OperationBegin begin && PayloadWindow.isShared(begin.payloadLength())) {
+                byte[] payload = begin.payload();
+                payloads.store(payload);
+                noteStored(payload, 0, payload.length);
+            }
+            entryAdded();
+        }
+    }
+
+    /** Adds a memory access whose bytes are {@code data}, which the caller no longer changes. */
+    void memory(boolean write, long address, byte[] data) throws IOException {
+        PayloadRef ref = payloads.find(data, 0, data.length);
+        if (ref != null) {
+            EntryCodec.encodeSharedMemory(write, address, ref, encoder);
+        } else {
+            EntryCodec.encodeMemory(write, address, data, 0, data.length, encoder);
+            if (PayloadWindow.isShared(data.length)) {
+                payloads.store(data);
+            }
+            noteStored(data, 0, data.length);
+        }
+        entryAdded();
+    }
+
+    /**
+     * Adds the end of operation {@code operationId}, which succeeded returning {@code data}: as
+     * references to the payloads that hold those bytes, or else with their SHA-256.
+     */
+    void succeeded(long operationId, byte[] data) throws IOException {
+        List<PayloadRef> refs = PayloadWindow.isShared(data.length) ? payloads.cover(data) : null;
+        if (refs != null) {
+            EntryCodec.encodeSharedDataEnd(operationId, refs, encoder);
+        } else {
+            EntryCodec.encode(new TraceEvent.OperationEnd(operationId, OperationOutcome.Succeeded.ofData(data)), encoder);
+        }
+        entryAdded();
+    }
+
+    /** Closes the current block, if it has entries: checkpoint, compression, and out to the operating system. */
+    void endBlock() throws IOException {
+        if (blockEntries == 0) {
+            return;
+        }
+        crc.reset();
+        crc.update(block.array(), 0, block.size());
+        EntryCodec.encode(new EntryCodec.Checkpoint(entries, (int) crc.getValue()), encoder);
+        // Mostly data that does not compress: framed as the codec requires, not compressed.
+        boolean store = incompressibleBytes * 4 >= block.size() * 3L;
+        compressor.compress(block.array(), block.size(), store);
+        int headerLength = varint(blockEntries + 1, blockHeader, 0);
+        headerLength = varint(compressor.length(), blockHeader, headerLength);
+        out.write(blockHeader, 0, headerLength);
+        out.write(compressor.output(), 0, compressor.length());
+        out.write(sync);
+        out.flush();
+        block.reset();
+        blockEntries = 0;
+        incompressibleBytes = 0;
+    }
+
+    /** Ends the trace: the end marker when {@code complete}, the last block, forced to the device, closed. */
+    void finish(boolean complete, long eventCount) throws IOException {
+        try (out) {
+            if (complete) {
+                EntryCodec.encode(new EntryCodec.End(eventCount), encoder);
+                entryAdded();
+            }
+            endBlock();
+            if (file != null) {
+                file.getFD().sync();
+            }
+        }
+    }
+
+    /** Closes the stream after a failure, writing nothing more. */
+    void closeQuietly() {
+        try {
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            // The stream has already failed; that failure is the one reported.
+        }
+    }
+
+    private void entryAdded() throws IOException {
+        entries++;
+        blockEntries++;
+        if (block.size() >= BLOCK_BYTES) {
+            endBlock();
+        }
+    }
+
+    /** Counts a stored payload that looks like random bytes towards the block's incompressible bytes. */
+    private void noteStored(byte[] data, int offset, int length) {
+        if (length >= SAMPLED_PAYLOAD_BYTES && looksRandom(data, offset, length)) {
+            incompressibleBytes += length;
+        }
+    }
+
+    /**
+     * Whether bytes look random: 1,024 bytes sampled across them hold more than 200 distinct values
+     * (random bytes hold about 250, text about 60, zero-filled or structured data far fewer).
+     */
+    private static boolean looksRandom(byte[] data, int offset, int length) {
+        long[] seen = new long[4];
+        int runs = 16;
+        int run = 64;
+        int stride = (length - run) / (runs - 1);
+        for (int r = 0; r < runs; r++) {
+            int start = offset + r * stride;
+            for (int i = start; i < start + run; i++) {
+                int value = data[i] & 0xff;
+                seen[value >>> 6] |= 1L << value;
+            }
+        }
+        int distinct = 0;
+        for (long bits : seen) {
+            distinct += Long.bitCount(bits);
+        }
+        return distinct > 200;
+    }
+
+    /** Writes an Avro zig-zag varint; returns the position after it. */
+    private static int varint(long value, byte[] to, int at) {
+        long zigzag = (value << 1) ^ (value >> 63);
+        while ((zigzag & ~0x7fL) != 0) {
+            to[at++] = (byte) ((zigzag & 0x7f) | 0x80);
+            zigzag >>>= 7;
+        }
+        to[at++] = (byte) zigzag;
+        return at;
+    }
+
+    /** The bytes of the open block, reused from block to block. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer() {
+            super(1 << 16);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+    }
+}
