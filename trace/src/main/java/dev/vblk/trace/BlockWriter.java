@@ -70,13 +70,13 @@ final class BlockWriter {
     /** Adds an event to the current block. */
     void add(TraceEvent event) throws IOException {
         if (event instanceof TraceEvent.MemoryRead read) {
-            memory(false, read.address(), read.data());
+            memory(false, read.address(), read.bytes());
         } else if (event instanceof TraceEvent.MemoryWrite write) {
-            memory(true, write.address(), write.data());
+            memory(true, write.address(), write.bytes());
         } else {
             EntryCodec.encode(event, encoder);
             if (event instanceof TraceEvent.OperationBegin begin && PayloadWindow.isShared(begin.payloadLength())) {
-                byte[] payload = begin.payload();
+                byte[] payload = begin.payloadBytes();
                 payloads.store(payload);
                 noteStored(payload, 0, payload.length);
             }
@@ -84,7 +84,7 @@ final class BlockWriter {
         }
     }
 
-    /** Adds a memory access whose bytes are {@code data}, which the caller no longer changes. */
+    /** Adds a memory access whose bytes are {@code data}, which nobody changes any more. */
     void memory(boolean write, long address, byte[] data) throws IOException {
         PayloadRef ref = payloads.find(data, 0, data.length);
         if (ref != null) {
@@ -121,18 +121,29 @@ final class BlockWriter {
         crc.reset();
         crc.update(block.array(), 0, block.size());
         EntryCodec.encode(new EntryCodec.Checkpoint(entries, (int) crc.getValue()), encoder);
-        // Mostly data that does not compress: framed as the codec requires, not compressed.
-        boolean store = incompressibleBytes * 4 >= block.size() * 3L;
-        compressor.compress(block.array(), block.size(), store);
-        int headerLength = varint(blockEntries + 1, blockHeader, 0);
-        headerLength = varint(compressor.length(), blockHeader, headerLength);
-        out.write(blockHeader, 0, headerLength);
-        out.write(compressor.output(), 0, compressor.length());
+        // Mostly data that does not compress: framed as the codec requires, written straight from the block.
+        boolean random = incompressibleBytes * 4 >= block.size() * 3L;
+        long stored = compressor.storedSize(block.size());
+        if (!compressor.compresses() || (random && stored >= 0)) {
+            writeBlockHeader(stored);
+            compressor.writeStored(block.array(), block.size(), out);
+        } else {
+            compressor.compress(block.array(), block.size());
+            writeBlockHeader(compressor.length());
+            out.write(compressor.output(), 0, compressor.length());
+        }
         out.write(sync);
         out.flush();
         block.reset();
         blockEntries = 0;
         incompressibleBytes = 0;
+    }
+
+    /** Writes an Avro block's header: its entry count (the checkpoint included) and its size in bytes. */
+    private void writeBlockHeader(long size) throws IOException {
+        int headerLength = varint(blockEntries + 1, blockHeader, 0);
+        headerLength = varint(size, blockHeader, headerLength);
+        out.write(blockHeader, 0, headerLength);
     }
 
     /** Ends the trace: the end marker when {@code complete}, the last block, forced to the device, closed. */

@@ -326,7 +326,7 @@ final class EntryCodec {
             return write(() -> {
                 out.writeIndex(Branch.MEMORY_READ.index);
                 out.writeLong(e.address());
-                out.writeBytes(e.data());
+                out.writeBytes(e.bytes());
             });
         }
 
@@ -335,7 +335,7 @@ final class EntryCodec {
             return write(() -> {
                 out.writeIndex(Branch.MEMORY_WRITE.index);
                 out.writeLong(e.address());
-                out.writeBytes(e.data());
+                out.writeBytes(e.bytes());
             });
         }
 
@@ -391,7 +391,7 @@ final class EntryCodec {
                 out.writeLong(e.sector());
                 out.writeLong(e.sectorCount());
                 out.writeInt(e.readLength());
-                out.writeBytes(e.payload());
+                out.writeBytes(e.payloadBytes());
                 out.writeBoolean(e.submitted());
                 long[] awaited = e.awaited();
                 out.writeArrayStart();

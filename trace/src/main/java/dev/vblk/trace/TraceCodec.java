@@ -2,6 +2,7 @@ package dev.vblk.trace;
 
 import com.github.luben.zstd.Zstd;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Optional;
@@ -69,9 +70,13 @@ public enum TraceCodec {
 
     /** Compresses the blocks of one trace, one after the other (not thread-safe). */
     static final class Compressor {
+        /** The most bytes one deflate stored block holds. */
+        private static final int STORED_MAX = 0xffff;
+        /** A stored block's header: its type byte, LEN and NLEN. */
+        private static final int STORED_HEADER = 5;
+
         private final TraceCodec codec;
         private final Deflater deflater;
-        private final Deflater storer;
         private byte[] output = new byte[1 << 16];
         private int length;
 
@@ -80,22 +85,16 @@ public enum TraceCodec {
             boolean deflate = codec == DEFLATE || codec == DEFLATE_BEST;
             // Avro's deflate codec is raw deflate (no zlib header).
             this.deflater = deflate ? new Deflater(codec.level, true) : null;
-            this.storer = deflate ? new Deflater(Deflater.NO_COMPRESSION, true) : null;
         }
 
         /**
-         * Compresses {@code length} bytes of {@code block}; with {@code store}, for bytes that do not
-         * compress, only frames them as the codec's format requires. The result is {@link #output()}
-         * up to {@link #length()}, valid until the next call.
+         * Compresses {@code length} bytes of {@code block}; the result is {@link #output()} up to
+         * {@link #length()}, valid until the next call. For {@link #NONE}, use {@link #writeStored}.
          */
-        void compress(byte[] block, int length, boolean store) {
+        void compress(byte[] block, int length) {
             switch (codec) {
-                case NONE -> {
-                    ensure(length);
-                    System.arraycopy(block, 0, output, 0, length);
-                    this.length = length;
-                }
-                case DEFLATE, DEFLATE_BEST -> deflate(store ? storer : deflater, block, length);
+                case NONE -> throw new IllegalStateException("blocks of an uncompressed trace are written as they are");
+                case DEFLATE, DEFLATE_BEST -> deflate(deflater, block, length);
                 case ZSTANDARD -> {
                     ensure((int) Zstd.compressBound(length));
                     // Zstandard stores what does not compress by itself, at little cost.
@@ -106,6 +105,53 @@ public enum TraceCodec {
                     this.length = (int) written;
                 }
             }
+        }
+
+        /** Whether the codec compresses at all ({@link #NONE} does not). */
+        boolean compresses() {
+            return codec != NONE;
+        }
+
+        /**
+         * The size of {@code length} bytes framed uncompressed as the codec's format requires, for
+         * {@link #writeStored}; -1 when the codec has no such framing of its own (Zstandard stores
+         * data that does not compress by itself).
+         */
+        long storedSize(int length) {
+            return switch (codec) {
+                case NONE -> length;
+                case DEFLATE, DEFLATE_BEST -> length + (long) STORED_HEADER * storedChunks(length);
+                case ZSTANDARD -> -1;
+            };
+        }
+
+        /**
+         * Writes {@code length} bytes of {@code block} to {@code out} uncompressed, straight from the
+         * block, framed as the codec's format requires: as they are, or as deflate's stored blocks
+         * (RFC 1951, section 3.2.4: a header byte, LEN and NLEN, then the bytes).
+         */
+        void writeStored(byte[] block, int length, OutputStream out) throws IOException {
+            if (codec == NONE) {
+                out.write(block, 0, length);
+                return;
+            }
+            int chunks = storedChunks(length);
+            byte[] header = new byte[STORED_HEADER];
+            for (int chunk = 0, at = 0; chunk < chunks; chunk++) {
+                int size = Math.min(STORED_MAX, length - at);
+                header[0] = (byte) (chunk == chunks - 1 ? 1 : 0);
+                header[1] = (byte) size;
+                header[2] = (byte) (size >>> 8);
+                header[3] = (byte) ~size;
+                header[4] = (byte) (~size >>> 8);
+                out.write(header);
+                out.write(block, at, size);
+                at += size;
+            }
+        }
+
+        private static int storedChunks(int length) {
+            return Math.max(1, (length + STORED_MAX - 1) / STORED_MAX);
         }
 
         private void deflate(Deflater with, byte[] block, int length) {

@@ -58,6 +58,11 @@ public sealed interface TraceEvent {
             return data.length;
         }
 
+        /** The bytes read themselves, not a copy: for the trace's own encoding, which never changes them. */
+        byte[] bytes() {
+            return data;
+        }
+
         /** Copies the bytes read into {@code destination} from {@code offset}, without a copy in between. */
         public void copyTo(byte[] destination, int offset) {
             System.arraycopy(data, 0, destination, offset, data.length);
@@ -99,6 +104,11 @@ public sealed interface TraceEvent {
         /** Number of bytes written. */
         public int length() {
             return data.length;
+        }
+
+        /** The bytes written themselves, not a copy: for the trace's own encoding, which never changes them. */
+        byte[] bytes() {
+            return data;
         }
 
         /** Whether the bytes written are {@code bytes}, compared without a copy. */
@@ -240,6 +250,11 @@ public sealed interface TraceEvent {
         /** The length of {@link #payload()}, without copying it. */
         public int payloadLength() {
             return payload.length;
+        }
+
+        /** The payload itself, not a copy: for the trace's own encoding, which never changes it. */
+        byte[] payloadBytes() {
+            return payload;
         }
 
         /** A copy of the awaited operation ids. */
