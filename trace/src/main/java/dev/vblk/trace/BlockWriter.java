@@ -77,7 +77,7 @@ final class BlockWriter {
             EntryCodec.encode(event, encoder);
             if (event instanceof TraceEvent.OperationBegin begin && PayloadWindow.isShared(begin.payloadLength())) {
                 byte[] payload = begin.payloadBytes();
-                payloads.store(payload);
+                payloads.store(payload, true);
                 noteStored(payload, 0, payload.length);
             }
             entryAdded();
@@ -92,7 +92,7 @@ final class BlockWriter {
         } else {
             EntryCodec.encodeMemory(write, address, data, 0, data.length, encoder);
             if (PayloadWindow.isShared(data.length)) {
-                payloads.store(data);
+                payloads.store(data, false);
             }
             noteStored(data, 0, data.length);
         }

@@ -12,9 +12,11 @@ import java.util.zip.CRC32C;
  * The writer's side of the {@link PayloadWindow}: finds bytes that a shared payload in the window
  * already holds, so that an entry can refer to them instead of storing them again.
  *
- * <p>Each shared payload is indexed by a checksum of every {@link #CHUNK}-byte piece at a multiple
- * of {@link #CHUNK} from its start (the last piece may be shorter). A candidate found by checksum is
- * compared byte for byte before it is used, so a reference always names the same bytes.
+ * <p>A shared payload is indexed by a checksum of its first {@link #CHUNK} bytes (or all of it when
+ * shorter); a payload whose slices later entries copy (a write's data, which the driver copies into
+ * its DMA buffers piece by piece) by a checksum of every {@link #CHUNK}-byte piece at a multiple of
+ * {@link #CHUNK} from its start. A candidate found by checksum is compared byte for byte before it
+ * is used, so a reference always names the same bytes.
  */
 final class PayloadIndex {
 
@@ -30,12 +32,16 @@ final class PayloadIndex {
     private final ArrayDeque<long[]> keysByPayload = new ArrayDeque<>();
     private final CRC32C crc = new CRC32C();
 
-    /** Stores a shared payload (one {@link PayloadWindow#isShared} accepts) and returns its number. */
-    long store(byte[] payload) {
+    /**
+     * Stores a shared payload (one {@link PayloadWindow#isShared} accepts) and returns its number;
+     * with {@code slices}, every piece is indexed, else its start only.
+     */
+    long store(byte[] payload, boolean slices) {
         long number = window.add(payload);
-        long[] keys = new long[(payload.length + CHUNK - 1) / CHUNK];
+        int end = slices ? payload.length : Math.min(payload.length, 1);
+        long[] keys = new long[(end + CHUNK - 1) / CHUNK];
         int added = 0;
-        for (int offset = 0; offset < payload.length; offset += CHUNK) {
+        for (int offset = 0; offset < end; offset += CHUNK) {
             long key = key(payload, offset, Math.min(CHUNK, payload.length - offset));
             Place known = places.get(key);
             if (known == null || window.payload(known.payload()) == null) {
