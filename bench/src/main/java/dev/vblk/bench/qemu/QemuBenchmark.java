@@ -36,12 +36,14 @@ import java.util.concurrent.TimeUnit;
  * packed ring, on a second machine whose device has {@code packed=on}, in the same rounds; the PCI
  * runs use the split ring only. Runs of a workload alternate
  * (probe, driver, recorded, in an order that turns each round) so that noise falls on all of them,
- * and the table shows each cell's median over the rounds.
+ * and the table shows each cell's median over the rounds. Recorded runs write their traces into a
+ * temporary folder, by default beside the image; {@code --trace-dir /dev/shm} keeps them in memory,
+ * so that the figures are the recorder's own cost and not the disk's write bandwidth.
  *
  * <pre>
  * java -cp ... dev.vblk.bench.qemu.QemuBenchmark [--seconds S] [--rounds N] [--image-mib M]
  *     [--memory shared,qtest] [--rings split,packed] [--transport mmio,pci] [--max-request-kib K]
- *     [--qemu PATH]
+ *     [--qemu PATH] [--trace-dir DIR]
  * </pre>
  */
 public final class QemuBenchmark {
@@ -56,9 +58,10 @@ public final class QemuBenchmark {
     private final List<String> transports;
     private final int maxRequestBytes;
     private final Optional<Path> qemu;
+    private final Optional<Path> traceFolder;
 
     private QemuBenchmark(double seconds, int rounds, int imageMib, List<String> memoryModes, boolean packedRing,
-            List<String> transports, int maxRequestBytes, Optional<Path> qemu) {
+            List<String> transports, int maxRequestBytes, Optional<Path> qemu, Optional<Path> traceFolder) {
         this.seconds = seconds;
         this.rounds = rounds;
         this.imageMib = imageMib;
@@ -67,6 +70,7 @@ public final class QemuBenchmark {
         this.transports = transports;
         this.maxRequestBytes = maxRequestBytes;
         this.qemu = qemu;
+        this.traceFolder = traceFolder;
     }
 
     /** Runs the benchmark with the options described in the class comment and prints the table. */
@@ -88,6 +92,7 @@ public final class QemuBenchmark {
         List<String> transports = List.of("mmio");
         int maxRequestBytes = DriverOptions.DEFAULTS.maxRequestBytes();
         Optional<Path> qemu = Optional.empty();
+        Optional<Path> traceFolder = Optional.empty();
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -99,9 +104,10 @@ public final class QemuBenchmark {
                 case "--transport" -> transports = List.of(value.split(","));
                 case "--max-request-kib" -> maxRequestBytes = Integer.parseInt(value) * 1024;
                 case "--qemu" -> qemu = Optional.of(Path.of(value));
+                case "--trace-dir" -> traceFolder = Optional.of(Path.of(value));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; options: --seconds S --rounds N --image-mib M --memory shared,qtest --rings split,packed "
-                        + "--transport mmio,pci --max-request-kib K --qemu PATH");
+                        + "--transport mmio,pci --max-request-kib K --qemu PATH --trace-dir DIR");
             }
             i++;
         }
@@ -119,19 +125,21 @@ public final class QemuBenchmark {
             }
         }
         return new QemuBenchmark(seconds, rounds, imageMib, modes, rings.contains(ResultTable.PACKED), transports,
-                maxRequestBytes, qemu);
+                maxRequestBytes, qemu, traceFolder);
     }
 
     /** Measures every mode and workload and prints the table to {@code out}. */
     public void run(PrintStream out) throws IOException {
         Path directory = Files.createTempDirectory("vblk-bench-");
+        Path traces = traceFolder.isPresent() ? Files.createTempDirectory(traceFolder.get(), "vblk-bench-") : directory;
         try {
             Path image = directory.resolve("bench.img");
             TraceMetadata.DiskImage disk = writeImage(image);
             BoardParameters board = new BoardParameters(BoardParameters.QEMU_VIRT_DEFAULTS.window(),
                     DriverOptions.DEFAULTS.withMaxRequestBytes(maxRequestBytes));
             out.printf("vblk QEMU benchmark: %d MiB raw image of random bytes, %d round(s) of %.1f s per run, "
-                    + "driver requests up to %d KiB, queue depth 1 unless named%n", imageMib, rounds, seconds, maxRequestBytes / 1024);
+                    + "driver requests up to %d KiB, queue depth 1 unless named; traces recorded in %s%n", imageMib, rounds,
+                    seconds, maxRequestBytes / 1024, traces);
             ResultTable table = new ResultTable();
             for (String transport : transports) {
                 boolean pci = transport.equals("pci");
@@ -150,22 +158,30 @@ public final class QemuBenchmark {
                             QemuMachine packedMachine = packed ? startPacked(config, image, disk) : null) {
                         Optional<DriverRun> packedDriver = Optional.ofNullable(packedMachine).map(m -> new DriverRun(m,
                                 new BoardParameters(board.window(), board.options().withPackedRing(true)),
-                                packedImage(image, disk), directory));
+                                packedImage(image, disk), traces));
                         measure(pci ? "pci " + mode : mode, mode.equals("shared") && !pci, machine, packedDriver,
-                                pci ? board.withPci(PciHostBridge.QEMU_VIRT) : board, disk, directory, table, out);
+                                pci ? board.withPci(PciHostBridge.QEMU_VIRT) : board, disk, traces, table, out);
                     }
                 }
             }
             out.println();
             table.print(out);
         } finally {
-            try (var files = Files.list(directory)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    Files.deleteIfExists(file);
-                }
-            }
-            Files.deleteIfExists(directory);
+            deleteFolder(traces);
+            deleteFolder(directory);
         }
+    }
+
+    private static void deleteFolder(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (var files = Files.list(folder)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(folder);
     }
 
     /**
