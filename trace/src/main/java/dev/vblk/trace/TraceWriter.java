@@ -58,6 +58,9 @@ public final class TraceWriter implements Closeable {
     /** The longest an appended entry waits in the queue before the writer thread takes it. */
     public static final long FLUSH_INTERVAL_MILLIS = 100;
 
+    /** The writer thread's buffer in front of the file: blocks of a batch go to the system in writes of this size. */
+    private static final int WRITE_BUFFER_BYTES = 1 << 20;
+
     /** The bytes an entry without a payload is counted for in the queue. */
     private static final int ENTRY_BYTES = 32;
 
@@ -118,7 +121,7 @@ public final class TraceWriter implements Closeable {
             // Held until the file is closed.
             lock(file.getChannel(), path);
             file.getChannel().truncate(0);
-            BlockWriter blocks = new BlockWriter(new BufferedOutputStream(file, 1 << 16), file, codec, newSync());
+            BlockWriter blocks = new BlockWriter(new BufferedOutputStream(file, WRITE_BUFFER_BYTES), file, codec, newSync());
             blocks.header(header(metadata, codec));
             return new TraceWriter(blocks, path.toString(), true);
         } catch (IOException e) {
@@ -133,7 +136,7 @@ public final class TraceWriter implements Closeable {
     /** Writes a trace to a stream, which {@link #close()} closes. */
     public static TraceWriter create(OutputStream out, TraceMetadata metadata, TraceCodec codec) {
         try {
-            BlockWriter blocks = new BlockWriter(new BufferedOutputStream(out, 1 << 16), null, codec, newSync());
+            BlockWriter blocks = new BlockWriter(new BufferedOutputStream(out, WRITE_BUFFER_BYTES), null, codec, newSync());
             blocks.header(header(metadata, codec));
             return new TraceWriter(blocks, "stream", false);
         } catch (IOException e) {
