@@ -78,7 +78,7 @@ final class BlockWriter {
             if (event instanceof TraceEvent.OperationBegin begin && PayloadWindow.isShared(begin.payloadLength())) {
                 byte[] payload = begin.payloadBytes();
                 payloads.store(payload, true);
-                noteStored(payload, 0, payload.length);
+                noteStored(payload);
             }
             entryAdded();
         }
@@ -94,7 +94,7 @@ final class BlockWriter {
             if (PayloadWindow.isShared(data.length)) {
                 payloads.store(data, false);
             }
-            noteStored(data, 0, data.length);
+            noteStored(data);
         }
         entryAdded();
     }
@@ -113,8 +113,8 @@ final class BlockWriter {
         entryAdded();
     }
 
-    /** Closes the current block, if it has entries: checkpoint, compression, and out to the operating system. */
-    void endBlock() throws IOException {
+    /** Closes the current block, if it has entries: checkpoint, compression, and out to the stream's buffer. */
+    private void endBlock() throws IOException {
         if (blockEntries == 0) {
             return;
         }
@@ -133,7 +133,6 @@ final class BlockWriter {
             out.write(compressor.output(), 0, compressor.length());
         }
         out.write(sync);
-        out.flush();
         block.reset();
         blockEntries = 0;
         incompressibleBytes = 0;
@@ -146,6 +145,12 @@ final class BlockWriter {
         out.write(blockHeader, 0, headerLength);
     }
 
+    /** Closes the current block and hands everything written to the operating system. */
+    void flush() throws IOException {
+        endBlock();
+        out.flush();
+    }
+
     /** Ends the trace: the end marker when {@code complete}, the last block, forced to the device, closed. */
     void finish(boolean complete, long eventCount) throws IOException {
         try (out) {
@@ -153,7 +158,7 @@ final class BlockWriter {
                 EntryCodec.encode(new EntryCodec.End(eventCount), encoder);
                 entryAdded();
             }
-            endBlock();
+            flush();
             if (file != null) {
                 file.getFD().sync();
             }
@@ -178,9 +183,9 @@ final class BlockWriter {
     }
 
     /** Counts a stored payload that looks like random bytes towards the block's incompressible bytes. */
-    private void noteStored(byte[] data, int offset, int length) {
-        if (length >= SAMPLED_PAYLOAD_BYTES && looksRandom(data, offset, length)) {
-            incompressibleBytes += length;
+    private void noteStored(byte[] data) {
+        if (data.length >= SAMPLED_PAYLOAD_BYTES && looksRandom(data)) {
+            incompressibleBytes += data.length;
         }
     }
 
@@ -190,14 +195,14 @@ final class BlockWriter {
      * text about 60 values, zero-filled data one, and data made by a rule (a counter, a sector's
      * signature) may hold every value but few differences.
      */
-    private static boolean looksRandom(byte[] data, int offset, int length) {
+    private static boolean looksRandom(byte[] data) {
         long[] values = new long[4];
         long[] differences = new long[4];
         int runs = 16;
         int run = 64;
-        int stride = (length - run) / (runs - 1);
+        int stride = (data.length - run) / (runs - 1);
         for (int r = 0; r < runs; r++) {
-            int start = offset + r * stride;
+            int start = r * stride;
             int previous = data[start] & 0xff;
             for (int i = start; i < start + run; i++) {
                 int value = data[i] & 0xff;

@@ -345,7 +345,7 @@ public final class TraceWriter implements Closeable {
                 for (Object entry : batch) {
                     write(entry);
                 }
-                blocks.endBlock();
+                blocks.flush();
                 if (last) {
                     blocks.finish(complete, eventCount());
                 }
