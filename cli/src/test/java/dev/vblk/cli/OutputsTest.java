@@ -6,11 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.harness.SignedImages;
+import dev.vblk.trace.Trace;
+import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceMetadata;
+import dev.vblk.trace.TraceReader;
+import dev.vblk.trace.TraceWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -130,5 +139,23 @@ class OutputsTest {
         assertEquals(ExitCodes.BAD_INPUT, vblk.exitValue(), output);
         assertTrue(output.strip().endsWith("vblk record: cannot write trace " + trace + ": File too large"), output);
         assertEquals(64 * 1024, Files.size(trace), "the file reached the limit");
+    }
+
+    @Test
+    void aTraceBeingWrittenByAnotherRunIsNotTakenOver() throws Exception {
+        Path trace = directory.resolve("shared.trace.avro");
+        try (TraceWriter first = TraceWriter.create(trace, TraceMetadata.of(Instant.now(), Map.of("kind", "fake"),
+                List.of(), "the first run", OptionalLong.empty(), Map.of()))) {
+            first.append(new TraceEvent.ClockRead(42));
+            first.checkpoint();
+
+            Cli.Result second = Cli.run("record", "--fake", "--preset", "known-sectors", "-o", trace.toString());
+
+            assertEquals(ExitCodes.BAD_INPUT, second.exitCode(), second.toString());
+            assertTrue(second.err().strip().endsWith("another run is writing " + trace + " now"), second.toString());
+        }
+        Trace kept = TraceReader.readComplete(trace);
+        assertEquals("the first run", kept.metadata().workload());
+        assertEquals(List.of(new TraceEvent.ClockRead(42)), kept.events());
     }
 }
