@@ -1,6 +1,7 @@
 package dev.vblk.harness;
 
 import dev.vblk.block.AsyncBlockDevice;
+import dev.vblk.block.BlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.session.BlockOperation;
@@ -9,7 +10,14 @@ import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.workload.Step;
 import dev.vblk.workload.Workload;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -24,7 +32,9 @@ import java.util.function.Consumer;
  * the platform failed (QEMU exited, {@code PLATFORM_ERROR}) or with anything but a block device
  * error (the trace cannot be written) stops the run: every later step would fail the same way.
  * Calls still submitted when the steps are done are waited for, so that every submission's
- * completion is in the trace.
+ * completion is in the trace. A {@code stream} step keeps {@link Step#STREAM_DEPTH} calls in flight
+ * and waits for each in submission order, so its reads are saved in order while the device works on
+ * the calls after them.
  */
 final class WorkloadRunner {
 
@@ -118,6 +128,10 @@ final class WorkloadRunner {
             complete(index, step, device);
             return;
         }
+        if (step instanceof Step.StreamRead || step instanceof Step.StreamWrite) {
+            stream(index, step, device);
+            return;
+        }
         BlockOperation operation = operation(step, device);
         operations++;
         byte[] returned;
@@ -143,6 +157,123 @@ final class WorkloadRunner {
         if (!(e instanceof BlockDeviceException blockError) || blockError.kind() == ErrorKind.PLATFORM_ERROR) {
             throw new StoppedRun(failed, e);
         }
+    }
+
+    /** One call of a stream step in flight: its ticket and the sectors it moves. */
+    private record StreamCall(long ticket, long sector, int count) {}
+
+    /**
+     * Performs a stream step: its calls submitted while fewer than {@link Step#STREAM_DEPTH} are in
+     * flight, the oldest waited for (alone) each time, a read's bytes saved as its call completes.
+     * A call that fails is named in the step's failure and the step goes on.
+     *
+     * @throws OutsideDeviceException if the step's sectors pass the end of the device
+     */
+    private void stream(int index, Step step, String device) {
+        Step.StreamRead read = step instanceof Step.StreamRead r ? r : null;
+        Step.StreamWrite write = step instanceof Step.StreamWrite w ? w : null;
+        long first = read != null ? read.sector() : write.sector();
+        long end = first + (read != null ? read.count() : write.count());
+        long capacity = session.device(device).orElseThrow().capacitySectors();
+        if (end > capacity) {
+            throw new OutsideDeviceException(step.toText(), end - 1, device, capacity);
+        }
+        submittedOn.add(device);
+        List<String> failed = new ArrayList<>();
+        ArrayDeque<StreamCall> inFlight = new ArrayDeque<>();
+        try (FileChannel data = write == null ? null : open(write)) {
+            long next = first;
+            while (next < end || !inFlight.isEmpty()) {
+                while (next < end && inFlight.size() < Step.STREAM_DEPTH) {
+                    int sectors = (int) Math.min(Step.STREAM_CALL_SECTORS, end - next);
+                    BlockOperation operation = read != null ? BlockOperation.read(device, next, sectors)
+                            : BlockOperation.write(device, next, bytes(write, data, next - first, sectors));
+                    operations++;
+                    try {
+                        inFlight.add(new StreamCall(session.submit(operation), next, sectors));
+                    } catch (BlockDeviceException e) {
+                        failed.add(callText(read != null, next, sectors) + " " + describe(e));
+                        stopIf(e.kind() == ErrorKind.PLATFORM_ERROR, index, step, device, failed, e);
+                    }
+                    next += sectors;
+                }
+                StreamCall oldest = inFlight.poll();
+                if (oldest != null) {
+                    streamed(index, step, device, read, oldest, failed);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new HarnessException("cannot read the data of '" + step.toText() + "': " + e.getMessage(), e);
+        }
+        failures += failed.size();
+        results.add(new StepResult(index, step.toText(), device,
+                failed.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", failed))));
+    }
+
+    /** Waits for one call of a stream step and takes its completion: a read's bytes saved, a failure named. */
+    private void streamed(int index, Step step, String device, Step.StreamRead read, StreamCall call, List<String> failed) {
+        List<DriverSession.SessionCompletion> completions;
+        try {
+            completions = session.complete(OperationKind.WAIT_ALL, device, List.of(call.ticket()),
+                    AsyncBlockDevice.NO_TIME_BUDGET);
+        } catch (RuntimeException e) {
+            failed.add("wait for " + callText(read != null, call.sector(), call.count()) + " " + describe(e));
+            stopIf(!(e instanceof BlockDeviceException blockError) || blockError.kind() == ErrorKind.PLATFORM_ERROR,
+                    index, step, device, failed, e);
+            return;
+        }
+        for (DriverSession.SessionCompletion completion : completions) {
+            if (completion.failed() && completion.outcome() instanceof OperationOutcome.Failed failure) {
+                failed.add(callText(read != null, call.sector(), call.count()) + " " + failure.errorKind() + ": "
+                        + failure.message());
+                stopIf(failure.errorKind().equals(ErrorKind.PLATFORM_ERROR.name()), index, step, device, failed, null);
+            } else if (read != null) {
+                dataBytes += completion.data().length;
+                reads.save(new Step.Read(call.sector(), call.count(), read.save()),
+                        read.save().map(savedTo::add).orElse(true), completion.data());
+            } else {
+                dataBytes += (long) call.count() * BlockDevice.SECTOR_SIZE;
+            }
+        }
+    }
+
+    /**
+     * Stops the run at a stream step, with the failures of its calls so far, when {@code stops}: a call
+     * failed because the platform failed, or a wait failed with anything but a block device error.
+     */
+    private void stopIf(boolean stops, int index, Step step, String device, List<String> failed, RuntimeException cause) {
+        if (!stops) {
+            return;
+        }
+        failures += failed.size();
+        StepResult result = new StepResult(index, step.toText(), device, Optional.of(String.join("; ", failed)));
+        results.add(result);
+        throw new StoppedRun(result, cause != null ? cause : new IllegalStateException(result.failure().orElseThrow()));
+    }
+
+    private static String callText(boolean read, long sector, int count) {
+        return "call " + (read ? "read " : "write ") + sector + " " + count;
+    }
+
+    private static FileChannel open(Step.StreamWrite write) throws IOException {
+        return FileChannel.open(write.file(), StandardOpenOption.READ);
+    }
+
+    /** The bytes of a stream write's file for {@code sectors} sectors, {@code done} sectors into the step. */
+    private static byte[] bytes(Step.StreamWrite write, FileChannel file, long done, int sectors) {
+        byte[] bytes = new byte[sectors * BlockDevice.SECTOR_SIZE];
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long position = write.offset() + done * BlockDevice.SECTOR_SIZE;
+        try {
+            while (buffer.hasRemaining()) {
+                if (file.read(buffer, position + buffer.position()) < 0) {
+                    throw new EOFException(write.file() + " ends before byte " + (position + bytes.length));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes;
     }
 
     private void submit(int index, Step step, String device, BlockOperation operation) {
@@ -171,7 +302,7 @@ final class WorkloadRunner {
         boolean platformFailed = false;
         for (DriverSession.SessionCompletion completion : completions) {
             dataBytes += completion.data().length;
-            if (completion.outcome() instanceof OperationOutcome.Failed failure) {
+            if (completion.failed() && completion.outcome() instanceof OperationOutcome.Failed failure) {
                 failed.add("call " + completion.ticket() + " " + failure.errorKind() + ": " + failure.message());
                 platformFailed |= failure.errorKind().equals(ErrorKind.PLATFORM_ERROR.name());
             }

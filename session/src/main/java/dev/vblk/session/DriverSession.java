@@ -60,13 +60,50 @@ public final class DriverSession {
     private record Submitted(String device, RequestHandle handle) {}
 
     /**
-     * The completion of a call submitted through the session.
-     *
-     * @param ticket what {@link #submit} returned for the call
-     * @param outcome the outcome, as a trace records it
-     * @param data what the call returned (the bytes read, the id string's bytes), empty otherwise
+     * The completion of a call submitted through the session. The outcome of a read that succeeded
+     * holds the SHA-256 of the bytes read: it is worked out when first asked for, so that a caller
+     * that only takes the bytes does not pay for it.
      */
-    public record SessionCompletion(long ticket, OperationOutcome outcome, byte[] data) {}
+    public static final class SessionCompletion {
+        private final long ticket;
+        private final Submission submission;
+        private final Completion completion;
+        private OperationOutcome outcome;
+
+        private SessionCompletion(long ticket, Submission submission, Completion completion) {
+            this.ticket = ticket;
+            this.submission = submission;
+            this.completion = completion;
+        }
+
+        /** What {@link #submit} returned for the call. */
+        public long ticket() {
+            return ticket;
+        }
+
+        /** The outcome, as a trace records it. */
+        public OperationOutcome outcome() {
+            if (outcome == null) {
+                outcome = TraceRecorder.outcome(submission.kind(), submission.buffer(), completion);
+            }
+            return outcome;
+        }
+
+        /** Whether the call failed (its outcome is then {@link OperationOutcome.Failed}). */
+        public boolean failed() {
+            return completion instanceof Completion.Failed;
+        }
+
+        /** What the call returned (the bytes read, the id string's bytes), empty otherwise. */
+        public byte[] data() {
+            if (completion instanceof Completion.Succeeded && submission.buffer() != null) {
+                return submission.kind() == OperationKind.GET_ID
+                        ? AsyncBlockDevice.idString(submission.buffer()).getBytes(StandardCharsets.UTF_8)
+                        : submission.buffer();
+            }
+            return new byte[0];
+        }
+    }
 
     /** What one discovery found: the MMIO window's slots and PCI bus 0's functions (none if not scanned). */
     private record Scan(List<SlotReport> slots, List<PciReport> functions) {}
@@ -285,14 +322,7 @@ public final class DriverSession {
                 throw new IllegalStateException(deviceName + " delivered a completion for " + completion.handle()
                         + ", which it was not given");
             }
-            Submission submission = submissions.remove(ticket);
-            OperationOutcome outcome = TraceRecorder.outcome(submission.kind(), submission.buffer(), completion);
-            byte[] data = completion instanceof Completion.Succeeded && submission.buffer() != null
-                    ? (submission.kind() == OperationKind.GET_ID
-                            ? AsyncBlockDevice.idString(submission.buffer()).getBytes(StandardCharsets.UTF_8)
-                            : submission.buffer())
-                    : new byte[0];
-            delivered.add(new SessionCompletion(ticket, outcome, data));
+            delivered.add(new SessionCompletion(ticket, submissions.remove(ticket), completion));
         }
         return delivered;
     }
