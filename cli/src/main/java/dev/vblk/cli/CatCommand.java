@@ -1,5 +1,6 @@
 package dev.vblk.cli;
 
+import dev.vblk.harness.AsyncReadSink;
 import dev.vblk.harness.OutputFileException;
 import dev.vblk.harness.ReadSink;
 import dev.vblk.harness.RunSummary;
@@ -63,13 +64,15 @@ final class CatCommand implements Callable<Integer> {
         transfer.checkTrace(outputs);
         Workload workload = transfer.workload("cat", "read", count, file == null ? "" : " save=" + file, "");
         PrintStream stdout = System.out;
-        ReadSink reads = to != null ? ReadSink.SAVE_FILES : (step, first, data) -> {
+        RunSummary summary;
+        try (AsyncReadSink reads = new AsyncReadSink(to != null ? ReadSink.SAVE_FILES : (step, first, data) -> {
             stdout.write(data, 0, data.length);
             if (stdout.checkError()) {
                 throw new OutputFileException("cannot write to standard output", new IOException("write failed"));
             }
-        };
-        RunSummary summary = transfer.run(target, workload, reads);
+        })) {
+            summary = transfer.run(target, workload, reads);
+        }
         stdout.flush();
         PrintWriter report = to == null ? spec.commandLine().getErr() : spec.commandLine().getOut();
         return transfer.report(report, "read", summary);

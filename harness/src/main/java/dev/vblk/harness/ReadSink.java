@@ -37,6 +37,7 @@ public interface ReadSink {
      * Takes the bytes of a read step that succeeded.
      *
      * @param first whether no earlier read step of the run named the same file (always true without one)
+     * @param data the bytes, the sink's only during the call: a stream step reads into the array again
      * @throws OutputFileException if the bytes cannot be written where they go
      */
     void save(Step.Read step, boolean first, byte[] data);

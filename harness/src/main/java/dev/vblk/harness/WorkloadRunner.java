@@ -19,9 +19,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -159,12 +161,16 @@ final class WorkloadRunner {
         }
     }
 
-    /** One call of a stream step in flight: its ticket and the sectors it moves. */
-    private record StreamCall(long ticket, long sector, int count) {}
+    /** How many of a stream step's oldest calls one wait takes: half of those in flight. */
+    private static final int STREAM_WAIT = Step.STREAM_DEPTH / 2;
+
+    /** One call of a stream step in flight: its ticket, the sectors it moves, and the buffer of its bytes. */
+    private record StreamCall(long ticket, long sector, int count, byte[] buffer) {}
 
     /**
      * Performs a stream step: its calls submitted while fewer than {@link Step#STREAM_DEPTH} are in
-     * flight, the oldest waited for (alone) each time, a read's bytes saved as its call completes.
+     * flight, the oldest {@link #STREAM_WAIT} waited for together (one notification of the device
+     * for as many calls), a read's bytes saved in submission order.
      * A call that fails is named in the step's failure and the step goes on.
      *
      * @throws OutsideDeviceException if the step's sectors pass the end of the device
@@ -181,25 +187,31 @@ final class WorkloadRunner {
         submittedOn.add(device);
         List<String> failed = new ArrayList<>();
         ArrayDeque<StreamCall> inFlight = new ArrayDeque<>();
+        ArrayDeque<byte[]> buffers = new ArrayDeque<>();
         try (FileChannel data = write == null ? null : open(write)) {
             long next = first;
             while (next < end || !inFlight.isEmpty()) {
                 while (next < end && inFlight.size() < Step.STREAM_DEPTH) {
                     int sectors = (int) Math.min(Step.STREAM_CALL_SECTORS, end - next);
-                    BlockOperation operation = read != null ? BlockOperation.read(device, next, sectors)
-                            : BlockOperation.write(device, next, bytes(write, data, next - first, sectors));
+                    int bytes = sectors * BlockDevice.SECTOR_SIZE;
+                    byte[] buffer = buffers.isEmpty() || buffers.peek().length != bytes ? new byte[bytes] : buffers.pop();
                     operations++;
                     try {
-                        inFlight.add(new StreamCall(session.submit(operation), next, sectors));
+                        long ticket = read != null ? session.submitRead(device, next, buffer)
+                                : session.submitWrite(device, next, fill(buffer, write, data, next - first));
+                        inFlight.add(new StreamCall(ticket, next, sectors, buffer));
                     } catch (BlockDeviceException e) {
                         failed.add(callText(read != null, next, sectors) + " " + describe(e));
                         stopIf(e.kind() == ErrorKind.PLATFORM_ERROR, index, step, device, failed, e);
                     }
                     next += sectors;
                 }
-                StreamCall oldest = inFlight.poll();
-                if (oldest != null) {
-                    streamed(index, step, device, read, oldest, failed);
+                List<StreamCall> oldest = new ArrayList<>();
+                while (!inFlight.isEmpty() && oldest.size() < STREAM_WAIT) {
+                    oldest.add(inFlight.poll());
+                }
+                if (!oldest.isEmpty() && streamed(index, step, device, read, oldest, failed)) {
+                    oldest.forEach(call -> buffers.push(call.buffer()));
                 }
             }
         } catch (IOException | UncheckedIOException e) {
@@ -210,19 +222,29 @@ final class WorkloadRunner {
                 failed.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", failed))));
     }
 
-    /** Waits for one call of a stream step and takes its completion: a read's bytes saved, a failure named. */
-    private void streamed(int index, Step step, String device, Step.StreamRead read, StreamCall call, List<String> failed) {
-        List<DriverSession.SessionCompletion> completions;
+    /**
+     * Waits for calls of a stream step and takes their completions in submission order: a read's
+     * bytes saved, a failure named.
+     *
+     * @return whether the completions were delivered (the calls' buffers are then free again)
+     */
+    private boolean streamed(int index, Step step, String device, Step.StreamRead read, List<StreamCall> calls,
+            List<String> failed) {
+        Map<Long, DriverSession.SessionCompletion> completions = new HashMap<>();
         try {
-            completions = session.complete(OperationKind.WAIT_ALL, device, List.of(call.ticket()),
-                    AsyncBlockDevice.NO_TIME_BUDGET);
+            for (DriverSession.SessionCompletion completion : session.complete(OperationKind.WAIT_ALL, device,
+                    calls.stream().map(StreamCall::ticket).toList(), AsyncBlockDevice.NO_TIME_BUDGET)) {
+                completions.put(completion.ticket(), completion);
+            }
         } catch (RuntimeException e) {
-            failed.add("wait for " + callText(read != null, call.sector(), call.count()) + " " + describe(e));
+            failed.add("wait for " + calls.size() + " call(s) from " + callText(read != null, calls.get(0).sector(),
+                    calls.get(0).count()) + " " + describe(e));
             stopIf(!(e instanceof BlockDeviceException blockError) || blockError.kind() == ErrorKind.PLATFORM_ERROR,
                     index, step, device, failed, e);
-            return;
+            return false;
         }
-        for (DriverSession.SessionCompletion completion : completions) {
+        for (StreamCall call : calls) {
+            DriverSession.SessionCompletion completion = completions.get(call.ticket());
             if (completion.failed() && completion.outcome() instanceof OperationOutcome.Failed failure) {
                 failed.add(callText(read != null, call.sector(), call.count()) + " " + failure.errorKind() + ": "
                         + failure.message());
@@ -235,6 +257,7 @@ final class WorkloadRunner {
                 dataBytes += (long) call.count() * BlockDevice.SECTOR_SIZE;
             }
         }
+        return true;
     }
 
     /**
@@ -259,9 +282,8 @@ final class WorkloadRunner {
         return FileChannel.open(write.file(), StandardOpenOption.READ);
     }
 
-    /** The bytes of a stream write's file for {@code sectors} sectors, {@code done} sectors into the step. */
-    private static byte[] bytes(Step.StreamWrite write, FileChannel file, long done, int sectors) {
-        byte[] bytes = new byte[sectors * BlockDevice.SECTOR_SIZE];
+    /** Fills {@code bytes} from a stream write's file, {@code done} sectors into the step; returns them. */
+    private static byte[] fill(byte[] bytes, Step.StreamWrite write, FileChannel file, long done) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         long position = write.offset() + done * BlockDevice.SECTOR_SIZE;
         try {

@@ -265,27 +265,52 @@ public final class DriverSession {
      *     not a call on a device
      */
     public long submit(BlockOperation operation) {
-        AsyncBlockDevice device = asyncDevice(operation.device());
-        byte[] buffer = null;
-        RequestHandle handle;
-        switch (operation.kind()) {
-            case READ -> {
-                buffer = new byte[operation.readLength()];
-                handle = device.submitRead(operation.sector(), buffer);
-            }
-            case WRITE -> handle = device.submitWrite(operation.sector(), operation.payload());
-            case FLUSH -> handle = device.submitFlush();
-            case DISCARD -> handle = device.submitDiscard(operation.sector(), operation.sectorCount());
-            case WRITE_ZEROES -> handle = device.submitWriteZeroes(operation.sector(), operation.sectorCount());
+        String name = operation.device();
+        AsyncBlockDevice device = asyncDevice(name);
+        return switch (operation.kind()) {
+            case READ -> submitRead(name, operation.sector(), new byte[operation.readLength()]);
+            case WRITE -> submitWrite(name, operation.sector(), operation.payload());
+            case FLUSH -> track(name, OperationKind.FLUSH, device.submitFlush(), null);
+            case DISCARD -> track(name, OperationKind.DISCARD,
+                    device.submitDiscard(operation.sector(), operation.sectorCount()), null);
+            case WRITE_ZEROES -> track(name, OperationKind.WRITE_ZEROES,
+                    device.submitWriteZeroes(operation.sector(), operation.sectorCount()), null);
             case GET_ID -> {
-                buffer = new byte[AsyncBlockDevice.ID_BYTES];
-                handle = device.submitGetId(buffer);
+                byte[] buffer = new byte[AsyncBlockDevice.ID_BYTES];
+                yield track(name, OperationKind.GET_ID, device.submitGetId(buffer), buffer);
             }
             default -> throw new IllegalArgumentException(operation.kind() + " cannot be submitted");
-        }
+        };
+    }
+
+    /**
+     * Submits a READ of {@code buffer.length / 512} sectors into the caller's {@code buffer}, which
+     * belongs to the device until the completion is delivered and may then be used again: a caller
+     * moving much data keeps a few buffers rather than one for every call.
+     *
+     * @return the call's ticket
+     * @throws dev.vblk.block.BlockDeviceException if the device refuses the call
+     */
+    public long submitRead(String deviceName, long sector, byte[] buffer) {
+        return track(deviceName, OperationKind.READ, asyncDevice(deviceName).submitRead(sector, buffer), buffer);
+    }
+
+    /**
+     * Submits a WRITE of the caller's {@code data} (whole sectors), not copied: it belongs to the
+     * device until the completion is delivered, as {@link #submitRead}'s buffer does.
+     *
+     * @return the call's ticket
+     * @throws dev.vblk.block.BlockDeviceException if the device refuses the call
+     */
+    public long submitWrite(String deviceName, long sector, byte[] data) {
+        return track(deviceName, OperationKind.WRITE, asyncDevice(deviceName).submitWrite(sector, data), null);
+    }
+
+    /** Gives a submitted call its ticket, by which its completion is found. */
+    private long track(String deviceName, OperationKind kind, RequestHandle handle, byte[] buffer) {
         long ticket = nextTicket++;
-        submissions.put(ticket, new Submission(operation.device(), operation.kind(), handle, buffer));
-        ticketOf.put(new Submitted(operation.device(), handle), ticket);
+        submissions.put(ticket, new Submission(deviceName, kind, handle, buffer));
+        ticketOf.put(new Submitted(deviceName, handle), ticket);
         return ticket;
     }
 
