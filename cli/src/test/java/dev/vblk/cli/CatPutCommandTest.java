@@ -111,6 +111,13 @@ class CatPutCommandTest {
         assertEquals(ExitCodes.BAD_INPUT, put.exitCode(), put.toString());
         assertEquals("vblk put: sectors 5 to 20 pass the end of device 0 virtio-blk@0x0a003e00: it has 20 sectors "
                 + "(10 KiB)", put.err().strip());
+
+        Path workload = Files.writeString(directory.resolve("past.workload"), "stream read 2000 49\n");
+        Cli.Result record = Cli.run("record", "--fake", "--workload", workload.toString(), "-o",
+                directory.resolve("past.trace.avro").toString());
+        assertEquals(ExitCodes.BAD_INPUT, record.exitCode(), record.toString());
+        assertEquals("vblk record: 'stream read 2000 49' reaches sector 2048, past the end of virtio-blk@0x0a003e00, "
+                + "which has 2048 sectors", record.err().strip());
     }
 
     @Test

@@ -164,6 +164,32 @@ final class WorkloadRunner {
     /** How many of a stream step's oldest calls one wait takes: half of those in flight. */
     private static final int STREAM_WAIT = Step.STREAM_DEPTH / 2;
 
+    /** The failed calls of a stream step: how many, and the first {@link #NAMED} named. */
+    private static final class CallFailures {
+        static final int NAMED = 10;
+        private final List<String> named = new ArrayList<>();
+        private long count;
+
+        void add(String failure) {
+            if (named.size() < NAMED) {
+                named.add(failure);
+            }
+            count++;
+        }
+
+        boolean isEmpty() {
+            return count == 0;
+        }
+
+        int count() {
+            return (int) Math.min(count, Integer.MAX_VALUE);
+        }
+
+        String text() {
+            return String.join("; ", named) + (count > named.size() ? "; and " + (count - named.size()) + " more" : "");
+        }
+    }
+
     /** One call of a stream step in flight: its ticket, the sectors it moves, and the buffer of its bytes. */
     private record StreamCall(long ticket, long sector, int count, byte[] buffer) {}
 
@@ -185,7 +211,7 @@ final class WorkloadRunner {
             throw new OutsideDeviceException(step.toText(), end - 1, device, capacity);
         }
         submittedOn.add(device);
-        List<String> failed = new ArrayList<>();
+        CallFailures failed = new CallFailures();
         ArrayDeque<StreamCall> inFlight = new ArrayDeque<>();
         ArrayDeque<byte[]> buffers = new ArrayDeque<>();
         try (FileChannel data = write == null ? null : open(write)) {
@@ -217,9 +243,9 @@ final class WorkloadRunner {
         } catch (IOException | UncheckedIOException e) {
             throw new HarnessException("cannot read the data of '" + step.toText() + "': " + e.getMessage(), e);
         }
-        failures += failed.size();
+        failures += failed.count();
         results.add(new StepResult(index, step.toText(), device,
-                failed.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", failed))));
+                failed.isEmpty() ? Optional.empty() : Optional.of(failed.text())));
     }
 
     /**
@@ -229,7 +255,7 @@ final class WorkloadRunner {
      * @return whether the completions were delivered (the calls' buffers are then free again)
      */
     private boolean streamed(int index, Step step, String device, Step.StreamRead read, List<StreamCall> calls,
-            List<String> failed) {
+            CallFailures failed) {
         Map<Long, DriverSession.SessionCompletion> completions = new HashMap<>();
         try {
             for (DriverSession.SessionCompletion completion : session.complete(OperationKind.WAIT_ALL, device,
@@ -264,12 +290,12 @@ final class WorkloadRunner {
      * Stops the run at a stream step, with the failures of its calls so far, when {@code stops}: a call
      * failed because the platform failed, or a wait failed with anything but a block device error.
      */
-    private void stopIf(boolean stops, int index, Step step, String device, List<String> failed, RuntimeException cause) {
+    private void stopIf(boolean stops, int index, Step step, String device, CallFailures failed, RuntimeException cause) {
         if (!stops) {
             return;
         }
-        failures += failed.size();
-        StepResult result = new StepResult(index, step.toText(), device, Optional.of(String.join("; ", failed)));
+        failures += failed.count();
+        StepResult result = new StepResult(index, step.toText(), device, Optional.of(failed.text()));
         results.add(result);
         throw new StoppedRun(result, cause != null ? cause : new IllegalStateException(result.failure().orElseThrow()));
     }

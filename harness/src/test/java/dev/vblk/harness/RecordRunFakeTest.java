@@ -28,6 +28,7 @@ import dev.vblk.workload.WorkloadPreset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -196,6 +197,22 @@ class RecordRunFakeTest {
                 OperationKind.READ, OperationKind.READ, OperationKind.READ, OperationKind.READ, OperationKind.READ,
                 OperationKind.WAIT_ALL), begins.subList(0, 10).stream().map(TraceEvent.OperationBegin::kind).toList(),
                 "the calls in flight before the first wait");
+    }
+
+    @Test
+    void aStreamNamesItsFirstTenFailedCallsAndCountsEveryOne() {
+        FakeTarget target = new FakeTarget(List.of(new FakeTarget.FakeDrive("d", FakeBlkConfig.builder()
+                .disk(SignedImages.inMemory(24576)).requestHook(request -> RequestOutcome.status(1)).build())));
+        List<byte[]> saved = new ArrayList<>();
+        RunSummary summary = RecordRun.QEMU_VIRT.withReadSink((step, first, data) -> saved.add(data))
+                .runUnrecorded(target, Workload.parse("s", "stream read 0 24576"));
+        assertEquals(12, summary.failures());
+        assertEquals(0, summary.dataBytes());
+        assertTrue(saved.isEmpty(), "nothing of a failed read is saved");
+        String failure = summary.steps().get(0).failure().orElseThrow();
+        assertTrue(failure.startsWith("call read 0 2048 IO_ERROR"), failure);
+        assertTrue(failure.contains("call read 18432 2048 IO_ERROR") && !failure.contains("call read 20480 2048"), failure);
+        assertTrue(failure.endsWith("; and 2 more"), failure);
     }
 
     @Test
