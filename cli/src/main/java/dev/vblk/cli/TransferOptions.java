@@ -103,7 +103,7 @@ final class TransferOptions {
                     e.addSuppressed(notDeleted);
                 }
             }
-            throw new BadInputException("sectors " + sector + " to " + (e.lastSector()) + " pass the end of device "
+            throw new BadInputException("sectors " + sector + " to " + e.lastSector() + " pass the end of device "
                     + device + " " + e.device() + ": it has " + e.capacitySectors() + " sectors ("
                     + Sizes.bytes(e.capacitySectors() * BlockDevice.SECTOR_SIZE) + ")", e);
         }

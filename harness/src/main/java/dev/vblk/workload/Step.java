@@ -111,9 +111,9 @@ public sealed interface Step {
 
     /**
      * {@code stream read SECTOR COUNT [save=PATH]}: COUNT sectors read as submitted calls of at most
-     * {@link #STREAM_CALL_SECTORS} sectors, up to {@link #STREAM_DEPTH} of them in flight, each waited
-     * for in submission order; the bytes of each call that succeeded are saved (appended, as a
-     * {@code read} step's are) in that order. The run then holds no more than the calls in flight,
+     * {@link #STREAM_CALL_SECTORS} sectors, up to {@link #STREAM_DEPTH} of them in flight, the oldest
+     * half waited for together; the bytes of each call that succeeded are saved (appended, as a
+     * {@code read} step's are) in submission order. The run then holds no more than the calls in flight,
      * whatever COUNT is.
      *
      * @param save the file the bytes are saved to, if any
