@@ -1,6 +1,6 @@
 package dev.vblk.cli;
 
-import dev.vblk.block.BlockDevice;
+import dev.vblk.harness.AsyncReadSink;
 import dev.vblk.harness.OutputFileException;
 import dev.vblk.harness.ReadSink;
 import dev.vblk.harness.RunSummary;
@@ -23,9 +23,9 @@ import picocli.CommandLine.Model.CommandSpec;
         sortOptions = false,
         description = {
             "Read sectors through the driver from QEMU's real virtio-blk device (or the fake device) and",
-            "write them to standard output or a file. The reads are the steps of a workload ('read S N",
-            "save=FILE', 1 MiB each), recorded into a trace with -o. What the command says goes to standard",
-            "error when the data goes to standard output."},
+            "write them to standard output or a file, in order. The reads are a workload's step ('stream",
+            "read S N save=FILE': calls of 1 MiB, 8 of them in flight), recorded into a trace with -o. What",
+            "the command says goes to standard error when the data goes to standard output."},
         footer = {
             "",
             "Examples:",
@@ -33,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  vblk cat disk.img --sector 17 --count 10240 --to data.bin -o cat.trace.avro",
             "  vblk cat --fake --sector 0 --count 1 --to sector0.bin",
             "",
-            "Exit status 0 when every sector was read, 1 when a read failed (the output then lacks it)."})
+            "Exit status 0 when every sector was read, 1 when a read failed (the output then lacks it), 2 when",
+            "the sectors pass the end of the device (nothing is read)."})
 final class CatCommand implements Callable<Integer> {
 
     @Mixin
@@ -57,23 +58,21 @@ final class CatCommand implements Callable<Integer> {
         if (count < 1) {
             throw new BadInputException("--count must be at least 1, not " + count);
         }
-        if (transfer.sector > Long.MAX_VALUE / BlockDevice.SECTOR_SIZE - count) {
-            throw new BadInputException("--sector " + transfer.sector + " with --count " + count + " passes the largest sector");
-        }
         Target target = machine.target(List.of(), true);
         Outputs outputs = Outputs.against(machine.inputFiles());
         String file = to == null ? null : TransferOptions.workloadPath(outputs.file(to, "output"));
         transfer.checkTrace(outputs);
-        Workload workload = transfer.workload("cat", count,
-                (sector, sectors, offset) -> "read " + sector + " " + sectors + (file == null ? "" : " save=" + file), "");
+        Workload workload = transfer.workload("cat", "read", count, file == null ? "" : " save=" + file, "");
         PrintStream stdout = System.out;
-        ReadSink reads = to != null ? ReadSink.SAVE_FILES : (step, first, data) -> {
+        RunSummary summary;
+        try (AsyncReadSink reads = new AsyncReadSink(to != null ? ReadSink.SAVE_FILES : (step, first, data) -> {
             stdout.write(data, 0, data.length);
             if (stdout.checkError()) {
                 throw new OutputFileException("cannot write to standard output", new IOException("write failed"));
             }
-        };
-        RunSummary summary = transfer.run(target, workload, reads);
+        })) {
+            summary = transfer.run(target, workload, reads);
+        }
         stdout.flush();
         PrintWriter report = to == null ? spec.commandLine().getErr() : spec.commandLine().getOut();
         return transfer.report(report, "read", summary);

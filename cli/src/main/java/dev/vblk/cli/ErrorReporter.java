@@ -2,6 +2,7 @@ package dev.vblk.cli;
 
 import dev.vblk.harness.HarnessException;
 import dev.vblk.harness.OutputFileException;
+import dev.vblk.harness.OutsideDeviceException;
 import dev.vblk.qemu.QemuException;
 import dev.vblk.trace.TraceFormatException;
 import dev.vblk.trace.TraceWriteException;
@@ -29,7 +30,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof BadInputException || cause instanceof WorkloadSyntaxException
                     || cause instanceof ParameterException || cause instanceof OutputFileException
-                    || cause instanceof TraceWriteException) {
+                    || cause instanceof TraceWriteException || cause instanceof OutsideDeviceException) {
                 return ExitCodes.BAD_INPUT;
             }
             if (cause instanceof TraceFormatException || cause instanceof UnusableTraceException) {

@@ -98,6 +98,22 @@ final class Outputs {
         return file;
     }
 
+    /**
+     * Checks that an input is none of the files the command writes in place (the images {@code put}
+     * writes to): no command writes over its inputs.
+     *
+     * @param what what the input is, in messages
+     * @throws BadInputException naming both
+     */
+    static void notWrittenInPlace(Path input, String what, List<Path> written) {
+        for (Path file : written) {
+            if (same(input, file)) {
+                throw new BadInputException(what + " " + input + " is the image " + file
+                        + " that is written: no command writes over its inputs; copy it first and name the copy");
+            }
+        }
+    }
+
     /** Whether two paths name one file: the same file if both exist, else the same real location. */
     private static boolean same(Path a, Path b) {
         try {

@@ -21,16 +21,17 @@ import picocli.CommandLine.Model.CommandSpec;
         sortOptions = false,
         description = {
             "Write a file's bytes to sectors through the driver on QEMU's real virtio-blk device (or the fake",
-            "device), then flush. The file must be a whole number of 512-byte sectors. The writes are the",
-            "steps of a workload ('write S N file=FILE from=OFFSET', 1 MiB each, then 'flush'), recorded",
-            "into a trace with -o."},
+            "device), then flush. The file must be a whole number of 512-byte sectors, and not the image",
+            "written. The writes are a workload's step ('stream write S N file=FILE': calls of 1 MiB, 8 of",
+            "them in flight, then 'flush'), recorded into a trace with -o."},
         footer = {
             "",
             "Examples:",
             "  vblk put disk.img --sector 17 --from data.bin",
             "  vblk put disk.img --sector 17 --from data.bin -o put.trace.avro",
             "",
-            "Exit status 0 when every write and the flush succeeded, 1 when one failed."})
+            "Exit status 0 when every write and the flush succeeded, 1 when one failed, 2 when the sectors",
+            "pass the end of the device (nothing is written)."})
 final class PutCommand implements Callable<Integer> {
 
     @Mixin
@@ -60,15 +61,14 @@ final class PutCommand implements Callable<Integer> {
                     + BlockDevice.SECTOR_SIZE + "-byte sectors" + (size == 0 ? "" : "; pad it to "
                     + (size / BlockDevice.SECTOR_SIZE + 1) * BlockDevice.SECTOR_SIZE + " bytes (truncate -s)"));
         }
+        Outputs.notWrittenInPlace(from, "data file", machine.images);
         Target target = machine.target(List.of(), true);
         List<Path> inputs = new ArrayList<>(machine.inputFiles());
         inputs.add(from);
         Outputs outputs = Outputs.against(inputs);
         transfer.checkTrace(outputs);
-        long sectors = size / BlockDevice.SECTOR_SIZE;
-        String file = TransferOptions.workloadPath(from);
-        Workload workload = transfer.workload("put", sectors, (sector, count, offset) -> "write " + sector + " " + count
-                + " file=" + file + (offset == 0 ? "" : " from=" + offset), "flush\n");
+        Workload workload = transfer.workload("put", "write", size / BlockDevice.SECTOR_SIZE,
+                " file=" + TransferOptions.workloadPath(from), "flush\n");
         return transfer.report(spec.commandLine().getOut(), "wrote", transfer.run(target, workload, ReadSink.SAVE_FILES));
     }
 }

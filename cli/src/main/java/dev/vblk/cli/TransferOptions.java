@@ -1,6 +1,7 @@
 package dev.vblk.cli;
 
 import dev.vblk.block.BlockDevice;
+import dev.vblk.harness.OutsideDeviceException;
 import dev.vblk.harness.ReadSink;
 import dev.vblk.harness.RecordRun;
 import dev.vblk.harness.RunSummary;
@@ -9,19 +10,19 @@ import dev.vblk.harness.Target;
 import dev.vblk.trace.TraceCodec;
 import dev.vblk.workload.Workload;
 import dev.vblk.workload.WorkloadParser;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
  * What {@code cat} and {@code put} share: where on which device the data goes, and the trace the
- * run is recorded into when one is named. Both run a workload they write themselves, in steps of at
- * most {@link #CHUNK_SECTORS} sectors, so that a run is recorded and replayed like any other.
+ * run is recorded into when one is named. Both run a workload they write themselves, one
+ * {@code stream} step with many calls in flight, so that a run is recorded and replayed like any
+ * other.
  */
 final class TransferOptions {
-
-    /** Sectors one step moves: 1 MiB. */
-    static final int CHUNK_SECTORS = 2048;
 
     @Option(names = "--sector", paramLabel = "N", required = true, description = "The first sector.")
     long sector;
@@ -48,28 +49,20 @@ final class TransferOptions {
         }
     }
 
-    /** How one step of a transfer is written in the workload language. */
-    @FunctionalInterface
-    interface StepText {
-        /**
-         * @param sector the step's first sector
-         * @param count its sectors
-         * @param offset how many bytes of the transfer come before it
-         */
-        String step(long sector, long count, long offset);
-    }
-
     /**
-     * The workload moving {@code sectors} sectors from the first sector, in steps of at most
-     * {@link #CHUNK_SECTORS}: the device step, each step as {@code text} writes it, then {@code end}.
+     * The workload moving {@code sectors} sectors from the first sector: the device step, the stream
+     * step {@code stream} (say {@code read} or {@code write}) with {@code data} after the count, then
+     * {@code end}.
+     *
+     * @throws BadInputException if the sectors end past the largest sector
      */
-    Workload workload(String name, long sectors, StepText text, String end) {
-        StringBuilder workload = new StringBuilder("device " + device + "\n");
-        for (long done = 0; done < sectors; done += CHUNK_SECTORS) {
-            workload.append(text.step(sector + done, Math.min(CHUNK_SECTORS, sectors - done), done * BlockDevice.SECTOR_SIZE))
-                    .append('\n');
+    Workload workload(String name, String stream, long sectors, String data, String end) {
+        if (sector > WorkloadParser.STREAM_SECTOR_LIMIT - sectors) {
+            throw new BadInputException("--sector " + sector + " with " + sectors + " sectors passes the largest sector ("
+                    + (WorkloadParser.STREAM_SECTOR_LIMIT - 1) + ")");
         }
-        return WorkloadParser.parse(name, workload.append(end).toString(), Path.of(""));
+        return WorkloadParser.parse(name, "device " + device + "\nstream " + stream + " " + sector + " " + sectors + data
+                + "\n" + end, Path.of(""));
     }
 
     /**
@@ -93,10 +86,27 @@ final class TransferOptions {
         }
     }
 
-    /** Runs {@code workload} on {@code target}, recorded when a trace is named, giving the bytes read to {@code reads}. */
+    /**
+     * Runs {@code workload} on {@code target}, recorded when a trace is named, giving the bytes read to {@code reads}.
+     *
+     * @throws BadInputException if the sectors pass the end of the device (no call is made, and no trace is left)
+     */
     RunSummary run(Target target, Workload workload, ReadSink reads) {
         RecordRun run = RecordRun.QEMU_VIRT.withReadSink(reads);
-        return trace == null ? run.runUnrecorded(target, workload) : run.record(target, workload, TraceCodec.DEFAULT, trace);
+        try {
+            return trace == null ? run.runUnrecorded(target, workload) : run.record(target, workload, TraceCodec.DEFAULT, trace);
+        } catch (OutsideDeviceException e) {
+            if (trace != null) {
+                try {
+                    Files.deleteIfExists(trace);
+                } catch (IOException notDeleted) {
+                    e.addSuppressed(notDeleted);
+                }
+            }
+            throw new BadInputException("sectors " + sector + " to " + e.lastSector() + " pass the end of device "
+                    + device + " " + e.device() + ": it has " + e.capacitySectors() + " sectors ("
+                    + Sizes.bytes(e.capacitySectors() * BlockDevice.SECTOR_SIZE) + ")", e);
+        }
     }
 
     /**

@@ -5,11 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vblk.harness.RunSummary;
+import dev.vblk.harness.StepResult;
 import dev.vblk.workload.NamedPattern;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +36,9 @@ class CatPutCommandTest {
         assertArrayEquals(NamedPattern.SIGNATURE.sectors(7, 2500), Files.readAllBytes(out));
         assertTrue(result.out().contains("read 1.2 MiB at sector 7 of device 0"), result.out());
         assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode());
+        Cli.Result relaxed = Cli.run("replay", "--relaxed", trace.toString());
+        assertEquals(ExitCodes.OK, relaxed.exitCode(), relaxed.toString());
+        assertTrue(relaxed.out().contains("REPRODUCED"), relaxed.out());
 
         Path reads = directory.resolve("reads");
         assertEquals(ExitCodes.OK, Cli.run("extract", trace.toString(), "-o", reads.toString()).exitCode());
@@ -63,15 +73,56 @@ class CatPutCommandTest {
         Cli.Result inspect = Cli.run("inspect", "--summary", trace.toString());
         assertTrue(inspect.out().contains("write virtio-blk@0x0a003e00 sector 2051, 52 sector(s)"), inspect.out());
         assertTrue(inspect.out().contains("flush virtio-blk@0x0a003e00"), inspect.out());
+        assertTrue(inspect.out().contains("wait_all virtio-blk@0x0a003e00"), inspect.out());
         assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode());
+        assertEquals(ExitCodes.OK, Cli.run("replay", "--relaxed", trace.toString()).exitCode());
     }
 
     @Test
-    void aFailedReadIsAProblemFound() {
-        Cli.Result result = Cli.run("cat", "--fake", "--sector", "2047", "--count", "2", "--to",
-                directory.resolve("x.bin").toString());
-        assertEquals(ExitCodes.FOUND_PROBLEMS, result.exitCode(), result.toString());
-        assertTrue(result.out().contains("step 'read 2047 2"), result.out());
+    void aFailedReadIsAProblemFoundAndNamed() {
+        TransferOptions transfer = new TransferOptions();
+        StringWriter out = new StringWriter();
+        RunSummary summary = new RunSummary(0, 3, 1, 2 << 20, 0, Duration.ofMillis(5), List.of("virtio-blk@0x0a003e00"),
+                List.of(new StepResult(0, "device 0", "", Optional.empty()), new StepResult(1, "stream read 0 6144",
+                        "virtio-blk@0x0a003e00", Optional.of("call read 2048 2048 IO_ERROR: io error"))));
+        assertEquals(ExitCodes.FOUND_PROBLEMS, transfer.report(new PrintWriter(out), "read", summary));
+        assertTrue(out.toString().startsWith("step 'stream read 0 6144' failed: call read 2048 2048 IO_ERROR: io error\n"
+                + "read 2 MiB at sector 0 of device 0 [virtio-blk@0x0a003e00] in 5 ms, 1 step(s) failed"), out.toString());
+    }
+
+    @Test
+    void sectorsPastTheEndOfTheDeviceAreOneLineWithStatus2AndNothingIsAllocatedByTheCount() throws Exception {
+        Path out = directory.resolve("out.bin");
+        Path trace = directory.resolve("cat.trace.avro");
+        Cli.Result huge = Cli.run("cat", "--fake", "--sector", "0", "--count", "99999999999", "--to", out.toString(),
+                "-o", trace.toString());
+        assertEquals(ExitCodes.BAD_INPUT, huge.exitCode(), huge.toString());
+        assertEquals("vblk cat: sectors 0 to 99999999998 pass the end of device 0 virtio-blk@0x0a003e00: it has 2048 "
+                + "sectors (1 MiB)", huge.err().strip());
+        assertFalse(Files.exists(out), "nothing was read");
+        assertFalse(Files.exists(trace), "no trace is left");
+
+        Cli.Result oneOver = Cli.run("cat", "--fake", "--sector", "2047", "--count", "2", "--to", out.toString());
+        assertEquals(ExitCodes.BAD_INPUT, oneOver.exitCode(), oneOver.toString());
+        assertTrue(oneOver.err().contains("sectors 2047 to 2048 pass the end of device 0"), oneOver.err());
+
+        Cli.Result largest = Cli.run("cat", "--fake", "--sector", "5", "--count", Long.toString(Long.MAX_VALUE));
+        assertEquals(ExitCodes.BAD_INPUT, largest.exitCode(), largest.toString());
+        assertEquals(1, largest.err().lines().count(), largest.err());
+        assertTrue(largest.err().contains("passes the largest sector"), largest.err());
+
+        Path data = Files.write(directory.resolve("data.bin"), new byte[16 * 512]);
+        Cli.Result put = Cli.run("put", "--fake", "--sectors", "20", "--sector", "5", "--from", data.toString());
+        assertEquals(ExitCodes.BAD_INPUT, put.exitCode(), put.toString());
+        assertEquals("vblk put: sectors 5 to 20 pass the end of device 0 virtio-blk@0x0a003e00: it has 20 sectors "
+                + "(10 KiB)", put.err().strip());
+
+        Path workload = Files.writeString(directory.resolve("past.workload"), "stream read 2000 49\n");
+        Cli.Result record = Cli.run("record", "--fake", "--workload", workload.toString(), "-o",
+                directory.resolve("past.trace.avro").toString());
+        assertEquals(ExitCodes.BAD_INPUT, record.exitCode(), record.toString());
+        assertEquals("vblk record: 'stream read 2000 49' reaches sector 2048, past the end of virtio-blk@0x0a003e00, "
+                + "which has 2048 sectors", record.err().strip());
     }
 
     @Test

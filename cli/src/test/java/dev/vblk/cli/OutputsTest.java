@@ -84,6 +84,21 @@ class OutputsTest {
     }
 
     @Test
+    void putNeverWritesTheImageItTakesItsDataFromHoweverThePathIsSpelled() throws IOException {
+        Path image = SignedImages.raw(directory, "self.img", 64);
+        byte[] before = Files.readAllBytes(image);
+        Path link = Files.createSymbolicLink(directory.resolve("link.img"), image);
+        Path hardLink = Files.createLink(directory.resolve("hard.img"), image);
+        for (Path from : new Path[] {image, directory.resolve("./self.img"), link, hardLink}) {
+            assertRefused(Cli.run("put", image.toString(), "--qemu", NOT_QEMU, "--sector", "1", "--from", from.toString()),
+                    "data file " + from + " is the image " + image + " that is written");
+        }
+        assertRefused(Cli.run("put", link.toString(), "--qemu", NOT_QEMU, "--sector", "1", "--from", image.toString()),
+                "is the image " + link);
+        assertArrayEquals(before, Files.readAllBytes(image), "the image is untouched");
+    }
+
+    @Test
     void twoOutputsOfOneCommandMustBeDifferentFiles() {
         Path out = directory.resolve("same");
         assertRefused(Cli.run("record", "--fake", "--preset", "known-sectors", "-o", out.toString(), "--jfr",

@@ -1,7 +1,7 @@
 package dev.vblk.harness;
 
 import dev.vblk.block.AsyncBlockDevice;
-import dev.vblk.block.Completion;
+import dev.vblk.block.BlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.session.BlockOperation;
@@ -10,11 +10,20 @@ import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.workload.Step;
 import dev.vblk.workload.Workload;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -25,7 +34,9 @@ import java.util.function.Consumer;
  * the platform failed (QEMU exited, {@code PLATFORM_ERROR}) or with anything but a block device
  * error (the trace cannot be written) stops the run: every later step would fail the same way.
  * Calls still submitted when the steps are done are waited for, so that every submission's
- * completion is in the trace.
+ * completion is in the trace. A {@code stream} step keeps {@link Step#STREAM_DEPTH} calls in flight
+ * and waits for each in submission order, so its reads are saved in order while the device works on
+ * the calls after them.
  */
 final class WorkloadRunner {
 
@@ -119,6 +130,10 @@ final class WorkloadRunner {
             complete(index, step, device);
             return;
         }
+        if (step instanceof Step.StreamRead || step instanceof Step.StreamWrite) {
+            stream(index, step, device);
+            return;
+        }
         BlockOperation operation = operation(step, device);
         operations++;
         byte[] returned;
@@ -144,6 +159,169 @@ final class WorkloadRunner {
         if (!(e instanceof BlockDeviceException blockError) || blockError.kind() == ErrorKind.PLATFORM_ERROR) {
             throw new StoppedRun(failed, e);
         }
+    }
+
+    /** How many of a stream step's oldest calls one wait takes: half of those in flight. */
+    private static final int STREAM_WAIT = Step.STREAM_DEPTH / 2;
+
+    /** The failed calls of a stream step: how many, and the first {@link #NAMED} named. */
+    private static final class CallFailures {
+        static final int NAMED = 10;
+        private final List<String> named = new ArrayList<>();
+        private long count;
+
+        void add(String failure) {
+            if (named.size() < NAMED) {
+                named.add(failure);
+            }
+            count++;
+        }
+
+        boolean isEmpty() {
+            return count == 0;
+        }
+
+        int count() {
+            return (int) Math.min(count, Integer.MAX_VALUE);
+        }
+
+        String text() {
+            return String.join("; ", named) + (count > named.size() ? "; and " + (count - named.size()) + " more" : "");
+        }
+    }
+
+    /** One call of a stream step in flight: its ticket, the sectors it moves, and the buffer of its bytes. */
+    private record StreamCall(long ticket, long sector, int count, byte[] buffer) {}
+
+    /**
+     * Performs a stream step: its calls submitted while fewer than {@link Step#STREAM_DEPTH} are in
+     * flight, the oldest {@link #STREAM_WAIT} waited for together (one notification of the device
+     * for as many calls), a read's bytes saved in submission order.
+     * A call that fails is named in the step's failure and the step goes on.
+     *
+     * @throws OutsideDeviceException if the step's sectors pass the end of the device
+     */
+    private void stream(int index, Step step, String device) {
+        Step.StreamRead read = step instanceof Step.StreamRead r ? r : null;
+        Step.StreamWrite write = step instanceof Step.StreamWrite w ? w : null;
+        long first = read != null ? read.sector() : write.sector();
+        long end = first + (read != null ? read.count() : write.count());
+        long capacity = session.device(device).orElseThrow().capacitySectors();
+        if (end > capacity) {
+            throw new OutsideDeviceException(step.toText(), end - 1, device, capacity);
+        }
+        submittedOn.add(device);
+        CallFailures failed = new CallFailures();
+        ArrayDeque<StreamCall> inFlight = new ArrayDeque<>();
+        ArrayDeque<byte[]> buffers = new ArrayDeque<>();
+        try (FileChannel data = write == null ? null : open(write)) {
+            long next = first;
+            while (next < end || !inFlight.isEmpty()) {
+                while (next < end && inFlight.size() < Step.STREAM_DEPTH) {
+                    int sectors = (int) Math.min(Step.STREAM_CALL_SECTORS, end - next);
+                    int bytes = sectors * BlockDevice.SECTOR_SIZE;
+                    byte[] buffer = buffers.isEmpty() || buffers.peek().length != bytes ? new byte[bytes] : buffers.pop();
+                    operations++;
+                    try {
+                        long ticket = read != null ? session.submitRead(device, next, buffer)
+                                : session.submitWrite(device, next, fill(buffer, write, data, next - first));
+                        inFlight.add(new StreamCall(ticket, next, sectors, buffer));
+                    } catch (BlockDeviceException e) {
+                        failed.add(callText(read != null, next, sectors) + " " + describe(e));
+                        stopIf(e.kind() == ErrorKind.PLATFORM_ERROR, index, step, device, failed, e);
+                    }
+                    next += sectors;
+                }
+                List<StreamCall> oldest = new ArrayList<>();
+                while (!inFlight.isEmpty() && oldest.size() < STREAM_WAIT) {
+                    oldest.add(inFlight.poll());
+                }
+                if (!oldest.isEmpty() && streamed(index, step, device, read, oldest, failed)) {
+                    oldest.forEach(call -> buffers.push(call.buffer()));
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new HarnessException("cannot read the data of '" + step.toText() + "': " + e.getMessage(), e);
+        }
+        failures += failed.count();
+        results.add(new StepResult(index, step.toText(), device,
+                failed.isEmpty() ? Optional.empty() : Optional.of(failed.text())));
+    }
+
+    /**
+     * Waits for calls of a stream step and takes their completions in submission order: a read's
+     * bytes saved, a failure named.
+     *
+     * @return whether the completions were delivered (the calls' buffers are then free again)
+     */
+    private boolean streamed(int index, Step step, String device, Step.StreamRead read, List<StreamCall> calls,
+            CallFailures failed) {
+        Map<Long, DriverSession.SessionCompletion> completions = new HashMap<>();
+        try {
+            for (DriverSession.SessionCompletion completion : session.complete(OperationKind.WAIT_ALL, device,
+                    calls.stream().map(StreamCall::ticket).toList(), AsyncBlockDevice.NO_TIME_BUDGET)) {
+                completions.put(completion.ticket(), completion);
+            }
+        } catch (RuntimeException e) {
+            failed.add("wait for " + calls.size() + " call(s) from " + callText(read != null, calls.get(0).sector(),
+                    calls.get(0).count()) + " " + describe(e));
+            stopIf(!(e instanceof BlockDeviceException blockError) || blockError.kind() == ErrorKind.PLATFORM_ERROR,
+                    index, step, device, failed, e);
+            return false;
+        }
+        for (StreamCall call : calls) {
+            DriverSession.SessionCompletion completion = completions.get(call.ticket());
+            if (completion.failed() && completion.outcome() instanceof OperationOutcome.Failed failure) {
+                failed.add(callText(read != null, call.sector(), call.count()) + " " + failure.errorKind() + ": "
+                        + failure.message());
+                stopIf(failure.errorKind().equals(ErrorKind.PLATFORM_ERROR.name()), index, step, device, failed, null);
+            } else if (read != null) {
+                dataBytes += completion.data().length;
+                reads.save(new Step.Read(call.sector(), call.count(), read.save()),
+                        read.save().map(savedTo::add).orElse(true), completion.data());
+            } else {
+                dataBytes += (long) call.count() * BlockDevice.SECTOR_SIZE;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stops the run at a stream step, with the failures of its calls so far, when {@code stops}: a call
+     * failed because the platform failed, or a wait failed with anything but a block device error.
+     */
+    private void stopIf(boolean stops, int index, Step step, String device, CallFailures failed, RuntimeException cause) {
+        if (!stops) {
+            return;
+        }
+        failures += failed.count();
+        StepResult result = new StepResult(index, step.toText(), device, Optional.of(failed.text()));
+        results.add(result);
+        throw new StoppedRun(result, cause != null ? cause : new IllegalStateException(result.failure().orElseThrow()));
+    }
+
+    private static String callText(boolean read, long sector, int count) {
+        return "call " + (read ? "read " : "write ") + sector + " " + count;
+    }
+
+    private static FileChannel open(Step.StreamWrite write) throws IOException {
+        return FileChannel.open(write.file(), StandardOpenOption.READ);
+    }
+
+    /** Fills {@code bytes} from a stream write's file, {@code done} sectors into the step; returns them. */
+    private static byte[] fill(byte[] bytes, Step.StreamWrite write, FileChannel file, long done) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long position = write.offset() + done * BlockDevice.SECTOR_SIZE;
+        try {
+            while (buffer.hasRemaining()) {
+                if (file.read(buffer, position + buffer.position()) < 0) {
+                    throw new EOFException(write.file() + " ends before byte " + (position + bytes.length));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes;
     }
 
     private void submit(int index, Step step, String device, BlockOperation operation) {
@@ -172,8 +350,7 @@ final class WorkloadRunner {
         boolean platformFailed = false;
         for (DriverSession.SessionCompletion completion : completions) {
             dataBytes += completion.data().length;
-            if (completion.completion() instanceof Completion.Failed
-                    && completion.outcome() instanceof OperationOutcome.Failed failure) {
+            if (completion.failed() && completion.outcome() instanceof OperationOutcome.Failed failure) {
                 failed.add("call " + completion.ticket() + " " + failure.errorKind() + ": " + failure.message());
                 platformFailed |= failure.errorKind().equals(ErrorKind.PLATFORM_ERROR.name());
             }

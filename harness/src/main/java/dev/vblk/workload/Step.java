@@ -109,6 +109,54 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * {@code stream read SECTOR COUNT [save=PATH]}: COUNT sectors read as submitted calls of at most
+     * {@link #STREAM_CALL_SECTORS} sectors, up to {@link #STREAM_DEPTH} of them in flight, the oldest
+     * half waited for together; the bytes of each call that succeeded are saved (appended, as a
+     * {@code read} step's are) in submission order. The run then holds no more than the calls in flight,
+     * whatever COUNT is.
+     *
+     * @param save the file the bytes are saved to, if any
+     */
+    record StreamRead(long sector, long count, Optional<Path> save) implements Step {
+        public StreamRead {
+            Objects.requireNonNull(save, "save");
+        }
+
+        @Override
+        public String toText() {
+            return "stream read " + sector + " " + count + save.map(file -> " save=" + file).orElse("");
+        }
+    }
+
+    /**
+     * {@code stream write SECTOR COUNT file=PATH [from=OFFSET]}: COUNT sectors of a file, from byte
+     * OFFSET, written as submitted calls the way {@link StreamRead} reads; each call's bytes are read
+     * from the file when it is submitted.
+     *
+     * @param file the file, as resolved against the workload's directory
+     * @param offset where in the file the bytes start
+     */
+    record StreamWrite(long sector, long count, Path file, long offset) implements Step {
+        public StreamWrite {
+            Objects.requireNonNull(file, "file");
+            if (offset < 0) {
+                throw new IllegalArgumentException("a file offset is not negative: " + offset);
+            }
+        }
+
+        @Override
+        public String toText() {
+            return "stream write " + sector + " " + count + " file=" + file + (offset == 0 ? "" : " from=" + offset);
+        }
+    }
+
+    /** The most sectors one call of a {@code stream} step moves: 1 MiB. */
+    int STREAM_CALL_SECTORS = 2048;
+
+    /** The most calls of a {@code stream} step in flight at once. */
+    int STREAM_DEPTH = 8;
+
     /** {@code wait} (every call submitted to the device) or {@code wait any} (at least one of them). */
     record Wait(boolean any) implements Step {
         @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A parsed workload: its steps, the text they were parsed from (stored in a trace's metadata), and
@@ -41,14 +42,17 @@ public record Workload(String name, String text, List<Step> steps, OptionalLong 
     /** The files the write steps take their data from ({@code file=}), each once, in order of first use. */
     public List<Path> dataFiles() {
         return steps.stream().map(step -> step instanceof Step.Submit submit ? submit.call() : step)
-                .filter(step -> step instanceof Step.Write write && write.data() instanceof WriteData.FileData)
-                .map(step -> ((WriteData.FileData) ((Step.Write) step).data()).path()).distinct().toList();
+                .flatMap(step -> step instanceof Step.Write write && write.data() instanceof WriteData.FileData file
+                        ? Stream.of(file.path()) : step instanceof Step.StreamWrite stream ? Stream.of(stream.file())
+                        : Stream.empty())
+                .distinct().toList();
     }
 
     /** The files the read steps save their bytes to ({@code save=}), each once, in order of first use. */
     public List<Path> savedFiles() {
-        return steps.stream().filter(step -> step instanceof Step.Read read && read.save().isPresent())
-                .map(step -> ((Step.Read) step).save().orElseThrow()).distinct().toList();
+        return steps.stream().flatMap(step -> step instanceof Step.Read read ? read.save().stream()
+                        : step instanceof Step.StreamRead stream ? stream.save().stream() : Stream.empty())
+                .distinct().toList();
     }
 
     /** The steps in the workload language, one a line, without comments. */

@@ -31,7 +31,11 @@ import java.util.stream.Collectors;
  *          | "submit" CALL                        submit a read, write, flush, discard, write-zeroes or
  *                                                 get-id step without waiting for it
  *          | "wait" [ "any" ]                     wait for every call submitted to the device (or one)
- *          | "poll" ;                             take the completions that are ready, without waiting
+ *          | "poll"                               take the completions that are ready, without waiting
+ *          | "stream" "read" SECTOR COUNT [ "save=" PATH ]
+ *                                                 read COUNT sectors with many calls in flight [and save them]
+ *          | "stream" "write" SECTOR COUNT "file=" PATH [ "from=" OFFSET ] ;
+ *                                                 write COUNT * 512 bytes of a file likewise
  * DATA     = "pattern=" NAME                      a {@link NamedPattern}: signature, complement, zeros
  *          | "byte=" BYTE                         every byte BYTE (0x00 to 0xff, or 0 to 255)
  *          | "file=" PATH [ "from=" OFFSET ] ;    COUNT * 512 bytes of a file [from byte OFFSET]
@@ -40,14 +44,18 @@ import java.util.stream.Collectors;
  * <p>Tokens are separated by spaces or tabs; keywords are lower case. Numbers are decimal or
  * {@code 0x} hexadecimal. SECTOR is 0 or more; COUNT is at least 1, and at most
  * {@value #MAX_TRANSFER_SECTORS} for {@code read} and {@code write} (a step's data is held in
- * memory) and {@value #MAX_RANGE_SECTORS} for {@code discard} and {@code write-zeroes}; N is 0 to 31.
- * A {@code file=} PATH has no spaces, is resolved against the workload's directory and read when the
- * workload is parsed; OFFSET is a byte offset into it. A {@code save=} PATH is resolved the same way;
+ * memory), {@value #MAX_RANGE_SECTORS} for {@code discard} and {@code write-zeroes}, and for
+ * {@code stream} steps as many as end before sector 2^63 / 512 (a stream step holds only the calls it
+ * has in flight: {@link Step#STREAM_DEPTH} of at most {@link Step#STREAM_CALL_SECTORS} sectors);
+ * N is 0 to 31. A {@code file=} PATH has no spaces, is resolved against the workload's directory and
+ * read when the workload is parsed (a {@code stream write} step's file only when the step runs: its
+ * size is checked now); OFFSET is a byte offset into it. A {@code save=} PATH is resolved the same way;
  * the first step of a run that names a file replaces it and later ones append to it, so consecutive
- * reads saved to one file hold the sectors in order; submitted reads are not saved. Before any {@code device} step, steps go to device 0: the block device in the
- * lowest MMIO slot (QEMU puts its first drive in the highest slot, so with two drives device 0 is
- * the second drive). Whether sectors lie inside a device is the device's concern: a step outside
- * it fails when run, and the run goes on.
+ * reads saved to one file hold the sectors in order; submitted reads are not saved. Before any
+ * {@code device} step, steps go to device 0: the block device in the lowest MMIO slot (QEMU puts its
+ * first drive in the highest slot, so with two drives device 0 is the second drive). Whether sectors
+ * lie inside a device is the device's concern: a step outside it fails when run, and the run goes on;
+ * a {@code stream} step outside it stops the run before it makes a call.
  *
  * <p>Errors are {@link WorkloadSyntaxException}s naming the line and column.
  */
@@ -59,12 +67,15 @@ public final class WorkloadParser {
     /** The largest discard or write-zeroes of one step, in sectors (the virtio-blk field is 32 bits). */
     public static final long MAX_RANGE_SECTORS = 0xffff_ffffL;
 
+    /** The sector no stream step reaches: streams end before it. */
+    public static final long STREAM_SECTOR_LIMIT = Long.MAX_VALUE / BlockDevice.SECTOR_SIZE;
+
     /** The highest device index: the virt board has 32 virtio-mmio slots. */
     public static final int MAX_DEVICE_INDEX = 31;
     /** The highest request queue a {@code queue} step may name: one fewer than the driver's limit. */
     public static final int MAX_QUEUE_INDEX = DriverOptions.QUEUE_LIMIT - 1;
 
-    private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, get-id, reset, device, queue, submit, wait, poll";
+    private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, get-id, reset, device, queue, submit, wait, poll, stream";
     private static final List<String> SUBMITTABLE = List.of("read", "write", "flush", "discard", "write-zeroes", "get-id");
 
     private final String source;
@@ -128,6 +139,13 @@ public final class WorkloadParser {
             steps.add(new Step.Submit(step(line, tokens.subList(1, tokens.size()), code)));
             return;
         }
+        if (keyword.text().equals("stream")) {
+            if (tokens.size() < 2) {
+                throw error(line, code.length() + 1, "expected read or write after 'stream'");
+            }
+            steps.add(stream(line, tokens.subList(1, tokens.size()), code));
+            return;
+        }
         steps.add(step(line, tokens, code));
     }
 
@@ -152,6 +170,21 @@ public final class WorkloadParser {
             case "poll" -> new Step.Poll();
             default -> throw error(line, keyword.column(), "unknown step '" + keyword.text() + "'; expected one of " + KEYWORDS);
         };
+        args.requireNoMore();
+        return step;
+    }
+
+    /** A {@code stream} step, from the call after the keyword. */
+    private Step stream(int line, List<Token> tokens, String code) {
+        Token call = tokens.get(0);
+        if (!call.text().equals("read") && !call.text().equals("write")) {
+            throw error(line, call.column(), "'" + call.text() + "' cannot be streamed; expected read or write");
+        }
+        Arguments args = new Arguments(line, tokens, code.length() + 1);
+        long sector = args.number(1, "a sector number", 0, STREAM_SECTOR_LIMIT - 1);
+        long count = args.count(2, STREAM_SECTOR_LIMIT - sector);
+        Step step = call.text().equals("read") ? new Step.StreamRead(sector, count, args.save(3))
+                : args.streamedFile(3, sector, count);
         args.requireNoMore();
         return step;
     }
@@ -285,19 +318,47 @@ public final class WorkloadParser {
             return Optional.of(directory.resolve(token.text().substring("save=".length())));
         }
 
-        private WriteData fileData(String value, int column, int count) {
-            if (value.isEmpty()) {
+        /** The {@code stream write} step whose {@code file=PATH [from=OFFSET]} is at {@code index}. */
+        Step.StreamWrite streamedFile(int index, long sector, long count) {
+            Token token = token(index, "the file to write (file=PATH)");
+            if (!token.text().startsWith("file=")) {
+                throw error(line, token.column(), "expected the file to write as file=PATH, not '" + token.text() + "'");
+            }
+            int column = token.column() + "file=".length();
+            String value = token.text().substring("file=".length());
+            long offset = offset(value, column);
+            Path path = directory.resolve(value);
+            long size;
+            try {
+                size = Files.size(path);
+            } catch (IOException e) {
+                throw error(line, column, "cannot read " + path + ": " + e);
+            }
+            if (size - offset < count * BlockDevice.SECTOR_SIZE) {
+                throw error(line, column, path + " holds " + Math.max(0, size - offset) + " bytes from byte " + offset
+                        + ", fewer than the " + count * BlockDevice.SECTOR_SIZE + " bytes of " + count + " sectors");
+            }
+            return new Step.StreamWrite(sector, count, path, offset);
+        }
+
+        /** The byte offset of a {@code file=} argument: its {@code from=OFFSET} after it, or 0. */
+        private long offset(String path, int column) {
+            if (path.isEmpty()) {
                 throw error(line, column, "file= needs a path");
             }
-            long offset = 0;
-            if (tokens.size() > 4) {
-                Token from = token(4, "from=OFFSET");
-                if (!from.text().startsWith("from=")) {
-                    throw error(line, from.column(), "expected from=OFFSET or the end of the line, not '" + from.text() + "'");
-                }
-                offset = number(new Token(from.text().substring("from=".length()), from.column() + "from=".length()),
-                        "a byte offset", 0, Long.MAX_VALUE);
+            if (tokens.size() <= 4) {
+                return 0;
             }
+            Token from = token(4, "from=OFFSET");
+            if (!from.text().startsWith("from=")) {
+                throw error(line, from.column(), "expected from=OFFSET or the end of the line, not '" + from.text() + "'");
+            }
+            return number(new Token(from.text().substring("from=".length()), from.column() + "from=".length()),
+                    "a byte offset", 0, Long.MAX_VALUE);
+        }
+
+        private WriteData fileData(String value, int column, int count) {
+            long offset = offset(value, column);
             Path path = directory.resolve(value);
             int length = count * BlockDevice.SECTOR_SIZE;
             byte[] contents;

@@ -1,5 +1,6 @@
 package dev.vblk.harness;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +12,7 @@ import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.platform.PlatformException;
 import dev.vblk.fake.blk.FakeBlkConfig;
+import dev.vblk.fake.blk.RequestOutcome;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.BoardParameters;
 import dev.vblk.trace.OperationKind;
@@ -23,8 +25,10 @@ import dev.vblk.trace.TraceReader;
 import dev.vblk.workload.NamedPattern;
 import dev.vblk.workload.Workload;
 import dev.vblk.workload.WorkloadPreset;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -156,6 +160,85 @@ class RecordRunFakeTest {
         assertEquals(2, differences.size(), differences.toString());
         assertTrue(differences.get(0).startsWith("operation 3 was read " + DEVICE + " sector 2"), differences.get(0));
         assertTrue(differences.get(1).startsWith("outcome 3 was Succeeded"), differences.get(1));
+    }
+
+    @Test
+    void aStreamReadKeepsCallsInFlightAndSavesThemInOrderLeavingOutTheOneThatFailed() throws Exception {
+        long badSector = 4101 + 300;
+        FakeTarget target = new FakeTarget(List.of(new FakeTarget.FakeDrive("d", FakeBlkConfig.builder()
+                .disk(SignedImages.inMemory(24000))
+                .requestHook(request -> request.type() == 0 && request.sector() <= badSector
+                        && badSector < request.sector() + request.sectorCount() ? RequestOutcome.status(1)
+                                : RequestOutcome.normal())
+                .build())));
+        Path saved = directory.resolve("saved.bin");
+        Path file = directory.resolve("t.trace.avro");
+        RunSummary summary = RecordRun.QEMU_VIRT.record(target,
+                Workload.parse("s", "stream read 5 20000 save=" + saved), TraceCodec.DEFLATE, file);
+
+        byte[] expected = new byte[(20000 - 2048) * 512];
+        byte[] before = NamedPattern.SIGNATURE.sectors(5, 4096);
+        System.arraycopy(before, 0, expected, 0, before.length);
+        byte[] after = NamedPattern.SIGNATURE.sectors(6149, 20005 - 6149);
+        System.arraycopy(after, 0, expected, before.length, after.length);
+        assertArrayEquals(expected, Files.readAllBytes(saved));
+        assertEquals(1, summary.failures());
+        assertEquals(expected.length, summary.dataBytes());
+        assertTrue(summary.steps().get(0).failure().orElseThrow().startsWith("call read 4101 2048 IO_ERROR"),
+                summary.steps().get(0).toString());
+
+        List<TraceEvent.OperationBegin> begins = TraceReader.readComplete(file).events().stream()
+                .filter(event -> event instanceof TraceEvent.OperationBegin).map(event -> (TraceEvent.OperationBegin) event)
+                .toList();
+        assertEquals(10, begins.stream().filter(begin -> begin.kind() == OperationKind.READ && begin.submitted()).count());
+        assertEquals(3, begins.stream().filter(begin -> begin.kind() == OperationKind.WAIT_ALL).count(),
+                "the oldest four calls waited for together, then four, then the last two");
+        assertEquals(List.of(OperationKind.DISCOVERY, OperationKind.READ, OperationKind.READ, OperationKind.READ,
+                OperationKind.READ, OperationKind.READ, OperationKind.READ, OperationKind.READ, OperationKind.READ,
+                OperationKind.WAIT_ALL), begins.subList(0, 10).stream().map(TraceEvent.OperationBegin::kind).toList(),
+                "the calls in flight before the first wait");
+    }
+
+    @Test
+    void aStreamNamesItsFirstTenFailedCallsAndCountsEveryOne() {
+        FakeTarget target = new FakeTarget(List.of(new FakeTarget.FakeDrive("d", FakeBlkConfig.builder()
+                .disk(SignedImages.inMemory(24576)).requestHook(request -> RequestOutcome.status(1)).build())));
+        List<byte[]> saved = new ArrayList<>();
+        RunSummary summary = RecordRun.QEMU_VIRT.withReadSink((step, first, data) -> saved.add(data))
+                .runUnrecorded(target, Workload.parse("s", "stream read 0 24576"));
+        assertEquals(12, summary.failures());
+        assertEquals(0, summary.dataBytes());
+        assertTrue(saved.isEmpty(), "nothing of a failed read is saved");
+        String failure = summary.steps().get(0).failure().orElseThrow();
+        assertTrue(failure.startsWith("call read 0 2048 IO_ERROR"), failure);
+        assertTrue(failure.contains("call read 18432 2048 IO_ERROR") && !failure.contains("call read 20480 2048"), failure);
+        assertTrue(failure.endsWith("; and 2 more"), failure);
+    }
+
+    @Test
+    void aStreamWriteTakesItsFileAsItGoesAndAStreamPastTheDeviceMakesNoCall() throws Exception {
+        byte[] data = NamedPattern.COMPLEMENT.sectors(0, 5000);
+        Path from = Files.write(directory.resolve("data.bin"), data);
+        Path back = directory.resolve("back.bin");
+        RunSummary summary = RecordRun.QEMU_VIRT.runUnrecorded(FakeTarget.signedDisk("d", 8192), Workload.parse("w",
+                "stream write 100 4999 file=" + from + " from=512\nstream read 99 5001 save=" + back));
+        assertEquals(0, summary.failures(), summary.steps().toString());
+        byte[] expected = new byte[5001 * 512];
+        System.arraycopy(NamedPattern.SIGNATURE.sectors(99, 1), 0, expected, 0, 512);
+        System.arraycopy(data, 512, expected, 512, 4999 * 512);
+        System.arraycopy(NamedPattern.SIGNATURE.sectors(5099, 1), 0, expected, 5000 * 512, 512);
+        assertArrayEquals(expected, Files.readAllBytes(back));
+
+        Path file = directory.resolve("past.trace.avro");
+        OutsideDeviceException past = assertThrows(OutsideDeviceException.class, () -> RecordRun.QEMU_VIRT.record(
+                FakeTarget.signedDisk("d", 2048), Workload.parse("p", "read 0 1\nstream read 1000 1049"),
+                TraceCodec.DEFLATE, file));
+        assertEquals("'stream read 1000 1049' reaches sector 2048, past the end of " + DEVICE + ", which has 2048 sectors",
+                past.getMessage());
+        assertEquals(2048, past.capacitySectors());
+        assertEquals(List.of(OperationKind.DISCOVERY, OperationKind.READ), TraceReader.readComplete(file).events().stream()
+                .filter(event -> event instanceof TraceEvent.OperationBegin)
+                .map(event -> ((TraceEvent.OperationBegin) event).kind()).toList(), "the stream step made no call");
     }
 
     @Test

@@ -86,6 +86,31 @@ class WorkloadParserTest {
     }
 
     @Test
+    void streamStepsParseWithAnyCountAndCheckTheirFileButDoNotReadIt() throws IOException {
+        Files.write(directory.resolve("data.bin"), new byte[3 * 512]);
+        Workload workload = WorkloadParser.parse("w", "stream read 5 100000000 save=out.bin\n"
+                + "stream write 7 2 file=data.bin from=512\nstream read 0 1\n", directory);
+        assertEquals(List.of(new Step.StreamRead(5, 100_000_000, java.util.Optional.of(directory.resolve("out.bin"))),
+                new Step.StreamWrite(7, 2, directory.resolve("data.bin"), 512),
+                new Step.StreamRead(0, 1, java.util.Optional.empty())), workload.steps());
+        assertEquals(List.of(directory.resolve("out.bin")), workload.savedFiles());
+        assertEquals(List.of(directory.resolve("data.bin")), workload.dataFiles());
+        assertEquals(workload.steps(), WorkloadParser.parse("again", workload.canonicalText(), directory).steps());
+
+        WorkloadSyntaxException short_ = assertThrows(WorkloadSyntaxException.class,
+                () -> WorkloadParser.parse("w", "stream write 0 3 file=data.bin from=512", directory));
+        assertTrue(short_.getMessage().contains("holds 1024 bytes from byte 512, fewer than the 1536 bytes of 3 sectors"),
+                short_.getMessage());
+        assertTrue(error("stream flush").getMessage().contains("'flush' cannot be streamed; expected read or write"));
+        assertTrue(error("stream").getMessage().contains("expected read or write after 'stream'"));
+        assertTrue(error("stream write 0 1 pattern=zeros").getMessage().contains("expected the file to write as file=PATH"));
+        assertTrue(error("stream read 0 0").getMessage().contains("a sector count must be 1 to"));
+        assertTrue(error("stream read 18014398509481983 1").getMessage().contains("a sector number must be 0 to 18014398509481982"));
+        assertTrue(error("stream read 10 18014398509481974").getMessage().contains("a sector count must be 1 to 18014398509481973"),
+                error("stream read 10 18014398509481974").getMessage());
+    }
+
+    @Test
     void canonicalTextParsesToTheSameSteps() {
         Workload workload = WorkloadPreset.STANDARD.workload();
         assertEquals(workload.steps(), Workload.parse("again", workload.canonicalText()).steps());
@@ -130,7 +155,7 @@ class WorkloadParserTest {
         assertEquals(3, e.line());
         assertEquals(4, e.column());
         assertEquals("w:3:4: unknown step 'frobnicate'; expected one of read, write, flush, discard, write-zeroes, "
-                + "get-id, reset, device, queue, submit, wait, poll", e.getMessage());
+                + "get-id, reset, device, queue, submit, wait, poll, stream", e.getMessage());
     }
 
     @Test

@@ -60,18 +60,50 @@ public final class DriverSession {
     private record Submitted(String device, RequestHandle handle) {}
 
     /**
-     * The completion of a call submitted through the session.
-     *
-     * @param ticket what {@link #submit} returned for the call
-     * @param completion how the driver completed it
-     * @param data what the call returned (the bytes read, the id string's bytes), empty otherwise
+     * The completion of a call submitted through the session. The outcome of a read that succeeded
+     * holds the SHA-256 of the bytes read: it is worked out when first asked for, so that a caller
+     * that only takes the bytes does not pay for it.
      */
-    public record SessionCompletion(long ticket, Completion completion, byte[] data) {
-        /** The outcome, as a trace records it; worked out when asked for (a digest of the data). */
+    public static final class SessionCompletion {
+        private final long ticket;
+        private final Submission submission;
+        private final Completion completion;
+        private OperationOutcome outcome;
+
+        private SessionCompletion(long ticket, Submission submission, Completion completion) {
+            this.ticket = ticket;
+            this.submission = submission;
+            this.completion = completion;
+        }
+
+        /** What {@link #submit} returned for the call. */
+        public long ticket() {
+            return ticket;
+        }
+
+        /** The outcome, as a trace records it. */
         public OperationOutcome outcome() {
-            return completion instanceof Completion.Failed failed
-                    ? TraceRecorder.failure(failed.error())
-                    : OperationOutcome.Succeeded.ofData(data);
+            if (outcome == null) {
+                outcome = completion instanceof Completion.Failed failed
+                        ? TraceRecorder.failure(failed.error())
+                        : OperationOutcome.Succeeded.ofData(data());
+            }
+            return outcome;
+        }
+
+        /** Whether the call failed (its outcome is then {@link OperationOutcome.Failed}). */
+        public boolean failed() {
+            return completion instanceof Completion.Failed;
+        }
+
+        /** What the call returned (the bytes read, the id string's bytes), empty otherwise. */
+        public byte[] data() {
+            if (completion instanceof Completion.Succeeded && submission.buffer() != null) {
+                return submission.kind() == OperationKind.GET_ID
+                        ? AsyncBlockDevice.idString(submission.buffer()).getBytes(StandardCharsets.UTF_8)
+                        : submission.buffer();
+            }
+            return new byte[0];
         }
     }
 
@@ -235,27 +267,52 @@ public final class DriverSession {
      *     not a call on a device
      */
     public long submit(BlockOperation operation) {
-        AsyncBlockDevice device = asyncDevice(operation.device());
-        byte[] buffer = null;
-        RequestHandle handle;
-        switch (operation.kind()) {
-            case READ -> {
-                buffer = new byte[operation.readLength()];
-                handle = device.submitRead(operation.sector(), buffer);
-            }
-            case WRITE -> handle = device.submitWrite(operation.sector(), operation.payload());
-            case FLUSH -> handle = device.submitFlush();
-            case DISCARD -> handle = device.submitDiscard(operation.sector(), operation.sectorCount());
-            case WRITE_ZEROES -> handle = device.submitWriteZeroes(operation.sector(), operation.sectorCount());
+        String name = operation.device();
+        AsyncBlockDevice device = asyncDevice(name);
+        return switch (operation.kind()) {
+            case READ -> submitRead(name, operation.sector(), new byte[operation.readLength()]);
+            case WRITE -> submitWrite(name, operation.sector(), operation.payload());
+            case FLUSH -> track(name, OperationKind.FLUSH, device.submitFlush(), null);
+            case DISCARD -> track(name, OperationKind.DISCARD,
+                    device.submitDiscard(operation.sector(), operation.sectorCount()), null);
+            case WRITE_ZEROES -> track(name, OperationKind.WRITE_ZEROES,
+                    device.submitWriteZeroes(operation.sector(), operation.sectorCount()), null);
             case GET_ID -> {
-                buffer = new byte[AsyncBlockDevice.ID_BYTES];
-                handle = device.submitGetId(buffer);
+                byte[] buffer = new byte[AsyncBlockDevice.ID_BYTES];
+                yield track(name, OperationKind.GET_ID, device.submitGetId(buffer), buffer);
             }
             default -> throw new IllegalArgumentException(operation.kind() + " cannot be submitted");
-        }
+        };
+    }
+
+    /**
+     * Submits a READ of {@code buffer.length / 512} sectors into the caller's {@code buffer}, which
+     * belongs to the device until the completion is delivered and may then be used again: a caller
+     * moving much data keeps a few buffers rather than one for every call.
+     *
+     * @return the call's ticket
+     * @throws dev.vblk.block.BlockDeviceException if the device refuses the call
+     */
+    public long submitRead(String deviceName, long sector, byte[] buffer) {
+        return track(deviceName, OperationKind.READ, asyncDevice(deviceName).submitRead(sector, buffer), buffer);
+    }
+
+    /**
+     * Submits a WRITE of the caller's {@code data} (whole sectors), not copied: it belongs to the
+     * device until the completion is delivered, as {@link #submitRead}'s buffer does.
+     *
+     * @return the call's ticket
+     * @throws dev.vblk.block.BlockDeviceException if the device refuses the call
+     */
+    public long submitWrite(String deviceName, long sector, byte[] data) {
+        return track(deviceName, OperationKind.WRITE, asyncDevice(deviceName).submitWrite(sector, data), null);
+    }
+
+    /** Gives a submitted call its ticket, by which its completion is found. */
+    private long track(String deviceName, OperationKind kind, RequestHandle handle, byte[] buffer) {
         long ticket = nextTicket++;
-        submissions.put(ticket, new Submission(operation.device(), operation.kind(), handle, buffer));
-        ticketOf.put(new Submitted(operation.device(), handle), ticket);
+        submissions.put(ticket, new Submission(deviceName, kind, handle, buffer));
+        ticketOf.put(new Submitted(deviceName, handle), ticket);
         return ticket;
     }
 
@@ -292,13 +349,7 @@ public final class DriverSession {
                 throw new IllegalStateException(deviceName + " delivered a completion for " + completion.handle()
                         + ", which it was not given");
             }
-            Submission submission = submissions.remove(ticket);
-            byte[] data = completion instanceof Completion.Succeeded && submission.buffer() != null
-                    ? (submission.kind() == OperationKind.GET_ID
-                            ? AsyncBlockDevice.idString(submission.buffer()).getBytes(StandardCharsets.UTF_8)
-                            : submission.buffer())
-                    : new byte[0];
-            delivered.add(new SessionCompletion(ticket, completion, data));
+            delivered.add(new SessionCompletion(ticket, submissions.remove(ticket), completion));
         }
         return delivered;
     }
