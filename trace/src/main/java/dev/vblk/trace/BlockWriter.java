@@ -1,5 +1,6 @@
 package dev.vblk.trace;
 
+import dev.vblk.platform.AccessWidth;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -36,6 +37,7 @@ final class BlockWriter {
     private final byte[] blockHeader = new byte[20];
     private final CRC32C crc = new CRC32C();
     private final PayloadIndex payloads = new PayloadIndex();
+    private final RegisterHistory registers = new RegisterHistory();
     private long entries;
     private int blockEntries;
     private long incompressibleBytes;
@@ -69,7 +71,11 @@ final class BlockWriter {
 
     /** Adds an event to the current block. */
     void add(TraceEvent event) throws IOException {
-        if (event instanceof TraceEvent.MemoryRead read) {
+        if (event instanceof TraceEvent.RegisterRead read) {
+            register(false, read.address(), read.width(), read.value(), event);
+        } else if (event instanceof TraceEvent.RegisterWrite write) {
+            register(true, write.address(), write.width(), write.value(), event);
+        } else if (event instanceof TraceEvent.MemoryRead read) {
             memory(false, read.address(), read.bytes());
         } else if (event instanceof TraceEvent.MemoryWrite write) {
             memory(true, write.address(), write.bytes());
@@ -82,6 +88,19 @@ final class BlockWriter {
             }
             entryAdded();
         }
+    }
+
+    /** Adds a register access: compact, against the history, unless its address is too far from the one before. */
+    private void register(boolean write, long address, AccessWidth width, long value, TraceEvent event)
+            throws IOException {
+        if (registers.compact(address)) {
+            long[] compact = registers.write(address, width, value);
+            EntryCodec.encodeRegisterDelta(write, compact[0], compact[1], encoder);
+        } else {
+            registers.note(address, width, value);
+            EntryCodec.encode(event, encoder);
+        }
+        entryAdded();
     }
 
     /** Adds a memory access whose bytes are {@code data}, which nobody changes any more. */

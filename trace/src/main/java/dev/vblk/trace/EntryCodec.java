@@ -47,6 +47,8 @@ final class EntryCodec {
         SHARED_MEMORY_READ("SharedMemoryRead"),
         SHARED_MEMORY_WRITE("SharedMemoryWrite"),
         SHARED_DATA_END("SharedDataEnd"),
+        REGISTER_READ_DELTA("RegisterReadDelta"),
+        REGISTER_WRITE_DELTA("RegisterWriteDelta"),
         CHECKPOINT("Checkpoint"),
         END("End");
 
@@ -122,6 +124,13 @@ final class EntryCodec {
         out.writeArrayEnd();
     }
 
+    /** Writes a {@code RegisterReadDelta} or {@code RegisterWriteDelta} with a key and value from {@link RegisterHistory}. */
+    static void encodeRegisterDelta(boolean write, long key, long value, Encoder out) throws IOException {
+        out.writeIndex((write ? Branch.REGISTER_WRITE_DELTA : Branch.REGISTER_READ_DELTA).index);
+        out.writeLong(key);
+        out.writeLong(value);
+    }
+
     private static void payloadRef(PayloadRef ref, Encoder out) throws IOException {
         out.writeLong(ref.payload());
         out.writeInt(ref.offset());
@@ -133,17 +142,22 @@ final class EntryCodec {
      * {@link Checkpoint} or an {@link End}. Every length is checked against the bytes left in the
      * decoder before anything is allocated.
      *
-     * <p>{@code payloads} is the window of shared payloads of a format 4 trace: the shared payloads
-     * this entry stores are added to it, and the references it holds are resolved in it. It is null
-     * for older traces, which hold no references.
+     * <p>{@code payloads} and {@code registers} are what the entries of a format 4 trace are written
+     * against: the shared payloads this entry stores are added to the window and its references
+     * resolved in it, and its register access moves the history on. Both are null for older traces,
+     * which hold neither references nor compact entries.
      *
      * @throws IOException if the entry is cut short
      * @throws IllegalArgumentException if it holds values no writer produces
      */
-    static Object decode(BinaryDecoder in, PayloadWindow payloads) throws IOException {
+    static Object decode(BinaryDecoder in, PayloadWindow payloads, RegisterHistory registers) throws IOException {
         return switch (branch(in.readIndex())) {
-            case REGISTER_READ -> new TraceEvent.RegisterRead(in.readLong(), AccessWidth.ofBytes(in.readInt()), in.readLong());
-            case REGISTER_WRITE -> new TraceEvent.RegisterWrite(in.readLong(), AccessWidth.ofBytes(in.readInt()), in.readLong());
+            case REGISTER_READ -> noted(new TraceEvent.RegisterRead(in.readLong(), AccessWidth.ofBytes(in.readInt()),
+                    in.readLong()), registers);
+            case REGISTER_WRITE -> noted(new TraceEvent.RegisterWrite(in.readLong(), AccessWidth.ofBytes(in.readInt()),
+                    in.readLong()), registers);
+            case REGISTER_READ_DELTA -> history(registers).read(in.readLong(), in.readLong(), false);
+            case REGISTER_WRITE_DELTA -> history(registers).read(in.readLong(), in.readLong(), true);
             case MEMORY_READ -> new TraceEvent.MemoryRead(in.readLong(), shared(bytes(in), payloads));
             case MEMORY_WRITE -> new TraceEvent.MemoryWrite(in.readLong(), shared(bytes(in), payloads));
             case FRAME_ALLOCATION -> {
@@ -195,6 +209,25 @@ final class EntryCodec {
             payloads.add(payload);
         }
         return payload;
+    }
+
+    /** A register access written in full, which moves the history of a format 4 trace on too. */
+    private static TraceEvent noted(TraceEvent event, RegisterHistory registers) {
+        if (registers != null) {
+            if (event instanceof TraceEvent.RegisterRead read) {
+                registers.note(read.address(), read.width(), read.value());
+            } else if (event instanceof TraceEvent.RegisterWrite write) {
+                registers.note(write.address(), write.width(), write.value());
+            }
+        }
+        return event;
+    }
+
+    private static RegisterHistory history(RegisterHistory registers) {
+        if (registers == null) {
+            throw new IllegalArgumentException("a compact register entry in a trace older than format 4");
+        }
+        return registers;
     }
 
     private static PayloadWindow window(PayloadWindow payloads) {

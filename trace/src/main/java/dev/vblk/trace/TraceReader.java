@@ -55,8 +55,8 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
     }
 
     private static final byte[] MAGIC = DataFileConstants.MAGIC;
-    /** The first format version whose entries refer to shared payloads. */
-    private static final int PAYLOAD_REFERENCES_VERSION = 4;
+    /** The first format version whose entries refer to earlier ones (shared payloads, compact registers). */
+    private static final int REFERENCES_VERSION = 4;
     private static final int SYNC_SIZE = DataFileConstants.SYNC_SIZE;
     private static final int MAX_META_ENTRIES = 10_000;
     private static final int MAX_META_VALUE_BYTES = 16 << 20;
@@ -69,6 +69,8 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
     private final EntryTranslator translator;
     /** The shared payloads that entries of a format 4 trace may refer to; null for older traces. */
     private final PayloadWindow payloads;
+    /** What the compact register entries of a format 4 trace are written against; null for older traces. */
+    private final RegisterHistory registers;
     private final ArrayDeque<TraceEvent> pending = new ArrayDeque<>();
     private final ArrayDeque<TraceEvent> verified = new ArrayDeque<>();
     private final CRC32C crc = new CRC32C();
@@ -94,7 +96,9 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         this.sync = header.sync;
         this.decompressor = header.codec.decompressor();
         this.translator = EntryTranslator.forSchema(header.schema).orElse(null);
-        this.payloads = metadata.formatVersion() >= PAYLOAD_REFERENCES_VERSION ? new PayloadWindow() : null;
+        boolean references = metadata.formatVersion() >= REFERENCES_VERSION;
+        this.payloads = references ? new PayloadWindow() : null;
+        this.registers = references ? new RegisterHistory() : null;
     }
 
     /** Opens a trace file that must be complete. */
@@ -374,7 +378,7 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             int start = limit - decoder.remainingBytes();
             Object entry;
             try {
-                entry = EntryCodec.decode(translator == null ? decoder : translator.translate(decoder), payloads);
+                entry = EntryCodec.decode(translator == null ? decoder : translator.translate(decoder), payloads, registers);
             } catch (IOException | RuntimeException e) {
                 throw TraceFormatException.corrupt("an entry cannot be decoded: " + e, verifiedEvents, blockStart, e);
             }

@@ -59,7 +59,7 @@ public final class TraceWriter implements Closeable {
     public static final long FLUSH_INTERVAL_MILLIS = 100;
 
     /** The writer thread's buffer in front of the file: blocks of a batch go to the system in writes of this size. */
-    private static final int WRITE_BUFFER_BYTES = 1 << 20;
+    private static final int WRITE_BUFFER_BYTES = 256 << 10;
 
     /** The bytes an entry without a payload is counted for in the queue. */
     private static final int ENTRY_BYTES = 32;

@@ -43,6 +43,7 @@ class TraceRoundTripTest {
             assertEquals(events, read);
             assertTrue(reader.isTruncated());
         }
+        writer.abandon();
     }
 
     @Provide
