@@ -1,0 +1,22 @@
+package dev.vblk.fuzz.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** The data a generated write carries. */
+class StepTest {
+
+    @Test
+    void aWriteCarriesItsPatternByteForByte() {
+        for (int pattern : new int[] {0, 1, 2, 37, 255, 256, -1, -300, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+            for (int count : new int[] {0, 1, 3, 257}) {
+                byte[] data = new Step.Write(5, count, pattern).data();
+                assertEquals(count * 512, data.length);
+                for (int i = 0; i < data.length; i++) {
+                    assertEquals((byte) (pattern * 7 + i * 13 + (i >>> 9)), data[i], "pattern " + pattern + ", byte " + i);
+                }
+            }
+        }
+    }
+}
