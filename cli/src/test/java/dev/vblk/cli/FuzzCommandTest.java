@@ -76,7 +76,7 @@ class FuzzCommandTest {
     }
 
     /** Cases of {@link #twoThreadsWriteTheCasesOneThreadWrites}. */
-    private static final int THREADED_CASES = 20_000;
+    private static final int THREADED_CASES = 10_000;
 
     @Test
     void aBadDurationIsAUsageError() {
