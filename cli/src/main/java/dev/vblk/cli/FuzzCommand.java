@@ -52,6 +52,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  vblk fuzz --duration 2m --out vblk-out/fuzz --jfr fuzz.jfr",
             "  vblk fuzz --from traces/io-error.trace.avro traces/write-read.trace.avro --iterations 2000",
             "  vblk fuzz --seed 7 --iterations 1000000 --shard 2/4",
+            "  vblk fuzz --seed 7 --iterations 300000 --threads 1",
             "  vblk fuzz merge all.avro s1/cases.avro s2/cases.avro",
             "",
             "Exit status 0 when every case passed, 1 when some failed."})

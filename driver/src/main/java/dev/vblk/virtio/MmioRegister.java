@@ -86,6 +86,6 @@ public enum MmioRegister {
         if (offset >= CONFIG_SPACE_OFFSET) {
             return String.format("config+0x%x", offset - CONFIG_SPACE_OFFSET);
         }
-        return at(offset).map(MmioRegister::specName).orElse(String.format("+0x%03x", offset));
+        return at(offset).map(MmioRegister::specName).orElseGet(() -> String.format("+0x%03x", offset));
     }
 }

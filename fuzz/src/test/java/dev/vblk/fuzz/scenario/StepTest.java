@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** The data a generated write carries. */
+/** The data a generated write carries, and how register overrides read in findings. */
 class StepTest {
 
     @Test
@@ -18,5 +18,13 @@ class StepTest {
                 }
             }
         }
+    }
+
+    @Test
+    void anOverrideNamesItsRegisterAndValue() {
+        assertEquals("QueueNumMax reads 0xffffffff", new RegisterOverride(0x34, -1).toString());
+        assertEquals("+0x0f0 reads 0x0", new RegisterOverride(0x0f0, 0).toString());
+        assertEquals("config+0x20 reads 0x1f", new RegisterOverride(0x120, 0x1f).toString());
+        assertEquals("device: Status reads normally", new Step.ClearOverride(0x70).toString());
     }
 }
