@@ -69,6 +69,22 @@ class FuzzCommandTest {
                 two.out().lines().filter(line -> line.startsWith("coverage: ")).toList());
     }
 
+    @Test
+    void unguidedTraceSeededCasesRunOnTwoThreadsAsOnOne() {
+        List<List<CaseResult>> runs = new ArrayList<>();
+        for (String threads : List.of("1", "2")) {
+            Path out = directory.resolve("seeded" + threads);
+            Cli.Result result = Cli.run("fuzz", "--seed", "3", "--iterations", "40", "--from", Cli.golden("io-error").toString(),
+                    "--no-guidance", "--threads", threads, "--out", out.toString());
+            assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+            assertTrue(result.out().startsWith("fuzz campaign: seed 3, 40 cases, trace-seeded from [io-error], "
+                    + (threads.equals("1") ? "1 thread\n" : "2 threads\n")), result.out());
+            runs.add(ResultFiles.readCases(out.resolve(ResultFiles.CASES)).records());
+        }
+        assertEquals(40, runs.get(0).size());
+        assertEquals(runs.get(0), runs.get(1));
+    }
+
     /** A results folder's saved failures as case, name and shrunk findings (the files' folders differ). */
     private static List<String> failures(Path folder) {
         return ResultFiles.readFailures(folder.resolve(ResultFiles.FAILURES)).records().stream()
