@@ -51,7 +51,11 @@ class BenchSmokeTest {
 
     @Test
     void aFuzzCaseAndDriverRequestsRun() {
-        assertTrue(new FuzzCaseBench().fuzzCase().platformCalls() > 0);
+        FuzzCaseBench fuzz = new FuzzCaseBench();
+        fuzz.setUp();
+        assertTrue(fuzz.fuzzCase().platformCalls() > 0);
+        assertEquals(FuzzCaseBench.CAMPAIGN_CASES, fuzz.campaignCase().cases());
+        fuzz.tearDown();
         DriverBench driver = new DriverBench();
         driver.setUp();
         assertEquals(4096, driver.read4k().length);

@@ -52,6 +52,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  vblk fuzz --duration 2m --out vblk-out/fuzz --jfr fuzz.jfr",
             "  vblk fuzz --from traces/io-error.trace.avro traces/write-read.trace.avro --iterations 2000",
             "  vblk fuzz --seed 7 --iterations 1000000 --shard 2/4",
+            "  vblk fuzz --seed 7 --iterations 300000 --threads 1",
             "  vblk fuzz merge all.avro s1/cases.avro s2/cases.avro",
             "",
             "Exit status 0 when every case passed, 1 when some failed."})
@@ -84,6 +85,10 @@ final class FuzzCommand implements Callable<Integer> {
             description = "Run only the I-th of N parts of the campaign (every N-th case); the N parts together run it whole.")
     Shard shard;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Run N cases at once (default: one per processor); the results are those of one thread, in case order.")
+    Integer threads;
+
     @Option(names = "--no-guidance",
             description = "With --from: do not keep runs that reach new driver behaviour as further seeds.")
     boolean noGuidance;
@@ -102,6 +107,9 @@ final class FuzzCommand implements Callable<Integer> {
         if (iterations != null && iterations < 1) {
             throw new BadInputException("--iterations must be at least 1, not " + iterations);
         }
+        if (threads != null && threads < 1) {
+            throw new BadInputException("--threads must be at least 1, not " + threads);
+        }
         CaseSource source = source();
         long campaignSeed = seed != null ? seed : System.nanoTime();
         long cases = iterations != null ? iterations : duration != null ? Long.MAX_VALUE : DEFAULT_ITERATIONS;
@@ -114,21 +122,24 @@ final class FuzzCommand implements Callable<Integer> {
                 .withFailureFolder(outFolder)
                 .withResultsFolder(outFolder)
                 .withProgressInterval(1)
-                .withShard(shard == null ? Shard.WHOLE : shard);
+                .withShard(shard == null ? Shard.WHOLE : shard)
+                .withThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
         if (duration != null) {
             settings = settings.withDuration(duration);
         }
+        FuzzCampaign campaign = new FuzzCampaign(settings, source, System::nanoTime);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("fuzz campaign: seed %d, %s, %s%s%n", campaignSeed, iterations != null && duration != null
+        out.printf("fuzz campaign: seed %d, %s, %s%s, %s%s%n", campaignSeed, iterations != null && duration != null
                 ? iterations + " cases or " + duration.toSeconds() + " s" : duration != null ? duration.toSeconds() + " s"
-                : cases + " cases", source.describe(), shard == null ? "" : ", shard " + shard);
+                : cases + " cases", source.describe(), shard == null ? "" : ", shard " + shard,
+                campaign.threads() == 1 ? "1 thread" : campaign.threads() + " threads",
+                campaign.threads() < settings.threads() ? " (guided cases depend on earlier ones)" : "");
         out.flush();
         CampaignResult result;
         try (JfrOptions.Session recording = jfr.start(outputs);
                 Progress progress = Progress.start(root.interactive(), "fuzz",
                         cases == Long.MAX_VALUE ? -1 : cases, "cases")) {
-            result = new FuzzCampaign(settings, source, System::nanoTime).run(new CaseEvents(campaignSeed, settings.shard(),
-                    progress));
+            result = campaign.run(new CaseEvents(campaignSeed, settings.shard(), progress));
         }
         out.printf("%d cases in %.1f s (%.0f cases/s), %d failed%n", result.cases(), result.elapsed().toMillis() / 1000.0,
                 result.casesPerSecond(), result.failures().size());
@@ -173,7 +184,8 @@ final class FuzzCommand implements Callable<Integer> {
 
     /**
      * Told after every case (the campaign reports progress each case): moves the progress bar and
-     * emits one {@link FuzzCaseEvent} spanning the case.
+     * emits one {@link FuzzCaseEvent} spanning the time from the previous case's result to this one's
+     * (on one thread, the case's run).
      */
     private static final class CaseEvents implements Consumer<CampaignProgress> {
         private final long campaignSeed;

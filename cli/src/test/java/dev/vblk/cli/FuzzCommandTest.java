@@ -26,9 +26,9 @@ class FuzzCommandTest {
     void runsTheCasesAskedForAndRecordsOneEventPerCase() throws Exception {
         Path jfr = directory.resolve("fuzz.jfr");
         Cli.Result result = Cli.run("fuzz", "--seed", "11", "--iterations", "40", "--out", directory.resolve("f").toString(),
-                "--jfr", jfr.toString());
+                "--jfr", jfr.toString(), "--threads", "2");
         assertTrue(result.exitCode() == ExitCodes.OK || result.exitCode() == ExitCodes.FOUND_PROBLEMS, result.toString());
-        assertTrue(result.out().startsWith("fuzz campaign: seed 11, 40 cases, generated scenarios\n40 cases in "),
+        assertTrue(result.out().startsWith("fuzz campaign: seed 11, 40 cases, generated scenarios, 2 threads\n40 cases in "),
                 result.out());
         assertTrue(result.out().contains("repeat with: vblk fuzz --seed 11 --iterations 40"), result.out());
 
@@ -44,6 +44,55 @@ class FuzzCommandTest {
         long failed = cases.stream().filter(event -> !event.getBoolean("passed")).count();
         assertTrue(result.out().contains(", " + failed + " failed\n"), result.out());
     }
+
+    /**
+     * A campaign on two threads writes, record by record, the {@code cases.avro} of the same campaign
+     * on one (the records hold no wall-clock time), and the same coverage and failure count.
+     */
+    @Test
+    void twoThreadsWriteTheCasesOneThreadWrites() {
+        String cases = String.valueOf(THREADED_CASES);
+        Cli.Result one = Cli.run("fuzz", "--seed", "7", "--iterations", cases, "--threads", "1", "--out",
+                directory.resolve("one").toString());
+        Cli.Result two = Cli.run("fuzz", "--seed", "7", "--iterations", cases, "--threads", "2", "--out",
+                directory.resolve("two").toString());
+        assertEquals(one.exitCode(), two.exitCode(), two.toString());
+        List<CaseResult> expected = ResultFiles.readCases(directory.resolve("one").resolve(ResultFiles.CASES)).records();
+        List<CaseResult> actual = ResultFiles.readCases(directory.resolve("two").resolve(ResultFiles.CASES)).records();
+        assertEquals(THREADED_CASES, expected.size());
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i), actual.get(i), "case record " + i);
+        }
+        assertEquals(failures(directory.resolve("one")), failures(directory.resolve("two")));
+        assertEquals(one.out().lines().filter(line -> line.startsWith("coverage: ")).toList(),
+                two.out().lines().filter(line -> line.startsWith("coverage: ")).toList());
+    }
+
+    @Test
+    void unguidedTraceSeededCasesRunOnTwoThreadsAsOnOne() {
+        List<List<CaseResult>> runs = new ArrayList<>();
+        for (String threads : List.of("1", "2")) {
+            Path out = directory.resolve("seeded" + threads);
+            Cli.Result result = Cli.run("fuzz", "--seed", "3", "--iterations", "40", "--from", Cli.golden("io-error").toString(),
+                    "--no-guidance", "--threads", threads, "--out", out.toString());
+            assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+            assertTrue(result.out().startsWith("fuzz campaign: seed 3, 40 cases, trace-seeded from [io-error], "
+                    + (threads.equals("1") ? "1 thread\n" : "2 threads\n")), result.out());
+            runs.add(ResultFiles.readCases(out.resolve(ResultFiles.CASES)).records());
+        }
+        assertEquals(40, runs.get(0).size());
+        assertEquals(runs.get(0), runs.get(1));
+    }
+
+    /** A results folder's saved failures as case, name and shrunk findings (the files' folders differ). */
+    private static List<String> failures(Path folder) {
+        return ResultFiles.readFailures(folder.resolve(ResultFiles.FAILURES)).records().stream()
+                .map(entry -> entry.caseIndex() + " " + entry.name() + " " + entry.findings()).toList();
+    }
+
+    /** Cases of {@link #twoThreadsWriteTheCasesOneThreadWrites}. */
+    private static final int THREADED_CASES = 10_000;
 
     @Test
     void aBadDurationIsAUsageError() {
@@ -64,10 +113,10 @@ class FuzzCommandTest {
     @Test
     void fuzzesFromARecordedTraceAndRunsOneShard() {
         Cli.Result result = Cli.run("fuzz", "--seed", "5", "--iterations", "24", "--shard", "2/3", "--from",
-                Cli.golden("io-error").toString(), "--out", directory.resolve("s").toString());
+                Cli.golden("io-error").toString(), "--out", directory.resolve("s").toString(), "--threads", "2");
         assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
         assertTrue(result.out().startsWith("fuzz campaign: seed 5, 24 cases, trace-seeded from [io-error], coverage-guided,"
-                + " shard 2/3\n8 cases in "), result.out());
+                + " shard 2/3, 1 thread (guided cases depend on earlier ones)\n8 cases in "), result.out());
         assertTrue(result.out().contains("coverage: "), result.out());
         assertTrue(result.out().contains("repeat with: vblk fuzz --seed 5 --iterations 24 --from "), result.out());
         List<CaseResult> cases = ResultFiles.readCases(directory.resolve("s").resolve(ResultFiles.CASES)).records();
@@ -146,9 +195,10 @@ class FuzzCommandTest {
             {"--from", Cli.golden("pci-write-read").toString()},
             {"--shard", "5/4"},
             {"--no-guidance"},
+            {"--threads", "0"},
         };
         String[] expected = {"no seed trace", "cannot read the seed trace", "scans PCI bus 0", "1 <= I <= N",
-            "--no-guidance applies to --from"};
+            "--no-guidance applies to --from", "--threads must be at least 1, not 0"};
         for (int i = 0; i < cases.length; i++) {
             List<String> args = new ArrayList<>(List.of("fuzz", "--iterations", "1"));
             args.addAll(List.of(cases[i]));

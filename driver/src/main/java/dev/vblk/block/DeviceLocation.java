@@ -11,9 +11,11 @@ public sealed interface DeviceLocation {
      * @param baseAddress physical base address of its register window
      */
     record Mmio(long baseAddress) implements DeviceLocation {
+        /** {@code 0x} and the address in hexadecimal, at least 8 digits (as {@code %08x}; it names every request's errors). */
         @Override
         public String toString() {
-            return String.format("0x%08x", baseAddress);
+            String digits = Long.toHexString(baseAddress);
+            return "0x" + "0".repeat(Math.max(0, 8 - digits.length())) + digits;
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.vblk.virtio;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,14 +62,20 @@ public enum MmioRegister {
         return specName;
     }
 
+    /** The register at each 4-byte-aligned offset below {@link #CONFIG_SPACE_OFFSET}, by offset / 4 (empty where none is). */
+    private static final List<Optional<MmioRegister>> BY_WORD;
+
+    static {
+        List<Optional<MmioRegister>> byWord = new ArrayList<>(Collections.nCopies(CONFIG_SPACE_OFFSET / 4, Optional.empty()));
+        for (MmioRegister register : values()) {
+            byWord.set(register.offset / 4, Optional.of(register));
+        }
+        BY_WORD = List.copyOf(byWord);
+    }
+
     /** The register at an offset, if one is defined there (configuration space is not). */
     public static Optional<MmioRegister> at(int offset) {
-        for (MmioRegister register : values()) {
-            if (register.offset == offset) {
-                return Optional.of(register);
-            }
-        }
-        return Optional.empty();
+        return offset >= 0 && offset < CONFIG_SPACE_OFFSET && (offset & 3) == 0 ? BY_WORD.get(offset / 4) : Optional.empty();
     }
 
     /**
@@ -77,6 +86,6 @@ public enum MmioRegister {
         if (offset >= CONFIG_SPACE_OFFSET) {
             return String.format("config+0x%x", offset - CONFIG_SPACE_OFFSET);
         }
-        return at(offset).map(MmioRegister::specName).orElse(String.format("+0x%03x", offset));
+        return at(offset).map(MmioRegister::specName).orElseGet(() -> String.format("+0x%03x", offset));
     }
 }

@@ -17,6 +17,7 @@ import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.fake.violation.ViolationLog;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.Platform;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
@@ -64,6 +65,8 @@ public final class FakePlatform implements Platform {
     private final boolean strictDma;
     private final MmioDevice[] slots = new MmioDevice[SLOTS];
     private final boolean[] occupied = new boolean[SLOTS];
+    /** The devices plugged in, by slot: the only ones that may have work due (an empty slot never has). */
+    private MmioDevice[] attached = new MmioDevice[0];
     private FakePciHost pci;
 
     private FakePlatform(Builder builder) {
@@ -109,6 +112,13 @@ public final class FakePlatform implements Platform {
         D device = factory.apply(slotContext(slot));
         slots[slot] = device;
         occupied[slot] = true;
+        List<MmioDevice> plugged = new ArrayList<>();
+        for (int i = 0; i < SLOTS; i++) {
+            if (occupied[i]) {
+                plugged.add(slots[i]);
+            }
+        }
+        attached = plugged.toArray(MmioDevice[]::new);
         return device;
     }
 
@@ -308,7 +318,7 @@ public final class FakePlatform implements Platform {
 
     private long nextDueTime() {
         long due = Long.MAX_VALUE;
-        for (MmioDevice device : slots) {
+        for (MmioDevice device : attached) {
             due = Math.min(due, device.nextDueTime());
         }
         return pci == null ? due : Math.min(due, pci.nextDueTime());
@@ -317,7 +327,7 @@ public final class FakePlatform implements Platform {
     private void runDueWork() {
         long now = clock.now();
         if (nextDueTime() <= now) {
-            for (MmioDevice device : slots) {
+            for (MmioDevice device : attached) {
                 device.runDue(now);
             }
             if (pci != null) {

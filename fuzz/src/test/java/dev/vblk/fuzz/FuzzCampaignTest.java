@@ -14,6 +14,7 @@ import dev.vblk.fuzz.campaign.FailureArchive;
 import dev.vblk.fuzz.campaign.FuzzCampaign;
 import dev.vblk.fuzz.campaign.Shard;
 import dev.vblk.fuzz.oracle.ScenarioRunner;
+import dev.vblk.fuzz.results.ResultFiles;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScenarioGenerator;
 import dev.vblk.fuzz.shrink.ScenarioShrinker;
@@ -118,6 +119,41 @@ class FuzzCampaignTest {
         assertEquals(90, cases);
         assertFalse(whole.isEmpty(), "a 400-call budget stops some cases");
         assertEquals(whole, merged);
+    }
+
+    @Test
+    void threeThreadsFindWhatOneThreadFindsInCaseOrder(@TempDir Path folder) {
+        ScenarioRunner strict = new ScenarioRunner(400);
+        List<CampaignProgress> oneProgress = new ArrayList<>();
+        CampaignResult one = new FuzzCampaign(CampaignSettings.of(3, 300).withShard(new Shard(2, 3))
+                .withResultsFolder(folder.resolve("one")).withProgressInterval(7), strict, System::nanoTime)
+                .run(oneProgress::add);
+        List<CampaignProgress> threeProgress = new ArrayList<>();
+        FuzzCampaign threaded = new FuzzCampaign(CampaignSettings.of(3, 300).withShard(new Shard(2, 3))
+                .withResultsFolder(folder.resolve("three")).withProgressInterval(7).withThreads(3), strict, System::nanoTime);
+        CampaignResult three = threaded.run(threeProgress::add);
+
+        assertEquals(3, threaded.threads());
+        assertEquals(100, three.cases());
+        assertTrue(one.failures().size() > 1, "a 400-call budget stops some cases");
+        assertEquals(one.failures(), three.failures());
+        assertEquals(one.coverage(), three.coverage());
+        assertEquals(one.casesWithNewBehaviour(), three.casesWithNewBehaviour());
+        assertEquals(oneProgress.stream().map(p -> p.casesDone() + "/" + p.failures()).toList(),
+                threeProgress.stream().map(p -> p.casesDone() + "/" + p.failures()).toList());
+        assertEquals(ResultFiles.readCases(folder.resolve("one").resolve(ResultFiles.CASES)).records(),
+                ResultFiles.readCases(folder.resolve("three").resolve(ResultFiles.CASES)).records());
+        assertEquals(ResultFiles.readFailures(folder.resolve("one").resolve(ResultFiles.FAILURES)).records(),
+                ResultFiles.readFailures(folder.resolve("three").resolve(ResultFiles.FAILURES)).records());
+    }
+
+    @Test
+    void severalThreadsStopAtTheTimeLimitAfterTheFirstCases() {
+        AtomicLong clock = new AtomicLong();
+        CampaignResult result = new FuzzCampaign(CampaignSettings.of(5, 1_000_000).withDuration(Duration.ofSeconds(1))
+                .withThreads(2), new ScenarioRunner(), () -> clock.addAndGet(10_000_000)).run(p -> { });
+        assertTrue(result.cases() > 0 && result.cases() < 100 * 32, "cases run: " + result.cases());
+        assertEquals(0, result.cases() % 32, "whole runs of cases: " + result.cases());
     }
 
     @Test

@@ -57,7 +57,9 @@ public final class FrameTable implements FrameAllocator {
                 ram.zeroPages(address, (long) count * FRAME_SIZE);
                 return OptionalLong.of(address);
             }
-            frame = ((busy - firstAligned) / step + 1) * step + firstAligned;
+            // No run may start before the end of the used frames from busy on: skip them whole.
+            long free = used.nextClearBit(busy);
+            frame = ((free - firstAligned + step - 1) / step) * step + firstAligned;
         }
         return OptionalLong.empty();
     }

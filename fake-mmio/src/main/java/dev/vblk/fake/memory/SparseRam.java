@@ -2,8 +2,6 @@ package dev.vblk.fake.memory;
 
 import dev.vblk.platform.PhysicalMemory;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Guest RAM stored sparsely: a 4 KiB page exists only once something non-zero may have been written
@@ -17,9 +15,14 @@ public final class SparseRam implements PhysicalMemory {
     /** The page granularity of storage. */
     public static final int PAGE_SIZE = 4096;
 
+    /** Pages per chunk of the page table: chunks are made on first write into them. */
+    private static final int CHUNK_PAGES = 256;
+
     private final long base;
     private final long size;
-    private final Map<Long, byte[]> pages = new HashMap<>();
+    /** The stored pages, by page number: chunk {@code n / CHUNK_PAGES}, entry {@code n % CHUNK_PAGES}; null while untouched. */
+    private final byte[][][] chunks;
+    private int touchedPages;
 
     /** RAM of {@code size} bytes (a multiple of 4 KiB) at physical address {@code base}. */
     public SparseRam(long base, long size) {
@@ -29,6 +32,11 @@ public final class SparseRam implements PhysicalMemory {
         }
         this.base = base;
         this.size = size;
+        long pageCount = size / PAGE_SIZE;
+        if ((pageCount + CHUNK_PAGES - 1) / CHUNK_PAGES > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("RAM of " + size + " bytes is too large for a sparse page table");
+        }
+        this.chunks = new byte[(int) ((pageCount + CHUNK_PAGES - 1) / CHUNK_PAGES)][][];
     }
 
     public long base() {
@@ -46,7 +54,7 @@ public final class SparseRam implements PhysicalMemory {
 
     /** Number of pages currently holding storage (a measure of cost). */
     public int touchedPages() {
-        return pages.size();
+        return touchedPages;
     }
 
     @Override
@@ -57,7 +65,7 @@ public final class SparseRam implements PhysicalMemory {
             long at = address + done;
             int inPage = (int) ((at - base) % PAGE_SIZE);
             int chunk = Math.min(length - done, PAGE_SIZE - inPage);
-            byte[] page = pages.get(pageNumber(at));
+            byte[] page = page(pageNumber(at));
             if (page == null) {
                 Arrays.fill(destination, offset + done, offset + done + chunk, (byte) 0);
             } else {
@@ -75,7 +83,7 @@ public final class SparseRam implements PhysicalMemory {
             long at = address + done;
             int inPage = (int) ((at - base) % PAGE_SIZE);
             int chunk = Math.min(length - done, PAGE_SIZE - inPage);
-            byte[] page = pages.computeIfAbsent(pageNumber(at), n -> new byte[PAGE_SIZE]);
+            byte[] page = pageForWrite(pageNumber(at));
             System.arraycopy(source, offset + done, page, inPage, chunk);
             done += chunk;
         }
@@ -85,8 +93,34 @@ public final class SparseRam implements PhysicalMemory {
     public void zeroPages(long address, long length) {
         check(address, length);
         for (long at = address; at < address + length; at += PAGE_SIZE) {
-            pages.remove(pageNumber(at));
+            long number = pageNumber(at);
+            byte[][] chunk = chunks[(int) (number / CHUNK_PAGES)];
+            if (chunk != null && chunk[(int) (number % CHUNK_PAGES)] != null) {
+                chunk[(int) (number % CHUNK_PAGES)] = null;
+                touchedPages--;
+            }
         }
+    }
+
+    private byte[] page(long number) {
+        byte[][] chunk = chunks[(int) (number / CHUNK_PAGES)];
+        return chunk == null ? null : chunk[(int) (number % CHUNK_PAGES)];
+    }
+
+    private byte[] pageForWrite(long number) {
+        int chunkIndex = (int) (number / CHUNK_PAGES);
+        byte[][] chunk = chunks[chunkIndex];
+        if (chunk == null) {
+            chunk = new byte[CHUNK_PAGES][];
+            chunks[chunkIndex] = chunk;
+        }
+        byte[] page = chunk[(int) (number % CHUNK_PAGES)];
+        if (page == null) {
+            page = new byte[PAGE_SIZE];
+            chunk[(int) (number % CHUNK_PAGES)] = page;
+            touchedPages++;
+        }
+        return page;
     }
 
     private long pageNumber(long address) {

@@ -21,6 +21,15 @@ public interface CaseSource {
      */
     FailedCase failure(long index, long caseSeed, CaseRun run, Path folder);
 
+    /**
+     * Whether each case depends on its seed alone (no corpus that earlier cases grow), so that cases
+     * may run on several threads at once and give what they give on one. A source that says so must
+     * take calls of {@link #run} and {@link #failure} from several threads at once.
+     */
+    default boolean independent() {
+        return false;
+    }
+
     /** What the cases are, for people. */
     String describe();
 }

@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  * the driver behaviour the cases reach, and shrinks and saves every failing case. The same seed gives
  * the same cases in the same order; a {@link Shard} runs every {@code N}-th of them, so the shards of
  * a campaign together run its cases exactly once. Only how many fit into a time limit depends on the
- * machine. With a results folder the campaign writes every case's result, its failure corpus and its
+ * machine. Cases may run on several threads at once ({@link CampaignSettings#threads()}) with the
+ * same results as on one. With a results folder the campaign writes every case's result, its failure corpus and its
  * summary there as Avro files ({@link dev.vblk.fuzz.results.ResultFiles}), as it goes.
  */
 public final class FuzzCampaign {
@@ -61,33 +62,39 @@ public final class FuzzCampaign {
         return z ^ (z >>> 31);
     }
 
-    /** Runs the campaign, calling {@code progress} every {@link CampaignSettings#progressInterval()} cases and at the end. */
+    /**
+     * Runs the campaign, calling {@code progress} every {@link CampaignSettings#progressInterval()} cases and at the end.
+     * With {@link CampaignSettings#threads()} above one, and a source whose cases are
+     * {@linkplain CaseSource#independent() independent}, several cases run at once; their outcomes are
+     * taken in case order, so the results, the coverage and what the results files hold are those of
+     * one thread. A source whose cases depend on earlier ones runs on one thread.
+     */
     public CampaignResult run(Consumer<CampaignProgress> progress) {
         Shard shard = settings.shard();
         CampaignHeader header = CampaignHeader.of(settings.seed(), settings.maxCases(), source.describe(), shard);
-        try (CampaignLog log = settings.resultsFolder() == null ? null : CampaignLog.create(settings.resultsFolder(), header)) {
+        long start = wallClock.getAsLong();
+        long limit = settings.maxDuration() == null ? Long.MAX_VALUE : settings.maxDuration().toNanos();
+        try (CampaignLog log = settings.resultsFolder() == null ? null : CampaignLog.create(settings.resultsFolder(), header);
+                CaseOutcomes outcomes = new CaseOutcomes(this::runCase, shard.firstCase(), shard.count(), settings.maxCases(),
+                        threads(), () -> wallClock.getAsLong() - start >= limit)) {
             List<FailedCase> failures = new ArrayList<>();
             BehaviourCoverage reached = new BehaviourCoverage();
             long withNewBehaviour = 0;
-            long start = wallClock.getAsLong();
-            long limit = settings.maxDuration() == null ? Long.MAX_VALUE : settings.maxDuration().toNanos();
             long done = 0;
-            for (long index = shard.firstCase(); index < settings.maxCases() && wallClock.getAsLong() - start < limit;
-                    index += shard.count()) {
-                long seed = caseSeed(settings.seed(), index);
-                CaseRun run = source.run(seed);
+            for (CaseOutcomes.Outcome outcome = outcomes.next(); outcome != null; outcome = outcomes.next()) {
+                CaseRun run = outcome.run();
                 done++;
                 List<Long> newKeys = reached.addAll(run.coverage());
                 if (!newKeys.isEmpty()) {
                     withNewBehaviour++;
                     source.reachedNewBehaviour(run);
                 }
-                FailedCase failed = run.passed() ? null : source.failure(index, seed, run, settings.failureFolder());
+                FailedCase failed = outcome.failure();
                 if (failed != null) {
                     failures.add(failed);
                 }
                 if (log != null) {
-                    log.add(caseResult(index, seed, run, newKeys));
+                    log.add(caseResult(outcome.index(), outcome.seed(), run, newKeys));
                     if (failed != null) {
                         log.add(corpusEntry(failed));
                     }
@@ -106,6 +113,19 @@ public final class FuzzCampaign {
             }
             return result;
         }
+    }
+
+    /** The threads the cases run on: as the settings say, or one when a case depends on earlier ones. */
+    public int threads() {
+        return source.independent() ? settings.threads() : 1;
+    }
+
+    /** Runs one case and, when it fails, shrinks and saves it. */
+    private CaseOutcomes.Outcome runCase(long index) {
+        long seed = caseSeed(settings.seed(), index);
+        CaseRun run = source.run(seed);
+        return new CaseOutcomes.Outcome(index, seed, run,
+                run.passed() ? null : source.failure(index, seed, run, settings.failureFolder()));
     }
 
     private CaseResult caseResult(long index, long seed, CaseRun run, List<Long> newKeys) {

@@ -65,6 +65,12 @@ public final class GeneratedCases implements CaseSource {
                 saved.map(SavedFailure::traceFile));
     }
 
+    /** True: a generated case is drawn from its seed alone, and the runner and shrinker keep no state between runs. */
+    @Override
+    public boolean independent() {
+        return true;
+    }
+
     @Override
     public String describe() {
         return "generated scenarios";

@@ -1,9 +1,7 @@
 package dev.vblk.fuzz.coverage;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A cheap signal of how much of the driver's behaviour runs have reached: the set of (register,
@@ -13,19 +11,24 @@ import java.util.Set;
  */
 public final class BehaviourCoverage {
 
-    private final Set<Long> keys = new HashSet<>();
+    /**
+     * The keys plus one (0 marks a free slot; keys never have bit 63 set), by open addressing with
+     * linear probing; at most half the slots are full.
+     */
+    private long[] slots = new long[128];
+    private int size;
 
     /** Adds one access; true if it is new. */
     public boolean add(boolean write, int offset, long value) {
-        return keys.add(key(write, offset, value));
+        return addKey(key(write, offset, value));
     }
 
     /** Adds every key of {@code other}; returns the keys that were new here, ascending. */
     public List<Long> addAll(BehaviourCoverage other) {
         List<Long> added = new ArrayList<>();
-        for (long key : other.keys) {
-            if (keys.add(key)) {
-                added.add(key);
+        for (long slot : other.slots) {
+            if (slot != 0 && addKey(slot - 1)) {
+                added.add(slot - 1);
             }
         }
         added.sort(null);
@@ -35,8 +38,8 @@ public final class BehaviourCoverage {
     /** How many keys {@code other} has that this has not. */
     public int newIn(BehaviourCoverage other) {
         int count = 0;
-        for (long key : other.keys) {
-            if (!keys.contains(key)) {
+        for (long slot : other.slots) {
+            if (slot != 0 && !contains(slot - 1)) {
                 count++;
             }
         }
@@ -45,7 +48,47 @@ public final class BehaviourCoverage {
 
     /** How many distinct keys were reached. */
     public int size() {
-        return keys.size();
+        return size;
+    }
+
+    private boolean contains(long key) {
+        int mask = slots.length - 1;
+        for (int i = slot(key, mask); slots[i] != 0; i = (i + 1) & mask) {
+            if (slots[i] == key + 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean addKey(long key) {
+        int mask = slots.length - 1;
+        int i = slot(key, mask);
+        for (; slots[i] != 0; i = (i + 1) & mask) {
+            if (slots[i] == key + 1) {
+                return false;
+            }
+        }
+        slots[i] = key + 1;
+        if (++size * 2 > slots.length) {
+            long[] old = slots;
+            slots = new long[old.length * 2];
+            int newMask = slots.length - 1;
+            for (long stored : old) {
+                if (stored != 0) {
+                    int j = slot(stored - 1, newMask);
+                    while (slots[j] != 0) {
+                        j = (j + 1) & newMask;
+                    }
+                    slots[j] = stored;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static int slot(long key, int mask) {
+        return (int) ((key * 0x9e37_79b9_7f4a_7c15L) >>> 32) & mask;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.vblk.fuzz.oracle;
 import dev.vblk.virtio.DeviceStatus;
 import dev.vblk.virtio.MmioRegister;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -62,8 +63,8 @@ final class HandshakeCheck {
                             + (step < STATUS_ORDER.length ? DeviceStatus.describe(STATUS_ORDER[step]) : "nothing") + " comes next");
                     return problems;
                 }
-                if (STATUS_ORDER[step] == DeviceStatus.FEATURES_OK && !featurePagesWritten.containsAll(Set.of(0L, 1L).stream()
-                        .map(Long::intValue).toList())) {
+                if (STATUS_ORDER[step] == DeviceStatus.FEATURES_OK
+                        && !(featurePagesWritten.contains(0) && featurePagesWritten.contains(1))) {
                     problems.add("FEATURES_OK set before both DriverFeatures pages were written");
                 }
                 if (STATUS_ORDER[step] == DeviceStatus.DRIVER_OK
@@ -87,9 +88,9 @@ final class HandshakeCheck {
                 if (queueSelected < 0) {
                     problems.add(register.specName() + " written before QueueSel selected a queue");
                 }
-                queueWrites.computeIfAbsent(queueSelected, q -> new HashSet<>()).add(register);
+                queueWrites.computeIfAbsent(queueSelected, q -> EnumSet.noneOf(MmioRegister.class)).add(register);
             } else if (access.write() && register == MmioRegister.QUEUE_READY && access.value() == 1) {
-                Set<MmioRegister> written = queueWrites.computeIfAbsent(queueSelected, q -> new HashSet<>());
+                Set<MmioRegister> written = queueWrites.computeIfAbsent(queueSelected, q -> EnumSet.noneOf(MmioRegister.class));
                 if (!written.containsAll(QUEUE_SETUP)) {
                     Set<MmioRegister> missing = new HashSet<>(QUEUE_SETUP);
                     missing.removeAll(written);

@@ -11,6 +11,6 @@ public record RegisterOverride(int offset, long value) {
 
     @Override
     public String toString() {
-        return String.format("%s reads 0x%x", MmioRegister.describeOffset(offset), value);
+        return MmioRegister.describeOffset(offset) + " reads 0x" + Long.toHexString(value);
     }
 }

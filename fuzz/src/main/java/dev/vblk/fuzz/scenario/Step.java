@@ -47,13 +47,28 @@ public sealed interface Step {
 
     /** {@code writeAt(sector, data)} with {@code count} sectors of a pattern seeded by {@code pattern}. */
     record Write(long sector, int count, int pattern) implements DriverCall {
-        /** The bytes written. */
+        /**
+         * The bytes written: byte {@code i} is {@code pattern * 7 + i * 13 + i / 512} (mod 256). In
+         * sector {@code s} that is {@code c + 13 * j} for its byte {@code j} with {@code c = pattern * 7 + s},
+         * which is {@code 13 * (j + 197 * c)} since 197 is 13's inverse mod 256: a sector is a slice of
+         * {@link #MULTIPLES_OF_13}, copied whole.
+         */
         public byte[] data() {
             byte[] data = new byte[count * 512];
-            for (int i = 0; i < data.length; i++) {
-                data[i] = (byte) (pattern * 7 + i * 13 + (i >>> 9));
+            for (int sector = 0; sector < count; sector++) {
+                int start = (197 * (pattern * 7 + sector)) & 0xff;
+                System.arraycopy(MULTIPLES_OF_13, start, data, sector * 512, 512);
             }
             return data;
+        }
+
+        /** {@code 13 * k} (mod 256) for k from 0 to 766: every sector of {@link #data()} is a slice of it. */
+        private static final byte[] MULTIPLES_OF_13 = new byte[255 + 512];
+
+        static {
+            for (int k = 0; k < MULTIPLES_OF_13.length; k++) {
+                MULTIPLES_OF_13[k] = (byte) (k * 13);
+            }
         }
 
         @Override

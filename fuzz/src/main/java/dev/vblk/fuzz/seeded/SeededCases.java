@@ -136,6 +136,12 @@ public final class SeededCases implements CaseSource {
                 Optional.empty(), saved.isEmpty() ? Optional.empty() : Optional.of(saved.get(0)));
     }
 
+    /** Without guidance the corpus is the seed traces throughout, so a case depends on its seed alone. */
+    @Override
+    public boolean independent() {
+        return !guided;
+    }
+
     @Override
     public String describe() {
         return "trace-seeded from " + seeds.stream().map(SeedTrace::name).toList() + (guided ? ", coverage-guided" : "");
