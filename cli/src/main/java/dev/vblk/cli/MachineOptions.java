@@ -13,6 +13,8 @@ import dev.vblk.qemu.ExtraArguments;
 import dev.vblk.qemu.ImageFormat;
 import dev.vblk.qemu.QemuBinary;
 import dev.vblk.qemu.QemuConfig;
+import dev.vblk.session.BoardParameters;
+import dev.vblk.virtio.blk.DriverOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +127,16 @@ final class MachineOptions {
      *     {@code --fake} or {@code --attach}
      */
     Target target(List<BlkdebugRule> errors, boolean imagesRequired, List<Path> pciImages) {
+        return target(errors, imagesRequired, pciImages, BoardParameters.QEMU_VIRT_DEFAULTS.options());
+    }
+
+    /**
+     * The target these options describe, for a driver with {@code driver} options: QEMU's guest RAM
+     * holds what every device needs with them ({@link DriverOptions#guestMemoryPerDevice()}).
+     *
+     * @throws BadInputException as {@link #target(List, boolean, List)} does
+     */
+    Target target(List<BlkdebugRule> errors, boolean imagesRequired, List<Path> pciImages, DriverOptions driver) {
         if (attach == null && (qmp != null || sharedRam != null)) {
             throw new BadInputException("--qmp and --shared-ram go with --attach");
         }
@@ -160,7 +172,7 @@ final class MachineOptions {
         images.forEach(image -> Inputs.existingFile(image, "disk image"));
         pciImages.forEach(image -> Inputs.existingFile(image, "disk image"));
         QemuConfig.Builder config = QemuConfig.builder().binary(QemuBinary.locate(qemu).path())
-                .extraArgs(extra);
+                .extraArgs(extra).memoryPerDevice(driver.guestMemoryPerDevice());
         for (int i = 0; i < images.size(); i++) {
             Path image = images.get(i);
             ImageFormat format = i < formats.size() ? formats.get(i) : formatOf(image);
@@ -173,7 +185,11 @@ final class MachineOptions {
         for (Path image : pciImages) {
             config.pciDrive(drive(image, formatOf(image)));
         }
-        return new QemuTarget(config.build());
+        try {
+            return new QemuTarget(config.build());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage(), e);
+        }
     }
 
     /**

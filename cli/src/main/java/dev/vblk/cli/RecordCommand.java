@@ -108,7 +108,9 @@ final class RecordCommand implements Callable<Integer> {
         if (queues < 1 || queues > DriverOptions.QUEUE_LIMIT) {
             throw new BadInputException("--queues must be 1 to " + DriverOptions.QUEUE_LIMIT + ", not " + queues);
         }
-        Target target = machine.target(errors, true);
+        BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS;
+        board = board.withOptions(board.options().withMaxQueues(queues));
+        Target target = machine.target(errors, true, List.of(), board.options());
         if (target instanceof FakeTarget fake) {
             target = fake.withQueues(queues);
         }
@@ -124,8 +126,7 @@ final class RecordCommand implements Callable<Integer> {
         try (JfrOptions.Session recording = jfr.start(outputs);
                 Progress progress = Progress.start(root.interactive() && load.steps().size() > 1, "record",
                         load.steps().size(), "steps")) {
-            BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS;
-            RecordRun run = new RecordRun(board.withOptions(board.options().withMaxQueues(queues)))
+            RecordRun run = new RecordRun(board)
                     .withPlatformView(jfr.platformView()).withDeviceView(jfr.deviceView())
                     .withStepListener(step -> progress.step());
             summary = run.record(target, load, codec, trace);

@@ -7,6 +7,8 @@ import dev.vblk.harness.SignedImages;
 import dev.vblk.qemu.junit.RequiresQemu;
 import dev.vblk.trace.TraceReader;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,5 +68,30 @@ class RecordCommandQemuTest {
         assertTrue(TraceReader.readComplete(trace).metadata().platform().get("qemu.command")
                 .contains("-blockdev driver=file,filename=" + image));
         assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode(), "the recording replays strictly");
+    }
+    /** Every image named is bound (the guest RAM is sized for their buffer pools), up to the board's 32 slots. */
+    @Test
+    void thirtyTwoImagesAreThirtyTwoDevices() {
+        List<String> args = new ArrayList<>(List.of("record", "--preset", "discovery", "-o",
+                directory.resolve("many.trace.avro").toString()));
+        for (int i = 0; i < 32; i++) {
+            args.add(SignedImages.raw(directory, "d" + i + ".img", 2048).toString());
+        }
+        Cli.Result result = Cli.run(args.toArray(String[]::new));
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("on 32 device(s)"), result.out());
+    }
+
+    /** A 33rd image is bad input, on one line, before QEMU starts. */
+    @Test
+    void thirtyThreeImagesAreRefused() {
+        List<String> args = new ArrayList<>(List.of("record", "--preset", "discovery"));
+        for (int i = 0; i < 33; i++) {
+            args.add(SignedImages.raw(directory, "d" + i + ".img", 8).toString());
+        }
+        Cli.Result tooMany = Cli.run(args.toArray(String[]::new));
+        assertEquals(ExitCodes.BAD_INPUT, tooMany.exitCode(), tooMany.toString());
+        assertEquals("vblk record: the virt machine has 32 virtio-mmio transports, not enough for 33 drives",
+                tooMany.err().strip());
     }
 }

@@ -215,4 +215,18 @@ class RecordRunFakeTest {
         assertTrue(last instanceof TraceEvent.OperationEnd end && end.outcome() instanceof OperationOutcome.Failed failed
                 && failed.errorKind().equals(ErrorKind.PLATFORM_ERROR.name()), last.toString());
     }
+    /** More devices than the machine's RAM can set up: the run fails naming the first it could not, not a run on some. */
+    @Test
+    void aDeviceTheDriverCannotSetUpFailsTheRun() {
+        List<FakeTarget.FakeDrive> drives = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            drives.add(new FakeTarget.FakeDrive("d" + i, FakeBlkConfig.builder().disk(SignedImages.inMemory(2048)).build()));
+        }
+        Path file = directory.resolve("many.trace.avro");
+        HarnessException failure = assertThrows(HarnessException.class,
+                () -> RecordRun.QEMU_VIRT.record(new FakeTarget(drives), WorkloadPreset.DISCOVERY.workload(), TraceCodec.DEFLATE, file));
+        assertTrue(failure.getMessage().matches("discovery failed: the driver could not set up \\d+ of the 20 block devices, "
+                + "the first in slot \\d+: .*out of memory.*"), failure.getMessage());
+        assertTrue(TraceReader.readComplete(file).events().size() > 0, "the trace is complete, ending with the discovery");
+    }
 }
