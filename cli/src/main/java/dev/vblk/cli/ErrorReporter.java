@@ -28,6 +28,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
     public int getExitCode(Throwable exception) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof BadInputException || cause instanceof WorkloadSyntaxException
+                    || cause instanceof StandardOutput.WriteFailure
                     || cause instanceof ParameterException || cause instanceof OutputFileException
                     || cause instanceof TraceWriteException) {
                 return ExitCodes.BAD_INPUT;
@@ -65,6 +66,11 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
 
     @Override
     public int handleExecutionException(Exception exception, CommandLine commandLine, ParseResult parseResult) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StandardOutput.WriteFailure failure && failure.closedPipe()) {
+                return ExitCodes.BAD_INPUT;
+            }
+        }
         PrintWriter err = commandLine.getErr();
         err.println(commandLine.getCommandSpec().qualifiedName() + ": " + message(exception));
         if (verbose(parseResult)) {

@@ -1,6 +1,11 @@
 package dev.vblk.cli;
 
 import dev.vblk.trace.TraceFormat;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,6 +73,7 @@ public final class Vblk implements Runnable {
 
     private static CommandLine configure(CommandLine commandLine) {
         ErrorReporter reporter = new ErrorReporter();
+        commandLine.setExecutionStrategy(Vblk::executeAndFlush);
         commandLine.setExecutionExceptionHandler(reporter);
         commandLine.setExitCodeExceptionMapper(reporter);
         commandLine.setParameterExceptionHandler(reporter);
@@ -75,10 +81,30 @@ public final class Vblk implements Runnable {
         return commandLine;
     }
 
+    /**
+     * Runs the command, then flushes its standard output, so that a write that fails at the very end
+     * fails the command too; every failure goes to the {@link ErrorReporter}.
+     */
+    private static int executeAndFlush(CommandLine.ParseResult parseResult) {
+        try {
+            int code = new CommandLine.RunLast().execute(parseResult);
+            parseResult.commandSpec().commandLine().getOut().flush();
+            return code;
+        } catch (CommandLine.ExecutionException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            List<CommandLine> commands = parseResult.asCommandLineList();
+            throw new CommandLine.ExecutionException(commands.get(commands.size() - 1), e.getMessage(), e);
+        }
+    }
+
     public static void main(String[] args) {
         Vblk vblk = new Vblk();
         vblk.interactive = System.console() != null;
-        System.exit(configure(new CommandLine(vblk)).execute(args));
+        CommandLine commandLine = configure(new CommandLine(vblk));
+        commandLine.setOut(new PrintWriter(new StandardOutput(new FileOutputStream(FileDescriptor.out),
+                Charset.defaultCharset()), true));
+        System.exit(commandLine.execute(args));
     }
 
     /** The project version and the trace format version this build reads and writes. */
