@@ -54,6 +54,9 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (context < 0) {
+            throw new BadInputException("--context is a number of events (0 or more), not " + context);
+        }
         TraceFile a = Inputs.trace(first, false);
         TraceFile b = Inputs.trace(second, false);
         TraceStats.Counter leftCounts = new TraceStats.Counter();
@@ -115,7 +118,7 @@ final class DiffCommand implements Callable<Integer> {
                 }
                 lines.addLast(String.format("  %6d  %s", common, leftText.format(l)));
                 rightText.advance(r);
-                if (lines.size() > Math.max(context, 0)) {
+                if (lines.size() > context) {
                     lines.removeFirst();
                 }
                 common++;

@@ -162,7 +162,7 @@ public final class Replayer {
     /** The result for a trace that cannot be read to its end. */
     private static ReplayResult unreadable(String name, ReplayResult.Mode mode, RuntimeException e) {
         return new ReplayResult(name, mode, ReplayResult.Status.BAD_TRACE, false, 0, 0, 0, Optional.empty(),
-                "the trace cannot be read: " + e.getMessage(), List.of());
+                "the trace cannot be read: " + TraceProblem.describe(e), List.of());
     }
 
     /** The outcome recorded for an exception, as {@link dev.vblk.recorder.TraceRecorder} records it. */
