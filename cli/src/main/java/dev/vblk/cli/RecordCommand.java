@@ -135,6 +135,14 @@ final class RecordCommand implements Callable<Integer> {
         if (jfr.enabled()) {
             out.println("flight recording " + jfr.file + " ('vblk report " + jfr.file + "' for latencies)");
         }
+        List<StepResult> missed = summary.steps().stream().filter(StepResult::missedDevice).toList();
+        if (!missed.isEmpty()) {
+            StepResult first = missed.get(0);
+            spec.commandLine().getErr().printf("%s: %d step(s) named a device or queue the scan did not find, the first "
+                    + "step %d '%s': %s%n", spec.qualifiedName(), missed.size(), first.index() + 1, first.step(),
+                    first.failure().orElseThrow());
+            return ExitCodes.FOUND_PROBLEMS;
+        }
         return ExitCodes.OK;
     }
 
