@@ -102,6 +102,17 @@ final class MachineOptions {
         return files;
     }
 
+    /**
+     * {@code base} with what the QEMU options ask of the driver: the packed ring when every device is
+     * told {@code packed=on} ({@code --device-property}), so that the ring the user asked for is the
+     * one the driver uses.
+     */
+    DriverOptions driverOptions(DriverOptions base) {
+        boolean packed = deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
+                .anyMatch(property -> List.of("packed=on", "packed=true", "packed=yes").contains(property));
+        return packed ? base.withPackedRing(true) : base;
+    }
+
     /** Whether QEMU is to be used. */
     boolean onQemu() {
         return !fake;
@@ -178,6 +189,7 @@ final class MachineOptions {
             ImageFormat format = i < formats.size() ? formats.get(i) : formatOf(image);
             DriveConfig drive = drive(image, format);
             if (i == 0 && !errors.isEmpty()) {
+                requireSectorsWithin(image, format, errors);
                 drive = drive.withErrors(errors.toArray(BlkdebugRule[]::new));
             }
             config.drive(drive);
@@ -278,6 +290,22 @@ final class MachineOptions {
             throw new BadInputException("disk image " + image + " is " + size + " bytes, not a whole number of "
                     + BlockDevice.SECTOR_SIZE + "-byte sectors; make it " + (size / BlockDevice.SECTOR_SIZE + 1)
                     * BlockDevice.SECTOR_SIZE + " bytes (truncate -s) or give its format with --format");
+        }
+    }
+
+    /** Refuses an {@code --error} rule for a sector beyond the image: it could never fire. */
+    private static void requireSectorsWithin(Path image, ImageFormat format, List<BlkdebugRule> errors) {
+        long sectors;
+        try {
+            sectors = format.diskBytes(image) / BlockDevice.SECTOR_SIZE;
+        } catch (IOException e) {
+            throw new BadInputException("cannot read the size of disk image " + image + ": " + e.getMessage(), e);
+        }
+        for (BlkdebugRule rule : errors) {
+            if (rule.sector().isPresent() && rule.sector().getAsLong() >= sectors) {
+                throw new BadInputException("--error sector " + rule.sector().getAsLong() + " is beyond disk image " + image
+                        + " (" + sectors + " sectors, 0 to " + (sectors - 1) + "): the error could never happen");
+            }
         }
     }
 

@@ -109,7 +109,7 @@ final class RecordCommand implements Callable<Integer> {
             throw new BadInputException("--queues must be 1 to " + DriverOptions.QUEUE_LIMIT + ", not " + queues);
         }
         BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS;
-        board = board.withOptions(board.options().withMaxQueues(queues));
+        board = board.withOptions(machine.driverOptions(board.options().withMaxQueues(queues)));
         Target target = machine.target(errors, true, List.of(), board.options());
         if (target instanceof FakeTarget fake) {
             target = fake.withQueues(queues);

@@ -94,4 +94,29 @@ class RecordCommandQemuTest {
         assertEquals("vblk record: the virt machine has 32 virtio-mmio transports, not enough for 33 drives",
                 tooMany.err().strip());
     }
+
+    /** A device told packed=on gets a driver on the packed ring: the ring the user asked for is the one recorded. */
+    @Test
+    void packedOnRecordsThePackedRing() {
+        Path image = SignedImages.raw(directory, "disk.img", 2048);
+        Path trace = directory.resolve("packed.trace.avro");
+        Cli.Result result = Cli.run("record", image.toString(), "--preset", "known-sectors", "--device-property", "packed=on",
+                "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertEquals("true", TraceReader.readComplete(trace).metadata().board().get("driver.packedRing"));
+        Cli.Result inspect = Cli.run("inspect", trace.toString());
+        assertTrue(inspect.out().contains("(page 1: VERSION_1|RING_PACKED)"), "the driver accepted the packed ring");
+        assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode(), "the recording replays strictly");
+    }
+
+    /** An error rule for a sector beyond the image could never fire: it is refused before QEMU starts. */
+    @Test
+    void anErrorBeyondTheImageIsRefused() {
+        Path image = SignedImages.raw(directory, "disk.img", 2048);
+        Cli.Result result = Cli.run("record", image.toString(), "--preset", "io-error", "--error", "read:2048", "-o",
+                directory.resolve("e.trace.avro").toString());
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode(), result.toString());
+        assertEquals("vblk record: --error sector 2048 is beyond disk image " + image + " (2048 sectors, 0 to 2047): the "
+                + "error could never happen", result.err().strip());
+    }
 }
