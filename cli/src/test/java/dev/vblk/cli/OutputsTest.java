@@ -2,6 +2,8 @@ package dev.vblk.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +11,8 @@ import dev.vblk.harness.SignedImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,5 +126,36 @@ class OutputsTest {
         assertEquals(ExitCodes.BAD_INPUT, vblk.exitValue(), output);
         assertTrue(output.strip().endsWith("vblk record: cannot write trace " + trace + ": File too large"), output);
         assertEquals(64 * 1024, Files.size(trace), "the file reached the limit");
+    }
+
+    /** Outputs that exist are told apart by file, so a hard or symbolic link to an earlier output is the same output. */
+    @Test
+    void anOutputLinkedToAnEarlierOneIsTheSameOutput() throws IOException {
+        Path first = Files.writeString(directory.resolve("first.bin"), "x");
+        Path hard = Files.createLink(directory.resolve("hard.bin"), first);
+        Path soft = Files.createSymbolicLink(directory.resolve("soft.bin"), first);
+        for (Path other : new Path[] {hard, soft, directory.resolve("sub/../first.bin")}) {
+            Outputs outputs = Outputs.against(List.of());
+            outputs.file(first, "data file");
+            BadInputException refused = assertThrows(BadInputException.class, () -> outputs.file(other, "data file"));
+            assertTrue(refused.getMessage().contains("is also the output " + first), refused.getMessage());
+        }
+        Outputs fresh = Outputs.against(List.of());
+        fresh.file(directory.resolve("new.bin"), "data file");
+        assertThrows(BadInputException.class, () -> fresh.file(directory.resolve("./new.bin"), "data file"));
+    }
+
+    /**
+     * One output per read of a long trace ({@code vblk extract}): each is checked in constant time,
+     * not against every earlier one (20,000 outputs took minutes so).
+     */
+    @Test
+    void manyOutputsAreCheckedInLinearTime() {
+        Outputs outputs = Outputs.against(List.of());
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            for (int i = 0; i < 20_000; i++) {
+                outputs.file(directory.resolve(String.format("op-%06d.bin", i)), "data file");
+            }
+        });
     }
 }
