@@ -152,4 +152,19 @@ class RecordCommandTest {
                 + "no block device #1: the scan found 1 [virtio-blk@0x0a003e00]", result.err().strip());
         assertTrue(TraceReader.readComplete(trace).events().size() > 0, "the trace is written");
     }
+
+    /** One operation is one the trace marks: record, inspect, replay and demo count the same, waits and discovery in. */
+    @Test
+    void recordCountsTheOperationsInspectAndReplayCount() {
+        Path trace = directory.resolve("depth.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--preset", "depth-32", "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        long marked = TraceReader.readComplete(trace).events().stream().filter(TraceEvent.OperationBegin.class::isInstance).count();
+        assertEquals(167, marked);
+        assertTrue(result.out().contains(marked + " operations (0 failed)"), result.out());
+        Cli.Result inspect = Cli.run("inspect", "--summary", trace.toString());
+        assertEquals(marked, inspect.out().lines().filter(line -> line.startsWith("  operation ")).count());
+        Cli.Result replay = Cli.run("replay", trace.toString());
+        assertTrue(replay.out().contains("(" + marked + " of " + marked + " operations"), replay.out());
+    }
 }
