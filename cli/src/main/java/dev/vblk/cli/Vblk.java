@@ -22,7 +22,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Vblk.Version.class,
         sortOptions = false,
         description = {
-            "A virtio-blk driver over virtio-mmio, and the harness that records, replays and fuzzes it.",
+            "A virtio-blk driver over virtio-mmio and virtio-pci, and the harness that records, replays and fuzzes it.",
             ""},
         subcommands = {
             DemoCommand.class,
@@ -43,9 +43,10 @@ import picocli.CommandLine.ScopeType;
             "",
             "Start with:  vblk demo",
             "",
-            "Exit status: 0 ok (replay reproduced, traces equal), 1 problems found (replay diverged,",
-            "fuzz failures, traces differ, a cat, put or extract incomplete), 2 bad usage, input or output,",
-            "3 bad trace file, 4 QEMU or the machine unavailable, 5 internal error."})
+            "Exit status: 0 ok (replay reproduced, traces equal); 1 problems found (replay",
+            "diverged, fuzz failures, traces differ, a cat, put, record or extract",
+            "incomplete); 2 bad usage, input or output; 3 bad trace file; 4 QEMU or the",
+            "machine unavailable; 5 internal error."})
 public final class Vblk implements Runnable {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
@@ -78,6 +79,7 @@ public final class Vblk implements Runnable {
         commandLine.setExitCodeExceptionMapper(reporter);
         commandLine.setParameterExceptionHandler(reporter);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandSummaries.install(commandLine);
         return commandLine;
     }
 
