@@ -117,7 +117,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private ReplayResult replay(Path trace) {
-        ReplayOptions options = ReplayOptions.DEFAULTS.withDriverView(jfr.platformView());
+        ReplayOptions options = ReplayOptions.DEFAULTS.withDriverView(jfr.platformView()).withDeviceView(jfr.deviceView());
         if (validPrefix) {
             options = options.withValidPrefix();
         }

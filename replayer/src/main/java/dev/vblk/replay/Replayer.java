@@ -572,7 +572,7 @@ public final class Replayer {
         private OperationOutcome perform(RecordedOperation operation, Platform platform, BoardParameters board) {
             try {
                 if (operation.begin().kind() == OperationKind.DISCOVERY) {
-                    session = DriverSession.discover(platform, board, options.recording().orElse(null));
+                    session = DriverSession.discover(platform, board, options.recording().orElse(null), options.deviceView());
                     if (part != null) {
                         part.sessions().complete(session);
                     }
