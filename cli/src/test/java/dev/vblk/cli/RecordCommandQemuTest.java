@@ -80,6 +80,10 @@ class RecordCommandQemuTest {
         Cli.Result result = Cli.run(args.toArray(String[]::new));
         assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
         assertTrue(result.out().contains("on 32 device(s)"), result.out());
+        String trace = directory.resolve("many.trace.avro").toString();
+        assertEquals(ExitCodes.OK, Cli.run("replay", trace).exitCode(), "strictly");
+        Cli.Result relaxed = Cli.run("replay", "--relaxed", trace);
+        assertEquals(ExitCodes.OK, relaxed.exitCode(), "relaxed, on a fake machine with RAM for 32 devices: " + relaxed);
     }
 
     /** A 33rd image is bad input, on one line, before QEMU starts. */
