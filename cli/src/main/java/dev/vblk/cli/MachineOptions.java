@@ -62,7 +62,7 @@ final class MachineOptions {
 
     @Option(names = "--device-property", paramLabel = "KEY=VALUE",
             description = "A property of every virtio-blk device (-global virtio-blk-device.KEY=VALUE), such as "
-                    + "num-queues=2, packed=on, discard=off (repeatable).")
+                    + "num-queues=2, packed=on (record then asks the driver for the packed ring), discard=off (repeatable).")
     List<String> deviceProperties = new ArrayList<>();
 
     @Option(names = "--drive-option", paramLabel = "KEY=VALUE",

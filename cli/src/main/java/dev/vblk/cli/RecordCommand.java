@@ -34,7 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "Run a workload on QEMU's real virtio-blk device (or the fake device) with the driver, and write",
             "everything the driver saw into a trace. Steps that fail are outcomes in the trace, not errors;",
             "a platform failure (QEMU exited) stops the run with status 4 and leaves the trace without its",
-            "end marker ('--valid-prefix' reads it). The trace may not be one of the inputs."},
+            "end marker ('--valid-prefix' reads it). Steps on a device or request queue the scan did not find",
+            "make the run exit with status 1 (the trace is written); a block device the driver could not set",
+            "up fails it with status 4. The trace may not be one of the inputs."},
         footer = {
             "",
             "Examples:",
@@ -76,7 +78,7 @@ final class RecordCommand implements Callable<Integer> {
 
     @Option(names = "--error", paramLabel = "read:SECTOR|write:SECTOR|flush", converter = ErrorRuleConverter.class,
             description = "Make QEMU's block layer fail every read or write touching SECTOR, or every flush, "
-                    + "with EIO (blkdebug, on the first image). Repeatable.")
+                    + "with EIO (blkdebug, on the first image; SECTOR must lie in it). Repeatable.")
     List<BlkdebugRule> errors = new ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
