@@ -92,7 +92,7 @@ public final class Vblk implements Runnable {
             int code = new CommandLine.RunLast().execute(parseResult);
             parseResult.commandSpec().commandLine().getOut().flush();
             return code;
-        } catch (CommandLine.ExecutionException e) {
+        } catch (CommandLine.ExecutionException | CommandLine.ParameterException e) {
             throw e;
         } catch (RuntimeException e) {
             List<CommandLine> commands = parseResult.asCommandLineList();
