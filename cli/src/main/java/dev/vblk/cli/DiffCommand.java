@@ -5,11 +5,14 @@ import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceMetadata;
 import dev.vblk.trace.TraceReader;
 import java.io.PrintWriter;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -54,6 +57,9 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (context < 0) {
+            throw new BadInputException("--context is a number of events (0 or more), not " + context);
+        }
         TraceFile a = Inputs.trace(first, false);
         TraceFile b = Inputs.trace(second, false);
         TraceStats.Counter leftCounts = new TraceStats.Counter();
@@ -111,17 +117,50 @@ final class DiffCommand implements Callable<Integer> {
                     lines.addLast(String.format("first difference at event %d (after %d equal events):", common, common));
                     lines.addLast(String.format("A %6d  %s", common, l == null ? "(end of trace)" : leftText.format(l)));
                     lines.addLast(String.format("B %6d  %s", common, r == null ? "(end of trace)" : rightText.format(r)));
+                    if (l != null && r != null) {
+                        firstDifferingByte(l, r).ifPresent(lines::addLast);
+                    }
                     continue;
                 }
                 lines.addLast(String.format("  %6d  %s", common, leftText.format(l)));
                 rightText.advance(r);
-                if (lines.size() > Math.max(context, 0)) {
+                if (lines.size() > context) {
                     lines.removeFirst();
                 }
                 common++;
             }
             return new FirstDifference(left.metadata(), right.metadata(), common, differ ? List.copyOf(lines) : List.of());
         }
+    }
+
+    /**
+     * Where two events of one kind part in a byte array they carry (a memory access's data, a write's
+     * payload), which their one-line forms may not show: they preview the first 16 bytes.
+     */
+    static Optional<String> firstDifferingByte(TraceEvent a, TraceEvent b) {
+        if (a.getClass() != b.getClass() || !a.getClass().isRecord()) {
+            return Optional.empty();
+        }
+        for (RecordComponent component : a.getClass().getRecordComponents()) {
+            if (component.getType() != byte[].class) {
+                continue;
+            }
+            byte[] left;
+            byte[] right;
+            try {
+                left = (byte[]) component.getAccessor().invoke(a);
+                right = (byte[]) component.getAccessor().invoke(b);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + component.getName() + " of " + a, e);
+            }
+            int at = Arrays.mismatch(left, right);
+            if (at >= 0) {
+                return Optional.of(String.format("          %s first differs at byte %d: A %s, B %s", component.getName(), at,
+                        at < left.length ? String.format("%02x", left[at]) : "(ended)",
+                        at < right.length ? String.format("%02x", right[at]) : "(ended)"));
+            }
+        }
+        return Optional.empty();
     }
 
     private void printMetadataDifferences(PrintWriter out, TraceMetadata a, TraceMetadata b) {

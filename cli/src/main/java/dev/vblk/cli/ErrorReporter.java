@@ -4,6 +4,7 @@ import dev.vblk.harness.HarnessException;
 import dev.vblk.harness.OutputFileException;
 import dev.vblk.harness.OutsideDeviceException;
 import dev.vblk.qemu.QemuException;
+import dev.vblk.replay.TraceProblem;
 import dev.vblk.trace.TraceFormatException;
 import dev.vblk.trace.TraceWriteException;
 import dev.vblk.workload.WorkloadSyntaxException;
@@ -29,6 +30,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
     public int getExitCode(Throwable exception) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof BadInputException || cause instanceof WorkloadSyntaxException
+                    || cause instanceof StandardOutput.WriteFailure
                     || cause instanceof ParameterException || cause instanceof OutputFileException
                     || cause instanceof TraceWriteException || cause instanceof OutsideDeviceException) {
                 return ExitCodes.BAD_INPUT;
@@ -46,28 +48,53 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
         return ExitCodes.INTERNAL_ERROR;
     }
 
-    /** The one-line message for a failure. */
-    String message(Throwable exception) {
+    /**
+     * The one-line message for a failure of {@code command}: a trace's problem told in the file's terms
+     * ({@link TraceProblem}), and for a trace cut short with intact events, the option that reads them
+     * unless the command was given it.
+     */
+    String message(Throwable exception, CommandLine command) {
         int code = getExitCode(exception);
         String text = exception.getMessage() == null ? exception.getClass().getSimpleName() : exception.getMessage();
         if (code == ExitCodes.INTERNAL_ERROR) {
             return "internal error: " + exception.getClass().getName() + ": " + text
                     + " (run with --verbose for the stack trace)";
         }
-        if (exception instanceof TraceFormatException format && format.reason() == TraceFormatException.Reason.TRUNCATED) {
-            return text + " ('vblk inspect --valid-prefix' shows them)";
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TraceFormatException format && cause.getMessage() != null) {
+                text = text.replace(cause.getMessage(), TraceProblem.describe(format));
+                if (format.reason() == TraceFormatException.Reason.TRUNCATED && format.readableEvents().orElse(0) > 0) {
+                    text += validPrefixAdvice(command);
+                }
+                break;
+            }
         }
         if (code == ExitCodes.PLATFORM_UNAVAILABLE && text.contains("QEMU not found")) {
             return text.substring(0, text.indexOf("QEMU not found")) + "QEMU not found: " + INSTALL_QEMU
                     + " (" + text.substring(text.indexOf("QEMU not found") + "QEMU not found: ".length()) + ")";
         }
+        text = TraceProblem.plain(text);
         return text.lines().findFirst().orElse(text);
+    }
+
+    /** How to read the intact events of a trace cut short: the command's own option, or {@code vblk inspect}'s. */
+    private static String validPrefixAdvice(CommandLine command) {
+        if (command.getCommandSpec().findOption("--valid-prefix") == null) {
+            return " ('vblk inspect --valid-prefix' shows them)";
+        }
+        ParseResult parsed = command.getParseResult();
+        return parsed != null && parsed.hasMatchedOption("--valid-prefix") ? "" : " (--valid-prefix reads them)";
     }
 
     @Override
     public int handleExecutionException(Exception exception, CommandLine commandLine, ParseResult parseResult) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StandardOutput.WriteFailure failure && failure.closedPipe()) {
+                return ExitCodes.BAD_INPUT;
+            }
+        }
         PrintWriter err = commandLine.getErr();
-        err.println(commandLine.getCommandSpec().qualifiedName() + ": " + message(exception));
+        err.println(commandLine.getCommandSpec().qualifiedName() + ": " + message(exception, commandLine));
         if (verbose(parseResult)) {
             exception.printStackTrace(err);
         }
@@ -79,8 +106,11 @@ final class ErrorReporter implements IExecutionExceptionHandler, IExitCodeExcept
     public int handleParseException(ParameterException exception, String[] args) {
         CommandLine commandLine = exception.getCommandLine();
         PrintWriter err = commandLine.getErr();
-        err.println(commandLine.getCommandSpec().qualifiedName() + ": " + exception.getMessage());
-        CommandLine.UnmatchedArgumentException.printSuggestions(exception, err);
+        String message = String.valueOf(exception.getMessage()).lines().findFirst().orElse("").replaceFirst("^Error: ", "");
+        if (exception instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            message += " (did you mean " + String.join(", ", unmatched.getSuggestions()) + "?)";
+        }
+        err.println(commandLine.getCommandSpec().qualifiedName() + ": " + message);
         err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return ExitCodes.BAD_INPUT;

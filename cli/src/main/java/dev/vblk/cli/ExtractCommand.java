@@ -50,6 +50,9 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (operation != null && operation < 1) {
+            throw new BadInputException("--operation is an operation id (1 or more), not " + operation);
+        }
         TraceFile trace = Inputs.trace(file, validPrefix);
         Outputs outputs = Outputs.against(List.of(file));
         PrintWriter out = spec.commandLine().getOut();

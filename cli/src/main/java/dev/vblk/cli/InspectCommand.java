@@ -5,21 +5,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vblk.discovery.MmioWindow;
+import dev.vblk.platform.AccessWidth;
 import dev.vblk.replay.ReconstructedRequest;
 import dev.vblk.replay.RequestReconstructor;
 import dev.vblk.replay.TraceEventFormatter;
 import dev.vblk.session.BoardParameters;
 import dev.vblk.trace.OperationOutcome;
+import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceMetadata;
 import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -184,8 +189,7 @@ final class InspectCommand implements Callable<Integer> {
                 json.writeArrayFieldStart("events");
                 TraceEventFormatter text = new TraceEventFormatter(window(metadata));
                 long[] index = {0};
-                trace.forEach(event -> write(json, mapper.createObjectNode().put("index", index[0]++)
-                        .put("kind", event.getClass().getSimpleName()).put("text", text.format(event))));
+                trace.forEach(event -> write(json, eventJson(mapper, text, index[0]++, event)));
                 json.writeEndArray();
             }
             json.writeEndObject();
@@ -223,6 +227,66 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         return op;
+    }
+
+    /**
+     * One event as JSON: its index, kind and line of text, then each of its fields (numbers as
+     * numbers, data in full as hex, an access width in bytes, an outcome as its text and digest), and
+     * for a register access the register's name and the value decoded.
+     */
+    private static ObjectNode eventJson(ObjectMapper mapper, TraceEventFormatter text, long index, TraceEvent event) {
+        ObjectNode node = mapper.createObjectNode().put("index", index).put("kind", event.getClass().getSimpleName());
+        if (event instanceof TraceEvent.RegisterRead read) {
+            registerJson(node, text, read.address(), read.value());
+        } else if (event instanceof TraceEvent.RegisterWrite write) {
+            registerJson(node, text, write.address(), write.value());
+        }
+        node.put("text", text.format(event));
+        for (RecordComponent component : event.getClass().getRecordComponents()) {
+            Object value;
+            try {
+                value = component.getAccessor().invoke(event);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + component.getName() + " of " + event, e);
+            }
+            String name = component.getName();
+            if (value instanceof Long number) {
+                node.put(name, number);
+            } else if (value instanceof Integer number) {
+                node.put(name, number);
+            } else if (value instanceof Boolean flag) {
+                node.put(name, flag);
+            } else if (value instanceof byte[] bytes) {
+                node.put(name, HexFormat.of().formatHex(bytes));
+            } else if (value instanceof long[] numbers) {
+                Arrays.stream(numbers).forEach(node.putArray(name)::add);
+            } else if (value instanceof AccessWidth width) {
+                node.put(name, width.bytes());
+            } else if (value instanceof OptionalLong optional) {
+                if (optional.isPresent()) {
+                    node.put(name, optional.getAsLong());
+                } else {
+                    node.putNull(name);
+                }
+            } else if (value instanceof OperationOutcome outcome) {
+                node.put(name, TraceEventFormatter.outcome(outcome));
+                node.put("succeeded", outcome instanceof OperationOutcome.Succeeded);
+                if (outcome instanceof OperationOutcome.Succeeded succeeded) {
+                    node.put("sha256", HexFormat.of().formatHex(succeeded.sha256()));
+                }
+            } else if (value instanceof Enum<?> constant) {
+                node.put(name, constant.name());
+            } else if (value != null) {
+                node.put(name, value.toString());
+            }
+        }
+        return node;
+    }
+
+    /** A register access's register name and decoded value, under the feature pages selected so far. */
+    private static void registerJson(ObjectNode node, TraceEventFormatter text, long address, long value) {
+        node.put("register", text.registerShortName(address));
+        node.put("decoded", text.registerValue(address, value));
     }
 
     private static void write(JsonGenerator json, ObjectNode node) {

@@ -19,12 +19,12 @@ import picocli.CommandLine.Option;
 final class JfrOptions {
 
     @Option(names = "--jfr", paramLabel = "FILE",
-            description = "Write a Flight Recorder recording of the driver's block requests (and of replay "
-                    + "divergences and fuzz cases) to FILE; 'vblk report FILE' summarises it.")
+            description = "Write a Flight Recorder recording to FILE: the driver's block requests (record, replay; "
+                    + "'vblk report FILE' summarises them), replay verdicts (replay), fuzz cases (fuzz).")
     Path file;
 
     @Option(names = "--jfr-registers",
-            description = "With --jfr, record every register access too (many events).")
+            description = "With --jfr, record every register access of the driver too (record, replay; many events).")
     boolean registers;
 
     /** Whether a recording was asked for. */

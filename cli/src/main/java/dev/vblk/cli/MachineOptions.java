@@ -13,6 +13,8 @@ import dev.vblk.qemu.ExtraArguments;
 import dev.vblk.qemu.ImageFormat;
 import dev.vblk.qemu.QemuBinary;
 import dev.vblk.qemu.QemuConfig;
+import dev.vblk.session.BoardParameters;
+import dev.vblk.virtio.blk.DriverOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +62,7 @@ final class MachineOptions {
 
     @Option(names = "--device-property", paramLabel = "KEY=VALUE",
             description = "A property of every virtio-blk device (-global virtio-blk-device.KEY=VALUE), such as "
-                    + "num-queues=2, packed=on, discard=off (repeatable).")
+                    + "num-queues=2, packed=on (record then asks the driver for the packed ring), discard=off (repeatable).")
     List<String> deviceProperties = new ArrayList<>();
 
     @Option(names = "--drive-option", paramLabel = "KEY=VALUE",
@@ -100,6 +102,17 @@ final class MachineOptions {
         return files;
     }
 
+    /**
+     * {@code base} with what the QEMU options ask of the driver: the packed ring when every device is
+     * told {@code packed=on} ({@code --device-property}), so that the ring the user asked for is the
+     * one the driver uses.
+     */
+    DriverOptions driverOptions(DriverOptions base) {
+        boolean packed = deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
+                .anyMatch(property -> List.of("packed=on", "packed=true", "packed=yes").contains(property));
+        return packed ? base.withPackedRing(true) : base;
+    }
+
     /** Whether QEMU is to be used. */
     boolean onQemu() {
         return !fake;
@@ -125,6 +138,16 @@ final class MachineOptions {
      *     {@code --fake} or {@code --attach}
      */
     Target target(List<BlkdebugRule> errors, boolean imagesRequired, List<Path> pciImages) {
+        return target(errors, imagesRequired, pciImages, BoardParameters.QEMU_VIRT_DEFAULTS.options());
+    }
+
+    /**
+     * The target these options describe, for a driver with {@code driver} options: QEMU's guest RAM
+     * holds what every device needs with them ({@link DriverOptions#guestMemoryPerDevice()}).
+     *
+     * @throws BadInputException as {@link #target(List, boolean, List)} does
+     */
+    Target target(List<BlkdebugRule> errors, boolean imagesRequired, List<Path> pciImages, DriverOptions driver) {
         if (attach == null && (qmp != null || sharedRam != null)) {
             throw new BadInputException("--qmp and --shared-ram go with --attach");
         }
@@ -160,12 +183,13 @@ final class MachineOptions {
         images.forEach(image -> Inputs.existingFile(image, "disk image"));
         pciImages.forEach(image -> Inputs.existingFile(image, "disk image"));
         QemuConfig.Builder config = QemuConfig.builder().binary(QemuBinary.locate(qemu).path())
-                .extraArgs(extra);
+                .extraArgs(extra).memoryPerDevice(driver.guestMemoryPerDevice());
         for (int i = 0; i < images.size(); i++) {
             Path image = images.get(i);
             ImageFormat format = i < formats.size() ? formats.get(i) : formatOf(image);
             DriveConfig drive = drive(image, format);
             if (i == 0 && !errors.isEmpty()) {
+                requireSectorsWithin(image, format, errors);
                 drive = drive.withErrors(errors.toArray(BlkdebugRule[]::new));
             }
             config.drive(drive);
@@ -173,7 +197,11 @@ final class MachineOptions {
         for (Path image : pciImages) {
             config.pciDrive(drive(image, formatOf(image)));
         }
-        return new QemuTarget(config.build());
+        try {
+            return new QemuTarget(config.build());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -262,6 +290,22 @@ final class MachineOptions {
             throw new BadInputException("disk image " + image + " is " + size + " bytes, not a whole number of "
                     + BlockDevice.SECTOR_SIZE + "-byte sectors; make it " + (size / BlockDevice.SECTOR_SIZE + 1)
                     * BlockDevice.SECTOR_SIZE + " bytes (truncate -s) or give its format with --format");
+        }
+    }
+
+    /** Refuses an {@code --error} rule for a sector beyond the image: it could never fire. */
+    private static void requireSectorsWithin(Path image, ImageFormat format, List<BlkdebugRule> errors) {
+        long sectors;
+        try {
+            sectors = format.diskBytes(image) / BlockDevice.SECTOR_SIZE;
+        } catch (IOException e) {
+            throw new BadInputException("cannot read the size of disk image " + image + ": " + e.getMessage(), e);
+        }
+        for (BlkdebugRule rule : errors) {
+            if (rule.sector().isPresent() && rule.sector().getAsLong() >= sectors) {
+                throw new BadInputException("--error sector " + rule.sector().getAsLong() + " is beyond disk image " + image
+                        + " (" + sectors + " sectors, 0 to " + (sectors - 1) + "): the error could never happen");
+            }
         }
     }
 

@@ -3,8 +3,10 @@ package dev.vblk.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,7 +19,10 @@ import java.util.Objects;
 final class Outputs {
 
     private final List<Path> inputs;
-    private final List<Path> outputs = new ArrayList<>();
+    /** Each output's real location (its folder's real path and its name for a file not yet there), to its path. */
+    private final Map<Path, Path> outputLocations = new HashMap<>();
+    /** Each output that exists, by its file key (device and inode), so that a hard link to it is found too. */
+    private final Map<Object, Path> outputFiles = new HashMap<>();
 
     private Outputs(List<Path> inputs) {
         this.inputs = List.copyOf(inputs);
@@ -89,12 +94,22 @@ final class Outputs {
                         + "; writing it would destroy it: name another output file");
             }
         }
-        for (Path output : outputs) {
-            if (same(file, output)) {
-                throw new BadInputException(what + " " + file + " is also the output " + output + ": name different files");
-            }
+        Path location;
+        Object key;
+        try {
+            location = location(file);
+            key = Files.exists(file) ? fileKey(file) : null;
+        } catch (IOException e) {
+            throw new BadInputException("cannot check " + what + " " + file + ": " + e.getMessage(), e);
         }
-        outputs.add(file);
+        Path output = key != null && outputFiles.containsKey(key) ? outputFiles.get(key) : outputLocations.get(location);
+        if (output != null) {
+            throw new BadInputException(what + " " + file + " is also the output " + output + ": name different files");
+        }
+        outputLocations.put(location, file);
+        if (key != null) {
+            outputFiles.put(key, file);
+        }
         return file;
     }
 
@@ -112,6 +127,12 @@ final class Outputs {
                         + " that is written: no command writes over its inputs; copy it first and name the copy");
             }
         }
+    }
+
+    /** What tells an existing file from every other: its file key where the file system has one, else its real path. */
+    private static Object fileKey(Path file) throws IOException {
+        Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        return key != null ? key : file.toRealPath();
     }
 
     /** Whether two paths name one file: the same file if both exist, else the same real location. */

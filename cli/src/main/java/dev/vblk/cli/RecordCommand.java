@@ -34,7 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "Run a workload on QEMU's real virtio-blk device (or the fake device) with the driver, and write",
             "everything the driver saw into a trace. Steps that fail are outcomes in the trace, not errors;",
             "a platform failure (QEMU exited) stops the run with status 4 and leaves the trace without its",
-            "end marker ('--valid-prefix' reads it). The trace may not be one of the inputs."},
+            "end marker ('--valid-prefix' reads it). Steps on a device or request queue the scan did not find",
+            "make the run exit with status 1 (the trace is written); a block device the driver could not set",
+            "up fails it with status 4. The trace may not be one of the inputs."},
         footer = {
             "",
             "Examples:",
@@ -76,7 +78,7 @@ final class RecordCommand implements Callable<Integer> {
 
     @Option(names = "--error", paramLabel = "read:SECTOR|write:SECTOR|flush", converter = ErrorRuleConverter.class,
             description = "Make QEMU's block layer fail every read or write touching SECTOR, or every flush, "
-                    + "with EIO (blkdebug, on the first image). Repeatable.")
+                    + "with EIO (blkdebug, on the first image; SECTOR must lie in it). Repeatable.")
     List<BlkdebugRule> errors = new ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -108,7 +110,9 @@ final class RecordCommand implements Callable<Integer> {
         if (queues < 1 || queues > DriverOptions.QUEUE_LIMIT) {
             throw new BadInputException("--queues must be 1 to " + DriverOptions.QUEUE_LIMIT + ", not " + queues);
         }
-        Target target = machine.target(errors, true);
+        BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS;
+        board = board.withOptions(machine.driverOptions(board.options().withMaxQueues(queues)));
+        Target target = machine.target(errors, true, List.of(), board.options());
         if (target instanceof FakeTarget fake) {
             target = fake.withQueues(queues);
         }
@@ -124,8 +128,7 @@ final class RecordCommand implements Callable<Integer> {
         try (JfrOptions.Session recording = jfr.start(outputs);
                 Progress progress = Progress.start(root.interactive() && load.steps().size() > 1, "record",
                         load.steps().size(), "steps")) {
-            BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS;
-            RecordRun run = new RecordRun(board.withOptions(board.options().withMaxQueues(queues)))
+            RecordRun run = new RecordRun(board)
                     .withPlatformView(jfr.platformView()).withDeviceView(jfr.deviceView())
                     .withStepListener(step -> progress.step());
             summary = run.record(target, load, codec, trace);
@@ -133,6 +136,14 @@ final class RecordCommand implements Callable<Integer> {
         printSummary(out, load, summary, trace);
         if (jfr.enabled()) {
             out.println("flight recording " + jfr.file + " ('vblk report " + jfr.file + "' for latencies)");
+        }
+        List<StepResult> missed = summary.steps().stream().filter(StepResult::missedDevice).toList();
+        if (!missed.isEmpty()) {
+            StepResult first = missed.get(0);
+            spec.commandLine().getErr().printf("%s: %d step(s) named a device or queue the scan did not find, the first "
+                    + "step %d '%s': %s%n", spec.qualifiedName(), missed.size(), first.index() + 1, first.step(),
+                    first.failure().orElseThrow());
+            return ExitCodes.FOUND_PROBLEMS;
         }
         return ExitCodes.OK;
     }

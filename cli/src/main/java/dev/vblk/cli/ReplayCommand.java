@@ -91,8 +91,13 @@ final class ReplayCommand implements Callable<Integer> {
                 long begin = System.nanoTime();
                 ReplayResult result = replay(trace);
                 report.add(result, Duration.ofNanos(System.nanoTime() - begin));
-                out.print(result.render());
-                out.flush();
+                if (result.status() == ReplayResult.Status.BAD_TRACE) {
+                    spec.commandLine().getErr().println(spec.qualifiedName() + ": " + trace + ": " + result.message()
+                            + (!validPrefix && result.message().endsWith(" events are intact") ? " (--valid-prefix replays them)" : ""));
+                } else {
+                    out.print(result.render());
+                    out.flush();
+                }
                 switch (result.status()) {
                     case REPRODUCED -> reproduced++;
                     case DIVERGED -> diverged++;
@@ -112,7 +117,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private ReplayResult replay(Path trace) {
-        ReplayOptions options = ReplayOptions.DEFAULTS.withDriverView(jfr.platformView());
+        ReplayOptions options = ReplayOptions.DEFAULTS.withDriverView(jfr.platformView()).withDeviceView(jfr.deviceView());
         if (validPrefix) {
             options = options.withValidPrefix();
         }

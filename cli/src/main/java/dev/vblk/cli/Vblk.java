@@ -1,6 +1,11 @@
 package dev.vblk.cli;
 
 import dev.vblk.trace.TraceFormat;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +22,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Vblk.Version.class,
         sortOptions = false,
         description = {
-            "A virtio-blk driver over virtio-mmio, and the harness that records, replays and fuzzes it.",
+            "A virtio-blk driver over virtio-mmio and virtio-pci, and the harness that records, replays and fuzzes it.",
             ""},
         subcommands = {
             DemoCommand.class,
@@ -38,9 +43,10 @@ import picocli.CommandLine.ScopeType;
             "",
             "Start with:  vblk demo",
             "",
-            "Exit status: 0 ok (replay reproduced, traces equal), 1 problems found (replay diverged,",
-            "fuzz failures, traces differ, a cat, put or extract incomplete), 2 bad usage, input or output,",
-            "3 bad trace file, 4 QEMU or the machine unavailable, 5 internal error."})
+            "Exit status: 0 ok (replay reproduced, traces equal); 1 problems found (replay",
+            "diverged, fuzz failures, traces differ, a cat, put, record or extract",
+            "incomplete); 2 bad usage, input or output; 3 bad trace file; 4 QEMU or the",
+            "machine unavailable; 5 internal error."})
 public final class Vblk implements Runnable {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
@@ -68,17 +74,39 @@ public final class Vblk implements Runnable {
 
     private static CommandLine configure(CommandLine commandLine) {
         ErrorReporter reporter = new ErrorReporter();
+        commandLine.setExecutionStrategy(Vblk::executeAndFlush);
         commandLine.setExecutionExceptionHandler(reporter);
         commandLine.setExitCodeExceptionMapper(reporter);
         commandLine.setParameterExceptionHandler(reporter);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandSummaries.install(commandLine);
         return commandLine;
+    }
+
+    /**
+     * Runs the command, then flushes its standard output, so that a write that fails at the very end
+     * fails the command too; every failure goes to the {@link ErrorReporter}.
+     */
+    private static int executeAndFlush(CommandLine.ParseResult parseResult) {
+        try {
+            int code = new CommandLine.RunLast().execute(parseResult);
+            parseResult.commandSpec().commandLine().getOut().flush();
+            return code;
+        } catch (CommandLine.ExecutionException | CommandLine.ParameterException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            List<CommandLine> commands = parseResult.asCommandLineList();
+            throw new CommandLine.ExecutionException(commands.get(commands.size() - 1), e.getMessage(), e);
+        }
     }
 
     public static void main(String[] args) {
         Vblk vblk = new Vblk();
         vblk.interactive = System.console() != null;
-        System.exit(configure(new CommandLine(vblk)).execute(args));
+        CommandLine commandLine = configure(new CommandLine(vblk));
+        commandLine.setOut(new PrintWriter(new StandardOutput(new FileOutputStream(FileDescriptor.out),
+                Charset.defaultCharset()), true));
+        System.exit(commandLine.execute(args));
     }
 
     /** The project version and the trace format version this build reads and writes. */

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,42 @@ class InspectCommandTest {
         assertEquals("OK", root.at("/requests/6/completion").asText());
     }
 
+    /** Each event's fields, not only its line: what a program needs without parsing the text. */
+    @Test
+    void jsonGivesEachEventsFields() throws Exception {
+        Path file = Cli.golden("known-sectors");
+        JsonNode events = new ObjectMapper().readTree(Cli.run("inspect", "--json", file.toString()).out()).get("events");
+        List<TraceEvent> trace = TraceReader.readComplete(file).events();
+        JsonNode magic = events.get(1);
+        assertEquals("RegisterRead", magic.get("kind").asText());
+        assertEquals(0x0a000000L, magic.get("address").asLong());
+        assertEquals("MagicValue", magic.get("register").asText());
+        assertEquals(4, magic.get("width").asInt());
+        assertEquals(0x74726976L, magic.get("value").asLong());
+        assertEquals("0x74726976 (\"virt\")", magic.get("decoded").asText());
+        boolean sawFeatures = false;
+        boolean sawSector = false;
+        for (int i = 0; i < trace.size(); i++) {
+            JsonNode event = events.get(i);
+            if (trace.get(i) instanceof TraceEvent.RegisterWrite write && event.get("register").asText().equals("Status")) {
+                assertEquals(write.value(), event.get("value").asLong());
+                assertTrue(event.get("decoded").asText().contains("ACKNOWLEDGE") || write.value() == 0, event.toString());
+            }
+            if (trace.get(i) instanceof TraceEvent.RegisterWrite && event.get("register").asText().equals("DriverFeatures")) {
+                sawFeatures |= event.get("decoded").asText().contains("VERSION_1");
+            }
+            if (trace.get(i) instanceof TraceEvent.MemoryRead read && read.length() == 512) {
+                assertEquals(HexFormat.of().formatHex(read.data()), event.get("data").asText(), "the data in full");
+                sawSector = true;
+            }
+        }
+        assertTrue(sawFeatures && sawSector);
+        JsonNode end = events.get(trace.size() - 1);
+        assertEquals("OperationEnd", end.get("kind").asText());
+        assertTrue(end.get("succeeded").asBoolean());
+        assertEquals(64, end.get("sha256").asText().length());
+    }
+
     @Test
     void jsonGivesWholeDigests() throws Exception {
         Path file = Cli.golden("known-sectors");
@@ -103,7 +140,7 @@ class InspectCommandTest {
         Path cut = Files.write(directory.resolve("cut.trace.avro"), Arrays.copyOf(whole, whole.length * 2 / 3));
         Cli.Result refused = Cli.run("inspect", cut.toString());
         assertEquals(ExitCodes.BAD_TRACE, refused.exitCode());
-        assertTrue(refused.err().contains("truncated") && refused.err().contains("--valid-prefix"), refused.err());
+        assertTrue(refused.err().contains("cut short") && refused.err().contains("--valid-prefix"), refused.err());
 
         Cli.Result prefix = Cli.run("inspect", "--valid-prefix", "--summary", cut.toString());
         assertEquals(ExitCodes.OK, prefix.exitCode(), prefix.toString());

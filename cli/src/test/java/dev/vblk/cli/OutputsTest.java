@@ -2,6 +2,8 @@ package dev.vblk.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +16,7 @@ import dev.vblk.trace.TraceWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -172,5 +175,36 @@ class OutputsTest {
         Trace kept = TraceReader.readComplete(trace);
         assertEquals("the first run", kept.metadata().workload());
         assertEquals(List.of(new TraceEvent.ClockRead(42)), kept.events());
+    }
+
+    /** Outputs that exist are told apart by file, so a hard or symbolic link to an earlier output is the same output. */
+    @Test
+    void anOutputLinkedToAnEarlierOneIsTheSameOutput() throws IOException {
+        Path first = Files.writeString(directory.resolve("first.bin"), "x");
+        Path hard = Files.createLink(directory.resolve("hard.bin"), first);
+        Path soft = Files.createSymbolicLink(directory.resolve("soft.bin"), first);
+        for (Path other : new Path[] {hard, soft, directory.resolve("sub/../first.bin")}) {
+            Outputs outputs = Outputs.against(List.of());
+            outputs.file(first, "data file");
+            BadInputException refused = assertThrows(BadInputException.class, () -> outputs.file(other, "data file"));
+            assertTrue(refused.getMessage().contains("is also the output " + first), refused.getMessage());
+        }
+        Outputs fresh = Outputs.against(List.of());
+        fresh.file(directory.resolve("new.bin"), "data file");
+        assertThrows(BadInputException.class, () -> fresh.file(directory.resolve("./new.bin"), "data file"));
+    }
+
+    /**
+     * One output per read of a long trace ({@code vblk extract}): each is checked in constant time,
+     * not against every earlier one (20,000 outputs took minutes so).
+     */
+    @Test
+    void manyOutputsAreCheckedInLinearTime() {
+        Outputs outputs = Outputs.against(List.of());
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            for (int i = 0; i < 20_000; i++) {
+                outputs.file(directory.resolve(String.format("op-%06d.bin", i)), "data file");
+            }
+        });
     }
 }

@@ -7,6 +7,8 @@ import dev.vblk.harness.SignedImages;
 import dev.vblk.qemu.junit.RequiresQemu;
 import dev.vblk.trace.TraceReader;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,5 +68,59 @@ class RecordCommandQemuTest {
         assertTrue(TraceReader.readComplete(trace).metadata().platform().get("qemu.command")
                 .contains("-blockdev driver=file,filename=" + image));
         assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode(), "the recording replays strictly");
+    }
+    /** Every image named is bound (the guest RAM is sized for their buffer pools), up to the board's 32 slots. */
+    @Test
+    void thirtyTwoImagesAreThirtyTwoDevices() {
+        List<String> args = new ArrayList<>(List.of("record", "--preset", "discovery", "-o",
+                directory.resolve("many.trace.avro").toString()));
+        for (int i = 0; i < 32; i++) {
+            args.add(SignedImages.raw(directory, "d" + i + ".img", 2048).toString());
+        }
+        Cli.Result result = Cli.run(args.toArray(String[]::new));
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("on 32 device(s)"), result.out());
+        String trace = directory.resolve("many.trace.avro").toString();
+        assertEquals(ExitCodes.OK, Cli.run("replay", trace).exitCode(), "strictly");
+        Cli.Result relaxed = Cli.run("replay", "--relaxed", trace);
+        assertEquals(ExitCodes.OK, relaxed.exitCode(), "relaxed, on a fake machine with RAM for 32 devices: " + relaxed);
+    }
+
+    /** A 33rd image is bad input, on one line, before QEMU starts. */
+    @Test
+    void thirtyThreeImagesAreRefused() {
+        List<String> args = new ArrayList<>(List.of("record", "--preset", "discovery"));
+        for (int i = 0; i < 33; i++) {
+            args.add(SignedImages.raw(directory, "d" + i + ".img", 8).toString());
+        }
+        Cli.Result tooMany = Cli.run(args.toArray(String[]::new));
+        assertEquals(ExitCodes.BAD_INPUT, tooMany.exitCode(), tooMany.toString());
+        assertEquals("vblk record: the virt machine has 32 virtio-mmio transports, not enough for 33 drives",
+                tooMany.err().strip());
+    }
+
+    /** A device told packed=on gets a driver on the packed ring: the ring the user asked for is the one recorded. */
+    @Test
+    void packedOnRecordsThePackedRing() {
+        Path image = SignedImages.raw(directory, "disk.img", 2048);
+        Path trace = directory.resolve("packed.trace.avro");
+        Cli.Result result = Cli.run("record", image.toString(), "--preset", "known-sectors", "--device-property", "packed=on",
+                "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertEquals("true", TraceReader.readComplete(trace).metadata().board().get("driver.packedRing"));
+        Cli.Result inspect = Cli.run("inspect", trace.toString());
+        assertTrue(inspect.out().contains("(page 1: VERSION_1|RING_PACKED)"), "the driver accepted the packed ring");
+        assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode(), "the recording replays strictly");
+    }
+
+    /** An error rule for a sector beyond the image could never fire: it is refused before QEMU starts. */
+    @Test
+    void anErrorBeyondTheImageIsRefused() {
+        Path image = SignedImages.raw(directory, "disk.img", 2048);
+        Cli.Result result = Cli.run("record", image.toString(), "--preset", "io-error", "--error", "read:2048", "-o",
+                directory.resolve("e.trace.avro").toString());
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode(), result.toString());
+        assertEquals("vblk record: --error sector 2048 is beyond disk image " + image + " (2048 sectors, 0 to 2047): the "
+                + "error could never happen", result.err().strip());
     }
 }

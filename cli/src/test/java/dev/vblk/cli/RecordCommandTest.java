@@ -61,7 +61,9 @@ class RecordCommandTest {
 
         Cli.Result oneQueue = Cli.run("record", "--fake", "--preset", "multi-queue", "-o",
                 directory.resolve("one.trace.avro").toString());
-        assertEquals(ExitCodes.OK, oneQueue.exitCode(), "a missing queue fails its steps, as a missing device does");
+        assertEquals(ExitCodes.FOUND_PROBLEMS, oneQueue.exitCode(), "a missing queue fails its steps and the run, as a missing device does");
+        assertTrue(oneQueue.err().startsWith("vblk record: 12 step(s) named a device or queue the scan did not find, the first "
+                + "step 1 'queue 1': no request queue #1"), oneQueue.err());
         assertTrue(oneQueue.out().contains("step 1 'queue 1' failed: no request queue #1 on virtio-blk@0x0a003e00: "
                 + "the driver set up 1"), oneQueue.out());
 
@@ -137,5 +139,32 @@ class RecordCommandTest {
         Cli.Result result = Cli.run("record", "--fake");
         assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
         assertTrue(result.err().contains("--workload") && result.err().contains("--preset"), result.err());
+    }
+
+    /** A workload for a device the scan does not find does less than it asks: the run fails, its trace kept. */
+    @Test
+    void stepsOnADeviceTheScanDidNotFindFailTheRun() throws Exception {
+        Path workload = Files.writeString(directory.resolve("two.workload"), "read 0 1\ndevice 1\nread 0 1\nflush\n");
+        Path trace = directory.resolve("two.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--workload", workload.toString(), "-o", trace.toString());
+        assertEquals(ExitCodes.FOUND_PROBLEMS, result.exitCode(), result.toString());
+        assertEquals("vblk record: 3 step(s) named a device or queue the scan did not find, the first step 2 'device 1': "
+                + "no block device #1: the scan found 1 [virtio-blk@0x0a003e00]", result.err().strip());
+        assertTrue(TraceReader.readComplete(trace).events().size() > 0, "the trace is written");
+    }
+
+    /** One operation is one the trace marks: record, inspect, replay and demo count the same, waits and discovery in. */
+    @Test
+    void recordCountsTheOperationsInspectAndReplayCount() {
+        Path trace = directory.resolve("depth.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--preset", "depth-32", "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        long marked = TraceReader.readComplete(trace).events().stream().filter(TraceEvent.OperationBegin.class::isInstance).count();
+        assertEquals(167, marked);
+        assertTrue(result.out().contains(marked + " operations (0 failed)"), result.out());
+        Cli.Result inspect = Cli.run("inspect", "--summary", trace.toString());
+        assertEquals(marked, inspect.out().lines().filter(line -> line.startsWith("  operation ")).count());
+        Cli.Result replay = Cli.run("replay", trace.toString());
+        assertTrue(replay.out().contains("(" + marked + " of " + marked + " operations"), replay.out());
     }
 }

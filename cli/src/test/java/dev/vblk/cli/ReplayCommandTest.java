@@ -65,4 +65,15 @@ class ReplayCommandTest {
         assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
         assertTrue(result.err().contains("mutually exclusive"), result.err());
     }
+
+    /** {@code replay --jfr} records the replayed driver's block requests, as its help says, for {@code vblk report}. */
+    @Test
+    void jfrRecordingHoldsTheReplayedBlockRequests() {
+        Path jfr = directory.resolve("replay.jfr");
+        Cli.Result replay = Cli.run("replay", Cli.golden("known-sectors").toString(), "--jfr", jfr.toString());
+        assertEquals(ExitCodes.OK, replay.exitCode(), replay.toString());
+        Cli.Result report = Cli.run("report", jfr.toString());
+        assertEquals(ExitCodes.OK, report.exitCode(), report.toString());
+        assertTrue(report.out().lines().anyMatch(line -> line.matches("read\\s+7\\s.*\\s0")), report.out());
+    }
 }

@@ -65,4 +65,28 @@ class VblkTest {
         assertTrue(result.out().contains("known-sectors"), "preset names complete --preset");
         assertTrue(result.out().contains("--relaxed"), "replay's options are in it");
     }
+
+    /** Each command's summary in the list is a whole sentence, not a description's first line cut off. */
+    @Test
+    void helpSummarisesEachCommandInAWholeSentence() {
+        for (String[] args : new String[][] {{"--help"}, {"fuzz", "--help"}}) {
+            String out = Cli.run(args).out();
+            assertTrue(out.startsWith("Usage: vblk"), out);
+            String list = out.substring(out.indexOf("Commands:\n") + "Commands:\n".length());
+            list = list.substring(0, list.indexOf("\n\n"));
+            java.util.Map<String, String> summaries = new java.util.LinkedHashMap<>();
+            String name = null;
+            for (String line : list.lines().toList()) {
+                if (line.startsWith("  ") && !line.startsWith("   ")) {
+                    name = line.strip().split(" +", 2)[0];
+                    summaries.put(name, line.strip().substring(name.length()).strip());
+                } else {
+                    summaries.merge(name, " " + line.strip(), String::concat);
+                }
+            }
+            assertTrue(!summaries.isEmpty(), out);
+            summaries.forEach((command, summary) -> assertTrue(summary.endsWith("."), command + ": '" + summary + "'"));
+        }
+        assertTrue(Cli.run("--help").out().contains("over virtio-mmio and virtio-pci"));
+    }
 }

@@ -1,6 +1,8 @@
 package dev.vblk.harness;
 
 import dev.vblk.block.BlockDevice;
+import dev.vblk.discovery.PciReport;
+import dev.vblk.discovery.SlotReport;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
 import dev.vblk.recorder.RecordingPlatform;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -91,7 +94,8 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
      * valid prefix whose last operation records the failure.
      *
      * @throws HarnessException if a disk cannot be hashed, the target cannot start, discovery itself
-     *     fails (the trace then ends with the failed discovery), or the platform fails (the message
+     *     fails or leaves a block device it found unbound (the trace then ends with the discovery), or
+     *     the platform fails (the message
      *     names the step and QEMU's exit status)
      * @throws OutputFileException if the trace cannot be written
      */
@@ -181,12 +185,27 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
         }
     }
 
+    /**
+     * Discovers the devices; every block device found must be bound, or the run fails naming the
+     * first the driver could not set up and why.
+     */
     private DriverSession discover(Platform platform, TraceRecorder recorder) {
+        DriverSession session;
         try {
-            return DriverSession.discover(platform, board, recorder, deviceView);
+            session = DriverSession.discover(platform, board, recorder, deviceView);
         } catch (RuntimeException e) {
             throw new HarnessException("discovery failed: " + e.getMessage(), e);
         }
+        List<String> unbound = new ArrayList<>();
+        session.reports().stream().filter(SlotReport.Unusable.class::isInstance).map(SlotReport.Unusable.class::cast)
+                .forEach(report -> unbound.add("slot " + report.slot().index() + ": " + report.reason()));
+        session.pciReports().stream().filter(PciReport.Unusable.class::isInstance).map(PciReport.Unusable.class::cast)
+                .forEach(report -> unbound.add("PCI " + report.address() + ": " + report.reason()));
+        if (!unbound.isEmpty()) {
+            throw new HarnessException("discovery failed: the driver could not set up " + unbound.size() + " of the "
+                    + (unbound.size() + session.deviceNames().size()) + " block devices, the first in " + unbound.get(0));
+        }
+        return session;
     }
 
     private static RunSummary summary(long events, long traceBytes, Duration wall, List<String> devices,

@@ -8,8 +8,11 @@ import java.util.Objects;
  * What a run did.
  *
  * @param events events in the trace (0 for an unrecorded run)
- * @param operations block operations issued: the discovery plus every step that reached a device
- * @param failures steps that failed (their failures are outcomes in the trace)
+ * @param operations the operations the run made, each marked in the trace: the discovery, every call on
+ *     a device (made synchronously or submitted) and every poll or wait; what {@code vblk inspect}
+ *     lists and {@code vblk replay} compares
+ * @param failures the operations whose outcome is a failure (outcomes in the trace); a step that
+ *     named a device or queue the scan did not find made no operation ({@link StepResult#missedDevice})
  * @param dataBytes bytes read and written by the steps that succeeded
  * @param traceBytes size of the trace file (0 for an unrecorded run)
  * @param wallTime from the start of discovery to the last step's end, with the trace closed: the

@@ -24,4 +24,12 @@ public record StepResult(int index, String step, String device, Optional<String>
     public boolean succeeded() {
         return failure.isEmpty();
     }
+
+    /**
+     * Whether the step failed without reaching a device: it named a device or request queue the scan
+     * did not find, so the run did less than its workload asks.
+     */
+    public boolean missedDevice() {
+        return failure.isPresent() && device.isEmpty();
+    }
 }

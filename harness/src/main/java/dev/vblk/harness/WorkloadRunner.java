@@ -59,7 +59,7 @@ final class WorkloadRunner {
         this.devices = session.deviceNames();
     }
 
-    /** The outcome of the steps: results, operations issued (without the discovery), failures, bytes moved. */
+    /** The outcome of the steps: results, operations made (as {@link RunSummary} counts them, without the discovery), failed operations, bytes moved. */
     record Outcome(List<StepResult> results, int operations, int failures, long dataBytes) {}
 
     /**
@@ -103,22 +103,17 @@ final class WorkloadRunner {
         if (step instanceof Step.SelectDevice select) {
             selected = select.index();
             selectedQueue = 0;
-            Optional<String> missing = deviceMissing();
-            results.add(new StepResult(index, step.toText(), "", missing));
-            failures += missing.isPresent() ? 1 : 0;
+            results.add(new StepResult(index, step.toText(), "", deviceMissing()));
             return;
         }
         if (step instanceof Step.SelectQueue select) {
             selectedQueue = select.index();
-            Optional<String> missing = deviceMissing().or(this::queueMissing);
-            results.add(new StepResult(index, step.toText(), "", missing));
-            failures += missing.isPresent() ? 1 : 0;
+            results.add(new StepResult(index, step.toText(), "", deviceMissing().or(this::queueMissing)));
             return;
         }
         Optional<String> missing = deviceMissing().or(this::queueMissing);
         if (missing.isPresent()) {
             results.add(new StepResult(index, step.toText(), "", missing));
-            failures++;
             return;
         }
         String device = DriverSession.queueName(devices.get(selected), selectedQueue);
@@ -337,6 +332,7 @@ final class WorkloadRunner {
 
     /** Takes completions; the step fails, naming them, when any of the calls it completes failed. */
     private void complete(int index, Step step, String device) {
+        operations++;
         OperationKind kind = step instanceof Step.Poll ? OperationKind.POLL
                 : ((Step.Wait) step).any() ? OperationKind.WAIT_ANY : OperationKind.WAIT_ALL;
         List<DriverSession.SessionCompletion> completions;

@@ -117,9 +117,11 @@ class RecordRunFakeTest {
         Path file = directory.resolve("t.trace.avro");
         RunSummary summary = RecordRun.QEMU_VIRT.record(target, workload, TraceCodec.NONE, file);
 
-        assertEquals(4, summary.failures(), summary.steps().toString());
+        assertEquals(2, summary.failures(), "the operations that failed; the steps on device 1 made none: " + summary.steps());
         assertEquals(List.of(false, false, true, false, false, true, true),
                 summary.steps().stream().map(StepResult::succeeded).toList());
+        assertEquals(List.of(false, false, false, true, true, false, false),
+                summary.steps().stream().map(StepResult::missedDevice).toList());
         assertTrue(summary.steps().get(3).failure().orElseThrow().contains("no block device #1"));
         assertEquals("", summary.steps().get(4).device());
         assertEquals(DEVICE, summary.steps().get(6).device());
@@ -297,5 +299,19 @@ class RecordRunFakeTest {
         TraceEvent last = trace.events().get(trace.events().size() - 1);
         assertTrue(last instanceof TraceEvent.OperationEnd end && end.outcome() instanceof OperationOutcome.Failed failed
                 && failed.errorKind().equals(ErrorKind.PLATFORM_ERROR.name()), last.toString());
+    }
+    /** More devices than the machine's RAM can set up: the run fails naming the first it could not, not a run on some. */
+    @Test
+    void aDeviceTheDriverCannotSetUpFailsTheRun() {
+        List<FakeTarget.FakeDrive> drives = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            drives.add(new FakeTarget.FakeDrive("d" + i, FakeBlkConfig.builder().disk(SignedImages.inMemory(2048)).build()));
+        }
+        Path file = directory.resolve("many.trace.avro");
+        HarnessException failure = assertThrows(HarnessException.class,
+                () -> RecordRun.QEMU_VIRT.record(new FakeTarget(drives), WorkloadPreset.DISCOVERY.workload(), TraceCodec.DEFLATE, file));
+        assertTrue(failure.getMessage().matches("discovery failed: the driver could not set up \\d+ of the 20 block devices, "
+                + "the first in slot \\d+: .*out of memory.*"), failure.getMessage());
+        assertTrue(TraceReader.readComplete(file).events().size() > 0, "the trace is complete, ending with the discovery");
     }
 }

@@ -82,6 +82,7 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
         private final List<String> extraArgs = new ArrayList<>();
         private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
         private boolean sharedMemory = true;
+        private long memoryPerDevice;
 
         private Builder() {}
 
@@ -94,6 +95,16 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
         /** Sets the guest RAM size in bytes (a multiple of 1 MiB). */
         public Builder ramBytes(long bytes) {
             this.ramBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Gives the guest RAM enough room for every drive's device to take {@code bytes} (such as
+         * {@link dev.vblk.virtio.blk.DriverOptions#guestMemoryPerDevice()}): the RAM is the larger of
+         * that, rounded up to whole MiB, and the size set otherwise.
+         */
+        public Builder memoryPerDevice(long bytes) {
+            this.memoryPerDevice = bytes;
             return this;
         }
 
@@ -137,7 +148,9 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
 
         /** The configuration. */
         public QemuConfig build() {
-            return new QemuConfig(Optional.ofNullable(binary), ramBytes, drives, extraArgs, replyTimeout, sharedMemory,
+            long needed = (drives.size() + pciDrives.size()) * memoryPerDevice;
+            long ram = Math.max(ramBytes, (needed + (1L << 20) - 1) & -(1L << 20));
+            return new QemuConfig(Optional.ofNullable(binary), ram, drives, extraArgs, replyTimeout, sharedMemory,
                     pciDrives);
         }
     }

@@ -99,6 +99,14 @@ final class EventWindow implements AutoCloseable {
         return Math.min(limit, first + buffered.size());
     }
 
+    /**
+     * Whether the events stop at {@code index} because the file was cut short there (it has no end
+     * marker), rather than at the limit or the trace's end.
+     */
+    boolean cutShortAt(int index) {
+        return !has(index) && ended && failure == null && index >= first + buffered.size() && !pass.complete();
+    }
+
     /** Once the pass ended: whether the trace ended with its end marker. */
     boolean complete() {
         return ended && failure == null && pass.complete();

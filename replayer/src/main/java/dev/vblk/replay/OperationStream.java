@@ -47,7 +47,7 @@ final class OperationStream {
                     found = finder.accept(position, events.get(position));
                     position++;
                 } else {
-                    found = finder.finish(position);
+                    found = finder.finish(position, events.cutShortAt(position));
                     ended = true;
                 }
             } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package dev.vblk.replay;
 
+import dev.vblk.block.BlockDevice;
 import dev.vblk.platform.Platform;
 import dev.vblk.recorder.TraceRecorder;
 import dev.vblk.virtio.blk.DriverOptions;
@@ -15,6 +16,8 @@ import java.util.function.UnaryOperator;
  *     tolerates other poll and time budgets; a strict one then diverges where the calls change)
  * @param driverView wraps the platform the driver is given: a test can stand in a changed driver by
  *     altering, dropping or reordering its calls on the way
+ * @param deviceView wraps each block device the replayed session binds (inside its operation marks),
+ *     as a recording's device view does: for example with the Flight Recorder decorators
  * @param atBranch called once with the live machine when a branching replay leaves the trace, for
  *     example to inject a fault
  * @param validPrefix whether a trace file cut short (no end marker) is replayed up to its last
@@ -27,40 +30,47 @@ import java.util.function.UnaryOperator;
 public record ReplayOptions(
         Optional<DriverOptions> driverOptions,
         UnaryOperator<Platform> driverView,
+        UnaryOperator<BlockDevice> deviceView,
         Consumer<TraceDrivenMachine> atBranch,
         boolean validPrefix,
         Optional<TraceRecorder> recording) {
 
     /** The recorded driver options, the platform as it is, nothing done at the branch, complete traces only. */
-    public static final ReplayOptions DEFAULTS = new ReplayOptions(Optional.empty(), platform -> platform, machine -> { },
+    public static final ReplayOptions DEFAULTS = new ReplayOptions(Optional.empty(), platform -> platform, device -> device, machine -> { },
             false, Optional.empty());
 
     public ReplayOptions {
         Objects.requireNonNull(driverOptions, "driverOptions");
         Objects.requireNonNull(driverView, "driverView");
+        Objects.requireNonNull(deviceView, "deviceView");
         Objects.requireNonNull(atBranch, "atBranch");
         Objects.requireNonNull(recording, "recording");
     }
 
     public ReplayOptions withDriverOptions(DriverOptions options) {
-        return new ReplayOptions(Optional.of(options), driverView, atBranch, validPrefix, recording);
+        return new ReplayOptions(Optional.of(options), driverView, deviceView, atBranch, validPrefix, recording);
     }
 
     public ReplayOptions withDriverView(UnaryOperator<Platform> view) {
-        return new ReplayOptions(driverOptions, view, atBranch, validPrefix, recording);
+        return new ReplayOptions(driverOptions, view, deviceView, atBranch, validPrefix, recording);
+    }
+
+    /** These options, with each block device the replayed session binds seen through {@code view}. */
+    public ReplayOptions withDeviceView(UnaryOperator<BlockDevice> view) {
+        return new ReplayOptions(driverOptions, driverView, view, atBranch, validPrefix, recording);
     }
 
     public ReplayOptions withAtBranch(Consumer<TraceDrivenMachine> action) {
-        return new ReplayOptions(driverOptions, driverView, action, validPrefix, recording);
+        return new ReplayOptions(driverOptions, driverView, deviceView, action, validPrefix, recording);
     }
 
     /** These options, replaying a trace file cut short up to its last complete operation. */
     public ReplayOptions withValidPrefix() {
-        return new ReplayOptions(driverOptions, driverView, atBranch, true, recording);
+        return new ReplayOptions(driverOptions, driverView, deviceView, atBranch, true, recording);
     }
 
     /** These options, marking the replayed session's operations in {@code recorder} (see {@link #recording()}). */
     public ReplayOptions withRecording(TraceRecorder recorder) {
-        return new ReplayOptions(driverOptions, driverView, atBranch, validPrefix, Optional.of(recorder));
+        return new ReplayOptions(driverOptions, driverView, deviceView, atBranch, validPrefix, Optional.of(recorder));
     }
 }

@@ -162,7 +162,7 @@ public final class Replayer {
     /** The result for a trace that cannot be read to its end. */
     private static ReplayResult unreadable(String name, ReplayResult.Mode mode, RuntimeException e) {
         return new ReplayResult(name, mode, ReplayResult.Status.BAD_TRACE, false, 0, 0, 0, Optional.empty(),
-                "the trace cannot be read: " + e.getMessage(), List.of());
+                "the trace cannot be read: " + TraceProblem.describe(e), List.of());
     }
 
     /** The outcome recorded for an exception, as {@link dev.vblk.recorder.TraceRecorder} records it. */
@@ -278,7 +278,7 @@ public final class Replayer {
             }
             Platform base;
             try {
-                base = platform(window, board.pci());
+                base = platform(window, board.pci(), driverBoard.options().guestMemoryPerDevice());
             } catch (UnreplayableTraceException e) {
                 return refusal().orElseGet(() -> bad(e.getMessage()));
             } catch (TraceFormatException | UncheckedIOException e) {
@@ -405,7 +405,7 @@ public final class Replayer {
             return refusal;
         }
 
-        private Platform platform(MmioWindow window, Optional<PciHostBridge> pci) {
+        private Platform platform(MmioWindow window, Optional<PciHostBridge> pci, long memoryPerDevice) {
             switch (mode) {
                 case STRICT:
                     if (part != null) {
@@ -417,12 +417,12 @@ public final class Replayer {
                     return strict;
                 case RELAXED:
                     if (part != null) {
-                        machine = part.machine(() -> TraceDrivenMachine.fromTrace(part.trace(), window, pci));
+                        machine = part.machine(() -> TraceDrivenMachine.fromTrace(part.trace(), window, pci, memoryPerDevice));
                         recent = part.recentCalls(() -> new RecentCalls(machine.platform(), window, RECENT_CALLS));
                         machine.describeWith(this::operationText, recent::render);
                         return recent;
                     }
-                    machine = TraceDrivenMachine.fromTrace(source, window, pci);
+                    machine = TraceDrivenMachine.fromTrace(source, window, pci, memoryPerDevice);
                     recent = new RecentCalls(machine.platform(), window, RECENT_CALLS);
                     machine.describeWith(this::operationText, recent::render);
                     return recent;
@@ -572,7 +572,7 @@ public final class Replayer {
         private OperationOutcome perform(RecordedOperation operation, Platform platform, BoardParameters board) {
             try {
                 if (operation.begin().kind() == OperationKind.DISCOVERY) {
-                    session = DriverSession.discover(platform, board, options.recording().orElse(null));
+                    session = DriverSession.discover(platform, board, options.recording().orElse(null), options.deviceView());
                     if (part != null) {
                         part.sessions().complete(session);
                     }

@@ -45,7 +45,16 @@ final class TopLevelOperations {
      * began but did not end is left out.
      */
     Optional<RecordedOperation> finish(int size) {
-        Optional<RecordedOperation> last = Optional.ofNullable(submission)
+        return finish(size, false);
+    }
+
+    /**
+     * Ends the trace after {@code size} events, as {@link #finish(int)} does; when the file was
+     * {@code cut} there (no end marker), a submission still running is left out too, since its events
+     * may have been cut with it.
+     */
+    Optional<RecordedOperation> finish(int size, boolean cut) {
+        Optional<RecordedOperation> last = Optional.ofNullable(cut ? null : submission)
                 .map(pending -> new RecordedOperation(pending.index(), size, pending.begin(), null, List.of()));
         submission = null;
         return last;

@@ -47,8 +47,13 @@ public final class TraceDrivenMachine implements AutoCloseable {
     private Supplier<String> operation = () -> "";
     private Supplier<List<String>> context = List::of;
 
+    /**
+     * @param ramBytes the least guest RAM the machine has
+     * @param memoryPerDevice guest RAM each device's driver may take; the machine has at least this
+     *     much for every block device and PCI function the trace shows
+     */
     private TraceDrivenMachine(Supplier<TraceSource.Pass> source, MmioWindow window, Optional<PciHostBridge> pci, long ramBytes,
-            boolean strictDma) {
+            long memoryPerDevice, boolean strictDma) {
         if (window.baseAddress() != FakePlatform.MMIO_BASE || window.slotSize() != MmioRegister.WINDOW_SIZE
                 || window.slotCount() > FakePlatform.SLOTS) {
             throw new UnreplayableTraceException(String.format(
@@ -56,14 +61,22 @@ public final class TraceDrivenMachine implements AutoCloseable {
                     window.baseAddress(), window.slotCount(), window.slotSize(), FakePlatform.MMIO_BASE,
                     FakePlatform.SLOTS, MmioRegister.WINDOW_SIZE));
         }
-        this.platform = FakePlatform.builder().ramSize(ramBytes).interruptBase(window.firstInterruptLine())
-                .strictDma(strictDma).build();
-        RequestFeed mmio = new RequestFeed(source, UnaryOperator.identity(), window);
-        feeds.add(mmio);
         SortedMap<Integer, DeviceProfile> profiles;
         try (TraceSource.Pass pass = source.get()) {
             profiles = DeviceProfile.fromTrace(() -> pass, window);
         }
+        Optional<PciTraceTranslation> translation = pci.map(host -> {
+            try (TraceSource.Pass pass = source.get()) {
+                return PciTraceTranslation.of(() -> pass, host);
+            }
+        });
+        long deviceCount = profiles.values().stream().filter(DeviceProfile::isBlockDevice).count()
+                + translation.map(functions -> functions.functions().size()).orElse(0);
+        long ram = Math.max(ramBytes, (deviceCount * memoryPerDevice + (1L << 20) - 1) & -(1L << 20));
+        this.platform = FakePlatform.builder().ramSize(ram).interruptBase(window.firstInterruptLine())
+                .strictDma(strictDma).build();
+        RequestFeed mmio = new RequestFeed(source, UnaryOperator.identity(), window);
+        feeds.add(mmio);
         for (DeviceProfile profile : profiles.values()) {
             int slot = profile.slot();
             if (profile.isBlockDevice()) {
@@ -85,18 +98,14 @@ public final class TraceDrivenMachine implements AutoCloseable {
                 platform.attach(slot, context -> new IdentityOnlyDevice(profile.identity()));
             }
         }
-        pci.ifPresent(host -> attachPciFunctions(source, host));
+        translation.ifPresent(functions -> attachPciFunctions(source, functions));
     }
 
     /**
      * Gives each virtio-blk-pci function the trace shows a fake function at the same device number,
      * answering from the requests made through it (found in the trace translated to virtio-mmio terms).
      */
-    private void attachPciFunctions(Supplier<TraceSource.Pass> source, PciHostBridge host) {
-        PciTraceTranslation translation;
-        try (TraceSource.Pass pass = source.get()) {
-            translation = PciTraceTranslation.of(() -> pass, host);
-        }
+    private void attachPciFunctions(Supplier<TraceSource.Pass> source, PciTraceTranslation translation) {
         SortedMap<Integer, DeviceProfile> profiles;
         try (TraceSource.Pass pass = source.get()) {
             Iterator<TraceEvent> translated = translation.translate(pass);
@@ -120,13 +129,18 @@ public final class TraceDrivenMachine implements AutoCloseable {
     /** A machine for {@code events}, recorded on a board with {@code window}. */
     public static TraceDrivenMachine fromTrace(List<TraceEvent> events, MmioWindow window) {
         List<TraceEvent> copy = List.copyOf(events);
-        return new TraceDrivenMachine(() -> TraceSource.Pass.over(copy, true), window, Optional.empty(), DEFAULT_RAM_BYTES,
+        return new TraceDrivenMachine(() -> TraceSource.Pass.over(copy, true), window, Optional.empty(), DEFAULT_RAM_BYTES, 0,
                 true);
     }
 
-    /** A machine for the trace {@code source}, recorded on a board with {@code window} and PCI bus 0 behind {@code pci}. */
-    static TraceDrivenMachine fromTrace(TraceSource source, MmioWindow window, Optional<PciHostBridge> pci) {
-        return new TraceDrivenMachine(source::open, window, pci, DEFAULT_RAM_BYTES, true);
+    /**
+     * A machine for the trace {@code source}, recorded on a board with {@code window} and PCI bus 0
+     * behind {@code pci}, with guest RAM for every device's driver to take {@code memoryPerDevice}
+     * ({@link dev.vblk.virtio.blk.DriverOptions#guestMemoryPerDevice()}).
+     */
+    static TraceDrivenMachine fromTrace(TraceSource source, MmioWindow window, Optional<PciHostBridge> pci,
+            long memoryPerDevice) {
+        return new TraceDrivenMachine(source::open, window, pci, DEFAULT_RAM_BYTES, memoryPerDevice, true);
     }
 
     /**
@@ -149,7 +163,7 @@ public final class TraceDrivenMachine implements AutoCloseable {
             }
         }
         long bytes = (end - FakePlatform.RAM_BASE + 0xfff) & ~0xfffL;
-        return new TraceDrivenMachine(source::open, window, Optional.empty(), bytes, false);
+        return new TraceDrivenMachine(source::open, window, Optional.empty(), bytes, 0, false);
     }
 
     /** The fake machine. */

@@ -186,7 +186,7 @@ class StrictReplayTest {
 
         ReplayResult refused = Replayer.strict(truncated);
         assertEquals(ReplayResult.Status.BAD_TRACE, refused.status(), refused.render());
-        assertTrue(refused.message().contains("truncated"), refused.message());
+        assertTrue(refused.message().contains("cut short"), refused.message());
         assertEquals(ReplayResult.Status.BAD_TRACE, Replayer.relaxed(truncated).status());
 
         ReplayResult result = Replayer.strict(truncated, ReplayOptions.DEFAULTS.withValidPrefix());

@@ -81,6 +81,25 @@ public record DriverOptions(
         }
     }
 
+    /**
+     * The most guest memory one device takes with these options, in bytes: on each of up to
+     * {@link #maxQueues()} queues, its ring at {@link #maxQueueSize()} entries (descriptors, driver
+     * and device areas, each in frames of its own at worst) and {@link #maxInFlight()} request
+     * buffers of the largest request (header, data, status byte and an indirect table of one
+     * descriptor per ring entry). A machine is given this much per device so that every device it
+     * holds can be set up.
+     */
+    public long guestMemoryPerDevice() {
+        long ringFrames = frames(16L * maxQueueSize) + frames(6 + 2L * maxQueueSize) + frames(6 + 8L * maxQueueSize);
+        long bufferFrames = frames(maxRequestBytes + 2L * RequestLayout.HEADER_BYTES
+                + (long) RequestLayout.DESCRIPTOR_BYTES * maxQueueSize);
+        return maxQueues * (ringFrames + maxInFlight * bufferFrames) * FrameAllocator.FRAME_SIZE;
+    }
+
+    private static long frames(long bytes) {
+        return (bytes + FrameAllocator.FRAME_SIZE - 1) / FrameAllocator.FRAME_SIZE;
+    }
+
     /** These options with the five budgets given and the rest unchanged. */
     public DriverOptions withBudgets(long timeoutNanos, int polls, long intervalNanos, int queueSize, int requestBytes) {
         return new DriverOptions(timeoutNanos, polls, intervalNanos, queueSize, requestBytes, completion, maxInFlight,
