@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -100,9 +102,9 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
      * @throws OutputFileException if the trace cannot be written
      */
     public RunSummary record(Target target, Workload workload, TraceCodec codec, Path output) {
-        List<TraceMetadata.DiskImage> disks = target.diskImages();
+        CompletableFuture<List<TraceMetadata.DiskImage>> hashed = hashing(target);
         try (StartedTarget started = target.start()) {
-            TraceMetadata metadata = TraceMetadata.of(Instant.now(), started.platformMetadata(), disks, workload.text(),
+            TraceMetadata metadata = TraceMetadata.of(Instant.now(), started.platformMetadata(), joined(hashed), workload.text(),
                     workload.seed(), board.toMap());
             long begin = System.nanoTime();
             TraceWriter writer;
@@ -129,6 +131,35 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
             }
             Duration wall = Duration.ofNanos(System.nanoTime() - begin);
             return summary(writer.eventCount(), size(output), wall, devices, outcome);
+        }
+    }
+
+    /**
+     * The images' names, sizes and digests, worked out on a thread of their own while the target
+     * starts: nothing writes an image before the driver's first request, which comes after.
+     */
+    private static CompletableFuture<List<TraceMetadata.DiskImage>> hashing(Target target) {
+        CompletableFuture<List<TraceMetadata.DiskImage>> images = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                images.complete(target.diskImages());
+            } catch (RuntimeException | Error e) {
+                images.completeExceptionally(e);
+            }
+        }, "vblk-image-digests");
+        thread.setDaemon(true);
+        thread.start();
+        return images;
+    }
+
+    private static List<TraceMetadata.DiskImage> joined(CompletableFuture<List<TraceMetadata.DiskImage>> images) {
+        try {
+            return images.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
         }
     }
 

@@ -136,7 +136,7 @@ public final class TraceRecorder implements Closeable {
      */
     public synchronized void endSucceeded(long operationId, byte[] data) {
         noteThread();
-        writer.appendSucceeded(operationId, data.clone());
+        writer.appendSucceeded(operationId, data, 0, data.length);
     }
 
     /**

@@ -36,7 +36,8 @@ final class BlockWriter {
     private final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(block, null);
     private final byte[] blockHeader = new byte[20];
     private final CRC32C crc = new CRC32C();
-    private final PayloadIndex payloads = new PayloadIndex();
+    private final PayloadBuffers buffers;
+    private final PayloadIndex payloads;
     private final RegisterHistory registers = new RegisterHistory();
     private long entries;
     private int blockEntries;
@@ -44,9 +45,12 @@ final class BlockWriter {
 
     /**
      * A writer to {@code out}; {@code file}, when the trace is a file, is the same stream, which
-     * {@link #finish} forces to the device.
+     * {@link #finish} forces to the device. Payloads whose arrays came from {@code buffers} go back
+     * to them once the trace no longer needs them.
      */
-    BlockWriter(OutputStream out, FileOutputStream file, TraceCodec codec, byte[] sync) {
+    BlockWriter(OutputStream out, FileOutputStream file, TraceCodec codec, byte[] sync, PayloadBuffers buffers) {
+        this.buffers = buffers;
+        this.payloads = new PayloadIndex(buffers);
         this.out = out;
         this.file = file;
         this.compressor = codec.compressor();
@@ -76,14 +80,14 @@ final class BlockWriter {
         } else if (event instanceof TraceEvent.RegisterWrite write) {
             register(true, write.address(), write.width(), write.value(), event);
         } else if (event instanceof TraceEvent.MemoryRead read) {
-            memory(false, read.address(), read.bytes());
+            memory(false, read.address(), read.bytes(), false);
         } else if (event instanceof TraceEvent.MemoryWrite write) {
-            memory(true, write.address(), write.bytes());
+            memory(true, write.address(), write.bytes(), false);
         } else {
             EntryCodec.encode(event, encoder);
             if (event instanceof TraceEvent.OperationBegin begin && PayloadWindow.isShared(begin.payloadLength())) {
                 byte[] payload = begin.payloadBytes();
-                payloads.store(payload, true);
+                payloads.store(payload, true, false);
                 noteStored(payload);
             }
             entryAdded();
@@ -103,24 +107,33 @@ final class BlockWriter {
         entryAdded();
     }
 
-    /** Adds a memory access whose bytes are {@code data}, which nobody changes any more. */
-    void memory(boolean write, long address, byte[] data) throws IOException {
+    /**
+     * Adds a memory access whose bytes are {@code data}, which nobody changes any more; with
+     * {@code recycled} the array came from the buffers, and goes back once the trace no longer needs it.
+     */
+    void memory(boolean write, long address, byte[] data, boolean recycled) throws IOException {
         PayloadRef ref = payloads.find(data, 0, data.length);
+        boolean kept = false;
         if (ref != null) {
             EntryCodec.encodeSharedMemory(write, address, ref, encoder);
         } else {
             EntryCodec.encodeMemory(write, address, data, 0, data.length, encoder);
             if (PayloadWindow.isShared(data.length)) {
-                payloads.store(data, false);
+                payloads.store(data, false, recycled);
+                kept = true;
             }
             noteStored(data);
+        }
+        if (recycled && !kept) {
+            buffers.give(data);
         }
         entryAdded();
     }
 
     /**
-     * Adds the end of operation {@code operationId}, which succeeded returning {@code data}: as
-     * references to the payloads that hold those bytes, or else with their SHA-256.
+     * Adds the end of operation {@code operationId}, which succeeded returning {@code data} (an array
+     * from the buffers, which goes back to them): as references to the payloads that hold those
+     * bytes, or else with their SHA-256.
      */
     void succeeded(long operationId, byte[] data) throws IOException {
         List<PayloadRef> refs = PayloadWindow.isShared(data.length) ? payloads.cover(data) : null;
@@ -129,6 +142,7 @@ final class BlockWriter {
         } else {
             EntryCodec.encode(new TraceEvent.OperationEnd(operationId, OperationOutcome.Succeeded.ofData(data)), encoder);
         }
+        buffers.give(data);
         entryAdded();
     }
 

@@ -26,17 +26,27 @@ final class PayloadIndex {
     /** Where an indexed piece starts. */
     private record Place(long payload, int offset) {}
 
+    /** A payload in the window: the keys it added, and whether its array goes back to the buffers. */
+    private record Stored(long[] keys, boolean recycled) {}
+
     private final PayloadWindow window = new PayloadWindow(this::forget);
     private final Map<Long, Place> places = new HashMap<>();
-    /** The keys each payload in the window added, oldest payload first. */
-    private final ArrayDeque<long[]> keysByPayload = new ArrayDeque<>();
+    /** The payloads in the window, oldest first. */
+    private final ArrayDeque<Stored> stored = new ArrayDeque<>();
     private final CRC32C crc = new CRC32C();
+    private final PayloadBuffers buffers;
+
+    /** An index whose payloads taken from {@code buffers} go back to them when they leave the window. */
+    PayloadIndex(PayloadBuffers buffers) {
+        this.buffers = buffers;
+    }
 
     /**
      * Stores a shared payload (one {@link PayloadWindow#isShared} accepts) and returns its number;
-     * with {@code slices}, every piece is indexed, else its start only.
+     * with {@code slices}, every piece is indexed, else its start only. With {@code recycled} the
+     * array was taken from the buffers, and goes back to them when it leaves the window.
      */
-    long store(byte[] payload, boolean slices) {
+    long store(byte[] payload, boolean slices, boolean recycled) {
         long number = window.add(payload);
         int end = slices ? payload.length : Math.min(payload.length, 1);
         long[] keys = new long[(end + CHUNK - 1) / CHUNK];
@@ -49,7 +59,7 @@ final class PayloadIndex {
                 keys[added++] = key;
             }
         }
-        keysByPayload.addLast(Arrays.copyOf(keys, added));
+        stored.addLast(new Stored(Arrays.copyOf(keys, added), recycled));
         return number;
     }
 
@@ -105,13 +115,20 @@ final class PayloadIndex {
         return crc.getValue() | ((long) length << 32);
     }
 
-    /** Drops the keys of a payload that left the window, unless a newer payload took them over. */
-    private void forget(long number) {
-        for (long key : keysByPayload.removeFirst()) {
+    /**
+     * Drops the keys of a payload that left the window, unless a newer payload took them over, and
+     * gives its array back to the buffers if it came from them.
+     */
+    private void forget(long number, byte[] payload) {
+        Stored gone = stored.removeFirst();
+        for (long key : gone.keys()) {
             Place place = places.get(key);
             if (place != null && place.payload() == number) {
                 places.remove(key);
             }
+        }
+        if (gone.recycled()) {
+            buffers.give(payload);
         }
     }
 }

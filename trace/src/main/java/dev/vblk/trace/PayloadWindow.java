@@ -1,7 +1,6 @@
 package dev.vblk.trace;
 
 import java.util.Arrays;
-import java.util.function.LongConsumer;
 
 /**
  * The shared payloads of a trace that later entries may refer to (format 4), kept alike by the
@@ -21,7 +20,13 @@ final class PayloadWindow {
     /** The bytes of shared payloads a reference may reach back over. */
     static final long WINDOW_BYTES = 4L << 20;
 
-    private final LongConsumer evicted;
+    /** What is told of each payload that leaves the window. */
+    interface Eviction {
+        /** Payload {@code number}, {@code payload}, has left the window. */
+        void evicted(long number, byte[] payload);
+    }
+
+    private final Eviction evicted;
     /** The payloads in the window, oldest first, in a ring from {@link #head}. */
     private byte[][] ring = new byte[64][];
     private int head;
@@ -29,14 +34,14 @@ final class PayloadWindow {
     private long firstNumber;
     private long bytes;
 
-    /** A window that tells {@code evicted} the number of each payload it lets go. */
-    PayloadWindow(LongConsumer evicted) {
+    /** A window that tells {@code evicted} of each payload it lets go. */
+    PayloadWindow(Eviction evicted) {
         this.evicted = evicted;
     }
 
     /** A window for a reader. */
     PayloadWindow() {
-        this(number -> {});
+        this((number, payload) -> {});
     }
 
     /** Whether a stored payload of {@code length} bytes is shared. */
@@ -61,11 +66,12 @@ final class PayloadWindow {
         size++;
         bytes += payload.length;
         while (bytes > WINDOW_BYTES && size > 1) {
-            bytes -= ring[head].length;
+            byte[] oldest = ring[head];
+            bytes -= oldest.length;
             ring[head] = null;
             head = (head + 1) % ring.length;
             size--;
-            evicted.accept(firstNumber++);
+            evicted.evicted(firstNumber++, oldest);
         }
         return firstNumber + size - 1;
     }

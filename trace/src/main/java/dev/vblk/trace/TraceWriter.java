@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,8 +57,11 @@ public final class TraceWriter implements Closeable {
     /** The longest an appended entry waits in the queue before the writer thread takes it. */
     public static final long FLUSH_INTERVAL_MILLIS = 100;
 
-    /** The writer thread's buffer in front of the file: blocks of a batch go to the system in writes of this size. */
-    private static final int WRITE_BUFFER_BYTES = 256 << 10;
+    /**
+     * The writer thread's buffer in front of the file: small blocks go to the system together, while
+     * a stored block's 64 KiB pieces, larger than it, go straight from the block.
+     */
+    private static final int WRITE_BUFFER_BYTES = 32 << 10;
 
     /** The bytes an entry without a payload is counted for in the queue. */
     private static final int ENTRY_BYTES = 32;
@@ -71,6 +73,7 @@ public final class TraceWriter implements Closeable {
     private record Returned(long operationId, byte[] data) {}
 
     private final String name;
+    private final PayloadBuffers buffers;
     private final BlockWriter blocks;
     private final ReentrantLock queueLock = new ReentrantLock();
     private final Condition work = queueLock.newCondition();
@@ -91,8 +94,9 @@ public final class TraceWriter implements Closeable {
     private boolean finished;
     private TraceWriteException failure;
 
-    private TraceWriter(BlockWriter blocks, String name, boolean hook) {
+    private TraceWriter(BlockWriter blocks, PayloadBuffers buffers, String name, boolean hook) {
         this.blocks = blocks;
+        this.buffers = buffers;
         this.name = name;
         this.thread = new Thread(this::writeQueue, "vblk-trace-writer");
         thread.setDaemon(true);
@@ -121,9 +125,11 @@ public final class TraceWriter implements Closeable {
             // Held until the file is closed.
             lock(file.getChannel(), path);
             file.getChannel().truncate(0);
-            BlockWriter blocks = new BlockWriter(new BufferedOutputStream(file, WRITE_BUFFER_BYTES), file, codec, newSync());
+            PayloadBuffers buffers = new PayloadBuffers();
+            BlockWriter blocks = new BlockWriter(new BufferedOutputStream(file, WRITE_BUFFER_BYTES), file, codec, newSync(),
+                    buffers);
             blocks.header(header(metadata, codec));
-            return new TraceWriter(blocks, path.toString(), true);
+            return new TraceWriter(blocks, buffers, path.toString(), true);
         } catch (IOException e) {
             closeQuietly(file);
             throw new TraceWriteException(path.toString(), e);
@@ -136,9 +142,11 @@ public final class TraceWriter implements Closeable {
     /** Writes a trace to a stream, which {@link #close()} closes. */
     public static TraceWriter create(OutputStream out, TraceMetadata metadata, TraceCodec codec) {
         try {
-            BlockWriter blocks = new BlockWriter(new BufferedOutputStream(out, WRITE_BUFFER_BYTES), null, codec, newSync());
+            PayloadBuffers buffers = new PayloadBuffers();
+            BlockWriter blocks = new BlockWriter(new BufferedOutputStream(out, WRITE_BUFFER_BYTES), null, codec, newSync(),
+                    buffers);
             blocks.header(header(metadata, codec));
-            return new TraceWriter(blocks, "stream", false);
+            return new TraceWriter(blocks, buffers, "stream", false);
         } catch (IOException e) {
             throw new TraceWriteException("stream", e);
         }
@@ -195,23 +203,30 @@ public final class TraceWriter implements Closeable {
 
     /** Appends a {@link TraceEvent.MemoryRead} of {@code length} bytes of {@code source} from {@code offset}. */
     public void appendMemoryRead(long address, byte[] source, int offset, int length) {
-        byte[] data = Arrays.copyOfRange(source, offset, offset + length);
+        byte[] data = copy(source, offset, length);
         enqueue(new Memory(false, address, data), ENTRY_BYTES + length, true);
     }
 
     /** Appends a {@link TraceEvent.MemoryWrite} of {@code length} bytes of {@code source} from {@code offset}. */
     public void appendMemoryWrite(long address, byte[] source, int offset, int length) {
-        byte[] data = Arrays.copyOfRange(source, offset, offset + length);
+        byte[] data = copy(source, offset, length);
         enqueue(new Memory(true, address, data), ENTRY_BYTES + length, true);
     }
 
     /**
      * Appends the {@link TraceEvent.OperationEnd} of operation {@code operationId}, which succeeded
-     * returning {@code data}: its outcome is {@link OperationOutcome.Succeeded#ofData}, worked out
-     * by the writer thread, which takes {@code data} over (the caller no longer changes it).
+     * returning {@code length} bytes of {@code data} from {@code offset} (copied): its outcome is
+     * {@link OperationOutcome.Succeeded#ofData}, worked out by the writer thread.
      */
-    public void appendSucceeded(long operationId, byte[] data) {
-        enqueue(new Returned(operationId, data), ENTRY_BYTES + data.length, true);
+    public void appendSucceeded(long operationId, byte[] data, int offset, int length) {
+        enqueue(new Returned(operationId, copy(data, offset, length)), ENTRY_BYTES + length, true);
+    }
+
+    /** A copy of a payload, into an array the writer thread gives back once the trace no longer needs it. */
+    private byte[] copy(byte[] source, int offset, int length) {
+        byte[] data = buffers.take(length);
+        System.arraycopy(source, offset, data, 0, length);
+        return data;
     }
 
     private void enqueue(Object entry, long bytes, boolean event) {
@@ -392,7 +407,7 @@ public final class TraceWriter implements Closeable {
 
     private void write(Object entry) throws IOException {
         if (entry instanceof Memory memory) {
-            blocks.memory(memory.write(), memory.address(), memory.data());
+            blocks.memory(memory.write(), memory.address(), memory.data(), true);
         } else if (entry instanceof Returned returned) {
             blocks.succeeded(returned.operationId(), returned.data());
         } else {

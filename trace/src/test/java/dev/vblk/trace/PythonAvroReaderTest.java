@@ -57,7 +57,7 @@ class PythonAvroReaderTest {
             writer.append(new TraceEvent.OperationBegin(1, OperationKind.WRITE, "d", 0, data.length / 512, 0, data));
             writer.appendMemoryWrite(0x4000_0000L, data, 0, data.length);
             writer.appendMemoryRead(0x4000_0000L, data, 4096, 8192);
-            writer.appendSucceeded(1, data.clone());
+            writer.appendSucceeded(1, data, 0, data.length);
             TraceSamples.events().sampleStream().limit(200).forEach(writer::append);
         }
         List<Path> files = new ArrayList<>(List.of(written));

@@ -38,7 +38,7 @@ class SharedPayloadTest {
             for (int at = 0; at < data.length; at += 64 * KIB) {
                 writer.appendMemoryWrite(0x4000_0000L + at, data, at, 64 * KIB);
             }
-            writer.appendSucceeded(1, new byte[0]);
+            writer.appendSucceeded(1, new byte[0], 0, 0);
         });
 
         assertTrue(file.length - EMPTY < data.length * 1.01, file.length + " bytes for " + data.length + " bytes of data");
@@ -56,7 +56,7 @@ class SharedPayloadTest {
                         data.length, new byte[0]));
                 writer.appendMemoryRead(0x4000_0000L, data, 0, 64 * KIB);
                 writer.appendMemoryRead(0x4001_0000L, data, 64 * KIB, 64 * KIB);
-                writer.appendSucceeded(read, data.clone());
+                writer.appendSucceeded(read, data, 0, data.length);
             }
         });
 
@@ -120,7 +120,7 @@ class SharedPayloadTest {
                     writer.appendMemoryRead(offset, pool, offset, length);
                     expected.add(new TraceEvent.MemoryRead(offset, bytes));
                 } else {
-                    writer.appendSucceeded(id, bytes);
+                    writer.appendSucceeded(id, bytes, 0, bytes.length);
                     expected.add(new TraceEvent.OperationEnd(id++, OperationOutcome.Succeeded.ofData(bytes)));
                 }
             }
@@ -141,7 +141,7 @@ class SharedPayloadTest {
             writer.append(new TraceEvent.OperationBegin(1, OperationKind.WRITE, "d", 0, data.length / 512, 0, data));
             writer.appendMemoryWrite(0x4000_0000L, data, 0, data.length);
             writer.appendMemoryRead(0x4000_0000L, data, 0, data.length);
-            writer.appendSucceeded(1, data.clone());
+            writer.appendSucceeded(1, data, 0, data.length);
         });
 
         List<String> kinds = new ArrayList<>();
