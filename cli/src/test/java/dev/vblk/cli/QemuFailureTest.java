@@ -159,11 +159,22 @@ class QemuFailureTest {
         throw new AssertionError(file + " did not reach " + bytes + " bytes within 30 s");
     }
 
-    /** The folder of QEMU's QMP socket: its private temporary directory. */
+    /**
+     * The folder of QEMU's QMP socket: its private temporary directory. The process found may still
+     * be the launcher that becomes QEMU (its command line is read again until it names the socket).
+     */
     private static Path privateDirectory(ProcessHandle qemu) {
-        String qmp = qemu.info().arguments().map(List::of).orElseThrow().stream()
-                .filter(arg -> arg.startsWith("unix:")).findFirst().orElseThrow();
-        return Path.of(qmp.substring("unix:".length()).split(",")[0]).getParent();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<String> qmp = qemu.info().arguments().map(List::of).orElse(List.of()).stream()
+                    .filter(arg -> arg.startsWith("unix:")).findFirst();
+            if (qmp.isPresent()) {
+                return Path.of(qmp.get().substring("unix:".length()).split(",")[0]).getParent();
+            }
+            pause();
+        }
+        throw new AssertionError("QEMU (pid " + qemu.pid() + ", alive: " + qemu.isAlive()
+                + ") named no QMP socket on its command line within 10 s");
     }
 
     private static void pause() {
