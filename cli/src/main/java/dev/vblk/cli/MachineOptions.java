@@ -6,6 +6,7 @@ import dev.vblk.harness.FakeTarget;
 import dev.vblk.harness.HarnessException;
 import dev.vblk.harness.QemuTarget;
 import dev.vblk.harness.Target;
+import dev.vblk.pci.PciHostBridge;
 import dev.vblk.qemu.AttachedQemu;
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
@@ -40,6 +41,11 @@ final class MachineOptions {
     @Parameters(paramLabel = "IMAGE", arity = "0..*",
             description = "Disk images to attach to QEMU, in order (the first sits in the highest slot, 31).")
     List<Path> images = new ArrayList<>();
+
+    @Option(names = "--pci", paramLabel = "IMAGE",
+            description = "A disk image to attach to QEMU as a virtio-blk-pci function on PCI bus 0 (repeatable; "
+                    + "the first at 00:01.0); the driver then scans bus 0 too, after the virtio-mmio slots.")
+    List<Path> pciImages = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "raw|qcow2",
             description = "Format of each image, in the order of the images; images without one are qcow2 "
@@ -91,9 +97,16 @@ final class MachineOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     int sectors;
 
-    /** The files these options name: the images and the QEMU executable given with {@code --qemu}. */
+    /** The disk images named: the virtio-mmio ones, then the {@code --pci} ones. */
+    List<Path> diskImages() {
+        List<Path> disks = new ArrayList<>(images);
+        disks.addAll(pciImages);
+        return disks;
+    }
+
+    /** The files these options name: the disk images and the QEMU executable given with {@code --qemu}. */
     List<Path> inputFiles() {
-        List<Path> files = new ArrayList<>(images);
+        List<Path> files = diskImages();
         for (Path file : new Path[] {qemu, attach, qmp, sharedRam}) {
             if (file != null) {
                 files.add(file);
@@ -119,35 +132,35 @@ final class MachineOptions {
     }
 
     /**
-     * The target these options describe.
-     *
-     * @param errors blkdebug rules for the first image
-     * @throws BadInputException for a missing image, a format list longer than the images, or QEMU
-     *     options with {@code --fake}
-     * @throws dev.vblk.qemu.QemuException if QEMU is not where it should be
+     * The board the driver runs on: QEMU's virt window with {@code base} and what the QEMU options ask of
+     * the driver ({@link #driverOptions(DriverOptions)}), and PCI bus 0 scanned too when {@code --pci} names images.
      */
-    Target target(List<BlkdebugRule> errors, boolean imagesRequired) {
-        return target(errors, imagesRequired, List.of());
+    BoardParameters board(DriverOptions base) {
+        BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS.withOptions(driverOptions(base));
+        return pciImages.isEmpty() ? board : board.withPci(PciHostBridge.QEMU_VIRT);
     }
 
     /**
-     * The target these options describe, with {@code pciImages} attached to QEMU as virtio-blk-pci
-     * functions after the virtio-mmio drives (same format rule, {@code --read-only} and drive options).
+     * The target these options describe, for the driver's default options.
      *
-     * @throws BadInputException as {@link #target(List, boolean)} does, and for PCI images with
-     *     {@code --fake} or {@code --attach}
+     * @throws BadInputException as {@link #target(List, boolean, DriverOptions)} does
      */
-    Target target(List<BlkdebugRule> errors, boolean imagesRequired, List<Path> pciImages) {
-        return target(errors, imagesRequired, pciImages, BoardParameters.QEMU_VIRT_DEFAULTS.options());
+    Target target(List<BlkdebugRule> errors, boolean imagesRequired) {
+        return target(errors, imagesRequired, BoardParameters.QEMU_VIRT_DEFAULTS.options());
     }
 
     /**
      * The target these options describe, for a driver with {@code driver} options: QEMU's guest RAM
-     * holds what every device needs with them ({@link DriverOptions#guestMemoryPerDevice()}).
+     * holds what every device needs with them ({@link DriverOptions#guestMemoryPerDevice()}). The
+     * {@code --pci} images are attached as virtio-blk-pci functions after the virtio-mmio drives (same
+     * format rule, {@code --read-only} and drive options).
      *
-     * @throws BadInputException as {@link #target(List, boolean, List)} does
+     * @param errors blkdebug rules for the first image
+     * @throws BadInputException for a missing image, a format list longer than the images, QEMU
+     *     options with {@code --fake}, or PCI images with {@code --fake} or {@code --attach}
+     * @throws dev.vblk.qemu.QemuException if QEMU is not where it should be
      */
-    Target target(List<BlkdebugRule> errors, boolean imagesRequired, List<Path> pciImages, DriverOptions driver) {
+    Target target(List<BlkdebugRule> errors, boolean imagesRequired, DriverOptions driver) {
         if (attach == null && (qmp != null || sharedRam != null)) {
             throw new BadInputException("--qmp and --shared-ram go with --attach");
         }
