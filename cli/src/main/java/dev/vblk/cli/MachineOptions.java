@@ -68,8 +68,13 @@ final class MachineOptions {
 
     @Option(names = "--device-property", paramLabel = "KEY=VALUE",
             description = "A property of every virtio-blk device (-global virtio-blk-device.KEY=VALUE), such as "
-                    + "num-queues=2, packed=on (record then asks the driver for the packed ring), discard=off (repeatable).")
+                    + "num-queues=2, packed=on (record, cat and put then ask the driver for the packed ring), discard=off (repeatable).")
     List<String> deviceProperties = new ArrayList<>();
+
+    @Option(names = "--packed",
+            description = "Make every QEMU virtio-blk device offer the packed ring and ask the driver for it "
+                    + "(VIRTIO_F_RING_PACKED): the same as --device-property packed=on.")
+    boolean packed;
 
     @Option(names = "--drive-option", paramLabel = "KEY=VALUE",
             description = "One more item of each image's -drive option, such as cache=none or aio=threads (repeatable).")
@@ -117,13 +122,13 @@ final class MachineOptions {
 
     /**
      * {@code base} with what the QEMU options ask of the driver: the packed ring when every device is
-     * told {@code packed=on} ({@code --device-property}), so that the ring the user asked for is the
+     * told {@code packed=on} ({@code --packed} or {@code --device-property}), so that the ring the user asked for is the
      * one the driver uses.
      */
     DriverOptions driverOptions(DriverOptions base) {
-        boolean packed = deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
-                .anyMatch(property -> List.of("packed=on", "packed=true", "packed=yes").contains(property));
-        return packed ? base.withPackedRing(true) : base;
+        return packed || deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
+                .anyMatch(property -> List.of("packed=on", "packed=true", "packed=yes").contains(property))
+                ? base.withPackedRing(true) : base;
     }
 
     /** Whether QEMU is to be used. */
@@ -173,7 +178,7 @@ final class MachineOptions {
         }
         if (fake) {
             if (!images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()
-                    || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty()) {
+                    || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty() || packed) {
                 throw new BadInputException("--fake uses an in-memory disk: leave out images, --format, --read-only, "
                         + "--error, --qemu and the QEMU options");
             }
@@ -239,7 +244,7 @@ final class MachineOptions {
     /** The QEMU the user started, which these options attach to. */
     private Target attached(List<BlkdebugRule> errors) {
         if (fake || !images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()
-                || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty()) {
+                || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty() || packed) {
             throw new BadInputException("--attach drives the QEMU you started, with its own drives and options: leave out "
                     + "--fake, images, --format, --read-only, --error, --qemu and the QEMU options");
         }
@@ -262,8 +267,8 @@ final class MachineOptions {
     }
 
     /**
-     * The arguments added to QEMU's: the device properties as {@code -global} settings, then the
-     * {@code --qemu-arg} arguments.
+     * The arguments added to QEMU's: the device properties as {@code -global} settings, {@code packed=on}
+     * among them with {@code --packed}, then the {@code --qemu-arg} arguments.
      *
      * @throws BadInputException for a property that is not KEY=VALUE or one vblk sets, or a refused argument
      */
@@ -280,6 +285,10 @@ final class MachineOptions {
             }
             arguments.add("-global");
             arguments.add("virtio-blk-device." + property);
+        }
+        if (packed) {
+            arguments.add("-global");
+            arguments.add("virtio-blk-device.packed=on");
         }
         arguments.addAll(qemuArgs);
         ExtraArguments.problem(arguments).ifPresent(problem -> {

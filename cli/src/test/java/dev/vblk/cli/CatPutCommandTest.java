@@ -152,9 +152,9 @@ class CatPutCommandTest {
         assertTrue(missing.err().contains("does not exist"), missing.err());
     }
 
-    /** A --pci image is an input too: put refuses to write it from itself, and the fake has no PCI bus. */
+    /** A --pci image is an input too: put refuses to write it from itself; the fake has no PCI bus and takes no --packed. */
     @Test
-    void pciImagesAreInputsAndNotForTheFake() throws Exception {
+    void pciImagesAreInputsAndPciAndPackedAreNotForTheFake() throws Exception {
         Path image = Files.write(directory.resolve("pci.img"), new byte[2048]);
         Cli.Result itself = Cli.run("put", "--pci", image.toString(), "--sector", "0", "--from", image.toString());
         assertEquals(ExitCodes.BAD_INPUT, itself.exitCode(), itself.toString());
@@ -174,6 +174,9 @@ class CatPutCommandTest {
             assertEquals(ExitCodes.BAD_INPUT, fake.exitCode(), fake.toString());
             assertEquals("vblk " + command + ": --fake has no PCI bus: leave out --pci", fake.err().strip());
         }
+        Cli.Result packedFake = Cli.run("cat", "--fake", "--packed", "--sector", "0", "--count", "1");
+        assertEquals(ExitCodes.BAD_INPUT, packedFake.exitCode(), packedFake.toString());
+        assertTrue(packedFake.err().startsWith("vblk cat: --fake uses an in-memory disk"), packedFake.err());
     }
 
     @Test
