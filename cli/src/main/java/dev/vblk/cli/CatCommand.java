@@ -5,6 +5,7 @@ import dev.vblk.harness.OutputFileException;
 import dev.vblk.harness.ReadSink;
 import dev.vblk.harness.RunSummary;
 import dev.vblk.harness.Target;
+import dev.vblk.session.BoardParameters;
 import dev.vblk.workload.Workload;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -58,7 +59,8 @@ final class CatCommand implements Callable<Integer> {
         if (count < 1) {
             throw new BadInputException("--count must be at least 1, not " + count);
         }
-        Target target = machine.target(List.of(), true);
+        BoardParameters board = machine.board(BoardParameters.QEMU_VIRT_DEFAULTS.options());
+        Target target = machine.target(List.of(), true, board.options());
         Outputs outputs = Outputs.against(machine.inputFiles());
         String file = to == null ? null : TransferOptions.workloadPath(outputs.file(to, "output"));
         transfer.checkTrace(outputs);
@@ -71,7 +73,7 @@ final class CatCommand implements Callable<Integer> {
                 throw new OutputFileException("cannot write to standard output", new IOException("write failed"));
             }
         })) {
-            summary = transfer.run(target, workload, reads);
+            summary = transfer.run(board, target, workload, reads);
         }
         stdout.flush();
         PrintWriter report = to == null ? spec.commandLine().getErr() : spec.commandLine().getOut();

@@ -6,6 +6,7 @@ import dev.vblk.harness.FakeTarget;
 import dev.vblk.harness.HarnessException;
 import dev.vblk.harness.QemuTarget;
 import dev.vblk.harness.Target;
+import dev.vblk.pci.PciHostBridge;
 import dev.vblk.qemu.AttachedQemu;
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
@@ -41,6 +42,11 @@ final class MachineOptions {
             description = "Disk images to attach to QEMU, in order (the first sits in the highest slot, 31).")
     List<Path> images = new ArrayList<>();
 
+    @Option(names = "--pci", paramLabel = "IMAGE",
+            description = "A disk image to attach to QEMU as a virtio-blk-pci function on PCI bus 0 (repeatable; "
+                    + "the first at 00:01.0); the driver then scans bus 0 too, after the virtio-mmio slots.")
+    List<Path> pciImages = new ArrayList<>();
+
     @Option(names = "--format", paramLabel = "raw|qcow2",
             description = "Format of each image, in the order of the images; images without one are qcow2 "
                     + "when named *.qcow2, else raw.")
@@ -62,8 +68,13 @@ final class MachineOptions {
 
     @Option(names = "--device-property", paramLabel = "KEY=VALUE",
             description = "A property of every virtio-blk device (-global virtio-blk-device.KEY=VALUE), such as "
-                    + "num-queues=2, packed=on (record then asks the driver for the packed ring), discard=off (repeatable).")
+                    + "num-queues=2, packed=on (record, cat and put then ask the driver for the packed ring), discard=off (repeatable).")
     List<String> deviceProperties = new ArrayList<>();
+
+    @Option(names = "--packed",
+            description = "Make every QEMU virtio-blk device offer the packed ring and ask the driver for it "
+                    + "(VIRTIO_F_RING_PACKED): the same as --device-property packed=on.")
+    boolean packed;
 
     @Option(names = "--drive-option", paramLabel = "KEY=VALUE",
             description = "One more item of each image's -drive option, such as cache=none or aio=threads (repeatable).")
@@ -91,9 +102,16 @@ final class MachineOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     int sectors;
 
-    /** The files these options name: the images and the QEMU executable given with {@code --qemu}. */
+    /** The disk images named: the virtio-mmio ones, then the {@code --pci} ones. */
+    List<Path> diskImages() {
+        List<Path> disks = new ArrayList<>(images);
+        disks.addAll(pciImages);
+        return disks;
+    }
+
+    /** The files these options name: the disk images and the QEMU executable given with {@code --qemu}. */
     List<Path> inputFiles() {
-        List<Path> files = new ArrayList<>(images);
+        List<Path> files = diskImages();
         for (Path file : new Path[] {qemu, attach, qmp, sharedRam}) {
             if (file != null) {
                 files.add(file);
@@ -104,13 +122,13 @@ final class MachineOptions {
 
     /**
      * {@code base} with what the QEMU options ask of the driver: the packed ring when every device is
-     * told {@code packed=on} ({@code --device-property}), so that the ring the user asked for is the
+     * told {@code packed=on} ({@code --packed} or {@code --device-property}), so that the ring the user asked for is the
      * one the driver uses.
      */
     DriverOptions driverOptions(DriverOptions base) {
-        boolean packed = deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
-                .anyMatch(property -> List.of("packed=on", "packed=true", "packed=yes").contains(property));
-        return packed ? base.withPackedRing(true) : base;
+        return packed || deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
+                .anyMatch(property -> List.of("packed=on", "packed=true", "packed=yes").contains(property))
+                ? base.withPackedRing(true) : base;
     }
 
     /** Whether QEMU is to be used. */
@@ -119,35 +137,35 @@ final class MachineOptions {
     }
 
     /**
-     * The target these options describe.
-     *
-     * @param errors blkdebug rules for the first image
-     * @throws BadInputException for a missing image, a format list longer than the images, or QEMU
-     *     options with {@code --fake}
-     * @throws dev.vblk.qemu.QemuException if QEMU is not where it should be
+     * The board the driver runs on: QEMU's virt window with {@code base} and what the QEMU options ask of
+     * the driver ({@link #driverOptions(DriverOptions)}), and PCI bus 0 scanned too when {@code --pci} names images.
      */
-    Target target(List<BlkdebugRule> errors, boolean imagesRequired) {
-        return target(errors, imagesRequired, List.of());
+    BoardParameters board(DriverOptions base) {
+        BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS.withOptions(driverOptions(base));
+        return pciImages.isEmpty() ? board : board.withPci(PciHostBridge.QEMU_VIRT);
     }
 
     /**
-     * The target these options describe, with {@code pciImages} attached to QEMU as virtio-blk-pci
-     * functions after the virtio-mmio drives (same format rule, {@code --read-only} and drive options).
+     * The target these options describe, for the driver's default options.
      *
-     * @throws BadInputException as {@link #target(List, boolean)} does, and for PCI images with
-     *     {@code --fake} or {@code --attach}
+     * @throws BadInputException as {@link #target(List, boolean, DriverOptions)} does
      */
-    Target target(List<BlkdebugRule> errors, boolean imagesRequired, List<Path> pciImages) {
-        return target(errors, imagesRequired, pciImages, BoardParameters.QEMU_VIRT_DEFAULTS.options());
+    Target target(List<BlkdebugRule> errors, boolean imagesRequired) {
+        return target(errors, imagesRequired, BoardParameters.QEMU_VIRT_DEFAULTS.options());
     }
 
     /**
      * The target these options describe, for a driver with {@code driver} options: QEMU's guest RAM
-     * holds what every device needs with them ({@link DriverOptions#guestMemoryPerDevice()}).
+     * holds what every device needs with them ({@link DriverOptions#guestMemoryPerDevice()}). The
+     * {@code --pci} images are attached as virtio-blk-pci functions after the virtio-mmio drives (same
+     * format rule, {@code --read-only} and drive options).
      *
-     * @throws BadInputException as {@link #target(List, boolean, List)} does
+     * @param errors blkdebug rules for the first image
+     * @throws BadInputException for a missing image, a format list longer than the images, QEMU
+     *     options with {@code --fake}, or PCI images with {@code --fake} or {@code --attach}
+     * @throws dev.vblk.qemu.QemuException if QEMU is not where it should be
      */
-    Target target(List<BlkdebugRule> errors, boolean imagesRequired, List<Path> pciImages, DriverOptions driver) {
+    Target target(List<BlkdebugRule> errors, boolean imagesRequired, DriverOptions driver) {
         if (attach == null && (qmp != null || sharedRam != null)) {
             throw new BadInputException("--qmp and --shared-ram go with --attach");
         }
@@ -160,7 +178,7 @@ final class MachineOptions {
         }
         if (fake) {
             if (!images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()
-                    || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty()) {
+                    || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty() || packed) {
                 throw new BadInputException("--fake uses an in-memory disk: leave out images, --format, --read-only, "
                         + "--error, --qemu and the QEMU options");
             }
@@ -226,7 +244,7 @@ final class MachineOptions {
     /** The QEMU the user started, which these options attach to. */
     private Target attached(List<BlkdebugRule> errors) {
         if (fake || !images.isEmpty() || !errors.isEmpty() || readOnly || qemu != null || !formats.isEmpty()
-                || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty()) {
+                || !qemuArgs.isEmpty() || !deviceProperties.isEmpty() || !driveOptions.isEmpty() || packed) {
             throw new BadInputException("--attach drives the QEMU you started, with its own drives and options: leave out "
                     + "--fake, images, --format, --read-only, --error, --qemu and the QEMU options");
         }
@@ -249,8 +267,8 @@ final class MachineOptions {
     }
 
     /**
-     * The arguments added to QEMU's: the device properties as {@code -global} settings, then the
-     * {@code --qemu-arg} arguments.
+     * The arguments added to QEMU's: the device properties as {@code -global} settings, {@code packed=on}
+     * among them with {@code --packed}, then the {@code --qemu-arg} arguments.
      *
      * @throws BadInputException for a property that is not KEY=VALUE or one vblk sets, or a refused argument
      */
@@ -267,6 +285,10 @@ final class MachineOptions {
             }
             arguments.add("-global");
             arguments.add("virtio-blk-device." + property);
+        }
+        if (packed) {
+            arguments.add("-global");
+            arguments.add("virtio-blk-device.packed=on");
         }
         arguments.addAll(qemuArgs);
         ExtraArguments.problem(arguments).ifPresent(problem -> {

@@ -3,6 +3,7 @@ package dev.vblk.cli;
 import dev.vblk.block.BlockDevice;
 import dev.vblk.harness.ReadSink;
 import dev.vblk.harness.Target;
+import dev.vblk.session.BoardParameters;
 import dev.vblk.workload.Workload;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,14 +62,15 @@ final class PutCommand implements Callable<Integer> {
                     + BlockDevice.SECTOR_SIZE + "-byte sectors" + (size == 0 ? "" : "; pad it to "
                     + (size / BlockDevice.SECTOR_SIZE + 1) * BlockDevice.SECTOR_SIZE + " bytes (truncate -s)"));
         }
-        Outputs.notWrittenInPlace(from, "data file", machine.images);
-        Target target = machine.target(List.of(), true);
+        Outputs.notWrittenInPlace(from, "data file", machine.diskImages());
+        BoardParameters board = machine.board(BoardParameters.QEMU_VIRT_DEFAULTS.options());
+        Target target = machine.target(List.of(), true, board.options());
         List<Path> inputs = new ArrayList<>(machine.inputFiles());
         inputs.add(from);
         Outputs outputs = Outputs.against(inputs);
         transfer.checkTrace(outputs);
         Workload workload = transfer.workload("put", "write", size / BlockDevice.SECTOR_SIZE,
                 " file=" + TransferOptions.workloadPath(from), "flush\n");
-        return transfer.report(spec.commandLine().getOut(), "wrote", transfer.run(target, workload, ReadSink.SAVE_FILES));
+        return transfer.report(spec.commandLine().getOut(), "wrote", transfer.run(board, target, workload, ReadSink.SAVE_FILES));
     }
 }

@@ -110,9 +110,8 @@ final class RecordCommand implements Callable<Integer> {
         if (queues < 1 || queues > DriverOptions.QUEUE_LIMIT) {
             throw new BadInputException("--queues must be 1 to " + DriverOptions.QUEUE_LIMIT + ", not " + queues);
         }
-        BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS;
-        board = board.withOptions(machine.driverOptions(board.options().withMaxQueues(queues)));
-        Target target = machine.target(errors, true, List.of(), board.options());
+        BoardParameters board = machine.board(BoardParameters.QEMU_VIRT_DEFAULTS.options().withMaxQueues(queues));
+        Target target = machine.target(errors, true, board.options());
         if (target instanceof FakeTarget fake) {
             target = fake.withQueues(queues);
         }

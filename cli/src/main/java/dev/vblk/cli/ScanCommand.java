@@ -9,13 +9,10 @@ import dev.vblk.virtio.VirtioMmioTransport;
 import dev.vblk.virtio.blk.BlkFeatures;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -39,17 +36,12 @@ final class ScanCommand implements Callable<Integer> {
     @Mixin
     MachineOptions machine;
 
-    @Option(names = "--pci", paramLabel = "IMAGE",
-            description = "A disk image to attach to QEMU as a virtio-blk-pci function on PCI bus 0 (repeatable; "
-                    + "the first at 00:01.0).")
-    List<Path> pciImages = new ArrayList<>();
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        Target target = machine.target(List.of(), false, pciImages);
+        Target target = machine.target(List.of(), false);
         PrintWriter out = spec.commandLine().getOut();
         BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS;
         try (StartedTarget started = target.start()) {

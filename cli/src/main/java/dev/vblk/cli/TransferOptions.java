@@ -7,6 +7,7 @@ import dev.vblk.harness.RecordRun;
 import dev.vblk.harness.RunSummary;
 import dev.vblk.harness.StepResult;
 import dev.vblk.harness.Target;
+import dev.vblk.session.BoardParameters;
 import dev.vblk.trace.TraceCodec;
 import dev.vblk.workload.Workload;
 import dev.vblk.workload.WorkloadParser;
@@ -28,7 +29,8 @@ final class TransferOptions {
     long sector;
 
     @Option(names = "--device", paramLabel = "N", defaultValue = "0",
-            description = "Which block device the scan finds, from 0 in slot order (default: ${DEFAULT-VALUE}).")
+            description = "Which block device the scan finds, from 0 in slot order, the PCI ones after the "
+                    + "virtio-mmio ones (default: ${DEFAULT-VALUE}).")
     int device;
 
     @Option(names = {"-o", "--trace"}, paramLabel = "TRACE",
@@ -87,12 +89,13 @@ final class TransferOptions {
     }
 
     /**
-     * Runs {@code workload} on {@code target}, recorded when a trace is named, giving the bytes read to {@code reads}.
+     * Runs {@code workload} on {@code target} with the driver on {@code board}, recorded when a trace is named,
+     * giving the bytes read to {@code reads}.
      *
      * @throws BadInputException if the sectors pass the end of the device (no call is made, and no trace is left)
      */
-    RunSummary run(Target target, Workload workload, ReadSink reads) {
-        RecordRun run = RecordRun.QEMU_VIRT.withReadSink(reads);
+    RunSummary run(BoardParameters board, Target target, Workload workload, ReadSink reads) {
+        RecordRun run = new RecordRun(board).withReadSink(reads);
         try {
             return trace == null ? run.runUnrecorded(target, workload) : run.record(target, workload, TraceCodec.DEFAULT, trace);
         } catch (OutsideDeviceException e) {

@@ -15,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -149,6 +150,33 @@ class CatPutCommandTest {
         Cli.Result missing = Cli.run("put", "--fake", "--sector", "0", "--from", directory.resolve("gone").toString());
         assertEquals(ExitCodes.BAD_INPUT, missing.exitCode(), missing.toString());
         assertTrue(missing.err().contains("does not exist"), missing.err());
+    }
+
+    /** A --pci image is an input too: put refuses to write it from itself; the fake has no PCI bus and takes no --packed. */
+    @Test
+    void pciImagesAreInputsAndPciAndPackedAreNotForTheFake() throws Exception {
+        Path image = Files.write(directory.resolve("pci.img"), new byte[2048]);
+        Cli.Result itself = Cli.run("put", "--pci", image.toString(), "--sector", "0", "--from", image.toString());
+        assertEquals(ExitCodes.BAD_INPUT, itself.exitCode(), itself.toString());
+        assertTrue(itself.err().contains("is the image " + image + " that is written"), itself.err());
+        Cli.Result overImage = Cli.run("cat", "--pci", image.toString(), "--sector", "0", "--count", "1", "--to",
+                image.toString());
+        assertEquals(ExitCodes.BAD_INPUT, overImage.exitCode(), overImage.toString());
+        assertTrue(overImage.err().contains("is the input"), overImage.err());
+        for (String command : List.of("record", "cat", "put")) {
+            List<String> args = new ArrayList<>(List.of(command, "--fake", "--pci", image.toString()));
+            args.addAll(switch (command) {
+                case "record" -> List.of("--preset", "write-read");
+                case "cat" -> List.of("--sector", "0", "--count", "1");
+                default -> List.of("--sector", "0", "--from", Files.write(directory.resolve("data.bin"), new byte[512]).toString());
+            });
+            Cli.Result fake = Cli.run(args.toArray(String[]::new));
+            assertEquals(ExitCodes.BAD_INPUT, fake.exitCode(), fake.toString());
+            assertEquals("vblk " + command + ": --fake has no PCI bus: leave out --pci", fake.err().strip());
+        }
+        Cli.Result packedFake = Cli.run("cat", "--fake", "--packed", "--sector", "0", "--count", "1");
+        assertEquals(ExitCodes.BAD_INPUT, packedFake.exitCode(), packedFake.toString());
+        assertTrue(packedFake.err().startsWith("vblk cat: --fake uses an in-memory disk"), packedFake.err());
     }
 
     @Test

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.harness.SignedImages;
 import dev.vblk.qemu.junit.RequiresQemu;
+import dev.vblk.trace.TraceReader;
 import java.io.ByteArrayOutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +53,73 @@ class CatPutQemuTest {
         assertTrue(extract.out().contains("5 read operation(s) extracted, 0 not matching"), extract.out());
         assertArrayEquals(data, concatenated(reads), "the recording holds the same bytes");
 
+        assertEquals(ExitCodes.OK, Cli.run("replay", putTrace.toString(), catTrace.toString()).exitCode(),
+                "both recordings replay strictly");
+        Cli.Result relaxed = Cli.run("replay", "--relaxed", putTrace.toString(), catTrace.toString());
+        assertEquals(ExitCodes.OK, relaxed.exitCode(), relaxed.toString());
+    }
+
+    /** put and cat with --pci move the bytes through a virtio-blk-pci function, recorded and replayed. */
+    @Test
+    void putAndCatOverPciMoveTheFilesBytes() throws Exception {
+        Path mmio = SignedImages.raw(directory, "mmio.img", 2048);
+        Path image = SignedImages.raw(directory, "pci.img", 4096);
+        byte[] data = new byte[1 << 20];
+        new Random(16).nextBytes(data);
+        Path file = Files.write(directory.resolve("data.bin"), data);
+
+        Path putTrace = directory.resolve("put.trace.avro");
+        Cli.Result put = Cli.run("put", mmio.toString(), "--pci", image.toString(), "--device", "1", "--sector",
+                Integer.toString(SECTOR), "--from", file.toString(), "-o", putTrace.toString());
+        assertEquals(ExitCodes.OK, put.exitCode(), put.toString());
+        assertEquals(0, cmp("-i", "0:" + SECTOR * 512, "-n", Integer.toString(data.length), file.toString(), image.toString()),
+                "cmp finds the file's bytes in the PCI image at sector " + SECTOR);
+        assertArrayEquals(Files.readAllBytes(SignedImages.raw(directory, "fresh.img", 2048)), Files.readAllBytes(mmio),
+                "the virtio-mmio image is left as it was");
+
+        Path out = directory.resolve("out.bin");
+        Path catTrace = directory.resolve("cat.trace.avro");
+        Cli.Result cat = Cli.run("cat", "--pci", image.toString(), "--sector", Integer.toString(SECTOR), "--count",
+                Integer.toString(data.length / 512), "--to", out.toString(), "-o", catTrace.toString());
+        assertEquals(ExitCodes.OK, cat.exitCode(), cat.toString());
+        assertEquals(0, cmp(file.toString(), out.toString()), "cat over PCI gives back what put wrote");
+
+        assertEquals(ExitCodes.OK, Cli.run("replay", putTrace.toString(), catTrace.toString()).exitCode(),
+                "both recordings replay strictly");
+        Cli.Result relaxed = Cli.run("replay", "--relaxed", putTrace.toString(), catTrace.toString());
+        assertEquals(ExitCodes.OK, relaxed.exitCode(), relaxed.toString());
+    }
+
+    /** put and cat with --packed run the driver on the packed ring, over virtio-mmio and over PCI alike. */
+    @Test
+    void putAndCatWithPackedUseThePackedRing() throws Exception {
+        Path image = SignedImages.raw(directory, "disk.img", 4096);
+        byte[] data = new byte[1 << 20];
+        new Random(17).nextBytes(data);
+        Path file = Files.write(directory.resolve("data.bin"), data);
+
+        Path putTrace = directory.resolve("put.trace.avro");
+        Cli.Result put = Cli.run("put", image.toString(), "--packed", "--sector", Integer.toString(SECTOR), "--from",
+                file.toString(), "-o", putTrace.toString());
+        assertEquals(ExitCodes.OK, put.exitCode(), put.toString());
+        assertEquals(0, cmp("-i", "0:" + SECTOR * 512, "-n", Integer.toString(data.length), file.toString(), image.toString()),
+                "cmp finds the file's bytes in the image at sector " + SECTOR);
+
+        Path out = directory.resolve("out.bin");
+        Path catTrace = directory.resolve("cat.trace.avro");
+        Cli.Result cat = Cli.run("cat", "--pci", image.toString(), "--packed", "--sector", Integer.toString(SECTOR),
+                "--count", Integer.toString(data.length / 512), "--to", out.toString(), "-o", catTrace.toString());
+        assertEquals(ExitCodes.OK, cat.exitCode(), cat.toString());
+        assertEquals(0, cmp(file.toString(), out.toString()), "cat on the packed ring gives back what put wrote");
+
+        for (Path trace : List.of(putTrace, catTrace)) {
+            var metadata = TraceReader.readComplete(trace).metadata();
+            assertEquals("true", metadata.board().get("driver.packedRing"), trace.toString());
+            assertTrue(metadata.platform().get("qemu.command").contains("-global virtio-blk-device.packed=on"),
+                    metadata.platform().toString());
+        }
+        Cli.Result inspect = Cli.run("inspect", putTrace.toString());
+        assertTrue(inspect.out().contains("(page 1: VERSION_1|RING_PACKED)"), "the driver accepted the packed ring");
         assertEquals(ExitCodes.OK, Cli.run("replay", putTrace.toString(), catTrace.toString()).exitCode(),
                 "both recordings replay strictly");
         Cli.Result relaxed = Cli.run("replay", "--relaxed", putTrace.toString(), catTrace.toString());

@@ -113,6 +113,22 @@ class RecordCommandQemuTest {
         assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode(), "the recording replays strictly");
     }
 
+    /** A --pci image is a virtio-blk-pci function the driver finds on bus 0; the trace replays strictly and relaxed. */
+    @Test
+    void pciImageRecordsOverVirtioPciAndReplays() {
+        Path image = SignedImages.raw(directory, "disk.img", 2048);
+        Path trace = directory.resolve("pci.trace.avro");
+        Cli.Result result = Cli.run("record", "--pci", image.toString(), "--preset", "write-read", "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("(0 failed)"), result.out());
+        var metadata = TraceReader.readComplete(trace).metadata();
+        assertEquals("0x4010000000", metadata.board().get("pci.ecamBase"), metadata.board().toString());
+        assertTrue(metadata.platform().get("qemu.command").contains("virtio-blk-pci"), metadata.platform().toString());
+        assertEquals(ExitCodes.OK, Cli.run("replay", trace.toString()).exitCode(), "the recording replays strictly");
+        Cli.Result relaxed = Cli.run("replay", "--relaxed", trace.toString());
+        assertEquals(ExitCodes.OK, relaxed.exitCode(), relaxed.toString());
+    }
+
     /** An error rule for a sector beyond the image could never fire: it is refused before QEMU starts. */
     @Test
     void anErrorBeyondTheImageIsRefused() {
