@@ -97,6 +97,33 @@ class RelaxedReplayTest {
         assertTrue(relaxed.notes().contains("answered 12 of 12 recorded request(s) from the trace"), relaxed.notes().toString());
     }
 
+    /**
+     * The recording's device completed one request for a wait for any, the replay's fake device
+     * completes all of them at once: the wait for all that follows in the trace waits for what is
+     * still outstanding, whatever grouping the replay's device chose.
+     */
+    @Test
+    void takesCompletionsGroupedOtherwiseThanRecorded() {
+        // Each request later than the one before: the first completes alone.
+        RequestHook staggered = request -> RequestOutcome.delayed(1_000_000L * (request.index() + 1), RequestOutcome.normal());
+        Path file = FakeTraces.record(dir.resolve("grouped.trace.avro"),
+                FakeBlkConfig.builder().requestHook(staggered).idString("replay-test").build(), faults -> { },
+                FakeTraces.OPTIONS, session -> {
+                    for (int i = 0; i < 4; i++) {
+                        session.submit(BlockOperation.read(FakeTraces.DEVICE, 8 * i, 8));
+                    }
+                    List<DriverSession.SessionCompletion> first = session.complete(OperationKind.WAIT_ANY,
+                            FakeTraces.DEVICE, session.outstanding(FakeTraces.DEVICE), AsyncBlockDevice.NO_TIME_BUDGET);
+                    assertEquals(1, first.size(), "the recorded wait for any took one completion");
+                    session.complete(OperationKind.WAIT_ALL, FakeTraces.DEVICE, session.outstanding(FakeTraces.DEVICE),
+                            AsyncBlockDevice.NO_TIME_BUDGET);
+                });
+
+        ReplayResult relaxed = Replayer.relaxed(file);
+
+        assertEquals(ReplayResult.Status.REPRODUCED, relaxed.status(), relaxed.render());
+    }
+
     /** Calls on each of a device's four request queues: the requests of every queue are read from the trace. */
     @Test
     void reproducesCallsOnEveryRequestQueue() {
