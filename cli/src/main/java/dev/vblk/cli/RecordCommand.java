@@ -87,8 +87,8 @@ final class RecordCommand implements Callable<Integer> {
 
     @Option(names = "--queues", paramLabel = "N", defaultValue = "1",
             description = "Let the driver use up to N request queues of each device (VIRTIO_BLK_F_MQ), for "
-                    + "workloads with 'queue' steps; the fake device gets N. QEMU's device needs as many: "
-                    + "--device-property num-queues=N (default: ${DEFAULT-VALUE}).")
+                    + "workloads with 'queue' steps, which run one after another on one thread; the fake device "
+                    + "gets N. QEMU's device needs as many: --device-property num-queues=N (default: ${DEFAULT-VALUE}).")
     int queues;
 
     @Option(names = "--codec", paramLabel = "deflate|deflate_best|zstandard|none", defaultValue = "deflate",
