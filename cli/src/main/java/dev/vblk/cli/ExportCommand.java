@@ -114,7 +114,7 @@ final class ExportCommand implements Callable<Integer> {
             command.notes().forEach(note -> out.println("note: " + note));
             out.println("machine: " + command.render());
             out.println("run it, one line per reply, with:");
-            out.println("  coproc QEMU { " + command.render() + "; }; while IFS= read -r line; do echo \"$line\" >&\"${QEMU[1]}\"; "
+            out.println("  coproc QEMU { exec " + command.render() + "; }; while IFS= read -r line; do echo \"$line\" >&\"${QEMU[1]}\"; "
                     + "IFS= read -r reply <&\"${QEMU[0]}\"; echo \"$reply\"; done < " + output + " > " + output
                     + ".replies; kill \"$QEMU_PID\"");
         }

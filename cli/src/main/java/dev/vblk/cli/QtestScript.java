@@ -6,7 +6,6 @@ import dev.vblk.trace.TraceEvent;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +20,10 @@ import java.util.function.Consumer;
  * on its I/O thread while it goes on reading the script, so after each QueueNotify write the script
  * repeats the driver's next memory read (its first poll of the used ring) {@code settle} times: these
  * settle reads give the device time to finish, so that the driver's own polls then see what the
- * trace saw. Their replies are not part of the comparison.
+ * trace saw. Their replies are not part of the comparison. The driver's memory writes between a
+ * QueueNotify write and that poll (the used ring's {@code used_event} index) go before the
+ * QueueNotify write: the device reads that index when it completes the request, to decide whether
+ * to interrupt, and a script line arrives too late for a request QEMU completes at once.
  */
 final class QtestScript {
 
@@ -39,13 +41,14 @@ final class QtestScript {
     private final MmioWindow window;
     private final int settle;
     private final Consumer<Line> sink;
-    /** Lines after a QueueNotify write, held until the read their settle reads repeat; null marks where those go. */
-    private final List<Line> held = new ArrayList<>();
+    /** QueueNotify writes since the last memory read: each gets its settle reads before the next one. */
+    private int notifies;
+    /** QueueNotify writes held until the driver's memory writes after them are out (see the class comment). */
+    private final List<Line> heldNotifies = new ArrayList<>();
     private int eventIndex;
 
     /**
-     * A script written line by line to {@code sink} as the trace's events arrive. Only the lines
-     * between a QueueNotify write and the next memory read are held.
+     * A script written line by line to {@code sink} as the trace's events arrive.
      *
      * @param window the MMIO window, to know QueueNotify registers
      * @param settle settle reads after each QueueNotify write
@@ -69,36 +72,32 @@ final class QtestScript {
     void accept(TraceEvent event) {
         int index = eventIndex++;
         String command = command(event);
-        if (!held.isEmpty() && event instanceof TraceEvent.MemoryRead) {
-            for (Line line : held) {
-                if (line == null) {
-                    for (int k = 0; k < settle; k++) {
-                        sink.accept(new Line(index, command, true));
-                    }
-                } else {
-                    sink.accept(line);
-                }
+        if (!(event instanceof TraceEvent.MemoryWrite) && command != null) {
+            heldNotifies.forEach(sink);
+            heldNotifies.clear();
+        }
+        if (event instanceof TraceEvent.MemoryRead) {
+            for (long k = 0; k < (long) settle * notifies; k++) {
+                sink.accept(new Line(index, command, true));
             }
-            held.clear();
+            notifies = 0;
         }
         if (command == null) {
             return;
         }
         Line line = new Line(index, command, false);
-        if (held.isEmpty()) {
-            sink.accept(line);
-        } else {
-            held.add(line);
-        }
         if (isQueueNotify(event, window)) {
-            held.add(null);
+            notifies++;
+            heldNotifies.add(line);
+        } else {
+            sink.accept(line);
         }
     }
 
-    /** Ends the trace: lines still held are written; a QueueNotify write with no read after it gets no settle reads. */
+    /** Ends the trace: a QueueNotify write still held is written. */
     void finish() {
-        held.stream().filter(Objects::nonNull).forEach(sink);
-        held.clear();
+        heldNotifies.forEach(sink);
+        heldNotifies.clear();
     }
 
     private static boolean isQueueNotify(TraceEvent event, MmioWindow window) {

@@ -35,6 +35,13 @@ class ExportCommandTest {
         assertEquals(calls + 3 * notifies, lines.size());
         assertEquals(QtestScript.of(events, MmioWindow.QEMU_VIRT, 3).stream().map(QtestScript.Line::command).toList(), lines);
         assertTrue(lines.contains("readl 0xa000000"), "the scan's first MagicValue read");
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).equals("writel 0xa003e50 0x0")) {
+                // The used_event write the driver made after the notify goes before it; then the settle reads.
+                assertTrue(lines.get(i - 1).startsWith("b64write 0x40001204 0x2 "), "before line " + (i + 1) + ": " + lines.get(i - 1));
+                assertEquals(List.of("read 0x4000120a 0x2"), lines.subList(i + 1, i + 5).stream().distinct().toList());
+            }
+        }
 
         String machine = result.out().lines().filter(line -> line.startsWith("machine: ")).findFirst().orElseThrow();
         assertTrue(machine.contains("file.image.filename=" + image.toAbsolutePath()), machine);
