@@ -402,8 +402,11 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     /**
      * Reads and acknowledges InterruptStatus once; a configuration change is checked for
      * DEVICE_NEEDS_RESET and re-read; with interrupt-driven completion, a used-buffer interrupt takes
-     * every completion there is. With several queues on the line this queue's used ring is read after
-     * every interrupt, whatever its causes: another queue's thread may have acknowledged this queue's.
+     * every completion there is, and so does a wake-up whose InterruptStatus reads 0 (a raised line
+     * with no cause to read stays raised, so without looking at the used ring each wait would spend a
+     * poll and a released completion would wait for its request's poll budget to run out). With
+     * several queues on the line this queue's used ring is read after every interrupt, whatever its
+     * causes: another queue's thread may have acknowledged this queue's.
      */
     private void handleInterrupt() {
         int status = transport.interruptStatus();
@@ -413,7 +416,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
                 device.configChanged();
             }
         }
-        boolean maybeUsed = (status & InterruptStatus.USED_BUFFER) != 0 || sharesInterrupts();
+        boolean maybeUsed = (status & InterruptStatus.USED_BUFFER) != 0 || status == 0 || sharesInterrupts();
         if (maybeUsed && options.completion() == CompletionMode.INTERRUPTS) {
             finishAll(ring.collectUsed());
         }

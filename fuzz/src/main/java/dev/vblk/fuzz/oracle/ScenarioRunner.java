@@ -925,8 +925,9 @@ public final class ScenarioRunner {
                 if (d.status() != VirtioBlk.S_OK) {
                     return "its status byte was " + d.status();
                 }
-                return dataIn && d.length() < r.dataLength()
-                        ? "the device wrote only " + d.length() + " of its " + r.dataLength() + " data bytes" : null;
+                return dataIn && d.length() < r.dataLength() && !namedByAnother(s)
+                        ? "the device wrote only " + d.length() + " of its " + r.dataLength()
+                                + " data bytes, and no other used element named it" : null;
             }
             return "it was never completed";
         }
