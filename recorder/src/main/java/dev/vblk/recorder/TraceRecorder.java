@@ -65,6 +65,12 @@ public final class TraceRecorder implements Closeable {
         writer.appendMemoryWrite(address, source, offset, length);
     }
 
+    /** Appends {@code begin}, which has no payload of its own, with {@code payload} (copied by the writer). */
+    private void begin(TraceEvent.OperationBegin begin, byte[] payload) {
+        noteThread();
+        writer.appendBegin(begin, payload, 0, payload.length);
+    }
+
     /** Writes a thread switch first when the calling thread is not the one that recorded last. */
     private void noteThread() {
         Thread thread = Thread.currentThread();
@@ -99,7 +105,7 @@ public final class TraceRecorder implements Closeable {
     public synchronized long beginOperation(
             OperationKind kind, String device, long sector, long sectorCount, int readLength, byte[] payload) {
         long id = nextOperationId++;
-        record(new TraceEvent.OperationBegin(id, kind, device, sector, sectorCount, readLength, payload));
+        begin(new TraceEvent.OperationBegin(id, kind, device, sector, sectorCount, readLength, new byte[0]), payload);
         return id;
     }
 
@@ -110,8 +116,8 @@ public final class TraceRecorder implements Closeable {
     public synchronized long beginSubmitted(
             OperationKind kind, String device, long sector, long sectorCount, int readLength, byte[] payload) {
         long id = nextOperationId++;
-        record(new TraceEvent.OperationBegin(id, kind, device, sector, sectorCount, readLength, payload, true,
-                new long[0], -1));
+        begin(new TraceEvent.OperationBegin(id, kind, device, sector, sectorCount, readLength, new byte[0], true,
+                new long[0], -1), payload);
         return id;
     }
 

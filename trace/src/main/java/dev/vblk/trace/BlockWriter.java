@@ -83,15 +83,28 @@ final class BlockWriter {
             memory(false, read.address(), read.bytes(), false);
         } else if (event instanceof TraceEvent.MemoryWrite write) {
             memory(true, write.address(), write.bytes(), false);
+        } else if (event instanceof TraceEvent.OperationBegin begin) {
+            begin(begin, begin.payloadBytes(), false);
         } else {
             EntryCodec.encode(event, encoder);
-            if (event instanceof TraceEvent.OperationBegin begin && PayloadWindow.isShared(begin.payloadLength())) {
-                byte[] payload = begin.payloadBytes();
-                payloads.store(payload, true, false);
-                noteStored(payload);
-            }
             entryAdded();
         }
+    }
+
+    /**
+     * Adds the start of an operation whose payload is {@code payload} (the event's own is not used),
+     * which nobody changes any more; with {@code recycled} the array came from the buffers, and goes
+     * back once the trace no longer needs it.
+     */
+    void begin(TraceEvent.OperationBegin begin, byte[] payload, boolean recycled) throws IOException {
+        EntryCodec.encodeBegin(begin, payload, encoder);
+        if (PayloadWindow.isShared(payload.length)) {
+            payloads.store(payload, true, recycled);
+            noteStored(payload);
+        } else if (recycled) {
+            buffers.give(payload);
+        }
+        entryAdded();
     }
 
     /** Adds a register access: compact, against the history, unless its address is too far from the one before. */

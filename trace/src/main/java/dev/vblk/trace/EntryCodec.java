@@ -131,6 +131,28 @@ final class EntryCodec {
         out.writeLong(value);
     }
 
+    /** Writes an {@code OperationBegin} whose payload is {@code payload} (the event's own is not used). */
+    static void encodeBegin(TraceEvent.OperationBegin e, byte[] payload, Encoder out) throws IOException {
+        out.writeIndex(Branch.OPERATION_BEGIN.index);
+        out.writeLong(e.operationId());
+        out.writeEnum(SYMBOL_BY_KIND[e.kind().ordinal()]);
+        out.writeString(e.device());
+        out.writeLong(e.sector());
+        out.writeLong(e.sectorCount());
+        out.writeInt(e.readLength());
+        out.writeBytes(payload);
+        out.writeBoolean(e.submitted());
+        long[] awaited = e.awaited();
+        out.writeArrayStart();
+        out.setItemCount(awaited.length);
+        for (long id : awaited) {
+            out.startItem();
+            out.writeLong(id);
+        }
+        out.writeArrayEnd();
+        out.writeLong(e.budgetNanos());
+    }
+
     private static void payloadRef(PayloadRef ref, Encoder out) throws IOException {
         out.writeLong(ref.payload());
         out.writeInt(ref.offset());
@@ -416,26 +438,7 @@ final class EntryCodec {
 
         @Override
         public Void visit(TraceEvent.OperationBegin e) {
-            return write(() -> {
-                out.writeIndex(Branch.OPERATION_BEGIN.index);
-                out.writeLong(e.operationId());
-                out.writeEnum(SYMBOL_BY_KIND[e.kind().ordinal()]);
-                out.writeString(e.device());
-                out.writeLong(e.sector());
-                out.writeLong(e.sectorCount());
-                out.writeInt(e.readLength());
-                out.writeBytes(e.payloadBytes());
-                out.writeBoolean(e.submitted());
-                long[] awaited = e.awaited();
-                out.writeArrayStart();
-                out.setItemCount(awaited.length);
-                for (long id : awaited) {
-                    out.startItem();
-                    out.writeLong(id);
-                }
-                out.writeArrayEnd();
-                out.writeLong(e.budgetNanos());
-            });
+            return write(() -> encodeBegin(e, e.payloadBytes(), out));
         }
 
         @Override

@@ -69,6 +69,9 @@ public final class TraceWriter implements Closeable {
     /** A memory access whose bytes the writer owns. */
     private record Memory(boolean write, long address, byte[] data) {}
 
+    /** The start of an operation whose payload, which the writer owns, is given apart. */
+    private record Begin(TraceEvent.OperationBegin begin, byte[] payload) {}
+
     /** The end of an operation that succeeded returning {@code data}, which the writer owns. */
     private record Returned(long operationId, byte[] data) {}
 
@@ -211,6 +214,18 @@ public final class TraceWriter implements Closeable {
     public void appendMemoryWrite(long address, byte[] source, int offset, int length) {
         byte[] data = copy(source, offset, length);
         enqueue(new Memory(true, address, data), ENTRY_BYTES + length, true);
+    }
+
+    /**
+     * Appends {@code begin}, an {@link TraceEvent.OperationBegin} with no payload of its own, whose
+     * payload is {@code length} bytes of {@code source} from {@code offset} (copied): the event
+     * {@link #append} would take with that payload, without an array made for it.
+     */
+    public void appendBegin(TraceEvent.OperationBegin begin, byte[] source, int offset, int length) {
+        if (begin.payloadLength() != 0) {
+            throw new IllegalArgumentException("the begin carries a payload of its own");
+        }
+        enqueue(new Begin(begin, copy(source, offset, length)), ENTRY_BYTES + length, true);
     }
 
     /**
@@ -408,6 +423,8 @@ public final class TraceWriter implements Closeable {
     private void write(Object entry) throws IOException {
         if (entry instanceof Memory memory) {
             blocks.memory(memory.write(), memory.address(), memory.data(), true);
+        } else if (entry instanceof Begin begin) {
+            blocks.begin(begin.begin(), begin.payload(), true);
         } else if (entry instanceof Returned returned) {
             blocks.succeeded(returned.operationId(), returned.data());
         } else {
