@@ -34,6 +34,9 @@ class QemuFailureTest {
     /** Enough reads that a recording is still running when it is interrupted. */
     private static final String LONG_WORKLOAD = "read 0 1\n".repeat(10_000);
 
+    /** Reads of the whole disk, again and again: seconds of recording whose trace stays small. */
+    private static final String WHOLE_DISK_READS = "read 0 2048\n".repeat(20_000);
+
     @TempDir
     Path directory;
 
@@ -96,7 +99,7 @@ class QemuFailureTest {
     @Test
     void qemuDoesNotOutliveAKilledVblkAndItsLeftoversDoNotBreakTheNextRun() throws Exception {
         Path image = SignedImages.raw(directory, "disk.img", 2048);
-        Path workload = Files.writeString(directory.resolve("long.workload"), LONG_WORKLOAD);
+        Path workload = Files.writeString(directory.resolve("long.workload"), WHOLE_DISK_READS);
         Path trace = directory.resolve("t.trace.avro");
         Process vblk = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), Vblk.class.getName(), "record", image.toString(), "--workload",
