@@ -130,7 +130,7 @@ final class BlockWriter {
         if (ref != null) {
             EntryCodec.encodeSharedMemory(write, address, ref, encoder);
         } else {
-            EntryCodec.encodeMemory(write, address, data, 0, data.length, encoder);
+            EntryCodec.encodeMemory(write, address, data, encoder);
             if (PayloadWindow.isShared(data.length)) {
                 payloads.store(data, false, recycled);
                 kept = true;

@@ -96,12 +96,11 @@ final class EntryCodec {
         out.writeLong(end.eventCount());
     }
 
-    /** Writes a {@code MemoryRead} or {@code MemoryWrite} of {@code length} bytes of {@code data} from {@code offset}. */
-    static void encodeMemory(boolean write, long address, byte[] data, int offset, int length, Encoder out)
-            throws IOException {
+    /** Writes a {@code MemoryRead} or {@code MemoryWrite} of the bytes {@code data}. */
+    static void encodeMemory(boolean write, long address, byte[] data, Encoder out) throws IOException {
         out.writeIndex((write ? Branch.MEMORY_WRITE : Branch.MEMORY_READ).index);
         out.writeLong(address);
-        out.writeBytes(data, offset, length);
+        out.writeBytes(data);
     }
 
     /** Writes a {@code SharedMemoryRead} or {@code SharedMemoryWrite}: a memory access whose bytes {@code ref} names. */

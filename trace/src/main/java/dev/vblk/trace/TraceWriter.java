@@ -45,9 +45,6 @@ import org.apache.avro.file.DataFileConstants;
  */
 public final class TraceWriter implements Closeable {
 
-    /** Uncompressed size at which the writer closes a block even in the middle of a batch. */
-    public static final int BLOCK_BYTES = BlockWriter.BLOCK_BYTES;
-
     /** Queued bytes at which appending threads wait for the writer thread. */
     public static final long QUEUE_BYTES = 4L << 20;
 
