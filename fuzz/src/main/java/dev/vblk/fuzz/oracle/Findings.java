@@ -13,11 +13,6 @@ public final class Findings {
         findings.add(new Finding(invariant, where, detail));
     }
 
-    /** Whether {@code invariant} was violated so far. */
-    public boolean any(Invariant invariant) {
-        return findings.stream().anyMatch(finding -> finding.invariant() == invariant);
-    }
-
     /** The findings so far, in order. */
     public List<Finding> all() {
         return List.copyOf(findings);
