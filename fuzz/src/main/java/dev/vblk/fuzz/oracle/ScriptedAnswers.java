@@ -71,11 +71,24 @@ final class ScriptedAnswers {
             if (d.status() != VirtioBlk.S_OK) {
                 return "its status byte was " + d.status();
             }
-            return dataIn && d.length() < r.dataLength() && !namedByAnother(s)
-                    ? "the device wrote only " + d.length() + " of its " + r.dataLength()
-                            + " data bytes, and no other used element named it" : null;
+            if (dataIn && d.length() < r.dataLength() && !namedByAnother(s)) {
+                return "the device wrote only " + d.length() + " of its " + r.dataLength()
+                        + " data bytes, and no other used element named it";
+            }
+            return dataIn && d.length() == 0 ? noDataAfterForeignElement(r) : null;
         }
         return "it was never completed";
+    }
+
+    /**
+     * A GET_ID or read whose head another request's used element named, answered by the device with
+     * status 0 and no data: the device completed its chain twice (once under the other request's
+     * element, once under its own), and the driver returned data the device never wrote. Such an
+     * answer is a false success as {@code Status(0)} is, however the script writes it.
+     */
+    private static String noDataAfterForeignElement(BlkRequest r) {
+        return "the device wrote none of its " + r.dataLength() + " data bytes; another request's used element"
+                + " named its head, and its own answer, status 0 without data, completed the chain again";
     }
 
     /**
