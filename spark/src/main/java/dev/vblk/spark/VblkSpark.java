@@ -4,6 +4,7 @@ import dev.vblk.fuzz.results.CaseResult;
 import dev.vblk.replay.ReplayResult;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class VblkSpark {
             throw new IllegalArgumentException("CASES must be at least 1 and SHARDS from 1 to 100000, not " + cases
                     + " and " + shards);
         }
-        Path folder = Path.of(args[3]);
+        Path folder = outputFolder(args[3]);
         try (SparkSession session = session("campaign")) {
             JavaSparkContext spark = JavaSparkContext.fromSparkContext(session.sparkContext());
             out.printf("spark campaign: seed %d, %d cases in %d shards, master %s%n", seed, cases, shards, spark.master());
@@ -92,7 +93,7 @@ public final class VblkSpark {
         if (args.length < 2) {
             throw new IllegalArgumentException("replay takes OUT and at least one TRACE_OR_FOLDER");
         }
-        Path folder = Path.of(args[0]);
+        Path folder = outputFolder(args[0]);
         List<Path> traces = CorpusReplay.traces(Arrays.stream(args, 1, args.length).map(Path::of).toList());
         try (SparkSession session = session("replay")) {
             out.printf("spark replay: %d trace(s), master %s%n", traces.size(), session.sparkContext().master());
@@ -112,6 +113,14 @@ public final class VblkSpark {
     private static long count(List<Row> rows, ReplayResult.Status status) {
         int column = CorpusReplay.SCHEMA.fieldIndex("status");
         return rows.stream().filter(row -> row.getString(column).equals(status.name())).count();
+    }
+
+    private static Path outputFolder(String text) {
+        Path folder = Path.of(text);
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("OUT must be a folder, and " + folder + " is a file");
+        }
+        return folder;
     }
 
     private static long number(String text, String name) {

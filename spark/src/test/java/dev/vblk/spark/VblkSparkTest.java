@@ -125,12 +125,16 @@ class VblkSparkTest {
     }
 
     @Test
-    void badArgumentsGiveOneLineAndStatusTwo() {
+    void badArgumentsGiveOneLineAndStatusTwo() throws IOException {
         assertEquals(2, run("campaign", "7", "many", "4", dir.toString()));
         assertEquals("vblk-spark: CASES must be a whole number, not 'many'", err.toString().strip());
         err.reset();
         assertEquals(2, run("replay", dir.toString(), dir.resolve("missing").toString()));
         assertEquals("vblk-spark: no trace file or folder " + dir.resolve("missing"), err.toString().strip());
+        err.reset();
+        Path file = Files.writeString(dir.resolve("file"), "not a folder");
+        assertEquals(2, run("campaign", "7", "10", "2", file.toString()));
+        assertEquals("vblk-spark: OUT must be a folder, and " + file + " is a file", err.toString().strip());
         err.reset();
         assertEquals(2, run("merge"));
         assertEquals("vblk-spark: no command 'merge'; " + VblkSpark.USAGE, err.toString().strip());
