@@ -1,6 +1,9 @@
 package dev.vblk.virtio.blk;
 
 import dev.vblk.platform.FrameAllocator;
+import dev.vblk.virtio.queue.SplitVirtqueueLayout;
+import dev.vblk.virtio.spec.BlkRequestFormat;
+import dev.vblk.virtio.spec.DescriptorLayout;
 
 /**
  * Tunables of the virtio-blk driver.
@@ -90,9 +93,10 @@ public record DriverOptions(
      * holds can be set up.
      */
     public long guestMemoryPerDevice() {
-        long ringFrames = frames(16L * maxQueueSize) + frames(6 + 2L * maxQueueSize) + frames(6 + 8L * maxQueueSize);
-        long bufferFrames = frames(maxRequestBytes + 2L * RequestLayout.HEADER_BYTES
-                + (long) RequestLayout.DESCRIPTOR_BYTES * maxQueueSize);
+        SplitVirtqueueLayout ring = new SplitVirtqueueLayout(maxQueueSize);
+        long ringFrames = frames(ring.descriptorTableBytes()) + frames(ring.availableRingBytes()) + frames(ring.usedRingBytes());
+        long bufferFrames = frames(maxRequestBytes + 2L * BlkRequestFormat.HEADER_BYTES
+                + (long) DescriptorLayout.BYTES * maxQueueSize);
         return maxQueues * (ringFrames + maxInFlight * bufferFrames) * FrameAllocator.FRAME_SIZE;
     }
 

@@ -46,7 +46,6 @@ import java.util.Optional;
  */
 public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, AutoCloseable {
 
-    static final int RANGE_SEGMENT_BYTES = 16;
     /** The virtio device ID of a block device. */
     public static final int DEVICE_TYPE = 2;
 

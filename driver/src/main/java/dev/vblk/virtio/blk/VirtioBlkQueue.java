@@ -11,7 +11,6 @@ import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
 import dev.vblk.block.RequestType;
 import dev.vblk.dma.PhysicalRun;
-import dev.vblk.platform.LittleEndian;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
 import dev.vblk.virtio.FeatureBits;
@@ -21,6 +20,7 @@ import dev.vblk.virtio.VirtioTransport;
 import dev.vblk.virtio.queue.BufferSegment;
 import dev.vblk.virtio.queue.UsedElement;
 import dev.vblk.virtio.queue.Virtqueue;
+import dev.vblk.virtio.spec.BlkRequestFormat;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -131,7 +131,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         long sectors = device.checkBuffer(RequestType.READ, sector, buffer);
         return submit(RequestType.READ, sector, sectors, call -> {
             device.checkRange(RequestType.READ, sector, sectors);
-            split(call, BlkRequest.T_IN, sector, buffer, true);
+            split(call, BlkRequestFormat.T_IN, sector, buffer, true);
         });
     }
 
@@ -141,7 +141,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         return submit(RequestType.WRITE, sector, sectors, call -> {
             device.checkWritable(RequestType.WRITE, sector, sectors);
             device.checkRange(RequestType.WRITE, sector, sectors);
-            split(call, BlkRequest.T_OUT, sector, data, false);
+            split(call, BlkRequestFormat.T_OUT, sector, data, false);
         });
     }
 
@@ -149,19 +149,19 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     public RequestHandle submitFlush() {
         return submit(RequestType.FLUSH, -1, 0, call -> {
             if (FeatureBits.has(device.negotiatedFeatures(), BlkFeatures.FLUSH)) {
-                requests.enqueue(new BlkRequest(call, BlkRequest.T_FLUSH, 0, 0, null, 0, 0, false));
+                requests.enqueue(new BlkRequest(call, BlkRequestFormat.T_FLUSH, 0, 0, null, 0, 0, false));
             }
         });
     }
 
     @Override
     public RequestHandle submitDiscard(long sector, long sectorCount) {
-        return rangeCommand(RequestType.DISCARD, BlkRequest.T_DISCARD, BlkFeatures.DISCARD, sector, sectorCount);
+        return rangeCommand(RequestType.DISCARD, BlkRequestFormat.T_DISCARD, BlkFeatures.DISCARD, sector, sectorCount);
     }
 
     @Override
     public RequestHandle submitWriteZeroes(long sector, long sectorCount) {
-        return rangeCommand(RequestType.WRITE_ZEROES, BlkRequest.T_WRITE_ZEROES, BlkFeatures.WRITE_ZEROES, sector,
+        return rangeCommand(RequestType.WRITE_ZEROES, BlkRequestFormat.T_WRITE_ZEROES, BlkFeatures.WRITE_ZEROES, sector,
                 sectorCount);
     }
 
@@ -172,7 +172,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
                     .request(RequestType.GET_ID).build();
         }
         return submit(RequestType.GET_ID, -1, 0,
-                call -> requests.enqueue(new BlkRequest(call, BlkRequest.T_GET_ID, 0, 0, buffer, 0, ID_BYTES, true)));
+                call -> requests.enqueue(new BlkRequest(call, BlkRequestFormat.T_GET_ID, 0, 0, buffer, 0, ID_BYTES, true)));
     }
 
     private RequestHandle rangeCommand(RequestType type, int typeCode, int feature, long sector, long sectorCount) {
@@ -192,11 +192,8 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
             long perRequest = limit > 0 ? Math.min(limit, 0xffff_ffffL) : 0xffff_ffffL;
             for (long done = 0; done < sectorCount; done += perRequest) {
                 long count = Math.min(perRequest, sectorCount - done);
-                byte[] range = new byte[VirtioBlkDevice.RANGE_SEGMENT_BYTES];
-                LittleEndian.put(range, 0, 8, sector + done);
-                LittleEndian.put(range, 8, 4, count);
-                requests.enqueue(new BlkRequest(call, typeCode, sector + done, count, range, 0,
-                        VirtioBlkDevice.RANGE_SEGMENT_BYTES, false));
+                requests.enqueue(new BlkRequest(call, typeCode, sector + done, count,
+                        BlkRequestFormat.rangeSegment(sector + done, count), 0, BlkRequestFormat.RANGE_SEGMENT_BYTES, false));
             }
         });
     }
@@ -524,10 +521,9 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         if (request.dataBytes > 0 && !request.deviceWrites) {
             buffer.dma().write(platform, 0, request.data, request.dataOffset, request.dataBytes);
         }
-        byte[] header = new byte[RequestLayout.HEADER_BYTES + 1];
-        LittleEndian.put(header, 0, 4, request.typeCode);
-        LittleEndian.put(header, 8, 8, request.headerSector());
-        header[RequestLayout.HEADER_BYTES] = (byte) ErrorPolicy.STATUS_UNWRITTEN;
+        byte[] header = new byte[BlkRequestFormat.HEADER_BYTES + BlkRequestFormat.STATUS_BYTES];
+        BlkRequestFormat.putHeader(header, 0, request.typeCode, request.headerSector());
+        header[BlkRequestFormat.HEADER_BYTES] = (byte) ErrorPolicy.STATUS_UNWRITTEN;
         buffer.dma().write(platform, RequestLayout.headerOffset(capacity), header, 0, header.length);
         request.buffer = buffer;
         int token = ring.submit(chain, device.requestLayout().tableEntries() > 0
@@ -540,13 +536,14 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         int capacity = buffer.dataCapacity();
         List<BufferSegment> chain = new ArrayList<>();
         chain.add(new BufferSegment(buffer.dma().address(RequestLayout.headerOffset(capacity)),
-                RequestLayout.HEADER_BYTES, false));
+                BlkRequestFormat.HEADER_BYTES, false));
         if (request.dataBytes > 0) {
             for (PhysicalRun run : buffer.dma().segments(0, request.dataBytes, device.maxRunBytes())) {
                 chain.add(new BufferSegment(run.address(), run.length(), request.deviceWrites));
             }
         }
-        chain.add(new BufferSegment(buffer.dma().address(RequestLayout.statusOffset(capacity)), 1, true));
+        chain.add(new BufferSegment(buffer.dma().address(RequestLayout.statusOffset(capacity)), BlkRequestFormat.STATUS_BYTES,
+                true));
         return chain;
     }
 
