@@ -1,5 +1,6 @@
 package dev.vblk.virtio.blk;
 
+import dev.vblk.block.BlockDevice;
 import dev.vblk.platform.FrameAllocator;
 import dev.vblk.virtio.queue.SplitVirtqueueLayout;
 import dev.vblk.virtio.spec.BlkRequestFormat;
@@ -70,7 +71,8 @@ public record DriverOptions(
         if (maxQueueSize < 4 || maxQueueSize > 256 || Integer.bitCount(maxQueueSize) != 1) {
             throw new IllegalArgumentException("maxQueueSize must be a power of two from 4 to 256: " + maxQueueSize);
         }
-        if (maxRequestBytes < 512 || maxRequestBytes % 512 != 0 || maxRequestBytes > 256 * FrameAllocator.FRAME_SIZE) {
+        if (maxRequestBytes < BlockDevice.SECTOR_SIZE || maxRequestBytes % BlockDevice.SECTOR_SIZE != 0
+                || maxRequestBytes > 256 * FrameAllocator.FRAME_SIZE) {
             throw new IllegalArgumentException("maxRequestBytes must be whole sectors up to 1 MiB: " + maxRequestBytes);
         }
         if (completion == null) {
