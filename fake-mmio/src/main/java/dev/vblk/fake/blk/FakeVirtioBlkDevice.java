@@ -7,7 +7,7 @@ import dev.vblk.fake.disk.DiskBacking;
 import dev.vblk.fake.mmio.ControlAccess;
 import dev.vblk.fake.mmio.DeviceContext;
 import dev.vblk.fake.mmio.MmioDevice;
-import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.LittleEndian;
@@ -73,16 +73,16 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     private String brokenReason;
 
     /** One virtqueue of the device: its ring and the finished requests it holds for a batch. */
-    private record QueueState(int index, Virtqueue ring, HeldCompletions<Finished> held) {}
+    private record QueueState(int index, DeviceVirtqueue ring, HeldCompletions<Finished> held) {}
 
-    private record Pending(long due, long sequence, QueueState queue, Chain chain, BlkRequest request,
+    private record Pending(long due, long sequence, QueueState queue, Chain chain, DeviceRequest request,
             RequestOutcome outcome) {}
 
     /** A decoded request waiting for its hook to answer it. */
-    private record Waiting(QueueState queue, Chain chain, BlkRequest request) {}
+    private record Waiting(QueueState queue, Chain chain, DeviceRequest request) {}
 
     /** A request whose answer is decided and not yet written. */
-    private record Finished(Chain chain, BlkRequest request, RequestOutcome.Complete outcome) {}
+    private record Finished(Chain chain, DeviceRequest request, RequestOutcome.Complete outcome) {}
 
     /** A device with {@code config}, placed by the machine that provides {@code context}. */
     public FakeVirtioBlkDevice(FakeBlkConfig config, DeviceContext context) {
@@ -91,7 +91,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         this.disk = config.disk();
         this.hook = config.requestHook();
         for (int index = 0; index < config.numQueues(); index++) {
-            queues.add(new QueueState(index, new Virtqueue(context), new HeldCompletions<>()));
+            queues.add(new QueueState(index, new DeviceVirtqueue(context), new HeldCompletions<>()));
         }
         reset();
     }
@@ -232,14 +232,14 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
 
     @Override
     public long read(int offset, AccessWidth width) {
-        if (offset >= MmioRegister.CONFIG_OFFSET) {
-            return readConfig(offset - MmioRegister.CONFIG_OFFSET, width);
+        if (offset >= ControlRegister.CONFIG_OFFSET) {
+            return readConfig(offset - ControlRegister.CONFIG_OFFSET, width);
         }
-        Optional<MmioRegister> register = ControlAccess.check(context, offset, width, false);
+        Optional<ControlRegister> register = ControlAccess.check(context, offset, width, false);
         if (register.isEmpty()) {
             return 0;
         }
-        if (register.get() == MmioRegister.INTERRUPT_STATUS) {
+        if (register.get() == ControlRegister.INTERRUPT_STATUS) {
             spuriousLine = false;
         }
         OptionalLong override = faults.registerOverride(offset);
@@ -247,10 +247,10 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             return override.getAsLong();
         }
         return switch (register.get()) {
-            case MAGIC_VALUE -> MmioRegister.MAGIC;
+            case MAGIC_VALUE -> ControlRegister.MAGIC;
             case VERSION -> 2;
             case DEVICE_ID -> VirtioBlk.DEVICE_ID;
-            case VENDOR_ID -> MmioRegister.QEMU_VENDOR;
+            case VENDOR_ID -> ControlRegister.QEMU_VENDOR;
             case DEVICE_FEATURES -> deviceFeaturesSel == 0 ? offeredFeatures() & 0xffffffffL
                     : deviceFeaturesSel == 1 ? offeredFeatures() >>> 32 : 0;
             case QUEUE_NUM_MAX -> selectedQueue().isPresent() ? config.queueNumMax() : 0;
@@ -269,11 +269,11 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
 
     @Override
     public void write(int offset, AccessWidth width, long value) {
-        if (offset >= MmioRegister.CONFIG_OFFSET) {
-            writeConfig(offset - MmioRegister.CONFIG_OFFSET, width, value);
+        if (offset >= ControlRegister.CONFIG_OFFSET) {
+            writeConfig(offset - ControlRegister.CONFIG_OFFSET, width, value);
             return;
         }
-        Optional<MmioRegister> register = ControlAccess.check(context, offset, width, true);
+        Optional<ControlRegister> register = ControlAccess.check(context, offset, width, true);
         if (register.isEmpty()) {
             return;
         }
@@ -402,30 +402,30 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     }
 
     /** The selected queue if {@code register} may be written for it; a violation otherwise. */
-    private Optional<Virtqueue> writableQueue(int offset, String register) {
+    private Optional<DeviceVirtqueue> writableQueue(int offset, String register) {
         Optional<QueueState> selected = selectedQueue();
         if (selected.isEmpty()) {
             violation(ViolationKind.QUEUE_SETUP, offset, register + " written for queue " + queueSel
                     + ", which does not exist; ignored");
             return Optional.empty();
         }
-        Virtqueue ring = selected.get().ring();
+        DeviceVirtqueue ring = selected.get().ring();
         if (ring.ready) {
             violation(ViolationKind.QUEUE_SETUP, offset, register + " written while the queue is ready");
         }
         return Optional.of(ring);
     }
 
-    private void setQueueAddress(int offset, String register, Consumer<Virtqueue> store) {
+    private void setQueueAddress(int offset, String register, Consumer<DeviceVirtqueue> store) {
         writableQueue(offset, register).ifPresent(store);
     }
 
     private void writeQueueNum(int offset, long value) {
-        Optional<Virtqueue> ring = writableQueue(offset, "QueueNum");
+        Optional<DeviceVirtqueue> ring = writableQueue(offset, "QueueNum");
         if (ring.isEmpty()) {
             return;
         }
-        long max = faults.registerOverride(MmioRegister.QUEUE_NUM_MAX.offset()).orElse(config.queueNumMax());
+        long max = faults.registerOverride(ControlRegister.QUEUE_NUM_MAX.offset()).orElse(config.queueNumMax());
         if (value == 0 || value > max || value > 0x8000) {
             violation(ViolationKind.QUEUE_SETUP, offset, "QueueNum " + value + " outside 1.." + Math.min(max, 0x8000)
                     + "; ignored");
@@ -444,7 +444,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
                     + ", which does not exist; ignored");
             return;
         }
-        Virtqueue queue = selected.get().ring();
+        DeviceVirtqueue queue = selected.get().ring();
         if (value != 0 && !queue.ready) {
             int driverAlignment = packedRing() ? 4 : 2;
             if (queue.desc % 16 != 0 || queue.driver % driverAlignment != 0 || queue.device % 4 != 0) {
@@ -502,7 +502,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     }
 
     /** Throws unless the rings of {@code ring}, in the negotiated layout, lie in RAM. */
-    private void checkRings(Virtqueue ring) {
+    private void checkRings(DeviceVirtqueue ring) {
         if (packedRing()) {
             ring.packed().checkRings();
         } else {
@@ -517,7 +517,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             if (chain.isEmpty()) {
                 break;
             }
-            BlkRequest request = decode(queue.ring(), chain.get());
+            DeviceRequest request = decode(queue.ring(), chain.get());
             apply(queue, chain.get(), request, hook.onRequest(request));
             answerReleased(context.now());
         }
@@ -527,7 +527,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     }
 
     private void takeSplit(QueueState state, boolean indirect) {
-        Virtqueue queue = state.ring();
+        DeviceVirtqueue queue = state.ring();
         while (brokenReason == null) {
             int available = (queue.availIdx() - queue.lastAvail) & 0xffff;
             if (available == 0) {
@@ -540,7 +540,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             int head = queue.availEntry(queue.lastAvail);
             queue.lastAvail = (queue.lastAvail + 1) & 0xffff;
             Chain chain = queue.walk(head, indirect);
-            BlkRequest request = decode(queue, chain);
+            DeviceRequest request = decode(queue, chain);
             apply(state, chain, request, hook.onRequest(request));
             answerReleased(context.now());
         }
@@ -557,7 +557,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         };
     }
 
-    private BlkRequest decode(Virtqueue queue, Chain chain) {
+    private DeviceRequest decode(DeviceVirtqueue queue, Chain chain) {
         long readableBytes = ChainSegment.total(chain.readable());
         long writableBytes = ChainSegment.total(chain.writable());
         if (readableBytes < VirtioBlk.HEADER_SIZE) {
@@ -577,36 +577,36 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         int writableData = (int) writableBytes - 1;
         long index = requestsDecoded++;
         return switch (type) {
-            case VirtioBlk.T_IN, VirtioBlk.T_GET_ID -> new BlkRequest(index, chain.head(), type, sector,
+            case VirtioBlk.T_IN, VirtioBlk.T_GET_ID -> new DeviceRequest(index, chain.head(), type, sector,
                     type == VirtioBlk.T_IN ? writableData / VirtioBlk.SECTOR_SIZE : 0, writableData,
                     new byte[0], List.of());
-            case VirtioBlk.T_OUT -> new BlkRequest(index, chain.head(), type, sector,
+            case VirtioBlk.T_OUT -> new DeviceRequest(index, chain.head(), type, sector,
                     readableData / VirtioBlk.SECTOR_SIZE, readableData,
                     gather(chain.readableData(), readableData), List.of());
             case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> decodeRanges(queue, chain, index, type, readableData);
-            default -> new BlkRequest(index, chain.head(), type, sector, 0, readableData, new byte[0], List.of());
+            default -> new DeviceRequest(index, chain.head(), type, sector, 0, readableData, new byte[0], List.of());
         };
     }
 
-    private BlkRequest decodeRanges(Virtqueue queue, Chain chain, long index, int type, int readableData) {
+    private DeviceRequest decodeRanges(DeviceVirtqueue queue, Chain chain, long index, int type, int readableData) {
         if (readableData < VirtioBlk.RANGE_SIZE) {
             throw new MalformedQueueException(queue.desc, "discard/write-zeroes segment of " + readableData
                     + " bytes in chain " + chain.head() + "; 16 needed");
         }
         byte[] raw = gather(chain.readableData(), readableData);
-        List<BlkRequest.Range> ranges = new ArrayList<>();
+        List<DeviceRequest.Range> ranges = new ArrayList<>();
         long total = 0;
         for (int at = 0; at + VirtioBlk.RANGE_SIZE <= raw.length; at += VirtioBlk.RANGE_SIZE) {
-            BlkRequest.Range range = new BlkRequest.Range(LittleEndian.get(raw, at, 8),
+            DeviceRequest.Range range = new DeviceRequest.Range(LittleEndian.get(raw, at, 8),
                     LittleEndian.get(raw, at + 8, 4), (int) LittleEndian.get(raw, at + 12, 4));
             ranges.add(range);
             total += range.sectorCount();
         }
-        return new BlkRequest(index, chain.head(), type, ranges.get(0).sector(), total, readableData,
+        return new DeviceRequest(index, chain.head(), type, ranges.get(0).sector(), total, readableData,
                 new byte[0], ranges);
     }
 
-    private void apply(QueueState queue, Chain chain, BlkRequest request, RequestOutcome outcome) {
+    private void apply(QueueState queue, Chain chain, DeviceRequest request, RequestOutcome outcome) {
         if (faults.stalls(queue.index())) {
             return;
         }
@@ -650,7 +650,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         if (batch.isEmpty()) {
             return;
         }
-        Virtqueue target = completionRing(source);
+        DeviceVirtqueue target = completionRing(source);
         int before = target.usedIdx;
         for (Finished finished : batch) {
             answer(source.ring(), target, finished.chain(), finished.request(), finished.outcome());
@@ -675,12 +675,12 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
      * queue {@link DeviceFaults#misrouteCompletions} names while that queue is ready with its rings
      * in RAM.
      */
-    private Virtqueue completionRing(QueueState source) {
+    private DeviceVirtqueue completionRing(QueueState source) {
         int target = faults.completionQueue(source.index());
         if (target == source.index() || target >= queues.size() || !queues.get(target).ring().ready) {
             return source.ring();
         }
-        Virtqueue ring = queues.get(target).ring();
+        DeviceVirtqueue ring = queues.get(target).ring();
         try {
             checkRings(ring);
             return ring;
@@ -693,7 +693,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
      * Writes the status byte and data of one request taken from {@code source}, and its used
      * elements into {@code target}, without publishing them.
      */
-    private void answer(Virtqueue source, Virtqueue target, Chain chain, BlkRequest request,
+    private void answer(DeviceVirtqueue source, DeviceVirtqueue target, Chain chain, DeviceRequest request,
             RequestOutcome.Complete outcome) {
         int statusByte;
         long dataWritten;
@@ -734,7 +734,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
      * descriptors just published (VirtIO 1.1 section 2.7.10); flags the negotiated features do not
      * allow are a violation, answered with an interrupt.
      */
-    private boolean wantsPackedInterrupt(Virtqueue queue) {
+    private boolean wantsPackedInterrupt(DeviceVirtqueue queue) {
         Optional<Boolean> wanted = queue.packed().wantsInterrupt((negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0);
         if (faults.ignoresInterruptSuppression()) {
             return true;
@@ -752,7 +752,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
      * {@code after}: vring_need_event(used_event, after, before) with VIRTIO_F_EVENT_IDX (VirtIO 1.1
      * section 2.6.7.2), else unless VIRTQ_AVAIL_F_NO_INTERRUPT is set.
      */
-    private boolean wantsInterrupt(Virtqueue queue, int before, int after) {
+    private boolean wantsInterrupt(DeviceVirtqueue queue, int before, int after) {
         if (faults.ignoresInterruptSuppression()) {
             return true;
         }
@@ -764,7 +764,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     }
 
     /** Executes a request on the disk: {status byte, data bytes written to the driver}. */
-    private long[] execute(Chain chain, BlkRequest request) {
+    private long[] execute(Chain chain, DeviceRequest request) {
         try {
             switch (request.type()) {
                 case VirtioBlk.T_IN -> {
@@ -815,7 +815,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         return new long[] {VirtioBlk.S_IOERR, 0};
     }
 
-    private boolean sectorsOk(BlkRequest request) {
+    private boolean sectorsOk(DeviceRequest request) {
         return request.dataLength() % VirtioBlk.SECTOR_SIZE == 0
                 && inCapacity(request.sector(), request.sectorCount());
     }
@@ -825,7 +825,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         return sector >= 0 && count >= 0 && sector <= capacity && count <= capacity - sector;
     }
 
-    private int executeRanges(BlkRequest request) {
+    private int executeRanges(DeviceRequest request) {
         boolean discard = request.type() == VirtioBlk.T_DISCARD;
         if ((negotiatedFeatures() & bit(discard ? VirtioBlk.F_DISCARD : VirtioBlk.F_WRITE_ZEROES)) == 0) {
             return VirtioBlk.S_UNSUPP;
@@ -837,7 +837,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         if (request.ranges().size() > maxSegments) {
             return VirtioBlk.S_UNSUPP;
         }
-        for (BlkRequest.Range range : request.ranges()) {
+        for (DeviceRequest.Range range : request.ranges()) {
             if ((range.flags() & ~allowedFlags) != 0) {
                 return VirtioBlk.S_UNSUPP;
             }
@@ -847,7 +847,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
                 return VirtioBlk.S_IOERR;
             }
         }
-        for (BlkRequest.Range range : request.ranges()) {
+        for (DeviceRequest.Range range : request.ranges()) {
             disk.discard(range.sector() * VirtioBlk.SECTOR_SIZE, range.sectorCount() * VirtioBlk.SECTOR_SIZE);
         }
         return VirtioBlk.S_OK;
@@ -897,7 +897,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     }
 
     private long readConfig(int offset, AccessWidth width) {
-        int address = MmioRegister.CONFIG_OFFSET + offset;
+        int address = ControlRegister.CONFIG_OFFSET + offset;
         if (width == AccessWidth.DOUBLE) {
             violation(ViolationKind.BAD_REGISTER_WIDTH, address, "64-bit device config read; use 8, 16 or 32 bits");
             return 0;
@@ -914,7 +914,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     }
 
     private void writeConfig(int offset, AccessWidth width, long value) {
-        int address = MmioRegister.CONFIG_OFFSET + offset;
+        int address = ControlRegister.CONFIG_OFFSET + offset;
         if (offset != WRITEBACK_OFFSET || width != AccessWidth.BYTE) {
             violation(ViolationKind.CONFIG_WRITE, address, width.bits() + "-bit config write at offset " + offset
                     + "; only the 8-bit writeback field at 32 is writable; ignored");

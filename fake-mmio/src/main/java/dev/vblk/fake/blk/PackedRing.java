@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The device side of a packed virtqueue (VirtIO 1.1 section 2.7, VIRTIO_F_RING_PACKED) over the
- * registers of a {@link Virtqueue}: the descriptor ring at QueueDesc, the driver event suppression
+ * registers of a {@link DeviceVirtqueue}: the descriptor ring at QueueDesc, the driver event suppression
  * structure at QueueDriver and the device's own at QueueDevice. It takes available chains in ring
  * order under its wrap counter, refuses a buffer id that is already in flight, writes one used
  * descriptor per chain and skips the chain's other positions, and reads the driver's event
@@ -30,7 +30,7 @@ final class PackedRing {
     static final int EVENT_DESC = 2;
     private static final int WRAP = 1 << 15;
 
-    private final Virtqueue queue;
+    private final DeviceVirtqueue queue;
     private final DeviceContext context;
     private final GuestMemoryReader ram;
     private final Set<Integer> inFlight = new HashSet<>();
@@ -44,7 +44,7 @@ final class PackedRing {
     private long signalledCount;
     private boolean signalled;
 
-    PackedRing(Virtqueue queue, DeviceContext context, GuestMemoryReader ram) {
+    PackedRing(DeviceVirtqueue queue, DeviceContext context, GuestMemoryReader ram) {
         this.queue = queue;
         this.context = context;
         this.ram = ram;

@@ -1,7 +1,7 @@
 package dev.vblk.fake.pci;
 
 import dev.vblk.fake.blk.FakeVirtioBlkDevice;
-import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.fake.mmio.DeviceContext;
 import dev.vblk.platform.AccessWidth;
@@ -218,12 +218,12 @@ public final class FakeVirtioBlkPciFunction {
     public long readBar(long address, AccessWidth width) {
         int offset = (int) (address - barAddress);
         if (offset >= DEVICE_CONFIG && offset < DEVICE_CONFIG + REGION) {
-            return device.read(MmioRegister.CONFIG_OFFSET + offset - DEVICE_CONFIG, width);
+            return device.read(ControlRegister.CONFIG_OFFSET + offset - DEVICE_CONFIG, width);
         }
         if (offset == ISR && width == AccessWidth.BYTE) {
-            long causes = mmio(MmioRegister.INTERRUPT_STATUS);
+            long causes = mmio(ControlRegister.INTERRUPT_STATUS);
             if (causes != 0) {
-                device.write(MmioRegister.INTERRUPT_ACK.offset(), AccessWidth.WORD, causes);
+                device.write(ControlRegister.INTERRUPT_ACK.offset(), AccessWidth.WORD, causes);
             }
             return causes & 0xff;
         }
@@ -239,7 +239,7 @@ public final class FakeVirtioBlkPciFunction {
     public void writeBar(long address, AccessWidth width, long value) {
         int offset = (int) (address - barAddress);
         if (offset >= DEVICE_CONFIG && offset < DEVICE_CONFIG + REGION) {
-            device.write(MmioRegister.CONFIG_OFFSET + offset - DEVICE_CONFIG, width, value);
+            device.write(ControlRegister.CONFIG_OFFSET + offset - DEVICE_CONFIG, width, value);
         } else if (width == AccessWidth.HALF && notifiedQueue(offset).isPresent()) {
             notifyQueue(notifiedQueue(offset).getAsInt(), value, address);
         } else if (offset >= COMMON && offset < COMMON + REGION) {
@@ -255,14 +255,14 @@ public final class FakeVirtioBlkPciFunction {
             return 0;
         }
         return switch (offset) {
-            case 0x04 -> mmio(MmioRegister.DEVICE_FEATURES);
+            case 0x04 -> mmio(ControlRegister.DEVICE_FEATURES);
             case 0x10, 0x1a -> NO_VECTOR;
             case 0x12 -> device.config().numQueues();
-            case 0x14 -> mmio(MmioRegister.STATUS);
-            case 0x15 -> mmio(MmioRegister.CONFIG_GENERATION) & 0xff;
+            case 0x14 -> mmio(ControlRegister.STATUS);
+            case 0x15 -> mmio(ControlRegister.CONFIG_GENERATION) & 0xff;
             case 0x16 -> queueSelect;
-            case 0x18 -> queueSizes.getOrDefault(queueSelect, (int) mmio(MmioRegister.QUEUE_NUM_MAX));
-            case 0x1c -> mmio(MmioRegister.QUEUE_READY);
+            case 0x18 -> queueSizes.getOrDefault(queueSelect, (int) mmio(ControlRegister.QUEUE_NUM_MAX));
+            case 0x1c -> mmio(ControlRegister.QUEUE_READY);
             case 0x1e -> notifyOff(queueSelect);
             default -> 0;
         };
@@ -273,31 +273,31 @@ public final class FakeVirtioBlkPciFunction {
             return;
         }
         switch (offset) {
-            case 0x00 -> mmio(MmioRegister.DEVICE_FEATURES_SEL, value);
-            case 0x08 -> mmio(MmioRegister.DRIVER_FEATURES_SEL, value);
-            case 0x0c -> mmio(MmioRegister.DRIVER_FEATURES, value);
+            case 0x00 -> mmio(ControlRegister.DEVICE_FEATURES_SEL, value);
+            case 0x08 -> mmio(ControlRegister.DRIVER_FEATURES_SEL, value);
+            case 0x0c -> mmio(ControlRegister.DRIVER_FEATURES, value);
             case 0x14 -> {
                 if (value == 0) {
                     queueSelect = 0;
                     queueSizes.clear();
                 }
-                mmio(MmioRegister.STATUS, value);
+                mmio(ControlRegister.STATUS, value);
             }
             case 0x16 -> {
                 queueSelect = (int) value;
-                mmio(MmioRegister.QUEUE_SEL, value);
+                mmio(ControlRegister.QUEUE_SEL, value);
             }
             case 0x18 -> {
                 queueSizes.put(queueSelect, (int) value);
-                mmio(MmioRegister.QUEUE_NUM, value);
+                mmio(ControlRegister.QUEUE_NUM, value);
             }
-            case 0x1c -> mmio(MmioRegister.QUEUE_READY, value);
-            case 0x20 -> mmio(MmioRegister.QUEUE_DESC_LOW, value);
-            case 0x24 -> mmio(MmioRegister.QUEUE_DESC_HIGH, value);
-            case 0x28 -> mmio(MmioRegister.QUEUE_DRIVER_LOW, value);
-            case 0x2c -> mmio(MmioRegister.QUEUE_DRIVER_HIGH, value);
-            case 0x30 -> mmio(MmioRegister.QUEUE_DEVICE_LOW, value);
-            case 0x34 -> mmio(MmioRegister.QUEUE_DEVICE_HIGH, value);
+            case 0x1c -> mmio(ControlRegister.QUEUE_READY, value);
+            case 0x20 -> mmio(ControlRegister.QUEUE_DESC_LOW, value);
+            case 0x24 -> mmio(ControlRegister.QUEUE_DESC_HIGH, value);
+            case 0x28 -> mmio(ControlRegister.QUEUE_DRIVER_LOW, value);
+            case 0x2c -> mmio(ControlRegister.QUEUE_DRIVER_HIGH, value);
+            case 0x30 -> mmio(ControlRegister.QUEUE_DEVICE_LOW, value);
+            case 0x34 -> mmio(ControlRegister.QUEUE_DEVICE_HIGH, value);
             case 0x10, 0x1a -> { } // MSI-X vectors: none are used, the function stays on INTx
             default -> context.violation(ViolationKind.WRONG_REGISTER_DIRECTION, address,
                     "write to read-only common configuration field at 0x" + Integer.toHexString(offset));
@@ -333,14 +333,14 @@ public final class FakeVirtioBlkPciFunction {
             context.violation(ViolationKind.BAD_NOTIFY, address, "notification value " + value
                     + " written at the notify address of queue " + queue + "; the value must be the queue's index");
         }
-        mmio(MmioRegister.QUEUE_NOTIFY, queue);
+        mmio(ControlRegister.QUEUE_NOTIFY, queue);
     }
 
-    private long mmio(MmioRegister register) {
+    private long mmio(ControlRegister register) {
         return device.read(register.offset(), AccessWidth.WORD);
     }
 
-    private void mmio(MmioRegister register, long value) {
+    private void mmio(ControlRegister register, long value) {
         device.write(register.offset(), AccessWidth.WORD, value);
     }
 }

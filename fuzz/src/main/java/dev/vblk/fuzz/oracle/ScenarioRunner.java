@@ -7,7 +7,7 @@ import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
 import dev.vblk.discovery.MmioWindow;
 import dev.vblk.fake.FakePlatform;
-import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.FakeVirtioBlkDevice;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fake.violation.Violation;
@@ -525,7 +525,7 @@ public final class ScenarioRunner {
         }
 
         /** Whether {@code r} is the next request of {@code call}, after {@code count} covering {@code covered} sectors. */
-        private static boolean continues(Step.DriverCall call, BlkRequest r, int count, long covered) {
+        private static boolean continues(Step.DriverCall call, DeviceRequest r, int count, long covered) {
             if (call instanceof Step.Read read) {
                 return r.type() == VirtioBlk.T_IN && r.sector() == read.sector() + covered
                         && covered + r.sectorCount() <= read.count();
@@ -544,13 +544,13 @@ public final class ScenarioRunner {
             return r.type() == VirtioBlk.T_GET_ID && count == 0;
         }
 
-        private static boolean startsAt(BlkRequest r, long sector) {
+        private static boolean startsAt(DeviceRequest r, long sector) {
             return !r.ranges().isEmpty() && r.ranges().get(0).sector() == sector;
         }
 
-        private static long sectorsOf(BlkRequest r) {
+        private static long sectorsOf(DeviceRequest r) {
             return r.type() == VirtioBlk.T_DISCARD || r.type() == VirtioBlk.T_WRITE_ZEROES
-                    ? r.ranges().stream().mapToLong(BlkRequest.Range::sectorCount).sum() : r.sectorCount();
+                    ? r.ranges().stream().mapToLong(DeviceRequest.Range::sectorCount).sum() : r.sectorCount();
         }
 
         /**
@@ -898,7 +898,7 @@ public final class ScenarioRunner {
 
         /** Why a successful call must not count request {@code s} as done, or null if it may. */
         private String whySuccessIsFalse(Seen s) {
-            BlkRequest r = s.request();
+            DeviceRequest r = s.request();
             OutcomeSpec outcome = s.outcome() instanceof OutcomeSpec.Delayed d ? d.then() : s.outcome();
             boolean dataIn = (r.type() == VirtioBlk.T_IN || r.type() == VirtioBlk.T_GET_ID) && r.dataLength() > 0;
             if (outcome instanceof OutcomeSpec.Normal || outcome instanceof OutcomeSpec.Duplicated
@@ -947,7 +947,7 @@ public final class ScenarioRunner {
             return false;
         }
 
-        private boolean executed(BlkRequest r) {
+        private boolean executed(DeviceRequest r) {
             long position = r.sector() * 512;
             return switch (r.type()) {
                 case VirtioBlk.T_IN -> disk.take(new RecordingDisk.Op("READ", position, r.dataLength()));
@@ -963,7 +963,7 @@ public final class ScenarioRunner {
         private void checkTiling(String where, List<Seen> seen, int type, long sector, long count) {
             long next = sector;
             for (Seen s : seen) {
-                BlkRequest r = s.request();
+                DeviceRequest r = s.request();
                 if (r.type() != type || r.sector() != next || r.sectorCount() <= 0
                         || r.dataLength() != r.sectorCount() * 512 || r.dataLength() > driver.maxTransferBytes()) {
                     find(Invariant.DATA_INTEGRITY, where, "request " + describe(r) + " does not continue the call at sector "
@@ -988,7 +988,7 @@ public final class ScenarioRunner {
 
         private void checkReadData(String where, List<Seen> seen, Step.Read read, byte[] buffer) {
             for (Seen s : seen) {
-                BlkRequest r = s.request();
+                DeviceRequest r = s.request();
                 OutcomeSpec outcome = s.outcome() instanceof OutcomeSpec.Delayed d ? d.then() : s.outcome();
                 List<byte[]> expected;
                 if (outcome instanceof OutcomeSpec.Data data) {
@@ -1013,7 +1013,7 @@ public final class ScenarioRunner {
         private void checkWriteData(String where, List<Seen> seen, Step.Write write) {
             byte[] data = write.data();
             for (Seen s : seen) {
-                BlkRequest r = s.request();
+                DeviceRequest r = s.request();
                 int from = (int) (r.sector() - write.sector()) * 512;
                 if (from < 0 || from + r.writeData().length > data.length) {
                     continue;
@@ -1027,12 +1027,12 @@ public final class ScenarioRunner {
         private void checkRanges(String where, List<Seen> seen, int type, long sector, long count) {
             long next = sector;
             for (Seen s : seen) {
-                BlkRequest r = s.request();
+                DeviceRequest r = s.request();
                 if (r.type() != type) {
                     find(Invariant.DATA_INTEGRITY, where, "request " + describe(r) + " has the wrong type");
                     return;
                 }
-                for (BlkRequest.Range range : r.ranges()) {
+                for (DeviceRequest.Range range : r.ranges()) {
                     if (range.sector() != next || range.sectorCount() <= 0) {
                         find(Invariant.DATA_INTEGRITY, where, "range " + range + " does not continue the call at sector " + next);
                         return;
@@ -1219,7 +1219,7 @@ public final class ScenarioRunner {
             findings.add(new Finding(invariant, where, detail));
         }
 
-        private static String describe(BlkRequest r) {
+        private static String describe(DeviceRequest r) {
             return String.format("#%d (type %d, head %d, sector %d, %d sectors, %d data bytes)",
                     r.index(), r.type(), r.head(), r.sector(), r.sectorCount(), r.dataLength());
         }

@@ -11,7 +11,7 @@ import dev.vblk.virtio.queue.chain.MalformedChainException;
  * section 2.6), the device's ring positions, ring access by DMA, and descriptor chains decoded by
  * the shared {@link ChainDecoder}. A packed ring over the same registers is {@link #packed()}.
  */
-final class Virtqueue {
+final class DeviceVirtqueue {
 
     private static final int DESC_SIZE = 16;
 
@@ -27,7 +27,7 @@ final class Virtqueue {
     int usedIdx;
     private final PackedRing packed;
 
-    Virtqueue(DeviceContext context) {
+    DeviceVirtqueue(DeviceContext context) {
         this.context = context;
         this.ram = new GuestMemoryReader() {
             @Override
