@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
 
 /**
  * A software virtio-blk device behind a virtio-mmio version 2 register file, with
@@ -49,6 +48,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     private final FakeBlkConfig config;
     private final DeviceContext context;
     private final DiskBacking disk;
+    private final GuestDma dma;
     private final DeviceFaults faults = new DeviceFaults();
     private final List<QueueState> queues = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
@@ -89,9 +89,10 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         this.config = Objects.requireNonNull(config, "config");
         this.context = Objects.requireNonNull(context, "context");
         this.disk = config.disk();
+        this.dma = new GuestDma(context);
         this.hook = config.requestHook();
         for (int index = 0; index < config.numQueues(); index++) {
-            queues.add(new QueueState(index, new DeviceVirtqueue(context), new HeldCompletions<>()));
+            queues.add(new QueueState(index, new DeviceVirtqueue(dma, context), new HeldCompletions<>()));
         }
         reset();
     }
@@ -254,7 +255,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             case DEVICE_FEATURES -> deviceFeaturesSel == 0 ? offeredFeatures() & 0xffffffffL
                     : deviceFeaturesSel == 1 ? offeredFeatures() >>> 32 : 0;
             case QUEUE_NUM_MAX -> selectedQueue().isPresent() ? config.queueNumMax() : 0;
-            case QUEUE_READY -> selectedQueue().map(queue -> queue.ring().ready).orElse(false) ? 1 : 0;
+            case QUEUE_READY -> selectedQueue().map(queue -> queue.ring().ready()).orElse(false) ? 1 : 0;
             case INTERRUPT_STATUS -> (interruptStatus | faults.extraInterruptBits()) & 0xffffffffL;
             case STATUS -> status;
             case SHM_LEN_LOW, SHM_LEN_HIGH, SHM_BASE_LOW, SHM_BASE_HIGH -> 0xffffffffL;
@@ -288,14 +289,12 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             case QUEUE_NOTIFY -> notify(offset, v);
             case INTERRUPT_ACK -> interruptStatus &= (int) ~v;
             case STATUS -> writeStatus(offset, (int) v);
-            case QUEUE_DESC_LOW -> setQueueAddress(offset, "QueueDescLow", ring -> ring.desc = low(ring.desc, v));
-            case QUEUE_DESC_HIGH -> setQueueAddress(offset, "QueueDescHigh", ring -> ring.desc = high(ring.desc, v));
-            case QUEUE_DRIVER_LOW -> setQueueAddress(offset, "QueueDriverLow", ring -> ring.driver = low(ring.driver, v));
-            case QUEUE_DRIVER_HIGH -> setQueueAddress(offset, "QueueDriverHigh",
-                    ring -> ring.driver = high(ring.driver, v));
-            case QUEUE_DEVICE_LOW -> setQueueAddress(offset, "QueueDeviceLow", ring -> ring.device = low(ring.device, v));
-            case QUEUE_DEVICE_HIGH -> setQueueAddress(offset, "QueueDeviceHigh",
-                    ring -> ring.device = high(ring.device, v));
+            case QUEUE_DESC_LOW -> setQueueAddress(offset, RingArea.DESC, false, v);
+            case QUEUE_DESC_HIGH -> setQueueAddress(offset, RingArea.DESC, true, v);
+            case QUEUE_DRIVER_LOW -> setQueueAddress(offset, RingArea.DRIVER, false, v);
+            case QUEUE_DRIVER_HIGH -> setQueueAddress(offset, RingArea.DRIVER, true, v);
+            case QUEUE_DEVICE_LOW -> setQueueAddress(offset, RingArea.DEVICE, false, v);
+            case QUEUE_DEVICE_HIGH -> setQueueAddress(offset, RingArea.DEVICE, true, v);
             case QUEUE_RESET -> {
                 if (requireRingReset(offset) && v == 1) {
                     selectedQueue().ifPresent(this::resetQueue);
@@ -410,14 +409,18 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             return Optional.empty();
         }
         DeviceVirtqueue ring = selected.get().ring();
-        if (ring.ready) {
+        if (ring.ready()) {
             violation(ViolationKind.QUEUE_SETUP, offset, register + " written while the queue is ready");
         }
         return Optional.of(ring);
     }
 
-    private void setQueueAddress(int offset, String register, Consumer<DeviceVirtqueue> store) {
-        writableQueue(offset, register).ifPresent(store);
+    private void setQueueAddress(int offset, RingArea area, boolean high, long value) {
+        writableQueue(offset, area.register(high)).ifPresent(ring -> {
+            long current = ring.address(area);
+            ring.setAddress(area, high ? (current & 0xffffffffL) | (value << 32)
+                    : (current & 0xffffffff00000000L) | value);
+        });
     }
 
     private void writeQueueNum(int offset, long value) {
@@ -434,7 +437,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         if (Long.bitCount(value) != 1) {
             violation(ViolationKind.QUEUE_SETUP, offset, "QueueNum " + value + " is not a power of two");
         }
-        ring.get().num = (int) value;
+        ring.get().setNum((int) value);
     }
 
     private void writeQueueReady(int offset, long value) {
@@ -445,23 +448,15 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             return;
         }
         DeviceVirtqueue queue = selected.get().ring();
-        if (value != 0 && !queue.ready) {
+        if (value != 0 && !queue.ready()) {
             int driverAlignment = packedRing() ? 4 : 2;
-            if (queue.desc % 16 != 0 || queue.driver % driverAlignment != 0 || queue.device % 4 != 0) {
+            if (queue.desc() % 16 != 0 || queue.driver() % driverAlignment != 0 || queue.device() % 4 != 0) {
                 violation(ViolationKind.QUEUE_SETUP, offset, String.format(
                         "misaligned rings: desc 0x%x (16), driver 0x%x (%d), device 0x%x (4)",
-                        queue.desc, queue.driver, driverAlignment, queue.device));
+                        queue.desc(), queue.driver(), driverAlignment, queue.device()));
             }
         }
-        queue.ready = value != 0;
-    }
-
-    private static long low(long current, long value) {
-        return (current & 0xffffffff00000000L) | value;
-    }
-
-    private static long high(long current, long value) {
-        return (current & 0xffffffffL) | (value << 32);
+        queue.setReady(value != 0);
     }
 
     // ---- request processing ----
@@ -479,18 +474,12 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             return;
         }
         QueueState queue = queues.get((int) queueIndex);
-        if (!queue.ring().ready) {
+        if (!queue.ring().ready()) {
             violation(ViolationKind.BAD_NOTIFY, offset, "notification of queue " + queueIndex + ", which is not ready");
             return;
         }
         try {
-            boolean indirect = (negotiatedFeatures() & bit(VirtioBlk.F_INDIRECT_DESC)) != 0;
-            checkRings(queue.ring());
-            if (packedRing()) {
-                takePacked(queue, indirect);
-            } else {
-                takeSplit(queue, indirect);
-            }
+            take(queue, (negotiatedFeatures() & bit(VirtioBlk.F_INDIRECT_DESC)) != 0);
         } catch (MalformedQueueException e) {
             context.violation(ViolationKind.MALFORMED_QUEUE, e.address(), e.getMessage());
             breakDevice(e.getMessage());
@@ -501,51 +490,26 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         return (negotiatedFeatures() & bit(VirtioBlk.F_RING_PACKED)) != 0;
     }
 
-    /** Throws unless the rings of {@code ring}, in the negotiated layout, lie in RAM. */
-    private void checkRings(DeviceVirtqueue ring) {
-        if (packedRing()) {
-            ring.packed().checkRings();
-        } else {
-            ring.checkRings();
-        }
+    /** The engine of the negotiated ring layout over {@code queue}'s registers. */
+    private RingEngine ring(DeviceVirtqueue queue) {
+        return queue.ring(packedRing());
     }
 
-    private void takePacked(QueueState queue, boolean indirect) {
-        PackedRing ring = queue.ring().packed();
+    /** Takes and handles every chain {@code state}'s driver made available. */
+    private void take(QueueState state, boolean indirect) {
+        RingEngine ring = ring(state.ring());
+        ring.checkRings();
         while (brokenReason == null) {
             Optional<Chain> chain = ring.next(indirect);
             if (chain.isEmpty()) {
                 break;
             }
-            DeviceRequest request = decode(queue.ring(), chain.get());
-            apply(queue, chain.get(), request, hook.onRequest(request));
+            DeviceRequest request = decode(state.ring(), chain.get());
+            apply(state, chain.get(), request, hook.onRequest(request));
             answerReleased(context.now());
         }
         if (writesAvailEvent() && brokenReason == null) {
             ring.askForNotification();
-        }
-    }
-
-    private void takeSplit(QueueState state, boolean indirect) {
-        DeviceVirtqueue queue = state.ring();
-        while (brokenReason == null) {
-            int available = (queue.availIdx() - queue.lastAvail) & 0xffff;
-            if (available == 0) {
-                break;
-            }
-            if (available > queue.num) {
-                throw new MalformedQueueException(queue.driver, "available index moved " + available
-                        + " entries past the device's position, more than the queue size " + queue.num);
-            }
-            int head = queue.availEntry(queue.lastAvail);
-            queue.lastAvail = (queue.lastAvail + 1) & 0xffff;
-            Chain chain = queue.walk(head, indirect);
-            DeviceRequest request = decode(queue, chain);
-            apply(state, chain, request, hook.onRequest(request));
-            answerReleased(context.now());
-        }
-        if (writesAvailEvent() && brokenReason == null) {
-            queue.setAvailEvent(queue.lastAvail);
         }
     }
 
@@ -561,16 +525,16 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         long readableBytes = ChainSegment.total(chain.readable());
         long writableBytes = ChainSegment.total(chain.writable());
         if (readableBytes < VirtioBlk.HEADER_SIZE) {
-            throw new MalformedQueueException(queue.desc, "request header of " + readableBytes
+            throw new MalformedQueueException(queue.desc(), "request header of " + readableBytes
                     + " bytes in chain " + chain.head() + "; 16 needed");
         }
         if (writableBytes < 1) {
-            throw new MalformedQueueException(queue.desc, "chain " + chain.head() + " has no writable status byte");
+            throw new MalformedQueueException(queue.desc(), "chain " + chain.head() + " has no writable status byte");
         }
         if (readableBytes > Integer.MAX_VALUE || writableBytes > Integer.MAX_VALUE) {
-            throw new MalformedQueueException(queue.desc, "chain " + chain.head() + " carries more than 2 GiB");
+            throw new MalformedQueueException(queue.desc(), "chain " + chain.head() + " carries more than 2 GiB");
         }
-        byte[] header = gather(chain.readable(), VirtioBlk.HEADER_SIZE);
+        byte[] header = dma.gather(chain.readable(), VirtioBlk.HEADER_SIZE);
         int type = (int) LittleEndian.get(header, 0, 4);
         long sector = LittleEndian.get(header, 8, 8);
         int readableData = (int) readableBytes - VirtioBlk.HEADER_SIZE;
@@ -582,7 +546,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
                     new byte[0], List.of());
             case VirtioBlk.T_OUT -> new DeviceRequest(index, chain.head(), type, sector,
                     readableData / VirtioBlk.SECTOR_SIZE, readableData,
-                    gather(chain.readableData(), readableData), List.of());
+                    dma.gather(chain.readableData(), readableData), List.of());
             case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> decodeRanges(queue, chain, index, type, readableData);
             default -> new DeviceRequest(index, chain.head(), type, sector, 0, readableData, new byte[0], List.of());
         };
@@ -590,10 +554,10 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
 
     private DeviceRequest decodeRanges(DeviceVirtqueue queue, Chain chain, long index, int type, int readableData) {
         if (readableData < VirtioBlk.RANGE_SIZE) {
-            throw new MalformedQueueException(queue.desc, "discard/write-zeroes segment of " + readableData
+            throw new MalformedQueueException(queue.desc(), "discard/write-zeroes segment of " + readableData
                     + " bytes in chain " + chain.head() + "; 16 needed");
         }
-        byte[] raw = gather(chain.readableData(), readableData);
+        byte[] raw = dma.gather(chain.readableData(), readableData);
         List<DeviceRequest.Range> ranges = new ArrayList<>();
         long total = 0;
         for (int at = 0; at + VirtioBlk.RANGE_SIZE <= raw.length; at += VirtioBlk.RANGE_SIZE) {
@@ -643,26 +607,20 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     }
 
     /**
-     * Answers {@code batch}, taken from {@code source}, in its order and publishes the used index of
-     * the queue that receives the completions once.
+     * Answers {@code batch}, taken from {@code source}, in its order and publishes the used entries
+     * of the queue that receives the completions once.
      */
     private void completeAll(QueueState source, List<Finished> batch) {
         if (batch.isEmpty()) {
             return;
         }
-        DeviceVirtqueue target = completionRing(source);
-        int before = target.usedIdx;
+        RingEngine target = completionRing(source);
         for (Finished finished : batch) {
-            answer(source.ring(), target, finished.chain(), finished.request(), finished.outcome());
+            answer(ring(source.ring()), target, finished.chain(), finished.request(), finished.outcome());
         }
-        boolean wanted;
-        if (packedRing()) {
-            target.packed().publish();
-            wanted = wantsPackedInterrupt(target);
-        } else {
-            target.publishUsedIdx();
-            wanted = wantsInterrupt(target, before, target.usedIdx);
-        }
+        target.publish();
+        boolean wanted = target.wantsInterrupt((negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0,
+                faults.ignoresInterruptSuppression());
         long update = usedUpdates++;
         if (wanted && !faults.dropsInterrupt(update)
                 && usedInterrupts.request(faults.coalescedUpdates(), faults.coalescingWindowNanos(), context.now())) {
@@ -675,30 +633,31 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
      * queue {@link DeviceFaults#misrouteCompletions} names while that queue is ready with its rings
      * in RAM.
      */
-    private DeviceVirtqueue completionRing(QueueState source) {
+    private RingEngine completionRing(QueueState source) {
+        RingEngine own = ring(source.ring());
         int target = faults.completionQueue(source.index());
-        if (target == source.index() || target >= queues.size() || !queues.get(target).ring().ready) {
-            return source.ring();
+        if (target == source.index() || target >= queues.size() || !queues.get(target).ring().ready()) {
+            return own;
         }
-        DeviceVirtqueue ring = queues.get(target).ring();
+        RingEngine ring = ring(queues.get(target).ring());
         try {
-            checkRings(ring);
+            ring.checkRings();
             return ring;
         } catch (MalformedQueueException e) {
-            return source.ring();
+            return own;
         }
     }
 
     /**
      * Writes the status byte and data of one request taken from {@code source}, and its used
-     * elements into {@code target}, without publishing them.
+     * entries into {@code target}, without publishing them.
      */
-    private void answer(DeviceVirtqueue source, DeviceVirtqueue target, Chain chain, DeviceRequest request,
+    private void answer(RingEngine source, RingEngine target, Chain chain, DeviceRequest request,
             RequestOutcome.Complete outcome) {
         int statusByte;
         long dataWritten;
         if (outcome.data().isPresent()) {
-            dataWritten = scatter(chain.writableData(), outcome.data().get());
+            dataWritten = dma.scatter(chain.writableData(), outcome.data().get());
             statusByte = outcome.status().orElse(VirtioBlk.S_OK);
         } else if (outcome.status().isPresent()) {
             dataWritten = 0;
@@ -708,59 +667,14 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             statusByte = (int) result[0];
             dataWritten = result[1];
         }
-        dmaWrite(chain.statusAddress(), new byte[] {(byte) statusByte});
+        dma.write(chain.statusAddress(), new byte[] {(byte) statusByte});
         long id = outcome.usedId().orElse(chain.head());
         long len = outcome.usedLen().orElse(dataWritten + 1);
-        boolean packed = packedRing();
-        if (packed && outcome.copies() > 0) {
-            source.packed().release(chain);
-        }
+        source.release(chain);
         for (int i = 0; i < outcome.copies(); i++) {
-            if (packed) {
-                target.packed().pushUsed(chain, id, len);
-            } else {
-                target.pushUsed(id, len);
-            }
+            target.pushUsed(chain, id, len);
         }
-        if (packed) {
-            target.packed().markUnfilled(outcome.usedIdxSkip());
-        } else {
-            target.skipUsed(outcome.usedIdxSkip());
-        }
-    }
-
-    /**
-     * Whether the driver's event suppression structure asks for an interrupt for the used
-     * descriptors just published (VirtIO 1.1 section 2.7.10); flags the negotiated features do not
-     * allow are a violation, answered with an interrupt.
-     */
-    private boolean wantsPackedInterrupt(DeviceVirtqueue queue) {
-        Optional<Boolean> wanted = queue.packed().wantsInterrupt((negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0);
-        if (faults.ignoresInterruptSuppression()) {
-            return true;
-        }
-        if (wanted.isEmpty()) {
-            context.violation(ViolationKind.EVENT_SUPPRESSION, queue.driver, "driver event suppression flags "
-                    + (queue.u32(queue.driver) >>> 16) + " are reserved or need VIRTIO_F_EVENT_IDX");
-            return true;
-        }
-        return wanted.get();
-    }
-
-    /**
-     * Whether the driver asked for an interrupt when the used index moves from {@code before} to
-     * {@code after}: vring_need_event(used_event, after, before) with VIRTIO_F_EVENT_IDX (VirtIO 1.1
-     * section 2.6.7.2), else unless VIRTQ_AVAIL_F_NO_INTERRUPT is set.
-     */
-    private boolean wantsInterrupt(DeviceVirtqueue queue, int before, int after) {
-        if (faults.ignoresInterruptSuppression()) {
-            return true;
-        }
-        if ((negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0) {
-            int event = queue.usedEvent();
-            return ((after - event - 1) & 0xffff) < ((after - before) & 0xffff);
-        }
-        return (queue.availFlags() & VirtioBlk.AVAIL_F_NO_INTERRUPT) == 0;
+        target.skipUsed(outcome.usedIdxSkip());
     }
 
     /** Executes a request on the disk: {status byte, data bytes written to the driver}. */
@@ -773,7 +687,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
                     }
                     byte[] data = new byte[request.dataLength()];
                     disk.read(request.sector() * VirtioBlk.SECTOR_SIZE, data, 0, data.length);
-                    return new long[] {VirtioBlk.S_OK, scatter(chain.writableData(), data)};
+                    return new long[] {VirtioBlk.S_OK, dma.scatter(chain.writableData(), data)};
                 }
                 case VirtioBlk.T_OUT -> {
                     if (config.readOnly() || !sectorsOk(request)) {
@@ -797,7 +711,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
                     int length = Math.min(VirtioBlk.ID_BYTES, request.dataLength());
                     byte[] answer = new byte[length];
                     System.arraycopy(id, 0, answer, 0, length);
-                    return new long[] {VirtioBlk.S_OK, scatter(chain.writableData(), answer)};
+                    return new long[] {VirtioBlk.S_OK, dma.scatter(chain.writableData(), answer)};
                 }
                 case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> {
                     return new long[] {executeRanges(request), 0};
@@ -925,40 +839,6 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             return;
         }
         writeback = (value & 0xff) != 0 ? 1 : 0;
-    }
-
-    // ---- DMA ----
-
-    private byte[] gather(List<ChainSegment> segments, int length) {
-        byte[] out = new byte[length];
-        int done = 0;
-        for (ChainSegment segment : segments) {
-            if (done == length) {
-                break;
-            }
-            int part = (int) Math.min(segment.length(), length - done);
-            context.dmaRead(segment.address(), out, done, part);
-            done += part;
-        }
-        return out;
-    }
-
-    /** Copies as much of {@code data} as fits into {@code segments}; returns the bytes copied. */
-    private int scatter(List<ChainSegment> segments, byte[] data) {
-        int done = 0;
-        for (ChainSegment segment : segments) {
-            if (done == data.length) {
-                break;
-            }
-            int part = (int) Math.min(segment.length(), data.length - done);
-            context.dmaWrite(segment.address(), data, done, part);
-            done += part;
-        }
-        return done;
-    }
-
-    private void dmaWrite(long address, byte[] bytes) {
-        context.dmaWrite(address, bytes, 0, bytes.length);
     }
 
     private void violation(ViolationKind kind, int offset, String detail) {
