@@ -2,17 +2,12 @@ package dev.vblk.fake.blk;
 
 import static dev.vblk.fake.blk.VirtioBlk.bit;
 
-import dev.vblk.fake.disk.DiskAccessException;
-import dev.vblk.fake.disk.DiskBacking;
 import dev.vblk.fake.mmio.ControlAccess;
 import dev.vblk.fake.mmio.DeviceContext;
 import dev.vblk.fake.mmio.MmioDevice;
 import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.AccessWidth;
-import dev.vblk.platform.LittleEndian;
-import dev.vblk.virtio.queue.chain.ChainSegment;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,14 +36,12 @@ import java.util.OptionalLong;
  */
 public final class FakeVirtioBlkDevice implements MmioDevice {
 
-    private static final int CONFIG_SPACE = 60;
-    private static final int WRITEBACK_OFFSET = 32;
-    private static final int NUM_QUEUES_OFFSET = 34;
-
     private final FakeBlkConfig config;
     private final DeviceContext context;
-    private final DiskBacking disk;
     private final GuestDma dma;
+    private final BlkBackend backend;
+    private final BlkConfigSpace configSpace;
+    private final RequestDecoder decoder;
     private final DeviceFaults faults = new DeviceFaults();
     private final List<QueueState> queues = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
@@ -65,8 +58,6 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     private int queueSel;
     private int interruptStatus;
     private int configGeneration;
-    private int writeback;
-    private long requestsDecoded;
     private long pendingSequence;
     private long usedUpdates;
     private boolean spuriousLine;
@@ -88,8 +79,10 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
     public FakeVirtioBlkDevice(FakeBlkConfig config, DeviceContext context) {
         this.config = Objects.requireNonNull(config, "config");
         this.context = Objects.requireNonNull(context, "context");
-        this.disk = config.disk();
         this.dma = new GuestDma(context);
+        this.backend = new BlkBackend(config, dma);
+        this.configSpace = new BlkConfigSpace(config, backend, faults, context);
+        this.decoder = new RequestDecoder(dma);
         this.hook = config.requestHook();
         for (int index = 0; index < config.numQueues(); index++) {
             queues.add(new QueueState(index, new DeviceVirtqueue(dma, context), new HeldCompletions<>()));
@@ -129,7 +122,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
 
     /** Changes the disk's capacity, then signals a config change (like QMP block_resize). */
     public void resize(long capacitySectors) {
-        disk.resize(capacitySectors * VirtioBlk.SECTOR_SIZE);
+        backend.resize(capacitySectors);
         signalConfigChange();
     }
 
@@ -167,12 +160,12 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
 
     /** The writeback config field (1 = write-back cache). */
     public int writeback() {
-        return writeback;
+        return configSpace.writeback();
     }
 
     /** Capacity in 512-byte sectors. */
     public long capacitySectors() {
-        return disk.sizeBytes() / VirtioBlk.SECTOR_SIZE;
+        return backend.capacitySectors();
     }
 
     /** Why the device needs a reset, if it does. */
@@ -182,7 +175,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
 
     /** Requests decoded since the device was created. */
     public long requestsDecoded() {
-        return requestsDecoded;
+        return decoder.decoded();
     }
 
     /** Requests whose completion has not happened yet: delayed, held for a batch, or held by the hook. */
@@ -366,7 +359,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         driverFeaturesBeyond64 = false;
         queueSel = 0;
         interruptStatus = 0;
-        writeback = config.writeback();
+        configSpace.reset();
         for (QueueState queue : queues) {
             queue.ring().reset(config.queueNumMax());
             queue.held().clear();
@@ -504,7 +497,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             if (chain.isEmpty()) {
                 break;
             }
-            DeviceRequest request = decode(state.ring(), chain.get());
+            DeviceRequest request = decoder.decode(chain.get(), state.ring().desc());
             apply(state, chain.get(), request, hook.onRequest(request));
             answerReleased(context.now());
         }
@@ -519,55 +512,6 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             case ALWAYS -> true;
             case NEVER -> false;
         };
-    }
-
-    private DeviceRequest decode(DeviceVirtqueue queue, Chain chain) {
-        long readableBytes = ChainSegment.total(chain.readable());
-        long writableBytes = ChainSegment.total(chain.writable());
-        if (readableBytes < VirtioBlk.HEADER_SIZE) {
-            throw new MalformedQueueException(queue.desc(), "request header of " + readableBytes
-                    + " bytes in chain " + chain.head() + "; 16 needed");
-        }
-        if (writableBytes < 1) {
-            throw new MalformedQueueException(queue.desc(), "chain " + chain.head() + " has no writable status byte");
-        }
-        if (readableBytes > Integer.MAX_VALUE || writableBytes > Integer.MAX_VALUE) {
-            throw new MalformedQueueException(queue.desc(), "chain " + chain.head() + " carries more than 2 GiB");
-        }
-        byte[] header = dma.gather(chain.readable(), VirtioBlk.HEADER_SIZE);
-        int type = (int) LittleEndian.get(header, 0, 4);
-        long sector = LittleEndian.get(header, 8, 8);
-        int readableData = (int) readableBytes - VirtioBlk.HEADER_SIZE;
-        int writableData = (int) writableBytes - 1;
-        long index = requestsDecoded++;
-        return switch (type) {
-            case VirtioBlk.T_IN, VirtioBlk.T_GET_ID -> new DeviceRequest(index, chain.head(), type, sector,
-                    type == VirtioBlk.T_IN ? writableData / VirtioBlk.SECTOR_SIZE : 0, writableData,
-                    new byte[0], List.of());
-            case VirtioBlk.T_OUT -> new DeviceRequest(index, chain.head(), type, sector,
-                    readableData / VirtioBlk.SECTOR_SIZE, readableData,
-                    dma.gather(chain.readableData(), readableData), List.of());
-            case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> decodeRanges(queue, chain, index, type, readableData);
-            default -> new DeviceRequest(index, chain.head(), type, sector, 0, readableData, new byte[0], List.of());
-        };
-    }
-
-    private DeviceRequest decodeRanges(DeviceVirtqueue queue, Chain chain, long index, int type, int readableData) {
-        if (readableData < VirtioBlk.RANGE_SIZE) {
-            throw new MalformedQueueException(queue.desc(), "discard/write-zeroes segment of " + readableData
-                    + " bytes in chain " + chain.head() + "; 16 needed");
-        }
-        byte[] raw = dma.gather(chain.readableData(), readableData);
-        List<DeviceRequest.Range> ranges = new ArrayList<>();
-        long total = 0;
-        for (int at = 0; at + VirtioBlk.RANGE_SIZE <= raw.length; at += VirtioBlk.RANGE_SIZE) {
-            DeviceRequest.Range range = new DeviceRequest.Range(LittleEndian.get(raw, at, 8),
-                    LittleEndian.get(raw, at + 8, 4), (int) LittleEndian.get(raw, at + 12, 4));
-            ranges.add(range);
-            total += range.sectorCount();
-        }
-        return new DeviceRequest(index, chain.head(), type, ranges.get(0).sector(), total, readableData,
-                new byte[0], ranges);
     }
 
     private void apply(QueueState queue, Chain chain, DeviceRequest request, RequestOutcome outcome) {
@@ -663,9 +607,10 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             dataWritten = 0;
             statusByte = outcome.status().getAsInt();
         } else {
-            long[] result = execute(chain, request);
-            statusByte = (int) result[0];
-            dataWritten = result[1];
+            BlkBackend.Result result = backend.execute(chain, request, negotiatedFeatures(),
+                    configSpace.writeback() == 0);
+            statusByte = result.status();
+            dataWritten = result.dataWritten();
         }
         dma.write(chain.statusAddress(), new byte[] {(byte) statusByte});
         long id = outcome.usedId().orElse(chain.head());
@@ -675,96 +620,6 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             target.pushUsed(chain, id, len);
         }
         target.skipUsed(outcome.usedIdxSkip());
-    }
-
-    /** Executes a request on the disk: {status byte, data bytes written to the driver}. */
-    private long[] execute(Chain chain, DeviceRequest request) {
-        try {
-            switch (request.type()) {
-                case VirtioBlk.T_IN -> {
-                    if (!sectorsOk(request)) {
-                        return ioError();
-                    }
-                    byte[] data = new byte[request.dataLength()];
-                    disk.read(request.sector() * VirtioBlk.SECTOR_SIZE, data, 0, data.length);
-                    return new long[] {VirtioBlk.S_OK, dma.scatter(chain.writableData(), data)};
-                }
-                case VirtioBlk.T_OUT -> {
-                    if (config.readOnly() || !sectorsOk(request)) {
-                        return ioError();
-                    }
-                    byte[] data = request.writeData();
-                    disk.write(request.sector() * VirtioBlk.SECTOR_SIZE, data, 0, data.length);
-                    if (writeback == 0) {
-                        disk.flush();
-                    }
-                    return new long[] {VirtioBlk.S_OK, 0};
-                }
-                case VirtioBlk.T_FLUSH -> {
-                    disk.flush();
-                    return new long[] {VirtioBlk.S_OK, 0};
-                }
-                case VirtioBlk.T_GET_ID -> {
-                    byte[] id = new byte[VirtioBlk.ID_BYTES];
-                    byte[] text = config.idString().getBytes(StandardCharsets.US_ASCII);
-                    System.arraycopy(text, 0, id, 0, text.length);
-                    int length = Math.min(VirtioBlk.ID_BYTES, request.dataLength());
-                    byte[] answer = new byte[length];
-                    System.arraycopy(id, 0, answer, 0, length);
-                    return new long[] {VirtioBlk.S_OK, dma.scatter(chain.writableData(), answer)};
-                }
-                case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> {
-                    return new long[] {executeRanges(request), 0};
-                }
-                default -> {
-                    return new long[] {VirtioBlk.S_UNSUPP, 0};
-                }
-            }
-        } catch (DiskAccessException e) {
-            return ioError();
-        }
-    }
-
-    private static long[] ioError() {
-        return new long[] {VirtioBlk.S_IOERR, 0};
-    }
-
-    private boolean sectorsOk(DeviceRequest request) {
-        return request.dataLength() % VirtioBlk.SECTOR_SIZE == 0
-                && inCapacity(request.sector(), request.sectorCount());
-    }
-
-    private boolean inCapacity(long sector, long count) {
-        long capacity = capacitySectors();
-        return sector >= 0 && count >= 0 && sector <= capacity && count <= capacity - sector;
-    }
-
-    private int executeRanges(DeviceRequest request) {
-        boolean discard = request.type() == VirtioBlk.T_DISCARD;
-        if ((negotiatedFeatures() & bit(discard ? VirtioBlk.F_DISCARD : VirtioBlk.F_WRITE_ZEROES)) == 0) {
-            return VirtioBlk.S_UNSUPP;
-        }
-        long maxSegments = discard ? config.discard().maxSegments() : config.writeZeroes().maxSegments();
-        long maxSectors = discard ? config.discard().maxSectors() : config.writeZeroes().maxSectors();
-        int allowedFlags = discard ? 0 : VirtioBlk.WRITE_ZEROES_FLAG_UNMAP;
-        long alignment = discard ? config.discard().sectorAlignment() : 1;
-        if (request.ranges().size() > maxSegments) {
-            return VirtioBlk.S_UNSUPP;
-        }
-        for (DeviceRequest.Range range : request.ranges()) {
-            if ((range.flags() & ~allowedFlags) != 0) {
-                return VirtioBlk.S_UNSUPP;
-            }
-            if (config.readOnly() || range.sectorCount() > maxSectors
-                    || !inCapacity(range.sector(), range.sectorCount())
-                    || (alignment > 1 && (range.sector() % alignment != 0 || range.sectorCount() % alignment != 0))) {
-                return VirtioBlk.S_IOERR;
-            }
-        }
-        for (DeviceRequest.Range range : request.ranges()) {
-            disk.discard(range.sector() * VirtioBlk.SECTOR_SIZE, range.sectorCount() * VirtioBlk.SECTOR_SIZE);
-        }
-        return VirtioBlk.S_OK;
     }
 
     private void breakDevice(String reason) {
@@ -778,38 +633,6 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
 
     // ---- device config space ----
 
-    private int configLength() {
-        long offered = offeredFeatures();
-        if ((offered & bit(VirtioBlk.F_WRITE_ZEROES)) != 0) {
-            return 57;
-        }
-        return (offered & bit(VirtioBlk.F_DISCARD)) != 0 ? 48 : 36;
-    }
-
-    private byte[] configSpace() {
-        byte[] space = new byte[CONFIG_SPACE];
-        LittleEndian.put(space, 0, 8, capacitySectors());
-        LittleEndian.put(space, 8, 4, config.sizeMax());
-        LittleEndian.put(space, 12, 4, config.segMax());
-        LittleEndian.put(space, 16, 2, config.geometry().cylinders());
-        LittleEndian.put(space, 18, 1, config.geometry().heads());
-        LittleEndian.put(space, 19, 1, config.geometry().sectors());
-        LittleEndian.put(space, 20, 4, config.blkSize());
-        LittleEndian.put(space, 24, 1, config.topology().physicalBlockExp());
-        LittleEndian.put(space, 25, 1, config.topology().alignmentOffset());
-        LittleEndian.put(space, 26, 2, config.topology().minIoSize());
-        LittleEndian.put(space, 28, 4, config.topology().optIoSize());
-        LittleEndian.put(space, WRITEBACK_OFFSET, 1, writeback);
-        LittleEndian.put(space, NUM_QUEUES_OFFSET, 2, faults.numQueuesOverride().orElse(config.numQueues()));
-        LittleEndian.put(space, 36, 4, config.discard().maxSectors());
-        LittleEndian.put(space, 40, 4, config.discard().maxSegments());
-        LittleEndian.put(space, 44, 4, config.discard().sectorAlignment());
-        LittleEndian.put(space, 48, 4, config.writeZeroes().maxSectors());
-        LittleEndian.put(space, 52, 4, config.writeZeroes().maxSegments());
-        LittleEndian.put(space, 56, 1, config.writeZeroes().mayUnmap() ? 1 : 0);
-        return space;
-    }
-
     private long readConfig(int offset, AccessWidth width) {
         int address = ControlRegister.CONFIG_OFFSET + offset;
         if (width == AccessWidth.DOUBLE) {
@@ -819,26 +642,12 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
         if (faults.takeUnstableConfigRead()) {
             configGeneration++;
         }
-        if (offset + width.bytes() > configLength()) {
-            violation(ViolationKind.CONFIG_OUT_OF_RANGE, address, "config read of " + width.bytes()
-                    + " bytes at offset " + offset + " beyond the " + configLength() + "-byte config space");
-            return width.truncate(-1L);
-        }
-        return LittleEndian.get(configSpace(), offset, width.bytes());
+        return configSpace.read(offset, width, offeredFeatures(), context.baseAddress() + address);
     }
 
     private void writeConfig(int offset, AccessWidth width, long value) {
-        int address = ControlRegister.CONFIG_OFFSET + offset;
-        if (offset != WRITEBACK_OFFSET || width != AccessWidth.BYTE) {
-            violation(ViolationKind.CONFIG_WRITE, address, width.bits() + "-bit config write at offset " + offset
-                    + "; only the 8-bit writeback field at 32 is writable; ignored");
-            return;
-        }
-        if ((negotiatedFeatures() & bit(VirtioBlk.F_CONFIG_WCE)) == 0) {
-            violation(ViolationKind.CONFIG_WRITE, address, "writeback written without VIRTIO_BLK_F_CONFIG_WCE; ignored");
-            return;
-        }
-        writeback = (value & 0xff) != 0 ? 1 : 0;
+        configSpace.write(offset, width, value, negotiatedFeatures(),
+                context.baseAddress() + ControlRegister.CONFIG_OFFSET + offset);
     }
 
     private void violation(ViolationKind kind, int offset, String detail) {
