@@ -2,6 +2,7 @@ package dev.vblk.fake;
 
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.FakeVirtioBlkDevice;
+import dev.vblk.fake.blk.VirtioCore;
 import dev.vblk.fake.memory.AllocatorFaults;
 import dev.vblk.fake.memory.FrameTable;
 import dev.vblk.fake.memory.GuestMemoryException;
@@ -152,7 +153,7 @@ public final class FakePlatform implements Platform {
         }
         DeviceContext context = deviceContext(FakePciHost.ECAM_BASE + ((long) device << 15), "at PCI 00:"
                 + String.format("%02x", device) + ".0");
-        FakeVirtioBlkPciFunction function = new FakeVirtioBlkPciFunction(new FakeVirtioBlkDevice(config, context), context);
+        FakeVirtioBlkPciFunction function = new FakeVirtioBlkPciFunction(new VirtioCore(config, context), context);
         pci.attach(device, function);
         return function;
     }

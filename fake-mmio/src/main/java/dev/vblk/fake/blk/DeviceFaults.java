@@ -1,5 +1,6 @@
 package dev.vblk.fake.blk;
 
+import dev.vblk.fake.mmio.ControlRegister;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -218,8 +219,13 @@ public final class DeviceFaults {
         return ignoreInterruptSuppression;
     }
 
-    AvailEventWrites availEventWrites() {
-        return availEventWrites;
+    /** Whether the device writes avail_event after a notification, with {@code eventIndex} negotiated or not. */
+    boolean writesAvailEvent(boolean eventIndex) {
+        return switch (availEventWrites) {
+            case AS_NEGOTIATED -> eventIndex;
+            case ALWAYS -> true;
+            case NEVER -> false;
+        };
     }
 
     boolean refusesFeaturesOk() {
@@ -232,6 +238,11 @@ public final class DeviceFaults {
 
     int extraInterruptBits() {
         return extraInterruptBits;
+    }
+
+    /** QueueNumMax as the driver reads it: {@code configured}, or the override of its register. */
+    long queueNumMax(int configured) {
+        return registerOverride(ControlRegister.QUEUE_NUM_MAX.offset()).orElse(configured);
     }
 
     OptionalLong registerOverride(int offset) {

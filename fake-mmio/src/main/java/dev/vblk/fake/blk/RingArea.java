@@ -1,7 +1,7 @@
 package dev.vblk.fake.blk;
 
 /** The three areas of a virtqueue whose guest addresses the driver sets (VirtIO 1.1 section 2.5). */
-enum RingArea {
+public enum RingArea {
     /** The descriptor table (split) or descriptor ring (packed): QueueDesc. */
     DESC("QueueDesc"),
     /** The available ring or the driver event suppression structure: QueueDriver. */
