@@ -89,7 +89,7 @@ final class BlkConfigSpace {
         LittleEndian.put(space, 26, 2, config.topology().minIoSize());
         LittleEndian.put(space, 28, 4, config.topology().optIoSize());
         LittleEndian.put(space, WRITEBACK_OFFSET, 1, writeback);
-        LittleEndian.put(space, NUM_QUEUES_OFFSET, 2, faults.numQueuesOverride().orElse(config.numQueues()));
+        LittleEndian.put(space, NUM_QUEUES_OFFSET, 2, faults.numQueues(config.numQueues()));
         LittleEndian.put(space, 36, 4, config.discard().maxSectors());
         LittleEndian.put(space, 40, 4, config.discard().maxSegments());
         LittleEndian.put(space, 44, 4, config.discard().sectorAlignment());

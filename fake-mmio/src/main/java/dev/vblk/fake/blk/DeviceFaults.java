@@ -19,6 +19,11 @@ import java.util.Set;
  * coalescing and {@link #dropInterrupts} count the used-ring updates of all queues together, as
  * they act on the one interrupt line. {@link #stalledQueue} and {@link #misrouteCompletions} name
  * single queues.
+ *
+ * <p>Each part of the device asks the switches that concern it here, one question at its seam:
+ * feature negotiation what is offered and whether FEATURES_OK is refused, the configuration space
+ * what num_queues reads, the request path whether a queue stalls and where its completions go,
+ * the {@code InterruptPolicy} whether an update raises the interrupt.
  */
 public final class DeviceFaults {
 
@@ -195,8 +200,9 @@ public final class DeviceFaults {
         return misroutedCompletions.getOrDefault(queue, queue);
     }
 
-    OptionalInt numQueuesOverride() {
-        return numQueuesOverride;
+    /** num_queues as the driver reads it: {@code configured}, or its override. */
+    int numQueues(int configured) {
+        return numQueuesOverride.orElse(configured);
     }
 
     CompletionBatching completionBatching() {
@@ -232,8 +238,9 @@ public final class DeviceFaults {
         return refuseFeaturesOk;
     }
 
-    long withheldFeatures() {
-        return withheldFeatures;
+    /** The features offered out of the {@code configured} ones: those not withheld. */
+    long offered(long configured) {
+        return configured & ~withheldFeatures;
     }
 
     int extraInterruptBits() {

@@ -26,7 +26,7 @@ final class FeatureNegotiation {
     }
 
     long offered() {
-        return config.features() & ~faults.withheldFeatures();
+        return faults.offered(config.features());
     }
 
     /** Page {@code page} (0 or 1) of the offered features; 0 for other pages. */

@@ -29,10 +29,9 @@ final class RequestPipeline {
     private final List<Pending> pending = new ArrayList<>();
     /** Requests the hook held back ({@link RequestOutcome.Held}), by request index, until it releases them. */
     private final Map<Long, Waiting> heldByHook = new HashMap<>();
-    private final UsedBufferInterrupts usedInterrupts = new UsedBufferInterrupts();
+    private final InterruptPolicy interrupts;
     private RequestHook hook;
     private long pendingSequence;
-    private long usedUpdates;
 
     /** One virtqueue of the device: its registers and rings, and the finished requests it holds for a batch. */
     private record QueueState(int index, DeviceVirtqueue queue, HeldCompletions<Finished> held) {}
@@ -52,6 +51,7 @@ final class RequestPipeline {
         this.faults = core.faults();
         this.dma = dma;
         this.decoder = new RequestDecoder(dma);
+        this.interrupts = new InterruptPolicy(faults);
         this.backend = backend;
         this.configSpace = configSpace;
         this.hook = hook;
@@ -92,14 +92,14 @@ final class RequestPipeline {
             apply(state, chain.get(), request, hook.onRequest(request));
             answerReleased(core.now());
         }
-        if (!core.broken() && faults.writesAvailEvent((core.negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0)) {
+        if (!core.broken() && faults.writesAvailEvent(eventIndex())) {
             ring.askForNotification();
         }
     }
 
     /** The earliest virtual time at which deferred work is due, or Long.MAX_VALUE. */
     long nextDueTime() {
-        long due = usedInterrupts.deadline();
+        long due = interrupts.deadline();
         for (QueueState queue : queues) {
             due = Math.min(due, queue.held().deadline());
         }
@@ -122,7 +122,7 @@ final class RequestPipeline {
             for (QueueState queue : queues) {
                 completeAll(queue, queue.held().releaseDue(now));
             }
-            if (usedInterrupts.due(now)) {
+            if (interrupts.due(now)) {
                 core.raiseUsedBufferInterrupt();
             }
         }
@@ -135,7 +135,7 @@ final class RequestPipeline {
         }
         pending.clear();
         heldByHook.clear();
-        usedInterrupts.clear();
+        interrupts.clear();
     }
 
     /** Forgets queue {@code index}'s held and delayed requests (a virtqueue reset). */
@@ -143,6 +143,10 @@ final class RequestPipeline {
         QueueState queue = queues.get(index);
         queue.held().clear();
         pending.removeIf(waiting -> waiting.queue() == queue);
+    }
+
+    private boolean eventIndex() {
+        return (core.negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0;
     }
 
     private RingEngine ring(QueueState state) {
@@ -198,11 +202,7 @@ final class RequestPipeline {
             answer(ring(source), target, finished.chain(), finished.request(), finished.outcome());
         }
         target.publish();
-        boolean wanted = target.wantsInterrupt((core.negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0,
-                faults.ignoresInterruptSuppression());
-        long update = usedUpdates++;
-        if (wanted && !faults.dropsInterrupt(update)
-                && usedInterrupts.request(faults.coalescedUpdates(), faults.coalescingWindowNanos(), core.now())) {
+        if (interrupts.published(target, eventIndex(), core.now())) {
             core.raiseUsedBufferInterrupt();
         }
     }
