@@ -12,20 +12,17 @@ import java.util.Optional;
 
 /**
  * The transport-independent virtio-blk device, as QEMU's virtio core sees one: device status,
- * feature negotiation, the set-up of its {@link FakeBlkConfig#numQueues()} virtqueues, the
- * interrupt causes and line, and the configuration generation; requests go from the rings through
- * the request path to the block backend. The virtio-mmio front end ({@link FakeVirtioBlkDevice})
- * and the virtio-pci one ({@code FakeVirtioBlkPciFunction}) translate register accesses into the
- * calls here; each call takes the address of the access, where a violation it finds is recorded.
+ * feature negotiation, the set-up of its virtqueues, the interrupt causes and line (one for the
+ * whole device), and the configuration generation; requests go from the rings through the request
+ * path to the block backend. The virtio-mmio ({@link FakeVirtioBlkDevice}) and virtio-pci
+ * ({@code FakeVirtioBlkPciFunction}) front ends turn register accesses into the calls here, each
+ * with the address of the access, where a violation it finds is recorded.
  *
  * <p>It enforces the spec's rules the way QEMU 7.2 does: FEATURES_OK validation, reset on Status
- * 0; a chain the shared {@code ChainDecoder} rejects (VirtIO 1.1 sections 2.6.5 and 2.7), or a
- * packed chain reusing a buffer id still in flight, makes the device need a reset. Each decoded
- * request goes to the {@link RequestHook}, which chooses the outcome; {@link #faults()} and the
- * methods {@link #injectNeedsReset}, {@link #resize}, {@link #signalConfigChange} and
- * {@link #raiseSpuriousInterrupt} make the device misbehave outside requests. InterruptStatus and
- * the line are one for the whole device, as in QEMU. Not thread-safe: {@code FakePlatform}
- * serialises the calls that reach it.
+ * 0, and a malformed ring or chain makes the device need a reset. The {@link RequestHook} chooses
+ * each request's outcome; {@link #faults()}, {@link #injectNeedsReset}, {@link #resize},
+ * {@link #signalConfigChange} and {@link #raiseSpuriousInterrupt} make the device misbehave
+ * outside requests. Not thread-safe: {@code FakePlatform} serialises the calls that reach it.
  */
 public final class VirtioCore {
 

@@ -13,10 +13,11 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * A modern virtio-blk-pci function (device ID 0x1042): the virtio-pci front end of a {@link VirtioCore}. Its
- * type-0 configuration space with one 64-bit prefetchable 16 KiB memory BAR (BAR 4), the four
- * virtio capabilities laid out as QEMU lays them (common configuration at 0x0000, ISR at 0x1000,
- * device configuration at 0x2000, notifications at 0x3000 with a multiplier of 4), and INTA.
+ * A modern virtio-blk-pci function (device ID 0x1042), the virtio-pci front end of a
+ * {@link VirtioCore}: its type-0 configuration space with one 64-bit prefetchable 16 KiB memory BAR
+ * (BAR 4), the four virtio capabilities laid out as QEMU lays them (common configuration at 0x0000,
+ * ISR at 0x1000, device configuration at 0x2000, notifications at 0x3000 with a multiplier of 4),
+ * and INTA.
  *
  * <p>Every access to a virtio structure field becomes the core call it stands for, recorded at the
  * field's address when it is a violation, so requests, features, queues and faults are the core's
@@ -24,8 +25,8 @@ import java.util.stream.IntStream;
  * queues; queue_select selects one for the queue fields. Queue {@code n} notifies at
  * {@code queue_notify_off * 4} into the notify structure, its queue_notify_off being {@code n} (as
  * QEMU) unless {@link #queueNotifyOff(int, int)} says otherwise; the address names the queue, and
- * a value other than the queue's index is a violation. Reading the ISR byte returns the device's interrupt
- * causes and acknowledges them. {@link PciFault}s break the configuration space in named ways, and
+ * a value other than the queue's index is a violation. Reading the ISR byte returns the device's
+ * interrupt causes and acknowledges them. {@link PciFault}s break the configuration space in named ways, and
  * {@link #overrideConfigByte} in any way.
  */
 public final class FakeVirtioBlkPciFunction {
