@@ -1,6 +1,6 @@
 package dev.vblk.fuzz.oracle;
 
-import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
@@ -44,7 +44,7 @@ final class ScriptedAnswers {
     }
 
     private String whySuccessIsFalse(Seen s) {
-        BlkRequest r = s.request();
+        DeviceRequest r = s.request();
         OutcomeSpec outcome = Requests.undelayed(s.outcome());
         boolean dataIn = (r.type() == VirtioBlk.T_IN || r.type() == VirtioBlk.T_GET_ID) && r.dataLength() > 0;
         if (outcome instanceof OutcomeSpec.Normal || outcome instanceof OutcomeSpec.Duplicated
@@ -86,7 +86,7 @@ final class ScriptedAnswers {
      * element, once under its own), and the driver returned data the device never wrote. Such an
      * answer is a false success as {@code Status(0)} is, however the script writes it.
      */
-    private static String noDataAfterForeignElement(BlkRequest r) {
+    private static String noDataAfterForeignElement(DeviceRequest r) {
         return "the device wrote none of its " + r.dataLength() + " data bytes; another request's used element"
                 + " named its head, and its own answer, status 0 without data, completed the chain again";
     }
@@ -107,7 +107,7 @@ final class ScriptedAnswers {
     }
 
     /** Whether the device executed the request (and so answered it with status OK); takes it from the disk's log. */
-    private boolean executed(BlkRequest r) {
+    private boolean executed(DeviceRequest r) {
         long position = r.sector() * 512;
         return switch (r.type()) {
             case VirtioBlk.T_IN -> run.disk.take(new RecordingDisk.Op("READ", position, r.dataLength()));
