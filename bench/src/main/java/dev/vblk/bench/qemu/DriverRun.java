@@ -3,7 +3,6 @@ package dev.vblk.bench.qemu;
 import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDevice;
 import dev.vblk.qemu.QemuMachine;
-import dev.vblk.recorder.RecordingPlatform;
 import dev.vblk.recorder.TraceRecorder;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.BoardParameters;
@@ -26,8 +25,7 @@ import java.util.function.LongUnaryOperator;
 /**
  * Timed runs of the driver ({@code VirtioBlkDevice}) on a machine's first drive, brought up the way
  * the command line does it: a fresh {@link DriverSession} discovery per run, and for a recorded run
- * the platform wrapped in a {@link RecordingPlatform} writing a trace file (deleted afterwards) with
- * the devices' operations marked. Discovery is not timed.
+ * a recorded session ({@link DriverSession#record}) writing a trace file (deleted afterwards). Discovery is not timed.
  */
 final class DriverRun {
 
@@ -46,7 +44,7 @@ final class DriverRun {
     /** Runs {@code workload} for about {@code budgetNanos}, recorded or not. */
     Measurement run(Workload workload, boolean recorded, long budgetNanos) {
         if (!recorded) {
-            return drive(DriverSession.discover(machine.platform(), board, null), workload, budgetNanos);
+            return drive(DriverSession.discover(machine.platform(), board), workload, budgetNanos);
         }
         Path trace = null;
         try {
@@ -56,7 +54,7 @@ final class DriverRun {
                             "qemu.command", String.join(" ", machine.commandLine())),
                     List.of(image), "benchmark " + workload.label(), OptionalLong.empty(), board.toMap());
             try (TraceRecorder recorder = new TraceRecorder(TraceWriter.create(trace, metadata, TraceCodec.DEFAULT))) {
-                DriverSession session = DriverSession.discover(new RecordingPlatform(machine.platform(), recorder), board, recorder);
+                DriverSession session = DriverSession.record(machine.platform(), board, recorder);
                 return drive(session, workload, budgetNanos);
             }
         } catch (IOException e) {
