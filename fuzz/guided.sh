@@ -8,7 +8,8 @@
 # are instrumented for coverage. Inputs that reach new coverage collect in fuzz/.cifuzz-corpus/; a
 # failing input is written into the target's inputs folder under fuzz/src/test/resources, where every
 # build replays it. --keep then merges the corpus inputs that add coverage into that folder too, to be
-# committed. JVM options (a JaCoCo agent, say) come from GUIDED_JVM_OPTS. See docs/fuzzing.md.
+# committed. The exit status is Jazzer's (0: nothing found in the time). JVM options (a JaCoCo
+# agent, say) come from GUIDED_JVM_OPTS. See docs/fuzzing.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 usage="usage: fuzz/guided.sh [--seconds N] [--target scenarios|traceMutations] [--keep]"
@@ -61,7 +62,11 @@ jazzer() {
     --instrumentation_includes="$driver" --reproducer_path="$work" "$@")
 }
 
-jazzer -max_total_time="$seconds" -artifact_prefix="$inputs/" "$corpus"
+status=0
+jazzer -max_total_time="$seconds" -artifact_prefix="$inputs/" "$corpus" || status=$?
 if ((keep)); then
-  jazzer -merge=1 "$inputs" "$corpus"
+  # After a finding too: the corpus gathered up to it is as good. Without counters an input is kept
+  # for an edge the kept ones miss, not for a new hit count: few inputs, so builds replay them fast.
+  jazzer -merge=1 -use_counters=0 "$inputs" "$corpus"
 fi
+exit "$status"

@@ -5,11 +5,10 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
- * A {@link Random} whose every draw comes from the fuzzer's bytes, so that generators written for a
- * random source (the jqwik arbitraries of the scenario model) build their values from the input the
- * fuzzer mutates: a changed byte changes the choice drawn from it. Once the bytes are used up the
- * draws come from a fixed-seed generator, so the same input always builds the same value and a
- * generator that retries (a filter) still ends.
+ * A {@link Random} whose every draw comes from the fuzzer's bytes, four bytes a draw, so that
+ * generators written for a random source (the jqwik arbitraries of the scenario model) build their
+ * values from the input the fuzzer mutates. Once the bytes are used up the draws come from a
+ * fixed-seed generator, so the same input always builds the same value.
  */
 public final class FuzzerRandom extends Random {
 

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.code_intelligence.jazzer.driver.FuzzedDataProviderImpl;
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import dev.vblk.fuzz.oracle.Invariant;
 import dev.vblk.fuzz.oracle.ScenarioRunner;
 import dev.vblk.fuzz.scenario.Scenario;
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
@@ -26,14 +28,29 @@ class FuzzerRandomTest {
         return bytes;
     }
 
-    private static Scenario scenario(byte[] bytes) {
-        return ScenarioFuzzTest.scenario(FuzzedDataProviderImpl.withJavaData(bytes));
+    /**
+     * The fuzzer's bytes as far as {@link FuzzerRandom} reads them (ints and the count left), in their
+     * order: Jazzer's own provider needs the runtime its engine installs.
+     */
+    private static FuzzedDataProvider provider(byte[] bytes) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        return (FuzzedDataProvider) Proxy.newProxyInstance(FuzzedDataProvider.class.getClassLoader(),
+                new Class<?>[] {FuzzedDataProvider.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "remainingBytes" -> buffer.remaining();
+                    case "consumeInt" -> buffer.getInt();
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 
+    private static Scenario scenario(byte[] bytes) {
+        return ScenarioFuzzTest.scenario(provider(bytes));
+    }
+
+    /** Too few bytes for the draws a scenario takes, so the fixed-seed draws after them matter too. */
     @Test
     void theSameBytesBuildAnEqualScenario() {
         for (long seed = 0; seed < 50; seed++) {
-            assertEquals(scenario(bytes(seed, 300)), scenario(bytes(seed, 300)));
+            assertEquals(scenario(bytes(seed, 8)), scenario(bytes(seed, 8)));
         }
     }
 
@@ -45,19 +62,20 @@ class FuzzerRandomTest {
 
     @Test
     void drawsComeFromTheBytesAndThenFromTheFixedSeed() {
-        Random random = new FuzzerRandom(FuzzedDataProviderImpl.withJavaData(new byte[] {0, 0, 0, 1}));
+        Random random = new FuzzerRandom(provider(new byte[] {0, 0, 0, 1}));
         int fromBytes = random.nextInt();
         SplittableRandom fallback = new SplittableRandom(FuzzerRandom.FALLBACK_SEED);
         assertEquals(fallback.nextInt(), random.nextInt());
         assertEquals(fallback.nextInt(), random.nextInt());
-        Random other = new FuzzerRandom(FuzzedDataProviderImpl.withJavaData(new byte[] {0, 0, 0, 2}));
+        Random other = new FuzzerRandom(provider(new byte[] {0, 0, 0, 2}));
         assertNotEquals(fromBytes, other.nextInt());
     }
 
     @Test
     void aFailingVerdictFailsTheTarget() {
         ScenarioRunner tight = new ScenarioRunner(50);
-        Scenario scenario = scenario(bytes(2, 300));
+        Scenario scenario = LongStream.range(0, 20).mapToObj(seed -> scenario(bytes(seed, 300)))
+                .filter(s -> !tight.run(s).passed()).findFirst().orElseThrow();
         assertEquals(Invariant.BOUNDED, tight.run(scenario).findings().get(0).invariant(), scenario::toString);
         AssertionError error = assertThrows(AssertionError.class, () -> ScenarioFuzzTest.holds(tight, scenario));
         assertTrue(error.getMessage().contains("BOUNDED"), error::getMessage);

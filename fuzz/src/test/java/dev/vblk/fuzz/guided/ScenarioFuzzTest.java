@@ -28,7 +28,8 @@ class ScenarioFuzzTest {
     /**
      * Where a scenario comes from: the seeded generator with a seed from the bytes, or one of the
      * jqwik families (hostile in every part, many requests in flight, hostile request outcomes,
-     * hostile initialisation) with each choice drawn from the bytes.
+     * hostile initialisation). jqwik takes three draws from the bytes (the source and a 64-bit seed)
+     * and builds the scenario's parts with generators of its own seeded from them.
      */
     private static final Arbitrary<Scenario> SCENARIOS = Arbitraries.oneOf(
             Arbitraries.longs().map(ScenarioGenerator::generate),
