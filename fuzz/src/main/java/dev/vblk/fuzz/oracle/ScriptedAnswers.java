@@ -53,7 +53,7 @@ final class ScriptedAnswers {
         } else if (outcome instanceof OutcomeSpec.UsedId u) {
             if (u.id() != r.head() && !namedByAnother(s)) {
                 return "its used element named descriptor " + u.id() + ", not its head " + r.head()
-                        + ", and no other used element named it";
+                        + ", no other used element named it and no used index jumped";
             }
             return executed(r) ? null : "the device answered it with an error status";
         } else if (outcome instanceof OutcomeSpec.UsedLen u) {
@@ -92,14 +92,17 @@ final class ScriptedAnswers {
     }
 
     /**
-     * Whether another request's used element named this request's head: with several requests in
-     * flight a device that mislabels its used elements may so report this one done, and if it
-     * executed it, the driver cannot tell that success from a true one.
+     * Whether another used element may have named this request's head: with several requests in
+     * flight a device that mislabels its used elements may so report this one done, and so may a
+     * used index that jumps past slots the device never filled (they hold older elements, which the
+     * driver cannot tell from new ones). If the device executed the request, the driver cannot tell
+     * that success from a true one.
      */
     private boolean namedByAnother(Seen s) {
         for (Seen other : run.deviceSaw) {
             OutcomeSpec outcome = Requests.undelayed(other.outcome());
-            if (other != s && outcome instanceof OutcomeSpec.UsedId u && u.id() == s.request().head()) {
+            if (other != s && (outcome instanceof OutcomeSpec.UsedId u && u.id() == s.request().head()
+                    || outcome instanceof OutcomeSpec.IndexJump)) {
                 return true;
             }
         }
