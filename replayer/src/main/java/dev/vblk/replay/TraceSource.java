@@ -1,5 +1,6 @@
 package dev.vblk.replay;
 
+import dev.vblk.trace.ReadAheadReader;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceMetadata;
@@ -82,11 +83,11 @@ sealed interface TraceSource {
         return new InMemory(trace);
     }
 
-    /** A trace file. */
+    /** A trace file, read and decoded on a thread of its own ahead of the replay ({@link ReadAheadReader}). */
     record TraceFile(Path path, TraceReader.Mode mode, TraceMetadata metadata) implements TraceSource {
         @Override
         public Pass open() {
-            TraceReader reader = TraceReader.open(path, mode);
+            ReadAheadReader reader = ReadAheadReader.open(path, mode);
             return new Pass() {
                 @Override
                 public boolean hasNext() {
