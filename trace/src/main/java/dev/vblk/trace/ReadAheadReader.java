@@ -12,7 +12,8 @@ import java.util.concurrent.BlockingQueue;
  * own, ahead of its caller, into a bounded window: at most {@link #BATCHES} batches of at most
  * {@link #BATCH_EVENTS} events or {@link #BATCH_BYTES} bytes of data each wait for the caller, so a
  * caller that consumes events as fast as they are decoded never waits for the file, and memory is
- * bounded whatever the trace's length. The batches' arrays are used again once the caller is past
+ * bounded whatever the trace's length. While the caller has no batch waiting (at the start), a
+ * batch is handed over every {@link #STARVING_EVENTS} events. The batches' arrays are used again once the caller is past
  * them.
  *
  * <p>It hands out exactly what the reader would, in the same order: only events covered by a
@@ -28,6 +29,9 @@ public final class ReadAheadReader implements Iterator<TraceEvent>, Closeable {
 
     /** A batch is handed over once its events carry this many bytes of data. */
     static final long BATCH_BYTES = 1L << 20;
+
+    /** A batch is handed over after a multiple of this many events when the caller has none waiting. */
+    static final int STARVING_EVENTS = 64;
 
     /** The most batches decoded and not yet taken. */
     static final int BATCHES = 8;
@@ -151,6 +155,9 @@ public final class ReadAheadReader implements Iterator<TraceEvent>, Closeable {
                         TraceEvent event = reader.next();
                         batch.events[batch.size++] = event;
                         bytes += dataBytes(event);
+                        if (batch.size % STARVING_EVENTS == 0 && ready.isEmpty()) {
+                            break;
+                        }
                     }
                     if (!more) {
                         batch.last = true;
