@@ -25,16 +25,16 @@ import java.util.concurrent.BlockingQueue;
 public final class ReadAheadReader implements Iterator<TraceEvent>, Closeable {
 
     /** The most events in one batch. */
-    static final int BATCH_EVENTS = 512;
+    static final int BATCH_EVENTS = 1024;
 
     /** A batch is handed over once its events carry this many bytes of data. */
-    static final long BATCH_BYTES = 1L << 20;
+    static final long BATCH_BYTES = 256L << 10;
 
     /** A batch is handed over after a multiple of this many events when the caller has none waiting. */
     static final int STARVING_EVENTS = 64;
 
     /** The most batches decoded and not yet taken. */
-    static final int BATCHES = 8;
+    static final int BATCHES = 16;
 
     /** Events decoded on the reading thread; the last batch says how the reading ended. */
     private static final class Batch {
@@ -42,7 +42,8 @@ public final class ReadAheadReader implements Iterator<TraceEvent>, Closeable {
         int size;
         boolean last;
         boolean complete;
-        RuntimeException failure;
+        /** Why the reading stopped early: a {@link RuntimeException} of the reader's, or an {@link Error}. */
+        Throwable failure;
     }
 
     private final TraceReader reader;
@@ -75,10 +76,13 @@ public final class ReadAheadReader implements Iterator<TraceEvent>, Closeable {
     public boolean hasNext() {
         while (current == null || at == current.size) {
             if (current != null && current.last) {
-                RuntimeException failure = current.failure;
+                Throwable failure = current.failure;
                 current.failure = null;
+                if (failure instanceof RuntimeException reading) {
+                    throw reading;
+                }
                 if (failure != null) {
-                    throw failure;
+                    throw (Error) failure;
                 }
                 return false;
             }
@@ -163,7 +167,7 @@ public final class ReadAheadReader implements Iterator<TraceEvent>, Closeable {
                         batch.last = true;
                         batch.complete = reader.isComplete();
                     }
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     batch.last = true;
                     batch.failure = e;
                     more = false;
@@ -173,7 +177,7 @@ public final class ReadAheadReader implements Iterator<TraceEvent>, Closeable {
         } catch (InterruptedException e) {
             // Closed by the caller: nothing is waiting for the rest.
         } catch (RuntimeException e) {
-            // Closing the file after the caller closed: nothing is waiting for the failure.
+            // Closing the file failed once every event was handed over or the caller closed: nothing waits for it.
         }
     }
 
