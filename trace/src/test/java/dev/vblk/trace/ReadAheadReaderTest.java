@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,11 +88,20 @@ class ReadAheadReaderTest {
 
         try (ReadAheadReader reader = ReadAheadReader.open(file, TraceReader.Mode.COMPLETE)) {
             reader.next();
+            // The window fills up and the reading thread waits for room.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (readingThreads().noneMatch(thread -> thread.getState() == Thread.State.WAITING)
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
         }
 
-        assertFalse(Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(thread -> thread.getName().equals("vblk-trace-reader") && thread.isAlive()));
+        assertFalse(readingThreads().anyMatch(Thread::isAlive));
         Files.delete(file);
+    }
+
+    private static Stream<Thread> readingThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().equals("vblk-trace-reader"));
     }
 
     private Path write(byte[] bytes) throws IOException {
