@@ -586,7 +586,7 @@ public final class Replayer {
                 if (session() == null) {
                     return new OperationOutcome.Failed(IllegalStateException.class.getName(), "discovery failed");
                 }
-                return OperationOutcome.Succeeded.ofData(session.perform(BlockOperation.of(operation.begin())));
+                return OperationOutcome.Succeeded.returning(session.perform(BlockOperation.of(operation.begin())));
             } catch (RuntimeException e) {
                 return failure(e);
             }

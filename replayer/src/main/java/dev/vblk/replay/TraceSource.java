@@ -1,5 +1,6 @@
 package dev.vblk.replay;
 
+import dev.vblk.trace.ReadAheadReader;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceMetadata;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.BooleanSupplier;
 
 /**
  * A trace a replay reads from its first event as often as it needs: a file, opened again for each
@@ -45,26 +47,30 @@ sealed interface TraceSource {
 
         /** A pass over events in memory. */
         static Pass over(List<TraceEvent> events, boolean complete) {
-            Iterator<TraceEvent> iterator = events.iterator();
+            return of(events.iterator(), () -> complete, () -> { });
+        }
+
+        /** A pass over {@code events}; {@code complete} and {@code close} as {@link #complete()} and {@link #close()}. */
+        private static Pass of(Iterator<TraceEvent> events, BooleanSupplier complete, Runnable close) {
             return new Pass() {
                 @Override
                 public boolean hasNext() {
-                    return iterator.hasNext();
+                    return events.hasNext();
                 }
 
                 @Override
                 public TraceEvent next() {
-                    return iterator.next();
+                    return events.next();
                 }
 
                 @Override
                 public boolean complete() {
-                    return complete;
+                    return complete.getAsBoolean();
                 }
 
                 @Override
                 public void close() {
-                    // Nothing to release.
+                    close.run();
                 }
             };
         }
@@ -82,32 +88,23 @@ sealed interface TraceSource {
         return new InMemory(trace);
     }
 
-    /** A trace file. */
+    /**
+     * A trace file. A pass reads and decodes it on a thread of its own ahead of the replay
+     * ({@link ReadAheadReader}); a pass of one thread of a replay of several ({@link ThreadView})
+     * reads it on the replay's thread, where the replay's stall check sees the thread run while it
+     * reads.
+     */
     record TraceFile(Path path, TraceReader.Mode mode, TraceMetadata metadata) implements TraceSource {
         @Override
         public Pass open() {
+            ReadAheadReader reader = ReadAheadReader.open(path, mode);
+            return Pass.of(reader, reader::isComplete, reader::close);
+        }
+
+        /** A pass read on the calling thread. */
+        Pass openOnThisThread() {
             TraceReader reader = TraceReader.open(path, mode);
-            return new Pass() {
-                @Override
-                public boolean hasNext() {
-                    return reader.hasNext();
-                }
-
-                @Override
-                public TraceEvent next() {
-                    return reader.next();
-                }
-
-                @Override
-                public boolean complete() {
-                    return reader.isComplete();
-                }
-
-                @Override
-                public void close() {
-                    reader.close();
-                }
-            };
+            return Pass.of(reader, reader::isComplete, reader::close);
         }
     }
 
@@ -124,7 +121,7 @@ sealed interface TraceSource {
 
         @Override
         public Pass open() {
-            Pass all = trace.open();
+            Pass all = trace instanceof TraceFile file ? file.openOnThisThread() : trace.open();
             return new Pass() {
                 private int current;
                 private long read = -1;
