@@ -45,6 +45,18 @@ final class BranchReplay implements ReplayStrategy {
     }
 
     @Override
+    public Optional<String> threadsRefusal() {
+        return Optional.of("it records a run of several threads, which branching replay does not take; replay it "
+                + "strictly or relaxed");
+    }
+
+    /** Never asked for: {@link #threadsRefusal()} refuses runs of several threads. */
+    @Override
+    public ReplayStrategy forThread(ThreadedRun.Part part) {
+        throw new IllegalStateException("branching replay does not replay runs of several threads");
+    }
+
+    @Override
     public Platform platform(Setup setup) {
         events = setup.events();
         strict = new ReplayPlatform(events);

@@ -32,6 +32,11 @@ final class RelaxedReplay implements ReplayStrategy {
     }
 
     @Override
+    public ReplayStrategy forThread(ThreadedRun.Part thread) {
+        return new RelaxedReplay(thread);
+    }
+
+    @Override
     public Platform platform(Setup setup) {
         if (part != null) {
             machine = part.machine(() -> TraceDrivenMachine.fromTrace(part.trace(), setup.window(), setup.pci(),

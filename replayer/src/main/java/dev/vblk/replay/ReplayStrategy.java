@@ -43,6 +43,14 @@ interface ReplayStrategy {
         return Optional.empty();
     }
 
+    /** Why this mode cannot replay a run of several threads, if it cannot. */
+    default Optional<String> threadsRefusal() {
+        return Optional.empty();
+    }
+
+    /** The strategy for one thread's {@code part} in a replay of a run of several threads, in this mode. */
+    ReplayStrategy forThread(ThreadedRun.Part part);
+
     /**
      * Builds the platform the driver runs on.
      *

@@ -44,43 +44,32 @@ public final class Replayer {
 
     /** Strict replay of a trace file. */
     public static ReplayResult strict(Path path, ReplayOptions options) {
-        return fromFile(path, ReplayResult.Mode.STRICT, options, source -> strict(source, path.toString(), options));
+        return fromFile(path, ReplayResult.Mode.STRICT, options, source -> replay(source, path.toString(), new StrictReplay(null), options));
     }
 
     /** Strict replay of a trace read into memory; {@code name} names it in results. */
     public static ReplayResult strict(Trace trace, String name, ReplayOptions options) {
-        return strict(TraceSource.of(trace), name, options);
+        return replay(TraceSource.of(trace), name, new StrictReplay(null), options);
     }
 
     /**
-     * Strict replay on one thread; a trace of several threads (format 3: it has thread switches, and
-     * the one-thread replay stops at the first) is replayed again on as many.
+     * Replays {@code source} on one thread in the mode of {@code strategy}; a trace of several threads
+     * (format 3: it has thread switches, and the one-thread replay stops at the first) is replayed
+     * again on as many, strictly in the recorded turns, or refused by a mode that does not take it.
      */
-    private static ReplayResult strict(TraceSource source, String name, ReplayOptions options) {
-        ReplaySession run = new ReplaySession(source, name, new StrictReplay(null), options, null);
-        ReplayResult result = run.execute();
-        return run.metThreadSwitches() ? ThreadedRun.replay(source, name, true,
-                (events, part) -> new ReplaySession(events, name, new StrictReplay(part), options, part).execute()) : result;
-    }
-
-    /**
-     * A relaxed or branching replay on one thread; a trace of several threads is replayed relaxed
-     * again on as many, and refused by a branching replay.
-     */
-    private static ReplayResult relaxedOrBranching(TraceSource source, String name, ReplayStrategy strategy,
-            ReplayOptions options) {
+    private static ReplayResult replay(TraceSource source, String name, ReplayStrategy strategy, ReplayOptions options) {
         ReplaySession run = new ReplaySession(source, name, strategy, options, null);
         ReplayResult result = run.execute();
         if (!run.metThreadSwitches()) {
             return result;
         }
-        if (strategy.mode() == ReplayResult.Mode.RELAXED) {
-            return ThreadedRun.replay(source, name, false,
-                    (events, part) -> new ReplaySession(events, name, new RelaxedReplay(part), options, part).execute());
+        Optional<String> refused = strategy.threadsRefusal();
+        if (refused.isPresent()) {
+            return new ReplayResult(name, strategy.mode(), ReplayResult.Status.BAD_TRACE, false, 0, 0, 0, Optional.empty(),
+                    "the trace cannot be replayed: " + refused.get(), List.of());
         }
-        return new ReplayResult(name, strategy.mode(), ReplayResult.Status.BAD_TRACE, false, 0, 0, 0, Optional.empty(),
-                "the trace cannot be replayed: it records a run of several threads, which branching replay does not "
-                        + "take; replay it strictly or relaxed", List.of());
+        return ThreadedRun.replay(source, name, strategy.mode() == ReplayResult.Mode.STRICT, (events, part) ->
+                new ReplaySession(events, name, strategy.forThread(part), options, part).execute());
     }
 
     /** Relaxed replay of a trace file. */
@@ -91,12 +80,12 @@ public final class Replayer {
     /** Relaxed replay of a trace file. */
     public static ReplayResult relaxed(Path path, ReplayOptions options) {
         return fromFile(path, ReplayResult.Mode.RELAXED, options,
-                source -> relaxedOrBranching(source, path.toString(), new RelaxedReplay(null), options));
+                source -> replay(source, path.toString(), new RelaxedReplay(null), options));
     }
 
     /** Relaxed replay of a trace read into memory. */
     public static ReplayResult relaxed(Trace trace, String name, ReplayOptions options) {
-        return relaxedOrBranching(TraceSource.of(trace), name, new RelaxedReplay(null), options);
+        return replay(TraceSource.of(trace), name, new RelaxedReplay(null), options);
     }
 
     /** Strict replay of a trace file up to event {@code eventIndex}, then live on the fake device. */
@@ -108,7 +97,7 @@ public final class Replayer {
     public static ReplayResult branch(Path path, int eventIndex, ReplayOptions options) {
         checkBranchIndex(eventIndex);
         return fromFile(path, ReplayResult.Mode.BRANCH, options,
-                source -> relaxedOrBranching(source, path.toString(), new BranchReplay(eventIndex, options), options));
+                source -> replay(source, path.toString(), new BranchReplay(eventIndex, options), options));
     }
 
     /**
@@ -118,7 +107,7 @@ public final class Replayer {
      */
     public static ReplayResult branch(Trace trace, String name, int eventIndex, ReplayOptions options) {
         checkBranchIndex(eventIndex);
-        return relaxedOrBranching(TraceSource.of(trace), name, new BranchReplay(eventIndex, options), options);
+        return replay(TraceSource.of(trace), name, new BranchReplay(eventIndex, options), options);
     }
 
     private static void checkBranchIndex(int eventIndex) {

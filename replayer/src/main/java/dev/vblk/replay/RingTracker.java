@@ -1,7 +1,6 @@
 package dev.vblk.replay;
 
 import dev.vblk.platform.LittleEndian;
-import dev.vblk.virtio.queue.PackedVirtqueueLayout;
 import dev.vblk.virtio.queue.SplitVirtqueueLayout;
 import dev.vblk.virtio.queue.chain.ChainDecoder;
 import dev.vblk.virtio.queue.chain.DecodedChain;
@@ -17,14 +16,21 @@ import java.util.Map;
  * makes the chain at that position available, by the operation then under way; at a notification
  * the chains made available since the last are taken (split: the available ring's new entries;
  * packed: the descriptors marked available from the device's position on), each decoded by the
- * driver's {@link ChainDecoder}, indirect tables included; a driver read of a used element (split)
+ * driver's {@link ChainDecoder}, indirect tables included, the split ring's offsets those of the
+ * driver's {@link SplitVirtqueueLayout}; a driver read of a used element (split)
  * or of a used descriptor's length and buffer id (packed) is a completion.
  */
 final class RingTracker {
 
-    private static final int PACKED_STRIDE = PackedVirtqueueLayout.DESCRIPTOR_SIZE;
+    private static final int DESCRIPTOR = ChainDecoder.DESCRIPTOR_SIZE;
     private static final int SPLIT_STRIDE = SplitVirtqueueLayout.availableSlotOffset(1) - SplitVirtqueueLayout.availableSlotOffset(0);
     private static final int USED_ELEMENT = SplitVirtqueueLayout.USED_ELEMENT_SIZE;
+    /** Offsets of a packed descriptor's le32 len, le16 buffer id and le16 flags (VirtIO 1.1 section 2.7.13). */
+    private static final int PACKED_LENGTH = 8;
+    private static final int PACKED_ID = 12;
+    private static final int PACKED_FLAGS = 14;
+    private static final int F_AVAIL = 1 << 7;
+    private static final int F_USED = 1 << 15;
 
     /** A chain made available, and the operation that made it available. */
     record Available(DecodedChain chain, long operationId) {}
@@ -73,9 +79,9 @@ final class RingTracker {
             if (!queue.configured()) {
                 return;
             }
-            long first = device.packed ? queue.descriptors + PackedVirtqueueLayout.FLAGS_OFFSET
+            long first = device.packed ? queue.descriptors + PACKED_FLAGS
                     : queue.driverArea + SplitVirtqueueLayout.availableSlotOffset(0);
-            long stride = device.packed ? PACKED_STRIDE : SPLIT_STRIDE;
+            long stride = device.packed ? DESCRIPTOR : SPLIT_STRIDE;
             long from = Math.max(0, Math.floorDiv(address - first + stride - 1, stride));
             Progress ring = progress(slot, index);
             for (long position = from; position < queue.size && first + stride * position < end; position++) {
@@ -122,9 +128,9 @@ final class RingTracker {
     /** Takes the packed chains marked available from the device's position on, as a device would. */
     private void takePacked(Progress ring, TransportDecoder.Queue queue, long operation, List<Available> taken) {
         for (int n = 0; n < queue.size; n++) {
-            int flags = (int) memory.little(queue.descriptors + PackedVirtqueueLayout.descriptorOffset(ring.lastAvail)
-                    + PackedVirtqueueLayout.FLAGS_OFFSET, 2);
-            if (!PackedVirtqueueLayout.isAvailable(flags, ring.availWrap)) {
+            int flags = (int) memory.little(queue.descriptors + (long) DESCRIPTOR * ring.lastAvail
+                    + PACKED_FLAGS, 2);
+            if (((flags & F_AVAIL) != 0) != ring.availWrap || ((flags & F_USED) != 0) == ring.availWrap) {
                 return;
             }
             DecodedChain chain;
@@ -178,11 +184,11 @@ final class RingTracker {
     private static void usedDescriptorsRead(int slot, int index, TransportDecoder.Queue queue, long address, byte[] data,
             Completions completions) {
         long end = address + data.length;
-        int idAfterLength = PackedVirtqueueLayout.ID_OFFSET - PackedVirtqueueLayout.LENGTH_OFFSET;
-        long first = Math.max(0, Math.floorDiv(address - queue.descriptors - PackedVirtqueueLayout.LENGTH_OFFSET,
-                PACKED_STRIDE));
+        int idAfterLength = PACKED_ID - PACKED_LENGTH;
+        long first = Math.max(0, Math.floorDiv(address - queue.descriptors - PACKED_LENGTH,
+                DESCRIPTOR));
         for (long n = first; n < queue.size; n++) {
-            long length = queue.descriptors + PACKED_STRIDE * n + PackedVirtqueueLayout.LENGTH_OFFSET;
+            long length = queue.descriptors + DESCRIPTOR * n + PACKED_LENGTH;
             if (length >= end) {
                 return;
             }

@@ -31,6 +31,11 @@ final class StrictReplay implements ReplayStrategy {
     }
 
     @Override
+    public ReplayStrategy forThread(ThreadedRun.Part thread) {
+        return new StrictReplay(thread);
+    }
+
+    @Override
     public Platform platform(Setup setup) {
         events = setup.events();
         if (part != null) {
