@@ -100,12 +100,11 @@ final class ReplaySession {
                     case SET_UP -> setUp();
                     case REPLAY -> replayNext();
                     case FINISH -> finish();
-                    default -> throw new IllegalStateException(state.name());
                 }
             }
             return result;
         } finally {
-            metThreadSwitches = events != null && events.threadSwitches();
+            metThreadSwitches = events.threadSwitches();
             strategy.close();
         }
     }
