@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.discovery.MmioWindow;
-import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.RequestHook;
 import dev.vblk.fake.blk.RequestOutcome;
@@ -33,12 +33,12 @@ class RequestReconstructorTest {
     Path dir;
 
     /** Records the workload with {@code outcomes} while noting every request the fake device decoded. */
-    private List<ReconstructedRequest> reconstruct(RequestHook outcomes, List<BlkRequest> seen) {
+    private List<ReconstructedRequest> reconstruct(RequestHook outcomes, List<DeviceRequest> seen) {
         return reconstruct(outcomes, seen, false, true);
     }
 
     /** The same, with the packed ring offered and allowed or not, and indirect descriptors allowed or not. */
-    private List<ReconstructedRequest> reconstruct(RequestHook outcomes, List<BlkRequest> seen, boolean packed,
+    private List<ReconstructedRequest> reconstruct(RequestHook outcomes, List<DeviceRequest> seen, boolean packed,
             boolean indirect) {
         RequestHook noting = request -> {
             seen.add(request);
@@ -52,7 +52,7 @@ class RequestReconstructorTest {
 
     @Test
     void rebuildsEveryRequestTheDeviceDecodedInOrder() {
-        List<BlkRequest> seen = new ArrayList<>();
+        List<DeviceRequest> seen = new ArrayList<>();
         List<ReconstructedRequest> requests = reconstruct(RequestHook.NORMAL, seen);
         assertRebuilt(seen, requests);
     }
@@ -61,7 +61,7 @@ class RequestReconstructorTest {
     @ValueSource(booleans = {false, true})
     void rebuildsPackedRingRequestsAcrossTheRingsEnd(boolean indirect) {
         // A ring of 8: the workload laps it several times, direct chains straddling its end.
-        List<BlkRequest> seen = new ArrayList<>();
+        List<DeviceRequest> seen = new ArrayList<>();
         List<ReconstructedRequest> requests = reconstruct(RequestHook.NORMAL.at(3, RequestOutcome.status(1)), seen, true,
                 indirect);
         assertTrue(seen.size() > 8, "the workload laps the ring: " + seen.size());
@@ -73,10 +73,10 @@ class RequestReconstructorTest {
         }
     }
 
-    private static void assertRebuilt(List<BlkRequest> seen, List<ReconstructedRequest> requests) {
+    private static void assertRebuilt(List<DeviceRequest> seen, List<ReconstructedRequest> requests) {
         assertEquals(seen.size(), requests.size());
         for (int i = 0; i < seen.size(); i++) {
-            BlkRequest device = seen.get(i);
+            DeviceRequest device = seen.get(i);
             ReconstructedRequest rebuilt = requests.get(i);
             assertEquals(i, rebuilt.index());
             assertEquals(31, rebuilt.slot());

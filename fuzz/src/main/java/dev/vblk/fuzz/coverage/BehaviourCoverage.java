@@ -35,30 +35,9 @@ public final class BehaviourCoverage {
         return added;
     }
 
-    /** How many keys {@code other} has that this has not. */
-    public int newIn(BehaviourCoverage other) {
-        int count = 0;
-        for (long slot : other.slots) {
-            if (slot != 0 && !contains(slot - 1)) {
-                count++;
-            }
-        }
-        return count;
-    }
-
     /** How many distinct keys were reached. */
     public int size() {
         return size;
-    }
-
-    private boolean contains(long key) {
-        int mask = slots.length - 1;
-        for (int i = slot(key, mask); slots[i] != 0; i = (i + 1) & mask) {
-            if (slots[i] == key + 1) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean addKey(long key) {

@@ -1,6 +1,7 @@
 package dev.vblk.fuzz.oracle;
 
 import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.platform.Platform;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +12,8 @@ import java.util.OptionalLong;
  * budget by throwing {@link CallBudgetExceeded}, and notes every register access outside the one
  * transport window the driver was given.
  */
-public final class CountingPlatform implements Platform {
+public final class CountingPlatform extends ForwardingPlatform {
 
-    private final Platform inner;
     private final long windowBase;
     private final long windowSize;
     private final long budget;
@@ -29,7 +29,7 @@ public final class CountingPlatform implements Platform {
      * @param budget how many platform calls one driver call may make
      */
     public CountingPlatform(Platform inner, long windowBase, long windowSize, long budget) {
-        this.inner = inner;
+        super(inner);
         this.windowBase = windowBase;
         this.windowSize = windowSize;
         this.budget = budget;
@@ -79,7 +79,7 @@ public final class CountingPlatform implements Platform {
     public long readRegister(long address, AccessWidth width) {
         count();
         checkWindow(address, width, "read");
-        long value = inner.readRegister(address, width);
+        long value = super.readRegister(address, width);
         accessesInCall.add(new RegisterAccess((int) (address - windowBase), false, value));
         return value;
     }
@@ -89,42 +89,42 @@ public final class CountingPlatform implements Platform {
         count();
         checkWindow(address, width, "write");
         accessesInCall.add(new RegisterAccess((int) (address - windowBase), true, width.truncate(value)));
-        inner.writeRegister(address, width, value);
+        super.writeRegister(address, width, value);
     }
 
     @Override
     public void readMemory(long address, byte[] destination, int offset, int length) {
         count();
-        inner.readMemory(address, destination, offset, length);
+        super.readMemory(address, destination, offset, length);
     }
 
     @Override
     public void writeMemory(long address, byte[] source, int offset, int length) {
         count();
-        inner.writeMemory(address, source, offset, length);
+        super.writeMemory(address, source, offset, length);
     }
 
     @Override
     public OptionalLong allocateFrames(int frameCount, long alignment) {
         count();
-        return inner.allocateFrames(frameCount, alignment);
+        return super.allocateFrames(frameCount, alignment);
     }
 
     @Override
     public void freeFrames(long address, int frameCount) {
         count();
-        inner.freeFrames(address, frameCount);
+        super.freeFrames(address, frameCount);
     }
 
     @Override
     public boolean awaitInterrupt(int line, long timeoutNanos) {
         count();
-        return inner.awaitInterrupt(line, timeoutNanos);
+        return super.awaitInterrupt(line, timeoutNanos);
     }
 
     @Override
     public long nanoTime() {
         count();
-        return inner.nanoTime();
+        return super.nanoTime();
     }
 }

@@ -2,10 +2,13 @@ package dev.vblk.fuzz.seeded;
 
 import dev.vblk.block.ErrorKind;
 import dev.vblk.discovery.MmioWindow;
-import dev.vblk.fuzz.oracle.CallBudgetExceeded;
+import dev.vblk.fuzz.oracle.DataIntegrityCheck;
+import dev.vblk.fuzz.oracle.FalseSuccessCheck;
+import dev.vblk.fuzz.oracle.FatalStickyCheck;
 import dev.vblk.fuzz.oracle.Finding;
+import dev.vblk.fuzz.oracle.Findings;
 import dev.vblk.fuzz.oracle.Invariant;
-import dev.vblk.fuzz.oracle.ScenarioRunner;
+import dev.vblk.fuzz.oracle.TerminationCheck;
 import dev.vblk.replay.ReconstructedRequest;
 import dev.vblk.replay.RequestReconstructor;
 import dev.vblk.replay.TraceEventFormatter;
@@ -14,7 +17,6 @@ import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.TraceEvent;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -25,20 +27,21 @@ import java.util.Set;
 /**
  * The oracle for a recorded run: judges a trace from what the driver saw of the device (the requests
  * rebuilt from its calls by the replayer's {@link RequestReconstructor}) and what it reported (each
- * operation's outcome). It needs no model of the device, so it judges a trace-seeded run, or any
- * recording, the same way; a saved trace therefore gives its findings again. Each request counts for
- * the operation that made it available: a submitted read's request for that read, even when the
- * driver hands several submissions to the device with one notification from a later wait.
+ * operation's outcome), with the scenario oracle's checks. It needs no model of the device, so it
+ * judges a trace-seeded run, or any recording, the same way; a saved trace therefore gives its
+ * findings again. Each request counts for the operation that made it available: a submitted read's
+ * request for that read, even when the driver hands several submissions to the device with one
+ * notification from a later wait.
  *
  * <ul>
- *   <li>{@link Invariant#BOUNDED}: no operation ends with {@link CallBudgetExceeded};
- *   <li>{@link Invariant#ONLY_BLOCK_DEVICE_EXCEPTION}: every failure is a block device error kind;
- *   <li>{@link Invariant#NO_FALSE_SUCCESS}: an operation that succeeded had every one of its requests
- *       answered, with status byte 0 read back, and a read's (or GET_ID's) used length equal to its
- *       data and status bytes;
- *   <li>{@link Invariant#DATA_INTEGRITY}: a successful read returns the bytes the device wrote for it,
- *       in sector order;
- *   <li>{@link Invariant#FATAL_STICKY}: after a fatal error every call fails until a reset succeeds.
+ *   <li>{@link TerminationCheck}: no operation ends with something other than a block device error;
+ *   <li>{@link FalseSuccessCheck}: an operation that succeeded had every one of its requests answered,
+ *       with status byte 0 read back, and a read's (or GET_ID's) used length equal to its data and
+ *       status bytes;
+ *   <li>{@link DataIntegrityCheck}: a successful read's requests tile it, and it returns the bytes the
+ *       device wrote for them (the trace keeps the read's data as its digest);
+ *   <li>{@link FatalStickyCheck}: after a fatal error, or a failed reset, every synchronous call fails
+ *       with its kind until a reset succeeds.
  * </ul>
  */
 public final class TraceOracle {
@@ -55,8 +58,8 @@ public final class TraceOracle {
             requests.computeIfAbsent(request.operationId(), id -> new ArrayList<>()).add(request);
         }
         Map<Long, TraceEvent.OperationBegin> begins = new HashMap<>();
-        List<Finding> findings = new ArrayList<>();
-        ErrorKind sticky = null;
+        Findings findings = new Findings();
+        FatalStickyCheck fatal = new FatalStickyCheck(findings);
         for (TraceEvent event : events) {
             if (event instanceof TraceEvent.OperationBegin begin) {
                 begins.put(begin.operationId(), begin);
@@ -68,92 +71,94 @@ public final class TraceOracle {
             TraceEvent.OperationBegin begin = begins.get(end.operationId());
             String where = TraceEventFormatter.operation(begin);
             OperationOutcome outcome = end.outcome();
-            if (outcome instanceof OperationOutcome.Failed failed && failed.blockErrorKind().isEmpty()) {
-                boolean hang = failed.errorKind().equals(CallBudgetExceeded.class.getName());
-                findings.add(new Finding(hang ? Invariant.BOUNDED : Invariant.ONLY_BLOCK_DEVICE_EXCEPTION, where,
-                        failed.errorKind() + ": " + failed.message()));
+            boolean threw = outcome instanceof OperationOutcome.Failed failed && failed.blockErrorKind().isEmpty();
+            if (threw) {
+                OperationOutcome.Failed failed = (OperationOutcome.Failed) outcome;
+                TerminationCheck.threw(findings, where, failed.errorKind(), failed.errorKind() + ": " + failed.message());
             }
             if (!DEVICE_CALLS.contains(begin.kind()) && begin.kind() != OperationKind.RESET) {
                 continue;
             }
             List<ReconstructedRequest> mine = requests.getOrDefault(begin.operationId(), List.of());
             if (outcome instanceof OperationOutcome.Succeeded succeeded && DEVICE_CALLS.contains(begin.kind())) {
-                falseSuccess(mine).ifPresent(detail -> findings.add(new Finding(Invariant.NO_FALSE_SUCCESS, where, detail)));
+                FalseSuccessCheck.check(findings, where, mine.stream().map(TraceOracle::evidence).toList());
                 if (begin.kind() == OperationKind.READ) {
-                    wrongData(begin, succeeded, mine).ifPresent(detail ->
-                            findings.add(new Finding(Invariant.DATA_INTEGRITY, where, detail)));
+                    readData(findings, where, begin, succeeded, mine);
                 }
             }
-            if (!begin.submitted()) {
-                sticky = sticky(findings, where, begin.kind(), outcome, sticky);
+            if (!begin.submitted() && !threw) {
+                sticky(fatal, where, begin.kind(), outcome);
             }
         }
-        return findings;
+        return findings.all();
     }
 
-    /** The fatal error in force after a synchronous call, noting a call that succeeded despite it. */
-    private static ErrorKind sticky(List<Finding> findings, String where, OperationKind kind, OperationOutcome outcome,
-            ErrorKind sticky) {
-        Optional<ErrorKind> failedWith = outcome instanceof OperationOutcome.Failed failed ? failed.blockErrorKind()
-                : Optional.empty();
+    /** Judges a synchronous call against the fatal error in force, and notes the one it meets. */
+    private static void sticky(FatalStickyCheck fatal, String where, OperationKind kind, OperationOutcome outcome) {
+        OperationOutcome.Failed failed = outcome instanceof OperationOutcome.Failed f ? f : null;
+        ErrorKind failedWith = failed == null ? null : failed.blockErrorKind().orElseThrow();
         if (kind == OperationKind.RESET) {
-            return outcome instanceof OperationOutcome.Succeeded ? null : sticky;
+            if (failed == null) {
+                fatal.reset();
+            } else {
+                fatal.resetFailed(failedWith);
+            }
+        } else if (fatal.current() != null) {
+            fatal.checkRefused(where, fatal.current(), failedWith, failed == null ? null : failed.message());
+        } else if (failedWith != null) {
+            fatal.failed(failedWith, failedWith);
         }
-        if (sticky != null && outcome instanceof OperationOutcome.Succeeded) {
-            findings.add(new Finding(Invariant.FATAL_STICKY, where, "succeeded after the fatal error " + sticky
-                    + " without a reset"));
-        }
-        if (sticky == null && failedWith.isPresent() && ScenarioRunner.FATAL.contains(failedWith.get())) {
-            return failedWith.get();
-        }
-        return sticky;
     }
 
-    private static Optional<String> falseSuccess(List<ReconstructedRequest> requests) {
-        for (ReconstructedRequest request : requests) {
-            String what = request.describeRequest();
-            if (!(request.completion() instanceof ReconstructedRequest.Answered answered)) {
-                return Optional.of("succeeded though the device never answered " + what);
-            }
-            if (answered.status().isEmpty()) {
-                return Optional.of("succeeded without reading the status byte of " + what);
-            }
-            int status = answered.status().getAsInt();
-            if (status != 0) {
-                return Optional.of("succeeded though the device answered " + what + " with status "
-                        + ReconstructedRequest.statusName(status));
-            }
-            boolean deviceWrites = request.type() == ReconstructedRequest.T_IN || request.type() == ReconstructedRequest.T_GET_ID;
-            if (deviceWrites && request.dataLength() > 0 && answered.usedLength().isPresent()
-                    && answered.usedLength().getAsLong() != request.dataLength() + 1L) {
-                return Optional.of("succeeded though the device wrote " + answered.usedLength().getAsLong() + " of "
-                        + (request.dataLength() + 1) + " bytes of " + what);
-            }
-        }
-        return Optional.empty();
+    /** A request of a successful operation, as the recording shows its answer. */
+    private static FalseSuccessCheck.Evidence evidence(ReconstructedRequest request) {
+        return new FalseSuccessCheck.Evidence(request.index() + " (" + request.describeRequest() + ")", whyNotDone(request));
     }
 
-    private static Optional<String> wrongData(TraceEvent.OperationBegin begin, OperationOutcome.Succeeded outcome,
-            List<ReconstructedRequest> requests) {
+    private static String whyNotDone(ReconstructedRequest request) {
+        if (!(request.completion() instanceof ReconstructedRequest.Answered answered)) {
+            return "the device never answered it";
+        }
+        if (answered.status().isEmpty()) {
+            return "its status byte was never read";
+        }
+        int status = answered.status().getAsInt();
+        if (status != 0) {
+            return "the device answered it with " + ReconstructedRequest.statusName(status);
+        }
+        boolean deviceWrites = request.type() == ReconstructedRequest.T_IN || request.type() == ReconstructedRequest.T_GET_ID;
+        if (deviceWrites && request.dataLength() > 0 && answered.usedLength().isPresent()
+                && answered.usedLength().getAsLong() != request.dataLength() + 1L) {
+            return "the device wrote " + answered.usedLength().getAsLong() + " of its " + (request.dataLength() + 1)
+                    + " data and status bytes";
+        }
+        return null;
+    }
+
+    /** A successful read: its requests tile it, and it returned the bytes the device wrote for them. */
+    private static void readData(Findings findings, String where, TraceEvent.OperationBegin begin,
+            OperationOutcome.Succeeded outcome, List<ReconstructedRequest> requests) {
+        int before = findings.all().size();
+        List<DataIntegrityCheck.Span> spans = requests.stream().map(r -> new DataIntegrityCheck.Span(
+                r.index() + " (" + r.describeRequest() + ")", r.type(), r.sector(), r.sectorCount(), r.dataLength())).toList();
+        DataIntegrityCheck.tiling(findings, where, spans, ReconstructedRequest.T_IN, begin.sector(), begin.sectorCount(),
+                Long.MAX_VALUE, Long.MAX_VALUE);
+        if (findings.all().size() != before) {
+            return;
+        }
         ByteArrayOutputStream data = new ByteArrayOutputStream();
-        List<ReconstructedRequest> bySector = new ArrayList<>(requests);
-        bySector.sort(Comparator.comparingLong(ReconstructedRequest::sector));
-        for (ReconstructedRequest request : bySector) {
-            if (request.type() != ReconstructedRequest.T_IN) {
-                return Optional.of("sent " + request.describeRequest() + " for a read");
-            }
-            Optional<byte[]> bytes = ((ReconstructedRequest.Answered) request.completion()).data();
+        for (ReconstructedRequest request : requests) {
+            Optional<byte[]> bytes = request.completion() instanceof ReconstructedRequest.Answered answered
+                    ? answered.data() : Optional.empty();
             if (bytes.isEmpty()) {
-                return Optional.of("succeeded without reading back the data of " + request.describeRequest());
+                findings.add(Invariant.DATA_INTEGRITY, where, "succeeded without reading back the data of "
+                        + request.describeRequest());
+                return;
             }
             data.writeBytes(bytes.get());
         }
-        if (data.size() != begin.readLength()) {
-            return Optional.of("its requests carried " + data.size() + " bytes for a read of " + begin.readLength());
-        }
         if (!OperationOutcome.Succeeded.ofData(data.toByteArray()).equals(outcome)) {
-            return Optional.of("returned other bytes than the device wrote");
+            findings.add(Invariant.DATA_INTEGRITY, where, "returned other bytes than the device wrote");
         }
-        return Optional.empty();
     }
 }

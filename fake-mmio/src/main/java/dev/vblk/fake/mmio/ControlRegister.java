@@ -9,7 +9,7 @@ import java.util.Optional;
  * QueueReset register of VirtIO 1.2), with their offsets and directions. The device-specific config
  * space starts at {@link #CONFIG_OFFSET}.
  */
-public enum MmioRegister {
+public enum ControlRegister {
     MAGIC_VALUE(0x000, true, false),
     VERSION(0x004, true, false),
     DEVICE_ID(0x008, true, false),
@@ -49,10 +49,10 @@ public enum MmioRegister {
     /** "QEMU" in little-endian ASCII: the vendor ID QEMU's transports report. */
     public static final int QEMU_VENDOR = 0x554d4551;
 
-    private static final Map<Integer, MmioRegister> BY_OFFSET = new HashMap<>();
+    private static final Map<Integer, ControlRegister> BY_OFFSET = new HashMap<>();
 
     static {
-        for (MmioRegister register : values()) {
+        for (ControlRegister register : values()) {
             BY_OFFSET.put(register.offset, register);
         }
     }
@@ -61,7 +61,7 @@ public enum MmioRegister {
     private final boolean readable;
     private final boolean writable;
 
-    MmioRegister(int offset, boolean readable, boolean writable) {
+    ControlRegister(int offset, boolean readable, boolean writable) {
         this.offset = offset;
         this.readable = readable;
         this.writable = writable;
@@ -80,7 +80,7 @@ public enum MmioRegister {
     }
 
     /** The register at a window offset below {@link #CONFIG_OFFSET}, if one is defined there. */
-    public static Optional<MmioRegister> at(int offset) {
+    public static Optional<ControlRegister> at(int offset) {
         return Optional.ofNullable(BY_OFFSET.get(offset));
     }
 }

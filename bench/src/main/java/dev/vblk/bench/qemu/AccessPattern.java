@@ -7,7 +7,7 @@ import java.util.function.LongUnaryOperator;
  * One measured access pattern: the size of each call, reads or writes, random or sequential
  * positions, and whether its figure is calls per second or megabytes per second.
  */
-enum Workload {
+enum AccessPattern {
     /** 4 KiB reads at random 4 KiB-aligned positions, one at a time. */
     RANDOM_4K_READ("4 KiB random read", 4096, false, true, "req/s", 1),
     /** 4 KiB reads at random 4 KiB-aligned positions, 32 submitted at a time and waited for together. */
@@ -26,7 +26,7 @@ enum Workload {
     private final String unit;
     private final int depth;
 
-    Workload(String label, int callBytes, boolean write, boolean random, String unit, int depth) {
+    AccessPattern(String label, int callBytes, boolean write, boolean random, String unit, int depth) {
         this.label = label;
         this.callBytes = callBytes;
         this.write = write;

@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param writeData a copy of the data of an OUT request, empty for every other type
  * @param ranges the segments of a DISCARD or WRITE_ZEROES request, empty for every other type
  */
-public record BlkRequest(
+public record DeviceRequest(
         long index,
         int head,
         int type,
@@ -34,7 +34,7 @@ public record BlkRequest(
     /** One discard / write-zeroes segment: le64 sector, le32 num_sectors, le32 flags. */
     public record Range(long sector, long sectorCount, int flags) {}
 
-    public BlkRequest {
+    public DeviceRequest {
         ranges = List.copyOf(ranges);
     }
 
@@ -53,7 +53,7 @@ public record BlkRequest(
 
     @Override
     public String toString() {
-        return "BlkRequest[index=" + index + ", head=" + head + ", type=" + type + ", sector=" + sector
+        return "DeviceRequest[index=" + index + ", head=" + head + ", type=" + type + ", sector=" + sector
                 + ", sectorCount=" + sectorCount + ", dataLength=" + dataLength + ", ranges=" + ranges + "]";
     }
 }

@@ -1,0 +1,32 @@
+package dev.vblk.fuzz.oracle;
+
+import dev.vblk.block.AsyncBlockDevice;
+import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.Completion;
+import dev.vblk.block.ErrorKind;
+import dev.vblk.block.RequestHandle;
+import dev.vblk.fuzz.scenario.Step;
+import java.util.Set;
+
+/**
+ * One call of a batch as submitted: the buffer a read (or GET_ID) fills, the refusals it was due at
+ * submission, the fatal error kind the device had by then (or null), and its handle or the error its
+ * submission threw.
+ */
+record BatchCall(Step.DriverCall call, byte[] buffer, Set<ErrorKind> refusals, ErrorKind stickyAtSubmit,
+        RequestHandle handle, BlockDeviceException refused) {
+
+    /** The call's result as a synchronous call would have it, given its completion; null if it never completed. */
+    CallResult resultOf(Completion completion) {
+        if (refused != null) {
+            return new CallResult(null, refused, true);
+        }
+        if (completion instanceof Completion.Failed failed) {
+            return new CallResult(null, failed.error(), true);
+        }
+        if (completion instanceof Completion.Succeeded) {
+            return new CallResult(call instanceof Step.GetId ? AsyncBlockDevice.idString(buffer) : null, null, true);
+        }
+        return null;
+    }
+}

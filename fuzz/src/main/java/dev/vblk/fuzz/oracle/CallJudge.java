@@ -1,0 +1,72 @@
+package dev.vblk.fuzz.oracle;
+
+import dev.vblk.block.ErrorKind;
+import dev.vblk.fuzz.scenario.OutcomeSpec;
+
+/**
+ * Judges one observed driver call with the checks that apply to it, in order: the refusals it was
+ * due, the fatal error in force when it was made, then a success against what the device did with
+ * its requests, or a failure's kind. Keeps no state of its own.
+ */
+final class CallJudge {
+
+    private final RunState run;
+    private final ScriptedAnswers answers;
+    private final RefusalCheck refusal;
+    private final FatalStickyCheck fatal;
+    private final DataIntegrityCheck data;
+    private final FailureKindCheck failureKind;
+    private final RequestAttribution attribution;
+
+    CallJudge(RunState run, ScriptedAnswers answers, RefusalCheck refusal, FatalStickyCheck fatal,
+            RequestAttribution attribution) {
+        this.run = run;
+        this.answers = answers;
+        this.refusal = refusal;
+        this.fatal = fatal;
+        this.attribution = attribution;
+        this.data = new DataIntegrityCheck(run);
+        this.failureKind = new FailureKindCheck(run, answers);
+    }
+
+    void judge(CallObservation call) {
+        String where = call.where();
+        CallResult result = call.result();
+        refusal.check(where, result, call.seen(), call.refusals());
+        if (call.sticky() != null) {
+            fatal.checkRefused(where, call.sticky(), result.succeeded() ? null : result.error().kind(),
+                    result.succeeded() ? null : result.error().getMessage());
+            return;
+        }
+        if (result.succeeded()) {
+            judgeSuccess(call);
+            return;
+        }
+        ErrorKind kind = result.error().kind();
+        if (kind == ErrorKind.PROTOCOL_VIOLATION && call.ringBrokenBefore()) {
+            // A used element or index broken during an earlier call, reported now.
+            return;
+        }
+        if (call.fatalInBatch() != null && FatalStickyCheck.FATAL.contains(kind)
+                && (!attribution.covers(call.step(), call.seen()) || FatalStickyCheck.RING_WIDE.contains(kind))) {
+            // Ended by a fatal error of the batch: the requests it had not posted were failed with
+            // it, or a failure of the whole ring ended every request the device held.
+            return;
+        }
+        failureKind.check(call, kind);
+    }
+
+    /**
+     * A successful call against what the device did with its requests; in a batch where another call
+     * failed, late completions may still be pending, so only a call without such a neighbour must have
+     * seen every delayed completion arrive.
+     */
+    private void judgeSuccess(CallObservation call) {
+        boolean delayed = call.seen().stream().anyMatch(s -> s.outcome() instanceof OutcomeSpec.Delayed);
+        FalseSuccessCheck.check(run.findings, call.where(), call.seen().stream().map(answers::evidence).toList());
+        if (delayed && call.fatalInBatch() == null) {
+            FalseSuccessCheck.checkArrived(run.findings, call.where(), run.fake.pendingCompletions());
+        }
+        data.check(call.where(), call.step(), call.seen(), call.buffer(), call.result().value());
+    }
+}

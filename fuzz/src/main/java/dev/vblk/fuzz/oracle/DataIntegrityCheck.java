@@ -1,0 +1,183 @@
+package dev.vblk.fuzz.oracle;
+
+import dev.vblk.fake.blk.DeviceRequest;
+import dev.vblk.fake.blk.VirtioBlk;
+import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
+import dev.vblk.fuzz.scenario.OutcomeSpec;
+import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.virtio.FeatureBits;
+import dev.vblk.virtio.blk.BlkFeatures;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@link Invariant#DATA_INTEGRITY}: a successful call moved exactly the device's data, to and from the
+ * sectors it names. Its requests tile the call ({@link #tiling}, which the trace oracle uses too), a
+ * read returns what the device read for it, a write carries the call's data, a flush sends FLUSH when
+ * negotiated, GET_ID returns the device's string, and the call lies inside the capacity.
+ */
+public final class DataIntegrityCheck {
+
+    /**
+     * One request as the tiling sees it.
+     *
+     * @param request the request, for the finding
+     * @param type its virtio-blk request type
+     * @param sector its first sector
+     * @param sectorCount how many sectors it covers
+     * @param dataLength its data bytes
+     */
+    public record Span(String request, int type, long sector, long sectorCount, long dataLength) {}
+
+    private final RunState run;
+
+    DataIntegrityCheck(RunState run) {
+        this.run = run;
+    }
+
+    /**
+     * Notes requests that do not continue each other from {@code sector} in whole sectors of at most
+     * {@code maxTransfer} bytes of {@code type}, or do not cover exactly {@code count} sectors; and a
+     * call beyond {@code capacity}.
+     */
+    public static void tiling(Findings findings, String where, List<Span> spans, int type, long sector, long count,
+            long maxTransfer, long capacity) {
+        long next = sector;
+        for (Span r : spans) {
+            if (r.type() != type || r.sector() != next || r.sectorCount() <= 0
+                    || r.dataLength() != r.sectorCount() * 512 || r.dataLength() > maxTransfer) {
+                findings.add(Invariant.DATA_INTEGRITY, where, "request " + r.request() + " does not continue the call at sector "
+                        + next + " with whole sectors of at most maxTransferBytes");
+                return;
+            }
+            next += r.sectorCount();
+        }
+        if (next != sector + count) {
+            findings.add(Invariant.DATA_INTEGRITY, where, "the requests covered sectors " + sector + ".." + next
+                    + ", the call asked for " + count);
+        }
+        inCapacity(findings, where, sector, count, capacity);
+    }
+
+    private static void inCapacity(Findings findings, String where, long sector, long count, long capacity) {
+        if (count > 0 && (sector < 0 || sector > capacity || count > capacity - sector)) {
+            findings.add(Invariant.DATA_INTEGRITY, where, "succeeded for sectors beyond the capacity of " + capacity);
+        }
+    }
+
+    /** Checks what a successful call moved against the requests the device saw for it. */
+    void check(String where, Step.DriverCall step, List<Seen> seen, byte[] buffer, Object value) {
+        if (step instanceof Step.Read read) {
+            tiling(where, seen, VirtioBlk.T_IN, read.sector(), read.count());
+            readData(where, seen, read, buffer);
+        } else if (step instanceof Step.Write write) {
+            tiling(where, seen, VirtioBlk.T_OUT, write.sector(), write.count());
+            writeData(where, seen, write);
+        } else if (step instanceof Step.WriteZeroes zeroes) {
+            ranges(where, seen, VirtioBlk.T_WRITE_ZEROES, zeroes.sector(), zeroes.count());
+        } else if (step instanceof Step.Discard discard) {
+            ranges(where, seen, VirtioBlk.T_DISCARD, discard.sector(), discard.count());
+        } else if (step instanceof Step.Flush) {
+            flush(where, seen);
+        } else if (step instanceof Step.GetId) {
+            id(where, seen, (String) value);
+        }
+    }
+
+    private void tiling(String where, List<Seen> seen, int type, long sector, long count) {
+        List<Span> spans = seen.stream().map(Seen::request).map(r -> new Span(Requests.describe(r), r.type(), r.sector(),
+                r.sectorCount(), r.dataLength())).toList();
+        tiling(run.findings, where, spans, type, sector, count, run.driver.maxTransferBytes(), run.fake.capacitySectors());
+    }
+
+    private void readData(String where, List<Seen> seen, Step.Read read, byte[] buffer) {
+        for (Seen s : seen) {
+            DeviceRequest r = s.request();
+            OutcomeSpec outcome = Requests.undelayed(s.outcome());
+            List<byte[]> expected;
+            if (outcome instanceof OutcomeSpec.Data data) {
+                expected = List.of(Arrays.copyOf(data.bytes(), r.dataLength()));
+            } else if (outcome instanceof OutcomeSpec.Status) {
+                continue;
+            } else {
+                expected = run.disk.dataRead(r.sector() * 512, r.dataLength());
+            }
+            int from = (int) (r.sector() - read.sector()) * 512;
+            if (from < 0 || from + r.dataLength() > buffer.length) {
+                continue;
+            }
+            byte[] got = Arrays.copyOfRange(buffer, from, from + r.dataLength());
+            if (expected.stream().noneMatch(bytes -> Arrays.equals(bytes, got))) {
+                run.findings.add(Invariant.DATA_INTEGRITY, where, "the data returned for request " + Requests.describe(r)
+                        + " differs from the device's at byte " + Arrays.mismatch(expected.get(0), got));
+            }
+        }
+    }
+
+    private void writeData(String where, List<Seen> seen, Step.Write write) {
+        byte[] data = write.data();
+        for (Seen s : seen) {
+            DeviceRequest r = s.request();
+            int from = (int) (r.sector() - write.sector()) * 512;
+            if (from < 0 || from + r.writeData().length > data.length) {
+                continue;
+            }
+            if (!Arrays.equals(r.writeData(), Arrays.copyOfRange(data, from, from + r.writeData().length))) {
+                run.findings.add(Invariant.DATA_INTEGRITY, where, "request " + Requests.describe(r)
+                        + " carried other data than the call");
+            }
+        }
+    }
+
+    private void ranges(String where, List<Seen> seen, int type, long sector, long count) {
+        long next = sector;
+        for (Seen s : seen) {
+            DeviceRequest r = s.request();
+            if (r.type() != type) {
+                run.findings.add(Invariant.DATA_INTEGRITY, where, "request " + Requests.describe(r) + " has the wrong type");
+                return;
+            }
+            for (DeviceRequest.Range range : r.ranges()) {
+                if (range.sector() != next || range.sectorCount() <= 0) {
+                    run.findings.add(Invariant.DATA_INTEGRITY, where, "range " + range + " does not continue the call at sector " + next);
+                    return;
+                }
+                next += range.sectorCount();
+            }
+        }
+        if (next != sector + count) {
+            run.findings.add(Invariant.DATA_INTEGRITY, where, "the ranges covered sectors " + sector + ".." + next
+                    + ", the call asked for " + count);
+        }
+        inCapacity(run.findings, where, sector, count, run.fake.capacitySectors());
+    }
+
+    private void flush(String where, List<Seen> seen) {
+        boolean flushAgreed = FeatureBits.has(run.fake.negotiatedFeatures(), BlkFeatures.FLUSH);
+        boolean allFlush = seen.stream().allMatch(s -> s.request().type() == VirtioBlk.T_FLUSH);
+        if (!allFlush || (flushAgreed && seen.isEmpty()) || (!flushAgreed && !seen.isEmpty())) {
+            run.findings.add(Invariant.DATA_INTEGRITY, where, "flush sent " + seen.size() + " request(s) with FLUSH "
+                    + (flushAgreed ? "negotiated" : "not negotiated"));
+        }
+    }
+
+    private void id(String where, List<Seen> seen, String id) {
+        if (seen.isEmpty() || seen.get(seen.size() - 1).request().type() != VirtioBlk.T_GET_ID) {
+            run.findings.add(Invariant.DATA_INTEGRITY, where, "get-id succeeded without a GET_ID request");
+            return;
+        }
+        OutcomeSpec outcome = Requests.undelayed(seen.get(seen.size() - 1).outcome());
+        byte[] source = outcome instanceof OutcomeSpec.Data data ? data.bytes()
+                : run.spec.idString().getBytes(StandardCharsets.US_ASCII);
+        byte[] raw = Arrays.copyOf(source, VirtioBlk.ID_BYTES);
+        int end = 0;
+        while (end < raw.length && raw[end] != 0) {
+            end++;
+        }
+        String expected = new String(raw, 0, end, StandardCharsets.US_ASCII);
+        if (!expected.equals(id)) {
+            run.findings.add(Invariant.DATA_INTEGRITY, where, "get-id returned \"" + id + "\", the device said \"" + expected + "\"");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.vblk.fuzz.oracle;
+
+import dev.vblk.block.ErrorKind;
+import dev.vblk.fake.blk.VirtioBlk;
+import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
+import dev.vblk.fuzz.scenario.OutcomeSpec;
+import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.virtio.DeviceStatus;
+import java.util.List;
+
+/**
+ * What a failed call's error kind may be: {@link Invariant#NO_SPURIOUS_FAILURE} (on a quiet device, a
+ * call whose requests all completed normally does not fail) and {@link Invariant#ERROR_KIND} (the kind
+ * says what the device did: DEVICE_NEEDS_RESET exactly when its status says so, and a plain non-OK
+ * status byte the kind that byte means).
+ */
+final class FailureKindCheck {
+
+    private final RunState run;
+    private final ScriptedAnswers answers;
+
+    FailureKindCheck(RunState run, ScriptedAnswers answers) {
+        this.run = run;
+        this.answers = answers;
+    }
+
+    /** Judges the kind a call failed with. */
+    void check(CallObservation call, ErrorKind kind) {
+        String where = call.where();
+        List<Seen> seen = call.seen();
+        if (call.quiet() && call.refusals().isEmpty() && seen.stream().allMatch(answers::completedNormally)) {
+            run.findings.add(Invariant.NO_SPURIOUS_FAILURE, where, "failed although every request completed normally: "
+                    + call.result().error().getMessage());
+        }
+        long status = run.statusRead();
+        if (kind == ErrorKind.TIMEOUT && (status & DeviceStatus.DEVICE_NEEDS_RESET) != 0) {
+            run.findings.add(Invariant.ERROR_KIND, where, "reported TIMEOUT while the status reads "
+                    + DeviceStatus.describe(status) + run.fake.needsResetReason().map(r -> " (" + r + ")").orElse(""));
+        }
+        if (kind == ErrorKind.DEVICE_NEEDS_RESET && (status & DeviceStatus.DEVICE_NEEDS_RESET) == 0) {
+            run.findings.add(Invariant.ERROR_KIND, where, "reported DEVICE_NEEDS_RESET but the status reads "
+                    + DeviceStatus.describe(status));
+        }
+        if (call.quiet()) {
+            checkStatusKind(where, call.step(), seen, kind);
+        }
+    }
+
+    /**
+     * On a quiet device, when the first of a call's requests (in the call's order) not answered
+     * normally has a plain non-OK status byte, the call fails with the kind that byte means (with
+     * faults about, a config interrupt handled after the completion may fail it first).
+     */
+    private void checkStatusKind(String where, Step.DriverCall step, List<Seen> seen, ErrorKind kind) {
+        Seen first = seen.stream().filter(s -> !answers.completedNormally(s)).findFirst().orElse(null);
+        if (first == null || !(first.outcome() instanceof OutcomeSpec.Status status)
+                || status.status() == VirtioBlk.S_OK || run.fake.needsResetReason().isPresent()) {
+            return;
+        }
+        if (run.options.maxInFlight() > 1
+                && run.recorder.seen().stream().anyMatch(s -> ScriptedAnswers.breaksTheRing(s.outcome()))) {
+            // With several requests in flight, a used element the driver cannot believe may come
+            // before the status byte is read: the ring is not trusted past it.
+            return;
+        }
+        ErrorKind expected = switch (status.status()) {
+            case VirtioBlk.S_IOERR -> step instanceof Step.Flush ? ErrorKind.FLUSH_FAILED : ErrorKind.IO_ERROR;
+            case VirtioBlk.S_UNSUPP -> ErrorKind.UNSUPPORTED;
+            default -> ErrorKind.PROTOCOL_VIOLATION;
+        };
+        if (kind != expected) {
+            run.findings.add(Invariant.ERROR_KIND, where, "status byte " + status.status() + " reported as " + kind
+                    + ", not " + expected);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.vblk.fuzz.oracle;
+
+import dev.vblk.block.ErrorKind;
+import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
+import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.virtio.FeatureBits;
+import dev.vblk.virtio.blk.BlkFeatures;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@link Invariant#REFUSAL}: a call the driver can refuse by itself (out of range, read-only, a range
+ * command not negotiated, a negative argument) fails with one of the applicable kinds and sends no
+ * request.
+ */
+final class RefusalCheck {
+
+    private final RunState run;
+
+    RefusalCheck(RunState run) {
+        this.run = run;
+    }
+
+    /** The error kinds a call must fail with before sending anything, or empty if it may go ahead. */
+    Set<ErrorKind> refusals(Step.DriverCall step) {
+        Set<ErrorKind> kinds = EnumSet.noneOf(ErrorKind.class);
+        long features = run.fake.negotiatedFeatures();
+        boolean readOnly = FeatureBits.has(features, BlkFeatures.RO);
+        if (step instanceof Step.Read read) {
+            addRange(kinds, read.sector(), read.count());
+        } else if (step instanceof Step.Write write) {
+            if (readOnly) {
+                kinds.add(ErrorKind.READ_ONLY);
+            }
+            addRange(kinds, write.sector(), write.count());
+        } else if (step instanceof Step.WriteZeroes zeroes) {
+            addRangeCommand(kinds, BlkFeatures.WRITE_ZEROES, readOnly, zeroes.sector(), zeroes.count());
+        } else if (step instanceof Step.Discard discard) {
+            addRangeCommand(kinds, BlkFeatures.DISCARD, readOnly, discard.sector(), discard.count());
+        }
+        return kinds;
+    }
+
+    /** Checks that a call due {@code refusals} (if any) failed with one of them and sent nothing. */
+    void check(String where, CallResult result, List<Seen> seen, Set<ErrorKind> refusals) {
+        if (refusals.isEmpty()) {
+            return;
+        }
+        if (result.succeeded() || !refusals.contains(result.error().kind())) {
+            run.findings.add(Invariant.REFUSAL, where, (result.succeeded() ? "succeeded" : "failed with "
+                    + result.error().kind()) + ", expected one of " + refusals);
+        }
+        if (!seen.isEmpty()) {
+            run.findings.add(Invariant.REFUSAL, where, "sent " + seen.size() + " request(s) for a call it must refuse");
+        }
+    }
+
+    private void addRangeCommand(Set<ErrorKind> kinds, int feature, boolean readOnly, long sector, long count) {
+        if (!FeatureBits.has(run.fake.negotiatedFeatures(), feature)) {
+            kinds.add(ErrorKind.UNSUPPORTED);
+        }
+        if (sector < 0 || count < 0) {
+            kinds.add(ErrorKind.INVALID_ARGUMENT);
+        }
+        if (readOnly) {
+            kinds.add(ErrorKind.READ_ONLY);
+        }
+        addRange(kinds, sector, count);
+    }
+
+    private void addRange(Set<ErrorKind> kinds, long sector, long count) {
+        long capacity = run.fake.capacitySectors();
+        if (sector < 0 || count < 0 || sector > capacity || count > capacity - sector) {
+            kinds.add(ErrorKind.OUT_OF_RANGE);
+        }
+    }
+}

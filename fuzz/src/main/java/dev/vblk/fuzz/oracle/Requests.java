@@ -1,0 +1,28 @@
+package dev.vblk.fuzz.oracle;
+
+import dev.vblk.fake.blk.DeviceRequest;
+import dev.vblk.fake.blk.VirtioBlk;
+import dev.vblk.fuzz.scenario.OutcomeSpec;
+
+/** How the oracle names a request the fake device decoded, and reads its size and scripted outcome. */
+final class Requests {
+
+    private Requests() {}
+
+    /** The request for a finding: number, type, head, sector, sectors and data bytes. */
+    static String describe(DeviceRequest r) {
+        return String.format("#%d (type %d, head %d, sector %d, %d sectors, %d data bytes)",
+                r.index(), r.type(), r.head(), r.sector(), r.sectorCount(), r.dataLength());
+    }
+
+    /** The sectors a request covers: its ranges' for discard and write-zeroes, else its own. */
+    static long sectorsOf(DeviceRequest r) {
+        return r.type() == VirtioBlk.T_DISCARD || r.type() == VirtioBlk.T_WRITE_ZEROES
+                ? r.ranges().stream().mapToLong(DeviceRequest.Range::sectorCount).sum() : r.sectorCount();
+    }
+
+    /** The outcome a delayed outcome delays, or the outcome itself. */
+    static OutcomeSpec undelayed(OutcomeSpec outcome) {
+        return outcome instanceof OutcomeSpec.Delayed d ? d.then() : outcome;
+    }
+}

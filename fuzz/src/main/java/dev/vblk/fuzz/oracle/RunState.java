@@ -1,0 +1,141 @@
+package dev.vblk.fuzz.oracle;
+
+import dev.vblk.discovery.MmioWindow;
+import dev.vblk.fake.FakePlatform;
+import dev.vblk.fake.blk.FakeVirtioBlkDevice;
+import dev.vblk.fuzz.coverage.BehaviourCoverage;
+import dev.vblk.fuzz.coverage.CoverageProbe;
+import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
+import dev.vblk.fuzz.scenario.AllocatorSpec;
+import dev.vblk.fuzz.scenario.DeviceFaultSpec;
+import dev.vblk.fuzz.scenario.DeviceSpec;
+import dev.vblk.fuzz.scenario.QueueSpec;
+import dev.vblk.fuzz.scenario.RegisterOverride;
+import dev.vblk.fuzz.scenario.Scenario;
+import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.virtio.MmioRegister;
+import dev.vblk.virtio.MmioSlot;
+import dev.vblk.virtio.blk.DriverOptions;
+import dev.vblk.virtio.blk.VirtioBlkDevice;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The state of one run that the executor and the checks share: the scenario's fake machine, the
+ * platform the driver sees, the driver once opened, and what the scenario has done to the device so
+ * far (register overrides, unstable config, a refusing allocator, device events).
+ */
+final class RunState {
+
+    final Scenario scenario;
+    final DeviceSpec spec;
+    final ScenarioMachine machine;
+    final RecordingDisk disk;
+    final RequestRecorder recorder;
+    final FakePlatform platform;
+    final FakeVirtioBlkDevice fake;
+    final CountingPlatform counting;
+    final MmioSlot slot;
+    final DriverOptions options;
+    final Findings findings = new Findings();
+    /** The register overrides in force, by offset. */
+    final Map<Integer, Long> overrides = new HashMap<>();
+    /** Every register the scenario overrode at some time. */
+    final Set<Integer> everOverridden = new HashSet<>();
+    /** The driver, once an initialisation succeeded. */
+    VirtioBlkDevice driver;
+    /** Every request the device saw during the call or batch being judged. */
+    List<Seen> deviceSaw = List.of();
+    boolean unstableHigh;
+    boolean refuseAll;
+    boolean eventsHappened;
+    /**
+     * The device wrote a used element or index no correct device writes, and the driver has not
+     * reported it yet: it may report it on a later call, after taking the good completions before it.
+     */
+    boolean ringBrokenUnreported;
+
+    RunState(Scenario scenario, long budget, BehaviourCoverage coverage) {
+        this.scenario = scenario;
+        this.spec = scenario.device();
+        this.machine = ScenarioMachine.create(scenario);
+        this.disk = machine.disk();
+        this.recorder = machine.requests();
+        this.platform = machine.platform();
+        this.fake = machine.device();
+        this.slot = machine.slot();
+        this.options = ScenarioRunner.options(scenario);
+        this.counting = new CountingPlatform(coverage == null ? platform
+                : new CoverageProbe(platform, MmioWindow.QEMU_VIRT, coverage), slot.baseAddress(), 0x200, budget);
+        scenario.faults().overrides().forEach(this::noteOverride);
+        unstableHigh = scenario.faults().unstableConfigReads() >= ScenarioRunner.TOLERATED_UNSTABLE_READS;
+    }
+
+    /** Lets the machine do what a device event says, and notes what the checks must know of it. */
+    void apply(Step.DeviceEvent event) {
+        machine.apply(event);
+        if (event instanceof Step.SetOverride set) {
+            noteOverride(set.override());
+        } else if (event instanceof Step.ClearOverride clear) {
+            overrides.remove(clear.offset());
+        } else if (event instanceof Step.UnstableConfig unstable) {
+            unstableHigh |= unstable.reads() >= ScenarioRunner.TOLERATED_UNSTABLE_READS;
+        } else if (event instanceof Step.RefuseFrames refuse) {
+            refuseAll = refuse.all();
+        }
+        eventsHappened = true;
+    }
+
+    private void noteOverride(RegisterOverride override) {
+        overrides.put(override.offset(), override.value());
+        everOverridden.add(override.offset());
+    }
+
+    /** Switches every fault off: request outcomes normal, overrides cleared, nothing withheld, allocator generous. */
+    void clearFaults() {
+        recorder.stopFaults();
+        for (int offset : everOverridden) {
+            fake.faults().clearRegisterOverride(offset);
+        }
+        overrides.clear();
+        fake.faults().withholdFeatures(0).refuseFeaturesOk(false).unstableConfigGeneration(0).extraInterruptBits(0);
+        QueueSpec.SERIAL.applyTo(fake.faults());
+        platform.allocatorFaults().clear();
+    }
+
+    /**
+     * No device-level fault, allocator fault or device event so far, queue faults a correct driver
+     * gets through (a fifth of the request budget at most), and the device is not broken.
+     */
+    boolean quiet() {
+        return scenario.faults().equals(DeviceFaultSpec.NONE)
+                && scenario.queue().benign(options.requestTimeoutNanos() / 5)
+                && scenario.allocator().equals(AllocatorSpec.GENEROUS)
+                && !eventsHappened && fake.needsResetReason().isEmpty();
+    }
+
+    /** The queue size the driver can set up under the current QueueNumMax. */
+    int queueSize() {
+        long max = overrides.getOrDefault(MmioRegister.QUEUE_NUM_MAX.offset(), 256L);
+        return max <= 0 || max > 0x8000 ? 256 : Integer.highestOneBit((int) Math.min(max, options.maxQueueSize()));
+    }
+
+    /** The status the driver reads: the Status override if one is active, else the device's status. */
+    long statusRead() {
+        return overrides.getOrDefault(MmioRegister.STATUS.offset(), (long) fake.status());
+    }
+
+    /** Whether an interrupt fault may keep the line raised (then a wait may end before its timeout). */
+    boolean interruptStuck() {
+        return scenario.faults().extraInterruptBits() != 0
+                || everOverridden.contains(MmioRegister.INTERRUPT_STATUS.offset());
+    }
+
+    /** Whether the scenario ever overrode Status: the driver then reads back values the device does not hold. */
+    boolean statusTampered() {
+        return everOverridden.contains(MmioRegister.STATUS.offset());
+    }
+}

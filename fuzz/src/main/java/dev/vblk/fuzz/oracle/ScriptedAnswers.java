@@ -1,0 +1,122 @@
+package dev.vblk.fuzz.oracle;
+
+import dev.vblk.fake.blk.DeviceRequest;
+import dev.vblk.fake.blk.VirtioBlk;
+import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
+import dev.vblk.fuzz.scenario.OutcomeSpec;
+
+/**
+ * What the scenario's device did with a request, from its scripted outcome and the disk's log of what
+ * the device executed: whether it completed the request as a correct device does, whether a
+ * successful call may count it as done, and whether its answer broke the used ring.
+ */
+final class ScriptedAnswers {
+
+    private final RunState run;
+
+    ScriptedAnswers(RunState run) {
+        this.run = run;
+    }
+
+    /** Whether an outcome writes a used element or index that no correct device writes. */
+    static boolean breaksTheRing(OutcomeSpec outcome) {
+        OutcomeSpec inner = Requests.undelayed(outcome);
+        return inner instanceof OutcomeSpec.UsedId || inner instanceof OutcomeSpec.UsedLen
+                || inner instanceof OutcomeSpec.Duplicated || inner instanceof OutcomeSpec.IndexJump;
+    }
+
+    /** Whether a request was answered as a correct device answers, in good time, with status OK. */
+    boolean completedNormally(Seen s) {
+        OutcomeSpec outcome = s.outcome();
+        if (outcome instanceof OutcomeSpec.Delayed d && d.delayNanos() <= run.options.requestTimeoutNanos() / 2) {
+            outcome = d.then();
+        }
+        return outcome instanceof OutcomeSpec.Normal && executed(s.request());
+    }
+
+    /**
+     * The request as a successful call's evidence: why the call must not count it as done (null if it
+     * may), for {@link FalseSuccessCheck}.
+     */
+    FalseSuccessCheck.Evidence evidence(Seen s) {
+        return new FalseSuccessCheck.Evidence(Requests.describe(s.request()) + " got \"" + s.outcome() + "\"",
+                whySuccessIsFalse(s));
+    }
+
+    private String whySuccessIsFalse(Seen s) {
+        DeviceRequest r = s.request();
+        OutcomeSpec outcome = Requests.undelayed(s.outcome());
+        boolean dataIn = (r.type() == VirtioBlk.T_IN || r.type() == VirtioBlk.T_GET_ID) && r.dataLength() > 0;
+        if (outcome instanceof OutcomeSpec.Normal || outcome instanceof OutcomeSpec.Duplicated
+                || outcome instanceof OutcomeSpec.IndexJump) {
+            return executed(r) ? null : "the device answered it with an error status";
+        } else if (outcome instanceof OutcomeSpec.UsedId u) {
+            if (u.id() != r.head() && !namedByAnother(s)) {
+                return "its used element named descriptor " + u.id() + ", not its head " + r.head()
+                        + ", and no other used element named it";
+            }
+            return executed(r) ? null : "the device answered it with an error status";
+        } else if (outcome instanceof OutcomeSpec.UsedLen u) {
+            if (dataIn && u.length() != r.dataLength() + 1L && !namedByAnother(s)) {
+                return "the used length " + u.length() + " does not cover its " + r.dataLength()
+                        + " data bytes and status, and no other used element named it";
+            }
+            return executed(r) ? null : "the device answered it with an error status";
+        } else if (outcome instanceof OutcomeSpec.Status st) {
+            if (st.status() != VirtioBlk.S_OK) {
+                return "its status byte was " + st.status();
+            }
+            return dataIn ? "the device wrote none of its " + r.dataLength() + " data bytes" : null;
+        } else if (outcome instanceof OutcomeSpec.Data d) {
+            if (d.status() != VirtioBlk.S_OK) {
+                return "its status byte was " + d.status();
+            }
+            if (dataIn && d.length() < r.dataLength() && !namedByAnother(s)) {
+                return "the device wrote only " + d.length() + " of its " + r.dataLength()
+                        + " data bytes, and no other used element named it";
+            }
+            return dataIn && d.length() == 0 ? noDataAfterForeignElement(r) : null;
+        }
+        return "it was never completed";
+    }
+
+    /**
+     * A GET_ID or read whose head another request's used element named, answered by the device with
+     * status 0 and no data: the device completed its chain twice (once under the other request's
+     * element, once under its own), and the driver returned data the device never wrote. Such an
+     * answer is a false success as {@code Status(0)} is, however the script writes it.
+     */
+    private static String noDataAfterForeignElement(DeviceRequest r) {
+        return "the device wrote none of its " + r.dataLength() + " data bytes; another request's used element"
+                + " named its head, and its own answer, status 0 without data, completed the chain again";
+    }
+
+    /**
+     * Whether another request's used element named this request's head: with several requests in
+     * flight a device that mislabels its used elements may so report this one done, and if it
+     * executed it, the driver cannot tell that success from a true one.
+     */
+    private boolean namedByAnother(Seen s) {
+        for (Seen other : run.deviceSaw) {
+            OutcomeSpec outcome = Requests.undelayed(other.outcome());
+            if (other != s && outcome instanceof OutcomeSpec.UsedId u && u.id() == s.request().head()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the device executed the request (and so answered it with status OK); takes it from the disk's log. */
+    private boolean executed(DeviceRequest r) {
+        long position = r.sector() * 512;
+        return switch (r.type()) {
+            case VirtioBlk.T_IN -> run.disk.take(new RecordingDisk.Op("READ", position, r.dataLength()));
+            case VirtioBlk.T_OUT -> run.disk.take(new RecordingDisk.Op("WRITE", position, r.dataLength()));
+            case VirtioBlk.T_FLUSH -> run.disk.take(new RecordingDisk.Op("FLUSH", 0, 0));
+            case VirtioBlk.T_GET_ID -> true;
+            case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> r.ranges().stream().allMatch(range -> run.disk.take(
+                    new RecordingDisk.Op("DISCARD", range.sector() * 512, range.sectorCount() * 512)));
+            default -> false;
+        };
+    }
+}

@@ -1,0 +1,51 @@
+package dev.vblk.fuzz.oracle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vblk.fuzz.campaign.FailureArchive;
+import dev.vblk.fuzz.scenario.OutcomeSpec;
+import dev.vblk.fuzz.scenario.Scenario;
+import dev.vblk.fuzz.scenario.ScriptedOutcome;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A GET_ID whose head another request's used element named, and whose own answer then completed
+ * the chain a second time: the regression {@code get-id-completed-by-another-requests-used-element},
+ * a batch of GET_ID, flush and GET_ID at depth 4 where the first GET_ID's element names the second's
+ * head (descriptor 2) with 21 bytes, and the second's own answer comes 5 ms later.
+ */
+class ChainCompletedTwiceTest {
+
+    private static final String CALL = "step 6 (batch of 3: get-id; flush; get-id), call 2 (get-id)";
+
+    @Test
+    void aShortAnswerMayStillSucceedOnTheOtherElement() {
+        assertTrue(new ScenarioRunner().run(withSecondAnswer(new OutcomeSpec.Data(19, 197, 0))).passed());
+    }
+
+    @Test
+    void aStatusZeroAnswerWithoutDataIsAFalseSuccessHoweverItIsWritten() {
+        for (OutcomeSpec answer : List.of(new OutcomeSpec.Status(0), new OutcomeSpec.Data(0, 197, 0))) {
+            Verdict verdict = new ScenarioRunner().run(withSecondAnswer(answer));
+            assertFalse(verdict.passed(), () -> answer + " passed: " + verdict);
+            Finding first = verdict.findings().get(0);
+            assertEquals(Invariant.NO_FALSE_SUCCESS, first.invariant(), verdict::toString);
+            assertEquals(CALL, first.where(), verdict::toString);
+            assertTrue(first.detail().contains("the device wrote none of its 20 data bytes"), verdict::toString);
+        }
+    }
+
+    /** The regression scenario with the second GET_ID (request 3) answered {@code answer} after 5 ms. */
+    private static Scenario withSecondAnswer(OutcomeSpec answer) {
+        Scenario saved = FailureArchive.read(FailureArchive.regressions(Path.of("")).folder()
+                .resolve("get-id-completed-by-another-requests-used-element" + FailureArchive.SUFFIX)).scenario();
+        List<ScriptedOutcome> outcomes = saved.outcomes().stream().map(scripted -> scripted.requestIndex() == 3
+                ? new ScriptedOutcome(3, new OutcomeSpec.Delayed(5_000_000, answer)) : scripted).toList();
+        return new Scenario(saved.seed(), saved.device(), saved.faults(), saved.allocator(), saved.queue(), outcomes,
+                saved.steps());
+    }
+}
