@@ -8,6 +8,7 @@ import dev.vblk.trace.TraceEvent;
 import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
 import dev.vblk.virtio.pci.VirtioPciLayout;
+import dev.vblk.virtio.spec.PciCommonConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +33,9 @@ import java.util.TreeMap;
  * made as the events of a later pass go by ({@link #translate}), so no translated trace is kept.
  */
 final class PciTraceTranslation {
+
+    /** Offset of the high half of a le64 ring address in the common configuration. */
+    private static final int HIGH_HALF = 4;
 
     /** The window the translated devices sit in: slot {@code d} for PCI device {@code d}. */
     static final MmioWindow WINDOW = new MmioWindow(0, MmioRegister.CONFIG_SPACE_OFFSET * 2, 32, 0);
@@ -143,24 +147,27 @@ final class PciTraceTranslation {
             return address >= region.address() && address - region.address() < region.length();
         }
 
-        /** The virtio-mmio register a common configuration field stands for (section 4.1.4.3 against 4.2.2). */
+        /**
+         * The virtio-mmio register (section 4.2.2) a common configuration field stands for, the fields
+         * at the driver's offsets ({@link PciCommonConfig}, section 4.1.4.3).
+         */
         private static Optional<Integer> common(int offset, boolean write) {
             MmioRegister register = switch (offset) {
-                case 0x00 -> MmioRegister.DEVICE_FEATURES_SEL;
-                case 0x04 -> MmioRegister.DEVICE_FEATURES;
-                case 0x08 -> MmioRegister.DRIVER_FEATURES_SEL;
-                case 0x0c -> MmioRegister.DRIVER_FEATURES;
-                case 0x14 -> MmioRegister.STATUS;
-                case 0x15 -> MmioRegister.CONFIG_GENERATION;
-                case 0x16 -> MmioRegister.QUEUE_SEL;
-                case 0x18 -> write ? MmioRegister.QUEUE_NUM : MmioRegister.QUEUE_NUM_MAX;
-                case 0x1c -> MmioRegister.QUEUE_READY;
-                case 0x20 -> MmioRegister.QUEUE_DESC_LOW;
-                case 0x24 -> MmioRegister.QUEUE_DESC_HIGH;
-                case 0x28 -> MmioRegister.QUEUE_DRIVER_LOW;
-                case 0x2c -> MmioRegister.QUEUE_DRIVER_HIGH;
-                case 0x30 -> MmioRegister.QUEUE_DEVICE_LOW;
-                case 0x34 -> MmioRegister.QUEUE_DEVICE_HIGH;
+                case PciCommonConfig.DEVICE_FEATURE_SELECT -> MmioRegister.DEVICE_FEATURES_SEL;
+                case PciCommonConfig.DEVICE_FEATURE -> MmioRegister.DEVICE_FEATURES;
+                case PciCommonConfig.DRIVER_FEATURE_SELECT -> MmioRegister.DRIVER_FEATURES_SEL;
+                case PciCommonConfig.DRIVER_FEATURE -> MmioRegister.DRIVER_FEATURES;
+                case PciCommonConfig.DEVICE_STATUS -> MmioRegister.STATUS;
+                case PciCommonConfig.CONFIG_GENERATION -> MmioRegister.CONFIG_GENERATION;
+                case PciCommonConfig.QUEUE_SELECT -> MmioRegister.QUEUE_SEL;
+                case PciCommonConfig.QUEUE_SIZE -> write ? MmioRegister.QUEUE_NUM : MmioRegister.QUEUE_NUM_MAX;
+                case PciCommonConfig.QUEUE_ENABLE -> MmioRegister.QUEUE_READY;
+                case PciCommonConfig.QUEUE_DESC -> MmioRegister.QUEUE_DESC_LOW;
+                case PciCommonConfig.QUEUE_DESC + HIGH_HALF -> MmioRegister.QUEUE_DESC_HIGH;
+                case PciCommonConfig.QUEUE_DRIVER -> MmioRegister.QUEUE_DRIVER_LOW;
+                case PciCommonConfig.QUEUE_DRIVER + HIGH_HALF -> MmioRegister.QUEUE_DRIVER_HIGH;
+                case PciCommonConfig.QUEUE_DEVICE -> MmioRegister.QUEUE_DEVICE_LOW;
+                case PciCommonConfig.QUEUE_DEVICE + HIGH_HALF -> MmioRegister.QUEUE_DEVICE_HIGH;
                 default -> null;
             };
             return Optional.ofNullable(register).map(MmioRegister::offset);

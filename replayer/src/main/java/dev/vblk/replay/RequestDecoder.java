@@ -3,6 +3,7 @@ package dev.vblk.replay;
 import dev.vblk.platform.LittleEndian;
 import dev.vblk.virtio.queue.chain.ChainSegment;
 import dev.vblk.virtio.queue.chain.DecodedChain;
+import dev.vblk.virtio.spec.BlkRequestFormat;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -10,14 +11,14 @@ import java.util.Optional;
 
 /**
  * The third stage of request reconstruction: reads a virtio-blk request (VirtIO 1.1 section 5.2.6)
- * from a decoded chain in guest memory: the header's type and sector, the data an OUT request
+ * from a decoded chain in guest memory, laid out as the driver's {@link BlkRequestFormat} says: the header's type and sector, the data an OUT request
  * carries, the ranges of a DISCARD or WRITE_ZEROES, the device-writable data buffers and the status
  * byte's address. A chain too short for a header and a status byte is no request.
  */
 final class RequestDecoder {
 
-    private static final int HEADER_SIZE = 16;
-    private static final int RANGE_SIZE = 16;
+    private static final int HEADER_SIZE = BlkRequestFormat.HEADER_BYTES;
+    private static final int RANGE_SIZE = BlkRequestFormat.RANGE_SEGMENT_BYTES;
     private static final int SECTOR = 512;
 
     /**
@@ -48,15 +49,15 @@ final class RequestDecoder {
         List<ChainSegment> writable = chain.writable();
         long readableBytes = ChainSegment.total(readable);
         long writableBytes = ChainSegment.total(writable);
-        if (readableBytes < HEADER_SIZE || writableBytes < 1 || readableBytes > Integer.MAX_VALUE
+        if (readableBytes < HEADER_SIZE || writableBytes < BlkRequestFormat.STATUS_BYTES || readableBytes > Integer.MAX_VALUE
                 || writableBytes > Integer.MAX_VALUE) {
             return Optional.empty();
         }
         byte[] header = gather(ChainSegment.slice(readable, 0, HEADER_SIZE), HEADER_SIZE);
-        int type = (int) LittleEndian.get(header, 0, 4);
-        long sector = LittleEndian.get(header, 8, 8);
+        int type = (int) LittleEndian.get(header, BlkRequestFormat.TYPE_OFFSET, 4);
+        long sector = LittleEndian.get(header, BlkRequestFormat.SECTOR_OFFSET, 8);
         int readableData = (int) readableBytes - HEADER_SIZE;
-        int writableData = (int) writableBytes - 1;
+        int writableData = (int) writableBytes - BlkRequestFormat.STATUS_BYTES;
         long sectorCount = 0;
         int dataLength = readableData;
         byte[] writeData = new byte[0];
@@ -88,8 +89,8 @@ final class RequestDecoder {
     private static List<ReconstructedRequest.Range> ranges(byte[] raw) {
         List<ReconstructedRequest.Range> ranges = new ArrayList<>();
         for (int at = 0; at + RANGE_SIZE <= raw.length; at += RANGE_SIZE) {
-            ranges.add(new ReconstructedRequest.Range(LittleEndian.get(raw, at, 8), LittleEndian.get(raw, at + 8, 4),
-                    (int) LittleEndian.get(raw, at + 12, 4)));
+            ranges.add(new ReconstructedRequest.Range(LittleEndian.get(raw, at + BlkRequestFormat.RANGE_SECTOR_OFFSET, 8),
+                    LittleEndian.get(raw, at + BlkRequestFormat.RANGE_COUNT_OFFSET, 4), (int) LittleEndian.get(raw, at + 12, 4)));
         }
         return ranges;
     }

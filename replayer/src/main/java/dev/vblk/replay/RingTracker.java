@@ -5,6 +5,7 @@ import dev.vblk.virtio.queue.SplitVirtqueueLayout;
 import dev.vblk.virtio.queue.chain.ChainDecoder;
 import dev.vblk.virtio.queue.chain.DecodedChain;
 import dev.vblk.virtio.queue.chain.MalformedChainException;
+import dev.vblk.virtio.spec.DescriptorLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,21 +17,18 @@ import java.util.Map;
  * makes the chain at that position available, by the operation then under way; at a notification
  * the chains made available since the last are taken (split: the available ring's new entries;
  * packed: the descriptors marked available from the device's position on), each decoded by the
- * driver's {@link ChainDecoder}, indirect tables included, the split ring's offsets those of the
- * driver's {@link SplitVirtqueueLayout}; a driver read of a used element (split)
+ * driver's {@link ChainDecoder}, indirect tables included, the offsets those of the driver's
+ * {@link SplitVirtqueueLayout} and {@link DescriptorLayout}; a driver read of a used element (split)
  * or of a used descriptor's length and buffer id (packed) is a completion.
  */
 final class RingTracker {
 
-    private static final int DESCRIPTOR = ChainDecoder.DESCRIPTOR_SIZE;
+    private static final int DESCRIPTOR = DescriptorLayout.BYTES;
     private static final int SPLIT_STRIDE = SplitVirtqueueLayout.availableSlotOffset(1) - SplitVirtqueueLayout.availableSlotOffset(0);
     private static final int USED_ELEMENT = SplitVirtqueueLayout.USED_ELEMENT_SIZE;
-    /** Offsets of a packed descriptor's le32 len, le16 buffer id and le16 flags (VirtIO 1.1 section 2.7.13). */
-    private static final int PACKED_LENGTH = 8;
-    private static final int PACKED_ID = 12;
-    private static final int PACKED_FLAGS = 14;
-    private static final int F_AVAIL = 1 << 7;
-    private static final int F_USED = 1 << 15;
+    private static final int PACKED_LENGTH = DescriptorLayout.LENGTH_OFFSET;
+    private static final int PACKED_ID = DescriptorLayout.PACKED_ID_OFFSET;
+    private static final int PACKED_FLAGS = DescriptorLayout.PACKED_FLAGS_OFFSET;
 
     /** A chain made available, and the operation that made it available. */
     record Available(DecodedChain chain, long operationId) {}
@@ -130,7 +128,7 @@ final class RingTracker {
         for (int n = 0; n < queue.size; n++) {
             int flags = (int) memory.little(queue.descriptors + (long) DESCRIPTOR * ring.lastAvail
                     + PACKED_FLAGS, 2);
-            if (((flags & F_AVAIL) != 0) != ring.availWrap || ((flags & F_USED) != 0) == ring.availWrap) {
+            if (!DescriptorLayout.isAvailable(flags, ring.availWrap)) {
                 return;
             }
             DecodedChain chain;

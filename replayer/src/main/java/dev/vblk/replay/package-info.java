@@ -7,8 +7,8 @@
  * with a {@link dev.vblk.replay.DivergenceReport}, and runs of several threads replay with one thread
  * each. {@link dev.vblk.replay.RequestReconstructor} rebuilds a trace's virtio-blk requests in a
  * pipeline of transport decoding, ring tracking and request decoding built on the driver's own
- * virtqueue layouts and chain decoder. It reads traces with {@code dev.vblk.trace}, drives the
- * driver through {@code dev.vblk.session} and builds on the fake machine; the command line,
- * trace-seeded fuzzing and the benchmarks use it.
+ * protocol constants ({@code dev.vblk.virtio.spec}), virtqueue layouts and chain decoder. It reads
+ * traces with {@code dev.vblk.trace}, drives the driver through {@code dev.vblk.session} and builds
+ * on the fake machine; the command line, trace-seeded fuzzing and the benchmarks use it.
  */
 package dev.vblk.replay;
