@@ -204,6 +204,39 @@ class RequestReconstructorTest {
         assertEquals("read sector 5, 2 sector(s)", requests.get(0).describeRequest());
     }
 
+    /** A DISCARD without a range is no request, and the requests after it are still handed out, numbered on. */
+    @Test
+    void aChainHoldingNoRequestLeavesNoGapBeforeTheNext() {
+        long slot = 0x0a00_3e00L;
+        long table = 0x4000_0000L;
+        long avail = table + 16 * 8;
+        long used = table + 0x1000;
+        long discard = 0x4000_3000L;
+        long read = 0x4000_3100L;
+        long data = 0x4000_4000L;
+        List<TraceEvent> events = new ArrayList<>(List.of(
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_NUM.offset(), AccessWidth.WORD, 8),
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_DESC_LOW.offset(), AccessWidth.WORD, table),
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_DRIVER_LOW.offset(), AccessWidth.WORD, avail),
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_DEVICE_LOW.offset(), AccessWidth.WORD, used),
+                new TraceEvent.MemoryWrite(discard, new byte[] {11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}),
+                new TraceEvent.MemoryWrite(read, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0}),
+                new TraceEvent.MemoryWrite(table, descriptor(discard, 16, 1, 1)),
+                new TraceEvent.MemoryWrite(table + 16, descriptor(discard + 16, 1, 2, 0)),
+                new TraceEvent.MemoryWrite(table + 32, descriptor(read, 16, 1, 3)),
+                new TraceEvent.MemoryWrite(table + 48, descriptor(data, 512, 3, 4)),
+                new TraceEvent.MemoryWrite(table + 64, descriptor(read + 16, 1, 2, 0)),
+                new TraceEvent.MemoryWrite(avail + 2, new byte[] {2, 0, 0, 0, 2, 0}),
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_NOTIFY.offset(), AccessWidth.WORD, 0)));
+
+        List<ReconstructedRequest> requests = RequestReconstructor.reconstruct(events, MmioWindow.QEMU_VIRT);
+
+        assertEquals(1, requests.size());
+        assertEquals(0, requests.get(0).index());
+        assertEquals(2, requests.get(0).head());
+        assertEquals("read sector 7, 1 sector(s)", requests.get(0).describeRequest());
+    }
+
     /** One descriptor's 16 bytes. */
     private static byte[] descriptor(long address, long length, int flags, int next) {
         byte[] bytes = new byte[16];
