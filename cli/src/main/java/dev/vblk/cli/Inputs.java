@@ -1,5 +1,6 @@
 package dev.vblk.cli;
 
+import dev.vblk.trace.TraceFile;
 import dev.vblk.trace.TraceReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;

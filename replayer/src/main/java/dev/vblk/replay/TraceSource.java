@@ -3,6 +3,7 @@ package dev.vblk.replay;
 import dev.vblk.trace.ReadAheadReader;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceFile;
 import dev.vblk.trace.TraceMetadata;
 import dev.vblk.trace.TraceReader;
 import java.nio.file.Path;
@@ -78,8 +79,9 @@ sealed interface TraceSource {
 
     /** The trace in {@code path}, read in {@code mode}; its header is read once here. */
     static TraceSource of(Path path, TraceReader.Mode mode) {
-        try (TraceReader reader = TraceReader.open(path, mode)) {
-            return new TraceFile(path, mode, reader.metadata());
+        TraceFile file = new TraceFile(path, mode);
+        try (TraceReader reader = file.open()) {
+            return new FileSource(file, reader.metadata());
         }
     }
 
@@ -94,16 +96,16 @@ sealed interface TraceSource {
      * reads it on the replay's thread, where the replay's stall check sees the thread run while it
      * reads.
      */
-    record TraceFile(Path path, TraceReader.Mode mode, TraceMetadata metadata) implements TraceSource {
+    record FileSource(TraceFile file, TraceMetadata metadata) implements TraceSource {
         @Override
         public Pass open() {
-            ReadAheadReader reader = ReadAheadReader.open(path, mode);
+            ReadAheadReader reader = file.openAhead();
             return Pass.of(reader, reader::isComplete, reader::close);
         }
 
         /** A pass read on the calling thread. */
         Pass openOnThisThread() {
-            TraceReader reader = TraceReader.open(path, mode);
+            TraceReader reader = file.open();
             return Pass.of(reader, reader::isComplete, reader::close);
         }
     }
@@ -121,7 +123,7 @@ sealed interface TraceSource {
 
         @Override
         public Pass open() {
-            Pass all = trace instanceof TraceFile file ? file.openOnThisThread() : trace.open();
+            Pass all = trace instanceof FileSource file ? file.openOnThisThread() : trace.open();
             return new Pass() {
                 private int current;
                 private long read = -1;
