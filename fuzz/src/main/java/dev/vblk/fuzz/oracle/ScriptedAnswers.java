@@ -66,7 +66,8 @@ final class ScriptedAnswers {
             if (st.status() != VirtioBlk.S_OK) {
                 return "its status byte was " + st.status();
             }
-            return dataIn ? "the device wrote none of its " + r.dataLength() + " data bytes" : null;
+            return dataIn && !namedByAnother(s) ? "the device wrote none of its " + r.dataLength()
+                    + " data bytes, and no other used element named it" : null;
         } else if (outcome instanceof OutcomeSpec.Data d) {
             if (d.status() != VirtioBlk.S_OK) {
                 return "its status byte was " + d.status();
@@ -75,20 +76,9 @@ final class ScriptedAnswers {
                 return "the device wrote only " + d.length() + " of its " + r.dataLength()
                         + " data bytes, and no other used element named it";
             }
-            return dataIn && d.length() == 0 ? noDataAfterForeignElement(r) : null;
+            return null;
         }
         return "it was never completed";
-    }
-
-    /**
-     * A GET_ID or read whose head another request's used element named, answered by the device with
-     * status 0 and no data: the device completed its chain twice (once under the other request's
-     * element, once under its own), and the driver returned data the device never wrote. Such an
-     * answer is a false success as {@code Status(0)} is, however the script writes it.
-     */
-    private static String noDataAfterForeignElement(DeviceRequest r) {
-        return "the device wrote none of its " + r.dataLength() + " data bytes; another request's used element"
-                + " named its head, and its own answer, status 0 without data, completed the chain again";
     }
 
     /**

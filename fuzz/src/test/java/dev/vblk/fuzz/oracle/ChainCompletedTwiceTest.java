@@ -1,7 +1,5 @@
 package dev.vblk.fuzz.oracle;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.fuzz.campaign.FailureArchive;
@@ -20,22 +18,21 @@ import org.junit.jupiter.api.Test;
  */
 class ChainCompletedTwiceTest {
 
-    private static final String CALL = "step 6 (batch of 3: get-id; flush; get-id), call 2 (get-id)";
-
     @Test
     void aShortAnswerMayStillSucceedOnTheOtherElement() {
         assertTrue(new ScenarioRunner().run(withSecondAnswer(new OutcomeSpec.Data(19, 197, 0))).passed());
     }
 
+    /**
+     * Status 0 without data, written either way: the driver saw a used element name the GET_ID's head
+     * with 21 bytes and a status byte of 0, which it cannot tell from a true completion, so whatever it
+     * returns is no false success of its own (seed 2002's case 621503 of a million-case campaign).
+     */
     @Test
-    void aStatusZeroAnswerWithoutDataIsAFalseSuccessHoweverItIsWritten() {
+    void aStatusZeroAnswerWithoutDataMaySucceedOnTheOtherElement() {
         for (OutcomeSpec answer : List.of(new OutcomeSpec.Status(0), new OutcomeSpec.Data(0, 197, 0))) {
             Verdict verdict = new ScenarioRunner().run(withSecondAnswer(answer));
-            assertFalse(verdict.passed(), () -> answer + " passed: " + verdict);
-            Finding first = verdict.findings().get(0);
-            assertEquals(Invariant.NO_FALSE_SUCCESS, first.invariant(), verdict::toString);
-            assertEquals(CALL, first.where(), verdict::toString);
-            assertTrue(first.detail().contains("the device wrote none of its 20 data bytes"), verdict::toString);
+            assertTrue(verdict.passed(), () -> answer + " failed: " + verdict);
         }
     }
 
