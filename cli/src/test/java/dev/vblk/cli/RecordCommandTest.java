@@ -3,9 +3,11 @@ package dev.vblk.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vblk.harness.FakeTarget;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceReader;
+import dev.vblk.virtio.blk.DriverOptions;
 import dev.vblk.workload.WorkloadPreset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +73,36 @@ class RecordCommandTest {
                 directory.resolve("none.trace.avro").toString());
         assertEquals(ExitCodes.BAD_INPUT, none.exitCode());
         assertEquals("vblk record: --queues must be 1 to 64, not 0", none.err().strip());
+    }
+
+    /**
+     * The fake machine's guest RAM holds what the device needs: sixteen queues' rings and buffer pools
+     * take more than the 64 MiB it had, and the driver could not set the device up.
+     */
+    @Test
+    void theFakeMachineHasRamForEveryQueueTheDriverSetsUp() throws Exception {
+        Path workload = Files.writeString(directory.resolve("q15.workload"), "queue 15\nwrite 8 2 pattern=complement\n"
+                + "read 8 2\nqueue 0\nread 0 1\n");
+        Path trace = directory.resolve("q15.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--queues", "16", "--workload", workload.toString(), "-o",
+                trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("4 operations (0 failed)"), result.out());
+        long needed = DriverOptions.DEFAULTS.withMaxQueues(16).guestMemoryPerDevice();
+        long ram = Long.parseLong(TraceReader.readComplete(trace).metadata().platform().get("fake.ramBytes"));
+        assertTrue(ram >= needed && ram < needed + (1 << 20) && ram > FakeTarget.DEFAULT_RAM_BYTES, ram + " for " + needed);
+        for (String[] replayArguments : new String[][] {{"replay", trace.toString()},
+                {"replay", "--relaxed", trace.toString()}}) {
+            Cli.Result replay = Cli.run(replayArguments);
+            assertEquals(ExitCodes.OK, replay.exitCode(), replay.toString());
+            assertTrue(replay.out().contains("REPRODUCED"), replay.out());
+        }
+
+        Cli.Result oneQueue = Cli.run("record", "--fake", "--preset", "known-sectors", "-o",
+                directory.resolve("ks.trace.avro").toString());
+        assertEquals(Long.toString(FakeTarget.DEFAULT_RAM_BYTES),
+                TraceReader.readComplete(directory.resolve("ks.trace.avro")).metadata().platform().get("fake.ramBytes"),
+                oneQueue.toString());
     }
 
     @Test
