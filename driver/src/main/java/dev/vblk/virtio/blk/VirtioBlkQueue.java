@@ -462,7 +462,20 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         }
         requests.finished(request, error);
         if (error != null && ErrorPolicy.isFatal(error.kind())) {
-            requests.failWaiting(error);
+            BlockDeviceException fatal = error;
+            abandonHeld(handle -> fatal);
+        }
+    }
+
+    /**
+     * Ends every request the queue holds, and every waiting one, with the error {@code errorFor}
+     * gives: after a fatal error the device cannot be trusted to return them (a device that wrote a
+     * used element where it should not may write the next ones where the driver never looks). Their
+     * buffers stay apart until a reset: the device may still write them.
+     */
+    private void abandonHeld(Function<RequestHandle, BlockDeviceException> errorFor) {
+        for (BlkRequest request : requests.abandonAll(errorFor)) {
+            buffers.abandon(request.buffer);
         }
     }
 
@@ -616,11 +629,8 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
             if (!ErrorPolicy.isFatal(error.kind())) {
                 throw error;
             }
-            List<BlkRequest> held = requests.abandonAll(handle -> e instanceof PlatformException
+            abandonHeld(handle -> e instanceof PlatformException
                     ? errors.about(handle, ErrorKind.PLATFORM_ERROR, e.getMessage()).build(e) : error);
-            for (BlkRequest request : held) {
-                buffers.abandon(request.buffer);
-            }
         }
     }
 }
