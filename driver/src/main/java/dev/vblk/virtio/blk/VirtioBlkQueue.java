@@ -440,7 +440,13 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         publish();
     }
 
-    /** Checks a returned request's status byte and length, copies what it read, frees its buffer. */
+    /**
+     * Checks a returned request's status byte and length, copies what it read, frees its buffer. A
+     * fatal error fails the requests still waiting; a protocol violation (a used element the device
+     * cannot have meant) ends the requests the device holds too, since a device that wrote it may
+     * write their used elements where the driver never looks. After a failed flush the device still
+     * answers the requests it holds.
+     */
     private void finish(BlkRequest request, int usedLength) {
         RequestBuffers.RequestBuffer buffer = request.buffer;
         int capacity = buffer.dataCapacity();
@@ -461,17 +467,18 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
             errors.note(error, request.type());
         }
         requests.finished(request, error);
-        if (error != null && ErrorPolicy.isFatal(error.kind())) {
-            BlockDeviceException fatal = error;
-            abandonHeld(handle -> fatal);
+        if (error != null && error.kind() == ErrorKind.PROTOCOL_VIOLATION) {
+            BlockDeviceException violation = error;
+            abandonHeld(handle -> violation);
+        } else if (error != null && ErrorPolicy.isFatal(error.kind())) {
+            requests.failWaiting(error);
         }
     }
 
     /**
      * Ends every request the queue holds, and every waiting one, with the error {@code errorFor}
-     * gives: after a fatal error the device cannot be trusted to return them (a device that wrote a
-     * used element where it should not may write the next ones where the driver never looks). Their
-     * buffers stay apart until a reset: the device may still write them.
+     * gives, for when the device cannot be trusted to return them. Their buffers stay apart until a
+     * reset: the device may still write them.
      */
     private void abandonHeld(Function<RequestHandle, BlockDeviceException> errorFor) {
         for (BlkRequest request : requests.abandonAll(errorFor)) {
