@@ -443,9 +443,10 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     /**
      * Checks a returned request's status byte and length, copies what it read, frees its buffer. A
      * fatal error fails the requests still waiting; a protocol violation (a used element the device
-     * cannot have meant) ends the requests the device holds too, since a device that wrote it may
-     * write their used elements where the driver never looks. After a failed flush the device still
-     * answers the requests it holds.
+     * cannot have meant) also ends the other calls' requests the device holds, since a device that
+     * wrote it may write their used elements where the driver never looks (the call's own go on, so
+     * that it reports its earliest failed request). After a failed flush the device still answers
+     * the requests it holds.
      */
     private void finish(BlkRequest request, int usedLength) {
         RequestBuffers.RequestBuffer buffer = request.buffer;
@@ -468,21 +469,11 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         }
         requests.finished(request, error);
         if (error != null && error.kind() == ErrorKind.PROTOCOL_VIOLATION) {
-            BlockDeviceException violation = error;
-            abandonHeld(handle -> violation);
+            for (BlkRequest held : requests.abandonOthers(request.call, error)) {
+                buffers.abandon(held.buffer);
+            }
         } else if (error != null && ErrorPolicy.isFatal(error.kind())) {
             requests.failWaiting(error);
-        }
-    }
-
-    /**
-     * Ends every request the queue holds, and every waiting one, with the error {@code errorFor}
-     * gives, for when the device cannot be trusted to return them. Their buffers stay apart until a
-     * reset: the device may still write them.
-     */
-    private void abandonHeld(Function<RequestHandle, BlockDeviceException> errorFor) {
-        for (BlkRequest request : requests.abandonAll(errorFor)) {
-            buffers.abandon(request.buffer);
         }
     }
 
@@ -636,8 +627,11 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
             if (!ErrorPolicy.isFatal(error.kind())) {
                 throw error;
             }
-            abandonHeld(handle -> e instanceof PlatformException
+            List<BlkRequest> held = requests.abandonAll(handle -> e instanceof PlatformException
                     ? errors.about(handle, ErrorKind.PLATFORM_ERROR, e.getMessage()).build(e) : error);
+            for (BlkRequest request : held) {
+                buffers.abandon(request.buffer);
+            }
         }
     }
 }
