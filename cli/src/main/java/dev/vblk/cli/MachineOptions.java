@@ -150,8 +150,8 @@ final class MachineOptions {
     }
 
     /**
-     * The target these options describe, for a driver with {@code driver} options: QEMU's guest RAM
-     * holds what every device needs with them ({@link DriverOptions#guestMemoryPerDevice()}). The
+     * The target these options describe, for a driver with {@code driver} options: the guest RAM of
+     * QEMU or of the fake machine holds what every device needs with them ({@link DriverOptions#guestMemoryPerDevice()}). The
      * {@code --pci} images are attached as virtio-blk-pci functions after the virtio-mmio drives (same
      * format rule, {@code --read-only} and drive options).
      *
@@ -180,7 +180,7 @@ final class MachineOptions {
             if (sectors < 1) {
                 throw new BadInputException("--sectors must be at least 1, not " + sectors);
             }
-            return FakeTarget.signedDisk("fake-disk", sectors);
+            return FakeTarget.signedDisk("fake-disk", sectors).withMemoryPerDevice(driver.guestMemoryPerDevice());
         }
         List<String> extra = extraArguments();
         if (imagesRequired && images.isEmpty() && pciImages.isEmpty() && qemuArgs.isEmpty()) {

@@ -44,6 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "  vblk record disk.img --workload my.workload --codec zstandard",
             "  vblk record disk.img --preset io-error --error read:9",
             "  vblk record --fake --sectors 4096 --preset standard --jfr run.jfr",
+            "  vblk record --fake --queues 4 --thread-per-queue --workload queues.workload",
             "",
             "Presets need a disk of at least 2048 sectors; docs/workloads.md describes the language."})
 final class RecordCommand implements Callable<Integer> {
@@ -87,9 +88,16 @@ final class RecordCommand implements Callable<Integer> {
 
     @Option(names = "--queues", paramLabel = "N", defaultValue = "1",
             description = "Let the driver use up to N request queues of each device (VIRTIO_BLK_F_MQ), for "
-                    + "workloads with 'queue' steps, which run one after another on one thread; the fake device "
-                    + "gets N. QEMU's device needs as many: --device-property num-queues=N (default: ${DEFAULT-VALUE}).")
+                    + "workloads with 'queue' steps, which run one after another on one thread unless "
+                    + "--thread-per-queue; the fake device gets N. QEMU's device needs as many: "
+                    + "--device-property num-queues=N (default: ${DEFAULT-VALUE}).")
     int queues;
+
+    @Option(names = "--thread-per-queue",
+            description = "Run the steps for each device or request queue on a thread of their own, all the threads "
+                    + "at once, so that the driver meets truly concurrent callers; each thread's steps keep their "
+                    + "order. The trace holds every thread's calls and replays strictly. No 'reset' steps.")
+    boolean threadPerQueue;
 
     @Option(names = "--codec", paramLabel = "deflate|deflate_best|zstandard|none", defaultValue = "deflate",
             description = "Block compression of the trace (default: ${DEFAULT-VALUE}).")
@@ -109,6 +117,11 @@ final class RecordCommand implements Callable<Integer> {
         Workload load = workload.load();
         if (queues < 1 || queues > DriverOptions.QUEUE_LIMIT) {
             throw new BadInputException("--queues must be 1 to " + DriverOptions.QUEUE_LIMIT + ", not " + queues);
+        }
+        if (threadPerQueue) {
+            RecordRun.threadPerQueueRefusal(load).ifPresent(why -> {
+                throw new BadInputException(why);
+            });
         }
         BoardParameters board = machine.board(BoardParameters.QEMU_VIRT_DEFAULTS.options().withMaxQueues(queues));
         Target target = machine.target(errors, true, board.options());
@@ -130,6 +143,9 @@ final class RecordCommand implements Callable<Integer> {
             RecordRun run = new RecordRun(board)
                     .withPlatformView(jfr.platformView()).withDeviceView(jfr.deviceView())
                     .withStepListener(step -> progress.step());
+            if (threadPerQueue) {
+                run = run.withThreadPerQueue();
+            }
             summary = run.record(target, load, codec, trace);
         }
         printSummary(out, load, summary, trace);

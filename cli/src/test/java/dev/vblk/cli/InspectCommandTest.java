@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +24,33 @@ class InspectCommandTest {
 
     @TempDir
     Path directory;
+
+    /**
+     * One count, one meaning: the operations (and failed operations) that {@code traces/README.md}
+     * gives for each golden trace are the ones {@code inspect --summary} lists and {@code replay} compares.
+     */
+    @Test
+    void theGoldenTracesReadmeCountsTheOperationsInspectListsAndReplayCompares() throws Exception {
+        Pattern row = Pattern.compile("^\\| `([a-z0-9-]+)\\.trace\\.avro` \\| [0-9,]+ \\| ([0-9,]+) \\(([0-9]+)\\) \\|.*");
+        int rows = 0;
+        for (String line : Files.readAllLines(Cli.golden("discovery").resolveSibling("README.md"))) {
+            Matcher matcher = row.matcher(line);
+            if (!matcher.matches()) {
+                continue;
+            }
+            rows++;
+            Path trace = Cli.golden(matcher.group(1));
+            long operations = Long.parseLong(matcher.group(2).replace(",", ""));
+            long failed = Long.parseLong(matcher.group(3));
+            List<String> listed = Cli.run("inspect", "--summary", trace.toString()).out().lines()
+                    .filter(text -> text.startsWith("  operation ")).toList();
+            assertEquals(operations, listed.size(), trace + " in traces/README.md");
+            assertEquals(failed, listed.stream().filter(text -> text.contains(" -> failed ")).count(), trace.toString());
+            String replay = Cli.run("replay", trace.toString()).out();
+            assertTrue(replay.contains("(" + operations + " of " + operations + " operations"), replay);
+        }
+        assertEquals(9, rows, "a row for each golden trace");
+    }
 
     @Test
     void showsOperationsRequestsAndDecodedEvents() {

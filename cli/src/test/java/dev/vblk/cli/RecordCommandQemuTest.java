@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.harness.SignedImages;
 import dev.vblk.qemu.junit.RequiresQemu;
+import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,33 @@ class RecordCommandQemuTest {
         Cli.Result scan = Cli.run("scan", image.toString(), "--device-property", "num-queues=2");
         assertEquals(ExitCodes.OK, scan.exitCode(), scan.toString());
         assertTrue(scan.out().contains("|MQ|") || scan.out().contains("MQ|"), "two queues offer MQ: " + scan.out());
+    }
+
+    /** {@code --thread-per-queue} on QEMU's device of four queues: four threads recorded, replayed strictly. */
+    @Test
+    void aThreadPerQueueOnTheRealDeviceRecordsAndReplaysStrictly() throws Exception {
+        Path image = SignedImages.raw(directory, "disk.img", 2048);
+        StringBuilder text = new StringBuilder();
+        for (int queue = 0; queue < 4; queue++) {
+            text.append("queue ").append(queue).append('\n');
+            for (int i = 0; i < 20; i++) {
+                long sector = 1024 + queue * 128 + i * 4;
+                text.append("write ").append(sector).append(" 4 pattern=complement\nread ").append(sector).append(" 4\n");
+            }
+            text.append("submit read ").append(queue * 8).append(" 8\nsubmit get-id\nwait\n");
+        }
+        Path workload = Files.writeString(directory.resolve("queues.workload"), text);
+        Path trace = directory.resolve("threads.trace.avro");
+        Cli.Result result = Cli.run("record", image.toString(), "--device-property", "num-queues=4", "--queues", "4",
+                "--thread-per-queue", "--workload", workload.toString(), "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains((1 + 4 * 43) + " operations (0 failed)"), result.out());
+        long threads = TraceReader.readComplete(trace).events().stream().filter(TraceEvent.ThreadSwitch.class::isInstance)
+                .map(event -> ((TraceEvent.ThreadSwitch) event).thread()).distinct().count();
+        assertEquals(4, threads, "four threads besides the discovery's");
+        Cli.Result replay = Cli.run("replay", trace.toString());
+        assertEquals(ExitCodes.OK, replay.exitCode(), replay.toString());
+        assertTrue(replay.out().contains("REPRODUCED (173 of 173 operations"), replay.out());
     }
 
     @Test

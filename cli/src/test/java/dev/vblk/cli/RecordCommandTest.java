@@ -3,13 +3,17 @@ package dev.vblk.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vblk.harness.FakeTarget;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceReader;
+import dev.vblk.virtio.blk.DriverOptions;
 import dev.vblk.workload.WorkloadPreset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +75,87 @@ class RecordCommandTest {
                 directory.resolve("none.trace.avro").toString());
         assertEquals(ExitCodes.BAD_INPUT, none.exitCode());
         assertEquals("vblk record: --queues must be 1 to 64, not 0", none.err().strip());
+    }
+
+    /**
+     * {@code --thread-per-queue}: each queue's steps run on a thread of their own, at once; the trace
+     * holds the four threads' calls (and the discovery's thread) and replays strictly, every time alike.
+     */
+    @Test
+    void recordsEachQueuesStepsOnAThreadOfItsOwnAndReplaysThemStrictly() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int queue = 0; queue < 4; queue++) {
+            text.append("queue ").append(queue).append('\n');
+            for (int i = 0; i < 40; i++) {
+                long sector = queue * 256 + i * 4;
+                text.append("write ").append(sector).append(" 4 pattern=complement\nread ").append(sector).append(" 4\n");
+            }
+            text.append("submit read ").append(queue * 8).append(" 8\nsubmit get-id\nwait\n");
+        }
+        Path workload = Files.writeString(directory.resolve("queues.workload"), text);
+        Path trace = directory.resolve("threads.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--queues", "4", "--thread-per-queue", "--workload",
+                workload.toString(), "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains((1 + 4 * 83) + " operations (0 failed)"), result.out());
+
+        Map<Integer, String> threads = new TreeMap<>();
+        Map<String, Long> operationsByQueue = new TreeMap<>();
+        for (TraceEvent event : TraceReader.readComplete(trace).events()) {
+            if (event instanceof TraceEvent.ThreadSwitch change) {
+                threads.putIfAbsent(change.thread(), change.name());
+            } else if (event instanceof TraceEvent.OperationBegin begin && !begin.device().isEmpty()) {
+                operationsByQueue.merge(begin.device(), 1L, Long::sum);
+            }
+        }
+        assertEquals(Set.of(1, 2, 3, 4), threads.keySet(), "the discovery's thread is thread 0: " + threads);
+        assertEquals(Set.of("vblk-virtio-blk@0x0a003e00", "vblk-virtio-blk@0x0a003e00/queue-1",
+                "vblk-virtio-blk@0x0a003e00/queue-2", "vblk-virtio-blk@0x0a003e00/queue-3"), Set.copyOf(threads.values()));
+        assertEquals(Set.of(83L), Set.copyOf(operationsByQueue.values()), operationsByQueue.toString());
+
+        Cli.Result first = Cli.run("replay", trace.toString());
+        assertEquals(ExitCodes.OK, first.exitCode(), first.toString());
+        assertTrue(first.out().contains("REPRODUCED") && first.out().contains("(333 of 333 operations"), first.out());
+        assertEquals(first.out(), Cli.run("replay", trace.toString()).out(), "a second strict replay is the first");
+        Cli.Result relaxed = Cli.run("replay", "--relaxed", trace.toString());
+        assertTrue(relaxed.out().contains("REPRODUCED"), relaxed.out());
+
+        Path withReset = Files.writeString(directory.resolve("reset.workload"), "queue 1\nread 0 1\nqueue 0\nreset\n");
+        Cli.Result refused = Cli.run("record", "--fake", "--queues", "4", "--thread-per-queue", "--workload",
+                withReset.toString(), "-o", directory.resolve("reset.trace.avro").toString());
+        assertEquals(ExitCodes.BAD_INPUT, refused.exitCode(), refused.toString());
+        assertEquals("vblk record: a thread per queue cannot run a workload with a 'reset' step: it resets every queue "
+                + "of its device under the other threads' calls", refused.err().strip());
+    }
+
+    /**
+     * The fake machine's guest RAM holds what the device needs: sixteen queues' rings and buffer pools
+     * take more than the 64 MiB it had, and the driver could not set the device up.
+     */
+    @Test
+    void theFakeMachineHasRamForEveryQueueTheDriverSetsUp() throws Exception {
+        Path workload = Files.writeString(directory.resolve("q15.workload"), "queue 15\nwrite 8 2 pattern=complement\n"
+                + "read 8 2\nqueue 0\nread 0 1\n");
+        Path trace = directory.resolve("q15.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--queues", "16", "--workload", workload.toString(), "-o",
+                trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("4 operations (0 failed)"), result.out());
+        long needed = DriverOptions.DEFAULTS.withMaxQueues(16).guestMemoryPerDevice();
+        long ram = Long.parseLong(TraceReader.readComplete(trace).metadata().platform().get("fake.ramBytes"));
+        assertTrue(ram >= needed && ram < needed + (1 << 20) && ram > FakeTarget.DEFAULT_RAM_BYTES, ram + " for " + needed);
+        for (String[] replayArguments : new String[][] {{"replay", trace.toString()},
+                {"replay", "--relaxed", trace.toString()}}) {
+            Cli.Result replay = Cli.run(replayArguments);
+            assertEquals(ExitCodes.OK, replay.exitCode(), replay.toString());
+            assertTrue(replay.out().contains("REPRODUCED"), replay.out());
+        }
+
+        Cli.Result oneQueue = Cli.run("record", "--fake", "--preset", "known-sectors", "-o",
+                directory.resolve("ks.trace.avro").toString());
+        assertEquals(Long.toString(FakeTarget.DEFAULT_RAM_BYTES),
+                TraceReader.readComplete(directory.resolve("ks.trace.avro")).metadata().platform().get("fake.ramBytes"),
+                oneQueue.toString());
     }
 
     @Test

@@ -15,6 +15,10 @@ import java.util.TreeMap;
  * slot 31, the next in slot 30, ...). The disks are live objects: a run changes them, so a second run
  * on the same target starts from what the first left.
  *
+ * <p>Guest RAM is {@link #DEFAULT_RAM_BYTES}, or more when the devices need more: each takes its
+ * queues' rings and buffer pools ({@link #withMemoryPerDevice}, with
+ * {@code DriverOptions.guestMemoryPerDevice()}), as QEMU's guest RAM is sized.
+ *
  * <p>Platform metadata: {@code kind=fake}, the machine's {@code fake.ramBytes},
  * {@code fake.clockStepNanos} and {@code fake.interruptBase}, and per device {@code i}:
  * {@code device.i.name}, {@code .slot}, {@code .capacitySectors}, {@code .readOnly},
@@ -23,11 +27,12 @@ import java.util.TreeMap;
  * {@code custom}).
  *
  * @param drives the devices, attached in this order
+ * @param ramBytes the machine's guest RAM
  */
-public record FakeTarget(List<FakeDrive> drives) implements Target {
+public record FakeTarget(List<FakeDrive> drives, long ramBytes) implements Target {
 
-    /** Guest RAM of the fake machine. */
-    public static final long RAM_BYTES = 64L << 20;
+    /** Guest RAM of the fake machine when its devices need no more. */
+    public static final long DEFAULT_RAM_BYTES = 64L << 20;
     /** How far each clock read advances the fake machine's virtual clock. */
     public static final long CLOCK_STEP_NANOS = 1000;
     /** Interrupt line of slot 0, as on QEMU's virt board. */
@@ -46,8 +51,16 @@ public record FakeTarget(List<FakeDrive> drives) implements Target {
         }
     }
 
+    /** The devices on a machine with {@link #DEFAULT_RAM_BYTES} of guest RAM. */
+    public FakeTarget(List<FakeDrive> drives) {
+        this(drives, DEFAULT_RAM_BYTES);
+    }
+
     public FakeTarget {
         drives = List.copyOf(drives);
+        if (ramBytes <= 0 || ramBytes % (1L << 20) != 0) {
+            throw new IllegalArgumentException("guest RAM is whole MiB, not " + ramBytes + " bytes");
+        }
         if (drives.size() > FakePlatform.SLOTS) {
             throw new IllegalArgumentException("the fake machine has " + FakePlatform.SLOTS + " slots, not enough for "
                     + drives.size() + " devices");
@@ -58,7 +71,17 @@ public record FakeTarget(List<FakeDrive> drives) implements Target {
     public FakeTarget withQueues(int queues) {
         return new FakeTarget(drives.stream()
                 .map(drive -> new FakeDrive(drive.name(), drive.config().toBuilder().numQueues(queues).build()))
-                .toList());
+                .toList(), ramBytes);
+    }
+
+    /**
+     * The same devices on a machine whose guest RAM gives each device {@code bytes} (such as
+     * {@code DriverOptions.guestMemoryPerDevice()}): the larger of that, rounded up to whole MiB, and
+     * {@link #DEFAULT_RAM_BYTES}.
+     */
+    public FakeTarget withMemoryPerDevice(long bytes) {
+        long needed = drives.size() * bytes;
+        return new FakeTarget(drives, Math.max(DEFAULT_RAM_BYTES, (needed + (1L << 20) - 1) & -(1L << 20)));
     }
 
     /** One device with QEMU's defaults over an in-memory disk of {@code sectors} signed sectors. */
@@ -77,13 +100,13 @@ public record FakeTarget(List<FakeDrive> drives) implements Target {
     @Override
     public StartedTarget start() {
         FakePlatform platform = FakePlatform.builder()
-                .ramSize(RAM_BYTES)
+                .ramSize(ramBytes)
                 .clockStepNanos(CLOCK_STEP_NANOS)
                 .interruptBase(INTERRUPT_BASE)
                 .build();
         SortedMap<String, String> metadata = new TreeMap<>();
         metadata.put("kind", "fake");
-        metadata.put("fake.ramBytes", Long.toString(RAM_BYTES));
+        metadata.put("fake.ramBytes", Long.toString(ramBytes));
         metadata.put("fake.clockStepNanos", Long.toString(CLOCK_STEP_NANOS));
         metadata.put("fake.interruptBase", Integer.toString(INTERRUPT_BASE));
         for (int i = 0; i < drives.size(); i++) {

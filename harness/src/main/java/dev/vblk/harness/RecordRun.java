@@ -13,6 +13,7 @@ import dev.vblk.trace.TraceCodec;
 import dev.vblk.trace.TraceMetadata;
 import dev.vblk.trace.TraceWriteException;
 import dev.vblk.trace.TraceWriter;
+import dev.vblk.workload.Step;
 import dev.vblk.workload.Workload;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,9 +49,11 @@ import java.util.function.UnaryOperator;
  * @param deviceView wraps each block device the scan binds
  * @param onStep told of each step's result as soon as the step is done, for progress displays
  * @param reads where the bytes of read steps go ({@link ReadSink#SAVE_FILES} unless a command prints them)
+ * @param threadPerQueue whether the steps for each device or request queue run on a thread of their
+ *     own, all at once (the trace then holds each thread's calls), rather than all on the caller's thread
  */
 public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformView, UnaryOperator<BlockDevice> deviceView,
-        Consumer<StepResult> onStep, ReadSink reads) {
+        Consumer<StepResult> onStep, ReadSink reads, boolean threadPerQueue) {
 
     /** Runs with QEMU's {@code virt} window and the driver's default options. */
     public static final RecordRun QEMU_VIRT = new RecordRun(BoardParameters.QEMU_VIRT_DEFAULTS);
@@ -65,27 +68,47 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
 
     /** A run on {@code board} with nothing observing it. */
     public RecordRun(BoardParameters board) {
-        this(board, UnaryOperator.identity(), UnaryOperator.identity(), result -> { }, ReadSink.SAVE_FILES);
+        this(board, UnaryOperator.identity(), UnaryOperator.identity(), result -> { }, ReadSink.SAVE_FILES, false);
     }
 
     /** This run with the target's platform seen through {@code view}. */
     public RecordRun withPlatformView(UnaryOperator<Platform> view) {
-        return new RecordRun(board, view, deviceView, onStep, reads);
+        return new RecordRun(board, view, deviceView, onStep, reads, threadPerQueue);
     }
 
     /** This run with each bound block device seen through {@code view}. */
     public RecordRun withDeviceView(UnaryOperator<BlockDevice> view) {
-        return new RecordRun(board, platformView, view, onStep, reads);
+        return new RecordRun(board, platformView, view, onStep, reads, threadPerQueue);
     }
 
     /** This run telling {@code listener} of each step's result. */
     public RecordRun withStepListener(Consumer<StepResult> listener) {
-        return new RecordRun(board, platformView, deviceView, listener, reads);
+        return new RecordRun(board, platformView, deviceView, listener, reads, threadPerQueue);
     }
 
     /** This run giving the bytes of its read steps to {@code sink}. */
     public RecordRun withReadSink(ReadSink sink) {
-        return new RecordRun(board, platformView, deviceView, onStep, sink);
+        return new RecordRun(board, platformView, deviceView, onStep, sink, threadPerQueue);
+    }
+
+    /**
+     * This run with the steps for each device or request queue on a thread of their own, all at once:
+     * calls on several queues truly concurrent. The {@code device} and {@code queue} steps say which
+     * thread later steps go to; a workload with a {@code reset} step is refused
+     * ({@link #threadPerQueueRefusal}).
+     */
+    public RecordRun withThreadPerQueue() {
+        return new RecordRun(board, platformView, deviceView, onStep, reads, true);
+    }
+
+    /**
+     * Why {@code workload} cannot run with a thread per queue, if it cannot: a {@code reset} step
+     * resets every queue of its device under the other threads' calls.
+     */
+    public static Optional<String> threadPerQueueRefusal(Workload workload) {
+        return workload.steps().stream().filter(Step.Reset.class::isInstance).findFirst()
+                .map(reset -> "a thread per queue cannot run a workload with a '" + reset.toText()
+                        + "' step: it resets every queue of its device under the other threads' calls");
     }
 
     /**
@@ -120,7 +143,7 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
                 DriverSession session = discover(new RecordingPlatform(platformView.apply(started.platform()), recorder),
                         recorder);
                 devices = session.deviceNames();
-                outcome = WorkloadRunner.run(session, workload, onStep, reads);
+                outcome = steps(session, workload);
             } catch (RuntimeException e) {
                 throw ended(writer, output, e);
             }
@@ -207,13 +230,18 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
             DriverSession session = discover(platformView.apply(started.platform()), null);
             WorkloadRunner.Outcome outcome;
             try {
-                outcome = WorkloadRunner.run(session, workload, onStep, reads);
+                outcome = steps(session, workload);
             } catch (WorkloadRunner.StoppedRun e) {
                 throw new HarnessException(e.getMessage(), e);
             }
             Duration wall = Duration.ofNanos(System.nanoTime() - begin);
             return summary(0, 0, wall, session.deviceNames(), outcome);
         }
+    }
+
+    private WorkloadRunner.Outcome steps(DriverSession session, Workload workload) {
+        return threadPerQueue ? WorkloadRunner.runThreadPerQueue(session, workload, onStep, reads)
+                : WorkloadRunner.run(session, workload, onStep, reads);
     }
 
     /**

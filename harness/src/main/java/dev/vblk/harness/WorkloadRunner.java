@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +39,16 @@ import java.util.function.Consumer;
  * completion is in the trace. A {@code stream} step keeps {@link Step#STREAM_DEPTH} calls in flight
  * and waits for each in submission order, so its reads are saved in order while the device works on
  * the calls after them.
+ *
+ * <p>With a thread per queue ({@link #runThreadPerQueue}) the steps for each device or request queue
+ * run, in their order, on a thread of their own, all those threads at once; the {@code device} and
+ * {@code queue} steps only say which thread a step goes to.
  */
 final class WorkloadRunner {
 
     private final DriverSession session;
     private final List<String> devices;
-    private final ReadSink reads;
-    private final Set<Path> savedTo = new HashSet<>();
+    private final Shared shared;
     private final List<StepResult> results = new ArrayList<>();
     private int selected;
     private int selectedQueue;
@@ -53,10 +58,33 @@ final class WorkloadRunner {
     private int failures;
     private long dataBytes;
 
-    private WorkloadRunner(DriverSession session, ReadSink reads) {
+    private WorkloadRunner(DriverSession session, Shared shared) {
         this.session = session;
-        this.reads = reads;
+        this.shared = shared;
         this.devices = session.deviceNames();
+    }
+
+    /**
+     * What the runners of one run share, each use on any thread: where read bytes go (with the files
+     * saved to so far, so that only a file's first read replaces it) and who is told of each step.
+     */
+    private static final class Shared {
+        private final ReadSink reads;
+        private final Consumer<StepResult> onStep;
+        private final Set<Path> savedTo = new HashSet<>();
+
+        Shared(ReadSink reads, Consumer<StepResult> onStep) {
+            this.reads = reads;
+            this.onStep = onStep;
+        }
+
+        synchronized void save(Step.Read read, byte[] data) {
+            reads.save(read, read.save().map(savedTo::add).orElse(true), data);
+        }
+
+        synchronized void done(StepResult result) {
+            onStep.accept(result);
+        }
     }
 
     /** The outcome of the steps: results, operations made (as {@link RunSummary} counts them, without the discovery), failed operations, bytes moved. */
@@ -68,18 +96,175 @@ final class WorkloadRunner {
      * @throws StoppedRun if a step failed in a way that stops the run
      */
     static Outcome run(DriverSession session, Workload workload, Consumer<StepResult> onStep, ReadSink reads) {
-        WorkloadRunner runner = new WorkloadRunner(session, reads);
-        for (Step step : workload.steps()) {
-            runner.perform(step);
-            onStep.accept(runner.results.get(runner.results.size() - 1));
+        WorkloadRunner runner = new WorkloadRunner(session, new Shared(reads, onStep));
+        List<Step> steps = workload.steps();
+        for (int index = 0; index < steps.size(); index++) {
+            runner.performAndTell(index, steps.get(index));
         }
         for (String device : runner.submittedOn) {
-            if (!session.outstanding(device).isEmpty()) {
-                runner.complete(runner.results.size(), new Step.Wait(false), device);
-                onStep.accept(runner.results.get(runner.results.size() - 1));
+            runner.waitForOutstanding(runner.results.size(), device);
+        }
+        return runner.outcome();
+    }
+
+    /**
+     * Performs the steps with a thread per device or request queue: the steps for one run in order on
+     * its thread, the threads at once. A step on a device or queue the scan did not find reaches no
+     * thread and fails, as in {@link #run}. Each thread waits for the calls it left submitted; those
+     * waits come after the workload's steps in the results, in the order the threads were first named.
+     *
+     * @throws IllegalArgumentException if the workload has a {@code reset} step
+     *     ({@link RecordRun#threadPerQueueRefusal})
+     * @throws StoppedRun if a step failed in a way that stops the run (the first thread's to fail so,
+     *     once every thread has ended)
+     */
+    static Outcome runThreadPerQueue(DriverSession session, Workload workload, Consumer<StepResult> onStep,
+            ReadSink reads) {
+        RecordRun.threadPerQueueRefusal(workload).ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
+        Shared shared = new Shared(reads, onStep);
+        WorkloadRunner selections = new WorkloadRunner(session, shared);
+        Map<String, Lane> lanes = new LinkedHashMap<>();
+        List<Step> steps = workload.steps();
+        for (int index = 0; index < steps.size(); index++) {
+            Step step = steps.get(index);
+            if (selections.selects(step) || selections.deviceMissing().or(selections::queueMissing).isPresent()) {
+                selections.performAndTell(index, step);
+            } else {
+                lanes.computeIfAbsent(selections.selectedName(), name -> new Lane(selections.on(shared)))
+                        .steps().put(index, step);
             }
         }
-        return new Outcome(runner.results, runner.operations, runner.failures, runner.dataBytes);
+        List<Thread> threads = new ArrayList<>();
+        int waitIndex = steps.size();
+        for (Map.Entry<String, Lane> entry : lanes.entrySet()) {
+            Lane lane = entry.getValue();
+            int finalWait = waitIndex++;
+            Thread thread = new Thread(() -> lane.run(finalWait), "vblk-" + entry.getKey());
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            joinUninterruptibly(thread);
+        }
+        List<WorkloadRunner> runners = new ArrayList<>(List.of(selections));
+        for (Lane lane : lanes.values()) {
+            if (lane.failure() != null) {
+                throw lane.failure();
+            }
+            runners.add(lane.runner());
+        }
+        return merged(runners, steps.size());
+    }
+
+    /** One thread's part of a run: the steps for one device or queue, by index, and what stopped it. */
+    private static final class Lane {
+        private final WorkloadRunner runner;
+        private final Map<Integer, Step> steps = new LinkedHashMap<>();
+        private RuntimeException failure;
+
+        Lane(WorkloadRunner runner) {
+            this.runner = runner;
+        }
+
+        WorkloadRunner runner() {
+            return runner;
+        }
+
+        Map<Integer, Step> steps() {
+            return steps;
+        }
+
+        RuntimeException failure() {
+            return failure;
+        }
+
+        /** Performs the steps, then waits for the calls left submitted as step {@code finalWait}. */
+        void run(int finalWait) {
+            try {
+                steps.forEach(runner::performAndTell);
+                for (String device : runner.submittedOn) {
+                    runner.waitForOutstanding(finalWait, device);
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The outcome of several runners' steps: their results in step order, the waits after the
+     * workload's {@code stepCount} steps numbered on from it.
+     */
+    private static Outcome merged(List<WorkloadRunner> runners, int stepCount) {
+        List<StepResult> results = new ArrayList<>();
+        int operations = 0;
+        int failures = 0;
+        long dataBytes = 0;
+        for (WorkloadRunner runner : runners) {
+            results.addAll(runner.results);
+            operations += runner.operations;
+            failures += runner.failures;
+            dataBytes += runner.dataBytes;
+        }
+        results.sort(Comparator.comparingInt(StepResult::index));
+        for (int i = stepCount; i < results.size(); i++) {
+            StepResult wait = results.get(i);
+            results.set(i, new StepResult(i, wait.step(), wait.device(), wait.failure()));
+        }
+        return new Outcome(results, operations, failures, dataBytes);
+    }
+
+    private Outcome outcome() {
+        return new Outcome(results, operations, failures, dataBytes);
+    }
+
+    /** Performs step {@code index} and tells of its result. */
+    private void performAndTell(int index, Step step) {
+        perform(index, step);
+        shared.done(results.get(results.size() - 1));
+    }
+
+    /** Waits for the calls still submitted on {@code device}, if any, as step {@code index}, and tells of it. */
+    private void waitForOutstanding(int index, String device) {
+        if (!session.outstanding(device).isEmpty()) {
+            complete(index, new Step.Wait(false), device);
+            shared.done(results.get(results.size() - 1));
+        }
+    }
+
+    /** Whether {@code step} selects a device or queue (and makes no call). */
+    private boolean selects(Step step) {
+        return step instanceof Step.SelectDevice || step instanceof Step.SelectQueue;
+    }
+
+    /** The name of the device or request queue the steps now go to. */
+    private String selectedName() {
+        return DriverSession.queueName(devices.get(selected), selectedQueue);
+    }
+
+    /** A runner of its own for the device or queue this one has selected. */
+    private WorkloadRunner on(Shared shared) {
+        WorkloadRunner runner = new WorkloadRunner(session, shared);
+        runner.selected = selected;
+        runner.selectedQueue = selectedQueue;
+        return runner;
     }
 
     /** The step that stopped a run, and why. */
@@ -98,8 +283,7 @@ final class WorkloadRunner {
         }
     }
 
-    private void perform(Step step) {
-        int index = results.size();
+    private void perform(int index, Step step) {
         if (step instanceof Step.SelectDevice select) {
             selected = select.index();
             selectedQueue = 0;
@@ -116,7 +300,7 @@ final class WorkloadRunner {
             results.add(new StepResult(index, step.toText(), "", missing));
             return;
         }
-        String device = DriverSession.queueName(devices.get(selected), selectedQueue);
+        String device = selectedName();
         if (step instanceof Step.Submit submit) {
             submit(index, step, device, operation(submit.call(), device));
             return;
@@ -142,7 +326,7 @@ final class WorkloadRunner {
             return;
         }
         if (step instanceof Step.Read read) {
-            reads.save(read, read.save().map(savedTo::add).orElse(true), returned);
+            shared.save(read, returned);
         }
     }
 
@@ -272,8 +456,7 @@ final class WorkloadRunner {
                 stopIf(failure.errorKind().equals(ErrorKind.PLATFORM_ERROR.name()), index, step, device, failed, null);
             } else if (read != null) {
                 dataBytes += completion.data().length;
-                reads.save(new Step.Read(call.sector(), call.count(), read.save()),
-                        read.save().map(savedTo::add).orElse(true), completion.data());
+                shared.save(new Step.Read(call.sector(), call.count(), read.save()), completion.data());
             } else {
                 dataBytes += (long) call.count() * BlockDevice.SECTOR_SIZE;
             }

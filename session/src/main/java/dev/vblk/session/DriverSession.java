@@ -32,9 +32,9 @@ import java.util.function.UnaryOperator;
  * Recording, replaying and fuzzing all go through this, so a replay issues exactly the calls the
  * recording made.
  *
- * <p>Once discovered, a session may be used by several threads for synchronous calls
- * ({@link #perform}), each on its own device or request queue ({@link #queueName}); submissions and
- * waits ({@link #submit}, {@link #complete}) are for one thread.
+ * <p>Once discovered, a session may be used by several threads, each on its own device or request
+ * queue ({@link #queueName}), for synchronous calls ({@link #perform}) and for submissions and waits
+ * ({@link #submit}, {@link #complete}): the tickets of every thread's calls are kept together.
  */
 public final class DriverSession {
 
@@ -288,7 +288,7 @@ public final class DriverSession {
     }
 
     /** Gives a submitted call its ticket, by which its completion is found. */
-    private long track(String deviceName, OperationKind kind, RequestHandle handle, byte[] buffer) {
+    private synchronized long track(String deviceName, OperationKind kind, RequestHandle handle, byte[] buffer) {
         long ticket = nextTicket++;
         submissions.put(ticket, new Submission(deviceName, kind, handle, buffer));
         ticketOf.put(new Submitted(deviceName, handle), ticket);
@@ -308,19 +308,27 @@ public final class DriverSession {
         List<Completion> completions = switch (kind) {
             case POLL -> device.poll();
             case WAIT_ANY -> device.awaitAny(budgetNanos);
-            case WAIT_ALL -> {
-                List<RequestHandle> handles = new ArrayList<>();
-                for (long ticket : tickets) {
-                    Submission submission = submissions.get(ticket);
-                    if (submission == null || !submission.device().equals(deviceName)) {
-                        throw new IllegalArgumentException("call " + ticket + " is not outstanding on " + deviceName);
-                    }
-                    handles.add(submission.handle());
-                }
-                yield device.awaitAll(handles, budgetNanos);
-            }
+            case WAIT_ALL -> device.awaitAll(handles(deviceName, tickets), budgetNanos);
             default -> throw new IllegalArgumentException(kind + " takes no completions");
         };
+        return delivered(deviceName, completions);
+    }
+
+    /** The handles of the calls with {@code tickets}, each outstanding on {@code deviceName}. */
+    private synchronized List<RequestHandle> handles(String deviceName, List<Long> tickets) {
+        List<RequestHandle> handles = new ArrayList<>();
+        for (long ticket : tickets) {
+            Submission submission = submissions.get(ticket);
+            if (submission == null || !submission.device().equals(deviceName)) {
+                throw new IllegalArgumentException("call " + ticket + " is not outstanding on " + deviceName);
+            }
+            handles.add(submission.handle());
+        }
+        return handles;
+    }
+
+    /** The completions {@code deviceName} delivered, each with its call's ticket; the calls are no longer outstanding. */
+    private synchronized List<SessionCompletion> delivered(String deviceName, List<Completion> completions) {
         List<SessionCompletion> delivered = new ArrayList<>();
         for (Completion completion : completions) {
             Long ticket = ticketOf.remove(new Submitted(deviceName, completion.handle()));
@@ -334,7 +342,7 @@ public final class DriverSession {
     }
 
     /** Tickets of the calls submitted on {@code deviceName} and not yet completed, in submission order. */
-    public List<Long> outstanding(String deviceName) {
+    public synchronized List<Long> outstanding(String deviceName) {
         List<Long> tickets = new ArrayList<>();
         submissions.forEach((ticket, submission) -> {
             if (submission.device().equals(deviceName)) {

@@ -202,14 +202,24 @@ final class CompletionHandler {
         afterCompletions.run();
     }
 
-    /** Ends a returned request with what its buffer says. */
+    /**
+     * Ends a returned request with what its buffer says. A fatal error fails the requests still
+     * waiting; a protocol violation (a used element the device cannot have meant) also ends the other
+     * calls' requests the device holds, since a device that wrote it may write their used elements
+     * where the driver never looks (the call's own go on, so that it reports its earliest failed
+     * request). After a failed flush the device still answers the requests it holds.
+     */
     private void finish(BlkRequest request, int usedLength) {
         BlockDeviceException error = requestRing.complete(request, usedLength);
         if (error != null) {
             errors.note(error, request.type());
         }
         requests.finished(request, error);
-        if (error != null && ErrorPolicy.isFatal(error.kind())) {
+        if (error != null && error.kind() == ErrorKind.PROTOCOL_VIOLATION) {
+            for (BlkRequest held : requests.abandonOthers(request.call, error)) {
+                requestRing.abandon(held);
+            }
+        } else if (error != null && ErrorPolicy.isFatal(error.kind())) {
             requests.failWaiting(error);
         }
     }

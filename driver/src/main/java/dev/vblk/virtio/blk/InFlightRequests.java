@@ -199,6 +199,28 @@ final class InFlightRequests {
         return held;
     }
 
+    /**
+     * Ends every request the device holds and every waiting one, except those of {@code keep}, with
+     * {@code error}; returns the held requests it ended, whose buffers the device may still write.
+     */
+    List<BlkRequest> abandonOthers(Call keep, BlockDeviceException error) {
+        List<BlkRequest> held = new ArrayList<>();
+        for (Iterator<BlkRequest> it = byToken.values().iterator(); it.hasNext(); ) {
+            BlkRequest request = it.next();
+            if (request.call != keep) {
+                it.remove();
+                posted--;
+                held.add(request);
+            }
+        }
+        unpublished.removeAll(held);
+        for (BlkRequest request : held) {
+            finished(request, error);
+        }
+        failWaiting(error);
+        return held;
+    }
+
     private void finishCall(Call call) {
         ready.put(call.handle.id(), call.error == null ? new Completion.Succeeded(call.handle)
                 : new Completion.Failed(call.handle, call.error));
