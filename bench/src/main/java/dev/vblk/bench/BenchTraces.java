@@ -8,7 +8,6 @@ import dev.vblk.platform.Platform;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.QemuConfig;
 import dev.vblk.qemu.QemuMachine;
-import dev.vblk.recorder.RecordingPlatform;
 import dev.vblk.recorder.TraceRecorder;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.BoardParameters;
@@ -156,7 +155,7 @@ public final class BenchTraces {
         TraceMetadata metadata = TraceMetadata.of(Instant.EPOCH, platformMetadata, List.of(), "bench",
                 OptionalLong.empty(), board.toMap());
         try (TraceRecorder recorder = new TraceRecorder(TraceWriter.create(file, metadata, codec))) {
-            DriverSession session = DriverSession.discover(new RecordingPlatform(platform, recorder), board, recorder);
+            DriverSession session = DriverSession.record(platform, board, recorder);
             for (BlockOperation operation : operations) {
                 session.perform(operation);
             }
@@ -165,7 +164,7 @@ public final class BenchTraces {
 
     /** Runs a workload on a platform without recording. */
     static void run(Platform platform, BoardParameters board, List<BlockOperation> operations) {
-        DriverSession session = DriverSession.discover(platform, board, null);
+        DriverSession session = DriverSession.discover(platform, board);
         for (BlockOperation operation : operations) {
             session.perform(operation);
         }

@@ -31,7 +31,7 @@ public class DriverBench extends Throughput {
     public void setUp() {
         FakePlatform machine = FakePlatform.create();
         machine.attachBlockDevice(FakeBlkConfig.builder().disk(InMemoryDisk.ofSectors(SECTORS)).build());
-        session = DriverSession.discover(machine, new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS), null);
+        session = DriverSession.discover(machine, new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS));
     }
 
     /** One 4 KiB read. */

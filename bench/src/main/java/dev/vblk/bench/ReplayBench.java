@@ -37,13 +37,13 @@ public class ReplayBench extends Throughput {
         payload = Counters.payload(events.events());
     }
 
-    /** Strict replay: every platform call checked against the next event. */
-    @Benchmark
     /** The number of events of the trace set up. */
     public int eventCount() {
         return events.events().size();
     }
 
+    /** Strict replay: every platform call checked against the next event. */
+    @Benchmark
     public ReplayResult strict(Counters counters) {
         return counted(Replayer.strict(file), counters);
     }

@@ -2,6 +2,7 @@ package dev.vblk.cli;
 
 import dev.vblk.replay.TraceEventFormatter;
 import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceFile;
 import dev.vblk.trace.TraceMetadata;
 import dev.vblk.trace.TraceReader;
 import java.io.PrintWriter;
@@ -18,10 +19,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vblk diff}: where two traces part, and how they differ after that. */
 @Command(name = "diff",

@@ -1,5 +1,6 @@
 package dev.vblk.cli;
 
+import dev.vblk.trace.TraceFile;
 import dev.vblk.trace.TraceMetadata;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,10 +14,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vblk export --qtest}: a QEMU recording as a qtest script QEMU runs by itself. */
 @Command(name = "export",

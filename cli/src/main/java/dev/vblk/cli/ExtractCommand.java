@@ -1,16 +1,17 @@
 package dev.vblk.cli;
 
 import dev.vblk.replay.TraceEventFormatter;
+import dev.vblk.trace.TraceFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vblk extract}: the bytes a trace's read operations returned, written to files. */
 @Command(name = "extract",

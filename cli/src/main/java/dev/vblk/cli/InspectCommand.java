@@ -12,6 +12,7 @@ import dev.vblk.replay.TraceEventFormatter;
 import dev.vblk.session.BoardParameters;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceFile;
 import dev.vblk.trace.TraceMetadata;
 import java.io.FilterWriter;
 import java.io.IOException;
@@ -28,10 +29,10 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vblk inspect}: a trace's metadata, operations and events, for people or as JSON. */
 @Command(name = "inspect",

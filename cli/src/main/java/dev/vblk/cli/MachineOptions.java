@@ -131,11 +131,6 @@ final class MachineOptions {
                 ? base.withPackedRing(true) : base;
     }
 
-    /** Whether QEMU is to be used. */
-    boolean onQemu() {
-        return !fake;
-    }
-
     /**
      * The board the driver runs on: QEMU's virt window with {@code base} and what the QEMU options ask of
      * the driver ({@link #driverOptions(DriverOptions)}), and PCI bus 0 scanned too when {@code --pci} names images.

@@ -9,6 +9,7 @@ import dev.vblk.replay.RequestReconstructor;
 import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceFile;
 import dev.vblk.trace.TraceReader;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.io.IOException;

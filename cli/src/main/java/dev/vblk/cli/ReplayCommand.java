@@ -7,7 +7,9 @@ import dev.vblk.replay.Replayer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -22,15 +24,17 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "replay",
         sortOptions = false,
         description = {
-            "Replay traces against the driver. Strict replay answers every platform call from the trace",
-            "and requires the very same calls and outcomes; relaxed replay runs the driver on a fake device",
-            "answering the trace's requests and compares only requests and outcomes; --until N replays",
-            "strictly up to event N, then goes on live on the fake device. A divergence is reported with",
-            "the event where it happened, what the trace has and what the driver did."},
+            "Replay traces against the driver, several at once (--threads). Strict replay answers every",
+            "platform call from the trace and requires the very same calls and outcomes; relaxed replay runs",
+            "the driver on a fake device answering the trace's requests and compares only requests and",
+            "outcomes; --until N replays strictly up to event N, then goes on live on the fake device. A",
+            "divergence is reported with the event where it happened, what the trace has and what the driver",
+            "did."},
         footer = {
             "",
             "Examples:",
             "  vblk replay traces/*.trace.avro",
+            "  vblk replay --threads 4 traces",
             "  vblk replay --relaxed vblk-out/demo.trace.avro",
             "  vblk replay --until 120 traces/io-error.trace.avro",
             "  vblk replay traces/*.trace.avro --junit vblk-out/replay-report.xml",
@@ -39,8 +43,14 @@ import picocli.CommandLine.Model.CommandSpec;
             "short (unless --valid-prefix) or cannot be replayed (3 wins over 1)."})
 final class ReplayCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "TRACE", arity = "1..*", description = "Trace files.")
+    @Parameters(paramLabel = "TRACE", arity = "1..*",
+            description = "Trace files, or folders: every *.trace.avro file in them and their subfolders.")
     List<Path> traces;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Replay up to N traces at once (default: ${DEFAULT-VALUE}, one per processor); results are "
+                    + "printed and reported in the order the traces were given.")
+    int threads = Runtime.getRuntime().availableProcessors();
 
     @ArgGroup(exclusive = true)
     ModeChoice mode = new ModeChoice();
@@ -74,46 +84,59 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        traces.forEach(trace -> Inputs.existingFile(trace, "trace"));
+        List<Path> files = Inputs.traceFiles(traces);
         if (mode.until != null && mode.until < 0) {
             throw new BadInputException("--until must be an event index (0 or more), not " + mode.until);
         }
-        Outputs outputs = Outputs.against(traces);
+        if (threads < 1) {
+            throw new BadInputException("--threads must be 1 or more, not " + threads);
+        }
+        Outputs outputs = Outputs.against(files);
         Path junitFile = junit == null ? null : outputs.file(junit, "JUnit report");
         JunitReport report = new JunitReport();
         PrintWriter out = spec.commandLine().getOut();
-        int reproduced = 0;
-        int diverged = 0;
-        int bad = 0;
+        Map<ReplayResult.Status, Integer> counts = new EnumMap<>(ReplayResult.Status.class);
+        for (ReplayResult.Status status : ReplayResult.Status.values()) {
+            counts.put(status, 0);
+        }
         try (JfrOptions.Session recording = jfr.start(outputs);
-                Progress progress = Progress.start(root.interactive() && traces.size() > 1, "replay", traces.size(), "traces")) {
-            for (Path trace : traces) {
-                long begin = System.nanoTime();
-                ReplayResult result = replay(trace);
-                report.add(result, Duration.ofNanos(System.nanoTime() - begin));
+                Progress progress = Progress.start(root.interactive() && files.size() > 1, "replay", files.size(), "traces")) {
+            InOrder.run(files, Math.min(threads, files.size()), this::timedReplay, verdict -> {
+                ReplayResult result = verdict.result();
+                report.add(result, verdict.time());
                 if (result.status() == ReplayResult.Status.BAD_TRACE) {
-                    spec.commandLine().getErr().println(spec.qualifiedName() + ": " + trace + ": " + result.message()
+                    spec.commandLine().getErr().println(spec.qualifiedName() + ": " + verdict.trace() + ": " + result.message()
                             + (!validPrefix && result.message().endsWith(" events are intact") ? " (--valid-prefix replays them)" : ""));
                 } else {
                     out.print(result.render());
                     out.flush();
                 }
-                switch (result.status()) {
-                    case REPRODUCED -> reproduced++;
-                    case DIVERGED -> diverged++;
-                    case BAD_TRACE -> bad++;
-                }
+                counts.merge(result.status(), 1, Integer::sum);
+                int diverged = counts.get(ReplayResult.Status.DIVERGED);
+                int bad = counts.get(ReplayResult.Status.BAD_TRACE);
                 progress.step();
                 progress.note(diverged + bad == 0 ? "" : diverged + " diverged, " + bad + " bad");
-            }
+            });
         }
         if (junitFile != null) {
             report.write(junitFile);
         }
-        if (traces.size() > 1) {
-            out.printf("%d trace(s): %d reproduced, %d diverged, %d bad%n", traces.size(), reproduced, diverged, bad);
+        int reproduced = counts.get(ReplayResult.Status.REPRODUCED);
+        int diverged = counts.get(ReplayResult.Status.DIVERGED);
+        int bad = counts.get(ReplayResult.Status.BAD_TRACE);
+        if (files.size() > 1) {
+            out.printf("%d trace(s): %d reproduced, %d diverged, %d bad%n", files.size(), reproduced, diverged, bad);
         }
         return bad > 0 ? ExitCodes.BAD_TRACE : diverged > 0 ? ExitCodes.FOUND_PROBLEMS : ExitCodes.OK;
+    }
+
+    /** One trace's verdict and how long its replay took. */
+    private record Verdict(Path trace, ReplayResult result, Duration time) {}
+
+    private Verdict timedReplay(Path trace) {
+        long begin = System.nanoTime();
+        ReplayResult result = replay(trace);
+        return new Verdict(trace, result, Duration.ofNanos(System.nanoTime() - begin));
     }
 
     private ReplayResult replay(Path trace) {

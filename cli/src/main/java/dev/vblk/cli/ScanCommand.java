@@ -48,7 +48,7 @@ final class ScanCommand implements Callable<Integer> {
             out.println(describeMachine(started) + ", " + board.window().slotCount() + " virtio-mmio slots of 0x"
                     + Integer.toHexString(board.window().slotSize()) + " bytes from 0x"
                     + String.format("%08x", board.window().baseAddress()));
-            DriverSession session = DriverSession.discover(started.platform(), board, null);
+            DriverSession session = DriverSession.discover(started.platform(), board);
             int empty = 0;
             out.printf("%-4s  %-10s  %-12s  %-16s  %-9s  %s%n", "slot", "address", "device", "sectors", "read-only",
                     "features offered");

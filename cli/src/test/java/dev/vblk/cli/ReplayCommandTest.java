@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,5 +77,56 @@ class ReplayCommandTest {
         Cli.Result report = Cli.run("report", jfr.toString());
         assertEquals(ExitCodes.OK, report.exitCode(), report.toString());
         assertTrue(report.out().lines().anyMatch(line -> line.matches("read\\s+7\\s.*\\s0")), report.out());
+    }
+
+    /**
+     * Traces replayed on two threads print the same report, the same lines on the error stream and the
+     * same JUnit report as on one (the times apart), in the order given: a long trace first, so that
+     * shorter ones after it end before it does.
+     */
+    @Test
+    void twoThreadsReportWhatOneDoesInTheOrderGiven() throws Exception {
+        Traces.Changed changed = Traces.withChangedSector("known-sectors", directory.resolve("changed.trace.avro"));
+        Path junk = Files.write(directory.resolve("junk.trace.avro"), new byte[] {'O', 'b', 'j', 1, 0, 0});
+        Path folder = Files.createDirectories(directory.resolve("folder"));
+        Files.copy(Cli.golden("io-error"), folder.resolve("b.trace.avro"));
+        Files.copy(Cli.golden("discovery"), folder.resolve("a.trace.avro"));
+        List<String> traces = List.of(Cli.golden("depth-32").toString(), Cli.golden("discovery").toString(),
+                changed.file().toString(), junk.toString(), folder.toString(), Cli.golden("known-sectors").toString(),
+                Cli.golden("multi-queue").toString(), Cli.golden("write-read").toString());
+        Cli.Result one = replayOn(1, traces, directory.resolve("one.xml"));
+        Cli.Result two = replayOn(2, traces, directory.resolve("two.xml"));
+
+        assertEquals(ExitCodes.BAD_TRACE, one.exitCode(), one.toString());
+        assertEquals(one.toString(), two.toString());
+        assertEquals(withoutTimes(directory.resolve("one.xml")), withoutTimes(directory.resolve("two.xml")));
+        List<String> replayed = one.out().lines().filter(line -> line.contains(" replay of "))
+                .map(line -> line.substring(line.indexOf(" replay of ") + 11, line.indexOf(": "))).toList();
+        assertEquals(List.of(traces.get(0), traces.get(1), traces.get(2), folder.resolve("a.trace.avro").toString(),
+                folder.resolve("b.trace.avro").toString(), traces.get(5), traces.get(6), traces.get(7)), replayed);
+        assertTrue(one.out().endsWith("9 trace(s): 7 reproduced, 1 diverged, 1 bad\n"), one.out());
+    }
+
+    @Test
+    void aFolderWithoutTracesAndNoThreadsAreBadInput() throws Exception {
+        Path empty = Files.createDirectories(directory.resolve("empty"));
+        Cli.Result noTraces = Cli.run("replay", empty.toString());
+        assertEquals(ExitCodes.BAD_INPUT, noTraces.exitCode());
+        assertTrue(noTraces.err().contains("folder " + empty + " holds no trace (*.trace.avro)"), noTraces.err());
+        Cli.Result noThreads = Cli.run("replay", "--threads", "0", Cli.golden("discovery").toString());
+        assertEquals(ExitCodes.BAD_INPUT, noThreads.exitCode());
+        assertTrue(noThreads.err().contains("--threads must be 1 or more, not 0"), noThreads.err());
+    }
+
+    private static Cli.Result replayOn(int threads, List<String> traces, Path junit) {
+        List<String> arguments = new ArrayList<>(List.of("replay", "--threads", Integer.toString(threads), "--junit",
+                junit.toString()));
+        arguments.addAll(traces);
+        return Cli.run(arguments.toArray(String[]::new));
+    }
+
+    /** The JUnit report with its replay times left out, the one thing that differs from run to run. */
+    private static String withoutTimes(Path junit) throws Exception {
+        return Files.readString(junit).replaceAll(" time=\"[0-9.]+\"", "");
     }
 }

@@ -5,6 +5,7 @@
  * the register map, status, feature and interrupt bits, and
  * {@link dev.vblk.virtio.VirtioException}. It reaches the machine through {@code dev.vblk.platform}
  * only; the virtio-pci transport ({@code dev.vblk.virtio.pci}), the virtqueues
- * ({@code dev.vblk.virtio.queue}) and the block driver ({@code dev.vblk.virtio.blk}) build on it.
+ * ({@code dev.vblk.virtio.queue}) and the block driver ({@code dev.vblk.virtio.blk}) build on it, and
+ * on the wire formats of {@code dev.vblk.virtio.spec}.
  */
 package dev.vblk.virtio;

@@ -2,6 +2,7 @@ package dev.vblk.fake;
 
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.FakeVirtioBlkDevice;
+import dev.vblk.fake.blk.VirtioCore;
 import dev.vblk.fake.memory.AllocatorFaults;
 import dev.vblk.fake.memory.FrameTable;
 import dev.vblk.fake.memory.GuestMemoryException;
@@ -9,7 +10,7 @@ import dev.vblk.fake.memory.SparseRam;
 import dev.vblk.fake.mmio.DeviceContext;
 import dev.vblk.fake.mmio.EmptySlot;
 import dev.vblk.fake.mmio.MmioDevice;
-import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.fake.pci.FakePciHost;
 import dev.vblk.fake.pci.FakeVirtioBlkPciFunction;
 import dev.vblk.fake.violation.Violation;
@@ -94,7 +95,7 @@ public final class FakePlatform implements Platform {
     /** Physical address of a slot's register window. */
     public static long slotAddress(int slot) {
         checkSlot(slot);
-        return MMIO_BASE + (long) slot * MmioRegister.WINDOW_SIZE;
+        return MMIO_BASE + (long) slot * ControlRegister.WINDOW_SIZE;
     }
 
     /** The interrupt line of a slot: the interrupt base plus the slot number. */
@@ -150,9 +151,9 @@ public final class FakePlatform implements Platform {
         if (pci == null) {
             pci = new FakePciHost();
         }
-        DeviceContext context = new MachineContext(FakePciHost.ECAM_BASE + ((long) device << 15), "at PCI 00:"
+        DeviceContext context = deviceContext(FakePciHost.ECAM_BASE + ((long) device << 15), "at PCI 00:"
                 + String.format("%02x", device) + ".0");
-        FakeVirtioBlkPciFunction function = new FakeVirtioBlkPciFunction(new FakeVirtioBlkDevice(config, context), context);
+        FakeVirtioBlkPciFunction function = new FakeVirtioBlkPciFunction(new VirtioCore(config, context), context);
         pci.attach(device, function);
         return function;
     }
@@ -214,20 +215,20 @@ public final class FakePlatform implements Platform {
     }
 
     private int slotOf(long address, AccessWidth width, boolean write) {
-        long end = MMIO_BASE + (long) SLOTS * MmioRegister.WINDOW_SIZE;
+        long end = MMIO_BASE + (long) SLOTS * ControlRegister.WINDOW_SIZE;
         boolean inside = address >= MMIO_BASE && address <= end - width.bytes()
-                && (address - MMIO_BASE) / MmioRegister.WINDOW_SIZE
-                        == (address + width.bytes() - 1 - MMIO_BASE) / MmioRegister.WINDOW_SIZE;
+                && (address - MMIO_BASE) / ControlRegister.WINDOW_SIZE
+                        == (address + width.bytes() - 1 - MMIO_BASE) / ControlRegister.WINDOW_SIZE;
         if (!inside) {
             violations.record(ViolationKind.REGISTER_OUTSIDE_WINDOW, address, width.bits() + "-bit register "
                     + (write ? "write" : "read") + " outside the virtio-mmio window or across two slots");
             return -1;
         }
-        return (int) ((address - MMIO_BASE) / MmioRegister.WINDOW_SIZE);
+        return (int) ((address - MMIO_BASE) / ControlRegister.WINDOW_SIZE);
     }
 
     private static int offsetOf(long address) {
-        return (int) ((address - MMIO_BASE) % MmioRegister.WINDOW_SIZE);
+        return (int) ((address - MMIO_BASE) % ControlRegister.WINDOW_SIZE);
     }
 
     // ---- PhysicalMemory ----
@@ -343,53 +344,11 @@ public final class FakePlatform implements Platform {
     }
 
     private DeviceContext slotContext(int slot) {
-        return new MachineContext(slotAddress(slot), "in slot " + slot);
+        return deviceContext(slotAddress(slot), "in slot " + slot);
     }
 
-    /** The context a device sees: its place, DMA to guest RAM, the violation log, time. */
-    private final class MachineContext implements DeviceContext {
-        private final long baseAddress;
-        private final String place;
-
-        /** @param place where the device is, for violations: {@code in slot 31} */
-        MachineContext(long baseAddress, String place) {
-            this.baseAddress = baseAddress;
-            this.place = place;
-        }
-
-        @Override
-        public long baseAddress() {
-            return baseAddress;
-        }
-
-        @Override
-        public boolean inRam(long address, long length) {
-            return ram.contains(address, length);
-        }
-
-        @Override
-        public void dmaRead(long address, byte[] destination, int offset, int length) {
-            ram.readMemory(address, destination, offset, length);
-        }
-
-        @Override
-        public void dmaWrite(long address, byte[] source, int offset, int length) {
-            if (strictDma && !frames.isAllocated(address, length)) {
-                violations.record(ViolationKind.DEVICE_WRITE_OUTSIDE_ALLOCATION, address, String.format(
-                        "device %s wrote %d bytes to memory that is not allocated", place, length));
-            }
-            ram.writeMemory(address, source, offset, length);
-        }
-
-        @Override
-        public void violation(ViolationKind kind, long address, String detail) {
-            violations.record(kind, address, detail);
-        }
-
-        @Override
-        public long now() {
-            return clock.now();
-        }
+    private DeviceContext deviceContext(long baseAddress, String place) {
+        return new MachineContext(baseAddress, place, ram, frames, strictDma, violations, clock);
     }
 
     /** Settings of a {@link FakePlatform}. */

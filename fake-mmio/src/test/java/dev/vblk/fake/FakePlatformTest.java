@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.FakeVirtioBlkDevice;
 import dev.vblk.fake.memory.GuestMemoryException;
-import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.AccessWidth;
 import org.junit.jupiter.api.Test;
@@ -68,7 +68,7 @@ class FakePlatformTest {
         long base = FakePlatform.slotAddress(31);
         assertEquals(0, platform.readRegister(base, AccessWidth.HALF));
         assertEquals(ViolationKind.BAD_REGISTER_WIDTH, lastViolation());
-        platform.writeRegister(base + MmioRegister.STATUS.offset(), AccessWidth.BYTE, 1);
+        platform.writeRegister(base + ControlRegister.STATUS.offset(), AccessWidth.BYTE, 1);
         assertEquals(0, device.status());
         assertEquals(ViolationKind.BAD_REGISTER_WIDTH, lastViolation());
     }
@@ -76,7 +76,7 @@ class FakePlatformTest {
     @Test
     void writeOnlyRegisterReadIsRecorded() {
         platform.attachBlockDevice(FakeBlkConfig.builder().build());
-        platform.readRegister(FakePlatform.slotAddress(31) + MmioRegister.QUEUE_NOTIFY.offset(), AccessWidth.WORD);
+        platform.readRegister(FakePlatform.slotAddress(31) + ControlRegister.QUEUE_NOTIFY.offset(), AccessWidth.WORD);
         assertEquals(ViolationKind.WRONG_REGISTER_DIRECTION, lastViolation());
     }
 

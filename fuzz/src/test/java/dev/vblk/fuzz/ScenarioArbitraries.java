@@ -27,12 +27,12 @@ import net.jqwik.api.Tuple;
  * jqwik arbitraries that build the same scenario records as the seed generator, so a failing
  * scenario shrinks towards the plainest device, the fewest faults and the shortest workload.
  */
-final class ScenarioArbitraries {
+public final class ScenarioArbitraries {
 
     private ScenarioArbitraries() {}
 
     /** Whole scenarios, hostile in every part. */
-    static Arbitrary<Scenario> scenarios() {
+    public static Arbitrary<Scenario> scenarios() {
         return Combinators.combine(devices(), faults(), allocators(), queues(), outcomes(), steps())
                 .as((device, faults, allocator, queue, outcomes, steps) -> new Scenario(0, device, faults, allocator, queue,
                         outcomes, steps));
@@ -42,21 +42,21 @@ final class ScenarioArbitraries {
      * Scenarios on an ordinary device with many requests in flight: batches of calls, completions
      * out of order or held back, interrupts coalesced, dropped or spurious, and hostile request outcomes.
      */
-    static Arbitrary<Scenario> queueScenarios() {
+    public static Arbitrary<Scenario> queueScenarios() {
         return Combinators.combine(Arbitraries.of(64L, 300L), queues(), outcomes(), queueSteps())
                 .as((capacity, queue, outcomes, steps) -> new Scenario(0, plainDevice(capacity), DeviceFaultSpec.NONE,
                         AllocatorSpec.GENEROUS, queue, outcomes, steps));
     }
 
     /** Scenarios on an ordinary device without device-level faults: request outcomes and workload only. */
-    static Arbitrary<Scenario> requestScenarios() {
+    public static Arbitrary<Scenario> requestScenarios() {
         return Combinators.combine(Arbitraries.of(1L, 64L, 300L), outcomes(), steps())
                 .as((capacity, outcomes, steps) -> new Scenario(0, plainDevice(capacity), DeviceFaultSpec.NONE,
                         AllocatorSpec.GENEROUS, QueueSpec.SERIAL, outcomes, steps));
     }
 
     /** Scenarios that attack initialisation: identity, features, queue size, config generation. */
-    static Arbitrary<Scenario> initialisationScenarios() {
+    public static Arbitrary<Scenario> initialisationScenarios() {
         Arbitrary<List<Step>> shortSteps = steps().map(s -> s.subList(0, Math.min(3, s.size())));
         return Combinators.combine(devices(), faults(), allocators(), shortSteps)
                 .as((device, faults, allocator, steps) -> new Scenario(0, device, faults, allocator, QueueSpec.SERIAL, List.of(),

@@ -35,11 +35,6 @@ final class QemuLauncher {
 
     private QemuLauncher() {}
 
-    /** Whether started processes get the parent-death signal ({@code setpriv} was found). */
-    static boolean killedWithTheJvm() {
-        return SETPRIV_PATH.isPresent();
-    }
-
     /**
      * Starts {@code command} in {@code directory} from the launcher thread.
      *

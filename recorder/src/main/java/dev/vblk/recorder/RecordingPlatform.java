@@ -1,6 +1,7 @@
 package dev.vblk.recorder;
 
 import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.platform.Platform;
 import dev.vblk.trace.TraceEvent;
 import java.util.Objects;
@@ -19,65 +20,64 @@ import java.util.OptionalLong;
  * the platform saw. An interrupt wait is recorded when it returns, without holding the others up
  * while it waits.
  */
-public final class RecordingPlatform implements Platform {
+public final class RecordingPlatform extends ForwardingPlatform {
 
-    private final Platform delegate;
     private final TraceRecorder recorder;
 
     public RecordingPlatform(Platform delegate, TraceRecorder recorder) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(Objects.requireNonNull(delegate, "delegate"));
         this.recorder = Objects.requireNonNull(recorder, "recorder");
     }
 
     @Override
     public long readRegister(long address, AccessWidth width) {
-        return recorder.recordCall(() -> delegate.readRegister(address, width),
+        return recorder.recordCall(() -> super.readRegister(address, width),
                 value -> new TraceEvent.RegisterRead(address, width, value));
     }
 
     @Override
     public void writeRegister(long address, AccessWidth width, long value) {
         recorder.recordCall(() -> {
-            delegate.writeRegister(address, width, value);
+            super.writeRegister(address, width, value);
             return null;
         }, done -> new TraceEvent.RegisterWrite(address, width, value));
     }
 
     @Override
     public void readMemory(long address, byte[] destination, int offset, int length) {
-        recorder.recordMemoryRead(() -> delegate.readMemory(address, destination, offset, length),
+        recorder.recordMemoryRead(() -> super.readMemory(address, destination, offset, length),
                 address, destination, offset, length);
     }
 
     @Override
     public void writeMemory(long address, byte[] source, int offset, int length) {
-        recorder.recordMemoryWrite(() -> delegate.writeMemory(address, source, offset, length),
+        recorder.recordMemoryWrite(() -> super.writeMemory(address, source, offset, length),
                 address, source, offset, length);
     }
 
     @Override
     public OptionalLong allocateFrames(int frameCount, long alignment) {
-        return recorder.recordCall(() -> delegate.allocateFrames(frameCount, alignment),
+        return recorder.recordCall(() -> super.allocateFrames(frameCount, alignment),
                 address -> new TraceEvent.FrameAllocation(frameCount, alignment, address));
     }
 
     @Override
     public void freeFrames(long address, int frameCount) {
         recorder.recordCall(() -> {
-            delegate.freeFrames(address, frameCount);
+            super.freeFrames(address, frameCount);
             return null;
         }, done -> new TraceEvent.FrameFree(address, frameCount));
     }
 
     @Override
     public boolean awaitInterrupt(int line, long timeoutNanos) {
-        boolean raised = delegate.awaitInterrupt(line, timeoutNanos);
+        boolean raised = super.awaitInterrupt(line, timeoutNanos);
         recorder.record(new TraceEvent.InterruptWait(line, timeoutNanos, raised));
         return raised;
     }
 
     @Override
     public long nanoTime() {
-        return recorder.recordCall(delegate::nanoTime, TraceEvent.ClockRead::new);
+        return recorder.recordCall(super::nanoTime, TraceEvent.ClockRead::new);
     }
 }

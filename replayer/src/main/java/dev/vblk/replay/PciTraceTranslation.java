@@ -2,21 +2,13 @@ package dev.vblk.replay;
 
 import dev.vblk.discovery.MmioWindow;
 import dev.vblk.pci.PciAddress;
-import dev.vblk.pci.PciBar;
-import dev.vblk.pci.PciCapability;
-import dev.vblk.pci.PciConfigSpace;
-import dev.vblk.pci.PciException;
-import dev.vblk.pci.PciFunction;
 import dev.vblk.pci.PciHostBridge;
 import dev.vblk.platform.AccessWidth;
-import dev.vblk.platform.RegisterBus;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.virtio.MmioRegister;
-import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
-import dev.vblk.virtio.pci.VirtioPciCapability;
 import dev.vblk.virtio.pci.VirtioPciLayout;
-import dev.vblk.virtio.pci.VirtioPciTransport;
+import dev.vblk.virtio.spec.PciCommonConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,11 +34,11 @@ import java.util.TreeMap;
  */
 final class PciTraceTranslation {
 
+    /** Offset of the high half of a le64 ring address in the common configuration. */
+    private static final int HIGH_HALF = 4;
+
     /** The window the translated devices sit in: slot {@code d} for PCI device {@code d}. */
     static final MmioWindow WINDOW = new MmioWindow(0, MmioRegister.CONFIG_SPACE_OFFSET * 2, 32, 0);
-
-    private static final long ALL_ONES = 0xffff_ffffL;
-    private static final int BAR_COUNT = 6;
 
     private final SortedMap<Integer, PciAddress> functions = new TreeMap<>();
     private final Map<Integer, Structures> layouts = new HashMap<>();
@@ -56,9 +48,9 @@ final class PciTraceTranslation {
     /** The translation of the trace of {@code events}, recorded on a board whose PCI bus 0 behind {@code host} was scanned. */
     static PciTraceTranslation of(Iterable<TraceEvent> events, PciHostBridge host) {
         PciTraceTranslation translation = new PciTraceTranslation();
-        for (Map.Entry<PciAddress, RecordedFunction> entry : RecordedFunction.fromTrace(events, host).entrySet()) {
+        for (Map.Entry<PciAddress, RecordedPciFunction> entry : RecordedPciFunction.fromTrace(events, host).entrySet()) {
             entry.getValue().layout(entry.getKey(), host).ifPresent(layout -> {
-                translation.layouts.put(entry.getKey().device(), layout);
+                translation.layouts.put(entry.getKey().device(), new Structures(layout));
                 translation.functions.put(entry.getKey().device(), entry.getKey());
             });
         }
@@ -155,153 +147,30 @@ final class PciTraceTranslation {
             return address >= region.address() && address - region.address() < region.length();
         }
 
-        /** The virtio-mmio register a common configuration field stands for (section 4.1.4.3 against 4.2.2). */
+        /**
+         * The virtio-mmio register (section 4.2.2) a common configuration field stands for, the fields
+         * at the driver's offsets ({@link PciCommonConfig}, section 4.1.4.3).
+         */
         private static Optional<Integer> common(int offset, boolean write) {
             MmioRegister register = switch (offset) {
-                case 0x00 -> MmioRegister.DEVICE_FEATURES_SEL;
-                case 0x04 -> MmioRegister.DEVICE_FEATURES;
-                case 0x08 -> MmioRegister.DRIVER_FEATURES_SEL;
-                case 0x0c -> MmioRegister.DRIVER_FEATURES;
-                case 0x14 -> MmioRegister.STATUS;
-                case 0x15 -> MmioRegister.CONFIG_GENERATION;
-                case 0x16 -> MmioRegister.QUEUE_SEL;
-                case 0x18 -> write ? MmioRegister.QUEUE_NUM : MmioRegister.QUEUE_NUM_MAX;
-                case 0x1c -> MmioRegister.QUEUE_READY;
-                case 0x20 -> MmioRegister.QUEUE_DESC_LOW;
-                case 0x24 -> MmioRegister.QUEUE_DESC_HIGH;
-                case 0x28 -> MmioRegister.QUEUE_DRIVER_LOW;
-                case 0x2c -> MmioRegister.QUEUE_DRIVER_HIGH;
-                case 0x30 -> MmioRegister.QUEUE_DEVICE_LOW;
-                case 0x34 -> MmioRegister.QUEUE_DEVICE_HIGH;
+                case PciCommonConfig.DEVICE_FEATURE_SELECT -> MmioRegister.DEVICE_FEATURES_SEL;
+                case PciCommonConfig.DEVICE_FEATURE -> MmioRegister.DEVICE_FEATURES;
+                case PciCommonConfig.DRIVER_FEATURE_SELECT -> MmioRegister.DRIVER_FEATURES_SEL;
+                case PciCommonConfig.DRIVER_FEATURE -> MmioRegister.DRIVER_FEATURES;
+                case PciCommonConfig.DEVICE_STATUS -> MmioRegister.STATUS;
+                case PciCommonConfig.CONFIG_GENERATION -> MmioRegister.CONFIG_GENERATION;
+                case PciCommonConfig.QUEUE_SELECT -> MmioRegister.QUEUE_SEL;
+                case PciCommonConfig.QUEUE_SIZE -> write ? MmioRegister.QUEUE_NUM : MmioRegister.QUEUE_NUM_MAX;
+                case PciCommonConfig.QUEUE_ENABLE -> MmioRegister.QUEUE_READY;
+                case PciCommonConfig.QUEUE_DESC -> MmioRegister.QUEUE_DESC_LOW;
+                case PciCommonConfig.QUEUE_DESC + HIGH_HALF -> MmioRegister.QUEUE_DESC_HIGH;
+                case PciCommonConfig.QUEUE_DRIVER -> MmioRegister.QUEUE_DRIVER_LOW;
+                case PciCommonConfig.QUEUE_DRIVER + HIGH_HALF -> MmioRegister.QUEUE_DRIVER_HIGH;
+                case PciCommonConfig.QUEUE_DEVICE -> MmioRegister.QUEUE_DEVICE_LOW;
+                case PciCommonConfig.QUEUE_DEVICE + HIGH_HALF -> MmioRegister.QUEUE_DEVICE_HIGH;
                 default -> null;
             };
             return Optional.ofNullable(register).map(MmioRegister::offset);
-        }
-    }
-
-    /** What the trace shows of one function's configuration space: the bytes read, the BARs written. */
-    private static final class RecordedFunction implements RegisterBus {
-        private final PciHostBridge host;
-        private final PciAddress address;
-        private final Map<Integer, Integer> bytes = new HashMap<>();
-        private final long[] barWritten = new long[BAR_COUNT];
-        private final long[] barMask = new long[BAR_COUNT];
-        private final boolean[] sizing = new boolean[BAR_COUNT];
-
-        RecordedFunction(PciHostBridge host, PciAddress address) {
-            this.host = host;
-            this.address = address;
-        }
-
-        static Map<PciAddress, RecordedFunction> fromTrace(Iterable<TraceEvent> events, PciHostBridge host) {
-            Map<PciAddress, RecordedFunction> functions = new TreeMap<>(
-                    (a, b) -> Integer.compare(a.device() * 8 + a.function(), b.device() * 8 + b.function()));
-            long ecamEnd = host.ecamBase() + (1L << 20);
-            for (TraceEvent event : events) {
-                if (event instanceof TraceEvent.RegisterRead read && read.address() >= host.ecamBase()
-                        && read.address() < ecamEnd) {
-                    function(functions, host, read.address()).read(offset(read.address()), read.width(), read.value());
-                } else if (event instanceof TraceEvent.RegisterWrite write && write.address() >= host.ecamBase()
-                        && write.address() < ecamEnd) {
-                    function(functions, host, write.address()).write(offset(write.address()), write.width(), write.value());
-                }
-            }
-            return functions;
-        }
-
-        private static RecordedFunction function(Map<PciAddress, RecordedFunction> functions, PciHostBridge host,
-                long address) {
-            long offset = address - host.ecamBase();
-            PciAddress at = new PciAddress(0, (int) (offset >> 15) & 0x1f, (int) (offset >> 12) & 7);
-            return functions.computeIfAbsent(at, a -> new RecordedFunction(host, a));
-        }
-
-        private static int offset(long address) {
-            return (int) (address & 0xfff);
-        }
-
-        private void read(int offset, AccessWidth width, long value) {
-            int bar = barIndex(offset);
-            if (bar >= 0 && width == AccessWidth.WORD && sizing[bar]) {
-                barMask[bar] = value & ALL_ONES;
-                sizing[bar] = false;
-                return;
-            }
-            for (int i = 0; i < width.bytes(); i++) {
-                bytes.put(offset + i, (int) (value >>> (8 * i)) & 0xff);
-            }
-        }
-
-        private void write(int offset, AccessWidth width, long value) {
-            int bar = barIndex(offset);
-            if (bar >= 0 && width == AccessWidth.WORD) {
-                sizing[bar] = (value & ALL_ONES) == ALL_ONES;
-                if (!sizing[bar]) {
-                    barWritten[bar] = value & ALL_ONES;
-                }
-            }
-        }
-
-        private static int barIndex(int offset) {
-            return offset >= PciConfigSpace.BAR0 && offset < PciConfigSpace.BAR0 + 4 * BAR_COUNT && offset % 4 == 0
-                    ? (offset - PciConfigSpace.BAR0) / 4 : -1;
-        }
-
-        /**
-         * The function's virtio structures when it is a virtio block function with assigned BARs.
-         *
-         * @throws UnreplayableTraceException if its recorded capabilities do not resolve
-         */
-        Optional<Structures> layout(PciAddress at, PciHostBridge bridge) {
-            PciConfigSpace config = new PciConfigSpace(this, bridge, at);
-            PciFunction function = new PciFunction(at, config.u16(PciConfigSpace.VENDOR_ID), config.u16(PciConfigSpace.DEVICE_ID),
-                    config.u16(PciConfigSpace.SUBSYSTEM_ID), 0, config.u8(PciConfigSpace.INTERRUPT_PIN), bars());
-            if (VirtioPciTransport.deviceType(function.vendorId(), function.deviceId(), function.subsystemId()).orElse(-1)
-                    != VirtioBlkDevice.DEVICE_TYPE || function.bars().isEmpty()) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(new Structures(VirtioPciLayout.resolve(function,
-                        VirtioPciCapability.read(config, PciCapability.list(config), at.toString()), at.toString())));
-            } catch (VirtioException | PciException e) {
-                throw new UnreplayableTraceException("the virtio-pci function at " + at
-                        + " cannot be rebuilt from the configuration space the trace read: " + e.getMessage(), e);
-            }
-        }
-
-        /** The memory BARs the trace assigned: the address written after sizing, the size the sizing read showed. */
-        private List<PciBar> bars() {
-            List<PciBar> bars = new ArrayList<>();
-            for (int index = 0; index < BAR_COUNT; index++) {
-                long mask = barMask[index];
-                if (mask == 0 || (mask & 1) != 0) {
-                    continue;
-                }
-                boolean wide = (mask & 0x6) == 0x4;
-                long full = wide && index + 1 < BAR_COUNT ? (barMask[index + 1] << 32) | (mask & ~0xfL)
-                        : 0xffff_ffff_0000_0000L | (mask & ~0xfL);
-                long address = (barWritten[index] & ~0xfL) | (wide && index + 1 < BAR_COUNT ? barWritten[index + 1] << 32 : 0);
-                bars.add(new PciBar(index, address, -full, wide, (mask & 0x8) != 0));
-                if (wide) {
-                    index++;
-                }
-            }
-            return bars;
-        }
-
-        @Override
-        public long readRegister(long at, AccessWidth width) {
-            int offset = (int) (at - host.configAddress(address, 0));
-            long value = 0;
-            for (int i = width.bytes() - 1; i >= 0; i--) {
-                value = (value << 8) | bytes.getOrDefault(offset + i, 0);
-            }
-            return value;
-        }
-
-        @Override
-        public void writeRegister(long at, AccessWidth width, long value) {
-            // The recorded configuration space is read only.
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vblk.replay;
 
 import dev.vblk.block.RequestType;
+import dev.vblk.virtio.spec.BlkRequestFormat;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -43,12 +44,12 @@ public record ReconstructedRequest(
         Completion completion) {
 
     /** Request type codes (VirtIO 1.1 section 5.2.6). */
-    public static final int T_IN = 0;
-    public static final int T_OUT = 1;
-    public static final int T_FLUSH = 4;
-    public static final int T_GET_ID = 8;
-    public static final int T_DISCARD = 11;
-    public static final int T_WRITE_ZEROES = 13;
+    public static final int T_IN = BlkRequestFormat.T_IN;
+    public static final int T_OUT = BlkRequestFormat.T_OUT;
+    public static final int T_FLUSH = BlkRequestFormat.T_FLUSH;
+    public static final int T_GET_ID = BlkRequestFormat.T_GET_ID;
+    public static final int T_DISCARD = BlkRequestFormat.T_DISCARD;
+    public static final int T_WRITE_ZEROES = BlkRequestFormat.T_WRITE_ZEROES;
 
     /** One discard / write-zeroes segment. */
     public record Range(long sector, long sectorCount, int flags) {}

@@ -1,6 +1,6 @@
 package dev.vblk.replay;
 
-import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.RequestHook;
 import dev.vblk.fake.blk.RequestOutcome;
 import java.util.ArrayDeque;
@@ -82,7 +82,7 @@ final class RecordedAnswers implements RequestHook {
     }
 
     @Override
-    public RequestOutcome onRequest(BlkRequest request) {
+    public RequestOutcome onRequest(DeviceRequest request) {
         String asked = ReconstructedRequest.describe(request.type(), request.sector(), request.sectorCount());
         Key key = new Key(request.type(), request.sector(), request.sectorCount());
         while (!table.containsKey(key) && feed.readMore()) {
@@ -117,7 +117,7 @@ final class RecordedAnswers implements RequestHook {
     }
 
     /** Answers now when every earlier recorded completion was answered; holds the request otherwise. */
-    private RequestOutcome inRecordedOrder(BlkRequest request, RequestOutcome.Complete complete, long position) {
+    private RequestOutcome inRecordedOrder(DeviceRequest request, RequestOutcome.Complete complete, long position) {
         if (position > nextCompletion) {
             held.put(position, new Waiting(request.index(), complete, clock.getAsLong()));
             return RequestOutcome.held();

@@ -3,7 +3,7 @@ package dev.vblk.replay;
 import dev.vblk.discovery.MmioWindow;
 import dev.vblk.fake.FakePlatform;
 import dev.vblk.fake.blk.FakeVirtioBlkDevice;
-import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.pci.PciAddress;
 import dev.vblk.pci.PciHostBridge;
 import dev.vblk.platform.FrameAllocator;
@@ -54,12 +54,12 @@ public final class TraceDrivenMachine implements AutoCloseable {
      */
     private TraceDrivenMachine(Supplier<TraceSource.Pass> source, MmioWindow window, Optional<PciHostBridge> pci, long ramBytes,
             long memoryPerDevice, boolean strictDma) {
-        if (window.baseAddress() != FakePlatform.MMIO_BASE || window.slotSize() != MmioRegister.WINDOW_SIZE
+        if (window.baseAddress() != FakePlatform.MMIO_BASE || window.slotSize() != ControlRegister.WINDOW_SIZE
                 || window.slotCount() > FakePlatform.SLOTS) {
             throw new UnreplayableTraceException(String.format(
                     "the trace's MMIO window (0x%x, %d slots of 0x%x) is not the fake machine's (0x%x, %d slots of 0x%x)",
                     window.baseAddress(), window.slotCount(), window.slotSize(), FakePlatform.MMIO_BASE,
-                    FakePlatform.SLOTS, MmioRegister.WINDOW_SIZE));
+                    FakePlatform.SLOTS, ControlRegister.WINDOW_SIZE));
         }
         SortedMap<Integer, DeviceProfile> profiles;
         try (TraceSource.Pass pass = source.get()) {
@@ -89,9 +89,9 @@ public final class TraceDrivenMachine implements AutoCloseable {
                     throw new UnreplayableTraceException("the device in slot " + slot + " cannot be rebuilt: "
                             + e.getMessage(), e);
                 }
-                long vendor = profile.identity().getOrDefault(MmioRegister.VENDOR_ID.offset(), (long) MmioRegister.QEMU_VENDOR);
-                if (vendor != MmioRegister.QEMU_VENDOR) {
-                    device.faults().overrideRegister(MmioRegister.VENDOR_ID.offset(), vendor);
+                long vendor = profile.identity().getOrDefault(ControlRegister.VENDOR_ID.offset(), (long) ControlRegister.QEMU_VENDOR);
+                if (vendor != ControlRegister.QEMU_VENDOR) {
+                    device.faults().overrideRegister(ControlRegister.VENDOR_ID.offset(), vendor);
                 }
                 devices.put(slot, device);
             } else if (profile.isOccupied()) {

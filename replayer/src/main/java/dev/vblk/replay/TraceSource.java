@@ -1,13 +1,16 @@
 package dev.vblk.replay;
 
+import dev.vblk.trace.ReadAheadReader;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
+import dev.vblk.trace.TraceFile;
 import dev.vblk.trace.TraceMetadata;
 import dev.vblk.trace.TraceReader;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.BooleanSupplier;
 
 /**
  * A trace a replay reads from its first event as often as it needs: a file, opened again for each
@@ -45,26 +48,30 @@ sealed interface TraceSource {
 
         /** A pass over events in memory. */
         static Pass over(List<TraceEvent> events, boolean complete) {
-            Iterator<TraceEvent> iterator = events.iterator();
+            return of(events.iterator(), () -> complete, () -> { });
+        }
+
+        /** A pass over {@code events}; {@code complete} and {@code close} as {@link #complete()} and {@link #close()}. */
+        private static Pass of(Iterator<TraceEvent> events, BooleanSupplier complete, Runnable close) {
             return new Pass() {
                 @Override
                 public boolean hasNext() {
-                    return iterator.hasNext();
+                    return events.hasNext();
                 }
 
                 @Override
                 public TraceEvent next() {
-                    return iterator.next();
+                    return events.next();
                 }
 
                 @Override
                 public boolean complete() {
-                    return complete;
+                    return complete.getAsBoolean();
                 }
 
                 @Override
                 public void close() {
-                    // Nothing to release.
+                    close.run();
                 }
             };
         }
@@ -72,8 +79,9 @@ sealed interface TraceSource {
 
     /** The trace in {@code path}, read in {@code mode}; its header is read once here. */
     static TraceSource of(Path path, TraceReader.Mode mode) {
-        try (TraceReader reader = TraceReader.open(path, mode)) {
-            return new TraceFile(path, mode, reader.metadata());
+        TraceFile file = new TraceFile(path, mode);
+        try (TraceReader reader = file.open()) {
+            return new FileSource(file, reader.metadata());
         }
     }
 
@@ -82,32 +90,23 @@ sealed interface TraceSource {
         return new InMemory(trace);
     }
 
-    /** A trace file. */
-    record TraceFile(Path path, TraceReader.Mode mode, TraceMetadata metadata) implements TraceSource {
+    /**
+     * A trace file. A pass reads and decodes it on a thread of its own ahead of the replay
+     * ({@link ReadAheadReader}); a pass of one thread of a replay of several ({@link ThreadView})
+     * reads it on the replay's thread, where the replay's stall check sees the thread run while it
+     * reads.
+     */
+    record FileSource(TraceFile file, TraceMetadata metadata) implements TraceSource {
         @Override
         public Pass open() {
-            TraceReader reader = TraceReader.open(path, mode);
-            return new Pass() {
-                @Override
-                public boolean hasNext() {
-                    return reader.hasNext();
-                }
+            ReadAheadReader reader = file.openAhead();
+            return Pass.of(reader, reader::isComplete, reader::close);
+        }
 
-                @Override
-                public TraceEvent next() {
-                    return reader.next();
-                }
-
-                @Override
-                public boolean complete() {
-                    return reader.isComplete();
-                }
-
-                @Override
-                public void close() {
-                    reader.close();
-                }
-            };
+        /** A pass read on the calling thread. */
+        Pass openOnThisThread() {
+            TraceReader reader = file.open();
+            return Pass.of(reader, reader::isComplete, reader::close);
         }
     }
 
@@ -124,7 +123,7 @@ sealed interface TraceSource {
 
         @Override
         public Pass open() {
-            Pass all = trace.open();
+            Pass all = trace instanceof FileSource file ? file.openOnThisThread() : trace.open();
             return new Pass() {
                 private int current;
                 private long read = -1;

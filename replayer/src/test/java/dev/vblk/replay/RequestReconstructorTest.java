@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.discovery.MmioWindow;
-import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.RequestHook;
 import dev.vblk.fake.blk.RequestOutcome;
@@ -33,12 +33,12 @@ class RequestReconstructorTest {
     Path dir;
 
     /** Records the workload with {@code outcomes} while noting every request the fake device decoded. */
-    private List<ReconstructedRequest> reconstruct(RequestHook outcomes, List<BlkRequest> seen) {
+    private List<ReconstructedRequest> reconstruct(RequestHook outcomes, List<DeviceRequest> seen) {
         return reconstruct(outcomes, seen, false, true);
     }
 
     /** The same, with the packed ring offered and allowed or not, and indirect descriptors allowed or not. */
-    private List<ReconstructedRequest> reconstruct(RequestHook outcomes, List<BlkRequest> seen, boolean packed,
+    private List<ReconstructedRequest> reconstruct(RequestHook outcomes, List<DeviceRequest> seen, boolean packed,
             boolean indirect) {
         RequestHook noting = request -> {
             seen.add(request);
@@ -52,7 +52,7 @@ class RequestReconstructorTest {
 
     @Test
     void rebuildsEveryRequestTheDeviceDecodedInOrder() {
-        List<BlkRequest> seen = new ArrayList<>();
+        List<DeviceRequest> seen = new ArrayList<>();
         List<ReconstructedRequest> requests = reconstruct(RequestHook.NORMAL, seen);
         assertRebuilt(seen, requests);
     }
@@ -61,7 +61,7 @@ class RequestReconstructorTest {
     @ValueSource(booleans = {false, true})
     void rebuildsPackedRingRequestsAcrossTheRingsEnd(boolean indirect) {
         // A ring of 8: the workload laps it several times, direct chains straddling its end.
-        List<BlkRequest> seen = new ArrayList<>();
+        List<DeviceRequest> seen = new ArrayList<>();
         List<ReconstructedRequest> requests = reconstruct(RequestHook.NORMAL.at(3, RequestOutcome.status(1)), seen, true,
                 indirect);
         assertTrue(seen.size() > 8, "the workload laps the ring: " + seen.size());
@@ -73,10 +73,10 @@ class RequestReconstructorTest {
         }
     }
 
-    private static void assertRebuilt(List<BlkRequest> seen, List<ReconstructedRequest> requests) {
+    private static void assertRebuilt(List<DeviceRequest> seen, List<ReconstructedRequest> requests) {
         assertEquals(seen.size(), requests.size());
         for (int i = 0; i < seen.size(); i++) {
-            BlkRequest device = seen.get(i);
+            DeviceRequest device = seen.get(i);
             ReconstructedRequest rebuilt = requests.get(i);
             assertEquals(i, rebuilt.index());
             assertEquals(31, rebuilt.slot());
@@ -202,6 +202,39 @@ class RequestReconstructorTest {
         assertEquals(1, requests.size());
         assertEquals(3, requests.get(0).head());
         assertEquals("read sector 5, 2 sector(s)", requests.get(0).describeRequest());
+    }
+
+    /** A DISCARD without a range is no request, and the requests after it are still handed out, numbered on. */
+    @Test
+    void aChainHoldingNoRequestLeavesNoGapBeforeTheNext() {
+        long slot = 0x0a00_3e00L;
+        long table = 0x4000_0000L;
+        long avail = table + 16 * 8;
+        long used = table + 0x1000;
+        long discard = 0x4000_3000L;
+        long read = 0x4000_3100L;
+        long data = 0x4000_4000L;
+        List<TraceEvent> events = new ArrayList<>(List.of(
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_NUM.offset(), AccessWidth.WORD, 8),
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_DESC_LOW.offset(), AccessWidth.WORD, table),
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_DRIVER_LOW.offset(), AccessWidth.WORD, avail),
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_DEVICE_LOW.offset(), AccessWidth.WORD, used),
+                new TraceEvent.MemoryWrite(discard, new byte[] {11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}),
+                new TraceEvent.MemoryWrite(read, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0}),
+                new TraceEvent.MemoryWrite(table, descriptor(discard, 16, 1, 1)),
+                new TraceEvent.MemoryWrite(table + 16, descriptor(discard + 16, 1, 2, 0)),
+                new TraceEvent.MemoryWrite(table + 32, descriptor(read, 16, 1, 3)),
+                new TraceEvent.MemoryWrite(table + 48, descriptor(data, 512, 3, 4)),
+                new TraceEvent.MemoryWrite(table + 64, descriptor(read + 16, 1, 2, 0)),
+                new TraceEvent.MemoryWrite(avail + 2, new byte[] {2, 0, 0, 0, 2, 0}),
+                new TraceEvent.RegisterWrite(slot + MmioRegister.QUEUE_NOTIFY.offset(), AccessWidth.WORD, 0)));
+
+        List<ReconstructedRequest> requests = RequestReconstructor.reconstruct(events, MmioWindow.QEMU_VIRT);
+
+        assertEquals(1, requests.size());
+        assertEquals(0, requests.get(0).index());
+        assertEquals(2, requests.get(0).head());
+        assertEquals("read sector 7, 1 sector(s)", requests.get(0).describeRequest());
     }
 
     /** One descriptor's 16 bytes. */

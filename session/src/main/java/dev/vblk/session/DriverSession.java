@@ -4,14 +4,12 @@ import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDevice;
 import dev.vblk.block.Completion;
 import dev.vblk.block.RequestHandle;
-import dev.vblk.discovery.DeviceRegistry;
-import dev.vblk.discovery.MmioScanner;
 import dev.vblk.discovery.PciReport;
-import dev.vblk.discovery.PciScanner;
 import dev.vblk.discovery.SlotReport;
 import dev.vblk.platform.Platform;
 import dev.vblk.recorder.RecordingAsyncBlockDevice;
 import dev.vblk.recorder.RecordingBlockDevice;
+import dev.vblk.recorder.RecordingPlatform;
 import dev.vblk.recorder.TraceRecorder;
 import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.OperationOutcome;
@@ -23,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -107,10 +106,7 @@ public final class DriverSession {
         }
     }
 
-    /** What one discovery found: the MMIO window's slots and PCI bus 0's functions (none if not scanned). */
-    private record Scan(List<SlotReport> slots, List<PciReport> functions) {}
-
-    private DriverSession(Scan scan, TraceRecorder recorder, UnaryOperator<BlockDevice> deviceView) {
+    private DriverSession(DiscoveryScan scan, TraceRecorder recorder, UnaryOperator<BlockDevice> deviceView) {
         this.reports = List.copyOf(scan.slots());
         this.pciReports = List.copyOf(scan.functions());
         this.recorder = recorder;
@@ -151,6 +147,31 @@ public final class DriverSession {
         return index == 0 ? device : device + QUEUE_SUFFIX + index;
     }
 
+    /** Scans the board's window and binds every block device, unrecorded. */
+    public static DriverSession discover(Platform platform, BoardParameters board) {
+        return discover(platform, board, null, UnaryOperator.identity());
+    }
+
+    /**
+     * Scans the board's window and binds every block device, recorded: every platform call goes
+     * through a {@link RecordingPlatform} into {@code recorder}, and the discovery and each block call
+     * are marked as operations. This is how a recorded session is opened.
+     */
+    public static DriverSession record(Platform platform, BoardParameters board, TraceRecorder recorder) {
+        return record(platform, board, recorder, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #record(Platform, BoardParameters, TraceRecorder)} with every bound driver seen through
+     * {@code deviceView} (inside the recording decorator), for example one that emits Flight Recorder
+     * events for every call.
+     */
+    public static DriverSession record(Platform platform, BoardParameters board, TraceRecorder recorder,
+            UnaryOperator<BlockDevice> deviceView) {
+        Objects.requireNonNull(recorder, "recorder");
+        return discover(new RecordingPlatform(platform, recorder), board, recorder, deviceView);
+    }
+
     /**
      * Scans the board's window and binds every block device.
      *
@@ -171,53 +192,11 @@ public final class DriverSession {
     public static DriverSession discover(Platform platform, BoardParameters board, TraceRecorder recorder,
             UnaryOperator<BlockDevice> deviceView) {
         if (recorder == null) {
-            return new DriverSession(scan(platform, board), null, deviceView);
+            return new DriverSession(DiscoveryScan.of(platform, board), null, deviceView);
         }
-        Scan scan = recorder.recordOperation(OperationKind.DISCOVERY, "", 0, 0, 0, new byte[0],
-                () -> scan(platform, board), DriverSession::summary);
+        DiscoveryScan scan = recorder.recordOperation(OperationKind.DISCOVERY, "", 0, 0, 0, new byte[0],
+                () -> DiscoveryScan.of(platform, board), DiscoveryScan::summary);
         return new DriverSession(scan, recorder, deviceView);
-    }
-
-    private static Scan scan(Platform platform, BoardParameters board) {
-        DeviceRegistry registry = new DeviceRegistry();
-        List<SlotReport> slots = new MmioScanner(platform, board.options()).scan(board.window(), registry);
-        List<PciReport> functions = board.pci()
-                .map(host -> new PciScanner(platform, host, board.options()).scan(registry))
-                .orElse(List.of());
-        return new Scan(slots, functions);
-    }
-
-    /**
-     * A digestible summary of what a scan found, so a replay can check it found the same: a line per
-     * slot, then (only when PCI bus 0 was scanned) a line per function.
-     */
-    private static byte[] summary(Scan scan) {
-        StringBuilder text = new StringBuilder();
-        for (SlotReport report : scan.slots()) {
-            text.append(report.slot().index()).append(':');
-            if (report instanceof SlotReport.BoundBlockDevice bound) {
-                text.append("blk ").append(bound.device().capacitySectors());
-            } else if (report instanceof SlotReport.OtherDevice other) {
-                text.append("type ").append(other.deviceType());
-            } else if (report instanceof SlotReport.Unusable unusable) {
-                text.append("unusable ").append(unusable.reason());
-            } else {
-                text.append("empty");
-            }
-            text.append('\n');
-        }
-        for (PciReport report : scan.functions()) {
-            text.append("pci ").append(report.address()).append(':');
-            if (report instanceof PciReport.BoundBlockDevice bound) {
-                text.append("blk ").append(bound.device().capacitySectors());
-            } else if (report instanceof PciReport.OtherFunction other) {
-                text.append(String.format("%04x:%04x", other.vendorId(), other.deviceId()));
-            } else if (report instanceof PciReport.Unusable unusable) {
-                text.append("unusable ").append(unusable.reason());
-            }
-            text.append('\n');
-        }
-        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -225,7 +204,7 @@ public final class DriverSession {
      * whose SHA-256 a recording stores as the operation's outcome, so a replay can compare its own.
      */
     public byte[] scanSummary() {
-        return summary(new Scan(reports, pciReports));
+        return new DiscoveryScan(reports, pciReports).summary();
     }
 
     /** What the scan found in each slot. */

@@ -85,11 +85,27 @@ final class PayloadWindow {
     }
 
     /**
-     * The bytes {@code ref} names.
+     * The bytes {@code ref} names, copied.
      *
      * @throws IllegalArgumentException if its payload is not in the window or the range is not in it
      */
     byte[] bytes(PayloadRef ref) {
+        byte[] payload = checked(ref);
+        return Arrays.copyOfRange(payload, ref.offset(), ref.offset() + ref.length());
+    }
+
+    /**
+     * Adds the bytes {@code ref} names to {@code slices}, without copying them (a payload is never
+     * changed once added).
+     *
+     * @throws IllegalArgumentException if its payload is not in the window or the range is not in it
+     */
+    void addTo(ByteSlices.Builder slices, PayloadRef ref) {
+        slices.add(checked(ref), ref.offset(), ref.length());
+    }
+
+    /** The payload {@code ref} names, once its range is checked to lie in it. */
+    private byte[] checked(PayloadRef ref) {
         byte[] payload = payload(ref.payload());
         if (payload == null) {
             throw new IllegalArgumentException("a reference to shared payload " + ref.payload()
@@ -100,6 +116,6 @@ final class PayloadWindow {
                     + ((long) ref.offset() + ref.length()) + " of shared payload " + ref.payload() + ", which has "
                     + payload.length);
         }
-        return Arrays.copyOfRange(payload, ref.offset(), ref.offset() + ref.length());
+        return payload;
     }
 }

@@ -3,6 +3,7 @@ package dev.vblk.trace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.avro.Schema;
 
@@ -24,15 +25,23 @@ public final class TraceFormat {
         return SchemaHolder.SCHEMA;
     }
 
-    /** The schema's JSON text, as a writer stores it in a file's header. */
+    /**
+     * The schema's JSON text, as a writer stores it in a file's header: Avro's rendering of
+     * {@link #schema()}, kept as it is in {@code trace-entry.stored.json} so that reading a file of the
+     * current schema, which compares its text with this, parses no schema (a test checks the two agree).
+     */
     static String schemaText() {
-        return SchemaHolder.TEXT;
+        return TextHolder.TEXT;
     }
 
     /** Parses the schema on first use only, so that asking for the versions loads no Avro classes. */
     private static final class SchemaHolder {
         static final Schema SCHEMA = loadSchema();
-        static final String TEXT = SCHEMA.toString();
+    }
+
+    /** Reads the stored schema text on first use only. */
+    private static final class TextHolder {
+        static final String TEXT = loadText();
     }
 
     /** The version of vblk this code belongs to. */
@@ -43,6 +52,14 @@ public final class TraceFormat {
     private static Schema loadSchema() {
         try (InputStream in = resource("trace-entry.avsc")) {
             return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the trace schema from the class path", e);
+        }
+    }
+
+    private static String loadText() {
+        try (InputStream in = resource("trace-entry.stored.json")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the trace schema from the class path", e);
         }

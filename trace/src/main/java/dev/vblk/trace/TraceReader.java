@@ -2,29 +2,20 @@ package dev.vblk.trace;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.TreeMap;
 import java.util.zip.CRC32C;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.file.DataFileConstants;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
@@ -54,14 +45,11 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         VALID_PREFIX
     }
 
-    private static final byte[] MAGIC = DataFileConstants.MAGIC;
     /** The first format version whose entries refer to earlier ones (shared payloads, compact registers). */
     private static final int REFERENCES_VERSION = 4;
     private static final int SYNC_SIZE = DataFileConstants.SYNC_SIZE;
-    private static final int MAX_META_ENTRIES = 10_000;
-    private static final int MAX_META_VALUE_BYTES = 16 << 20;
 
-    private final CountingInputStream in;
+    private final ContainerInput in;
     private final Mode mode;
     private final TraceMetadata metadata;
     private final byte[] sync;
@@ -83,19 +71,19 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
     private boolean finished;
     private boolean truncated;
 
-    private TraceReader(CountingInputStream in, Mode mode) {
+    private TraceReader(ContainerInput in, Mode mode) {
         this.in = in;
         this.mode = mode;
-        Header header;
+        TraceHeader header;
         try {
-            header = readHeader();
-        } catch (EndOfData e) {
-            throw TraceFormatException.truncated(0, in.position);
+            header = TraceHeader.read(in);
+        } catch (ContainerInput.EndOfData e) {
+            throw TraceFormatException.truncated(0, in.position());
         }
-        this.metadata = header.metadata;
-        this.sync = header.sync;
-        this.decompressor = header.codec.decompressor();
-        this.translator = EntryTranslator.forSchema(header.schema).orElse(null);
+        this.metadata = header.metadata();
+        this.sync = header.sync();
+        this.decompressor = header.codec().decompressor();
+        this.translator = header.schema() == null ? null : EntryTranslator.forSchema(header.schema()).orElse(null);
         boolean references = metadata.formatVersion() >= REFERENCES_VERSION;
         this.payloads = references ? new PayloadWindow() : null;
         this.registers = references ? new RegisterHistory() : null;
@@ -121,7 +109,7 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
 
     /** Reads a trace from a stream, which {@link #close()} closes. */
     public static TraceReader open(InputStream stream, Mode mode) {
-        CountingInputStream counting = new CountingInputStream(new BufferedInputStream(stream, 1 << 16));
+        ContainerInput counting = new ContainerInput(new BufferedInputStream(stream, 1 << 16));
         try {
             return new TraceReader(counting, mode);
         } catch (RuntimeException e) {
@@ -198,132 +186,11 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         }
     }
 
-    // ---------------------------------------------------------------- header
-
-    private record Header(Schema schema, TraceCodec codec, TraceMetadata metadata, byte[] sync) {}
-
-    private Header readHeader() {
-        byte[] magic = readBytes(MAGIC.length, true);
-        if (magic.length < MAGIC.length || !Arrays.equals(magic, MAGIC)) {
-            if (Arrays.equals(magic, Arrays.copyOf(MAGIC, magic.length))) {
-                throw TraceFormatException.truncated(0, in.position);
-            }
-            throw TraceFormatException.notATrace("not an Avro data file (it does not start with 'Obj' 1)");
-        }
-        Map<String, byte[]> meta = readMetaMap();
-        byte[] headerSync = readBytes(SYNC_SIZE, false);
-        if (meta.keySet().stream().noneMatch(key -> key.startsWith(MetadataCodec.KEY_PREFIX))) {
-            throw TraceFormatException.notATrace("an Avro data file, but not a vblk trace (no vblk.* metadata)");
-        }
-        Map<String, String> strings = new TreeMap<>();
-        for (Map.Entry<String, byte[]> entry : meta.entrySet()) {
-            strings.put(entry.getKey(), utf8(entry.getValue()));
-        }
-        String checksum = strings.get(MetadataCodec.HEADER_CRC);
-        if (checksum != null && !checksum.equals(MetadataCodec.headerChecksum(meta))) {
-            throw headerCorrupt("the header checksum does not match its entries", null);
-        }
-        String versionText = strings.get(MetadataCodec.FORMAT_VERSION);
-        int version;
-        try {
-            version = Integer.parseInt(versionText);
-        } catch (NumberFormatException e) {
-            throw headerCorrupt("format version '" + versionText + "' is not a number", e);
-        }
-        if (version > TraceFormat.FORMAT_VERSION) {
-            // Checked before the checksum is required: a newer format may protect its header differently.
-            throw TraceFormatException.incompatibleVersion(version);
-        }
-        if (checksum == null) {
-            throw headerCorrupt("the header checksum entry " + MetadataCodec.HEADER_CRC + " is missing", null);
-        }
-        Schema schema;
-        try {
-            schema = schemaOf(required(strings, DataFileConstants.SCHEMA));
-        } catch (RuntimeException e) {
-            throw headerCorrupt("the schema cannot be parsed: " + e.getMessage(), e);
-        }
-        if (schema != TraceFormat.schema() && SchemaCompatibility.checkReaderWriterCompatibility(TraceFormat.schema(),
-                schema).getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw headerCorrupt("the file's schema cannot be read as trace format " + TraceFormat.FORMAT_VERSION, null);
-        }
-        String codecName = strings.getOrDefault(DataFileConstants.CODEC, DataFileConstants.NULL_CODEC);
-        TraceCodec blockCodec = TraceCodec.fromAvroName(codecName)
-                .orElseThrow(() -> headerCorrupt("block codec '" + codecName + "' is not one a trace uses", null));
-        TraceMetadata traceMetadata;
-        try {
-            traceMetadata = MetadataCodec.decode(strings);
-        } catch (RuntimeException e) {
-            throw headerCorrupt("bad metadata: " + e.getMessage(), e);
-        }
-        return new Header(schema, blockCodec, traceMetadata, headerSync);
-    }
-
-    private Map<String, byte[]> readMetaMap() {
-        Map<String, byte[]> meta = new HashMap<>();
-        long count = readLong();
-        while (count != 0) {
-            if (count < 0) {
-                count = -count;
-                readLong(); // byte size of the map block, not needed
-            }
-            if (count < 0 || meta.size() + count > MAX_META_ENTRIES) {
-                throw headerCorrupt("implausible number of metadata entries", null);
-            }
-            for (long i = 0; i < count; i++) {
-                String key = utf8(readBytes(metaLength(), false));
-                byte[] value = readBytes(metaLength(), false);
-                if (meta.put(key, value) != null) {
-                    throw headerCorrupt("metadata entry " + key + " appears twice", null);
-                }
-            }
-            count = readLong();
-        }
-        return meta;
-    }
-
-    private int metaLength() {
-        long length = readLong();
-        if (length < 0 || length > MAX_META_VALUE_BYTES) {
-            throw headerCorrupt("implausible metadata length " + length, null);
-        }
-        return (int) length;
-    }
-
-    /** The file's schema: the current one itself when the file has its text, as this code writes it. */
-    private static Schema schemaOf(String text) {
-        return text.equals(TraceFormat.schemaText()) ? TraceFormat.schema() : new Schema.Parser().parse(text);
-    }
-
-    private static String required(Map<String, String> meta, String key) {
-        String value = meta.get(key);
-        if (value == null) {
-            throw new IllegalArgumentException("metadata entry " + key + " is missing");
-        }
-        return value;
-    }
-
-    private String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw headerCorrupt("a metadata entry is not UTF-8", e);
-        }
-    }
-
-    private TraceFormatException headerCorrupt(String detail, Throwable cause) {
-        return TraceFormatException.corrupt("header: " + detail, -1, in.position, cause);
-    }
-
     // ---------------------------------------------------------------- blocks
 
     private void readBlock() {
-        long blockStart = in.position;
-        int first = readByte();
+        long blockStart = in.position();
+        int first = in.readByte();
         if (first < 0) {
             finish(blockStart);
             return;
@@ -334,9 +201,9 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         long count;
         long size;
         try {
-            count = readLong(first);
-            size = readLong();
-        } catch (EndOfData e) {
+            count = in.readLong(first, verifiedEvents);
+            size = in.readLong(verifiedEvents);
+        } catch (ContainerInput.EndOfData e) {
             finish(blockStart);
             return;
         }
@@ -349,9 +216,9 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         byte[] data;
         byte[] blockSync;
         try {
-            data = readBytes((int) size, false);
-            blockSync = readBytes(SYNC_SIZE, false);
-        } catch (EndOfData e) {
+            data = in.readBytes((int) size, false);
+            blockSync = in.readBytes(SYNC_SIZE, false);
+        } catch (ContainerInput.EndOfData e) {
             finish(blockStart);
             return;
         }
@@ -378,9 +245,10 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             int start = limit - decoder.remainingBytes();
             Object entry;
             try {
-                entry = EntryCodec.decode(translator == null ? decoder : translator.translate(decoder), payloads, registers);
+                entry = EntryDecoder.decode(translator == null ? decoder : translator.translate(decoder), payloads, registers);
             } catch (IOException | RuntimeException e) {
-                throw TraceFormatException.corrupt("an entry cannot be decoded: " + e, verifiedEvents, blockStart, e);
+                throw TraceFormatException.corrupt(undecodable(e) + " (at byte " + (start - offset)
+                        + " of the block's entries)", verifiedEvents, blockStart, e);
             }
             int end = limit - decoder.remainingBytes();
             if (entry instanceof EntryCodec.Checkpoint checkpoint) {
@@ -400,6 +268,17 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         if (decoder.remainingBytes() != 0) {
             throw TraceFormatException.corrupt("the block holds more bytes than its entries", verifiedEvents, blockStart, null);
         }
+    }
+
+    /** What is wrong with an entry that cannot be decoded, in the file's terms. */
+    private static String undecodable(Exception e) {
+        if (e instanceof IOException) {
+            return "an entry is cut short by the end of its block";
+        }
+        if (e instanceof IllegalArgumentException && e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return "an entry's bytes do not decode as any entry";
     }
 
     private void verifyCheckpoint(EntryCodec.Checkpoint checkpoint, long blockStart) {
@@ -427,92 +306,5 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             throw TraceFormatException.truncated(verifiedEvents, offset);
         }
         truncated = true;
-    }
-
-    // ---------------------------------------------------------------- primitives
-
-    /** The stream ended inside a structure. */
-    private static final class EndOfData extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        EndOfData() {
-            super(null, null, false, false);
-        }
-    }
-
-    private int readByte() {
-        try {
-            return in.read();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the trace file", e);
-        }
-    }
-
-    /** Reads {@code length} bytes, allocating only as data arrives; a short read ends the data. */
-    private byte[] readBytes(int length, boolean shortAllowed) {
-        byte[] bytes;
-        try {
-            bytes = in.readNBytes(length);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the trace file", e);
-        }
-        if (bytes.length < length && !shortAllowed) {
-            throw new EndOfData();
-        }
-        return bytes;
-    }
-
-    private long readLong() {
-        int first = readByte();
-        if (first < 0) {
-            throw new EndOfData();
-        }
-        return readLong(first);
-    }
-
-    /** Decodes an Avro zig-zag variable-length long whose first byte is already read. */
-    private long readLong(int first) {
-        long raw = first & 0x7f;
-        int shift = 7;
-        int b = first;
-        while ((b & 0x80) != 0) {
-            if (shift > 63) {
-                throw TraceFormatException.corrupt("a variable-length integer is too long", verifiedEvents, in.position, null);
-            }
-            b = readByte();
-            if (b < 0) {
-                throw new EndOfData();
-            }
-            raw |= (long) (b & 0x7f) << shift;
-            shift += 7;
-        }
-        return (raw >>> 1) ^ -(raw & 1);
-    }
-
-    /** Counts the bytes read, for error positions. */
-    private static final class CountingInputStream extends FilterInputStream {
-        long position;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                position++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                position += n;
-            }
-            return n;
-        }
     }
 }

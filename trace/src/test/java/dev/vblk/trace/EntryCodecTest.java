@@ -37,7 +37,7 @@ class EntryCodecTest {
         assertArrayEquals(bytes, again.toByteArray());
 
         BinaryDecoder direct = DecoderFactory.get().binaryDecoder(bytes, null);
-        assertEquals(event, EntryCodec.decode(direct, null, null));
+        assertEquals(event, EntryDecoder.decode(direct, null, null));
         assertEquals(0, direct.remainingBytes());
     }
 
@@ -84,7 +84,7 @@ class EntryCodecTest {
         bytes[2] = 0x7e; // the data length: 63, with 3 bytes left
 
         BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, null);
-        assertThrows(IllegalArgumentException.class, () -> EntryCodec.decode(in, null, null));
+        assertThrows(IllegalArgumentException.class, () -> EntryDecoder.decode(in, null, null));
     }
 
     @Provide

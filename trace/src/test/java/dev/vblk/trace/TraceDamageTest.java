@@ -137,24 +137,45 @@ class TraceDamageTest {
     @Test
     void aHugeBytesLengthInsideABlockIsCorrupt() {
         byte[] file = TraceRoundTripTest.write(EVENTS, TraceCodec.NONE);
-        int header = headerLength(file);
-        byte[] sync = Arrays.copyOfRange(file, header - DataFileConstants.SYNC_SIZE, header);
         ByteArrayOutputStream entry = new ByteArrayOutputStream();
         writeLong(entry, 2); // union branch MemoryRead
         writeLong(entry, 0x1000); // address
         writeLong(entry, 1L << 30); // a gigabyte of data, which the block does not hold
         entry.write(new byte[16], 0, 16);
-        ByteArrayOutputStream hostile = new ByteArrayOutputStream();
-        hostile.write(file, 0, header);
-        writeLong(hostile, 1);
-        writeLong(hostile, entry.size());
-        hostile.write(entry.toByteArray(), 0, entry.size());
-        hostile.write(sync, 0, sync.length);
 
-        Outcome outcome = readPrefix(hostile.toByteArray());
+        Outcome outcome = readPrefix(hostileBlock(file, entry.toByteArray(), 1));
 
         assertEquals(TraceFormatException.Reason.CORRUPT, outcome.error.reason(), String.valueOf(outcome));
         assertEquals(0, outcome.error.eventIndex().orElseThrow());
+    }
+
+    @Test
+    void anUnknownEntryKindIsNamedInTheFilesTerms() {
+        byte[] file = TraceRoundTripTest.write(EVENTS, TraceCodec.NONE);
+        ByteArrayOutputStream entries = new ByteArrayOutputStream();
+        writeLong(entries, 7); // union branch ClockRead
+        writeLong(entries, 1234); // nanos
+        writeLong(entries, 47); // a union branch the format does not have
+
+        Outcome outcome = readPrefix(hostileBlock(file, entries.toByteArray(), 2));
+
+        assertEquals(TraceFormatException.Reason.CORRUPT, outcome.error.reason(), String.valueOf(outcome));
+        String message = outcome.error.getMessage();
+        assertTrue(message.contains("unknown entry kind 47 (at byte 3 of the block's entries)"), message);
+        assertFalse(message.contains("Exception"), message);
+    }
+
+    /** The header of {@code file}, then one block of {@code count} entries, {@code entries}, with its sync marker. */
+    private static byte[] hostileBlock(byte[] file, byte[] entries, int count) {
+        int header = headerLength(file);
+        byte[] sync = Arrays.copyOfRange(file, header - DataFileConstants.SYNC_SIZE, header);
+        ByteArrayOutputStream hostile = new ByteArrayOutputStream();
+        hostile.write(file, 0, header);
+        writeLong(hostile, count);
+        writeLong(hostile, entries.length);
+        hostile.write(entries, 0, entries.length);
+        hostile.write(sync, 0, sync.length);
+        return hostile.toByteArray();
     }
 
     @Test

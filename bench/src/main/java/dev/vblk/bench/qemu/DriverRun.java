@@ -3,7 +3,6 @@ package dev.vblk.bench.qemu;
 import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDevice;
 import dev.vblk.qemu.QemuMachine;
-import dev.vblk.recorder.RecordingPlatform;
 import dev.vblk.recorder.TraceRecorder;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.BoardParameters;
@@ -26,8 +25,7 @@ import java.util.function.LongUnaryOperator;
 /**
  * Timed runs of the driver ({@code VirtioBlkDevice}) on a machine's first drive, brought up the way
  * the command line does it: a fresh {@link DriverSession} discovery per run, and for a recorded run
- * the platform wrapped in a {@link RecordingPlatform} writing a trace file (deleted afterwards) with
- * the devices' operations marked. Discovery is not timed.
+ * a recorded session ({@link DriverSession#record}) writing a trace file (deleted afterwards). Discovery is not timed.
  */
 final class DriverRun {
 
@@ -43,10 +41,10 @@ final class DriverRun {
         this.traceDirectory = traceDirectory;
     }
 
-    /** Runs {@code workload} for about {@code budgetNanos}, recorded or not. */
-    Measurement run(Workload workload, boolean recorded, long budgetNanos) {
+    /** Runs {@code pattern} for about {@code budgetNanos}, recorded or not. */
+    Measurement run(AccessPattern pattern, boolean recorded, long budgetNanos) {
         if (!recorded) {
-            return drive(DriverSession.discover(machine.platform(), board, null), workload, budgetNanos);
+            return drive(DriverSession.discover(machine.platform(), board), pattern, budgetNanos);
         }
         Path trace = null;
         try {
@@ -54,10 +52,10 @@ final class DriverRun {
             TraceMetadata metadata = TraceMetadata.of(Instant.now(),
                     Map.of("kind", "qemu", "qemu.version", machine.qemuVersion(),
                             "qemu.command", String.join(" ", machine.commandLine())),
-                    List.of(image), "benchmark " + workload.label(), OptionalLong.empty(), board.toMap());
+                    List.of(image), "benchmark " + pattern.label(), OptionalLong.empty(), board.toMap());
             try (TraceRecorder recorder = new TraceRecorder(TraceWriter.create(trace, metadata, TraceCodec.DEFAULT))) {
-                DriverSession session = DriverSession.discover(new RecordingPlatform(machine.platform(), recorder), board, recorder);
-                return drive(session, workload, budgetNanos);
+                DriverSession session = DriverSession.record(machine.platform(), board, recorder);
+                return drive(session, pattern, budgetNanos);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a trace in " + traceDirectory, e);
@@ -67,34 +65,34 @@ final class DriverRun {
     }
 
     /** Runs the workload on the session's first device, then closes the session's devices. */
-    private static Measurement drive(DriverSession session, Workload workload, long budgetNanos) {
+    private static Measurement drive(DriverSession session, AccessPattern pattern, long budgetNanos) {
         try {
-            return driveFirstDevice(session, workload, budgetNanos);
+            return driveFirstDevice(session, pattern, budgetNanos);
         } finally {
             session.closeDevices();
         }
     }
 
-    private static Measurement driveFirstDevice(DriverSession session, Workload workload, long budgetNanos) {
+    private static Measurement driveFirstDevice(DriverSession session, AccessPattern pattern, long budgetNanos) {
         BlockDevice device = session.device(session.deviceNames().get(0)).orElseThrow();
-        LongUnaryOperator positions = workload.positions(device.capacitySectors());
-        if (workload.depth() > 1) {
+        LongUnaryOperator positions = pattern.positions(device.capacitySectors());
+        if (pattern.depth() > 1) {
             String name = session.deviceNames().get(0);
-            int sectors = workload.callBytes() / BlockDevice.SECTOR_SIZE;
+            int sectors = pattern.callBytes() / BlockDevice.SECTOR_SIZE;
             Measurement batches = Measurement.timed(budgetNanos, batch -> {
                 List<Long> tickets = new ArrayList<>();
-                for (int i = 0; i < workload.depth(); i++) {
-                    long sector = positions.applyAsLong(batch * workload.depth() + i);
+                for (int i = 0; i < pattern.depth(); i++) {
+                    long sector = positions.applyAsLong(batch * pattern.depth() + i);
                     tickets.add(session.submit(BlockOperation.read(name, sector, sectors)));
                 }
                 session.complete(OperationKind.WAIT_ALL, name, tickets, AsyncBlockDevice.NO_TIME_BUDGET);
             });
-            return new Measurement(batches.calls() * workload.depth(), batches.nanos());
+            return new Measurement(batches.calls() * pattern.depth(), batches.nanos());
         }
-        byte[] buffer = workload.payload();
+        byte[] buffer = pattern.payload();
         return Measurement.timed(budgetNanos, call -> {
             long sector = positions.applyAsLong(call);
-            if (workload.write()) {
+            if (pattern.write()) {
                 device.writeAt(sector, buffer);
             } else {
                 device.readAt(sector, buffer);

@@ -23,21 +23,21 @@ final class ProbeRun {
         this.imageSectors = imageSectors;
     }
 
-    /** Runs {@code workload} for about {@code budgetNanos}. */
-    Measurement run(Workload workload, long budgetNanos) {
-        int bytes = workload.callBytes();
-        LongUnaryOperator positions = workload.positions(imageSectors);
-        byte[] data = workload.payload();
+    /** Runs {@code pattern} for about {@code budgetNanos}. */
+    Measurement run(AccessPattern pattern, long budgetNanos) {
+        int bytes = pattern.callBytes();
+        LongUnaryOperator positions = pattern.positions(imageSectors);
+        byte[] data = pattern.payload();
         try (RawVirtioBlk device = new RawVirtioBlk(machine.platform(), machine.drive(0).transportAddress(), bytes)) {
             return Measurement.timed(budgetNanos, call -> {
                 long sector = positions.applyAsLong(call);
-                if (workload.write()) {
+                if (pattern.write()) {
                     device.postWrite(sector, data);
                 } else {
                     device.postRead(sector, bytes);
                 }
                 device.awaitUsed(REQUEST_TIMEOUT);
-                int status = device.complete(workload.write() ? 0 : bytes).status();
+                int status = device.complete(pattern.write() ? 0 : bytes).status();
                 if (status != 0) {
                     throw new QemuException("the probe's request at sector " + sector + " ended with status " + status);
                 }

@@ -217,19 +217,19 @@ public final class QemuBenchmark {
         List<Variant> variants = probed
                 ? List.of(Variant.PROBE, Variant.DRIVER, Variant.RECORDED)
                 : List.of(Variant.DRIVER, Variant.RECORDED);
-        for (Workload workload : Workload.values()) {
-            for (Cell cell : cells(variants, workload, driver, packedDriver)) {
-                run(cell.variant(), workload, probe, cell.driver(), budget / 4);
+        for (AccessPattern pattern : AccessPattern.values()) {
+            for (Cell cell : cells(variants, pattern, driver, packedDriver)) {
+                run(cell.variant(), pattern, probe, cell.driver(), budget / 4);
             }
         }
         for (int round = 0; round < rounds; round++) {
             out.printf("%s memory, round %d of %d%n", memory, round + 1, rounds);
-            for (Workload workload : Workload.values()) {
-                List<Cell> order = cells(variants, workload, driver, packedDriver);
+            for (AccessPattern pattern : AccessPattern.values()) {
+                List<Cell> order = cells(variants, pattern, driver, packedDriver);
                 Collections.rotate(order, round);
                 for (Cell cell : order) {
-                    table.add(memory, cell.ring(), workload, cell.variant(),
-                            run(cell.variant(), workload, probe, cell.driver(), budget));
+                    table.add(memory, cell.ring(), pattern, cell.variant(),
+                            run(cell.variant(), pattern, probe, cell.driver(), budget));
                 }
             }
         }
@@ -243,13 +243,13 @@ public final class QemuBenchmark {
      * ring, then, for the workloads that compare rings, the driver unrecorded and recorded on the
      * packed ring.
      */
-    private static List<Cell> cells(List<Variant> variants, Workload workload, DriverRun split,
+    private static List<Cell> cells(List<Variant> variants, AccessPattern pattern, DriverRun split,
             Optional<DriverRun> packed) {
         List<Cell> cells = new ArrayList<>();
-        for (Variant variant : variants(variants, workload)) {
+        for (Variant variant : variants(variants, pattern)) {
             cells.add(new Cell(ResultTable.SPLIT, variant, split));
         }
-        if (packed.isPresent() && workload.comparesRings()) {
+        if (packed.isPresent() && pattern.comparesRings()) {
             cells.add(new Cell(ResultTable.PACKED, Variant.DRIVER, packed.get()));
             cells.add(new Cell(ResultTable.PACKED, Variant.RECORDED, packed.get()));
         }
@@ -257,15 +257,15 @@ public final class QemuBenchmark {
     }
 
     /** The variants measured for a workload: the probe keeps one request in flight, so not at depth. */
-    private static List<Variant> variants(List<Variant> variants, Workload workload) {
-        return workload.depth() == 1 ? variants : variants.stream().filter(v -> v != Variant.PROBE).toList();
+    private static List<Variant> variants(List<Variant> variants, AccessPattern pattern) {
+        return pattern.depth() == 1 ? variants : variants.stream().filter(v -> v != Variant.PROBE).toList();
     }
 
-    private static Measurement run(Variant variant, Workload workload, ProbeRun probe, DriverRun driver, long budget) {
+    private static Measurement run(Variant variant, AccessPattern pattern, ProbeRun probe, DriverRun driver, long budget) {
         return switch (variant) {
-            case PROBE -> probe.run(workload, budget);
-            case DRIVER -> driver.run(workload, false, budget);
-            case RECORDED -> driver.run(workload, true, budget);
+            case PROBE -> probe.run(pattern, budget);
+            case DRIVER -> driver.run(pattern, false, budget);
+            case RECORDED -> driver.run(pattern, true, budget);
         };
     }
 

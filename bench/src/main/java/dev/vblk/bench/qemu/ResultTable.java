@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The measured rates by memory mode, virtqueue ring, workload and variant, printed as the median of
+ * The measured rates by memory mode, virtqueue ring, pattern and variant, printed as the median of
  * each cell's rounds with the ratios that matter: the driver against the probe, recorded against
  * unrecorded, and the packed ring against the split ring. The memory column names the transport
  * too: {@code shared} and {@code qtest} on virtio-mmio, {@code pci shared} and {@code pci qtest} on a
@@ -24,20 +24,20 @@ final class ResultTable {
     /** The packed ring's name in the table. */
     static final String PACKED = "packed";
 
-    private record Row(String memory, String ring, Workload workload) {}
+    private record Row(String memory, String ring, AccessPattern pattern) {}
 
     private final Map<Row, Map<Variant, List<Double>>> rates = new LinkedHashMap<>();
 
     /** Adds one round's measurement. */
-    void add(String memory, String ring, Workload workload, Variant variant, Measurement measurement) {
-        rates.computeIfAbsent(new Row(memory, ring, workload), row -> new LinkedHashMap<>())
+    void add(String memory, String ring, AccessPattern pattern, Variant variant, Measurement measurement) {
+        rates.computeIfAbsent(new Row(memory, ring, pattern), row -> new LinkedHashMap<>())
                 .computeIfAbsent(variant, v -> new ArrayList<>())
-                .add(workload.rate(measurement));
+                .add(pattern.rate(measurement));
     }
 
     /** The median rate of a cell, or NaN if nothing was measured. */
-    double median(String memory, String ring, Workload workload, Variant variant) {
-        List<Double> values = new ArrayList<>(rates.getOrDefault(new Row(memory, ring, workload), Map.of())
+    double median(String memory, String ring, AccessPattern pattern, Variant variant) {
+        List<Double> values = new ArrayList<>(rates.getOrDefault(new Row(memory, ring, pattern), Map.of())
                 .getOrDefault(variant, List.of()));
         if (values.isEmpty()) {
             return Double.NaN;
@@ -52,10 +52,10 @@ final class ResultTable {
         out.printf(format, "memory", "ring", "workload", "unit", "probe", "driver", "recorded", "driver/probe",
                 "recorded/driver");
         for (Row row : rates.keySet()) {
-            double probe = median(row.memory(), row.ring(), row.workload(), Variant.PROBE);
-            double driver = median(row.memory(), row.ring(), row.workload(), Variant.DRIVER);
-            double recorded = median(row.memory(), row.ring(), row.workload(), Variant.RECORDED);
-            out.printf(format, row.memory(), row.ring(), row.workload().label(), row.workload().unit(), number(probe),
+            double probe = median(row.memory(), row.ring(), row.pattern(), Variant.PROBE);
+            double driver = median(row.memory(), row.ring(), row.pattern(), Variant.DRIVER);
+            double recorded = median(row.memory(), row.ring(), row.pattern(), Variant.RECORDED);
+            out.printf(format, row.memory(), row.ring(), row.pattern().label(), row.pattern().unit(), number(probe),
                     number(driver), number(recorded), ratio(driver, probe), ratio(recorded, driver));
         }
         boolean heading = false;
@@ -67,10 +67,10 @@ final class ResultTable {
                 out.printf("%npacked against split ring, driver unrecorded (medians)%n");
                 heading = true;
             }
-            double split = median(row.memory(), SPLIT, row.workload(), Variant.DRIVER);
-            double packed = median(row.memory(), PACKED, row.workload(), Variant.DRIVER);
-            out.printf("%-10s %-27s %-6s split %10s packed %10s packed/split %s%n", row.memory(), row.workload().label(),
-                    row.workload().unit(), number(split), number(packed), ratio(packed, split));
+            double split = median(row.memory(), SPLIT, row.pattern(), Variant.DRIVER);
+            double packed = median(row.memory(), PACKED, row.pattern(), Variant.DRIVER);
+            out.printf("%-10s %-27s %-6s split %10s packed %10s packed/split %s%n", row.memory(), row.pattern().label(),
+                    row.pattern().unit(), number(split), number(packed), ratio(packed, split));
         }
     }
 

@@ -26,8 +26,8 @@ class QemuBenchmarkTest {
     @Test
     void positionsAreAlignedInsideTheImageAndRepeat() {
         long sectors = 2048 * 8;
-        LongUnaryOperator random = Workload.RANDOM_4K_READ.positions(sectors);
-        LongUnaryOperator again = Workload.RANDOM_4K_READ.positions(sectors);
+        LongUnaryOperator random = AccessPattern.RANDOM_4K_READ.positions(sectors);
+        LongUnaryOperator again = AccessPattern.RANDOM_4K_READ.positions(sectors);
         long distinct = LongStream.range(0, 200).map(call -> {
             long sector = random.applyAsLong(call);
             assertEquals(sector, again.applyAsLong(call), "the same sequence every run");
@@ -36,7 +36,7 @@ class QemuBenchmarkTest {
             return sector;
         }).distinct().count();
         assertTrue(distinct > 150, distinct + " distinct positions of 200");
-        LongUnaryOperator sequential = Workload.SEQUENTIAL_1M_READ.positions(sectors);
+        LongUnaryOperator sequential = AccessPattern.SEQUENTIAL_1M_READ.positions(sectors);
         assertEquals(List.of(0L, 2048L, 4096L), List.of(sequential.applyAsLong(0), sequential.applyAsLong(1), sequential.applyAsLong(2)));
         assertEquals(0, sequential.applyAsLong(8), "wraps at the end of the image");
     }
@@ -44,23 +44,23 @@ class QemuBenchmarkTest {
     @Test
     void ratesAreCallsOrMegabytesPerSecond() {
         Measurement halfSecond = new Measurement(1000, 500_000_000L);
-        assertEquals(2000, Workload.RANDOM_4K_READ.rate(halfSecond), 1e-9);
-        assertEquals(1000 * 1048576 / 1e6 * 2, Workload.SEQUENTIAL_1M_WRITE.rate(halfSecond), 1e-9);
+        assertEquals(2000, AccessPattern.RANDOM_4K_READ.rate(halfSecond), 1e-9);
+        assertEquals(1000 * 1048576 / 1e6 * 2, AccessPattern.SEQUENTIAL_1M_WRITE.rate(halfSecond), 1e-9);
     }
 
     @Test
     void tablePrintsMediansAndRatios() {
         ResultTable table = new ResultTable();
         for (long calls : new long[] {300, 100, 200}) {
-            table.add("shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ, ResultTable.Variant.PROBE,
+            table.add("shared", ResultTable.SPLIT, AccessPattern.RANDOM_4K_READ, ResultTable.Variant.PROBE,
                     new Measurement(calls * 2, 1_000_000_000L));
-            table.add("shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER,
+            table.add("shared", ResultTable.SPLIT, AccessPattern.RANDOM_4K_READ, ResultTable.Variant.DRIVER,
                     new Measurement(calls, 1_000_000_000L));
-            table.add("shared", ResultTable.PACKED, Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER,
+            table.add("shared", ResultTable.PACKED, AccessPattern.RANDOM_4K_READ, ResultTable.Variant.DRIVER,
                     new Measurement(calls + 100, 1_000_000_000L));
         }
-        assertEquals(200, table.median("shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER), 1e-9);
-        assertTrue(Double.isNaN(table.median("shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ,
+        assertEquals(200, table.median("shared", ResultTable.SPLIT, AccessPattern.RANDOM_4K_READ, ResultTable.Variant.DRIVER), 1e-9);
+        assertTrue(Double.isNaN(table.median("shared", ResultTable.SPLIT, AccessPattern.RANDOM_4K_READ,
                 ResultTable.Variant.RECORDED)));
         String printed = print(table::print);
         assertTrue(Pattern.compile("shared +split +4 KiB random read +req/s +400 +200 +- +0\\.50 +-").matcher(printed).find(),
@@ -89,11 +89,11 @@ class QemuBenchmarkTest {
     @Test
     void pciRowsAreLabelledInTheMemoryColumn() {
         ResultTable table = new ResultTable();
-        table.add("shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER,
+        table.add("shared", ResultTable.SPLIT, AccessPattern.RANDOM_4K_READ, ResultTable.Variant.DRIVER,
                 new Measurement(100, 1_000_000_000L));
-        table.add("pci shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ, ResultTable.Variant.DRIVER,
+        table.add("pci shared", ResultTable.SPLIT, AccessPattern.RANDOM_4K_READ, ResultTable.Variant.DRIVER,
                 new Measurement(300, 1_000_000_000L));
-        assertEquals(300, table.median("pci shared", ResultTable.SPLIT, Workload.RANDOM_4K_READ,
+        assertEquals(300, table.median("pci shared", ResultTable.SPLIT, AccessPattern.RANDOM_4K_READ,
                 ResultTable.Variant.DRIVER), 1e-9);
         String printed = print(table::print);
         assertTrue(Pattern.compile("(?m)^shared +split +4 KiB random read +req/s +- +100 ").matcher(printed).find(), printed);
@@ -113,7 +113,7 @@ class QemuBenchmarkTest {
             }
         });
         for (String memory : new String[] {"shared", "qtest"}) {
-            for (Workload workload : Workload.values()) {
+            for (AccessPattern workload : AccessPattern.values()) {
                 String row = Arrays.stream(printed.split("\n"))
                         .filter(line -> line.matches(memory + " +split +" + Pattern.quote(workload.label()) + " .*"))
                         .findFirst()
@@ -143,7 +143,7 @@ class QemuBenchmarkTest {
                 throw new AssertionError(e);
             }
         });
-        for (Workload workload : Workload.values()) {
+        for (AccessPattern workload : AccessPattern.values()) {
             String row = Arrays.stream(printed.split("\n"))
                     .filter(line -> line.matches("pci shared +split +" + Pattern.quote(workload.label()) + " .*"))
                     .findFirst()

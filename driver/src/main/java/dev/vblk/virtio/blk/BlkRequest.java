@@ -1,6 +1,7 @@
 package dev.vblk.virtio.blk;
 
 import dev.vblk.block.RequestType;
+import dev.vblk.virtio.spec.BlkRequestFormat;
 
 /**
  * One virtio-blk request the driver posts: the whole of a submitted call, or one of the pieces a
@@ -9,15 +10,8 @@ import dev.vblk.block.RequestType;
  */
 final class BlkRequest {
 
-    /** Request types (VirtIO 1.1 section 5.2.6). */
-    static final int T_IN = 0;
-    static final int T_OUT = 1;
-    static final int T_FLUSH = 4;
-    static final int T_GET_ID = 8;
-    static final int T_DISCARD = 11;
-    static final int T_WRITE_ZEROES = 13;
-
     final InFlightRequests.Call call;
+    /** The header's request type, a {@link BlkRequestFormat} T_ code. */
     final int typeCode;
     final long sector;
     final long sectorCount;
@@ -53,6 +47,6 @@ final class BlkRequest {
 
     /** The sector the header names: the first sector for reads and writes, 0 for the other types. */
     long headerSector() {
-        return typeCode == T_IN || typeCode == T_OUT ? sector : 0;
+        return typeCode == BlkRequestFormat.T_IN || typeCode == BlkRequestFormat.T_OUT ? sector : 0;
     }
 }

@@ -1,6 +1,10 @@
 package dev.vblk.virtio.blk;
 
+import dev.vblk.block.BlockDevice;
 import dev.vblk.platform.FrameAllocator;
+import dev.vblk.virtio.queue.SplitVirtqueueLayout;
+import dev.vblk.virtio.spec.BlkRequestFormat;
+import dev.vblk.virtio.spec.DescriptorLayout;
 
 /**
  * Tunables of the virtio-blk driver.
@@ -67,7 +71,8 @@ public record DriverOptions(
         if (maxQueueSize < 4 || maxQueueSize > 256 || Integer.bitCount(maxQueueSize) != 1) {
             throw new IllegalArgumentException("maxQueueSize must be a power of two from 4 to 256: " + maxQueueSize);
         }
-        if (maxRequestBytes < 512 || maxRequestBytes % 512 != 0 || maxRequestBytes > 256 * FrameAllocator.FRAME_SIZE) {
+        if (maxRequestBytes < BlockDevice.SECTOR_SIZE || maxRequestBytes % BlockDevice.SECTOR_SIZE != 0
+                || maxRequestBytes > 256 * FrameAllocator.FRAME_SIZE) {
             throw new IllegalArgumentException("maxRequestBytes must be whole sectors up to 1 MiB: " + maxRequestBytes);
         }
         if (completion == null) {
@@ -90,9 +95,10 @@ public record DriverOptions(
      * holds can be set up.
      */
     public long guestMemoryPerDevice() {
-        long ringFrames = frames(16L * maxQueueSize) + frames(6 + 2L * maxQueueSize) + frames(6 + 8L * maxQueueSize);
-        long bufferFrames = frames(maxRequestBytes + 2L * RequestLayout.HEADER_BYTES
-                + (long) RequestLayout.DESCRIPTOR_BYTES * maxQueueSize);
+        SplitVirtqueueLayout ring = new SplitVirtqueueLayout(maxQueueSize);
+        long ringFrames = frames(ring.descriptorTableBytes()) + frames(ring.availableRingBytes()) + frames(ring.usedRingBytes());
+        long bufferFrames = frames(maxRequestBytes + 2L * BlkRequestFormat.HEADER_BYTES
+                + (long) DescriptorLayout.BYTES * maxQueueSize);
         return maxQueues * (ringFrames + maxInFlight * bufferFrames) * FrameAllocator.FRAME_SIZE;
     }
 

@@ -7,6 +7,7 @@ import dev.vblk.block.RequestHandle;
 import dev.vblk.block.RequestType;
 import dev.vblk.platform.PlatformException;
 import dev.vblk.virtio.VirtioException;
+import dev.vblk.virtio.spec.BlkRequestFormat;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -18,10 +19,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ErrorPolicy {
 
-    /** Request status bytes (VirtIO 1.1 section 5.2.6). */
-    static final int S_OK = 0;
-    static final int S_IOERR = 1;
-    static final int S_UNSUPP = 2;
     /** Written to the status byte before a request is posted, so a device that never writes it is caught. */
     static final int STATUS_UNWRITTEN = 0xff;
 
@@ -117,14 +114,14 @@ final class ErrorPolicy {
     /** The error a request status byte means, or null for success. */
     BlockDeviceException statusError(int status, RequestType type, long sector, long sectorCount) {
         switch (status) {
-            case S_OK:
+            case BlkRequestFormat.S_OK:
                 return null;
-            case S_IOERR:
+            case BlkRequestFormat.S_IOERR:
                 return error(type == RequestType.FLUSH ? ErrorKind.FLUSH_FAILED : ErrorKind.IO_ERROR,
                         type == RequestType.FLUSH ? "the device could not make written data durable"
                                 : "the device reported an I/O error")
                         .request(type, sector, sectorCount).statusByte(status).build();
-            case S_UNSUPP:
+            case BlkRequestFormat.S_UNSUPP:
                 return error(ErrorKind.UNSUPPORTED, "the device does not support this request")
                         .request(type, sector, sectorCount).statusByte(status).build();
             case STATUS_UNWRITTEN:

@@ -1,5 +1,8 @@
 package dev.vblk.virtio.blk;
 
+import dev.vblk.virtio.spec.BlkRequestFormat;
+import dev.vblk.virtio.spec.DescriptorLayout;
+
 /**
  * Where the parts of one request lie in its DMA buffer:
  *
@@ -16,9 +19,6 @@ package dev.vblk.virtio.blk;
  */
 record RequestLayout(int maxDataBytes, int tableEntries) {
 
-    static final int HEADER_BYTES = 16;
-    static final int DESCRIPTOR_BYTES = 16;
-
     /** Offset of the header in a buffer whose data part holds {@code capacity} bytes. */
     static int headerOffset(int capacity) {
         return (capacity + 15) & ~15;
@@ -26,16 +26,17 @@ record RequestLayout(int maxDataBytes, int tableEntries) {
 
     /** Offset of the status byte. */
     static int statusOffset(int capacity) {
-        return headerOffset(capacity) + HEADER_BYTES;
+        return headerOffset(capacity) + BlkRequestFormat.HEADER_BYTES;
     }
 
     /** Offset of the indirect table. */
     static int tableOffset(int capacity) {
-        return (statusOffset(capacity) + 1 + 15) & ~15;
+        return (statusOffset(capacity) + BlkRequestFormat.STATUS_BYTES + 15) & ~15;
     }
 
     /** Bytes of a buffer whose data part holds {@code capacity} bytes. */
     int bufferBytes(int capacity) {
-        return tableEntries == 0 ? statusOffset(capacity) + 1 : tableOffset(capacity) + tableEntries * DESCRIPTOR_BYTES;
+        return tableEntries == 0 ? statusOffset(capacity) + BlkRequestFormat.STATUS_BYTES
+                : tableOffset(capacity) + tableEntries * DescriptorLayout.BYTES;
     }
 }

@@ -12,16 +12,10 @@ import dev.vblk.block.RequestHandle;
 import dev.vblk.block.RequestType;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
-import dev.vblk.virtio.DeviceStatus;
-import dev.vblk.virtio.FeatureBits;
-import dev.vblk.virtio.InterruptStatus;
 import dev.vblk.virtio.MmioSlot;
 import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.VirtioMmioTransport;
 import dev.vblk.virtio.VirtioTransport;
-import dev.vblk.virtio.queue.PackedVirtqueue;
-import dev.vblk.virtio.queue.SplitVirtqueue;
-import dev.vblk.virtio.queue.Virtqueue;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -46,7 +40,6 @@ import java.util.Optional;
  */
 public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, AutoCloseable {
 
-    static final int RANGE_SEGMENT_BYTES = 16;
     /** The virtio device ID of a block device. */
     public static final int DEVICE_TYPE = 2;
 
@@ -56,12 +49,10 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
     private final BlockDeviceId id;
     private final DriverOptions options;
     private final ErrorPolicy errors;
+    private final DeviceState state;
+    private final DeviceSetup setup;
 
-    private long features;
-    private volatile VirtioBlkConfig config;
-    private volatile BlockDeviceInfo info;
     private TransferLimits limits;
-    private RequestLayout layout;
     private VirtioBlkQueue[] queues;
 
     private VirtioBlkDevice(Platform platform, VirtioTransport transport, MmioSlot slot, BlockDeviceId id,
@@ -72,6 +63,8 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
         this.id = id;
         this.options = options;
         this.errors = new ErrorPolicy(id);
+        this.state = new DeviceState(transport, id.toString());
+        this.setup = new DeviceSetup(platform, transport, id, options, errors, state);
     }
 
     /**
@@ -113,17 +106,17 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
 
     @Override
     public BlockDeviceInfo info() {
-        return info;
+        return state.info();
     }
 
     /** The feature word agreed with the device. */
     public long negotiatedFeatures() {
-        return features;
+        return state.features();
     }
 
     /** The configuration as last read from the device. */
     public VirtioBlkConfig config() {
-        return config;
+        return state.config();
     }
 
     /** The virtio-mmio slot the device sits in; null for a device opened on another transport. */
@@ -244,80 +237,9 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
 
     // ---- what the queues share --------------------------------------------------------------------
 
-    /** The layout of every request buffer. */
-    RequestLayout requestLayout() {
-        return layout;
-    }
-
-    /** The longest physically contiguous run one descriptor carries. */
-    int maxRunBytes() {
-        return limits.maxRunBytes();
-    }
-
-    /** Throws DEVICE_NEEDS_RESET if the device status says so. */
-    void checkNeedsReset() {
-        int status = transport.status();
-        if ((status & DeviceStatus.DEVICE_NEEDS_RESET) != 0) {
-            throw new VirtioException(VirtioException.Kind.DEVICE_NEEDS_RESET, id.toString(),
-                    "the device set DEVICE_NEEDS_RESET (status " + DeviceStatus.describe(status) + ")");
-        }
-    }
-
-    /** Handles a configuration-change interrupt: DEVICE_NEEDS_RESET is checked, then the configuration re-read. */
-    void configChanged() {
-        checkNeedsReset();
-        config = VirtioBlkConfig.read(transport, features);
-        info = describe(config);
-    }
-
-    /** The sectors in {@code buffer}, which must hold whole sectors. */
-    long checkBuffer(RequestType type, long sector, byte[] buffer) {
-        if (buffer == null || buffer.length % SECTOR_SIZE != 0) {
-            throw errors.error(ErrorKind.INVALID_ARGUMENT, "the buffer must hold whole 512-byte sectors, it has "
-                    + (buffer == null ? "no array" : buffer.length + " bytes")).request(type, sector, 0).build();
-        }
-        return buffer.length / SECTOR_SIZE;
-    }
-
-    /** Refuses a change to a read-only device. */
-    void checkWritable(RequestType type, long sector, long sectors) {
-        if (info.readOnly()) {
-            throw errors.error(ErrorKind.READ_ONLY, "the device is read-only").request(type, sector, sectors).build();
-        }
-    }
-
-    /**
-     * Checks a range against the capacity. When it reaches past it, a configuration change the device
-     * has signalled (a resize) is looked for first, if the options say so.
-     */
-    void checkRange(RequestType type, long sector, long sectors) {
-        if (!inRange(sector, sectors) && options.recheckCapacity()) {
-            refreshSignalledConfig();
-        }
-        if (!inRange(sector, sectors)) {
-            throw errors.error(ErrorKind.OUT_OF_RANGE, "the device has " + info.capacitySectors() + " sectors")
-                    .request(type, sector, sectors).build();
-        }
-    }
-
-    /**
-     * Re-reads the configuration if the device has signalled a change; the interrupt is left pending
-     * for its handler, which also checks DEVICE_NEEDS_RESET (and meets any error of the read again).
-     */
-    private void refreshSignalledConfig() {
-        if (transport.interruptPending() && (transport.interruptStatus() & InterruptStatus.CONFIG_CHANGE) != 0) {
-            try {
-                config = VirtioBlkConfig.read(transport, features);
-                info = describe(config);
-            } catch (VirtioException e) {
-                // Left for the interrupt handler, which reports it.
-            }
-        }
-    }
-
-    private boolean inRange(long sector, long sectors) {
-        long capacity = info.capacitySectors();
-        return sector >= 0 && sectors >= 0 && sector <= capacity && sectors <= capacity - sector;
+    /** What the device says of itself, shared by its queues. */
+    DeviceState state() {
+        return state;
     }
 
     // ---- reset and initialisation -----------------------------------------------------------------
@@ -406,116 +328,10 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
     }
 
     private void initialize() {
-        try {
-            long wanted = BlkFeatures.WANTED
-                    | (options.indirectDescriptors() ? FeatureBits.bit(FeatureBits.INDIRECT_DESC) : 0)
-                    | (options.eventIndex() ? FeatureBits.bit(FeatureBits.EVENT_IDX) : 0)
-                    | (options.packedRing() ? FeatureBits.bit(FeatureBits.RING_PACKED) : 0)
-                    | (options.maxQueues() > 1 ? FeatureBits.bit(BlkFeatures.MQ) : 0);
-            features = transport.negotiate(wanted, 0);
-            boolean indirect = FeatureBits.has(features, FeatureBits.INDIRECT_DESC);
-            boolean eventIndex = FeatureBits.has(features, FeatureBits.EVENT_IDX);
-            if (queues == null) {
-                queues = new VirtioBlkQueue[queuesToUse()];
-                for (int index = 0; index < queues.length; index++) {
-                    queues[index] = new VirtioBlkQueue(this, index, platform, transport, options, errors);
-                }
-            } else {
-                checkQueuesStillOffered();
-            }
-            int smallestRing = Integer.MAX_VALUE;
-            for (VirtioBlkQueue queue : queues) {
-                int index = queue.index();
-                int size = chooseQueueSize(index, transport.queueNumMax(index));
-                Virtqueue ring = FeatureBits.has(features, FeatureBits.RING_PACKED)
-                        ? PackedVirtqueue.allocate(platform, index, size, id.toString(), indirect, eventIndex)
-                        : SplitVirtqueue.allocate(platform, index, size, id.toString(), indirect, eventIndex);
-                queue.attach(ring, null);
-                transport.setupQueue(index, ring.size(), ring.descriptorArea(), ring.driverArea(), ring.deviceArea());
-                smallestRing = Math.min(smallestRing, ring.size());
-            }
-            config = VirtioBlkConfig.read(transport, features);
-            if (FeatureBits.has(features, BlkFeatures.CONFIG_WCE) && config.writeback() != 1) {
-                transport.writeConfigU8(VirtioBlkConfig.WRITEBACK, 1);
-                config = VirtioBlkConfig.read(transport, features);
-            }
-            limits = TransferLimits.compute(config.segMax(), config.sizeMax(), smallestRing, options.maxRequestBytes());
-            if (limits == null) {
-                throw errors.error(ErrorKind.UNSUPPORTED, "the device's limits (seg_max " + config.segMax() + ", size_max "
-                        + config.sizeMax() + ") cannot carry one sector").request(RequestType.INIT).build();
-            }
-            layout = new RequestLayout(limits.maxTransferBytes(), indirect ? limits.maxDataSegments() + 2 : 0);
-            for (VirtioBlkQueue queue : queues) {
-                Virtqueue ring = queue.ring();
-                queue.attach(ring, options.pooledBuffers()
-                        ? RequestBuffers.pool(platform, id.toString(), layout, Math.min(options.maxInFlight(), ring.size()))
-                        : RequestBuffers.perRequest(platform, id.toString(), layout));
-            }
-            info = describe(config);
-            transport.driverOk();
-        } catch (RuntimeException e) {
-            abandonInitialisation();
-            throw e;
-        }
-    }
-
-    /** How many queues to set up: 1, or with MQ negotiated the device's num_queues capped by the options. */
-    private int queuesToUse() {
-        if (!FeatureBits.has(features, BlkFeatures.MQ)) {
-            return 1;
-        }
-        int offered = transport.readConfig(() -> transport.configU16(VirtioBlkConfig.NUM_QUEUES));
-        if (offered == 0) {
-            throw errors.error(ErrorKind.PROTOCOL_VIOLATION, "the device offers MQ with num_queues 0")
-                    .request(RequestType.INIT).build();
-        }
-        return Math.min(offered, options.maxQueues());
-    }
-
-    /** After a reset the device must still offer every queue in use: callers hold them. */
-    private void checkQueuesStillOffered() {
-        if (queues.length == 1) {
-            return;
-        }
-        int offered = FeatureBits.has(features, BlkFeatures.MQ)
-                ? transport.readConfig(() -> transport.configU16(VirtioBlkConfig.NUM_QUEUES)) : 1;
-        if (offered < queues.length) {
-            throw errors.error(ErrorKind.PROTOCOL_VIOLATION, "after the reset the device offers " + offered
-                    + " queue(s); " + queues.length + " are in use").request(RequestType.INIT).build();
-        }
-    }
-
-    private void abandonInitialisation() {
-        try {
-            transport.markFailed();
-            releaseMemory();
-        } catch (PlatformException ignored) {
-            // The initialisation error is the one worth reporting.
-        }
-    }
-
-    private int chooseQueueSize(int index, int numMax) {
-        if (numMax <= 0) {
-            throw errors.error(ErrorKind.PROTOCOL_VIOLATION, "queue " + index + " is not available (QueueNumMax reads "
-                    + Integer.toUnsignedString(numMax) + ")").request(RequestType.INIT).build();
-        }
-        int size = Integer.highestOneBit(Math.min(numMax, options.maxQueueSize()));
-        if (size < 4) {
-            throw errors.error(ErrorKind.UNSUPPORTED, "queue " + index + " allows only " + numMax
-                    + " descriptors; a request needs at least 3 and the driver uses 4 or more")
-                    .request(RequestType.INIT).build();
-        }
-        return size;
-    }
-
-    private BlockDeviceInfo describe(VirtioBlkConfig current) {
-        long blkSize = current.blkSize();
-        boolean validBlockSize = blkSize >= SECTOR_SIZE && blkSize <= 65536 && Long.bitCount(blkSize) == 1;
-        boolean flush = FeatureBits.has(features, BlkFeatures.FLUSH);
-        boolean writeback = flush && (!FeatureBits.has(features, BlkFeatures.CONFIG_WCE) || current.writeback() == 1);
-        return new BlockDeviceInfo(current.capacity(), validBlockSize ? (int) blkSize : SECTOR_SIZE,
-                FeatureBits.has(features, BlkFeatures.RO), flush, writeback,
-                FeatureBits.has(features, BlkFeatures.DISCARD), FeatureBits.has(features, BlkFeatures.WRITE_ZEROES));
+        DeviceSetup.Result done = setup.initialize(queues,
+                index -> new VirtioBlkQueue(this, index, platform, transport, options, errors));
+        queues = done.queues();
+        limits = done.limits();
     }
 
     private void releaseMemory() {

@@ -10,18 +10,12 @@ import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
 import dev.vblk.block.RequestType;
-import dev.vblk.dma.PhysicalRun;
-import dev.vblk.platform.LittleEndian;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
-import dev.vblk.virtio.FeatureBits;
-import dev.vblk.virtio.InterruptStatus;
 import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.VirtioTransport;
-import dev.vblk.virtio.queue.BufferSegment;
-import dev.vblk.virtio.queue.UsedElement;
 import dev.vblk.virtio.queue.Virtqueue;
-import java.util.ArrayList;
+import dev.vblk.virtio.spec.BlkRequestFormat;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -44,6 +38,11 @@ import java.util.function.Function;
  * never came is still found: before a request is declared timed out, the used ring is read once more.
  * On a device with several queues the one interrupt line serves them all, so a queue waits for it in
  * slices of {@link DriverOptions#pollIntervalNanos()} and reads its own used ring after each.
+ *
+ * <p>The queue numbers calls, holds the lock, posts and publishes requests and applies the error
+ * policy; a {@link CallPlanner} checks each call and makes its requests, a {@link RequestRing} moves
+ * each request through its buffer and the ring, and a {@link CompletionHandler} finds the requests
+ * the device returned.
  */
 public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
 
@@ -56,11 +55,14 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     private final ReentrantLock lock = new ReentrantLock();
     private final BlockingBlockDevice blocking = new BlockingBlockDevice(this);
     private final InFlightRequests requests = new InFlightRequests();
+    private final CallPlanner planner;
+    private final CompletionHandler completions;
 
     private Virtqueue ring;
     private RequestBuffers buffers;
+    /** The ring and buffers as requests pass through them, once both are attached. */
+    private RequestRing requestRing;
     private long callsAccepted;
-    private long pollCount;
 
     VirtioBlkQueue(VirtioBlkDevice device, int index, Platform platform, VirtioTransport transport,
             DriverOptions options, ErrorPolicy errors) {
@@ -70,6 +72,11 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         this.transport = transport;
         this.options = options;
         this.errors = errors;
+        this.planner = new CallPlanner(device, options, errors, requests);
+        this.completions = new CompletionHandler(device, platform, transport, options, errors, requests, () -> {
+            postWaiting();
+            publish();
+        });
     }
 
     /** The queue's number on the device, from 0. */
@@ -89,7 +96,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
 
     /** How many requests the queue may hold at once: the options, the ring and the buffers allow. */
     public int maxInFlight() {
-        return Math.min(Math.min(options.maxInFlight(), ring.size()), buffers.capacity());
+        return Math.min(options.maxInFlight(), requestRing.capacity());
     }
 
     // ---- the synchronous calls --------------------------------------------------------------------
@@ -128,87 +135,37 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
 
     @Override
     public RequestHandle submitRead(long sector, byte[] buffer) {
-        long sectors = device.checkBuffer(RequestType.READ, sector, buffer);
-        return submit(RequestType.READ, sector, sectors, call -> {
-            device.checkRange(RequestType.READ, sector, sectors);
-            split(call, BlkRequest.T_IN, sector, buffer, true);
-        });
+        long sectors = planner.sectors(RequestType.READ, sector, buffer);
+        return submit(RequestType.READ, sector, sectors, call -> planner.read(call, sector, buffer));
     }
 
     @Override
     public RequestHandle submitWrite(long sector, byte[] data) {
-        long sectors = device.checkBuffer(RequestType.WRITE, sector, data);
-        return submit(RequestType.WRITE, sector, sectors, call -> {
-            device.checkWritable(RequestType.WRITE, sector, sectors);
-            device.checkRange(RequestType.WRITE, sector, sectors);
-            split(call, BlkRequest.T_OUT, sector, data, false);
-        });
+        long sectors = planner.sectors(RequestType.WRITE, sector, data);
+        return submit(RequestType.WRITE, sector, sectors, call -> planner.write(call, sector, data));
     }
 
     @Override
     public RequestHandle submitFlush() {
-        return submit(RequestType.FLUSH, -1, 0, call -> {
-            if (FeatureBits.has(device.negotiatedFeatures(), BlkFeatures.FLUSH)) {
-                requests.enqueue(new BlkRequest(call, BlkRequest.T_FLUSH, 0, 0, null, 0, 0, false));
-            }
-        });
+        return submit(RequestType.FLUSH, -1, 0, planner::flush);
     }
 
     @Override
     public RequestHandle submitDiscard(long sector, long sectorCount) {
-        return rangeCommand(RequestType.DISCARD, BlkRequest.T_DISCARD, BlkFeatures.DISCARD, sector, sectorCount);
+        return submit(RequestType.DISCARD, sector, sectorCount, call -> planner.range(call, RequestType.DISCARD,
+                BlkRequestFormat.T_DISCARD, BlkFeatures.DISCARD, sector, sectorCount));
     }
 
     @Override
     public RequestHandle submitWriteZeroes(long sector, long sectorCount) {
-        return rangeCommand(RequestType.WRITE_ZEROES, BlkRequest.T_WRITE_ZEROES, BlkFeatures.WRITE_ZEROES, sector,
-                sectorCount);
+        return submit(RequestType.WRITE_ZEROES, sector, sectorCount, call -> planner.range(call, RequestType.WRITE_ZEROES,
+                BlkRequestFormat.T_WRITE_ZEROES, BlkFeatures.WRITE_ZEROES, sector, sectorCount));
     }
 
     @Override
     public RequestHandle submitGetId(byte[] buffer) {
-        if (buffer == null || buffer.length != ID_BYTES) {
-            throw errors.error(ErrorKind.INVALID_ARGUMENT, "the identification buffer must have " + ID_BYTES + " bytes")
-                    .request(RequestType.GET_ID).build();
-        }
-        return submit(RequestType.GET_ID, -1, 0,
-                call -> requests.enqueue(new BlkRequest(call, BlkRequest.T_GET_ID, 0, 0, buffer, 0, ID_BYTES, true)));
-    }
-
-    private RequestHandle rangeCommand(RequestType type, int typeCode, int feature, long sector, long sectorCount) {
-        return submit(type, sector, sectorCount, call -> {
-            if (!FeatureBits.has(device.negotiatedFeatures(), feature)) {
-                throw errors.error(ErrorKind.UNSUPPORTED, "the device does not offer " + BlkFeatures.NAMES.get(feature))
-                        .request(type, sector, sectorCount).build();
-            }
-            if (sector < 0 || sectorCount < 0) {
-                throw errors.error(ErrorKind.INVALID_ARGUMENT, "negative sector or count")
-                        .request(type, sector, sectorCount).build();
-            }
-            device.checkWritable(type, sector, sectorCount);
-            device.checkRange(type, sector, sectorCount);
-            VirtioBlkConfig config = device.config();
-            long limit = type == RequestType.DISCARD ? config.maxDiscardSectors() : config.maxWriteZeroesSectors();
-            long perRequest = limit > 0 ? Math.min(limit, 0xffff_ffffL) : 0xffff_ffffL;
-            for (long done = 0; done < sectorCount; done += perRequest) {
-                long count = Math.min(perRequest, sectorCount - done);
-                byte[] range = new byte[VirtioBlkDevice.RANGE_SEGMENT_BYTES];
-                LittleEndian.put(range, 0, 8, sector + done);
-                LittleEndian.put(range, 8, 4, count);
-                requests.enqueue(new BlkRequest(call, typeCode, sector + done, count, range, 0,
-                        VirtioBlkDevice.RANGE_SEGMENT_BYTES, false));
-            }
-        });
-    }
-
-    /** Splits a read or write into requests no larger than the transfer limit. */
-    private void split(InFlightRequests.Call call, int typeCode, long sector, byte[] buffer, boolean read) {
-        int max = device.maxTransferBytes();
-        for (int offset = 0; offset < buffer.length; offset += max) {
-            int bytes = Math.min(max, buffer.length - offset);
-            requests.enqueue(new BlkRequest(call, typeCode, sector + offset / SECTOR_SIZE, bytes / SECTOR_SIZE,
-                    buffer, offset, bytes, read));
-        }
+        planner.checkIdBuffer(buffer);
+        return submit(RequestType.GET_ID, -1, 0, call -> planner.getId(call, buffer));
     }
 
     /** What a submission adds to the call: its requests, after its own checks. */
@@ -254,15 +211,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
             if (requests.posted() > 0) {
                 underPolicy(null, -1, 0, () -> {
                     publish();
-                    if (options.completion() == CompletionMode.INTERRUPTS) {
-                        if (transport.interruptPending()) {
-                            handleInterrupt();
-                        } else if (sharesInterrupts()) {
-                            finishAll(ring.collectUsed());
-                        }
-                    } else {
-                        collect();
-                    }
+                    completions.pollOnce();
                 });
             }
             return requests.deliverAll();
@@ -303,167 +252,12 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         }
     }
 
-    /**
-     * Waits until {@code done} holds, the budget runs out, or nothing is left in flight. Requests
-     * whose own time or poll budget runs out fail with TIMEOUT; a failure of the ring or the platform
-     * ends every request the queue holds.
-     */
+    /** Publishes what was posted, then waits as {@link CompletionHandler#await} does, under the error policy. */
     private void await(BooleanSupplier done, long budgetNanos) {
         underPolicy(null, -1, 0, () -> {
             publish();
-            long waitDeadline = budgetNanos == NO_TIME_BUDGET ? 0 : platform.nanoTime() + budgetNanos;
-            while (!done.getAsBoolean() && requests.posted() > 0) {
-                if (options.completion() == CompletionMode.POLLING && collect()) {
-                    continue;
-                }
-                BlkRequest oldest = requests.oldest();
-                boolean pollsSpent = oldest != null && pollCount - oldest.postedAtPoll >= options.maxPollsPerRequest();
-                long now = pollsSpent || (oldest == null && budgetNanos == NO_TIME_BUDGET) ? 0 : platform.nanoTime();
-                if (oldest != null && (pollsSpent || now - oldest.deadline >= 0)) {
-                    if (options.completion() == CompletionMode.INTERRUPTS && takeUsed()) {
-                        continue;
-                    }
-                    timedOut(oldest);
-                    continue;
-                }
-                if (budgetNanos != NO_TIME_BUDGET && now - waitDeadline >= 0) {
-                    return;
-                }
-                if (options.completion() == CompletionMode.POLLING) {
-                    if (transport.awaitInterrupt(options.pollIntervalNanos())) {
-                        handleInterrupt();
-                    }
-                } else {
-                    waitForInterrupt(oldest, now, budgetNanos == NO_TIME_BUDGET ? Long.MAX_VALUE : waitDeadline);
-                }
-            }
+            completions.await(done, budgetNanos);
         });
-    }
-
-    /** Polls the used ring once; whether anything came back. */
-    private boolean collect() {
-        pollCount++;
-        return takeUsed();
-    }
-
-    /**
-     * Finishes what the used ring holds (with interrupts, completions whose interrupt never came);
-     * whether there was anything.
-     */
-    private boolean takeUsed() {
-        List<UsedElement> used = ring.collectUsed();
-        if (used.isEmpty()) {
-            return false;
-        }
-        drainInterrupts();
-        finishAll(used);
-        return true;
-    }
-
-    private void waitForInterrupt(BlkRequest oldest, long now, long waitDeadline) {
-        if (ring.enableUsedNotification()) {
-            finishAll(ring.collectUsed());
-            drainInterrupts();
-            return;
-        }
-        long until = oldest == null ? waitDeadline : Math.min(oldest.deadline, waitDeadline);
-        if (sharesInterrupts()) {
-            until = Math.min(until, now + options.pollIntervalNanos());
-        }
-        pollCount++;
-        if (transport.awaitInterrupt(Math.max(0, until - now))) {
-            handleInterrupt();
-        }
-    }
-
-    /** Whether other queues share the interrupt line, so that another queue's thread may take its interrupt. */
-    private boolean sharesInterrupts() {
-        return device.queueCount() > 1;
-    }
-
-    private void timedOut(BlkRequest oldest) {
-        device.checkNeedsReset();
-        requests.returned(oldest.token);
-        buffers.abandon(oldest.buffer);
-        BlockDeviceException timeout = errors.note(errors.about(oldest.type(), oldest.sector, oldest.sectorCount,
-                ErrorKind.TIMEOUT, "no completion after " + (pollCount - oldest.postedAtPoll) + " polls within "
-                        + options.requestTimeoutNanos() / 1_000_000 + " ms").build(), oldest.type());
-        requests.finished(oldest, timeout);
-        requests.failWaiting(timeout);
-    }
-
-    /** Handles an interrupt that is already pending, without waiting for one. */
-    private void drainInterrupts() {
-        if (transport.interruptPending()) {
-            handleInterrupt();
-        }
-    }
-
-    /**
-     * Reads and acknowledges InterruptStatus once; a configuration change is checked for
-     * DEVICE_NEEDS_RESET and re-read; with interrupt-driven completion, a used-buffer interrupt takes
-     * every completion there is, and so does a wake-up whose InterruptStatus reads 0 (a raised line
-     * with no cause to read stays raised, so without looking at the used ring each wait would spend a
-     * poll and a released completion would wait for its request's poll budget to run out). With
-     * several queues on the line this queue's used ring is read after every interrupt, whatever its
-     * causes: another queue's thread may have acknowledged this queue's.
-     */
-    private void handleInterrupt() {
-        int status = transport.interruptStatus();
-        if (status != 0) {
-            transport.acknowledgeInterrupt(status);
-            if ((status & InterruptStatus.CONFIG_CHANGE) != 0) {
-                device.configChanged();
-            }
-        }
-        boolean maybeUsed = (status & InterruptStatus.USED_BUFFER) != 0 || status == 0 || sharesInterrupts();
-        if (maybeUsed && options.completion() == CompletionMode.INTERRUPTS) {
-            finishAll(ring.collectUsed());
-        }
-    }
-
-    /**
-     * Finishes the returned requests; when the ring met a violation after them, throws it at once,
-     * so that the call that met it reports it rather than a later one.
-     */
-    private void finishAll(List<UsedElement> used) {
-        for (UsedElement element : used) {
-            BlkRequest request = requests.returned(element.id());
-            if (request != null) {
-                finish(request, element.length());
-            }
-        }
-        if (ring.violationPending()) {
-            ring.collectUsed();
-        }
-        postWaiting();
-        publish();
-    }
-
-    /** Checks a returned request's status byte and length, copies what it read, frees its buffer. */
-    private void finish(BlkRequest request, int usedLength) {
-        RequestBuffers.RequestBuffer buffer = request.buffer;
-        int capacity = buffer.dataCapacity();
-        int status = platform.readU8(buffer.dma().address(RequestLayout.statusOffset(capacity)));
-        BlockDeviceException error = errors.statusError(status, request.type(), request.sector, request.sectorCount);
-        if (error == null && request.deviceWrites && request.dataBytes > 0) {
-            if (usedLength != request.dataBytes + 1) {
-                error = errors.error(ErrorKind.PROTOCOL_VIOLATION, "the device reported success but wrote "
-                        + usedLength + " of " + (request.dataBytes + 1) + " bytes")
-                        .request(request.type(), request.sector, request.sectorCount).build();
-            } else {
-                buffer.dma().read(platform, 0, request.data, request.dataOffset, request.dataBytes);
-            }
-        }
-        buffers.release(buffer);
-        request.buffer = null;
-        if (error != null) {
-            errors.note(error, request.type());
-        }
-        requests.finished(request, error);
-        if (error != null && ErrorPolicy.isFatal(error.kind())) {
-            requests.failWaiting(error);
-        }
     }
 
     // ---- posting ----------------------------------------------------------------------------------
@@ -482,14 +276,16 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
             return;
         }
         if (options.completion() == CompletionMode.POLLING) {
-            drainInterrupts();
+            completions.drainInterrupts();
         }
         while (requests.nextWaiting() != null && canPost()) {
             BlkRequest request = requests.nextWaiting();
             try {
-                if (!post(request)) {
+                int token = requestRing.post(request, requests.posted() > 0);
+                if (token == RequestRing.NOT_POSTED) {
                     return;
                 }
+                requests.posted(request, token);
             } catch (VirtioException e) {
                 if (e.kind() != VirtioException.Kind.OUT_OF_MEMORY) {
                     throw e;
@@ -501,53 +297,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     }
 
     private boolean canPost() {
-        return requests.posted() < maxInFlight() && buffers.available();
-    }
-
-    /**
-     * Places one request in a buffer and makes it available to the device; false (nothing written)
-     * when its chain needs more descriptors than are free.
-     */
-    private boolean post(BlkRequest request) {
-        RequestBuffers.RequestBuffer buffer = buffers.acquire(request.dataBytes);
-        int capacity = buffer.dataCapacity();
-        List<BufferSegment> chain = chain(buffer, request);
-        if (ring.descriptorsFor(chain.size()) > ring.freeDescriptors()) {
-            if (requests.posted() > 0) {
-                buffers.release(buffer);
-                return false;
-            }
-            buffers.release(buffer);
-            throw new VirtioException(VirtioException.Kind.OUT_OF_MEMORY, transport.owner(), "the request needs "
-                    + chain.size() + " descriptors, " + ring.freeDescriptors() + " are free");
-        }
-        if (request.dataBytes > 0 && !request.deviceWrites) {
-            buffer.dma().write(platform, 0, request.data, request.dataOffset, request.dataBytes);
-        }
-        byte[] header = new byte[RequestLayout.HEADER_BYTES + 1];
-        LittleEndian.put(header, 0, 4, request.typeCode);
-        LittleEndian.put(header, 8, 8, request.headerSector());
-        header[RequestLayout.HEADER_BYTES] = (byte) ErrorPolicy.STATUS_UNWRITTEN;
-        buffer.dma().write(platform, RequestLayout.headerOffset(capacity), header, 0, header.length);
-        request.buffer = buffer;
-        int token = ring.submit(chain, device.requestLayout().tableEntries() > 0
-                ? buffer.dma().address(RequestLayout.tableOffset(capacity)) : 0);
-        requests.posted(request, token);
-        return true;
-    }
-
-    private List<BufferSegment> chain(RequestBuffers.RequestBuffer buffer, BlkRequest request) {
-        int capacity = buffer.dataCapacity();
-        List<BufferSegment> chain = new ArrayList<>();
-        chain.add(new BufferSegment(buffer.dma().address(RequestLayout.headerOffset(capacity)),
-                RequestLayout.HEADER_BYTES, false));
-        if (request.dataBytes > 0) {
-            for (PhysicalRun run : buffer.dma().segments(0, request.dataBytes, device.maxRunBytes())) {
-                chain.add(new BufferSegment(run.address(), run.length(), request.deviceWrites));
-            }
-        }
-        chain.add(new BufferSegment(buffer.dma().address(RequestLayout.statusOffset(capacity)), 1, true));
-        return chain;
+        return requests.posted() < maxInFlight() && requestRing.bufferAvailable();
     }
 
     /** Notifies the device of the requests posted since the last call (when it wants it) and starts their budgets. */
@@ -555,10 +305,10 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         if (!requests.hasUnpublished()) {
             return;
         }
-        if (ring.notificationNeeded()) {
+        if (requestRing.ring().notificationNeeded()) {
             transport.notifyQueue(index);
         }
-        requests.published(platform.nanoTime(), options.requestTimeoutNanos(), pollCount);
+        requests.published(platform.nanoTime(), options.requestTimeoutNanos(), completions.polls());
     }
 
     // ---- set-up, reset and the error policy (called by the device) --------------------------------
@@ -572,15 +322,24 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         lock.unlock();
     }
 
-    /** Gives the queue its ring and buffers, after the device has set the ring up. */
-    void attach(Virtqueue ring, RequestBuffers buffers) {
+    /** Gives the queue its ring, which the device sets up; its buffers follow. */
+    void attach(Virtqueue ring) {
         this.ring = ring;
-        this.buffers = buffers;
     }
 
-    /** The queue's ring, while it has one. */
-    Virtqueue ring() {
-        return ring;
+    /** The entries of the queue's ring. */
+    int ringSize() {
+        return ring.size();
+    }
+
+    /**
+     * Gives the queue its request buffers, laid out as {@code layout}, each data run of a request's
+     * chain at most {@code maxRunBytes} long.
+     */
+    void attach(RequestBuffers buffers, RequestLayout layout, int maxRunBytes) {
+        this.buffers = buffers;
+        this.requestRing = new RequestRing(platform, transport.owner(), errors, ring, buffers, layout, maxRunBytes);
+        completions.attach(requestRing);
     }
 
     /**
@@ -601,6 +360,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
             buffers.releaseAll();
             buffers = null;
         }
+        requestRing = null;
     }
 
     /**
@@ -619,7 +379,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
             List<BlkRequest> held = requests.abandonAll(handle -> e instanceof PlatformException
                     ? errors.about(handle, ErrorKind.PLATFORM_ERROR, e.getMessage()).build(e) : error);
             for (BlkRequest request : held) {
-                buffers.abandon(request.buffer);
+                requestRing.abandon(request);
             }
         }
     }

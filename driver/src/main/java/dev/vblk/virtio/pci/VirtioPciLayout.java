@@ -3,6 +3,7 @@ package dev.vblk.virtio.pci;
 import dev.vblk.pci.PciBar;
 import dev.vblk.pci.PciFunction;
 import dev.vblk.virtio.VirtioException;
+import dev.vblk.virtio.spec.PciCommonConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,9 +21,6 @@ import java.util.Optional;
  */
 public record VirtioPciLayout(Region common, Region notifications, long notifyOffMultiplier, Region isr,
         Optional<Region> device) {
-
-    /** Bytes of the common configuration structure this driver reads (up to queue_device). */
-    public static final long COMMON_LENGTH = 0x38;
 
     /**
      * A structure's place.
@@ -42,7 +40,7 @@ public record VirtioPciLayout(Region common, Region notifications, long notifyOf
     public static VirtioPciLayout resolve(PciFunction function, List<VirtioPciCapability> capabilities, String owner) {
         List<String> refused = new ArrayList<>();
         Optional<VirtioPciCapability> notifyCapability = first(function, capabilities, VirtioPciCapability.NOTIFY, 2, refused);
-        Region common = region(function, first(function, capabilities, VirtioPciCapability.COMMON, COMMON_LENGTH, refused),
+        Region common = region(function, first(function, capabilities, VirtioPciCapability.COMMON, PciCommonConfig.LENGTH, refused),
                 "common configuration", refused, owner);
         Region notifications = region(function, notifyCapability, "notify", refused, owner);
         Region isr = region(function, first(function, capabilities, VirtioPciCapability.ISR, 1, refused), "ISR",

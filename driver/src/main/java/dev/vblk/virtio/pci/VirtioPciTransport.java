@@ -1,5 +1,20 @@
 package dev.vblk.virtio.pci;
 
+import static dev.vblk.virtio.spec.PciCommonConfig.CONFIG_GENERATION;
+import static dev.vblk.virtio.spec.PciCommonConfig.DEVICE_FEATURE;
+import static dev.vblk.virtio.spec.PciCommonConfig.DEVICE_FEATURE_SELECT;
+import static dev.vblk.virtio.spec.PciCommonConfig.DEVICE_STATUS;
+import static dev.vblk.virtio.spec.PciCommonConfig.DRIVER_FEATURE;
+import static dev.vblk.virtio.spec.PciCommonConfig.DRIVER_FEATURE_SELECT;
+import static dev.vblk.virtio.spec.PciCommonConfig.NUM_QUEUES;
+import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_DESC;
+import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_DEVICE;
+import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_DRIVER;
+import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_ENABLE;
+import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_NOTIFY_OFF;
+import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_SELECT;
+import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_SIZE;
+
 import dev.vblk.pci.PciCapability;
 import dev.vblk.pci.PciConfigSpace;
 import dev.vblk.pci.PciFunction;
@@ -24,21 +39,6 @@ public final class VirtioPciTransport implements VirtioTransport {
 
     /** The PCI vendor ID of virtio devices. */
     public static final int VENDOR = 0x1af4;
-
-    static final int DEVICE_FEATURE_SELECT = 0x00;
-    static final int DEVICE_FEATURE = 0x04;
-    static final int DRIVER_FEATURE_SELECT = 0x08;
-    static final int DRIVER_FEATURE = 0x0c;
-    static final int NUM_QUEUES = 0x12;
-    static final int DEVICE_STATUS = 0x14;
-    static final int CONFIG_GENERATION = 0x15;
-    static final int QUEUE_SELECT = 0x16;
-    static final int QUEUE_SIZE = 0x18;
-    static final int QUEUE_ENABLE = 0x1c;
-    static final int QUEUE_NOTIFY_OFF = 0x1e;
-    static final int QUEUE_DESC = 0x20;
-    static final int QUEUE_DRIVER = 0x28;
-    static final int QUEUE_DEVICE = 0x30;
 
     private static final int MODERN_DEVICE_BASE = 0x1040;
     private static final int MODERN_DEVICE_LAST = 0x107f;

@@ -1,12 +1,10 @@
 package dev.vblk.virtio.queue;
 
-import static dev.vblk.virtio.queue.PackedVirtqueueLayout.DESCRIPTOR_SIZE;
-
 import dev.vblk.platform.LittleEndian;
 import dev.vblk.platform.Platform;
 import dev.vblk.virtio.VirtioException;
+import dev.vblk.virtio.spec.DescriptorLayout;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,30 +21,15 @@ import java.util.List;
  * interrupts; with it, notifications follow the device's event suppression structure (disable,
  * enable, or a ring position) and the driver asks for an interrupt at the position it will read next.
  */
-public final class PackedVirtqueue implements Virtqueue {
+public final class PackedVirtqueue extends RingState {
 
-    private final Platform platform;
-    private final int index;
-    private final PackedVirtqueueLayout layout;
-    private final String owner;
-    private final QueueMemory memory;
     private final long ring;
     private final long driverEvent;
     private final long deviceEvent;
-    private final boolean indirect;
-    private final boolean eventIndex;
 
     /** Buffer ids not in flight, used as a stack. */
     private final int[] freeIds;
     private int freeIdCount;
-    /** For each buffer id in flight: its chain's device-writable byte count; -1 otherwise. */
-    private final long[] inFlightWritable;
-    /** For each buffer id in flight: ring descriptors its chain takes. */
-    private final int[] chainLength;
-    private int inFlightCount;
-    /** A violation met after chains that were returned correctly: thrown by the next {@link #collectUsed()}. */
-    private final DeferredViolation deferredViolation = new DeferredViolation();
-    private int freeCount;
     private int nextAvail;
     private boolean availWrap = true;
     private int lastUsed;
@@ -54,28 +37,17 @@ public final class PackedVirtqueue implements Virtqueue {
     /** Ring descriptors made available since the device was last notified. */
     private int addedSinceNotify;
 
-    private PackedVirtqueue(Platform platform, int index, PackedVirtqueueLayout layout, String owner,
-            QueueMemory memory, boolean indirect, boolean eventIndex) {
-        this.platform = platform;
-        this.index = index;
-        this.layout = layout;
-        this.owner = owner;
-        this.memory = memory;
-        this.ring = memory.part(0);
-        this.driverEvent = memory.part(1);
-        this.deviceEvent = memory.part(2);
-        this.indirect = indirect;
-        this.eventIndex = eventIndex;
-        int size = layout.size();
+    private PackedVirtqueue(Platform platform, int index, int size, String owner, QueueMemory memory, boolean indirect,
+            boolean eventIndex) {
+        super(platform, index, size, owner, memory, indirect, eventIndex);
+        this.ring = descriptorArea();
+        this.driverEvent = driverArea();
+        this.deviceEvent = deviceArea();
         this.freeIds = new int[size];
         for (int i = 0; i < size; i++) {
             freeIds[i] = size - 1 - i;
         }
         this.freeIdCount = size;
-        this.inFlightWritable = new long[size];
-        Arrays.fill(inFlightWritable, -1);
-        this.chainLength = new int[size];
-        this.freeCount = size;
     }
 
     /**
@@ -93,124 +65,65 @@ public final class PackedVirtqueue implements Virtqueue {
                 new int[] {0, layout.driverEventOffset(), layout.deviceEventOffset()},
                 new int[] {layout.descriptorRingBytes(), PackedVirtqueueLayout.EVENT_SIZE, PackedVirtqueueLayout.EVENT_SIZE},
                 layout.totalBytes());
-        return new PackedVirtqueue(platform, index, layout, owner, memory, indirect, eventIndex);
-    }
-
-    @Override
-    public void release() {
-        memory.release();
-    }
-
-    @Override
-    public int index() {
-        return index;
-    }
-
-    @Override
-    public int size() {
-        return layout.size();
-    }
-
-    @Override
-    public long descriptorArea() {
-        return ring;
-    }
-
-    /** The driver event suppression structure. */
-    @Override
-    public long driverArea() {
-        return driverEvent;
-    }
-
-    /** The device event suppression structure. */
-    @Override
-    public long deviceArea() {
-        return deviceEvent;
-    }
-
-    @Override
-    public boolean indirect() {
-        return indirect;
-    }
-
-    @Override
-    public int freeDescriptors() {
-        return freeCount;
-    }
-
-    @Override
-    public int inFlight() {
-        return inFlightCount;
+        return new PackedVirtqueue(platform, index, size, owner, memory, indirect, eventIndex);
     }
 
     @Override
     public int submit(List<BufferSegment> chain, long indirectTable) {
-        int needed = descriptorsFor(chain.size());
-        if (chain.isEmpty() || needed > freeCount || chain.size() > layout.size()) {
-            throw new IllegalStateException("chain of " + chain.size() + " descriptors, " + freeCount + " free");
-        }
+        int needed = descriptorsNeeded(chain);
         long writable = BufferSegment.writableBytes(chain);
         int id = freeIds[--freeIdCount];
         int head = nextAvail;
         boolean headWrap = availWrap;
         int headFlags;
         if (needed == 1 && chain.size() > 1) {
-            byte[] table = new byte[chain.size() * DESCRIPTOR_SIZE];
+            byte[] table = new byte[chain.size() * DescriptorLayout.BYTES];
             for (int i = 0; i < chain.size(); i++) {
-                encode(table, i * DESCRIPTOR_SIZE, chain.get(i), 0, chain.get(i).deviceWritable()
-                        ? PackedVirtqueueLayout.F_WRITE : 0);
+                BufferSegment segment = chain.get(i);
+                DescriptorLayout.putPacked(table, (int) DescriptorLayout.offset(i), segment.address(), segment.length(), 0,
+                        segment.deviceWritable() ? DescriptorLayout.F_WRITE : 0);
             }
             platform.writeMemory(indirectTable, table);
-            headFlags = PackedVirtqueueLayout.F_INDIRECT;
+            headFlags = DescriptorLayout.F_INDIRECT;
             writeBody(head, new BufferSegment(indirectTable, table.length, false), id);
-            advanceAvail(1);
+            advanceAvail();
         } else {
             headFlags = flags(chain.get(0), chain.size() > 1);
             writeBody(head, chain.get(0), id);
-            advanceAvail(1);
+            advanceAvail();
             for (int i = 1; i < chain.size(); i++) {
-                byte[] descriptor = new byte[DESCRIPTOR_SIZE];
-                encode(descriptor, 0, chain.get(i), id, flags(chain.get(i), i + 1 < chain.size())
-                        | PackedVirtqueueLayout.availableFlags(availWrap));
-                platform.writeMemory(ring + PackedVirtqueueLayout.descriptorOffset(nextAvail), descriptor);
-                advanceAvail(1);
+                BufferSegment segment = chain.get(i);
+                byte[] descriptor = new byte[DescriptorLayout.BYTES];
+                DescriptorLayout.putPacked(descriptor, 0, segment.address(), segment.length(), id,
+                        flags(segment, i + 1 < chain.size()) | DescriptorLayout.availableFlags(availWrap));
+                platform.writeMemory(ring + DescriptorLayout.offset(nextAvail), descriptor);
+                advanceAvail();
             }
         }
         // The head's flags go last: they make the whole chain available at once.
-        platform.writeU16(ring + PackedVirtqueueLayout.descriptorOffset(head) + PackedVirtqueueLayout.FLAGS_OFFSET,
-                headFlags | PackedVirtqueueLayout.availableFlags(headWrap));
-        inFlightWritable[id] = writable;
-        chainLength[id] = needed;
-        inFlightCount++;
-        freeCount -= needed;
+        platform.writeU16(ring + DescriptorLayout.offset(head) + DescriptorLayout.PACKED_FLAGS_OFFSET,
+                headFlags | DescriptorLayout.availableFlags(headWrap));
+        track(id, writable, needed);
         addedSinceNotify += needed;
         return id;
     }
 
     private static int flags(BufferSegment segment, boolean next) {
-        return (next ? PackedVirtqueueLayout.F_NEXT : 0) | (segment.deviceWritable() ? PackedVirtqueueLayout.F_WRITE : 0);
+        return (next ? DescriptorLayout.F_NEXT : 0) | (segment.deviceWritable() ? DescriptorLayout.F_WRITE : 0);
     }
 
     /** Writes address, length and buffer id of ring descriptor {@code position}, not its flags. */
     private void writeBody(int position, BufferSegment segment, int id) {
-        byte[] body = new byte[PackedVirtqueueLayout.FLAGS_OFFSET];
-        LittleEndian.put(body, 0, 8, segment.address());
-        LittleEndian.put(body, PackedVirtqueueLayout.LENGTH_OFFSET, 4, segment.length());
-        LittleEndian.put(body, PackedVirtqueueLayout.ID_OFFSET, 2, id);
-        platform.writeMemory(ring + PackedVirtqueueLayout.descriptorOffset(position), body);
+        byte[] body = new byte[DescriptorLayout.PACKED_FLAGS_OFFSET];
+        LittleEndian.put(body, DescriptorLayout.ADDRESS_OFFSET, 8, segment.address());
+        LittleEndian.put(body, DescriptorLayout.LENGTH_OFFSET, 4, segment.length());
+        LittleEndian.put(body, DescriptorLayout.PACKED_ID_OFFSET, 2, id);
+        platform.writeMemory(ring + DescriptorLayout.offset(position), body);
     }
 
-    private static void encode(byte[] table, int offset, BufferSegment segment, int id, int flags) {
-        LittleEndian.put(table, offset, 8, segment.address());
-        LittleEndian.put(table, offset + PackedVirtqueueLayout.LENGTH_OFFSET, 4, segment.length());
-        LittleEndian.put(table, offset + PackedVirtqueueLayout.ID_OFFSET, 2, id);
-        LittleEndian.put(table, offset + PackedVirtqueueLayout.FLAGS_OFFSET, 2, flags);
-    }
-
-    private void advanceAvail(int count) {
-        nextAvail += count;
-        if (nextAvail >= layout.size()) {
-            nextAvail -= layout.size();
+    private void advanceAvail() {
+        if (++nextAvail == size()) {
+            nextAvail = 0;
             availWrap = !availWrap;
         }
     }
@@ -222,7 +135,7 @@ public final class PackedVirtqueue implements Virtqueue {
         if (added == 0) {
             return false;
         }
-        if (!eventIndex || added >= layout.size()) {
+        if (!eventIndex || added >= size()) {
             return true;
         }
         long event = platform.readU32(deviceEvent);
@@ -237,7 +150,7 @@ public final class PackedVirtqueue implements Virtqueue {
         int position = offWrap & ~PackedVirtqueueLayout.WRAP_BIT;
         boolean wrap = (offWrap & PackedVirtqueueLayout.WRAP_BIT) != 0;
         // Positions of this lap count from 0, the previous lap's from -size.
-        int wanted = wrap == availWrap ? position : position - layout.size();
+        int wanted = wrap == availWrap ? position : position - size();
         return nextAvail - added <= wanted && wanted < nextAvail;
     }
 
@@ -248,7 +161,7 @@ public final class PackedVirtqueue implements Virtqueue {
         }
         platform.writeU32(driverEvent, PackedVirtqueueLayout.offWrap(lastUsed, usedWrap)
                 | ((long) PackedVirtqueueLayout.EVENT_DESC << 16));
-        return PackedVirtqueueLayout.isUsed(readFlags(lastUsed), usedWrap);
+        return DescriptorLayout.isUsed(readFlags(lastUsed), usedWrap);
     }
 
     @Override
@@ -257,8 +170,8 @@ public final class PackedVirtqueue implements Virtqueue {
         List<UsedElement> returned = new ArrayList<>();
         while (true) {
             int flags = readFlags(lastUsed);
-            if (!PackedVirtqueueLayout.isUsed(flags, usedWrap)) {
-                if (inFlightCount == 0 || PackedVirtqueueLayout.isAvailable(flags, usedWrap)) {
+            if (!DescriptorLayout.isUsed(flags, usedWrap)) {
+                if (inFlight() == 0 || DescriptorLayout.isAvailable(flags, usedWrap)) {
                     break;
                 }
                 // A position in flight was made available in this lap: only the device can have
@@ -267,48 +180,33 @@ public final class PackedVirtqueue implements Virtqueue {
                         + "has flags 0x%04x, neither available nor used in this lap: the device's used position "
                         + "ran past the driver's", lastUsed, flags)));
             }
-            byte[] lengthAndId = platform.readMemory(ring + PackedVirtqueueLayout.descriptorOffset(lastUsed)
-                    + PackedVirtqueueLayout.LENGTH_OFFSET, 6);
+            byte[] lengthAndId = platform.readMemory(ring + DescriptorLayout.offset(lastUsed)
+                    + DescriptorLayout.LENGTH_OFFSET, DescriptorLayout.PACKED_FLAGS_OFFSET - DescriptorLayout.LENGTH_OFFSET);
             long length = LittleEndian.get(lengthAndId, 0, 4);
-            int id = (int) LittleEndian.get(lengthAndId, 4, 2);
+            int id = (int) LittleEndian.get(lengthAndId, DescriptorLayout.PACKED_ID_OFFSET - DescriptorLayout.LENGTH_OFFSET, 2);
             VirtioException broken = null;
-            if (id >= layout.size() || inFlightWritable[id] < 0) {
+            if (!isInFlight(id)) {
                 broken = violation(String.format("used descriptor at ring position %d names buffer %d, "
                         + "which is no request in flight", lastUsed, id));
-            } else if (length > inFlightWritable[id]) {
+            } else if (length > writable(id)) {
                 broken = violation(String.format("used descriptor at ring position %d says %d bytes were written to "
-                        + "buffer %d, which has only %d writable bytes", lastUsed, length, id, inFlightWritable[id]));
+                        + "buffer %d, which has only %d writable bytes", lastUsed, length, id, writable(id)));
             }
             if (broken != null) {
                 return deferredViolation.deferOrThrow(returned, broken);
             }
-            lastUsed += chainLength[id];
-            if (lastUsed >= layout.size()) {
-                lastUsed -= layout.size();
+            lastUsed += untrack(id);
+            if (lastUsed >= size()) {
+                lastUsed -= size();
                 usedWrap = !usedWrap;
             }
-            freeCount += chainLength[id];
-            inFlightWritable[id] = -1;
-            chainLength[id] = 0;
             freeIds[freeIdCount++] = id;
-            inFlightCount--;
             returned.add(new UsedElement(id, (int) length));
         }
         return returned;
     }
 
-
-    @Override
-    public boolean violationPending() {
-        return deferredViolation.pending();
-    }
-
     private int readFlags(int position) {
-        return platform.readU16(ring + PackedVirtqueueLayout.descriptorOffset(position)
-                + PackedVirtqueueLayout.FLAGS_OFFSET);
-    }
-
-    private VirtioException violation(String detail) {
-        return new VirtioException(VirtioException.Kind.PROTOCOL_VIOLATION, owner, "queue " + index + ": " + detail);
+        return platform.readU16(ring + DescriptorLayout.offset(position) + DescriptorLayout.PACKED_FLAGS_OFFSET);
     }
 }

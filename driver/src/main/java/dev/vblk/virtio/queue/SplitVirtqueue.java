@@ -3,8 +3,8 @@ package dev.vblk.virtio.queue;
 import dev.vblk.platform.LittleEndian;
 import dev.vblk.platform.Platform;
 import dev.vblk.virtio.VirtioException;
+import dev.vblk.virtio.spec.DescriptorLayout;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,57 +17,31 @@ import java.util.List;
  * (an index that runs ahead of what is in flight, an id that is not the head of a posted chain, a
  * length beyond the chain's writable buffers) is a protocol violation.
  */
-public final class SplitVirtqueue implements Virtqueue {
+public final class SplitVirtqueue extends RingState {
 
-    private final Platform platform;
-    private final int index;
-    private final SplitVirtqueueLayout layout;
-    private final String owner;
     private final long descriptorTable;
     private final long availableRing;
     private final long usedRing;
-    private final QueueMemory memory;
-    private final boolean indirect;
-    private final boolean eventIndex;
 
     private final int[] nextFree;
     private int freeHead;
-    private int freeCount;
-    /** For each descriptor that heads an in-flight chain: its device-writable byte count; -1 otherwise. */
-    private final long[] inFlightWritable;
-    /** For each descriptor that heads an in-flight chain: the chain's length in descriptors. */
-    private final int[] chainLength;
     /** The driver's own copy of each in-flight descriptor's link to the next one in its chain. */
     private final int[] chainNext;
-    private int inFlightCount;
     private int availableIndex;
     private int notifiedIndex;
     private int lastUsedIndex;
-    /** A violation met after chains that were returned correctly: thrown by the next {@link #collectUsed()}. */
-    private final DeferredViolation deferredViolation = new DeferredViolation();
 
-    private SplitVirtqueue(Platform platform, int index, SplitVirtqueueLayout layout, String owner,
-            QueueMemory memory, boolean indirect, boolean eventIndex) {
-        this.platform = platform;
-        this.index = index;
-        this.layout = layout;
-        this.owner = owner;
-        this.memory = memory;
-        this.descriptorTable = memory.part(0);
-        this.availableRing = memory.part(1);
-        this.usedRing = memory.part(2);
-        this.indirect = indirect;
-        this.eventIndex = eventIndex;
-        int size = layout.size();
+    private SplitVirtqueue(Platform platform, int index, int size, String owner, QueueMemory memory, boolean indirect,
+            boolean eventIndex) {
+        super(platform, index, size, owner, memory, indirect, eventIndex);
+        this.descriptorTable = descriptorArea();
+        this.availableRing = driverArea();
+        this.usedRing = deviceArea();
         this.nextFree = new int[size];
         for (int i = 0; i < size; i++) {
             nextFree[i] = i + 1;
         }
         this.freeHead = 0;
-        this.freeCount = size;
-        this.inFlightWritable = new long[size];
-        Arrays.fill(inFlightWritable, -1);
-        this.chainLength = new int[size];
         this.chainNext = new int[size];
     }
 
@@ -86,69 +60,21 @@ public final class SplitVirtqueue implements Virtqueue {
                 new int[] {0, layout.availableOffset(), layout.usedOffset()},
                 new int[] {layout.descriptorTableBytes(), layout.availableRingBytes(), layout.usedRingBytes()},
                 layout.totalBytes());
-        return new SplitVirtqueue(platform, index, layout, owner, memory, indirect, eventIndex);
-    }
-
-    @Override
-    public void release() {
-        memory.release();
-    }
-
-    @Override
-    public int index() {
-        return index;
-    }
-
-    @Override
-    public int size() {
-        return layout.size();
-    }
-
-    @Override
-    public long descriptorArea() {
-        return descriptorTable;
-    }
-
-    @Override
-    public long driverArea() {
-        return availableRing;
-    }
-
-    @Override
-    public long deviceArea() {
-        return usedRing;
-    }
-
-    @Override
-    public boolean indirect() {
-        return indirect;
-    }
-
-    @Override
-    public int freeDescriptors() {
-        return freeCount;
-    }
-
-    @Override
-    public int inFlight() {
-        return inFlightCount;
+        return new SplitVirtqueue(platform, index, size, owner, memory, indirect, eventIndex);
     }
 
     @Override
     public int submit(List<BufferSegment> chain, long indirectTable) {
-        int needed = descriptorsFor(chain.size());
-        if (chain.isEmpty() || needed > freeCount || chain.size() > layout.size()) {
-            throw new IllegalStateException("chain of " + chain.size() + " descriptors, " + freeCount + " free");
-        }
+        int needed = descriptorsNeeded(chain);
         long writable = BufferSegment.writableBytes(chain);
         int[] ids = takeFree(needed);
         if (needed == 1 && chain.size() > 1) {
-            byte[] table = new byte[chain.size() * SplitVirtqueueLayout.DESCRIPTOR_SIZE];
+            byte[] table = new byte[chain.size() * DescriptorLayout.BYTES];
             for (int i = 0; i < chain.size(); i++) {
-                encode(table, i * SplitVirtqueueLayout.DESCRIPTOR_SIZE, chain.get(i), i + 1 < chain.size() ? i + 1 : -1);
+                encode(table, (int) DescriptorLayout.offset(i), chain.get(i), i + 1 < chain.size() ? i + 1 : -1, 0);
             }
             platform.writeMemory(indirectTable, table);
-            writeDescriptor(ids[0], new BufferSegment(indirectTable, table.length, false), -1, SplitVirtqueueLayout.F_INDIRECT);
+            writeDescriptor(ids[0], new BufferSegment(indirectTable, table.length, false), -1, DescriptorLayout.F_INDIRECT);
         } else {
             for (int i = 0; i < ids.length; i++) {
                 boolean last = i == ids.length - 1;
@@ -159,10 +85,8 @@ public final class SplitVirtqueue implements Virtqueue {
             }
         }
         int head = ids[0];
-        inFlightWritable[head] = writable;
-        chainLength[head] = ids.length;
-        inFlightCount++;
-        platform.writeU16(availableRing + SplitVirtqueueLayout.availableSlotOffset(availableIndex % layout.size()), head);
+        track(head, writable, ids.length);
+        platform.writeU16(availableRing + SplitVirtqueueLayout.availableSlotOffset(availableIndex % size()), head);
         availableIndex = (availableIndex + 1) & 0xffff;
         platform.writeU16(availableRing + SplitVirtqueueLayout.availableIndexOffset(), availableIndex);
         return head;
@@ -174,25 +98,20 @@ public final class SplitVirtqueue implements Virtqueue {
             ids[i] = freeHead;
             freeHead = nextFree[freeHead];
         }
-        freeCount -= count;
         return ids;
     }
 
     /** Writes ring descriptor {@code id}; {@code next} < 0 ends the chain. */
     private void writeDescriptor(int id, BufferSegment segment, int next, int extraFlags) {
-        byte[] descriptor = new byte[SplitVirtqueueLayout.DESCRIPTOR_SIZE];
-        encode(descriptor, 0, segment, next);
-        descriptor[12] |= (byte) extraFlags;
-        platform.writeMemory(descriptorTable + SplitVirtqueueLayout.descriptorOffset(id), descriptor);
+        byte[] descriptor = new byte[DescriptorLayout.BYTES];
+        encode(descriptor, 0, segment, next, extraFlags);
+        platform.writeMemory(descriptorTable + DescriptorLayout.offset(id), descriptor);
     }
 
     /** Encodes one descriptor at {@code offset}; {@code next} < 0 ends the chain. */
-    private static void encode(byte[] table, int offset, BufferSegment segment, int next) {
-        LittleEndian.put(table, offset, 8, segment.address());
-        LittleEndian.put(table, offset + 8, 4, segment.length());
-        int flags = (next >= 0 ? SplitVirtqueueLayout.F_NEXT : 0) | (segment.deviceWritable() ? SplitVirtqueueLayout.F_WRITE : 0);
-        LittleEndian.put(table, offset + 12, 2, flags);
-        LittleEndian.put(table, offset + 14, 2, Math.max(next, 0));
+    private static void encode(byte[] table, int offset, BufferSegment segment, int next, int extraFlags) {
+        int flags = (next >= 0 ? DescriptorLayout.F_NEXT : 0) | (segment.deviceWritable() ? DescriptorLayout.F_WRITE : 0);
+        DescriptorLayout.putSplit(table, offset, segment.address(), segment.length(), flags | extraFlags, Math.max(next, 0));
     }
 
     @Override
@@ -205,7 +124,7 @@ public final class SplitVirtqueue implements Virtqueue {
         if (!eventIndex) {
             return true;
         }
-        int event = platform.readU16(usedRing + SplitVirtqueueLayout.availEventOffset(layout.size()));
+        int event = platform.readU16(usedRing + SplitVirtqueueLayout.availEventOffset(size()));
         return ((availableIndex - event - 1) & 0xffff) < ((availableIndex - old) & 0xffff);
     }
 
@@ -214,13 +133,8 @@ public final class SplitVirtqueue implements Virtqueue {
         if (!eventIndex) {
             return false;
         }
-        platform.writeU16(availableRing + SplitVirtqueueLayout.usedEventOffset(layout.size()), lastUsedIndex);
+        platform.writeU16(availableRing + SplitVirtqueueLayout.usedEventOffset(size()), lastUsedIndex);
         return platform.readU16(usedRing + SplitVirtqueueLayout.usedIndexOffset()) != lastUsedIndex;
-    }
-
-    @Override
-    public boolean violationPending() {
-        return deferredViolation.pending();
     }
 
     @Override
@@ -228,24 +142,24 @@ public final class SplitVirtqueue implements Virtqueue {
         deferredViolation.throwIfPending();
         int usedIndex = platform.readU16(usedRing + SplitVirtqueueLayout.usedIndexOffset());
         int fresh = (usedIndex - lastUsedIndex) & 0xffff;
-        if (fresh > inFlightCount) {
+        if (fresh > inFlight()) {
             throw violation(String.format("used index moved from %d to %d, but only %d request(s) are in flight",
-                    lastUsedIndex, usedIndex, inFlightCount));
+                    lastUsedIndex, usedIndex, inFlight()));
         }
         List<UsedElement> returned = new ArrayList<>(fresh);
         for (int n = 0; n < fresh; n++) {
-            int slot = lastUsedIndex % layout.size();
+            int slot = lastUsedIndex % size();
             byte[] element = platform.readMemory(usedRing + SplitVirtqueueLayout.usedSlotOffset(slot),
                     SplitVirtqueueLayout.USED_ELEMENT_SIZE);
             long id = LittleEndian.get(element, 0, 4);
             long length = LittleEndian.get(element, 4, 4);
             VirtioException broken = null;
-            if (id >= layout.size() || inFlightWritable[(int) id] < 0) {
+            if (!isInFlight(id)) {
                 broken = violation(String.format("used ring slot %d names descriptor %d, which heads no request in flight",
                         slot, id));
-            } else if (length > inFlightWritable[(int) id]) {
+            } else if (length > writable((int) id)) {
                 broken = violation(String.format("used ring slot %d says %d bytes were written to descriptor %d's chain, "
-                        + "which has only %d writable bytes", slot, length, id, inFlightWritable[(int) id]));
+                        + "which has only %d writable bytes", slot, length, id, writable((int) id)));
             }
             if (broken != null) {
                 return deferredViolation.deferOrThrow(returned, broken);
@@ -261,8 +175,8 @@ public final class SplitVirtqueue implements Virtqueue {
     /** Ids of the heads of every chain still in flight. */
     public List<Integer> inFlightHeads() {
         List<Integer> heads = new ArrayList<>();
-        for (int i = 0; i < inFlightWritable.length; i++) {
-            if (inFlightWritable[i] >= 0) {
+        for (int i = 0; i < size(); i++) {
+            if (isInFlight(i)) {
                 heads.add(i);
             }
         }
@@ -272,28 +186,15 @@ public final class SplitVirtqueue implements Virtqueue {
     private void freeChain(int head) {
         // The driver's own copy of the links is walked; the descriptor table in guest memory is
         // never trusted for this.
-        int length = chainLength[head];
-        int[] ids = chainIds(head, length);
-        for (int i = length - 1; i >= 0; i--) {
-            nextFree[ids[i]] = freeHead;
-            freeHead = ids[i];
-        }
-        freeCount += length;
-        inFlightWritable[head] = -1;
-        chainLength[head] = 0;
-        inFlightCount--;
-    }
-
-    private int[] chainIds(int head, int length) {
+        int length = untrack(head);
         int[] ids = new int[length];
         ids[0] = head;
         for (int i = 1; i < length; i++) {
             ids[i] = chainNext[ids[i - 1]];
         }
-        return ids;
-    }
-
-    private VirtioException violation(String detail) {
-        return new VirtioException(VirtioException.Kind.PROTOCOL_VIOLATION, owner, "queue " + index + ": " + detail);
+        for (int i = length - 1; i >= 0; i--) {
+            nextFree[ids[i]] = freeHead;
+            freeHead = ids[i];
+        }
     }
 }

@@ -1,12 +1,14 @@
 package dev.vblk.virtio.queue;
 
+import dev.vblk.virtio.spec.DescriptorLayout;
+import dev.vblk.virtio.spec.QueueSize;
+
 /**
  * Sizes and offsets of the three parts of a split virtqueue of {@code size} entries (VirtIO 1.1
  * section 2.6), laid out one after the other in one region:
  *
  * <pre>
- *   0                 descriptor table   size x 16 bytes, 16-byte aligned
- *                       le64 addr | le32 len | le16 flags | le16 next
+ *   0                 descriptor table   size x 16 bytes, 16-byte aligned ({@link DescriptorLayout}, split)
  *   availableOffset   available ring     le16 flags | le16 idx | le16 ring[size] | le16 used_event
  *   usedOffset        used ring          le16 flags | le16 idx | {le32 id, le32 len}[size] | le16 avail_event
  *                                        (4-byte aligned)
@@ -16,23 +18,15 @@ package dev.vblk.virtio.queue;
  */
 public record SplitVirtqueueLayout(int size) {
 
-    public static final int DESCRIPTOR_SIZE = 16;
+    /** Bytes of one used ring element. */
     public static final int USED_ELEMENT_SIZE = 8;
-    /** Descriptor flag: the chain continues at {@code next}. */
-    public static final int F_NEXT = 1;
-    /** Descriptor flag: the device writes this buffer. */
-    public static final int F_WRITE = 2;
-    /** Descriptor flag: the buffer is a table of descriptors (VIRTIO_F_INDIRECT_DESC). */
-    public static final int F_INDIRECT = 4;
 
     public SplitVirtqueueLayout {
-        if (size <= 0 || Integer.bitCount(size) != 1 || size > 32768) {
-            throw new IllegalArgumentException("queue size must be a power of two up to 32768: " + size);
-        }
+        QueueSize.requirePowerOfTwo(size);
     }
 
     public int descriptorTableBytes() {
-        return DESCRIPTOR_SIZE * size;
+        return DescriptorLayout.BYTES * size;
     }
 
     public int availableRingBytes() {
@@ -58,7 +52,7 @@ public record SplitVirtqueueLayout(int size) {
 
     /** Offset of descriptor {@code index} from the table's start. */
     public static long descriptorOffset(int index) {
-        return (long) index * DESCRIPTOR_SIZE;
+        return DescriptorLayout.offset(index);
     }
 
     /** Offset of the available ring's {@code idx} field. */

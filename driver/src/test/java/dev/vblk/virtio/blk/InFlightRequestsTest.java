@@ -11,6 +11,7 @@ import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
 import dev.vblk.block.RequestType;
+import dev.vblk.virtio.spec.BlkRequestFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +73,7 @@ class InFlightRequestsTest {
     }
 
     private BlkRequest enqueueRead(InFlightRequests.Call call, long sector) {
-        BlkRequest request = new BlkRequest(call, BlkRequest.T_IN, sector, 1, new byte[512], 0, 512, true);
+        BlkRequest request = new BlkRequest(call, BlkRequestFormat.T_IN, sector, 1, new byte[512], 0, 512, true);
         requests.enqueue(request);
         return request;
     }

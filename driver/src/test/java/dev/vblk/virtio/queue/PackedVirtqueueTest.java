@@ -11,6 +11,7 @@ import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.queue.chain.ChainDecoder;
 import dev.vblk.virtio.queue.chain.ChainSegment;
 import dev.vblk.virtio.queue.chain.DecodedChain;
+import dev.vblk.virtio.spec.DescriptorLayout;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -64,14 +65,14 @@ class PackedVirtqueueTest {
 
         int second = queue.submit(REQUEST, 0);
         // Positions 3, 0 and 1: the second and third descriptors are in the next lap.
-        assertEquals(PackedVirtqueueLayout.F_AVAIL | PackedVirtqueueLayout.F_NEXT, flags(queue, 3));
-        assertEquals(PackedVirtqueueLayout.F_USED | PackedVirtqueueLayout.F_NEXT | PackedVirtqueueLayout.F_WRITE,
+        assertEquals(DescriptorLayout.F_AVAIL | DescriptorLayout.F_NEXT, flags(queue, 3));
+        assertEquals(DescriptorLayout.F_USED | DescriptorLayout.F_NEXT | DescriptorLayout.F_WRITE,
                 flags(queue, 0));
         assertEquals(second, decoder.decodePacked(3, true).head());
         complete(queue, 3, second, 1, true);
         assertEquals(List.of(new UsedElement(second, 1)), queue.collectUsed());
         int third = queue.submit(REQUEST.subList(0, 1), 0);
-        assertEquals(PackedVirtqueueLayout.F_USED, flags(queue, 2), "the third chain's lap has wrap counter 0");
+        assertEquals(DescriptorLayout.F_USED, flags(queue, 2), "the third chain's lap has wrap counter 0");
         complete(queue, 2, third, 0, false);
         assertEquals(List.of(new UsedElement(third, 0)), queue.collectUsed(), "used under the flipped wrap counter");
     }
@@ -82,7 +83,7 @@ class PackedVirtqueueTest {
         int first = queue.submit(REQUEST, TABLE);
         int second = queue.submit(REQUEST, TABLE + 0x100);
         assertEquals(6, queue.freeDescriptors());
-        assertEquals(PackedVirtqueueLayout.F_AVAIL | PackedVirtqueueLayout.F_INDIRECT, flags(queue, 0));
+        assertEquals(DescriptorLayout.F_AVAIL | DescriptorLayout.F_INDIRECT, flags(queue, 0));
         complete(queue, 0, second, 513, true);
         complete(queue, 1, first, 1, true);
         assertEquals(List.of(new UsedElement(second, 513), new UsedElement(first, 1)), queue.collectUsed());
@@ -218,7 +219,7 @@ class PackedVirtqueueTest {
     }
 
     private int flags(PackedVirtqueue queue, int position) {
-        return platform.readU16(queue.descriptorArea() + 16L * position + PackedVirtqueueLayout.FLAGS_OFFSET);
+        return platform.readU16(queue.descriptorArea() + 16L * position + DescriptorLayout.PACKED_FLAGS_OFFSET);
     }
 
     /** Writes a used descriptor at {@code position} as the device would, in a lap of {@code wrap}. */
@@ -226,7 +227,7 @@ class PackedVirtqueueTest {
         byte[] used = new byte[8];
         LittleEndian.put(used, 0, 4, length);
         LittleEndian.put(used, 4, 2, id);
-        LittleEndian.put(used, 6, 2, wrap ? PackedVirtqueueLayout.F_AVAIL | PackedVirtqueueLayout.F_USED : 0);
+        LittleEndian.put(used, 6, 2, wrap ? DescriptorLayout.F_AVAIL | DescriptorLayout.F_USED : 0);
         platform.writeMemory(queue.descriptorArea() + 16L * position + 8, used);
     }
 

@@ -1,5 +1,6 @@
 package dev.vblk.fake.blk;
 
+import dev.vblk.fake.mmio.ControlRegister;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -18,6 +19,11 @@ import java.util.Set;
  * coalescing and {@link #dropInterrupts} count the used-ring updates of all queues together, as
  * they act on the one interrupt line. {@link #stalledQueue} and {@link #misrouteCompletions} name
  * single queues.
+ *
+ * <p>Each part of the device asks the switches that concern it here, one question at its seam:
+ * feature negotiation what is offered and whether FEATURES_OK is refused, the configuration space
+ * what num_queues reads, the request path whether a queue stalls and where its completions go,
+ * the {@code InterruptPolicy} whether an update raises the interrupt.
  */
 public final class DeviceFaults {
 
@@ -194,8 +200,9 @@ public final class DeviceFaults {
         return misroutedCompletions.getOrDefault(queue, queue);
     }
 
-    OptionalInt numQueuesOverride() {
-        return numQueuesOverride;
+    /** num_queues as the driver reads it: {@code configured}, or its override. */
+    int numQueues(int configured) {
+        return numQueuesOverride.orElse(configured);
     }
 
     CompletionBatching completionBatching() {
@@ -218,20 +225,31 @@ public final class DeviceFaults {
         return ignoreInterruptSuppression;
     }
 
-    AvailEventWrites availEventWrites() {
-        return availEventWrites;
+    /** Whether the device writes avail_event after a notification, with {@code eventIndex} negotiated or not. */
+    boolean writesAvailEvent(boolean eventIndex) {
+        return switch (availEventWrites) {
+            case AS_NEGOTIATED -> eventIndex;
+            case ALWAYS -> true;
+            case NEVER -> false;
+        };
     }
 
     boolean refusesFeaturesOk() {
         return refuseFeaturesOk;
     }
 
-    long withheldFeatures() {
-        return withheldFeatures;
+    /** The features offered out of the {@code configured} ones: those not withheld. */
+    long offered(long configured) {
+        return configured & ~withheldFeatures;
     }
 
     int extraInterruptBits() {
         return extraInterruptBits;
+    }
+
+    /** QueueNumMax as the driver reads it: {@code configured}, or the override of its register. */
+    long queueNumMax(int configured) {
+        return registerOverride(ControlRegister.QUEUE_NUM_MAX.offset()).orElse(configured);
     }
 
     OptionalLong registerOverride(int offset) {

@@ -1,967 +1,213 @@
 package dev.vblk.fake.blk;
 
-import static dev.vblk.fake.blk.VirtioBlk.bit;
-
-import dev.vblk.fake.disk.DiskAccessException;
-import dev.vblk.fake.disk.DiskBacking;
 import dev.vblk.fake.mmio.ControlAccess;
+import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.fake.mmio.DeviceContext;
 import dev.vblk.fake.mmio.MmioDevice;
-import dev.vblk.fake.mmio.MmioRegister;
-import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.AccessWidth;
-import dev.vblk.platform.LittleEndian;
-import dev.vblk.virtio.queue.chain.ChainSegment;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
 
 /**
- * A software virtio-blk device behind a virtio-mmio version 2 register file, with
- * {@link FakeBlkConfig#numQueues()} virtqueues, split or packed (when VIRTIO_F_RING_PACKED is offered
- * and accepted), each processed synchronously when QueueNotify names it. QueueSel selects the queue
- * the queue registers (QueueNumMax, QueueNum, QueueReady, the ring addresses, QueueReset) act on; a
- * queue keeps its own ring positions, event-index state and held completions, and completing one
- * queue's requests never touches another queue's ring (unless {@link DeviceFaults#misrouteCompletions}
- * says so). InterruptStatus and the interrupt line are one for the whole device, as in QEMU.
- *
- * <p>It enforces the spec's rules the way QEMU 7.2 does: feature pages, FEATURES_OK validation,
- * reset on Status 0; a chain the shared {@code ChainDecoder} rejects (VirtIO 1.1 sections 2.6.5
- * and 2.7), or a packed chain reusing a buffer id still in flight, makes the device need a reset. Each decoded request goes to the {@link RequestHook}, which chooses the outcome;
- * {@link #faults()} and the methods {@link #injectNeedsReset}, {@link #resize},
- * {@link #signalConfigChange} and {@link #raiseSpuriousInterrupt} make the device misbehave outside
- * requests; {@link DeviceFaults} also batches and reorders completions and coalesces, drops or
- * forces interrupts. Not thread-safe: {@code FakePlatform} serialises the calls that reach it.
+ * A software virtio-blk device behind a virtio-mmio version 2 register file: the virtio-mmio front
+ * end of a {@link VirtioCore}. It holds the transport's own registers (the feature page selectors
+ * and QueueSel, which selects the queue the queue registers act on), checks each control register
+ * access with {@link ControlAccess}, answers the identification registers, applies
+ * {@link DeviceFaults#overrideRegister register overrides} and passes everything else to the core;
+ * config space accesses from {@link ControlRegister#CONFIG_OFFSET} on go to the core's
+ * configuration space. The public methods besides the register file are the core's, for tests,
+ * fuzzers and replayers to inspect the device and make it misbehave.
  */
 public final class FakeVirtioBlkDevice implements MmioDevice {
 
-    private static final int CONFIG_SPACE = 60;
-    private static final int WRITEBACK_OFFSET = 32;
-    private static final int NUM_QUEUES_OFFSET = 34;
-
-    private final FakeBlkConfig config;
+    private final VirtioCore core;
     private final DeviceContext context;
-    private final DiskBacking disk;
-    private final DeviceFaults faults = new DeviceFaults();
-    private final List<QueueState> queues = new ArrayList<>();
-    private final List<Pending> pending = new ArrayList<>();
-    /** Requests the hook held back ({@link RequestOutcome.Held}), by request index, until it releases them. */
-    private final Map<Long, Waiting> heldByHook = new HashMap<>();
-    private final UsedBufferInterrupts usedInterrupts = new UsedBufferInterrupts();
-    private RequestHook hook;
-
-    private int status;
     private int deviceFeaturesSel;
     private int driverFeaturesSel;
-    private long driverFeatures;
-    private boolean driverFeaturesBeyond64;
     private int queueSel;
-    private int interruptStatus;
-    private int configGeneration;
-    private int writeback;
-    private long requestsDecoded;
-    private long pendingSequence;
-    private long usedUpdates;
-    private boolean spuriousLine;
-    private String brokenReason;
-
-    /** One virtqueue of the device: its ring and the finished requests it holds for a batch. */
-    private record QueueState(int index, Virtqueue ring, HeldCompletions<Finished> held) {}
-
-    private record Pending(long due, long sequence, QueueState queue, Chain chain, BlkRequest request,
-            RequestOutcome outcome) {}
-
-    /** A decoded request waiting for its hook to answer it. */
-    private record Waiting(QueueState queue, Chain chain, BlkRequest request) {}
-
-    /** A request whose answer is decided and not yet written. */
-    private record Finished(Chain chain, BlkRequest request, RequestOutcome.Complete outcome) {}
 
     /** A device with {@code config}, placed by the machine that provides {@code context}. */
     public FakeVirtioBlkDevice(FakeBlkConfig config, DeviceContext context) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.context = Objects.requireNonNull(context, "context");
-        this.disk = config.disk();
-        this.hook = config.requestHook();
-        for (int index = 0; index < config.numQueues(); index++) {
-            queues.add(new QueueState(index, new Virtqueue(context), new HeldCompletions<>()));
-        }
-        reset();
+        this.core = new VirtioCore(config, context);
+        this.context = context;
     }
 
     public FakeBlkConfig config() {
-        return config;
+        return core.config();
     }
 
     /** The device-level fault switches. */
     public DeviceFaults faults() {
-        return faults;
+        return core.faults();
     }
 
-    /**
-     * Replaces the request hook from the next decoded request on; requests the old hook held are
-     * released by the new one, if it does.
-     */
+    /** Replaces the request hook; see {@link VirtioCore#setRequestHook}. */
     public void setRequestHook(RequestHook requestHook) {
-        this.hook = Objects.requireNonNull(requestHook, "requestHook");
+        core.setRequestHook(requestHook);
     }
 
     /** Breaks the device now, as QEMU's virtio_error() does: DEVICE_NEEDS_RESET and a config interrupt. */
     public void injectNeedsReset(String reason) {
-        breakDevice(reason);
+        core.injectNeedsReset(reason);
     }
 
     /** Raises an interrupt now with no completion behind it. */
     public void raiseSpuriousInterrupt(SpuriousInterrupt kind) {
-        switch (kind) {
-            case USED_BUFFER_WITHOUT_COMPLETION -> interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
-            case LINE_WITHOUT_STATUS -> spuriousLine = true;
-        }
+        core.raiseSpuriousInterrupt(kind);
     }
 
     /** Changes the disk's capacity, then signals a config change (like QMP block_resize). */
     public void resize(long capacitySectors) {
-        disk.resize(capacitySectors * VirtioBlk.SECTOR_SIZE);
-        signalConfigChange();
+        core.resize(capacitySectors);
     }
 
     /** Increments ConfigGeneration and, once DRIVER_OK is set, raises a config-change interrupt. */
     public void signalConfigChange() {
-        configGeneration++;
-        if ((status & VirtioBlk.STATUS_DRIVER_OK) != 0) {
-            interruptStatus |= VirtioBlk.INTERRUPT_CONFIG_CHANGE;
-        }
+        core.signalConfigChange();
     }
 
     /** The Status register as the device holds it. */
     public int status() {
-        return status;
+        return core.status();
     }
 
     /** The features the driver accepted, once FEATURES_OK was accepted; 0 before. */
     public long negotiatedFeatures() {
-        return (status & VirtioBlk.STATUS_FEATURES_OK) != 0 ? driverFeatures : 0;
+        return core.negotiatedFeatures();
     }
 
     /** The features currently offered: the configured set minus withheld bits. */
     public long offeredFeatures() {
-        return config.features() & ~faults.withheldFeatures();
+        return core.offeredFeatures();
     }
 
     /** InterruptStatus without injected extra bits. */
     public int interruptStatus() {
-        return interruptStatus;
+        return core.interruptStatus();
     }
 
+    /** ConfigGeneration: changes whenever the configuration space may have changed. */
     public int configGeneration() {
-        return configGeneration;
+        return core.configGeneration();
     }
 
     /** The writeback config field (1 = write-back cache). */
     public int writeback() {
-        return writeback;
+        return core.writeback();
     }
 
     /** Capacity in 512-byte sectors. */
     public long capacitySectors() {
-        return disk.sizeBytes() / VirtioBlk.SECTOR_SIZE;
+        return core.capacitySectors();
     }
 
     /** Why the device needs a reset, if it does. */
     public Optional<String> needsResetReason() {
-        return Optional.ofNullable(brokenReason);
+        return core.needsResetReason();
     }
 
     /** Requests decoded since the device was created. */
     public long requestsDecoded() {
-        return requestsDecoded;
+        return core.requestsDecoded();
     }
 
     /** Requests whose completion has not happened yet: delayed, held for a batch, or held by the hook. */
     public int pendingCompletions() {
-        return pending.size() + queues.stream().mapToInt(queue -> queue.held().size()).sum() + heldByHook.size();
+        return core.pendingCompletions();
     }
 
     @Override
     public boolean interruptRaised() {
-        return interruptStatus != 0 || spuriousLine;
+        return core.interruptRaised();
     }
 
     @Override
     public long nextDueTime() {
-        if (brokenReason != null) {
-            return Long.MAX_VALUE;
-        }
-        long due = usedInterrupts.deadline();
-        for (QueueState queue : queues) {
-            due = Math.min(due, queue.held().deadline());
-        }
-        if (!heldByHook.isEmpty()) {
-            due = Math.min(due, hook.nextReleaseTime());
-        }
-        return pending.isEmpty() ? due : Math.min(due, pending.get(0).due());
+        return core.nextDueTime();
     }
 
     @Override
     public void runDue(long now) {
-        while (brokenReason == null && !pending.isEmpty() && pending.get(0).due() <= now) {
-            Pending next = pending.remove(0);
-            apply(next.queue(), next.chain(), next.request(), next.outcome());
-        }
-        if (brokenReason == null) {
-            answerReleased(now);
-        }
-        if (brokenReason == null) {
-            for (QueueState queue : queues) {
-                completeAll(queue, queue.held().releaseDue(now));
-            }
-            if (usedInterrupts.due(now)) {
-                interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
-            }
-        }
+        core.runDue(now);
     }
-
-    // ---- register file ----
 
     @Override
     public long read(int offset, AccessWidth width) {
-        if (offset >= MmioRegister.CONFIG_OFFSET) {
-            return readConfig(offset - MmioRegister.CONFIG_OFFSET, width);
+        long at = context.baseAddress() + offset;
+        if (offset >= ControlRegister.CONFIG_OFFSET) {
+            return core.readConfig(offset - ControlRegister.CONFIG_OFFSET, width, at);
         }
-        Optional<MmioRegister> register = ControlAccess.check(context, offset, width, false);
+        Optional<ControlRegister> register = ControlAccess.check(context, offset, width, false);
         if (register.isEmpty()) {
             return 0;
         }
-        if (register.get() == MmioRegister.INTERRUPT_STATUS) {
-            spuriousLine = false;
+        OptionalLong override = core.faults().registerOverride(offset);
+        if (register.get() == ControlRegister.INTERRUPT_STATUS) {
+            long causes = core.readInterruptStatus();
+            return override.orElse(causes);
         }
-        OptionalLong override = faults.registerOverride(offset);
         if (override.isPresent()) {
             return override.getAsLong();
         }
         return switch (register.get()) {
-            case MAGIC_VALUE -> MmioRegister.MAGIC;
+            case MAGIC_VALUE -> ControlRegister.MAGIC;
             case VERSION -> 2;
             case DEVICE_ID -> VirtioBlk.DEVICE_ID;
-            case VENDOR_ID -> MmioRegister.QEMU_VENDOR;
-            case DEVICE_FEATURES -> deviceFeaturesSel == 0 ? offeredFeatures() & 0xffffffffL
-                    : deviceFeaturesSel == 1 ? offeredFeatures() >>> 32 : 0;
-            case QUEUE_NUM_MAX -> selectedQueue().isPresent() ? config.queueNumMax() : 0;
-            case QUEUE_READY -> selectedQueue().map(queue -> queue.ring().ready).orElse(false) ? 1 : 0;
-            case INTERRUPT_STATUS -> (interruptStatus | faults.extraInterruptBits()) & 0xffffffffL;
-            case STATUS -> status;
+            case VENDOR_ID -> ControlRegister.QEMU_VENDOR;
+            case DEVICE_FEATURES -> core.deviceFeatures(deviceFeaturesSel);
+            case QUEUE_NUM_MAX -> core.queueNumMax(queueSel);
+            case QUEUE_READY -> core.queueReady(queueSel) ? 1 : 0;
+            case STATUS -> core.status();
             case SHM_LEN_LOW, SHM_LEN_HIGH, SHM_BASE_LOW, SHM_BASE_HIGH -> 0xffffffffL;
             case QUEUE_RESET -> {
-                requireRingReset(offset);
+                core.ringResetAllowed(at);
                 yield 0;
             }
-            case CONFIG_GENERATION -> configGeneration & 0xffffffffL;
+            case CONFIG_GENERATION -> core.configGeneration() & 0xffffffffL;
             default -> 0;
         };
     }
 
     @Override
     public void write(int offset, AccessWidth width, long value) {
-        if (offset >= MmioRegister.CONFIG_OFFSET) {
-            writeConfig(offset - MmioRegister.CONFIG_OFFSET, width, value);
+        long at = context.baseAddress() + offset;
+        if (offset >= ControlRegister.CONFIG_OFFSET) {
+            core.writeConfig(offset - ControlRegister.CONFIG_OFFSET, width, value, at);
             return;
         }
-        Optional<MmioRegister> register = ControlAccess.check(context, offset, width, true);
+        Optional<ControlRegister> register = ControlAccess.check(context, offset, width, true);
         if (register.isEmpty()) {
             return;
         }
         long v = value & 0xffffffffL;
         switch (register.get()) {
             case DEVICE_FEATURES_SEL -> deviceFeaturesSel = (int) v;
-            case DRIVER_FEATURES -> writeDriverFeatures(offset, v);
+            case DRIVER_FEATURES -> core.writeDriverFeatures(driverFeaturesSel, v, at);
             case DRIVER_FEATURES_SEL -> driverFeaturesSel = (int) v;
             case QUEUE_SEL -> queueSel = (int) v;
-            case QUEUE_NUM -> writeQueueNum(offset, v);
-            case QUEUE_READY -> writeQueueReady(offset, v);
-            case QUEUE_NOTIFY -> notify(offset, v);
-            case INTERRUPT_ACK -> interruptStatus &= (int) ~v;
-            case STATUS -> writeStatus(offset, (int) v);
-            case QUEUE_DESC_LOW -> setQueueAddress(offset, "QueueDescLow", ring -> ring.desc = low(ring.desc, v));
-            case QUEUE_DESC_HIGH -> setQueueAddress(offset, "QueueDescHigh", ring -> ring.desc = high(ring.desc, v));
-            case QUEUE_DRIVER_LOW -> setQueueAddress(offset, "QueueDriverLow", ring -> ring.driver = low(ring.driver, v));
-            case QUEUE_DRIVER_HIGH -> setQueueAddress(offset, "QueueDriverHigh",
-                    ring -> ring.driver = high(ring.driver, v));
-            case QUEUE_DEVICE_LOW -> setQueueAddress(offset, "QueueDeviceLow", ring -> ring.device = low(ring.device, v));
-            case QUEUE_DEVICE_HIGH -> setQueueAddress(offset, "QueueDeviceHigh",
-                    ring -> ring.device = high(ring.device, v));
+            case QUEUE_NUM -> core.setQueueNum(queueSel, v, at);
+            case QUEUE_READY -> core.setQueueReady(queueSel, v, at);
+            case QUEUE_NOTIFY -> core.notify(v, at);
+            case INTERRUPT_ACK -> core.acknowledgeInterrupt(v);
+            case STATUS -> {
+                if (core.writeStatus((int) v, at)) {
+                    deviceFeaturesSel = 0;
+                    driverFeaturesSel = 0;
+                    queueSel = 0;
+                }
+            }
+            case QUEUE_DESC_LOW -> core.setQueueAddress(queueSel, RingArea.DESC, false, v, at);
+            case QUEUE_DESC_HIGH -> core.setQueueAddress(queueSel, RingArea.DESC, true, v, at);
+            case QUEUE_DRIVER_LOW -> core.setQueueAddress(queueSel, RingArea.DRIVER, false, v, at);
+            case QUEUE_DRIVER_HIGH -> core.setQueueAddress(queueSel, RingArea.DRIVER, true, v, at);
+            case QUEUE_DEVICE_LOW -> core.setQueueAddress(queueSel, RingArea.DEVICE, false, v, at);
+            case QUEUE_DEVICE_HIGH -> core.setQueueAddress(queueSel, RingArea.DEVICE, true, v, at);
             case QUEUE_RESET -> {
-                if (requireRingReset(offset) && v == 1) {
-                    selectedQueue().ifPresent(this::resetQueue);
+                if (core.ringResetAllowed(at) && v == 1) {
+                    core.resetQueue(queueSel);
                 }
             }
             default -> { } // SHMSel: the device has no shared memory regions.
         }
-    }
-
-    private void writeDriverFeatures(int offset, long value) {
-        if ((status & VirtioBlk.STATUS_FEATURES_OK) != 0) {
-            violation(ViolationKind.FEATURES_AFTER_FEATURES_OK, offset, String.format(
-                    "DriverFeatures page %d written with 0x%08x after FEATURES_OK; ignored", driverFeaturesSel, value));
-            return;
-        }
-        switch (driverFeaturesSel) {
-            case 0 -> driverFeatures = (driverFeatures & 0xffffffff00000000L) | value;
-            case 1 -> driverFeatures = (driverFeatures & 0xffffffffL) | (value << 32);
-            default -> driverFeaturesBeyond64 |= value != 0;
-        }
-    }
-
-    private void writeStatus(int offset, int value) {
-        value &= 0xff;
-        if (value == 0) {
-            reset();
-            return;
-        }
-        int old = status;
-        int driverBits = value & ~VirtioBlk.STATUS_DEVICE_NEEDS_RESET;
-        int cleared = old & ~driverBits & ~VirtioBlk.STATUS_DEVICE_NEEDS_RESET;
-        if (cleared != 0) {
-            violation(ViolationKind.STATUS_SEQUENCE, offset, String.format(
-                    "Status write 0x%02x clears bits 0x%02x without a reset", value, cleared));
-        }
-        int next = driverBits | (old & VirtioBlk.STATUS_DEVICE_NEEDS_RESET);
-        if ((next & VirtioBlk.STATUS_FEATURES_OK) != 0 && (old & VirtioBlk.STATUS_FEATURES_OK) == 0
-                && featureRefusal().isPresent()) {
-            next &= ~VirtioBlk.STATUS_FEATURES_OK;
-        }
-        if ((next & VirtioBlk.STATUS_DRIVER_OK) != 0 && (old & VirtioBlk.STATUS_DRIVER_OK) == 0
-                && (next & VirtioBlk.STATUS_FEATURES_OK) == 0) {
-            violation(ViolationKind.STATUS_SEQUENCE, offset, "DRIVER_OK set without an accepted FEATURES_OK");
-        }
-        status = next;
-    }
-
-    /** Why FEATURES_OK would be refused now, if it would. */
-    private Optional<String> featureRefusal() {
-        long offered = offeredFeatures();
-        if (faults.refusesFeaturesOk()) {
-            return Optional.of("refusal injected");
-        }
-        if (driverFeaturesBeyond64 || (driverFeatures & ~offered) != 0) {
-            return Optional.of(String.format("driver accepted features not offered: 0x%x",
-                    driverFeatures & ~offered));
-        }
-        if ((driverFeatures & bit(VirtioBlk.F_VERSION_1)) == 0) {
-            return Optional.of("driver did not accept VERSION_1");
-        }
-        return Optional.empty();
-    }
-
-    private void reset() {
-        status = 0;
-        deviceFeaturesSel = 0;
-        driverFeaturesSel = 0;
-        driverFeatures = 0;
-        driverFeaturesBeyond64 = false;
-        queueSel = 0;
-        interruptStatus = 0;
-        writeback = config.writeback();
-        for (QueueState queue : queues) {
-            queue.ring().reset(config.queueNumMax());
-            queue.held().clear();
-        }
-        pending.clear();
-        heldByHook.clear();
-        usedInterrupts.clear();
-        spuriousLine = false;
-        brokenReason = null;
-    }
-
-    private boolean requireRingReset(int offset) {
-        if ((negotiatedFeatures() & bit(VirtioBlk.F_RING_RESET)) == 0) {
-            violation(ViolationKind.QUEUE_SETUP, offset, "QueueReset used without VIRTIO_F_RING_RESET negotiated");
-            return false;
-        }
-        return true;
-    }
-
-    /** A virtqueue reset (VIRTIO_F_RING_RESET): the queue forgets its ring and its unanswered requests. */
-    private void resetQueue(QueueState queue) {
-        queue.ring().reset(config.queueNumMax());
-        queue.held().clear();
-        pending.removeIf(waiting -> waiting.queue() == queue);
-    }
-
-    // ---- queue registers ----
-
-    /** The queue QueueSel names, or nothing when the device has no such queue. */
-    private Optional<QueueState> selectedQueue() {
-        return queueSel >= 0 && queueSel < queues.size() ? Optional.of(queues.get(queueSel)) : Optional.empty();
-    }
-
-    /** The selected queue if {@code register} may be written for it; a violation otherwise. */
-    private Optional<Virtqueue> writableQueue(int offset, String register) {
-        Optional<QueueState> selected = selectedQueue();
-        if (selected.isEmpty()) {
-            violation(ViolationKind.QUEUE_SETUP, offset, register + " written for queue " + queueSel
-                    + ", which does not exist; ignored");
-            return Optional.empty();
-        }
-        Virtqueue ring = selected.get().ring();
-        if (ring.ready) {
-            violation(ViolationKind.QUEUE_SETUP, offset, register + " written while the queue is ready");
-        }
-        return Optional.of(ring);
-    }
-
-    private void setQueueAddress(int offset, String register, Consumer<Virtqueue> store) {
-        writableQueue(offset, register).ifPresent(store);
-    }
-
-    private void writeQueueNum(int offset, long value) {
-        Optional<Virtqueue> ring = writableQueue(offset, "QueueNum");
-        if (ring.isEmpty()) {
-            return;
-        }
-        long max = faults.registerOverride(MmioRegister.QUEUE_NUM_MAX.offset()).orElse(config.queueNumMax());
-        if (value == 0 || value > max || value > 0x8000) {
-            violation(ViolationKind.QUEUE_SETUP, offset, "QueueNum " + value + " outside 1.." + Math.min(max, 0x8000)
-                    + "; ignored");
-            return;
-        }
-        if (Long.bitCount(value) != 1) {
-            violation(ViolationKind.QUEUE_SETUP, offset, "QueueNum " + value + " is not a power of two");
-        }
-        ring.get().num = (int) value;
-    }
-
-    private void writeQueueReady(int offset, long value) {
-        Optional<QueueState> selected = selectedQueue();
-        if (selected.isEmpty()) {
-            violation(ViolationKind.QUEUE_SETUP, offset, "QueueReady written for queue " + queueSel
-                    + ", which does not exist; ignored");
-            return;
-        }
-        Virtqueue queue = selected.get().ring();
-        if (value != 0 && !queue.ready) {
-            int driverAlignment = packedRing() ? 4 : 2;
-            if (queue.desc % 16 != 0 || queue.driver % driverAlignment != 0 || queue.device % 4 != 0) {
-                violation(ViolationKind.QUEUE_SETUP, offset, String.format(
-                        "misaligned rings: desc 0x%x (16), driver 0x%x (%d), device 0x%x (4)",
-                        queue.desc, queue.driver, driverAlignment, queue.device));
-            }
-        }
-        queue.ready = value != 0;
-    }
-
-    private static long low(long current, long value) {
-        return (current & 0xffffffff00000000L) | value;
-    }
-
-    private static long high(long current, long value) {
-        return (current & 0xffffffffL) | (value << 32);
-    }
-
-    // ---- request processing ----
-
-    private void notify(int offset, long queueIndex) {
-        if (brokenReason != null) {
-            return;
-        }
-        if (queueIndex >= queues.size()) {
-            violation(ViolationKind.BAD_NOTIFY, offset, "notification for queue " + queueIndex + ", which does not exist");
-            return;
-        }
-        if ((status & VirtioBlk.STATUS_DRIVER_OK) == 0) {
-            violation(ViolationKind.BAD_NOTIFY, offset, "notification before DRIVER_OK");
-            return;
-        }
-        QueueState queue = queues.get((int) queueIndex);
-        if (!queue.ring().ready) {
-            violation(ViolationKind.BAD_NOTIFY, offset, "notification of queue " + queueIndex + ", which is not ready");
-            return;
-        }
-        try {
-            boolean indirect = (negotiatedFeatures() & bit(VirtioBlk.F_INDIRECT_DESC)) != 0;
-            checkRings(queue.ring());
-            if (packedRing()) {
-                takePacked(queue, indirect);
-            } else {
-                takeSplit(queue, indirect);
-            }
-        } catch (MalformedQueueException e) {
-            context.violation(ViolationKind.MALFORMED_QUEUE, e.address(), e.getMessage());
-            breakDevice(e.getMessage());
-        }
-    }
-
-    private boolean packedRing() {
-        return (negotiatedFeatures() & bit(VirtioBlk.F_RING_PACKED)) != 0;
-    }
-
-    /** Throws unless the rings of {@code ring}, in the negotiated layout, lie in RAM. */
-    private void checkRings(Virtqueue ring) {
-        if (packedRing()) {
-            ring.packed().checkRings();
-        } else {
-            ring.checkRings();
-        }
-    }
-
-    private void takePacked(QueueState queue, boolean indirect) {
-        PackedRing ring = queue.ring().packed();
-        while (brokenReason == null) {
-            Optional<Chain> chain = ring.next(indirect);
-            if (chain.isEmpty()) {
-                break;
-            }
-            BlkRequest request = decode(queue.ring(), chain.get());
-            apply(queue, chain.get(), request, hook.onRequest(request));
-            answerReleased(context.now());
-        }
-        if (writesAvailEvent() && brokenReason == null) {
-            ring.askForNotification();
-        }
-    }
-
-    private void takeSplit(QueueState state, boolean indirect) {
-        Virtqueue queue = state.ring();
-        while (brokenReason == null) {
-            int available = (queue.availIdx() - queue.lastAvail) & 0xffff;
-            if (available == 0) {
-                break;
-            }
-            if (available > queue.num) {
-                throw new MalformedQueueException(queue.driver, "available index moved " + available
-                        + " entries past the device's position, more than the queue size " + queue.num);
-            }
-            int head = queue.availEntry(queue.lastAvail);
-            queue.lastAvail = (queue.lastAvail + 1) & 0xffff;
-            Chain chain = queue.walk(head, indirect);
-            BlkRequest request = decode(queue, chain);
-            apply(state, chain, request, hook.onRequest(request));
-            answerReleased(context.now());
-        }
-        if (writesAvailEvent() && brokenReason == null) {
-            queue.setAvailEvent(queue.lastAvail);
-        }
-    }
-
-    private boolean writesAvailEvent() {
-        return switch (faults.availEventWrites()) {
-            case AS_NEGOTIATED -> (negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0;
-            case ALWAYS -> true;
-            case NEVER -> false;
-        };
-    }
-
-    private BlkRequest decode(Virtqueue queue, Chain chain) {
-        long readableBytes = ChainSegment.total(chain.readable());
-        long writableBytes = ChainSegment.total(chain.writable());
-        if (readableBytes < VirtioBlk.HEADER_SIZE) {
-            throw new MalformedQueueException(queue.desc, "request header of " + readableBytes
-                    + " bytes in chain " + chain.head() + "; 16 needed");
-        }
-        if (writableBytes < 1) {
-            throw new MalformedQueueException(queue.desc, "chain " + chain.head() + " has no writable status byte");
-        }
-        if (readableBytes > Integer.MAX_VALUE || writableBytes > Integer.MAX_VALUE) {
-            throw new MalformedQueueException(queue.desc, "chain " + chain.head() + " carries more than 2 GiB");
-        }
-        byte[] header = gather(chain.readable(), VirtioBlk.HEADER_SIZE);
-        int type = (int) LittleEndian.get(header, 0, 4);
-        long sector = LittleEndian.get(header, 8, 8);
-        int readableData = (int) readableBytes - VirtioBlk.HEADER_SIZE;
-        int writableData = (int) writableBytes - 1;
-        long index = requestsDecoded++;
-        return switch (type) {
-            case VirtioBlk.T_IN, VirtioBlk.T_GET_ID -> new BlkRequest(index, chain.head(), type, sector,
-                    type == VirtioBlk.T_IN ? writableData / VirtioBlk.SECTOR_SIZE : 0, writableData,
-                    new byte[0], List.of());
-            case VirtioBlk.T_OUT -> new BlkRequest(index, chain.head(), type, sector,
-                    readableData / VirtioBlk.SECTOR_SIZE, readableData,
-                    gather(chain.readableData(), readableData), List.of());
-            case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> decodeRanges(queue, chain, index, type, readableData);
-            default -> new BlkRequest(index, chain.head(), type, sector, 0, readableData, new byte[0], List.of());
-        };
-    }
-
-    private BlkRequest decodeRanges(Virtqueue queue, Chain chain, long index, int type, int readableData) {
-        if (readableData < VirtioBlk.RANGE_SIZE) {
-            throw new MalformedQueueException(queue.desc, "discard/write-zeroes segment of " + readableData
-                    + " bytes in chain " + chain.head() + "; 16 needed");
-        }
-        byte[] raw = gather(chain.readableData(), readableData);
-        List<BlkRequest.Range> ranges = new ArrayList<>();
-        long total = 0;
-        for (int at = 0; at + VirtioBlk.RANGE_SIZE <= raw.length; at += VirtioBlk.RANGE_SIZE) {
-            BlkRequest.Range range = new BlkRequest.Range(LittleEndian.get(raw, at, 8),
-                    LittleEndian.get(raw, at + 8, 4), (int) LittleEndian.get(raw, at + 12, 4));
-            ranges.add(range);
-            total += range.sectorCount();
-        }
-        return new BlkRequest(index, chain.head(), type, ranges.get(0).sector(), total, readableData,
-                new byte[0], ranges);
-    }
-
-    private void apply(QueueState queue, Chain chain, BlkRequest request, RequestOutcome outcome) {
-        if (faults.stalls(queue.index())) {
-            return;
-        }
-        if (outcome instanceof RequestOutcome.Complete complete) {
-            completeAll(queue, queue.held().add(new Finished(chain, request, complete), faults.completionBatching(),
-                    context.now()));
-        } else if (outcome instanceof RequestOutcome.Delayed delayed) {
-            pending.add(new Pending(context.now() + delayed.delayNanos(), pendingSequence++, queue, chain, request,
-                    delayed.then()));
-            pending.sort(Comparator.comparingLong(Pending::due).thenComparingLong(Pending::sequence));
-        } else if (outcome instanceof RequestOutcome.Held) {
-            heldByHook.put(request.index(), new Waiting(queue, chain, request));
-        } else if (outcome instanceof RequestOutcome.NeedsReset) {
-            breakDevice("DEVICE_NEEDS_RESET injected at request " + request.index());
-        } else if (!(outcome instanceof RequestOutcome.NeverComplete)) {
-            throw new IllegalStateException("the request hook returned no outcome for " + request);
-        }
-    }
-
-    /**
-     * Answers the held requests the hook releases at {@code now}, in its order; a release naming a
-     * request the device no longer holds (it was reset since) is passed over.
-     */
-    private void answerReleased(long now) {
-        if (heldByHook.isEmpty()) {
-            return;
-        }
-        for (RequestHook.Release release : hook.releases(now)) {
-            Waiting waiting = heldByHook.remove(release.requestIndex());
-            if (waiting != null && brokenReason == null) {
-                apply(waiting.queue(), waiting.chain(), waiting.request(), release.outcome());
-            }
-        }
-    }
-
-    /**
-     * Answers {@code batch}, taken from {@code source}, in its order and publishes the used index of
-     * the queue that receives the completions once.
-     */
-    private void completeAll(QueueState source, List<Finished> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        Virtqueue target = completionRing(source);
-        int before = target.usedIdx;
-        for (Finished finished : batch) {
-            answer(source.ring(), target, finished.chain(), finished.request(), finished.outcome());
-        }
-        boolean wanted;
-        if (packedRing()) {
-            target.packed().publish();
-            wanted = wantsPackedInterrupt(target);
-        } else {
-            target.publishUsedIdx();
-            wanted = wantsInterrupt(target, before, target.usedIdx);
-        }
-        long update = usedUpdates++;
-        if (wanted && !faults.dropsInterrupt(update)
-                && usedInterrupts.request(faults.coalescedUpdates(), faults.coalescingWindowNanos(), context.now())) {
-            interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
-        }
-    }
-
-    /**
-     * The ring whose used side receives {@code source}'s completions: {@code source}'s own, or the
-     * queue {@link DeviceFaults#misrouteCompletions} names while that queue is ready with its rings
-     * in RAM.
-     */
-    private Virtqueue completionRing(QueueState source) {
-        int target = faults.completionQueue(source.index());
-        if (target == source.index() || target >= queues.size() || !queues.get(target).ring().ready) {
-            return source.ring();
-        }
-        Virtqueue ring = queues.get(target).ring();
-        try {
-            checkRings(ring);
-            return ring;
-        } catch (MalformedQueueException e) {
-            return source.ring();
-        }
-    }
-
-    /**
-     * Writes the status byte and data of one request taken from {@code source}, and its used
-     * elements into {@code target}, without publishing them.
-     */
-    private void answer(Virtqueue source, Virtqueue target, Chain chain, BlkRequest request,
-            RequestOutcome.Complete outcome) {
-        int statusByte;
-        long dataWritten;
-        if (outcome.data().isPresent()) {
-            dataWritten = scatter(chain.writableData(), outcome.data().get());
-            statusByte = outcome.status().orElse(VirtioBlk.S_OK);
-        } else if (outcome.status().isPresent()) {
-            dataWritten = 0;
-            statusByte = outcome.status().getAsInt();
-        } else {
-            long[] result = execute(chain, request);
-            statusByte = (int) result[0];
-            dataWritten = result[1];
-        }
-        dmaWrite(chain.statusAddress(), new byte[] {(byte) statusByte});
-        long id = outcome.usedId().orElse(chain.head());
-        long len = outcome.usedLen().orElse(dataWritten + 1);
-        boolean packed = packedRing();
-        if (packed && outcome.copies() > 0) {
-            source.packed().release(chain);
-        }
-        for (int i = 0; i < outcome.copies(); i++) {
-            if (packed) {
-                target.packed().pushUsed(chain, id, len);
-            } else {
-                target.pushUsed(id, len);
-            }
-        }
-        if (packed) {
-            target.packed().markUnfilled(outcome.usedIdxSkip());
-        } else {
-            target.skipUsed(outcome.usedIdxSkip());
-        }
-    }
-
-    /**
-     * Whether the driver's event suppression structure asks for an interrupt for the used
-     * descriptors just published (VirtIO 1.1 section 2.7.10); flags the negotiated features do not
-     * allow are a violation, answered with an interrupt.
-     */
-    private boolean wantsPackedInterrupt(Virtqueue queue) {
-        Optional<Boolean> wanted = queue.packed().wantsInterrupt((negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0);
-        if (faults.ignoresInterruptSuppression()) {
-            return true;
-        }
-        if (wanted.isEmpty()) {
-            context.violation(ViolationKind.EVENT_SUPPRESSION, queue.driver, "driver event suppression flags "
-                    + (queue.u32(queue.driver) >>> 16) + " are reserved or need VIRTIO_F_EVENT_IDX");
-            return true;
-        }
-        return wanted.get();
-    }
-
-    /**
-     * Whether the driver asked for an interrupt when the used index moves from {@code before} to
-     * {@code after}: vring_need_event(used_event, after, before) with VIRTIO_F_EVENT_IDX (VirtIO 1.1
-     * section 2.6.7.2), else unless VIRTQ_AVAIL_F_NO_INTERRUPT is set.
-     */
-    private boolean wantsInterrupt(Virtqueue queue, int before, int after) {
-        if (faults.ignoresInterruptSuppression()) {
-            return true;
-        }
-        if ((negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0) {
-            int event = queue.usedEvent();
-            return ((after - event - 1) & 0xffff) < ((after - before) & 0xffff);
-        }
-        return (queue.availFlags() & VirtioBlk.AVAIL_F_NO_INTERRUPT) == 0;
-    }
-
-    /** Executes a request on the disk: {status byte, data bytes written to the driver}. */
-    private long[] execute(Chain chain, BlkRequest request) {
-        try {
-            switch (request.type()) {
-                case VirtioBlk.T_IN -> {
-                    if (!sectorsOk(request)) {
-                        return ioError();
-                    }
-                    byte[] data = new byte[request.dataLength()];
-                    disk.read(request.sector() * VirtioBlk.SECTOR_SIZE, data, 0, data.length);
-                    return new long[] {VirtioBlk.S_OK, scatter(chain.writableData(), data)};
-                }
-                case VirtioBlk.T_OUT -> {
-                    if (config.readOnly() || !sectorsOk(request)) {
-                        return ioError();
-                    }
-                    byte[] data = request.writeData();
-                    disk.write(request.sector() * VirtioBlk.SECTOR_SIZE, data, 0, data.length);
-                    if (writeback == 0) {
-                        disk.flush();
-                    }
-                    return new long[] {VirtioBlk.S_OK, 0};
-                }
-                case VirtioBlk.T_FLUSH -> {
-                    disk.flush();
-                    return new long[] {VirtioBlk.S_OK, 0};
-                }
-                case VirtioBlk.T_GET_ID -> {
-                    byte[] id = new byte[VirtioBlk.ID_BYTES];
-                    byte[] text = config.idString().getBytes(StandardCharsets.US_ASCII);
-                    System.arraycopy(text, 0, id, 0, text.length);
-                    int length = Math.min(VirtioBlk.ID_BYTES, request.dataLength());
-                    byte[] answer = new byte[length];
-                    System.arraycopy(id, 0, answer, 0, length);
-                    return new long[] {VirtioBlk.S_OK, scatter(chain.writableData(), answer)};
-                }
-                case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> {
-                    return new long[] {executeRanges(request), 0};
-                }
-                default -> {
-                    return new long[] {VirtioBlk.S_UNSUPP, 0};
-                }
-            }
-        } catch (DiskAccessException e) {
-            return ioError();
-        }
-    }
-
-    private static long[] ioError() {
-        return new long[] {VirtioBlk.S_IOERR, 0};
-    }
-
-    private boolean sectorsOk(BlkRequest request) {
-        return request.dataLength() % VirtioBlk.SECTOR_SIZE == 0
-                && inCapacity(request.sector(), request.sectorCount());
-    }
-
-    private boolean inCapacity(long sector, long count) {
-        long capacity = capacitySectors();
-        return sector >= 0 && count >= 0 && sector <= capacity && count <= capacity - sector;
-    }
-
-    private int executeRanges(BlkRequest request) {
-        boolean discard = request.type() == VirtioBlk.T_DISCARD;
-        if ((negotiatedFeatures() & bit(discard ? VirtioBlk.F_DISCARD : VirtioBlk.F_WRITE_ZEROES)) == 0) {
-            return VirtioBlk.S_UNSUPP;
-        }
-        long maxSegments = discard ? config.discard().maxSegments() : config.writeZeroes().maxSegments();
-        long maxSectors = discard ? config.discard().maxSectors() : config.writeZeroes().maxSectors();
-        int allowedFlags = discard ? 0 : VirtioBlk.WRITE_ZEROES_FLAG_UNMAP;
-        long alignment = discard ? config.discard().sectorAlignment() : 1;
-        if (request.ranges().size() > maxSegments) {
-            return VirtioBlk.S_UNSUPP;
-        }
-        for (BlkRequest.Range range : request.ranges()) {
-            if ((range.flags() & ~allowedFlags) != 0) {
-                return VirtioBlk.S_UNSUPP;
-            }
-            if (config.readOnly() || range.sectorCount() > maxSectors
-                    || !inCapacity(range.sector(), range.sectorCount())
-                    || (alignment > 1 && (range.sector() % alignment != 0 || range.sectorCount() % alignment != 0))) {
-                return VirtioBlk.S_IOERR;
-            }
-        }
-        for (BlkRequest.Range range : request.ranges()) {
-            disk.discard(range.sector() * VirtioBlk.SECTOR_SIZE, range.sectorCount() * VirtioBlk.SECTOR_SIZE);
-        }
-        return VirtioBlk.S_OK;
-    }
-
-    private void breakDevice(String reason) {
-        if (brokenReason != null) {
-            return;
-        }
-        brokenReason = reason;
-        status |= VirtioBlk.STATUS_DEVICE_NEEDS_RESET;
-        signalConfigChange();
-    }
-
-    // ---- device config space ----
-
-    private int configLength() {
-        long offered = offeredFeatures();
-        if ((offered & bit(VirtioBlk.F_WRITE_ZEROES)) != 0) {
-            return 57;
-        }
-        return (offered & bit(VirtioBlk.F_DISCARD)) != 0 ? 48 : 36;
-    }
-
-    private byte[] configSpace() {
-        byte[] space = new byte[CONFIG_SPACE];
-        LittleEndian.put(space, 0, 8, capacitySectors());
-        LittleEndian.put(space, 8, 4, config.sizeMax());
-        LittleEndian.put(space, 12, 4, config.segMax());
-        LittleEndian.put(space, 16, 2, config.geometry().cylinders());
-        LittleEndian.put(space, 18, 1, config.geometry().heads());
-        LittleEndian.put(space, 19, 1, config.geometry().sectors());
-        LittleEndian.put(space, 20, 4, config.blkSize());
-        LittleEndian.put(space, 24, 1, config.topology().physicalBlockExp());
-        LittleEndian.put(space, 25, 1, config.topology().alignmentOffset());
-        LittleEndian.put(space, 26, 2, config.topology().minIoSize());
-        LittleEndian.put(space, 28, 4, config.topology().optIoSize());
-        LittleEndian.put(space, WRITEBACK_OFFSET, 1, writeback);
-        LittleEndian.put(space, NUM_QUEUES_OFFSET, 2, faults.numQueuesOverride().orElse(config.numQueues()));
-        LittleEndian.put(space, 36, 4, config.discard().maxSectors());
-        LittleEndian.put(space, 40, 4, config.discard().maxSegments());
-        LittleEndian.put(space, 44, 4, config.discard().sectorAlignment());
-        LittleEndian.put(space, 48, 4, config.writeZeroes().maxSectors());
-        LittleEndian.put(space, 52, 4, config.writeZeroes().maxSegments());
-        LittleEndian.put(space, 56, 1, config.writeZeroes().mayUnmap() ? 1 : 0);
-        return space;
-    }
-
-    private long readConfig(int offset, AccessWidth width) {
-        int address = MmioRegister.CONFIG_OFFSET + offset;
-        if (width == AccessWidth.DOUBLE) {
-            violation(ViolationKind.BAD_REGISTER_WIDTH, address, "64-bit device config read; use 8, 16 or 32 bits");
-            return 0;
-        }
-        if (faults.takeUnstableConfigRead()) {
-            configGeneration++;
-        }
-        if (offset + width.bytes() > configLength()) {
-            violation(ViolationKind.CONFIG_OUT_OF_RANGE, address, "config read of " + width.bytes()
-                    + " bytes at offset " + offset + " beyond the " + configLength() + "-byte config space");
-            return width.truncate(-1L);
-        }
-        return LittleEndian.get(configSpace(), offset, width.bytes());
-    }
-
-    private void writeConfig(int offset, AccessWidth width, long value) {
-        int address = MmioRegister.CONFIG_OFFSET + offset;
-        if (offset != WRITEBACK_OFFSET || width != AccessWidth.BYTE) {
-            violation(ViolationKind.CONFIG_WRITE, address, width.bits() + "-bit config write at offset " + offset
-                    + "; only the 8-bit writeback field at 32 is writable; ignored");
-            return;
-        }
-        if ((negotiatedFeatures() & bit(VirtioBlk.F_CONFIG_WCE)) == 0) {
-            violation(ViolationKind.CONFIG_WRITE, address, "writeback written without VIRTIO_BLK_F_CONFIG_WCE; ignored");
-            return;
-        }
-        writeback = (value & 0xff) != 0 ? 1 : 0;
-    }
-
-    // ---- DMA ----
-
-    private byte[] gather(List<ChainSegment> segments, int length) {
-        byte[] out = new byte[length];
-        int done = 0;
-        for (ChainSegment segment : segments) {
-            if (done == length) {
-                break;
-            }
-            int part = (int) Math.min(segment.length(), length - done);
-            context.dmaRead(segment.address(), out, done, part);
-            done += part;
-        }
-        return out;
-    }
-
-    /** Copies as much of {@code data} as fits into {@code segments}; returns the bytes copied. */
-    private int scatter(List<ChainSegment> segments, byte[] data) {
-        int done = 0;
-        for (ChainSegment segment : segments) {
-            if (done == data.length) {
-                break;
-            }
-            int part = (int) Math.min(segment.length(), data.length - done);
-            context.dmaWrite(segment.address(), data, done, part);
-            done += part;
-        }
-        return done;
-    }
-
-    private void dmaWrite(long address, byte[] bytes) {
-        context.dmaWrite(address, bytes, 0, bytes.length);
-    }
-
-    private void violation(ViolationKind kind, int offset, String detail) {
-        context.violation(kind, context.baseAddress() + offset, detail);
     }
 }

@@ -1,9 +1,9 @@
 package dev.vblk.fake.blk;
 
 import dev.vblk.fake.mmio.DeviceContext;
+import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.LittleEndian;
 import dev.vblk.virtio.queue.chain.ChainDecoder;
-import dev.vblk.virtio.queue.chain.GuestMemoryReader;
 import dev.vblk.virtio.queue.chain.MalformedChainException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,26 +13,26 @@ import java.util.Set;
 
 /**
  * The device side of a packed virtqueue (VirtIO 1.1 section 2.7, VIRTIO_F_RING_PACKED) over the
- * registers of a {@link Virtqueue}: the descriptor ring at QueueDesc, the driver event suppression
+ * registers of a {@link DeviceVirtqueue}: the descriptor ring at QueueDesc, the driver event suppression
  * structure at QueueDriver and the device's own at QueueDevice. It takes available chains in ring
  * order under its wrap counter, refuses a buffer id that is already in flight, writes one used
  * descriptor per chain and skips the chain's other positions, and reads the driver's event
  * suppression to decide on interrupts.
  */
-final class PackedRing {
+final class PackedRing implements RingEngine {
 
-    static final int DESC_SIZE = 16;
-    static final int EVENT_SIZE = 4;
-    static final int F_AVAIL = 1 << 7;
-    static final int F_USED = 1 << 15;
-    static final int EVENT_ENABLE = 0;
-    static final int EVENT_DISABLE = 1;
-    static final int EVENT_DESC = 2;
+    private static final int DESC_SIZE = 16;
+    private static final int EVENT_SIZE = 4;
+    private static final int F_AVAIL = 1 << 7;
+    private static final int F_USED = 1 << 15;
+    private static final int EVENT_ENABLE = 0;
+    private static final int EVENT_DISABLE = 1;
+    private static final int EVENT_DESC = 2;
     private static final int WRAP = 1 << 15;
 
-    private final Virtqueue queue;
+    private final DeviceVirtqueue queue;
+    private final GuestDma dma;
     private final DeviceContext context;
-    private final GuestMemoryReader ram;
     private final Set<Integer> inFlight = new HashSet<>();
     private final List<long[]> unpublished = new ArrayList<>();
     private int nextAvail;
@@ -44,14 +44,15 @@ final class PackedRing {
     private long signalledCount;
     private boolean signalled;
 
-    PackedRing(Virtqueue queue, DeviceContext context, GuestMemoryReader ram) {
+    PackedRing(DeviceVirtqueue queue, GuestDma dma, DeviceContext context) {
         this.queue = queue;
+        this.dma = dma;
         this.context = context;
-        this.ram = ram;
         reset();
     }
 
-    void reset() {
+    @Override
+    public void reset() {
         inFlight.clear();
         unpublished.clear();
         nextAvail = 0;
@@ -64,24 +65,27 @@ final class PackedRing {
     }
 
     /** Throws unless the descriptor ring and both event suppression structures lie in RAM. */
-    void checkRings() {
-        queue.requireRam(queue.desc, (long) DESC_SIZE * queue.num, "packed descriptor ring");
-        queue.requireRam(queue.driver, EVENT_SIZE, "driver event suppression structure");
-        queue.requireRam(queue.device, EVENT_SIZE, "device event suppression structure");
+    @Override
+    public void checkRings() {
+        dma.requireRam(queue.desc(), (long) DESC_SIZE * queue.num(), "packed descriptor ring");
+        dma.requireRam(queue.driver(), EVENT_SIZE, "driver event suppression structure");
+        dma.requireRam(queue.device(), EVENT_SIZE, "device event suppression structure");
     }
 
     /**
      * The next chain the driver made available, decoded by the shared decoder, or nothing when the
-     * descriptor at the device's position is not available.
+     * descriptor at the device's position is not available; a chain reusing a buffer id still in
+     * flight is malformed.
      */
-    Optional<Chain> next(boolean indirectAllowed) {
-        int flags = queue.u16(descriptor(nextAvail) + 14);
+    @Override
+    public Optional<Chain> next(boolean indirectAllowed) {
+        int flags = dma.u16(descriptor(nextAvail) + 14);
         if (((flags & F_AVAIL) != 0) != availWrap || ((flags & F_USED) != 0) == availWrap) {
             return Optional.empty();
         }
         Chain chain;
         try {
-            chain = Chain.of(new ChainDecoder(ram, queue.desc, queue.num, indirectAllowed).decodePacked(nextAvail,
+            chain = Chain.of(new ChainDecoder(dma, queue.desc(), queue.num(), indirectAllowed).decodePacked(nextAvail,
                     availWrap));
         } catch (MalformedChainException e) {
             throw new MalformedQueueException(e.address(), e.getMessage());
@@ -91,15 +95,16 @@ final class PackedRing {
                     + " reuses buffer id " + chain.head() + ", which is still in flight");
         }
         nextAvail += chain.descriptors();
-        if (nextAvail >= queue.num) {
-            nextAvail -= queue.num;
+        if (nextAvail >= queue.num()) {
+            nextAvail -= queue.num();
             availWrap = !availWrap;
         }
         return Optional.of(chain);
     }
 
     /** Frees {@code chain}'s buffer id: the device has answered the chain. */
-    void release(Chain chain) {
+    @Override
+    public void release(Chain chain) {
         inFlight.remove(chain.head());
     }
 
@@ -107,12 +112,13 @@ final class PackedRing {
      * Writes a used descriptor for {@code chain} carrying {@code id} and {@code len} at the used
      * position, its flags held back until {@link #publish}, and skips the chain's positions.
      */
-    void pushUsed(Chain chain, long id, long len) {
+    @Override
+    public void pushUsed(Chain chain, long id, long len) {
         long at = descriptor(nextUsed);
         byte[] body = new byte[6];
         LittleEndian.put(body, 0, 4, len);
         LittleEndian.put(body, 4, 2, id);
-        context.dmaWrite(at + 8, body, 0, body.length);
+        dma.write(at + 8, body);
         unpublished.add(new long[] {at + 14, usedWrap ? F_AVAIL | F_USED : 0});
         skip(chain.descriptors());
     }
@@ -122,8 +128,9 @@ final class PackedRing {
      * in their length or buffer id, as a split device whose used index jumps publishes elements it
      * never wrote.
      */
-    void markUnfilled(int positions) {
-        for (int i = 0; i < Math.min(positions, queue.num); i++) {
+    @Override
+    public void skipUsed(int positions) {
+        for (int i = 0; i < Math.min(positions, queue.num()); i++) {
             unpublished.add(new long[] {descriptor(nextUsed) + 14, usedWrap ? F_AVAIL | F_USED : 0});
             skip(1);
         }
@@ -132,17 +139,18 @@ final class PackedRing {
     private void skip(int positions) {
         usedCount += positions;
         nextUsed += positions;
-        while (nextUsed >= queue.num) {
-            nextUsed -= queue.num;
+        while (nextUsed >= queue.num()) {
+            nextUsed -= queue.num();
             usedWrap = !usedWrap;
         }
     }
 
     /** Makes the used descriptors written since the last call visible, the first one last. */
-    void publish() {
+    @Override
+    public void publish() {
         for (int i = 1; i <= unpublished.size(); i++) {
             long[] flags = unpublished.get(i % unpublished.size());
-            context.dmaWrite(flags[0], LittleEndian.bytes(flags[1], 2), 0, 2);
+            dma.write(flags[0], flags[1], 2);
         }
         unpublished.clear();
     }
@@ -151,15 +159,29 @@ final class PackedRing {
      * Whether the driver's event suppression asks for an interrupt for the used descriptors written
      * since the last call: never when disabled, always when enabled, and with {@code eventIndex}
      * when the used position passed the position the driver named (QEMU's vring_packed_need_event).
-     *
-     * @return the answer, or empty when the flags hold a value the negotiated features forbid
+     * Flags the negotiated features forbid are a violation unless the suppression is ignored.
      */
-    Optional<Boolean> wantsInterrupt(boolean eventIndex) {
+    @Override
+    public boolean wantsInterrupt(boolean eventIndex, boolean ignoreSuppression) {
+        Optional<Boolean> wanted = driverWants(eventIndex);
+        if (ignoreSuppression) {
+            return true;
+        }
+        if (wanted.isEmpty()) {
+            context.violation(ViolationKind.EVENT_SUPPRESSION, queue.driver(), "driver event suppression flags "
+                    + (dma.u32(queue.driver()) >>> 16) + " are reserved or need VIRTIO_F_EVENT_IDX");
+            return true;
+        }
+        return wanted.get();
+    }
+
+    /** The driver's answer, empty when its flags hold a value the negotiated features forbid. */
+    private Optional<Boolean> driverWants(boolean eventIndex) {
         long old = signalledCount;
         boolean known = signalled;
         signalledCount = usedCount;
         signalled = true;
-        long event = queue.u32(queue.driver);
+        long event = dma.u32(queue.driver());
         int flags = (int) (event >>> 16);
         if (flags == EVENT_ENABLE) {
             return Optional.of(true);
@@ -173,17 +195,18 @@ final class PackedRing {
         int offWrap = (int) (event & 0xffff);
         long lapStart = usedCount - nextUsed;
         long wanted = ((offWrap & WRAP) != 0) == usedWrap ? lapStart + (offWrap & ~WRAP)
-                : lapStart - queue.num + (offWrap & ~WRAP);
+                : lapStart - queue.num() + (offWrap & ~WRAP);
         return Optional.of(!known || (old <= wanted && wanted < usedCount));
     }
 
     /** Writes the device event suppression structure: notify when the next chain is made available. */
-    void askForNotification() {
+    @Override
+    public void askForNotification() {
         int offWrap = nextAvail | (availWrap ? WRAP : 0);
-        context.dmaWrite(queue.device, LittleEndian.bytes(offWrap | ((long) EVENT_DESC << 16), 4), 0, 4);
+        dma.write(queue.device(), offWrap | ((long) EVENT_DESC << 16), 4);
     }
 
     private long descriptor(int position) {
-        return queue.desc + (long) DESC_SIZE * position;
+        return queue.desc() + (long) DESC_SIZE * position;
     }
 }

@@ -14,12 +14,12 @@ public interface RequestHook {
     RequestHook NORMAL = request -> RequestOutcome.normal();
 
     /** The outcome for {@code request}. */
-    RequestOutcome onRequest(BlkRequest request);
+    RequestOutcome onRequest(DeviceRequest request);
 
     /**
      * A request this hook {@link RequestOutcome#held() held} back, to be answered now.
      *
-     * @param requestIndex the {@link BlkRequest#index()} of the held request
+     * @param requestIndex the {@link DeviceRequest#index()} of the held request
      * @param outcome how it is answered
      */
     record Release(long requestIndex, RequestOutcome.Complete outcome) {}

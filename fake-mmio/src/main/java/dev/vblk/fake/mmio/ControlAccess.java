@@ -14,7 +14,7 @@ public final class ControlAccess {
     private ControlAccess() {}
 
     /** The register a checked access reaches, or empty after recording why it reaches none. */
-    public static Optional<MmioRegister> check(
+    public static Optional<ControlRegister> check(
             DeviceContext context, int offset, AccessWidth width, boolean write) {
         long address = context.baseAddress() + offset;
         if (width != AccessWidth.WORD) {
@@ -23,13 +23,13 @@ public final class ControlAccess {
                             + " a control register; only 32-bit accesses are allowed");
             return Optional.empty();
         }
-        Optional<MmioRegister> register = MmioRegister.at(offset);
+        Optional<ControlRegister> register = ControlRegister.at(offset);
         if (register.isEmpty()) {
             context.violation(ViolationKind.UNDEFINED_REGISTER, address,
                     String.format("%s of undefined register offset 0x%03x", write ? "write" : "read", offset));
             return Optional.empty();
         }
-        MmioRegister reg = register.get();
+        ControlRegister reg = register.get();
         if (write ? !reg.writable() : !reg.readable()) {
             context.violation(ViolationKind.WRONG_REGISTER_DIRECTION, address,
                     (write ? "write to read-only " : "read of write-only ") + reg);

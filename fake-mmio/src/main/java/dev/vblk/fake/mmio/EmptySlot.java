@@ -16,20 +16,20 @@ public final class EmptySlot implements MmioDevice {
 
     @Override
     public long read(int offset, AccessWidth width) {
-        if (offset >= MmioRegister.CONFIG_OFFSET) {
+        if (offset >= ControlRegister.CONFIG_OFFSET) {
             return 0;
         }
         return ControlAccess.check(context, offset, width, false).map(register -> switch (register) {
-            case MAGIC_VALUE -> (long) MmioRegister.MAGIC;
+            case MAGIC_VALUE -> (long) ControlRegister.MAGIC;
             case VERSION -> 2L;
-            case VENDOR_ID -> (long) MmioRegister.QEMU_VENDOR;
+            case VENDOR_ID -> (long) ControlRegister.QEMU_VENDOR;
             default -> 0L;
         }).orElse(0L);
     }
 
     @Override
     public void write(int offset, AccessWidth width, long value) {
-        if (offset < MmioRegister.CONFIG_OFFSET) {
+        if (offset < ControlRegister.CONFIG_OFFSET) {
             ControlAccess.check(context, offset, width, true);
         }
     }

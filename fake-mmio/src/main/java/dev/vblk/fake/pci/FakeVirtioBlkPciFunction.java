@@ -1,9 +1,9 @@
 package dev.vblk.fake.pci;
 
-import dev.vblk.fake.blk.FakeVirtioBlkDevice;
-import dev.vblk.fake.mmio.MmioRegister;
-import dev.vblk.fake.violation.ViolationKind;
+import dev.vblk.fake.blk.RingArea;
+import dev.vblk.fake.blk.VirtioCore;
 import dev.vblk.fake.mmio.DeviceContext;
+import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.AccessWidth;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -13,19 +13,20 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * A modern virtio-blk-pci function (device ID 0x1042) in front of a {@link FakeVirtioBlkDevice}: its
- * type-0 configuration space with one 64-bit prefetchable 16 KiB memory BAR (BAR 4), the four
- * virtio capabilities laid out as QEMU lays them (common configuration at 0x0000, ISR at 0x1000,
- * device configuration at 0x2000, notifications at 0x3000 with a multiplier of 4), and INTA.
+ * A modern virtio-blk-pci function (device ID 0x1042), the virtio-pci front end of a
+ * {@link VirtioCore}: its type-0 configuration space with one 64-bit prefetchable 16 KiB memory BAR
+ * (BAR 4), the four virtio capabilities laid out as QEMU lays them (common configuration at 0x0000,
+ * ISR at 0x1000, device configuration at 0x2000, notifications at 0x3000 with a multiplier of 4),
+ * and INTA.
  *
- * <p>Every access to the virtio structures is passed to the wrapped device as the virtio-mmio
- * register it corresponds to, so requests, features, queues, faults and violations are the fake
- * device's own; only the PCI shape is added here. num_queues reports the device's queues;
- * queue_select selects one for the queue fields, as QueueSel does. Queue {@code n} notifies at
+ * <p>Every access to a virtio structure field becomes the core call it stands for, recorded at the
+ * field's address when it is a violation, so requests, features, queues and faults are the core's
+ * own; the PCI shape and the transport's selectors are added here. num_queues reports the device's
+ * queues; queue_select selects one for the queue fields. Queue {@code n} notifies at
  * {@code queue_notify_off * 4} into the notify structure, its queue_notify_off being {@code n} (as
  * QEMU) unless {@link #queueNotifyOff(int, int)} says otherwise; the address names the queue, and
- * a value other than the queue's index is a violation. Reading the ISR byte returns the device's interrupt
- * causes and acknowledges them. {@link PciFault}s break the configuration space in named ways, and
+ * a value other than the queue's index is a violation. Reading the ISR byte returns the device's
+ * interrupt causes and acknowledges them. {@link PciFault}s break the configuration space in named ways, and
  * {@link #overrideConfigByte} in any way.
  */
 public final class FakeVirtioBlkPciFunction {
@@ -52,7 +53,7 @@ public final class FakeVirtioBlkPciFunction {
     private static final int FIRST_CAPABILITY = 0x40;
     private static final int NO_VECTOR = 0xffff;
 
-    private final FakeVirtioBlkDevice device;
+    private final VirtioCore device;
     private final DeviceContext context;
     private final Set<PciFault> faults = EnumSet.noneOf(PciFault.class);
     private final Map<Integer, Integer> overrides = new HashMap<>();
@@ -60,6 +61,8 @@ public final class FakeVirtioBlkPciFunction {
     private long barAddress;
     private boolean sizingLow;
     private boolean sizingHigh;
+    private int deviceFeatureSelect;
+    private int driverFeatureSelect;
     private int queueSelect;
     /** queue_size as the driver wrote it, by queue, since the last reset; unwritten ones read QueueNumMax. */
     private final Map<Integer, Integer> queueSizes = new HashMap<>();
@@ -69,13 +72,13 @@ public final class FakeVirtioBlkPciFunction {
      * @param device the virtio-blk device whose requests the function serves
      * @param context the machine context the device was built with, for violations
      */
-    public FakeVirtioBlkPciFunction(FakeVirtioBlkDevice device, DeviceContext context) {
+    public FakeVirtioBlkPciFunction(VirtioCore device, DeviceContext context) {
         this.device = device;
         this.context = context;
     }
 
     /** The device behind the function. */
-    public FakeVirtioBlkDevice device() {
+    public VirtioCore device() {
         return device;
     }
 
@@ -218,12 +221,12 @@ public final class FakeVirtioBlkPciFunction {
     public long readBar(long address, AccessWidth width) {
         int offset = (int) (address - barAddress);
         if (offset >= DEVICE_CONFIG && offset < DEVICE_CONFIG + REGION) {
-            return device.read(MmioRegister.CONFIG_OFFSET + offset - DEVICE_CONFIG, width);
+            return device.readConfig(offset - DEVICE_CONFIG, width, address);
         }
         if (offset == ISR && width == AccessWidth.BYTE) {
-            long causes = mmio(MmioRegister.INTERRUPT_STATUS);
+            long causes = device.readInterruptStatus();
             if (causes != 0) {
-                device.write(MmioRegister.INTERRUPT_ACK.offset(), AccessWidth.WORD, causes);
+                device.acknowledgeInterrupt(causes);
             }
             return causes & 0xff;
         }
@@ -239,7 +242,7 @@ public final class FakeVirtioBlkPciFunction {
     public void writeBar(long address, AccessWidth width, long value) {
         int offset = (int) (address - barAddress);
         if (offset >= DEVICE_CONFIG && offset < DEVICE_CONFIG + REGION) {
-            device.write(MmioRegister.CONFIG_OFFSET + offset - DEVICE_CONFIG, width, value);
+            device.writeConfig(offset - DEVICE_CONFIG, width, value, address);
         } else if (width == AccessWidth.HALF && notifiedQueue(offset).isPresent()) {
             notifyQueue(notifiedQueue(offset).getAsInt(), value, address);
         } else if (offset >= COMMON && offset < COMMON + REGION) {
@@ -255,14 +258,14 @@ public final class FakeVirtioBlkPciFunction {
             return 0;
         }
         return switch (offset) {
-            case 0x04 -> mmio(MmioRegister.DEVICE_FEATURES);
+            case 0x04 -> device.deviceFeatures(deviceFeatureSelect);
             case 0x10, 0x1a -> NO_VECTOR;
             case 0x12 -> device.config().numQueues();
-            case 0x14 -> mmio(MmioRegister.STATUS);
-            case 0x15 -> mmio(MmioRegister.CONFIG_GENERATION) & 0xff;
+            case 0x14 -> device.status();
+            case 0x15 -> device.configGeneration() & 0xff;
             case 0x16 -> queueSelect;
-            case 0x18 -> queueSizes.getOrDefault(queueSelect, (int) mmio(MmioRegister.QUEUE_NUM_MAX));
-            case 0x1c -> mmio(MmioRegister.QUEUE_READY);
+            case 0x18 -> queueSizes.getOrDefault(queueSelect, (int) device.queueNumMax(queueSelect));
+            case 0x1c -> device.queueReady(queueSelect) ? 1 : 0;
             case 0x1e -> notifyOff(queueSelect);
             default -> 0;
         };
@@ -273,31 +276,29 @@ public final class FakeVirtioBlkPciFunction {
             return;
         }
         switch (offset) {
-            case 0x00 -> mmio(MmioRegister.DEVICE_FEATURES_SEL, value);
-            case 0x08 -> mmio(MmioRegister.DRIVER_FEATURES_SEL, value);
-            case 0x0c -> mmio(MmioRegister.DRIVER_FEATURES, value);
+            case 0x00 -> deviceFeatureSelect = (int) value;
+            case 0x08 -> driverFeatureSelect = (int) value;
+            case 0x0c -> device.writeDriverFeatures(driverFeatureSelect, value, address);
             case 0x14 -> {
-                if (value == 0) {
+                if (device.writeStatus((int) value, address)) {
+                    deviceFeatureSelect = 0;
+                    driverFeatureSelect = 0;
                     queueSelect = 0;
                     queueSizes.clear();
                 }
-                mmio(MmioRegister.STATUS, value);
             }
-            case 0x16 -> {
-                queueSelect = (int) value;
-                mmio(MmioRegister.QUEUE_SEL, value);
-            }
+            case 0x16 -> queueSelect = (int) value;
             case 0x18 -> {
                 queueSizes.put(queueSelect, (int) value);
-                mmio(MmioRegister.QUEUE_NUM, value);
+                device.setQueueNum(queueSelect, value, address);
             }
-            case 0x1c -> mmio(MmioRegister.QUEUE_READY, value);
-            case 0x20 -> mmio(MmioRegister.QUEUE_DESC_LOW, value);
-            case 0x24 -> mmio(MmioRegister.QUEUE_DESC_HIGH, value);
-            case 0x28 -> mmio(MmioRegister.QUEUE_DRIVER_LOW, value);
-            case 0x2c -> mmio(MmioRegister.QUEUE_DRIVER_HIGH, value);
-            case 0x30 -> mmio(MmioRegister.QUEUE_DEVICE_LOW, value);
-            case 0x34 -> mmio(MmioRegister.QUEUE_DEVICE_HIGH, value);
+            case 0x1c -> device.setQueueReady(queueSelect, value, address);
+            case 0x20 -> device.setQueueAddress(queueSelect, RingArea.DESC, false, value, address);
+            case 0x24 -> device.setQueueAddress(queueSelect, RingArea.DESC, true, value, address);
+            case 0x28 -> device.setQueueAddress(queueSelect, RingArea.DRIVER, false, value, address);
+            case 0x2c -> device.setQueueAddress(queueSelect, RingArea.DRIVER, true, value, address);
+            case 0x30 -> device.setQueueAddress(queueSelect, RingArea.DEVICE, false, value, address);
+            case 0x34 -> device.setQueueAddress(queueSelect, RingArea.DEVICE, true, value, address);
             case 0x10, 0x1a -> { } // MSI-X vectors: none are used, the function stays on INTx
             default -> context.violation(ViolationKind.WRONG_REGISTER_DIRECTION, address,
                     "write to read-only common configuration field at 0x" + Integer.toHexString(offset));
@@ -333,14 +334,6 @@ public final class FakeVirtioBlkPciFunction {
             context.violation(ViolationKind.BAD_NOTIFY, address, "notification value " + value
                     + " written at the notify address of queue " + queue + "; the value must be the queue's index");
         }
-        mmio(MmioRegister.QUEUE_NOTIFY, queue);
-    }
-
-    private long mmio(MmioRegister register) {
-        return device.read(register.offset(), AccessWidth.WORD);
-    }
-
-    private void mmio(MmioRegister register, long value) {
-        device.write(register.offset(), AccessWidth.WORD, value);
+        device.notify(queue, address);
     }
 }

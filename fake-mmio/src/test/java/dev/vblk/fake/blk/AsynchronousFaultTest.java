@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.fake.disk.InMemoryDisk;
-import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.mmio.ControlRegister;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +43,7 @@ class AsynchronousFaultTest {
     }
 
     private static void acknowledge(RegisterLevelDriver driver) {
-        driver.write(MmioRegister.INTERRUPT_ACK, driver.read(MmioRegister.INTERRUPT_STATUS));
+        driver.write(ControlRegister.INTERRUPT_ACK, driver.read(ControlRegister.INTERRUPT_STATUS));
     }
 
     @Test
@@ -60,7 +60,7 @@ class AsynchronousFaultTest {
         RegisterLevelDriver.Submitted third = driver.readSectors(3, 1);
 
         assertEquals(List.of((long) third.head(), (long) second.head(), (long) first.head()), usedIds(driver));
-        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(ControlRegister.INTERRUPT_STATUS));
         assertEquals(0, driver.device.pendingCompletions());
         assertEquals(2, driver.data(first, 1)[0], "each request got its own sector");
         assertEquals(4, driver.data(third, 1)[0]);
@@ -127,12 +127,12 @@ class AsynchronousFaultTest {
         driver.readSectors(0, 1);
         driver.readSectors(1, 1);
         assertEquals(2, driver.usedIdx(), "published");
-        assertEquals(0, driver.read(MmioRegister.INTERRUPT_STATUS), "without an interrupt yet");
+        assertEquals(0, driver.read(ControlRegister.INTERRUPT_STATUS), "without an interrupt yet");
         driver.readSectors(2, 1);
-        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(ControlRegister.INTERRUPT_STATUS));
         acknowledge(driver);
         driver.readSectors(3, 1);
-        assertEquals(0, driver.read(MmioRegister.INTERRUPT_STATUS), "the count starts again");
+        assertEquals(0, driver.read(ControlRegister.INTERRUPT_STATUS), "the count starts again");
     }
 
     @Test
@@ -155,14 +155,14 @@ class AsynchronousFaultTest {
         RegisterLevelDriver driver = driver(0);
         driver.device.faults().dropInterrupts(Set.of(1L));
         driver.readSectors(0, 1);
-        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(ControlRegister.INTERRUPT_STATUS));
         acknowledge(driver);
         driver.readSectors(1, 1);
         assertEquals(2, driver.usedIdx());
-        assertEquals(0, driver.read(MmioRegister.INTERRUPT_STATUS), "update 1 raised nothing");
+        assertEquals(0, driver.read(ControlRegister.INTERRUPT_STATUS), "update 1 raised nothing");
         assertFalse(driver.platform.awaitInterrupt(driver.platform.interruptLine(driver.slot), 1_000_000));
         driver.readSectors(2, 1);
-        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(ControlRegister.INTERRUPT_STATUS));
     }
 
     @Test
@@ -170,7 +170,7 @@ class AsynchronousFaultTest {
         RegisterLevelDriver driver = driver(0);
         driver.device.raiseSpuriousInterrupt(SpuriousInterrupt.USED_BUFFER_WITHOUT_COMPLETION);
         assertTrue(driver.lineRaised());
-        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(ControlRegister.INTERRUPT_STATUS));
         assertEquals(0, driver.usedIdx());
         acknowledge(driver);
         assertFalse(driver.lineRaised());
@@ -182,7 +182,7 @@ class AsynchronousFaultTest {
         driver.device.raiseSpuriousInterrupt(SpuriousInterrupt.LINE_WITHOUT_STATUS);
         assertTrue(driver.lineRaised());
         assertTrue(driver.lineRaised(), "the line stays up until the driver looks");
-        assertEquals(0, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(0, driver.read(ControlRegister.INTERRUPT_STATUS));
         assertFalse(driver.lineRaised());
     }
 
@@ -191,13 +191,13 @@ class AsynchronousFaultTest {
         RegisterLevelDriver driver = driver(EVENT_IDX);
         driver.platform.writeU16(driver.usedEventAddress(), 1);
         driver.readSectors(0, 1);
-        assertEquals(0, driver.read(MmioRegister.INTERRUPT_STATUS), "used index 1 does not pass used_event 1");
+        assertEquals(0, driver.read(ControlRegister.INTERRUPT_STATUS), "used index 1 does not pass used_event 1");
         driver.readSectors(1, 1);
-        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(MmioRegister.INTERRUPT_STATUS),
+        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(ControlRegister.INTERRUPT_STATUS),
                 "used index 2 passes used_event 1");
         acknowledge(driver);
         driver.readSectors(2, 1);
-        assertEquals(0, driver.read(MmioRegister.INTERRUPT_STATUS), "already past used_event");
+        assertEquals(0, driver.read(ControlRegister.INTERRUPT_STATUS), "already past used_event");
     }
 
     @Test
@@ -206,13 +206,13 @@ class AsynchronousFaultTest {
         driver.device.faults().ignoreInterruptSuppression(true);
         driver.platform.writeU16(driver.usedEventAddress(), 1000);
         driver.readSectors(0, 1);
-        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(ControlRegister.INTERRUPT_STATUS));
 
         RegisterLevelDriver flags = driver(0);
         flags.device.faults().ignoreInterruptSuppression(true);
         flags.platform.writeU16(flags.avail, VirtioBlk.AVAIL_F_NO_INTERRUPT);
         flags.readSectors(0, 1);
-        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, flags.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, flags.read(ControlRegister.INTERRUPT_STATUS));
     }
 
     @Test
@@ -246,8 +246,8 @@ class AsynchronousFaultTest {
 
     private static long offeredPage0(FakeBlkConfig config) {
         RegisterLevelDriver driver = new RegisterLevelDriver(dev.vblk.fake.FakePlatform.create(), config);
-        driver.write(MmioRegister.DEVICE_FEATURES_SEL, 0);
-        return driver.read(MmioRegister.DEVICE_FEATURES);
+        driver.write(ControlRegister.DEVICE_FEATURES_SEL, 0);
+        return driver.read(ControlRegister.DEVICE_FEATURES);
     }
 
     @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vblk.block.RequestType;
 import dev.vblk.fake.FakePlatform;
 import dev.vblk.fake.disk.InMemoryDisk;
-import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.platform.AccessWidth;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ class FaultInjectionTest {
 
     @Test
     void hookSeesDecodedRequests() {
-        List<BlkRequest> seen = new ArrayList<>();
+        List<DeviceRequest> seen = new ArrayList<>();
         RegisterLevelDriver driver = driverWith(request -> {
             seen.add(request);
             return RequestOutcome.normal();
@@ -41,7 +41,7 @@ class FaultInjectionTest {
         assertEquals(RequestType.WRITE, seen.get(1).requestType().orElseThrow());
         assertEquals(32, seen.get(1).writeData().length);
         assertEquals(17, seen.get(1).writeData()[16]);
-        assertEquals(List.of(new BlkRequest.Range(10, 4, 0)), seen.get(2).ranges());
+        assertEquals(List.of(new DeviceRequest.Range(10, 4, 0)), seen.get(2).ranges());
         assertEquals(4, seen.get(2).sectorCount());
     }
 
@@ -121,13 +121,13 @@ class FaultInjectionTest {
         RegisterLevelDriver driver = driverWith(RequestHook.script(
                 List.of(RequestOutcome.normal(), RequestOutcome.needsReset())));
         driver.readSectors(0, 1);
-        assertEquals(0, driver.read(MmioRegister.STATUS) & VirtioBlk.STATUS_DEVICE_NEEDS_RESET);
+        assertEquals(0, driver.read(ControlRegister.STATUS) & VirtioBlk.STATUS_DEVICE_NEEDS_RESET);
         driver.readSectors(0, 1);
         assertEquals(1, driver.usedIdx());
         assertEquals(VirtioBlk.STATUS_DEVICE_NEEDS_RESET,
-                driver.read(MmioRegister.STATUS) & VirtioBlk.STATUS_DEVICE_NEEDS_RESET);
+                driver.read(ControlRegister.STATUS) & VirtioBlk.STATUS_DEVICE_NEEDS_RESET);
         assertEquals(VirtioBlk.INTERRUPT_CONFIG_CHANGE,
-                driver.read(MmioRegister.INTERRUPT_STATUS) & VirtioBlk.INTERRUPT_CONFIG_CHANGE);
+                driver.read(ControlRegister.INTERRUPT_STATUS) & VirtioBlk.INTERRUPT_CONFIG_CHANGE);
         assertTrue(driver.platform.violations().isEmpty(), "an injected break is not a driver violation");
     }
 
@@ -137,8 +137,8 @@ class FaultInjectionTest {
         int generation = driver.device.configGeneration();
         driver.device.injectNeedsReset("test");
         assertEquals(VirtioBlk.STATUS_DEVICE_NEEDS_RESET,
-                driver.read(MmioRegister.STATUS) & VirtioBlk.STATUS_DEVICE_NEEDS_RESET);
-        assertEquals(generation + 1, driver.read(MmioRegister.CONFIG_GENERATION));
+                driver.read(ControlRegister.STATUS) & VirtioBlk.STATUS_DEVICE_NEEDS_RESET);
+        assertEquals(generation + 1, driver.read(ControlRegister.CONFIG_GENERATION));
         driver.readSectors(0, 1);
         assertEquals(0, driver.usedIdx());
     }
@@ -147,13 +147,13 @@ class FaultInjectionTest {
     void unstableConfigGenerationSettlesAfterKReads() {
         RegisterLevelDriver driver = driverWith(RequestHook.NORMAL);
         driver.device.faults().unstableConfigGeneration(2);
-        long g0 = driver.read(MmioRegister.CONFIG_GENERATION);
+        long g0 = driver.read(ControlRegister.CONFIG_GENERATION);
         driver.readConfig(0, AccessWidth.WORD);
-        long g1 = driver.read(MmioRegister.CONFIG_GENERATION);
+        long g1 = driver.read(ControlRegister.CONFIG_GENERATION);
         driver.readConfig(0, AccessWidth.WORD);
-        long g2 = driver.read(MmioRegister.CONFIG_GENERATION);
+        long g2 = driver.read(ControlRegister.CONFIG_GENERATION);
         driver.readConfig(0, AccessWidth.WORD);
-        long g3 = driver.read(MmioRegister.CONFIG_GENERATION);
+        long g3 = driver.read(ControlRegister.CONFIG_GENERATION);
         assertEquals(g0 + 1, g1);
         assertEquals(g1 + 1, g2);
         assertEquals(g2, g3);
@@ -162,11 +162,11 @@ class FaultInjectionTest {
     @Test
     void resizeChangesCapacityWithConfigInterrupt() {
         RegisterLevelDriver driver = driverWith(RequestHook.NORMAL);
-        long generation = driver.read(MmioRegister.CONFIG_GENERATION);
+        long generation = driver.read(ControlRegister.CONFIG_GENERATION);
         driver.device.resize(128);
         assertEquals(128, driver.readConfig(0, AccessWidth.WORD));
-        assertEquals(generation + 1, driver.read(MmioRegister.CONFIG_GENERATION));
-        assertEquals(VirtioBlk.INTERRUPT_CONFIG_CHANGE, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(generation + 1, driver.read(ControlRegister.CONFIG_GENERATION));
+        assertEquals(VirtioBlk.INTERRUPT_CONFIG_CHANGE, driver.read(ControlRegister.INTERRUPT_STATUS));
         assertEquals(VirtioBlk.S_OK, driver.status(driver.readSectors(100, 1)));
     }
 
@@ -175,35 +175,35 @@ class FaultInjectionTest {
         RegisterLevelDriver driver = driverWith(RequestHook.NORMAL);
         driver.device.faults().extraInterruptBits(0xfc);
         driver.readSectors(0, 1);
-        assertEquals(0xfd, driver.read(MmioRegister.INTERRUPT_STATUS));
-        driver.write(MmioRegister.INTERRUPT_ACK, 0xff);
-        assertEquals(0xfc, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(0xfd, driver.read(ControlRegister.INTERRUPT_STATUS));
+        driver.write(ControlRegister.INTERRUPT_ACK, 0xff);
+        assertEquals(0xfc, driver.read(ControlRegister.INTERRUPT_STATUS));
     }
 
     @Test
     void registerOverrides() {
         RegisterLevelDriver driver = new RegisterLevelDriver(FakePlatform.create(), FakeBlkConfig.builder().build());
         driver.device.faults()
-                .overrideRegister(MmioRegister.MAGIC_VALUE.offset(), 0x12345678)
-                .overrideRegister(MmioRegister.VERSION.offset(), 1)
-                .overrideRegister(MmioRegister.DEVICE_ID.offset(), 0)
-                .overrideRegister(MmioRegister.VENDOR_ID.offset(), 0xdead)
-                .overrideRegister(MmioRegister.QUEUE_NUM_MAX.offset(), 3);
-        assertEquals(0x12345678, driver.read(MmioRegister.MAGIC_VALUE));
-        assertEquals(1, driver.read(MmioRegister.VERSION));
-        assertEquals(0, driver.read(MmioRegister.DEVICE_ID));
-        assertEquals(0xdead, driver.read(MmioRegister.VENDOR_ID));
-        assertEquals(3, driver.read(MmioRegister.QUEUE_NUM_MAX));
-        driver.write(MmioRegister.QUEUE_NUM, 4);
+                .overrideRegister(ControlRegister.MAGIC_VALUE.offset(), 0x12345678)
+                .overrideRegister(ControlRegister.VERSION.offset(), 1)
+                .overrideRegister(ControlRegister.DEVICE_ID.offset(), 0)
+                .overrideRegister(ControlRegister.VENDOR_ID.offset(), 0xdead)
+                .overrideRegister(ControlRegister.QUEUE_NUM_MAX.offset(), 3);
+        assertEquals(0x12345678, driver.read(ControlRegister.MAGIC_VALUE));
+        assertEquals(1, driver.read(ControlRegister.VERSION));
+        assertEquals(0, driver.read(ControlRegister.DEVICE_ID));
+        assertEquals(0xdead, driver.read(ControlRegister.VENDOR_ID));
+        assertEquals(3, driver.read(ControlRegister.QUEUE_NUM_MAX));
+        driver.write(ControlRegister.QUEUE_NUM, 4);
         assertEquals(dev.vblk.fake.violation.ViolationKind.QUEUE_SETUP, driver.platform.violations().get(0).kind());
-        driver.device.faults().clearRegisterOverride(MmioRegister.QUEUE_NUM_MAX.offset());
-        assertEquals(256, driver.read(MmioRegister.QUEUE_NUM_MAX));
+        driver.device.faults().clearRegisterOverride(ControlRegister.QUEUE_NUM_MAX.offset());
+        assertEquals(256, driver.read(ControlRegister.QUEUE_NUM_MAX));
     }
 
     @Test
     void configuredQueueNumMaxOfZeroIsReported() {
         RegisterLevelDriver driver = new RegisterLevelDriver(FakePlatform.create(),
                 FakeBlkConfig.builder().queueNumMax(0).build());
-        assertEquals(0, driver.read(MmioRegister.QUEUE_NUM_MAX));
+        assertEquals(0, driver.read(ControlRegister.QUEUE_NUM_MAX));
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.fake.FakePlatform;
-import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.AccessWidth;
 import org.junit.jupiter.api.Test;
@@ -21,21 +21,21 @@ class HandshakeTest {
 
     @Test
     void identifiesAsQemuVirtioBlk() {
-        assertEquals(MmioRegister.MAGIC, driver.read(MmioRegister.MAGIC_VALUE));
-        assertEquals(2, driver.read(MmioRegister.VERSION));
-        assertEquals(2, driver.read(MmioRegister.DEVICE_ID));
-        assertEquals(MmioRegister.QEMU_VENDOR, driver.read(MmioRegister.VENDOR_ID));
-        assertEquals(256, driver.read(MmioRegister.QUEUE_NUM_MAX));
+        assertEquals(ControlRegister.MAGIC, driver.read(ControlRegister.MAGIC_VALUE));
+        assertEquals(2, driver.read(ControlRegister.VERSION));
+        assertEquals(2, driver.read(ControlRegister.DEVICE_ID));
+        assertEquals(ControlRegister.QEMU_VENDOR, driver.read(ControlRegister.VENDOR_ID));
+        assertEquals(256, driver.read(ControlRegister.QUEUE_NUM_MAX));
     }
 
     @Test
     void offersQemuFeaturesInTwoPages() {
-        driver.write(MmioRegister.DEVICE_FEATURES_SEL, 0);
-        long low = driver.read(MmioRegister.DEVICE_FEATURES);
-        driver.write(MmioRegister.DEVICE_FEATURES_SEL, 1);
-        long high = driver.read(MmioRegister.DEVICE_FEATURES);
-        driver.write(MmioRegister.DEVICE_FEATURES_SEL, 2);
-        long beyond = driver.read(MmioRegister.DEVICE_FEATURES);
+        driver.write(ControlRegister.DEVICE_FEATURES_SEL, 0);
+        long low = driver.read(ControlRegister.DEVICE_FEATURES);
+        driver.write(ControlRegister.DEVICE_FEATURES_SEL, 1);
+        long high = driver.read(ControlRegister.DEVICE_FEATURES);
+        driver.write(ControlRegister.DEVICE_FEATURES_SEL, 2);
+        long beyond = driver.read(ControlRegister.DEVICE_FEATURES);
         assertEquals(VirtioBlk.QEMU_DEFAULT_FEATURES, low | (high << 32));
         assertEquals(0, beyond);
     }
@@ -65,13 +65,13 @@ class HandshakeTest {
 
     @Test
     void refusesFeaturesInPagesBeyondTheSecond() {
-        driver.write(MmioRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE | VirtioBlk.STATUS_DRIVER);
-        driver.write(MmioRegister.DRIVER_FEATURES_SEL, 1);
-        driver.write(MmioRegister.DRIVER_FEATURES, 1);
-        driver.write(MmioRegister.DRIVER_FEATURES_SEL, 2);
-        driver.write(MmioRegister.DRIVER_FEATURES, 1);
-        driver.write(MmioRegister.STATUS, 0xb);
-        assertEquals(false, featuresOk(driver.read(MmioRegister.STATUS)));
+        driver.write(ControlRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE | VirtioBlk.STATUS_DRIVER);
+        driver.write(ControlRegister.DRIVER_FEATURES_SEL, 1);
+        driver.write(ControlRegister.DRIVER_FEATURES, 1);
+        driver.write(ControlRegister.DRIVER_FEATURES_SEL, 2);
+        driver.write(ControlRegister.DRIVER_FEATURES, 1);
+        driver.write(ControlRegister.STATUS, 0xb);
+        assertEquals(false, featuresOk(driver.read(ControlRegister.STATUS)));
     }
 
     @Test
@@ -85,16 +85,16 @@ class HandshakeTest {
     @Test
     void withheldFeaturesAreNotOfferedAndCannotBeAccepted() {
         driver.device.faults().withholdFeatures(bit(VirtioBlk.F_FLUSH));
-        driver.write(MmioRegister.DEVICE_FEATURES_SEL, 0);
-        assertEquals(0, driver.read(MmioRegister.DEVICE_FEATURES) & bit(VirtioBlk.F_FLUSH));
+        driver.write(ControlRegister.DEVICE_FEATURES_SEL, 0);
+        assertEquals(0, driver.read(ControlRegister.DEVICE_FEATURES) & bit(VirtioBlk.F_FLUSH));
         assertEquals(false, featuresOk(driver.negotiate(RegisterLevelDriver.DEFAULT_FEATURES)));
     }
 
     @Test
     void featureWritesAfterFeaturesOkAreIgnoredAndRecorded() {
         driver.negotiate(RegisterLevelDriver.DEFAULT_FEATURES);
-        driver.write(MmioRegister.DRIVER_FEATURES_SEL, 0);
-        driver.write(MmioRegister.DRIVER_FEATURES, 0);
+        driver.write(ControlRegister.DRIVER_FEATURES_SEL, 0);
+        driver.write(ControlRegister.DRIVER_FEATURES, 0);
         assertEquals(RegisterLevelDriver.DEFAULT_FEATURES, driver.device.negotiatedFeatures());
         assertEquals(ViolationKind.FEATURES_AFTER_FEATURES_OK,
                 driver.platform.violations().get(0).kind());
@@ -102,7 +102,7 @@ class HandshakeTest {
 
     @Test
     void driverOkWithoutFeaturesOkIsRecorded() {
-        driver.write(MmioRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE | VirtioBlk.STATUS_DRIVER
+        driver.write(ControlRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE | VirtioBlk.STATUS_DRIVER
                 | VirtioBlk.STATUS_DRIVER_OK);
         assertEquals(ViolationKind.STATUS_SEQUENCE, driver.platform.violations().get(0).kind());
     }
@@ -112,17 +112,17 @@ class HandshakeTest {
         driver.negotiate(RegisterLevelDriver.DEFAULT_FEATURES);
         driver.setUpQueue(16);
         driver.driverOk();
-        driver.platform.writeRegister(driver.base + MmioRegister.CONFIG_OFFSET + 32, AccessWidth.BYTE, 0);
+        driver.platform.writeRegister(driver.base + ControlRegister.CONFIG_OFFSET + 32, AccessWidth.BYTE, 0);
         assertEquals(0, driver.device.writeback());
         driver.device.signalConfigChange();
-        assertEquals(VirtioBlk.INTERRUPT_CONFIG_CHANGE, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(VirtioBlk.INTERRUPT_CONFIG_CHANGE, driver.read(ControlRegister.INTERRUPT_STATUS));
 
-        driver.write(MmioRegister.STATUS, 0);
+        driver.write(ControlRegister.STATUS, 0);
 
-        assertEquals(0, driver.read(MmioRegister.STATUS));
+        assertEquals(0, driver.read(ControlRegister.STATUS));
         assertEquals(0, driver.device.negotiatedFeatures());
-        assertEquals(0, driver.read(MmioRegister.QUEUE_READY));
-        assertEquals(0, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(0, driver.read(ControlRegister.QUEUE_READY));
+        assertEquals(0, driver.read(ControlRegister.INTERRUPT_STATUS));
         assertEquals(1, driver.readConfig(32, AccessWidth.BYTE));
         assertEquals(false, driver.platform.awaitInterrupt(driver.platform.interruptLine(driver.slot), 0));
     }
@@ -130,7 +130,7 @@ class HandshakeTest {
     @Test
     void writebackNeedsConfigWce() {
         driver.negotiate(bit(VirtioBlk.F_VERSION_1));
-        driver.platform.writeRegister(driver.base + MmioRegister.CONFIG_OFFSET + 32, AccessWidth.BYTE, 0);
+        driver.platform.writeRegister(driver.base + ControlRegister.CONFIG_OFFSET + 32, AccessWidth.BYTE, 0);
         assertEquals(1, driver.readConfig(32, AccessWidth.BYTE));
         assertEquals(ViolationKind.CONFIG_WRITE, driver.platform.violations().get(0).kind());
     }
@@ -162,8 +162,8 @@ class HandshakeTest {
 
     @Test
     void queueNumAboveMaximumIsIgnoredAndRecorded() {
-        driver.write(MmioRegister.QUEUE_NUM, 512);
-        driver.write(MmioRegister.QUEUE_NUM, 12);
+        driver.write(ControlRegister.QUEUE_NUM, 512);
+        driver.write(ControlRegister.QUEUE_NUM, 12);
         assertEquals(ViolationKind.QUEUE_SETUP, driver.platform.violations().get(0).kind());
         assertTrue(driver.platform.violations().get(1).detail().contains("power of two"));
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.fake.disk.InMemoryDisk;
-import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.fake.violation.Violation;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.AccessWidth;
@@ -45,8 +45,8 @@ class MultiQueueTest {
     }
 
     private static long offered(RegisterLevelDriver driver) {
-        driver.write(MmioRegister.DEVICE_FEATURES_SEL, 0);
-        return driver.read(MmioRegister.DEVICE_FEATURES);
+        driver.write(ControlRegister.DEVICE_FEATURES_SEL, 0);
+        return driver.read(ControlRegister.DEVICE_FEATURES);
     }
 
     private static List<ViolationKind> kinds(RegisterLevelDriver driver) {
@@ -69,8 +69,8 @@ class MultiQueueTest {
 
         RegisterLevelDriver withheld = ready(FakeBlkConfig.builder().numQueues(4).offerMultiQueue(false), 0);
         assertEquals(0, offered(withheld) & MQ);
-        withheld.write(MmioRegister.QUEUE_SEL, 3);
-        assertEquals(256, withheld.read(MmioRegister.QUEUE_NUM_MAX), "the queues are there all the same");
+        withheld.write(ControlRegister.QUEUE_SEL, 3);
+        assertEquals(256, withheld.read(ControlRegister.QUEUE_NUM_MAX), "the queues are there all the same");
     }
 
     @Test
@@ -124,7 +124,7 @@ class MultiQueueTest {
                     new RegisterLevelDriver.Desc(status, 1, true));
             statuses.add(status);
         }
-        queues.get(0).write(MmioRegister.QUEUE_NOTIFY, 2);
+        queues.get(0).write(ControlRegister.QUEUE_NOTIFY, 2);
         for (int q = 0; q < 4; q++) {
             assertEquals(q == 2 ? 1 : 0, queues.get(q).usedIdx(), "queue " + q);
             assertEquals(q == 2 ? VirtioBlk.S_OK : 0xff, queues.get(q).platform.ram().readU8(statuses.get(q)),
@@ -139,14 +139,14 @@ class MultiQueueTest {
     @Test
     void selectorsAndNotificationsPastTheLastQueueAreViolations() {
         RegisterLevelDriver driver = ready(FakeBlkConfig.builder().numQueues(2), MQ);
-        driver.write(MmioRegister.QUEUE_SEL, 2);
-        assertEquals(0, driver.read(MmioRegister.QUEUE_NUM_MAX));
-        driver.write(MmioRegister.QUEUE_NUM, 16);
-        driver.write(MmioRegister.QUEUE_NOTIFY, 2);
+        driver.write(ControlRegister.QUEUE_SEL, 2);
+        assertEquals(0, driver.read(ControlRegister.QUEUE_NUM_MAX));
+        driver.write(ControlRegister.QUEUE_NUM, 16);
+        driver.write(ControlRegister.QUEUE_NOTIFY, 2);
         assertEquals(List.of(ViolationKind.QUEUE_SETUP, ViolationKind.BAD_NOTIFY), kinds(driver));
 
         driver.platform.clearViolations();
-        driver.write(MmioRegister.QUEUE_NOTIFY, 1);
+        driver.write(ControlRegister.QUEUE_NOTIFY, 1);
         assertEquals(List.of(ViolationKind.BAD_NOTIFY), kinds(driver), "queue 1 exists but is not ready");
         assertTrue(driver.platform.violations().get(0).detail().contains("queue 1"),
                 driver.platform.violations().get(0).detail());
@@ -208,12 +208,12 @@ class MultiQueueTest {
         second.readSectors(1, 1);
         assertEquals(1, second.device.pendingCompletions(), "queue 1 holds a request for its batch");
 
-        first.write(MmioRegister.QUEUE_SEL, 1);
-        first.write(MmioRegister.QUEUE_RESET, 1);
-        assertEquals(0, first.read(MmioRegister.QUEUE_READY), "queue 1 is no longer ready");
+        first.write(ControlRegister.QUEUE_SEL, 1);
+        first.write(ControlRegister.QUEUE_RESET, 1);
+        assertEquals(0, first.read(ControlRegister.QUEUE_READY), "queue 1 is no longer ready");
         assertEquals(0, first.device.pendingCompletions(), "its held request is forgotten");
-        first.write(MmioRegister.QUEUE_SEL, 0);
-        assertEquals(1, first.read(MmioRegister.QUEUE_READY), "queue 0 still is");
+        first.write(ControlRegister.QUEUE_SEL, 0);
+        assertEquals(1, first.read(ControlRegister.QUEUE_READY), "queue 0 still is");
         first.device.faults().batchCompletions(CompletionBatching.NONE);
 
         RegisterLevelDriver.Submitted again = first.readSectors(2, 1);

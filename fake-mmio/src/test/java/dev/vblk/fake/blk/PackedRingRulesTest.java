@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.fake.disk.InMemoryDisk;
-import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.fake.violation.Violation;
 import dev.vblk.fake.violation.ViolationKind;
 import java.util.List;
@@ -122,11 +122,11 @@ class PackedRingRulesTest {
         postRead(driver, 0, 0);
         driver.notifyQueue();
         assertTrue(driver.lineRaised(), "the first update after a reset always interrupts, as in QEMU");
-        driver.write(MmioRegister.INTERRUPT_ACK, 1);
+        driver.write(ControlRegister.INTERRUPT_ACK, 1);
         postRead(driver, 3, 1);
         driver.notifyQueue();
         assertTrue(driver.lineRaised(), "the used position passed 3");
-        driver.write(MmioRegister.INTERRUPT_ACK, 1);
+        driver.write(ControlRegister.INTERRUPT_ACK, 1);
         postRead(driver, 6, 2);
         driver.notifyQueue();
         assertFalse(driver.lineRaised(), "position 3 is behind");

@@ -3,7 +3,7 @@ package dev.vblk.fake.blk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vblk.fake.FakePlatform;
-import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.LittleEndian;
 
@@ -75,30 +75,30 @@ final class RegisterLevelDriver {
         return driver;
     }
 
-    long read(MmioRegister register) {
+    long read(ControlRegister register) {
         return platform.readRegister(base + register.offset(), AccessWidth.WORD);
     }
 
-    void write(MmioRegister register, long value) {
+    void write(ControlRegister register, long value) {
         platform.writeRegister(base + register.offset(), AccessWidth.WORD, value);
     }
 
     long readConfig(int offset, AccessWidth width) {
-        return platform.readRegister(base + MmioRegister.CONFIG_OFFSET + offset, width);
+        return platform.readRegister(base + ControlRegister.CONFIG_OFFSET + offset, width);
     }
 
     /** Reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK; returns the Status read back. */
     long negotiate(long features) {
-        write(MmioRegister.STATUS, 0);
-        write(MmioRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE);
-        write(MmioRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE | VirtioBlk.STATUS_DRIVER);
-        write(MmioRegister.DRIVER_FEATURES_SEL, 0);
-        write(MmioRegister.DRIVER_FEATURES, features & 0xffffffffL);
-        write(MmioRegister.DRIVER_FEATURES_SEL, 1);
-        write(MmioRegister.DRIVER_FEATURES, features >>> 32);
-        write(MmioRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE | VirtioBlk.STATUS_DRIVER
+        write(ControlRegister.STATUS, 0);
+        write(ControlRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE);
+        write(ControlRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE | VirtioBlk.STATUS_DRIVER);
+        write(ControlRegister.DRIVER_FEATURES_SEL, 0);
+        write(ControlRegister.DRIVER_FEATURES, features & 0xffffffffL);
+        write(ControlRegister.DRIVER_FEATURES_SEL, 1);
+        write(ControlRegister.DRIVER_FEATURES, features >>> 32);
+        write(ControlRegister.STATUS, VirtioBlk.STATUS_ACKNOWLEDGE | VirtioBlk.STATUS_DRIVER
                 | VirtioBlk.STATUS_FEATURES_OK);
-        return read(MmioRegister.STATUS);
+        return read(ControlRegister.STATUS);
     }
 
     void setUpQueue(int size) {
@@ -107,21 +107,21 @@ final class RegisterLevelDriver {
         desc = rings;
         avail = rings + 16L * size;
         used = rings + 4096;
-        write(MmioRegister.QUEUE_SEL, queueIndex);
-        write(MmioRegister.QUEUE_NUM, size);
-        write(MmioRegister.QUEUE_DESC_LOW, desc);
-        write(MmioRegister.QUEUE_DESC_HIGH, desc >>> 32);
-        write(MmioRegister.QUEUE_DRIVER_LOW, avail);
-        write(MmioRegister.QUEUE_DRIVER_HIGH, avail >>> 32);
-        write(MmioRegister.QUEUE_DEVICE_LOW, used);
-        write(MmioRegister.QUEUE_DEVICE_HIGH, used >>> 32);
-        write(MmioRegister.QUEUE_READY, 1);
+        write(ControlRegister.QUEUE_SEL, queueIndex);
+        write(ControlRegister.QUEUE_NUM, size);
+        write(ControlRegister.QUEUE_DESC_LOW, desc);
+        write(ControlRegister.QUEUE_DESC_HIGH, desc >>> 32);
+        write(ControlRegister.QUEUE_DRIVER_LOW, avail);
+        write(ControlRegister.QUEUE_DRIVER_HIGH, avail >>> 32);
+        write(ControlRegister.QUEUE_DEVICE_LOW, used);
+        write(ControlRegister.QUEUE_DEVICE_HIGH, used >>> 32);
+        write(ControlRegister.QUEUE_READY, 1);
         heap = platform.allocateFrames(64, 4096).orElseThrow();
         heapEnd = heap + 64 * 4096;
     }
 
     void driverOk() {
-        write(MmioRegister.STATUS, read(MmioRegister.STATUS) | VirtioBlk.STATUS_DRIVER_OK);
+        write(ControlRegister.STATUS, read(ControlRegister.STATUS) | VirtioBlk.STATUS_DRIVER_OK);
     }
 
     /** Memory from the driver's allocated heap. */
@@ -171,7 +171,7 @@ final class RegisterLevelDriver {
     }
 
     void notifyQueue() {
-        write(MmioRegister.QUEUE_NOTIFY, queueIndex);
+        write(ControlRegister.QUEUE_NOTIFY, queueIndex);
     }
 
     /** Posts and notifies a request with a data buffer of {@code dataLength} bytes (0 for none). */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.fake.disk.InMemoryDisk;
-import dev.vblk.fake.mmio.MmioRegister;
+import dev.vblk.fake.mmio.ControlRegister;
 import dev.vblk.fake.violation.ViolationKind;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -37,7 +37,7 @@ class RequestProcessingTest {
         assertEquals(1025, driver.usedLen(0));
         assertEquals(VirtioBlk.S_OK, driver.status(read));
         assertArrayEquals(contents, driver.data(read, 1024));
-        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(VirtioBlk.INTERRUPT_USED_BUFFER, driver.read(ControlRegister.INTERRUPT_STATUS));
         assertTrue(driver.platform.awaitInterrupt(driver.platform.interruptLine(driver.slot), 0));
         assertTrue(driver.platform.violations().isEmpty(), driver.platform.violations()::toString);
     }
@@ -57,8 +57,8 @@ class RequestProcessingTest {
     @Test
     void interruptAckClearsTheLine() {
         driver.readSectors(0, 1);
-        driver.write(MmioRegister.INTERRUPT_ACK, VirtioBlk.INTERRUPT_USED_BUFFER);
-        assertEquals(0, driver.read(MmioRegister.INTERRUPT_STATUS));
+        driver.write(ControlRegister.INTERRUPT_ACK, VirtioBlk.INTERRUPT_USED_BUFFER);
+        assertEquals(0, driver.read(ControlRegister.INTERRUPT_STATUS));
         assertEquals(false, driver.platform.awaitInterrupt(driver.platform.interruptLine(driver.slot), 0));
     }
 
@@ -126,15 +126,15 @@ class RequestProcessingTest {
         driver.notifyQueue();
 
         assertEquals(VirtioBlk.STATUS_DEVICE_NEEDS_RESET,
-                driver.read(MmioRegister.STATUS) & VirtioBlk.STATUS_DEVICE_NEEDS_RESET);
-        assertEquals(VirtioBlk.INTERRUPT_CONFIG_CHANGE, driver.read(MmioRegister.INTERRUPT_STATUS));
+                driver.read(ControlRegister.STATUS) & VirtioBlk.STATUS_DEVICE_NEEDS_RESET);
+        assertEquals(VirtioBlk.INTERRUPT_CONFIG_CHANGE, driver.read(ControlRegister.INTERRUPT_STATUS));
         assertEquals(ViolationKind.MALFORMED_QUEUE, driver.platform.violations().get(0).kind());
 
         driver.readSectors(0, 1);
         assertEquals(0, driver.usedIdx());
 
         driver.negotiate(RegisterLevelDriver.DEFAULT_FEATURES);
-        assertEquals(0, driver.read(MmioRegister.STATUS) & VirtioBlk.STATUS_DEVICE_NEEDS_RESET);
+        assertEquals(0, driver.read(ControlRegister.STATUS) & VirtioBlk.STATUS_DEVICE_NEEDS_RESET);
     }
 
     @Test
@@ -178,7 +178,7 @@ class RequestProcessingTest {
         driver.platform.writeU16(driver.avail, VirtioBlk.AVAIL_F_NO_INTERRUPT);
         driver.readSectors(0, 1);
         assertEquals(1, driver.usedIdx());
-        assertEquals(0, driver.read(MmioRegister.INTERRUPT_STATUS));
+        assertEquals(0, driver.read(ControlRegister.INTERRUPT_STATUS));
     }
 
     @Test

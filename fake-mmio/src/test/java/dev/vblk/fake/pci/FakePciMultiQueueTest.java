@@ -127,4 +127,13 @@ class FakePciMultiQueueTest {
         assertEquals(List.of(ViolationKind.BAD_NOTIFY), platform.violations().stream().map(Violation::kind).toList(),
                 "the value written at queue 2's address must be 2");
     }
+
+    @Test
+    void aRuleTheCoreEnforcesIsBrokenAtTheAddressOfTheFieldWritten() {
+        openAndFindTheBar();
+        common(QUEUE_SELECT, AccessWidth.HALF, 0);
+        common(QUEUE_DESC, AccessWidth.WORD, 0x4000_0000L);
+        assertEquals(List.of(new Violation(ViolationKind.QUEUE_SETUP, bar + QUEUE_DESC,
+                "QueueDescLow written while the queue is ready")), platform.violations());
+    }
 }

@@ -1,6 +1,6 @@
 package dev.vblk.fuzz.oracle;
 
-import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
@@ -94,7 +94,7 @@ public final class DataIntegrityCheck {
 
     private void readData(String where, List<Seen> seen, Step.Read read, byte[] buffer) {
         for (Seen s : seen) {
-            BlkRequest r = s.request();
+            DeviceRequest r = s.request();
             OutcomeSpec outcome = Requests.undelayed(s.outcome());
             List<byte[]> expected;
             if (outcome instanceof OutcomeSpec.Data data) {
@@ -119,7 +119,7 @@ public final class DataIntegrityCheck {
     private void writeData(String where, List<Seen> seen, Step.Write write) {
         byte[] data = write.data();
         for (Seen s : seen) {
-            BlkRequest r = s.request();
+            DeviceRequest r = s.request();
             int from = (int) (r.sector() - write.sector()) * 512;
             if (from < 0 || from + r.writeData().length > data.length) {
                 continue;
@@ -134,12 +134,12 @@ public final class DataIntegrityCheck {
     private void ranges(String where, List<Seen> seen, int type, long sector, long count) {
         long next = sector;
         for (Seen s : seen) {
-            BlkRequest r = s.request();
+            DeviceRequest r = s.request();
             if (r.type() != type) {
                 run.findings.add(Invariant.DATA_INTEGRITY, where, "request " + Requests.describe(r) + " has the wrong type");
                 return;
             }
-            for (BlkRequest.Range range : r.ranges()) {
+            for (DeviceRequest.Range range : r.ranges()) {
                 if (range.sector() != next || range.sectorCount() <= 0) {
                     run.findings.add(Invariant.DATA_INTEGRITY, where, "range " + range + " does not continue the call at sector " + next);
                     return;

@@ -1,6 +1,8 @@
 package dev.vblk.fuzz.oracle;
 
 import dev.vblk.fake.violation.Violation;
+import dev.vblk.fuzz.scenario.OutcomeSpec;
+import dev.vblk.virtio.FeatureBits;
 import java.util.List;
 
 /**
@@ -8,13 +10,17 @@ import java.util.List;
  * and {@link Invariant#PROTOCOL_RULES} from the fake's violation log and the register accesses outside
  * the driver's window, and the register order of each successful initialisation ({@link HandshakeCheck}).
  * Status-sequence and notify violations do not count in a scenario that overrides Status, where the
- * driver reads back a value the device does not hold.
+ * driver reads back a value the device does not hold. A malformed packed queue does not count once the
+ * device has written used descriptors no correct device writes (a duplicated completion, a used index
+ * that jumps): on the packed ring those are written over ring positions that may still hold chains
+ * the driver made available, so the device broke the chains it later reads itself.
  */
 final class MachineCheck {
 
     private final RunState run;
     private int violationsSeen;
     private int strayAccessesSeen;
+    private boolean packedRingOverwritten;
 
     MachineCheck(RunState run) {
         this.run = run;
@@ -24,6 +30,7 @@ final class MachineCheck {
     void check(String where) {
         List<Violation> violations = run.platform.violations();
         boolean statusTampered = run.statusTampered();
+        packedRingOverwritten = packedRingOverwritten || deviceOverwritesPackedRing();
         for (Violation v : violations.subList(violationsSeen, violations.size())) {
             switch (v.kind()) {
                 case WRITE_OUTSIDE_ALLOCATION, DEVICE_WRITE_OUTSIDE_ALLOCATION, MEMORY_OUTSIDE_RAM, BAD_FREE ->
@@ -31,6 +38,11 @@ final class MachineCheck {
                 case REGISTER_OUTSIDE_WINDOW, UNKNOWN_INTERRUPT_LINE -> run.findings.add(Invariant.REGISTERS_CONFINED, where, v.toString());
                 case STATUS_SEQUENCE, BAD_NOTIFY -> {
                     if (!statusTampered) {
+                        run.findings.add(Invariant.PROTOCOL_RULES, where, v.toString());
+                    }
+                }
+                case MALFORMED_QUEUE -> {
+                    if (!packedRingOverwritten) {
                         run.findings.add(Invariant.PROTOCOL_RULES, where, v.toString());
                     }
                 }
@@ -43,6 +55,14 @@ final class MachineCheck {
             run.findings.add(Invariant.REGISTERS_CONFINED, where, access);
         }
         strayAccessesSeen = stray.size();
+    }
+
+    /** Whether the packed ring is in use and the device wrote extra used descriptors or skipped positions. */
+    private boolean deviceOverwritesPackedRing() {
+        return FeatureBits.has(run.fake.negotiatedFeatures(), FeatureBits.RING_PACKED)
+                && run.recorder.seen().stream().map(seen -> Requests.undelayed(seen.outcome()))
+                        .anyMatch(outcome -> outcome instanceof OutcomeSpec.Duplicated
+                                || outcome instanceof OutcomeSpec.IndexJump);
     }
 
     /** After a successful initialisation: its register accesses follow the handshake's order. */

@@ -1,6 +1,6 @@
 package dev.vblk.fuzz.oracle;
 
-import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.Step;
@@ -65,7 +65,7 @@ final class RequestAttribution {
     }
 
     /** Whether {@code r} is the next request of {@code call}, after {@code count} covering {@code covered} sectors. */
-    private static boolean continues(Step.DriverCall call, BlkRequest r, int count, long covered) {
+    private static boolean continues(Step.DriverCall call, DeviceRequest r, int count, long covered) {
         if (call instanceof Step.Read read) {
             return r.type() == VirtioBlk.T_IN && r.sector() == read.sector() + covered
                     && covered + r.sectorCount() <= read.count();
@@ -84,7 +84,7 @@ final class RequestAttribution {
         return r.type() == VirtioBlk.T_GET_ID && count == 0;
     }
 
-    private static boolean startsAt(BlkRequest r, long sector) {
+    private static boolean startsAt(DeviceRequest r, long sector) {
         return !r.ranges().isEmpty() && r.ranges().get(0).sector() == sector;
     }
 }

@@ -1,6 +1,6 @@
 package dev.vblk.fuzz.oracle;
 
-import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.RequestHook;
 import dev.vblk.fake.blk.RequestOutcome;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
@@ -15,7 +15,7 @@ import java.util.List;
 final class RequestRecorder implements RequestHook {
 
     /** A request the device decoded and the outcome it was given. */
-    record Seen(BlkRequest request, OutcomeSpec outcome) {}
+    record Seen(DeviceRequest request, OutcomeSpec outcome) {}
 
     private final Scenario scenario;
     private final List<Seen> seen = new ArrayList<>();
@@ -47,7 +47,7 @@ final class RequestRecorder implements RequestHook {
     }
 
     @Override
-    public RequestOutcome onRequest(BlkRequest request) {
+    public RequestOutcome onRequest(DeviceRequest request) {
         decoded++;
         OutcomeSpec outcome = scripted ? scenario.outcomeOf(request.index()) : new OutcomeSpec.Normal();
         seen.add(new Seen(request, outcome));

@@ -1,6 +1,6 @@
 package dev.vblk.fuzz.oracle;
 
-import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
 
@@ -10,15 +10,15 @@ final class Requests {
     private Requests() {}
 
     /** The request for a finding: number, type, head, sector, sectors and data bytes. */
-    static String describe(BlkRequest r) {
+    static String describe(DeviceRequest r) {
         return String.format("#%d (type %d, head %d, sector %d, %d sectors, %d data bytes)",
                 r.index(), r.type(), r.head(), r.sector(), r.sectorCount(), r.dataLength());
     }
 
     /** The sectors a request covers: its ranges' for discard and write-zeroes, else its own. */
-    static long sectorsOf(BlkRequest r) {
+    static long sectorsOf(DeviceRequest r) {
         return r.type() == VirtioBlk.T_DISCARD || r.type() == VirtioBlk.T_WRITE_ZEROES
-                ? r.ranges().stream().mapToLong(BlkRequest.Range::sectorCount).sum() : r.sectorCount();
+                ? r.ranges().stream().mapToLong(DeviceRequest.Range::sectorCount).sum() : r.sectorCount();
     }
 
     /** The outcome a delayed outcome delays, or the outcome itself. */

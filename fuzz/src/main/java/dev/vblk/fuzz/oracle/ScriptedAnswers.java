@@ -1,6 +1,6 @@
 package dev.vblk.fuzz.oracle;
 
-import dev.vblk.fake.blk.BlkRequest;
+import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
@@ -44,7 +44,7 @@ final class ScriptedAnswers {
     }
 
     private String whySuccessIsFalse(Seen s) {
-        BlkRequest r = s.request();
+        DeviceRequest r = s.request();
         OutcomeSpec outcome = Requests.undelayed(s.outcome());
         boolean dataIn = (r.type() == VirtioBlk.T_IN || r.type() == VirtioBlk.T_GET_ID) && r.dataLength() > 0;
         if (outcome instanceof OutcomeSpec.Normal || outcome instanceof OutcomeSpec.Duplicated
@@ -53,7 +53,7 @@ final class ScriptedAnswers {
         } else if (outcome instanceof OutcomeSpec.UsedId u) {
             if (u.id() != r.head() && !namedByAnother(s)) {
                 return "its used element named descriptor " + u.id() + ", not its head " + r.head()
-                        + ", and no other used element named it";
+                        + ", no other used element named it and no used index jumped";
             }
             return executed(r) ? null : "the device answered it with an error status";
         } else if (outcome instanceof OutcomeSpec.UsedLen u) {
@@ -86,20 +86,23 @@ final class ScriptedAnswers {
      * element, once under its own), and the driver returned data the device never wrote. Such an
      * answer is a false success as {@code Status(0)} is, however the script writes it.
      */
-    private static String noDataAfterForeignElement(BlkRequest r) {
+    private static String noDataAfterForeignElement(DeviceRequest r) {
         return "the device wrote none of its " + r.dataLength() + " data bytes; another request's used element"
                 + " named its head, and its own answer, status 0 without data, completed the chain again";
     }
 
     /**
-     * Whether another request's used element named this request's head: with several requests in
-     * flight a device that mislabels its used elements may so report this one done, and if it
-     * executed it, the driver cannot tell that success from a true one.
+     * Whether another used element may have named this request's head: with several requests in
+     * flight a device that mislabels its used elements may so report this one done, and so may a
+     * used index that jumps past slots the device never filled (they hold older elements, which the
+     * driver cannot tell from new ones). If the device executed the request, the driver cannot tell
+     * that success from a true one.
      */
     private boolean namedByAnother(Seen s) {
         for (Seen other : run.deviceSaw) {
             OutcomeSpec outcome = Requests.undelayed(other.outcome());
-            if (other != s && outcome instanceof OutcomeSpec.UsedId u && u.id() == s.request().head()) {
+            if (other != s && (outcome instanceof OutcomeSpec.UsedId u && u.id() == s.request().head()
+                    || outcome instanceof OutcomeSpec.IndexJump)) {
                 return true;
             }
         }
@@ -107,7 +110,7 @@ final class ScriptedAnswers {
     }
 
     /** Whether the device executed the request (and so answered it with status OK); takes it from the disk's log. */
-    private boolean executed(BlkRequest r) {
+    private boolean executed(DeviceRequest r) {
         long position = r.sector() * 512;
         return switch (r.type()) {
             case VirtioBlk.T_IN -> run.disk.take(new RecordingDisk.Op("READ", position, r.dataLength()));

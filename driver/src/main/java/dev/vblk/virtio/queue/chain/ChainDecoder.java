@@ -1,6 +1,8 @@
 package dev.vblk.virtio.queue.chain;
 
 import dev.vblk.platform.LittleEndian;
+import dev.vblk.virtio.spec.DescriptorLayout;
+import dev.vblk.virtio.spec.QueueSize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,14 +25,9 @@ import java.util.Objects;
  */
 public final class ChainDecoder {
 
-    /** Bytes of one descriptor: le64 addr, le32 len, le16 flags, le16 next. */
-    public static final int DESCRIPTOR_SIZE = 16;
+    /** Bytes of one descriptor, {@link DescriptorLayout#BYTES}. */
+    public static final int DESCRIPTOR_SIZE = DescriptorLayout.BYTES;
 
-    private static final int F_NEXT = 1;
-    private static final int F_WRITE = 2;
-    private static final int F_INDIRECT = 4;
-    private static final int F_AVAIL = 1 << 7;
-    private static final int F_USED = 1 << 15;
     /** NEXT is 16 bits wide, so no table has more reachable descriptors than this. */
     private static final int MAX_REACHABLE = 0x10000;
 
@@ -46,8 +43,8 @@ public final class ChainDecoder {
      */
     public ChainDecoder(GuestMemoryReader memory, long table, int queueSize, boolean indirectAllowed) {
         this.memory = Objects.requireNonNull(memory, "memory");
-        if (queueSize < 1 || queueSize > 0x8000) {
-            throw new IllegalArgumentException("queue size must be 1 to 32768: " + queueSize);
+        if (queueSize < 1 || queueSize > QueueSize.MAX) {
+            throw new IllegalArgumentException("queue size must be 1 to " + QueueSize.MAX + ": " + queueSize);
         }
         this.table = table;
         this.queueSize = queueSize;
@@ -75,14 +72,14 @@ public final class ChainDecoder {
             if (!indirect) {
                 ringDescriptors++;
             }
-            long at = current + (long) DESCRIPTOR_SIZE * index;
+            long at = current + DescriptorLayout.offset(index);
             byte[] raw = memory.read(at, DESCRIPTOR_SIZE);
-            long address = LittleEndian.get(raw, 0, 8);
-            long length = LittleEndian.get(raw, 8, 4);
-            int flags = (int) LittleEndian.get(raw, 12, 2);
-            int next = (int) LittleEndian.get(raw, 14, 2);
+            long address = LittleEndian.get(raw, DescriptorLayout.ADDRESS_OFFSET, 8);
+            long length = LittleEndian.get(raw, DescriptorLayout.LENGTH_OFFSET, 4);
+            int flags = (int) LittleEndian.get(raw, DescriptorLayout.SPLIT_FLAGS_OFFSET, 2);
+            int next = (int) LittleEndian.get(raw, DescriptorLayout.SPLIT_NEXT_OFFSET, 2);
             String where = (indirect ? "indirect descriptor " : "descriptor ") + index;
-            if ((flags & F_INDIRECT) != 0) {
+            if ((flags & DescriptorLayout.F_INDIRECT) != 0) {
                 requireIndirectAllowed(at, flags, length, indirect);
                 requireMemory(at, address, length, "indirect descriptor table of " + where);
                 current = address;
@@ -92,8 +89,8 @@ public final class ChainDecoder {
                 indirect = true;
                 continue;
             }
-            buffers.add(at, address, length, (flags & F_WRITE) != 0, where);
-            if ((flags & F_NEXT) == 0) {
+            buffers.add(at, address, length, (flags & DescriptorLayout.F_WRITE) != 0, where);
+            if ((flags & DescriptorLayout.F_NEXT) == 0) {
                 return new DecodedChain(head, buffers.segments, indirect, ringDescriptors);
             }
             if (next >= tableSize) {
@@ -122,30 +119,32 @@ public final class ChainDecoder {
                 throw new MalformedChainException(table, ChainDefect.LOOP, "packed chain from position " + position
                         + " is longer than its ring of " + queueSize + " (a loop)");
             }
-            long address = table + (long) DESCRIPTOR_SIZE * at;
+            long address = table + DescriptorLayout.offset(at);
             byte[] raw = memory.read(address, DESCRIPTOR_SIZE);
-            long buffer = LittleEndian.get(raw, 0, 8);
-            long length = LittleEndian.get(raw, 8, 4);
-            int id = (int) LittleEndian.get(raw, 12, 2);
-            int flags = (int) LittleEndian.get(raw, 14, 2);
+            long buffer = LittleEndian.get(raw, DescriptorLayout.ADDRESS_OFFSET, 8);
+            long length = LittleEndian.get(raw, DescriptorLayout.LENGTH_OFFSET, 4);
+            int id = (int) LittleEndian.get(raw, DescriptorLayout.PACKED_ID_OFFSET, 2);
+            int flags = (int) LittleEndian.get(raw, DescriptorLayout.PACKED_FLAGS_OFFSET, 2);
             String where = "packed descriptor " + at;
-            if (((flags & F_AVAIL) != 0) != lap || ((flags & F_USED) != 0) == lap) {
+            if (!DescriptorLayout.isAvailable(flags, lap)) {
                 throw new MalformedChainException(address, ChainDefect.NOT_AVAILABLE, where
                         + " continues a chain but is not marked available");
             }
-            if ((flags & F_INDIRECT) != 0) {
+            if ((flags & DescriptorLayout.F_INDIRECT) != 0) {
                 requireIndirectAllowed(address, flags, length, false);
                 requireMemory(address, buffer, length, "indirect descriptor table of " + where);
                 for (int i = 0; i < length / DESCRIPTOR_SIZE; i++) {
-                    long entry = buffer + (long) DESCRIPTOR_SIZE * i;
+                    long entry = buffer + DescriptorLayout.offset(i);
                     byte[] inner = memory.read(entry, DESCRIPTOR_SIZE);
-                    buffers.add(entry, LittleEndian.get(inner, 0, 8), LittleEndian.get(inner, 8, 4),
-                            (LittleEndian.get(inner, 14, 2) & F_WRITE) != 0, "indirect descriptor " + i);
+                    buffers.add(entry, LittleEndian.get(inner, DescriptorLayout.ADDRESS_OFFSET, 8),
+                            LittleEndian.get(inner, DescriptorLayout.LENGTH_OFFSET, 4),
+                            (LittleEndian.get(inner, DescriptorLayout.PACKED_FLAGS_OFFSET, 2) & DescriptorLayout.F_WRITE) != 0,
+                            "indirect descriptor " + i);
                 }
                 return new DecodedChain(id, buffers.segments, true, taken);
             }
-            buffers.add(address, buffer, length, (flags & F_WRITE) != 0, where);
-            if ((flags & F_NEXT) == 0) {
+            buffers.add(address, buffer, length, (flags & DescriptorLayout.F_WRITE) != 0, where);
+            if ((flags & DescriptorLayout.F_NEXT) == 0) {
                 return new DecodedChain(id, buffers.segments, false, taken);
             }
             if (++at == queueSize) {
@@ -183,7 +182,7 @@ public final class ChainDecoder {
             throw new MalformedChainException(at, ChainDefect.NESTED_INDIRECT,
                     "indirect descriptor inside an indirect table");
         }
-        if ((flags & F_NEXT) != 0) {
+        if ((flags & DescriptorLayout.F_NEXT) != 0) {
             throw new MalformedChainException(at, ChainDefect.INDIRECT_WITH_NEXT, "indirect descriptor with NEXT set");
         }
         if (length == 0 || length % DESCRIPTOR_SIZE != 0) {

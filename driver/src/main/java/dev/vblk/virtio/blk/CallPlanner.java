@@ -1,0 +1,136 @@
+package dev.vblk.virtio.blk;
+
+import static dev.vblk.block.BlockDevice.SECTOR_SIZE;
+
+import dev.vblk.block.AsyncBlockDevice;
+import dev.vblk.block.ErrorKind;
+import dev.vblk.block.RequestType;
+import dev.vblk.virtio.spec.BlkRequestFormat;
+
+/**
+ * Turns one block call into the virtio-blk requests that carry it, after checking it against the
+ * device: whole sectors, a read-only device, the capacity (looking first for a resize the device
+ * has signalled, when the options say so) and the feature a command needs. Reads and writes are
+ * split at the transfer limit, discards and write-zeroes at the device's most sectors per request,
+ * each piece with its range segment. Refusals are {@link dev.vblk.block.BlockDeviceException}s.
+ */
+final class CallPlanner {
+
+    private final VirtioBlkDevice device;
+    private final DriverOptions options;
+    private final ErrorPolicy errors;
+    private final InFlightRequests requests;
+
+    CallPlanner(VirtioBlkDevice device, DriverOptions options, ErrorPolicy errors, InFlightRequests requests) {
+        this.device = device;
+        this.options = options;
+        this.errors = errors;
+        this.requests = requests;
+    }
+
+    /** The sectors in {@code buffer}, which must hold whole sectors. */
+    long sectors(RequestType type, long sector, byte[] buffer) {
+        if (buffer == null || buffer.length % SECTOR_SIZE != 0) {
+            throw errors.error(ErrorKind.INVALID_ARGUMENT, "the buffer must hold whole 512-byte sectors, it has "
+                    + (buffer == null ? "no array" : buffer.length + " bytes")).request(type, sector, 0).build();
+        }
+        return buffer.length / SECTOR_SIZE;
+    }
+
+    /** Refuses an identification buffer of the wrong size. */
+    void checkIdBuffer(byte[] buffer) {
+        if (buffer == null || buffer.length != AsyncBlockDevice.ID_BYTES) {
+            throw errors.error(ErrorKind.INVALID_ARGUMENT, "the identification buffer must have "
+                    + AsyncBlockDevice.ID_BYTES + " bytes").request(RequestType.GET_ID).build();
+        }
+    }
+
+    /** The requests of a read of {@code buffer.length / 512} sectors into {@code buffer}. */
+    void read(InFlightRequests.Call call, long sector, byte[] buffer) {
+        checkRange(RequestType.READ, sector, buffer.length / SECTOR_SIZE);
+        split(call, BlkRequestFormat.T_IN, sector, buffer, true);
+    }
+
+    /** The requests of a write of {@code data}. */
+    void write(InFlightRequests.Call call, long sector, byte[] data) {
+        long sectors = data.length / SECTOR_SIZE;
+        checkWritable(RequestType.WRITE, sector, sectors);
+        checkRange(RequestType.WRITE, sector, sectors);
+        split(call, BlkRequestFormat.T_OUT, sector, data, false);
+    }
+
+    /** The request of a flush: none when the device has no FLUSH, whose writes are durable when done. */
+    void flush(InFlightRequests.Call call) {
+        if (device.state().has(BlkFeatures.FLUSH)) {
+            requests.enqueue(new BlkRequest(call, BlkRequestFormat.T_FLUSH, 0, 0, null, 0, 0, false));
+        }
+    }
+
+    /** The request reading the identification string into {@code buffer}. */
+    void getId(InFlightRequests.Call call, byte[] buffer) {
+        requests.enqueue(new BlkRequest(call, BlkRequestFormat.T_GET_ID, 0, 0, buffer, 0, AsyncBlockDevice.ID_BYTES, true));
+    }
+
+    /**
+     * The requests of a discard or write-zeroes of {@code sectorCount} sectors from {@code sector}.
+     *
+     * @param typeCode the request type, {@link BlkRequestFormat#T_DISCARD} or {@link BlkRequestFormat#T_WRITE_ZEROES}
+     * @param feature the feature the command needs
+     */
+    void range(InFlightRequests.Call call, RequestType type, int typeCode, int feature, long sector, long sectorCount) {
+        if (!device.state().has(feature)) {
+            throw errors.error(ErrorKind.UNSUPPORTED, "the device does not offer " + BlkFeatures.NAMES.get(feature))
+                    .request(type, sector, sectorCount).build();
+        }
+        if (sector < 0 || sectorCount < 0) {
+            throw errors.error(ErrorKind.INVALID_ARGUMENT, "negative sector or count")
+                    .request(type, sector, sectorCount).build();
+        }
+        checkWritable(type, sector, sectorCount);
+        checkRange(type, sector, sectorCount);
+        VirtioBlkConfig config = device.config();
+        long limit = type == RequestType.DISCARD ? config.maxDiscardSectors() : config.maxWriteZeroesSectors();
+        long perRequest = limit > 0 ? Math.min(limit, 0xffff_ffffL) : 0xffff_ffffL;
+        for (long done = 0; done < sectorCount; done += perRequest) {
+            long count = Math.min(perRequest, sectorCount - done);
+            requests.enqueue(new BlkRequest(call, typeCode, sector + done, count,
+                    BlkRequestFormat.rangeSegment(sector + done, count), 0, BlkRequestFormat.RANGE_SEGMENT_BYTES, false));
+        }
+    }
+
+    /** Splits a read or write into requests no larger than the transfer limit. */
+    private void split(InFlightRequests.Call call, int typeCode, long sector, byte[] buffer, boolean read) {
+        int max = device.maxTransferBytes();
+        for (int offset = 0; offset < buffer.length; offset += max) {
+            int bytes = Math.min(max, buffer.length - offset);
+            requests.enqueue(new BlkRequest(call, typeCode, sector + offset / SECTOR_SIZE, bytes / SECTOR_SIZE,
+                    buffer, offset, bytes, read));
+        }
+    }
+
+    /** Refuses a change to a read-only device. */
+    private void checkWritable(RequestType type, long sector, long sectors) {
+        if (device.info().readOnly()) {
+            throw errors.error(ErrorKind.READ_ONLY, "the device is read-only").request(type, sector, sectors).build();
+        }
+    }
+
+    /**
+     * Checks a range against the capacity. When it reaches past it, a configuration change the device
+     * has signalled (a resize) is looked for first, if the options say so.
+     */
+    private void checkRange(RequestType type, long sector, long sectors) {
+        if (!inRange(sector, sectors) && options.recheckCapacity()) {
+            device.state().refreshIfSignalled();
+        }
+        if (!inRange(sector, sectors)) {
+            throw errors.error(ErrorKind.OUT_OF_RANGE, "the device has " + device.info().capacitySectors() + " sectors")
+                    .request(type, sector, sectors).build();
+        }
+    }
+
+    private boolean inRange(long sector, long sectors) {
+        long capacity = device.info().capacitySectors();
+        return sector >= 0 && sectors >= 0 && sector <= capacity && sectors <= capacity - sector;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.vblk.virtio.blk;
+
+import static dev.vblk.block.AsyncBlockDevice.NO_TIME_BUDGET;
+
+import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.ErrorKind;
+import dev.vblk.platform.Platform;
+import dev.vblk.virtio.InterruptStatus;
+import dev.vblk.virtio.VirtioTransport;
+import dev.vblk.virtio.queue.UsedElement;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Finds and ends the requests the device returned on one request queue: by interrupts or by polling
+ * the used ring ({@link CompletionMode}), within each request's time and poll budget, reading the
+ * used ring once more before a request is declared timed out. Interrupts are read and acknowledged
+ * here, a configuration change among them. With several queues on the one interrupt line it waits in
+ * slices of {@link DriverOptions#pollIntervalNanos()} and reads its own used ring after each. After
+ * requests end, the queue is asked to post what waits.
+ */
+final class CompletionHandler {
+
+    private final VirtioBlkDevice device;
+    private final Platform platform;
+    private final VirtioTransport transport;
+    private final DriverOptions options;
+    private final ErrorPolicy errors;
+    private final InFlightRequests requests;
+    private final Runnable afterCompletions;
+
+    private RequestRing requestRing;
+    private long pollCount;
+
+    /** @param afterCompletions posts and publishes waiting requests, after returned ones have ended */
+    CompletionHandler(VirtioBlkDevice device, Platform platform, VirtioTransport transport, DriverOptions options,
+            ErrorPolicy errors, InFlightRequests requests, Runnable afterCompletions) {
+        this.device = device;
+        this.platform = platform;
+        this.transport = transport;
+        this.options = options;
+        this.errors = errors;
+        this.requests = requests;
+        this.afterCompletions = afterCompletions;
+    }
+
+    /** The ring and buffers the queue's requests pass through, after each initialisation. */
+    void attach(RequestRing ring) {
+        this.requestRing = ring;
+    }
+
+    /** Polls and waits for interrupts so far: the clock of the poll budgets. */
+    long polls() {
+        return pollCount;
+    }
+
+    /**
+     * Takes what has completed without waiting: with interrupts, a pending interrupt (or with a shared
+     * line, the used ring); with polling, one poll.
+     */
+    void pollOnce() {
+        if (options.completion() == CompletionMode.INTERRUPTS) {
+            if (transport.interruptPending()) {
+                handleInterrupt();
+            } else if (sharesInterrupts()) {
+                finishAll(requestRing.ring().collectUsed());
+            }
+        } else {
+            collect();
+        }
+    }
+
+    /**
+     * Waits until {@code done} holds, the budget runs out, or nothing is left in flight. Requests
+     * whose own time or poll budget runs out fail with TIMEOUT.
+     */
+    void await(BooleanSupplier done, long budgetNanos) {
+        long waitDeadline = budgetNanos == NO_TIME_BUDGET ? 0 : platform.nanoTime() + budgetNanos;
+        while (!done.getAsBoolean() && requests.posted() > 0) {
+            if (options.completion() == CompletionMode.POLLING && collect()) {
+                continue;
+            }
+            BlkRequest oldest = requests.oldest();
+            boolean pollsSpent = oldest != null && pollCount - oldest.postedAtPoll >= options.maxPollsPerRequest();
+            long now = pollsSpent || (oldest == null && budgetNanos == NO_TIME_BUDGET) ? 0 : platform.nanoTime();
+            if (oldest != null && (pollsSpent || now - oldest.deadline >= 0)) {
+                if (options.completion() == CompletionMode.INTERRUPTS && takeUsed()) {
+                    continue;
+                }
+                timedOut(oldest);
+                continue;
+            }
+            if (budgetNanos != NO_TIME_BUDGET && now - waitDeadline >= 0) {
+                return;
+            }
+            if (options.completion() == CompletionMode.POLLING) {
+                if (transport.awaitInterrupt(options.pollIntervalNanos())) {
+                    handleInterrupt();
+                }
+            } else {
+                waitForInterrupt(oldest, now, budgetNanos == NO_TIME_BUDGET ? Long.MAX_VALUE : waitDeadline);
+            }
+        }
+    }
+
+    /** Polls the used ring once; whether anything came back. */
+    private boolean collect() {
+        pollCount++;
+        return takeUsed();
+    }
+
+    /**
+     * Finishes what the used ring holds (with interrupts, completions whose interrupt never came);
+     * whether there was anything.
+     */
+    private boolean takeUsed() {
+        List<UsedElement> used = requestRing.ring().collectUsed();
+        if (used.isEmpty()) {
+            return false;
+        }
+        drainInterrupts();
+        finishAll(used);
+        return true;
+    }
+
+    private void waitForInterrupt(BlkRequest oldest, long now, long waitDeadline) {
+        if (requestRing.ring().enableUsedNotification()) {
+            finishAll(requestRing.ring().collectUsed());
+            drainInterrupts();
+            return;
+        }
+        long until = oldest == null ? waitDeadline : Math.min(oldest.deadline, waitDeadline);
+        if (sharesInterrupts()) {
+            until = Math.min(until, now + options.pollIntervalNanos());
+        }
+        pollCount++;
+        if (transport.awaitInterrupt(Math.max(0, until - now))) {
+            handleInterrupt();
+        }
+    }
+
+    /** Whether other queues share the interrupt line, so that another queue's thread may take its interrupt. */
+    private boolean sharesInterrupts() {
+        return device.queueCount() > 1;
+    }
+
+    private void timedOut(BlkRequest oldest) {
+        device.state().checkNeedsReset();
+        requests.returned(oldest.token);
+        requestRing.abandon(oldest);
+        BlockDeviceException timeout = errors.note(errors.about(oldest.type(), oldest.sector, oldest.sectorCount,
+                ErrorKind.TIMEOUT, "no completion after " + (pollCount - oldest.postedAtPoll) + " polls within "
+                        + options.requestTimeoutNanos() / 1_000_000 + " ms").build(), oldest.type());
+        requests.finished(oldest, timeout);
+        requests.failWaiting(timeout);
+    }
+
+    /** Handles an interrupt that is already pending, without waiting for one. */
+    void drainInterrupts() {
+        if (transport.interruptPending()) {
+            handleInterrupt();
+        }
+    }
+
+    /**
+     * Reads and acknowledges InterruptStatus once; a configuration change is checked for
+     * DEVICE_NEEDS_RESET and re-read; with interrupt-driven completion, a used-buffer interrupt takes
+     * every completion there is, and so does a wake-up whose InterruptStatus reads 0 (a raised line
+     * with no cause to read stays raised, so without looking at the used ring each wait would spend a
+     * poll and a released completion would wait for its request's poll budget to run out). With
+     * several queues on the line this queue's used ring is read after every interrupt, whatever its
+     * causes: another queue's thread may have acknowledged this queue's.
+     */
+    private void handleInterrupt() {
+        int status = transport.interruptStatus();
+        if (status != 0) {
+            transport.acknowledgeInterrupt(status);
+            if ((status & InterruptStatus.CONFIG_CHANGE) != 0) {
+                device.state().changed();
+            }
+        }
+        boolean maybeUsed = (status & InterruptStatus.USED_BUFFER) != 0 || status == 0 || sharesInterrupts();
+        if (maybeUsed && options.completion() == CompletionMode.INTERRUPTS) {
+            finishAll(requestRing.ring().collectUsed());
+        }
+    }
+
+    /**
+     * Finishes the returned requests; when the ring met a violation after them, throws it at once,
+     * so that the call that met it reports it rather than a later one.
+     */
+    private void finishAll(List<UsedElement> used) {
+        for (UsedElement element : used) {
+            BlkRequest request = requests.returned(element.id());
+            if (request != null) {
+                finish(request, element.length());
+            }
+        }
+        if (requestRing.ring().violationPending()) {
+            requestRing.ring().collectUsed();
+        }
+        afterCompletions.run();
+    }
+
+    /** Ends a returned request with what its buffer says. */
+    private void finish(BlkRequest request, int usedLength) {
+        BlockDeviceException error = requestRing.complete(request, usedLength);
+        if (error != null) {
+            errors.note(error, request.type());
+        }
+        requests.finished(request, error);
+        if (error != null && ErrorPolicy.isFatal(error.kind())) {
+            requests.failWaiting(error);
+        }
+    }
+}

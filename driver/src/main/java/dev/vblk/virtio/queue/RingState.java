@@ -1,0 +1,142 @@
+package dev.vblk.virtio.queue;
+
+import dev.vblk.platform.Platform;
+import dev.vblk.virtio.VirtioException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the split and packed rings keep alike behind {@link Virtqueue}: the queue's memory and its
+ * three areas, the negotiated options, the chains in flight by token (a split chain's head
+ * descriptor, a packed chain's buffer id) with their writable bytes and ring descriptors, the count
+ * of free descriptors, and a used-ring violation kept for the next collection.
+ */
+abstract class RingState implements Virtqueue {
+
+    final Platform platform;
+    final boolean eventIndex;
+    /** A violation met after chains that were returned correctly: thrown by the next {@link #collectUsed()}. */
+    final DeferredViolation deferredViolation = new DeferredViolation();
+    private final int index;
+    private final int size;
+    private final String owner;
+    private final QueueMemory memory;
+    private final boolean indirect;
+    /** For each token in flight: its chain's device-writable byte count; -1 otherwise. */
+    private final long[] inFlightWritable;
+    /** For each token in flight: the ring descriptors its chain takes. */
+    private final int[] chainLength;
+    private int inFlightCount;
+    private int freeCount;
+
+    RingState(Platform platform, int index, int size, String owner, QueueMemory memory, boolean indirect,
+            boolean eventIndex) {
+        this.platform = platform;
+        this.index = index;
+        this.size = size;
+        this.owner = owner;
+        this.memory = memory;
+        this.indirect = indirect;
+        this.eventIndex = eventIndex;
+        this.inFlightWritable = new long[size];
+        Arrays.fill(inFlightWritable, -1);
+        this.chainLength = new int[size];
+        this.freeCount = size;
+    }
+
+    @Override
+    public void release() {
+        memory.release();
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public long descriptorArea() {
+        return memory.part(0);
+    }
+
+    @Override
+    public long driverArea() {
+        return memory.part(1);
+    }
+
+    @Override
+    public long deviceArea() {
+        return memory.part(2);
+    }
+
+    @Override
+    public boolean indirect() {
+        return indirect;
+    }
+
+    @Override
+    public int freeDescriptors() {
+        return freeCount;
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlightCount;
+    }
+
+    @Override
+    public boolean violationPending() {
+        return deferredViolation.pending();
+    }
+
+    /**
+     * The ring descriptors {@code chain} takes.
+     *
+     * @throws IllegalStateException if it is empty, longer than the ring, or needs more descriptors than are free
+     */
+    final int descriptorsNeeded(List<BufferSegment> chain) {
+        int needed = descriptorsFor(chain.size());
+        if (chain.isEmpty() || needed > freeCount || chain.size() > size) {
+            throw new IllegalStateException("chain of " + chain.size() + " descriptors, " + freeCount + " free");
+        }
+        return needed;
+    }
+
+    /** Counts a chain made available under {@code token}, taking {@code descriptors} ring descriptors. */
+    final void track(int token, long writable, int descriptors) {
+        inFlightWritable[token] = writable;
+        chainLength[token] = descriptors;
+        inFlightCount++;
+        freeCount -= descriptors;
+    }
+
+    /** Forgets the chain of {@code token}, which the device returned; the ring descriptors it took. */
+    final int untrack(int token) {
+        int descriptors = chainLength[token];
+        freeCount += descriptors;
+        inFlightWritable[token] = -1;
+        chainLength[token] = 0;
+        inFlightCount--;
+        return descriptors;
+    }
+
+    /** Whether {@code token} names a chain in flight. */
+    final boolean isInFlight(long token) {
+        return token >= 0 && token < size && inFlightWritable[(int) token] >= 0;
+    }
+
+    /** The device-writable bytes of the chain in flight under {@code token}. */
+    final long writable(int token) {
+        return inFlightWritable[token];
+    }
+
+    /** A PROTOCOL_VIOLATION naming the queue. */
+    final VirtioException violation(String detail) {
+        return new VirtioException(VirtioException.Kind.PROTOCOL_VIOLATION, owner, "queue " + index + ": " + detail);
+    }
+}

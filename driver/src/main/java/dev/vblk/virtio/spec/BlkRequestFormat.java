@@ -1,0 +1,69 @@
+package dev.vblk.virtio.spec;
+
+import dev.vblk.platform.LittleEndian;
+
+/**
+ * A virtio-blk request as the device sees it (VirtIO 1.1 section 5.2.6): a device-readable header,
+ * the data, and a device-writable status byte. Discard and write-zeroes carry range segments as
+ * their data.
+ *
+ * <pre>
+ *   header          le32 type | le32 reserved | le64 sector            (16 bytes)
+ *   range segment   le64 sector | le32 num_sectors | le32 flags         (16 bytes)
+ *   status          u8
+ * </pre>
+ */
+public final class BlkRequestFormat {
+
+    /** VIRTIO_BLK_T_IN: a read. */
+    public static final int T_IN = 0;
+    /** VIRTIO_BLK_T_OUT: a write. */
+    public static final int T_OUT = 1;
+    /** VIRTIO_BLK_T_FLUSH. */
+    public static final int T_FLUSH = 4;
+    /** VIRTIO_BLK_T_GET_ID: the identification string. */
+    public static final int T_GET_ID = 8;
+    /** VIRTIO_BLK_T_DISCARD. */
+    public static final int T_DISCARD = 11;
+    /** VIRTIO_BLK_T_WRITE_ZEROES. */
+    public static final int T_WRITE_ZEROES = 13;
+
+    /** Bytes of the header. */
+    public static final int HEADER_BYTES = 16;
+    /** Offset of the header's le32 type. */
+    public static final int TYPE_OFFSET = 0;
+    /** Offset of the header's le64 sector. */
+    public static final int SECTOR_OFFSET = 8;
+
+    /** Bytes of the status the device writes. */
+    public static final int STATUS_BYTES = 1;
+    /** VIRTIO_BLK_S_OK. */
+    public static final int S_OK = 0;
+    /** VIRTIO_BLK_S_IOERR. */
+    public static final int S_IOERR = 1;
+    /** VIRTIO_BLK_S_UNSUPP. */
+    public static final int S_UNSUPP = 2;
+
+    /** Bytes of one discard or write-zeroes range segment. */
+    public static final int RANGE_SEGMENT_BYTES = 16;
+    /** Offset of a range segment's le64 first sector. */
+    public static final int RANGE_SECTOR_OFFSET = 0;
+    /** Offset of a range segment's le32 sector count. */
+    public static final int RANGE_COUNT_OFFSET = 8;
+
+    private BlkRequestFormat() {}
+
+    /** Writes a header at {@code at}; the reserved field is left as it is. */
+    public static void putHeader(byte[] to, int at, int type, long sector) {
+        LittleEndian.put(to, at + TYPE_OFFSET, 4, type);
+        LittleEndian.put(to, at + SECTOR_OFFSET, 8, sector);
+    }
+
+    /** A range segment of {@code count} sectors from {@code sector}, flags 0. */
+    public static byte[] rangeSegment(long sector, long count) {
+        byte[] segment = new byte[RANGE_SEGMENT_BYTES];
+        LittleEndian.put(segment, RANGE_SECTOR_OFFSET, 8, sector);
+        LittleEndian.put(segment, RANGE_COUNT_OFFSET, 4, count);
+        return segment;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.vblk.fake.blk;
+
+import static dev.vblk.fake.blk.VirtioBlk.bit;
+
+import dev.vblk.fake.mmio.DeviceContext;
+import dev.vblk.fake.violation.ViolationKind;
+import dev.vblk.platform.AccessWidth;
+import dev.vblk.platform.LittleEndian;
+
+/**
+ * The virtio-blk device configuration space (VirtIO 1.1 section 5.2.4): its layout, the length the
+ * offered features give it (36, 48 with discard, 57 with write zeroes) and its one writable field,
+ * writeback, which the driver may set once VIRTIO_BLK_F_CONFIG_WCE is negotiated. Reads past the
+ * length and other writes are violations.
+ */
+final class BlkConfigSpace {
+
+    private static final int SIZE = 60;
+    private static final int WRITEBACK_OFFSET = 32;
+    private static final int NUM_QUEUES_OFFSET = 34;
+
+    private final FakeBlkConfig config;
+    private final BlkBackend backend;
+    private final DeviceFaults faults;
+    private final DeviceContext context;
+    private int writeback;
+
+    BlkConfigSpace(FakeBlkConfig config, BlkBackend backend, DeviceFaults faults, DeviceContext context) {
+        this.config = config;
+        this.backend = backend;
+        this.faults = faults;
+        this.context = context;
+        reset();
+    }
+
+    /** Back to the configured writeback mode (a device reset). */
+    void reset() {
+        writeback = config.writeback();
+    }
+
+    /** The writeback field (1 = write-back cache). */
+    int writeback() {
+        return writeback;
+    }
+
+    /** A read of {@code width} at {@code offset} into the space, made at address {@code at}. */
+    long read(int offset, AccessWidth width, long offered, long at) {
+        int length = length(offered);
+        if (offset + width.bytes() > length) {
+            context.violation(ViolationKind.CONFIG_OUT_OF_RANGE, at, "config read of " + width.bytes()
+                    + " bytes at offset " + offset + " beyond the " + length + "-byte config space");
+            return width.truncate(-1L);
+        }
+        return LittleEndian.get(layout(), offset, width.bytes());
+    }
+
+    /** A write of {@code value} at {@code offset}, made at address {@code at}. */
+    void write(int offset, AccessWidth width, long value, long negotiated, long at) {
+        if (offset != WRITEBACK_OFFSET || width != AccessWidth.BYTE) {
+            context.violation(ViolationKind.CONFIG_WRITE, at, width.bits() + "-bit config write at offset " + offset
+                    + "; only the 8-bit writeback field at 32 is writable; ignored");
+            return;
+        }
+        if ((negotiated & bit(VirtioBlk.F_CONFIG_WCE)) == 0) {
+            context.violation(ViolationKind.CONFIG_WRITE, at, "writeback written without VIRTIO_BLK_F_CONFIG_WCE; ignored");
+            return;
+        }
+        writeback = (value & 0xff) != 0 ? 1 : 0;
+    }
+
+    private static int length(long offered) {
+        if ((offered & bit(VirtioBlk.F_WRITE_ZEROES)) != 0) {
+            return 57;
+        }
+        return (offered & bit(VirtioBlk.F_DISCARD)) != 0 ? 48 : 36;
+    }
+
+    private byte[] layout() {
+        byte[] space = new byte[SIZE];
+        LittleEndian.put(space, 0, 8, backend.capacitySectors());
+        LittleEndian.put(space, 8, 4, config.sizeMax());
+        LittleEndian.put(space, 12, 4, config.segMax());
+        LittleEndian.put(space, 16, 2, config.geometry().cylinders());
+        LittleEndian.put(space, 18, 1, config.geometry().heads());
+        LittleEndian.put(space, 19, 1, config.geometry().sectors());
+        LittleEndian.put(space, 20, 4, config.blkSize());
+        LittleEndian.put(space, 24, 1, config.topology().physicalBlockExp());
+        LittleEndian.put(space, 25, 1, config.topology().alignmentOffset());
+        LittleEndian.put(space, 26, 2, config.topology().minIoSize());
+        LittleEndian.put(space, 28, 4, config.topology().optIoSize());
+        LittleEndian.put(space, WRITEBACK_OFFSET, 1, writeback);
+        LittleEndian.put(space, NUM_QUEUES_OFFSET, 2, faults.numQueues(config.numQueues()));
+        LittleEndian.put(space, 36, 4, config.discard().maxSectors());
+        LittleEndian.put(space, 40, 4, config.discard().maxSegments());
+        LittleEndian.put(space, 44, 4, config.discard().sectorAlignment());
+        LittleEndian.put(space, 48, 4, config.writeZeroes().maxSectors());
+        LittleEndian.put(space, 52, 4, config.writeZeroes().maxSegments());
+        LittleEndian.put(space, 56, 1, config.writeZeroes().mayUnmap() ? 1 : 0);
+        return space;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.vblk.fake.blk;
+
+import java.util.Optional;
+
+/**
+ * The device side of one ring layout over a {@link DeviceVirtqueue}'s registers: split
+ * ({@link SplitRing}) or packed ({@link PackedRing}). It takes the chains the driver made
+ * available, writes used entries and makes them visible, reads the driver's interrupt suppression
+ * and asks for the next notification. Ring areas outside RAM and malformed chains throw
+ * {@link MalformedQueueException}.
+ */
+interface RingEngine {
+
+    /** Throws unless every ring area lies in RAM. */
+    void checkRings();
+
+    /** The next chain the driver made available, decoded by the shared decoder, or nothing. */
+    Optional<Chain> next(boolean indirectAllowed);
+
+    /** The device has answered {@code chain}: its buffer id may be made available again. */
+    void release(Chain chain);
+
+    /** Writes a used entry for {@code chain} carrying {@code id} and {@code len}, not yet visible. */
+    void pushUsed(Chain chain, long id, long len);
+
+    /** Moves the used position {@code positions} further without writing entries. */
+    void skipUsed(int positions);
+
+    /** Makes the used entries written since the last call visible to the driver. */
+    void publish();
+
+    /**
+     * Whether the driver's interrupt suppression asks for an interrupt for the used entries
+     * published last; with {@code ignoreSuppression} always yes (the engine still follows the
+     * driver's state). Suppression flags the negotiated features forbid are a violation, answered
+     * with an interrupt.
+     */
+    boolean wantsInterrupt(boolean eventIndex, boolean ignoreSuppression);
+
+    /** Tells the driver to notify when it makes the next chain available (VIRTIO_F_EVENT_IDX). */
+    void askForNotification();
+
+    /** Forgets the ring positions (a device or queue reset). */
+    void reset();
+}

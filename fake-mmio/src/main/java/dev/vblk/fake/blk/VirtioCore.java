@@ -1,0 +1,397 @@
+package dev.vblk.fake.blk;
+
+import static dev.vblk.fake.blk.VirtioBlk.bit;
+
+import dev.vblk.fake.mmio.DeviceContext;
+import dev.vblk.fake.violation.ViolationKind;
+import dev.vblk.platform.AccessWidth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The transport-independent virtio-blk device, as QEMU's virtio core sees one: device status,
+ * feature negotiation, the set-up of its virtqueues, the interrupt causes and line (one for the
+ * whole device), and the configuration generation; requests go from the rings through the request
+ * path to the block backend. The virtio-mmio ({@link FakeVirtioBlkDevice}) and virtio-pci
+ * ({@code FakeVirtioBlkPciFunction}) front ends turn register accesses into the calls here, each
+ * with the address of the access, where a violation it finds is recorded.
+ *
+ * <p>It enforces the spec's rules the way QEMU 7.2 does: FEATURES_OK validation, reset on Status
+ * 0, and a malformed ring or chain makes the device need a reset. The {@link RequestHook} chooses
+ * each request's outcome; {@link #faults()}, {@link #injectNeedsReset}, {@link #resize},
+ * {@link #signalConfigChange} and {@link #raiseSpuriousInterrupt} make the device misbehave
+ * outside requests. Not thread-safe: {@code FakePlatform} serialises the calls that reach it.
+ */
+public final class VirtioCore {
+
+    private final FakeBlkConfig config;
+    private final DeviceContext context;
+    private final DeviceFaults faults = new DeviceFaults();
+    private final BlkBackend backend;
+    private final BlkConfigSpace configSpace;
+    private final FeatureNegotiation features;
+    private final List<DeviceVirtqueue> queues = new ArrayList<>();
+    private final RequestPipeline pipeline;
+
+    private int status;
+    private int interruptStatus;
+    private int configGeneration;
+    private boolean spuriousLine;
+    private String brokenReason;
+
+    /** A device with {@code config}, placed by the machine that provides {@code context}. */
+    public VirtioCore(FakeBlkConfig config, DeviceContext context) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.context = Objects.requireNonNull(context, "context");
+        GuestDma dma = new GuestDma(context);
+        this.backend = new BlkBackend(config, dma);
+        this.configSpace = new BlkConfigSpace(config, backend, faults, context);
+        this.features = new FeatureNegotiation(config, faults, context);
+        for (int index = 0; index < config.numQueues(); index++) {
+            queues.add(new DeviceVirtqueue(dma, context));
+        }
+        this.pipeline = new RequestPipeline(this, queues, dma, backend, configSpace, config.requestHook());
+        reset();
+    }
+
+    public FakeBlkConfig config() {
+        return config;
+    }
+
+    /** The device-level fault switches. */
+    public DeviceFaults faults() {
+        return faults;
+    }
+
+    /**
+     * Replaces the request hook from the next decoded request on; requests the old hook held are
+     * released by the new one, if it does.
+     */
+    public void setRequestHook(RequestHook requestHook) {
+        pipeline.setHook(Objects.requireNonNull(requestHook, "requestHook"));
+    }
+
+    /** Breaks the device now, as QEMU's virtio_error() does: DEVICE_NEEDS_RESET and a config interrupt. */
+    public void injectNeedsReset(String reason) {
+        breakDevice(reason);
+    }
+
+    /** Raises an interrupt now with no completion behind it. */
+    public void raiseSpuriousInterrupt(SpuriousInterrupt kind) {
+        switch (kind) {
+            case USED_BUFFER_WITHOUT_COMPLETION -> interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
+            case LINE_WITHOUT_STATUS -> spuriousLine = true;
+        }
+    }
+
+    /** Changes the disk's capacity, then signals a config change (like QMP block_resize). */
+    public void resize(long capacitySectors) {
+        backend.resize(capacitySectors);
+        signalConfigChange();
+    }
+
+    /** Increments ConfigGeneration and, once DRIVER_OK is set, raises a config-change interrupt. */
+    public void signalConfigChange() {
+        configGeneration++;
+        if ((status & VirtioBlk.STATUS_DRIVER_OK) != 0) {
+            interruptStatus |= VirtioBlk.INTERRUPT_CONFIG_CHANGE;
+        }
+    }
+
+    /** The Status register as the device holds it. */
+    public int status() {
+        return status;
+    }
+
+    /** The features the driver accepted, once FEATURES_OK was accepted; 0 before. */
+    public long negotiatedFeatures() {
+        return (status & VirtioBlk.STATUS_FEATURES_OK) != 0 ? features.accepted() : 0;
+    }
+
+    /** The features currently offered: the configured set minus withheld bits. */
+    public long offeredFeatures() {
+        return features.offered();
+    }
+
+    /** InterruptStatus without injected extra bits. */
+    public int interruptStatus() {
+        return interruptStatus;
+    }
+
+    /** ConfigGeneration: changes whenever the configuration space may have changed. */
+    public int configGeneration() {
+        return configGeneration;
+    }
+
+    /** The writeback config field (1 = write-back cache). */
+    public int writeback() {
+        return configSpace.writeback();
+    }
+
+    /** Capacity in 512-byte sectors. */
+    public long capacitySectors() {
+        return backend.capacitySectors();
+    }
+
+    /** Why the device needs a reset, if it does. */
+    public Optional<String> needsResetReason() {
+        return Optional.ofNullable(brokenReason);
+    }
+
+    /** Requests decoded since the device was created. */
+    public long requestsDecoded() {
+        return pipeline.requestsDecoded();
+    }
+
+    /** Requests whose completion has not happened yet: delayed, held for a batch, or held by the hook. */
+    public int pendingCompletions() {
+        return pipeline.pendingCompletions();
+    }
+
+    /** Whether the interrupt line is raised: some cause is pending, or a spurious line was injected. */
+    public boolean interruptRaised() {
+        return interruptStatus != 0 || spuriousLine;
+    }
+
+    /** The earliest virtual time at which the device has deferred work to do, or Long.MAX_VALUE. */
+    public long nextDueTime() {
+        return brokenReason != null ? Long.MAX_VALUE : pipeline.nextDueTime();
+    }
+
+    /** Performs every piece of deferred work due at or before {@code now}. */
+    public void runDue(long now) {
+        pipeline.runDue(now);
+    }
+
+    // ---- what the front ends translate register accesses into ----
+
+    /** Page {@code page} (0 or 1) of the offered features; 0 for other pages. */
+    public long deviceFeatures(int page) {
+        return features.offeredPage(page);
+    }
+
+    /** The driver accepts {@code value} as page {@code page} of its features; ignored after FEATURES_OK. */
+    public void writeDriverFeatures(int page, long value, long at) {
+        features.accept(page, value, (status & VirtioBlk.STATUS_FEATURES_OK) != 0, at);
+    }
+
+    /**
+     * The driver writes the low byte of {@code value} to Status: 0 resets the device, other values
+     * move the handshake on (FEATURES_OK stays clear when the features are refused).
+     *
+     * @return whether the write reset the device, so the front end resets its own registers too
+     */
+    public boolean writeStatus(int value, long at) {
+        value &= 0xff;
+        if (value == 0) {
+            reset();
+            return true;
+        }
+        int old = status;
+        int driverBits = value & ~VirtioBlk.STATUS_DEVICE_NEEDS_RESET;
+        int cleared = old & ~driverBits & ~VirtioBlk.STATUS_DEVICE_NEEDS_RESET;
+        if (cleared != 0) {
+            context.violation(ViolationKind.STATUS_SEQUENCE, at, String.format(
+                    "Status write 0x%02x clears bits 0x%02x without a reset", value, cleared));
+        }
+        int next = driverBits | (old & VirtioBlk.STATUS_DEVICE_NEEDS_RESET);
+        if ((next & VirtioBlk.STATUS_FEATURES_OK) != 0 && (old & VirtioBlk.STATUS_FEATURES_OK) == 0
+                && !features.acceptable()) {
+            next &= ~VirtioBlk.STATUS_FEATURES_OK;
+        }
+        if ((next & VirtioBlk.STATUS_DRIVER_OK) != 0 && (old & VirtioBlk.STATUS_DRIVER_OK) == 0
+                && (next & VirtioBlk.STATUS_FEATURES_OK) == 0) {
+            context.violation(ViolationKind.STATUS_SEQUENCE, at, "DRIVER_OK set without an accepted FEATURES_OK");
+        }
+        status = next;
+        return false;
+    }
+
+    /** QueueNumMax of queue {@code queue}: 0 when the device has no such queue. */
+    public long queueNumMax(int queue) {
+        return queue(queue).isPresent() ? faults.queueNumMax(config.queueNumMax()) : 0;
+    }
+
+    /** Whether queue {@code queue} exists and is ready. */
+    public boolean queueReady(int queue) {
+        return queue(queue).map(DeviceVirtqueue::ready).orElse(false);
+    }
+
+    /** The driver sets queue {@code queue}'s size: a power of two up to QueueNumMax and 32768. */
+    public void setQueueNum(int queue, long value, long at) {
+        Optional<DeviceVirtqueue> ring = writableQueue(queue, "QueueNum", at);
+        if (ring.isEmpty()) {
+            return;
+        }
+        long max = faults.queueNumMax(config.queueNumMax());
+        if (value == 0 || value > max || value > 0x8000) {
+            context.violation(ViolationKind.QUEUE_SETUP, at, "QueueNum " + value + " outside 1.."
+                    + Math.min(max, 0x8000) + "; ignored");
+            return;
+        }
+        if (Long.bitCount(value) != 1) {
+            context.violation(ViolationKind.QUEUE_SETUP, at, "QueueNum " + value + " is not a power of two");
+        }
+        ring.get().setNum((int) value);
+    }
+
+    /** The driver sets the low or {@code high} 32 bits of the address of queue {@code queue}'s {@code area}. */
+    public void setQueueAddress(int queue, RingArea area, boolean high, long value, long at) {
+        writableQueue(queue, area.register(high), at).ifPresent(ring -> {
+            long current = ring.address(area);
+            ring.setAddress(area, high ? (current & 0xffffffffL) | (value << 32)
+                    : (current & 0xffffffff00000000L) | value);
+        });
+    }
+
+    /** The driver makes queue {@code queue} ready ({@code value} not 0) or not; its rings must be aligned. */
+    public void setQueueReady(int queue, long value, long at) {
+        Optional<DeviceVirtqueue> selected = queue(queue);
+        if (selected.isEmpty()) {
+            context.violation(ViolationKind.QUEUE_SETUP, at, "QueueReady written for queue " + queue
+                    + ", which does not exist; ignored");
+            return;
+        }
+        DeviceVirtqueue ring = selected.get();
+        if (value != 0 && !ring.ready()) {
+            int driverAlignment = packedRing() ? 4 : 2;
+            if (ring.desc() % 16 != 0 || ring.driver() % driverAlignment != 0 || ring.device() % 4 != 0) {
+                context.violation(ViolationKind.QUEUE_SETUP, at, String.format(
+                        "misaligned rings: desc 0x%x (16), driver 0x%x (%d), device 0x%x (4)",
+                        ring.desc(), ring.driver(), driverAlignment, ring.device()));
+            }
+        }
+        ring.setReady(value != 0);
+    }
+
+    /** Whether VIRTIO_F_RING_RESET was negotiated, so that QueueReset may be used; a violation if not. */
+    public boolean ringResetAllowed(long at) {
+        if ((negotiatedFeatures() & bit(VirtioBlk.F_RING_RESET)) == 0) {
+            context.violation(ViolationKind.QUEUE_SETUP, at, "QueueReset used without VIRTIO_F_RING_RESET negotiated");
+            return false;
+        }
+        return true;
+    }
+
+    /** A virtqueue reset (VIRTIO_F_RING_RESET): queue {@code queue}, if any, forgets its ring and requests. */
+    public void resetQueue(int queue) {
+        queue(queue).ifPresent(ring -> {
+            ring.reset(config.queueNumMax());
+            pipeline.resetQueue(queue);
+        });
+    }
+
+    /** The driver notifies queue {@code queue}: its available chains are taken and handled now. */
+    public void notify(long queue, long at) {
+        if (brokenReason != null) {
+            return;
+        }
+        if (queue >= queues.size()) {
+            context.violation(ViolationKind.BAD_NOTIFY, at, "notification for queue " + queue + ", which does not exist");
+            return;
+        }
+        if ((status & VirtioBlk.STATUS_DRIVER_OK) == 0) {
+            context.violation(ViolationKind.BAD_NOTIFY, at, "notification before DRIVER_OK");
+            return;
+        }
+        if (!queues.get((int) queue).ready()) {
+            context.violation(ViolationKind.BAD_NOTIFY, at, "notification of queue " + queue + ", which is not ready");
+            return;
+        }
+        try {
+            pipeline.take((int) queue, (negotiatedFeatures() & bit(VirtioBlk.F_INDIRECT_DESC)) != 0);
+        } catch (MalformedQueueException e) {
+            context.violation(ViolationKind.MALFORMED_QUEUE, e.address(), e.getMessage());
+            breakDevice(e.getMessage());
+        }
+    }
+
+    /** The driver reads the interrupt causes (with injected extra bits); the read lowers a spurious line. */
+    public long readInterruptStatus() {
+        spuriousLine = false;
+        return (interruptStatus | faults.extraInterruptBits()) & 0xffffffffL;
+    }
+
+    /** The driver acknowledges the interrupt causes {@code bits}. */
+    public void acknowledgeInterrupt(long bits) {
+        interruptStatus &= (int) ~bits;
+    }
+
+    /** A read of the device configuration space at {@code offset}; 64-bit reads are refused. */
+    public long readConfig(int offset, AccessWidth width, long at) {
+        if (width == AccessWidth.DOUBLE) {
+            context.violation(ViolationKind.BAD_REGISTER_WIDTH, at, "64-bit device config read; use 8, 16 or 32 bits");
+            return 0;
+        }
+        if (faults.takeUnstableConfigRead()) {
+            configGeneration++;
+        }
+        return configSpace.read(offset, width, offeredFeatures(), at);
+    }
+
+    /** A write to the device configuration space at {@code offset}. */
+    public void writeConfig(int offset, AccessWidth width, long value, long at) {
+        configSpace.write(offset, width, value, negotiatedFeatures(), at);
+    }
+
+    // ---- for the request path ----
+
+    boolean packedRing() {
+        return (negotiatedFeatures() & bit(VirtioBlk.F_RING_PACKED)) != 0;
+    }
+
+    boolean broken() {
+        return brokenReason != null;
+    }
+
+    long now() {
+        return context.now();
+    }
+
+    void raiseUsedBufferInterrupt() {
+        interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
+    }
+
+    /** Sets DEVICE_NEEDS_RESET and raises a config interrupt, once until the next reset. */
+    void breakDevice(String reason) {
+        if (brokenReason != null) {
+            return;
+        }
+        brokenReason = reason;
+        status |= VirtioBlk.STATUS_DEVICE_NEEDS_RESET;
+        signalConfigChange();
+    }
+
+    private void reset() {
+        status = 0;
+        features.reset();
+        interruptStatus = 0;
+        configSpace.reset();
+        for (DeviceVirtqueue queue : queues) {
+            queue.reset(config.queueNumMax());
+        }
+        pipeline.reset();
+        spuriousLine = false;
+        brokenReason = null;
+    }
+
+    private Optional<DeviceVirtqueue> queue(int queue) {
+        return queue >= 0 && queue < queues.size() ? Optional.of(queues.get(queue)) : Optional.empty();
+    }
+
+    /** Queue {@code queue} if {@code register} may be written for it; a violation otherwise. */
+    private Optional<DeviceVirtqueue> writableQueue(int queue, String register, long at) {
+        Optional<DeviceVirtqueue> selected = queue(queue);
+        if (selected.isEmpty()) {
+            context.violation(ViolationKind.QUEUE_SETUP, at, register + " written for queue " + queue
+                    + ", which does not exist; ignored");
+            return Optional.empty();
+        }
+        if (selected.get().ready()) {
+            context.violation(ViolationKind.QUEUE_SETUP, at, register + " written while the queue is ready");
+        }
+        return selected;
+    }
+}

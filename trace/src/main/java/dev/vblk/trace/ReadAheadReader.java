@@ -1,0 +1,193 @@
+package dev.vblk.trace;
+
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * A {@link TraceReader} that reads, decompresses, checks and decodes the file on a thread of its
+ * own, ahead of its caller, into a bounded window: at most {@link #BATCHES} batches of at most
+ * {@link #BATCH_EVENTS} events or {@link #BATCH_BYTES} bytes of data each wait for the caller, so a
+ * caller that consumes events as fast as they are decoded never waits for the file, and memory is
+ * bounded whatever the trace's length. While the caller has no batch waiting (at the start), a
+ * batch is handed over every {@link #STARVING_EVENTS} events. The batches' arrays are used again once the caller is past
+ * them.
+ *
+ * <p>It hands out exactly what the reader would, in the same order: only events covered by a
+ * verified checkpoint; a damaged or (in {@link TraceReader.Mode#COMPLETE}) cut-short file throws the
+ * reader's {@link TraceFormatException} from {@link #hasNext()} once the events before the damage
+ * are used up, and iteration ends after it. The header is read by {@link #open}, on the calling
+ * thread, so a file that is not a trace fails there.
+ */
+public final class ReadAheadReader implements Iterator<TraceEvent>, Closeable {
+
+    /** The most events in one batch. */
+    static final int BATCH_EVENTS = 1024;
+
+    /** A batch is handed over once its events carry this many bytes of data. */
+    static final long BATCH_BYTES = 256L << 10;
+
+    /** A batch is handed over after a multiple of this many events when the caller has none waiting. */
+    static final int STARVING_EVENTS = 64;
+
+    /** The most batches decoded and not yet taken. */
+    static final int BATCHES = 16;
+
+    /** Events decoded on the reading thread; the last batch says how the reading ended. */
+    private static final class Batch {
+        final TraceEvent[] events = new TraceEvent[BATCH_EVENTS];
+        int size;
+        boolean last;
+        boolean complete;
+        /** Why the reading stopped early: a {@link RuntimeException} of the reader's, or an {@link Error}. */
+        Throwable failure;
+    }
+
+    private final TraceReader reader;
+    private final BlockingQueue<Batch> ready = new ArrayBlockingQueue<>(BATCHES);
+    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES + 2);
+    private final Thread thread;
+    private volatile boolean closed;
+    private Batch current;
+    private int at;
+    private long handedOut;
+
+    private ReadAheadReader(TraceReader reader) {
+        this.reader = reader;
+        this.thread = new Thread(this::decode, "vblk-trace-reader");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Opens a trace file, reading its header here, and starts decoding its events. */
+    public static ReadAheadReader open(Path path, TraceReader.Mode mode) {
+        return new ReadAheadReader(TraceReader.open(path, mode));
+    }
+
+    /** The trace's metadata, read from the file header. */
+    public TraceMetadata metadata() {
+        return reader.metadata();
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (current == null || at == current.size) {
+            if (current != null && current.last) {
+                Throwable failure = current.failure;
+                current.failure = null;
+                if (failure instanceof RuntimeException reading) {
+                    throw reading;
+                }
+                if (failure != null) {
+                    throw (Error) failure;
+                }
+                return false;
+            }
+            if (current != null) {
+                free.offer(current);
+            }
+            current = take();
+            at = 0;
+        }
+        return true;
+    }
+
+    @Override
+    public TraceEvent next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("no more events in the trace");
+        }
+        TraceEvent event = current.events[at];
+        current.events[at++] = null;
+        handedOut++;
+        return event;
+    }
+
+    /** Number of events handed out so far. */
+    public long eventsRead() {
+        return handedOut;
+    }
+
+    /** Whether the whole file was read and ended with a verified end marker. */
+    public boolean isComplete() {
+        return current != null && current.last && current.complete && at == current.size;
+    }
+
+    /** Stops the reading thread and closes the file. */
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Batch take() {
+        try {
+            return ready.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the trace's next events", e);
+        }
+    }
+
+    /** The reading thread: decodes batch after batch until the trace ends, fails, or the caller closes. */
+    private void decode() {
+        try (reader) {
+            boolean more = true;
+            while (more && !closed) {
+                Batch batch = free.poll();
+                if (batch == null) {
+                    batch = new Batch();
+                }
+                batch.size = 0;
+                long bytes = 0;
+                try {
+                    while (batch.size < BATCH_EVENTS && bytes < BATCH_BYTES && (more = reader.hasNext())) {
+                        TraceEvent event = reader.next();
+                        batch.events[batch.size++] = event;
+                        bytes += dataBytes(event);
+                        if (batch.size % STARVING_EVENTS == 0 && ready.isEmpty()) {
+                            break;
+                        }
+                    }
+                    if (!more) {
+                        batch.last = true;
+                        batch.complete = reader.isComplete();
+                    }
+                } catch (RuntimeException | Error e) {
+                    batch.last = true;
+                    batch.failure = e;
+                    more = false;
+                }
+                ready.put(batch);
+            }
+        } catch (InterruptedException e) {
+            // Closed by the caller: nothing is waiting for the rest.
+        } catch (RuntimeException e) {
+            // Closing the file failed once every event was handed over or the caller closed: nothing waits for it.
+        }
+    }
+
+    private static long dataBytes(TraceEvent event) {
+        if (event instanceof TraceEvent.MemoryRead read) {
+            return read.length();
+        }
+        if (event instanceof TraceEvent.MemoryWrite write) {
+            return write.length();
+        }
+        return event instanceof TraceEvent.OperationBegin begin ? begin.payloadLength() : 0;
+    }
+}

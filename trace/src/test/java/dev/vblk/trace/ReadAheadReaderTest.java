@@ -1,0 +1,112 @@
+package dev.vblk.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReadAheadReaderTest {
+
+    /** Enough events for more batches than the window holds. */
+    private static final List<TraceEvent> EVENTS = TraceSamples.smallWorkload(
+            ReadAheadReader.BATCH_EVENTS * ReadAheadReader.BATCHES / 2);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void handsOutWhatTheReaderDoesInOrder() throws IOException {
+        assertTrue(EVENTS.size() > 2 * ReadAheadReader.BATCH_EVENTS * ReadAheadReader.BATCHES, "events " + EVENTS.size());
+        Path file = write(TraceRoundTripTest.write(EVENTS, TraceCodec.DEFLATE));
+
+        List<TraceEvent> read = new ArrayList<>();
+        try (ReadAheadReader reader = ReadAheadReader.open(file, TraceReader.Mode.COMPLETE)) {
+            assertEquals(TraceSamples.metadata(), reader.metadata());
+            while (reader.hasNext()) {
+                assertFalse(reader.isComplete());
+                read.add(reader.next());
+            }
+            assertTrue(reader.isComplete());
+            assertEquals(EVENTS.size(), reader.eventsRead());
+        }
+
+        assertEquals(EVENTS, read);
+    }
+
+    @Test
+    void aCutTraceGivesItsIntactEventsThenTheReadersError() throws IOException {
+        byte[] whole = TraceRoundTripTest.write(EVENTS, TraceCodec.DEFLATE);
+        Path file = write(Arrays.copyOf(whole, whole.length * 2 / 3));
+        List<TraceEvent> expected = new ArrayList<>();
+        TraceFormatException expectedError;
+        try (TraceReader reader = TraceReader.open(file, TraceReader.Mode.COMPLETE)) {
+            expectedError = assertThrows(TraceFormatException.class, () -> reader.forEachRemaining(expected::add));
+        }
+
+        List<TraceEvent> read = new ArrayList<>();
+        try (ReadAheadReader reader = ReadAheadReader.open(file, TraceReader.Mode.COMPLETE)) {
+            TraceFormatException error = assertThrows(TraceFormatException.class, () -> reader.forEachRemaining(read::add));
+            assertEquals(expectedError.getMessage(), error.getMessage());
+            assertFalse(reader.hasNext(), "iteration ends after the error");
+            assertFalse(reader.isComplete());
+        }
+
+        assertTrue(expected.size() > ReadAheadReader.BATCH_EVENTS, "intact events " + expected.size());
+        assertEquals(expected, read);
+    }
+
+    @Test
+    void aCutTraceReadAsAValidPrefixEndsIncomplete() throws IOException {
+        byte[] whole = TraceRoundTripTest.write(EVENTS, TraceCodec.NONE);
+        Path file = write(Arrays.copyOf(whole, whole.length / 2));
+
+        long count = 0;
+        try (ReadAheadReader reader = ReadAheadReader.open(file, TraceReader.Mode.VALID_PREFIX)) {
+            while (reader.hasNext()) {
+                reader.next();
+                count++;
+            }
+            assertFalse(reader.isComplete());
+        }
+
+        assertEquals(TraceReader.readValidPrefix(file).events().size(), count);
+    }
+
+    @Test
+    void closingEarlyStopsTheReadingThread() throws IOException {
+        Path file = write(TraceRoundTripTest.write(EVENTS, TraceCodec.DEFLATE));
+
+        try (ReadAheadReader reader = ReadAheadReader.open(file, TraceReader.Mode.COMPLETE)) {
+            reader.next();
+            // The window fills up and the reading thread waits for room.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (readingThreads().noneMatch(thread -> thread.getState() == Thread.State.WAITING)
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        }
+
+        assertFalse(readingThreads().anyMatch(Thread::isAlive));
+        Files.delete(file);
+    }
+
+    private static Stream<Thread> readingThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().equals("vblk-trace-reader"));
+    }
+
+    private Path write(byte[] bytes) throws IOException {
+        Path file = Files.createTempFile(dir, "trace", ".avro");
+        Files.write(file, bytes);
+        return file;
+    }
+}
