@@ -5,7 +5,9 @@ import java.util.Arrays;
 
 /**
  * Guest RAM stored sparsely: a 4 KiB page exists only once something non-zero may have been written
- * to it, so an untouched machine costs almost nothing. Reads of untouched pages return zeros.
+ * to it, so an untouched machine costs almost nothing. Reads of untouched pages return zeros. Pages
+ * released by {@link #zeroPages} are kept and cleared again for the next page written, so a driver
+ * that frees and allocates its rings and buffers anew (every reset) makes no new pages.
  *
  * <p>This is the raw memory with bounds checks only; it records no violations, so tests and replays
  * can use it to inspect or prepare memory behind the driver's back.
@@ -18,11 +20,17 @@ public final class SparseRam implements PhysicalMemory {
     /** Pages per chunk of the page table: chunks are made on first write into them. */
     private static final int CHUNK_PAGES = 256;
 
+    /** A page of zeros to clear released pages from (an array copy, fast in every compiler). */
+    private static final byte[] ZEROS = new byte[PAGE_SIZE];
+
     private final long base;
     private final long size;
     /** The stored pages, by page number: chunk {@code n / CHUNK_PAGES}, entry {@code n % CHUNK_PAGES}; null while untouched. */
     private final byte[][][] chunks;
     private int touchedPages;
+    /** Pages {@link #zeroPages} released, the last {@code freeCount} of them to be written next. */
+    private byte[][] freePages = new byte[8][];
+    private int freeCount;
 
     /** RAM of {@code size} bytes (a multiple of 4 KiB) at physical address {@code base}. */
     public SparseRam(long base, long size) {
@@ -67,7 +75,7 @@ public final class SparseRam implements PhysicalMemory {
             int chunk = Math.min(length - done, PAGE_SIZE - inPage);
             byte[] page = page(pageNumber(at));
             if (page == null) {
-                Arrays.fill(destination, offset + done, offset + done + chunk, (byte) 0);
+                System.arraycopy(ZEROS, 0, destination, offset + done, chunk);
             } else {
                 System.arraycopy(page, inPage, destination, offset + done, chunk);
             }
@@ -96,6 +104,7 @@ public final class SparseRam implements PhysicalMemory {
             long number = pageNumber(at);
             byte[][] chunk = chunks[(int) (number / CHUNK_PAGES)];
             if (chunk != null && chunk[(int) (number % CHUNK_PAGES)] != null) {
+                release(chunk[(int) (number % CHUNK_PAGES)]);
                 chunk[(int) (number % CHUNK_PAGES)] = null;
                 touchedPages--;
             }
@@ -116,10 +125,28 @@ public final class SparseRam implements PhysicalMemory {
         }
         byte[] page = chunk[(int) (number % CHUNK_PAGES)];
         if (page == null) {
-            page = new byte[PAGE_SIZE];
+            page = newPage();
             chunk[(int) (number % CHUNK_PAGES)] = page;
             touchedPages++;
         }
+        return page;
+    }
+
+    private void release(byte[] page) {
+        if (freeCount == freePages.length) {
+            freePages = Arrays.copyOf(freePages, freeCount * 2);
+        }
+        freePages[freeCount++] = page;
+    }
+
+    /** A page of zeros: a released one cleared, or a new one. */
+    private byte[] newPage() {
+        if (freeCount == 0) {
+            return new byte[PAGE_SIZE];
+        }
+        byte[] page = freePages[--freeCount];
+        freePages[freeCount] = null;
+        System.arraycopy(ZEROS, 0, page, 0, PAGE_SIZE);
         return page;
     }
 

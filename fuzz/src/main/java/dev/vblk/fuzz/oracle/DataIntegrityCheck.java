@@ -10,6 +10,7 @@ import dev.vblk.virtio.blk.BlkFeatures;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@link Invariant#DATA_INTEGRITY}: a successful call moved exactly the device's data, to and from the
@@ -22,13 +23,13 @@ public final class DataIntegrityCheck {
     /**
      * One request as the tiling sees it.
      *
-     * @param request the request, for the finding
+     * @param request the request, described only for a finding
      * @param type its virtio-blk request type
      * @param sector its first sector
      * @param sectorCount how many sectors it covers
      * @param dataLength its data bytes
      */
-    public record Span(String request, int type, long sector, long sectorCount, long dataLength) {}
+    public record Span(Supplier<String> request, int type, long sector, long sectorCount, long dataLength) {}
 
     private final RunState run;
 
@@ -47,7 +48,7 @@ public final class DataIntegrityCheck {
         for (Span r : spans) {
             if (r.type() != type || r.sector() != next || r.sectorCount() <= 0
                     || r.dataLength() != r.sectorCount() * 512 || r.dataLength() > maxTransfer) {
-                findings.add(Invariant.DATA_INTEGRITY, where, "request " + r.request() + " does not continue the call at sector "
+                findings.add(Invariant.DATA_INTEGRITY, where, "request " + r.request().get() + " does not continue the call at sector "
                         + next + " with whole sectors of at most maxTransferBytes");
                 return;
             }
@@ -86,7 +87,7 @@ public final class DataIntegrityCheck {
     }
 
     private void tiling(String where, List<Seen> seen, int type, long sector, long count) {
-        List<Span> spans = seen.stream().map(Seen::request).map(r -> new Span(Requests.describe(r), r.type(), r.sector(),
+        List<Span> spans = seen.stream().map(Seen::request).map(r -> new Span(() -> Requests.describe(r), r.type(), r.sector(),
                 r.sectorCount(), r.dataLength())).toList();
         tiling(run.findings, where, spans, type, sector, count, run.driver.maxTransferBytes(), run.fake.capacitySectors());
     }

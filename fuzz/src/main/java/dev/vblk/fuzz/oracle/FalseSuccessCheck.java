@@ -1,6 +1,7 @@
 package dev.vblk.fuzz.oracle;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@link Invariant#NO_FALSE_SUCCESS}: a call that succeeded had every request the device saw for it
@@ -13,10 +14,10 @@ public final class FalseSuccessCheck {
     /**
      * One request of a successful call.
      *
-     * @param request the request and its answer, for the finding
+     * @param request the request and its answer, described only for a finding
      * @param whyNotDone why the call must not count it as done, or null when it may
      */
-    public record Evidence(String request, String whyNotDone) {}
+    public record Evidence(Supplier<String> request, String whyNotDone) {}
 
     private FalseSuccessCheck() {}
 
@@ -24,7 +25,7 @@ public final class FalseSuccessCheck {
     public static void check(Findings findings, String where, List<Evidence> requests) {
         for (Evidence request : requests) {
             if (request.whyNotDone() != null) {
-                findings.add(Invariant.NO_FALSE_SUCCESS, where, "reported success, but request " + request.request()
+                findings.add(Invariant.NO_FALSE_SUCCESS, where, "reported success, but request " + request.request().get()
                         + ": " + request.whyNotDone());
             }
         }

@@ -39,7 +39,7 @@ final class ScriptedAnswers {
      * may), for {@link FalseSuccessCheck}.
      */
     FalseSuccessCheck.Evidence evidence(Seen s) {
-        return new FalseSuccessCheck.Evidence(Requests.describe(s.request()) + " got \"" + s.outcome() + "\"",
+        return new FalseSuccessCheck.Evidence(() -> Requests.describe(s.request()) + " got \"" + s.outcome() + "\"",
                 whySuccessIsFalse(s));
     }
 

@@ -112,7 +112,8 @@ public final class TraceOracle {
 
     /** A request of a successful operation, as the recording shows its answer. */
     private static FalseSuccessCheck.Evidence evidence(ReconstructedRequest request) {
-        return new FalseSuccessCheck.Evidence(request.index() + " (" + request.describeRequest() + ")", whyNotDone(request));
+        return new FalseSuccessCheck.Evidence(() -> request.index() + " (" + request.describeRequest() + ")",
+                whyNotDone(request));
     }
 
     private static String whyNotDone(ReconstructedRequest request) {
@@ -140,7 +141,7 @@ public final class TraceOracle {
             OperationOutcome.Succeeded outcome, List<ReconstructedRequest> requests) {
         int before = findings.all().size();
         List<DataIntegrityCheck.Span> spans = requests.stream().map(r -> new DataIntegrityCheck.Span(
-                r.index() + " (" + r.describeRequest() + ")", r.type(), r.sector(), r.sectorCount(), r.dataLength())).toList();
+                () -> r.index() + " (" + r.describeRequest() + ")", r.type(), r.sector(), r.sectorCount(), r.dataLength())).toList();
         DataIntegrityCheck.tiling(findings, where, spans, ReconstructedRequest.T_IN, begin.sector(), begin.sectorCount(),
                 Long.MAX_VALUE, Long.MAX_VALUE);
         if (findings.all().size() != before) {
