@@ -12,7 +12,7 @@ import dev.vblk.fuzz.scenario.QueueSpec;
 import dev.vblk.fuzz.scenario.RegisterOverride;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScriptedOutcome;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.DeviceStatus;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.MmioRegister;
@@ -57,7 +57,7 @@ public final class ScenarioArbitraries {
 
     /** Scenarios that attack initialisation: identity, features, queue size, config generation. */
     public static Arbitrary<Scenario> initialisationScenarios() {
-        Arbitrary<List<Step>> shortSteps = steps().map(s -> s.subList(0, Math.min(3, s.size())));
+        Arbitrary<List<ScenarioStep>> shortSteps = steps().map(s -> s.subList(0, Math.min(3, s.size())));
         return Combinators.combine(devices(), faults(), allocators(), shortSteps)
                 .as((device, faults, allocator, steps) -> new Scenario(0, device, faults, allocator, QueueSpec.SERIAL, List.of(),
                         steps));
@@ -137,27 +137,27 @@ public final class ScenarioArbitraries {
                 .list().ofMaxSize(5).uniqueElements(ScriptedOutcome::requestIndex);
     }
 
-    static Arbitrary<Step> step() {
+    static Arbitrary<ScenarioStep> step() {
         Arbitrary<Long> sector = Arbitraries.oneOf(Arbitraries.longs().between(0, 300), Arbitraries.of(-1L, Long.MAX_VALUE));
         Arbitrary<Integer> count = Arbitraries.oneOf(Arbitraries.integers().between(0, 16), Arbitraries.integers().between(17, 300));
         Arbitrary<Long> rangeCount = Arbitraries.oneOf(Arbitraries.longs().between(0, 64), Arbitraries.of(Long.MAX_VALUE));
         return Arbitraries.frequencyOf(
-                Tuple.of(4, Combinators.combine(sector, count).as(Step.Read::new)),
-                Tuple.of(4, Combinators.combine(sector, count, Arbitraries.integers().between(0, 255)).as(Step.Write::new)),
-                Tuple.of(2, Arbitraries.just(new Step.Flush())),
-                Tuple.of(1, Combinators.combine(sector, rangeCount).as(Step.WriteZeroes::new)),
-                Tuple.of(1, Combinators.combine(sector, rangeCount).as(Step.Discard::new)),
-                Tuple.of(1, Arbitraries.just(new Step.GetId())),
-                Tuple.of(1, Arbitraries.just(new Step.Reset())),
-                Tuple.of(1, Arbitraries.<Step>of(new Step.InjectNeedsReset(), new Step.ConfigChange())),
+                Tuple.of(4, Combinators.combine(sector, count).as(ScenarioStep.Read::new)),
+                Tuple.of(4, Combinators.combine(sector, count, Arbitraries.integers().between(0, 255)).as(ScenarioStep.Write::new)),
+                Tuple.of(2, Arbitraries.just(new ScenarioStep.Flush())),
+                Tuple.of(1, Combinators.combine(sector, rangeCount).as(ScenarioStep.WriteZeroes::new)),
+                Tuple.of(1, Combinators.combine(sector, rangeCount).as(ScenarioStep.Discard::new)),
+                Tuple.of(1, Arbitraries.just(new ScenarioStep.GetId())),
+                Tuple.of(1, Arbitraries.just(new ScenarioStep.Reset())),
+                Tuple.of(1, Arbitraries.<ScenarioStep>of(new ScenarioStep.InjectNeedsReset(), new ScenarioStep.ConfigChange())),
                 Tuple.of(1, overrides().filter(o -> o.offset() == MmioRegister.STATUS.offset()
-                        || o.offset() == MmioRegister.INTERRUPT_STATUS.offset()).map(Step.SetOverride::new)),
-                Tuple.of(1, Arbitraries.of(MmioRegister.STATUS.offset(), MmioRegister.QUEUE_NUM_MAX.offset()).map(Step.ClearOverride::new)),
-                Tuple.of(1, Arbitraries.of(1, 16, 10_000).map(Step.UnstableConfig::new)),
-                Tuple.of(1, Combinators.combine(Arbitraries.of(false, true), Arbitraries.of(false, true)).as(Step.RefuseFrames::new)));
+                        || o.offset() == MmioRegister.INTERRUPT_STATUS.offset()).map(ScenarioStep.SetOverride::new)),
+                Tuple.of(1, Arbitraries.of(MmioRegister.STATUS.offset(), MmioRegister.QUEUE_NUM_MAX.offset()).map(ScenarioStep.ClearOverride::new)),
+                Tuple.of(1, Arbitraries.of(1, 16, 10_000).map(ScenarioStep.UnstableConfig::new)),
+                Tuple.of(1, Combinators.combine(Arbitraries.of(false, true), Arbitraries.of(false, true)).as(ScenarioStep.RefuseFrames::new)));
     }
 
-    static Arbitrary<List<Step>> steps() {
+    static Arbitrary<List<ScenarioStep>> steps() {
         return step().list().ofMinSize(1).ofMaxSize(10);
     }
 
@@ -178,11 +178,11 @@ public final class ScenarioArbitraries {
     }
 
     /** Workloads of batches and single calls, with spurious interrupts between them. */
-    static Arbitrary<List<Step>> queueSteps() {
-        Arbitrary<Step> call = step().filter(s -> s instanceof Step.DriverCall && !(s instanceof Step.Reset));
-        Arbitrary<Step> batch = call.map(Step.DriverCall.class::cast).list().ofMinSize(1).ofMaxSize(8).map(Step.Batch::new);
-        Arbitrary<Step> spurious = Arbitraries.of(SpuriousInterrupt.class).map(Step.Spurious::new);
+    static Arbitrary<List<ScenarioStep>> queueSteps() {
+        Arbitrary<ScenarioStep> call = step().filter(s -> s instanceof ScenarioStep.DriverCall && !(s instanceof ScenarioStep.Reset));
+        Arbitrary<ScenarioStep> batch = call.map(ScenarioStep.DriverCall.class::cast).list().ofMinSize(1).ofMaxSize(8).map(ScenarioStep.Batch::new);
+        Arbitrary<ScenarioStep> spurious = Arbitraries.of(SpuriousInterrupt.class).map(ScenarioStep.Spurious::new);
         return Arbitraries.frequencyOf(Tuple.of(4, batch), Tuple.of(2, call), Tuple.of(1, spurious),
-                Tuple.of(1, Arbitraries.just(new Step.Reset()))).list().ofMinSize(1).ofMaxSize(6);
+                Tuple.of(1, Arbitraries.just(new ScenarioStep.Reset()))).list().ofMinSize(1).ofMaxSize(6);
     }
 }

@@ -46,7 +46,7 @@ class ScenarioGeneratorTest {
             Scenario s = ScenarioGenerator.generate(seed);
             faults += s.faults().overrides().isEmpty() && s.faults().withheldFeatures() == 0 ? 0 : 1;
             outcomes += s.outcomes().isEmpty() ? 0 : 1;
-            events += (int) s.steps().stream().filter(step -> step instanceof dev.vblk.fuzz.scenario.Step.DeviceEvent).count();
+            events += (int) s.steps().stream().filter(step -> step instanceof dev.vblk.fuzz.scenario.ScenarioStep.DeviceEvent).count();
         }
         assertTrue(faults > 50 && outcomes > 200 && events > 200, faults + " " + outcomes + " " + events);
     }

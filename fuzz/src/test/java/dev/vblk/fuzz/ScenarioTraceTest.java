@@ -18,7 +18,7 @@ import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScenarioGenerator;
 import dev.vblk.fuzz.scenario.ScenarioJson;
 import dev.vblk.fuzz.scenario.ScriptedOutcome;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.fuzz.trace.RecordedScenario;
 import dev.vblk.fuzz.trace.RelaxedModel;
 import dev.vblk.fuzz.trace.ScenarioTraceRecorder;
@@ -59,8 +59,8 @@ class ScenarioTraceTest {
     private static Scenario scenario() {
         long features = ScenarioGenerator.generate(7).device().offeredFeatures() | (1L << 32);
         DeviceSpec device = new DeviceSpec(64, features, false, "trace-test", 0, 8, 512, 1, 8, 1, 8);
-        List<Step> steps = List.of(new Step.Write(3, 2, 9), new Step.Read(3, 2), new Step.Flush(), new Step.GetId(),
-                new Step.InjectNeedsReset(), new Step.Read(0, 1), new Step.Reset(), new Step.Read(3, 1));
+        List<ScenarioStep> steps = List.of(new ScenarioStep.Write(3, 2, 9), new ScenarioStep.Read(3, 2), new ScenarioStep.Flush(), new ScenarioStep.GetId(),
+                new ScenarioStep.InjectNeedsReset(), new ScenarioStep.Read(0, 1), new ScenarioStep.Reset(), new ScenarioStep.Read(3, 1));
         return new Scenario(0, device, DeviceFaultSpec.NONE, AllocatorSpec.GENEROUS, QueueSpec.SERIAL,
                 List.of(new ScriptedOutcome(2, new OutcomeSpec.Status(1))), steps);
     }

@@ -22,7 +22,7 @@ final class RequestPipeline {
     private final VirtioCore core;
     private final DeviceFaults faults;
     private final GuestDma dma;
-    private final RequestDecoder decoder;
+    private final DeviceRequestDecoder decoder;
     private final BlkBackend backend;
     private final BlkConfigSpace configSpace;
     private final List<QueueState> queues = new ArrayList<>();
@@ -50,7 +50,7 @@ final class RequestPipeline {
         this.core = core;
         this.faults = core.faults();
         this.dma = dma;
-        this.decoder = new RequestDecoder(dma);
+        this.decoder = new DeviceRequestDecoder(dma);
         this.interrupts = new InterruptPolicy(faults);
         this.backend = backend;
         this.configSpace = configSpace;

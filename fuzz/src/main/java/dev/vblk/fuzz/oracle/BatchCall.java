@@ -5,7 +5,7 @@ import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import java.util.Set;
 
 /**
@@ -13,7 +13,7 @@ import java.util.Set;
  * submission, the fatal error kind the device had by then (or null), and its handle or the error its
  * submission threw.
  */
-record BatchCall(Step.DriverCall call, byte[] buffer, Set<ErrorKind> refusals, ErrorKind stickyAtSubmit,
+record BatchCall(ScenarioStep.DriverCall call, byte[] buffer, Set<ErrorKind> refusals, ErrorKind stickyAtSubmit,
         RequestHandle handle, BlockDeviceException refused) {
 
     /** The call's result as a synchronous call would have it, given its completion; null if it never completed. */
@@ -25,7 +25,7 @@ record BatchCall(Step.DriverCall call, byte[] buffer, Set<ErrorKind> refusals, E
             return new CallResult(null, failed.error(), true);
         }
         if (completion instanceof Completion.Succeeded) {
-            return new CallResult(call instanceof Step.GetId ? AsyncBlockDevice.idString(buffer) : null, null, true);
+            return new CallResult(call instanceof ScenarioStep.GetId ? AsyncBlockDevice.idString(buffer) : null, null, true);
         }
         return null;
     }

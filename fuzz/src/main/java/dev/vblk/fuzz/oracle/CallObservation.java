@@ -3,7 +3,7 @@ package dev.vblk.fuzz.oracle;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import java.util.List;
 import java.util.Set;
 
@@ -23,6 +23,6 @@ import java.util.Set;
  *     whose own requests were fine), else null
  * @param ringBrokenBefore whether an earlier call left a broken used ring the driver had not reported yet
  */
-record CallObservation(String where, Step.DriverCall step, CallResult result, List<Seen> seen, byte[] buffer,
+record CallObservation(String where, ScenarioStep.DriverCall step, CallResult result, List<Seen> seen, byte[] buffer,
         Set<ErrorKind> refusals, ErrorKind sticky, boolean quiet, BlockDeviceException fatalInBatch,
         boolean ringBrokenBefore) {}

@@ -4,7 +4,7 @@ import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
 import java.nio.charset.StandardCharsets;
@@ -68,20 +68,20 @@ public final class DataIntegrityCheck {
     }
 
     /** Checks what a successful call moved against the requests the device saw for it. */
-    void check(String where, Step.DriverCall step, List<Seen> seen, byte[] buffer, Object value) {
-        if (step instanceof Step.Read read) {
+    void check(String where, ScenarioStep.DriverCall step, List<Seen> seen, byte[] buffer, Object value) {
+        if (step instanceof ScenarioStep.Read read) {
             tiling(where, seen, VirtioBlk.T_IN, read.sector(), read.count());
             readData(where, seen, read, buffer);
-        } else if (step instanceof Step.Write write) {
+        } else if (step instanceof ScenarioStep.Write write) {
             tiling(where, seen, VirtioBlk.T_OUT, write.sector(), write.count());
             writeData(where, seen, write);
-        } else if (step instanceof Step.WriteZeroes zeroes) {
+        } else if (step instanceof ScenarioStep.WriteZeroes zeroes) {
             ranges(where, seen, VirtioBlk.T_WRITE_ZEROES, zeroes.sector(), zeroes.count());
-        } else if (step instanceof Step.Discard discard) {
+        } else if (step instanceof ScenarioStep.Discard discard) {
             ranges(where, seen, VirtioBlk.T_DISCARD, discard.sector(), discard.count());
-        } else if (step instanceof Step.Flush) {
+        } else if (step instanceof ScenarioStep.Flush) {
             flush(where, seen);
-        } else if (step instanceof Step.GetId) {
+        } else if (step instanceof ScenarioStep.GetId) {
             id(where, seen, (String) value);
         }
     }
@@ -92,7 +92,7 @@ public final class DataIntegrityCheck {
         tiling(run.findings, where, spans, type, sector, count, run.driver.maxTransferBytes(), run.fake.capacitySectors());
     }
 
-    private void readData(String where, List<Seen> seen, Step.Read read, byte[] buffer) {
+    private void readData(String where, List<Seen> seen, ScenarioStep.Read read, byte[] buffer) {
         for (Seen s : seen) {
             DeviceRequest r = s.request();
             OutcomeSpec outcome = Requests.undelayed(s.outcome());
@@ -116,7 +116,7 @@ public final class DataIntegrityCheck {
         }
     }
 
-    private void writeData(String where, List<Seen> seen, Step.Write write) {
+    private void writeData(String where, List<Seen> seen, ScenarioStep.Write write) {
         byte[] data = write.data();
         for (Seen s : seen) {
             DeviceRequest r = s.request();

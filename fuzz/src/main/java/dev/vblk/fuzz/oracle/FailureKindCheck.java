@@ -4,7 +4,7 @@ import dev.vblk.block.ErrorKind;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.DeviceStatus;
 import java.util.List;
 
@@ -51,7 +51,7 @@ final class FailureKindCheck {
      * normally has a plain non-OK status byte, the call fails with the kind that byte means (with
      * faults about, a config interrupt handled after the completion may fail it first).
      */
-    private void checkStatusKind(String where, Step.DriverCall step, List<Seen> seen, ErrorKind kind) {
+    private void checkStatusKind(String where, ScenarioStep.DriverCall step, List<Seen> seen, ErrorKind kind) {
         Seen first = seen.stream().filter(s -> !answers.completedNormally(s)).findFirst().orElse(null);
         if (first == null || !(first.outcome() instanceof OutcomeSpec.Status status)
                 || status.status() == VirtioBlk.S_OK || run.fake.needsResetReason().isPresent()) {
@@ -64,7 +64,7 @@ final class FailureKindCheck {
             return;
         }
         ErrorKind expected = switch (status.status()) {
-            case VirtioBlk.S_IOERR -> step instanceof Step.Flush ? ErrorKind.FLUSH_FAILED : ErrorKind.IO_ERROR;
+            case VirtioBlk.S_IOERR -> step instanceof ScenarioStep.Flush ? ErrorKind.FLUSH_FAILED : ErrorKind.IO_ERROR;
             case VirtioBlk.S_UNSUPP -> ErrorKind.UNSUPPORTED;
             default -> ErrorKind.PROTOCOL_VIOLATION;
         };

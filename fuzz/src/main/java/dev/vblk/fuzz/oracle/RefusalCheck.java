@@ -2,7 +2,7 @@ package dev.vblk.fuzz.oracle;
 
 import dev.vblk.block.ErrorKind;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
 import java.util.EnumSet;
@@ -23,20 +23,20 @@ final class RefusalCheck {
     }
 
     /** The error kinds a call must fail with before sending anything, or empty if it may go ahead. */
-    Set<ErrorKind> refusals(Step.DriverCall step) {
+    Set<ErrorKind> refusals(ScenarioStep.DriverCall step) {
         Set<ErrorKind> kinds = EnumSet.noneOf(ErrorKind.class);
         long features = run.fake.negotiatedFeatures();
         boolean readOnly = FeatureBits.has(features, BlkFeatures.RO);
-        if (step instanceof Step.Read read) {
+        if (step instanceof ScenarioStep.Read read) {
             addRange(kinds, read.sector(), read.count());
-        } else if (step instanceof Step.Write write) {
+        } else if (step instanceof ScenarioStep.Write write) {
             if (readOnly) {
                 kinds.add(ErrorKind.READ_ONLY);
             }
             addRange(kinds, write.sector(), write.count());
-        } else if (step instanceof Step.WriteZeroes zeroes) {
+        } else if (step instanceof ScenarioStep.WriteZeroes zeroes) {
             addRangeCommand(kinds, BlkFeatures.WRITE_ZEROES, readOnly, zeroes.sector(), zeroes.count());
-        } else if (step instanceof Step.Discard discard) {
+        } else if (step instanceof ScenarioStep.Discard discard) {
             addRangeCommand(kinds, BlkFeatures.DISCARD, readOnly, discard.sector(), discard.count());
         }
         return kinds;

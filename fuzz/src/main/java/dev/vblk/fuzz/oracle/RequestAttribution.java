@@ -3,7 +3,7 @@ package dev.vblk.fuzz.oracle;
 import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
 import java.util.ArrayList;
@@ -48,37 +48,37 @@ final class RequestAttribution {
      * Whether the device saw every request of {@code call}: its sectors, or its one flush or get-id
      * request.
      */
-    boolean covers(Step.DriverCall call, List<Seen> group) {
+    boolean covers(ScenarioStep.DriverCall call, List<Seen> group) {
         long sectors = group.stream().mapToLong(seen -> Requests.sectorsOf(seen.request())).sum();
-        if (call instanceof Step.Read read) {
+        if (call instanceof ScenarioStep.Read read) {
             return sectors == read.count();
-        } else if (call instanceof Step.Write write) {
+        } else if (call instanceof ScenarioStep.Write write) {
             return sectors == write.count();
-        } else if (call instanceof Step.WriteZeroes zeroes) {
+        } else if (call instanceof ScenarioStep.WriteZeroes zeroes) {
             return sectors == zeroes.count();
-        } else if (call instanceof Step.Discard discard) {
+        } else if (call instanceof ScenarioStep.Discard discard) {
             return sectors == discard.count();
-        } else if (call instanceof Step.Flush) {
+        } else if (call instanceof ScenarioStep.Flush) {
             return group.size() == (FeatureBits.has(run.fake.negotiatedFeatures(), BlkFeatures.FLUSH) ? 1 : 0);
         }
         return group.size() == 1;
     }
 
     /** Whether {@code r} is the next request of {@code call}, after {@code count} covering {@code covered} sectors. */
-    private static boolean continues(Step.DriverCall call, DeviceRequest r, int count, long covered) {
-        if (call instanceof Step.Read read) {
+    private static boolean continues(ScenarioStep.DriverCall call, DeviceRequest r, int count, long covered) {
+        if (call instanceof ScenarioStep.Read read) {
             return r.type() == VirtioBlk.T_IN && r.sector() == read.sector() + covered
                     && covered + r.sectorCount() <= read.count();
-        } else if (call instanceof Step.Write write) {
+        } else if (call instanceof ScenarioStep.Write write) {
             return r.type() == VirtioBlk.T_OUT && r.sector() == write.sector() + covered
                     && covered + r.sectorCount() <= write.count();
-        } else if (call instanceof Step.WriteZeroes zeroes) {
+        } else if (call instanceof ScenarioStep.WriteZeroes zeroes) {
             return r.type() == VirtioBlk.T_WRITE_ZEROES && startsAt(r, zeroes.sector() + covered)
                     && covered + Requests.sectorsOf(r) <= zeroes.count();
-        } else if (call instanceof Step.Discard discard) {
+        } else if (call instanceof ScenarioStep.Discard discard) {
             return r.type() == VirtioBlk.T_DISCARD && startsAt(r, discard.sector() + covered)
                     && covered + Requests.sectorsOf(r) <= discard.count();
-        } else if (call instanceof Step.Flush) {
+        } else if (call instanceof ScenarioStep.Flush) {
             return r.type() == VirtioBlk.T_FLUSH && count == 0;
         }
         return r.type() == VirtioBlk.T_GET_ID && count == 0;

@@ -12,7 +12,7 @@ import dev.vblk.fuzz.scenario.DeviceSpec;
 import dev.vblk.fuzz.scenario.QueueSpec;
 import dev.vblk.fuzz.scenario.RegisterOverride;
 import dev.vblk.fuzz.scenario.Scenario;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.MmioSlot;
 import dev.vblk.virtio.blk.DriverOptions;
@@ -75,15 +75,15 @@ final class RunState {
     }
 
     /** Lets the machine do what a device event says, and notes what the checks must know of it. */
-    void apply(Step.DeviceEvent event) {
+    void apply(ScenarioStep.DeviceEvent event) {
         machine.apply(event);
-        if (event instanceof Step.SetOverride set) {
+        if (event instanceof ScenarioStep.SetOverride set) {
             noteOverride(set.override());
-        } else if (event instanceof Step.ClearOverride clear) {
+        } else if (event instanceof ScenarioStep.ClearOverride clear) {
             overrides.remove(clear.offset());
-        } else if (event instanceof Step.UnstableConfig unstable) {
+        } else if (event instanceof ScenarioStep.UnstableConfig unstable) {
             unstableHigh |= unstable.reads() >= ScenarioRunner.TOLERATED_UNSTABLE_READS;
-        } else if (event instanceof Step.RefuseFrames refuse) {
+        } else if (event instanceof ScenarioStep.RefuseFrames refuse) {
             refuseAll = refuse.all();
         }
         eventsHappened = true;

@@ -6,7 +6,7 @@ import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,18 +55,18 @@ final class ScenarioExecutor {
     /** Runs the scenario: {@code open()}, the steps, and the recovery unless the run was stopped. */
     Verdict execute() {
         initialise("open", true);
-        List<Step> steps = run.scenario.steps();
+        List<ScenarioStep> steps = run.scenario.steps();
         for (int i = 0; i < steps.size() && !aborted; i++) {
-            Step step = steps.get(i);
+            ScenarioStep step = steps.get(i);
             String where = "step " + i + " (" + step + ")";
-            if (step instanceof Step.DeviceEvent event) {
+            if (step instanceof ScenarioStep.DeviceEvent event) {
                 run.apply(event);
-            } else if (step instanceof Step.Reset) {
+            } else if (step instanceof ScenarioStep.Reset) {
                 initialise(where, run.driver == null);
             } else if (run.driver != null) {
-                call(where, (Step.DriverCall) step);
+                call(where, (ScenarioStep.DriverCall) step);
             }
-            if (run.driver != null && !aborted && step instanceof Step.DriverCall) {
+            if (run.driver != null && !aborted && step instanceof ScenarioStep.DriverCall) {
                 fatal.checkReported(where, run.driver.fatalError().map(BlockDeviceException::kind).orElse(null));
             }
         }
@@ -149,12 +149,12 @@ final class ScenarioExecutor {
         }
     }
 
-    private void call(String where, Step.DriverCall step) {
-        if (step instanceof Step.Batch batch) {
+    private void call(String where, ScenarioStep.DriverCall step) {
+        if (step instanceof ScenarioStep.Batch batch) {
             batch(where, batch);
             return;
         }
-        byte[] buffer = step instanceof Step.Read read ? new byte[read.count() * 512] : null;
+        byte[] buffer = step instanceof ScenarioStep.Read read ? new byte[read.count() * 512] : null;
         VirtioBlkDevice device = run.driver;
         ErrorKind sticky = fatal.current();
         Set<ErrorKind> refusals = sticky == null ? refusal.refusals(step) : Set.of();
@@ -162,17 +162,17 @@ final class ScenarioExecutor {
         boolean ringBrokenBefore = run.ringBrokenUnreported;
         long startTime = run.platform.clock().now();
         CallResult result = invoke(where, () -> {
-            if (step instanceof Step.Read read) {
+            if (step instanceof ScenarioStep.Read read) {
                 device.readAt(read.sector(), buffer);
-            } else if (step instanceof Step.Write write) {
+            } else if (step instanceof ScenarioStep.Write write) {
                 device.writeAt(write.sector(), write.data());
-            } else if (step instanceof Step.Flush) {
+            } else if (step instanceof ScenarioStep.Flush) {
                 device.flush();
-            } else if (step instanceof Step.WriteZeroes zeroes) {
+            } else if (step instanceof ScenarioStep.WriteZeroes zeroes) {
                 device.writeZeroes(zeroes.sector(), zeroes.count());
-            } else if (step instanceof Step.Discard discard) {
+            } else if (step instanceof ScenarioStep.Discard discard) {
                 device.discard(discard.sector(), discard.count());
-            } else if (step instanceof Step.GetId) {
+            } else if (step instanceof ScenarioStep.GetId) {
                 return device.deviceIdString();
             }
             return null;
@@ -200,7 +200,7 @@ final class ScenarioExecutor {
      * Submits every call of the batch through the asynchronous interface, waits for them all, and
      * judges each as a call of its own, with the requests {@link RequestAttribution} gives it.
      */
-    private void batch(String where, Step.Batch batch) {
+    private void batch(String where, ScenarioStep.Batch batch) {
         VirtioBlkDevice device = run.driver;
         boolean quiet = run.quiet();
         boolean ringBrokenBefore = run.ringBrokenUnreported;
@@ -208,7 +208,7 @@ final class ScenarioExecutor {
         List<BatchCall> submitted = new ArrayList<>();
         long startTime = run.platform.clock().now();
         CallResult waited = invoke(where, () -> {
-            for (Step.DriverCall call : batch.calls()) {
+            for (ScenarioStep.DriverCall call : batch.calls()) {
                 submitted.add(submit(device, call));
             }
             List<RequestHandle> handles = submitted.stream().map(BatchCall::handle).filter(Objects::nonNull).toList();
@@ -261,22 +261,22 @@ final class ScenarioExecutor {
     }
 
     /** Submits one call of a batch, noting what it was due at that moment. */
-    private BatchCall submit(VirtioBlkDevice device, Step.DriverCall call) {
+    private BatchCall submit(VirtioBlkDevice device, ScenarioStep.DriverCall call) {
         ErrorKind stickyNow = device.fatalError().map(BlockDeviceException::kind).orElse(null);
         Set<ErrorKind> refusals = stickyNow == null ? refusal.refusals(call) : Set.of();
-        byte[] buffer = call instanceof Step.Read read ? new byte[read.count() * 512]
-                : call instanceof Step.GetId ? new byte[AsyncBlockDevice.ID_BYTES] : null;
+        byte[] buffer = call instanceof ScenarioStep.Read read ? new byte[read.count() * 512]
+                : call instanceof ScenarioStep.GetId ? new byte[AsyncBlockDevice.ID_BYTES] : null;
         try {
             RequestHandle handle;
-            if (call instanceof Step.Read read) {
+            if (call instanceof ScenarioStep.Read read) {
                 handle = device.submitRead(read.sector(), buffer);
-            } else if (call instanceof Step.Write write) {
+            } else if (call instanceof ScenarioStep.Write write) {
                 handle = device.submitWrite(write.sector(), write.data());
-            } else if (call instanceof Step.Flush) {
+            } else if (call instanceof ScenarioStep.Flush) {
                 handle = device.submitFlush();
-            } else if (call instanceof Step.WriteZeroes zeroes) {
+            } else if (call instanceof ScenarioStep.WriteZeroes zeroes) {
                 handle = device.submitWriteZeroes(zeroes.sector(), zeroes.count());
-            } else if (call instanceof Step.Discard discard) {
+            } else if (call instanceof ScenarioStep.Discard discard) {
                 handle = device.submitDiscard(discard.sector(), discard.count());
             } else {
                 handle = device.submitGetId(buffer);
@@ -312,7 +312,7 @@ final class ScenarioExecutor {
             return;
         }
         long sector = capacity - 1;
-        byte[] data = new Step.Write(sector, 1, 0x5a).data();
+        byte[] data = new ScenarioStep.Write(sector, 1, 0x5a).data();
         if (!run.spec.readOnly()) {
             CallResult write = invoke(where, () -> {
                 device.writeAt(sector, data);

@@ -3,7 +3,7 @@ package dev.vblk.fuzz.oracle;
 import dev.vblk.fake.FakePlatform;
 import dev.vblk.fake.blk.FakeVirtioBlkDevice;
 import dev.vblk.fuzz.scenario.Scenario;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.MmioSlot;
 
 /**
@@ -55,20 +55,20 @@ public final class ScenarioMachine {
     }
 
     /** Lets the device or the machine do what a device event of the workload says. */
-    public void apply(Step.DeviceEvent event) {
-        if (event instanceof Step.InjectNeedsReset) {
+    public void apply(ScenarioStep.DeviceEvent event) {
+        if (event instanceof ScenarioStep.InjectNeedsReset) {
             device.injectNeedsReset("injected by the scenario");
-        } else if (event instanceof Step.ConfigChange) {
+        } else if (event instanceof ScenarioStep.ConfigChange) {
             device.signalConfigChange();
-        } else if (event instanceof Step.SetOverride set) {
+        } else if (event instanceof ScenarioStep.SetOverride set) {
             device.faults().overrideRegister(set.override().offset(), set.override().value());
-        } else if (event instanceof Step.ClearOverride clear) {
+        } else if (event instanceof ScenarioStep.ClearOverride clear) {
             device.faults().clearRegisterOverride(clear.offset());
-        } else if (event instanceof Step.UnstableConfig unstable) {
+        } else if (event instanceof ScenarioStep.UnstableConfig unstable) {
             device.faults().unstableConfigGeneration(unstable.reads());
-        } else if (event instanceof Step.RefuseFrames refuse) {
+        } else if (event instanceof ScenarioStep.RefuseFrames refuse) {
             platform.allocatorFaults().refuseMultiFrame(refuse.multiFrame()).refuseAll(refuse.all());
-        } else if (event instanceof Step.Spurious spurious) {
+        } else if (event instanceof ScenarioStep.Spurious spurious) {
             device.raiseSpuriousInterrupt(spurious.kind());
         }
     }

@@ -19,7 +19,7 @@ public record Scenario(
         AllocatorSpec allocator,
         QueueSpec queue,
         List<ScriptedOutcome> outcomes,
-        List<Step> steps) {
+        List<ScenarioStep> steps) {
 
     public Scenario {
         queue = queue == null ? QueueSpec.SERIAL : queue;

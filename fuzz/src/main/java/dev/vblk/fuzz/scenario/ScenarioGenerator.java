@@ -64,7 +64,7 @@ public final class ScenarioGenerator {
                 outcomes.add(new ScriptedOutcome(index, outcome(random, true)));
             }
         }
-        List<Step> steps = new ArrayList<>();
+        List<ScenarioStep> steps = new ArrayList<>();
         int count = 1 + random.nextInt(10);
         for (int i = 0; i < count; i++) {
             steps.add(random.nextInt(6) == 0 ? event(random) : call(random, device.capacitySectors()));
@@ -103,37 +103,37 @@ public final class ScenarioGenerator {
      * Groups runs of block calls into batches submitted together, and now and then adds a spurious
      * interrupt between steps.
      */
-    private static List<Step> batched(SplittableRandom random, List<Step> steps) {
-        List<Step> result = new ArrayList<>();
-        List<Step.DriverCall> run = new ArrayList<>();
+    private static List<ScenarioStep> batched(SplittableRandom random, List<ScenarioStep> steps) {
+        List<ScenarioStep> result = new ArrayList<>();
+        List<ScenarioStep.DriverCall> run = new ArrayList<>();
         int batchSize = 0;
-        for (Step step : steps) {
-            boolean blockCall = step instanceof Step.DriverCall && !(step instanceof Step.Reset);
+        for (ScenarioStep step : steps) {
+            boolean blockCall = step instanceof ScenarioStep.DriverCall && !(step instanceof ScenarioStep.Reset);
             if (blockCall && batchSize == 0 && random.nextBoolean()) {
                 batchSize = 2 + random.nextInt(5);
             }
             if (blockCall && batchSize > 0) {
-                run.add((Step.DriverCall) step);
+                run.add((ScenarioStep.DriverCall) step);
                 if (run.size() == batchSize) {
-                    result.add(new Step.Batch(run));
+                    result.add(new ScenarioStep.Batch(run));
                     run = new ArrayList<>();
                     batchSize = 0;
                 }
                 continue;
             }
             if (!run.isEmpty()) {
-                result.add(new Step.Batch(run));
+                result.add(new ScenarioStep.Batch(run));
                 run = new ArrayList<>();
                 batchSize = 0;
             }
             result.add(step);
         }
         if (!run.isEmpty()) {
-            result.add(new Step.Batch(run));
+            result.add(new ScenarioStep.Batch(run));
         }
         if (random.nextInt(4) == 0) {
             SpuriousInterrupt kind = SpuriousInterrupt.values()[random.nextInt(SpuriousInterrupt.values().length)];
-            result.add(random.nextInt(result.size() + 1), new Step.Spurious(kind));
+            result.add(random.nextInt(result.size() + 1), new ScenarioStep.Spurious(kind));
         }
         return result;
     }
@@ -226,29 +226,29 @@ public final class ScenarioGenerator {
         };
     }
 
-    private static Step call(SplittableRandom random, long capacity) {
+    private static ScenarioStep call(SplittableRandom random, long capacity) {
         return switch (random.nextInt(16)) {
-            case 0, 1, 2, 3 -> new Step.Read(sector(random, capacity), count(random));
-            case 4, 5, 6, 7 -> new Step.Write(sector(random, capacity), count(random), random.nextInt(256));
-            case 8, 9 -> new Step.Flush();
-            case 10 -> new Step.WriteZeroes(sector(random, capacity), rangeCount(random, capacity));
-            case 11 -> new Step.Discard(sector(random, capacity), rangeCount(random, capacity));
-            case 12, 13 -> new Step.GetId();
-            default -> new Step.Reset();
+            case 0, 1, 2, 3 -> new ScenarioStep.Read(sector(random, capacity), count(random));
+            case 4, 5, 6, 7 -> new ScenarioStep.Write(sector(random, capacity), count(random), random.nextInt(256));
+            case 8, 9 -> new ScenarioStep.Flush();
+            case 10 -> new ScenarioStep.WriteZeroes(sector(random, capacity), rangeCount(random, capacity));
+            case 11 -> new ScenarioStep.Discard(sector(random, capacity), rangeCount(random, capacity));
+            case 12, 13 -> new ScenarioStep.GetId();
+            default -> new ScenarioStep.Reset();
         };
     }
 
-    private static Step event(SplittableRandom random) {
+    private static ScenarioStep event(SplittableRandom random) {
         return switch (random.nextInt(7)) {
-            case 0, 1 -> new Step.InjectNeedsReset();
-            case 2 -> new Step.ConfigChange();
-            case 3 -> new Step.SetOverride(random.nextBoolean()
+            case 0, 1 -> new ScenarioStep.InjectNeedsReset();
+            case 2 -> new ScenarioStep.ConfigChange();
+            case 3 -> new ScenarioStep.SetOverride(random.nextBoolean()
                     ? new RegisterOverride(MmioRegister.STATUS.offset(), pick(random, STATUS_READS))
                     : new RegisterOverride(MmioRegister.INTERRUPT_STATUS.offset(), pick(random, INTERRUPT_READS)));
-            case 4 -> new Step.ClearOverride(random.nextBoolean() ? MmioRegister.STATUS.offset()
+            case 4 -> new ScenarioStep.ClearOverride(random.nextBoolean() ? MmioRegister.STATUS.offset()
                     : MmioRegister.QUEUE_NUM_MAX.offset());
-            case 5 -> new Step.UnstableConfig(UNSTABLE_READS[random.nextInt(UNSTABLE_READS.length)]);
-            default -> new Step.RefuseFrames(random.nextBoolean(), random.nextInt(3) == 0);
+            case 5 -> new ScenarioStep.UnstableConfig(UNSTABLE_READS[random.nextInt(UNSTABLE_READS.length)]);
+            default -> new ScenarioStep.RefuseFrames(random.nextBoolean(), random.nextInt(3) == 0);
         };
     }
 

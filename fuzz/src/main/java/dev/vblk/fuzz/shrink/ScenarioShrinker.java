@@ -11,7 +11,7 @@ import dev.vblk.fuzz.scenario.QueueSpec;
 import dev.vblk.fuzz.scenario.RegisterOverride;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScriptedOutcome;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -79,7 +79,7 @@ public final class ScenarioShrinker {
                 + (scenario.queue().equals(QueueSpec.SERIAL) ? 0 : 1);
         DeviceSpec device = scenario.device();
         int deviceChanges = (device.offeredFeatures() != VirtioBlk.QEMU_DEFAULT_FEATURES ? 1 : 0) + (device.readOnly() ? 1 : 0);
-        int steps = scenario.steps().stream().mapToInt(step -> step instanceof Step.Batch batch ? batch.calls().size() : 1).sum();
+        int steps = scenario.steps().stream().mapToInt(step -> step instanceof ScenarioStep.Batch batch ? batch.calls().size() : 1).sum();
         return new ShrinkSize(steps, faultCount, scenario.outcomes().size(), deviceChanges);
     }
 
@@ -93,10 +93,10 @@ public final class ScenarioShrinker {
         for (int i = steps - 1; i >= 0; i--) {
             int index = i;
             all.add(s -> index < s.steps().size() ? steps(s, without(s.steps(), index)) : s);
-            if (scenario.steps().get(i) instanceof Step.Batch batch && batch.calls().size() > 1) {
+            if (scenario.steps().get(i) instanceof ScenarioStep.Batch batch && batch.calls().size() > 1) {
                 for (int c = batch.calls().size() - 1; c >= 0; c--) {
                     int call = c;
-                    all.add(s -> index < s.steps().size() && s.steps().get(index) instanceof Step.Batch b
+                    all.add(s -> index < s.steps().size() && s.steps().get(index) instanceof ScenarioStep.Batch b
                             && b.calls().size() > 1 && call < b.calls().size() ? steps(s, replaced(s.steps(), index, shorter(b, call))) : s);
                 }
             }
@@ -129,8 +129,8 @@ public final class ScenarioShrinker {
         return all;
     }
 
-    private static Step.Batch shorter(Step.Batch batch, int call) {
-        return new Step.Batch(without(batch.calls(), call));
+    private static ScenarioStep.Batch shorter(ScenarioStep.Batch batch, int call) {
+        return new ScenarioStep.Batch(without(batch.calls(), call));
     }
 
     private static DeviceFaultSpec withFaults(List<RegisterOverride> overrides, long withheld,
@@ -138,7 +138,7 @@ public final class ScenarioShrinker {
         return new DeviceFaultSpec(overrides, withheld, refuse, unstable, extra);
     }
 
-    private static Scenario steps(Scenario s, List<Step> steps) {
+    private static Scenario steps(Scenario s, List<ScenarioStep> steps) {
         return new Scenario(s.seed(), s.device(), s.faults(), s.allocator(), s.queue(), s.outcomes(), steps);
     }
 

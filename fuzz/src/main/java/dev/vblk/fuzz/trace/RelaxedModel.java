@@ -4,7 +4,7 @@ import dev.vblk.fuzz.scenario.DeviceFaultSpec;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
 import dev.vblk.fuzz.scenario.RegisterOverride;
 import dev.vblk.fuzz.scenario.Scenario;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.MmioRegister;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +67,7 @@ public final class RelaxedModel {
     }
 
     /** Notes a device event that happens after {@code operationsBefore} top-level operations. */
-    void event(int operationsBefore, Step.DeviceEvent event) {
+    void event(int operationsBefore, ScenarioStep.DeviceEvent event) {
         from(operationsBefore, "after operation " + operationsBefore + ", " + event);
     }
 

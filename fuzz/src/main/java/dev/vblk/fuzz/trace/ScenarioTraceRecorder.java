@@ -10,7 +10,7 @@ import dev.vblk.fuzz.oracle.ScenarioRunner;
 import dev.vblk.fuzz.scenario.DeviceSpec;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScenarioJson;
-import dev.vblk.fuzz.scenario.Step;
+import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.recorder.RecordingPlatform;
 import dev.vblk.recorder.TraceRecorder;
 import dev.vblk.session.BlockOperation;
@@ -142,13 +142,13 @@ public final class ScenarioTraceRecorder {
                 return;
             }
             device = devices.get(0);
-            for (Step step : scenario.steps()) {
-                if (step instanceof Step.DeviceEvent event) {
+            for (ScenarioStep step : scenario.steps()) {
+                if (step instanceof ScenarioStep.DeviceEvent event) {
                     machine.apply(event);
                     model.event(operations, event);
-                } else if (step instanceof Step.Batch batch) {
+                } else if (step instanceof ScenarioStep.Batch batch) {
                     List<Long> tickets = new ArrayList<>();
-                    for (Step.DriverCall call : batch.calls()) {
+                    for (ScenarioStep.DriverCall call : batch.calls()) {
                         if (!operate(() -> tickets.add(session.submit(operation(device, call))))) {
                             return;
                         }
@@ -157,7 +157,7 @@ public final class ScenarioTraceRecorder {
                             AsyncBlockDevice.NO_TIME_BUDGET))) {
                         return;
                     }
-                } else if (!operate(() -> session.perform(operation(device, (Step.DriverCall) step)))) {
+                } else if (!operate(() -> session.perform(operation(device, (ScenarioStep.DriverCall) step)))) {
                     return;
                 }
             }
@@ -190,20 +190,20 @@ public final class ScenarioTraceRecorder {
     }
 
     /** The block operation a driver call of the workload (not a batch) is, on {@code device}. */
-    public static BlockOperation operation(String device, Step.DriverCall call) {
-        if (call instanceof Step.Read read) {
+    public static BlockOperation operation(String device, ScenarioStep.DriverCall call) {
+        if (call instanceof ScenarioStep.Read read) {
             return BlockOperation.read(device, read.sector(), read.count());
-        } else if (call instanceof Step.Write write) {
+        } else if (call instanceof ScenarioStep.Write write) {
             return BlockOperation.write(device, write.sector(), write.data());
-        } else if (call instanceof Step.Flush) {
+        } else if (call instanceof ScenarioStep.Flush) {
             return BlockOperation.simple(OperationKind.FLUSH, device);
-        } else if (call instanceof Step.WriteZeroes zeroes) {
+        } else if (call instanceof ScenarioStep.WriteZeroes zeroes) {
             return BlockOperation.range(OperationKind.WRITE_ZEROES, device, zeroes.sector(), zeroes.count());
-        } else if (call instanceof Step.Discard discard) {
+        } else if (call instanceof ScenarioStep.Discard discard) {
             return BlockOperation.range(OperationKind.DISCARD, device, discard.sector(), discard.count());
-        } else if (call instanceof Step.GetId) {
+        } else if (call instanceof ScenarioStep.GetId) {
             return BlockOperation.simple(OperationKind.GET_ID, device);
-        } else if (call instanceof Step.Batch) {
+        } else if (call instanceof ScenarioStep.Batch) {
             throw new IllegalArgumentException("a batch is several operations: " + call);
         }
         return BlockOperation.simple(OperationKind.RESET, device);

@@ -13,29 +13,29 @@ import java.util.stream.Collectors;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "step")
 @JsonSubTypes({
-    @JsonSubTypes.Type(value = Step.Read.class, name = "read"),
-    @JsonSubTypes.Type(value = Step.Write.class, name = "write"),
-    @JsonSubTypes.Type(value = Step.Flush.class, name = "flush"),
-    @JsonSubTypes.Type(value = Step.WriteZeroes.class, name = "writeZeroes"),
-    @JsonSubTypes.Type(value = Step.Discard.class, name = "discard"),
-    @JsonSubTypes.Type(value = Step.GetId.class, name = "getId"),
-    @JsonSubTypes.Type(value = Step.Reset.class, name = "reset"),
-    @JsonSubTypes.Type(value = Step.InjectNeedsReset.class, name = "injectNeedsReset"),
-    @JsonSubTypes.Type(value = Step.ConfigChange.class, name = "configChange"),
-    @JsonSubTypes.Type(value = Step.SetOverride.class, name = "setOverride"),
-    @JsonSubTypes.Type(value = Step.ClearOverride.class, name = "clearOverride"),
-    @JsonSubTypes.Type(value = Step.UnstableConfig.class, name = "unstableConfig"),
-    @JsonSubTypes.Type(value = Step.RefuseFrames.class, name = "refuseFrames"),
-    @JsonSubTypes.Type(value = Step.Batch.class, name = "batch"),
-    @JsonSubTypes.Type(value = Step.Spurious.class, name = "spurious")
+    @JsonSubTypes.Type(value = ScenarioStep.Read.class, name = "read"),
+    @JsonSubTypes.Type(value = ScenarioStep.Write.class, name = "write"),
+    @JsonSubTypes.Type(value = ScenarioStep.Flush.class, name = "flush"),
+    @JsonSubTypes.Type(value = ScenarioStep.WriteZeroes.class, name = "writeZeroes"),
+    @JsonSubTypes.Type(value = ScenarioStep.Discard.class, name = "discard"),
+    @JsonSubTypes.Type(value = ScenarioStep.GetId.class, name = "getId"),
+    @JsonSubTypes.Type(value = ScenarioStep.Reset.class, name = "reset"),
+    @JsonSubTypes.Type(value = ScenarioStep.InjectNeedsReset.class, name = "injectNeedsReset"),
+    @JsonSubTypes.Type(value = ScenarioStep.ConfigChange.class, name = "configChange"),
+    @JsonSubTypes.Type(value = ScenarioStep.SetOverride.class, name = "setOverride"),
+    @JsonSubTypes.Type(value = ScenarioStep.ClearOverride.class, name = "clearOverride"),
+    @JsonSubTypes.Type(value = ScenarioStep.UnstableConfig.class, name = "unstableConfig"),
+    @JsonSubTypes.Type(value = ScenarioStep.RefuseFrames.class, name = "refuseFrames"),
+    @JsonSubTypes.Type(value = ScenarioStep.Batch.class, name = "batch"),
+    @JsonSubTypes.Type(value = ScenarioStep.Spurious.class, name = "spurious")
 })
-public sealed interface Step {
+public sealed interface ScenarioStep {
 
     /** A call on the driver. */
-    sealed interface DriverCall extends Step {}
+    sealed interface DriverCall extends ScenarioStep {}
 
     /** Something the device or machine does between two driver calls. */
-    sealed interface DeviceEvent extends Step {}
+    sealed interface DeviceEvent extends ScenarioStep {}
 
     /** {@code readAt(sector, new byte[count * 512])}. */
     record Read(long sector, int count) implements DriverCall {

@@ -10,12 +10,12 @@ import java.util.List;
  * data of a write, the segments of a discard or write zeroes. A chain too short for its request is
  * malformed. Requests are numbered in the order they are decoded, across resets.
  */
-final class RequestDecoder {
+final class DeviceRequestDecoder {
 
     private final GuestDma dma;
     private long decoded;
 
-    RequestDecoder(GuestDma dma) {
+    DeviceRequestDecoder(GuestDma dma) {
         this.dma = dma;
     }
 
