@@ -9,8 +9,8 @@ import dev.vblk.virtio.DeviceStatus;
 import java.util.List;
 
 /**
- * What a failed call's error kind may be: {@link Invariant#NO_SPURIOUS_FAILURE} (on a quiet device, a
- * call whose requests all completed normally does not fail) and {@link Invariant#ERROR_KIND} (the kind
+ * What a failed call's error kind may be: {@link Invariant#NO_SPURIOUS_FAILURE} (on a quiet device
+ * with an intact used ring, a call whose requests all completed normally does not fail) and {@link Invariant#ERROR_KIND} (the kind
  * says what the device did: DEVICE_NEEDS_RESET exactly when its status says so, and a plain non-OK
  * status byte the kind that byte means).
  */
@@ -28,7 +28,8 @@ final class FailureKindCheck {
     void check(CallObservation call, ErrorKind kind) {
         String where = call.where();
         List<Seen> seen = call.seen();
-        if (call.quiet() && call.refusals().isEmpty() && seen.stream().allMatch(answers::completedNormally)) {
+        if (call.quiet() && call.refusals().isEmpty() && !ringBroken(call)
+                && seen.stream().allMatch(answers::completedNormally)) {
             run.findings.add(Invariant.NO_SPURIOUS_FAILURE, where, "failed although every request completed normally: "
                     + call.result().error().getMessage());
         }
@@ -44,6 +45,17 @@ final class FailureKindCheck {
         if (call.quiet()) {
             checkStatusKind(where, call.step(), seen, kind);
         }
+    }
+
+    /**
+     * Whether the device broke the used ring before the call ended, for this call or another of its
+     * batch (a used element or index no correct device writes): on the packed ring the driver's used
+     * position may then part from the device's, so that completions written after it are never seen
+     * and the calls still waiting time out however normally their own requests were answered.
+     */
+    private boolean ringBroken(CallObservation call) {
+        return call.ringBrokenBefore()
+                || run.recorder.seen().stream().anyMatch(s -> ScriptedAnswers.breaksTheRing(s.outcome()));
     }
 
     /**
