@@ -21,7 +21,7 @@ final class DeviceDetails {
     }
 
     /** A topology for people: {@code physical block 4 KiB, alignment offset 0 bytes, minimum I/O 8 KiB, optimal I/O 64 KiB}. */
-    static String describe(BlockTopology topology) {
+    private static String describe(BlockTopology topology) {
         return "physical block " + Sizes.bytes(topology.physicalBlockBytes())
                 + ", alignment offset " + Sizes.bytes(topology.alignmentOffsetBytes())
                 + ", minimum I/O " + given(topology.minIoBytes())

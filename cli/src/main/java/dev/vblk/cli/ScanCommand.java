@@ -38,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ScanCommand implements Callable<Integer> {
 
     /** The driver's default options, with the topology hints read so that they can be shown. */
-    static final DriverOptions OPTIONS = DriverOptions.DEFAULTS.withTopology(true);
+    private static final DriverOptions OPTIONS = DriverOptions.DEFAULTS.withTopology(true);
 
     /** Where the lines under a device's row start: below its address. */
     private static final String DETAIL_INDENT = "      ";
