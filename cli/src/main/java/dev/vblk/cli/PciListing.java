@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * The PCI part of {@code vblk scan}: the functions on bus 0 of the virt board's host bridge, block
- * devices with their assigned BARs, capacity and offered features. Prints nothing when no function
- * answers (as on the fake machine).
+ * devices with their assigned BARs, capacity, offered features and {@link DeviceDetails}. Prints
+ * nothing when no function answers (as on the fake machine).
  */
 final class PciListing {
 
@@ -25,9 +25,10 @@ final class PciListing {
 
     private PciListing() {}
 
-    static void print(PrintWriter out, Platform platform) {
+    /** Scans PCI bus 0 of the virt board, setting block devices up with {@code options}, and lists what it finds. */
+    static void print(PrintWriter out, Platform platform, DriverOptions options) {
         PciHostBridge host = PciHostBridge.QEMU_VIRT;
-        List<PciReport> reports = new PciScanner(platform, host, DriverOptions.DEFAULTS).scan(new DeviceRegistry());
+        List<PciReport> reports = new PciScanner(platform, host, options).scan(new DeviceRegistry());
         if (reports.isEmpty()) {
             return;
         }
@@ -44,6 +45,7 @@ final class PciListing {
                         device.info().readOnly() ? "yes" : "no",
                         bound.function().bars().stream().map(PciBar::toString).collect(Collectors.joining(", "))
                                 + "; " + BlkFeatures.describe(offered));
+                DeviceDetails.print(out, "         ", device);
             } else if (report instanceof PciReport.OtherFunction other) {
                 String kind = other.virtioDeviceType() >= 0 ? "virtio device type " + other.virtioDeviceType()
                         : String.format("class 0x%06x", other.classCode());

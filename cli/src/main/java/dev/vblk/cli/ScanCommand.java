@@ -7,6 +7,7 @@ import dev.vblk.session.BoardParameters;
 import dev.vblk.session.DriverSession;
 import dev.vblk.virtio.VirtioMmioTransport;
 import dev.vblk.virtio.blk.BlkFeatures;
+import dev.vblk.virtio.blk.DriverOptions;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.io.PrintWriter;
 import java.util.List;
@@ -21,8 +22,11 @@ import picocli.CommandLine.Model.CommandSpec;
         sortOptions = false,
         description = {
             "Start QEMU's virt board with the disk images and list the devices the driver's scan finds: slot,",
-            "address, device type, the features the device offers, capacity and whether it is read-only;",
-            "then the functions on PCI bus 0 with their address, assigned BARs and the same facts for block devices."},
+            "address, device type, the features the device offers, capacity and whether it is read-only, and",
+            "under each block device the features the driver negotiated and the device's topology hints",
+            "(VIRTIO_BLK_F_TOPOLOGY: physical block, alignment offset, minimum and optimal I/O size) when it",
+            "offers them; then the functions on PCI bus 0 with their address, assigned BARs and the same facts",
+            "for block devices."},
         footer = {
             "",
             "Examples:",
@@ -32,6 +36,12 @@ import picocli.CommandLine.Model.CommandSpec;
             "  vblk scan a.img --pci b.img",
             "  vblk scan --fake --sectors 4096"})
 final class ScanCommand implements Callable<Integer> {
+
+    /** The driver's default options, with the topology hints read so that they can be shown. */
+    private static final DriverOptions OPTIONS = DriverOptions.DEFAULTS.withTopology(true);
+
+    /** Where the lines under a device's row start: below its address. */
+    private static final String DETAIL_INDENT = "      ";
 
     @Mixin
     MachineOptions machine;
@@ -43,7 +53,7 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() {
         Target target = machine.target(List.of(), false);
         PrintWriter out = spec.commandLine().getOut();
-        BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS;
+        BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS.withOptions(OPTIONS);
         try (StartedTarget started = target.start()) {
             out.println(describeMachine(started) + ", " + board.window().slotCount() + " virtio-mmio slots of 0x"
                     + Integer.toHexString(board.window().slotSize()) + " bytes from 0x"
@@ -63,6 +73,7 @@ final class ScanCommand implements Callable<Integer> {
                     out.printf("%-4s  %-10s  %-12s  %-16s  %-9s  %s%n", slot, address, "block",
                             Sizes.sectors(device.info().capacitySectors()), device.info().readOnly() ? "yes" : "no",
                             BlkFeatures.describe(offered));
+                    DeviceDetails.print(out, DETAIL_INDENT, device);
                 } else if (report instanceof SlotReport.OtherDevice other) {
                     out.printf("%-4s  %-10s  %-12s  %s%n", slot, address, "type " + other.deviceType(),
                             "(not a block device, left alone)");
@@ -71,7 +82,7 @@ final class ScanCommand implements Callable<Integer> {
                 }
             }
             out.println(session.deviceNames().size() + " block device(s), " + empty + " empty slot(s)");
-            PciListing.print(out, started.platform());
+            PciListing.print(out, started.platform(), OPTIONS);
         }
         return ExitCodes.OK;
     }

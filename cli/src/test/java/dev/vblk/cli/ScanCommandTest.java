@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vblk.harness.SignedImages;
 import dev.vblk.qemu.junit.RequiresQemu;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,19 @@ class ScanCommandTest {
     }
 
     @Test
+    void showsTheNegotiatedFeaturesByNameAndTheTopologyUnderTheDevice() {
+        Cli.Result result = Cli.run("scan", "--fake", "--sectors", "4096");
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        List<String> lines = result.out().lines().toList();
+        int row = lines.indexOf(lines.stream().filter(line -> line.startsWith("31 ")).findFirst().orElseThrow());
+        assertTrue(lines.get(row).contains("RING_RESET"), "offered: " + lines.get(row));
+        assertEquals("      negotiated: SEG_MAX|BLK_SIZE|FLUSH|TOPOLOGY|CONFIG_WCE|DISCARD|WRITE_ZEROES|INDIRECT_DESC|EVENT_IDX"
+                + "|VERSION_1", lines.get(row + 1), "GEOMETRY and RING_RESET are offered, not negotiated");
+        assertEquals("      topology:   physical block 512 bytes, alignment offset 0 bytes, minimum I/O not given, "
+                + "optimal I/O not given", lines.get(row + 2));
+    }
+
+    @Test
     @RequiresQemu
     void listsQemuDrivesWithTheirOfferedFeatures() {
         Path first = SignedImages.raw(directory, "a.img", 2048);
@@ -39,6 +53,19 @@ class ScanCommandTest {
         assertTrue(result.out().lines().anyMatch(line -> line.matches("30\\s+0x0a003c00\\s+block\\s+64 \\(32 KiB\\)\\s+yes.*")),
                 result.out());
         assertTrue(result.out().contains("2 block device(s), 30 empty slot(s)"), result.out());
+        assertTrue(result.out().lines().anyMatch(line -> line.matches("\\s+negotiated: .*RO\\|.*TOPOLOGY.*VERSION_1")),
+                result.out());
+    }
+
+    @Test
+    @RequiresQemu
+    void showsTheTopologyQemuGivesForTheDrive() {
+        Path image = SignedImages.raw(directory, "a.img", 2048);
+        Cli.Result result = Cli.run("scan", image.toString(), "--device-property", "physical_block_size=4096",
+                "--device-property", "opt_io_size=65536");
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("      topology:   physical block 4 KiB, alignment offset 0 bytes, minimum I/O "
+                + "not given, optimal I/O 64 KiB"), result.out());
     }
 
     @Test
@@ -54,6 +81,7 @@ class ScanCommandTest {
         assertTrue(result.out().lines().anyMatch(line -> line.matches(
                 "00:01\\.0\\s+block\\s+64 \\(32 KiB\\)\\s+no\\s+BAR1 0x10000000\\+0x1000, BAR4 0x10004000\\+0x4000 64-bit prefetchable; "
                         + ".*VERSION_1.*")), result.out());
+        assertTrue(result.out().lines().anyMatch(line -> line.matches("\\s+negotiated: .*TOPOLOGY.*VERSION_1")), result.out());
         assertTrue(result.out().contains("1 PCI block device(s), 2 function(s) on bus 0"), result.out());
     }
 

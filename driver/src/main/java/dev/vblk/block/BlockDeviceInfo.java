@@ -1,5 +1,8 @@
 package dev.vblk.block;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /**
  * What a block device is and can do.
  *
@@ -10,6 +13,7 @@ package dev.vblk.block;
  * @param writebackCache the device acknowledges writes before they are durable
  * @param discardSupported {@link BlockDevice#discard} is available
  * @param writeZeroesSupported {@link BlockDevice#writeZeroes} is available
+ * @param topology the layout hints the device gives (physical block, alignment, I/O sizes), if it gives them
  */
 public record BlockDeviceInfo(
         long capacitySectors,
@@ -18,7 +22,19 @@ public record BlockDeviceInfo(
         boolean flushSupported,
         boolean writebackCache,
         boolean discardSupported,
-        boolean writeZeroesSupported) {
+        boolean writeZeroesSupported,
+        Optional<BlockTopology> topology) {
+
+    public BlockDeviceInfo {
+        Objects.requireNonNull(topology, "topology");
+    }
+
+    /** A device that gives no topology hints. */
+    public BlockDeviceInfo(long capacitySectors, int blockSize, boolean readOnly, boolean flushSupported,
+            boolean writebackCache, boolean discardSupported, boolean writeZeroesSupported) {
+        this(capacitySectors, blockSize, readOnly, flushSupported, writebackCache, discardSupported, writeZeroesSupported,
+                Optional.empty());
+    }
 
     /** Capacity in bytes. */
     public long capacityBytes() {

@@ -35,6 +35,16 @@ class BoardParametersTest {
     }
 
     @Test
+    void theTopologyChoiceIsStoredWhenAllowedAndATraceWithoutItDidNotAcceptTopology() {
+        BoardParameters topology = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS.withTopology(true));
+        assertEquals("true", topology.toMap().get(BoardParameters.TOPOLOGY));
+        assertEquals(topology, BoardParameters.fromMap(topology.toMap()));
+        assertFalse(BoardParameters.QEMU_VIRT_DEFAULTS.toMap().containsKey(BoardParameters.TOPOLOGY),
+                "the default writes no key, as traces recorded before the option have none");
+        assertFalse(BoardParameters.fromMap(BoardParameters.QEMU_VIRT_DEFAULTS.toMap()).options().topology());
+    }
+
+    @Test
     void aTraceWithoutThePackedRingKeyUsedTheSplitRing() {
         SortedMap<String, String> map = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS.withPackedRing(true))
                 .toMap();

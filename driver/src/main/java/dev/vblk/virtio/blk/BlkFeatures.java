@@ -33,8 +33,9 @@ public final class BlkFeatures {
             Map.entry(WRITE_ZEROES, "WRITE_ZEROES"));
 
     /**
-     * What the driver accepts when offered. Left out for now: GEOMETRY and TOPOLOGY (hints the driver
-     * does not use), MQ, INDIRECT_DESC, EVENT_IDX, RING_PACKED and RING_RESET.
+     * What the driver accepts when offered, whatever its options. Left out: GEOMETRY (a hint the driver
+     * does not use) and RING_RESET; TOPOLOGY, MQ, INDIRECT_DESC, EVENT_IDX and RING_PACKED are accepted
+     * as {@link DriverOptions} allow.
      */
     public static final long WANTED = FeatureBits.bit(FeatureBits.VERSION_1)
             | FeatureBits.bit(SIZE_MAX)

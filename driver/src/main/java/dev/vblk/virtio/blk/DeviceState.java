@@ -2,11 +2,13 @@ package dev.vblk.virtio.blk;
 
 import dev.vblk.block.BlockDevice;
 import dev.vblk.block.BlockDeviceInfo;
+import dev.vblk.block.BlockTopology;
 import dev.vblk.virtio.DeviceStatus;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.InterruptStatus;
 import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.VirtioTransport;
+import java.util.Optional;
 
 /**
  * What a virtio-blk device says of itself, as the driver last read it: the features agreed with it,
@@ -64,8 +66,11 @@ final class DeviceState {
         boolean validBlockSize = blkSize >= BlockDevice.SECTOR_SIZE && blkSize <= 65536 && Long.bitCount(blkSize) == 1;
         boolean flush = has(BlkFeatures.FLUSH);
         boolean writeback = flush && (!has(BlkFeatures.CONFIG_WCE) || config.writeback() == 1);
-        info = new BlockDeviceInfo(config.capacity(), validBlockSize ? (int) blkSize : BlockDevice.SECTOR_SIZE,
-                has(BlkFeatures.RO), flush, writeback, has(BlkFeatures.DISCARD), has(BlkFeatures.WRITE_ZEROES));
+        int blockSize = validBlockSize ? (int) blkSize : BlockDevice.SECTOR_SIZE;
+        Optional<BlockTopology> topology = has(BlkFeatures.TOPOLOGY)
+                ? Optional.of(TopologyHints.of(config, blockSize)) : Optional.empty();
+        info = new BlockDeviceInfo(config.capacity(), blockSize, has(BlkFeatures.RO), flush, writeback,
+                has(BlkFeatures.DISCARD), has(BlkFeatures.WRITE_ZEROES), topology);
     }
 
     /** Throws DEVICE_NEEDS_RESET if the device status says so. */

@@ -11,6 +11,10 @@ import dev.vblk.virtio.VirtioTransport;
  * @param sizeMax largest size of one data segment in bytes (SIZE_MAX), 0 if none
  * @param segMax most data segments in one request (SEG_MAX), 0 if none
  * @param blkSize logical block size in bytes (BLK_SIZE), 0 if none
+ * @param physicalBlockExp log2 of the logical blocks per physical block (TOPOLOGY), as the device gives it
+ * @param alignmentOffset the first logical block aligned to a physical block (TOPOLOGY)
+ * @param minIoSize the suggested smallest I/O in logical blocks (TOPOLOGY), 0 if none
+ * @param optIoSize the optimal I/O size in logical blocks (TOPOLOGY), 0 if none
  * @param writeback 1 when the cache is in writeback mode (CONFIG_WCE)
  * @param maxDiscardSectors most sectors in one discard segment (DISCARD)
  * @param maxWriteZeroesSectors most sectors in one write-zeroes segment (WRITE_ZEROES)
@@ -20,6 +24,10 @@ public record VirtioBlkConfig(
         long sizeMax,
         long segMax,
         long blkSize,
+        int physicalBlockExp,
+        int alignmentOffset,
+        int minIoSize,
+        long optIoSize,
         int writeback,
         long maxDiscardSectors,
         long maxWriteZeroesSectors) {
@@ -28,6 +36,11 @@ public record VirtioBlkConfig(
     public static final int SIZE_MAX = 8;
     public static final int SEG_MAX = 12;
     public static final int BLK_SIZE = 20;
+    /** The topology fields (TOPOLOGY): physical_block_exp and alignment_offset (u8), min_io_size (le16), opt_io_size (le32). */
+    public static final int PHYSICAL_BLOCK_EXP = 24;
+    public static final int ALIGNMENT_OFFSET = 25;
+    public static final int MIN_IO_SIZE = 26;
+    public static final int OPT_IO_SIZE = 28;
     public static final int WRITEBACK = 32;
     /** The number of request queues (MQ), a 16-bit field. */
     public static final int NUM_QUEUES = 34;
@@ -36,11 +49,16 @@ public record VirtioBlkConfig(
 
     /** Reads the configuration consistently (under the ConfigGeneration loop). */
     public static VirtioBlkConfig read(VirtioTransport transport, long features) {
+        boolean topology = FeatureBits.has(features, BlkFeatures.TOPOLOGY);
         return transport.readConfig(() -> new VirtioBlkConfig(
                 transport.configU64(CAPACITY),
                 FeatureBits.has(features, BlkFeatures.SIZE_MAX) ? transport.configU32(SIZE_MAX) : 0,
                 FeatureBits.has(features, BlkFeatures.SEG_MAX) ? transport.configU32(SEG_MAX) : 0,
                 FeatureBits.has(features, BlkFeatures.BLK_SIZE) ? transport.configU32(BLK_SIZE) : 0,
+                topology ? transport.configU8(PHYSICAL_BLOCK_EXP) : 0,
+                topology ? transport.configU8(ALIGNMENT_OFFSET) : 0,
+                topology ? transport.configU16(MIN_IO_SIZE) : 0,
+                topology ? transport.configU32(OPT_IO_SIZE) : 0,
                 FeatureBits.has(features, BlkFeatures.CONFIG_WCE) ? transport.configU8(WRITEBACK) : 0,
                 FeatureBits.has(features, BlkFeatures.DISCARD) ? transport.configU32(MAX_DISCARD_SECTORS) : 0,
                 FeatureBits.has(features, BlkFeatures.WRITE_ZEROES) ? transport.configU32(MAX_WRITE_ZEROES_SECTORS) : 0));

@@ -47,8 +47,28 @@ public record FakeBlkConfig(
     /** The geometry field of the config space. */
     public record Geometry(int cylinders, int heads, int sectors) {}
 
-    /** The topology field of the config space. */
-    public record Topology(int physicalBlockExp, int alignmentOffset, int minIoSize, long optIoSize) {}
+    /**
+     * The topology field of the config space, read by a driver that negotiates VIRTIO_BLK_F_TOPOLOGY
+     * (offered by default, as QEMU does). Any value the fields can hold is taken, including ones no
+     * real device gives (a physical block of 2^255 logical blocks, an alignment offset past the
+     * physical block, an opt_io_size that is not a multiple of min_io_size), to see what a driver
+     * does with them.
+     *
+     * @param physicalBlockExp physical_block_exp (u8): log2 of the logical blocks per physical block
+     * @param alignmentOffset alignment_offset (u8): the first aligned logical block
+     * @param minIoSize min_io_size (le16) in logical blocks
+     * @param optIoSize opt_io_size (le32) in logical blocks
+     */
+    public record Topology(int physicalBlockExp, int alignmentOffset, int minIoSize, long optIoSize) {
+
+        public Topology {
+            if (physicalBlockExp < 0 || physicalBlockExp > 0xff || alignmentOffset < 0 || alignmentOffset > 0xff
+                    || minIoSize < 0 || minIoSize > 0xffff || optIoSize < 0 || optIoSize > 0xffffffffL) {
+                throw new IllegalArgumentException("topology fields are u8, u8, le16 and le32: " + physicalBlockExp + ", "
+                        + alignmentOffset + ", " + minIoSize + ", " + optIoSize);
+            }
+        }
+    }
 
     /** Discard limits: max_discard_sectors, max_discard_seg, discard_sector_alignment. */
     public record DiscardLimits(long maxSectors, long maxSegments, long sectorAlignment) {}
