@@ -11,12 +11,10 @@ import dev.vblk.fuzz.scenario.DeviceSpec;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScenarioJson;
 import dev.vblk.fuzz.scenario.ScenarioStep;
-import dev.vblk.recorder.RecordingPlatform;
 import dev.vblk.recorder.TraceRecorder;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.BoardParameters;
 import dev.vblk.session.DriverSession;
-import dev.vblk.platform.Platform;
 import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.TraceCodec;
 import dev.vblk.trace.TraceFormatException;
@@ -35,8 +33,8 @@ import java.util.TreeMap;
 
 /**
  * Records a {@link Scenario} as an Avro trace that the replayer replays: the fake machine set up as
- * the oracle sets it up ({@link ScenarioMachine}), wrapped in a {@link RecordingPlatform}, a
- * {@link DriverSession} discovering the board with {@link ScenarioRunner#options}, then each driver
+ * the oracle sets it up ({@link ScenarioMachine}), a recorded {@link DriverSession}
+ * ({@link DriverSession#record}) discovering the board with {@link ScenarioRunner#options}, then each driver
  * call of the workload as a {@link BlockOperation} (device events happen on the machine between
  * them); a batch is a submission per call, then a WAIT_ALL of them. A failing call is recorded by
  * the session and the workload goes on. If discovery binds no
@@ -125,11 +123,11 @@ public final class ScenarioTraceRecorder {
         }
 
         void execute() {
-            Platform platform = recorder == null ? counting : new RecordingPlatform(counting, recorder);
             DriverSession session;
             operations++;
             try {
-                session = DriverSession.discover(platform, board(scenario), recorder);
+                session = recorder == null ? DriverSession.discover(counting, board(scenario))
+                        : DriverSession.record(counting, board(scenario), recorder);
             } catch (RuntimeException | CallBudgetExceeded e) {
                 failed++;
                 stoppedBy = describe(e);
