@@ -240,7 +240,7 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
     }
 
     private WorkloadRunner.Outcome steps(DriverSession session, Workload workload) {
-        return threadPerQueue ? WorkloadRunner.runThreadPerQueue(session, workload, onStep, reads)
+        return threadPerQueue ? ThreadPerQueueRun.run(session, workload, onStep, reads)
                 : WorkloadRunner.run(session, workload, onStep, reads);
     }
 
