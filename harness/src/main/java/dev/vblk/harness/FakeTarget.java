@@ -5,6 +5,7 @@ import dev.vblk.fake.FakePlatform;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.RequestHook;
 import dev.vblk.trace.TraceMetadata;
+import dev.vblk.virtio.blk.GuestRam;
 import java.util.List;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -58,7 +59,7 @@ public record FakeTarget(List<FakeDrive> drives, long ramBytes) implements Targe
 
     public FakeTarget {
         drives = List.copyOf(drives);
-        if (ramBytes <= 0 || ramBytes % (1L << 20) != 0) {
+        if (ramBytes <= 0 || ramBytes % GuestRam.MIB != 0) {
             throw new IllegalArgumentException("guest RAM is whole MiB, not " + ramBytes + " bytes");
         }
         if (drives.size() > FakePlatform.SLOTS) {
@@ -80,8 +81,7 @@ public record FakeTarget(List<FakeDrive> drives, long ramBytes) implements Targe
      * {@link #DEFAULT_RAM_BYTES}.
      */
     public FakeTarget withMemoryPerDevice(long bytes) {
-        long needed = drives.size() * bytes;
-        return new FakeTarget(drives, Math.max(DEFAULT_RAM_BYTES, (needed + (1L << 20) - 1) & -(1L << 20)));
+        return new FakeTarget(drives, GuestRam.bytes(DEFAULT_RAM_BYTES, drives.size(), bytes));
     }
 
     /** One device with QEMU's defaults over an in-memory disk of {@code sectors} signed sectors. */

@@ -5,7 +5,6 @@ import dev.vblk.discovery.PciReport;
 import dev.vblk.discovery.SlotReport;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
-import dev.vblk.recorder.RecordingPlatform;
 import dev.vblk.recorder.TraceRecorder;
 import dev.vblk.session.BoardParameters;
 import dev.vblk.session.DriverSession;
@@ -34,7 +33,7 @@ import java.util.function.UnaryOperator;
  * target, discovers the block devices with the board's parameters and performs each step, going on
  * after a step fails.
  *
- * <p>A recorded run wraps the target's platform in a {@link RecordingPlatform} and writes metadata:
+ * <p>A recorded run opens its session with {@link DriverSession#record} and writes metadata:
  * the target's platform map, each disk's name, size and SHA-256 from before the run, the workload
  * text, its seed if it has one, and the board parameters. An unrecorded run performs exactly the
  * same calls without the recorder, to measure what recording costs.
@@ -140,8 +139,7 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
             WorkloadRunner.Outcome outcome;
             List<String> devices;
             try {
-                DriverSession session = discover(new RecordingPlatform(platformView.apply(started.platform()), recorder),
-                        recorder);
+                DriverSession session = discover(platformView.apply(started.platform()), recorder);
                 devices = session.deviceNames();
                 outcome = steps(session, workload);
             } catch (RuntimeException e) {
@@ -240,18 +238,20 @@ public record RecordRun(BoardParameters board, UnaryOperator<Platform> platformV
     }
 
     private WorkloadRunner.Outcome steps(DriverSession session, Workload workload) {
-        return threadPerQueue ? WorkloadRunner.runThreadPerQueue(session, workload, onStep, reads)
+        return threadPerQueue ? ThreadPerQueueRun.run(session, workload, onStep, reads)
                 : WorkloadRunner.run(session, workload, onStep, reads);
     }
 
     /**
-     * Discovers the devices; every block device found must be bound, or the run fails naming the
-     * first the driver could not set up and why.
+     * Discovers the devices, recorded into {@code recorder} or, when it is null, unrecorded; every
+     * block device found must be bound, or the run fails naming the first the driver could not set up
+     * and why.
      */
     private DriverSession discover(Platform platform, TraceRecorder recorder) {
         DriverSession session;
         try {
-            session = DriverSession.discover(platform, board, recorder, deviceView);
+            session = recorder == null ? DriverSession.discover(platform, board, null, deviceView)
+                    : DriverSession.record(platform, board, recorder, deviceView);
         } catch (RuntimeException e) {
             throw new HarnessException("discovery failed: " + e.getMessage(), e);
         }

@@ -148,8 +148,7 @@ public record QemuConfig(Optional<Path> binary, long ramBytes, List<DriveConfig>
 
         /** The configuration. */
         public QemuConfig build() {
-            long needed = (drives.size() + pciDrives.size()) * memoryPerDevice;
-            long ram = Math.max(ramBytes, (needed + (1L << 20) - 1) & -(1L << 20));
+            long ram = dev.vblk.virtio.blk.GuestRam.bytes(ramBytes, drives.size() + pciDrives.size(), memoryPerDevice);
             return new QemuConfig(Optional.ofNullable(binary), ram, drives, extraArgs, replyTimeout, sharedMemory,
                     pciDrives);
         }

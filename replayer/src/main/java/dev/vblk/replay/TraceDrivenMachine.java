@@ -72,7 +72,7 @@ public final class TraceDrivenMachine implements AutoCloseable {
         });
         long deviceCount = profiles.values().stream().filter(DeviceProfile::isBlockDevice).count()
                 + translation.map(functions -> functions.functions().size()).orElse(0);
-        long ram = Math.max(ramBytes, (deviceCount * memoryPerDevice + (1L << 20) - 1) & -(1L << 20));
+        long ram = dev.vblk.virtio.blk.GuestRam.bytes(ramBytes, deviceCount, memoryPerDevice);
         this.platform = FakePlatform.builder().ramSize(ram).interruptBase(window.firstInterruptLine())
                 .strictDma(strictDma).build();
         RequestFeed mmio = new RequestFeed(source, UnaryOperator.identity(), window);
