@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * requests in flight has only the five budget keys; it is read with the settings of that driver
  * ({@link DriverOptions#ONE_AT_A_TIME}) for the rest. A trace without {@code driver.packedRing} was
  * recorded before the driver could use the packed ring: it used the split ring; one without
- * {@code driver.maxQueues} (written only when it is above 1) used one request queue. A board whose PCI
+ * {@code driver.maxQueues} (written only when it is above 1) used one request queue; one without
+ * {@code driver.ringReset} (written only when true) did not accept VIRTIO_F_RING_RESET. A board whose PCI
  * bus 0 is scanned too stores its host bridge under the {@code pci.*} keys; a trace without them
  * scans the MMIO window only.
  *
@@ -43,6 +44,7 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
     static final String RECHECK = "driver.recheckCapacity";
     static final String PACKED = "driver.packedRing";
     static final String QUEUES = "driver.maxQueues";
+    static final String RING_RESET = "driver.ringReset";
     static final String PCI_ECAM = "pci.ecamBase";
     static final String PCI_BUSES = "pci.buses";
     static final String PCI_MEMORY = "pci.memoryBase";
@@ -89,6 +91,9 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
         if (options.maxQueues() > 1) {
             map.put(QUEUES, Integer.toString(options.maxQueues()));
         }
+        if (options.ringReset()) {
+            map.put(RING_RESET, "true");
+        }
         pci.ifPresent(host -> {
             map.put(PCI_ECAM, "0x" + Long.toHexString(host.ecamBase()));
             map.put(PCI_BUSES, Integer.toString(host.busCount()));
@@ -117,7 +122,8 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
                 .withEventIndex(flag(map, EVENT_INDEX, legacy.eventIndex()))
                 .withRecheckCapacity(flag(map, RECHECK, legacy.recheckCapacity()))
                 .withPackedRing(flag(map, PACKED, false))
-                .withMaxQueues((int) number(map, QUEUES, 1));
+                .withMaxQueues((int) number(map, QUEUES, 1))
+                .withRingReset(flag(map, RING_RESET, false));
         Optional<PciHostBridge> pci = Optional.empty();
         if (map.containsKey(PCI_ECAM)) {
             try {

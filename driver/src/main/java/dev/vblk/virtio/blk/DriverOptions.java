@@ -29,6 +29,8 @@ import dev.vblk.virtio.spec.DescriptorLayout;
  *     otherwise the split ring
  * @param maxQueues how many request queues the driver sets up at most (1 to 64); above 1 the driver
  *     accepts VIRTIO_BLK_F_MQ when offered and uses as many of the device's queues as this allows
+ * @param ringReset whether to accept VIRTIO_F_RING_RESET when the device offers it, so that one queue
+ *     can be reset and re-enabled on its own ({@link VirtioBlkQueue#resetQueue()})
  */
 public record DriverOptions(
         long requestTimeoutNanos,
@@ -43,7 +45,8 @@ public record DriverOptions(
         boolean eventIndex,
         boolean recheckCapacity,
         boolean packedRing,
-        int maxQueues) {
+        int maxQueues,
+        boolean ringReset) {
 
     /** The most request queues the driver sets up. */
     public static final int QUEUE_LIMIT = 64;
@@ -51,10 +54,10 @@ public record DriverOptions(
     /**
      * Five seconds per request, 1 ms waits, 256-entry queues, 128 KiB per request; interrupts,
      * 32 requests in flight from a buffer pool, indirect descriptors and the event index when offered,
-     * the split ring, one request queue.
+     * the split ring, one request queue, no virtqueue reset.
      */
     public static final DriverOptions DEFAULTS = new DriverOptions(5_000_000_000L, 100_000, 1_000_000L, 256, 128 * 1024,
-            CompletionMode.INTERRUPTS, 32, true, true, true, true, false, 1);
+            CompletionMode.INTERRUPTS, 32, true, true, true, true, false, 1, false);
 
     /**
      * The behaviour of the first, synchronous driver with the default budgets: polling, one request
@@ -110,7 +113,7 @@ public record DriverOptions(
     public DriverOptions withBudgets(long timeoutNanos, int polls, long intervalNanos, int queueSize, int requestBytes) {
         return new DriverOptions(timeoutNanos, polls, intervalNanos, queueSize, requestBytes, completion, maxInFlight,
                 pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues);
+                maxQueues, ringReset);
     }
 
     /** These options with another request timeout. */
@@ -127,55 +130,62 @@ public record DriverOptions(
     public DriverOptions withCompletion(CompletionMode mode) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, mode, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues);
+                maxQueues, ringReset);
     }
 
     /** These options with another bound on requests in flight. */
     public DriverOptions withMaxInFlight(int requests) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, requests, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues);
+                maxQueues, ringReset);
     }
 
     /** These options with pooled request buffers on or off. */
     public DriverOptions withPooledBuffers(boolean pooled) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooled, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues);
+                maxQueues, ringReset);
     }
 
     /** These options with indirect descriptors allowed or not. */
     public DriverOptions withIndirectDescriptors(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, allowed, eventIndex, recheckCapacity, packedRing,
-                maxQueues);
+                maxQueues, ringReset);
     }
 
     /** These options with the event index allowed or not. */
     public DriverOptions withEventIndex(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, allowed, recheckCapacity, packedRing,
-                maxQueues);
+                maxQueues, ringReset);
     }
 
     /** These options with the capacity re-check on or off. */
     public DriverOptions withRecheckCapacity(boolean recheck) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheck, packedRing,
-                maxQueues);
+                maxQueues, ringReset);
     }
 
     /** These options with the packed ring allowed or not. */
     public DriverOptions withPackedRing(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                allowed, maxQueues);
+                allowed, maxQueues, ringReset);
     }
 
     /** These options with another bound on the request queues. */
     public DriverOptions withMaxQueues(int queues) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, queues);
+                packedRing, queues, ringReset);
+    }
+
+    /** These options with virtqueue reset (VIRTIO_F_RING_RESET) allowed or not. */
+    public DriverOptions withRingReset(boolean allowed) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
+                packedRing, maxQueues, allowed);
     }
 }

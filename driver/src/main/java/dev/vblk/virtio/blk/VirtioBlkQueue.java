@@ -12,6 +12,7 @@ import dev.vblk.block.RequestHandle;
 import dev.vblk.block.RequestType;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
+import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.VirtioTransport;
 import dev.vblk.virtio.queue.Virtqueue;
@@ -309,6 +310,73 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
             transport.notifyQueue(index);
         }
         requests.published(platform.nanoTime(), options.requestTimeoutNanos(), completions.polls());
+    }
+
+    // ---- queue reset --------------------------------------------------------------------------------
+
+    /**
+     * Resets this queue alone and sets it up again (VIRTIO_F_RING_RESET, VirtIO 1.2 section 2.6.1),
+     * leaving the device's other queues untouched: writes the queue's reset register, waits until it
+     * reads 1, ends every request the queue holds (in flight or waiting) with
+     * {@link ErrorKind#ABORTED} and frees their buffers, starts over with a fresh ring and enables
+     * the queue again. Requests already completed keep their outcome. The recovery for a queue that
+     * stalls while the device is otherwise healthy.
+     *
+     * @throws BlockDeviceException UNSUPPORTED when VIRTIO_F_RING_RESET was not negotiated; the
+     *     device's fatal error while it is unusable; TIMEOUT when the device does not report the
+     *     reset done within a request's time and poll budget (the device is then unusable until it is
+     *     reset, and the queue's requests end with that error, their buffers set apart)
+     */
+    public void resetQueue() {
+        lock.lock();
+        try {
+            if (errors.fatal().isPresent()) {
+                BlockDeviceException fatal = errors.fatal().get();
+                throw errors.error(fatal.kind(), "the device is unusable until reset, after: " + fatal.getMessage())
+                        .build(fatal);
+            }
+            if (!device.state().has(FeatureBits.RING_RESET)) {
+                throw errors.error(ErrorKind.UNSUPPORTED, "queue " + index
+                        + " cannot be reset on its own: VIRTIO_F_RING_RESET was not negotiated").build();
+            }
+            try {
+                transport.startQueueReset(index);
+                awaitQueueReset();
+                for (BlkRequest request : requests.abandonAll(handle -> errors.about(handle, ErrorKind.ABORTED,
+                        "queue " + index + " was reset").build())) {
+                    requestRing.release(request);
+                }
+                ring = ring.renew();
+                requestRing = requestRing.over(ring);
+                completions.attach(requestRing);
+                transport.setupQueue(index, ring.size(), ring.descriptorArea(), ring.driverArea(), ring.deviceArea());
+            } catch (BlockDeviceException | VirtioException | PlatformException e) {
+                BlockDeviceException error = errors.translate(e, null, -1, 0);
+                for (BlkRequest request : requests.abandonAll(handle -> error)) {
+                    requestRing.abandon(request);
+                }
+                throw error;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the queue's reset register reads 1, reading it at most once per poll of a request's
+     * budget and pausing for the interrupt line between reads.
+     *
+     * @throws BlockDeviceException TIMEOUT when the request time or poll budget runs out first
+     */
+    private void awaitQueueReset() {
+        long deadline = platform.nanoTime() + options.requestTimeoutNanos();
+        for (int poll = 1; !transport.queueResetDone(index); poll++) {
+            if (poll >= options.maxPollsPerRequest() || platform.nanoTime() - deadline >= 0) {
+                throw errors.error(ErrorKind.TIMEOUT, "queue " + index + " did not report its reset done after " + poll
+                        + " reads within " + options.requestTimeoutNanos() / 1_000_000 + " ms").build();
+            }
+            transport.awaitInterrupt(options.pollIntervalNanos());
+        }
     }
 
     // ---- set-up, reset and the error policy (called by the device) --------------------------------

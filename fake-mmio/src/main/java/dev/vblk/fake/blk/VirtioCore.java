@@ -266,8 +266,23 @@ public final class VirtioCore {
         ring.setReady(value != 0);
     }
 
+    /**
+     * What the driver reads from queue {@code queue}'s reset register: 1 once it was reset on its own,
+     * until it is enabled again; 0 (and a violation) without VIRTIO_F_RING_RESET negotiated.
+     */
+    public long readQueueReset(int queue, long at) {
+        return ringResetAllowed(at) && queue(queue).map(DeviceVirtqueue::resetDone).orElse(false) ? 1 : 0;
+    }
+
+    /** The driver writes {@code value} to queue {@code queue}'s reset register: 1 resets the queue. */
+    public void writeQueueReset(int queue, long value, long at) {
+        if (ringResetAllowed(at) && value == 1) {
+            resetQueue(queue);
+        }
+    }
+
     /** Whether VIRTIO_F_RING_RESET was negotiated, so that QueueReset may be used; a violation if not. */
-    public boolean ringResetAllowed(long at) {
+    private boolean ringResetAllowed(long at) {
         if ((negotiatedFeatures() & bit(VirtioBlk.F_RING_RESET)) == 0) {
             context.violation(ViolationKind.QUEUE_SETUP, at, "QueueReset used without VIRTIO_F_RING_RESET negotiated");
             return false;
@@ -275,13 +290,18 @@ public final class VirtioCore {
         return true;
     }
 
-    /** A virtqueue reset (VIRTIO_F_RING_RESET): queue {@code queue}, if any, forgets its ring and requests. */
-    public void resetQueue(int queue) {
+    /**
+     * A virtqueue reset (VIRTIO_F_RING_RESET): queue {@code queue}, if any, forgets its ring and
+     * requests, and its QueueReset reads 1 until it is enabled again.
+     */
+    private void resetQueue(int queue) {
         queue(queue).ifPresent(ring -> {
             ring.reset(config.queueNumMax());
+            ring.markResetDone();
             pipeline.resetQueue(queue);
         });
     }
+
 
     /** The driver notifies queue {@code queue}: its available chains are taken and handled now. */
     public void notify(long queue, long at) {
