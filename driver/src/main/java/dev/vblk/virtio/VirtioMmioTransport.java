@@ -178,11 +178,11 @@ public final class VirtioMmioTransport implements VirtioTransport {
         write(MmioRegister.QUEUE_RESET, 1);
     }
 
-    /** Selects queue {@code index} and reads QueueReset. */
+    /** Selects queue {@code index}: done when QueueReset and QueueReady both read 0. */
     @Override
     public boolean queueResetDone(int index) {
         write(MmioRegister.QUEUE_SEL, index);
-        return read(MmioRegister.QUEUE_RESET) == 1;
+        return read(MmioRegister.QUEUE_RESET) == 0 && read(MmioRegister.QUEUE_READY) == 0;
     }
 
     /** Tells the device that queue {@code index} has new available buffers. */

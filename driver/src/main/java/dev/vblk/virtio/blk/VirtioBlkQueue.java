@@ -316,8 +316,8 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
 
     /**
      * Resets this queue alone and sets it up again (VIRTIO_F_RING_RESET, VirtIO 1.2 section 2.6.1),
-     * leaving the device's other queues untouched: writes the queue's reset register, waits until it
-     * reads 1, ends every request the queue holds (in flight or waiting) with
+     * leaving the device's other queues untouched: writes 1 to the queue's reset register, waits until
+     * it reads 0 again, ends every request the queue holds (in flight or waiting) with
      * {@link ErrorKind#ABORTED} and frees their buffers, starts over with a fresh ring and enables
      * the queue again. Requests already completed keep their outcome. The recovery for a queue that
      * stalls while the device is otherwise healthy.
@@ -363,7 +363,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     }
 
     /**
-     * Waits until the queue's reset register reads 1, reading it at most once per poll of a request's
+     * Waits until the queue's reset register says the reset is done, reading it at most once per poll of a request's
      * budget and pausing for the interrupt line between reads.
      *
      * @throws BlockDeviceException TIMEOUT when the request time or poll budget runs out first

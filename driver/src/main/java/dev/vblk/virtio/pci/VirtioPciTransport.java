@@ -237,11 +237,11 @@ public final class VirtioPciTransport implements VirtioTransport {
         writeCommon(QUEUE_RESET, AccessWidth.HALF, 1);
     }
 
-    /** Selects queue {@code index} and reads queue_reset. */
+    /** Selects queue {@code index}: done when queue_reset and queue_enable both read 0. */
     @Override
     public boolean queueResetDone(int index) {
         writeCommon(QUEUE_SELECT, AccessWidth.HALF, index);
-        return common(QUEUE_RESET, AccessWidth.HALF) == 1;
+        return common(QUEUE_RESET, AccessWidth.HALF) == 0 && common(QUEUE_ENABLE, AccessWidth.HALF) == 0;
     }
 
     @Override

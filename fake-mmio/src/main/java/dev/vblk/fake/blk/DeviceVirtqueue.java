@@ -13,8 +13,6 @@ final class DeviceVirtqueue {
     private final PackedRing packed;
     private int num;
     private boolean ready;
-    /** Whether the queue was reset on its own (QueueReset) and not enabled since: QueueReset reads 1. */
-    private boolean resetDone;
     private long desc;
     private long driver;
     private long device;
@@ -33,7 +31,6 @@ final class DeviceVirtqueue {
     void reset(int defaultNum) {
         num = defaultNum;
         ready = false;
-        resetDone = false;
         desc = 0;
         driver = 0;
         device = 0;
@@ -55,17 +52,6 @@ final class DeviceVirtqueue {
 
     void setReady(boolean isReady) {
         ready = isReady;
-        resetDone &= !isReady;
-    }
-
-    /** The queue was reset on its own: QueueReset reads 1 until the queue is enabled again. */
-    void markResetDone() {
-        resetDone = true;
-    }
-
-    /** Whether QueueReset reads 1: the queue was reset on its own and not enabled since. */
-    boolean resetDone() {
-        return resetDone;
     }
 
     long desc() {

@@ -159,7 +159,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             case QUEUE_READY -> core.queueReady(queueSel) ? 1 : 0;
             case STATUS -> core.status();
             case SHM_LEN_LOW, SHM_LEN_HIGH, SHM_BASE_LOW, SHM_BASE_HIGH -> 0xffffffffL;
-            case QUEUE_RESET -> core.readQueueReset(queueSel, at);
+            case QUEUE_RESET -> core.readQueueReset(at);
             case CONFIG_GENERATION -> core.configGeneration() & 0xffffffffL;
             default -> 0;
         };

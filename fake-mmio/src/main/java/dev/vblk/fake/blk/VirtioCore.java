@@ -267,11 +267,13 @@ public final class VirtioCore {
     }
 
     /**
-     * What the driver reads from queue {@code queue}'s reset register: 1 once it was reset on its own,
-     * until it is enabled again; 0 (and a violation) without VIRTIO_F_RING_RESET negotiated.
+     * What the driver reads from a queue's reset register: 0, as the fake resets a queue at once
+     * when 1 is written (a device presents 1 while a reset is under way); a violation without
+     * VIRTIO_F_RING_RESET negotiated.
      */
-    public long readQueueReset(int queue, long at) {
-        return ringResetAllowed(at) && queue(queue).map(DeviceVirtqueue::resetDone).orElse(false) ? 1 : 0;
+    public long readQueueReset(long at) {
+        ringResetAllowed(at);
+        return 0;
     }
 
     /** The driver writes {@code value} to queue {@code queue}'s reset register: 1 resets the queue. */
@@ -290,14 +292,10 @@ public final class VirtioCore {
         return true;
     }
 
-    /**
-     * A virtqueue reset (VIRTIO_F_RING_RESET): queue {@code queue}, if any, forgets its ring and
-     * requests, and its QueueReset reads 1 until it is enabled again.
-     */
+    /** A virtqueue reset (VIRTIO_F_RING_RESET): queue {@code queue}, if any, forgets its ring and requests. */
     private void resetQueue(int queue) {
         queue(queue).ifPresent(ring -> {
             ring.reset(config.queueNumMax());
-            ring.markResetDone();
             pipeline.resetQueue(queue);
         });
     }

@@ -267,7 +267,7 @@ public final class FakeVirtioBlkPciFunction {
             case 0x18 -> queueSizes.getOrDefault(queueSelect, (int) device.queueNumMax(queueSelect));
             case 0x1c -> device.queueReady(queueSelect) ? 1 : 0;
             case 0x1e -> notifyOff(queueSelect);
-            case 0x3a -> device.readQueueReset(queueSelect, address);
+            case 0x3a -> device.readQueueReset(address);
             default -> 0;
         };
     }
