@@ -77,7 +77,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         this.completions = new CompletionHandler(device, platform, transport, options, errors, requests, () -> {
             postWaiting();
             publish();
-        });
+        }, this::resetRing);
     }
 
     /** The queue's number on the device, from 0. */
@@ -319,8 +319,9 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
      * leaving the device's other queues untouched: writes 1 to the queue's reset register, waits until
      * it reads 0 again, ends every request the queue holds (in flight or waiting) with
      * {@link ErrorKind#ABORTED} and frees their buffers, starts over with a fresh ring and enables
-     * the queue again. Requests already completed keep their outcome. The recovery for a queue that
-     * stalls while the device is otherwise healthy.
+     * the queue again. Requests already completed keep their outcome. The queue does the same by itself
+     * when one of its requests times out (that call ending with TIMEOUT) and the device is otherwise
+     * healthy.
      *
      * @throws BlockDeviceException UNSUPPORTED when VIRTIO_F_RING_RESET was not negotiated; the
      *     device's fatal error while it is unusable; TIMEOUT when the device does not report the
@@ -339,26 +340,36 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
                 throw errors.error(ErrorKind.UNSUPPORTED, "queue " + index
                         + " cannot be reset on its own: VIRTIO_F_RING_RESET was not negotiated").build();
             }
-            try {
-                transport.startQueueReset(index);
-                awaitQueueReset();
-                for (BlkRequest request : requests.abandonAll(handle -> errors.about(handle, ErrorKind.ABORTED,
-                        "queue " + index + " was reset").build())) {
-                    requestRing.release(request);
-                }
-                ring = ring.renew();
-                requestRing = requestRing.over(ring);
-                completions.attach(requestRing);
-                transport.setupQueue(index, ring.size(), ring.descriptorArea(), ring.driverArea(), ring.deviceArea());
-            } catch (BlockDeviceException | VirtioException | PlatformException e) {
-                BlockDeviceException error = errors.translate(e, null, -1, 0);
-                for (BlkRequest request : requests.abandonAll(handle -> error)) {
-                    requestRing.abandon(request);
-                }
-                throw error;
-            }
+            resetRing(handle -> null);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Resets the queue on the device and sets it up again, the lock held: each call the queue holds
+     * ends with the error {@code errorFor} gives it, or ABORTED where that is null.
+     */
+    private void resetRing(Function<RequestHandle, BlockDeviceException> errorFor) {
+        try {
+            transport.startQueueReset(index);
+            awaitQueueReset();
+            for (BlkRequest request : requests.abandonAll(handle -> {
+                BlockDeviceException error = errorFor.apply(handle);
+                return error != null ? error : errors.about(handle, ErrorKind.ABORTED, "queue " + index + " was reset").build();
+            })) {
+                requestRing.release(request);
+            }
+            ring = ring.renew();
+            requestRing = requestRing.over(ring);
+            completions.attach(requestRing);
+            transport.setupQueue(index, ring.size(), ring.descriptorArea(), ring.driverArea(), ring.deviceArea());
+        } catch (BlockDeviceException | VirtioException | PlatformException e) {
+            BlockDeviceException error = errors.translate(e, null, -1, 0);
+            for (BlkRequest request : requests.abandonAll(handle -> error)) {
+                requestRing.abandon(request);
+            }
+            throw error;
         }
     }
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * One queue reset on its own (VIRTIO_F_RING_RESET) on the fake device: a stalled queue's requests end
  * ABORTED (an abandoned write never lands) and it reads correctly again while the other queue keeps its requests; the feature is
  * accepted only when the options allow it; a device that never reports the reset done does not hang
- * the driver.
+ * the driver; a request that times out makes its queue reset by itself rather than the device unusable.
  */
 class QueueResetDriverTest {
 
@@ -96,6 +96,35 @@ class QueueResetDriverTest {
         healthy.readAt(9, other);
         assertArrayEquals(PatternedDisk.expected(9, 1), other);
         assertFalse(device.fatalError().isPresent());
+        assertEquals(List.of(), rig.machine().violations());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"INTERRUPTS", "POLLING"})
+    void aQueueWhoseRequestTimesOutIsResetByItselfAndTheDeviceStaysUsable(CompletionMode mode) {
+        Rig rig = rig();
+        rig.fake().faults().stalledQueue(1);
+        VirtioBlkDevice device = rig.open(TWO.withCompletion(mode));
+        byte[] kept = new byte[512];
+        RequestHandle onHealthy = device.queue(0).submitRead(3, kept);
+        VirtioBlkQueue stalled = device.queue(1);
+        List<RequestHandle> held = List.of(stalled.submitRead(6, new byte[512]), stalled.submitRead(7, new byte[512]));
+
+        List<Completion> ended = stalled.awaitAll(held, AsyncBlockDevice.NO_TIME_BUDGET);
+
+        assertEquals(held, ended.stream().map(Completion::handle).toList());
+        BlockDeviceException timedOut = assertInstanceOf(Completion.Failed.class, ended.get(0)).error();
+        assertEquals(ErrorKind.TIMEOUT, timedOut.kind());
+        assertTrue(timedOut.getMessage().contains("its queue was reset"), timedOut.getMessage());
+        assertEquals(ErrorKind.ABORTED, assertInstanceOf(Completion.Failed.class, ended.get(1)).error().kind());
+        assertFalse(device.fatalError().isPresent(), "the timeout was recovered by resetting the queue alone");
+        assertInstanceOf(Completion.Succeeded.class,
+                device.queue(0).awaitAll(List.of(onHealthy), AsyncBlockDevice.NO_TIME_BUDGET).get(0));
+        assertArrayEquals(PatternedDisk.expected(3, 1), kept);
+        rig.fake().faults().clearQueueFaults();
+        byte[] again = new byte[512];
+        stalled.readAt(6, again);
+        assertArrayEquals(PatternedDisk.expected(6, 1), again);
         assertEquals(List.of(), rig.machine().violations());
     }
 
