@@ -331,11 +331,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     public void resetQueue() {
         lock.lock();
         try {
-            if (errors.fatal().isPresent()) {
-                BlockDeviceException fatal = errors.fatal().get();
-                throw errors.error(fatal.kind(), "the device is unusable until reset, after: " + fatal.getMessage())
-                        .build(fatal);
-            }
+            errors.checkUsable();
             if (!device.state().has(FeatureBits.RING_RESET)) {
                 throw errors.error(ErrorKind.UNSUPPORTED, "queue " + index
                         + " cannot be reset on its own: VIRTIO_F_RING_RESET was not negotiated").build();
@@ -374,8 +370,8 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     }
 
     /**
-     * Waits until the queue's reset register says the reset is done, reading it at most once per poll of a request's
-     * budget and pausing for the interrupt line between reads.
+     * Waits until the queue's reset register says the reset is done, reading it at most once per poll
+     * of a request's budget and pausing for the interrupt line between reads.
      *
      * @throws BlockDeviceException TIMEOUT when the request time or poll budget runs out first
      */

@@ -160,6 +160,8 @@ class QueueResetDriverTest {
         assertEquals(ErrorKind.TIMEOUT, failed.error().kind());
         assertEquals(ErrorKind.TIMEOUT, assertThrows(BlockDeviceException.class,
                 () -> device.queue(0).readAt(1, new byte[512])).kind(), "the device is unusable until it is reset");
+        BlockDeviceException refused = assertThrows(BlockDeviceException.class, () -> device.queue(0).resetQueue());
+        assertTrue(refused.getMessage().contains("unusable until reset"), refused.getMessage());
         rig.fake().faults().clearRegisterOverride(ControlRegister.QUEUE_RESET.offset()).clearQueueFaults();
         device.reset();
         byte[] sector = new byte[512];
