@@ -26,6 +26,9 @@ public enum ErrorKind {
     OUT_OF_MEMORY,
     /** The platform itself failed (for example the QEMU process behind it exited). */
     PLATFORM_ERROR,
-    /** The request was still in flight when the device was reset or closed, and was abandoned; or the device is closed. */
+    /**
+     * The request was still in flight when the device or its queue was reset, or the device closed, and
+     * was abandoned; or the device is closed. Nothing is known of what the device did with it.
+     */
     ABORTED
 }

@@ -33,6 +33,7 @@ public enum MmioRegister {
     QUEUE_DRIVER_HIGH(0x094, "QueueDriverHigh"),
     QUEUE_DEVICE_LOW(0x0a0, "QueueDeviceLow"),
     QUEUE_DEVICE_HIGH(0x0a4, "QueueDeviceHigh"),
+    QUEUE_RESET(0x0c0, "QueueReset"),
     CONFIG_GENERATION(0x0fc, "ConfigGeneration");
 
     /** Offset of the device-specific configuration space. */

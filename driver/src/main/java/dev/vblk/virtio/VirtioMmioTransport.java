@@ -171,6 +171,20 @@ public final class VirtioMmioTransport implements VirtioTransport {
         write(MmioRegister.QUEUE_READY, 1);
     }
 
+    /** Selects queue {@code index} and writes 1 to QueueReset. */
+    @Override
+    public void startQueueReset(int index) {
+        write(MmioRegister.QUEUE_SEL, index);
+        write(MmioRegister.QUEUE_RESET, 1);
+    }
+
+    /** Selects queue {@code index}: done when QueueReset and QueueReady both read 0. */
+    @Override
+    public boolean queueResetDone(int index) {
+        write(MmioRegister.QUEUE_SEL, index);
+        return read(MmioRegister.QUEUE_RESET) == 0 && read(MmioRegister.QUEUE_READY) == 0;
+    }
+
     /** Tells the device that queue {@code index} has new available buffers. */
     @Override
     public void notifyQueue(int index) {

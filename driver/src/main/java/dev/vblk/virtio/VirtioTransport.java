@@ -129,6 +129,20 @@ public interface VirtioTransport {
      */
     void setupQueue(int index, int size, long descriptorArea, long driverArea, long deviceArea);
 
+    /**
+     * Starts the reset of queue {@code index} alone (VIRTIO_F_RING_RESET, VirtIO 1.2 section 2.6.1):
+     * writes 1 to its reset register. The device stops using the queue and forgets its ring; the
+     * reset is done when {@link #queueResetDone} says so (the queue is then disabled), and the queue
+     * is set up again with {@link #setupQueue}.
+     */
+    void startQueueReset(int index);
+
+    /**
+     * Whether the reset of queue {@code index} is done: its reset register reads 0 again (it reads 1
+     * while the reset is under way) and the queue is disabled, as Linux waits for and QEMU presents.
+     */
+    boolean queueResetDone(int index);
+
     /** Tells the device that queue {@code index} has new available buffers. */
     void notifyQueue(int index);
 

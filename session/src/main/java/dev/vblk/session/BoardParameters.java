@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * ({@link DriverOptions#ONE_AT_A_TIME}) for the rest. A trace without {@code driver.packedRing} was
  * recorded before the driver could use the packed ring: it used the split ring; one without
  * {@code driver.maxQueues} (written only when it is above 1) used one request queue; one without
- * {@code driver.topology} (written only when true) did not accept VIRTIO_BLK_F_TOPOLOGY. A board whose PCI
+ * {@code driver.topology} (written only when true) did not accept VIRTIO_BLK_F_TOPOLOGY; one without
+ * {@code driver.ringReset} (written only when true) did not accept VIRTIO_F_RING_RESET. A board whose PCI
  * bus 0 is scanned too stores its host bridge under the {@code pci.*} keys; a trace without them
  * scans the MMIO window only.
  *
@@ -45,6 +46,7 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
     static final String PACKED = "driver.packedRing";
     static final String QUEUES = "driver.maxQueues";
     static final String TOPOLOGY = "driver.topology";
+    static final String RING_RESET = "driver.ringReset";
     static final String PCI_ECAM = "pci.ecamBase";
     static final String PCI_BUSES = "pci.buses";
     static final String PCI_MEMORY = "pci.memoryBase";
@@ -94,6 +96,9 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
         if (options.topology()) {
             map.put(TOPOLOGY, "true");
         }
+        if (options.ringReset()) {
+            map.put(RING_RESET, "true");
+        }
         pci.ifPresent(host -> {
             map.put(PCI_ECAM, "0x" + Long.toHexString(host.ecamBase()));
             map.put(PCI_BUSES, Integer.toString(host.busCount()));
@@ -123,7 +128,8 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
                 .withRecheckCapacity(flag(map, RECHECK, legacy.recheckCapacity()))
                 .withPackedRing(flag(map, PACKED, false))
                 .withMaxQueues((int) number(map, QUEUES, 1))
-                .withTopology(flag(map, TOPOLOGY, false));
+                .withTopology(flag(map, TOPOLOGY, false))
+                .withRingReset(flag(map, RING_RESET, false));
         Optional<PciHostBridge> pci = Optional.empty();
         if (map.containsKey(PCI_ECAM)) {
             try {

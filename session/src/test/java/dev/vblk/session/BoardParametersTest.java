@@ -45,6 +45,16 @@ class BoardParametersTest {
     }
 
     @Test
+    void theRingResetOptionIsStoredWhenOnAndATraceWithoutItDidNotAcceptTheFeature() {
+        BoardParameters reset = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS.withRingReset(true));
+        assertEquals("true", reset.toMap().get(BoardParameters.RING_RESET));
+        assertEquals(reset, BoardParameters.fromMap(reset.toMap()));
+        assertFalse(BoardParameters.QEMU_VIRT_DEFAULTS.toMap().containsKey(BoardParameters.RING_RESET),
+                "off writes no key, as traces recorded before queue reset have none");
+        assertFalse(BoardParameters.fromMap(BoardParameters.QEMU_VIRT_DEFAULTS.toMap()).options().ringReset());
+    }
+
+    @Test
     void aTraceWithoutThePackedRingKeyUsedTheSplitRing() {
         SortedMap<String, String> map = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS.withPackedRing(true))
                 .toMap();

@@ -1,5 +1,9 @@
 package dev.vblk.virtio.blk;
 
+import java.util.function.Function;
+import java.util.function.Consumer;
+import dev.vblk.virtio.FeatureBits;
+import dev.vblk.block.RequestHandle;
 import static dev.vblk.block.AsyncBlockDevice.NO_TIME_BUDGET;
 
 import dev.vblk.block.BlockDeviceException;
@@ -28,13 +32,19 @@ final class CompletionHandler {
     private final ErrorPolicy errors;
     private final InFlightRequests requests;
     private final Runnable afterCompletions;
+    private final Consumer<Function<RequestHandle, BlockDeviceException>> queueReset;
 
     private RequestRing requestRing;
     private long pollCount;
 
-    /** @param afterCompletions posts and publishes waiting requests, after returned ones have ended */
+    /**
+     * @param afterCompletions posts and publishes waiting requests, after returned ones have ended
+     * @param queueReset resets the queue alone, ending each of its calls with the error given for it
+     *     (VIRTIO_F_RING_RESET); used when a request times out and the feature was negotiated
+     */
     CompletionHandler(VirtioBlkDevice device, Platform platform, VirtioTransport transport, DriverOptions options,
-            ErrorPolicy errors, InFlightRequests requests, Runnable afterCompletions) {
+            ErrorPolicy errors, InFlightRequests requests, Runnable afterCompletions,
+            Consumer<Function<RequestHandle, BlockDeviceException>> queueReset) {
         this.device = device;
         this.platform = platform;
         this.transport = transport;
@@ -42,6 +52,7 @@ final class CompletionHandler {
         this.errors = errors;
         this.requests = requests;
         this.afterCompletions = afterCompletions;
+        this.queueReset = queueReset;
     }
 
     /** The ring and buffers the queue's requests pass through, after each initialisation. */
@@ -144,13 +155,25 @@ final class CompletionHandler {
         return device.queueCount() > 1;
     }
 
+    /**
+     * Ends the oldest request with TIMEOUT. With VIRTIO_F_RING_RESET negotiated (and the device not
+     * asking for a reset) the queue is reset on its own: the call ends with TIMEOUT, the queue's other
+     * calls with ABORTED, and the device stays usable. Otherwise the timeout is fatal.
+     */
     private void timedOut(BlkRequest oldest) {
         device.state().checkNeedsReset();
+        String detail = "no completion after " + (pollCount - oldest.postedAtPoll) + " polls within "
+                + options.requestTimeoutNanos() / 1_000_000 + " ms";
+        if (device.state().has(FeatureBits.RING_RESET)) {
+            BlockDeviceException timeout = errors.about(oldest.type(), oldest.sector, oldest.sectorCount, ErrorKind.TIMEOUT,
+                    detail + "; its queue was reset").build();
+            queueReset.accept(handle -> handle.equals(oldest.call.handle()) ? timeout : null);
+            return;
+        }
         requests.returned(oldest.token);
         requestRing.abandon(oldest);
         BlockDeviceException timeout = errors.note(errors.about(oldest.type(), oldest.sector, oldest.sectorCount,
-                ErrorKind.TIMEOUT, "no completion after " + (pollCount - oldest.postedAtPoll) + " polls within "
-                        + options.requestTimeoutNanos() / 1_000_000 + " ms").build(), oldest.type());
+                ErrorKind.TIMEOUT, detail).build(), oldest.type());
         requests.finished(oldest, timeout);
         requests.failWaiting(timeout);
     }

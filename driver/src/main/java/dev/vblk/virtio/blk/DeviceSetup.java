@@ -60,7 +60,8 @@ final class DeviceSetup {
                     | (options.eventIndex() ? FeatureBits.bit(FeatureBits.EVENT_IDX) : 0)
                     | (options.packedRing() ? FeatureBits.bit(FeatureBits.RING_PACKED) : 0)
                     | (options.maxQueues() > 1 ? FeatureBits.bit(BlkFeatures.MQ) : 0)
-                    | (options.topology() ? FeatureBits.bit(BlkFeatures.TOPOLOGY) : 0);
+                    | (options.topology() ? FeatureBits.bit(BlkFeatures.TOPOLOGY) : 0)
+                    | (options.ringReset() ? FeatureBits.bit(FeatureBits.RING_RESET) : 0);
             state.negotiated(transport.negotiate(wanted, 0));
             boolean indirect = state.has(FeatureBits.INDIRECT_DESC);
             boolean eventIndex = state.has(FeatureBits.EVENT_IDX);

@@ -32,6 +32,8 @@ import dev.vblk.virtio.spec.DescriptorLayout;
  * @param topology whether to accept VIRTIO_BLK_F_TOPOLOGY when offered and read its hints into
  *     {@link dev.vblk.block.BlockDeviceInfo#topology()}; off by default, so that the feature word the
  *     driver writes and the configuration it reads stay those of the traces recorded before it
+ * @param ringReset whether to accept VIRTIO_F_RING_RESET when the device offers it, so that one queue
+ *     can be reset and re-enabled on its own ({@link VirtioBlkQueue#resetQueue()})
  */
 public record DriverOptions(
         long requestTimeoutNanos,
@@ -47,7 +49,8 @@ public record DriverOptions(
         boolean recheckCapacity,
         boolean packedRing,
         int maxQueues,
-        boolean topology) {
+        boolean topology,
+        boolean ringReset) {
 
     /** The most request queues the driver sets up. */
     public static final int QUEUE_LIMIT = 64;
@@ -55,10 +58,10 @@ public record DriverOptions(
     /**
      * Five seconds per request, 1 ms waits, 256-entry queues, 128 KiB per request; interrupts,
      * 32 requests in flight from a buffer pool, indirect descriptors and the event index when offered,
-     * the split ring, one request queue, no topology hints.
+     * the split ring, one request queue, no topology hints, no virtqueue reset.
      */
     public static final DriverOptions DEFAULTS = new DriverOptions(5_000_000_000L, 100_000, 1_000_000L, 256, 128 * 1024,
-            CompletionMode.INTERRUPTS, 32, true, true, true, true, false, 1, false);
+            CompletionMode.INTERRUPTS, 32, true, true, true, true, false, 1, false, false);
 
     /**
      * The behaviour of the first, synchronous driver with the default budgets: polling, one request
@@ -114,7 +117,7 @@ public record DriverOptions(
     public DriverOptions withBudgets(long timeoutNanos, int polls, long intervalNanos, int queueSize, int requestBytes) {
         return new DriverOptions(timeoutNanos, polls, intervalNanos, queueSize, requestBytes, completion, maxInFlight,
                 pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology);
+                maxQueues, topology, ringReset);
     }
 
     /** These options with another request timeout. */
@@ -131,62 +134,69 @@ public record DriverOptions(
     public DriverOptions withCompletion(CompletionMode mode) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, mode, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology);
+                maxQueues, topology, ringReset);
     }
 
     /** These options with another bound on requests in flight. */
     public DriverOptions withMaxInFlight(int requests) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, requests, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology);
+                maxQueues, topology, ringReset);
     }
 
     /** These options with pooled request buffers on or off. */
     public DriverOptions withPooledBuffers(boolean pooled) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooled, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology);
+                maxQueues, topology, ringReset);
     }
 
     /** These options with indirect descriptors allowed or not. */
     public DriverOptions withIndirectDescriptors(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, allowed, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology);
+                maxQueues, topology, ringReset);
     }
 
     /** These options with the event index allowed or not. */
     public DriverOptions withEventIndex(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, allowed, recheckCapacity, packedRing,
-                maxQueues, topology);
+                maxQueues, topology, ringReset);
     }
 
     /** These options with the capacity re-check on or off. */
     public DriverOptions withRecheckCapacity(boolean recheck) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheck, packedRing,
-                maxQueues, topology);
+                maxQueues, topology, ringReset);
     }
 
     /** These options with the packed ring allowed or not. */
     public DriverOptions withPackedRing(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                allowed, maxQueues, topology);
+                allowed, maxQueues, topology, ringReset);
     }
 
     /** These options with another bound on the request queues. */
     public DriverOptions withMaxQueues(int queues) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, queues, topology);
+                packedRing, queues, topology, ringReset);
     }
 
     /** These options with VIRTIO_BLK_F_TOPOLOGY allowed or not. */
     public DriverOptions withTopology(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, allowed);
+                packedRing, maxQueues, allowed, ringReset);
+    }
+
+    /** These options with virtqueue reset (VIRTIO_F_RING_RESET) allowed or not. */
+    public DriverOptions withRingReset(boolean allowed) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
+                packedRing, maxQueues, topology, allowed);
     }
 }

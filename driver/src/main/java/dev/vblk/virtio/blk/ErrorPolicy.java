@@ -69,9 +69,20 @@ final class ErrorPolicy {
     void checkUsable(RequestType type, long sector, long sectors) {
         BlockDeviceException current = fatal.get();
         if (current != null) {
-            throw error(current.kind(), "the device is unusable until reset, after: " + current.getMessage())
-                    .request(type, sector, sectors).build(current);
+            throw unusable(current).request(type, sector, sectors).build(current);
         }
+    }
+
+    /** Refuses a step that is no request (a queue reset) while the device is unusable. */
+    void checkUsable() {
+        BlockDeviceException current = fatal.get();
+        if (current != null) {
+            throw unusable(current).build(current);
+        }
+    }
+
+    private BlockDeviceException.Builder unusable(BlockDeviceException cause) {
+        return error(cause.kind(), "the device is unusable until reset, after: " + cause.getMessage());
     }
 
     /**

@@ -135,6 +135,17 @@ final class RequestRing {
         return error;
     }
 
+    /** The same buffers and layout over {@code renewed}, the ring a queue reset starts over with. */
+    RequestRing over(Virtqueue renewed) {
+        return new RequestRing(platform, owner, errors, renewed, buffers, layout, maxRunBytes);
+    }
+
+    /** Frees the buffer of a request the device gave up when its queue was reset. */
+    void release(BlkRequest request) {
+        buffers.release(request.buffer);
+        request.buffer = null;
+    }
+
     /** Sets apart the buffer of a request the device still holds, until the device is reset. */
     void abandon(BlkRequest request) {
         buffers.abandon(request.buffer);

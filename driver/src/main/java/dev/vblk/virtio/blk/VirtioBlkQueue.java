@@ -12,6 +12,7 @@ import dev.vblk.block.RequestHandle;
 import dev.vblk.block.RequestType;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
+import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.VirtioTransport;
 import dev.vblk.virtio.queue.Virtqueue;
@@ -76,7 +77,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         this.completions = new CompletionHandler(device, platform, transport, options, errors, requests, () -> {
             postWaiting();
             publish();
-        });
+        }, this::resetRing);
     }
 
     /** The queue's number on the device, from 0. */
@@ -309,6 +310,80 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
             transport.notifyQueue(index);
         }
         requests.published(platform.nanoTime(), options.requestTimeoutNanos(), completions.polls());
+    }
+
+    // ---- queue reset --------------------------------------------------------------------------------
+
+    /**
+     * Resets this queue alone and sets it up again (VIRTIO_F_RING_RESET, VirtIO 1.2 section 2.6.1),
+     * leaving the device's other queues untouched: writes 1 to the queue's reset register, waits until
+     * it reads 0 again, ends every request the queue holds (in flight or waiting) with
+     * {@link ErrorKind#ABORTED} and frees their buffers, starts over with a fresh ring and enables
+     * the queue again. Requests already completed keep their outcome. The queue does the same by itself
+     * when one of its requests times out (that call ending with TIMEOUT) and the device is otherwise
+     * healthy.
+     *
+     * @throws BlockDeviceException UNSUPPORTED when VIRTIO_F_RING_RESET was not negotiated; the
+     *     device's fatal error while it is unusable; TIMEOUT when the device does not report the
+     *     reset done within a request's time and poll budget (the device is then unusable until it is
+     *     reset, and the queue's requests end with that error, their buffers set apart)
+     */
+    public void resetQueue() {
+        lock.lock();
+        try {
+            errors.checkUsable();
+            if (!device.state().has(FeatureBits.RING_RESET)) {
+                throw errors.error(ErrorKind.UNSUPPORTED, "queue " + index
+                        + " cannot be reset on its own: VIRTIO_F_RING_RESET was not negotiated").build();
+            }
+            resetRing(handle -> null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Resets the queue on the device and sets it up again, the lock held: each call the queue holds
+     * ends with the error {@code errorFor} gives it, or ABORTED where that is null.
+     */
+    private void resetRing(Function<RequestHandle, BlockDeviceException> errorFor) {
+        try {
+            transport.startQueueReset(index);
+            awaitQueueReset();
+            for (BlkRequest request : requests.abandonAll(handle -> {
+                BlockDeviceException error = errorFor.apply(handle);
+                return error != null ? error : errors.about(handle, ErrorKind.ABORTED, "queue " + index + " was reset").build();
+            })) {
+                requestRing.release(request);
+            }
+            ring = ring.renew();
+            requestRing = requestRing.over(ring);
+            completions.attach(requestRing);
+            transport.setupQueue(index, ring.size(), ring.descriptorArea(), ring.driverArea(), ring.deviceArea());
+        } catch (BlockDeviceException | VirtioException | PlatformException e) {
+            BlockDeviceException error = errors.translate(e, null, -1, 0);
+            for (BlkRequest request : requests.abandonAll(handle -> error)) {
+                requestRing.abandon(request);
+            }
+            throw error;
+        }
+    }
+
+    /**
+     * Waits until the queue's reset register says the reset is done, reading it at most once per poll
+     * of a request's budget and pausing for the interrupt line between reads.
+     *
+     * @throws BlockDeviceException TIMEOUT when the request time or poll budget runs out first
+     */
+    private void awaitQueueReset() {
+        long deadline = platform.nanoTime() + options.requestTimeoutNanos();
+        for (int poll = 1; !transport.queueResetDone(index); poll++) {
+            if (poll >= options.maxPollsPerRequest() || platform.nanoTime() - deadline >= 0) {
+                throw errors.error(ErrorKind.TIMEOUT, "queue " + index + " did not report its reset done after " + poll
+                        + " reads within " + options.requestTimeoutNanos() / 1_000_000 + " ms").build();
+            }
+            transport.awaitInterrupt(options.pollIntervalNanos());
+        }
     }
 
     // ---- set-up, reset and the error policy (called by the device) --------------------------------

@@ -6,12 +6,14 @@ import static dev.vblk.virtio.spec.PciCommonConfig.DEVICE_FEATURE_SELECT;
 import static dev.vblk.virtio.spec.PciCommonConfig.DEVICE_STATUS;
 import static dev.vblk.virtio.spec.PciCommonConfig.DRIVER_FEATURE;
 import static dev.vblk.virtio.spec.PciCommonConfig.DRIVER_FEATURE_SELECT;
+import static dev.vblk.virtio.spec.PciCommonConfig.LENGTH_WITH_QUEUE_RESET;
 import static dev.vblk.virtio.spec.PciCommonConfig.NUM_QUEUES;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_DESC;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_DEVICE;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_DRIVER;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_ENABLE;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_NOTIFY_OFF;
+import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_RESET;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_SELECT;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_SIZE;
 
@@ -216,6 +218,30 @@ public final class VirtioPciTransport implements VirtioTransport {
         }
         notifyAddresses.put(index, layout.notifications().address() + offset);
         writeCommon(QUEUE_ENABLE, AccessWidth.HALF, 1);
+    }
+
+    /**
+     * Selects queue {@code index} and writes 1 to queue_reset.
+     *
+     * @throws VirtioException PROTOCOL_VIOLATION when the common configuration capability is too
+     *     short to hold queue_reset
+     */
+    @Override
+    public void startQueueReset(int index) {
+        if (layout.common().length() < LENGTH_WITH_QUEUE_RESET) {
+            throw fail(VirtioException.Kind.PROTOCOL_VIOLATION, String.format(
+                    "the common configuration is %d bytes long, too short for queue_reset at 0x%x",
+                    layout.common().length(), QUEUE_RESET));
+        }
+        writeCommon(QUEUE_SELECT, AccessWidth.HALF, index);
+        writeCommon(QUEUE_RESET, AccessWidth.HALF, 1);
+    }
+
+    /** Selects queue {@code index}: done when queue_reset and queue_enable both read 0. */
+    @Override
+    public boolean queueResetDone(int index) {
+        writeCommon(QUEUE_SELECT, AccessWidth.HALF, index);
+        return common(QUEUE_RESET, AccessWidth.HALF) == 0 && common(QUEUE_ENABLE, AccessWidth.HALF) == 0;
     }
 
     @Override

@@ -69,6 +69,12 @@ public final class PackedVirtqueue extends RingState {
     }
 
     @Override
+    public PackedVirtqueue renew() {
+        release();
+        return allocate(platform, index(), size(), owner(), indirect(), eventIndex);
+    }
+
+    @Override
     public int submit(List<BufferSegment> chain, long indirectTable) {
         int needed = descriptorsNeeded(chain);
         long writable = BufferSegment.writableBytes(chain);

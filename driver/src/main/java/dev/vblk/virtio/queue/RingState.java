@@ -49,6 +49,11 @@ abstract class RingState implements Virtqueue {
         memory.release();
     }
 
+    /** How errors of the ring name the device. */
+    String owner() {
+        return owner;
+    }
+
     @Override
     public int index() {
         return index;

@@ -64,6 +64,12 @@ public final class SplitVirtqueue extends RingState {
     }
 
     @Override
+    public SplitVirtqueue renew() {
+        release();
+        return allocate(platform, index(), size(), owner(), indirect(), eventIndex);
+    }
+
+    @Override
     public int submit(List<BufferSegment> chain, long indirectTable) {
         int needed = descriptorsNeeded(chain);
         long writable = BufferSegment.writableBytes(chain);

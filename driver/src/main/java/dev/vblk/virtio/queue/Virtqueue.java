@@ -85,4 +85,13 @@ public interface Virtqueue {
 
     /** Returns the ring's memory to the allocator. The device must no longer use the queue. */
     void release();
+
+    /**
+     * Releases this ring and allocates a fresh one of the same kind, index, size and options, with
+     * nothing in flight: what a queue reset (VIRTIO_F_RING_RESET) starts over with. The device must
+     * no longer use the queue.
+     *
+     * @throws dev.vblk.virtio.VirtioException OUT_OF_MEMORY if the platform refuses the frames
+     */
+    Virtqueue renew();
 }

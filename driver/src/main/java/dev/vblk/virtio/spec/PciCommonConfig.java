@@ -38,6 +38,10 @@ public final class PciCommonConfig {
     public static final int QUEUE_DEVICE = 0x30;
     /** Bytes of the structure the driver reads (up to queue_device). */
     public static final int LENGTH = 0x38;
+    /** le16 queue_reset (VirtIO 1.2, with VIRTIO_F_RING_RESET), after le16 queue_notify_data. */
+    public static final int QUEUE_RESET = 0x3a;
+    /** Bytes of the structure a device offering VIRTIO_F_RING_RESET has at least (up to queue_reset). */
+    public static final int LENGTH_WITH_QUEUE_RESET = 0x3c;
 
     private PciCommonConfig() {}
 }

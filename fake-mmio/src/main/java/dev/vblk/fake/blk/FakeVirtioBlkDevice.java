@@ -159,10 +159,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             case QUEUE_READY -> core.queueReady(queueSel) ? 1 : 0;
             case STATUS -> core.status();
             case SHM_LEN_LOW, SHM_LEN_HIGH, SHM_BASE_LOW, SHM_BASE_HIGH -> 0xffffffffL;
-            case QUEUE_RESET -> {
-                core.ringResetAllowed(at);
-                yield 0;
-            }
+            case QUEUE_RESET -> core.readQueueReset(at);
             case CONFIG_GENERATION -> core.configGeneration() & 0xffffffffL;
             default -> 0;
         };
@@ -202,11 +199,7 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             case QUEUE_DRIVER_HIGH -> core.setQueueAddress(queueSel, RingArea.DRIVER, true, v, at);
             case QUEUE_DEVICE_LOW -> core.setQueueAddress(queueSel, RingArea.DEVICE, false, v, at);
             case QUEUE_DEVICE_HIGH -> core.setQueueAddress(queueSel, RingArea.DEVICE, true, v, at);
-            case QUEUE_RESET -> {
-                if (core.ringResetAllowed(at) && v == 1) {
-                    core.resetQueue(queueSel);
-                }
-            }
+            case QUEUE_RESET -> core.writeQueueReset(queueSel, v, at);
             default -> { } // SHMSel: the device has no shared memory regions.
         }
     }

@@ -266,8 +266,25 @@ public final class VirtioCore {
         ring.setReady(value != 0);
     }
 
+    /**
+     * What the driver reads from a queue's reset register: 0, as the fake resets a queue at once
+     * when 1 is written (a device presents 1 while a reset is under way); a violation without
+     * VIRTIO_F_RING_RESET negotiated.
+     */
+    public long readQueueReset(long at) {
+        ringResetAllowed(at);
+        return 0;
+    }
+
+    /** The driver writes {@code value} to queue {@code queue}'s reset register: 1 resets the queue. */
+    public void writeQueueReset(int queue, long value, long at) {
+        if (ringResetAllowed(at) && value == 1) {
+            resetQueue(queue);
+        }
+    }
+
     /** Whether VIRTIO_F_RING_RESET was negotiated, so that QueueReset may be used; a violation if not. */
-    public boolean ringResetAllowed(long at) {
+    private boolean ringResetAllowed(long at) {
         if ((negotiatedFeatures() & bit(VirtioBlk.F_RING_RESET)) == 0) {
             context.violation(ViolationKind.QUEUE_SETUP, at, "QueueReset used without VIRTIO_F_RING_RESET negotiated");
             return false;
@@ -276,12 +293,13 @@ public final class VirtioCore {
     }
 
     /** A virtqueue reset (VIRTIO_F_RING_RESET): queue {@code queue}, if any, forgets its ring and requests. */
-    public void resetQueue(int queue) {
+    private void resetQueue(int queue) {
         queue(queue).ifPresent(ring -> {
             ring.reset(config.queueNumMax());
             pipeline.resetQueue(queue);
         });
     }
+
 
     /** The driver notifies queue {@code queue}: its available chains are taken and handled now. */
     public void notify(long queue, long at) {

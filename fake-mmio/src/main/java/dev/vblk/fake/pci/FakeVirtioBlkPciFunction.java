@@ -267,6 +267,7 @@ public final class FakeVirtioBlkPciFunction {
             case 0x18 -> queueSizes.getOrDefault(queueSelect, (int) device.queueNumMax(queueSelect));
             case 0x1c -> device.queueReady(queueSelect) ? 1 : 0;
             case 0x1e -> notifyOff(queueSelect);
+            case 0x3a -> device.readQueueReset(address);
             default -> 0;
         };
     }
@@ -299,6 +300,10 @@ public final class FakeVirtioBlkPciFunction {
             case 0x2c -> device.setQueueAddress(queueSelect, RingArea.DRIVER, true, value, address);
             case 0x30 -> device.setQueueAddress(queueSelect, RingArea.DEVICE, false, value, address);
             case 0x34 -> device.setQueueAddress(queueSelect, RingArea.DEVICE, true, value, address);
+            case 0x3a -> {
+                device.writeQueueReset(queueSelect, value, address);
+                queueSizes.remove(queueSelect);
+            }
             case 0x10, 0x1a -> { } // MSI-X vectors: none are used, the function stays on INTx
             default -> context.violation(ViolationKind.WRONG_REGISTER_DIRECTION, address,
                     "write to read-only common configuration field at 0x" + Integer.toHexString(offset));
@@ -307,7 +312,8 @@ public final class FakeVirtioBlkPciFunction {
 
     /** Checks that a common configuration access has its field's width (section 4.1.3.1). */
     private boolean fieldWidth(int offset, AccessWidth width, long address, boolean write) {
-        int expected = offset < 0x10 ? 4 : offset < 0x14 ? 2 : offset < 0x16 ? 1 : offset < 0x20 ? 2 : offset < 0x38 ? 4 : 0;
+        int expected = offset < 0x10 ? 4 : offset < 0x14 ? 2 : offset < 0x16 ? 1 : offset < 0x20 ? 2 : offset < 0x38 ? 4
+                : offset < 0x3c ? 2 : 0;
         if (expected == width.bytes()) {
             return true;
         }
