@@ -80,7 +80,7 @@ final class DeviceSetup {
                 Virtqueue ring = state.has(FeatureBits.RING_PACKED)
                         ? PackedVirtqueue.allocate(platform, index, size, id.toString(), indirect, eventIndex)
                         : SplitVirtqueue.allocate(platform, index, size, id.toString(), indirect, eventIndex);
-                queue.attach(ring);
+                queue.resources().attach(ring);
                 transport.setupQueue(index, ring.size(), ring.descriptorArea(), ring.driverArea(), ring.deviceArea());
                 smallestRing = Math.min(smallestRing, ring.size());
             }
@@ -97,8 +97,8 @@ final class DeviceSetup {
             }
             RequestLayout layout = new RequestLayout(limits.maxTransferBytes(), indirect ? limits.maxDataSegments() + 2 : 0);
             for (VirtioBlkQueue queue : queues) {
-                int slots = Math.min(options.maxInFlight(), queue.ringSize());
-                queue.attach(options.pooledBuffers() ? RequestBuffers.pool(platform, id.toString(), layout, slots)
+                int slots = Math.min(options.maxInFlight(), queue.resources().ringSize());
+                queue.resources().attach(options.pooledBuffers() ? RequestBuffers.pool(platform, id.toString(), layout, slots)
                         : RequestBuffers.perRequest(platform, id.toString(), layout), layout, limits.maxRunBytes());
             }
             state.describe();
@@ -156,7 +156,7 @@ final class DeviceSetup {
             transport.markFailed();
             if (queues != null) {
                 for (VirtioBlkQueue queue : queues) {
-                    queue.releaseMemory();
+                    queue.resources().release();
                 }
             }
         } catch (PlatformException ignored) {

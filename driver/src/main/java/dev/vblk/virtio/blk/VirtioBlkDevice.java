@@ -339,7 +339,7 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
             return;
         }
         for (VirtioBlkQueue queue : queues) {
-            queue.releaseMemory();
+            queue.resources().release();
         }
     }
 }

@@ -59,10 +59,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     private final CallPlanner planner;
     private final CompletionHandler completions;
 
-    private Virtqueue ring;
-    private RequestBuffers buffers;
-    /** The ring and buffers as requests pass through them, once both are attached. */
-    private RequestRing requestRing;
+    private final QueueResources resources;
     private long callsAccepted;
 
     VirtioBlkQueue(VirtioBlkDevice device, int index, Platform platform, VirtioTransport transport,
@@ -78,6 +75,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
             postWaiting();
             publish();
         }, this::resetRing);
+        this.resources = new QueueResources(index, platform, transport, options, errors, requests, completions);
     }
 
     /** The queue's number on the device, from 0. */
@@ -97,7 +95,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
 
     /** How many requests the queue may hold at once: the options, the ring and the buffers allow. */
     public int maxInFlight() {
-        return Math.min(options.maxInFlight(), requestRing.capacity());
+        return Math.min(options.maxInFlight(), resources.requestRing().capacity());
     }
 
     // ---- the synchronous calls --------------------------------------------------------------------
@@ -282,7 +280,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         while (requests.nextWaiting() != null && canPost()) {
             BlkRequest request = requests.nextWaiting();
             try {
-                int token = requestRing.post(request, requests.posted() > 0);
+                int token = resources.requestRing().post(request, requests.posted() > 0);
                 if (token == RequestRing.NOT_POSTED) {
                     return;
                 }
@@ -298,7 +296,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     }
 
     private boolean canPost() {
-        return requests.posted() < maxInFlight() && requestRing.bufferAvailable();
+        return requests.posted() < maxInFlight() && resources.requestRing().bufferAvailable();
     }
 
     /** Notifies the device of the requests posted since the last call (when it wants it) and starts their budgets. */
@@ -306,7 +304,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         if (!requests.hasUnpublished()) {
             return;
         }
-        if (requestRing.ring().notificationNeeded()) {
+        if (resources.requestRing().ring().notificationNeeded()) {
             transport.notifyQueue(index);
         }
         requests.published(platform.nanoTime(), options.requestTimeoutNanos(), completions.polls());
@@ -342,50 +340,6 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         }
     }
 
-    /**
-     * Resets the queue on the device and sets it up again, the lock held: each call the queue holds
-     * ends with the error {@code errorFor} gives it, or ABORTED where that is null.
-     */
-    private void resetRing(Function<RequestHandle, BlockDeviceException> errorFor) {
-        try {
-            transport.startQueueReset(index);
-            awaitQueueReset();
-            for (BlkRequest request : requests.abandonAll(handle -> {
-                BlockDeviceException error = errorFor.apply(handle);
-                return error != null ? error : errors.about(handle, ErrorKind.ABORTED, "queue " + index + " was reset").build();
-            })) {
-                requestRing.release(request);
-            }
-            ring = ring.renew();
-            requestRing = requestRing.over(ring);
-            completions.attach(requestRing);
-            transport.setupQueue(index, ring.size(), ring.descriptorArea(), ring.driverArea(), ring.deviceArea());
-        } catch (BlockDeviceException | VirtioException | PlatformException e) {
-            BlockDeviceException error = errors.translate(e, null, -1, 0);
-            for (BlkRequest request : requests.abandonAll(handle -> error)) {
-                requestRing.abandon(request);
-            }
-            throw error;
-        }
-    }
-
-    /**
-     * Waits until the queue's reset register says the reset is done, reading it at most once per poll
-     * of a request's budget and pausing for the interrupt line between reads.
-     *
-     * @throws BlockDeviceException TIMEOUT when the request time or poll budget runs out first
-     */
-    private void awaitQueueReset() {
-        long deadline = platform.nanoTime() + options.requestTimeoutNanos();
-        for (int poll = 1; !transport.queueResetDone(index); poll++) {
-            if (poll >= options.maxPollsPerRequest() || platform.nanoTime() - deadline >= 0) {
-                throw errors.error(ErrorKind.TIMEOUT, "queue " + index + " did not report its reset done after " + poll
-                        + " reads within " + options.requestTimeoutNanos() / 1_000_000 + " ms").build();
-            }
-            transport.awaitInterrupt(options.pollIntervalNanos());
-        }
-    }
-
     // ---- set-up, reset and the error policy (called by the device) --------------------------------
 
     /** Takes the queue's lock for a device-wide step (reset, close); {@link #unlock()} gives it back. */
@@ -397,24 +351,14 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         lock.unlock();
     }
 
-    /** Gives the queue its ring, which the device sets up; its buffers follow. */
-    void attach(Virtqueue ring) {
-        this.ring = ring;
+    /** Resets the queue alone, the lock held ({@link QueueResources#resetQueue}). */
+    private void resetRing(Function<RequestHandle, BlockDeviceException> errorFor) {
+        resources.resetQueue(errorFor);
     }
 
-    /** The entries of the queue's ring. */
-    int ringSize() {
-        return ring.size();
-    }
-
-    /**
-     * Gives the queue its request buffers, laid out as {@code layout}, each data run of a request's
-     * chain at most {@code maxRunBytes} long.
-     */
-    void attach(RequestBuffers buffers, RequestLayout layout, int maxRunBytes) {
-        this.buffers = buffers;
-        this.requestRing = new RequestRing(platform, transport.owner(), errors, ring, buffers, layout, maxRunBytes);
-        completions.attach(requestRing);
+    /** The queue's ring and buffers, which the device sets up, resets and frees. */
+    QueueResources resources() {
+        return resources;
     }
 
     /**
@@ -423,19 +367,6 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
      */
     void abandonAll(Function<RequestHandle, BlockDeviceException> errorFor) {
         requests.abandonAll(errorFor);
-    }
-
-    /** Frees the ring and every buffer; the device must have been reset. */
-    void releaseMemory() {
-        if (ring != null) {
-            ring.release();
-            ring = null;
-        }
-        if (buffers != null) {
-            buffers.releaseAll();
-            buffers = null;
-        }
-        requestRing = null;
     }
 
     /**
@@ -454,7 +385,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
             List<BlkRequest> held = requests.abandonAll(handle -> e instanceof PlatformException
                     ? errors.about(handle, ErrorKind.PLATFORM_ERROR, e.getMessage()).build(e) : error);
             for (BlkRequest request : held) {
-                requestRing.abandon(request);
+                resources.requestRing().abandon(request);
             }
         }
     }

@@ -155,11 +155,11 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             case DEVICE_ID -> VirtioBlk.DEVICE_ID;
             case VENDOR_ID -> ControlRegister.QEMU_VENDOR;
             case DEVICE_FEATURES -> core.deviceFeatures(deviceFeaturesSel);
-            case QUEUE_NUM_MAX -> core.queueNumMax(queueSel);
-            case QUEUE_READY -> core.queueReady(queueSel) ? 1 : 0;
+            case QUEUE_NUM_MAX -> core.queues().queueNumMax(queueSel);
+            case QUEUE_READY -> core.queues().queueReady(queueSel) ? 1 : 0;
             case STATUS -> core.status();
             case SHM_LEN_LOW, SHM_LEN_HIGH, SHM_BASE_LOW, SHM_BASE_HIGH -> 0xffffffffL;
-            case QUEUE_RESET -> core.readQueueReset(at);
+            case QUEUE_RESET -> core.queues().readQueueReset(at);
             case CONFIG_GENERATION -> core.configGeneration() & 0xffffffffL;
             default -> 0;
         };
@@ -182,8 +182,8 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
             case DRIVER_FEATURES -> core.writeDriverFeatures(driverFeaturesSel, v, at);
             case DRIVER_FEATURES_SEL -> driverFeaturesSel = (int) v;
             case QUEUE_SEL -> queueSel = (int) v;
-            case QUEUE_NUM -> core.setQueueNum(queueSel, v, at);
-            case QUEUE_READY -> core.setQueueReady(queueSel, v, at);
+            case QUEUE_NUM -> core.queues().setQueueNum(queueSel, v, at);
+            case QUEUE_READY -> core.queues().setQueueReady(queueSel, v, at);
             case QUEUE_NOTIFY -> core.notify(v, at);
             case INTERRUPT_ACK -> core.acknowledgeInterrupt(v);
             case STATUS -> {
@@ -193,13 +193,13 @@ public final class FakeVirtioBlkDevice implements MmioDevice {
                     queueSel = 0;
                 }
             }
-            case QUEUE_DESC_LOW -> core.setQueueAddress(queueSel, RingArea.DESC, false, v, at);
-            case QUEUE_DESC_HIGH -> core.setQueueAddress(queueSel, RingArea.DESC, true, v, at);
-            case QUEUE_DRIVER_LOW -> core.setQueueAddress(queueSel, RingArea.DRIVER, false, v, at);
-            case QUEUE_DRIVER_HIGH -> core.setQueueAddress(queueSel, RingArea.DRIVER, true, v, at);
-            case QUEUE_DEVICE_LOW -> core.setQueueAddress(queueSel, RingArea.DEVICE, false, v, at);
-            case QUEUE_DEVICE_HIGH -> core.setQueueAddress(queueSel, RingArea.DEVICE, true, v, at);
-            case QUEUE_RESET -> core.writeQueueReset(queueSel, v, at);
+            case QUEUE_DESC_LOW -> core.queues().setQueueAddress(queueSel, RingArea.DESC, false, v, at);
+            case QUEUE_DESC_HIGH -> core.queues().setQueueAddress(queueSel, RingArea.DESC, true, v, at);
+            case QUEUE_DRIVER_LOW -> core.queues().setQueueAddress(queueSel, RingArea.DRIVER, false, v, at);
+            case QUEUE_DRIVER_HIGH -> core.queues().setQueueAddress(queueSel, RingArea.DRIVER, true, v, at);
+            case QUEUE_DEVICE_LOW -> core.queues().setQueueAddress(queueSel, RingArea.DEVICE, false, v, at);
+            case QUEUE_DEVICE_HIGH -> core.queues().setQueueAddress(queueSel, RingArea.DEVICE, true, v, at);
+            case QUEUE_RESET -> core.queues().writeQueueReset(queueSel, v, at);
             default -> { } // SHMSel: the device has no shared memory regions.
         }
     }

@@ -264,10 +264,10 @@ public final class FakeVirtioBlkPciFunction {
             case 0x14 -> device.status();
             case 0x15 -> device.configGeneration() & 0xff;
             case 0x16 -> queueSelect;
-            case 0x18 -> queueSizes.getOrDefault(queueSelect, (int) device.queueNumMax(queueSelect));
-            case 0x1c -> device.queueReady(queueSelect) ? 1 : 0;
+            case 0x18 -> queueSizes.getOrDefault(queueSelect, (int) device.queues().queueNumMax(queueSelect));
+            case 0x1c -> device.queues().queueReady(queueSelect) ? 1 : 0;
             case 0x1e -> notifyOff(queueSelect);
-            case 0x3a -> device.readQueueReset(address);
+            case 0x3a -> device.queues().readQueueReset(address);
             default -> 0;
         };
     }
@@ -291,17 +291,17 @@ public final class FakeVirtioBlkPciFunction {
             case 0x16 -> queueSelect = (int) value;
             case 0x18 -> {
                 queueSizes.put(queueSelect, (int) value);
-                device.setQueueNum(queueSelect, value, address);
+                device.queues().setQueueNum(queueSelect, value, address);
             }
-            case 0x1c -> device.setQueueReady(queueSelect, value, address);
-            case 0x20 -> device.setQueueAddress(queueSelect, RingArea.DESC, false, value, address);
-            case 0x24 -> device.setQueueAddress(queueSelect, RingArea.DESC, true, value, address);
-            case 0x28 -> device.setQueueAddress(queueSelect, RingArea.DRIVER, false, value, address);
-            case 0x2c -> device.setQueueAddress(queueSelect, RingArea.DRIVER, true, value, address);
-            case 0x30 -> device.setQueueAddress(queueSelect, RingArea.DEVICE, false, value, address);
-            case 0x34 -> device.setQueueAddress(queueSelect, RingArea.DEVICE, true, value, address);
+            case 0x1c -> device.queues().setQueueReady(queueSelect, value, address);
+            case 0x20 -> device.queues().setQueueAddress(queueSelect, RingArea.DESC, false, value, address);
+            case 0x24 -> device.queues().setQueueAddress(queueSelect, RingArea.DESC, true, value, address);
+            case 0x28 -> device.queues().setQueueAddress(queueSelect, RingArea.DRIVER, false, value, address);
+            case 0x2c -> device.queues().setQueueAddress(queueSelect, RingArea.DRIVER, true, value, address);
+            case 0x30 -> device.queues().setQueueAddress(queueSelect, RingArea.DEVICE, false, value, address);
+            case 0x34 -> device.queues().setQueueAddress(queueSelect, RingArea.DEVICE, true, value, address);
             case 0x3a -> {
-                device.writeQueueReset(queueSelect, value, address);
+                device.queues().writeQueueReset(queueSelect, value, address);
                 queueSizes.remove(queueSelect);
             }
             case 0x10, 0x1a -> { } // MSI-X vectors: none are used, the function stays on INTx
