@@ -52,6 +52,9 @@ final class ReplayCommand implements Callable<Integer> {
                     + "printed and reported in the order the traces were given.")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    /** Whether each replay reads its trace ahead on a thread of its own: only when it runs alone. */
+    private boolean readAhead = true;
+
     @ArgGroup(exclusive = true)
     ModeChoice mode = new ModeChoice();
 
@@ -101,7 +104,10 @@ final class ReplayCommand implements Callable<Integer> {
         }
         try (JfrOptions.Session recording = jfr.start(outputs);
                 Progress progress = Progress.start(root.interactive() && files.size() > 1, "replay", files.size(), "traces")) {
-            InOrder.run(files, Math.min(threads, files.size()), this::timedReplay, verdict -> {
+            int workers = Math.min(threads, files.size());
+            // A lone replay reads its trace ahead on a second thread; replays sharing the cores read their own.
+            readAhead = workers == 1;
+            InOrder.run(files, workers, this::timedReplay, verdict -> {
                 ReplayResult result = verdict.result();
                 report.add(result, verdict.time());
                 if (result.status() == ReplayResult.Status.BAD_TRACE) {
@@ -141,6 +147,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     private ReplayResult replay(Path trace) {
         ReplayOptions options = ReplayOptions.DEFAULTS.withDriverView(jfr.platformView()).withDeviceView(jfr.deviceView());
+        if (!readAhead) {
+            options = options.withoutReadAhead();
+        }
         if (validPrefix) {
             options = options.withValidPrefix();
         }

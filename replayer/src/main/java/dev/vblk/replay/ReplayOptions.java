@@ -26,6 +26,8 @@ import java.util.function.UnaryOperator;
  *     trace (a {@code driverView} of a {@link dev.vblk.recorder.RecordingPlatform} on the same recorder
  *     adds the platform calls); a branching replay that records compares no outcome once it has reached
  *     the branch position: what the driver does live is recorded, not checked against the old trace
+ * @param readAhead whether a trace file is decoded ahead on a thread of its own while the replay runs
+ *     (the default: one replay then uses two cores); off when several replays already share the cores
  */
 public record ReplayOptions(
         Optional<DriverOptions> driverOptions,
@@ -33,11 +35,12 @@ public record ReplayOptions(
         UnaryOperator<BlockDevice> deviceView,
         Consumer<TraceDrivenMachine> atBranch,
         boolean validPrefix,
-        Optional<TraceRecorder> recording) {
+        Optional<TraceRecorder> recording,
+        boolean readAhead) {
 
     /** The recorded driver options, the platform as it is, nothing done at the branch, complete traces only. */
     public static final ReplayOptions DEFAULTS = new ReplayOptions(Optional.empty(), platform -> platform, device -> device, machine -> { },
-            false, Optional.empty());
+            false, Optional.empty(), true);
 
     public ReplayOptions {
         Objects.requireNonNull(driverOptions, "driverOptions");
@@ -48,29 +51,34 @@ public record ReplayOptions(
     }
 
     public ReplayOptions withDriverOptions(DriverOptions options) {
-        return new ReplayOptions(Optional.of(options), driverView, deviceView, atBranch, validPrefix, recording);
+        return new ReplayOptions(Optional.of(options), driverView, deviceView, atBranch, validPrefix, recording, readAhead);
     }
 
     public ReplayOptions withDriverView(UnaryOperator<Platform> view) {
-        return new ReplayOptions(driverOptions, view, deviceView, atBranch, validPrefix, recording);
+        return new ReplayOptions(driverOptions, view, deviceView, atBranch, validPrefix, recording, readAhead);
     }
 
     /** These options, with each block device the replayed session binds seen through {@code view}. */
     public ReplayOptions withDeviceView(UnaryOperator<BlockDevice> view) {
-        return new ReplayOptions(driverOptions, driverView, view, atBranch, validPrefix, recording);
+        return new ReplayOptions(driverOptions, driverView, view, atBranch, validPrefix, recording, readAhead);
     }
 
     public ReplayOptions withAtBranch(Consumer<TraceDrivenMachine> action) {
-        return new ReplayOptions(driverOptions, driverView, deviceView, action, validPrefix, recording);
+        return new ReplayOptions(driverOptions, driverView, deviceView, action, validPrefix, recording, readAhead);
     }
 
     /** These options, replaying a trace file cut short up to its last complete operation. */
     public ReplayOptions withValidPrefix() {
-        return new ReplayOptions(driverOptions, driverView, deviceView, atBranch, true, recording);
+        return new ReplayOptions(driverOptions, driverView, deviceView, atBranch, true, recording, readAhead);
     }
 
     /** These options, marking the replayed session's operations in {@code recorder} (see {@link #recording()}). */
     public ReplayOptions withRecording(TraceRecorder recorder) {
-        return new ReplayOptions(driverOptions, driverView, deviceView, atBranch, validPrefix, Optional.of(recorder));
+        return new ReplayOptions(driverOptions, driverView, deviceView, atBranch, validPrefix, Optional.of(recorder), readAhead);
+    }
+
+    /** These options, reading a trace file on the replay's own thread (see {@link #readAhead()}). */
+    public ReplayOptions withoutReadAhead() {
+        return new ReplayOptions(driverOptions, driverView, deviceView, atBranch, validPrefix, recording, false);
     }
 }

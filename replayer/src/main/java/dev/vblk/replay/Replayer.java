@@ -121,7 +121,8 @@ public final class Replayer {
             Function<TraceSource, ReplayResult> replay) {
         TraceSource source;
         try {
-            source = TraceSource.of(path, options.validPrefix() ? TraceReader.Mode.VALID_PREFIX : TraceReader.Mode.COMPLETE);
+            source = TraceSource.of(path, options.validPrefix() ? TraceReader.Mode.VALID_PREFIX : TraceReader.Mode.COMPLETE,
+                    options.readAhead());
         } catch (TraceFormatException | UncheckedIOException e) {
             return unreadable(path.toString(), mode, e);
         }

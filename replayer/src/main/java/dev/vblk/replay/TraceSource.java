@@ -77,11 +77,14 @@ sealed interface TraceSource {
         }
     }
 
-    /** The trace in {@code path}, read in {@code mode}; its header is read once here. */
-    static TraceSource of(Path path, TraceReader.Mode mode) {
+    /**
+     * The trace in {@code path}, read in {@code mode}, each pass decoded ahead on a thread of its own
+     * when {@code readAhead} says so; its header is read once here.
+     */
+    static TraceSource of(Path path, TraceReader.Mode mode, boolean readAhead) {
         TraceFile file = new TraceFile(path, mode);
         try (TraceReader reader = file.open()) {
-            return new FileSource(file, reader.metadata());
+            return new FileSource(file, reader.metadata(), readAhead);
         }
     }
 
@@ -92,13 +95,16 @@ sealed interface TraceSource {
 
     /**
      * A trace file. A pass reads and decodes it on a thread of its own ahead of the replay
-     * ({@link ReadAheadReader}); a pass of one thread of a replay of several ({@link ThreadView})
+     * ({@link ReadAheadReader}), or on the replay's thread without {@code readAhead}; a pass of one thread of a replay of several ({@link ThreadView})
      * reads it on the replay's thread, where the replay's stall check sees the thread run while it
      * reads.
      */
-    record FileSource(TraceFile file, TraceMetadata metadata) implements TraceSource {
+    record FileSource(TraceFile file, TraceMetadata metadata, boolean readAhead) implements TraceSource {
         @Override
         public Pass open() {
+            if (!readAhead) {
+                return openOnThisThread();
+            }
             ReadAheadReader reader = file.openAhead();
             return Pass.of(reader, reader::isComplete, reader::close);
         }

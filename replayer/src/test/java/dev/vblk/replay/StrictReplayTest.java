@@ -50,6 +50,18 @@ class StrictReplayTest {
     }
 
     @Test
+    void readingTheTraceOnTheReplaysOwnThreadReproducesTheSame() {
+        Path file = mixedTrace(RequestHook.NORMAL.at(3, RequestOutcome.status(1)));
+
+        ReplayResult ahead = Replayer.strict(file);
+        ReplayResult own = Replayer.strict(file, ReplayOptions.DEFAULTS.withoutReadAhead());
+
+        assertEquals(ReplayResult.Status.REPRODUCED, own.status(), own.render());
+        assertEquals(ahead.render(), own.render());
+        assertEquals(ahead.eventsReplayed(), own.eventsReplayed());
+    }
+
+    @Test
     void reproducesARecordedIoErrorAndTheFailuresAfterIt() {
         Path file = mixedTrace(RequestHook.NORMAL.at(3, RequestOutcome.status(1)));
         long failures = FakeTraces.read(file).events().stream()
