@@ -76,6 +76,16 @@ final class MachineOptions {
                     + "(VIRTIO_F_RING_PACKED): the same as --device-property packed=on.")
     boolean packed;
 
+    @Option(names = "--topology",
+            description = "Let the driver accept VIRTIO_BLK_F_TOPOLOGY when a device offers it and read its hints "
+                    + "(physical block, alignment, minimum and optimal I/O size); the trace stores the choice.")
+    boolean topology;
+
+    @Option(names = "--ring-reset",
+            description = "Let the driver accept VIRTIO_F_RING_RESET when a device offers it: a queue whose request "
+                    + "times out is reset on its own; the trace stores the choice.")
+    boolean ringReset;
+
     @Option(names = "--drive-option", paramLabel = "KEY=VALUE",
             description = "One more item of each image's -drive option, such as cache=none or aio=threads (repeatable).")
     List<String> driveOptions = new ArrayList<>();
@@ -121,14 +131,16 @@ final class MachineOptions {
     }
 
     /**
-     * {@code base} with what the QEMU options ask of the driver: the packed ring when every device is
+     * {@code base} with what the options ask of the driver: the packed ring when every device is
      * told {@code packed=on} ({@code --packed} or {@code --device-property}), so that the ring the user asked for is the
-     * one the driver uses.
+     * one the driver uses; TOPOLOGY and RING_RESET when {@code --topology} and {@code --ring-reset} allow them.
      */
     DriverOptions driverOptions(DriverOptions base) {
-        return packed || deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
-                .anyMatch(property -> List.of("packed=on", "packed=true", "packed=yes").contains(property))
-                ? base.withPackedRing(true) : base;
+        boolean packedRing = packed || deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
+                .anyMatch(property -> List.of("packed=on", "packed=true", "packed=yes").contains(property));
+        DriverOptions options = packedRing ? base.withPackedRing(true) : base;
+        options = topology ? options.withTopology(true) : options;
+        return ringReset ? options.withRingReset(true) : options;
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.vblk.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.harness.FakeTarget;
+import dev.vblk.session.BoardParameters;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceReader;
@@ -156,6 +158,24 @@ class RecordCommandTest {
         assertEquals(Long.toString(FakeTarget.DEFAULT_RAM_BYTES),
                 TraceReader.readComplete(directory.resolve("ks.trace.avro")).metadata().platform().get("fake.ramBytes"),
                 oneQueue.toString());
+    }
+
+    @Test
+    void topologyAndRingResetAreAllowedFromTheCommandLineAndStoredInTheTrace() {
+        Path trace = directory.resolve("features.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--topology", "--ring-reset", "--preset", "known-sectors", "-o",
+                trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        DriverOptions options = BoardParameters.fromMap(TraceReader.readComplete(trace).metadata().board()).options();
+        assertTrue(options.topology() && options.ringReset(), options.toString());
+        Cli.Result replay = Cli.run("replay", trace.toString());
+        assertEquals(ExitCodes.OK, replay.exitCode(), replay.toString());
+        assertTrue(replay.out().contains("REPRODUCED"), replay.out());
+
+        Path plain = directory.resolve("plain.trace.avro");
+        assertEquals(ExitCodes.OK, Cli.run("record", "--fake", "--preset", "known-sectors", "-o", plain.toString()).exitCode());
+        DriverOptions defaults = BoardParameters.fromMap(TraceReader.readComplete(plain).metadata().board()).options();
+        assertFalse(defaults.topology() || defaults.ringReset(), defaults.toString());
     }
 
     @Test
