@@ -27,11 +27,6 @@ final class RelaxedReplay implements ReplayStrategy {
     }
 
     @Override
-    public String description() {
-        return "relaxed";
-    }
-
-    @Override
     public ReplayStrategy forThread(ThreadedRun.Part thread) {
         return new RelaxedReplay(thread);
     }

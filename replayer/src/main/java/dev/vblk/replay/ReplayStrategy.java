@@ -5,6 +5,7 @@ import dev.vblk.pci.PciHostBridge;
 import dev.vblk.platform.Platform;
 import dev.vblk.session.BoardParameters;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -35,8 +36,10 @@ interface ReplayStrategy {
     /** The mode, as results name it. */
     ReplayResult.Mode mode();
 
-    /** The mode, as divergence reports name it. */
-    String description();
+    /** The mode, as divergence reports name it: by default its name in lower case. */
+    default String description() {
+        return mode().name().toLowerCase(Locale.ROOT);
+    }
 
     /** Why this mode cannot replay a trace recorded on {@code board}, if it cannot. */
     default Optional<String> refusal(BoardParameters board) {

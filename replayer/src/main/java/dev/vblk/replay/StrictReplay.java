@@ -26,11 +26,6 @@ final class StrictReplay implements ReplayStrategy {
     }
 
     @Override
-    public String description() {
-        return "strict";
-    }
-
-    @Override
     public ReplayStrategy forThread(ThreadedRun.Part thread) {
         return new StrictReplay(thread);
     }

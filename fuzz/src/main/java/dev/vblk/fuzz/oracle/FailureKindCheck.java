@@ -55,7 +55,7 @@ final class FailureKindCheck {
      */
     private boolean ringBroken(CallObservation call) {
         return call.ringBrokenBefore()
-                || run.recorder.seen().stream().anyMatch(s -> ScriptedAnswers.breaksTheRing(s.outcome()));
+                || run.deviceBrokeTheRing();
     }
 
     /**
@@ -70,7 +70,7 @@ final class FailureKindCheck {
             return;
         }
         if (run.options.maxInFlight() > 1
-                && run.recorder.seen().stream().anyMatch(s -> ScriptedAnswers.breaksTheRing(s.outcome()))) {
+                && run.deviceBrokeTheRing()) {
             // With several requests in flight, a used element the driver cannot believe may come
             // before the status byte is read: the ring is not trusted past it.
             return;

@@ -117,6 +117,14 @@ final class RunState {
                 && !eventsHappened && fake.needsResetReason().isEmpty();
     }
 
+    /**
+     * Whether a request the device saw in the call or batch being judged got an answer that breaks the
+     * used ring ({@link ScriptedAnswers#breaksTheRing}).
+     */
+    boolean deviceBrokeTheRing() {
+        return recorder.seen().stream().anyMatch(seen -> ScriptedAnswers.breaksTheRing(seen.outcome()));
+    }
+
     /** The queue size the driver can set up under the current QueueNumMax. */
     int queueSize() {
         long max = overrides.getOrDefault(MmioRegister.QUEUE_NUM_MAX.offset(), 256L);

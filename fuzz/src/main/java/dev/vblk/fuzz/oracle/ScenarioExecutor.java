@@ -98,7 +98,7 @@ final class ScenarioExecutor {
             result = new CallResult(null, null, false);
         }
         machine.check(where);
-        boolean ringBroken = run.recorder.seen().stream().anyMatch(seen -> ScriptedAnswers.breaksTheRing(seen.outcome()));
+        boolean ringBroken = run.deviceBrokeTheRing();
         run.ringBrokenUnreported = run.driver != null && run.driver.fatalError().isEmpty()
                 && (run.ringBrokenUnreported || ringBroken);
         return result;
