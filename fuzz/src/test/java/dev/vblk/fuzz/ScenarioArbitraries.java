@@ -2,6 +2,7 @@ package dev.vblk.fuzz;
 
 import dev.vblk.fake.blk.AvailEventWrites;
 import dev.vblk.fake.blk.CompletionBatching;
+import dev.vblk.fake.blk.MemoryTarget;
 import dev.vblk.fake.blk.SpuriousInterrupt;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.scenario.AllocatorSpec;
@@ -116,7 +117,13 @@ public final class ScenarioArbitraries {
         return Combinators.combine(Arbitraries.of(false, true), Arbitraries.of(-1L, 0L, 3L, 10L, 25L)).as(AllocatorSpec::new);
     }
 
+    /** An answer, now and then after a rewrite of the request's driver-written memory. */
     static Arbitrary<OutcomeSpec> outcome() {
+        return Arbitraries.frequencyOf(Tuple.of(4, answer()), Tuple.of(1, Combinators.combine(
+                Arbitraries.of(MemoryTarget.class), Arbitraries.of(0, 0xff, 0xa5, 0x01), answer()).as(OutcomeSpec.Rewrites::new)));
+    }
+
+    static Arbitrary<OutcomeSpec> answer() {
         return Arbitraries.lazyOf(() -> Arbitraries.just(new OutcomeSpec.Normal()),
                 () -> Arbitraries.integers().between(0, 255).map(OutcomeSpec.Status::new),
                 () -> Combinators.combine(Arbitraries.of(0, 1, 20, 511, 512, 4096, 70_000), Arbitraries.integers().between(0, 255),

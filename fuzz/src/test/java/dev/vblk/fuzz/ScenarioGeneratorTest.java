@@ -4,12 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vblk.fake.blk.MemoryTarget;
 import dev.vblk.fuzz.campaign.FailureArchive;
 import dev.vblk.fuzz.oracle.ScenarioRunner;
 import dev.vblk.fuzz.oracle.Verdict;
+import dev.vblk.fuzz.scenario.OutcomeSpec;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScenarioGenerator;
+import dev.vblk.fuzz.scenario.ScenarioJson;
+import dev.vblk.fuzz.scenario.ScriptedOutcome;
+import dev.vblk.virtio.FeatureBits;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,6 +58,31 @@ class ScenarioGeneratorTest {
             events += (int) s.steps().stream().filter(step -> step instanceof dev.vblk.fuzz.scenario.ScenarioStep.DeviceEvent).count();
         }
         assertTrue(faults > 50 && outcomes > 200 && events > 200, faults + " " + outcomes + " " + events);
+    }
+
+    /**
+     * A quarter of the scenarios rewrite driver-written memory of one of their first requests, every
+     * target on split and on packed rings, and such a scenario reads back equal from its JSON.
+     */
+    @Test
+    void memoryLiesAreGeneratedForEveryTargetOnSplitAndPackedRings() {
+        Map<Boolean, Set<MemoryTarget>> targets = Map.of(false, EnumSet.noneOf(MemoryTarget.class),
+                true, EnumSet.noneOf(MemoryTarget.class));
+        int lying = 0;
+        Scenario first = null;
+        for (long seed = 0; seed < 2000; seed++) {
+            Scenario s = ScenarioGenerator.generate(seed);
+            boolean packed = FeatureBits.has(s.device().offeredFeatures(), FeatureBits.RING_PACKED);
+            List<OutcomeSpec.Rewrites> rewrites = s.outcomes().stream().map(ScriptedOutcome::outcome)
+                    .filter(OutcomeSpec.Rewrites.class::isInstance).map(OutcomeSpec.Rewrites.class::cast).toList();
+            rewrites.forEach(r -> targets.get(packed).add(r.target()));
+            lying += rewrites.isEmpty() ? 0 : 1;
+            first = first == null && !rewrites.isEmpty() ? s : first;
+        }
+        assertEquals(EnumSet.allOf(MemoryTarget.class), targets.get(false));
+        assertEquals(EnumSet.allOf(MemoryTarget.class), targets.get(true));
+        assertTrue(lying > 400 && lying < 600, lying + " of 2000 scenarios lie about memory");
+        assertEquals(first, ScenarioJson.fromJson(ScenarioJson.toJson(first)));
     }
 
     @ParameterizedTest

@@ -8,18 +8,19 @@ import java.util.List;
  * A validated descriptor chain as a virtio-blk request uses it: its head index, the
  * device-readable buffers and, after them, the device-writable buffers, whose last byte is the
  * status byte; {@code head} is the descriptor index of a split chain or the buffer id of a packed one,
- * {@code descriptors} the ring descriptors it takes.
+ * {@code descriptors} the ring descriptors it takes, {@code footprint} the guest memory it occupies.
  */
-record Chain(int head, List<ChainSegment> readable, List<ChainSegment> writable, int descriptors) {
+record Chain(int head, List<ChainSegment> readable, List<ChainSegment> writable, int descriptors,
+        ChainFootprint footprint) {
 
     Chain {
         readable = List.copyOf(readable);
         writable = List.copyOf(writable);
     }
 
-    /** The request view of a decoded chain. */
-    static Chain of(DecodedChain decoded) {
-        return new Chain(decoded.head(), decoded.readable(), decoded.writable(), decoded.ringDescriptors());
+    /** The request view of a decoded chain that occupies {@code footprint}. */
+    static Chain of(DecodedChain decoded, ChainFootprint footprint) {
+        return new Chain(decoded.head(), decoded.readable(), decoded.writable(), decoded.ringDescriptors(), footprint);
     }
 
     /** Readable bytes after the 16-byte header. */

@@ -4,6 +4,7 @@ import dev.vblk.fake.mmio.DeviceContext;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.LittleEndian;
 import dev.vblk.virtio.queue.chain.ChainDecoder;
+import dev.vblk.virtio.queue.chain.DecodedChain;
 import dev.vblk.virtio.queue.chain.MalformedChainException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -85,8 +86,11 @@ final class PackedRing implements RingEngine {
         }
         Chain chain;
         try {
-            chain = Chain.of(new ChainDecoder(dma, queue.desc(), queue.num(), indirectAllowed).decodePacked(nextAvail,
-                    availWrap));
+            ChainFootprintReader reads = new ChainFootprintReader(dma);
+            DecodedChain decoded = new ChainDecoder(reads, queue.desc(), queue.num(), indirectAllowed)
+                    .decodePacked(nextAvail, availWrap);
+            chain = Chain.of(decoded, ChainFootprint.of(decoded, reads.descriptors(), queue.desc(), queue.num(),
+                    List.of(), true));
         } catch (MalformedChainException e) {
             throw new MalformedQueueException(e.address(), e.getMessage());
         }

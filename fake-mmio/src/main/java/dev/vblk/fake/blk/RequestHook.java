@@ -17,6 +17,12 @@ public interface RequestHook {
     RequestOutcome onRequest(DeviceRequest request);
 
     /**
+     * Tells the hook, before {@link #onRequest}, which guest memory {@code request}'s chain occupies
+     * as the device fetched it. Does nothing unless the hook wants to know.
+     */
+    default void fetched(DeviceRequest request, ChainFootprint footprint) {}
+
+    /**
      * A request this hook {@link RequestOutcome#held() held} back, to be answered now.
      *
      * @param requestIndex the {@link DeviceRequest#index()} of the held request

@@ -11,7 +11,8 @@ import java.util.OptionalLong;
  * data, with a corrupt or duplicated used element, with a jump of the used index);
  * {@link NeverComplete} leaves the request unanswered; {@link Delayed} answers later in virtual time;
  * {@link Held} waits for the hook to answer it later ({@link RequestHook#releases});
- * {@link NeedsReset} breaks the device instead of answering.
+ * {@link NeedsReset} breaks the device instead of answering; {@link Rewriting} first rewrites
+ * driver-written memory of the fetched chain, then answers as it says.
  */
 public sealed interface RequestOutcome {
 
@@ -48,6 +49,14 @@ public sealed interface RequestOutcome {
     /** Does not answer; the device sets DEVICE_NEEDS_RESET and raises a config interrupt. */
     static NeedsReset needsReset() {
         return new NeedsReset();
+    }
+
+    /**
+     * Rewrites {@code target} of the request's chain with {@code pattern} right after fetching it, then
+     * answers with {@code then}.
+     */
+    static Rewriting rewriting(MemoryTarget target, int pattern, RequestOutcome then) {
+        return new Rewriting(target, pattern, then);
     }
 
     /**
@@ -127,4 +136,19 @@ public sealed interface RequestOutcome {
 
     /** The device breaks (DEVICE_NEEDS_RESET) when it sees the request. */
     record NeedsReset() implements RequestOutcome {}
+
+    /**
+     * Once the device has fetched the request's chain (and decoded what it will execute), it fills
+     * {@code target} of the chain's driver-written memory with {@code pattern}'s low byte, then answers
+     * with {@code then}, which is not itself a {@code Rewriting}.
+     */
+    record Rewriting(MemoryTarget target, int pattern, RequestOutcome then) implements RequestOutcome {
+        public Rewriting {
+            java.util.Objects.requireNonNull(target, "target");
+            java.util.Objects.requireNonNull(then, "then");
+            if (then instanceof Rewriting) {
+                throw new IllegalArgumentException("one rewrite per request: " + then);
+            }
+        }
+    }
 }

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * The virtio-blk request path between the rings and the backend: it takes the chains a notified
  * queue made available, decodes each into a {@link DeviceRequest}, lets the {@link RequestHook}
- * choose its outcome, and completes it now, after a delay, when the hook releases it or when its
+ * choose its outcome (first rewriting driver-written memory of the chain if the outcome lies so), and
+ * completes it now, after a delay, when the hook releases it or when its
  * batch is full; completing writes the status byte and data (through {@link BlkBackend} unless the
  * outcome gives them), the used entries and, as the driver's suppression and the interrupt faults
  * allow, the used-buffer interrupt. A queue's pending work is its own; a device reset forgets all.
@@ -23,6 +24,7 @@ final class RequestPipeline {
     private final DeviceFaults faults;
     private final GuestDma dma;
     private final DeviceRequestDecoder decoder;
+    private final DriverMemoryRewriter rewriter;
     private final BlkBackend backend;
     private final BlkConfigSpace configSpace;
     private final List<QueueState> queues = new ArrayList<>();
@@ -51,6 +53,7 @@ final class RequestPipeline {
         this.faults = core.faults();
         this.dma = dma;
         this.decoder = new DeviceRequestDecoder(dma);
+        this.rewriter = new DriverMemoryRewriter(dma);
         this.interrupts = new InterruptPolicy(faults);
         this.backend = backend;
         this.configSpace = configSpace;
@@ -89,7 +92,13 @@ final class RequestPipeline {
                 break;
             }
             DeviceRequest request = decoder.decode(chain.get(), state.queue().desc());
-            apply(state, chain.get(), request, hook.onRequest(request));
+            hook.fetched(request, chain.get().footprint());
+            RequestOutcome outcome = hook.onRequest(request);
+            if (outcome instanceof RequestOutcome.Rewriting rewriting) {
+                rewriter.rewrite(chain.get().footprint(), rewriting.target(), rewriting.pattern());
+                outcome = rewriting.then();
+            }
+            apply(state, chain.get(), request, outcome);
             answerReleased(core.now());
         }
         if (!core.broken() && faults.writesAvailEvent(eventIndex())) {

@@ -1,7 +1,9 @@
 package dev.vblk.fake.blk;
 
 import dev.vblk.virtio.queue.chain.ChainDecoder;
+import dev.vblk.virtio.queue.chain.DecodedChain;
 import dev.vblk.virtio.queue.chain.MalformedChainException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -60,10 +62,14 @@ final class SplitRing implements RingEngine {
             throw new MalformedQueueException(queue.driver(), "available index moved " + available
                     + " entries past the device's position, more than the queue size " + num);
         }
-        int head = dma.u16(queue.driver() + 4 + 2L * (lastAvail % num));
+        long slot = queue.driver() + 4 + 2L * (lastAvail % num);
+        int head = dma.u16(slot);
         lastAvail = (lastAvail + 1) & 0xffff;
         try {
-            return Optional.of(Chain.of(new ChainDecoder(dma, queue.desc(), num, indirectAllowed).decode(head)));
+            ChainFootprintReader reads = new ChainFootprintReader(dma);
+            DecodedChain decoded = new ChainDecoder(reads, queue.desc(), num, indirectAllowed).decode(head);
+            return Optional.of(Chain.of(decoded, ChainFootprint.of(decoded, reads.descriptors(), queue.desc(), num,
+                    List.of(new MemorySpan(slot, 2)), false)));
         } catch (MalformedChainException e) {
             throw new MalformedQueueException(e.address(), e.getMessage());
         }

@@ -65,7 +65,7 @@ final class FailureKindCheck {
      */
     private void checkStatusKind(String where, ScenarioStep.DriverCall step, List<Seen> seen, ErrorKind kind) {
         Seen first = seen.stream().filter(s -> !answers.completedNormally(s)).findFirst().orElse(null);
-        if (first == null || !(first.outcome() instanceof OutcomeSpec.Status status)
+        if (first == null || !(OutcomeSpec.answer(first.outcome()) instanceof OutcomeSpec.Status status)
                 || status.status() == VirtioBlk.S_OK || run.fake.needsResetReason().isPresent()) {
             return;
         }

@@ -37,5 +37,11 @@ public enum Invariant {
     /** The error kind says what the device did (DEVICE_NEEDS_RESET when it needs a reset, not a timeout). */
     ERROR_KIND,
     /** Register protocol rules the fake device checks (access widths, status sequence, queue setup). */
-    PROTOCOL_RULES
+    PROTOCOL_RULES,
+    /**
+     * The driver never reads back what it wrote for the device to read (descriptors, indirect tables,
+     * available ring, request headers, a write's data) once the device fetched it: the device may
+     * rewrite it at any time.
+     */
+    NO_DOUBLE_FETCH
 }

@@ -1,5 +1,6 @@
 package dev.vblk.fuzz.oracle;
 
+import dev.vblk.fake.blk.ChainFootprint;
 import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.RequestHook;
 import dev.vblk.fake.blk.RequestOutcome;
@@ -7,10 +8,12 @@ import dev.vblk.fuzz.scenario.OutcomeSpec;
 import dev.vblk.fuzz.scenario.Scenario;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The fake device's request hook during a run: gives each request the outcome the scenario scripts
- * for it and remembers, per driver call, which requests the device saw and what it did with them.
+ * for it and remembers, per driver call, which requests the device saw and what it did with them; it
+ * passes on where each fetched chain lies in guest memory.
  */
 final class RequestRecorder implements RequestHook {
 
@@ -21,9 +24,20 @@ final class RequestRecorder implements RequestHook {
     private final List<Seen> seen = new ArrayList<>();
     private boolean scripted = true;
     private long decoded;
+    private BiConsumer<Long, ChainFootprint> fetchListener = (request, footprint) -> { };
 
     RequestRecorder(Scenario scenario) {
         this.scenario = scenario;
+    }
+
+    /** From now on tells {@code listener} each request's number and the memory its chain occupies. */
+    void onFetch(BiConsumer<Long, ChainFootprint> listener) {
+        fetchListener = listener;
+    }
+
+    @Override
+    public void fetched(DeviceRequest request, ChainFootprint footprint) {
+        fetchListener.accept(request.index(), footprint);
     }
 
     /** From now on every request completes normally. */

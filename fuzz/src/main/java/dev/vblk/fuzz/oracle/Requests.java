@@ -21,8 +21,9 @@ final class Requests {
                 ? r.ranges().stream().mapToLong(DeviceRequest.Range::sectorCount).sum() : r.sectorCount();
     }
 
-    /** The outcome a delayed outcome delays, or the outcome itself. */
+    /** The outcome a delayed outcome delays, or the outcome itself; a rewrite of driver memory set aside. */
     static OutcomeSpec undelayed(OutcomeSpec outcome) {
-        return outcome instanceof OutcomeSpec.Delayed d ? d.then() : outcome;
+        OutcomeSpec answer = OutcomeSpec.answer(outcome);
+        return answer instanceof OutcomeSpec.Delayed d ? d.then() : answer;
     }
 }

@@ -13,6 +13,7 @@ import dev.vblk.fuzz.scenario.QueueSpec;
 import dev.vblk.fuzz.scenario.RegisterOverride;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScenarioStep;
+import dev.vblk.platform.Platform;
 import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.MmioSlot;
 import dev.vblk.virtio.blk.DriverOptions;
@@ -22,11 +23,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The state of one run that the executor and the checks share: the scenario's fake machine, the
- * platform the driver sees, the driver once opened, and what the scenario has done to the device so
- * far (register overrides, unstable config, a refusing allocator, device events).
+ * platform the driver sees (counted, its reads of published memory noted), the driver once opened,
+ * and what the scenario has done to the device so far (register overrides, unstable config, a
+ * refusing allocator, device events).
  */
 final class RunState {
 
@@ -38,6 +41,10 @@ final class RunState {
     final FakePlatform platform;
     final FakeVirtioBlkDevice fake;
     final CountingPlatform counting;
+    /** What the driver wrote for the device to read, and the driver's reads of it. */
+    final PublishedMemory published;
+    /** The platform the driver is given: {@link #counting}, seen through the runner's driver view. */
+    final Platform driverPlatform;
     final MmioSlot slot;
     final DriverOptions options;
     final Findings findings = new Findings();
@@ -58,7 +65,7 @@ final class RunState {
      */
     boolean ringBrokenUnreported;
 
-    RunState(Scenario scenario, long budget, BehaviourCoverage coverage) {
+    RunState(Scenario scenario, long budget, BehaviourCoverage coverage, UnaryOperator<Platform> driverView) {
         this.scenario = scenario;
         this.spec = scenario.device();
         this.machine = ScenarioMachine.create(scenario);
@@ -68,8 +75,11 @@ final class RunState {
         this.fake = machine.device();
         this.slot = machine.slot();
         this.options = ScenarioRunner.options(scenario);
-        this.counting = new CountingPlatform(coverage == null ? platform
-                : new CoverageProbe(platform, MmioWindow.QEMU_VIRT, coverage), slot.baseAddress(), 0x200, budget);
+        this.published = new PublishedMemory(coverage == null ? platform
+                : new CoverageProbe(platform, MmioWindow.QEMU_VIRT, coverage));
+        recorder.onFetch(published::fetched);
+        this.counting = new CountingPlatform(published, slot.baseAddress(), 0x200, budget);
+        this.driverPlatform = driverView.apply(counting);
         scenario.faults().overrides().forEach(this::noteOverride);
         unstableHigh = scenario.faults().unstableConfigReads() >= ScenarioRunner.TOLERATED_UNSTABLE_READS;
     }

@@ -25,6 +25,7 @@ final class ScenarioExecutor {
 
     private final RunState run;
     private final MachineCheck machine;
+    private final DoubleFetchCheck doubleFetch;
     private final InitialisationCheck initialisation;
     private final DeviceInfoCheck info;
     private final MemoryCheck memory;
@@ -40,6 +41,7 @@ final class ScenarioExecutor {
     ScenarioExecutor(RunState run) {
         this.run = run;
         this.machine = new MachineCheck(run);
+        this.doubleFetch = new DoubleFetchCheck(run);
         this.initialisation = new InitialisationCheck(run);
         this.info = new DeviceInfoCheck(run);
         this.memory = new MemoryCheck(run);
@@ -98,6 +100,7 @@ final class ScenarioExecutor {
             result = new CallResult(null, null, false);
         }
         machine.check(where);
+        doubleFetch.check(where);
         boolean ringBroken = run.deviceBrokeTheRing();
         run.ringBrokenUnreported = run.driver != null && run.driver.fatalError().isEmpty()
                 && (run.ringBrokenUnreported || ringBroken);
@@ -108,7 +111,7 @@ final class ScenarioExecutor {
     private CallResult openOrReset(String where, boolean open) {
         VirtioBlkDevice driver = run.driver;
         return invoke(where, open
-                ? () -> VirtioBlkDevice.open(run.counting, run.slot, run.options)
+                ? () -> VirtioBlkDevice.open(run.driverPlatform, run.slot, run.options)
                 : () -> {
                     driver.reset();
                     return driver;

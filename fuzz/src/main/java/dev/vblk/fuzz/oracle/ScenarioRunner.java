@@ -2,8 +2,10 @@ package dev.vblk.fuzz.oracle;
 
 import dev.vblk.fuzz.coverage.BehaviourCoverage;
 import dev.vblk.fuzz.scenario.Scenario;
+import dev.vblk.platform.Platform;
 import dev.vblk.virtio.blk.DriverOptions;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs the driver against a fake device set up from a {@link Scenario} and judges what it did: the
@@ -32,6 +34,7 @@ public final class ScenarioRunner {
     static final int TOLERATED_UNSTABLE_READS = 16;
 
     private final long callBudget;
+    private final UnaryOperator<Platform> driverView;
 
     /** A runner with {@link #DEFAULT_CALL_BUDGET}. */
     public ScenarioRunner() {
@@ -40,10 +43,20 @@ public final class ScenarioRunner {
 
     /** A runner that stops a driver call after {@code callBudget} platform calls. */
     public ScenarioRunner(long callBudget) {
+        this(callBudget, UnaryOperator.identity());
+    }
+
+    /**
+     * A runner that stops a driver call after {@code callBudget} platform calls and gives the driver
+     * the judged platform through {@code driverView}: a test stands in a broken copy of the driver
+     * with a view that changes what the driver does with its memory.
+     */
+    public ScenarioRunner(long callBudget, UnaryOperator<Platform> driverView) {
         if (callBudget <= 0) {
             throw new IllegalArgumentException("call budget must be positive: " + callBudget);
         }
         this.callBudget = callBudget;
+        this.driverView = Objects.requireNonNull(driverView, "driverView");
     }
 
     /** The driver options a scenario runs with: {@link #OPTIONS} at the scenario's queue depth. */
@@ -53,11 +66,12 @@ public final class ScenarioRunner {
 
     /** Runs {@code scenario} on a fresh fake machine and returns the oracle's verdict. */
     public Verdict run(Scenario scenario) {
-        return new ScenarioExecutor(new RunState(scenario, callBudget, null)).execute();
+        return new ScenarioExecutor(new RunState(scenario, callBudget, null, driverView)).execute();
     }
 
     /** Runs {@code scenario} as {@link #run(Scenario)} does, noting the driver's register accesses in {@code coverage}. */
     public Verdict run(Scenario scenario, BehaviourCoverage coverage) {
-        return new ScenarioExecutor(new RunState(scenario, callBudget, Objects.requireNonNull(coverage, "coverage"))).execute();
+        return new ScenarioExecutor(new RunState(scenario, callBudget, Objects.requireNonNull(coverage, "coverage"),
+                driverView)).execute();
     }
 }

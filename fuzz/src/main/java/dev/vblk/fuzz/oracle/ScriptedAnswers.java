@@ -27,7 +27,7 @@ final class ScriptedAnswers {
 
     /** Whether a request was answered as a correct device answers, in good time, with status OK. */
     boolean completedNormally(Seen s) {
-        OutcomeSpec outcome = s.outcome();
+        OutcomeSpec outcome = OutcomeSpec.answer(s.outcome());
         if (outcome instanceof OutcomeSpec.Delayed d && d.delayNanos() <= run.options.requestTimeoutNanos() / 2) {
             outcome = d.then();
         }

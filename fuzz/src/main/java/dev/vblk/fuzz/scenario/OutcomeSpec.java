@@ -2,6 +2,7 @@ package dev.vblk.fuzz.scenario;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.vblk.fake.blk.MemoryTarget;
 import dev.vblk.fake.blk.RequestOutcome;
 
 /**
@@ -19,7 +20,8 @@ import dev.vblk.fake.blk.RequestOutcome;
     @JsonSubTypes.Type(value = OutcomeSpec.IndexJump.class, name = "indexJump"),
     @JsonSubTypes.Type(value = OutcomeSpec.Never.class, name = "never"),
     @JsonSubTypes.Type(value = OutcomeSpec.NeedsReset.class, name = "needsReset"),
-    @JsonSubTypes.Type(value = OutcomeSpec.Delayed.class, name = "delayed")
+    @JsonSubTypes.Type(value = OutcomeSpec.Delayed.class, name = "delayed"),
+    @JsonSubTypes.Type(value = OutcomeSpec.Rewrites.class, name = "rewrites")
 })
 public sealed interface OutcomeSpec {
 
@@ -169,5 +171,38 @@ public sealed interface OutcomeSpec {
         public String toString() {
             return "after " + delayNanos + " ns: " + then;
         }
+    }
+
+    /**
+     * Once the device has fetched the request, it rewrites {@code target} of the driver-written memory
+     * of its chain with the byte {@code pattern} (a double fetch would see the change), then answers
+     * with {@code then}, which is no {@code Rewrites}.
+     */
+    record Rewrites(MemoryTarget target, int pattern, OutcomeSpec then) implements OutcomeSpec {
+        public Rewrites {
+            java.util.Objects.requireNonNull(target, "target");
+            java.util.Objects.requireNonNull(then, "then");
+            if (pattern < 0 || pattern > 255) {
+                throw new IllegalArgumentException("the rewrite pattern is one byte, 0 to 255: " + pattern);
+            }
+            if (then instanceof Rewrites) {
+                throw new IllegalArgumentException("one rewrite per request: " + then);
+            }
+        }
+
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.rewriting(target, pattern, then.toOutcome());
+        }
+
+        @Override
+        public String toString() {
+            return "rewrites " + target + " with " + pattern + ", then " + then;
+        }
+    }
+
+    /** The answer an outcome gives once any rewrite of driver memory is set aside. */
+    static OutcomeSpec answer(OutcomeSpec outcome) {
+        return outcome instanceof Rewrites r ? r.then() : outcome;
     }
 }

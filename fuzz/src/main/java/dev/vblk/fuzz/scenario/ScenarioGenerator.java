@@ -2,6 +2,7 @@ package dev.vblk.fuzz.scenario;
 
 import dev.vblk.fake.blk.AvailEventWrites;
 import dev.vblk.fake.blk.CompletionBatching;
+import dev.vblk.fake.blk.MemoryTarget;
 import dev.vblk.fake.blk.SpuriousInterrupt;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.virtio.DeviceStatus;
@@ -9,6 +10,7 @@ import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.blk.BlkFeatures;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -46,6 +48,9 @@ public final class ScenarioGenerator {
     static final long[] HOLDS = {100_000, 1_000_000, 3_000_000, 3_000_000, 30_000_000, Long.MAX_VALUE};
     static final long[] COALESCING_WINDOWS = {100_000, 1_000_000, 5_000_000, Long.MAX_VALUE};
     static final long[] DELAYS = {1_000, 100_000, 5_000_000, 19_000_000, 25_000_000, 1_000_000_000};
+    static final int[] REWRITE_PATTERNS = {0x00, 0xff, 0xa5};
+    /** Mixed into the seed for the draw of memory lies. */
+    private static final long MEMORY_LIES = 0x6d65_6d6f_7279_4c69L;
 
     private ScenarioGenerator() {}
 
@@ -74,7 +79,34 @@ public final class ScenarioGenerator {
         if (queue.depth() > 1 || queue.hasFaults()) {
             steps = batched(random, steps);
         }
+        // From a random of its own, so that a seed whose device tells no memory lie gives what it gave before.
+        outcomes = memoryLie(new SplittableRandom(seed ^ MEMORY_LIES), outcomes);
         return new Scenario(seed, device, faults, allocator, queue, outcomes, steps);
+    }
+
+    /**
+     * The outcomes with, in a quarter of the scenarios, one of the first requests' driver-written memory
+     * rewritten once the device has fetched it: the request's own scripted answer kept, or a normal one.
+     */
+    private static List<ScriptedOutcome> memoryLie(SplittableRandom random, List<ScriptedOutcome> outcomes) {
+        if (random.nextInt(4) != 0) {
+            return outcomes;
+        }
+        int index = random.nextInt(6);
+        MemoryTarget target = MemoryTarget.values()[random.nextInt(MemoryTarget.values().length)];
+        int pattern = random.nextBoolean() ? REWRITE_PATTERNS[random.nextInt(REWRITE_PATTERNS.length)] : random.nextInt(256);
+        List<ScriptedOutcome> lied = new ArrayList<>();
+        OutcomeSpec answer = new OutcomeSpec.Normal();
+        for (ScriptedOutcome scripted : outcomes) {
+            if (scripted.requestIndex() == index) {
+                answer = scripted.outcome();
+            } else {
+                lied.add(scripted);
+            }
+        }
+        lied.add(new ScriptedOutcome(index, new OutcomeSpec.Rewrites(target, pattern, answer)));
+        lied.sort(Comparator.comparingInt(ScriptedOutcome::requestIndex));
+        return lied;
     }
 
     private static QueueSpec queue(SplittableRandom random) {

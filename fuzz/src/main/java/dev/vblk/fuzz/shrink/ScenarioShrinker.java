@@ -7,6 +7,7 @@ import dev.vblk.fuzz.oracle.Verdict;
 import dev.vblk.fuzz.scenario.AllocatorSpec;
 import dev.vblk.fuzz.scenario.DeviceFaultSpec;
 import dev.vblk.fuzz.scenario.DeviceSpec;
+import dev.vblk.fuzz.scenario.OutcomeSpec;
 import dev.vblk.fuzz.scenario.QueueSpec;
 import dev.vblk.fuzz.scenario.RegisterOverride;
 import dev.vblk.fuzz.scenario.Scenario;
@@ -19,9 +20,10 @@ import java.util.function.UnaryOperator;
 /**
  * Makes a failing scenario smaller while it still fails the same way (the invariant of its first
  * finding is violated again), as jqwik shrinks a failing property: fewer steps, fewer scripted
- * outcomes, fewer faults, the allocator generous, one request at a time, a plainer device. Each pass
- * tries every simplification once and keeps those that still fail; passes repeat until none helps or
- * the run budget is spent. Deterministic, since runs are.
+ * outcomes (or a rewrite of driver memory dropped from one), fewer faults, the allocator generous,
+ * one request at a time, a plainer device. Each pass tries every simplification once and keeps those
+ * that still fail; passes repeat until none helps or the run budget is spent. Deterministic, since
+ * runs are.
  */
 public final class ScenarioShrinker {
 
@@ -104,6 +106,13 @@ public final class ScenarioShrinker {
         for (int i = scenario.outcomes().size() - 1; i >= 0; i--) {
             int index = i;
             all.add(s -> index < s.outcomes().size() ? outcomes(s, without(s.outcomes(), index)) : s);
+        }
+        for (int i = scenario.outcomes().size() - 1; i >= 0; i--) {
+            int index = i;
+            all.add(s -> index < s.outcomes().size() && s.outcomes().get(index).outcome() instanceof OutcomeSpec.Rewrites r
+                    ? outcomes(s, replaced(s.outcomes(), index, new ScriptedOutcome(s.outcomes().get(index).requestIndex(),
+                            r.then())))
+                    : s);
         }
         all.add(s -> faults(s, DeviceFaultSpec.NONE));
         for (int i = scenario.faults().overrides().size() - 1; i >= 0; i--) {

@@ -1,0 +1,84 @@
+package dev.vblk.fake.blk;
+
+import dev.vblk.virtio.queue.chain.ChainSegment;
+import dev.vblk.virtio.queue.chain.DecodedChain;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The guest memory one fetched chain occupies, as the device found it: what the driver wrote for the
+ * device to read, by {@link MemoryTarget}, and the buffers the device may write. A lying device
+ * rewrites the former ({@link DriverMemoryRewriter}); a driver must never read it back, since the
+ * device may have changed it ({@link #watched}).
+ *
+ * @param packed whether the chain came from a packed ring
+ */
+public record ChainFootprint(Map<MemoryTarget, List<MemorySpan>> driverWritten, List<MemorySpan> deviceWritable,
+        boolean packed) {
+
+    /** Bytes of a packed descriptor before its flags: address, length and buffer id. */
+    private static final int PACKED_BODY = 14;
+    /** Bytes of a descriptor's address field. */
+    private static final int ADDRESS = 8;
+
+    public ChainFootprint {
+        EnumMap<MemoryTarget, List<MemorySpan>> copy = new EnumMap<>(MemoryTarget.class);
+        for (MemoryTarget target : MemoryTarget.values()) {
+            copy.put(target, List.copyOf(driverWritten.getOrDefault(target, List.of())));
+        }
+        driverWritten = Map.copyOf(copy);
+        deviceWritable = List.copyOf(deviceWritable);
+    }
+
+    /**
+     * The footprint of {@code chain}, decoded from the descriptor table or ring at {@code table} of
+     * {@code size} entries; {@code descriptorReads} are the addresses of the descriptors the decoder
+     * read, in order (those inside the table are the chain's own entries, the others its indirect
+     * table's), {@code availableSlot} the available-ring entry that named it (none on a packed ring).
+     */
+    static ChainFootprint of(DecodedChain chain, List<Long> descriptorReads, long table, int size,
+            List<MemorySpan> availableSlot, boolean packed) {
+        List<MemorySpan> ring = new ArrayList<>();
+        List<MemorySpan> indirect = new ArrayList<>();
+        long tableEnd = table + (long) ChainFootprintReader.DESCRIPTOR_SIZE * size;
+        for (long at : descriptorReads) {
+            if (at >= table && at < tableEnd) {
+                ring.add(new MemorySpan(at, packed ? PACKED_BODY : ChainFootprintReader.DESCRIPTOR_SIZE));
+            } else {
+                indirect.add(new MemorySpan(at, ChainFootprintReader.DESCRIPTOR_SIZE));
+            }
+        }
+        List<ChainSegment> readable = chain.readable();
+        long readableBytes = ChainSegment.total(readable);
+        Map<MemoryTarget, List<MemorySpan>> written = new EnumMap<>(MemoryTarget.class);
+        written.put(MemoryTarget.DESCRIPTORS, ring);
+        written.put(MemoryTarget.INDIRECT_TABLE, indirect);
+        written.put(MemoryTarget.AVAILABLE_RING, availableSlot);
+        written.put(MemoryTarget.HEADER, spans(ChainSegment.slice(readable, 0, Math.min(VirtioBlk.HEADER_SIZE, readableBytes))));
+        written.put(MemoryTarget.WRITE_DATA, spans(ChainSegment.slice(readable, VirtioBlk.HEADER_SIZE, readableBytes)));
+        return new ChainFootprint(written, spans(chain.writable()), packed);
+    }
+
+    private static List<MemorySpan> spans(List<ChainSegment> segments) {
+        return segments.stream().map(segment -> new MemorySpan(segment.address(), segment.length())).toList();
+    }
+
+    /** The memory of {@code target}. */
+    public List<MemorySpan> spans(MemoryTarget target) {
+        return driverWritten.get(target);
+    }
+
+    /**
+     * The memory of {@code target} the driver must never read back: all of it, except that of a
+     * packed ring's own descriptors only the addresses count (the device writes length, buffer id and
+     * flags of the positions it marks used, and the driver reads them there).
+     */
+    public List<MemorySpan> watched(MemoryTarget target) {
+        if (!packed || target != MemoryTarget.DESCRIPTORS) {
+            return spans(target);
+        }
+        return spans(target).stream().map(span -> new MemorySpan(span.address(), ADDRESS)).toList();
+    }
+}
