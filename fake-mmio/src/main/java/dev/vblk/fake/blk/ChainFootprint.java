@@ -13,10 +13,13 @@ import java.util.Map;
  * rewrites the former ({@link DriverMemoryRewriter}); a driver must never read it back, since the
  * device may have changed it ({@link #watched}).
  *
+ * @param driverRingFields the queue's fields the driver writes and the device reads for every chain,
+ *     which a rewrite leaves alone: the split ring's available flags and index and used_event, the
+ *     packed ring's driver event suppression structure
  * @param packed whether the chain came from a packed ring
  */
 public record ChainFootprint(Map<MemoryTarget, List<MemorySpan>> driverWritten, List<MemorySpan> deviceWritable,
-        boolean packed) {
+        List<MemorySpan> driverRingFields, boolean packed) {
 
     /** Bytes of a packed descriptor before its flags: address, length and buffer id. */
     private static final int PACKED_BODY = 14;
@@ -30,6 +33,7 @@ public record ChainFootprint(Map<MemoryTarget, List<MemorySpan>> driverWritten, 
         }
         driverWritten = Map.copyOf(copy);
         deviceWritable = List.copyOf(deviceWritable);
+        driverRingFields = List.copyOf(driverRingFields);
     }
 
     /**
@@ -39,7 +43,7 @@ public record ChainFootprint(Map<MemoryTarget, List<MemorySpan>> driverWritten, 
      * table's), {@code availableSlot} the available-ring entry that named it (none on a packed ring).
      */
     static ChainFootprint of(DecodedChain chain, List<Long> descriptorReads, long table, int size,
-            List<MemorySpan> availableSlot, boolean packed) {
+            List<MemorySpan> availableSlot, List<MemorySpan> driverRingFields, boolean packed) {
         List<MemorySpan> ring = new ArrayList<>();
         List<MemorySpan> indirect = new ArrayList<>();
         long tableEnd = table + (long) ChainFootprintReader.DESCRIPTOR_SIZE * size;
@@ -58,7 +62,7 @@ public record ChainFootprint(Map<MemoryTarget, List<MemorySpan>> driverWritten, 
         written.put(MemoryTarget.AVAILABLE_RING, availableSlot);
         written.put(MemoryTarget.HEADER, spans(ChainSegment.slice(readable, 0, Math.min(VirtioBlk.HEADER_SIZE, readableBytes))));
         written.put(MemoryTarget.WRITE_DATA, spans(ChainSegment.slice(readable, VirtioBlk.HEADER_SIZE, readableBytes)));
-        return new ChainFootprint(written, spans(chain.writable()), packed);
+        return new ChainFootprint(written, spans(chain.writable()), driverRingFields, packed);
     }
 
     private static List<MemorySpan> spans(List<ChainSegment> segments) {

@@ -90,7 +90,7 @@ final class PackedRing implements RingEngine {
             DecodedChain decoded = new ChainDecoder(reads, queue.desc(), queue.num(), indirectAllowed)
                     .decodePacked(nextAvail, availWrap);
             chain = Chain.of(decoded, ChainFootprint.of(decoded, reads.descriptors(), queue.desc(), queue.num(),
-                    List.of(), true));
+                    List.of(), List.of(new MemorySpan(queue.driver(), EVENT_SIZE)), true));
         } catch (MalformedChainException e) {
             throw new MalformedQueueException(e.address(), e.getMessage());
         }

@@ -69,7 +69,8 @@ final class SplitRing implements RingEngine {
             ChainFootprintReader reads = new ChainFootprintReader(dma);
             DecodedChain decoded = new ChainDecoder(reads, queue.desc(), num, indirectAllowed).decode(head);
             return Optional.of(Chain.of(decoded, ChainFootprint.of(decoded, reads.descriptors(), queue.desc(), num,
-                    List.of(new MemorySpan(slot, 2)), false)));
+                    List.of(new MemorySpan(slot, 2)),
+                    List.of(new MemorySpan(queue.driver(), 4), new MemorySpan(queue.driver() + 4 + 2L * num, 2)), false)));
         } catch (MalformedChainException e) {
             throw new MalformedQueueException(e.address(), e.getMessage());
         }

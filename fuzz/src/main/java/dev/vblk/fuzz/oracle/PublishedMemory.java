@@ -14,9 +14,10 @@ import java.util.TreeMap;
 /**
  * The guest memory the driver wrote for the device to read and the device has fetched (descriptor
  * entries, indirect tables, available-ring entries, request headers, a write's data: a chain's
- * {@link ChainFootprint#watched}), and the driver's reads of it, which it notes: the device may
- * have rewritten any of it since. Memory leaves the set when the driver writes it again, when a
- * fetched chain hands it to the device to write, and when its frames are freed.
+ * {@link ChainFootprint#watched}; the ring's available index and flags, used_event or driver event
+ * suppression: its {@link ChainFootprint#driverRingFields}), and the driver's reads of it, which it
+ * notes: the device may have rewritten any of it since. Memory leaves the set when the driver writes
+ * it again, when a fetched chain hands it to the device to write, and when its frames are freed.
  */
 final class PublishedMemory extends ForwardingPlatform {
 
@@ -41,6 +42,9 @@ final class PublishedMemory extends ForwardingPlatform {
             for (MemorySpan span : footprint.watched(target)) {
                 publish(span, target + " of request #" + request);
             }
+        }
+        for (MemorySpan span : footprint.driverRingFields()) {
+            publish(span, "driver ring fields (available index, flags, used_event or event suppression)");
         }
     }
 
