@@ -13,10 +13,10 @@ import java.util.Optional;
  * The virtio-blk request path between the rings and the backend: it takes the chains a notified
  * queue made available, decodes each into a {@link DeviceRequest}, lets the {@link RequestHook}
  * choose its outcome (first rewriting driver-written memory of the chain if the outcome lies so), and
- * completes it now, after a delay, when the hook releases it or when its
- * batch is full; completing writes the status byte and data (through {@link BlkBackend} unless the
- * outcome gives them), the used entries and, as the driver's suppression and the interrupt faults
- * allow, the used-buffer interrupt. A queue's pending work is its own; a device reset forgets all.
+ * completes it now, after a delay, when the hook releases it or when its batch is full; completing
+ * writes the status byte and data (through {@link BlkBackend} unless the outcome gives them), the
+ * used entries and, as the driver's suppression and the interrupt faults allow, the used-buffer
+ * interrupt. A queue's pending work is its own; a device reset forgets all.
  */
 final class RequestPipeline {
 
