@@ -35,6 +35,15 @@ public record BlockLifetime(int preEolInfo, int lifetimeEstimateA, int lifetimeE
                 (int) LittleEndian.get(buffer, 4, 2));
     }
 
+    /** The report as the device writes it: three le16 fields, {@link AsyncBlockDevice#LIFETIME_BYTES} bytes. */
+    public byte[] toBytes() {
+        byte[] bytes = new byte[AsyncBlockDevice.LIFETIME_BYTES];
+        LittleEndian.put(bytes, 0, 2, preEolInfo);
+        LittleEndian.put(bytes, 2, 2, lifetimeEstimateA);
+        LittleEndian.put(bytes, 4, 2, lifetimeEstimateB);
+        return bytes;
+    }
+
     /** Whether every field holds a value the specification defines (none reserved). */
     public boolean withinSpecification() {
         return preEolInfo <= PRE_EOL_URGENT && lifetimeEstimateA <= ESTIMATE_EXCEEDED
