@@ -2,6 +2,7 @@ package dev.vblk.fuzz.oracle;
 
 import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.BlockDeviceInfo;
+import dev.vblk.fuzz.scenario.EraseLifetimeSpec;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
@@ -10,7 +11,8 @@ import java.util.List;
 
 /**
  * {@link Invariant#DEVICE_INFO}: after a successful initialisation {@code negotiatedFeatures()} and
- * {@code info()} describe the device as negotiated: capacity, capabilities, write cache, block size,
+ * {@code info()} describe the device as negotiated: capacity, capabilities (secure erase only with
+ * limits that allow one), write cache, block size,
  * identity and the largest transfer its segment limits allow.
  */
 final class DeviceInfoCheck {
@@ -36,7 +38,10 @@ final class DeviceInfoCheck {
         boolean wce = FeatureBits.has(negotiated, BlkFeatures.CONFIG_WCE);
         if (info.readOnly() != FeatureBits.has(negotiated, BlkFeatures.RO) || info.flushSupported() != flush
                 || info.discardSupported() != FeatureBits.has(negotiated, BlkFeatures.DISCARD)
-                || info.writeZeroesSupported() != FeatureBits.has(negotiated, BlkFeatures.WRITE_ZEROES)) {
+                || info.writeZeroesSupported() != FeatureBits.has(negotiated, BlkFeatures.WRITE_ZEROES)
+                || info.secureEraseSupported() != (FeatureBits.has(negotiated, BlkFeatures.SECURE_ERASE)
+                        && secureEraseUsable(run.scenario.eraseLifetime()))
+                || info.lifetimeSupported() != FeatureBits.has(negotiated, BlkFeatures.LIFETIME)) {
             wrong.add("capabilities " + info + " do not match features " + BlkFeatures.describe(negotiated));
         }
         if (info.writebackCache() != (flush && (!wce || run.fake.writeback() == 1))) {
@@ -74,5 +79,10 @@ final class DeviceInfoCheck {
         if (!wrong.isEmpty()) {
             run.findings.add(Invariant.DEVICE_INFO, where, String.join("; ", wrong));
         }
+    }
+
+    /** Whether the device's secure-erase limits leave a secure erase possible: none of them 0. */
+    static boolean secureEraseUsable(EraseLifetimeSpec spec) {
+        return spec.maxSecureEraseSectors() != 0 && spec.maxSecureEraseSegments() != 0 && spec.secureEraseAlignment() != 0;
     }
 }
