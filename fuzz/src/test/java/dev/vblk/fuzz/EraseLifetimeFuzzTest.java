@@ -34,10 +34,6 @@ class EraseLifetimeFuzzTest {
 
     private static final int SEEDS = 3000;
 
-    private static boolean usable(EraseLifetimeSpec spec) {
-        return spec.maxSecureEraseSectors() != 0 && spec.maxSecureEraseSegments() != 0 && spec.secureEraseAlignment() != 0;
-    }
-
     private static Stream<ScenarioStep> calls(Scenario scenario) {
         return scenario.steps().stream().flatMap(step -> step instanceof ScenarioStep.Batch batch
                 ? batch.calls().stream().map(ScenarioStep.class::cast) : Stream.of(step));
@@ -62,8 +58,8 @@ class EraseLifetimeFuzzTest {
             families++;
             boolean erases = calls(scenario).anyMatch(ScenarioStep.SecureErase.class::isInstance);
             boolean reports = calls(scenario).anyMatch(ScenarioStep.GetLifetime.class::isInstance);
-            erasing += erases && spec.offerSecureErase() && spec.allowSecureErase() && usable(spec) ? 1 : 0;
-            zeroLimits += erases && spec.offerSecureErase() && spec.allowSecureErase() && !usable(spec) ? 1 : 0;
+            erasing += erases && spec.offerSecureErase() && spec.allowSecureErase() && spec.secureEraseLimitsUsable() ? 1 : 0;
+            zeroLimits += erases && spec.offerSecureErase() && spec.allowSecureErase() && !spec.secureEraseLimitsUsable() ? 1 : 0;
             reporting += reports && spec.offerLifetime() && spec.allowLifetime() ? 1 : 0;
             reserved += reports && spec.offerLifetime() && spec.allowLifetime() && spec.lifetime().preEolInfo() > 3 ? 1 : 0;
             batched += scenario.steps().stream().anyMatch(step -> step instanceof ScenarioStep.Batch batch

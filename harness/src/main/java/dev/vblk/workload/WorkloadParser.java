@@ -78,9 +78,10 @@ public final class WorkloadParser {
     /** The highest request queue a {@code queue} step may name: one fewer than the driver's limit. */
     public static final int MAX_QUEUE_INDEX = DriverOptions.QUEUE_LIMIT - 1;
 
-    private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, secure-erase, get-id, get-lifetime, reset, device, queue, submit, wait, poll, stream";
-    private static final List<String> SUBMITTABLE = List.of("read", "write", "flush", "discard", "write-zeroes", "secure-erase", "get-id",
-            "get-lifetime");
+    private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, secure-erase, get-id, get-lifetime, "
+            + "reset, device, queue, submit, wait, poll, stream";
+    private static final List<String> SUBMITTABLE = List.of("read", "write", "flush", "discard", "write-zeroes",
+            "secure-erase", "get-id", "get-lifetime");
 
     private final String source;
     private final Path directory;

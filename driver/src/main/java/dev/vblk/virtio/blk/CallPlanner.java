@@ -11,8 +11,8 @@ import dev.vblk.virtio.spec.BlkRequestFormat;
  * Turns one block call into the virtio-blk requests that carry it, after checking it against the
  * device: whole sectors, a read-only device, the capacity (looking first for a resize the device
  * has signalled, when the options say so) and the feature a command needs. Reads and writes are
- * split at the transfer limit, discards, write-zeroes and secure erases at the device's most sectors per request,
- * each piece with its range segment. Refusals are {@link dev.vblk.block.BlockDeviceException}s.
+ * split at the transfer limit, discards, write-zeroes and secure erases at the device's most sectors
+ * per request, each piece with its range segment. Refusals are {@link dev.vblk.block.BlockDeviceException}s.
  */
 final class CallPlanner {
 

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The block backend: executes a decoded request on the disk as virtio-blk defines it (read,
- * write, flush, GET_ID, discard, write zeroes, and VirtIO 1.2's secure erase and GET_LIFETIME) and tells the status byte and how many bytes it
+ * write, flush, GET_ID, discard, write zeroes, and VirtIO 1.2's secure erase and GET_LIFETIME) and
+ * tells the status byte and how many bytes it
  * wrote into the driver's buffers. A request outside the capacity, a write to a read-only disk or a
  * failing disk answers IOERR; a type or segment it does not support answers UNSUPP.
  */

@@ -48,13 +48,14 @@ final class DeviceRequestDecoder {
         int writableData = (int) writableBytes - 1;
         long index = decoded++;
         return switch (type) {
-            case VirtioBlk.T_IN, VirtioBlk.T_GET_ID, VirtioBlk.T_GET_LIFETIME -> new DeviceRequest(index, chain.head(), type, sector,
-                    type == VirtioBlk.T_IN ? writableData / VirtioBlk.SECTOR_SIZE : 0, writableData,
+            case VirtioBlk.T_IN, VirtioBlk.T_GET_ID, VirtioBlk.T_GET_LIFETIME -> new DeviceRequest(index, chain.head(),
+                    type, sector, type == VirtioBlk.T_IN ? writableData / VirtioBlk.SECTOR_SIZE : 0, writableData,
                     new byte[0], List.of());
             case VirtioBlk.T_OUT -> new DeviceRequest(index, chain.head(), type, sector,
                     readableData / VirtioBlk.SECTOR_SIZE, readableData,
                     dma.gather(chain.readableData(), readableData), List.of());
-            case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES, VirtioBlk.T_SECURE_ERASE -> decodeRanges(chain, table, index, type, readableData);
+            case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES, VirtioBlk.T_SECURE_ERASE ->
+                    decodeRanges(chain, table, index, type, readableData);
             default -> new DeviceRequest(index, chain.head(), type, sector, 0, readableData, new byte[0], List.of());
         };
     }

@@ -8,6 +8,7 @@ import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
 import dev.vblk.fuzz.scenario.ScenarioStep;
+import dev.vblk.platform.LittleEndian;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
 import java.nio.charset.StandardCharsets;
@@ -193,14 +194,16 @@ public final class DataIntegrityCheck {
         if (outcome instanceof OutcomeSpec.Status) {
             return; // the device wrote no report: whatever the buffer held is all the driver can return
         }
-        FakeBlkConfig.Lifetime configured = run.scenario.eraseLifetime().lifetime();
-        byte[] expected = outcome instanceof OutcomeSpec.Data data
-                ? Arrays.copyOf(data.bytes(), AsyncBlockDevice.LIFETIME_BYTES)
-                : new BlockLifetime(configured.preEolInfo(), configured.lifetimeEstimateA(),
-                        configured.lifetimeEstimateB()).toBytes();
-        if (!Arrays.equals(expected, lifetime.toBytes())) {
+        FakeBlkConfig.Lifetime expected = run.scenario.eraseLifetime().lifetime();
+        if (outcome instanceof OutcomeSpec.Data data) {
+            byte[] written = Arrays.copyOf(data.bytes(), AsyncBlockDevice.LIFETIME_BYTES);
+            expected = new FakeBlkConfig.Lifetime((int) LittleEndian.get(written, 0, 2), (int) LittleEndian.get(written, 2, 2),
+                    (int) LittleEndian.get(written, 4, 2));
+        }
+        if (lifetime.preEolInfo() != expected.preEolInfo() || lifetime.lifetimeEstimateA() != expected.lifetimeEstimateA()
+                || lifetime.lifetimeEstimateB() != expected.lifetimeEstimateB()) {
             run.findings.add(Invariant.DATA_INTEGRITY, where, "get-lifetime returned " + lifetime + ", the device said "
-                    + BlockLifetime.of(expected));
+                    + expected);
         }
     }
 

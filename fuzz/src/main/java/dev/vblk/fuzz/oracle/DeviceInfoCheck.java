@@ -2,7 +2,6 @@ package dev.vblk.fuzz.oracle;
 
 import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.BlockDeviceInfo;
-import dev.vblk.fuzz.scenario.EraseLifetimeSpec;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
@@ -40,7 +39,7 @@ final class DeviceInfoCheck {
                 || info.discardSupported() != FeatureBits.has(negotiated, BlkFeatures.DISCARD)
                 || info.writeZeroesSupported() != FeatureBits.has(negotiated, BlkFeatures.WRITE_ZEROES)
                 || info.secureEraseSupported() != (FeatureBits.has(negotiated, BlkFeatures.SECURE_ERASE)
-                        && secureEraseUsable(run.scenario.eraseLifetime()))
+                        && run.scenario.eraseLifetime().secureEraseLimitsUsable())
                 || info.lifetimeSupported() != FeatureBits.has(negotiated, BlkFeatures.LIFETIME)) {
             wrong.add("capabilities " + info + " do not match features " + BlkFeatures.describe(negotiated));
         }
@@ -79,10 +78,5 @@ final class DeviceInfoCheck {
         if (!wrong.isEmpty()) {
             run.findings.add(Invariant.DEVICE_INFO, where, String.join("; ", wrong));
         }
-    }
-
-    /** Whether the device's secure-erase limits leave a secure erase possible: none of them 0. */
-    static boolean secureEraseUsable(EraseLifetimeSpec spec) {
-        return spec.maxSecureEraseSectors() != 0 && spec.maxSecureEraseSegments() != 0 && spec.secureEraseAlignment() != 0;
     }
 }

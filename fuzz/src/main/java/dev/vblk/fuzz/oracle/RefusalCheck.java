@@ -40,7 +40,7 @@ final class RefusalCheck {
             addRangeCommand(kinds, BlkFeatures.DISCARD, readOnly, discard.sector(), discard.count());
         } else if (step instanceof ScenarioStep.SecureErase erase) {
             addRangeCommand(kinds, BlkFeatures.SECURE_ERASE, readOnly, erase.sector(), erase.count());
-            if (!DeviceInfoCheck.secureEraseUsable(run.scenario.eraseLifetime())) {
+            if (!run.scenario.eraseLifetime().secureEraseLimitsUsable()) {
                 kinds.add(ErrorKind.UNSUPPORTED);
             }
         } else if (step instanceof ScenarioStep.GetLifetime && !FeatureBits.has(features, BlkFeatures.LIFETIME)) {

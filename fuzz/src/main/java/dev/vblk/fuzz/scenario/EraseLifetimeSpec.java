@@ -49,6 +49,11 @@ public record EraseLifetimeSpec(
         return builder.build();
     }
 
+    /** Whether the secure-erase limits leave a secure erase possible: none of them 0. */
+    public boolean secureEraseLimitsUsable() {
+        return maxSecureEraseSectors != 0 && maxSecureEraseSegments != 0 && secureEraseAlignment != 0;
+    }
+
     /** {@code options} with the features allowed as the scenario says. */
     public DriverOptions applyTo(DriverOptions options) {
         return options.withSecureErase(allowSecureErase).withLifetime(allowLifetime);
