@@ -86,6 +86,16 @@ final class MachineOptions {
                     + "times out is reset on its own; the trace stores the choice.")
     boolean ringReset;
 
+    @Option(names = "--secure-erase",
+            description = "Let the driver accept VIRTIO_BLK_F_SECURE_ERASE (VirtIO 1.2) when a device offers it; with "
+                    + "--fake the device offers it (QEMU 7.2 does not); the trace stores the choice.")
+    boolean secureErase;
+
+    @Option(names = "--lifetime",
+            description = "Let the driver accept VIRTIO_BLK_F_LIFETIME (VirtIO 1.2) and ask for the device's wear report; "
+                    + "with --fake the device offers it (QEMU 7.2 does not); the trace stores the choice.")
+    boolean lifetime;
+
     @Option(names = "--drive-option", paramLabel = "KEY=VALUE",
             description = "One more item of each image's -drive option, such as cache=none or aio=threads (repeatable).")
     List<String> driveOptions = new ArrayList<>();
@@ -133,13 +143,16 @@ final class MachineOptions {
     /**
      * {@code base} with what the options ask of the driver: the packed ring when every device is
      * told {@code packed=on} ({@code --packed} or {@code --device-property}), so that the ring the user asked for is the
-     * one the driver uses; TOPOLOGY and RING_RESET when {@code --topology} and {@code --ring-reset} allow them.
+     * one the driver uses; TOPOLOGY, RING_RESET, SECURE_ERASE and LIFETIME when {@code --topology},
+     * {@code --ring-reset}, {@code --secure-erase} and {@code --lifetime} allow them.
      */
     DriverOptions driverOptions(DriverOptions base) {
         boolean packedRing = packed || deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
                 .anyMatch(property -> List.of("packed=on", "packed=true", "packed=yes").contains(property));
         DriverOptions options = packedRing ? base.withPackedRing(true) : base;
         options = topology ? options.withTopology(true) : options;
+        options = secureErase ? options.withSecureErase(true) : options;
+        options = lifetime ? options.withLifetime(true) : options;
         return ringReset ? options.withRingReset(true) : options;
     }
 
@@ -192,7 +205,8 @@ final class MachineOptions {
             if (sectors < 1) {
                 throw new BadInputException("--sectors must be at least 1, not " + sectors);
             }
-            return FakeTarget.signedDisk("fake-disk", sectors).withMemoryPerDevice(driver.guestMemoryPerDevice());
+            return FakeTarget.signedDisk("fake-disk", sectors).offering(secureErase, lifetime)
+                    .withMemoryPerDevice(driver.guestMemoryPerDevice());
         }
         List<String> extra = extraArguments();
         if (imagesRequired && images.isEmpty() && pciImages.isEmpty() && qemuArgs.isEmpty()) {

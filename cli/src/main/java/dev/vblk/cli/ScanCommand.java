@@ -24,9 +24,11 @@ import picocli.CommandLine.Model.CommandSpec;
             "Start QEMU's virt board with the disk images and list the devices the driver's scan finds: slot,",
             "address, device type, the features the device offers, capacity and whether it is read-only, and",
             "under each block device the features the driver negotiated and the device's topology hints",
-            "(VIRTIO_BLK_F_TOPOLOGY: physical block, alignment offset, minimum and optimal I/O size) when it",
+            "(VIRTIO_BLK_F_TOPOLOGY: physical block, alignment offset, minimum and optimal I/O size), its",
+            "secure-erase limits (VIRTIO_BLK_F_SECURE_ERASE) and wear report (VIRTIO_BLK_F_LIFETIME) when it",
             "offers them; then the functions on PCI bus 0 with their address, assigned BARs and the same facts",
-            "for block devices."},
+            "for block devices. QEMU 7.2 offers neither SECURE_ERASE nor LIFETIME; with --fake, --secure-erase",
+            "and --lifetime make the fake device offer them."},
         footer = {
             "",
             "Examples:",
@@ -34,11 +36,16 @@ import picocli.CommandLine.Model.CommandSpec;
             "  vblk scan disk.img backup.qcow2 --read-only",
             "  vblk scan a.img b.img --format raw --format qcow2",
             "  vblk scan a.img --pci b.img",
-            "  vblk scan --fake --sectors 4096"})
+            "  vblk scan --fake --sectors 4096",
+            "  vblk scan --fake --secure-erase --lifetime"})
 final class ScanCommand implements Callable<Integer> {
 
-    /** The driver's default options, with the topology hints read so that they can be shown. */
-    private static final DriverOptions OPTIONS = DriverOptions.DEFAULTS.withTopology(true);
+    /**
+     * The driver's default options, with the topology hints, the secure-erase limits and the wear report
+     * read so that they can be shown.
+     */
+    private static final DriverOptions OPTIONS = DriverOptions.DEFAULTS.withTopology(true).withSecureErase(true)
+            .withLifetime(true);
 
     /** Where the lines under a device's row start: below its address. */
     private static final String DETAIL_INDENT = "      ";

@@ -31,7 +31,7 @@ class InspectCommandTest {
      */
     @Test
     void theGoldenTracesReadmeCountsTheOperationsInspectListsAndReplayCompares() throws Exception {
-        Pattern row = Pattern.compile("^\\| `([a-z0-9-]+)\\.trace\\.avro` \\| [0-9,]+ \\| ([0-9,]+) \\(([0-9]+)\\) \\|.*");
+        Pattern row = Pattern.compile("^\\| `([a-z0-9/-]+)\\.trace\\.avro` \\| [0-9,]+ \\| ([0-9,]+) \\(([0-9]+)\\) \\|.*");
         int rows = 0;
         for (String line : Files.readAllLines(Cli.golden("discovery").resolveSibling("README.md"))) {
             Matcher matcher = row.matcher(line);
@@ -49,7 +49,7 @@ class InspectCommandTest {
             String replay = Cli.run("replay", trace.toString()).out();
             assertTrue(replay.contains("(" + operations + " of " + operations + " operations"), replay);
         }
-        assertEquals(9, rows, "a row for each golden trace");
+        assertEquals(10, rows, "a row for each golden trace");
     }
 
     @Test
@@ -65,6 +65,21 @@ class InspectCommandTest {
         assertTrue(out.contains("Status (slot 31)") && out.contains("ACKNOWLEDGE|DRIVER|FEATURES_OK"), out);
         assertTrue(out.contains("VERSION_1"), "feature words are decoded");
         assertEquals(298, out.lines().filter(line -> line.matches("\\s+\\d+  .*")).count(), "one line per event");
+    }
+
+    @Test
+    void namesSecureEraseAndLifetimeOperationsAndRequestsInTextAndJson() throws Exception {
+        Path file = Cli.golden("fake/secure-erase-lifetime");
+        String out = Cli.run("inspect", "--summary", file.toString()).out();
+        assertTrue(out.contains("operation 2: get_lifetime virtio-blk@0x0a003e00 -> succeeded"), out);
+        assertTrue(out.contains("operation 4: secure_erase virtio-blk@0x0a003e00 sector 102, 4 sector(s) -> succeeded"), out);
+        assertTrue(out.contains("request 0 (slot 31): get-lifetime -> OK"), out);
+        assertTrue(out.contains("request 2 (slot 31): secure-erase sector 102, 4 sector(s) -> OK"), out);
+        JsonNode root = new ObjectMapper().readTree(Cli.run("inspect", "--json", file.toString()).out());
+        assertEquals(5, root.at("/metadata/formatVersion").asInt());
+        assertEquals("GET_LIFETIME", root.at("/operations/1/kind").asText());
+        assertEquals("SECURE_ERASE", root.at("/operations/3/kind").asText());
+        assertEquals("secure-erase sector 102, 4 sector(s)", root.at("/requests/2/request").asText());
     }
 
     @Test

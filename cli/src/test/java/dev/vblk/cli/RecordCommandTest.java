@@ -179,6 +179,27 @@ class RecordCommandTest {
     }
 
     @Test
+    void secureEraseAndLifetimeAreAllowedFromTheCommandLineOfferedByTheFakeAndStoredInTheTrace() throws Exception {
+        Path trace = directory.resolve("erase.trace.avro");
+        Path workload = directory.resolve("erase.workload");
+        Files.writeString(workload, "get-lifetime\nwrite 8 2 byte=0x5a\nsecure-erase 8 2\nread 8 2\n");
+        Cli.Result result = Cli.run("record", "--fake", "--secure-erase", "--lifetime", "--workload", workload.toString(),
+                "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("5 operations (0 failed)"), result.out());
+        DriverOptions options = BoardParameters.fromMap(TraceReader.readComplete(trace).metadata().board()).options();
+        assertTrue(options.secureErase() && options.lifetime(), options.toString());
+        for (String[] replayArguments : new String[][] {{"replay", trace.toString()}, {"replay", "--relaxed", trace.toString()}}) {
+            Cli.Result replay = Cli.run(replayArguments);
+            assertTrue(replay.out().contains("REPRODUCED"), replay.toString());
+        }
+
+        Cli.Result refused = Cli.run("record", "--fake", "--workload", workload.toString(), "-o",
+                directory.resolve("refused.trace.avro").toString());
+        assertTrue(refused.out().contains("failed: UNSUPPORTED"), refused.out());
+    }
+
+    @Test
     void jfrRecordingFeedsTheLatencyReport() {
         Path jfr = directory.resolve("run.jfr");
         Cli.Result record = Cli.run("record", "--fake", "--preset", "known-sectors", "-o",

@@ -41,6 +41,19 @@ class ScanCommandTest {
     }
 
     @Test
+    void namesSecureEraseAndLifetimeAndShowsTheirLimitsAndTheWearReportWhenTheFakeOffersThem() {
+        Cli.Result result = Cli.run("scan", "--fake", "--secure-erase", "--lifetime");
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        List<String> lines = result.out().lines().toList();
+        int row = lines.indexOf(lines.stream().filter(line -> line.startsWith("31 ")).findFirst().orElseThrow());
+        assertTrue(lines.get(row).contains("|LIFETIME|SECURE_ERASE|"), "offered: " + lines.get(row));
+        assertTrue(lines.get(row + 1).contains("|LIFETIME|SECURE_ERASE|"), "negotiated: " + lines.get(row + 1));
+        assertEquals("      secure erase: up to 4194303 sectors a segment, 1 segment(s) a request, alignment 1 sector(s)",
+                lines.get(row + 3));
+        assertEquals("      lifetime:   pre-EOL normal, SLC (type A) 0-10% used, MLC (type B) 0-10% used", lines.get(row + 4));
+    }
+
+    @Test
     @RequiresQemu
     void listsQemuDrivesWithTheirOfferedFeatures() {
         Path first = SignedImages.raw(directory, "a.img", 2048);

@@ -45,6 +45,15 @@ public interface AsyncBlockDevice {
     /** Submits a write of zeroes to {@code sectorCount} sectors from {@code sector}. */
     RequestHandle submitWriteZeroes(long sector, long sectorCount);
 
+    /** Submits a secure erase of {@code sectorCount} sectors from {@code sector}. */
+    RequestHandle submitSecureErase(long sector, long sectorCount);
+
+    /** The size of the buffer {@link #submitGetLifetime} fills. */
+    int LIFETIME_BYTES = 6;
+
+    /** Submits a read of the wear report into {@code buffer} ({@link #LIFETIME_BYTES}; {@link BlockLifetime#of}). */
+    RequestHandle submitGetLifetime(byte[] buffer);
+
     /** The size of the buffer {@link #submitGetId} fills. */
     int ID_BYTES = 20;
 

@@ -42,6 +42,15 @@ public interface BlockDevice {
     /** Sets {@code sectorCount} sectors from {@code sector} to zero. */
     void writeZeroes(long sector, long sectorCount);
 
+    /**
+     * Erases {@code sectorCount} sectors from {@code sector} so that their data cannot be recovered
+     * (a discard whose every copy is gone); what they read afterwards is the device's choice.
+     */
+    void secureErase(long sector, long sectorCount);
+
+    /** The device's wear report, with reserved values as the device gave them. */
+    BlockLifetime lifetime();
+
     /** The device's identification string (virtio-blk GET_ID), at most 20 characters. */
     String deviceIdString();
 }

@@ -8,12 +8,14 @@ import java.util.Optional;
  *
  * @param capacitySectors capacity in 512-byte sectors
  * @param blockSize the device's logical block size in bytes (512 unless it says otherwise)
- * @param readOnly writes, discards and write-zeroes are refused
+ * @param readOnly writes, discards, write-zeroes and secure erases are refused
  * @param flushSupported the device has a volatile cache that {@link BlockDevice#flush()} empties
  * @param writebackCache the device acknowledges writes before they are durable
  * @param discardSupported {@link BlockDevice#discard} is available
  * @param writeZeroesSupported {@link BlockDevice#writeZeroes} is available
  * @param topology the layout hints the device gives (physical block, alignment, I/O sizes), if it gives them
+ * @param secureEraseSupported {@link BlockDevice#secureErase} is available
+ * @param lifetimeSupported {@link BlockDevice#lifetime()} is available
  */
 public record BlockDeviceInfo(
         long capacitySectors,
@@ -23,17 +25,19 @@ public record BlockDeviceInfo(
         boolean writebackCache,
         boolean discardSupported,
         boolean writeZeroesSupported,
-        Optional<BlockTopology> topology) {
+        Optional<BlockTopology> topology,
+        boolean secureEraseSupported,
+        boolean lifetimeSupported) {
 
     public BlockDeviceInfo {
         Objects.requireNonNull(topology, "topology");
     }
 
-    /** A device that gives no topology hints. */
+    /** A device that gives no topology hints, with no secure erase and no lifetime report. */
     public BlockDeviceInfo(long capacitySectors, int blockSize, boolean readOnly, boolean flushSupported,
             boolean writebackCache, boolean discardSupported, boolean writeZeroesSupported) {
         this(capacitySectors, blockSize, readOnly, flushSupported, writebackCache, discardSupported, writeZeroesSupported,
-                Optional.empty());
+                Optional.empty(), false, false);
     }
 
     /** Capacity in bytes. */

@@ -51,6 +51,18 @@ public final class BlockingBlockDevice implements BlockDevice {
     }
 
     @Override
+    public void secureErase(long sector, long sectorCount) {
+        complete(device.submitSecureErase(sector, sectorCount));
+    }
+
+    @Override
+    public BlockLifetime lifetime() {
+        byte[] report = new byte[AsyncBlockDevice.LIFETIME_BYTES];
+        complete(device.submitGetLifetime(report));
+        return BlockLifetime.of(report);
+    }
+
+    @Override
     public String deviceIdString() {
         byte[] id = new byte[AsyncBlockDevice.ID_BYTES];
         complete(device.submitGetId(id));

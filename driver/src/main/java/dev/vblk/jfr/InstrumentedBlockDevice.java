@@ -4,6 +4,7 @@ import dev.vblk.block.BlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.BlockDeviceInfo;
+import dev.vblk.block.BlockLifetime;
 import java.util.function.Supplier;
 
 /** A block device that emits a {@link BlockRequestEvent} for every call on another one. */
@@ -63,6 +64,19 @@ public final class InstrumentedBlockDevice implements BlockDevice {
             delegate.writeZeroes(sector, sectorCount);
             return null;
         });
+    }
+
+    @Override
+    public void secureErase(long sector, long sectorCount) {
+        timed("secure-erase", sector, sectorCount * SECTOR_SIZE, () -> {
+            delegate.secureErase(sector, sectorCount);
+            return null;
+        });
+    }
+
+    @Override
+    public BlockLifetime lifetime() {
+        return timed("get-lifetime", 0, 0, delegate::lifetime);
     }
 
     @Override

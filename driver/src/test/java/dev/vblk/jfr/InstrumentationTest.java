@@ -7,6 +7,7 @@ import dev.vblk.block.BlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.BlockDeviceInfo;
+import dev.vblk.block.BlockLifetime;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.ForwardingPlatform;
@@ -54,9 +55,32 @@ class InstrumentationTest {
         public void writeZeroes(long sector, long sectorCount) {}
 
         @Override
+        public void secureErase(long sector, long sectorCount) {}
+
+        @Override
+        public BlockLifetime lifetime() {
+            return new BlockLifetime(1, 2, 3);
+        }
+
+        @Override
         public String deviceIdString() {
             return "stub";
         }
+    }
+
+    @Test
+    void secureEraseAndLifetimeCallsAreNamedInTheirEvents() throws Exception {
+        List<RecordedEvent> events = record(List.of(BlockRequestEvent.NAME), () -> {
+            BlockDevice device = new InstrumentedBlockDevice(new StubDevice());
+            device.secureErase(16, 8);
+            assertEquals(new BlockLifetime(1, 2, 3), device.lifetime());
+        }, BlockRequestEvent.NAME);
+        assertEquals(2, events.size());
+        assertEquals("secure-erase", events.get(0).getString("operation"));
+        assertEquals(16, events.get(0).getLong("sector"));
+        assertEquals(8 * 512, events.get(0).getLong("bytes"));
+        assertEquals("get-lifetime", events.get(1).getString("operation"));
+        assertEquals("OK", events.get(1).getString("outcome"));
     }
 
     @Test

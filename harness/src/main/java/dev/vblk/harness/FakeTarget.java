@@ -76,6 +76,23 @@ public record FakeTarget(List<FakeDrive> drives, long ramBytes) implements Targe
     }
 
     /**
+     * The same devices, offering VIRTIO_BLK_F_SECURE_ERASE and VIRTIO_BLK_F_LIFETIME as asked (VirtIO
+     * 1.2, which QEMU 7.2 does not offer); a device offers what it offered before when both are false.
+     */
+    public FakeTarget offering(boolean secureErase, boolean lifetime) {
+        return new FakeTarget(drives.stream().map(drive -> {
+            FakeBlkConfig.Builder config = drive.config().toBuilder();
+            if (secureErase) {
+                config.offerSecureErase(true);
+            }
+            if (lifetime) {
+                config.offerLifetime(true);
+            }
+            return new FakeDrive(drive.name(), config.build());
+        }).toList(), ramBytes);
+    }
+
+    /**
      * The same devices on a machine whose guest RAM gives each device {@code bytes} (such as
      * {@code DriverOptions.guestMemoryPerDevice()}): the larger of that, rounded up to whole MiB, and
      * {@link #DEFAULT_RAM_BYTES}.

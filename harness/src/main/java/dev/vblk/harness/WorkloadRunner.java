@@ -290,8 +290,12 @@ final class WorkloadRunner {
             return BlockOperation.range(OperationKind.DISCARD, device, discard.sector(), discard.count());
         } else if (step instanceof Step.WriteZeroes zeroes) {
             return BlockOperation.range(OperationKind.WRITE_ZEROES, device, zeroes.sector(), zeroes.count());
+        } else if (step instanceof Step.SecureErase erase) {
+            return BlockOperation.range(OperationKind.SECURE_ERASE, device, erase.sector(), erase.count());
         } else if (step instanceof Step.GetId) {
             return BlockOperation.simple(OperationKind.GET_ID, device);
+        } else if (step instanceof Step.GetLifetime) {
+            return BlockOperation.simple(OperationKind.GET_LIFETIME, device);
         } else if (step instanceof Step.Reset) {
             return BlockOperation.simple(OperationKind.RESET, device);
         }

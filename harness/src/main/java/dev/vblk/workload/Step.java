@@ -73,6 +73,22 @@ public sealed interface Step {
         }
     }
 
+    /** {@code secure-erase SECTOR COUNT}: VIRTIO_BLK_F_SECURE_ERASE, when the driver is allowed it. */
+    record SecureErase(long sector, long count) implements Step {
+        @Override
+        public String toText() {
+            return "secure-erase " + sector + " " + count;
+        }
+    }
+
+    /** {@code get-lifetime}: the device's wear report (VIRTIO_BLK_F_LIFETIME). */
+    record GetLifetime() implements Step {
+        @Override
+        public String toText() {
+            return "get-lifetime";
+        }
+    }
+
     /** {@code get-id}: the device's identification string. */
     record GetId() implements Step {
         @Override
@@ -90,7 +106,8 @@ public sealed interface Step {
     }
 
     /**
-     * {@code submit CALL}: the call (a read, write, flush, discard, write-zeroes or get-id) is
+     * {@code submit CALL}: the call (a read, write, flush, discard, write-zeroes, secure-erase, get-id
+     * or get-lifetime) is
      * submitted and the run goes on without waiting for it; a later {@code wait} or {@code poll}
      * takes its completion.
      */

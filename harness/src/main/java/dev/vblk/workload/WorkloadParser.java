@@ -25,11 +25,14 @@ import java.util.stream.Collectors;
  *          | "flush"                              make completed writes durable
  *          | "discard" SECTOR COUNT               discard COUNT sectors from SECTOR
  *          | "write-zeroes" SECTOR COUNT          zero COUNT sectors from SECTOR
+ *          | "secure-erase" SECTOR COUNT          securely erase COUNT sectors from SECTOR
  *          | "get-id"                             read the device's identification string
+ *          | "get-lifetime"                       read the device's wear report
  *          | "reset"                              reset and re-initialise the device
  *          | "device" N                           later steps go to the N-th block device (from 0)
- *          | "submit" CALL                        submit a read, write, flush, discard, write-zeroes or
- *                                                 get-id step without waiting for it
+ *          | "submit" CALL                        submit a read, write, flush, discard, write-zeroes,
+ *                                                 secure-erase, get-id or get-lifetime step without
+ *                                                 waiting for it
  *          | "wait" [ "any" ]                     wait for every call submitted to the device (or one)
  *          | "poll"                               take the completions that are ready, without waiting
  *          | "stream" "read" SECTOR COUNT [ "save=" PATH ]
@@ -44,7 +47,7 @@ import java.util.stream.Collectors;
  * <p>Tokens are separated by spaces or tabs; keywords are lower case. Numbers are decimal or
  * {@code 0x} hexadecimal. SECTOR is 0 or more; COUNT is at least 1, and at most
  * {@value #MAX_TRANSFER_SECTORS} for {@code read} and {@code write} (a step's data is held in
- * memory), {@value #MAX_RANGE_SECTORS} for {@code discard} and {@code write-zeroes}, and for
+ * memory), {@value #MAX_RANGE_SECTORS} for {@code discard}, {@code write-zeroes} and {@code secure-erase}, and for
  * {@code stream} steps as many as end before sector 2^63 / 512 (a stream step holds only the calls it
  * has in flight: {@link Step#STREAM_DEPTH} of at most {@link Step#STREAM_CALL_SECTORS} sectors);
  * N is 0 to 31. A {@code file=} PATH has no spaces, is resolved against the workload's directory and
@@ -64,7 +67,7 @@ public final class WorkloadParser {
     /** The largest read or write of one step, in sectors (4 MiB). */
     public static final int MAX_TRANSFER_SECTORS = 8192;
 
-    /** The largest discard or write-zeroes of one step, in sectors (the virtio-blk field is 32 bits). */
+    /** The largest discard, write-zeroes or secure erase of one step, in sectors (the virtio-blk field is 32 bits). */
     public static final long MAX_RANGE_SECTORS = 0xffff_ffffL;
 
     /** The sector no stream step reaches: streams end before it. */
@@ -75,8 +78,10 @@ public final class WorkloadParser {
     /** The highest request queue a {@code queue} step may name: one fewer than the driver's limit. */
     public static final int MAX_QUEUE_INDEX = DriverOptions.QUEUE_LIMIT - 1;
 
-    private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, get-id, reset, device, queue, submit, wait, poll, stream";
-    private static final List<String> SUBMITTABLE = List.of("read", "write", "flush", "discard", "write-zeroes", "get-id");
+    private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, secure-erase, get-id, get-lifetime, "
+            + "reset, device, queue, submit, wait, poll, stream";
+    private static final List<String> SUBMITTABLE = List.of("read", "write", "flush", "discard", "write-zeroes",
+            "secure-erase", "get-id", "get-lifetime");
 
     private final String source;
     private final Path directory;
@@ -162,7 +167,9 @@ public final class WorkloadParser {
             case "flush" -> new Step.Flush();
             case "discard" -> new Step.Discard(args.sector(1), args.count(2, MAX_RANGE_SECTORS));
             case "write-zeroes" -> new Step.WriteZeroes(args.sector(1), args.count(2, MAX_RANGE_SECTORS));
+            case "secure-erase" -> new Step.SecureErase(args.sector(1), args.count(2, MAX_RANGE_SECTORS));
             case "get-id" -> new Step.GetId();
+            case "get-lifetime" -> new Step.GetLifetime();
             case "reset" -> new Step.Reset();
             case "device" -> new Step.SelectDevice((int) args.number(1, "a device index", 0, MAX_DEVICE_INDEX));
             case "queue" -> new Step.SelectQueue((int) args.number(1, "a queue index", 0, MAX_QUEUE_INDEX));

@@ -33,7 +33,11 @@ class WorkloadParserTest {
                 flush
                 discard 100 0x40
                 write-zeroes 200 8
+                secure-erase 300 0x10
                 get-id
+                get-lifetime
+                submit secure-erase 4 4
+                submit get-lifetime
                 reset
                 device 1
                 queue 3
@@ -47,7 +51,11 @@ class WorkloadParserTest {
                 new Step.Flush(),
                 new Step.Discard(100, 64),
                 new Step.WriteZeroes(200, 8),
+                new Step.SecureErase(300, 16),
                 new Step.GetId(),
+                new Step.GetLifetime(),
+                new Step.Submit(new Step.SecureErase(4, 4)),
+                new Step.Submit(new Step.GetLifetime()),
                 new Step.Reset(),
                 new Step.SelectDevice(1),
                 new Step.SelectQueue(3),
@@ -155,7 +163,7 @@ class WorkloadParserTest {
         assertEquals(3, e.line());
         assertEquals(4, e.column());
         assertEquals("w:3:4: unknown step 'frobnicate'; expected one of read, write, flush, discard, write-zeroes, "
-                + "get-id, reset, device, queue, submit, wait, poll, stream", e.getMessage());
+                + "secure-erase, get-id, get-lifetime, reset, device, queue, submit, wait, poll, stream", e.getMessage());
     }
 
     @Test

@@ -57,13 +57,17 @@ class WorkloadPresetTest {
         assertTrue(steps.containsAll(java.util.List.of(new Step.Read(8, 1), new Step.Read(10, 1))));
     }
 
-    /** Every kind of call; a stream step is made of submitted reads or writes and waits, which it has. */
+    /**
+     * Every kind of call; a stream step is made of submitted reads or writes and waits, which it has.
+     * Secure erase and the lifetime report are left out: {@code vblk demo} records the preset on QEMU
+     * 7.2, which offers neither.
+     */
     @Test
     void standardUsesEveryKindOfCall() {
         var kinds = WorkloadPreset.STANDARD.workload().steps().stream().map(Object::getClass).distinct().toList();
         assertEquals(Arrays.stream(Step.class.getPermittedSubclasses())
                 .filter(c -> c != Step.SelectDevice.class && c != Step.SelectQueue.class && c != Step.StreamRead.class
-                        && c != Step.StreamWrite.class).count(),
+                        && c != Step.StreamWrite.class && c != Step.SecureErase.class && c != Step.GetLifetime.class).count(),
                 kinds.size(), kinds.toString());
     }
 }

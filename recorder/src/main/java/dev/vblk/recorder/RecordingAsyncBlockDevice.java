@@ -97,6 +97,17 @@ public final class RecordingAsyncBlockDevice implements AsyncBlockDevice {
     }
 
     @Override
+    public RequestHandle submitSecureErase(long sector, long sectorCount) {
+        return submit(OperationKind.SECURE_ERASE, sector, sectorCount, 0, NOTHING, null,
+                () -> delegate.submitSecureErase(sector, sectorCount));
+    }
+
+    @Override
+    public RequestHandle submitGetLifetime(byte[] buffer) {
+        return submit(OperationKind.GET_LIFETIME, 0, 0, 0, NOTHING, buffer, () -> delegate.submitGetLifetime(buffer));
+    }
+
+    @Override
     public RequestHandle submitGetId(byte[] buffer) {
         return submit(OperationKind.GET_ID, 0, 0, 0, NOTHING, buffer, () -> delegate.submitGetId(buffer));
     }

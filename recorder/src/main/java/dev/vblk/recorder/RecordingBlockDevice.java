@@ -3,6 +3,7 @@ package dev.vblk.recorder;
 import dev.vblk.block.BlockDevice;
 import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.BlockDeviceInfo;
+import dev.vblk.block.BlockLifetime;
 import dev.vblk.trace.OperationKind;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -11,7 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * A block device that marks each call on another device as a traced operation: its arguments
- * (with the data of a write) when it begins, and when it ends the SHA-256 of the data returned or
+ * (with the data of a write) when it begins, and when it ends the SHA-256 of the data returned (a
+ * wear report as the device's six bytes) or
  * the error kind of the {@link dev.vblk.block.BlockDeviceException}, which is rethrown unchanged.
  *
  * <p>{@link #id()} and {@link #info()} return values fixed at initialisation and are not recorded.
@@ -90,6 +92,18 @@ public final class RecordingBlockDevice implements BlockDevice {
     public void writeZeroes(long sector, long sectorCount) {
         inTurn(() -> recorder.recordOperation(OperationKind.WRITE_ZEROES, device(), sector, sectorCount,
                 () -> delegate.writeZeroes(sector, sectorCount)));
+    }
+
+    @Override
+    public void secureErase(long sector, long sectorCount) {
+        inTurn(() -> recorder.recordOperation(OperationKind.SECURE_ERASE, device(), sector, sectorCount,
+                () -> delegate.secureErase(sector, sectorCount)));
+    }
+
+    @Override
+    public BlockLifetime lifetime() {
+        return inTurn(() -> recorder.recordOperation(OperationKind.GET_LIFETIME, device(), 0, 0, 0, NOTHING,
+                delegate::lifetime, BlockLifetime::toBytes));
     }
 
     @Override

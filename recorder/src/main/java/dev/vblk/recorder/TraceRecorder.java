@@ -189,7 +189,7 @@ public final class TraceRecorder implements Closeable {
     public void endCompleted(long operationId, OperationKind kind, byte[] buffer, Completion completion) {
         if (completion instanceof Completion.Failed failed) {
             endOperation(operationId, failure(failed.error()));
-        } else if (kind == OperationKind.READ) {
+        } else if (kind == OperationKind.READ || kind == OperationKind.GET_LIFETIME) {
             endSucceeded(operationId, buffer);
         } else if (kind == OperationKind.GET_ID) {
             endSucceeded(operationId, AsyncBlockDevice.idString(buffer).getBytes(StandardCharsets.UTF_8));

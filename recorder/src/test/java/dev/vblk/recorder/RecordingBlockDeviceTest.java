@@ -9,6 +9,7 @@ import dev.vblk.block.BlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.BlockDeviceInfo;
+import dev.vblk.block.BlockLifetime;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestType;
 import dev.vblk.trace.OperationKind;
@@ -73,6 +74,16 @@ class RecordingBlockDeviceTest {
         }
 
         @Override
+        public void secureErase(long sector, long sectorCount) {
+            writeZeroes(sector, sectorCount);
+        }
+
+        @Override
+        public BlockLifetime lifetime() {
+            return new BlockLifetime(2, 4, 12);
+        }
+
+        @Override
         public String deviceIdString() {
             return "ramdisk-1";
         }
@@ -122,6 +133,23 @@ class RecordingBlockDeviceTest {
                 new TraceEvent.OperationEnd(5, new OperationOutcome.Failed("OUT_OF_RANGE", disk.lastError.getMessage())),
                 new TraceEvent.OperationBegin(6, OperationKind.WRITE_ZEROES, dev, 0, 1, 0, new byte[0]),
                 new TraceEvent.OperationEnd(6, nothing)),
+                TraceReader.readComplete(file).events());
+    }
+
+    @Test
+    void aSecureEraseIsRecordedWithItsRangeAndALifetimeWithTheSixBytesTheDeviceWrote() {
+        Path file = dir.resolve("erase.avro");
+        try (TraceRecorder recorder = new TraceRecorder(TraceWriter.create(file, RecordingPlatformTest.metadata(), TraceCodec.DEFLATE))) {
+            BlockDevice device = new RecordingBlockDevice(new RamDisk(), recorder);
+            device.secureErase(1, 3);
+            assertEquals(new BlockLifetime(2, 4, 12), device.lifetime());
+        }
+        String dev = "virtio-blk@0x0a003e00";
+        assertEquals(List.of(
+                new TraceEvent.OperationBegin(1, OperationKind.SECURE_ERASE, dev, 1, 3, 0, new byte[0]),
+                new TraceEvent.OperationEnd(1, OperationOutcome.Succeeded.ofNothing()),
+                new TraceEvent.OperationBegin(2, OperationKind.GET_LIFETIME, dev, 0, 0, 0, new byte[0]),
+                new TraceEvent.OperationEnd(2, OperationOutcome.Succeeded.ofData(new byte[] {2, 0, 4, 0, 12, 0}))),
                 TraceReader.readComplete(file).events());
     }
 

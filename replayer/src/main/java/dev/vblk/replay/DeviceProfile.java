@@ -105,6 +105,9 @@ public record DeviceProfile(
                 .writeZeroes(new FakeBlkConfig.WriteZeroesLimits(field(48, 4, defaults.writeZeroes().maxSectors()),
                         field(52, 4, defaults.writeZeroes().maxSegments()),
                         field(56, 1, defaults.writeZeroes().mayUnmap() ? 1 : 0) != 0))
+                .secureErase(new FakeBlkConfig.SecureEraseLimits(field(60, 4, defaults.secureErase().maxSectors()),
+                        field(64, 4, defaults.secureErase().maxSegments()),
+                        field(68, 4, defaults.secureErase().sectorAlignment())))
                 .requestHook(hook);
         return builder.build();
     }

@@ -21,12 +21,12 @@ import java.util.OptionalLong;
  *     flight; {@link RequestReconstructor} says how), 0 outside any
  * @param head the head descriptor index of its chain
  * @param type the raw request type of its header
- * @param sector the header's sector; for DISCARD and WRITE_ZEROES the first range's sector
- * @param sectorCount IN: writable data bytes / 512; OUT: readable data bytes / 512; DISCARD and
- *     WRITE_ZEROES: the ranges' sectors added up; otherwise 0 (as the fake device counts them)
- * @param dataLength data bytes carried (OUT, DISCARD, WRITE_ZEROES) or room for them (IN, GET_ID)
+ * @param sector the header's sector; for DISCARD, WRITE_ZEROES and SECURE_ERASE the first range's sector
+ * @param sectorCount IN: writable data bytes / 512; OUT: readable data bytes / 512; DISCARD,
+ *     WRITE_ZEROES and SECURE_ERASE: the ranges' sectors added up; otherwise 0 (as the fake device counts them)
+ * @param dataLength data bytes carried (OUT, DISCARD, WRITE_ZEROES, SECURE_ERASE) or room for them (IN, GET_ID, GET_LIFETIME)
  * @param writeData the data of an OUT request, empty otherwise
- * @param ranges the segments of a DISCARD or WRITE_ZEROES request, empty otherwise
+ * @param ranges the segments of a DISCARD, WRITE_ZEROES or SECURE_ERASE request, empty otherwise
  * @param completion how the device answered
  */
 public record ReconstructedRequest(
@@ -50,8 +50,11 @@ public record ReconstructedRequest(
     public static final int T_GET_ID = BlkRequestFormat.T_GET_ID;
     public static final int T_DISCARD = BlkRequestFormat.T_DISCARD;
     public static final int T_WRITE_ZEROES = BlkRequestFormat.T_WRITE_ZEROES;
+    /** VirtIO 1.2's request types. */
+    public static final int T_GET_LIFETIME = BlkRequestFormat.T_GET_LIFETIME;
+    public static final int T_SECURE_ERASE = BlkRequestFormat.T_SECURE_ERASE;
 
-    /** One discard / write-zeroes segment. */
+    /** One discard / write-zeroes / secure-erase segment. */
     public record Range(long sector, long sectorCount, int flags) {}
 
     /** How the device answered a request. */
@@ -62,7 +65,7 @@ public record ReconstructedRequest(
      *
      * @param status the status byte the driver read back, if it read it
      * @param data the bytes the driver read back from the device-writable data buffers, when it read
-     *     all of them (IN and GET_ID)
+     *     all of them (IN, GET_ID and GET_LIFETIME)
      * @param usedLength the length of the used element
      * @param completionOrder the position of this completion among the completions the driver saw
      *     from the same device, 0 first: the order the recorded device completed its requests in
@@ -117,6 +120,8 @@ public record ReconstructedRequest(
             case T_GET_ID -> RequestType.GET_ID;
             case T_DISCARD -> RequestType.DISCARD;
             case T_WRITE_ZEROES -> RequestType.WRITE_ZEROES;
+            case T_SECURE_ERASE -> RequestType.SECURE_ERASE;
+            case T_GET_LIFETIME -> RequestType.GET_LIFETIME;
             default -> null;
         });
     }
@@ -135,10 +140,12 @@ public record ReconstructedRequest(
             case T_GET_ID -> "get-id";
             case T_DISCARD -> "discard";
             case T_WRITE_ZEROES -> "write-zeroes";
+            case T_SECURE_ERASE -> "secure-erase";
+            case T_GET_LIFETIME -> "get-lifetime";
             default -> "type " + type;
         };
         return switch (type) {
-            case T_IN, T_OUT, T_DISCARD, T_WRITE_ZEROES -> String.format(Locale.ROOT, "%s sector %d, %d sector(s)",
+            case T_IN, T_OUT, T_DISCARD, T_WRITE_ZEROES, T_SECURE_ERASE -> String.format(Locale.ROOT, "%s sector %d, %d sector(s)",
                     name, sector, sectorCount);
             default -> name;
         };

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * The third stage of request reconstruction: reads a virtio-blk request (VirtIO 1.1 section 5.2.6)
  * from a decoded chain in guest memory, laid out as the driver's {@link BlkRequestFormat} says: the header's type and sector, the data an OUT request
- * carries, the ranges of a DISCARD or WRITE_ZEROES, the device-writable data buffers and the status
+ * carries, the ranges of a DISCARD, WRITE_ZEROES or SECURE_ERASE, the device-writable data buffers and the status
  * byte's address. A chain too short for a header and a status byte is no request.
  */
 final class RequestDecoder {
@@ -63,7 +63,7 @@ final class RequestDecoder {
         byte[] writeData = new byte[0];
         List<ReconstructedRequest.Range> ranges = List.of();
         switch (type) {
-            case ReconstructedRequest.T_IN, ReconstructedRequest.T_GET_ID -> {
+            case ReconstructedRequest.T_IN, ReconstructedRequest.T_GET_ID, ReconstructedRequest.T_GET_LIFETIME -> {
                 sectorCount = type == ReconstructedRequest.T_IN ? writableData / SECTOR : 0;
                 dataLength = writableData;
             }
@@ -71,7 +71,7 @@ final class RequestDecoder {
                 sectorCount = readableData / SECTOR;
                 writeData = gather(ChainSegment.slice(readable, HEADER_SIZE, readableBytes), readableData);
             }
-            case ReconstructedRequest.T_DISCARD, ReconstructedRequest.T_WRITE_ZEROES -> {
+            case ReconstructedRequest.T_DISCARD, ReconstructedRequest.T_WRITE_ZEROES, ReconstructedRequest.T_SECURE_ERASE -> {
                 if (readableData < RANGE_SIZE) {
                     return Optional.empty();
                 }

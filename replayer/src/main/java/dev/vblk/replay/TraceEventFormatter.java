@@ -143,7 +143,7 @@ public final class TraceEventFormatter {
     public static String operation(TraceEvent.OperationBegin begin) {
         String kind = begin.kind().name().toLowerCase(Locale.ROOT);
         String text = switch (begin.kind()) {
-            case READ, WRITE, DISCARD, WRITE_ZEROES -> String.format("%s %s sector %d, %d sector(s)", kind,
+            case READ, WRITE, DISCARD, WRITE_ZEROES, SECURE_ERASE -> String.format("%s %s sector %d, %d sector(s)", kind,
                     begin.device(), begin.sector(), begin.sectorCount());
             case DISCOVERY -> "discovery";
             default -> kind + " " + begin.device();

@@ -12,8 +12,8 @@ import java.util.Arrays;
  *
  * @param kind which call
  * @param device the device's id string, such as {@code virtio-blk@0x0a003e00}
- * @param sector first sector (READ, WRITE, DISCARD, WRITE_ZEROES)
- * @param sectorCount sectors covered (DISCARD, WRITE_ZEROES; informative for READ and WRITE)
+ * @param sector first sector (READ, WRITE, DISCARD, WRITE_ZEROES, SECURE_ERASE)
+ * @param sectorCount sectors covered (DISCARD, WRITE_ZEROES, SECURE_ERASE; informative for READ and WRITE)
  * @param readLength bytes of the read buffer (READ)
  * @param payload the data written (WRITE), else empty
  */
@@ -33,12 +33,12 @@ public record BlockOperation(OperationKind kind, String device, long sector, lon
         return new BlockOperation(OperationKind.WRITE, device, sector, data.length / BlockDevice.SECTOR_SIZE, 0, data);
     }
 
-    /** A call without arguments: FLUSH, GET_ID or RESET. */
+    /** A call without arguments: FLUSH, GET_ID, GET_LIFETIME or RESET. */
     public static BlockOperation simple(OperationKind kind, String device) {
         return new BlockOperation(kind, device, 0, 0, 0, new byte[0]);
     }
 
-    /** A DISCARD or WRITE_ZEROES of a range. */
+    /** A DISCARD, WRITE_ZEROES or SECURE_ERASE of a range. */
     public static BlockOperation range(OperationKind kind, String device, long sector, long sectors) {
         return new BlockOperation(kind, device, sector, sectors, 0, new byte[0]);
     }
@@ -57,7 +57,8 @@ public record BlockOperation(OperationKind kind, String device, long sector, lon
     /**
      * Issues the call on {@code device}.
      *
-     * @return the data the call returned: the bytes read, the id string's bytes, or nothing
+     * @return the data the call returned: the bytes read, the id string's bytes, the wear report's six
+     *     bytes, or nothing
      * @throws IllegalArgumentException for DISCOVERY and INIT, which are not calls on a device
      */
     public byte[] invoke(BlockDevice target) {
@@ -79,8 +80,13 @@ public record BlockOperation(OperationKind kind, String device, long sector, lon
             case WRITE_ZEROES:
                 target.writeZeroes(sector, sectorCount);
                 return new byte[0];
+            case SECURE_ERASE:
+                target.secureErase(sector, sectorCount);
+                return new byte[0];
             case GET_ID:
                 return target.deviceIdString().getBytes(StandardCharsets.UTF_8);
+            case GET_LIFETIME:
+                return target.lifetime().toBytes();
             default:
                 throw new IllegalArgumentException(kind + " is not a call on a block device");
         }
@@ -101,7 +107,7 @@ public record BlockOperation(OperationKind kind, String device, long sector, lon
     @Override
     public String toString() {
         return switch (kind) {
-            case READ, WRITE, DISCARD, WRITE_ZEROES -> String.format("%s %s sector %d, %d sector(s)",
+            case READ, WRITE, DISCARD, WRITE_ZEROES, SECURE_ERASE -> String.format("%s %s sector %d, %d sector(s)",
                     kind.name().toLowerCase(java.util.Locale.ROOT), device, sector, sectorCount);
             default -> kind.name().toLowerCase(java.util.Locale.ROOT) + " " + device;
         };

@@ -95,7 +95,7 @@ public final class DriverSession {
             return completion instanceof Completion.Failed;
         }
 
-        /** What the call returned (the bytes read, the id string's bytes), empty otherwise. */
+        /** What the call returned (the bytes read, the id string's bytes, the wear report's), empty otherwise. */
         public byte[] data() {
             if (completion instanceof Completion.Succeeded && submission.buffer() != null) {
                 return submission.kind() == OperationKind.GET_ID
@@ -238,7 +238,7 @@ public final class DriverSession {
 
     /**
      * Submits one call on a device without waiting for it (READ, WRITE, FLUSH, GET_ID, DISCARD,
-     * WRITE_ZEROES); its completion comes from a later {@link #complete}.
+     * WRITE_ZEROES, SECURE_ERASE, GET_LIFETIME); its completion comes from a later {@link #complete}.
      *
      * @return the call's ticket, numbered from 1 in submission order
      * @throws dev.vblk.block.BlockDeviceException if the device refuses the call
@@ -256,9 +256,15 @@ public final class DriverSession {
                     device.submitDiscard(operation.sector(), operation.sectorCount()), null);
             case WRITE_ZEROES -> track(name, OperationKind.WRITE_ZEROES,
                     device.submitWriteZeroes(operation.sector(), operation.sectorCount()), null);
+            case SECURE_ERASE -> track(name, OperationKind.SECURE_ERASE,
+                    device.submitSecureErase(operation.sector(), operation.sectorCount()), null);
             case GET_ID -> {
                 byte[] buffer = new byte[AsyncBlockDevice.ID_BYTES];
                 yield track(name, OperationKind.GET_ID, device.submitGetId(buffer), buffer);
+            }
+            case GET_LIFETIME -> {
+                byte[] buffer = new byte[AsyncBlockDevice.LIFETIME_BYTES];
+                yield track(name, OperationKind.GET_LIFETIME, device.submitGetLifetime(buffer), buffer);
             }
             default -> throw new IllegalArgumentException(operation.kind() + " cannot be submitted");
         };

@@ -55,6 +55,22 @@ class BoardParametersTest {
     }
 
     @Test
+    void theSecureEraseAndLifetimeOptionsAreStoredWhenOnAndATraceWithoutThemDidNotAcceptTheFeatures() {
+        BoardParameters both = new BoardParameters(MmioWindow.QEMU_VIRT,
+                DriverOptions.DEFAULTS.withSecureErase(true).withLifetime(true));
+        assertEquals("true", both.toMap().get(BoardParameters.SECURE_ERASE));
+        assertEquals("true", both.toMap().get(BoardParameters.LIFETIME));
+        assertEquals(both, BoardParameters.fromMap(both.toMap()));
+        BoardParameters lifetimeOnly = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS.withLifetime(true));
+        assertEquals(lifetimeOnly, BoardParameters.fromMap(lifetimeOnly.toMap()));
+        assertFalse(BoardParameters.QEMU_VIRT_DEFAULTS.toMap().containsKey(BoardParameters.SECURE_ERASE)
+                || BoardParameters.QEMU_VIRT_DEFAULTS.toMap().containsKey(BoardParameters.LIFETIME),
+                "off writes no key, as traces recorded before the features have none");
+        DriverOptions read = BoardParameters.fromMap(BoardParameters.QEMU_VIRT_DEFAULTS.toMap()).options();
+        assertFalse(read.secureErase() || read.lifetime());
+    }
+
+    @Test
     void aTraceWithoutThePackedRingKeyUsedTheSplitRing() {
         SortedMap<String, String> map = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS.withPackedRing(true))
                 .toMap();

@@ -34,37 +34,67 @@ final class EntryTranslator {
 
     /**
      * A translator for entries written with {@code fileSchema}, or empty when it encodes entries as
-     * the current schema does: the same Parsing Canonical Form, or an entry union whose branches are
-     * the first branches of the current one, unchanged (a file of an earlier format whose kinds of
-     * entry the current format only added to, as format 3 added {@code ThreadSwitch} to format 2).
+     * the current schema does: the same Parsing Canonical Form, or a schema whose unions and enums are
+     * the first branches and symbols of the current one's, unchanged otherwise (a file of an earlier
+     * format whose kinds of entry and operation the current format only added to: format 3 added
+     * {@code ThreadSwitch} to format 2's entries, format 5 two operation kinds to format 4's).
      */
     static Optional<EntryTranslator> forSchema(Schema fileSchema) {
         if (fileSchema == TraceFormat.schema() || SchemaNormalization.parsingFingerprint64(fileSchema)
-                == SchemaNormalization.parsingFingerprint64(TraceFormat.schema()) || isUnionPrefix(fileSchema)) {
+                == SchemaNormalization.parsingFingerprint64(TraceFormat.schema()) || isPrefix(fileSchema, TraceFormat.schema())) {
             return Optional.empty();
         }
         return Optional.of(new EntryTranslator(fileSchema));
     }
 
-    /** Whether {@code fileSchema} is the current entry record with only the first branches of its union. */
-    private static boolean isUnionPrefix(Schema fileSchema) {
-        Schema current = TraceFormat.schema();
-        if (fileSchema.getType() != Schema.Type.RECORD || !fileSchema.getFullName().equals(current.getFullName())
-                || fileSchema.getFields().size() != 1 || fileSchema.getField("entry") == null) {
+    /**
+     * Whether data written with {@code file} is read as {@code current} reads it: the same types,
+     * names and fields, each union's branches and each enum's symbols the first of {@code current}'s
+     * (their indexes, which is what Avro writes, then mean the same).
+     */
+    private static boolean isPrefix(Schema file, Schema current) {
+        if (file.getType() != current.getType()) {
             return false;
         }
-        Schema fileUnion = fileSchema.getField("entry").schema();
-        List<Schema> branches = current.getField("entry").schema().getTypes();
-        if (fileUnion.getType() != Schema.Type.UNION || fileUnion.getTypes().size() > branches.size()) {
-            return false;
-        }
-        for (int i = 0; i < fileUnion.getTypes().size(); i++) {
-            if (SchemaNormalization.parsingFingerprint64(fileUnion.getTypes().get(i))
-                    != SchemaNormalization.parsingFingerprint64(branches.get(i))) {
-                return false;
+        switch (file.getType()) {
+            case RECORD: {
+                List<Schema.Field> fields = file.getFields();
+                if (!file.getFullName().equals(current.getFullName()) || fields.size() != current.getFields().size()) {
+                    return false;
+                }
+                for (int i = 0; i < fields.size(); i++) {
+                    Schema.Field field = current.getFields().get(i);
+                    if (!fields.get(i).name().equals(field.name()) || !isPrefix(fields.get(i).schema(), field.schema())) {
+                        return false;
+                    }
+                }
+                return true;
             }
+            case UNION: {
+                List<Schema> branches = file.getTypes();
+                if (branches.size() > current.getTypes().size()) {
+                    return false;
+                }
+                for (int i = 0; i < branches.size(); i++) {
+                    if (!isPrefix(branches.get(i), current.getTypes().get(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            case ENUM:
+                return file.getFullName().equals(current.getFullName()) && file.getEnumSymbols().size()
+                        <= current.getEnumSymbols().size()
+                        && file.getEnumSymbols().equals(current.getEnumSymbols().subList(0, file.getEnumSymbols().size()));
+            case ARRAY:
+                return isPrefix(file.getElementType(), current.getElementType());
+            case MAP:
+                return isPrefix(file.getValueType(), current.getValueType());
+            case FIXED:
+                return file.getFullName().equals(current.getFullName()) && file.getFixedSize() == current.getFixedSize();
+            default:
+                return true;
         }
-        return true;
     }
 
     /** Reads one entry from {@code in} and returns a decoder over it in the current schema. */

@@ -24,7 +24,11 @@ public enum OperationKind {
     /** Format 2: waiting until at least one submitted request completes. */
     WAIT_ANY,
     /** Format 2: waiting until every one of the awaited submitted requests completes. */
-    WAIT_ALL;
+    WAIT_ALL,
+    /** Format 5: a secure erase of a range (VIRTIO_BLK_F_SECURE_ERASE). */
+    SECURE_ERASE,
+    /** Format 5: the device's wear report (VIRTIO_BLK_F_LIFETIME). */
+    GET_LIFETIME;
 
     /** The operation kind of a block request type. */
     public static OperationKind of(RequestType type) {

@@ -14,7 +14,7 @@ public final class TraceFormat {
      * The format version this code writes and the newest it reads. Raised on any change that a
      * reader of the previous version could not read through Avro schema resolution.
      */
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
 
     private static final String PROJECT_VERSION = loadProjectVersion();
 

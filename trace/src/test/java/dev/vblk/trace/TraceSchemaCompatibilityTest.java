@@ -72,13 +72,31 @@ class TraceSchemaCompatibilityTest {
     }
 
     @Test
-    void withinFormatFourTheSchemaChangesOnlyCompatibly() throws IOException {
+    void theCurrentSchemaReadsFormatFourFiles() throws IOException {
         assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(TraceFormat.schema(), format(4)));
-        assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(format(4), TraceFormat.schema()));
     }
 
     @Test
-    void theFormatVersionIsFour() {
-        assertEquals(4, TraceFormat.FORMAT_VERSION, "a new format version needs its own checked-in schema copy");
+    void formatFiveIsANewVersionBecauseFormatFourReadersCannotReadIt() throws IOException {
+        assertEquals(SchemaCompatibilityType.INCOMPATIBLE, reading(format(4), TraceFormat.schema()),
+                "the SECURE_ERASE and GET_LIFETIME operation kinds of format 5 are unknown to a format 4 reader");
+    }
+
+    @Test
+    void formatFiveOnlyAddsOperationKindsAfterFormatFoursSoOlderFilesNeedNoTranslation() throws IOException {
+        assertTrue(EntryTranslator.forSchema(format(4)).isEmpty(), "format 4 entries decode as format 5 entries");
+        assertTrue(EntryTranslator.forSchema(format(3)).isEmpty(), "format 3 entries decode as format 5 entries");
+        assertTrue(EntryTranslator.forSchema(format(2)).isEmpty(), "format 2 entries decode as format 5 entries");
+    }
+
+    @Test
+    void withinFormatFiveTheSchemaChangesOnlyCompatibly() throws IOException {
+        assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(TraceFormat.schema(), format(5)));
+        assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(format(5), TraceFormat.schema()));
+    }
+
+    @Test
+    void theFormatVersionIsFive() {
+        assertEquals(5, TraceFormat.FORMAT_VERSION, "a new format version needs its own checked-in schema copy");
     }
 }

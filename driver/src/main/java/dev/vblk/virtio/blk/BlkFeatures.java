@@ -3,7 +3,10 @@ package dev.vblk.virtio.blk;
 import dev.vblk.virtio.FeatureBits;
 import java.util.Map;
 
-/** virtio-blk feature bits (VirtIO 1.1 section 5.2.3) and the set this driver asks for. */
+/**
+ * virtio-blk feature bits (VirtIO 1.1 section 5.2.3; LIFETIME and SECURE_ERASE from VirtIO 1.2, as
+ * Linux's {@code include/uapi/linux/virtio_blk.h} numbers them) and the set this driver asks for.
+ */
 public final class BlkFeatures {
 
     public static final int SIZE_MAX = 1;
@@ -17,6 +20,10 @@ public final class BlkFeatures {
     public static final int MQ = 12;
     public static final int DISCARD = 13;
     public static final int WRITE_ZEROES = 14;
+    /** VIRTIO_BLK_F_LIFETIME: the device answers VIRTIO_BLK_T_GET_LIFETIME. */
+    public static final int LIFETIME = 15;
+    /** VIRTIO_BLK_F_SECURE_ERASE: the device takes VIRTIO_BLK_T_SECURE_ERASE, limits in the configuration. */
+    public static final int SECURE_ERASE = 16;
 
     /** Names of the block bits, for readable feature words. */
     public static final Map<Integer, String> NAMES = Map.ofEntries(
@@ -30,12 +37,14 @@ public final class BlkFeatures {
             Map.entry(CONFIG_WCE, "CONFIG_WCE"),
             Map.entry(MQ, "MQ"),
             Map.entry(DISCARD, "DISCARD"),
-            Map.entry(WRITE_ZEROES, "WRITE_ZEROES"));
+            Map.entry(WRITE_ZEROES, "WRITE_ZEROES"),
+            Map.entry(LIFETIME, "LIFETIME"),
+            Map.entry(SECURE_ERASE, "SECURE_ERASE"));
 
     /**
      * What the driver accepts when offered, whatever its options. Left out: GEOMETRY (a hint the driver
-     * does not use) and RING_RESET; TOPOLOGY, MQ, INDIRECT_DESC, EVENT_IDX and RING_PACKED are accepted
-     * as {@link DriverOptions} allow.
+     * does not use) and RING_RESET; TOPOLOGY, MQ, INDIRECT_DESC, EVENT_IDX, RING_PACKED, SECURE_ERASE and
+     * LIFETIME are accepted as {@link DriverOptions} allow.
      */
     public static final long WANTED = FeatureBits.bit(FeatureBits.VERSION_1)
             | FeatureBits.bit(SIZE_MAX)

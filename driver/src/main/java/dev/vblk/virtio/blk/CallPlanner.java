@@ -11,8 +11,8 @@ import dev.vblk.virtio.spec.BlkRequestFormat;
  * Turns one block call into the virtio-blk requests that carry it, after checking it against the
  * device: whole sectors, a read-only device, the capacity (looking first for a resize the device
  * has signalled, when the options say so) and the feature a command needs. Reads and writes are
- * split at the transfer limit, discards and write-zeroes at the device's most sectors per request,
- * each piece with its range segment. Refusals are {@link dev.vblk.block.BlockDeviceException}s.
+ * split at the transfer limit, discards, write-zeroes and secure erases at the device's most sectors
+ * per request, each piece with its range segment. Refusals are {@link dev.vblk.block.BlockDeviceException}s.
  */
 final class CallPlanner {
 
@@ -37,11 +37,12 @@ final class CallPlanner {
         return buffer.length / SECTOR_SIZE;
     }
 
-    /** Refuses an identification buffer of the wrong size. */
-    void checkIdBuffer(byte[] buffer) {
-        if (buffer == null || buffer.length != AsyncBlockDevice.ID_BYTES) {
-            throw errors.error(ErrorKind.INVALID_ARGUMENT, "the identification buffer must have "
-                    + AsyncBlockDevice.ID_BYTES + " bytes").request(RequestType.GET_ID).build();
+    /** Refuses a buffer for the device's answer (GET_ID, GET_LIFETIME) that does not have {@code bytes} bytes. */
+    void checkAnswerBuffer(RequestType type, byte[] buffer, int bytes) {
+        if (buffer == null || buffer.length != bytes) {
+            String what = type == RequestType.GET_ID ? "identification" : "lifetime";
+            throw errors.error(ErrorKind.INVALID_ARGUMENT, "the " + what + " buffer must have " + bytes + " bytes")
+                    .request(type).build();
         }
     }
 
@@ -71,16 +72,30 @@ final class CallPlanner {
         requests.enqueue(new BlkRequest(call, BlkRequestFormat.T_GET_ID, 0, 0, buffer, 0, AsyncBlockDevice.ID_BYTES, true));
     }
 
+    /** The request reading the wear report into {@code buffer}, when LIFETIME was negotiated. */
+    void getLifetime(InFlightRequests.Call call, byte[] buffer) {
+        requireFeature(BlkFeatures.LIFETIME, RequestType.GET_LIFETIME, -1, 0);
+        requests.enqueue(new BlkRequest(call, BlkRequestFormat.T_GET_LIFETIME, 0, 0, buffer, 0,
+                AsyncBlockDevice.LIFETIME_BYTES, true));
+    }
+
     /**
-     * The requests of a discard or write-zeroes of {@code sectorCount} sectors from {@code sector}.
+     * The requests of a discard, write-zeroes or secure erase of {@code sectorCount} sectors from
+     * {@code sector}, split at the device's most sectors per segment for that command (no limit when
+     * the device gives 0 for discard or write-zeroes; a secure erase whose limits are 0 is refused,
+     * see {@link VirtioBlkConfig#secureEraseDefect()}).
      *
-     * @param typeCode the request type, {@link BlkRequestFormat#T_DISCARD} or {@link BlkRequestFormat#T_WRITE_ZEROES}
+     * @param typeCode the request type: {@link BlkRequestFormat#T_DISCARD}, {@link BlkRequestFormat#T_WRITE_ZEROES}
+     *     or {@link BlkRequestFormat#T_SECURE_ERASE}
      * @param feature the feature the command needs
      */
     void range(InFlightRequests.Call call, RequestType type, int typeCode, int feature, long sector, long sectorCount) {
-        if (!device.state().has(feature)) {
-            throw errors.error(ErrorKind.UNSUPPORTED, "the device does not offer " + BlkFeatures.NAMES.get(feature))
-                    .request(type, sector, sectorCount).build();
+        requireFeature(feature, type, sector, sectorCount);
+        VirtioBlkConfig config = device.config();
+        if (type == RequestType.SECURE_ERASE) {
+            config.secureEraseDefect().ifPresent(defect -> {
+                throw errors.error(ErrorKind.UNSUPPORTED, defect).request(type, sector, sectorCount).build();
+            });
         }
         if (sector < 0 || sectorCount < 0) {
             throw errors.error(ErrorKind.INVALID_ARGUMENT, "negative sector or count")
@@ -88,13 +103,24 @@ final class CallPlanner {
         }
         checkWritable(type, sector, sectorCount);
         checkRange(type, sector, sectorCount);
-        VirtioBlkConfig config = device.config();
-        long limit = type == RequestType.DISCARD ? config.maxDiscardSectors() : config.maxWriteZeroesSectors();
+        long limit = switch (type) {
+            case DISCARD -> config.maxDiscardSectors();
+            case SECURE_ERASE -> config.maxSecureEraseSectors();
+            default -> config.maxWriteZeroesSectors();
+        };
         long perRequest = limit > 0 ? Math.min(limit, 0xffff_ffffL) : 0xffff_ffffL;
         for (long done = 0; done < sectorCount; done += perRequest) {
             long count = Math.min(perRequest, sectorCount - done);
             requests.enqueue(new BlkRequest(call, typeCode, sector + done, count,
                     BlkRequestFormat.rangeSegment(sector + done, count), 0, BlkRequestFormat.RANGE_SEGMENT_BYTES, false));
+        }
+    }
+
+    /** Refuses a call whose command needs a feature that was not negotiated. */
+    private void requireFeature(int feature, RequestType type, long sector, long sectorCount) {
+        if (!device.state().has(feature)) {
+            throw errors.about(type, sector, sectorCount, ErrorKind.UNSUPPORTED,
+                    "the device does not offer " + BlkFeatures.NAMES.get(feature)).build();
         }
     }
 

@@ -61,7 +61,9 @@ final class DeviceSetup {
                     | (options.packedRing() ? FeatureBits.bit(FeatureBits.RING_PACKED) : 0)
                     | (options.maxQueues() > 1 ? FeatureBits.bit(BlkFeatures.MQ) : 0)
                     | (options.topology() ? FeatureBits.bit(BlkFeatures.TOPOLOGY) : 0)
-                    | (options.ringReset() ? FeatureBits.bit(FeatureBits.RING_RESET) : 0);
+                    | (options.ringReset() ? FeatureBits.bit(FeatureBits.RING_RESET) : 0)
+                    | (options.secureErase() ? FeatureBits.bit(BlkFeatures.SECURE_ERASE) : 0)
+                    | (options.lifetime() ? FeatureBits.bit(BlkFeatures.LIFETIME) : 0);
             state.negotiated(transport.negotiate(wanted, 0));
             boolean indirect = state.has(FeatureBits.INDIRECT_DESC);
             boolean eventIndex = state.has(FeatureBits.EVENT_IDX);

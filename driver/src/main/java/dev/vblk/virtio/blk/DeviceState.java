@@ -70,7 +70,8 @@ final class DeviceState {
         Optional<BlockTopology> topology = has(BlkFeatures.TOPOLOGY)
                 ? Optional.of(TopologyHints.of(config, blockSize)) : Optional.empty();
         info = new BlockDeviceInfo(config.capacity(), blockSize, has(BlkFeatures.RO), flush, writeback,
-                has(BlkFeatures.DISCARD), has(BlkFeatures.WRITE_ZEROES), topology);
+                has(BlkFeatures.DISCARD), has(BlkFeatures.WRITE_ZEROES), topology,
+                has(BlkFeatures.SECURE_ERASE) && config.secureEraseDefect().isEmpty(), has(BlkFeatures.LIFETIME));
     }
 
     /** Throws DEVICE_NEEDS_RESET if the device status says so. */

@@ -152,7 +152,7 @@ final class ErrorPolicy {
     /** Starts an error about a request of this type: its sectors named when it has any. */
     BlockDeviceException.Builder about(RequestType type, long sector, long sectorCount, ErrorKind kind, String detail) {
         return switch (type) {
-            case READ, WRITE, DISCARD, WRITE_ZEROES -> error(kind, detail).request(type, sector, sectorCount);
+            case READ, WRITE, DISCARD, WRITE_ZEROES, SECURE_ERASE -> error(kind, detail).request(type, sector, sectorCount);
             default -> error(kind, detail).request(type);
         };
     }

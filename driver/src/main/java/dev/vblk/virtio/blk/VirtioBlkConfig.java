@@ -2,6 +2,7 @@ package dev.vblk.virtio.blk;
 
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.VirtioTransport;
+import java.util.Optional;
 
 /**
  * The fields of the virtio-blk configuration space (VirtIO 1.1 section 5.2.4) that the driver uses,
@@ -18,6 +19,9 @@ import dev.vblk.virtio.VirtioTransport;
  * @param writeback 1 when the cache is in writeback mode (CONFIG_WCE)
  * @param maxDiscardSectors most sectors in one discard segment (DISCARD)
  * @param maxWriteZeroesSectors most sectors in one write-zeroes segment (WRITE_ZEROES)
+ * @param maxSecureEraseSectors most sectors in one secure-erase segment (SECURE_ERASE, VirtIO 1.2)
+ * @param maxSecureEraseSegments most segments in one secure-erase request (SECURE_ERASE)
+ * @param secureEraseSectorAlignment the sectors secure-erase ranges should be aligned to (SECURE_ERASE)
  */
 public record VirtioBlkConfig(
         long capacity,
@@ -30,7 +34,10 @@ public record VirtioBlkConfig(
         long optIoSize,
         int writeback,
         long maxDiscardSectors,
-        long maxWriteZeroesSectors) {
+        long maxWriteZeroesSectors,
+        long maxSecureEraseSectors,
+        long maxSecureEraseSegments,
+        long secureEraseSectorAlignment) {
 
     public static final int CAPACITY = 0;
     public static final int SIZE_MAX = 8;
@@ -46,10 +53,15 @@ public record VirtioBlkConfig(
     public static final int NUM_QUEUES = 34;
     public static final int MAX_DISCARD_SECTORS = 36;
     public static final int MAX_WRITE_ZEROES_SECTORS = 48;
+    /** The secure-erase fields (SECURE_ERASE), le32 each, after write_zeroes_may_unmap and three unused bytes. */
+    public static final int MAX_SECURE_ERASE_SECTORS = 60;
+    public static final int MAX_SECURE_ERASE_SEG = 64;
+    public static final int SECURE_ERASE_SECTOR_ALIGNMENT = 68;
 
     /** Reads the configuration consistently (under the ConfigGeneration loop). */
     public static VirtioBlkConfig read(VirtioTransport transport, long features) {
         boolean topology = FeatureBits.has(features, BlkFeatures.TOPOLOGY);
+        boolean secureErase = FeatureBits.has(features, BlkFeatures.SECURE_ERASE);
         return transport.readConfig(() -> new VirtioBlkConfig(
                 transport.configU64(CAPACITY),
                 FeatureBits.has(features, BlkFeatures.SIZE_MAX) ? transport.configU32(SIZE_MAX) : 0,
@@ -61,6 +73,23 @@ public record VirtioBlkConfig(
                 topology ? transport.configU32(OPT_IO_SIZE) : 0,
                 FeatureBits.has(features, BlkFeatures.CONFIG_WCE) ? transport.configU8(WRITEBACK) : 0,
                 FeatureBits.has(features, BlkFeatures.DISCARD) ? transport.configU32(MAX_DISCARD_SECTORS) : 0,
-                FeatureBits.has(features, BlkFeatures.WRITE_ZEROES) ? transport.configU32(MAX_WRITE_ZEROES_SECTORS) : 0));
+                FeatureBits.has(features, BlkFeatures.WRITE_ZEROES) ? transport.configU32(MAX_WRITE_ZEROES_SECTORS) : 0,
+                secureErase ? transport.configU32(MAX_SECURE_ERASE_SECTORS) : 0,
+                secureErase ? transport.configU32(MAX_SECURE_ERASE_SEG) : 0,
+                secureErase ? transport.configU32(SECURE_ERASE_SECTOR_ALIGNMENT) : 0));
+    }
+
+    /**
+     * Why secure erase cannot be used although negotiated, if it cannot. With a max_secure_erase_sectors
+     * or max_secure_erase_seg of 0 no secure-erase request fits, and an alignment of 0 names no
+     * granularity: Linux's virtio_blk refuses such a device outright ("can't be 0"). This driver keeps
+     * the device for everything else and refuses secure erase alone, naming the first field that is 0.
+     */
+    public Optional<String> secureEraseDefect() {
+        String zero = maxSecureEraseSectors == 0 ? "max_secure_erase_sectors"
+                : maxSecureEraseSegments == 0 ? "max_secure_erase_seg"
+                : secureEraseSectorAlignment == 0 ? "secure_erase_sector_alignment" : null;
+        return zero == null ? Optional.empty()
+                : Optional.of("the device offers SECURE_ERASE with " + zero + " 0, so no secure erase can be sent");
     }
 }

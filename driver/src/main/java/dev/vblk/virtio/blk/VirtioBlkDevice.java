@@ -5,6 +5,7 @@ import dev.vblk.block.BlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.BlockDeviceInfo;
+import dev.vblk.block.BlockLifetime;
 import dev.vblk.block.BlockingBlockDevice;
 import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
@@ -181,6 +182,16 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
     }
 
     @Override
+    public void secureErase(long sector, long sectorCount) {
+        queues[0].secureErase(sector, sectorCount);
+    }
+
+    @Override
+    public BlockLifetime lifetime() {
+        return queues[0].lifetime();
+    }
+
+    @Override
     public String deviceIdString() {
         return queues[0].deviceIdString();
     }
@@ -208,6 +219,16 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
     @Override
     public RequestHandle submitWriteZeroes(long sector, long sectorCount) {
         return queues[0].submitWriteZeroes(sector, sectorCount);
+    }
+
+    @Override
+    public RequestHandle submitSecureErase(long sector, long sectorCount) {
+        return queues[0].submitSecureErase(sector, sectorCount);
+    }
+
+    @Override
+    public RequestHandle submitGetLifetime(byte[] buffer) {
+        return queues[0].submitGetLifetime(buffer);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.vblk.block.BlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.BlockDeviceInfo;
+import dev.vblk.block.BlockLifetime;
 import dev.vblk.block.BlockingBlockDevice;
 import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
@@ -126,6 +127,16 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     }
 
     @Override
+    public void secureErase(long sector, long sectorCount) {
+        blocking.secureErase(sector, sectorCount);
+    }
+
+    @Override
+    public BlockLifetime lifetime() {
+        return blocking.lifetime();
+    }
+
+    @Override
     public String deviceIdString() {
         return blocking.deviceIdString();
     }
@@ -162,8 +173,20 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     }
 
     @Override
+    public RequestHandle submitSecureErase(long sector, long sectorCount) {
+        return submit(RequestType.SECURE_ERASE, sector, sectorCount, call -> planner.range(call, RequestType.SECURE_ERASE,
+                BlkRequestFormat.T_SECURE_ERASE, BlkFeatures.SECURE_ERASE, sector, sectorCount));
+    }
+
+    @Override
+    public RequestHandle submitGetLifetime(byte[] buffer) {
+        planner.checkAnswerBuffer(RequestType.GET_LIFETIME, buffer, AsyncBlockDevice.LIFETIME_BYTES);
+        return submit(RequestType.GET_LIFETIME, -1, 0, call -> planner.getLifetime(call, buffer));
+    }
+
+    @Override
     public RequestHandle submitGetId(byte[] buffer) {
-        planner.checkIdBuffer(buffer);
+        planner.checkAnswerBuffer(RequestType.GET_ID, buffer, AsyncBlockDevice.ID_BYTES);
         return submit(RequestType.GET_ID, -1, 0, call -> planner.getId(call, buffer));
     }
 

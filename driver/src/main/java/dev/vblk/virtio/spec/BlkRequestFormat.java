@@ -4,8 +4,8 @@ import dev.vblk.platform.LittleEndian;
 
 /**
  * A virtio-blk request as the device sees it (VirtIO 1.1 section 5.2.6): a device-readable header,
- * the data, and a device-writable status byte. Discard and write-zeroes carry range segments as
- * their data.
+ * the data, and a device-writable status byte. Discard, write-zeroes and secure erase carry range
+ * segments as their data; GET_ID and GET_LIFETIME have the device write their answer.
  *
  * <pre>
  *   header          le32 type | le32 reserved | le64 sector            (16 bytes)
@@ -23,10 +23,18 @@ public final class BlkRequestFormat {
     public static final int T_FLUSH = 4;
     /** VIRTIO_BLK_T_GET_ID: the identification string. */
     public static final int T_GET_ID = 8;
+    /**
+     * VIRTIO_BLK_T_GET_LIFETIME (VirtIO 1.2): the device writes struct virtio_blk_lifetime, le16
+     * pre_eol_info, le16 device_lifetime_est_typ_a, le16 device_lifetime_est_typ_b
+     * ({@link dev.vblk.block.AsyncBlockDevice#LIFETIME_BYTES} bytes).
+     */
+    public static final int T_GET_LIFETIME = 10;
     /** VIRTIO_BLK_T_DISCARD. */
     public static final int T_DISCARD = 11;
     /** VIRTIO_BLK_T_WRITE_ZEROES. */
     public static final int T_WRITE_ZEROES = 13;
+    /** VIRTIO_BLK_T_SECURE_ERASE (VirtIO 1.2): a discard whose data must not be recoverable; range segments as discard's. */
+    public static final int T_SECURE_ERASE = 14;
 
     /** Bytes of the header. */
     public static final int HEADER_BYTES = 16;
@@ -44,7 +52,7 @@ public final class BlkRequestFormat {
     /** VIRTIO_BLK_S_UNSUPP. */
     public static final int S_UNSUPP = 2;
 
-    /** Bytes of one discard or write-zeroes range segment. */
+    /** Bytes of one discard, write-zeroes or secure-erase range segment. */
     public static final int RANGE_SEGMENT_BYTES = 16;
     /** Offset of a range segment's le64 first sector. */
     public static final int RANGE_SECTOR_OFFSET = 0;

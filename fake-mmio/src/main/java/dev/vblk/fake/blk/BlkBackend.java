@@ -4,11 +4,13 @@ import static dev.vblk.fake.blk.VirtioBlk.bit;
 
 import dev.vblk.fake.disk.DiskAccessException;
 import dev.vblk.fake.disk.DiskBacking;
+import dev.vblk.platform.LittleEndian;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The block backend: executes a decoded request on the disk as virtio-blk defines it (read,
- * write, flush, GET_ID, discard, write zeroes) and tells the status byte and how many bytes it
+ * write, flush, GET_ID, discard, write zeroes, and VirtIO 1.2's secure erase and GET_LIFETIME) and
+ * tells the status byte and how many bytes it
  * wrote into the driver's buffers. A request outside the capacity, a write to a read-only disk or a
  * failing disk answers IOERR; a type or segment it does not support answers UNSUPP.
  */
@@ -51,7 +53,9 @@ final class BlkBackend {
                     yield new Result(VirtioBlk.S_OK, 0);
                 }
                 case VirtioBlk.T_GET_ID -> getId(chain, request);
-                case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> new Result(executeRanges(request, negotiated), 0);
+                case VirtioBlk.T_GET_LIFETIME -> getLifetime(chain, request, negotiated);
+                case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES, VirtioBlk.T_SECURE_ERASE ->
+                        new Result(executeRanges(request, negotiated), 0);
                 default -> new Result(VirtioBlk.S_UNSUPP, 0);
             };
         } catch (DiskAccessException e) {
@@ -90,6 +94,23 @@ final class BlkBackend {
         return new Result(VirtioBlk.S_OK, dma.scatter(chain.writableData(), answer));
     }
 
+    /**
+     * The configured wear report, as much of its 6 bytes as the buffer holds; UNSUPP when LIFETIME
+     * was not negotiated.
+     */
+    private Result getLifetime(Chain chain, DeviceRequest request, long negotiated) {
+        if ((negotiated & bit(VirtioBlk.F_LIFETIME)) == 0) {
+            return new Result(VirtioBlk.S_UNSUPP, 0);
+        }
+        byte[] report = new byte[VirtioBlk.LIFETIME_BYTES];
+        LittleEndian.put(report, 0, 2, config.lifetime().preEolInfo());
+        LittleEndian.put(report, 2, 2, config.lifetime().lifetimeEstimateA());
+        LittleEndian.put(report, 4, 2, config.lifetime().lifetimeEstimateB());
+        byte[] answer = new byte[Math.min(VirtioBlk.LIFETIME_BYTES, request.dataLength())];
+        System.arraycopy(report, 0, answer, 0, answer.length);
+        return new Result(VirtioBlk.S_OK, dma.scatter(chain.writableData(), answer));
+    }
+
     private static Result ioError() {
         return new Result(VirtioBlk.S_IOERR, 0);
     }
@@ -104,15 +125,35 @@ final class BlkBackend {
         return sector >= 0 && count >= 0 && sector <= capacity && count <= capacity - sector;
     }
 
+    /**
+     * A discard, write zeroes or secure erase: every range checked against the command's limits, then
+     * zeroed. A secure erase is executed as a discard (its flags must be 0), whose sectors this
+     * device leaves reading zeroes.
+     */
     private int executeRanges(DeviceRequest request, long negotiated) {
-        boolean discard = request.type() == VirtioBlk.T_DISCARD;
-        if ((negotiated & bit(discard ? VirtioBlk.F_DISCARD : VirtioBlk.F_WRITE_ZEROES)) == 0) {
+        int type = request.type();
+        int feature = type == VirtioBlk.T_DISCARD ? VirtioBlk.F_DISCARD
+                : type == VirtioBlk.T_SECURE_ERASE ? VirtioBlk.F_SECURE_ERASE : VirtioBlk.F_WRITE_ZEROES;
+        if ((negotiated & bit(feature)) == 0) {
             return VirtioBlk.S_UNSUPP;
         }
-        long maxSegments = discard ? config.discard().maxSegments() : config.writeZeroes().maxSegments();
-        long maxSectors = discard ? config.discard().maxSectors() : config.writeZeroes().maxSectors();
-        int allowedFlags = discard ? 0 : VirtioBlk.WRITE_ZEROES_FLAG_UNMAP;
-        long alignment = discard ? config.discard().sectorAlignment() : 1;
+        long maxSegments;
+        long maxSectors;
+        long alignment;
+        if (type == VirtioBlk.T_DISCARD) {
+            maxSegments = config.discard().maxSegments();
+            maxSectors = config.discard().maxSectors();
+            alignment = config.discard().sectorAlignment();
+        } else if (type == VirtioBlk.T_SECURE_ERASE) {
+            maxSegments = config.secureErase().maxSegments();
+            maxSectors = config.secureErase().maxSectors();
+            alignment = config.secureErase().sectorAlignment();
+        } else {
+            maxSegments = config.writeZeroes().maxSegments();
+            maxSectors = config.writeZeroes().maxSectors();
+            alignment = 1;
+        }
+        int allowedFlags = type == VirtioBlk.T_WRITE_ZEROES ? VirtioBlk.WRITE_ZEROES_FLAG_UNMAP : 0;
         if (request.ranges().size() > maxSegments) {
             return VirtioBlk.S_UNSUPP;
         }

@@ -8,14 +8,15 @@ import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.LittleEndian;
 
 /**
- * The virtio-blk device configuration space (VirtIO 1.1 section 5.2.4): its layout, the length the
- * offered features give it (36, 48 with discard, 57 with write zeroes) and its one writable field,
+ * The virtio-blk device configuration space (VirtIO 1.1 section 5.2.4, with VirtIO 1.2's secure-erase
+ * fields): its layout, the length the offered features give it (36, 48 with discard, 57 with write
+ * zeroes, 72 with secure erase) and its one writable field,
  * writeback, which the driver may set once VIRTIO_BLK_F_CONFIG_WCE is negotiated. Reads past the
  * length and other writes are violations.
  */
 final class BlkConfigSpace {
 
-    private static final int SIZE = 60;
+    private static final int SIZE = 72;
     private static final int WRITEBACK_OFFSET = 32;
     private static final int NUM_QUEUES_OFFSET = 34;
 
@@ -69,6 +70,9 @@ final class BlkConfigSpace {
     }
 
     private static int length(long offered) {
+        if ((offered & bit(VirtioBlk.F_SECURE_ERASE)) != 0) {
+            return SIZE;
+        }
         if ((offered & bit(VirtioBlk.F_WRITE_ZEROES)) != 0) {
             return 57;
         }
@@ -96,6 +100,9 @@ final class BlkConfigSpace {
         LittleEndian.put(space, 48, 4, config.writeZeroes().maxSectors());
         LittleEndian.put(space, 52, 4, config.writeZeroes().maxSegments());
         LittleEndian.put(space, 56, 1, config.writeZeroes().mayUnmap() ? 1 : 0);
+        LittleEndian.put(space, 60, 4, config.secureErase().maxSectors());
+        LittleEndian.put(space, 64, 4, config.secureErase().maxSegments());
+        LittleEndian.put(space, 68, 4, config.secureErase().sectorAlignment());
         return space;
     }
 }

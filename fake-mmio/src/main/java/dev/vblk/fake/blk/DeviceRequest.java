@@ -12,14 +12,14 @@ import java.util.Optional;
  *     reset by a device reset)
  * @param head the descriptor index at the head of the chain (the used element's normal id)
  * @param type the raw request type from the header
- * @param sector for IN, OUT and others the header's sector; for DISCARD and WRITE_ZEROES the first
- *     range's sector
- * @param sectorCount IN: writable data bytes / 512; OUT: readable data bytes / 512; DISCARD and
- *     WRITE_ZEROES: sum of the ranges' sector counts; otherwise 0
- * @param dataLength the data bytes the request carries (OUT, DISCARD, WRITE_ZEROES: readable bytes
- *     after the header) or has room for (IN, GET_ID: writable bytes before the status byte)
+ * @param sector for IN, OUT and others the header's sector; for DISCARD, WRITE_ZEROES and
+ *     SECURE_ERASE the first range's sector
+ * @param sectorCount IN: writable data bytes / 512; OUT: readable data bytes / 512; DISCARD,
+ *     WRITE_ZEROES and SECURE_ERASE: sum of the ranges' sector counts; otherwise 0
+ * @param dataLength the data bytes the request carries (OUT and the range commands: readable bytes
+ *     after the header) or has room for (IN, GET_ID, GET_LIFETIME: writable bytes before the status byte)
  * @param writeData a copy of the data of an OUT request, empty for every other type
- * @param ranges the segments of a DISCARD or WRITE_ZEROES request, empty for every other type
+ * @param ranges the segments of a DISCARD, WRITE_ZEROES or SECURE_ERASE request, empty for every other type
  */
 public record DeviceRequest(
         long index,
@@ -31,7 +31,7 @@ public record DeviceRequest(
         byte[] writeData,
         List<Range> ranges) {
 
-    /** One discard / write-zeroes segment: le64 sector, le32 num_sectors, le32 flags. */
+    /** One discard / write-zeroes / secure-erase segment: le64 sector, le32 num_sectors, le32 flags. */
     public record Range(long sector, long sectorCount, int flags) {}
 
     public DeviceRequest {
@@ -47,6 +47,8 @@ public record DeviceRequest(
             case VirtioBlk.T_GET_ID -> RequestType.GET_ID;
             case VirtioBlk.T_DISCARD -> RequestType.DISCARD;
             case VirtioBlk.T_WRITE_ZEROES -> RequestType.WRITE_ZEROES;
+            case VirtioBlk.T_SECURE_ERASE -> RequestType.SECURE_ERASE;
+            case VirtioBlk.T_GET_LIFETIME -> RequestType.GET_LIFETIME;
             default -> null;
         });
     }

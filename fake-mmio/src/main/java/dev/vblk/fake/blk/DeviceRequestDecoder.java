@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Reads a virtio-blk request out of a validated chain (VirtIO 1.1 section 5.2.6): the header, the
- * data of a write, the segments of a discard or write zeroes. A chain too short for its request is
+ * data of a write, the segments of a discard, write zeroes or secure erase. A chain too short for its request is
  * malformed. Requests are numbered in the order they are decoded, across resets.
  */
 final class DeviceRequestDecoder {
@@ -48,20 +48,21 @@ final class DeviceRequestDecoder {
         int writableData = (int) writableBytes - 1;
         long index = decoded++;
         return switch (type) {
-            case VirtioBlk.T_IN, VirtioBlk.T_GET_ID -> new DeviceRequest(index, chain.head(), type, sector,
-                    type == VirtioBlk.T_IN ? writableData / VirtioBlk.SECTOR_SIZE : 0, writableData,
+            case VirtioBlk.T_IN, VirtioBlk.T_GET_ID, VirtioBlk.T_GET_LIFETIME -> new DeviceRequest(index, chain.head(),
+                    type, sector, type == VirtioBlk.T_IN ? writableData / VirtioBlk.SECTOR_SIZE : 0, writableData,
                     new byte[0], List.of());
             case VirtioBlk.T_OUT -> new DeviceRequest(index, chain.head(), type, sector,
                     readableData / VirtioBlk.SECTOR_SIZE, readableData,
                     dma.gather(chain.readableData(), readableData), List.of());
-            case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> decodeRanges(chain, table, index, type, readableData);
+            case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES, VirtioBlk.T_SECURE_ERASE ->
+                    decodeRanges(chain, table, index, type, readableData);
             default -> new DeviceRequest(index, chain.head(), type, sector, 0, readableData, new byte[0], List.of());
         };
     }
 
     private DeviceRequest decodeRanges(Chain chain, long table, long index, int type, int readableData) {
         if (readableData < VirtioBlk.RANGE_SIZE) {
-            throw new MalformedQueueException(table, "discard/write-zeroes segment of " + readableData
+            throw new MalformedQueueException(table, "discard/write-zeroes/secure-erase segment of " + readableData
                     + " bytes in chain " + chain.head() + "; 16 needed");
         }
         byte[] raw = dma.gather(chain.readableData(), readableData);

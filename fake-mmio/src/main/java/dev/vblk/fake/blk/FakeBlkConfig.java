@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param writeback the writeback value after reset (1 = write-back cache, 0 = write-through)
  * @param discard the discard limits in config space
  * @param writeZeroes the write-zeroes limits in config space
+ * @param secureErase the secure-erase limits in config space (read when VIRTIO_BLK_F_SECURE_ERASE is offered)
+ * @param lifetime the GET_LIFETIME answer (when VIRTIO_BLK_F_LIFETIME is offered)
  * @param requestHook decides the outcome of each request
  */
 public record FakeBlkConfig(
@@ -42,6 +44,8 @@ public record FakeBlkConfig(
         int writeback,
         DiscardLimits discard,
         WriteZeroesLimits writeZeroes,
+        SecureEraseLimits secureErase,
+        Lifetime lifetime,
         RequestHook requestHook) {
 
     /** The geometry field of the config space. */
@@ -76,6 +80,26 @@ public record FakeBlkConfig(
     /** Write-zeroes limits: max_write_zeroes_sectors, max_write_zeroes_seg, write_zeroes_may_unmap. */
     public record WriteZeroesLimits(long maxSectors, long maxSegments, boolean mayUnmap) {}
 
+    /**
+     * Secure-erase limits: max_secure_erase_sectors, max_secure_erase_seg, secure_erase_sector_alignment
+     * (le32 each). Zeroes are taken, to see what a driver does with a device that gives them.
+     */
+    public record SecureEraseLimits(long maxSectors, long maxSegments, long sectorAlignment) {}
+
+    /**
+     * The GET_LIFETIME answer, struct virtio_blk_lifetime (le16 each). Any 16-bit values are taken,
+     * the reserved ones (pre_eol_info above 3, estimates above 11) included.
+     */
+    public record Lifetime(int preEolInfo, int lifetimeEstimateA, int lifetimeEstimateB) {
+
+        public Lifetime {
+            if ((preEolInfo | lifetimeEstimateA | lifetimeEstimateB) >>> 16 != 0) {
+                throw new IllegalArgumentException("lifetime fields are le16: " + preEolInfo + ", "
+                        + lifetimeEstimateA + ", " + lifetimeEstimateB);
+            }
+        }
+    }
+
     /** The most queues a device can have, QEMU's VIRTIO_QUEUE_MAX. */
     public static final int MAX_QUEUES = 1024;
 
@@ -86,6 +110,8 @@ public record FakeBlkConfig(
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(discard, "discard");
         Objects.requireNonNull(writeZeroes, "writeZeroes");
+        Objects.requireNonNull(secureErase, "secureErase");
+        Objects.requireNonNull(lifetime, "lifetime");
         Objects.requireNonNull(requestHook, "requestHook");
         if (idString.getBytes(StandardCharsets.US_ASCII).length > VirtioBlk.ID_BYTES) {
             throw new IllegalArgumentException("id string longer than 20 bytes: " + idString);
@@ -123,6 +149,8 @@ public record FakeBlkConfig(
         b.writeback = writeback;
         b.discard = discard;
         b.writeZeroes = writeZeroes;
+        b.secureErase = secureErase;
+        b.lifetime = lifetime;
         b.requestHook = requestHook;
         return b;
     }
@@ -145,6 +173,8 @@ public record FakeBlkConfig(
         private int writeback = 1;
         private DiscardLimits discard = new DiscardLimits(0x3fffff, 1, 1);
         private WriteZeroesLimits writeZeroes = new WriteZeroesLimits(0x3fffff, 1, true);
+        private SecureEraseLimits secureErase = new SecureEraseLimits(0x3fffff, 1, 1);
+        private Lifetime lifetime = new Lifetime(1, 1, 1);
         private RequestHook requestHook = RequestHook.NORMAL;
 
         private Builder() {}
@@ -173,6 +203,16 @@ public record FakeBlkConfig(
         /** Whether VIRTIO_F_EVENT_IDX is offered (it is by default, as QEMU does). */
         public Builder offerEventIndex(boolean offer) {
             return offer(VirtioBlk.F_EVENT_IDX, offer);
+        }
+
+        /** Whether VIRTIO_BLK_F_SECURE_ERASE is offered (it is not by default: QEMU 7.2 does not offer it). */
+        public Builder offerSecureErase(boolean offer) {
+            return offer(VirtioBlk.F_SECURE_ERASE, offer);
+        }
+
+        /** Whether VIRTIO_BLK_F_LIFETIME is offered (it is not by default: QEMU 7.2 does not offer it). */
+        public Builder offerLifetime(boolean offer) {
+            return offer(VirtioBlk.F_LIFETIME, offer);
         }
 
         /** Whether VIRTIO_F_RING_PACKED is offered (it is not by default, as QEMU without packed=on). */
@@ -255,6 +295,18 @@ public record FakeBlkConfig(
             return this;
         }
 
+        /** The secure-erase limits (default 0x3fffff sectors, one segment, alignment 1). */
+        public Builder secureErase(SecureEraseLimits secureErase) {
+            this.secureErase = secureErase;
+            return this;
+        }
+
+        /** The GET_LIFETIME answer (default: normal, 0-10% of the lifetime used for both cell types). */
+        public Builder lifetime(Lifetime lifetime) {
+            this.lifetime = lifetime;
+            return this;
+        }
+
         public Builder requestHook(RequestHook requestHook) {
             this.requestHook = requestHook;
             return this;
@@ -271,7 +323,7 @@ public record FakeBlkConfig(
                     : numQueues > 1 || (features & VirtioBlk.bit(VirtioBlk.F_MQ)) != 0;
             long offered = multiQueue ? features | VirtioBlk.bit(VirtioBlk.F_MQ) : features & ~VirtioBlk.bit(VirtioBlk.F_MQ);
             return new FakeBlkConfig(d, readOnly, offered, idString, queueNumMax, numQueues, sizeMax, segMax, g,
-                    blkSize, topology, writeback, discard, writeZeroes, requestHook);
+                    blkSize, topology, writeback, discard, writeZeroes, secureErase, lifetime, requestHook);
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.vblk.fake.blk;
 
-/** Numbers of the virtio-blk protocol and the virtio core the fake device speaks (VirtIO 1.1). */
+/**
+ * Numbers of the virtio-blk protocol and the virtio core the fake device speaks (VirtIO 1.1, with
+ * VirtIO 1.2's LIFETIME and SECURE_ERASE).
+ */
 public final class VirtioBlk {
 
     private VirtioBlk() {}
@@ -28,6 +31,10 @@ public final class VirtioBlk {
     public static final int F_MQ = 12;
     public static final int F_DISCARD = 13;
     public static final int F_WRITE_ZEROES = 14;
+    /** VirtIO 1.2: GET_LIFETIME is answered. */
+    public static final int F_LIFETIME = 15;
+    /** VirtIO 1.2: SECURE_ERASE is taken, with its limits at config offsets 60, 64 and 68. */
+    public static final int F_SECURE_ERASE = 16;
     public static final int F_INDIRECT_DESC = 28;
     public static final int F_EVENT_IDX = 29;
     public static final int F_VERSION_1 = 32;
@@ -52,8 +59,10 @@ public final class VirtioBlk {
     public static final int T_OUT = 1;
     public static final int T_FLUSH = 4;
     public static final int T_GET_ID = 8;
+    public static final int T_GET_LIFETIME = 10;
     public static final int T_DISCARD = 11;
     public static final int T_WRITE_ZEROES = 13;
+    public static final int T_SECURE_ERASE = 14;
 
     // Request status bytes.
     public static final int S_OK = 0;
@@ -66,6 +75,8 @@ public final class VirtioBlk {
     public static final int RANGE_SIZE = 16;
     /** Bytes of a GET_ID answer. */
     public static final int ID_BYTES = 20;
+    /** Bytes of a GET_LIFETIME answer: le16 pre_eol_info, device_lifetime_est_typ_a, device_lifetime_est_typ_b. */
+    public static final int LIFETIME_BYTES = 6;
     /** The addressing unit of requests. */
     public static final int SECTOR_SIZE = 512;
     /** The write-zeroes flag allowing the device to unmap. */

@@ -2,6 +2,7 @@ package dev.vblk.fuzz.oracle;
 
 import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.BlockLifetime;
 import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
@@ -25,7 +26,9 @@ record BatchCall(ScenarioStep.DriverCall call, byte[] buffer, Set<ErrorKind> ref
             return new CallResult(null, failed.error(), true);
         }
         if (completion instanceof Completion.Succeeded) {
-            return new CallResult(call instanceof ScenarioStep.GetId ? AsyncBlockDevice.idString(buffer) : null, null, true);
+            Object value = call instanceof ScenarioStep.GetId ? AsyncBlockDevice.idString(buffer)
+                    : call instanceof ScenarioStep.GetLifetime ? BlockLifetime.of(buffer) : null;
+            return new CallResult(value, null, true);
         }
         return null;
     }

@@ -33,6 +33,7 @@ final class CallJudge {
         String where = call.where();
         CallResult result = call.result();
         refusal.check(where, result, call.seen(), call.refusals());
+        data.checkSecureEraseLimit(where, call.step(), call.seen());
         if (call.sticky() != null) {
             fatal.checkRefused(where, call.sticky(), result.succeeded() ? null : result.error().kind(),
                     result.succeeded() ? null : result.error().getMessage());

@@ -1,10 +1,14 @@
 package dev.vblk.fuzz.oracle;
 
+import dev.vblk.block.AsyncBlockDevice;
+import dev.vblk.block.BlockLifetime;
 import dev.vblk.fake.blk.DeviceRequest;
+import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
 import dev.vblk.fuzz.scenario.ScenarioStep;
+import dev.vblk.platform.LittleEndian;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +20,9 @@ import java.util.function.Supplier;
  * {@link Invariant#DATA_INTEGRITY}: a successful call moved exactly the device's data, to and from the
  * sectors it names. Its requests tile the call ({@link #tiling}, which the trace oracle uses too), a
  * read returns what the device read for it, a write carries the call's data, a flush sends FLUSH when
- * negotiated, GET_ID returns the device's string, and the call lies inside the capacity.
+ * negotiated, GET_ID returns the device's string, GET_LIFETIME its wear report as it wrote it, a
+ * secure erase's ranges tile it, and the call lies inside the capacity. Whatever a secure erase's
+ * result, none of its ranges exceeds max_secure_erase_sectors ({@link #checkSecureEraseLimit}).
  */
 public final class DataIntegrityCheck {
 
@@ -79,10 +85,14 @@ public final class DataIntegrityCheck {
             ranges(where, seen, VirtioBlk.T_WRITE_ZEROES, zeroes.sector(), zeroes.count());
         } else if (step instanceof ScenarioStep.Discard discard) {
             ranges(where, seen, VirtioBlk.T_DISCARD, discard.sector(), discard.count());
+        } else if (step instanceof ScenarioStep.SecureErase erase) {
+            ranges(where, seen, VirtioBlk.T_SECURE_ERASE, erase.sector(), erase.count());
         } else if (step instanceof ScenarioStep.Flush) {
             flush(where, seen);
         } else if (step instanceof ScenarioStep.GetId) {
             id(where, seen, (String) value);
+        } else if (step instanceof ScenarioStep.GetLifetime) {
+            lifetime(where, seen, (BlockLifetime) value);
         }
     }
 
@@ -152,6 +162,49 @@ public final class DataIntegrityCheck {
                     + ", the call asked for " + count);
         }
         inCapacity(run.findings, where, sector, count, run.fake.capacitySectors());
+    }
+
+    /**
+     * Notes a secure-erase range longer than the device's max_secure_erase_sectors, which the driver
+     * must not send whatever becomes of the call (the device may refuse it and the call fail).
+     */
+    void checkSecureEraseLimit(String where, ScenarioStep.DriverCall step, List<Seen> seen) {
+        if (!(step instanceof ScenarioStep.SecureErase)) {
+            return;
+        }
+        long limit = run.scenario.eraseLifetime().maxSecureEraseSectors();
+        for (Seen s : seen) {
+            for (DeviceRequest.Range range : s.request().ranges()) {
+                if (range.sectorCount() > limit) {
+                    run.findings.add(Invariant.DATA_INTEGRITY, where, "range " + range + " of request "
+                            + Requests.describe(s.request()) + " exceeds max_secure_erase_sectors " + limit);
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The wear report returned is the one the device wrote, reserved values as they were. */
+    private void lifetime(String where, List<Seen> seen, BlockLifetime lifetime) {
+        if (seen.isEmpty() || seen.get(seen.size() - 1).request().type() != VirtioBlk.T_GET_LIFETIME) {
+            run.findings.add(Invariant.DATA_INTEGRITY, where, "get-lifetime succeeded without a GET_LIFETIME request");
+            return;
+        }
+        OutcomeSpec outcome = Requests.undelayed(seen.get(seen.size() - 1).outcome());
+        if (outcome instanceof OutcomeSpec.Status) {
+            return; // the device wrote no report: whatever the buffer held is all the driver can return
+        }
+        FakeBlkConfig.Lifetime expected = run.scenario.eraseLifetime().lifetime();
+        if (outcome instanceof OutcomeSpec.Data data) {
+            byte[] written = Arrays.copyOf(data.bytes(), AsyncBlockDevice.LIFETIME_BYTES);
+            expected = new FakeBlkConfig.Lifetime((int) LittleEndian.get(written, 0, 2), (int) LittleEndian.get(written, 2, 2),
+                    (int) LittleEndian.get(written, 4, 2));
+        }
+        if (lifetime.preEolInfo() != expected.preEolInfo() || lifetime.lifetimeEstimateA() != expected.lifetimeEstimateA()
+                || lifetime.lifetimeEstimateB() != expected.lifetimeEstimateB()) {
+            run.findings.add(Invariant.DATA_INTEGRITY, where, "get-lifetime returned " + lifetime + ", the device said "
+                    + expected);
+        }
     }
 
     private void flush(String where, List<Seen> seen) {

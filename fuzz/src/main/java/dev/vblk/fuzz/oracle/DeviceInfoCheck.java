@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * {@link Invariant#DEVICE_INFO}: after a successful initialisation {@code negotiatedFeatures()} and
- * {@code info()} describe the device as negotiated: capacity, capabilities, write cache, block size,
+ * {@code info()} describe the device as negotiated: capacity, capabilities (secure erase only with
+ * limits that allow one), write cache, block size,
  * identity and the largest transfer its segment limits allow.
  */
 final class DeviceInfoCheck {
@@ -36,7 +37,10 @@ final class DeviceInfoCheck {
         boolean wce = FeatureBits.has(negotiated, BlkFeatures.CONFIG_WCE);
         if (info.readOnly() != FeatureBits.has(negotiated, BlkFeatures.RO) || info.flushSupported() != flush
                 || info.discardSupported() != FeatureBits.has(negotiated, BlkFeatures.DISCARD)
-                || info.writeZeroesSupported() != FeatureBits.has(negotiated, BlkFeatures.WRITE_ZEROES)) {
+                || info.writeZeroesSupported() != FeatureBits.has(negotiated, BlkFeatures.WRITE_ZEROES)
+                || info.secureEraseSupported() != (FeatureBits.has(negotiated, BlkFeatures.SECURE_ERASE)
+                        && run.scenario.eraseLifetime().secureEraseLimitsUsable())
+                || info.lifetimeSupported() != FeatureBits.has(negotiated, BlkFeatures.LIFETIME)) {
             wrong.add("capabilities " + info + " do not match features " + BlkFeatures.describe(negotiated));
         }
         if (info.writebackCache() != (flush && (!wce || run.fake.writeback() == 1))) {

@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * {@link Invariant#REFUSAL}: a call the driver can refuse by itself (out of range, read-only, a range
- * command not negotiated, a negative argument) fails with one of the applicable kinds and sends no
- * request.
+ * command or the lifetime report not negotiated, a secure erase whose limits are 0, a negative
+ * argument) fails with one of the applicable kinds and sends no request.
  */
 final class RefusalCheck {
 
@@ -38,6 +38,13 @@ final class RefusalCheck {
             addRangeCommand(kinds, BlkFeatures.WRITE_ZEROES, readOnly, zeroes.sector(), zeroes.count());
         } else if (step instanceof ScenarioStep.Discard discard) {
             addRangeCommand(kinds, BlkFeatures.DISCARD, readOnly, discard.sector(), discard.count());
+        } else if (step instanceof ScenarioStep.SecureErase erase) {
+            addRangeCommand(kinds, BlkFeatures.SECURE_ERASE, readOnly, erase.sector(), erase.count());
+            if (!run.scenario.eraseLifetime().secureEraseLimitsUsable()) {
+                kinds.add(ErrorKind.UNSUPPORTED);
+            }
+        } else if (step instanceof ScenarioStep.GetLifetime && !FeatureBits.has(features, BlkFeatures.LIFETIME)) {
+            kinds.add(ErrorKind.UNSUPPORTED);
         }
         return kinds;
     }

@@ -45,8 +45,8 @@ final class RequestAttribution {
     }
 
     /**
-     * Whether the device saw every request of {@code call}: its sectors, or its one flush or get-id
-     * request.
+     * Whether the device saw every request of {@code call}: its sectors, or its one flush, get-id or
+     * get-lifetime request.
      */
     boolean covers(ScenarioStep.DriverCall call, List<Seen> group) {
         long sectors = group.stream().mapToLong(seen -> Requests.sectorsOf(seen.request())).sum();
@@ -58,6 +58,8 @@ final class RequestAttribution {
             return sectors == zeroes.count();
         } else if (call instanceof ScenarioStep.Discard discard) {
             return sectors == discard.count();
+        } else if (call instanceof ScenarioStep.SecureErase erase) {
+            return sectors == erase.count();
         } else if (call instanceof ScenarioStep.Flush) {
             return group.size() == (FeatureBits.has(run.fake.negotiatedFeatures(), BlkFeatures.FLUSH) ? 1 : 0);
         }
@@ -78,8 +80,13 @@ final class RequestAttribution {
         } else if (call instanceof ScenarioStep.Discard discard) {
             return r.type() == VirtioBlk.T_DISCARD && startsAt(r, discard.sector() + covered)
                     && covered + Requests.sectorsOf(r) <= discard.count();
+        } else if (call instanceof ScenarioStep.SecureErase erase) {
+            return r.type() == VirtioBlk.T_SECURE_ERASE && startsAt(r, erase.sector() + covered)
+                    && covered + Requests.sectorsOf(r) <= erase.count();
         } else if (call instanceof ScenarioStep.Flush) {
             return r.type() == VirtioBlk.T_FLUSH && count == 0;
+        } else if (call instanceof ScenarioStep.GetLifetime) {
+            return r.type() == VirtioBlk.T_GET_LIFETIME && count == 0;
         }
         return r.type() == VirtioBlk.T_GET_ID && count == 0;
     }

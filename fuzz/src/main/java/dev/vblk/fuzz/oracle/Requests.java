@@ -15,9 +15,9 @@ final class Requests {
                 r.index(), r.type(), r.head(), r.sector(), r.sectorCount(), r.dataLength());
     }
 
-    /** The sectors a request covers: its ranges' for discard and write-zeroes, else its own. */
+    /** The sectors a request covers: its ranges' for discard, write-zeroes and secure erase, else its own. */
     static long sectorsOf(DeviceRequest r) {
-        return r.type() == VirtioBlk.T_DISCARD || r.type() == VirtioBlk.T_WRITE_ZEROES
+        return r.type() == VirtioBlk.T_DISCARD || r.type() == VirtioBlk.T_WRITE_ZEROES || r.type() == VirtioBlk.T_SECURE_ERASE
                 ? r.ranges().stream().mapToLong(DeviceRequest.Range::sectorCount).sum() : r.sectorCount();
     }
 

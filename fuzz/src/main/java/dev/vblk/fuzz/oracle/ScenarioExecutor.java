@@ -175,8 +175,12 @@ final class ScenarioExecutor {
                 device.writeZeroes(zeroes.sector(), zeroes.count());
             } else if (step instanceof ScenarioStep.Discard discard) {
                 device.discard(discard.sector(), discard.count());
+            } else if (step instanceof ScenarioStep.SecureErase erase) {
+                device.secureErase(erase.sector(), erase.count());
             } else if (step instanceof ScenarioStep.GetId) {
                 return device.deviceIdString();
+            } else if (step instanceof ScenarioStep.GetLifetime) {
+                return device.lifetime();
             }
             return null;
         });
@@ -268,7 +272,8 @@ final class ScenarioExecutor {
         ErrorKind stickyNow = device.fatalError().map(BlockDeviceException::kind).orElse(null);
         Set<ErrorKind> refusals = stickyNow == null ? refusal.refusals(call) : Set.of();
         byte[] buffer = call instanceof ScenarioStep.Read read ? new byte[read.count() * 512]
-                : call instanceof ScenarioStep.GetId ? new byte[AsyncBlockDevice.ID_BYTES] : null;
+                : call instanceof ScenarioStep.GetId ? new byte[AsyncBlockDevice.ID_BYTES]
+                : call instanceof ScenarioStep.GetLifetime ? new byte[AsyncBlockDevice.LIFETIME_BYTES] : null;
         try {
             RequestHandle handle;
             if (call instanceof ScenarioStep.Read read) {
@@ -281,6 +286,10 @@ final class ScenarioExecutor {
                 handle = device.submitWriteZeroes(zeroes.sector(), zeroes.count());
             } else if (call instanceof ScenarioStep.Discard discard) {
                 handle = device.submitDiscard(discard.sector(), discard.count());
+            } else if (call instanceof ScenarioStep.SecureErase erase) {
+                handle = device.submitSecureErase(erase.sector(), erase.count());
+            } else if (call instanceof ScenarioStep.GetLifetime) {
+                handle = device.submitGetLifetime(buffer);
             } else {
                 handle = device.submitGetId(buffer);
             }

@@ -59,9 +59,12 @@ public final class ScenarioRunner {
         this.driverView = Objects.requireNonNull(driverView, "driverView");
     }
 
-    /** The driver options a scenario runs with: {@link #OPTIONS} at the scenario's queue depth. */
+    /**
+     * The driver options a scenario runs with: {@link #OPTIONS} at the scenario's queue depth, secure
+     * erase and the lifetime report allowed as it says.
+     */
     public static DriverOptions options(Scenario scenario) {
-        return OPTIONS.withMaxInFlight(scenario.queue().depth());
+        return scenario.eraseLifetime().applyTo(OPTIONS.withMaxInFlight(scenario.queue().depth()));
     }
 
     /** Runs {@code scenario} on a fresh fake machine and returns the oracle's verdict. */

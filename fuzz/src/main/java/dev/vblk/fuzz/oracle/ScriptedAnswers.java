@@ -106,9 +106,10 @@ final class ScriptedAnswers {
             case VirtioBlk.T_IN -> run.disk.take(new RecordingDisk.Op("READ", position, r.dataLength()));
             case VirtioBlk.T_OUT -> run.disk.take(new RecordingDisk.Op("WRITE", position, r.dataLength()));
             case VirtioBlk.T_FLUSH -> run.disk.take(new RecordingDisk.Op("FLUSH", 0, 0));
-            case VirtioBlk.T_GET_ID -> true;
-            case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES -> r.ranges().stream().allMatch(range -> run.disk.take(
-                    new RecordingDisk.Op("DISCARD", range.sector() * 512, range.sectorCount() * 512)));
+            case VirtioBlk.T_GET_ID, VirtioBlk.T_GET_LIFETIME -> true;
+            case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES, VirtioBlk.T_SECURE_ERASE -> r.ranges().stream()
+                    .allMatch(range -> run.disk.take(
+                            new RecordingDisk.Op("DISCARD", range.sector() * 512, range.sectorCount() * 512)));
             default -> false;
         };
     }

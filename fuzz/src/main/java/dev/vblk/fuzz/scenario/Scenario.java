@@ -11,6 +11,8 @@ import java.util.List;
  *     otherwise (by jqwik, or shrunk)
  * @param queue how many requests are in flight and what the device does to a busy queue (a scenario
  *     saved without it has {@link QueueSpec#SERIAL})
+ * @param eraseLifetime secure erase and the lifetime report offered, allowed and configured (a scenario
+ *     saved without it has {@link EraseLifetimeSpec#NONE})
  */
 public record Scenario(
         long seed,
@@ -19,17 +21,25 @@ public record Scenario(
         AllocatorSpec allocator,
         QueueSpec queue,
         List<ScriptedOutcome> outcomes,
-        List<ScenarioStep> steps) {
+        List<ScenarioStep> steps,
+        EraseLifetimeSpec eraseLifetime) {
 
     public Scenario {
         queue = queue == null ? QueueSpec.SERIAL : queue;
+        eraseLifetime = eraseLifetime == null ? EraseLifetimeSpec.NONE : eraseLifetime;
         outcomes = List.copyOf(outcomes);
         steps = List.copyOf(steps);
     }
 
+    /** A scenario whose device offers neither secure erase nor the lifetime report. */
+    public Scenario(long seed, DeviceSpec device, DeviceFaultSpec faults, AllocatorSpec allocator, QueueSpec queue,
+            List<ScriptedOutcome> outcomes, List<ScenarioStep> steps) {
+        this(seed, device, faults, allocator, queue, outcomes, steps, EraseLifetimeSpec.NONE);
+    }
+
     /** This scenario under another seed (0 marks one not made by the generator). */
     public Scenario withSeed(long newSeed) {
-        return new Scenario(newSeed, device, faults, allocator, queue, outcomes, steps);
+        return new Scenario(newSeed, device, faults, allocator, queue, outcomes, steps, eraseLifetime);
     }
 
     /** This scenario with its device offering {@code feature} (a feature bit number) or not. */
@@ -39,12 +49,17 @@ public record Scenario(
         DeviceSpec changed = new DeviceSpec(d.capacitySectors(), offered ? d.offeredFeatures() | bit
                 : d.offeredFeatures() & ~bit, d.readOnly(), d.idString(), d.sizeMax(), d.segMax(), d.blkSize(),
                 d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
-        return new Scenario(seed, changed, faults, allocator, queue, outcomes, steps);
+        return new Scenario(seed, changed, faults, allocator, queue, outcomes, steps, eraseLifetime);
     }
 
     /** This scenario with other queue behaviour. */
     public Scenario withQueue(QueueSpec newQueue) {
-        return new Scenario(seed, device, faults, allocator, newQueue, outcomes, steps);
+        return new Scenario(seed, device, faults, allocator, newQueue, outcomes, steps, eraseLifetime);
+    }
+
+    /** This scenario with other secure-erase and lifetime settings. */
+    public Scenario withEraseLifetime(EraseLifetimeSpec spec) {
+        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, spec);
     }
 
     /** The outcome scripted for request {@code index}, or {@link OutcomeSpec.Normal}. */
@@ -66,6 +81,9 @@ public record Scenario(
         text.append("  faults:    ").append(faults).append('\n');
         text.append("  allocator: ").append(allocator).append('\n');
         text.append("  queue:     ").append(queue).append('\n');
+        if (!eraseLifetime.equals(EraseLifetimeSpec.NONE)) {
+            text.append("  v1.2:      ").append(eraseLifetime).append('\n');
+        }
         text.append("  outcomes:  ").append(outcomes.isEmpty() ? "all normal" : outcomes).append('\n');
         text.append("  steps:");
         for (int i = 0; i < steps.size(); i++) {

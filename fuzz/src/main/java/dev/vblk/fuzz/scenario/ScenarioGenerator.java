@@ -2,6 +2,7 @@ package dev.vblk.fuzz.scenario;
 
 import dev.vblk.fake.blk.AvailEventWrites;
 import dev.vblk.fake.blk.CompletionBatching;
+import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.MemoryTarget;
 import dev.vblk.fake.blk.SpuriousInterrupt;
 import dev.vblk.fake.blk.VirtioBlk;
@@ -35,6 +36,9 @@ public final class ScenarioGenerator {
     static final int[] WRITEBACK = {0, 1, 1, 2, 255};
     static final long[] DISCARD_MAX = {0, 1, 8, 0x3f_ffffL, 0x3f_ffffL, 0xffff_ffffL};
     static final long[] DISCARD_ALIGNMENT = {0, 1, 1, 1, 8};
+    static final long[] SECURE_ERASE_SEGMENTS = {0, 1, 1, 1, 2};
+    static final int[] PRE_EOL_INFO = {0, 1, 2, 3, 4, 0xffff};
+    static final int[] LIFETIME_ESTIMATES = {0, 1, 5, 10, 11, 12, 0xffff};
     static final long[] QUEUE_NUM_MAX = {0, 1, 2, 3, 4, 5, 100, 255, 256, 257, 1024, 32768, 65535, 0xffff_ffffL};
     static final long[] STATUS_READS = {0, DeviceStatus.FAILED, DeviceStatus.DEVICE_NEEDS_RESET,
         DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER, 0xff};
@@ -79,9 +83,44 @@ public final class ScenarioGenerator {
         if (queue.depth() > 1 || queue.hasFaults()) {
             steps = batched(random, steps);
         }
+        // Drawn after all the rest, so that a seed's scenario is what it was before secure erase and the
+        // lifetime report, but for the settings and calls they add to a quarter of the seeds.
+        EraseLifetimeSpec eraseLifetime = random.nextInt(4) == 0 ? eraseLifetime(random) : EraseLifetimeSpec.NONE;
+        if (eraseLifetime != EraseLifetimeSpec.NONE) {
+            steps = withEraseLifetimeCalls(random, steps, device.capacitySectors());
+        }
         // From a random of its own, so that a seed whose device tells no memory lie gives what it gave before.
         outcomes = memoryLie(new SplittableRandom(seed ^ MEMORY_LIES), outcomes);
-        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps);
+        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime);
+    }
+
+    /** Each feature offered, allowed, both or neither; limits and wear values from the edges. */
+    private static EraseLifetimeSpec eraseLifetime(SplittableRandom random) {
+        return new EraseLifetimeSpec(random.nextInt(4) != 0, random.nextInt(4) != 0, pick(random, DISCARD_MAX),
+                pick(random, SECURE_ERASE_SEGMENTS), pick(random, DISCARD_ALIGNMENT), random.nextInt(4) != 0,
+                random.nextInt(4) != 0, new FakeBlkConfig.Lifetime(PRE_EOL_INFO[random.nextInt(PRE_EOL_INFO.length)],
+                        LIFETIME_ESTIMATES[random.nextInt(LIFETIME_ESTIMATES.length)],
+                        LIFETIME_ESTIMATES[random.nextInt(LIFETIME_ESTIMATES.length)]));
+    }
+
+    /** {@code steps} with one to three secure erases or lifetime calls added, on their own or in a batch. */
+    private static List<ScenarioStep> withEraseLifetimeCalls(SplittableRandom random, List<ScenarioStep> steps,
+            long capacity) {
+        List<ScenarioStep> result = new ArrayList<>(steps);
+        for (int added = 1 + random.nextInt(3); added > 0; added--) {
+            ScenarioStep.DriverCall call = random.nextBoolean()
+                    ? new ScenarioStep.SecureErase(sector(random, capacity), rangeCount(random, capacity))
+                    : new ScenarioStep.GetLifetime();
+            int at = random.nextInt(result.size() + 1);
+            if (at < result.size() && result.get(at) instanceof ScenarioStep.Batch batch && random.nextBoolean()) {
+                List<ScenarioStep.DriverCall> calls = new ArrayList<>(batch.calls());
+                calls.add(random.nextInt(calls.size() + 1), call);
+                result.set(at, new ScenarioStep.Batch(calls));
+            } else {
+                result.add(at, call);
+            }
+        }
+        return result;
     }
 
     /**

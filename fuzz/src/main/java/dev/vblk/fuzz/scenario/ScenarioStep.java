@@ -27,7 +27,9 @@ import java.util.stream.Collectors;
     @JsonSubTypes.Type(value = ScenarioStep.UnstableConfig.class, name = "unstableConfig"),
     @JsonSubTypes.Type(value = ScenarioStep.RefuseFrames.class, name = "refuseFrames"),
     @JsonSubTypes.Type(value = ScenarioStep.Batch.class, name = "batch"),
-    @JsonSubTypes.Type(value = ScenarioStep.Spurious.class, name = "spurious")
+    @JsonSubTypes.Type(value = ScenarioStep.Spurious.class, name = "spurious"),
+    @JsonSubTypes.Type(value = ScenarioStep.SecureErase.class, name = "secureErase"),
+    @JsonSubTypes.Type(value = ScenarioStep.GetLifetime.class, name = "getLifetime")
 })
 public sealed interface ScenarioStep {
 
@@ -109,6 +111,22 @@ public sealed interface ScenarioStep {
         }
     }
 
+    /** {@code secureErase(sector, count)}. */
+    record SecureErase(long sector, long count) implements DriverCall {
+        @Override
+        public String toString() {
+            return "secure-erase " + count + " at " + sector;
+        }
+    }
+
+    /** {@code lifetime()}. */
+    record GetLifetime() implements DriverCall {
+        @Override
+        public String toString() {
+            return "get-lifetime";
+        }
+    }
+
     /** {@code reset()}, with the faults active at the time still on. */
     record Reset() implements DriverCall {
         @Override
@@ -168,7 +186,7 @@ public sealed interface ScenarioStep {
     /**
      * Several calls submitted at once through the asynchronous interface, then all waited for: as
      * many of their requests in flight as the queue depth allows. The calls are reads, writes,
-     * flushes, write-zeroes, discards and get-ids.
+     * flushes, write-zeroes, discards, secure erases, get-ids and get-lifetimes.
      */
     record Batch(List<DriverCall> calls) implements DriverCall {
         public Batch {

@@ -199,8 +199,12 @@ public final class ScenarioTraceRecorder {
             return BlockOperation.range(OperationKind.WRITE_ZEROES, device, zeroes.sector(), zeroes.count());
         } else if (call instanceof ScenarioStep.Discard discard) {
             return BlockOperation.range(OperationKind.DISCARD, device, discard.sector(), discard.count());
+        } else if (call instanceof ScenarioStep.SecureErase erase) {
+            return BlockOperation.range(OperationKind.SECURE_ERASE, device, erase.sector(), erase.count());
         } else if (call instanceof ScenarioStep.GetId) {
             return BlockOperation.simple(OperationKind.GET_ID, device);
+        } else if (call instanceof ScenarioStep.GetLifetime) {
+            return BlockOperation.simple(OperationKind.GET_LIFETIME, device);
         } else if (call instanceof ScenarioStep.Batch) {
             throw new IllegalArgumentException("a batch is several operations: " + call);
         }
