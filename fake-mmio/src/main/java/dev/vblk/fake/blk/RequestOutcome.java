@@ -11,7 +11,8 @@ import java.util.OptionalLong;
  * data, with a corrupt or duplicated used element, with a jump of the used index);
  * {@link NeverComplete} leaves the request unanswered; {@link Delayed} answers later in virtual time;
  * {@link Held} waits for the hook to answer it later ({@link RequestHook#releases});
- * {@link NeedsReset} breaks the device instead of answering.
+ * {@link NeedsReset} breaks the device instead of answering; {@link Lying} answers and then tells a
+ * {@link MemoryLie}.
  */
 public sealed interface RequestOutcome {
 
@@ -48,6 +49,11 @@ public sealed interface RequestOutcome {
     /** Does not answer; the device sets DEVICE_NEEDS_RESET and raises a config interrupt. */
     static NeedsReset needsReset() {
         return new NeedsReset();
+    }
+
+    /** Answers as {@code answer} says, then tells {@code lie}. */
+    static Lying lying(Complete answer, MemoryLie lie) {
+        return new Lying(answer, lie);
     }
 
     /**
@@ -127,4 +133,12 @@ public sealed interface RequestOutcome {
 
     /** The device breaks (DEVICE_NEEDS_RESET) when it sees the request. */
     record NeedsReset() implements RequestOutcome {}
+
+    /** The request is answered as {@code answer} says, and the device then tells {@code lie}. */
+    record Lying(Complete answer, MemoryLie lie) implements RequestOutcome {
+        public Lying {
+            java.util.Objects.requireNonNull(answer, "answer");
+            java.util.Objects.requireNonNull(lie, "lie");
+        }
+    }
 }
