@@ -37,5 +37,7 @@ public enum Invariant {
     /** The error kind says what the device did (DEVICE_NEEDS_RESET when it needs a reset, not a timeout). */
     ERROR_KIND,
     /** Register protocol rules the fake device checks (access widths, status sequence, queue setup). */
-    PROTOCOL_RULES
+    PROTOCOL_RULES,
+    /** The driver never keeps a configuration value read across a ConfigGeneration change (a torn capacity). */
+    CONFIG_WHOLE
 }

@@ -125,6 +125,14 @@ final class RunState {
         return recorder.seen().stream().anyMatch(seen -> ScriptedAnswers.breaksTheRing(seen.outcome()));
     }
 
+    /**
+     * Whether the device has rewritten a notification suppression field during the run
+     * ({@link ScriptedAnswers#liesAboutSuppression}).
+     */
+    boolean deviceLiedAboutSuppression() {
+        return recorder.seen().stream().anyMatch(seen -> ScriptedAnswers.liesAboutSuppression(seen.outcome()));
+    }
+
     /** The queue size the driver can set up under the current QueueNumMax. */
     int queueSize() {
         long max = overrides.getOrDefault(MmioRegister.QUEUE_NUM_MAX.offset(), 256L);

@@ -25,6 +25,7 @@ final class ScenarioExecutor {
 
     private final RunState run;
     private final MachineCheck machine;
+    private final ConfigValueCheck config;
     private final InitialisationCheck initialisation;
     private final DeviceInfoCheck info;
     private final MemoryCheck memory;
@@ -40,6 +41,7 @@ final class ScenarioExecutor {
     ScenarioExecutor(RunState run) {
         this.run = run;
         this.machine = new MachineCheck(run);
+        this.config = new ConfigValueCheck(run);
         this.initialisation = new InitialisationCheck(run);
         this.info = new DeviceInfoCheck(run);
         this.memory = new MemoryCheck(run);
@@ -98,6 +100,7 @@ final class ScenarioExecutor {
             result = new CallResult(null, null, false);
         }
         machine.check(where);
+        config.check(where);
         boolean ringBroken = run.deviceBrokeTheRing();
         run.ringBrokenUnreported = run.driver != null && run.driver.fatalError().isEmpty()
                 && (run.ringBrokenUnreported || ringBroken);

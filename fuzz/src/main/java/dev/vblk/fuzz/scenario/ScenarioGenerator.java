@@ -3,6 +3,8 @@ package dev.vblk.fuzz.scenario;
 import dev.vblk.fake.blk.AvailEventWrites;
 import dev.vblk.fake.blk.CompletionBatching;
 import dev.vblk.fake.blk.SpuriousInterrupt;
+import dev.vblk.fake.blk.SuppressionLie;
+import dev.vblk.fake.blk.UsedIndexLie;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.virtio.DeviceStatus;
 import dev.vblk.virtio.FeatureBits;
@@ -46,6 +48,13 @@ public final class ScenarioGenerator {
     static final long[] HOLDS = {100_000, 1_000_000, 3_000_000, 3_000_000, 30_000_000, Long.MAX_VALUE};
     static final long[] COALESCING_WINDOWS = {100_000, 1_000_000, 5_000_000, Long.MAX_VALUE};
     static final long[] DELAYS = {1_000, 100_000, 5_000_000, 19_000_000, 25_000_000, 1_000_000_000};
+    /** One seed in this many gets a device that lies about memory. */
+    static final int MEMORY_LIE_ODDS = 8;
+    /** Mixed into the seed for the memory lies' own stream of choices. */
+    static final long MEMORY_LIE_STREAM = 0x6d65_6d6c_6965_7321L;
+    static final int[] INDEX_LIE_AMOUNTS = {1, 1, 2, 3, 17, 0x8000};
+    static final int[] SUPPRESSION_EVENTS = {0, 1, 2, 0x7fff, 0x8000, 0xffff};
+    static final long[] TORN_CAPACITIES = {0, 1, (1L << 32) + 5, 0xffff_ffffL, -1L};
 
     private ScenarioGenerator() {}
 
@@ -74,7 +83,40 @@ public final class ScenarioGenerator {
         if (queue.depth() > 1 || queue.hasFaults()) {
             steps = batched(random, steps);
         }
-        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps);
+        return new Scenario(seed, device, faults, allocator, queue, withMemoryLie(seed, outcomes), steps);
+    }
+
+    /**
+     * One seed in {@link #MEMORY_LIE_ODDS} has one of its first requests answered with a memory lie
+     * (used index, used id, suppression field or torn config) in place of its scripted outcome. The
+     * choices come from a stream of their own, so every other seed gives the scenario it gave before
+     * the lies existed.
+     */
+    private static List<ScriptedOutcome> withMemoryLie(long seed, List<ScriptedOutcome> outcomes) {
+        SplittableRandom random = new SplittableRandom(seed ^ MEMORY_LIE_STREAM);
+        if (random.nextInt(MEMORY_LIE_ODDS) != 0) {
+            return outcomes;
+        }
+        int index = random.nextInt(6);
+        List<ScriptedOutcome> lying = new ArrayList<>(outcomes);
+        lying.removeIf(scripted -> scripted.requestIndex() == index);
+        lying.add(new ScriptedOutcome(index, memoryLie(random)));
+        return lying;
+    }
+
+    static OutcomeSpec memoryLie(SplittableRandom random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> new OutcomeSpec.IndexLie(UsedIndexLie.Kind.values()[random.nextInt(UsedIndexLie.Kind.values().length)],
+                    INDEX_LIE_AMOUNTS[random.nextInt(INDEX_LIE_AMOUNTS.length)]);
+            case 1 -> new OutcomeSpec.NotAHead();
+            case 2 -> {
+                SuppressionLie.Field field = SuppressionLie.Field.values()[random.nextInt(SuppressionLie.Field.values().length)];
+                boolean flags = field == SuppressionLie.Field.DRIVER_FLAGS || field == SuppressionLie.Field.DEVICE_FLAGS;
+                yield new OutcomeSpec.SuppressionLie(field, flags ? random.nextInt(2)
+                        : SUPPRESSION_EVENTS[random.nextInt(SUPPRESSION_EVENTS.length)]);
+            }
+            default -> new OutcomeSpec.TornConfig(pick(random, TORN_CAPACITIES));
+        };
     }
 
     private static QueueSpec queue(SplittableRandom random) {
