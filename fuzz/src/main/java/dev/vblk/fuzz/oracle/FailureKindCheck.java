@@ -28,7 +28,7 @@ final class FailureKindCheck {
     void check(CallObservation call, ErrorKind kind) {
         String where = call.where();
         List<Seen> seen = call.seen();
-        if (call.quiet() && call.refusals().isEmpty() && !ringBroken(call) && !run.deviceLiedAboutSuppression()
+        if (call.quiet() && call.refusals().isEmpty() && !ringBroken(call) && !run.suppressionLied
                 && seen.stream().allMatch(answers::completedNormally)) {
             run.findings.add(Invariant.NO_SPURIOUS_FAILURE, where, "failed although every request completed normally: "
                     + call.result().error().getMessage());
@@ -59,7 +59,7 @@ final class FailureKindCheck {
      */
     private boolean timedOutOnALieInSight(CallObservation call) {
         List<Seen> batch = run.recorder.seen();
-        return call.quiet() && call.refusals().isEmpty() && !call.ringBrokenBefore() && !run.deviceLiedAboutSuppression()
+        return call.quiet() && call.refusals().isEmpty() && !call.ringBrokenBefore() && !run.suppressionLied
                 && call.seen().stream().anyMatch(answers::indexLieInSight)
                 && batch.stream().allMatch(s -> answers.completedNormally(s) || answers.indexLieInSight(s));
     }

@@ -57,6 +57,11 @@ final class RunState {
      * reported it yet: it may report it on a later call, after taking the good completions before it.
      */
     boolean ringBrokenUnreported;
+    /**
+     * The device rewrote a notification suppression field since the driver last set up its rings:
+     * the lie stays in ring memory, and may cost the driver notifications on every later call.
+     */
+    boolean suppressionLied;
 
     RunState(Scenario scenario, long budget, BehaviourCoverage coverage) {
         this.scenario = scenario;
@@ -126,8 +131,8 @@ final class RunState {
     }
 
     /**
-     * Whether the device has rewritten a notification suppression field during the run
-     * ({@link ScriptedAnswers#liesAboutSuppression}).
+     * Whether a request the device saw in the call or batch being judged got an answer that rewrites
+     * a notification suppression field ({@link ScriptedAnswers#liesAboutSuppression}).
      */
     boolean deviceLiedAboutSuppression() {
         return recorder.seen().stream().anyMatch(seen -> ScriptedAnswers.liesAboutSuppression(seen.outcome()));

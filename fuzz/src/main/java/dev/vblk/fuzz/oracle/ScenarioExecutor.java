@@ -104,6 +104,7 @@ final class ScenarioExecutor {
         boolean ringBroken = run.deviceBrokeTheRing();
         run.ringBrokenUnreported = run.driver != null && run.driver.fatalError().isEmpty()
                 && (run.ringBrokenUnreported || ringBroken);
+        run.suppressionLied |= run.deviceLiedAboutSuppression();
         return result;
     }
 
@@ -118,10 +119,14 @@ final class ScenarioExecutor {
                 });
     }
 
-    /** After a successful initialisation: the driver it gave, with no broken used ring left to report. */
+    /**
+     * After a successful initialisation: the driver it gave, with no broken used ring left to report
+     * and fresh rings holding no rewritten suppression field.
+     */
     private void initialised(CallResult result) {
         run.driver = (VirtioBlkDevice) result.value();
         run.ringBrokenUnreported = false;
+        run.suppressionLied = false;
     }
 
     /** After a successful initialisation: what the driver negotiated, describes and holds, and its handshake. */
