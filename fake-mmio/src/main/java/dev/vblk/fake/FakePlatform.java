@@ -5,6 +5,7 @@ import dev.vblk.fake.blk.FakeVirtioBlkDevice;
 import dev.vblk.fake.blk.VirtioCore;
 import dev.vblk.fake.memory.AllocatorFaults;
 import dev.vblk.fake.memory.FrameTable;
+import dev.vblk.fake.memory.ReadWatch;
 import dev.vblk.fake.memory.GuestMemoryException;
 import dev.vblk.fake.memory.SparseRam;
 import dev.vblk.fake.mmio.DeviceContext;
@@ -61,6 +62,8 @@ public final class FakePlatform implements Platform {
     private final SparseRam ram;
     private final FrameTable frames;
     private final ViolationLog violations = new ViolationLog();
+    /** What devices do right after the driver reads watched guest memory. */
+    private final ReadWatch readWatch = new ReadWatch();
     private final VirtualClock clock;
     private final int interruptBase;
     private final boolean strictDma;
@@ -238,6 +241,7 @@ public final class FakePlatform implements Platform {
         runDueWork();
         requireRam(address, length, "read");
         ram.readMemory(address, destination, offset, length);
+        readWatch.afterRead(address, length);
     }
 
     @Override
@@ -348,7 +352,7 @@ public final class FakePlatform implements Platform {
     }
 
     private DeviceContext deviceContext(long baseAddress, String place) {
-        return new MachineContext(baseAddress, place, ram, frames, strictDma, violations, clock);
+        return new MachineContext(baseAddress, place, ram, frames, strictDma, violations, clock, readWatch);
     }
 
     /** Settings of a {@link FakePlatform}. */

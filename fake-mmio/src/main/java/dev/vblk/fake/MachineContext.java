@@ -1,6 +1,7 @@
 package dev.vblk.fake;
 
 import dev.vblk.fake.memory.FrameTable;
+import dev.vblk.fake.memory.ReadWatch;
 import dev.vblk.fake.memory.SparseRam;
 import dev.vblk.fake.mmio.DeviceContext;
 import dev.vblk.fake.violation.ViolationKind;
@@ -9,7 +10,7 @@ import dev.vblk.fake.violation.ViolationLog;
 /**
  * The context a device on a {@link FakePlatform} sees: its place, DMA to guest RAM (device writes
  * outside allocated frames recorded when the platform checks DMA strictly), the violation log and
- * the virtual time.
+ * the virtual time, and watches on the driver's reads of guest memory.
  */
 final class MachineContext implements DeviceContext {
 
@@ -20,13 +21,14 @@ final class MachineContext implements DeviceContext {
     private final boolean strictDma;
     private final ViolationLog violations;
     private final VirtualClock clock;
+    private final ReadWatch readWatch;
 
     /**
      * @param place where the device is, for violations: {@code in slot 31}
      * @param strictDma whether a device write outside the allocated {@code frames} is a violation
      */
     MachineContext(long baseAddress, String place, SparseRam ram, FrameTable frames, boolean strictDma,
-            ViolationLog violations, VirtualClock clock) {
+            ViolationLog violations, VirtualClock clock, ReadWatch readWatch) {
         this.baseAddress = baseAddress;
         this.place = place;
         this.ram = ram;
@@ -34,6 +36,7 @@ final class MachineContext implements DeviceContext {
         this.strictDma = strictDma;
         this.violations = violations;
         this.clock = clock;
+        this.readWatch = readWatch;
     }
 
     @Override
@@ -68,5 +71,10 @@ final class MachineContext implements DeviceContext {
     @Override
     public long now() {
         return clock.now();
+    }
+
+    @Override
+    public void afterDriverRead(long address, long length, Runnable action) {
+        readWatch.add(address, length, action);
     }
 }

@@ -4,6 +4,8 @@ import dev.vblk.fake.blk.AvailEventWrites;
 import dev.vblk.fake.blk.CompletionBatching;
 import dev.vblk.fake.blk.MemoryTarget;
 import dev.vblk.fake.blk.SpuriousInterrupt;
+import dev.vblk.fake.blk.SuppressionLie;
+import dev.vblk.fake.blk.UsedIndexLie;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.scenario.AllocatorSpec;
 import dev.vblk.fuzz.scenario.DeviceFaultSpec;
@@ -134,6 +136,12 @@ public final class ScenarioArbitraries {
                 () -> Arbitraries.integers().between(1, 300).map(OutcomeSpec.IndexJump::new),
                 () -> Arbitraries.just(new OutcomeSpec.Never()),
                 () -> Arbitraries.just(new OutcomeSpec.NeedsReset()),
+                () -> Combinators.combine(Arbitraries.of(UsedIndexLie.Kind.class),
+                        Arbitraries.of(1, 2, 17, 0x8000)).as(OutcomeSpec.IndexLie::new),
+                () -> Arbitraries.just(new OutcomeSpec.NotAHead()),
+                () -> Combinators.combine(Arbitraries.of(SuppressionLie.Field.class),
+                        Arbitraries.of(0, 1)).as(OutcomeSpec.SuppressionLie::new),
+                () -> Arbitraries.of(0L, (1L << 32) + 5, -1L).map(OutcomeSpec.TornConfig::new),
                 () -> Combinators.combine(Arbitraries.of(1_000L, 5_000_000L, 19_000_000L, 25_000_000L),
                         Arbitraries.<OutcomeSpec>of(new OutcomeSpec.Normal(), new OutcomeSpec.Status(1), new OutcomeSpec.Never(),
                                 new OutcomeSpec.UsedLen(0))).as(OutcomeSpec.Delayed::new));

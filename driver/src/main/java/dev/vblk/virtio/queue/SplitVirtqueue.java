@@ -30,6 +30,8 @@ public final class SplitVirtqueue extends RingState {
     private int availableIndex;
     private int notifiedIndex;
     private int lastUsedIndex;
+    /** The used index as the driver last read it: the device may only move it forward from there. */
+    private int seenUsedIndex;
 
     private SplitVirtqueue(Platform platform, int index, int size, String owner, QueueMemory memory, boolean indirect,
             boolean eventIndex) {
@@ -140,7 +142,11 @@ public final class SplitVirtqueue extends RingState {
             return false;
         }
         platform.writeU16(availableRing + SplitVirtqueueLayout.usedEventOffset(size()), lastUsedIndex);
-        return platform.readU16(usedRing + SplitVirtqueueLayout.usedIndexOffset()) != lastUsedIndex;
+        int usedIndex = platform.readU16(usedRing + SplitVirtqueueLayout.usedIndexOffset());
+        if (((usedIndex - lastUsedIndex) & 0xffff) <= inFlight()) {
+            seenUsedIndex = usedIndex;
+        }
+        return usedIndex != lastUsedIndex;
     }
 
     @Override
@@ -152,6 +158,10 @@ public final class SplitVirtqueue extends RingState {
             throw violation(String.format("used index moved from %d to %d, but only %d request(s) are in flight",
                     lastUsedIndex, usedIndex, inFlight()));
         }
+        if (fresh < ((seenUsedIndex - lastUsedIndex) & 0xffff)) {
+            throw violation(String.format("used index moved back from %d, read before, to %d", seenUsedIndex, usedIndex));
+        }
+        seenUsedIndex = usedIndex;
         List<UsedElement> returned = new ArrayList<>(fresh);
         for (int n = 0; n < fresh; n++) {
             int slot = lastUsedIndex % size();

@@ -102,6 +102,27 @@ class SplitVirtqueueTest {
     }
 
     @Test
+    void usedIndexMovingBackwardsPastTheDriversPositionIsAViolation() {
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test", false, false);
+        int head = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)), 0);
+        complete(queue, 0, head, 1);
+        assertEquals(List.of(new UsedElement(head, 1)), queue.collectUsed());
+        queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)), 0);
+        platform.writeU16(queue.deviceArea() + 2, 0);
+        assertViolation(queue, "used index moved from 1 to 0");
+    }
+
+    @Test
+    void usedIndexTakenBackAfterTheDriverReadItIsAViolation() {
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test", false, true);
+        int head = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)), 0);
+        complete(queue, 0, head, 1);
+        assertTrue(queue.enableUsedNotification(), "the driver read the used index: one completion to take");
+        platform.writeU16(queue.deviceArea() + 2, 0);
+        assertViolation(queue, "used index moved back from 1, read before, to 0");
+    }
+
+    @Test
     void unknownIdIsAViolation() {
         SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 8, "test", false, false);
         int head = queue.submit(List.of(new BufferSegment(0x4010_0000L, 16, false), new BufferSegment(0x4010_0010L, 1, true)), 0);

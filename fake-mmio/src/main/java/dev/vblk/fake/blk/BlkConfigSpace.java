@@ -12,7 +12,7 @@ import dev.vblk.platform.LittleEndian;
  * fields): its layout, the length the offered features give it (36, 48 with discard, 57 with write
  * zeroes, 72 with secure erase) and its one writable field,
  * writeback, which the driver may set once VIRTIO_BLK_F_CONFIG_WCE is negotiated. Reads past the
- * length and other writes are violations.
+ * length and other writes are violations. A {@link TornCapacity} may show a passing capacity.
  */
 final class BlkConfigSpace {
 
@@ -24,6 +24,7 @@ final class BlkConfigSpace {
     private final BlkBackend backend;
     private final DeviceFaults faults;
     private final DeviceContext context;
+    private final TornCapacity capacity = new TornCapacity();
     private int writeback;
 
     BlkConfigSpace(FakeBlkConfig config, BlkBackend backend, DeviceFaults faults, DeviceContext context) {
@@ -37,6 +38,17 @@ final class BlkConfigSpace {
     /** Back to the configured writeback mode (a device reset). */
     void reset() {
         writeback = config.writeback();
+        capacity.reset();
+    }
+
+    /** Shows {@code passing} as the capacity across the halves of the driver's next read of it. */
+    void tearCapacity(long passing) {
+        capacity.arm(passing);
+    }
+
+    /** Notes a read just made at {@code offset}: whether it switched a torn capacity on or off. */
+    boolean capacityTorn(int offset, AccessWidth width) {
+        return capacity.afterRead(offset, width.bytes());
     }
 
     /** The writeback field (1 = write-back cache). */
@@ -81,7 +93,7 @@ final class BlkConfigSpace {
 
     private byte[] layout() {
         byte[] space = new byte[SIZE];
-        LittleEndian.put(space, 0, 8, backend.capacitySectors());
+        LittleEndian.put(space, 0, 8, capacity.capacity(backend.capacitySectors()));
         LittleEndian.put(space, 8, 4, config.sizeMax());
         LittleEndian.put(space, 12, 4, config.segMax());
         LittleEndian.put(space, 16, 2, config.geometry().cylinders());

@@ -39,6 +39,11 @@ final class GuestDma implements GuestMemoryReader {
         }
     }
 
+    /** Runs {@code action} once, right after the driver next reads guest memory overlapping the range. */
+    void afterDriverRead(long address, long length, Runnable action) {
+        context.afterDriverRead(address, length, action);
+    }
+
     int u16(long address) {
         return (int) LittleEndian.get(read(address, 2), 0, 2);
     }

@@ -36,6 +36,8 @@ final class PackedRing implements RingEngine {
     private final DeviceContext context;
     private final Set<Integer> inFlight = new HashSet<>();
     private final List<long[]> unpublished = new ArrayList<>();
+    /** The flag words (address, value) of the last publication, the first one first. */
+    private final List<long[]> lastPublished = new ArrayList<>();
     private int nextAvail;
     private boolean availWrap;
     private int nextUsed;
@@ -44,6 +46,8 @@ final class PackedRing implements RingEngine {
     private long usedCount;
     private long signalledCount;
     private boolean signalled;
+    /** Resets so far: a watch set before the last reset no longer acts. */
+    private int resets;
 
     PackedRing(DeviceVirtqueue queue, GuestDma dma, DeviceContext context) {
         this.queue = queue;
@@ -54,8 +58,10 @@ final class PackedRing implements RingEngine {
 
     @Override
     public void reset() {
+        resets++;
         inFlight.clear();
         unpublished.clear();
+        lastPublished.clear();
         nextAvail = 0;
         availWrap = true;
         nextUsed = 0;
@@ -156,6 +162,8 @@ final class PackedRing implements RingEngine {
             long[] flags = unpublished.get(i % unpublished.size());
             dma.write(flags[0], flags[1], 2);
         }
+        lastPublished.clear();
+        lastPublished.addAll(unpublished);
         unpublished.clear();
     }
 
@@ -201,6 +209,51 @@ final class PackedRing implements RingEngine {
         long wanted = ((offWrap & WRAP) != 0) == usedWrap ? lapStart + (offWrap & ~WRAP)
                 : lapStart - queue.num() + (offWrap & ~WRAP);
         return Optional.of(!known || (old <= wanted && wanted < usedCount));
+    }
+
+    @Override
+    public void lieAboutUsedIndex(UsedIndexLie lie) {
+        if (lastPublished.isEmpty()) {
+            return;
+        }
+        switch (lie.kind()) {
+            case BACKWARDS -> {
+                List<long[]> taken = lastPublished.subList(Math.max(0, lastPublished.size() - lie.amount()),
+                        lastPublished.size());
+                for (long[] flags : taken) {
+                    dma.write(flags[0], flags[1] ^ (F_AVAIL | F_USED), 2);
+                }
+            }
+            case BEYOND_QUEUE -> {
+                skipUsed(queue.num() + lie.amount());
+                publish();
+            }
+            case REWRITTEN_AFTER_READ -> {
+                long flagsAddress = lastPublished.get(0)[0];
+                int since = resets;
+                dma.afterDriverRead(flagsAddress, 2, () -> {
+                    if (since == resets) {
+                        dma.write(flagsAddress - 2, 0x8000 | (lie.amount() & 0x7fff), 2);
+                    }
+                });
+            }
+        }
+    }
+
+    /** The buffer id after the chain's, modulo the queue size. */
+    @Override
+    public long notAHead(Chain chain) {
+        return (chain.head() + 1) % queue.num();
+    }
+
+    @Override
+    public long suppressionField(SuppressionLie.Field field) {
+        return switch (field) {
+            case DRIVER_FLAGS -> queue.driver() + 2;
+            case DRIVER_EVENT -> queue.driver();
+            case DEVICE_FLAGS -> queue.device() + 2;
+            case DEVICE_EVENT -> queue.device();
+        };
     }
 
     /** Writes the device event suppression structure: notify when the next chain is made available. */

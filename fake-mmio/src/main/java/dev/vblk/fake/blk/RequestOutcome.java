@@ -12,7 +12,8 @@ import java.util.OptionalLong;
  * {@link NeverComplete} leaves the request unanswered; {@link Delayed} answers later in virtual time;
  * {@link Held} waits for the hook to answer it later ({@link RequestHook#releases});
  * {@link NeedsReset} breaks the device instead of answering; {@link Rewriting} first rewrites
- * driver-written memory of the fetched chain, then answers as it says.
+ * driver-written memory of the fetched chain, then answers as it says; {@link Lying} answers and then
+ * tells a {@link MemoryLie}.
  */
 public sealed interface RequestOutcome {
 
@@ -49,6 +50,11 @@ public sealed interface RequestOutcome {
     /** Does not answer; the device sets DEVICE_NEEDS_RESET and raises a config interrupt. */
     static NeedsReset needsReset() {
         return new NeedsReset();
+    }
+
+    /** Answers as {@code answer} says, then tells {@code lie}. */
+    static Lying lying(Complete answer, MemoryLie lie) {
+        return new Lying(answer, lie);
     }
 
     /**
@@ -149,6 +155,14 @@ public sealed interface RequestOutcome {
             if (then instanceof Rewriting) {
                 throw new IllegalArgumentException("one rewrite per request: " + then);
             }
+        }
+    }
+
+    /** The request is answered as {@code answer} says, and the device then tells {@code lie}. */
+    record Lying(Complete answer, MemoryLie lie) implements RequestOutcome {
+        public Lying {
+            java.util.Objects.requireNonNull(answer, "answer");
+            java.util.Objects.requireNonNull(lie, "lie");
         }
     }
 }

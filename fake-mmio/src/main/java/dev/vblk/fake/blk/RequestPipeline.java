@@ -44,8 +44,8 @@ final class RequestPipeline {
     /** A decoded request waiting for its hook to answer it. */
     private record Waiting(QueueState queue, Chain chain, DeviceRequest request) {}
 
-    /** A request whose answer is decided and not yet written. */
-    private record Finished(Chain chain, DeviceRequest request, RequestOutcome.Complete outcome) {}
+    /** A request whose answer is decided and not yet written, and the lie told with it (or null). */
+    private record Finished(Chain chain, DeviceRequest request, RequestOutcome.Complete outcome, MemoryLie lie) {}
 
     RequestPipeline(VirtioCore core, List<DeviceVirtqueue> virtqueues, GuestDma dma, BlkBackend backend,
             BlkConfigSpace configSpace, RequestHook hook) {
@@ -167,8 +167,11 @@ final class RequestPipeline {
             return;
         }
         if (outcome instanceof RequestOutcome.Complete complete) {
-            completeAll(queue, queue.held().add(new Finished(chain, request, complete), faults.completionBatching(),
-                    core.now()));
+            completeAll(queue, queue.held().add(new Finished(chain, request, complete, null),
+                    faults.completionBatching(), core.now()));
+        } else if (outcome instanceof RequestOutcome.Lying lying) {
+            completeAll(queue, queue.held().add(new Finished(chain, request, lying.answer(), lying.lie()),
+                    faults.completionBatching(), core.now()));
         } else if (outcome instanceof RequestOutcome.Delayed delayed) {
             pending.add(new Pending(core.now() + delayed.delayNanos(), pendingSequence++, queue, chain, request,
                     delayed.then()));
@@ -208,9 +211,14 @@ final class RequestPipeline {
         }
         RingEngine target = completionRing(source);
         for (Finished finished : batch) {
-            answer(ring(source), target, finished.chain(), finished.request(), finished.outcome());
+            answer(ring(source), target, finished);
         }
         target.publish();
+        for (Finished finished : batch) {
+            if (finished.lie() != null) {
+                tell(target, finished.lie());
+            }
+        }
         if (interrupts.published(target, eventIndex(), core.now())) {
             core.raiseUsedBufferInterrupt();
         }
@@ -240,8 +248,10 @@ final class RequestPipeline {
      * Writes the status byte and data of one request taken from {@code source}, and its used
      * entries into {@code target}, without publishing them.
      */
-    private void answer(RingEngine source, RingEngine target, Chain chain, DeviceRequest request,
-            RequestOutcome.Complete outcome) {
+    private void answer(RingEngine source, RingEngine target, Finished finished) {
+        Chain chain = finished.chain();
+        DeviceRequest request = finished.request();
+        RequestOutcome.Complete outcome = finished.outcome();
         int statusByte;
         long dataWritten;
         if (outcome.data().isPresent()) {
@@ -257,12 +267,23 @@ final class RequestPipeline {
             dataWritten = result.dataWritten();
         }
         dma.write(chain.statusAddress(), new byte[] {(byte) statusByte});
-        long id = outcome.usedId().orElse(chain.head());
+        long id = finished.lie() instanceof UsedIdLie ? source.notAHead(chain) : outcome.usedId().orElse(chain.head());
         long len = outcome.usedLen().orElse(dataWritten + 1);
         source.release(chain);
         for (int i = 0; i < outcome.copies(); i++) {
             target.pushUsed(chain, id, len);
         }
         target.skipUsed(outcome.usedIdxSkip());
+    }
+
+    /** Tells a lie about the used entries just published to {@code ring}, or about the configuration. */
+    private void tell(RingEngine ring, MemoryLie lie) {
+        if (lie instanceof UsedIndexLie index) {
+            ring.lieAboutUsedIndex(index);
+        } else if (lie instanceof SuppressionLie suppression) {
+            dma.write(ring.suppressionField(suppression.field()), suppression.value(), 2);
+        } else if (lie instanceof ConfigTear tear) {
+            core.tearCapacity(tear.capacity());
+        }
     }
 }

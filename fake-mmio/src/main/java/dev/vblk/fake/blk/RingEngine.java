@@ -40,6 +40,15 @@ interface RingEngine {
     /** Tells the driver to notify when it makes the next chain available (VIRTIO_F_EVENT_IDX). */
     void askForNotification();
 
+    /** Tells {@code lie} about the used entries published last (see {@link UsedIndexLie} for each layout). */
+    void lieAboutUsedIndex(UsedIndexLie lie);
+
+    /** The id a {@link UsedIdLie} puts in {@code chain}'s used entry instead of its head. */
+    long notAHead(Chain chain);
+
+    /** The guest address of the 16-bit notification suppression field {@code field}. */
+    long suppressionField(SuppressionLie.Field field);
+
     /** Forgets the ring positions (a device or queue reset). */
     void reset();
 }

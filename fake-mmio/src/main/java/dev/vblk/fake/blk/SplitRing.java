@@ -24,6 +24,8 @@ final class SplitRing implements RingEngine {
     /** The used index the driver saw before the last publication, and the one it sees now. */
     private int previousPublished;
     private int published;
+    /** Resets so far: a watch set before the last reset no longer acts. */
+    private int resets;
 
     SplitRing(DeviceVirtqueue queue, GuestDma dma) {
         this.queue = queue;
@@ -32,6 +34,7 @@ final class SplitRing implements RingEngine {
 
     @Override
     public void reset() {
+        resets++;
         lastAvail = 0;
         usedIdx = 0;
         previousPublished = 0;
@@ -115,6 +118,41 @@ final class SplitRing implements RingEngine {
             return ((published - event - 1) & 0xffff) < ((published - previousPublished) & 0xffff);
         }
         return (dma.u16(queue.driver()) & VirtioBlk.AVAIL_F_NO_INTERRUPT) == 0;
+    }
+
+    @Override
+    public void lieAboutUsedIndex(UsedIndexLie lie) {
+        long at = queue.device() + 2;
+        switch (lie.kind()) {
+            case BACKWARDS -> dma.write(at, (published - lie.amount()) & 0xffff, 2);
+            case BEYOND_QUEUE -> dma.write(at, (published + queue.num() + lie.amount()) & 0xffff, 2);
+            case REWRITTEN_AFTER_READ -> {
+                int since = resets;
+                dma.afterDriverRead(at, 2, () -> {
+                    if (since == resets) {
+                        dma.write(at, (published - lie.amount()) & 0xffff, 2);
+                    }
+                });
+            }
+        }
+    }
+
+    /** The head's next descriptor when it has one (F_NEXT), else the descriptor after the head. */
+    @Override
+    public long notAHead(Chain chain) {
+        long descriptor = queue.desc() + (long) DESC_SIZE * chain.head();
+        boolean next = (dma.u16(descriptor + 12) & VirtioBlk.DESC_F_NEXT) != 0;
+        return next ? dma.u16(descriptor + 14) : (chain.head() + 1) % queue.num();
+    }
+
+    @Override
+    public long suppressionField(SuppressionLie.Field field) {
+        return switch (field) {
+            case DRIVER_FLAGS -> queue.driver();
+            case DRIVER_EVENT -> queue.driver() + 4 + 2L * queue.num();
+            case DEVICE_FLAGS -> queue.device();
+            case DEVICE_EVENT -> queue.device() + 4 + 8L * queue.num();
+        };
     }
 
     /** Writes avail_event: notify once the available index passes the device's position. */

@@ -94,6 +94,15 @@ public final class VirtioCore {
         signalConfigChange();
     }
 
+    /**
+     * Signals a config change whose capacity reads {@code capacity} between the halves of the
+     * driver's next read of it ({@link ConfigTear}).
+     */
+    void tearCapacity(long capacity) {
+        configSpace.tearCapacity(capacity);
+        signalConfigChange();
+    }
+
     /** Increments ConfigGeneration and, once DRIVER_OK is set, raises a config-change interrupt. */
     public void signalConfigChange() {
         configGeneration++;
@@ -261,7 +270,11 @@ public final class VirtioCore {
         if (faults.takeUnstableConfigRead()) {
             configGeneration++;
         }
-        return configSpace.read(offset, width, offeredFeatures(), at);
+        long value = configSpace.read(offset, width, offeredFeatures(), at);
+        if (configSpace.capacityTorn(offset, width)) {
+            configGeneration++;
+        }
+        return value;
     }
 
     /** A write to the device configuration space at {@code offset}. */

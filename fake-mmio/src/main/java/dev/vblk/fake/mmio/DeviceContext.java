@@ -2,7 +2,7 @@ package dev.vblk.fake.mmio;
 
 import dev.vblk.fake.violation.ViolationKind;
 
-/** What the fake machine gives a device it attaches: its place, DMA to guest RAM, violations, time. */
+/** What the fake machine gives a device it attaches: its place, DMA to guest RAM, violations, time, read watches. */
 public interface DeviceContext {
 
     /** Physical address of the device's register window. */
@@ -22,4 +22,10 @@ public interface DeviceContext {
 
     /** The machine's virtual time, without advancing it. */
     long now();
+
+    /**
+     * Runs {@code action} once, right after the driver's next read of guest memory overlapping
+     * {@code [address, address + length)}: a device that changes memory under the driver's reads.
+     */
+    void afterDriverRead(long address, long length, Runnable action);
 }

@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * What a failed call's error kind may be: {@link Invariant#NO_SPURIOUS_FAILURE} (on a quiet device
  * with an intact used ring, a call whose requests all completed normally does not fail) and {@link Invariant#ERROR_KIND} (the kind
- * says what the device did: DEVICE_NEEDS_RESET exactly when its status says so, and a plain non-OK
- * status byte the kind that byte means).
+ * says what the device did: DEVICE_NEEDS_RESET exactly when its status says so, a plain non-OK
+ * status byte the kind that byte means, and no TIMEOUT for a used index the driver saw lie).
  */
 final class FailureKindCheck {
 
@@ -28,10 +28,15 @@ final class FailureKindCheck {
     void check(CallObservation call, ErrorKind kind) {
         String where = call.where();
         List<Seen> seen = call.seen();
-        if (call.quiet() && call.refusals().isEmpty() && !ringBroken(call)
+        if (call.quiet() && call.refusals().isEmpty() && !ringBroken(call) && !run.suppressionLied
                 && seen.stream().allMatch(answers::completedNormally)) {
             run.findings.add(Invariant.NO_SPURIOUS_FAILURE, where, "failed although every request completed normally: "
                     + call.result().error().getMessage());
+        }
+        if (kind == ErrorKind.TIMEOUT && timedOutOnALieInSight(call)) {
+            run.findings.add(Invariant.ERROR_KIND, where, "reported TIMEOUT although the device published the "
+                    + "completion and then moved its used index under the driver's read or beyond the queue: the "
+                    + "driver takes what it read or fails the queue with PROTOCOL_VIOLATION");
         }
         long status = run.statusRead();
         if (kind == ErrorKind.TIMEOUT && (status & DeviceStatus.DEVICE_NEEDS_RESET) != 0) {
@@ -45,6 +50,18 @@ final class FailureKindCheck {
         if (call.quiet()) {
             checkStatusKind(where, call.step(), seen, kind);
         }
+    }
+
+    /**
+     * Whether a call on a quiet device timed out although its requests, and every other of its batch,
+     * were answered normally or with a used index lie in sight ({@link ScriptedAnswers#indexLieInSight}),
+     * one of them such a lie, and nothing broke the ring before.
+     */
+    private boolean timedOutOnALieInSight(CallObservation call) {
+        List<Seen> batch = run.recorder.seen();
+        return call.quiet() && call.refusals().isEmpty() && !call.ringBrokenBefore() && !run.suppressionLied
+                && call.seen().stream().anyMatch(answers::indexLieInSight)
+                && batch.stream().allMatch(s -> answers.completedNormally(s) || answers.indexLieInSight(s));
     }
 
     /**

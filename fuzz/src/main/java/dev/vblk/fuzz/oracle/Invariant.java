@@ -43,5 +43,7 @@ public enum Invariant {
      * available ring, request headers, a write's data) once the device fetched it: the device may
      * rewrite it at any time.
      */
-    NO_DOUBLE_FETCH
+    NO_DOUBLE_FETCH,
+    /** The driver never keeps a configuration value read across a ConfigGeneration change (a torn capacity). */
+    CONFIG_WHOLE
 }

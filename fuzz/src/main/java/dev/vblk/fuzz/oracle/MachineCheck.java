@@ -57,12 +57,16 @@ final class MachineCheck {
         strayAccessesSeen = stray.size();
     }
 
-    /** Whether the packed ring is in use and the device wrote extra used descriptors or skipped positions. */
+    /**
+     * Whether the packed ring is in use and the device wrote extra used descriptors, skipped positions,
+     * took used marks back or named a buffer id not its chain's.
+     */
     private boolean deviceOverwritesPackedRing() {
         return FeatureBits.has(run.fake.negotiatedFeatures(), FeatureBits.RING_PACKED)
                 && run.recorder.seen().stream().map(seen -> Requests.undelayed(seen.outcome()))
                         .anyMatch(outcome -> outcome instanceof OutcomeSpec.Duplicated
-                                || outcome instanceof OutcomeSpec.IndexJump);
+                                || outcome instanceof OutcomeSpec.IndexJump || outcome instanceof OutcomeSpec.IndexLie
+                                || outcome instanceof OutcomeSpec.NotAHead);
     }
 
     /** After a successful initialisation: its register accesses follow the handshake's order. */

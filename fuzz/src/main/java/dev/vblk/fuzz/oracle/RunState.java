@@ -64,6 +64,11 @@ final class RunState {
      * reported it yet: it may report it on a later call, after taking the good completions before it.
      */
     boolean ringBrokenUnreported;
+    /**
+     * The device rewrote a notification suppression field since the driver last set up its rings:
+     * the lie stays in ring memory, and may cost the driver notifications on every later call.
+     */
+    boolean suppressionLied;
 
     RunState(Scenario scenario, long budget, BehaviourCoverage coverage, UnaryOperator<Platform> driverView) {
         this.scenario = scenario;
@@ -133,6 +138,14 @@ final class RunState {
      */
     boolean deviceBrokeTheRing() {
         return recorder.seen().stream().anyMatch(seen -> ScriptedAnswers.breaksTheRing(seen.outcome()));
+    }
+
+    /**
+     * Whether a request the device saw in the call or batch being judged got an answer that rewrites
+     * a notification suppression field ({@link ScriptedAnswers#liesAboutSuppression}).
+     */
+    boolean deviceLiedAboutSuppression() {
+        return recorder.seen().stream().anyMatch(seen -> ScriptedAnswers.liesAboutSuppression(seen.outcome()));
     }
 
     /** The queue size the driver can set up under the current QueueNumMax. */

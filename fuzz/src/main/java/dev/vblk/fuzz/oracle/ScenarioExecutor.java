@@ -26,6 +26,7 @@ final class ScenarioExecutor {
     private final RunState run;
     private final MachineCheck machine;
     private final DoubleFetchCheck doubleFetch;
+    private final ConfigValueCheck config;
     private final InitialisationCheck initialisation;
     private final DeviceInfoCheck info;
     private final MemoryCheck memory;
@@ -42,6 +43,7 @@ final class ScenarioExecutor {
         this.run = run;
         this.machine = new MachineCheck(run);
         this.doubleFetch = new DoubleFetchCheck(run);
+        this.config = new ConfigValueCheck(run);
         this.initialisation = new InitialisationCheck(run);
         this.info = new DeviceInfoCheck(run);
         this.memory = new MemoryCheck(run);
@@ -101,9 +103,11 @@ final class ScenarioExecutor {
         }
         machine.check(where);
         doubleFetch.check(where);
+        config.check(where);
         boolean ringBroken = run.deviceBrokeTheRing();
         run.ringBrokenUnreported = run.driver != null && run.driver.fatalError().isEmpty()
                 && (run.ringBrokenUnreported || ringBroken);
+        run.suppressionLied |= run.deviceLiedAboutSuppression();
         return result;
     }
 
@@ -118,10 +122,14 @@ final class ScenarioExecutor {
                 });
     }
 
-    /** After a successful initialisation: the driver it gave, with no broken used ring left to report. */
+    /**
+     * After a successful initialisation: the driver it gave, with no broken used ring left to report
+     * and fresh rings holding no rewritten suppression field.
+     */
     private void initialised(CallResult result) {
         run.driver = (VirtioBlkDevice) result.value();
         run.ringBrokenUnreported = false;
+        run.suppressionLied = false;
     }
 
     /** After a successful initialisation: what the driver negotiated, describes and holds, and its handshake. */

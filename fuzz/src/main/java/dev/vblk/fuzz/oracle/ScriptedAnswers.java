@@ -1,9 +1,11 @@
 package dev.vblk.fuzz.oracle;
 
 import dev.vblk.fake.blk.DeviceRequest;
+import dev.vblk.fake.blk.UsedIndexLie;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
+import dev.vblk.virtio.FeatureBits;
 
 /**
  * What the scenario's device did with a request, from its scripted outcome and the disk's log of what
@@ -22,7 +24,30 @@ final class ScriptedAnswers {
     static boolean breaksTheRing(OutcomeSpec outcome) {
         OutcomeSpec inner = Requests.undelayed(outcome);
         return inner instanceof OutcomeSpec.UsedId || inner instanceof OutcomeSpec.UsedLen
-                || inner instanceof OutcomeSpec.Duplicated || inner instanceof OutcomeSpec.IndexJump;
+                || inner instanceof OutcomeSpec.Duplicated || inner instanceof OutcomeSpec.IndexJump
+                || inner instanceof OutcomeSpec.IndexLie || inner instanceof OutcomeSpec.NotAHead;
+    }
+
+    /**
+     * Whether an outcome rewrites a notification suppression field: the driver may then miss
+     * notifications and interrupts, and its requests time out however normally the device answers
+     * those it sees.
+     */
+    static boolean liesAboutSuppression(OutcomeSpec outcome) {
+        return Requests.undelayed(outcome) instanceof OutcomeSpec.SuppressionLie;
+    }
+
+    /**
+     * Whether a request's used index lie is one the driver cannot miss once it looks for the
+     * completion: the index (or a packed element's id) rewritten right after the driver read it, or
+     * on a split ring an index beyond the queue. Either the driver takes what it read, or it fails the
+     * queue with PROTOCOL_VIOLATION; it has no reason to time out.
+     */
+    boolean indexLieInSight(Seen s) {
+        return s.outcome() instanceof OutcomeSpec.IndexLie lie
+                && (lie.kind() == UsedIndexLie.Kind.REWRITTEN_AFTER_READ
+                        || lie.kind() == UsedIndexLie.Kind.BEYOND_QUEUE
+                                && !FeatureBits.has(run.fake.negotiatedFeatures(), FeatureBits.RING_PACKED));
     }
 
     /** Whether a request was answered as a correct device answers, in good time, with status OK. */
@@ -31,7 +56,8 @@ final class ScriptedAnswers {
         if (outcome instanceof OutcomeSpec.Delayed d && d.delayNanos() <= run.options.requestTimeoutNanos() / 2) {
             outcome = d.then();
         }
-        return outcome instanceof OutcomeSpec.Normal && executed(s.request());
+        return (outcome instanceof OutcomeSpec.Normal || outcome instanceof OutcomeSpec.TornConfig)
+                && executed(s.request());
     }
 
     /**
@@ -48,7 +74,14 @@ final class ScriptedAnswers {
         OutcomeSpec outcome = Requests.undelayed(s.outcome());
         boolean dataIn = (r.type() == VirtioBlk.T_IN || r.type() == VirtioBlk.T_GET_ID) && r.dataLength() > 0;
         if (outcome instanceof OutcomeSpec.Normal || outcome instanceof OutcomeSpec.Duplicated
-                || outcome instanceof OutcomeSpec.IndexJump) {
+                || outcome instanceof OutcomeSpec.IndexJump || outcome instanceof OutcomeSpec.IndexLie
+                || outcome instanceof OutcomeSpec.SuppressionLie || outcome instanceof OutcomeSpec.TornConfig) {
+            return executed(r) ? null : "the device answered it with an error status";
+        } else if (outcome instanceof OutcomeSpec.NotAHead) {
+            if (!namedByAnother(s)) {
+                return "its used element named a descriptor that heads no chain, not its head " + r.head()
+                        + ", no other used element named it and no used index jumped";
+            }
             return executed(r) ? null : "the device answered it with an error status";
         } else if (outcome instanceof OutcomeSpec.UsedId u) {
             if (u.id() != r.head() && !namedByAnother(s)) {
@@ -83,16 +116,18 @@ final class ScriptedAnswers {
 
     /**
      * Whether another used element may have named this request's head: with several requests in
-     * flight a device that mislabels its used elements may so report this one done, and so may a
-     * used index that jumps past slots the device never filled (they hold older elements, which the
-     * driver cannot tell from new ones). If the device executed the request, the driver cannot tell
+     * flight a device that mislabels its used elements (or names a descriptor that heads no chain,
+     * which on a packed ring may be another request's buffer id) may so report this one done, and so
+     * may a used index that jumps or lies past slots the device never filled (they hold older
+     * elements, which the driver cannot tell from new ones). If the device executed the request, the driver cannot tell
      * that success from a true one.
      */
     private boolean namedByAnother(Seen s) {
         for (Seen other : run.deviceSaw) {
             OutcomeSpec outcome = Requests.undelayed(other.outcome());
             if (other != s && (outcome instanceof OutcomeSpec.UsedId u && u.id() == s.request().head()
-                    || outcome instanceof OutcomeSpec.IndexJump)) {
+                    || outcome instanceof OutcomeSpec.IndexJump || outcome instanceof OutcomeSpec.IndexLie
+                    || outcome instanceof OutcomeSpec.NotAHead)) {
                 return true;
             }
         }

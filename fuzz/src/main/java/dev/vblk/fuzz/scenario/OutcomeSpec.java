@@ -2,8 +2,11 @@ package dev.vblk.fuzz.scenario;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.vblk.fake.blk.ConfigTear;
 import dev.vblk.fake.blk.MemoryTarget;
 import dev.vblk.fake.blk.RequestOutcome;
+import dev.vblk.fake.blk.UsedIdLie;
+import dev.vblk.fake.blk.UsedIndexLie;
 
 /**
  * What the hostile device does with one request: a plain-data description of a fake-device
@@ -21,7 +24,11 @@ import dev.vblk.fake.blk.RequestOutcome;
     @JsonSubTypes.Type(value = OutcomeSpec.Never.class, name = "never"),
     @JsonSubTypes.Type(value = OutcomeSpec.NeedsReset.class, name = "needsReset"),
     @JsonSubTypes.Type(value = OutcomeSpec.Delayed.class, name = "delayed"),
-    @JsonSubTypes.Type(value = OutcomeSpec.Rewrites.class, name = "rewrites")
+    @JsonSubTypes.Type(value = OutcomeSpec.Rewrites.class, name = "rewrites"),
+    @JsonSubTypes.Type(value = OutcomeSpec.IndexLie.class, name = "indexLie"),
+    @JsonSubTypes.Type(value = OutcomeSpec.NotAHead.class, name = "notAHead"),
+    @JsonSubTypes.Type(value = OutcomeSpec.SuppressionLie.class, name = "suppressionLie"),
+    @JsonSubTypes.Type(value = OutcomeSpec.TornConfig.class, name = "tornConfig")
 })
 public sealed interface OutcomeSpec {
 
@@ -204,5 +211,67 @@ public sealed interface OutcomeSpec {
     /** The answer an outcome gives once any rewrite of driver memory is set aside. */
     static OutcomeSpec answer(OutcomeSpec outcome) {
         return outcome instanceof Rewrites r ? r.then() : outcome;
+    }
+
+    /**
+     * Executed, and then the used index lies once: moved back or beyond the queue by {@code amount},
+     * or moved back right after the driver reads it (on the packed ring, used marks taken back, a lap
+     * marked used, or the element's id rewritten after the driver reads its flags: {@link UsedIndexLie}).
+     */
+    record IndexLie(UsedIndexLie.Kind kind, int amount) implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.lying(RequestOutcome.normal(), new UsedIndexLie(kind, amount));
+        }
+
+        @Override
+        public String toString() {
+            return "used index " + kind.name().toLowerCase().replace('_', ' ') + " by " + amount;
+        }
+    }
+
+    /**
+     * Executed, but the used element names a descriptor that heads no chain: the second of the
+     * request's own chain on a split ring, the next buffer id on a packed ring ({@link UsedIdLie}).
+     */
+    record NotAHead() implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.lying(RequestOutcome.normal(), new UsedIdLie());
+        }
+
+        @Override
+        public String toString() {
+            return "used id not a head";
+        }
+    }
+
+    /** Executed, and then the device writes {@code value} into notification suppression field {@code field}. */
+    record SuppressionLie(dev.vblk.fake.blk.SuppressionLie.Field field, int value) implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.lying(RequestOutcome.normal(), new dev.vblk.fake.blk.SuppressionLie(field, value));
+        }
+
+        @Override
+        public String toString() {
+            return field.name().toLowerCase() + " rewritten to " + value;
+        }
+    }
+
+    /**
+     * Executed, and a config change signalled whose capacity reads {@code capacity} between the
+     * halves of the driver's next read of it ({@link ConfigTear}).
+     */
+    record TornConfig(long capacity) implements OutcomeSpec {
+        @Override
+        public RequestOutcome toOutcome() {
+            return RequestOutcome.lying(RequestOutcome.normal(), new ConfigTear(capacity));
+        }
+
+        @Override
+        public String toString() {
+            return "config change, capacity torn with " + capacity;
+        }
     }
 }

@@ -5,6 +5,8 @@ import dev.vblk.fake.blk.CompletionBatching;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.MemoryTarget;
 import dev.vblk.fake.blk.SpuriousInterrupt;
+import dev.vblk.fake.blk.SuppressionLie;
+import dev.vblk.fake.blk.UsedIndexLie;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.virtio.DeviceStatus;
 import dev.vblk.virtio.FeatureBits;
@@ -53,8 +55,15 @@ public final class ScenarioGenerator {
     static final long[] COALESCING_WINDOWS = {100_000, 1_000_000, 5_000_000, Long.MAX_VALUE};
     static final long[] DELAYS = {1_000, 100_000, 5_000_000, 19_000_000, 25_000_000, 1_000_000_000};
     static final int[] REWRITE_PATTERNS = {0x00, 0xff, 0xa5};
-    /** Mixed into the seed for the draw of memory lies. */
-    private static final long MEMORY_LIES = 0x6d65_6d6f_7279_4c69L;
+    /** Mixed into the seed for the draw of rewrites of driver-written memory. */
+    private static final long REWRITE_STREAM = 0x6d65_6d6f_7279_4c69L;
+    /** One seed in this many gets a device that lies about memory. */
+    static final int MEMORY_LIE_ODDS = 8;
+    /** Mixed into the seed for the memory lies' own stream of choices. */
+    static final long MEMORY_LIE_STREAM = 0x6d65_6d6c_6965_7321L;
+    static final int[] INDEX_LIE_AMOUNTS = {1, 1, 2, 3, 17, 0x8000};
+    static final int[] SUPPRESSION_EVENTS = {0, 1, 2, 0x7fff, 0x8000, 0xffff};
+    static final long[] TORN_CAPACITIES = {0, 1, (1L << 32) + 5, 0xffff_ffffL, -1L};
 
     private ScenarioGenerator() {}
 
@@ -89,8 +98,10 @@ public final class ScenarioGenerator {
         if (eraseLifetime != EraseLifetimeSpec.NONE) {
             steps = withEraseLifetimeCalls(random, steps, device.capacitySectors());
         }
-        // From a random of its own, so that a seed whose device tells no memory lie gives what it gave before.
-        outcomes = memoryLie(new SplittableRandom(seed ^ MEMORY_LIES), outcomes);
+        // Each from a random of its own, so that a seed whose device tells no memory lie gives what it gave
+        // before; a lie about device-written memory takes the place of a rewrite of the same request.
+        outcomes = withRewrite(new SplittableRandom(seed ^ REWRITE_STREAM), outcomes);
+        outcomes = withMemoryLie(seed, outcomes);
         return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime);
     }
 
@@ -127,7 +138,7 @@ public final class ScenarioGenerator {
      * The outcomes with, in a quarter of the scenarios, one of the first requests' driver-written memory
      * rewritten once the device has fetched it: the request's own scripted answer kept, or a normal one.
      */
-    private static List<ScriptedOutcome> memoryLie(SplittableRandom random, List<ScriptedOutcome> outcomes) {
+    private static List<ScriptedOutcome> withRewrite(SplittableRandom random, List<ScriptedOutcome> outcomes) {
         if (random.nextInt(4) != 0) {
             return outcomes;
         }
@@ -146,6 +157,39 @@ public final class ScenarioGenerator {
         lied.add(new ScriptedOutcome(index, new OutcomeSpec.Rewrites(target, pattern, answer)));
         lied.sort(Comparator.comparingInt(ScriptedOutcome::requestIndex));
         return lied;
+    }
+
+    /**
+     * One seed in {@link #MEMORY_LIE_ODDS} has one of its first requests answered with a memory lie
+     * (used index, used id, suppression field or torn config) in place of its scripted outcome. The
+     * choices come from a stream of their own, so every other seed gives the scenario it gave before
+     * the lies existed.
+     */
+    private static List<ScriptedOutcome> withMemoryLie(long seed, List<ScriptedOutcome> outcomes) {
+        SplittableRandom random = new SplittableRandom(seed ^ MEMORY_LIE_STREAM);
+        if (random.nextInt(MEMORY_LIE_ODDS) != 0) {
+            return outcomes;
+        }
+        int index = random.nextInt(6);
+        List<ScriptedOutcome> lying = new ArrayList<>(outcomes);
+        lying.removeIf(scripted -> scripted.requestIndex() == index);
+        lying.add(new ScriptedOutcome(index, memoryLie(random)));
+        return lying;
+    }
+
+    static OutcomeSpec memoryLie(SplittableRandom random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> new OutcomeSpec.IndexLie(UsedIndexLie.Kind.values()[random.nextInt(UsedIndexLie.Kind.values().length)],
+                    INDEX_LIE_AMOUNTS[random.nextInt(INDEX_LIE_AMOUNTS.length)]);
+            case 1 -> new OutcomeSpec.NotAHead();
+            case 2 -> {
+                SuppressionLie.Field field = SuppressionLie.Field.values()[random.nextInt(SuppressionLie.Field.values().length)];
+                boolean flags = field == SuppressionLie.Field.DRIVER_FLAGS || field == SuppressionLie.Field.DEVICE_FLAGS;
+                yield new OutcomeSpec.SuppressionLie(field, flags ? random.nextInt(2)
+                        : SUPPRESSION_EVENTS[random.nextInt(SUPPRESSION_EVENTS.length)]);
+            }
+            default -> new OutcomeSpec.TornConfig(pick(random, TORN_CAPACITIES));
+        };
     }
 
     private static QueueSpec queue(SplittableRandom random) {
