@@ -9,7 +9,10 @@ package dev.vblk.virtio;
  */
 public record MmioSlot(int index, long baseAddress, int interruptLine) {
 
-    /** {@code slot 3 at 0x0a000600 (irq 51)}: the address in at least 8 hex digits. Every probe names its slot, so no formatter is run. */
+    /**
+     * {@code slot 3 at 0x0a000600 (irq 51)}: the address in at least 8 hex digits. Every probe names
+     * its slot, so no formatter is run.
+     */
     @Override
     public String toString() {
         String hex = Long.toHexString(baseAddress);
