@@ -9,8 +9,13 @@ package dev.vblk.virtio;
  */
 public record MmioSlot(int index, long baseAddress, int interruptLine) {
 
+    /**
+     * {@code slot 3 at 0x0a000600 (irq 51)}: the address in at least 8 hex digits. Every probe names
+     * its slot, so no formatter is run.
+     */
     @Override
     public String toString() {
-        return String.format("slot %d at 0x%08x (irq %d)", index, baseAddress, interruptLine);
+        String hex = Long.toHexString(baseAddress);
+        return "slot " + index + " at 0x" + "0".repeat(Math.max(0, 8 - hex.length())) + hex + " (irq " + interruptLine + ")";
     }
 }

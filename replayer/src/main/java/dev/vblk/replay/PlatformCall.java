@@ -17,6 +17,11 @@ public sealed interface PlatformCall {
     record RegisterRead(long address, AccessWidth width) implements PlatformCall {
         @Override
         public boolean matches(TraceEvent event) {
+            return records(event, address, width);
+        }
+
+        /** Whether {@code event} records this call, for a replay that matches calls without making one. */
+        static boolean records(TraceEvent event, long address, AccessWidth width) {
             return event instanceof TraceEvent.RegisterRead read && read.address() == address && read.width() == width;
         }
     }
@@ -25,6 +30,11 @@ public sealed interface PlatformCall {
     record RegisterWrite(long address, AccessWidth width, long value) implements PlatformCall {
         @Override
         public boolean matches(TraceEvent event) {
+            return records(event, address, width, value);
+        }
+
+        /** Whether {@code event} records this call, for a replay that matches calls without making one. */
+        static boolean records(TraceEvent event, long address, AccessWidth width, long value) {
             return event instanceof TraceEvent.RegisterWrite write && write.address() == address
                     && write.width() == width && width.truncate(write.value()) == width.truncate(value);
         }
@@ -34,6 +44,11 @@ public sealed interface PlatformCall {
     record MemoryRead(long address, int length) implements PlatformCall {
         @Override
         public boolean matches(TraceEvent event) {
+            return records(event, address, length);
+        }
+
+        /** Whether {@code event} records this call, for a replay that matches calls without making one. */
+        static boolean records(TraceEvent event, long address, int length) {
             return event instanceof TraceEvent.MemoryRead read && read.address() == address && read.length() == length;
         }
     }
@@ -51,7 +66,16 @@ public sealed interface PlatformCall {
 
         @Override
         public boolean matches(TraceEvent event) {
-            return event instanceof TraceEvent.MemoryWrite write && write.address() == address && write.hasData(data);
+            return records(event, address, data, 0, data.length);
+        }
+
+        /**
+         * Whether {@code event} records a write of {@code length} bytes of {@code source} from
+         * {@code offset}, for a replay that matches calls without making one (or copying the bytes).
+         */
+        static boolean records(TraceEvent event, long address, byte[] source, int offset, int length) {
+            return event instanceof TraceEvent.MemoryWrite write && write.address() == address
+                    && write.hasData(source, offset, length);
         }
 
         @Override
@@ -74,6 +98,11 @@ public sealed interface PlatformCall {
     record FrameAllocation(int frameCount, long alignment) implements PlatformCall {
         @Override
         public boolean matches(TraceEvent event) {
+            return records(event, frameCount, alignment);
+        }
+
+        /** Whether {@code event} records this call, for a replay that matches calls without making one. */
+        static boolean records(TraceEvent event, int frameCount, long alignment) {
             return event instanceof TraceEvent.FrameAllocation allocation && allocation.frameCount() == frameCount
                     && allocation.alignment() == alignment;
         }
@@ -83,6 +112,11 @@ public sealed interface PlatformCall {
     record FrameFree(long address, int frameCount) implements PlatformCall {
         @Override
         public boolean matches(TraceEvent event) {
+            return records(event, address, frameCount);
+        }
+
+        /** Whether {@code event} records this call, for a replay that matches calls without making one. */
+        static boolean records(TraceEvent event, long address, int frameCount) {
             return event instanceof TraceEvent.FrameFree free && free.address() == address && free.frameCount() == frameCount;
         }
     }
@@ -91,6 +125,11 @@ public sealed interface PlatformCall {
     record InterruptWait(int line, long timeoutNanos) implements PlatformCall {
         @Override
         public boolean matches(TraceEvent event) {
+            return records(event, line, timeoutNanos);
+        }
+
+        /** Whether {@code event} records this call, for a replay that matches calls without making one. */
+        static boolean records(TraceEvent event, int line, long timeoutNanos) {
             return event instanceof TraceEvent.InterruptWait wait && wait.line() == line && wait.timeoutNanos() == timeoutNanos;
         }
     }
@@ -99,6 +138,11 @@ public sealed interface PlatformCall {
     record ClockRead() implements PlatformCall {
         @Override
         public boolean matches(TraceEvent event) {
+            return records(event);
+        }
+
+        /** Whether {@code event} records this call, for a replay that matches calls without making one. */
+        static boolean records(TraceEvent event) {
             return event instanceof TraceEvent.ClockRead;
         }
     }

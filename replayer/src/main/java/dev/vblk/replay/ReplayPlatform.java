@@ -7,6 +7,7 @@ import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.TraceEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -138,49 +139,105 @@ public final class ReplayPlatform implements Platform {
 
     // ---- Platform ----
 
+    // Each call is first matched against the upcoming event without making a PlatformCall (the
+    // common case: one thread, no marker in the way); anything else takes next(), which decides.
+
     @Override
     public long readRegister(long address, AccessWidth width) {
-        return ((TraceEvent.RegisterRead) next(new PlatformCall.RegisterRead(address, width))).value();
+        TraceEvent event = upcoming();
+        if (PlatformCall.RegisterRead.records(event, address, width)) {
+            cursor++;
+        } else {
+            event = next(new PlatformCall.RegisterRead(address, width));
+        }
+        return ((TraceEvent.RegisterRead) event).value();
     }
 
     @Override
     public void writeRegister(long address, AccessWidth width, long value) {
-        next(new PlatformCall.RegisterWrite(address, width, width.truncate(value)));
+        if (PlatformCall.RegisterWrite.records(upcoming(), address, width, value)) {
+            cursor++;
+        } else {
+            next(new PlatformCall.RegisterWrite(address, width, width.truncate(value)));
+        }
     }
 
     @Override
     public void readMemory(long address, byte[] destination, int offset, int length) {
-        ((TraceEvent.MemoryRead) next(new PlatformCall.MemoryRead(address, length))).copyTo(destination, offset);
+        TraceEvent event = upcoming();
+        if (PlatformCall.MemoryRead.records(event, address, length)) {
+            cursor++;
+        } else {
+            event = next(new PlatformCall.MemoryRead(address, length));
+        }
+        ((TraceEvent.MemoryRead) event).copyTo(destination, offset);
     }
 
     @Override
     public void writeMemory(long address, byte[] source, int offset, int length) {
-        byte[] data = new byte[length];
-        System.arraycopy(source, offset, data, 0, length);
-        next(new PlatformCall.MemoryWrite(address, data));
+        if (PlatformCall.MemoryWrite.records(upcoming(), address, source, offset, length)) {
+            cursor++;
+        } else {
+            next(new PlatformCall.MemoryWrite(address, Arrays.copyOfRange(source, offset, offset + length)));
+        }
     }
 
     @Override
     public OptionalLong allocateFrames(int frameCount, long alignment) {
-        return ((TraceEvent.FrameAllocation) next(new PlatformCall.FrameAllocation(frameCount, alignment))).address();
+        TraceEvent event = upcoming();
+        if (PlatformCall.FrameAllocation.records(event, frameCount, alignment)) {
+            cursor++;
+        } else {
+            event = next(new PlatformCall.FrameAllocation(frameCount, alignment));
+        }
+        return ((TraceEvent.FrameAllocation) event).address();
     }
 
     @Override
     public void freeFrames(long address, int frameCount) {
-        next(new PlatformCall.FrameFree(address, frameCount));
+        if (PlatformCall.FrameFree.records(upcoming(), address, frameCount)) {
+            cursor++;
+        } else {
+            next(new PlatformCall.FrameFree(address, frameCount));
+        }
     }
 
     @Override
     public boolean awaitInterrupt(int line, long timeoutNanos) {
-        return ((TraceEvent.InterruptWait) next(new PlatformCall.InterruptWait(line, timeoutNanos))).raised();
+        TraceEvent event = upcoming();
+        if (PlatformCall.InterruptWait.records(event, line, timeoutNanos)) {
+            cursor++;
+        } else {
+            event = next(new PlatformCall.InterruptWait(line, timeoutNanos));
+        }
+        return ((TraceEvent.InterruptWait) event).raised();
     }
 
     @Override
     public long nanoTime() {
-        return ((TraceEvent.ClockRead) next(new PlatformCall.ClockRead())).nanos();
+        TraceEvent event = upcoming();
+        if (PlatformCall.ClockRead.records(event)) {
+            cursor++;
+        } else {
+            event = next(new PlatformCall.ClockRead());
+        }
+        return ((TraceEvent.ClockRead) event).nanos();
     }
 
     // ---- matching ----
+
+    /**
+     * The event at the cursor when a call that it records may simply take it: one thread replays the
+     * trace, nothing diverged or failed, and the event is within the operation; else null, and
+     * {@link #next} decides (a marker at the cursor records no call, so it goes there too).
+     */
+    private TraceEvent upcoming() {
+        if (divergence != null || failure != null || turns != null || !events.has(cursor)
+                || (current != null && current.pendingSubmission() && cursor >= current.endIndex())) {
+            return null;
+        }
+        return events.get(cursor);
+    }
 
     private TraceEvent next(PlatformCall call) {
         if (divergence != null) {

@@ -79,13 +79,12 @@ sealed interface TraceSource {
 
     /**
      * The trace in {@code path}, read in {@code mode}, each pass decoded ahead on a thread of its own
-     * when {@code readAhead} says so; its header is read once here.
+     * when {@code readAhead} says so; its header is read once here, by the reader the first pass
+     * goes on with.
      */
     static TraceSource of(Path path, TraceReader.Mode mode, boolean readAhead) {
         TraceFile file = new TraceFile(path, mode);
-        try (TraceReader reader = file.open()) {
-            return new FileSource(file, reader.metadata(), readAhead);
-        }
+        return new FileSource(file, file.open(), readAhead);
     }
 
     /** A trace already in memory. */
@@ -97,22 +96,48 @@ sealed interface TraceSource {
      * A trace file. A pass reads and decodes it on a thread of its own ahead of the replay
      * ({@link ReadAheadReader}), or on the replay's thread without {@code readAhead}; a pass of one thread of a replay of several ({@link ThreadView})
      * reads it on the replay's thread, where the replay's stall check sees the thread run while it
-     * reads.
+     * reads. The first pass reads on from the header read for the metadata; later passes open the
+     * file again.
      */
-    record FileSource(TraceFile file, TraceMetadata metadata, boolean readAhead) implements TraceSource {
+    final class FileSource implements TraceSource {
+        private final TraceFile file;
+        private final TraceMetadata metadata;
+        private final boolean readAhead;
+        /** The reader whose header gave the metadata, until the first pass takes it over. */
+        private TraceReader unread;
+
+        private FileSource(TraceFile file, TraceReader first, boolean readAhead) {
+            this.file = file;
+            this.metadata = first.metadata();
+            this.readAhead = readAhead;
+            this.unread = first;
+        }
+
+        @Override
+        public TraceMetadata metadata() {
+            return metadata;
+        }
+
         @Override
         public Pass open() {
             if (!readAhead) {
                 return openOnThisThread();
             }
-            ReadAheadReader reader = file.openAhead();
+            ReadAheadReader reader = ReadAheadReader.over(reader());
             return Pass.of(reader, reader::isComplete, reader::close);
         }
 
         /** A pass read on the calling thread. */
         Pass openOnThisThread() {
-            TraceReader reader = file.open();
+            TraceReader reader = reader();
             return Pass.of(reader, reader::isComplete, reader::close);
+        }
+
+        /** The reader of a new pass: the header's own for the first, a new one after. */
+        private synchronized TraceReader reader() {
+            TraceReader reader = unread;
+            unread = null;
+            return reader != null ? reader : file.open();
         }
     }
 

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class StrictReplayTest {
 
@@ -138,6 +140,82 @@ class StrictReplayTest {
         assertTrue(text.contains("Replay diverged (strict) in " + file), text);
         assertTrue(text.contains("write Status (slot 31) <- ACKNOWLEDGE|DRIVER|FEATURES_OK"), text);
         assertTrue(text.contains("write Status (slot 31) <- ACKNOWLEDGE|DRIVER\n"), text);
+    }
+
+    /**
+     * A driver whose first call of one kind ({@code readRegister}, {@code readMemory},
+     * {@code writeMemory}, {@code allocateFrames}, {@code freeFrames}, {@code awaitInterrupt}) differs
+     * from the recording in one argument, or ({@code sameBytesShifted}) writes the recorded bytes
+     * from further into a larger array.
+     */
+    private static ReplayOptions changingFirst(String kind) {
+        return ReplayOptions.DEFAULTS.withDriverView(platform -> new ForwardingPlatform(platform) {
+            private boolean changed;
+
+            private boolean first(String call) {
+                boolean change = !changed && call.equals(kind);
+                changed |= change;
+                return change;
+            }
+
+            @Override
+            public long readRegister(long address, AccessWidth width) {
+                return super.readRegister(first("readRegister") ? address + 4 : address, width);
+            }
+
+            @Override
+            public void readMemory(long address, byte[] destination, int offset, int length) {
+                super.readMemory(address, destination, offset, first("readMemory") ? length - 1 : length);
+            }
+
+            @Override
+            public void writeMemory(long address, byte[] source, int offset, int length) {
+                boolean differ = first("writeMemory");
+                if (!differ && !first("sameBytesShifted")) {
+                    super.writeMemory(address, source, offset, length);
+                    return;
+                }
+                byte[] shifted = new byte[length + 5];
+                System.arraycopy(source, offset, shifted, 3, length);
+                if (differ) {
+                    shifted[3 + length - 1] ^= 1;
+                }
+                super.writeMemory(address, shifted, 3, length);
+            }
+
+            @Override
+            public OptionalLong allocateFrames(int frameCount, long alignment) {
+                return super.allocateFrames(first("allocateFrames") ? frameCount + 1 : frameCount, alignment);
+            }
+
+            @Override
+            public void freeFrames(long address, int frameCount) {
+                super.freeFrames(first("freeFrames") ? address + 4096 : address, frameCount);
+            }
+
+            @Override
+            public boolean awaitInterrupt(int line, long timeoutNanos) {
+                return super.awaitInterrupt(line, first("awaitInterrupt") ? timeoutNanos + 1 : timeoutNanos);
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({"readRegister, RegisterRead", "readMemory, MemoryRead", "writeMemory, MemoryWrite",
+        "allocateFrames, FrameAllocation", "freeFrames, FrameFree", "awaitInterrupt, InterruptWait"})
+    void aCallThatDiffersInOneArgumentDivergesAtItsEvent(String call, String event) {
+        Path file = mixedTrace(RequestHook.NORMAL);
+        List<TraceEvent> events = FakeTraces.read(file).events();
+        int first = 0;
+        while (!events.get(first).getClass().getSimpleName().equals(event)) {
+            first++;
+        }
+
+        ReplayResult result = Replayer.strict(file, changingFirst(call));
+
+        assertEquals(ReplayResult.Status.DIVERGED, result.status(), result.render());
+        assertEquals(OptionalLong.of(first), result.divergence().orElseThrow().eventIndex(), result.render());
+        assertEquals(ReplayResult.Status.REPRODUCED, Replayer.strict(file, changingFirst("sameBytesShifted")).status());
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * The bytes of an Avro container file as {@link TraceReader} reads them: single bytes, byte ranges
@@ -21,6 +22,9 @@ final class ContainerInput implements AutoCloseable {
             super(null, null, false, false);
         }
     }
+
+    /** The least a buffer of {@link #readInto} grows by. */
+    private static final int GROWTH = 1 << 16;
 
     private final CountingInputStream in;
 
@@ -54,6 +58,31 @@ final class ContainerInput implements AutoCloseable {
             throw new EndOfData();
         }
         return bytes;
+    }
+
+    /**
+     * Reads {@code length} bytes into {@code buffer} from its start, growing it only as the data
+     * arrives (a length read from the file is not trusted), and returns it: {@code buffer} itself when
+     * it is long enough, else a longer copy for the caller to keep. A short read ends the data.
+     */
+    byte[] readInto(byte[] buffer, int length) {
+        byte[] into = buffer;
+        int read = 0;
+        try {
+            while (read < length) {
+                if (read == into.length) {
+                    into = Arrays.copyOf(into, (int) Math.min(length, Math.max(2L * into.length, GROWTH)));
+                }
+                int n = in.read(into, read, Math.min(length, into.length) - read);
+                if (n < 0) {
+                    throw new EndOfData();
+                }
+                read += n;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the trace file", e);
+        }
+        return into;
     }
 
     /** Decodes an Avro zig-zag variable-length long; {@code eventIndex} is where a damaged one is reported. */

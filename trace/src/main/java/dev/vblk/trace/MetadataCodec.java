@@ -72,7 +72,9 @@ final class MetadataCodec {
                 crc.update(value);
             }
         });
-        return String.format("%08x", crc.getValue());
+        // Read with every header: formatted without a Formatter.
+        String hex = Long.toHexString(crc.getValue());
+        return "0".repeat(8 - hex.length()) + hex;
     }
 
     /** Parses the metadata of a header whose checksum and format version were already checked. */

@@ -64,7 +64,15 @@ public final class ReadAheadReader implements Iterator<TraceEvent>, Closeable {
 
     /** Opens a trace file, reading its header here, and starts decoding its events. */
     public static ReadAheadReader open(Path path, TraceReader.Mode mode) {
-        return new ReadAheadReader(TraceReader.open(path, mode));
+        return over(TraceReader.open(path, mode));
+    }
+
+    /**
+     * Starts decoding the events of {@code reader}, which has handed out none yet, on a thread of its
+     * own; closing the result closes the reader.
+     */
+    public static ReadAheadReader over(TraceReader reader) {
+        return new ReadAheadReader(reader);
     }
 
     /** The trace's metadata, read from the file header. */

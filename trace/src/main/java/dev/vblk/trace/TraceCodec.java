@@ -6,10 +6,12 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import java.util.zip.ZipException;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.file.Codec;
-import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DeflateCodec;
 import org.apache.avro.file.ZstandardCodec;
 
 /**
@@ -59,13 +61,9 @@ public enum TraceCodec {
         return new Compressor(this);
     }
 
-    /** A decompressor for the blocks of one trace, reusing its inflater or buffers from block to block. */
+    /** A decompressor for the blocks of one trace, reusing its inflater and buffers from block to block. */
     Decompressor decompressor() {
-        return new Decompressor(switch (this) {
-            case NONE -> null;
-            case DEFLATE, DEFLATE_BEST -> new DeflateCodec(CodecFactory.DEFAULT_DEFLATE_LEVEL);
-            case ZSTANDARD -> new ZstandardCodec(1, false, true);
-        });
+        return new Decompressor(this);
     }
 
     /** Compresses the blocks of one trace, one after the other (not thread-safe). */
@@ -185,21 +183,69 @@ public enum TraceCodec {
         }
     }
 
-    /** Decompresses the blocks of one trace, one after the other (not thread-safe). */
+    /**
+     * Decompresses the blocks of one trace, one after the other (not thread-safe). Deflate is inflated
+     * here, into one output buffer used again from block to block, with the same results as Avro's
+     * deflate codec (the same bytes, the same exceptions for damaged data, and the same bound on the
+     * output); Zstandard goes through Avro's codec.
+     */
     static final class Decompressor {
-        private final Codec codec;
+        private final TraceCodec codec;
+        private final Inflater inflater;
+        private final Codec zstandard;
+        private byte[] output = new byte[1 << 16];
 
-        private Decompressor(Codec codec) {
+        private Decompressor(TraceCodec codec) {
             this.codec = codec;
+            boolean deflate = codec == DEFLATE || codec == DEFLATE_BEST;
+            this.inflater = deflate ? new Inflater(true) : null;
+            this.zstandard = codec == ZSTANDARD ? new ZstandardCodec(1, false, true) : null;
         }
 
         /**
-         * Decompresses one block into a buffer backed by an array. Avro bounds the output (system
-         * property {@code org.apache.avro.limits.decompress.maxLength}, default the smaller of 200
-         * MiB and a quarter of the heap).
+         * Decompresses the first {@code length} bytes of {@code block} into a buffer backed by an
+         * array, valid until the next call. The output is bounded as Avro bounds it (system property
+         * {@code org.apache.avro.limits.decompress.maxLength}, default the smaller of 200 MiB and a
+         * quarter of the heap).
          */
-        ByteBuffer decompress(byte[] block) throws IOException {
-            return codec == null ? ByteBuffer.wrap(block) : codec.decompress(ByteBuffer.wrap(block));
+        ByteBuffer decompress(byte[] block, int length) throws IOException {
+            return switch (codec) {
+                case NONE -> ByteBuffer.wrap(block, 0, length);
+                case DEFLATE, DEFLATE_BEST -> inflate(block, length);
+                case ZSTANDARD -> zstandard.decompress(ByteBuffer.wrap(block, 0, length));
+            };
+        }
+
+        /**
+         * Inflates raw deflate data as Avro's codec does: data cut short gives what it holds, bytes
+         * after the end of the deflate stream are ignored, and damaged data is a {@link ZipException}
+         * with the inflater's message.
+         */
+        private ByteBuffer inflate(byte[] block, int length) throws ZipException {
+            inflater.reset();
+            inflater.setInput(block, 0, length);
+            long limit = SystemLimitException.MAX_DECOMPRESS_LENGTH;
+            int written = 0;
+            try {
+                while (!inflater.finished()) {
+                    if (written == output.length) {
+                        output = Arrays.copyOf(output, (int) Math.min(2L * output.length, Integer.MAX_VALUE - 8));
+                    }
+                    int room = (int) Math.min(output.length - written, limit - written + 1);
+                    int n = inflater.inflate(output, written, room);
+                    SystemLimitException.checkMaxDecompressCapacity(limit, written, n);
+                    written += n;
+                    if (n == 0 && inflater.needsDictionary()) {
+                        throw new ZipException("ZLIB dictionary missing");
+                    }
+                    if (n == 0 && inflater.needsInput()) {
+                        break;
+                    }
+                }
+            } catch (DataFormatException e) {
+                throw new ZipException(e.getMessage() == null ? "Invalid ZLIB data format" : e.getMessage());
+            }
+            return ByteBuffer.wrap(output, 0, written);
         }
     }
 }

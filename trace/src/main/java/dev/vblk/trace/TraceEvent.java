@@ -113,7 +113,15 @@ public sealed interface TraceEvent {
 
         /** Whether the bytes written are {@code bytes}, compared without a copy. */
         public boolean hasData(byte[] bytes) {
-            return Arrays.equals(data, bytes);
+            return hasData(bytes, 0, bytes.length);
+        }
+
+        /**
+         * Whether the bytes written are the {@code length} bytes of {@code bytes} from {@code offset},
+         * compared without a copy.
+         */
+        public boolean hasData(byte[] bytes, int offset, int length) {
+            return Arrays.equals(data, 0, data.length, bytes, offset, offset + length);
         }
 
         @Override

@@ -59,9 +59,14 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
     private final PayloadWindow payloads;
     /** What the compact register entries of a format 4 trace are written against; null for older traces. */
     private final RegisterHistory registers;
-    private final ArrayDeque<TraceEvent> pending = new ArrayDeque<>();
-    private final ArrayDeque<TraceEvent> verified = new ArrayDeque<>();
+    /** Events decoded since the last verified checkpoint. */
+    private ArrayDeque<TraceEvent> pending = new ArrayDeque<>();
+    /** Events covered by a verified checkpoint, not yet handed out. */
+    private ArrayDeque<TraceEvent> verified = new ArrayDeque<>();
     private final CRC32C crc = new CRC32C();
+    /** The bytes of the block being read as the file stores them, used again for the next block. */
+    private byte[] stored = new byte[0];
+    private final byte[] blockSync = new byte[SYNC_SIZE];
     private BinaryDecoder decoder;
     private long verifiedEntries;
     private long verifiedEvents;
@@ -213,11 +218,9 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             throw TraceFormatException.corrupt(
                     "impossible block header (" + count + " entries in " + size + " bytes)", verifiedEvents, blockStart, null);
         }
-        byte[] data;
-        byte[] blockSync;
         try {
-            data = in.readBytes((int) size, false);
-            blockSync = in.readBytes(SYNC_SIZE, false);
+            stored = in.readInto(stored, (int) size);
+            in.readInto(blockSync, SYNC_SIZE);
         } catch (ContainerInput.EndOfData e) {
             finish(blockStart);
             return;
@@ -227,7 +230,7 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         }
         ByteBuffer plain;
         try {
-            plain = decompressor.decompress(data);
+            plain = decompressor.decompress(stored, (int) size);
         } catch (IOException | RuntimeException e) {
             throw TraceFormatException.corrupt("the block cannot be decompressed: " + e, verifiedEvents, blockStart, e);
         }
@@ -288,8 +291,15 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         }
         verifiedEntries = entries;
         verifiedEvents += pending.size();
-        verified.addAll(pending);
-        pending.clear();
+        if (verified.isEmpty()) {
+            // The usual case: the checkpoint's events become the verified ones without a copy.
+            ArrayDeque<TraceEvent> emptied = verified;
+            verified = pending;
+            pending = emptied;
+        } else {
+            verified.addAll(pending);
+            pending.clear();
+        }
         crc.reset();
         if (endPending) {
             ended = true;

@@ -231,6 +231,16 @@ final class InFlightRequests {
         return ready.containsKey(handle.id());
     }
 
+    /** Whether the calls of all of {@code handles} have completed; checked at every wake-up of a wait, so without a stream. */
+    boolean allReady(Collection<RequestHandle> handles) {
+        for (RequestHandle handle : handles) {
+            if (!isReady(handle)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether any completion is ready for delivery. */
     boolean anyReady() {
         return !ready.isEmpty();

@@ -257,7 +257,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     public List<Completion> awaitAll(Collection<RequestHandle> handles, long budgetNanos) {
         lock.lock();
         try {
-            await(() -> handles.stream().allMatch(requests::isReady), budgetNanos);
+            await(() -> requests.allReady(handles), budgetNanos);
             return requests.deliver(handles);
         } finally {
             lock.unlock();
