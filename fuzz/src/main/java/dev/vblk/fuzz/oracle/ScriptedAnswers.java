@@ -6,6 +6,8 @@ import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
 import dev.vblk.virtio.FeatureBits;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * What the scenario's device did with a request, from its scripted outcome and the disk's log of what
@@ -15,6 +17,12 @@ import dev.vblk.virtio.FeatureBits;
 final class ScriptedAnswers {
 
     private final RunState run;
+    /**
+     * Each request's answer to {@link #executed}, which takes its operation from the disk's log: asked
+     * again (several checks look at one request), the request must not take another request's
+     * operation, nor find its own gone.
+     */
+    private final Map<DeviceRequest, Boolean> executed = new IdentityHashMap<>();
 
     ScriptedAnswers(RunState run) {
         this.run = run;
@@ -134,8 +142,15 @@ final class ScriptedAnswers {
         return false;
     }
 
-    /** Whether the device executed the request (and so answered it with status OK); takes it from the disk's log. */
+    /**
+     * Whether the device executed the request (and so answered it with status OK); takes it from the
+     * disk's log the first time it is asked.
+     */
     private boolean executed(DeviceRequest r) {
+        return executed.computeIfAbsent(r, this::takeFromTheLog);
+    }
+
+    private boolean takeFromTheLog(DeviceRequest r) {
         long position = r.sector() * 512;
         return switch (r.type()) {
             case VirtioBlk.T_IN -> run.disk.take(new RecordingDisk.Op("READ", position, r.dataLength()));
