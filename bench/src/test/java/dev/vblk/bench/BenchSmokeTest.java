@@ -55,6 +55,7 @@ class BenchSmokeTest {
         fuzz.setUp();
         assertTrue(fuzz.fuzzCase().platformCalls() > 0);
         assertEquals(FuzzCaseBench.CAMPAIGN_CASES, fuzz.campaignCase().cases());
+        assertEquals(1 << 11, fuzz.initialisation().info().capacitySectors());
         fuzz.tearDown();
         DriverBench driver = new DriverBench();
         driver.setUp();

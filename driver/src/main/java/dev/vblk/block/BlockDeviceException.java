@@ -5,24 +5,33 @@ import java.util.OptionalLong;
 
 /**
  * The one error a block device call throws: a {@link ErrorKind kind} to act on, and the context
- * (device, transport address, request type, sector, status byte) that says where.
+ * (device, transport address, request type, sector, status byte) that says where. The message is
+ * written when first asked for: a caller that acts on the kind alone (a fuzz campaign meets
+ * thousands of errors a second) never pays for the text.
  */
 public final class BlockDeviceException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
     private final ErrorKind kind;
-    private final String device;
+    private final String detail;
+    /** The device as given to the builder; its text is {@link #device()}. */
+    private final transient Object deviceName;
     private final RequestType requestType;
     private final long sector;
+    private final long sectorCount;
     private final int statusByte;
+    private String device;
+    private String message;
 
     private BlockDeviceException(Builder builder, Throwable cause) {
-        super(format(builder), cause);
+        super(null, cause);
         this.kind = builder.kind;
-        this.device = builder.device;
+        this.detail = builder.detail;
+        this.deviceName = builder.device;
         this.requestType = builder.requestType;
         this.sector = builder.sector;
+        this.sectorCount = builder.sectorCount;
         this.statusByte = builder.statusByte;
     }
 
@@ -37,7 +46,18 @@ public final class BlockDeviceException extends RuntimeException {
 
     /** The device the error happened on, such as {@code virtio-blk@0x0a003e00}, or null. */
     public String device() {
+        if (device == null && deviceName != null) {
+            device = deviceName.toString();
+        }
         return device;
+    }
+
+    @Override
+    public String getMessage() {
+        if (message == null) {
+            message = format();
+        }
+        return message;
     }
 
     /** The request that failed, or null when the error is not tied to a request. */
@@ -55,25 +75,31 @@ public final class BlockDeviceException extends RuntimeException {
         return statusByte < 0 ? OptionalInt.empty() : OptionalInt.of(statusByte);
     }
 
-    private static String format(Builder b) {
+    /** Writes the texts, not the device object they come from. */
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        getMessage();
+        out.defaultWriteObject();
+    }
+
+    private String format() {
         StringBuilder text = new StringBuilder();
-        if (b.device != null) {
-            text.append(b.device).append(": ");
+        if (device() != null) {
+            text.append(device()).append(": ");
         }
-        text.append(b.kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
-        if (b.requestType != null) {
-            text.append(" on ").append(b.requestType.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
-            if (b.sector >= 0) {
-                text.append(" at sector ").append(b.sector);
-                if (b.sectorCount > 0) {
-                    text.append(" (").append(b.sectorCount).append(b.sectorCount == 1 ? " sector)" : " sectors)");
+        text.append(kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        if (requestType != null) {
+            text.append(" on ").append(requestType.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+            if (sector >= 0) {
+                text.append(" at sector ").append(sector);
+                if (sectorCount > 0) {
+                    text.append(" (").append(sectorCount).append(sectorCount == 1 ? " sector)" : " sectors)");
                 }
             }
         }
-        if (b.statusByte >= 0) {
-            text.append(", status byte ").append(b.statusByte);
+        if (statusByte >= 0) {
+            text.append(", status byte ").append(statusByte);
         }
-        text.append(": ").append(b.detail);
+        text.append(": ").append(detail);
         return text.toString();
     }
 
@@ -81,7 +107,7 @@ public final class BlockDeviceException extends RuntimeException {
     public static final class Builder {
         private final ErrorKind kind;
         private final String detail;
-        private String device;
+        private Object device;
         private RequestType requestType;
         private long sector = -1;
         private long sectorCount;
@@ -92,8 +118,9 @@ public final class BlockDeviceException extends RuntimeException {
             this.detail = detail;
         }
 
+        /** The device the error is about; its {@code toString()}, taken when the text is first needed, names it. */
         public Builder device(Object device) {
-            this.device = device == null ? null : device.toString();
+            this.device = device;
             return this;
         }
 

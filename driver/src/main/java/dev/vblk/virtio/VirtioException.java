@@ -29,6 +29,7 @@ public final class VirtioException extends RuntimeException {
     private final Kind kind;
     private final String owner;
     private final String detail;
+    private String message;
 
     /**
      * @param kind what went wrong
@@ -36,10 +37,18 @@ public final class VirtioException extends RuntimeException {
      * @param detail what happened, for people
      */
     public VirtioException(Kind kind, String owner, String detail) {
-        super(owner + ": " + kind.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + detail);
         this.kind = kind;
         this.owner = owner;
         this.detail = detail;
+    }
+
+    /** The device, the kind and the detail; written when first asked for, as most callers act on the kind alone. */
+    @Override
+    public String getMessage() {
+        if (message == null) {
+            message = owner + ": " + kind.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + detail;
+        }
+        return message;
     }
 
     public Kind kind() {

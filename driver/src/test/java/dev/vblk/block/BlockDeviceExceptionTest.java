@@ -16,6 +16,8 @@ class BlockDeviceExceptionTest {
         assertEquals(9, error.sector().orElseThrow());
         assertEquals(1, error.statusByte().orElseThrow());
         assertEquals(RequestType.READ, error.requestType());
+        assertEquals("virtio-blk@0x0a003e00", error.device());
+        assertEquals(BlockDeviceException.class.getName() + ": " + error.getMessage(), error.toString());
     }
 
     @Test

@@ -58,6 +58,14 @@ public final class FakePlatform implements Platform {
     public static final long MMIO_BASE = 0x0a00_0000L;
     /** Number of virtio-mmio slots. */
     public static final int SLOTS = 32;
+    /** How violations name each slot: {@code in slot 31}. */
+    private static final String[] SLOT_PLACES = new String[SLOTS];
+
+    static {
+        for (int slot = 0; slot < SLOTS; slot++) {
+            SLOT_PLACES[slot] = "in slot " + slot;
+        }
+    }
 
     private final SparseRam ram;
     private final FrameTable frames;
@@ -348,7 +356,7 @@ public final class FakePlatform implements Platform {
     }
 
     private DeviceContext slotContext(int slot) {
-        return deviceContext(slotAddress(slot), "in slot " + slot);
+        return deviceContext(slotAddress(slot), SLOT_PLACES[slot]);
     }
 
     private DeviceContext deviceContext(long baseAddress, String place) {

@@ -60,6 +60,11 @@ class FakePlatformTest {
         platform.attachBlockDevice(FakeBlkConfig.builder().build());
         assertEquals(0, platform.readRegister(FakePlatform.slotAddress(31) + 0x018, AccessWidth.WORD));
         assertEquals(ViolationKind.UNDEFINED_REGISTER, lastViolation());
+        assertTrue(platform.violations().get(platform.violations().size() - 1).detail()
+                .endsWith("read of undefined register offset 0x018"), platform.violations().toString());
+        platform.writeRegister(FakePlatform.slotAddress(31) + 0x0d4, AccessWidth.WORD, 1);
+        assertTrue(platform.violations().get(platform.violations().size() - 1).detail()
+                .endsWith("write of undefined register offset 0x0d4"), platform.violations().toString());
     }
 
     @Test

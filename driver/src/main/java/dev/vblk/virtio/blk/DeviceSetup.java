@@ -1,6 +1,5 @@
 package dev.vblk.virtio.blk;
 
-import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestType;
 import dev.vblk.platform.Platform;
@@ -31,16 +30,17 @@ final class DeviceSetup {
 
     private final Platform platform;
     private final VirtioTransport transport;
-    private final BlockDeviceId id;
+    /** The device's name in errors of its rings and buffers, such as {@code virtio-blk@0x0a003e00}. */
+    private final String owner;
     private final DriverOptions options;
     private final ErrorPolicy errors;
     private final DeviceState state;
 
-    DeviceSetup(Platform platform, VirtioTransport transport, BlockDeviceId id, DriverOptions options, ErrorPolicy errors,
+    DeviceSetup(Platform platform, VirtioTransport transport, String owner, DriverOptions options, ErrorPolicy errors,
             DeviceState state) {
         this.platform = platform;
         this.transport = transport;
-        this.id = id;
+        this.owner = owner;
         this.options = options;
         this.errors = errors;
         this.state = state;
@@ -80,8 +80,8 @@ final class DeviceSetup {
                 int index = queue.index();
                 int size = chooseQueueSize(index, transport.queueNumMax(index));
                 Virtqueue ring = state.has(FeatureBits.RING_PACKED)
-                        ? PackedVirtqueue.allocate(platform, index, size, id.toString(), indirect, eventIndex)
-                        : SplitVirtqueue.allocate(platform, index, size, id.toString(), indirect, eventIndex);
+                        ? PackedVirtqueue.allocate(platform, index, size, owner, indirect, eventIndex)
+                        : SplitVirtqueue.allocate(platform, index, size, owner, indirect, eventIndex);
                 queue.resources().attach(ring);
                 transport.setupQueue(index, ring.size(), ring.descriptorArea(), ring.driverArea(), ring.deviceArea());
                 smallestRing = Math.min(smallestRing, ring.size());
@@ -100,8 +100,8 @@ final class DeviceSetup {
             RequestLayout layout = new RequestLayout(limits.maxTransferBytes(), indirect ? limits.maxDataSegments() + 2 : 0);
             for (VirtioBlkQueue queue : queues) {
                 int slots = Math.min(options.maxInFlight(), queue.resources().ringSize());
-                queue.resources().attach(options.pooledBuffers() ? RequestBuffers.pool(platform, id.toString(), layout, slots)
-                        : RequestBuffers.perRequest(platform, id.toString(), layout), layout, limits.maxRunBytes());
+                queue.resources().attach(options.pooledBuffers() ? RequestBuffers.pool(platform, owner, layout, slots)
+                        : RequestBuffers.perRequest(platform, owner, layout), layout, limits.maxRunBytes());
             }
             state.describe();
             transport.driverOk();

@@ -64,8 +64,9 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
         this.id = id;
         this.options = options;
         this.errors = new ErrorPolicy(id);
-        this.state = new DeviceState(transport, id.toString());
-        this.setup = new DeviceSetup(platform, transport, id, options, errors, state);
+        String owner = id.toString();
+        this.state = new DeviceState(transport, owner);
+        this.setup = new DeviceSetup(platform, transport, owner, options, errors, state);
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.vblk.virtio.queue;
 
 import dev.vblk.platform.Platform;
 import dev.vblk.virtio.VirtioException;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,7 +21,7 @@ abstract class RingState implements Virtqueue {
     private final String owner;
     private final QueueMemory memory;
     private final boolean indirect;
-    /** For each token in flight: its chain's device-writable byte count; -1 otherwise. */
+    /** For each token in flight: its chain's device-writable byte count plus one; 0 otherwise (a new array says none). */
     private final long[] inFlightWritable;
     /** For each token in flight: the ring descriptors its chain takes. */
     private final int[] chainLength;
@@ -39,7 +38,6 @@ abstract class RingState implements Virtqueue {
         this.indirect = indirect;
         this.eventIndex = eventIndex;
         this.inFlightWritable = new long[size];
-        Arrays.fill(inFlightWritable, -1);
         this.chainLength = new int[size];
         this.freeCount = size;
     }
@@ -114,7 +112,7 @@ abstract class RingState implements Virtqueue {
 
     /** Counts a chain made available under {@code token}, taking {@code descriptors} ring descriptors. */
     final void track(int token, long writable, int descriptors) {
-        inFlightWritable[token] = writable;
+        inFlightWritable[token] = writable + 1;
         chainLength[token] = descriptors;
         inFlightCount++;
         freeCount -= descriptors;
@@ -124,7 +122,7 @@ abstract class RingState implements Virtqueue {
     final int untrack(int token) {
         int descriptors = chainLength[token];
         freeCount += descriptors;
-        inFlightWritable[token] = -1;
+        inFlightWritable[token] = 0;
         chainLength[token] = 0;
         inFlightCount--;
         return descriptors;
@@ -132,12 +130,12 @@ abstract class RingState implements Virtqueue {
 
     /** Whether {@code token} names a chain in flight. */
     final boolean isInFlight(long token) {
-        return token >= 0 && token < size && inFlightWritable[(int) token] >= 0;
+        return token >= 0 && token < size && inFlightWritable[(int) token] > 0;
     }
 
     /** The device-writable bytes of the chain in flight under {@code token}. */
     final long writable(int token) {
-        return inFlightWritable[token];
+        return inFlightWritable[token] - 1;
     }
 
     /** A PROTOCOL_VIOLATION naming the queue. */

@@ -26,6 +26,14 @@ final class BlkConfigSpace {
     private final DeviceContext context;
     private final TornCapacity capacity = new TornCapacity();
     private int writeback;
+    /**
+     * The layout last built, for the capacity, writeback and num_queues it was built with (every
+     * other field is fixed): a driver reads the space field by field, several times per set-up.
+     */
+    private byte[] layout;
+    private long layoutCapacity;
+    private int layoutWriteback;
+    private int layoutNumQueues;
 
     BlkConfigSpace(FakeBlkConfig config, BlkBackend backend, DeviceFaults faults, DeviceContext context) {
         this.config = config;
@@ -92,8 +100,20 @@ final class BlkConfigSpace {
     }
 
     private byte[] layout() {
+        long capacity = this.capacity.capacity(backend.capacitySectors());
+        int numQueues = faults.numQueues(config.numQueues());
+        if (layout == null || capacity != layoutCapacity || writeback != layoutWriteback || numQueues != layoutNumQueues) {
+            layout = build(capacity, numQueues);
+            layoutCapacity = capacity;
+            layoutWriteback = writeback;
+            layoutNumQueues = numQueues;
+        }
+        return layout;
+    }
+
+    private byte[] build(long capacity, int numQueues) {
         byte[] space = new byte[SIZE];
-        LittleEndian.put(space, 0, 8, capacity.capacity(backend.capacitySectors()));
+        LittleEndian.put(space, 0, 8, capacity);
         LittleEndian.put(space, 8, 4, config.sizeMax());
         LittleEndian.put(space, 12, 4, config.segMax());
         LittleEndian.put(space, 16, 2, config.geometry().cylinders());
@@ -105,7 +125,7 @@ final class BlkConfigSpace {
         LittleEndian.put(space, 26, 2, config.topology().minIoSize());
         LittleEndian.put(space, 28, 4, config.topology().optIoSize());
         LittleEndian.put(space, WRITEBACK_OFFSET, 1, writeback);
-        LittleEndian.put(space, NUM_QUEUES_OFFSET, 2, faults.numQueues(config.numQueues()));
+        LittleEndian.put(space, NUM_QUEUES_OFFSET, 2, numQueues);
         LittleEndian.put(space, 36, 4, config.discard().maxSectors());
         LittleEndian.put(space, 40, 4, config.discard().maxSegments());
         LittleEndian.put(space, 44, 4, config.discard().sectorAlignment());

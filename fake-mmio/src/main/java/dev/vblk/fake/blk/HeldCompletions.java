@@ -12,6 +12,7 @@ import java.util.Random;
 final class HeldCompletions<T> {
 
     private final List<T> held = new ArrayList<>();
+    /** When the held batch is released at the latest; Long.MAX_VALUE whenever nothing is held. */
     private long deadline = Long.MAX_VALUE;
     private CompletionBatching batching = CompletionBatching.NONE;
     private long batchesReleased;
@@ -33,7 +34,7 @@ final class HeldCompletions<T> {
 
     /** When the held batch is released at the latest, or Long.MAX_VALUE. */
     long deadline() {
-        return held.isEmpty() ? Long.MAX_VALUE : deadline;
+        return deadline;
     }
 
     int size() {

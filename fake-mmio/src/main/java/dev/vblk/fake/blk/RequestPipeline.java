@@ -109,8 +109,9 @@ final class RequestPipeline {
     /** The earliest virtual time at which deferred work is due, or Long.MAX_VALUE. */
     long nextDueTime() {
         long due = interrupts.deadline();
-        for (QueueState queue : queues) {
-            due = Math.min(due, queue.held().deadline());
+        // Asked before every platform call: an index loop makes no iterator.
+        for (int i = 0; i < queues.size(); i++) {
+            due = Math.min(due, queues.get(i).held().deadline());
         }
         if (!heldByHook.isEmpty()) {
             due = Math.min(due, hook.nextReleaseTime());

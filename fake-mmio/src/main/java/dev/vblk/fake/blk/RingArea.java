@@ -9,14 +9,16 @@ public enum RingArea {
     /** The used ring or the device event suppression structure: QueueDevice. */
     DEVICE("QueueDevice");
 
-    private final String registerName;
+    private final String low;
+    private final String high;
 
     RingArea(String registerName) {
-        this.registerName = registerName;
+        this.low = registerName + "Low";
+        this.high = registerName + "High";
     }
 
     /** The virtio-mmio name of the register half that sets it: {@code QueueDescLow}. */
     String register(boolean high) {
-        return registerName + (high ? "High" : "Low");
+        return high ? this.high : low;
     }
 }

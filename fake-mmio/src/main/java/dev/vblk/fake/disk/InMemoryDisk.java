@@ -9,6 +9,8 @@ import java.util.Map;
 public final class InMemoryDisk implements DiskBacking {
 
     private static final int CHUNK = 4096;
+    /** A chunk of zeros that reads of unwritten chunks copy (an array copy, fast in every compiler). */
+    private static final byte[] ZEROS = new byte[CHUNK];
 
     private final Map<Long, byte[]> chunks = new HashMap<>();
     private long size;
@@ -42,7 +44,7 @@ public final class InMemoryDisk implements DiskBacking {
             int part = Math.min(length - done, CHUNK - inChunk);
             byte[] chunk = chunks.get(at / CHUNK);
             if (chunk == null) {
-                Arrays.fill(destination, offset + done, offset + done + part, (byte) 0);
+                System.arraycopy(ZEROS, 0, destination, offset + done, part);
             } else {
                 System.arraycopy(chunk, inChunk, destination, offset + done, part);
             }

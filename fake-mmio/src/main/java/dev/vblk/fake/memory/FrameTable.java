@@ -3,9 +3,8 @@ package dev.vblk.fake.memory;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.fake.violation.ViolationLog;
 import dev.vblk.platform.FrameAllocator;
+import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -19,7 +18,11 @@ public final class FrameTable implements FrameAllocator {
     private final ViolationLog violations;
     private final AllocatorFaults faults = new AllocatorFaults();
     private final BitSet used = new BitSet();
-    private final Map<Long, Integer> allocations = new HashMap<>();
+    /**
+     * The frame count of the allocation starting at each frame, 0 where none starts; grown as far as
+     * allocations reach (first fit keeps them low).
+     */
+    private int[] allocationAt = new int[64];
     private final int frameCount;
 
     public FrameTable(SparseRam ram, ViolationLog violations) {
@@ -53,7 +56,10 @@ public final class FrameTable implements FrameAllocator {
             if (busy < 0 || busy >= frame + count) {
                 used.set((int) frame, (int) frame + count);
                 long address = ram.base() + frame * FRAME_SIZE;
-                allocations.put(address, count);
+                if (frame >= allocationAt.length) {
+                    allocationAt = Arrays.copyOf(allocationAt, (int) Math.max(frame + 1, 2L * allocationAt.length));
+                }
+                allocationAt[(int) frame] = count;
                 ram.zeroPages(address, (long) count * FRAME_SIZE);
                 return OptionalLong.of(address);
             }
@@ -66,16 +72,25 @@ public final class FrameTable implements FrameAllocator {
 
     @Override
     public void freeFrames(long address, int count) {
-        Integer allocated = allocations.get(address);
-        if (allocated == null || allocated != count) {
-            violations.record(ViolationKind.BAD_FREE, address, allocated == null
+        int allocated = allocationStartingAt(address);
+        if (allocated == 0 || allocated != count) {
+            violations.record(ViolationKind.BAD_FREE, address, allocated == 0
                     ? "freeFrames(" + count + ") of an address that is not the start of an allocation"
                     : "freeFrames(" + count + ") of an allocation of " + allocated + " frames");
             return;
         }
-        allocations.remove(address);
         int first = (int) ((address - ram.base()) / FRAME_SIZE);
+        allocationAt[first] = 0;
         used.clear(first, first + count);
+    }
+
+    /** The frame count of the live allocation starting at {@code address}, or 0. */
+    private int allocationStartingAt(long address) {
+        long offset = address - ram.base();
+        if (offset < 0 || offset % FRAME_SIZE != 0 || offset / FRAME_SIZE >= allocationAt.length) {
+            return 0;
+        }
+        return allocationAt[(int) (offset / FRAME_SIZE)];
     }
 
     /** Whether every byte of {@code [address, address + length)} lies in a live allocation. */

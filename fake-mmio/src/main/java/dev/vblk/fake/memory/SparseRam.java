@@ -100,14 +100,20 @@ public final class SparseRam implements PhysicalMemory {
     /** Sets whole pages to zero, releasing their storage; {@code address} and length are page-aligned. */
     public void zeroPages(long address, long length) {
         check(address, length);
-        for (long at = address; at < address + length; at += PAGE_SIZE) {
+        // Frames are zeroed at every allocation, mostly on untouched RAM: chunks never written are passed whole.
+        for (long at = address; at < address + length && touchedPages > 0; ) {
             long number = pageNumber(at);
             byte[][] chunk = chunks[(int) (number / CHUNK_PAGES)];
-            if (chunk != null && chunk[(int) (number % CHUNK_PAGES)] != null) {
+            if (chunk == null) {
+                at = base + (number / CHUNK_PAGES + 1) * CHUNK_PAGES * PAGE_SIZE;
+                continue;
+            }
+            if (chunk[(int) (number % CHUNK_PAGES)] != null) {
                 release(chunk[(int) (number % CHUNK_PAGES)]);
                 chunk[(int) (number % CHUNK_PAGES)] = null;
                 touchedPages--;
             }
+            at += PAGE_SIZE;
         }
     }
 

@@ -26,7 +26,7 @@ public final class ControlAccess {
         Optional<ControlRegister> register = ControlRegister.at(offset);
         if (register.isEmpty()) {
             context.violation(ViolationKind.UNDEFINED_REGISTER, address,
-                    String.format("%s of undefined register offset 0x%03x", write ? "write" : "read", offset));
+                    (write ? "write" : "read") + " of undefined register offset 0x" + hex3(offset));
             return Optional.empty();
         }
         ControlRegister reg = register.get();
@@ -36,5 +36,11 @@ public final class ControlAccess {
             return Optional.empty();
         }
         return register;
+    }
+
+    /** {@code offset} in hexadecimal, at least 3 digits (as {@code %03x}, without the cost of a Formatter). */
+    private static String hex3(int offset) {
+        String digits = Integer.toHexString(offset);
+        return "000".substring(Math.min(3, digits.length())) + digits;
     }
 }

@@ -1,7 +1,5 @@
 package dev.vblk.fake.mmio;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,22 +47,26 @@ public enum ControlRegister {
     /** "QEMU" in little-endian ASCII: the vendor ID QEMU's transports report. */
     public static final int QEMU_VENDOR = 0x554d4551;
 
-    private static final Map<Integer, ControlRegister> BY_OFFSET = new HashMap<>();
+    /** The register at each offset below {@link #CONFIG_OFFSET}, or null. */
+    private static final ControlRegister[] BY_OFFSET = new ControlRegister[CONFIG_OFFSET];
 
     static {
         for (ControlRegister register : values()) {
-            BY_OFFSET.put(register.offset, register);
+            BY_OFFSET[register.offset] = register;
         }
     }
 
     private final int offset;
     private final boolean readable;
     private final boolean writable;
+    /** What {@link #at} answers for this register's offset, made once. */
+    private final Optional<ControlRegister> found;
 
     ControlRegister(int offset, boolean readable, boolean writable) {
         this.offset = offset;
         this.readable = readable;
         this.writable = writable;
+        this.found = Optional.of(this);
     }
 
     public int offset() {
@@ -81,6 +83,7 @@ public enum ControlRegister {
 
     /** The register at a window offset below {@link #CONFIG_OFFSET}, if one is defined there. */
     public static Optional<ControlRegister> at(int offset) {
-        return Optional.ofNullable(BY_OFFSET.get(offset));
+        ControlRegister register = offset >= 0 && offset < CONFIG_OFFSET ? BY_OFFSET[offset] : null;
+        return register == null ? Optional.empty() : register.found;
     }
 }

@@ -163,11 +163,25 @@ class FaultInjectionTest {
     void resizeChangesCapacityWithConfigInterrupt() {
         RegisterLevelDriver driver = driverWith(RequestHook.NORMAL);
         long generation = driver.read(ControlRegister.CONFIG_GENERATION);
+        assertEquals(64, driver.readConfig(0, AccessWidth.WORD));
         driver.device.resize(128);
         assertEquals(128, driver.readConfig(0, AccessWidth.WORD));
         assertEquals(generation + 1, driver.read(ControlRegister.CONFIG_GENERATION));
         assertEquals(VirtioBlk.INTERRUPT_CONFIG_CHANGE, driver.read(ControlRegister.INTERRUPT_STATUS));
         assertEquals(VirtioBlk.S_OK, driver.status(driver.readSectors(100, 1)));
+    }
+
+    @Test
+    void configReadsFollowNumQueuesAndWriteback() {
+        RegisterLevelDriver driver = driverWith(RequestHook.NORMAL);
+        assertEquals(1, driver.readConfig(34, AccessWidth.HALF));
+        driver.device.faults().overrideNumQueues(7);
+        assertEquals(7, driver.readConfig(34, AccessWidth.HALF));
+        driver.device.faults().clearNumQueuesOverride();
+        assertEquals(1, driver.readConfig(34, AccessWidth.HALF));
+        long writeback = driver.readConfig(32, AccessWidth.BYTE);
+        driver.platform.writeRegister(driver.base + ControlRegister.CONFIG_OFFSET + 32, AccessWidth.BYTE, 1 - writeback);
+        assertEquals(1 - writeback, driver.readConfig(32, AccessWidth.BYTE));
     }
 
     @Test

@@ -61,6 +61,33 @@ class FrameTableTest {
     }
 
     @Test
+    void freesOfNoAllocationAreRecordedEachOnce() {
+        long a = frames.allocateFrames(1, 4096).orElseThrow();
+        frames.freeFrames(a + 1, 1);
+        frames.freeFrames(0x1000, 1);
+        frames.freeFrames(0x4000_0000L + (1L << 40), 1);
+        frames.freeFrames(a + 4096, 0);
+        frames.freeFrames(a, 1);
+        frames.freeFrames(a, 1);
+        assertEquals(5, log.all().size());
+        assertTrue(log.all().stream().allMatch(v -> v.kind() == ViolationKind.BAD_FREE), log.all().toString());
+        assertEquals(0, frames.allocatedFrames());
+    }
+
+    @Test
+    void allocationsHighInRamFreeExactly() {
+        long low = frames.allocateFrames(100, 4096).orElseThrow();
+        long high = frames.allocateFrames(3, 1L << 19).orElseThrow();
+        assertEquals(0x4008_0000L, high);
+        frames.freeFrames(high, 2);
+        assertEquals(103, frames.allocatedFrames());
+        frames.freeFrames(high, 3);
+        frames.freeFrames(low, 100);
+        assertEquals(1, log.all().size());
+        assertEquals(0, frames.allocatedFrames());
+    }
+
+    @Test
     void refuseMultiFrame() {
         frames.faults().refuseMultiFrame(true);
         assertTrue(frames.allocateFrames(2, 4096).isEmpty());

@@ -34,6 +34,23 @@ class SparseRamTest {
     }
 
     @Test
+    void zeroingPassesUntouchedStretchesAndClearsEveryWrittenPage() {
+        SparseRam big = new SparseRam(BASE, 8L << 20);
+        long mib = 1L << 20;
+        long[] written = {BASE + mib - SparseRam.PAGE_SIZE, BASE + 2 * mib, BASE + 2 * mib + 5 * SparseRam.PAGE_SIZE,
+            BASE + 6 * mib};
+        for (long page : written) {
+            big.writeMemory(page + 1, new byte[] {1}, 0, 1);
+        }
+        big.zeroPages(BASE + SparseRam.PAGE_SIZE, 6 * mib - SparseRam.PAGE_SIZE);
+        assertEquals(1, big.touchedPages());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, big.readMemory(written[i] + 1, 1)[0]);
+        }
+        assertEquals(1, big.readMemory(written[3] + 1, 1)[0]);
+    }
+
+    @Test
     void untouchedMemoryReadsAsZerosOverWhateverTheBufferHeld() {
         ram.writeMemory(BASE + SparseRam.PAGE_SIZE, new byte[] {1, 2}, 0, 2);
         byte[] buffer = new byte[2 * SparseRam.PAGE_SIZE + 10];

@@ -18,7 +18,8 @@ public final class CountingPlatform extends ForwardingPlatform {
     private final long windowSize;
     private final long budget;
     private final List<String> strayRegisterAccesses = new ArrayList<>();
-    private final List<RegisterAccess> accessesInCall = new ArrayList<>();
+    /** Room for an initialisation's accesses from the start (a few hundred with four queues). */
+    private final List<RegisterAccess> accessesInCall = new ArrayList<>(256);
     private long total;
     private long inCall;
 

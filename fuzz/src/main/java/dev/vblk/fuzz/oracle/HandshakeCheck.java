@@ -22,6 +22,8 @@ final class HandshakeCheck {
     private static final List<MmioRegister> QUEUE_SETUP = List.of(MmioRegister.QUEUE_NUM, MmioRegister.QUEUE_DESC_LOW,
             MmioRegister.QUEUE_DESC_HIGH, MmioRegister.QUEUE_DRIVER_LOW, MmioRegister.QUEUE_DRIVER_HIGH,
             MmioRegister.QUEUE_DEVICE_LOW, MmioRegister.QUEUE_DEVICE_HIGH);
+    /** {@link #QUEUE_SETUP} for membership tests, one bit each. */
+    private static final Set<MmioRegister> QUEUE_SETUP_SET = EnumSet.copyOf(QUEUE_SETUP);
 
     private HandshakeCheck() {}
 
@@ -34,6 +36,8 @@ final class HandshakeCheck {
         Set<Integer> featurePagesWritten = new HashSet<>();
         long featureSelect = -1;
         Map<Long, Set<MmioRegister>> queueWrites = new HashMap<>();
+        // The set-up registers written to the selected queue: looked up at its first write after QueueSel.
+        Set<MmioRegister> selectedWrites = null;
         for (RegisterAccess access : accesses) {
             MmioRegister register = MmioRegister.at(access.offset()).orElse(null);
             if (register == null) {
@@ -82,21 +86,24 @@ final class HandshakeCheck {
                 featurePagesWritten.add((int) featureSelect);
             } else if (access.write() && register == MmioRegister.QUEUE_SEL) {
                 queueSelected = access.value();
+                selectedWrites = null;
             } else if (!access.write() && register == MmioRegister.QUEUE_NUM_MAX && queueSelected < 0) {
                 problems.add("QueueNumMax read before QueueSel selected a queue");
-            } else if (access.write() && QUEUE_SETUP.contains(register)) {
-                if (queueSelected < 0) {
-                    problems.add(register.specName() + " written before QueueSel selected a queue");
+            } else if (access.write() && (QUEUE_SETUP_SET.contains(register)
+                    || register == MmioRegister.QUEUE_READY && access.value() == 1)) {
+                if (selectedWrites == null) {
+                    selectedWrites = queueWrites.computeIfAbsent(queueSelected, q -> EnumSet.noneOf(MmioRegister.class));
                 }
-                queueWrites.computeIfAbsent(queueSelected, q -> EnumSet.noneOf(MmioRegister.class)).add(register);
-            } else if (access.write() && register == MmioRegister.QUEUE_READY && access.value() == 1) {
-                Set<MmioRegister> written = queueWrites.computeIfAbsent(queueSelected, q -> EnumSet.noneOf(MmioRegister.class));
-                if (!written.containsAll(QUEUE_SETUP)) {
+                if (register != MmioRegister.QUEUE_READY) {
+                    if (queueSelected < 0) {
+                        problems.add(register.specName() + " written before QueueSel selected a queue");
+                    }
+                } else if (!selectedWrites.containsAll(QUEUE_SETUP)) {
                     Set<MmioRegister> missing = new HashSet<>(QUEUE_SETUP);
-                    missing.removeAll(written);
+                    missing.removeAll(selectedWrites);
                     problems.add("QueueReady of queue " + queueSelected + " set before " + missing + " were written");
                 }
-                written.add(MmioRegister.QUEUE_READY);
+                selectedWrites.add(register);
             }
         }
         if (step != STATUS_ORDER.length) {

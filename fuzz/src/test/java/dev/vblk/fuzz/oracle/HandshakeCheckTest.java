@@ -62,6 +62,18 @@ class HandshakeCheckTest {
     }
 
     @Test
+    void judgesEachQueueByItsOwnWrites() {
+        List<RegisterAccess> a = correct();
+        int ready = a.indexOf(write(MmioRegister.QUEUE_READY, 1));
+        a.addAll(ready + 1, List.of(write(MmioRegister.QUEUE_SEL, 1), write(MmioRegister.QUEUE_NUM, 0),
+                write(MmioRegister.QUEUE_READY, 1), write(MmioRegister.QUEUE_SEL, 0), write(MmioRegister.QUEUE_READY, 1)));
+        List<String> problems = HandshakeCheck.problems(a);
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("QueueReady of queue 1 set before"), problems.toString());
+        assertTrue(problems.get(0).contains("QUEUE_DESC_LOW") && !problems.get(0).contains("QUEUE_NUM,"), problems.toString());
+    }
+
+    @Test
     void namesAnUnfinishedHandshake() {
         List<RegisterAccess> a = correct();
         a.remove(a.size() - 1);
