@@ -18,7 +18,9 @@ import java.util.TreeMap;
  * recorded before the driver could use the packed ring: it used the split ring; one without
  * {@code driver.maxQueues} (written only when it is above 1) used one request queue; one without
  * {@code driver.topology} (written only when true) did not accept VIRTIO_BLK_F_TOPOLOGY; one without
- * {@code driver.ringReset} (written only when true) did not accept VIRTIO_F_RING_RESET. A board whose PCI
+ * {@code driver.ringReset} (written only when true) did not accept VIRTIO_F_RING_RESET; one without
+ * {@code driver.inOrder} or {@code driver.notificationData} (each written only when true) did not
+ * accept VIRTIO_F_IN_ORDER or VIRTIO_F_NOTIFICATION_DATA. A board whose PCI
  * bus 0 is scanned too stores its host bridge under the {@code pci.*} keys; a trace without them
  * scans the MMIO window only.
  *
@@ -47,6 +49,8 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
     static final String QUEUES = "driver.maxQueues";
     static final String TOPOLOGY = "driver.topology";
     static final String RING_RESET = "driver.ringReset";
+    static final String IN_ORDER = "driver.inOrder";
+    static final String NOTIFICATION_DATA = "driver.notificationData";
     static final String PCI_ECAM = "pci.ecamBase";
     static final String PCI_BUSES = "pci.buses";
     static final String PCI_MEMORY = "pci.memoryBase";
@@ -99,6 +103,12 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
         if (options.ringReset()) {
             map.put(RING_RESET, "true");
         }
+        if (options.inOrder()) {
+            map.put(IN_ORDER, "true");
+        }
+        if (options.notificationData()) {
+            map.put(NOTIFICATION_DATA, "true");
+        }
         pci.ifPresent(host -> {
             map.put(PCI_ECAM, "0x" + Long.toHexString(host.ecamBase()));
             map.put(PCI_BUSES, Integer.toString(host.busCount()));
@@ -129,7 +139,9 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
                 .withPackedRing(flag(map, PACKED, false))
                 .withMaxQueues((int) number(map, QUEUES, 1))
                 .withTopology(flag(map, TOPOLOGY, false))
-                .withRingReset(flag(map, RING_RESET, false));
+                .withRingReset(flag(map, RING_RESET, false))
+                .withInOrder(flag(map, IN_ORDER, false))
+                .withNotificationData(flag(map, NOTIFICATION_DATA, false));
         Optional<PciHostBridge> pci = Optional.empty();
         if (map.containsKey(PCI_ECAM)) {
             try {

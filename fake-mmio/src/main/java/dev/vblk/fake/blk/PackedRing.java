@@ -123,6 +123,16 @@ final class PackedRing implements RingEngine {
         skip(chain.descriptors());
     }
 
+    @Override
+    public void skipChain(Chain chain) {
+        skip(chain.descriptors());
+    }
+
+    @Override
+    public int availablePosition() {
+        return nextAvail | (availWrap ? WRAP : 0);
+    }
+
     /**
      * Marks the next {@code positions} ring positions (at most the ring's size) used without filling
      * in their length or buffer id, as a split device whose used index jumps publishes elements it

@@ -16,6 +16,9 @@ import java.util.Optional;
  * batch is full; completing writes the status byte and data (through {@link BlkBackend} unless the
  * outcome gives them), the used entries and, as the driver's suppression and the interrupt faults
  * allow, the used-buffer interrupt. A queue's pending work is its own; a device reset forgets all.
+ * With VIRTIO_F_IN_ORDER negotiated a queue completes its requests in the order it took them, each
+ * batch under one used entry naming its last request, unless {@link DeviceFaults#inOrderFault} breaks
+ * the order.
  */
 final class RequestPipeline {
 
@@ -33,8 +36,12 @@ final class RequestPipeline {
     private RequestHook hook;
     private long pendingSequence;
 
-    /** One virtqueue of the device: its registers and rings, and the finished requests it holds for a batch. */
-    private record QueueState(int index, DeviceVirtqueue queue, HeldCompletions<Finished> held) {}
+    /**
+     * One virtqueue of the device: its registers and rings, the finished requests it holds for a batch,
+     * and under VIRTIO_F_IN_ORDER those waiting for earlier ones.
+     */
+    private record QueueState(int index, DeviceVirtqueue queue, HeldCompletions<Finished> held,
+            InOrderCompletions<Finished> ordered) {}
 
     private record Pending(long due, long sequence, QueueState queue, Chain chain, DeviceRequest request,
             RequestOutcome outcome) {}
@@ -56,7 +63,7 @@ final class RequestPipeline {
         this.configSpace = configSpace;
         this.hook = hook;
         for (int index = 0; index < virtqueues.size(); index++) {
-            queues.add(new QueueState(index, virtqueues.get(index), new HeldCompletions<>()));
+            queues.add(new QueueState(index, virtqueues.get(index), new HeldCompletions<>(), new InOrderCompletions<>()));
         }
     }
 
@@ -89,6 +96,9 @@ final class RequestPipeline {
                 break;
             }
             DeviceRequest request = decoder.decode(chain.get(), state.queue().desc());
+            if (keepsOrder()) {
+                state.ordered().taken(request.index());
+            }
             apply(state, chain.get(), request, hook.onRequest(request));
             answerReleased(core.now());
         }
@@ -132,6 +142,7 @@ final class RequestPipeline {
     void reset() {
         for (QueueState queue : queues) {
             queue.held().clear();
+            queue.ordered().clear();
         }
         pending.clear();
         heldByHook.clear();
@@ -142,11 +153,18 @@ final class RequestPipeline {
     void resetQueue(int index) {
         QueueState queue = queues.get(index);
         queue.held().clear();
+        queue.ordered().clear();
         pending.removeIf(waiting -> waiting.queue() == queue);
     }
 
     private boolean eventIndex() {
         return (core.negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0;
+    }
+
+    /** Whether VIRTIO_F_IN_ORDER was negotiated and {@link InOrderFault#OUT_OF_ORDER} does not break it. */
+    private boolean keepsOrder() {
+        return (core.negotiatedFeatures() & bit(VirtioBlk.F_IN_ORDER)) != 0
+                && faults.inOrderFault() != InOrderFault.OUT_OF_ORDER;
     }
 
     private RingEngine ring(QueueState state) {
@@ -190,16 +208,22 @@ final class RequestPipeline {
     }
 
     /**
-     * Answers {@code batch}, taken from {@code source}, in its order and publishes the used entries
-     * of the queue that receives the completions once.
+     * Answers {@code batch}, taken from {@code source}, in its order (under VIRTIO_F_IN_ORDER, those of
+     * its requests whose predecessors have all finished, in the order taken) and publishes the used
+     * entries of the queue that receives the completions once.
      */
     private void completeAll(QueueState source, List<Finished> batch) {
-        if (batch.isEmpty()) {
+        List<Finished> run = keepsOrder() ? source.ordered().finish(batch, finished -> finished.request().index()) : batch;
+        if (run.isEmpty()) {
             return;
         }
         RingEngine target = completionRing(source);
-        for (Finished finished : batch) {
-            answer(ring(source), target, finished.chain(), finished.request(), finished.outcome());
+        if (keepsOrder()) {
+            answerInOrder(ring(source), target, run);
+        } else {
+            for (Finished finished : run) {
+                writeUsed(target, finished.chain(), answer(ring(source), finished), finished.outcome());
+            }
         }
         target.publish();
         if (interrupts.published(target, eventIndex(), core.now())) {
@@ -228,11 +252,32 @@ final class RequestPipeline {
     }
 
     /**
-     * Writes the status byte and data of one request taken from {@code source}, and its used
-     * entries into {@code target}, without publishing them.
+     * Answers {@code run}, requests in the order they were taken, with one used entry at the position
+     * of the first naming the last, the others' positions skipped (VirtIO 1.1 sections 2.6.9 and
+     * 2.7.9); with {@link InOrderFault#SKIP_BUFFER} the first of a run of several is left out and never
+     * answered.
      */
-    private void answer(RingEngine source, RingEngine target, Chain chain, DeviceRequest request,
-            RequestOutcome.Complete outcome) {
+    private void answerInOrder(RingEngine source, RingEngine target, List<Finished> run) {
+        List<Finished> answered = run.size() > 1 && faults.inOrderFault() == InOrderFault.SKIP_BUFFER
+                ? run.subList(1, run.size()) : run;
+        long[] used = null;
+        for (Finished finished : answered) {
+            used = answer(source, finished);
+        }
+        writeUsed(target, answered.get(0).chain(), used, answered.get(answered.size() - 1).outcome());
+        for (Finished skipped : answered.subList(1, answered.size())) {
+            target.skipChain(skipped.chain());
+        }
+    }
+
+    /**
+     * Writes the status byte and data of one request taken from {@code source}, and frees its chain.
+     *
+     * @return the id and length its used entry carries
+     */
+    private long[] answer(RingEngine source, Finished finished) {
+        Chain chain = finished.chain();
+        RequestOutcome.Complete outcome = finished.outcome();
         int statusByte;
         long dataWritten;
         if (outcome.data().isPresent()) {
@@ -242,17 +287,20 @@ final class RequestPipeline {
             dataWritten = 0;
             statusByte = outcome.status().getAsInt();
         } else {
-            BlkBackend.Result result = backend.execute(chain, request, core.negotiatedFeatures(),
+            BlkBackend.Result result = backend.execute(chain, finished.request(), core.negotiatedFeatures(),
                     configSpace.writeback() == 0);
             statusByte = result.status();
             dataWritten = result.dataWritten();
         }
         dma.write(chain.statusAddress(), new byte[] {(byte) statusByte});
-        long id = outcome.usedId().orElse(chain.head());
-        long len = outcome.usedLen().orElse(dataWritten + 1);
         source.release(chain);
+        return new long[] {outcome.usedId().orElse(chain.head()), outcome.usedLen().orElse(dataWritten + 1)};
+    }
+
+    /** Writes the used entries {@code outcome} asks for, carrying {@code used}'s id and length, into {@code target}, unpublished. */
+    private static void writeUsed(RingEngine target, Chain chain, long[] used, RequestOutcome.Complete outcome) {
         for (int i = 0; i < outcome.copies(); i++) {
-            target.pushUsed(chain, id, len);
+            target.pushUsed(chain, used[0], used[1]);
         }
         target.skipUsed(outcome.usedIdxSkip());
     }

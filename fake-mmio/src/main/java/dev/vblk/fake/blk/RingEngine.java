@@ -23,6 +23,19 @@ interface RingEngine {
     /** Writes a used entry for {@code chain} carrying {@code id} and {@code len}, not yet visible. */
     void pushUsed(Chain chain, long id, long len);
 
+    /**
+     * Moves the used position past {@code chain} without writing its entry: a chain of a batch
+     * completed in order (VIRTIO_F_IN_ORDER) whose used entry the batch's one entry stands for.
+     */
+    void skipChain(Chain chain);
+
+    /**
+     * Where the driver made the next chain available as far as the device has taken the ring, in the
+     * form of VIRTIO_F_NOTIFICATION_DATA's bits 16 to 31: the available index (split), or the ring
+     * position with the wrap counter in bit 15 (packed).
+     */
+    int availablePosition();
+
     /** Moves the used position {@code positions} further without writing entries. */
     void skipUsed(int positions);
 

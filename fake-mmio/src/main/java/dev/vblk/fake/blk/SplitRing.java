@@ -83,6 +83,16 @@ final class SplitRing implements RingEngine {
     }
 
     @Override
+    public void skipChain(Chain chain) {
+        skipUsed(1);
+    }
+
+    @Override
+    public int availablePosition() {
+        return lastAvail;
+    }
+
+    @Override
     public void skipUsed(int positions) {
         usedIdx = (usedIdx + positions) & 0xffff;
     }

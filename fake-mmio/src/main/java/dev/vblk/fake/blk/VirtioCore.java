@@ -216,11 +216,18 @@ public final class VirtioCore {
         return queueRegisters;
     }
 
-    /** The driver notifies queue {@code queue}: its available chains are taken and handled now. */
-    public void notify(long queue, long at) {
+    /**
+     * The driver writes {@code value} to notify a queue: its available chains are taken and handled
+     * now. Without VIRTIO_F_NOTIFICATION_DATA the value is the queue's index; with it the index is in
+     * bits 0 to 15 and bits 16 to 31 must name where the driver made its next chain available, as the
+     * ring shows once the device has taken it (a {@link ViolationKind#NOTIFICATION_DATA} violation if not).
+     */
+    public void notify(long value, long at) {
         if (brokenReason != null) {
             return;
         }
+        boolean withData = (negotiatedFeatures() & bit(VirtioBlk.F_NOTIFICATION_DATA)) != 0;
+        long queue = withData ? value & 0xffff : value;
         if (queue >= queues.size()) {
             context.violation(ViolationKind.BAD_NOTIFY, at, "notification for queue " + queue + ", which does not exist");
             return;
@@ -238,6 +245,12 @@ public final class VirtioCore {
         } catch (MalformedQueueException e) {
             context.violation(ViolationKind.MALFORMED_QUEUE, e.address(), e.getMessage());
             breakDevice(e.getMessage());
+            return;
+        }
+        int position = queues.get((int) queue).ring(packedRing()).availablePosition();
+        if (withData && brokenReason == null && value >>> 16 != position) {
+            context.violation(ViolationKind.NOTIFICATION_DATA, at, String.format("notification data 0x%08x names "
+                    + "available position 0x%04x of queue %d; the ring shows 0x%04x", value, value >>> 16, queue, position));
         }
     }
 
