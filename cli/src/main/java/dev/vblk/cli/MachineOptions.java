@@ -86,6 +86,18 @@ final class MachineOptions {
                     + "times out is reset on its own; the trace stores the choice.")
     boolean ringReset;
 
+    @Option(names = "--in-order",
+            description = "Let the driver accept VIRTIO_F_IN_ORDER when a device offers it (with --fake the device "
+                    + "offers it): requests complete in the order they were made available, a batch under one used "
+                    + "entry; the trace stores the choice.")
+    boolean inOrder;
+
+    @Option(names = "--notification-data",
+            description = "Let the driver accept VIRTIO_F_NOTIFICATION_DATA when a device offers it (with --fake the "
+                    + "device offers it): each notification carries the queue's next available position; the trace "
+                    + "stores the choice.")
+    boolean notificationData;
+
     @Option(names = "--drive-option", paramLabel = "KEY=VALUE",
             description = "One more item of each image's -drive option, such as cache=none or aio=threads (repeatable).")
     List<String> driveOptions = new ArrayList<>();
@@ -133,14 +145,17 @@ final class MachineOptions {
     /**
      * {@code base} with what the options ask of the driver: the packed ring when every device is
      * told {@code packed=on} ({@code --packed} or {@code --device-property}), so that the ring the user asked for is the
-     * one the driver uses; TOPOLOGY and RING_RESET when {@code --topology} and {@code --ring-reset} allow them.
+     * one the driver uses; TOPOLOGY, RING_RESET, IN_ORDER and NOTIFICATION_DATA when {@code --topology},
+     * {@code --ring-reset}, {@code --in-order} and {@code --notification-data} allow them.
      */
     DriverOptions driverOptions(DriverOptions base) {
         boolean packedRing = packed || deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
                 .anyMatch(property -> List.of("packed=on", "packed=true", "packed=yes").contains(property));
         DriverOptions options = packedRing ? base.withPackedRing(true) : base;
         options = topology ? options.withTopology(true) : options;
-        return ringReset ? options.withRingReset(true) : options;
+        options = ringReset ? options.withRingReset(true) : options;
+        options = inOrder ? options.withInOrder(true) : options;
+        return notificationData ? options.withNotificationData(true) : options;
     }
 
     /**
@@ -192,7 +207,8 @@ final class MachineOptions {
             if (sectors < 1) {
                 throw new BadInputException("--sectors must be at least 1, not " + sectors);
             }
-            return FakeTarget.signedDisk("fake-disk", sectors).withMemoryPerDevice(driver.guestMemoryPerDevice());
+            return FakeTarget.signedDisk("fake-disk", sectors).withMemoryPerDevice(driver.guestMemoryPerDevice())
+                    .withDevices(device -> device.offerInOrder(inOrder).offerNotificationData(notificationData));
         }
         List<String> extra = extraArguments();
         if (imagesRequired && images.isEmpty() && pciImages.isEmpty() && qemuArgs.isEmpty()) {
