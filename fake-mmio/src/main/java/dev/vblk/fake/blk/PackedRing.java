@@ -79,8 +79,7 @@ final class PackedRing implements RingEngine {
      */
     @Override
     public Optional<Chain> next(boolean indirectAllowed) {
-        int flags = dma.u16(descriptor(nextAvail) + 14);
-        if (((flags & F_AVAIL) != 0) != availWrap || ((flags & F_USED) != 0) == availWrap) {
+        if (!available(nextAvail, availWrap)) {
             return Optional.empty();
         }
         Chain chain;
@@ -129,8 +128,20 @@ final class PackedRing implements RingEngine {
     }
 
     @Override
-    public int availablePosition() {
-        return nextAvail | (availWrap ? WRAP : 0);
+    public boolean showsNextAvailable(int next) {
+        int position = next & ~WRAP;
+        boolean wrap = (next & WRAP) != 0;
+        if (position >= queue.num()) {
+            return false;
+        }
+        int before = position == 0 ? queue.num() - 1 : position - 1;
+        return available(before, position == 0 ? !wrap : wrap) && !available(position, wrap);
+    }
+
+    /** Whether the descriptor at {@code position} is marked available in the lap of wrap counter {@code wrap}. */
+    private boolean available(int position, boolean wrap) {
+        int flags = dma.u16(descriptor(position) + 14);
+        return ((flags & F_AVAIL) != 0) == wrap && ((flags & F_USED) != 0) != wrap;
     }
 
     /**

@@ -209,7 +209,8 @@ final class RequestPipeline {
 
     /**
      * Answers {@code batch}, taken from {@code source}, in its order (under VIRTIO_F_IN_ORDER, those of
-     * its requests whose predecessors have all finished, in the order taken) and publishes the used
+     * its requests whose predecessors have all finished, in the order taken, under one used entry
+     * unless one of them is answered with a used entry of its own making) and publishes the used
      * entries of the queue that receives the completions once.
      */
     private void completeAll(QueueState source, List<Finished> batch) {
@@ -218,7 +219,7 @@ final class RequestPipeline {
             return;
         }
         RingEngine target = completionRing(source);
-        if (keepsOrder()) {
+        if (keepsOrder() && run.stream().allMatch(finished -> finished.outcome().plainUsedEntry())) {
             answerInOrder(ring(source), target, run);
         } else {
             for (Finished finished : run) {

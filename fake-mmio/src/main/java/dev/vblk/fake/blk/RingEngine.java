@@ -30,11 +30,12 @@ interface RingEngine {
     void skipChain(Chain chain);
 
     /**
-     * Where the driver made the next chain available as far as the device has taken the ring, in the
-     * form of VIRTIO_F_NOTIFICATION_DATA's bits 16 to 31: the available index (split), or the ring
-     * position with the wrap counter in bit 15 (packed).
+     * Whether the ring in guest memory shows the driver's next chain going where {@code next} (bits 16
+     * to 31 of VIRTIO_F_NOTIFICATION_DATA) says: the available index (split), or a ring position with
+     * the wrap counter in bit 15 whose predecessor is available in its lap and which is not (packed).
+     * Asked before the device takes the chains, so that they are as the driver left them.
      */
-    int availablePosition();
+    boolean showsNextAvailable(int next);
 
     /** Moves the used position {@code positions} further without writing entries. */
     void skipUsed(int positions);

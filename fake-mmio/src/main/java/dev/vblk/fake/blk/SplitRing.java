@@ -88,8 +88,8 @@ final class SplitRing implements RingEngine {
     }
 
     @Override
-    public int availablePosition() {
-        return lastAvail;
+    public boolean showsNextAvailable(int next) {
+        return next == dma.u16(queue.driver() + 2);
     }
 
     @Override

@@ -219,8 +219,9 @@ public final class VirtioCore {
     /**
      * The driver writes {@code value} to notify a queue: its available chains are taken and handled
      * now. Without VIRTIO_F_NOTIFICATION_DATA the value is the queue's index; with it the index is in
-     * bits 0 to 15 and bits 16 to 31 must name where the driver made its next chain available, as the
-     * ring shows once the device has taken it (a {@link ViolationKind#NOTIFICATION_DATA} violation if not).
+     * bits 0 to 15 and bits 16 to 31 must name where the driver's next chain goes, as the ring in guest
+     * memory shows it ({@link RingEngine#showsNextAvailable}; a {@link ViolationKind#NOTIFICATION_DATA}
+     * violation if not).
      */
     public void notify(long value, long at) {
         if (brokenReason != null) {
@@ -241,16 +242,17 @@ public final class VirtioCore {
             return;
         }
         try {
+            RingEngine ring = queues.get((int) queue).ring(packedRing());
+            ring.checkRings();
+            if (withData && !ring.showsNextAvailable((int) (value >>> 16))) {
+                context.violation(ViolationKind.NOTIFICATION_DATA, at, String.format("notification data 0x%08x of "
+                        + "queue %d names where the next chain goes as 0x%04x, which the ring does not show", value, queue,
+                        value >>> 16));
+            }
             pipeline.take((int) queue, (negotiatedFeatures() & bit(VirtioBlk.F_INDIRECT_DESC)) != 0);
         } catch (MalformedQueueException e) {
             context.violation(ViolationKind.MALFORMED_QUEUE, e.address(), e.getMessage());
             breakDevice(e.getMessage());
-            return;
-        }
-        int position = queues.get((int) queue).ring(packedRing()).availablePosition();
-        if (withData && brokenReason == null && value >>> 16 != position) {
-            context.violation(ViolationKind.NOTIFICATION_DATA, at, String.format("notification data 0x%08x names "
-                    + "available position 0x%04x of queue %d; the ring shows 0x%04x", value, value >>> 16, queue, position));
         }
     }
 

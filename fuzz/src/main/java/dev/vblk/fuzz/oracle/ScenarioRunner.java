@@ -46,9 +46,13 @@ public final class ScenarioRunner {
         this.callBudget = callBudget;
     }
 
-    /** The driver options a scenario runs with: {@link #OPTIONS} at the scenario's queue depth. */
+    /**
+     * The driver options a scenario runs with: {@link #OPTIONS} at the scenario's queue depth, with
+     * VIRTIO_F_IN_ORDER and VIRTIO_F_NOTIFICATION_DATA allowed when its queue behaviour says so.
+     */
     public static DriverOptions options(Scenario scenario) {
-        return OPTIONS.withMaxInFlight(scenario.queue().depth());
+        return OPTIONS.withMaxInFlight(scenario.queue().depth()).withInOrder(scenario.queue().inOrder())
+                .withNotificationData(scenario.queue().notificationData());
     }
 
     /** Runs {@code scenario} on a fresh fake machine and returns the oracle's verdict. */

@@ -4,6 +4,7 @@ import dev.vblk.fake.blk.DeviceRequest;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
+import dev.vblk.virtio.FeatureBits;
 
 /**
  * What the scenario's device did with a request, from its scripted outcome and the disk's log of what
@@ -25,13 +26,34 @@ final class ScriptedAnswers {
                 || inner instanceof OutcomeSpec.Duplicated || inner instanceof OutcomeSpec.IndexJump;
     }
 
-    /** Whether a request was answered as a correct device answers, in good time, with status OK. */
+    /**
+     * Whether a request was answered as a correct device answers, in good time, with status OK; with
+     * VIRTIO_F_IN_ORDER negotiated, not held back behind a request the device took before it and
+     * answered late or never (an in-order device answers none after it meanwhile).
+     */
     boolean completedNormally(Seen s) {
         OutcomeSpec outcome = s.outcome();
         if (outcome instanceof OutcomeSpec.Delayed d && d.delayNanos() <= run.options.requestTimeoutNanos() / 2) {
             outcome = d.then();
         }
-        return outcome instanceof OutcomeSpec.Normal && executed(s.request());
+        return outcome instanceof OutcomeSpec.Normal && executed(s.request()) && !heldBackInOrder(s);
+    }
+
+    private boolean heldBackInOrder(Seen s) {
+        return inOrder() && run.deviceSaw.stream().anyMatch(earlier -> earlier.request().index() < s.request().index()
+                && answeredLateOrNever(earlier.outcome()));
+    }
+
+    private boolean answeredLateOrNever(OutcomeSpec outcome) {
+        if (outcome instanceof OutcomeSpec.Delayed d) {
+            return d.delayNanos() > run.options.requestTimeoutNanos() / 2 || answeredLateOrNever(d.then());
+        }
+        return outcome instanceof OutcomeSpec.Never || outcome instanceof OutcomeSpec.NeedsReset;
+    }
+
+    /** Whether VIRTIO_F_IN_ORDER was negotiated: the device answers the requests of a queue in the order it took them. */
+    private boolean inOrder() {
+        return FeatureBits.has(run.fake.negotiatedFeatures(), FeatureBits.IN_ORDER);
     }
 
     /**
@@ -85,11 +107,17 @@ final class ScriptedAnswers {
      * Whether another used element may have named this request's head: with several requests in
      * flight a device that mislabels its used elements may so report this one done, and so may a
      * used index that jumps past slots the device never filled (they hold older elements, which the
-     * driver cannot tell from new ones). If the device executed the request, the driver cannot tell
-     * that success from a true one.
+     * driver cannot tell from new ones); with VIRTIO_F_IN_ORDER negotiated, so may a used element of a
+     * request the device took after it, which stands for every request before it (VirtIO 1.1 sections
+     * 2.6.9 and 2.7.9). If the device executed the request, the driver cannot tell that success from a
+     * true one.
      */
     private boolean namedByAnother(Seen s) {
+        boolean inOrder = inOrder();
         for (Seen other : run.deviceSaw) {
+            if (inOrder && other.request().index() > s.request().index()) {
+                return true;
+            }
             OutcomeSpec outcome = Requests.undelayed(other.outcome());
             if (other != s && (outcome instanceof OutcomeSpec.UsedId u && u.id() == s.request().head()
                     || outcome instanceof OutcomeSpec.IndexJump)) {
