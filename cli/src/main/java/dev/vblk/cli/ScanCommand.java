@@ -37,7 +37,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "  vblk scan --fake --sectors 4096"})
 final class ScanCommand implements Callable<Integer> {
 
-    /** The driver's default options, with the topology hints read so that they can be shown. */
+    /**
+     * The driver's default options, with the topology hints read so that they can be shown; the
+     * features the command line lets the driver accept ({@code --in-order}, {@code --ring-reset}, ...) are added.
+     */
     private static final DriverOptions OPTIONS = DriverOptions.DEFAULTS.withTopology(true);
 
     /** Where the lines under a device's row start: below its address. */
@@ -53,7 +56,8 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() {
         Target target = machine.target(List.of(), false);
         PrintWriter out = spec.commandLine().getOut();
-        BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS.withOptions(OPTIONS);
+        DriverOptions options = machine.driverOptions(OPTIONS);
+        BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS.withOptions(options);
         try (StartedTarget started = target.start()) {
             out.println(describeMachine(started) + ", " + board.window().slotCount() + " virtio-mmio slots of 0x"
                     + Integer.toHexString(board.window().slotSize()) + " bytes from 0x"
@@ -82,7 +86,7 @@ final class ScanCommand implements Callable<Integer> {
                 }
             }
             out.println(session.deviceNames().size() + " block device(s), " + empty + " empty slot(s)");
-            PciListing.print(out, started.platform(), OPTIONS);
+            PciListing.print(out, started.platform(), options);
         }
         return ExitCodes.OK;
     }

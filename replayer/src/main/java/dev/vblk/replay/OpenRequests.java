@@ -71,7 +71,7 @@ final class OpenRequests {
      * The driver saw the device complete the chain or buffer {@code head}: the first such request open
      * is answered. With {@code inOrder} (VIRTIO_F_IN_ORDER) so are the queue's unanswered requests made
      * available before it, whose used entries the device may skip: each with all its writable bytes
-     * used, as the driver takes them (VirtIO 1.1 sections 2.6.9 and 2.7.9).
+     * used, as the driver takes them (VirtIO 1.1 sections 2.6.9 and 2.7.8).
      */
     void completed(int slot, int queue, int head, long length, boolean inOrder) {
         List<Open> earlier = new ArrayList<>();

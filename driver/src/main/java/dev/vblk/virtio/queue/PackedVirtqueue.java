@@ -21,7 +21,7 @@ import java.util.List;
  * interrupts; with it, notifications follow the device's event suppression structure (disable,
  * enable, or a ring position) and the driver asks for an interrupt at the position it will read next.
  *
- * <p>With VIRTIO_F_IN_ORDER (section 2.7.9) the device may write one used descriptor for a batch, at
+ * <p>With VIRTIO_F_IN_ORDER (section 2.7.8) the device may write one used descriptor for a batch, at
  * the batch's first position, carrying the buffer id of its last chain: every chain made available
  * up to that one is taken as used whole, and the driver skips the positions of all of them.
  */

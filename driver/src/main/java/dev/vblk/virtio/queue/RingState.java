@@ -145,7 +145,7 @@ abstract class RingState implements Virtqueue {
 
     /**
      * With {@link #inOrder}: how many of the {@code limit} chains made available first form the batch
-     * a used entry naming {@code token} ends (VirtIO 1.1 sections 2.6.9 and 2.7.9), or 0 when
+     * a used entry naming {@code token} ends (VirtIO 1.1 sections 2.6.9 and 2.7.8), or 0 when
      * {@code token} is none of them: the device used a chain out of order or left one out.
      */
     final int inOrderBatch(long token, int limit) {
@@ -163,7 +163,7 @@ abstract class RingState implements Virtqueue {
     }
 
     /**
-     * What the driver takes a chain of a batch to have written (VirtIO 1.1 sections 2.6.9 and 2.7.9):
+     * What the driver takes a chain of a batch to have written (VirtIO 1.1 sections 2.6.9 and 2.7.8):
      * {@code length} for the chain the used entry names, every writable byte for the chains before it,
      * whose used entries the device skipped.
      */

@@ -59,7 +59,7 @@ public interface Virtqueue {
     boolean notificationNeeded();
 
     /**
-     * The notification data of VIRTIO_F_NOTIFICATION_DATA (VirtIO 1.1 section 2.6.10 ff.): the queue's
+     * The notification data of VIRTIO_F_NOTIFICATION_DATA (VirtIO 1.1, "Driver Notifications"): the queue's
      * index in bits 0 to 15, and in bits 16 to 31 where the next chain will be made available (split:
      * the available index; packed: the ring position in bits 16 to 30, the driver's wrap counter in bit 31).
      */

@@ -11,7 +11,7 @@ import java.util.function.ToLongFunction;
 /**
  * The finished requests of one queue under VIRTIO_F_IN_ORDER, held until every request made available
  * before them has finished too, as a device that uses buffers in order completes them (VirtIO 1.1
- * sections 2.6.9 and 2.7.9).
+ * sections 2.6.9 and 2.7.8).
  */
 final class InOrderCompletions<T> {
 

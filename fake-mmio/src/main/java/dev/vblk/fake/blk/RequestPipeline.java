@@ -255,7 +255,7 @@ final class RequestPipeline {
     /**
      * Answers {@code run}, requests in the order they were taken, with one used entry at the position
      * of the first naming the last, the others' positions skipped (VirtIO 1.1 sections 2.6.9 and
-     * 2.7.9); with {@link InOrderFault#SKIP_BUFFER} the first of a run of several is left out and never
+     * 2.7.8); with {@link InOrderFault#SKIP_BUFFER} the first of a run of several is left out and never
      * answered.
      */
     private void answerInOrder(RingEngine source, RingEngine target, List<Finished> run) {

@@ -109,7 +109,7 @@ final class ScriptedAnswers {
      * used index that jumps past slots the device never filled (they hold older elements, which the
      * driver cannot tell from new ones); with VIRTIO_F_IN_ORDER negotiated, so may a used element of a
      * request the device took after it, which stands for every request before it (VirtIO 1.1 sections
-     * 2.6.9 and 2.7.9). If the device executed the request, the driver cannot tell that success from a
+     * 2.6.9 and 2.7.8). If the device executed the request, the driver cannot tell that success from a
      * true one.
      */
     private boolean namedByAnother(Seen s) {
