@@ -2,6 +2,7 @@ package dev.vblk.fake.blk;
 
 import static dev.vblk.fake.blk.VirtioBlk.bit;
 
+import dev.vblk.virtio.queue.chain.ChainSegment;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -255,17 +256,29 @@ final class RequestPipeline {
     /**
      * Answers {@code run}, requests in the order they were taken, with one used entry at the position
      * of the first naming the last, the others' positions skipped (VirtIO 1.1 sections 2.6.9 and
-     * 2.7.8); with {@link InOrderFault#SKIP_BUFFER} the first of a run of several is left out and never
-     * answered.
+     * 2.7.8), when every request before the last used its writable buffers whole, as the driver takes a
+     * skipped one to have; otherwise with an entry each. With {@link InOrderFault#SKIP_BUFFER} the first
+     * of a run of several is left out and never answered.
      */
     private void answerInOrder(RingEngine source, RingEngine target, List<Finished> run) {
         List<Finished> answered = run.size() > 1 && faults.inOrderFault() == InOrderFault.SKIP_BUFFER
                 ? run.subList(1, run.size()) : run;
-        long[] used = null;
+        List<long[]> used = new ArrayList<>();
         for (Finished finished : answered) {
-            used = answer(source, finished);
+            used.add(answer(source, finished));
         }
-        writeUsed(target, answered.get(0).chain(), used, answered.get(answered.size() - 1).outcome());
+        int last = answered.size() - 1;
+        boolean skippable = true;
+        for (int i = 0; i < last; i++) {
+            skippable &= used.get(i)[1] == ChainSegment.total(answered.get(i).chain().writable());
+        }
+        if (!skippable) {
+            for (int i = 0; i <= last; i++) {
+                writeUsed(target, answered.get(i).chain(), used.get(i), answered.get(i).outcome());
+            }
+            return;
+        }
+        writeUsed(target, answered.get(0).chain(), used.get(last), answered.get(last).outcome());
         for (Finished skipped : answered.subList(1, answered.size())) {
             target.skipChain(skipped.chain());
         }
