@@ -96,6 +96,18 @@ final class MachineOptions {
                     + "with --fake the device offers it (QEMU 7.2 does not); the trace stores the choice.")
     boolean lifetime;
 
+    @Option(names = "--in-order",
+            description = "Let the driver accept VIRTIO_F_IN_ORDER when a device offers it (with --fake the device "
+                    + "offers it): requests complete in the order they were made available, a batch under one used "
+                    + "entry; the trace stores the choice.")
+    boolean inOrder;
+
+    @Option(names = "--notification-data",
+            description = "Let the driver accept VIRTIO_F_NOTIFICATION_DATA when a device offers it (with --fake the "
+                    + "device offers it): each notification carries the queue's next available position; the trace "
+                    + "stores the choice.")
+    boolean notificationData;
+
     @Option(names = "--drive-option", paramLabel = "KEY=VALUE",
             description = "One more item of each image's -drive option, such as cache=none or aio=threads (repeatable).")
     List<String> driveOptions = new ArrayList<>();
@@ -143,8 +155,9 @@ final class MachineOptions {
     /**
      * {@code base} with what the options ask of the driver: the packed ring when every device is
      * told {@code packed=on} ({@code --packed} or {@code --device-property}), so that the ring the user asked for is the
-     * one the driver uses; TOPOLOGY, RING_RESET, SECURE_ERASE and LIFETIME when {@code --topology},
-     * {@code --ring-reset}, {@code --secure-erase} and {@code --lifetime} allow them.
+     * one the driver uses; TOPOLOGY, RING_RESET, SECURE_ERASE, LIFETIME, IN_ORDER and NOTIFICATION_DATA
+     * when {@code --topology}, {@code --ring-reset}, {@code --secure-erase}, {@code --lifetime},
+     * {@code --in-order} and {@code --notification-data} allow them.
      */
     DriverOptions driverOptions(DriverOptions base) {
         boolean packedRing = packed || deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
@@ -153,7 +166,9 @@ final class MachineOptions {
         options = topology ? options.withTopology(true) : options;
         options = secureErase ? options.withSecureErase(true) : options;
         options = lifetime ? options.withLifetime(true) : options;
-        return ringReset ? options.withRingReset(true) : options;
+        options = ringReset ? options.withRingReset(true) : options;
+        options = inOrder ? options.withInOrder(true) : options;
+        return notificationData ? options.withNotificationData(true) : options;
     }
 
     /**
@@ -206,7 +221,8 @@ final class MachineOptions {
                 throw new BadInputException("--sectors must be at least 1, not " + sectors);
             }
             return FakeTarget.signedDisk("fake-disk", sectors).offering(secureErase, lifetime)
-                    .withMemoryPerDevice(driver.guestMemoryPerDevice());
+                    .withMemoryPerDevice(driver.guestMemoryPerDevice())
+                    .withDevices(device -> device.offerInOrder(inOrder).offerNotificationData(notificationData));
         }
         List<String> extra = extraArguments();
         if (imagesRequired && images.isEmpty() && pciImages.isEmpty() && qemuArgs.isEmpty()) {

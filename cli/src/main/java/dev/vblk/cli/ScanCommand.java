@@ -42,7 +42,8 @@ final class ScanCommand implements Callable<Integer> {
 
     /**
      * The driver's default options, with the topology hints, the secure-erase limits and the wear report
-     * read so that they can be shown.
+     * read so that they can be shown; the features the command line lets the driver accept
+     * ({@code --in-order}, {@code --ring-reset}, ...) are added.
      */
     private static final DriverOptions OPTIONS = DriverOptions.DEFAULTS.withTopology(true).withSecureErase(true)
             .withLifetime(true);
@@ -60,7 +61,8 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() {
         Target target = machine.target(List.of(), false);
         PrintWriter out = spec.commandLine().getOut();
-        BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS.withOptions(OPTIONS);
+        DriverOptions options = machine.driverOptions(OPTIONS);
+        BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS.withOptions(options);
         try (StartedTarget started = target.start()) {
             out.println(describeMachine(started) + ", " + board.window().slotCount() + " virtio-mmio slots of 0x"
                     + Integer.toHexString(board.window().slotSize()) + " bytes from 0x"
@@ -89,7 +91,7 @@ final class ScanCommand implements Callable<Integer> {
                 }
             }
             out.println(session.deviceNames().size() + " block device(s), " + empty + " empty slot(s)");
-            PciListing.print(out, started.platform(), OPTIONS);
+            PciListing.print(out, started.platform(), options);
         }
         return ExitCodes.OK;
     }

@@ -9,6 +9,7 @@ import dev.vblk.session.BoardParameters;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceReader;
+import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.DriverOptions;
 import dev.vblk.workload.WorkloadPreset;
 import java.nio.file.Files;
@@ -197,6 +198,34 @@ class RecordCommandTest {
         Cli.Result refused = Cli.run("record", "--fake", "--workload", workload.toString(), "-o",
                 directory.resolve("refused.trace.avro").toString());
         assertTrue(refused.out().contains("failed: UNSUPPORTED"), refused.out());
+    }
+
+    @Test
+    void inOrderAndNotificationDataAreAllowedFromTheCommandLineOfferedByTheFakeAndStoredInTheTrace() {
+        Path trace = directory.resolve("in-order.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--in-order", "--notification-data", "--preset", "depth-32", "-o",
+                trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        Trace recorded = TraceReader.readComplete(trace);
+        DriverOptions options = BoardParameters.fromMap(recorded.metadata().board()).options();
+        assertTrue(options.inOrder() && options.notificationData(), options.toString());
+        long offered = Long.decode(recorded.metadata().platform().get("device.0.features"));
+        assertTrue(FeatureBits.has(offered, FeatureBits.IN_ORDER) && FeatureBits.has(offered, FeatureBits.NOTIFICATION_DATA),
+                Long.toHexString(offered));
+        for (String[] replay : new String[][] {{"replay", trace.toString()}, {"replay", "--relaxed", trace.toString()}}) {
+            Cli.Result replayed = Cli.run(replay);
+            assertEquals(ExitCodes.OK, replayed.exitCode(), String.join(" ", replay) + ": " + replayed);
+            assertTrue(replayed.out().contains("REPRODUCED"), replayed.out());
+        }
+
+        Path plain = directory.resolve("plain.trace.avro");
+        assertEquals(ExitCodes.OK, Cli.run("record", "--fake", "--preset", "known-sectors", "-o", plain.toString()).exitCode());
+        Trace defaults = TraceReader.readComplete(plain);
+        DriverOptions defaultOptions = BoardParameters.fromMap(defaults.metadata().board()).options();
+        assertFalse(defaultOptions.inOrder() || defaultOptions.notificationData(), defaultOptions.toString());
+        long plainOffer = Long.decode(defaults.metadata().platform().get("device.0.features"));
+        assertFalse(FeatureBits.has(plainOffer, FeatureBits.IN_ORDER) || FeatureBits.has(plainOffer, FeatureBits.NOTIFICATION_DATA),
+                Long.toHexString(plainOffer));
     }
 
     @Test

@@ -54,6 +54,17 @@ class ScanCommandTest {
     }
 
     @Test
+    void showsInOrderAndNotificationDataNegotiatedWhenTheCommandLineAllowsThem() {
+        Cli.Result result = Cli.run("scan", "--fake", "--sectors", "4096", "--in-order", "--notification-data");
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        List<String> lines = result.out().lines().toList();
+        int row = lines.indexOf(lines.stream().filter(line -> line.startsWith("31 ")).findFirst().orElseThrow());
+        assertTrue(lines.get(row).contains("IN_ORDER") && lines.get(row).contains("NOTIFICATION_DATA"), "offered: " + lines.get(row));
+        assertEquals("      negotiated: SEG_MAX|BLK_SIZE|FLUSH|TOPOLOGY|CONFIG_WCE|DISCARD|WRITE_ZEROES|INDIRECT_DESC|EVENT_IDX"
+                + "|VERSION_1|IN_ORDER|NOTIFICATION_DATA", lines.get(row + 1));
+    }
+
+    @Test
     @RequiresQemu
     void listsQemuDrivesWithTheirOfferedFeatures() {
         Path first = SignedImages.raw(directory, "a.img", 2048);

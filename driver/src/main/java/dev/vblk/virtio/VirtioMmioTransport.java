@@ -191,6 +191,12 @@ public final class VirtioMmioTransport implements VirtioTransport {
         write(MmioRegister.QUEUE_NOTIFY, index);
     }
 
+    /** Writes the notification data to QueueNotify (VirtIO 1.1 section 4.2.2). */
+    @Override
+    public void notifyQueue(int index, long data) {
+        write(MmioRegister.QUEUE_NOTIFY, data);
+    }
+
     /** The InterruptStatus register. */
     @Override
     public int interruptStatus() {

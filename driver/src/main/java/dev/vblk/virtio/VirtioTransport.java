@@ -146,6 +146,13 @@ public interface VirtioTransport {
     /** Tells the device that queue {@code index} has new available buffers. */
     void notifyQueue(int index);
 
+    /**
+     * Tells the device that queue {@code index} has new available buffers with VIRTIO_F_NOTIFICATION_DATA
+     * negotiated: the 32-bit {@code data} ({@link dev.vblk.virtio.queue.Virtqueue#notificationData()},
+     * the queue's index in its low 16 bits) goes where the index would (VirtIO 1.1, "Driver Notifications").
+     */
+    void notifyQueue(int index, long data);
+
     /** Reads the interrupt causes (InterruptStatus, the ISR): {@link InterruptStatus} bits. */
     int interruptStatus();
 

@@ -8,6 +8,7 @@ import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScenarioGenerator;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
+import java.util.SplittableRandom;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -48,6 +49,22 @@ class DriverFuzzProperties {
         holds(ScenarioGenerator.generate(seed).offering(BlkFeatures.MQ, multiQueue));
     }
 
+    /**
+     * The same seeded scenarios in the in-order family ({@link ScenarioGenerator#inOrder}) on both
+     * rings: VIRTIO_F_IN_ORDER offered and accepted, completions in batches, the order kept or broken.
+     */
+    @Property(tries = 500)
+    void seededScenariosKeepEveryInvariantWithInOrderCompletion(@ForAll("seeds") long seed, @ForAll boolean packed) {
+        holds(ScenarioGenerator.inOrder(new SplittableRandom(seed), ScenarioGenerator.generate(seed))
+                .offering(FeatureBits.RING_PACKED, packed));
+    }
+
+    /** The same seeded scenarios with VIRTIO_F_NOTIFICATION_DATA offered and accepted, on both rings. */
+    @Property(tries = 500)
+    void seededScenariosKeepEveryInvariantWithNotificationData(@ForAll("seeds") long seed, @ForAll boolean packed) {
+        holds(ScenarioGenerator.notificationData(ScenarioGenerator.generate(seed)).offering(FeatureBits.RING_PACKED, packed));
+    }
+
     @Property
     void arbitraryScenariosKeepEveryInvariant(@ForAll("scenarios") Scenario scenario) {
         holds(scenario);
@@ -60,6 +77,16 @@ class DriverFuzzProperties {
 
     @Property
     void manyRequestsInFlightOnAHostileQueueKeepEveryInvariant(@ForAll("queueScenarios") Scenario scenario) {
+        holds(scenario);
+    }
+
+    @Property(tries = 1000)
+    void inOrderCompletionKeepsEveryInvariant(@ForAll("inOrderScenarios") Scenario scenario) {
+        holds(scenario);
+    }
+
+    @Property(tries = 1000)
+    void notificationDataKeepsEveryInvariant(@ForAll("notificationDataScenarios") Scenario scenario) {
         holds(scenario);
     }
 
@@ -86,6 +113,16 @@ class DriverFuzzProperties {
     @Provide
     Arbitrary<Scenario> queueScenarios() {
         return ScenarioArbitraries.queueScenarios();
+    }
+
+    @Provide
+    Arbitrary<Scenario> inOrderScenarios() {
+        return ScenarioArbitraries.inOrderScenarios();
+    }
+
+    @Provide
+    Arbitrary<Scenario> notificationDataScenarios() {
+        return ScenarioArbitraries.notificationDataScenarios();
     }
 
     @Provide

@@ -2,6 +2,7 @@ package dev.vblk.fuzz;
 
 import dev.vblk.fake.blk.AvailEventWrites;
 import dev.vblk.fake.blk.CompletionBatching;
+import dev.vblk.fake.blk.InOrderFault;
 import dev.vblk.fake.blk.MemoryTarget;
 import dev.vblk.fake.blk.SpuriousInterrupt;
 import dev.vblk.fake.blk.SuppressionLie;
@@ -49,6 +50,32 @@ public final class ScenarioArbitraries {
         return Combinators.combine(Arbitraries.of(64L, 300L), queues(), outcomes(), queueSteps())
                 .as((capacity, queue, outcomes, steps) -> new Scenario(0, plainDevice(capacity), DeviceFaultSpec.NONE,
                         AllocatorSpec.GENEROUS, queue, outcomes, steps));
+    }
+
+    /**
+     * Scenarios on an ordinary device offering VIRTIO_F_IN_ORDER, which the driver may accept, on the
+     * split or the packed ring, with several requests in flight and completions released in batches
+     * within a tenth of a millisecond (so that one used entry stands for several): the device keeps
+     * the order or breaks it.
+     */
+    public static Arbitrary<Scenario> inOrderScenarios() {
+        return Combinators.combine(Arbitraries.of(64L, 300L), Arbitraries.of(4, 8, 32), Arbitraries.integers().between(2, 8),
+                        Arbitraries.of(CompletionBatching.Order.class), outcomes(), queueSteps(), Arbitraries.of(InOrderFault.class),
+                        Arbitraries.of(false, true))
+                .as((capacity, depth, batch, order, outcomes, steps, fault, packed) -> new Scenario(0, plainDevice(capacity),
+                        DeviceFaultSpec.NONE, AllocatorSpec.GENEROUS, QueueSpec.SERIAL.withDepth(depth)
+                                .withBatching(new CompletionBatching(batch, 100_000L, order, 0)).withInOrder(true, fault),
+                        outcomes, steps).offering(FeatureBits.IN_ORDER, true).offering(FeatureBits.RING_PACKED, packed));
+    }
+
+    /**
+     * {@link #queueScenarios()} on a device offering VIRTIO_F_NOTIFICATION_DATA, which the driver may
+     * accept, on the split or the packed ring.
+     */
+    public static Arbitrary<Scenario> notificationDataScenarios() {
+        return Combinators.combine(queueScenarios(), Arbitraries.of(false, true))
+                .as((scenario, packed) -> scenario.withQueue(scenario.queue().withNotificationData(true))
+                        .offering(FeatureBits.NOTIFICATION_DATA, true).offering(FeatureBits.RING_PACKED, packed));
     }
 
     /** Scenarios on an ordinary device without device-level faults: request outcomes and workload only. */
@@ -189,7 +216,7 @@ public final class ScenarioArbitraries {
         var second = Combinators.combine(dropped, Arbitraries.of(false, true),
                 Arbitraries.of(AvailEventWrites.AS_NEGOTIATED, AvailEventWrites.ALWAYS, AvailEventWrites.NEVER)).as(Tuple::of);
         return Combinators.combine(first, second).as((a, b) -> new QueueSpec(a.get1(), a.get2(), a.get3(), a.get4(),
-                b.get1(), b.get2(), b.get3()));
+                b.get1(), b.get2(), b.get3(), false, false, InOrderFault.NONE));
     }
 
     /** Workloads of batches and single calls, with spurious interrupts between them. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The software fake machine with virtio-blk devices attached where QEMU would put them (the first in
@@ -70,8 +71,13 @@ public record FakeTarget(List<FakeDrive> drives, long ramBytes) implements Targe
 
     /** The same devices, each with {@code queues} request queues (VIRTIO_BLK_F_MQ offered when more than one). */
     public FakeTarget withQueues(int queues) {
+        return withDevices(config -> config.numQueues(queues));
+    }
+
+    /** The same devices, each configured further by {@code change} (such as a feature it offers). */
+    public FakeTarget withDevices(UnaryOperator<FakeBlkConfig.Builder> change) {
         return new FakeTarget(drives.stream()
-                .map(drive -> new FakeDrive(drive.name(), drive.config().toBuilder().numQueues(queues).build()))
+                .map(drive -> new FakeDrive(drive.name(), change.apply(drive.config().toBuilder()).build()))
                 .toList(), ramBytes);
     }
 

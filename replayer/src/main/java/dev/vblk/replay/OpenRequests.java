@@ -1,6 +1,7 @@
 package dev.vblk.replay;
 
 import dev.vblk.virtio.queue.chain.ChainSegment;
+import dev.vblk.virtio.spec.BlkRequestFormat;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -66,16 +67,33 @@ final class OpenRequests {
         open.add(new Open(nextIndex++, slot, queue, notifyEvent, operationId, request));
     }
 
-    /** The driver saw the device complete the chain or buffer {@code head}: the first such request open is answered. */
-    void completed(int slot, int queue, int head, long length) {
+    /**
+     * The driver saw the device complete the chain or buffer {@code head}: the first such request open
+     * is answered. With {@code inOrder} (VIRTIO_F_IN_ORDER) so are the queue's unanswered requests made
+     * available before it, whose used entries the device may skip: each with all its writable bytes
+     * used, as the driver takes them (VirtIO 1.1 sections 2.6.9 and 2.7.8).
+     */
+    void completed(int slot, int queue, int head, long length, boolean inOrder) {
+        List<Open> earlier = new ArrayList<>();
         for (Open request : open) {
-            if (request.slot == slot && request.queue == queue && request.request.head() == head && !request.completed) {
-                request.completed = true;
-                request.usedLength = length;
-                request.completionOrder = completionsSeen.merge(slot, 1L, Long::sum) - 1;
+            if (request.slot != slot || request.queue != queue || request.completed) {
+                continue;
+            }
+            if (request.request.head() == head) {
+                for (Open skipped : inOrder ? earlier : List.<Open>of()) {
+                    answered(skipped, ChainSegment.total(skipped.request.writableData()) + BlkRequestFormat.STATUS_BYTES);
+                }
+                answered(request, length);
                 return;
             }
+            earlier.add(request);
         }
+    }
+
+    private void answered(Open request, long length) {
+        request.completed = true;
+        request.usedLength = length;
+        request.completionOrder = completionsSeen.merge(request.slot, 1L, Long::sum) - 1;
     }
 
     /** The driver read {@code data} at {@code address}: what it shows of the status bytes and data buffers. */

@@ -19,7 +19,8 @@ import java.util.Map;
  * packed: the descriptors marked available from the device's position on), each decoded by the
  * driver's {@link ChainDecoder}, indirect tables included, the offsets those of the driver's
  * {@link SplitVirtqueueLayout} and {@link DescriptorLayout}; a driver read of a used element (split)
- * or of a used descriptor's length and buffer id (packed) is a completion.
+ * or of a used descriptor's length and buffer id (packed) is a completion, under VIRTIO_F_IN_ORDER of
+ * every chain made available up to the one it names.
  */
 final class RingTracker {
 
@@ -35,8 +36,11 @@ final class RingTracker {
 
     /** Where the completions read go. */
     interface Completions {
-        /** The driver saw the device complete the chain {@code head} (split) or buffer {@code head} (packed). */
-        void completed(int slot, int queue, int head, long length);
+        /**
+         * The driver saw the device complete the chain {@code head} (split) or buffer {@code head}
+         * (packed); with {@code inOrder} (VIRTIO_F_IN_ORDER) every chain made available before it too.
+         */
+        void completed(int slot, int queue, int head, long length, boolean inOrder);
     }
 
     /** How far the device has taken one queue's ring, and who published what is on it. */
@@ -155,15 +159,15 @@ final class RingTracker {
                 return;
             }
             if (device.packed) {
-                usedDescriptorsRead(slot, index, queue, address, data, completions);
+                usedDescriptorsRead(slot, index, queue, device.inOrder, address, data, completions);
             } else {
-                usedElementsRead(slot, index, queue, address, data, completions);
+                usedElementsRead(slot, index, queue, device.inOrder, address, data, completions);
             }
         }));
     }
 
-    private static void usedElementsRead(int slot, int index, TransportDecoder.Queue queue, long address, byte[] data,
-            Completions completions) {
+    private static void usedElementsRead(int slot, int index, TransportDecoder.Queue queue, boolean inOrder, long address,
+            byte[] data, Completions completions) {
         long end = address + data.length;
         long elements = queue.deviceArea + SplitVirtqueueLayout.usedSlotOffset(0);
         long from = Math.max(address, elements);
@@ -171,7 +175,7 @@ final class RingTracker {
         for (long element = elements + Math.floorDiv(from - elements + USED_ELEMENT - 1, USED_ELEMENT) * USED_ELEMENT;
                 element + USED_ELEMENT <= to; element += USED_ELEMENT) {
             int at = (int) (element - address);
-            completions.completed(slot, index, (int) LittleEndian.get(data, at, 4), LittleEndian.get(data, at + 4, 4));
+            completions.completed(slot, index, (int) LittleEndian.get(data, at, 4), LittleEndian.get(data, at + 4, 4), inOrder);
         }
     }
 
@@ -179,8 +183,8 @@ final class RingTracker {
      * The driver reads a packed used descriptor's length and buffer id (its flags first, on their
      * own) only once the flags said it is used: each read covering both is a completion.
      */
-    private static void usedDescriptorsRead(int slot, int index, TransportDecoder.Queue queue, long address, byte[] data,
-            Completions completions) {
+    private static void usedDescriptorsRead(int slot, int index, TransportDecoder.Queue queue, boolean inOrder, long address,
+            byte[] data, Completions completions) {
         long end = address + data.length;
         int idAfterLength = PACKED_ID - PACKED_LENGTH;
         long first = Math.max(0, Math.floorDiv(address - queue.descriptors - PACKED_LENGTH,
@@ -193,7 +197,7 @@ final class RingTracker {
             if (length >= address && length + idAfterLength + 2 <= end) {
                 int at = (int) (length - address);
                 completions.completed(slot, index, (int) LittleEndian.get(data, at + idAfterLength, 2),
-                        LittleEndian.get(data, at, 4));
+                        LittleEndian.get(data, at, 4), inOrder);
             }
         }
     }

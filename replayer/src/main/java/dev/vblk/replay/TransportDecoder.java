@@ -12,13 +12,18 @@ import java.util.Map;
  * The first stage of request reconstruction: decodes a trace's virtio-mmio register accesses into
  * what they say of each device's queues. QueueSel chooses the queue whose size and ring addresses the
  * queue registers set, the driver's second feature page whether the rings are split or packed
- * (VIRTIO_F_RING_PACKED); a reset (Status written 0), a QueueNotify and DEVICE_NEEDS_RESET read in
- * Status are handed to the next stages.
+ * (VIRTIO_F_RING_PACKED), whether the device uses chains in order (VIRTIO_F_IN_ORDER) and whether a QueueNotify value carries notification data besides the queue's
+ * index (VIRTIO_F_NOTIFICATION_DATA, the index then in bits 0 to 15); a reset (Status written 0), a
+ * QueueNotify and DEVICE_NEEDS_RESET read in Status are handed to the next stages.
  */
 final class TransportDecoder {
 
     /** VIRTIO_F_RING_PACKED in the second feature page. */
     private static final long PACKED_IN_PAGE_1 = 1L << (FeatureBits.RING_PACKED - 32);
+    /** VIRTIO_F_IN_ORDER in the second feature page. */
+    private static final long IN_ORDER_IN_PAGE_1 = 1L << (FeatureBits.IN_ORDER - 32);
+    /** VIRTIO_F_NOTIFICATION_DATA in the second feature page. */
+    private static final long NOTIFICATION_DATA_IN_PAGE_1 = 1L << (FeatureBits.NOTIFICATION_DATA - 32);
 
     /** What the next stages are told. */
     interface Listener {
@@ -49,6 +54,9 @@ final class TransportDecoder {
         int select;
         int featureSelect;
         boolean packed;
+        boolean notificationData;
+        /** VIRTIO_F_IN_ORDER: one used entry may stand for every chain made available up to the one it names. */
+        boolean inOrder;
         final Map<Integer, Queue> queues = new HashMap<>();
     }
 
@@ -78,18 +86,23 @@ final class TransportDecoder {
         if (offset == MmioRegister.STATUS.offset() && value == 0) {
             listener.reset(slot);
             device.packed = false;
+            device.notificationData = false;
+            device.inOrder = false;
         } else if (offset == MmioRegister.DRIVER_FEATURES_SEL.offset()) {
             device.featureSelect = (int) value;
         } else if (offset == MmioRegister.DRIVER_FEATURES.offset()) {
             if (device.featureSelect == 1) {
                 device.packed = (value & PACKED_IN_PAGE_1) != 0;
+                device.notificationData = (value & NOTIFICATION_DATA_IN_PAGE_1) != 0;
+                device.inOrder = (value & IN_ORDER_IN_PAGE_1) != 0;
             }
         } else if (offset == MmioRegister.QUEUE_SEL.offset()) {
             device.select = (int) value;
         } else if (offset == MmioRegister.QUEUE_NOTIFY.offset()) {
-            Queue notified = device.queues.get((int) value);
+            int queue = (int) (device.notificationData ? value & 0xffff : value);
+            Queue notified = device.queues.get(queue);
             if (notified != null) {
-                listener.notified(eventIndex, slot, (int) value, notified, device.packed);
+                listener.notified(eventIndex, slot, queue, notified, device.packed);
             }
         } else {
             queueRegister(device.queues.computeIfAbsent(device.select, index -> new Queue()), offset, value);

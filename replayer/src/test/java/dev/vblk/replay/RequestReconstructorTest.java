@@ -127,11 +127,12 @@ class RequestReconstructorTest {
     }
 
     /**
-     * The golden depth-32 (split ring) and packed traces submit 32 reads, then notify once from the
-     * wait: each request still belongs to the read whose submission made it available.
+     * The golden depth-32 (split ring), packed and in-order (the fake device, with VIRTIO_F_IN_ORDER and
+     * VIRTIO_F_NOTIFICATION_DATA) traces submit 32 reads, then notify once from the wait: each request
+     * still belongs to the read whose submission made it available.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"depth-32", "packed"})
+    @ValueSource(strings = {"depth-32", "packed", "in-order"})
     void batchedSubmissionsBelongToTheOperationsThatMadeThemAvailable(String name) {
         Path file = TraceRegressionTest.repositoryRoot().resolve("traces/" + name + TraceRegressionTest.SUFFIX);
         List<TraceEvent> events = FakeTraces.read(file).events();

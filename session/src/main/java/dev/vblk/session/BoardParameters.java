@@ -19,8 +19,9 @@ import java.util.TreeMap;
  * {@code driver.maxQueues} (written only when it is above 1) used one request queue; one without
  * {@code driver.topology} (written only when true) did not accept VIRTIO_BLK_F_TOPOLOGY; one without
  * {@code driver.ringReset} (written only when true) did not accept VIRTIO_F_RING_RESET; one without
- * {@code driver.secureErase} or {@code driver.lifetime} (each written only when true) did not accept
- * VIRTIO_BLK_F_SECURE_ERASE or VIRTIO_BLK_F_LIFETIME. A board whose PCI
+ * {@code driver.secureErase}, {@code driver.lifetime}, {@code driver.inOrder} or
+ * {@code driver.notificationData} (each written only when true) did not accept
+ * VIRTIO_BLK_F_SECURE_ERASE, VIRTIO_BLK_F_LIFETIME, VIRTIO_F_IN_ORDER or VIRTIO_F_NOTIFICATION_DATA. A board whose PCI
  * bus 0 is scanned too stores its host bridge under the {@code pci.*} keys; a trace without them
  * scans the MMIO window only.
  *
@@ -51,6 +52,8 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
     static final String RING_RESET = "driver.ringReset";
     static final String SECURE_ERASE = "driver.secureErase";
     static final String LIFETIME = "driver.lifetime";
+    static final String IN_ORDER = "driver.inOrder";
+    static final String NOTIFICATION_DATA = "driver.notificationData";
     static final String PCI_ECAM = "pci.ecamBase";
     static final String PCI_BUSES = "pci.buses";
     static final String PCI_MEMORY = "pci.memoryBase";
@@ -109,6 +112,12 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
         if (options.lifetime()) {
             map.put(LIFETIME, "true");
         }
+        if (options.inOrder()) {
+            map.put(IN_ORDER, "true");
+        }
+        if (options.notificationData()) {
+            map.put(NOTIFICATION_DATA, "true");
+        }
         pci.ifPresent(host -> {
             map.put(PCI_ECAM, "0x" + Long.toHexString(host.ecamBase()));
             map.put(PCI_BUSES, Integer.toString(host.busCount()));
@@ -141,7 +150,9 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
                 .withTopology(flag(map, TOPOLOGY, false))
                 .withRingReset(flag(map, RING_RESET, false))
                 .withSecureErase(flag(map, SECURE_ERASE, false))
-                .withLifetime(flag(map, LIFETIME, false));
+                .withLifetime(flag(map, LIFETIME, false))
+                .withInOrder(flag(map, IN_ORDER, false))
+                .withNotificationData(flag(map, NOTIFICATION_DATA, false));
         Optional<PciHostBridge> pci = Optional.empty();
         if (map.containsKey(PCI_ECAM)) {
             try {

@@ -71,6 +71,22 @@ class BoardParametersTest {
     }
 
     @Test
+    void theInOrderAndNotificationDataOptionsAreStoredWhenOnAndATraceWithoutThemDidNotAcceptTheFeatures() {
+        BoardParameters both = new BoardParameters(MmioWindow.QEMU_VIRT,
+                DriverOptions.DEFAULTS.withInOrder(true).withNotificationData(true));
+        assertEquals("true", both.toMap().get(BoardParameters.IN_ORDER));
+        assertEquals("true", both.toMap().get(BoardParameters.NOTIFICATION_DATA));
+        assertEquals(both, BoardParameters.fromMap(both.toMap()));
+        BoardParameters inOrderOnly = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS.withInOrder(true));
+        assertEquals(inOrderOnly, BoardParameters.fromMap(inOrderOnly.toMap()));
+        assertFalse(BoardParameters.QEMU_VIRT_DEFAULTS.toMap().containsKey(BoardParameters.IN_ORDER)
+                || BoardParameters.QEMU_VIRT_DEFAULTS.toMap().containsKey(BoardParameters.NOTIFICATION_DATA),
+                "off writes no key, as traces recorded before the features have none");
+        DriverOptions defaults = BoardParameters.fromMap(BoardParameters.QEMU_VIRT_DEFAULTS.toMap()).options();
+        assertFalse(defaults.inOrder() || defaults.notificationData());
+    }
+
+    @Test
     void aTraceWithoutThePackedRingKeyUsedTheSplitRing() {
         SortedMap<String, String> map = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS.withPackedRing(true))
                 .toMap();

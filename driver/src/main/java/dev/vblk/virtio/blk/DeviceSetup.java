@@ -63,10 +63,13 @@ final class DeviceSetup {
                     | (options.topology() ? FeatureBits.bit(BlkFeatures.TOPOLOGY) : 0)
                     | (options.ringReset() ? FeatureBits.bit(FeatureBits.RING_RESET) : 0)
                     | (options.secureErase() ? FeatureBits.bit(BlkFeatures.SECURE_ERASE) : 0)
-                    | (options.lifetime() ? FeatureBits.bit(BlkFeatures.LIFETIME) : 0);
+                    | (options.lifetime() ? FeatureBits.bit(BlkFeatures.LIFETIME) : 0)
+                    | (options.inOrder() ? FeatureBits.bit(FeatureBits.IN_ORDER) : 0)
+                    | (options.notificationData() ? FeatureBits.bit(FeatureBits.NOTIFICATION_DATA) : 0);
             state.negotiated(transport.negotiate(wanted, 0));
             boolean indirect = state.has(FeatureBits.INDIRECT_DESC);
             boolean eventIndex = state.has(FeatureBits.EVENT_IDX);
+            boolean inOrder = state.has(FeatureBits.IN_ORDER);
             if (queues == null) {
                 queues = new VirtioBlkQueue[queuesToUse()];
                 for (int index = 0; index < queues.length; index++) {
@@ -80,8 +83,8 @@ final class DeviceSetup {
                 int index = queue.index();
                 int size = chooseQueueSize(index, transport.queueNumMax(index));
                 Virtqueue ring = state.has(FeatureBits.RING_PACKED)
-                        ? PackedVirtqueue.allocate(platform, index, size, owner, indirect, eventIndex)
-                        : SplitVirtqueue.allocate(platform, index, size, owner, indirect, eventIndex);
+                        ? PackedVirtqueue.allocate(platform, index, size, owner, indirect, eventIndex, inOrder)
+                        : SplitVirtqueue.allocate(platform, index, size, owner, indirect, eventIndex, inOrder);
                 queue.resources().attach(ring);
                 transport.setupQueue(index, ring.size(), ring.descriptorArea(), ring.driverArea(), ring.deviceArea());
                 smallestRing = Math.min(smallestRing, ring.size());

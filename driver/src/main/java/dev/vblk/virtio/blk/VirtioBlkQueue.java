@@ -327,8 +327,13 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         if (!requests.hasUnpublished()) {
             return;
         }
-        if (resources.requestRing().ring().notificationNeeded()) {
-            transport.notifyQueue(index);
+        Virtqueue ring = resources.requestRing().ring();
+        if (ring.notificationNeeded()) {
+            if (device.state().has(FeatureBits.NOTIFICATION_DATA)) {
+                transport.notifyQueue(index, ring.notificationData());
+            } else {
+                transport.notifyQueue(index);
+            }
         }
         requests.published(platform.nanoTime(), options.requestTimeoutNanos(), completions.polls());
     }

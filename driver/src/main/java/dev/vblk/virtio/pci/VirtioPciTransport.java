@@ -246,11 +246,21 @@ public final class VirtioPciTransport implements VirtioTransport {
 
     @Override
     public void notifyQueue(int index) {
+        platform.writeRegister(notifyAddress(index), AccessWidth.HALF, index);
+    }
+
+    /** Writes the 32-bit notification data at the queue's notify address (VirtIO 1.1 section 4.1.5.2). */
+    @Override
+    public void notifyQueue(int index, long data) {
+        platform.writeRegister(notifyAddress(index), AccessWidth.WORD, data);
+    }
+
+    private long notifyAddress(int index) {
         Long address = notifyAddresses.get(index);
         if (address == null) {
             throw new IllegalStateException("queue " + index + " was not set up");
         }
-        platform.writeRegister(address, AccessWidth.HALF, index);
+        return address;
     }
 
     /** Reads the ISR status byte, which also clears it and lowers the INTx line. */

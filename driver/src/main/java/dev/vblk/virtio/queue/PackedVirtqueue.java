@@ -20,6 +20,10 @@ import java.util.List;
  * violation. Without VIRTIO_F_EVENT_IDX the device is notified of every new chain and always
  * interrupts; with it, notifications follow the device's event suppression structure (disable,
  * enable, or a ring position) and the driver asks for an interrupt at the position it will read next.
+ *
+ * <p>With VIRTIO_F_IN_ORDER (section 2.7.8) the device may write one used descriptor for a batch, at
+ * the batch's first position, carrying the buffer id of its last chain: every chain made available
+ * up to that one is taken as used whole, and the driver skips the positions of all of them.
  */
 public final class PackedVirtqueue extends RingState {
 
@@ -38,8 +42,8 @@ public final class PackedVirtqueue extends RingState {
     private int addedSinceNotify;
 
     private PackedVirtqueue(Platform platform, int index, int size, String owner, QueueMemory memory, boolean indirect,
-            boolean eventIndex) {
-        super(platform, index, size, owner, memory, indirect, eventIndex);
+            boolean eventIndex, boolean inOrder) {
+        super(platform, index, size, owner, memory, indirect, eventIndex, inOrder);
         this.ring = descriptorArea();
         this.driverEvent = driverArea();
         this.deviceEvent = deviceArea();
@@ -60,18 +64,27 @@ public final class PackedVirtqueue extends RingState {
      */
     public static PackedVirtqueue allocate(Platform platform, int index, int size, String owner,
             boolean indirect, boolean eventIndex) {
+        return allocate(platform, index, size, owner, indirect, eventIndex, false);
+    }
+
+    /**
+     * Allocates the queue's memory as {@link #allocate(Platform, int, int, String, boolean, boolean)}
+     * does, for a queue with VIRTIO_F_IN_ORDER negotiated or not.
+     */
+    public static PackedVirtqueue allocate(Platform platform, int index, int size, String owner,
+            boolean indirect, boolean eventIndex, boolean inOrder) {
         PackedVirtqueueLayout layout = new PackedVirtqueueLayout(size);
         QueueMemory memory = QueueMemory.allocate(platform, owner, index, size,
                 new int[] {0, layout.driverEventOffset(), layout.deviceEventOffset()},
                 new int[] {layout.descriptorRingBytes(), PackedVirtqueueLayout.EVENT_SIZE, PackedVirtqueueLayout.EVENT_SIZE},
                 layout.totalBytes());
-        return new PackedVirtqueue(platform, index, size, owner, memory, indirect, eventIndex);
+        return new PackedVirtqueue(platform, index, size, owner, memory, indirect, eventIndex, inOrder);
     }
 
     @Override
     public PackedVirtqueue renew() {
         release();
-        return allocate(platform, index(), size(), owner(), indirect(), eventIndex);
+        return allocate(platform, index(), size(), owner(), indirect(), eventIndex, inOrder);
     }
 
     @Override
@@ -161,6 +174,11 @@ public final class PackedVirtqueue extends RingState {
     }
 
     @Override
+    public long notificationData() {
+        return index() | (long) PackedVirtqueueLayout.offWrap(nextAvail, availWrap) << 16;
+    }
+
+    @Override
     public boolean enableUsedNotification() {
         if (!eventIndex) {
             return false;
@@ -201,13 +219,16 @@ public final class PackedVirtqueue extends RingState {
             if (broken != null) {
                 return deferredViolation.deferOrThrow(returned, broken);
             }
-            lastUsed += untrack(id);
-            if (lastUsed >= size()) {
-                lastUsed -= size();
-                usedWrap = !usedWrap;
+            for (int n = inOrder ? inOrderBatch(id, inFlight()) : 1; n > 0; n--) {
+                int token = inOrder ? oldestToken() : id;
+                returned.add(batchMember(token, id, length));
+                lastUsed += untrack(token);
+                if (lastUsed >= size()) {
+                    lastUsed -= size();
+                    usedWrap = !usedWrap;
+                }
+                freeIds[freeIdCount++] = token;
             }
-            freeIds[freeIdCount++] = id;
-            returned.add(new UsedElement(id, (int) length));
         }
         return returned;
     }

@@ -8,12 +8,16 @@ import java.util.List;
  * What the split and packed rings keep alike behind {@link Virtqueue}: the queue's memory and its
  * three areas, the negotiated options, the chains in flight by token (a split chain's head
  * descriptor, a packed chain's buffer id) with their writable bytes and ring descriptors, the count
- * of free descriptors, and a used-ring violation kept for the next collection.
+ * of free descriptors, a used-ring violation kept for the next collection, and with VIRTIO_F_IN_ORDER
+ * the order the chains were made available in, so that one used entry naming the last chain of a batch
+ * gives back the whole batch.
  */
 abstract class RingState implements Virtqueue {
 
     final Platform platform;
     final boolean eventIndex;
+    /** Whether VIRTIO_F_IN_ORDER was negotiated: the device uses chains in the order they were made available. */
+    final boolean inOrder;
     /** A violation met after chains that were returned correctly: thrown by the next {@link #collectUsed()}. */
     final DeferredViolation deferredViolation = new DeferredViolation();
     private final int index;
@@ -25,11 +29,14 @@ abstract class RingState implements Virtqueue {
     private final long[] inFlightWritable;
     /** For each token in flight: the ring descriptors its chain takes. */
     private final int[] chainLength;
+    /** With {@link #inOrder}: the tokens in flight in the order they were made available, a circular queue. */
+    private final int[] availableOrder;
+    private int oldest;
     private int inFlightCount;
     private int freeCount;
 
     RingState(Platform platform, int index, int size, String owner, QueueMemory memory, boolean indirect,
-            boolean eventIndex) {
+            boolean eventIndex, boolean inOrder) {
         this.platform = platform;
         this.index = index;
         this.size = size;
@@ -37,6 +44,8 @@ abstract class RingState implements Virtqueue {
         this.memory = memory;
         this.indirect = indirect;
         this.eventIndex = eventIndex;
+        this.inOrder = inOrder;
+        this.availableOrder = new int[size];
         this.inFlightWritable = new long[size];
         this.chainLength = new int[size];
         this.freeCount = size;
@@ -114,6 +123,7 @@ abstract class RingState implements Virtqueue {
     final void track(int token, long writable, int descriptors) {
         inFlightWritable[token] = writable + 1;
         chainLength[token] = descriptors;
+        availableOrder[(oldest + inFlightCount) % size] = token;
         inFlightCount++;
         freeCount -= descriptors;
     }
@@ -125,7 +135,38 @@ abstract class RingState implements Virtqueue {
         inFlightWritable[token] = 0;
         chainLength[token] = 0;
         inFlightCount--;
+        if (inOrder) {
+            oldest = (oldest + 1) % size;
+        }
         return descriptors;
+    }
+
+    /**
+     * With {@link #inOrder}: how many of the {@code limit} chains made available first form the batch
+     * a used entry naming {@code token} ends (VirtIO 1.1 sections 2.6.9 and 2.7.8), or 0 when
+     * {@code token} is none of them: the device used a chain out of order or left one out.
+     */
+    final int inOrderBatch(long token, int limit) {
+        for (int n = 0; n < Math.min(limit, inFlightCount); n++) {
+            if (availableOrder[(oldest + n) % size] == token) {
+                return n + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** With {@link #inOrder}: the token of the chain in flight that was made available first. */
+    final int oldestToken() {
+        return availableOrder[oldest];
+    }
+
+    /**
+     * What the driver takes a chain of a batch to have written (VirtIO 1.1 sections 2.6.9 and 2.7.8):
+     * {@code length} for the chain the used entry names, every writable byte for the chains before it,
+     * whose used entries the device skipped.
+     */
+    final UsedElement batchMember(int token, long named, long length) {
+        return new UsedElement(token, (int) (token == named ? length : writable(token)));
     }
 
     /** Whether {@code token} names a chain in flight. */

@@ -16,6 +16,12 @@ import java.util.List;
  * <p>Many chains may be in flight at once. Anything in the used ring that the driver did not ask for
  * (an index that runs ahead of what is in flight, an id that is not the head of a posted chain, a
  * length beyond the chain's writable buffers) is a protocol violation.
+ *
+ * <p>With VIRTIO_F_IN_ORDER (section 2.6.9) descriptors are taken in ring order, wrapping at the end
+ * of the table, and the device may write one used element for a batch, at the batch's first slot,
+ * naming the last chain's head, and move the used index by the batch's size: the chains before it
+ * are taken as used whole. A used element naming a chain that is not among the next ones in the
+ * order they were made available (one used out of order, or one left out) is a protocol violation.
  */
 public final class SplitVirtqueue extends RingState {
 
@@ -32,10 +38,12 @@ public final class SplitVirtqueue extends RingState {
     private int lastUsedIndex;
     /** The used index as the driver last read it: the device may only move it forward from there. */
     private int seenUsedIndex;
+    /** With {@link #inOrder}: the descriptor the next chain starts at. */
+    private int nextInRingOrder;
 
     private SplitVirtqueue(Platform platform, int index, int size, String owner, QueueMemory memory, boolean indirect,
-            boolean eventIndex) {
-        super(platform, index, size, owner, memory, indirect, eventIndex);
+            boolean eventIndex, boolean inOrder) {
+        super(platform, index, size, owner, memory, indirect, eventIndex, inOrder);
         this.descriptorTable = descriptorArea();
         this.availableRing = driverArea();
         this.usedRing = deviceArea();
@@ -57,18 +65,27 @@ public final class SplitVirtqueue extends RingState {
      */
     public static SplitVirtqueue allocate(Platform platform, int index, int size, String owner,
             boolean indirect, boolean eventIndex) {
+        return allocate(platform, index, size, owner, indirect, eventIndex, false);
+    }
+
+    /**
+     * Allocates the queue's memory as {@link #allocate(Platform, int, int, String, boolean, boolean)}
+     * does, for a queue with VIRTIO_F_IN_ORDER negotiated or not.
+     */
+    public static SplitVirtqueue allocate(Platform platform, int index, int size, String owner,
+            boolean indirect, boolean eventIndex, boolean inOrder) {
         SplitVirtqueueLayout layout = new SplitVirtqueueLayout(size);
         QueueMemory memory = QueueMemory.allocate(platform, owner, index, size,
                 new int[] {0, layout.availableOffset(), layout.usedOffset()},
                 new int[] {layout.descriptorTableBytes(), layout.availableRingBytes(), layout.usedRingBytes()},
                 layout.totalBytes());
-        return new SplitVirtqueue(platform, index, size, owner, memory, indirect, eventIndex);
+        return new SplitVirtqueue(platform, index, size, owner, memory, indirect, eventIndex, inOrder);
     }
 
     @Override
     public SplitVirtqueue renew() {
         release();
-        return allocate(platform, index(), size(), owner(), indirect(), eventIndex);
+        return allocate(platform, index(), size(), owner(), indirect(), eventIndex, inOrder);
     }
 
     @Override
@@ -102,6 +119,13 @@ public final class SplitVirtqueue extends RingState {
 
     private int[] takeFree(int count) {
         int[] ids = new int[count];
+        if (inOrder) {
+            for (int i = 0; i < count; i++) {
+                ids[i] = nextInRingOrder;
+                nextInRingOrder = (nextInRingOrder + 1) % size();
+            }
+            return ids;
+        }
         for (int i = 0; i < count; i++) {
             ids[i] = freeHead;
             freeHead = nextFree[freeHead];
@@ -137,6 +161,11 @@ public final class SplitVirtqueue extends RingState {
     }
 
     @Override
+    public long notificationData() {
+        return index() | (long) availableIndex << 16;
+    }
+
+    @Override
     public boolean enableUsedNotification() {
         if (!eventIndex) {
             return false;
@@ -163,12 +192,13 @@ public final class SplitVirtqueue extends RingState {
         }
         seenUsedIndex = usedIndex;
         List<UsedElement> returned = new ArrayList<>(fresh);
-        for (int n = 0; n < fresh; n++) {
+        while (returned.size() < fresh) {
             int slot = lastUsedIndex % size();
             byte[] element = platform.readMemory(usedRing + SplitVirtqueueLayout.usedSlotOffset(slot),
                     SplitVirtqueueLayout.USED_ELEMENT_SIZE);
             long id = LittleEndian.get(element, 0, 4);
             long length = LittleEndian.get(element, 4, 4);
+            int batch = inOrder ? inOrderBatch(id, fresh - returned.size()) : 1;
             VirtioException broken = null;
             if (!isInFlight(id)) {
                 broken = violation(String.format("used ring slot %d names descriptor %d, which heads no request in flight",
@@ -176,14 +206,20 @@ public final class SplitVirtqueue extends RingState {
             } else if (length > writable((int) id)) {
                 broken = violation(String.format("used ring slot %d says %d bytes were written to descriptor %d's chain, "
                         + "which has only %d writable bytes", slot, length, id, writable((int) id)));
+            } else if (batch == 0) {
+                broken = violation(String.format("used ring slot %d names descriptor %d, which is not among the next %d "
+                        + "request(s) made available: under VIRTIO_F_IN_ORDER the device used a request out of order or "
+                        + "left one out", slot, id, fresh - returned.size()));
             }
             if (broken != null) {
                 return deferredViolation.deferOrThrow(returned, broken);
             }
-            int head = (int) id;
-            freeChain(head);
-            returned.add(new UsedElement(head, (int) length));
-            lastUsedIndex = (lastUsedIndex + 1) & 0xffff;
+            for (int n = 0; n < batch; n++) {
+                int head = inOrder ? oldestToken() : (int) id;
+                returned.add(batchMember(head, id, length));
+                freeChain(head);
+            }
+            lastUsedIndex = (lastUsedIndex + batch) & 0xffff;
         }
         return returned;
     }
@@ -201,8 +237,11 @@ public final class SplitVirtqueue extends RingState {
 
     private void freeChain(int head) {
         // The driver's own copy of the links is walked; the descriptor table in guest memory is
-        // never trusted for this.
+        // never trusted for this. In ring order the free descriptors are those after the chains in flight.
         int length = untrack(head);
+        if (inOrder) {
+            return;
+        }
         int[] ids = new int[length];
         ids[0] = head;
         for (int i = 1; i < length; i++) {

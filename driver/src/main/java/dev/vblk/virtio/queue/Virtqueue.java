@@ -59,6 +59,13 @@ public interface Virtqueue {
     boolean notificationNeeded();
 
     /**
+     * The notification data of VIRTIO_F_NOTIFICATION_DATA (VirtIO 1.1, "Driver Notifications"): the queue's
+     * index in bits 0 to 15, and in bits 16 to 31 where the next chain will be made available (split:
+     * the available index; packed: the ring position in bits 16 to 30, the driver's wrap counter in bit 31).
+     */
+    long notificationData();
+
+    /**
      * Asks the device to interrupt when the next chain returns (with the event index, by writing
      * used_event; otherwise interrupts are always on).
      *

@@ -41,6 +41,7 @@ public final class DeviceFaults {
     private final Set<Integer> stalledQueues = new HashSet<>();
     private final Map<Integer, Integer> misroutedCompletions = new HashMap<>();
     private OptionalInt numQueuesOverride = OptionalInt.empty();
+    private InOrderFault inOrderFault = InOrderFault.NONE;
 
     /** Whether FEATURES_OK is refused (reads back cleared) whatever the driver accepted. */
     public DeviceFaults refuseFeaturesOk(boolean refuse) {
@@ -181,6 +182,19 @@ public final class DeviceFaults {
     public DeviceFaults clearNumQueuesOverride() {
         this.numQueuesOverride = OptionalInt.empty();
         return this;
+    }
+
+    /**
+     * How the device breaks VIRTIO_F_IN_ORDER when it is negotiated ({@link InOrderFault#NONE}: it
+     * keeps it). Set it before the driver makes requests available.
+     */
+    public DeviceFaults inOrderFault(InOrderFault fault) {
+        this.inOrderFault = Objects.requireNonNull(fault, "fault");
+        return this;
+    }
+
+    InOrderFault inOrderFault() {
+        return inOrderFault;
     }
 
     private static int requireQueueNumber(int queue) {

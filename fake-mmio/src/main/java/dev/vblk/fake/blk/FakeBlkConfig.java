@@ -220,6 +220,24 @@ public record FakeBlkConfig(
             return offer(VirtioBlk.F_RING_PACKED, offer);
         }
 
+        /**
+         * Whether VIRTIO_F_IN_ORDER is offered (it is not by default, as QEMU 7.2 does not): with it
+         * negotiated the device completes requests in the order they were made available and writes
+         * one used entry for each batch it completes together.
+         */
+        public Builder offerInOrder(boolean offer) {
+            return offer(VirtioBlk.F_IN_ORDER, offer);
+        }
+
+        /**
+         * Whether VIRTIO_F_NOTIFICATION_DATA is offered (it is not by default, as QEMU 7.2 does not): with
+         * it negotiated every notification must carry the queue's next available position, which the
+         * device checks.
+         */
+        public Builder offerNotificationData(boolean offer) {
+            return offer(VirtioBlk.F_NOTIFICATION_DATA, offer);
+        }
+
         private Builder offer(int feature, boolean offer) {
             features = offer ? features | VirtioBlk.bit(feature) : features & ~VirtioBlk.bit(feature);
             return this;

@@ -86,8 +86,7 @@ final class PackedRing implements RingEngine {
      */
     @Override
     public Optional<Chain> next(boolean indirectAllowed) {
-        int flags = dma.u16(descriptor(nextAvail) + 14);
-        if (((flags & F_AVAIL) != 0) != availWrap || ((flags & F_USED) != 0) == availWrap) {
+        if (!available(nextAvail, availWrap)) {
             return Optional.empty();
         }
         Chain chain;
@@ -131,6 +130,28 @@ final class PackedRing implements RingEngine {
         dma.write(at + 8, body);
         unpublished.add(new long[] {at + 14, usedWrap ? F_AVAIL | F_USED : 0});
         skip(chain.descriptors());
+    }
+
+    @Override
+    public void skipChain(Chain chain) {
+        skip(chain.descriptors());
+    }
+
+    @Override
+    public boolean showsNextAvailable(int next) {
+        int position = next & ~WRAP;
+        boolean wrap = (next & WRAP) != 0;
+        if (position >= queue.num()) {
+            return false;
+        }
+        int before = position == 0 ? queue.num() - 1 : position - 1;
+        return available(before, position == 0 ? !wrap : wrap) && !available(position, wrap);
+    }
+
+    /** Whether the descriptor at {@code position} is marked available in the lap of wrap counter {@code wrap}. */
+    private boolean available(int position, boolean wrap) {
+        int flags = dma.u16(descriptor(position) + 14);
+        return ((flags & F_AVAIL) != 0) == wrap && ((flags & F_USED) != 0) != wrap;
     }
 
     /**

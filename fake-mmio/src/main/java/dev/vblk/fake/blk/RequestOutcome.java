@@ -93,6 +93,14 @@ public sealed interface RequestOutcome {
             data = data.map(byte[]::clone);
         }
 
+        /**
+         * Whether the used entry is the one a correct device writes: the request's own id and length,
+         * once, the used index moved past it alone.
+         */
+        public boolean plainUsedEntry() {
+            return usedId.isEmpty() && usedLen.isEmpty() && copies == 1 && usedIdxSkip == 0;
+        }
+
         public Complete withStatus(int statusByte) {
             return new Complete(OptionalInt.of(statusByte & 0xff), data, usedId, usedLen, copies, usedIdxSkip);
         }

@@ -2,6 +2,7 @@ package dev.vblk.fake.blk;
 
 import static dev.vblk.fake.blk.VirtioBlk.bit;
 
+import dev.vblk.virtio.queue.chain.ChainSegment;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,6 +18,9 @@ import java.util.Optional;
  * writes the status byte and data (through {@link BlkBackend} unless the outcome gives them), the
  * used entries and, as the driver's suppression and the interrupt faults allow, the used-buffer
  * interrupt. A queue's pending work is its own; a device reset forgets all.
+ * With VIRTIO_F_IN_ORDER negotiated a queue completes its requests in the order it took them, each
+ * batch under one used entry naming its last request, unless {@link DeviceFaults#inOrderFault} breaks
+ * the order.
  */
 final class RequestPipeline {
 
@@ -35,8 +39,12 @@ final class RequestPipeline {
     private RequestHook hook;
     private long pendingSequence;
 
-    /** One virtqueue of the device: its registers and rings, and the finished requests it holds for a batch. */
-    private record QueueState(int index, DeviceVirtqueue queue, HeldCompletions<Finished> held) {}
+    /**
+     * One virtqueue of the device: its registers and rings, the finished requests it holds for a batch,
+     * and under VIRTIO_F_IN_ORDER those waiting for earlier ones.
+     */
+    private record QueueState(int index, DeviceVirtqueue queue, HeldCompletions<Finished> held,
+            InOrderCompletions<Finished> ordered) {}
 
     private record Pending(long due, long sequence, QueueState queue, Chain chain, DeviceRequest request,
             RequestOutcome outcome) {}
@@ -59,7 +67,7 @@ final class RequestPipeline {
         this.configSpace = configSpace;
         this.hook = hook;
         for (int index = 0; index < virtqueues.size(); index++) {
-            queues.add(new QueueState(index, virtqueues.get(index), new HeldCompletions<>()));
+            queues.add(new QueueState(index, virtqueues.get(index), new HeldCompletions<>(), new InOrderCompletions<>()));
         }
     }
 
@@ -93,6 +101,9 @@ final class RequestPipeline {
             }
             DeviceRequest request = decoder.decode(chain.get(), state.queue().desc());
             hook.fetched(request, chain.get().footprint());
+            if (keepsOrder()) {
+                state.ordered().taken(request.index());
+            }
             RequestOutcome outcome = hook.onRequest(request);
             if (outcome instanceof RequestOutcome.Rewriting rewriting) {
                 rewriter.rewrite(chain.get().footprint(), rewriting.target(), rewriting.pattern());
@@ -142,6 +153,7 @@ final class RequestPipeline {
     void reset() {
         for (QueueState queue : queues) {
             queue.held().clear();
+            queue.ordered().clear();
         }
         pending.clear();
         heldByHook.clear();
@@ -152,11 +164,18 @@ final class RequestPipeline {
     void resetQueue(int index) {
         QueueState queue = queues.get(index);
         queue.held().clear();
+        queue.ordered().clear();
         pending.removeIf(waiting -> waiting.queue() == queue);
     }
 
     private boolean eventIndex() {
         return (core.negotiatedFeatures() & bit(VirtioBlk.F_EVENT_IDX)) != 0;
+    }
+
+    /** Whether VIRTIO_F_IN_ORDER was negotiated and {@link InOrderFault#OUT_OF_ORDER} does not break it. */
+    private boolean keepsOrder() {
+        return (core.negotiatedFeatures() & bit(VirtioBlk.F_IN_ORDER)) != 0
+                && faults.inOrderFault() != InOrderFault.OUT_OF_ORDER;
     }
 
     private RingEngine ring(QueueState state) {
@@ -203,19 +222,26 @@ final class RequestPipeline {
     }
 
     /**
-     * Answers {@code batch}, taken from {@code source}, in its order and publishes the used entries
-     * of the queue that receives the completions once.
+     * Answers {@code batch}, taken from {@code source}, in its order (under VIRTIO_F_IN_ORDER, those of
+     * its requests whose predecessors have all finished, in the order taken, under one used entry
+     * unless one of them is answered with a used entry of its own making) and publishes the used
+     * entries of the queue that receives the completions once.
      */
     private void completeAll(QueueState source, List<Finished> batch) {
-        if (batch.isEmpty()) {
+        List<Finished> run = keepsOrder() ? source.ordered().finish(batch, finished -> finished.request().index()) : batch;
+        if (run.isEmpty()) {
             return;
         }
         RingEngine target = completionRing(source);
-        for (Finished finished : batch) {
-            answer(ring(source), target, finished);
+        if (keepsOrder() && run.stream().allMatch(finished -> finished.outcome().plainUsedEntry() && finished.lie() == null)) {
+            answerInOrder(ring(source), target, run);
+        } else {
+            for (Finished finished : run) {
+                writeUsed(target, finished.chain(), answer(ring(source), finished), finished.outcome());
+            }
         }
         target.publish();
-        for (Finished finished : batch) {
+        for (Finished finished : run) {
             if (finished.lie() != null) {
                 tell(target, finished.lie());
             }
@@ -246,12 +272,43 @@ final class RequestPipeline {
     }
 
     /**
-     * Writes the status byte and data of one request taken from {@code source}, and its used
-     * entries into {@code target}, without publishing them.
+     * Answers {@code run}, requests in the order they were taken, with one used entry at the position
+     * of the first naming the last, the others' positions skipped (VirtIO 1.1 sections 2.6.9 and
+     * 2.7.8), when every request before the last used its writable buffers whole, as the driver takes a
+     * skipped one to have; otherwise with an entry each. With {@link InOrderFault#SKIP_BUFFER} the first
+     * of a run of several is left out and never answered.
      */
-    private void answer(RingEngine source, RingEngine target, Finished finished) {
+    private void answerInOrder(RingEngine source, RingEngine target, List<Finished> run) {
+        List<Finished> answered = run.size() > 1 && faults.inOrderFault() == InOrderFault.SKIP_BUFFER
+                ? run.subList(1, run.size()) : run;
+        List<long[]> used = new ArrayList<>();
+        for (Finished finished : answered) {
+            used.add(answer(source, finished));
+        }
+        int last = answered.size() - 1;
+        boolean skippable = true;
+        for (int i = 0; i < last; i++) {
+            skippable &= used.get(i)[1] == ChainSegment.total(answered.get(i).chain().writable());
+        }
+        if (!skippable) {
+            for (int i = 0; i <= last; i++) {
+                writeUsed(target, answered.get(i).chain(), used.get(i), answered.get(i).outcome());
+            }
+            return;
+        }
+        writeUsed(target, answered.get(0).chain(), used.get(last), answered.get(last).outcome());
+        for (Finished skipped : answered.subList(1, answered.size())) {
+            target.skipChain(skipped.chain());
+        }
+    }
+
+    /**
+     * Writes the status byte and data of one request taken from {@code source}, and frees its chain.
+     *
+     * @return the id and length its used entry carries
+     */
+    private long[] answer(RingEngine source, Finished finished) {
         Chain chain = finished.chain();
-        DeviceRequest request = finished.request();
         RequestOutcome.Complete outcome = finished.outcome();
         int statusByte;
         long dataWritten;
@@ -262,7 +319,7 @@ final class RequestPipeline {
             dataWritten = 0;
             statusByte = outcome.status().getAsInt();
         } else {
-            BlkBackend.Result result = backend.execute(chain, request, core.negotiatedFeatures(),
+            BlkBackend.Result result = backend.execute(chain, finished.request(), core.negotiatedFeatures(),
                     configSpace.writeback() == 0);
             statusByte = result.status();
             dataWritten = result.dataWritten();
@@ -271,8 +328,13 @@ final class RequestPipeline {
         long id = finished.lie() instanceof UsedIdLie ? source.notAHead(chain) : outcome.usedId().orElse(chain.head());
         long len = outcome.usedLen().orElse(dataWritten + 1);
         source.release(chain);
+        return new long[] {id, len};
+    }
+
+    /** Writes the used entries {@code outcome} asks for, carrying {@code used}'s id and length, into {@code target}, unpublished. */
+    private static void writeUsed(RingEngine target, Chain chain, long[] used, RequestOutcome.Complete outcome) {
         for (int i = 0; i < outcome.copies(); i++) {
-            target.pushUsed(chain, id, len);
+            target.pushUsed(chain, used[0], used[1]);
         }
         target.skipUsed(outcome.usedIdxSkip());
     }

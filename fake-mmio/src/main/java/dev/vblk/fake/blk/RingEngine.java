@@ -23,6 +23,20 @@ interface RingEngine {
     /** Writes a used entry for {@code chain} carrying {@code id} and {@code len}, not yet visible. */
     void pushUsed(Chain chain, long id, long len);
 
+    /**
+     * Moves the used position past {@code chain} without writing its entry: a chain of a batch
+     * completed in order (VIRTIO_F_IN_ORDER) whose used entry the batch's one entry stands for.
+     */
+    void skipChain(Chain chain);
+
+    /**
+     * Whether the ring in guest memory shows the driver's next chain going where {@code next} (bits 16
+     * to 31 of VIRTIO_F_NOTIFICATION_DATA) says: the available index (split), or a ring position with
+     * the wrap counter in bit 15 whose predecessor is available in its lap and which is not (packed).
+     * Asked before the device takes the chains, so that they are as the driver left them.
+     */
+    boolean showsNextAvailable(int next);
+
     /** Moves the used position {@code positions} further without writing entries. */
     void skipUsed(int positions);
 

@@ -93,6 +93,16 @@ final class SplitRing implements RingEngine {
     }
 
     @Override
+    public void skipChain(Chain chain) {
+        skipUsed(1);
+    }
+
+    @Override
+    public boolean showsNextAvailable(int next) {
+        return next == dma.u16(queue.driver() + 2);
+    }
+
+    @Override
     public void skipUsed(int positions) {
         usedIdx = (usedIdx + positions) & 0xffff;
     }

@@ -39,6 +39,8 @@ public final class VirtioBlk {
     public static final int F_EVENT_IDX = 29;
     public static final int F_VERSION_1 = 32;
     public static final int F_RING_PACKED = 34;
+    public static final int F_IN_ORDER = 35;
+    public static final int F_NOTIFICATION_DATA = 38;
     public static final int F_RING_RESET = 40;
 
     /** The features QEMU 7.2 offers for a default, writable virtio-blk-device. */

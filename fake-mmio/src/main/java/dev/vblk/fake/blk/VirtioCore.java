@@ -225,11 +225,19 @@ public final class VirtioCore {
         return queueRegisters;
     }
 
-    /** The driver notifies queue {@code queue}: its available chains are taken and handled now. */
-    public void notify(long queue, long at) {
+    /**
+     * The driver writes {@code value} to notify a queue: its available chains are taken and handled
+     * now. Without VIRTIO_F_NOTIFICATION_DATA the value is the queue's index; with it the index is in
+     * bits 0 to 15 and bits 16 to 31 must name where the driver's next chain goes, as the ring in guest
+     * memory shows it ({@link RingEngine#showsNextAvailable}; a {@link ViolationKind#NOTIFICATION_DATA}
+     * violation if not).
+     */
+    public void notify(long value, long at) {
         if (brokenReason != null) {
             return;
         }
+        boolean withData = (negotiatedFeatures() & bit(VirtioBlk.F_NOTIFICATION_DATA)) != 0;
+        long queue = withData ? value & 0xffff : value;
         if (queue >= queues.size()) {
             context.violation(ViolationKind.BAD_NOTIFY, at, "notification for queue " + queue + ", which does not exist");
             return;
@@ -243,6 +251,13 @@ public final class VirtioCore {
             return;
         }
         try {
+            RingEngine ring = queues.get((int) queue).ring(packedRing());
+            ring.checkRings();
+            if (withData && !ring.showsNextAvailable((int) (value >>> 16))) {
+                context.violation(ViolationKind.NOTIFICATION_DATA, at, String.format("notification data 0x%08x of "
+                        + "queue %d names where the next chain goes as 0x%04x, which the ring does not show", value, queue,
+                        value >>> 16));
+            }
             pipeline.take((int) queue, (negotiatedFeatures() & bit(VirtioBlk.F_INDIRECT_DESC)) != 0);
         } catch (MalformedQueueException e) {
             context.violation(ViolationKind.MALFORMED_QUEUE, e.address(), e.getMessage());

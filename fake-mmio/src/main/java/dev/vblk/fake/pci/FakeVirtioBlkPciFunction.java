@@ -1,6 +1,7 @@
 package dev.vblk.fake.pci;
 
 import dev.vblk.fake.blk.RingArea;
+import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fake.blk.VirtioCore;
 import dev.vblk.fake.mmio.DeviceContext;
 import dev.vblk.fake.violation.ViolationKind;
@@ -243,7 +244,7 @@ public final class FakeVirtioBlkPciFunction {
         int offset = (int) (address - barAddress);
         if (offset >= DEVICE_CONFIG && offset < DEVICE_CONFIG + REGION) {
             device.writeConfig(offset - DEVICE_CONFIG, width, value, address);
-        } else if (width == AccessWidth.HALF && notifiedQueue(offset).isPresent()) {
+        } else if (width == notifyWidth() && notifiedQueue(offset).isPresent()) {
             notifyQueue(notifiedQueue(offset).getAsInt(), value, address);
         } else if (offset >= COMMON && offset < COMMON + REGION) {
             writeCommon(offset - COMMON, width, value, address);
@@ -334,12 +335,26 @@ public final class FakeVirtioBlkPciFunction {
                 .findFirst();
     }
 
-    /** A notification at queue {@code queue}'s address: that queue is processed, whatever value came. */
+    /** Whether VIRTIO_F_NOTIFICATION_DATA was negotiated: notifications are then 32-bit. */
+    private boolean notificationData() {
+        return (device.negotiatedFeatures() & VirtioBlk.bit(VirtioBlk.F_NOTIFICATION_DATA)) != 0;
+    }
+
+    /** The width of a notification: 16 bits (the queue's index), or 32 with VIRTIO_F_NOTIFICATION_DATA. */
+    private AccessWidth notifyWidth() {
+        return notificationData() ? AccessWidth.WORD : AccessWidth.HALF;
+    }
+
+    /**
+     * A notification at queue {@code queue}'s address: that queue is processed, whatever value came;
+     * the value (with VIRTIO_F_NOTIFICATION_DATA its low 16 bits) must be the queue's index.
+     */
     private void notifyQueue(int queue, long value, long address) {
-        if (value != queue) {
+        long named = notificationData() ? value & 0xffff : value;
+        if (named != queue) {
             context.violation(ViolationKind.BAD_NOTIFY, address, "notification value " + value
                     + " written at the notify address of queue " + queue + "; the value must be the queue's index");
         }
-        device.notify(queue, address);
+        device.notify(notificationData() ? (value & 0xffff_0000L) | queue : queue, address);
     }
 }

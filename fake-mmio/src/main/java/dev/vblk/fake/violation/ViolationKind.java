@@ -26,6 +26,11 @@ public enum ViolationKind {
     QUEUE_SETUP,
     /** A queue notification the device cannot act on (before DRIVER_OK, queue not ready or absent). */
     BAD_NOTIFY,
+    /**
+     * Notification data (VIRTIO_F_NOTIFICATION_DATA) naming another available position than the ring
+     * shows, or a notification without it while the feature is negotiated.
+     */
+    NOTIFICATION_DATA,
     /** A descriptor chain or ring the device rejected; the device now needs a reset. */
     MALFORMED_QUEUE,
     /** Packed-ring event suppression flags that are reserved, or RING_EVENT_FLAGS_DESC without EVENT_IDX. */

@@ -58,14 +58,35 @@ final class ScriptedAnswers {
                                 && !FeatureBits.has(run.fake.negotiatedFeatures(), FeatureBits.RING_PACKED));
     }
 
-    /** Whether a request was answered as a correct device answers, in good time, with status OK. */
+    /**
+     * Whether a request was answered as a correct device answers, in good time, with status OK; with
+     * VIRTIO_F_IN_ORDER negotiated, not held back behind a request the device took before it and
+     * answered late or never (an in-order device answers none after it meanwhile).
+     */
     boolean completedNormally(Seen s) {
         OutcomeSpec outcome = OutcomeSpec.answer(s.outcome());
         if (outcome instanceof OutcomeSpec.Delayed d && d.delayNanos() <= run.options.requestTimeoutNanos() / 2) {
             outcome = d.then();
         }
         return (outcome instanceof OutcomeSpec.Normal || outcome instanceof OutcomeSpec.TornConfig)
-                && executed(s.request());
+                && executed(s.request()) && !heldBackInOrder(s);
+    }
+
+    private boolean heldBackInOrder(Seen s) {
+        return inOrder() && run.deviceSaw.stream().anyMatch(earlier -> earlier.request().index() < s.request().index()
+                && answeredLateOrNever(OutcomeSpec.answer(earlier.outcome())));
+    }
+
+    private boolean answeredLateOrNever(OutcomeSpec outcome) {
+        if (outcome instanceof OutcomeSpec.Delayed d) {
+            return d.delayNanos() > run.options.requestTimeoutNanos() / 2 || answeredLateOrNever(d.then());
+        }
+        return outcome instanceof OutcomeSpec.Never || outcome instanceof OutcomeSpec.NeedsReset;
+    }
+
+    /** Whether VIRTIO_F_IN_ORDER was negotiated: the device answers the requests of a queue in the order it took them. */
+    private boolean inOrder() {
+        return FeatureBits.has(run.fake.negotiatedFeatures(), FeatureBits.IN_ORDER);
     }
 
     /**
@@ -127,11 +148,17 @@ final class ScriptedAnswers {
      * flight a device that mislabels its used elements (or names a descriptor that heads no chain,
      * which on a packed ring may be another request's buffer id) may so report this one done, and so
      * may a used index that jumps or lies past slots the device never filled (they hold older
-     * elements, which the driver cannot tell from new ones). If the device executed the request, the driver cannot tell
-     * that success from a true one.
+     * elements, which the driver cannot tell from new ones); with VIRTIO_F_IN_ORDER negotiated, so may
+     * a used element of a request the device took after it, which stands for every request before it
+     * (VirtIO 1.1 sections 2.6.9 and 2.7.8). If the device executed the request, the driver cannot
+     * tell that success from a true one.
      */
     private boolean namedByAnother(Seen s) {
+        boolean inOrder = inOrder();
         for (Seen other : run.deviceSaw) {
+            if (inOrder && other.request().index() > s.request().index()) {
+                return true;
+            }
             OutcomeSpec outcome = Requests.undelayed(other.outcome());
             if (other != s && (outcome instanceof OutcomeSpec.UsedId u && u.id() == s.request().head()
                     || outcome instanceof OutcomeSpec.IndexJump || outcome instanceof OutcomeSpec.IndexLie

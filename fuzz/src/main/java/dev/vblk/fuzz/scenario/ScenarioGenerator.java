@@ -3,6 +3,7 @@ package dev.vblk.fuzz.scenario;
 import dev.vblk.fake.blk.AvailEventWrites;
 import dev.vblk.fake.blk.CompletionBatching;
 import dev.vblk.fake.blk.FakeBlkConfig;
+import dev.vblk.fake.blk.InOrderFault;
 import dev.vblk.fake.blk.MemoryTarget;
 import dev.vblk.fake.blk.SpuriousInterrupt;
 import dev.vblk.fake.blk.SuppressionLie;
@@ -102,7 +103,13 @@ public final class ScenarioGenerator {
         // before; a lie about device-written memory takes the place of a rewrite of the same request.
         outcomes = withRewrite(new SplittableRandom(seed ^ REWRITE_STREAM), outcomes);
         outcomes = withMemoryLie(seed, outcomes);
-        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime);
+        Scenario scenario = new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime);
+        // Drawn last, so that a seed's scenario outside these two families is what it was before them.
+        return switch (random.nextInt(10)) {
+            case 0 -> inOrder(random, scenario);
+            case 1 -> notificationData(scenario);
+            default -> scenario;
+        };
     }
 
     /** Each feature offered, allowed, both or neither; limits and wear values from the edges. */
@@ -192,6 +199,36 @@ public final class ScenarioGenerator {
         };
     }
 
+    /**
+     * {@code scenario} in the in-order family: its device offers VIRTIO_F_IN_ORDER, the driver may
+     * accept it, several requests are in flight and completions come in batches, which the device
+     * keeps in order or breaks it (out of order, or a request left out of a batch).
+     */
+    public static Scenario inOrder(SplittableRandom random, Scenario scenario) {
+        QueueSpec queue = scenario.queue();
+        List<ScenarioStep> steps = scenario.steps();
+        if (queue.depth() == 1) {
+            queue = queue.withDepth(DEPTHS[random.nextInt(DEPTHS.length)]);
+            steps = batched(random, steps);
+        }
+        if (queue.batching().size() == 1) {
+            queue = queue.withBatching(new CompletionBatching(2 + random.nextInt(4), pick(random, HOLDS),
+                    CompletionBatching.Order.values()[random.nextInt(CompletionBatching.Order.values().length)],
+                    random.nextLong()));
+        }
+        InOrderFault fault = random.nextBoolean() ? InOrderFault.NONE
+                : InOrderFault.values()[1 + random.nextInt(InOrderFault.values().length - 1)];
+        return new Scenario(scenario.seed(), scenario.device(), scenario.faults(), scenario.allocator(),
+                queue.withInOrder(true, fault), scenario.outcomes(), steps, scenario.eraseLifetime())
+                .offering(FeatureBits.IN_ORDER, true);
+    }
+
+    /** {@code scenario} in the notification-data family: its device offers VIRTIO_F_NOTIFICATION_DATA and the driver may accept it. */
+    public static Scenario notificationData(Scenario scenario) {
+        return scenario.withQueue(scenario.queue().withNotificationData(true))
+                .offering(FeatureBits.NOTIFICATION_DATA, true);
+    }
+
     private static QueueSpec queue(SplittableRandom random) {
         int depth = DEPTHS[random.nextInt(DEPTHS.length)];
         if (random.nextBoolean()) {
@@ -211,7 +248,8 @@ public final class ScenarioGenerator {
         AvailEventWrites availEvent = random.nextInt(10) == 0
                 ? AvailEventWrites.values()[random.nextInt(AvailEventWrites.values().length)] : AvailEventWrites.AS_NEGOTIATED;
         return new QueueSpec(depth, batching, coalesce ? 2 + random.nextInt(3) : 1,
-                coalesce ? pick(random, COALESCING_WINDOWS) : Long.MAX_VALUE, dropped, random.nextInt(4) == 0, availEvent);
+                coalesce ? pick(random, COALESCING_WINDOWS) : Long.MAX_VALUE, dropped, random.nextInt(4) == 0, availEvent,
+                false, false, InOrderFault.NONE);
     }
 
     /**

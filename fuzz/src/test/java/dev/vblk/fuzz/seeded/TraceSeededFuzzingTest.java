@@ -42,7 +42,7 @@ class TraceSeededFuzzingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"io-error", "depth-32", "packed"})
+    @ValueSource(strings = {"io-error", "depth-32", "packed", "in-order"})
     void aGoldenTraceFindsAnIgnoredStatusByteAndTheSavedTraceReproducesIt(String name, @TempDir Path dir)
             throws IOException {
         SeedTrace seed = seed(name);
@@ -71,14 +71,14 @@ class TraceSeededFuzzingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"io-error", "depth-32", "packed"})
+    @ValueSource(strings = {"io-error", "depth-32", "packed", "in-order"})
     void theGoldenTraceAsRecordedHasNoFinding(String name) {
         SeedTrace seed = seed(name);
         assertEquals(List.of(), TraceOracle.judge(seed.trace().events(), seed.window()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"io-error", "depth-32", "packed"})
+    @ValueSource(strings = {"io-error", "depth-32", "packed", "in-order"})
     void theDriverAsItIsPassesTheSameCases(String name) {
         SeedTrace seed = seed(name);
         SeededRunner runner = new SeededRunner();
