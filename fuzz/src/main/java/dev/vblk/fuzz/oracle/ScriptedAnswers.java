@@ -72,7 +72,11 @@ final class ScriptedAnswers {
                 && executed(s.request()) && !heldBackInOrder(s);
     }
 
-    private boolean heldBackInOrder(Seen s) {
+    /**
+     * Whether, with VIRTIO_F_IN_ORDER negotiated, the device took a request before this one that it
+     * answers late or never: an in-order device publishes none of the later answers meanwhile.
+     */
+    boolean heldBackInOrder(Seen s) {
         return inOrder() && run.deviceSaw.stream().anyMatch(earlier -> earlier.request().index() < s.request().index()
                 && answeredLateOrNever(OutcomeSpec.answer(earlier.outcome())));
     }
