@@ -11,6 +11,7 @@ import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
 import dev.vblk.block.RequestType;
+import dev.vblk.block.ZonedBlockDevice;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
 import dev.vblk.virtio.MmioSlot;
@@ -148,6 +149,15 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
      */
     public VirtioBlkQueue queue(int index) {
         return queues[Objects.checkIndex(index, queues.length)];
+    }
+
+    /**
+     * The zone commands, sent on queue 0, when VIRTIO_BLK_F_ZONED was negotiated
+     * ({@link DriverOptions#withZoned}) and the device is host-managed or host-aware (its
+     * characteristics in {@link BlockDeviceInfo#zoned()}); empty otherwise.
+     */
+    public Optional<ZonedBlockDevice> zoned() {
+        return info().zoned().isPresent() ? Optional.of(new VirtioZonedDevice(this, queues[0])) : Optional.empty();
     }
 
     /** The error that made the device unusable, if one did. */
