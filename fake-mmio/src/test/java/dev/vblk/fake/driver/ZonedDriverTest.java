@@ -16,6 +16,8 @@ import dev.vblk.block.ZonedBlockDevice;
 import dev.vblk.block.ZonedCharacteristics;
 import dev.vblk.block.ZonedModel;
 import dev.vblk.fake.blk.FakeBlkConfig;
+import dev.vblk.fake.blk.RequestOutcome;
+import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
 import dev.vblk.virtio.blk.DriverOptions;
@@ -214,6 +216,37 @@ class ZonedDriverTest {
                 () -> driver.zoned().orElseThrow().zoneAppend(ZONE, sectors(1, 1)));
         assertEquals(ErrorKind.PROTOCOL_VIOLATION, error.kind());
         assertEquals(RequestType.ZONE_APPEND, error.requestType());
+    }
+
+    /** A rig whose device answers every request of raw type {@code type} as {@code outcome} says, the rest normally. */
+    private static FakeRig answering(FakeBlkConfig.Zoned zoned, int type, RequestOutcome outcome) {
+        return FakeRig.of(offering(zoned).requestHook(request -> request.type() == type ? outcome
+                : RequestOutcome.normal()).build());
+    }
+
+    @Test
+    void aZoneStatusIsAZoneErrorOnlyWhenZonedWasNegotiated() {
+        RequestOutcome invalid = RequestOutcome.status(VirtioBlk.S_ZONE_INVALID_CMD);
+        VirtioBlkDevice zonedDriver = answering(HOST_MANAGED, VirtioBlk.T_IN, invalid).open(ZONED);
+        assertEquals(ErrorKind.ZONE_INVALID_COMMAND, failure(() -> zonedDriver.readAt(0, new byte[512])));
+        assertTrue(zonedDriver.fatalError().isEmpty());
+        VirtioBlkDevice plain = answering(FakeBlkConfig.Zoned.hostAware(64), VirtioBlk.T_IN, invalid).open();
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> plain.readAt(0, new byte[512])));
+    }
+
+    @Test
+    void anAppendWhoseSectorWasNotWrittenIsNotASuccess() {
+        VirtioBlkDevice driver = answering(HOST_MANAGED, VirtioBlk.T_ZONE_APPEND, RequestOutcome.normal().withUsedLen(1))
+                .open(ZONED);
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> driver.zoned().orElseThrow().zoneAppend(ZONE,
+                sectors(1, 1))));
+    }
+
+    @Test
+    void aReportShorterThanItsHeaderIsNotASuccess() {
+        VirtioBlkDevice driver = answering(HOST_MANAGED, VirtioBlk.T_ZONE_REPORT, RequestOutcome.normal().withUsedLen(9))
+                .open(ZONED);
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> driver.zoned().orElseThrow().reportZones(0, 4)));
     }
 
     @Test
