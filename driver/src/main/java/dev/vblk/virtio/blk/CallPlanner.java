@@ -6,7 +6,6 @@ import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestType;
 import dev.vblk.block.ZonedCharacteristics;
-import dev.vblk.platform.FrameAllocator;
 import dev.vblk.virtio.spec.BlkRequestFormat;
 import dev.vblk.virtio.spec.ZoneFormat;
 
@@ -156,8 +155,8 @@ final class CallPlanner {
     /**
      * The request of a zone append of {@code data} to the zone starting at {@code zoneStart}, the
      * device's append_sector to land in {@code appendSector}. The data must be whole sectors, a
-     * multiple of write_granularity, at most max_append_sectors and at most the transfer limit less
-     * one frame (the append_sector is placed in the request buffer after the data).
+     * multiple of write_granularity, at most max_append_sectors and at most what one request carries
+     * with the append_sector placed after the data ({@link VirtioBlkDevice#maxAppendBytes()}).
      */
     void zoneAppend(InFlightRequests.Call call, long zoneStart, byte[] data, byte[] appendSector) {
         ZonedCharacteristics zones = zones(RequestType.ZONE_APPEND, zoneStart);
@@ -168,9 +167,7 @@ final class CallPlanner {
         }
         checkWritable(RequestType.ZONE_APPEND, zoneStart, sectors);
         checkZoneStart(RequestType.ZONE_APPEND, zones, zoneStart);
-        int transferLimit = device.maxTransferBytes() > FrameAllocator.FRAME_SIZE
-                ? device.maxTransferBytes() - FrameAllocator.FRAME_SIZE : device.maxTransferBytes() - SECTOR_SIZE;
-        long most = Math.min(Math.min(zones.maxAppendSectors(), zones.zoneSectors()), transferLimit / SECTOR_SIZE);
+        long most = Math.min(Math.min(zones.maxAppendSectors(), zones.zoneSectors()), device.maxAppendBytes() / SECTOR_SIZE);
         String wrong = data.length == 0 ? "carries no data"
                 : sectors > most ? "carries " + sectors + " sectors; at most " + most + " fit (max_append_sectors "
                         + zones.maxAppendSectors() + ", zone_sectors " + zones.zoneSectors() + ", one request)"

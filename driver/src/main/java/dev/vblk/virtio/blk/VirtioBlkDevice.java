@@ -132,6 +132,21 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
         return limits.maxTransferBytes();
     }
 
+    /**
+     * The largest zone append one request carries, in bytes: the transfer limits with one data
+     * descriptor and one sector set aside for the append_sector the device writes after the data
+     * ({@link CallPlanner#zoneAppend}); 0 when not even one sector fits.
+     */
+    int maxAppendBytes() {
+        if (limits.maxDataSegments() < 2) {
+            return 0;
+        }
+        TransferLimits append = TransferLimits.compute(limits.maxDataSegments() - 1L,
+                limits.maxRunBytes() == Integer.MAX_VALUE ? 0 : limits.maxRunBytes(), Integer.MAX_VALUE,
+                limits.maxTransferBytes() - BlockDevice.SECTOR_SIZE);
+        return append == null ? 0 : append.maxTransferBytes();
+    }
+
     /** How many requests queue 0 may hold at once: the options, its ring and its buffers allow. */
     public int maxInFlight() {
         return queues[0].maxInFlight();

@@ -48,8 +48,8 @@ final class DeviceRequestDecoder {
         int writableData = (int) writableBytes - 1;
         long index = decoded++;
         return switch (type) {
-            case VirtioBlk.T_IN, VirtioBlk.T_GET_ID, VirtioBlk.T_GET_LIFETIME, VirtioBlk.T_ZONE_REPORT -> new DeviceRequest(index, chain.head(),
-                    type, sector, type == VirtioBlk.T_IN ? writableData / VirtioBlk.SECTOR_SIZE : 0, writableData,
+            case VirtioBlk.T_IN, VirtioBlk.T_GET_ID, VirtioBlk.T_GET_LIFETIME, VirtioBlk.T_ZONE_REPORT ->
+                    new DeviceRequest(index, chain.head(), type, sector, type == VirtioBlk.T_IN ? writableData / VirtioBlk.SECTOR_SIZE : 0, writableData,
                     new byte[0], List.of());
             case VirtioBlk.T_OUT, VirtioBlk.T_ZONE_APPEND -> new DeviceRequest(index, chain.head(), type, sector,
                     readableData / VirtioBlk.SECTOR_SIZE, readableData,

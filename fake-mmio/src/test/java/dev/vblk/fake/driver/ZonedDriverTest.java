@@ -197,6 +197,19 @@ class ZonedDriverTest {
         assertEquals(ErrorKind.UNSUPPORTED, failure(() -> noAppend.zoneAppend(ZONE, sectors(1, 1))));
     }
 
+    @Test
+    void anAppendLeavesADataDescriptorForItsAppendSector() {
+        FakeRig oneSegment = FakeRig.of(offering(HOST_MANAGED).segMax(1).build());
+        ZonedBlockDevice cramped = oneSegment.open(ZONED).zoned().orElseThrow();
+        assertEquals(ErrorKind.INVALID_ARGUMENT, failure(() -> cramped.zoneAppend(ZONE, sectors(1, 1))));
+        FakeRig twoSegments = FakeRig.of(offering(HOST_MANAGED).segMax(2).build());
+        ZonedBlockDevice device = twoSegments.open(ZONED).zoned().orElseThrow();
+        assertEquals(ErrorKind.INVALID_ARGUMENT, failure(() -> device.zoneAppend(ZONE, sectors(9, 1))));
+        assertEquals(ZONE, device.zoneAppend(ZONE, sectors(8, 1)));
+        assertTrue(oneSegment.platform().violations().isEmpty(), oneSegment.platform().violations().toString());
+        assertTrue(twoSegments.platform().violations().isEmpty(), twoSegments.platform().violations().toString());
+    }
+
     @ParameterizedTest
     @EnumSource(value = FakeBlkConfig.ZoneLie.class, names = {"WRITE_POINTER_OUTSIDE_ZONE", "EMPTY_ZONE_WITH_DATA",
             "UNDEFINED_STATE"})
