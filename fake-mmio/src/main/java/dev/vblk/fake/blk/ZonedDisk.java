@@ -9,7 +9,7 @@ import dev.vblk.platform.LittleEndian;
  * {@link FakeBlkConfig.Zoned#conventionalZones()} zones are conventional; the rest are
  * sequential-write-required on a host-managed device (written only at the write pointer, in one
  * zone) and sequential-write-preferred otherwise (written anywhere; a write moves the write pointer
- * to its end when that is further). Writing an empty or closed zone opens it implicitly; opening a
+ * to its end when that is further). A full zone takes no write. Writing an empty or closed zone opens it implicitly; opening a
  * zone when max_open_zones are open first closes an implicitly open zone, if there is one; a zone that
  * would exceed max_active_zones is refused. Zone capacities equal the zone sizes. Read-only and
  * offline zones, reads across zones and a capacity change are not modelled. A
@@ -226,7 +226,7 @@ final class ZonedDisk {
         if (conventional(i)) {
             return VirtioBlk.S_OK;
         }
-        if (states[i] == ZS_FULL && typeOf(i) == ZT_SWR) {
+        if (states[i] == ZS_FULL) {
             return VirtioBlk.S_ZONE_INVALID_CMD;
         }
         if (typeOf(i) == ZT_SWR && (from != writePointers[i]
@@ -257,7 +257,7 @@ final class ZonedDisk {
         if (activates && zoned.maxActiveZones() > 0 && count(ZS_IOPEN, ZS_EOPEN, ZS_CLOSED) >= zoned.maxActiveZones()) {
             return VirtioBlk.S_ZONE_ACTIVE_RESOURCE;
         }
-        if (zoned.maxOpenZones() > 0 && count(ZS_IOPEN, ZS_EOPEN, ZS_EOPEN) >= zoned.maxOpenZones()) {
+        if (zoned.maxOpenZones() > 0 && count(ZS_IOPEN, ZS_EOPEN) >= zoned.maxOpenZones()) {
             for (int other = 0; other < states.length; other++) {
                 if (other != i && states[other] == ZS_IOPEN) {
                     states[other] = ZS_CLOSED;
@@ -269,11 +269,14 @@ final class ZonedDisk {
         return VirtioBlk.S_OK;
     }
 
-    private int count(int a, int b, int c) {
+    /** How many zones are in one of {@code wanted}. */
+    private int count(int... wanted) {
         int n = 0;
         for (int state : states) {
-            if (state == a || state == b || state == c) {
-                n++;
+            for (int one : wanted) {
+                if (state == one) {
+                    n++;
+                }
             }
         }
         return n;

@@ -139,6 +139,21 @@ class ZonedDriverTest {
     }
 
     @Test
+    void aHostAwareZoneTakesWritesAnywhereUntilItIsFull() {
+        VirtioBlkDevice driver = FakeRig.of(offering(FakeBlkConfig.Zoned.hostAware(64)).build()).open(ZONED);
+        ZonedBlockDevice device = driver.zoned().orElseThrow();
+        assertEquals(ZonedModel.HOST_AWARE, device.characteristics().model());
+        driver.writeAt(ZONE + 10, sectors(2, 1));
+        assertEquals(new ZoneDescriptor(64, 64, 76, ZoneType.SEQUENTIAL_WRITE_PREFERRED, ZoneState.IMPLICITLY_OPEN),
+                zone(device, ZONE));
+        driver.writeAt(ZONE, sectors(1, 1));
+        assertEquals(76, zone(device, ZONE).writePointer());
+        device.finishZone(ZONE);
+        assertEquals(ErrorKind.ZONE_INVALID_COMMAND, failure(() -> driver.writeAt(ZONE, sectors(1, 1))));
+        assertEquals(ErrorKind.ZONE_INVALID_COMMAND, failure(() -> device.zoneAppend(2 * ZONE, sectors(1, 1))));
+    }
+
+    @Test
     void openCloseFinishAndResetLeadToTheirStates() {
         VirtioBlkDevice driver = FakeRig.of(offering(HOST_MANAGED).build()).open(ZONED);
         ZonedBlockDevice device = driver.zoned().orElseThrow();
