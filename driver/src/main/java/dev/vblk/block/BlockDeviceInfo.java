@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param topology the layout hints the device gives (physical block, alignment, I/O sizes), if it gives them
  * @param secureEraseSupported {@link BlockDevice#secureErase} is available
  * @param lifetimeSupported {@link BlockDevice#lifetime()} is available
+ * @param zoned the zoned model and characteristics of a host-managed or host-aware device, whose zone
+ *     commands a {@link ZonedBlockDevice} gives; empty for any other device
  */
 public record BlockDeviceInfo(
         long capacitySectors,
@@ -27,17 +29,19 @@ public record BlockDeviceInfo(
         boolean writeZeroesSupported,
         Optional<BlockTopology> topology,
         boolean secureEraseSupported,
-        boolean lifetimeSupported) {
+        boolean lifetimeSupported,
+        Optional<ZonedCharacteristics> zoned) {
 
     public BlockDeviceInfo {
         Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(zoned, "zoned");
     }
 
-    /** A device that gives no topology hints, with no secure erase and no lifetime report. */
+    /** A device that gives no topology hints, with no secure erase, no lifetime report and no zones. */
     public BlockDeviceInfo(long capacitySectors, int blockSize, boolean readOnly, boolean flushSupported,
             boolean writebackCache, boolean discardSupported, boolean writeZeroesSupported) {
         this(capacitySectors, blockSize, readOnly, flushSupported, writebackCache, discardSupported, writeZeroesSupported,
-                Optional.empty(), false, false);
+                Optional.empty(), false, false, Optional.empty());
     }
 
     /** Capacity in bytes. */

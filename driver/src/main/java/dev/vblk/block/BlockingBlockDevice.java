@@ -70,6 +70,15 @@ public final class BlockingBlockDevice implements BlockDevice {
     }
 
     private void complete(RequestHandle handle) {
+        await(device, handle);
+    }
+
+    /**
+     * Waits for {@code handle}'s call on {@code device} to end, without a time budget of its own.
+     *
+     * @throws BlockDeviceException the error the call ended with
+     */
+    public static void await(AsyncBlockDevice device, RequestHandle handle) {
         List<Completion> completions = device.awaitAll(List.of(handle), AsyncBlockDevice.NO_TIME_BUDGET);
         if (completions.size() != 1) {
             throw new IllegalStateException(handle + " ended without a completion");

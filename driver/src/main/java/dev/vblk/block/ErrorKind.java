@@ -30,5 +30,20 @@ public enum ErrorKind {
      * The request was still in flight when the device or its queue was reset, or the device closed, and
      * was abandoned; or the device is closed. Nothing is known of what the device did with it.
      */
-    ABORTED
+    ABORTED,
+    /**
+     * The device refused a zone command or a write that the zone's type or state does not allow
+     * (VIRTIO_BLK_S_ZONE_INVALID_CMD): a conventional zone, a full or read-only zone, a sector that is
+     * not a zone's start, a write past the zone's capacity or across zones.
+     */
+    ZONE_INVALID_COMMAND,
+    /**
+     * A write to a sequential-write-required zone did not start at its write pointer or was not a
+     * multiple of the write granularity (VIRTIO_BLK_S_ZONE_UNALIGNED_WP).
+     */
+    ZONE_UNALIGNED_WRITE,
+    /** The request would have opened more zones than max_open_zones allows (VIRTIO_BLK_S_ZONE_OPEN_RESOURCE). */
+    ZONE_OPEN_RESOURCE,
+    /** The request would have made more zones active than max_active_zones allows (VIRTIO_BLK_S_ZONE_ACTIVE_RESOURCE). */
+    ZONE_ACTIVE_RESOURCE
 }

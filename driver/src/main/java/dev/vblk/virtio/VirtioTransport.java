@@ -1,5 +1,6 @@
 package dev.vblk.virtio;
 
+import java.util.function.LongUnaryOperator;
 import java.util.function.Supplier;
 
 /**
@@ -49,6 +50,15 @@ public interface VirtioTransport {
      * @return the negotiated features: those both offered and wanted
      */
     default long negotiate(long wanted, long required) {
+        return negotiate(wanted, required, accepted -> accepted);
+    }
+
+    /**
+     * {@link #negotiate(long, long)}, with {@code refine} given the features both offered and wanted
+     * before they are written: it may take some away (from what the configuration says, which may be
+     * read from this point) or throw a {@link VirtioException}, which marks the device FAILED.
+     */
+    default long negotiate(long wanted, long required, LongUnaryOperator refine) {
         reset();
         if (status() != 0) {
             throw new VirtioException(VirtioException.Kind.PROTOCOL_VIOLATION, owner(), "status reads "
@@ -63,7 +73,13 @@ public interface VirtioTransport {
             throw new VirtioException(VirtioException.Kind.FEATURE_NEGOTIATION_FAILED, owner(), String.format(
                     "device offers features 0x%016x, which lack required 0x%016x", offered, mustHave & ~offered));
         }
-        long accepted = offered & wanted;
+        long accepted;
+        try {
+            accepted = refine.applyAsLong(offered & wanted);
+        } catch (VirtioException e) {
+            markFailed();
+            throw e;
+        }
         writeDriverFeatures(accepted);
         addStatus(DeviceStatus.FEATURES_OK);
         int status = status();

@@ -4,7 +4,7 @@ import dev.vblk.virtio.FeatureBits;
 import java.util.Map;
 
 /**
- * virtio-blk feature bits (VirtIO 1.1 section 5.2.3; LIFETIME and SECURE_ERASE from VirtIO 1.2, as
+ * virtio-blk feature bits (VirtIO 1.1 section 5.2.3; LIFETIME, SECURE_ERASE and ZONED from VirtIO 1.2, as
  * Linux's {@code include/uapi/linux/virtio_blk.h} numbers them) and the set this driver asks for.
  */
 public final class BlkFeatures {
@@ -24,6 +24,8 @@ public final class BlkFeatures {
     public static final int LIFETIME = 15;
     /** VIRTIO_BLK_F_SECURE_ERASE: the device takes VIRTIO_BLK_T_SECURE_ERASE, limits in the configuration. */
     public static final int SECURE_ERASE = 16;
+    /** VIRTIO_BLK_F_ZONED: a zoned block device, its characteristics in the configuration (VirtIO 1.2). */
+    public static final int ZONED = 17;
 
     /** Names of the block bits, for readable feature words. */
     public static final Map<Integer, String> NAMES = Map.ofEntries(
@@ -39,12 +41,13 @@ public final class BlkFeatures {
             Map.entry(DISCARD, "DISCARD"),
             Map.entry(WRITE_ZEROES, "WRITE_ZEROES"),
             Map.entry(LIFETIME, "LIFETIME"),
-            Map.entry(SECURE_ERASE, "SECURE_ERASE"));
+            Map.entry(SECURE_ERASE, "SECURE_ERASE"),
+            Map.entry(ZONED, "ZONED"));
 
     /**
      * What the driver accepts when offered, whatever its options. Left out: GEOMETRY (a hint the driver
-     * does not use) and RING_RESET; TOPOLOGY, MQ, INDIRECT_DESC, EVENT_IDX, RING_PACKED, SECURE_ERASE and
-     * LIFETIME are accepted as {@link DriverOptions} allow.
+     * does not use) and RING_RESET; TOPOLOGY, MQ, INDIRECT_DESC, EVENT_IDX, RING_PACKED, SECURE_ERASE,
+     * LIFETIME and ZONED are accepted as {@link DriverOptions} allow.
      */
     public static final long WANTED = FeatureBits.bit(FeatureBits.VERSION_1)
             | FeatureBits.bit(SIZE_MAX)

@@ -20,6 +20,11 @@ final class BlkRequest {
     final int dataOffset;
     final int dataBytes;
     final boolean deviceWrites;
+    /**
+     * For a ZONE_APPEND, the caller's 8-byte array that receives the le64 append_sector the device
+     * writes (placed in the buffer right after the data); null for every other request.
+     */
+    byte[] appendSector;
 
     /** The request's place among its call's requests, from 0. */
     int part;
@@ -45,8 +50,21 @@ final class BlkRequest {
         return call.handle().type();
     }
 
-    /** The sector the header names: the first sector for reads and writes, 0 for the other types. */
+    /**
+     * The sector the header names: the first sector for reads and writes, the zone (or the sector a
+     * report starts from) for the zone commands but reset all, 0 for the other types.
+     */
     long headerSector() {
-        return typeCode == BlkRequestFormat.T_IN || typeCode == BlkRequestFormat.T_OUT ? sector : 0;
+        return switch (typeCode) {
+            case BlkRequestFormat.T_IN, BlkRequestFormat.T_OUT, BlkRequestFormat.T_ZONE_APPEND, BlkRequestFormat.T_ZONE_REPORT,
+                    BlkRequestFormat.T_ZONE_OPEN, BlkRequestFormat.T_ZONE_CLOSE, BlkRequestFormat.T_ZONE_FINISH,
+                    BlkRequestFormat.T_ZONE_RESET -> sector;
+            default -> 0;
+        };
+    }
+
+    /** Bytes of the data part of the request's buffer: the data, and after it an append's append_sector. */
+    int bufferDataBytes() {
+        return appendSector == null ? dataBytes : dataBytes + BlkRequestFormat.APPEND_SECTOR_BYTES;
     }
 }

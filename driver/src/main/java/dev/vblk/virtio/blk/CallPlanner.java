@@ -5,14 +5,17 @@ import static dev.vblk.block.BlockDevice.SECTOR_SIZE;
 import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestType;
+import dev.vblk.block.ZonedCharacteristics;
 import dev.vblk.virtio.spec.BlkRequestFormat;
+import dev.vblk.virtio.spec.ZoneFormat;
 
 /**
  * Turns one block call into the virtio-blk requests that carry it, after checking it against the
  * device: whole sectors, a read-only device, the capacity (looking first for a resize the device
  * has signalled, when the options say so) and the feature a command needs. Reads and writes are
  * split at the transfer limit, discards, write-zeroes and secure erases at the device's most sectors
- * per request, each piece with its range segment. Refusals are {@link dev.vblk.block.BlockDeviceException}s.
+ * per request, each piece with its range segment; zone commands are checked against the zoned
+ * characteristics. Refusals are {@link dev.vblk.block.BlockDeviceException}s.
  */
 final class CallPlanner {
 
@@ -113,6 +116,90 @@ final class CallPlanner {
             long count = Math.min(perRequest, sectorCount - done);
             requests.enqueue(new BlkRequest(call, typeCode, sector + done, count,
                     BlkRequestFormat.rangeSegment(sector + done, count), 0, BlkRequestFormat.RANGE_SEGMENT_BYTES, false));
+        }
+    }
+
+    /** Bytes of the report buffer for at most {@code maxZones} zones: as many as one request carries. */
+    int reportBytes(long sector, int maxZones) {
+        if (maxZones < 1) {
+            throw errors.error(ErrorKind.INVALID_ARGUMENT, "a zone report asks for at least one zone, not " + maxZones)
+                    .request(RequestType.ZONE_REPORT, Math.max(sector, 0), 0).build();
+        }
+        int fit = (device.maxTransferBytes() - ZoneFormat.REPORT_HEADER_BYTES) / ZoneFormat.DESCRIPTOR_BYTES;
+        return ZoneFormat.REPORT_HEADER_BYTES + Math.min(maxZones, fit) * ZoneFormat.DESCRIPTOR_BYTES;
+    }
+
+    /** The request of a zone report from the zone holding {@code sector} into {@code buffer}. */
+    void zoneReport(InFlightRequests.Call call, long sector, byte[] buffer) {
+        zones(RequestType.ZONE_REPORT, sector);
+        if (sector < 0 || sector >= device.info().capacitySectors()) {
+            throw errors.error(ErrorKind.OUT_OF_RANGE, "the device has " + device.info().capacitySectors() + " sectors")
+                    .request(RequestType.ZONE_REPORT, sector, 0).build();
+        }
+        requests.enqueue(new BlkRequest(call, BlkRequestFormat.T_ZONE_REPORT, sector, 0, buffer, 0, buffer.length, true));
+    }
+
+    /**
+     * The request of a zone open, close, finish or reset of the zone starting at {@code zoneStart}, or
+     * of a reset of every zone ({@link BlkRequestFormat#T_ZONE_RESET_ALL}, {@code zoneStart} unused).
+     */
+    void zoneManagement(InFlightRequests.Call call, RequestType type, int typeCode, long zoneStart) {
+        ZonedCharacteristics zones = zones(type, zoneStart);
+        if (typeCode != BlkRequestFormat.T_ZONE_RESET_ALL) {
+            checkZoneStart(type, zones, zoneStart);
+        }
+        requests.enqueue(new BlkRequest(call, typeCode, typeCode == BlkRequestFormat.T_ZONE_RESET_ALL ? 0 : zoneStart, 0,
+                null, 0, 0, false));
+    }
+
+    /**
+     * The request of a zone append of {@code data} to the zone starting at {@code zoneStart}, the
+     * device's append_sector to land in {@code appendSector}. The data must be whole sectors, a
+     * multiple of write_granularity, at most max_append_sectors and at most what one request carries
+     * with the append_sector placed after the data ({@link VirtioBlkDevice#maxAppendBytes()}).
+     */
+    void zoneAppend(InFlightRequests.Call call, long zoneStart, byte[] data, byte[] appendSector) {
+        ZonedCharacteristics zones = zones(RequestType.ZONE_APPEND, zoneStart);
+        long sectors = data.length / SECTOR_SIZE;
+        if (zones.maxAppendSectors() == 0) {
+            throw errors.error(ErrorKind.UNSUPPORTED, "the device takes no zone append (max_append_sectors 0)")
+                    .request(RequestType.ZONE_APPEND, zoneStart, sectors).build();
+        }
+        checkWritable(RequestType.ZONE_APPEND, zoneStart, sectors);
+        checkZoneStart(RequestType.ZONE_APPEND, zones, zoneStart);
+        long most = Math.min(Math.min(zones.maxAppendSectors(), zones.zoneSectors()), device.maxAppendBytes() / SECTOR_SIZE);
+        String wrong = data.length == 0 ? "carries no data"
+                : sectors > most ? "carries " + sectors + " sectors; at most " + most + " fit (max_append_sectors "
+                        + zones.maxAppendSectors() + ", zone_sectors " + zones.zoneSectors() + ", one request)"
+                : zones.writeGranularity() > 0 && data.length % zones.writeGranularity() != 0
+                        ? "is not a multiple of the write granularity, " + zones.writeGranularity() + " bytes" : null;
+        if (wrong != null) {
+            throw errors.error(ErrorKind.INVALID_ARGUMENT, "the zone append " + wrong)
+                    .request(RequestType.ZONE_APPEND, zoneStart, sectors).build();
+        }
+        BlkRequest request = new BlkRequest(call, BlkRequestFormat.T_ZONE_APPEND, zoneStart, sectors, data, 0,
+                data.length, false);
+        request.appendSector = appendSector;
+        requests.enqueue(request);
+    }
+
+    /** The zoned characteristics a zone command needs; refused when ZONED was not negotiated or the model is NONE. */
+    private ZonedCharacteristics zones(RequestType type, long sector) {
+        requireFeature(BlkFeatures.ZONED, type, sector, 0);
+        return device.info().zoned().orElseThrow(() -> errors.about(type, sector, 0, ErrorKind.UNSUPPORTED,
+                "the device is neither host-managed nor host-aware").build());
+    }
+
+    /** Refuses a sector that is not the first of a zone of the device. */
+    private void checkZoneStart(RequestType type, ZonedCharacteristics zones, long zoneStart) {
+        long capacity = device.info().capacitySectors();
+        if (zoneStart < 0 || zoneStart >= capacity) {
+            throw errors.about(type, zoneStart, 0, ErrorKind.OUT_OF_RANGE, "the device has " + capacity + " sectors")
+                    .build();
+        }
+        if (zoneStart % zones.zoneSectors() != 0) {
+            throw errors.about(type, zoneStart, 0, ErrorKind.INVALID_ARGUMENT, "sector " + zoneStart
+                    + " is not the first of a zone (zones have " + zones.zoneSectors() + " sectors)").build();
         }
     }
 

@@ -9,6 +9,7 @@ import dev.vblk.virtio.VirtioTransport;
 import dev.vblk.virtio.queue.PackedVirtqueue;
 import dev.vblk.virtio.queue.SplitVirtqueue;
 import dev.vblk.virtio.queue.Virtqueue;
+import dev.vblk.virtio.spec.ZoneFormat;
 import java.util.function.IntFunction;
 
 /**
@@ -65,8 +66,10 @@ final class DeviceSetup {
                     | (options.secureErase() ? FeatureBits.bit(BlkFeatures.SECURE_ERASE) : 0)
                     | (options.lifetime() ? FeatureBits.bit(BlkFeatures.LIFETIME) : 0)
                     | (options.inOrder() ? FeatureBits.bit(FeatureBits.IN_ORDER) : 0)
-                    | (options.notificationData() ? FeatureBits.bit(FeatureBits.NOTIFICATION_DATA) : 0);
-            state.negotiated(transport.negotiate(wanted, 0));
+                    | (options.notificationData() ? FeatureBits.bit(FeatureBits.NOTIFICATION_DATA) : 0)
+                    | (options.zoned() ? FeatureBits.bit(BlkFeatures.ZONED) : 0);
+            state.negotiated(transport.negotiate(wanted, 0, this::withoutDiscardWhenHostManaged));
+            errors.zoned(state.has(BlkFeatures.ZONED));
             boolean indirect = state.has(FeatureBits.INDIRECT_DESC);
             boolean eventIndex = state.has(FeatureBits.EVENT_IDX);
             boolean inOrder = state.has(FeatureBits.IN_ORDER);
@@ -113,6 +116,19 @@ final class DeviceSetup {
             abandon(queues);
             throw e;
         }
+    }
+
+    /**
+     * VirtIO 1.2 section 5.2.5.1: a driver must not accept DISCARD from a device offering ZONED with
+     * the host-managed model (whose zones are reset, not discarded). The model is read before the
+     * features are written, only when ZONED is about to be accepted.
+     */
+    private long withoutDiscardWhenHostManaged(long accepted) {
+        if (!FeatureBits.has(accepted, BlkFeatures.ZONED) || !FeatureBits.has(accepted, BlkFeatures.DISCARD)) {
+            return accepted;
+        }
+        int model = transport.readConfig(() -> transport.configU8(VirtioBlkConfig.ZONED_MODEL));
+        return model == ZoneFormat.Z_HM ? accepted & ~FeatureBits.bit(BlkFeatures.DISCARD) : accepted;
     }
 
     /** How many queues to set up: 1, or with MQ negotiated the device's num_queues capped by the options. */

@@ -3,6 +3,7 @@ package dev.vblk.virtio.blk;
 import dev.vblk.block.BlockDevice;
 import dev.vblk.block.BlockDeviceInfo;
 import dev.vblk.block.BlockTopology;
+import dev.vblk.block.ZonedCharacteristics;
 import dev.vblk.virtio.DeviceStatus;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.InterruptStatus;
@@ -71,7 +72,17 @@ final class DeviceState {
                 ? Optional.of(TopologyHints.of(config, blockSize)) : Optional.empty();
         info = new BlockDeviceInfo(config.capacity(), blockSize, has(BlkFeatures.RO), flush, writeback,
                 has(BlkFeatures.DISCARD), has(BlkFeatures.WRITE_ZEROES), topology,
-                has(BlkFeatures.SECURE_ERASE) && config.secureEraseDefect().isEmpty(), has(BlkFeatures.LIFETIME));
+                has(BlkFeatures.SECURE_ERASE) && config.secureEraseDefect().isEmpty(), has(BlkFeatures.LIFETIME),
+                has(BlkFeatures.ZONED) ? zoned(config) : Optional.empty());
+    }
+
+    /** The zoned characteristics the configuration gives; a model or zone size the driver cannot use breaks the protocol. */
+    private Optional<ZonedCharacteristics> zoned(VirtioBlkConfig config) {
+        try {
+            return config.zoned();
+        } catch (IllegalArgumentException e) {
+            throw new VirtioException(VirtioException.Kind.PROTOCOL_VIOLATION, owner, e.getMessage());
+        }
     }
 
     /** Throws DEVICE_NEEDS_RESET if the device status says so. */

@@ -42,6 +42,9 @@ import dev.vblk.virtio.spec.DescriptorLayout;
  *     used in ring order and one used entry may stand for a batch of buffers
  * @param notificationData whether to accept VIRTIO_F_NOTIFICATION_DATA when the device offers it: a
  *     notification then carries the queue's next available position besides its index
+ * @param zoned whether to accept VIRTIO_BLK_F_ZONED when offered, giving
+ *     {@link VirtioBlkDevice#zoned()}; without it a host-managed device cannot be used at all (it
+ *     refuses FEATURES_OK, VirtIO 1.2 section 5.2.5.2)
  */
 public record DriverOptions(
         long requestTimeoutNanos,
@@ -62,7 +65,8 @@ public record DriverOptions(
         boolean secureErase,
         boolean lifetime,
         boolean inOrder,
-        boolean notificationData) {
+        boolean notificationData,
+        boolean zoned) {
 
     /** The most request queues the driver sets up. */
     public static final int QUEUE_LIMIT = 64;
@@ -71,10 +75,10 @@ public record DriverOptions(
      * Five seconds per request, 1 ms waits, 256-entry queues, 128 KiB per request; interrupts,
      * 32 requests in flight from a buffer pool, indirect descriptors and the event index when offered,
      * the split ring, one request queue, no topology hints, no virtqueue reset, no secure erase, no
-     * lifetime report, no in-order use, no notification data.
+     * lifetime report, no in-order use, no notification data, no zoned commands.
      */
     public static final DriverOptions DEFAULTS = new DriverOptions(5_000_000_000L, 100_000, 1_000_000L, 256, 128 * 1024,
-            CompletionMode.INTERRUPTS, 32, true, true, true, true, false, 1, false, false, false, false, false, false);
+            CompletionMode.INTERRUPTS, 32, true, true, true, true, false, 1, false, false, false, false, false, false, false);
 
     /**
      * The behaviour of the first, synchronous driver with the default budgets: polling, one request
@@ -130,7 +134,7 @@ public record DriverOptions(
     public DriverOptions withBudgets(long timeoutNanos, int polls, long intervalNanos, int queueSize, int requestBytes) {
         return new DriverOptions(timeoutNanos, polls, intervalNanos, queueSize, requestBytes, completion, maxInFlight,
                 pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
     }
 
     /** These options with another request timeout. */
@@ -147,97 +151,104 @@ public record DriverOptions(
     public DriverOptions withCompletion(CompletionMode mode) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, mode, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
     }
 
     /** These options with another bound on requests in flight. */
     public DriverOptions withMaxInFlight(int requests) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, requests, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
     }
 
     /** These options with pooled request buffers on or off. */
     public DriverOptions withPooledBuffers(boolean pooled) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooled, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
     }
 
     /** These options with indirect descriptors allowed or not. */
     public DriverOptions withIndirectDescriptors(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, allowed, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
     }
 
     /** These options with the event index allowed or not. */
     public DriverOptions withEventIndex(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, allowed, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
     }
 
     /** These options with the capacity re-check on or off. */
     public DriverOptions withRecheckCapacity(boolean recheck) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheck, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
     }
 
     /** These options with the packed ring allowed or not. */
     public DriverOptions withPackedRing(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                allowed, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData);
+                allowed, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
     }
 
     /** These options with another bound on the request queues. */
     public DriverOptions withMaxQueues(int queues) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, queues, topology, ringReset, secureErase, lifetime, inOrder, notificationData);
+                packedRing, queues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
     }
 
     /** These options with VIRTIO_BLK_F_TOPOLOGY allowed or not. */
     public DriverOptions withTopology(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, allowed, ringReset, secureErase, lifetime, inOrder, notificationData);
+                packedRing, maxQueues, allowed, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
     }
 
     /** These options with virtqueue reset (VIRTIO_F_RING_RESET) allowed or not. */
     public DriverOptions withRingReset(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, allowed, secureErase, lifetime, inOrder, notificationData);
+                packedRing, maxQueues, topology, allowed, secureErase, lifetime, inOrder, notificationData, zoned);
     }
 
     /** These options with VIRTIO_BLK_F_SECURE_ERASE allowed or not. */
     public DriverOptions withSecureErase(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, allowed, lifetime, inOrder, notificationData);
+                packedRing, maxQueues, topology, ringReset, allowed, lifetime, inOrder, notificationData, zoned);
     }
 
     /** These options with VIRTIO_BLK_F_LIFETIME allowed or not. */
     public DriverOptions withLifetime(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, allowed, inOrder, notificationData);
+                packedRing, maxQueues, topology, ringReset, secureErase, allowed, inOrder, notificationData, zoned);
     }
 
     /** These options with in-order use of descriptors (VIRTIO_F_IN_ORDER) allowed or not. */
     public DriverOptions withInOrder(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, allowed, notificationData);
+                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, allowed, notificationData, zoned);
     }
 
     /** These options with notification data (VIRTIO_F_NOTIFICATION_DATA) allowed or not. */
     public DriverOptions withNotificationData(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, allowed);
+                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, allowed, zoned);
+    }
+
+    /** These options with VIRTIO_BLK_F_ZONED allowed or not. */
+    public DriverOptions withZoned(boolean allowed) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
+                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, allowed);
     }
 }

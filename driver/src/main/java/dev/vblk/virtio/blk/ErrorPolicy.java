@@ -24,6 +24,8 @@ final class ErrorPolicy {
 
     private final BlockDeviceId id;
     private final AtomicReference<BlockDeviceException> fatal = new AtomicReference<>();
+    /** Whether VIRTIO_BLK_F_ZONED was negotiated, which gives status bytes 3 to 6 a meaning. */
+    private volatile boolean zoned;
 
     ErrorPolicy(BlockDeviceId id) {
         this.id = id;
@@ -32,6 +34,11 @@ final class ErrorPolicy {
     /** The error that made the device unusable, if one did. */
     Optional<BlockDeviceException> fatal() {
         return Optional.ofNullable(fatal.get());
+    }
+
+    /** Notes whether VIRTIO_BLK_F_ZONED was negotiated: without it the zone status bytes are undefined. */
+    void zoned(boolean negotiated) {
+        zoned = negotiated;
     }
 
     /** Forgets the fatal error: the device has been reset. */
@@ -135,6 +142,15 @@ final class ErrorPolicy {
             case BlkRequestFormat.S_UNSUPP:
                 return error(ErrorKind.UNSUPPORTED, "the device does not support this request")
                         .request(type, sector, sectorCount).statusByte(status).build();
+            case BlkRequestFormat.S_ZONE_INVALID_CMD:
+            case BlkRequestFormat.S_ZONE_UNALIGNED_WP:
+            case BlkRequestFormat.S_ZONE_OPEN_RESOURCE:
+            case BlkRequestFormat.S_ZONE_ACTIVE_RESOURCE:
+                if (zoned) {
+                    return zoneStatusError(status).request(type, sector, sectorCount).statusByte(status).build();
+                }
+                return error(ErrorKind.PROTOCOL_VIOLATION, "the device returned a zone status byte without ZONED negotiated")
+                        .request(type, sector, sectorCount).statusByte(status).build();
             case STATUS_UNWRITTEN:
                 return error(ErrorKind.PROTOCOL_VIOLATION, "the device completed the request without writing its status byte")
                         .request(type, sector, sectorCount).statusByte(status).build();
@@ -142,6 +158,18 @@ final class ErrorPolicy {
                 return error(ErrorKind.PROTOCOL_VIOLATION, "the device returned an undefined status byte")
                         .request(type, sector, sectorCount).statusByte(status).build();
         }
+    }
+
+    private BlockDeviceException.Builder zoneStatusError(int status) {
+        return switch (status) {
+            case BlkRequestFormat.S_ZONE_INVALID_CMD -> error(ErrorKind.ZONE_INVALID_COMMAND,
+                    "the device refused the request for the zone's type or state");
+            case BlkRequestFormat.S_ZONE_UNALIGNED_WP -> error(ErrorKind.ZONE_UNALIGNED_WRITE,
+                    "the write is not at the zone's write pointer or not a multiple of the write granularity");
+            case BlkRequestFormat.S_ZONE_OPEN_RESOURCE -> error(ErrorKind.ZONE_OPEN_RESOURCE,
+                    "the request would open more zones than max_open_zones");
+            default -> error(ErrorKind.ZONE_ACTIVE_RESOURCE, "the request would make more zones active than max_active_zones");
+        };
     }
 
     /** Starts an error about one submitted call of this device. */
@@ -152,7 +180,8 @@ final class ErrorPolicy {
     /** Starts an error about a request of this type: its sectors named when it has any. */
     BlockDeviceException.Builder about(RequestType type, long sector, long sectorCount, ErrorKind kind, String detail) {
         return switch (type) {
-            case READ, WRITE, DISCARD, WRITE_ZEROES, SECURE_ERASE -> error(kind, detail).request(type, sector, sectorCount);
+            case READ, WRITE, DISCARD, WRITE_ZEROES, SECURE_ERASE, ZONE_APPEND ->
+                    error(kind, detail).request(type, sector, sectorCount);
             default -> error(kind, detail).request(type);
         };
     }

@@ -8,6 +8,7 @@ import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.queue.BufferSegment;
 import dev.vblk.virtio.queue.Virtqueue;
 import dev.vblk.virtio.spec.BlkRequestFormat;
+import dev.vblk.virtio.spec.ZoneFormat;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,7 +74,7 @@ final class RequestRing {
      *     none are posted, or no buffer can be had
      */
     int post(BlkRequest request, boolean othersPosted) {
-        RequestBuffers.RequestBuffer buffer = buffers.acquire(request.dataBytes);
+        RequestBuffers.RequestBuffer buffer = buffers.acquire(request.bufferDataBytes());
         int capacity = buffer.dataCapacity();
         List<BufferSegment> chain = chain(buffer, request);
         if (ring.descriptorsFor(chain.size()) > ring.freeDescriptors()) {
@@ -105,6 +106,9 @@ final class RequestRing {
                 chain.add(new BufferSegment(run.address(), run.length(), request.deviceWrites));
             }
         }
+        if (request.appendSector != null) {
+            chain.add(new BufferSegment(buffer.dma().address(request.dataBytes), BlkRequestFormat.APPEND_SECTOR_BYTES, true));
+        }
         chain.add(new BufferSegment(buffer.dma().address(RequestLayout.statusOffset(capacity)), BlkRequestFormat.STATUS_BYTES,
                 true));
         return chain;
@@ -121,7 +125,11 @@ final class RequestRing {
         int capacity = buffer.dataCapacity();
         int status = platform.readU8(buffer.dma().address(RequestLayout.statusOffset(capacity)));
         BlockDeviceException error = errors.statusError(status, request.type(), request.sector, request.sectorCount);
-        if (error == null && request.deviceWrites && request.dataBytes > 0) {
+        if (error == null && request.appendSector != null) {
+            error = takeAppendSector(request, usedLength);
+        } else if (error == null && request.typeCode == BlkRequestFormat.T_ZONE_REPORT) {
+            error = takeReport(request, usedLength);
+        } else if (error == null && request.deviceWrites && request.dataBytes > 0) {
             if (usedLength != request.dataBytes + BlkRequestFormat.STATUS_BYTES) {
                 error = errors.error(ErrorKind.PROTOCOL_VIOLATION, "the device reported success but wrote "
                         + usedLength + " of " + (request.dataBytes + BlkRequestFormat.STATUS_BYTES) + " bytes")
@@ -133,6 +141,35 @@ final class RequestRing {
         buffers.release(buffer);
         request.buffer = null;
         return error;
+    }
+
+    /** Copies out the append_sector of a successful ZONE_APPEND, which must have written it and the status alone. */
+    private BlockDeviceException takeAppendSector(BlkRequest request, int usedLength) {
+        int expected = BlkRequestFormat.APPEND_SECTOR_BYTES + BlkRequestFormat.STATUS_BYTES;
+        if (usedLength != expected) {
+            return wroteWrongLength(request, usedLength, expected + " bytes");
+        }
+        request.buffer.dma().read(platform, request.dataBytes, request.appendSector, 0, BlkRequestFormat.APPEND_SECTOR_BYTES);
+        return null;
+    }
+
+    /**
+     * Copies out a successful zone report: the device writes at least the report header and at most
+     * the buffer; its descriptors are checked when the report is read.
+     */
+    private BlockDeviceException takeReport(BlkRequest request, int usedLength) {
+        int least = ZoneFormat.REPORT_HEADER_BYTES + BlkRequestFormat.STATUS_BYTES;
+        int most = request.dataBytes + BlkRequestFormat.STATUS_BYTES;
+        if (usedLength < least || usedLength > most) {
+            return wroteWrongLength(request, usedLength, least + " to " + most + " bytes");
+        }
+        request.buffer.dma().read(platform, 0, request.data, request.dataOffset, request.dataBytes);
+        return null;
+    }
+
+    private BlockDeviceException wroteWrongLength(BlkRequest request, int usedLength, String expected) {
+        return errors.error(ErrorKind.PROTOCOL_VIOLATION, "the device reported success but wrote " + usedLength
+                + " bytes; " + expected + " expected").request(request.type(), request.sector, request.sectorCount).build();
     }
 
     /** The same buffers and layout over {@code renewed}, the ring a queue reset starts over with. */

@@ -2,6 +2,9 @@ package dev.vblk.virtio.blk;
 
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.VirtioTransport;
+import dev.vblk.block.ZonedCharacteristics;
+import dev.vblk.block.ZonedModel;
+import dev.vblk.virtio.spec.ZoneFormat;
 import java.util.Optional;
 
 /**
@@ -22,6 +25,12 @@ import java.util.Optional;
  * @param maxSecureEraseSectors most sectors in one secure-erase segment (SECURE_ERASE, VirtIO 1.2)
  * @param maxSecureEraseSegments most segments in one secure-erase request (SECURE_ERASE)
  * @param secureEraseSectorAlignment the sectors secure-erase ranges should be aligned to (SECURE_ERASE)
+ * @param zoneSectors zone_sectors (ZONED, VirtIO 1.2; the rest of struct virtio_blk_zoned_characteristics follows)
+ * @param maxOpenZones max_open_zones (ZONED)
+ * @param maxActiveZones max_active_zones (ZONED)
+ * @param maxAppendSectors max_append_sectors (ZONED)
+ * @param writeGranularity write_granularity in bytes (ZONED)
+ * @param zonedModel the model code (ZONED; {@link ZoneFormat#Z_NONE} when not negotiated)
  */
 public record VirtioBlkConfig(
         long capacity,
@@ -37,7 +46,13 @@ public record VirtioBlkConfig(
         long maxWriteZeroesSectors,
         long maxSecureEraseSectors,
         long maxSecureEraseSegments,
-        long secureEraseSectorAlignment) {
+        long secureEraseSectorAlignment,
+        long zoneSectors,
+        long maxOpenZones,
+        long maxActiveZones,
+        long maxAppendSectors,
+        long writeGranularity,
+        int zonedModel) {
 
     public static final int CAPACITY = 0;
     public static final int SIZE_MAX = 8;
@@ -57,11 +72,19 @@ public record VirtioBlkConfig(
     public static final int MAX_SECURE_ERASE_SECTORS = 60;
     public static final int MAX_SECURE_ERASE_SEG = 64;
     public static final int SECURE_ERASE_SECTOR_ALIGNMENT = 68;
+    /** The zoned characteristics (ZONED), le32 each but the u8 model, after the secure-erase fields. */
+    public static final int ZONE_SECTORS = 72;
+    public static final int MAX_OPEN_ZONES = 76;
+    public static final int MAX_ACTIVE_ZONES = 80;
+    public static final int MAX_APPEND_SECTORS = 84;
+    public static final int WRITE_GRANULARITY = 88;
+    public static final int ZONED_MODEL = 92;
 
     /** Reads the configuration consistently (under the ConfigGeneration loop). */
     public static VirtioBlkConfig read(VirtioTransport transport, long features) {
         boolean topology = FeatureBits.has(features, BlkFeatures.TOPOLOGY);
         boolean secureErase = FeatureBits.has(features, BlkFeatures.SECURE_ERASE);
+        boolean zoned = FeatureBits.has(features, BlkFeatures.ZONED);
         return transport.readConfig(() -> new VirtioBlkConfig(
                 transport.configU64(CAPACITY),
                 FeatureBits.has(features, BlkFeatures.SIZE_MAX) ? transport.configU32(SIZE_MAX) : 0,
@@ -76,7 +99,13 @@ public record VirtioBlkConfig(
                 FeatureBits.has(features, BlkFeatures.WRITE_ZEROES) ? transport.configU32(MAX_WRITE_ZEROES_SECTORS) : 0,
                 secureErase ? transport.configU32(MAX_SECURE_ERASE_SECTORS) : 0,
                 secureErase ? transport.configU32(MAX_SECURE_ERASE_SEG) : 0,
-                secureErase ? transport.configU32(SECURE_ERASE_SECTOR_ALIGNMENT) : 0));
+                secureErase ? transport.configU32(SECURE_ERASE_SECTOR_ALIGNMENT) : 0,
+                zoned ? transport.configU32(ZONE_SECTORS) : 0,
+                zoned ? transport.configU32(MAX_OPEN_ZONES) : 0,
+                zoned ? transport.configU32(MAX_ACTIVE_ZONES) : 0,
+                zoned ? transport.configU32(MAX_APPEND_SECTORS) : 0,
+                zoned ? transport.configU32(WRITE_GRANULARITY) : 0,
+                zoned ? transport.configU8(ZONED_MODEL) : ZoneFormat.Z_NONE));
     }
 
     /**
@@ -91,5 +120,26 @@ public record VirtioBlkConfig(
                 : secureEraseSectorAlignment == 0 ? "secure_erase_sector_alignment" : null;
         return zero == null ? Optional.empty()
                 : Optional.of("the device offers SECURE_ERASE with " + zero + " 0, so no secure erase can be sent");
+    }
+
+    /**
+     * The zoned characteristics of a host-managed or host-aware device, or empty when ZONED was not
+     * negotiated or the model is VIRTIO_BLK_Z_NONE (the device is then used as any other, as the
+     * specification says).
+     *
+     * @throws IllegalArgumentException naming the field when the model is not one the specification
+     *     defines, or a host-managed or host-aware device gives a zone_sectors of 0
+     */
+    public Optional<ZonedCharacteristics> zoned() {
+        ZonedModel model = ZoneFormat.model(zonedModel).orElseThrow(() -> new IllegalArgumentException(
+                "the device offers ZONED with the undefined model " + zonedModel));
+        if (model == ZonedModel.NONE) {
+            return Optional.empty();
+        }
+        if (zoneSectors == 0) {
+            throw new IllegalArgumentException("the device offers a zoned model with zone_sectors 0");
+        }
+        return Optional.of(new ZonedCharacteristics(model, zoneSectors, maxOpenZones, maxActiveZones, maxAppendSectors,
+                writeGranularity));
     }
 }

@@ -11,6 +11,7 @@ import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
 import dev.vblk.block.RequestType;
+import dev.vblk.block.ZonedBlockDevice;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
 import dev.vblk.virtio.MmioSlot;
@@ -131,6 +132,21 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
         return limits.maxTransferBytes();
     }
 
+    /**
+     * The largest zone append one request carries, in bytes: the transfer limits with one data
+     * descriptor and one sector set aside for the append_sector the device writes after the data
+     * ({@link CallPlanner#zoneAppend}); 0 when not even one sector fits.
+     */
+    int maxAppendBytes() {
+        if (limits.maxDataSegments() < 2) {
+            return 0;
+        }
+        TransferLimits append = TransferLimits.compute(limits.maxDataSegments() - 1L,
+                limits.maxRunBytes() == Integer.MAX_VALUE ? 0 : limits.maxRunBytes(), Integer.MAX_VALUE,
+                limits.maxTransferBytes() - BlockDevice.SECTOR_SIZE);
+        return append == null ? 0 : append.maxTransferBytes();
+    }
+
     /** How many requests queue 0 may hold at once: the options, its ring and its buffers allow. */
     public int maxInFlight() {
         return queues[0].maxInFlight();
@@ -148,6 +164,15 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
      */
     public VirtioBlkQueue queue(int index) {
         return queues[Objects.checkIndex(index, queues.length)];
+    }
+
+    /**
+     * The zone commands, sent on queue 0, when VIRTIO_BLK_F_ZONED was negotiated
+     * ({@link DriverOptions#withZoned}) and the device is host-managed or host-aware (its
+     * characteristics in {@link BlockDeviceInfo#zoned()}); empty otherwise.
+     */
+    public Optional<ZonedBlockDevice> zoned() {
+        return info().zoned().isPresent() ? Optional.of(new VirtioZonedDevice(this, queues[0])) : Optional.empty();
     }
 
     /** The error that made the device unusable, if one did. */

@@ -190,6 +190,35 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         return submit(RequestType.GET_ID, -1, 0, call -> planner.getId(call, buffer));
     }
 
+    // ---- zone commands (VIRTIO_BLK_F_ZONED), for VirtioZonedDevice ---------------------------------
+
+    /** Submits a zone report from the zone holding {@code sector} into {@code buffer} ({@link CallPlanner#reportBytes}). */
+    RequestHandle submitZoneReport(long sector, byte[] buffer) {
+        return submit(RequestType.ZONE_REPORT, sector, 0, call -> planner.zoneReport(call, sector, buffer));
+    }
+
+    /** Submits a zone open, close, finish, reset or reset all. */
+    RequestHandle submitZoneManagement(RequestType type, int typeCode, long zoneStart) {
+        return submit(type, zoneStart, 0, call -> planner.zoneManagement(call, type, typeCode, zoneStart));
+    }
+
+    /** Submits a zone append of {@code data}, the device's append_sector to land in the 8-byte {@code appendSector}. */
+    RequestHandle submitZoneAppend(long zoneStart, byte[] data, byte[] appendSector) {
+        long sectors = planner.sectors(RequestType.ZONE_APPEND, zoneStart, data);
+        return submit(RequestType.ZONE_APPEND, zoneStart, sectors, call -> planner.zoneAppend(call, zoneStart, data,
+                appendSector));
+    }
+
+    /** The most bytes of a report for {@code maxZones} zones ({@link CallPlanner#reportBytes}). */
+    int reportBytes(long sector, int maxZones) {
+        return planner.reportBytes(sector, maxZones);
+    }
+
+    /** Notes an error a zone call ended with after its completion (a reply that breaks the specification). */
+    BlockDeviceException note(BlockDeviceException error, RequestType type) {
+        return errors.note(error, type);
+    }
+
     /** What a submission adds to the call: its requests, after its own checks. */
     private interface CallBuilder {
         void build(InFlightRequests.Call call);

@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The block backend: executes a decoded request on the disk as virtio-blk defines it (read,
- * write, flush, GET_ID, discard, write zeroes, and VirtIO 1.2's secure erase and GET_LIFETIME) and
- * tells the status byte and how many bytes it
+ * write, flush, GET_ID, discard, write zeroes, and VirtIO 1.2's secure erase, GET_LIFETIME and zone
+ * commands, under the rules of its {@link ZonedDisk} when ZONED is negotiated) and tells the status
+ * byte and how many bytes it
  * wrote into the driver's buffers. A request outside the capacity, a write to a read-only disk or a
  * failing disk answers IOERR; a type or segment it does not support answers UNSUPP.
  */
@@ -22,11 +23,15 @@ final class BlkBackend {
     private final FakeBlkConfig config;
     private final DiskBacking disk;
     private final GuestDma dma;
+    /** The zones of a device configured zoned; null otherwise. */
+    private final ZonedDisk zones;
 
     BlkBackend(FakeBlkConfig config, GuestDma dma) {
         this.config = config;
         this.disk = config.disk();
         this.dma = dma;
+        this.zones = config.zoned() == FakeBlkConfig.Zoned.NONE ? null
+                : new ZonedDisk(config.zoned(), capacitySectors());
     }
 
     /** Capacity in 512-byte sectors. */
@@ -47,7 +52,7 @@ final class BlkBackend {
         try {
             return switch (request.type()) {
                 case VirtioBlk.T_IN -> read(chain, request);
-                case VirtioBlk.T_OUT -> write(request, writeThrough);
+                case VirtioBlk.T_OUT -> write(request, negotiated, writeThrough);
                 case VirtioBlk.T_FLUSH -> {
                     disk.flush();
                     yield new Result(VirtioBlk.S_OK, 0);
@@ -56,6 +61,9 @@ final class BlkBackend {
                 case VirtioBlk.T_GET_LIFETIME -> getLifetime(chain, request, negotiated);
                 case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES, VirtioBlk.T_SECURE_ERASE ->
                         new Result(executeRanges(request, negotiated), 0);
+                case VirtioBlk.T_ZONE_APPEND, VirtioBlk.T_ZONE_REPORT, VirtioBlk.T_ZONE_OPEN, VirtioBlk.T_ZONE_CLOSE,
+                        VirtioBlk.T_ZONE_FINISH, VirtioBlk.T_ZONE_RESET, VirtioBlk.T_ZONE_RESET_ALL ->
+                        zoned(negotiated) ? zoneCommand(chain, request, writeThrough) : new Result(VirtioBlk.S_UNSUPP, 0);
                 default -> new Result(VirtioBlk.S_UNSUPP, 0);
             };
         } catch (DiskAccessException e) {
@@ -72,16 +80,81 @@ final class BlkBackend {
         return new Result(VirtioBlk.S_OK, dma.scatter(chain.writableData(), data));
     }
 
-    private Result write(DeviceRequest request, boolean writeThrough) {
+    private Result write(DeviceRequest request, long negotiated, boolean writeThrough) {
         if (config.readOnly() || !sectorsOk(request)) {
             return ioError();
         }
+        if (zoned(negotiated)) {
+            int status = zones.write(request.sector(), request.sectorCount());
+            if (status != VirtioBlk.S_OK) {
+                return new Result(status, 0);
+            }
+        }
+        store(request, writeThrough);
+        return new Result(VirtioBlk.S_OK, 0);
+    }
+
+    private void store(DeviceRequest request, boolean writeThrough) {
         byte[] data = request.writeData();
         disk.write(request.sector() * VirtioBlk.SECTOR_SIZE, data, 0, data.length);
         if (writeThrough) {
             disk.flush();
         }
-        return new Result(VirtioBlk.S_OK, 0);
+    }
+
+    /** Whether the zone rules apply: the device is zoned and the driver negotiated ZONED. */
+    private boolean zoned(long negotiated) {
+        return zones != null && (negotiated & bit(VirtioBlk.F_ZONED)) != 0;
+    }
+
+    /**
+     * A zone report, append or management command. An append writes its data where the zone's write
+     * pointer was and the le64 sector it chose before the status byte; a reset empties the zone's
+     * sectors, which read zeroes afterwards.
+     */
+    private Result zoneCommand(Chain chain, DeviceRequest request, boolean writeThrough) {
+        return switch (request.type()) {
+            case VirtioBlk.T_ZONE_REPORT -> {
+                if (request.sector() < 0 || request.sector() >= capacitySectors()
+                        || request.dataLength() < ZonedDisk.REPORT_HEADER_BYTES) {
+                    yield new Result(VirtioBlk.S_ZONE_INVALID_CMD, 0);
+                }
+                yield new Result(VirtioBlk.S_OK, dma.scatter(chain.writableData(),
+                        zones.report(request.sector(), request.dataLength())));
+            }
+            case VirtioBlk.T_ZONE_APPEND -> {
+                if (config.readOnly() || request.dataLength() % VirtioBlk.SECTOR_SIZE != 0) {
+                    yield ioError();
+                }
+                ZonedDisk.Append append = zones.append(request.sector(), request.sectorCount());
+                if (append.status() != VirtioBlk.S_OK) {
+                    yield new Result(append.status(), 0);
+                }
+                disk.write(append.sector() * VirtioBlk.SECTOR_SIZE, request.writeData(), 0, request.dataLength());
+                if (writeThrough) {
+                    disk.flush();
+                }
+                byte[] answer = new byte[VirtioBlk.APPEND_SECTOR_BYTES];
+                LittleEndian.put(answer, 0, 8, append.answered());
+                yield new Result(VirtioBlk.S_OK, dma.scatter(chain.writableData(), answer));
+            }
+            case VirtioBlk.T_ZONE_RESET_ALL -> {
+                for (int i = 0; i < zones.zoneCount(); i++) {
+                    if (!zones.conventional(i)) {
+                        empty(i);
+                    }
+                }
+                zones.resetAll();
+                yield new Result(VirtioBlk.S_OK, 0);
+            }
+            default -> {
+                int status = zones.manage(request.type(), request.sector());
+                if (status == VirtioBlk.S_OK && request.type() == VirtioBlk.T_ZONE_RESET) {
+                    empty(zones.zoneOf(request.sector()));
+                }
+                yield new Result(status, 0);
+            }
+        };
     }
 
     private Result getId(Chain chain, DeviceRequest request) {
@@ -109,6 +182,11 @@ final class BlkBackend {
         byte[] answer = new byte[Math.min(VirtioBlk.LIFETIME_BYTES, request.dataLength())];
         System.arraycopy(report, 0, answer, 0, answer.length);
         return new Result(VirtioBlk.S_OK, dma.scatter(chain.writableData(), answer));
+    }
+
+    /** Discards zone {@code i}'s sectors: a reset zone reads zeroes. */
+    private void empty(int i) {
+        disk.discard(zones.start(i) * VirtioBlk.SECTOR_SIZE, (zones.end(i) - zones.start(i)) * VirtioBlk.SECTOR_SIZE);
     }
 
     private static Result ioError() {

@@ -9,14 +9,14 @@ import dev.vblk.platform.LittleEndian;
 
 /**
  * The virtio-blk device configuration space (VirtIO 1.1 section 5.2.4, with VirtIO 1.2's secure-erase
- * fields): its layout, the length the offered features give it (36, 48 with discard, 57 with write
- * zeroes, 72 with secure erase) and its one writable field,
+ * fields and zoned characteristics): its layout, the length the offered features give it (36, 48
+ * with discard, 57 with write zeroes, 72 with secure erase, 96 with zoned) and its one writable field,
  * writeback, which the driver may set once VIRTIO_BLK_F_CONFIG_WCE is negotiated. Reads past the
  * length and other writes are violations. A {@link TornCapacity} may show a passing capacity.
  */
 final class BlkConfigSpace {
 
-    private static final int SIZE = 72;
+    private static final int SIZE = 96;
     private static final int WRITEBACK_OFFSET = 32;
     private static final int NUM_QUEUES_OFFSET = 34;
 
@@ -90,8 +90,11 @@ final class BlkConfigSpace {
     }
 
     private static int length(long offered) {
-        if ((offered & bit(VirtioBlk.F_SECURE_ERASE)) != 0) {
+        if ((offered & bit(VirtioBlk.F_ZONED)) != 0) {
             return SIZE;
+        }
+        if ((offered & bit(VirtioBlk.F_SECURE_ERASE)) != 0) {
+            return 72;
         }
         if ((offered & bit(VirtioBlk.F_WRITE_ZEROES)) != 0) {
             return 57;
@@ -135,6 +138,12 @@ final class BlkConfigSpace {
         LittleEndian.put(space, 60, 4, config.secureErase().maxSectors());
         LittleEndian.put(space, 64, 4, config.secureErase().maxSegments());
         LittleEndian.put(space, 68, 4, config.secureErase().sectorAlignment());
+        LittleEndian.put(space, 72, 4, config.zoned().zoneSectors());
+        LittleEndian.put(space, 76, 4, config.zoned().maxOpenZones());
+        LittleEndian.put(space, 80, 4, config.zoned().maxActiveZones());
+        LittleEndian.put(space, 84, 4, config.zoned().maxAppendSectors());
+        LittleEndian.put(space, 88, 4, config.zoned().writeGranularity());
+        LittleEndian.put(space, 92, 1, config.zoned().model());
         return space;
     }
 }

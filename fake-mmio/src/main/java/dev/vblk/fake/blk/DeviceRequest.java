@@ -14,11 +14,12 @@ import java.util.Optional;
  * @param type the raw request type from the header
  * @param sector for IN, OUT and others the header's sector; for DISCARD, WRITE_ZEROES and
  *     SECURE_ERASE the first range's sector
- * @param sectorCount IN: writable data bytes / 512; OUT: readable data bytes / 512; DISCARD,
+ * @param sectorCount IN: writable data bytes / 512; OUT and ZONE_APPEND: readable data bytes / 512; DISCARD,
  *     WRITE_ZEROES and SECURE_ERASE: sum of the ranges' sector counts; otherwise 0
  * @param dataLength the data bytes the request carries (OUT and the range commands: readable bytes
- *     after the header) or has room for (IN, GET_ID, GET_LIFETIME: writable bytes before the status byte)
- * @param writeData a copy of the data of an OUT request, empty for every other type
+ *     after the header) or has room for (IN, GET_ID, GET_LIFETIME, ZONE_REPORT: writable bytes before the
+ *     status byte)
+ * @param writeData a copy of the data of an OUT or ZONE_APPEND request, empty for every other type
  * @param ranges the segments of a DISCARD, WRITE_ZEROES or SECURE_ERASE request, empty for every other type
  */
 public record DeviceRequest(
@@ -49,6 +50,13 @@ public record DeviceRequest(
             case VirtioBlk.T_WRITE_ZEROES -> RequestType.WRITE_ZEROES;
             case VirtioBlk.T_SECURE_ERASE -> RequestType.SECURE_ERASE;
             case VirtioBlk.T_GET_LIFETIME -> RequestType.GET_LIFETIME;
+            case VirtioBlk.T_ZONE_REPORT -> RequestType.ZONE_REPORT;
+            case VirtioBlk.T_ZONE_OPEN -> RequestType.ZONE_OPEN;
+            case VirtioBlk.T_ZONE_CLOSE -> RequestType.ZONE_CLOSE;
+            case VirtioBlk.T_ZONE_FINISH -> RequestType.ZONE_FINISH;
+            case VirtioBlk.T_ZONE_RESET -> RequestType.ZONE_RESET;
+            case VirtioBlk.T_ZONE_RESET_ALL -> RequestType.ZONE_RESET_ALL;
+            case VirtioBlk.T_ZONE_APPEND -> RequestType.ZONE_APPEND;
             default -> null;
         });
     }

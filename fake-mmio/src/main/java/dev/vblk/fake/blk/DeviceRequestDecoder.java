@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Reads a virtio-blk request out of a validated chain (VirtIO 1.1 section 5.2.6): the header, the
- * data of a write, the segments of a discard, write zeroes or secure erase. A chain too short for its request is
+ * data of a write or zone append, the segments of a discard, write zeroes or secure erase. A chain too short for its request is
  * malformed. Requests are numbered in the order they are decoded, across resets.
  */
 final class DeviceRequestDecoder {
@@ -48,10 +48,10 @@ final class DeviceRequestDecoder {
         int writableData = (int) writableBytes - 1;
         long index = decoded++;
         return switch (type) {
-            case VirtioBlk.T_IN, VirtioBlk.T_GET_ID, VirtioBlk.T_GET_LIFETIME -> new DeviceRequest(index, chain.head(),
-                    type, sector, type == VirtioBlk.T_IN ? writableData / VirtioBlk.SECTOR_SIZE : 0, writableData,
+            case VirtioBlk.T_IN, VirtioBlk.T_GET_ID, VirtioBlk.T_GET_LIFETIME, VirtioBlk.T_ZONE_REPORT ->
+                    new DeviceRequest(index, chain.head(), type, sector, type == VirtioBlk.T_IN ? writableData / VirtioBlk.SECTOR_SIZE : 0, writableData,
                     new byte[0], List.of());
-            case VirtioBlk.T_OUT -> new DeviceRequest(index, chain.head(), type, sector,
+            case VirtioBlk.T_OUT, VirtioBlk.T_ZONE_APPEND -> new DeviceRequest(index, chain.head(), type, sector,
                     readableData / VirtioBlk.SECTOR_SIZE, readableData,
                     dma.gather(chain.readableData(), readableData), List.of());
             case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES, VirtioBlk.T_SECURE_ERASE ->

@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param writeZeroes the write-zeroes limits in config space
  * @param secureErase the secure-erase limits in config space (read when VIRTIO_BLK_F_SECURE_ERASE is offered)
  * @param lifetime the GET_LIFETIME answer (when VIRTIO_BLK_F_LIFETIME is offered)
+ * @param zoned the zone layout and characteristics (when VIRTIO_BLK_F_ZONED is offered)
  * @param requestHook decides the outcome of each request
  */
 public record FakeBlkConfig(
@@ -46,6 +47,7 @@ public record FakeBlkConfig(
         WriteZeroesLimits writeZeroes,
         SecureEraseLimits secureErase,
         Lifetime lifetime,
+        Zoned zoned,
         RequestHook requestHook) {
 
     /** The geometry field of the config space. */
@@ -100,6 +102,73 @@ public record FakeBlkConfig(
         }
     }
 
+    /**
+     * A zoned device (VirtIO 1.2 VIRTIO_BLK_F_ZONED): its characteristics in config space and how its
+     * zones are laid out and behave ({@link ZonedDisk}).
+     *
+     * @param model 0 (VIRTIO_BLK_Z_NONE), 1 (host-managed) or 2 (host-aware); other values are taken
+     *     as they are, to see what a driver does with them
+     * @param zoneSectors zone_sectors; the last zone may be smaller
+     * @param maxOpenZones max_open_zones, 0 for no limit
+     * @param maxActiveZones max_active_zones, 0 for no limit
+     * @param maxAppendSectors max_append_sectors, 0 for no zone append
+     * @param writeGranularity write_granularity in bytes
+     * @param conventionalZones how many zones at the start are conventional; the rest are
+     *     sequential-write-required (host-managed) or sequential-write-preferred (otherwise)
+     * @param lie how the device breaks the zone rules, {@link ZoneLie#NONE} for not at all
+     */
+    public record Zoned(int model, long zoneSectors, long maxOpenZones, long maxActiveZones, long maxAppendSectors,
+            long writeGranularity, int conventionalZones, ZoneLie lie) {
+
+        /** Not zoned: VIRTIO_BLK_F_ZONED is not offered. */
+        public static final Zoned NONE = new Zoned(0, 0, 0, 0, 0, 0, 0, ZoneLie.NONE);
+
+        public Zoned {
+            Objects.requireNonNull(lie, "lie");
+        }
+
+        /** A host-managed device of {@code zoneSectors}-sector zones, the first one conventional, 2 open and 3 active at most. */
+        public static Zoned hostManaged(long zoneSectors) {
+            return new Zoned(1, zoneSectors, 2, 3, zoneSectors, 512, 1, ZoneLie.NONE);
+        }
+
+        /** A host-aware device of {@code zoneSectors}-sector zones without conventional zones or limits. */
+        public static Zoned hostAware(long zoneSectors) {
+            return new Zoned(2, zoneSectors, 0, 0, zoneSectors, 512, 0, ZoneLie.NONE);
+        }
+
+        /** These characteristics with another model. */
+        public Zoned withModel(int other) {
+            return new Zoned(other, zoneSectors, maxOpenZones, maxActiveZones, maxAppendSectors, writeGranularity,
+                    conventionalZones, lie);
+        }
+
+        /** These characteristics with other limits. */
+        public Zoned withLimits(long open, long active, long appendSectors) {
+            return new Zoned(model, zoneSectors, open, active, appendSectors, writeGranularity, conventionalZones, lie);
+        }
+
+        /** These characteristics with the device breaking the zone rules as {@code other} says. */
+        public Zoned withLie(ZoneLie other) {
+            return new Zoned(model, zoneSectors, maxOpenZones, maxActiveZones, maxAppendSectors, writeGranularity,
+                    conventionalZones, other);
+        }
+    }
+
+    /** How a zoned fake device breaks the zone rules, to see that a driver notices. */
+    public enum ZoneLie {
+        /** It keeps them. */
+        NONE,
+        /** A zone report gives every zone with a write pointer one past the end of its zone. */
+        WRITE_POINTER_OUTSIDE_ZONE,
+        /** A zone report calls a written zone empty, its write pointer left where the writes put it. */
+        EMPTY_ZONE_WITH_DATA,
+        /** A zone append answers the first sector of the next zone. */
+        APPEND_OUTSIDE_ZONE,
+        /** A zone report gives every zone the undefined state 5. */
+        UNDEFINED_STATE
+    }
+
     /** The most queues a device can have, QEMU's VIRTIO_QUEUE_MAX. */
     public static final int MAX_QUEUES = 1024;
 
@@ -112,6 +181,7 @@ public record FakeBlkConfig(
         Objects.requireNonNull(writeZeroes, "writeZeroes");
         Objects.requireNonNull(secureErase, "secureErase");
         Objects.requireNonNull(lifetime, "lifetime");
+        Objects.requireNonNull(zoned, "zoned");
         Objects.requireNonNull(requestHook, "requestHook");
         if (idString.getBytes(StandardCharsets.US_ASCII).length > VirtioBlk.ID_BYTES) {
             throw new IllegalArgumentException("id string longer than 20 bytes: " + idString);
@@ -151,6 +221,7 @@ public record FakeBlkConfig(
         b.writeZeroes = writeZeroes;
         b.secureErase = secureErase;
         b.lifetime = lifetime;
+        b.zoned = zoned;
         b.requestHook = requestHook;
         return b;
     }
@@ -175,6 +246,7 @@ public record FakeBlkConfig(
         private WriteZeroesLimits writeZeroes = new WriteZeroesLimits(0x3fffff, 1, true);
         private SecureEraseLimits secureErase = new SecureEraseLimits(0x3fffff, 1, 1);
         private Lifetime lifetime = new Lifetime(1, 1, 1);
+        private Zoned zoned = Zoned.NONE;
         private RequestHook requestHook = RequestHook.NORMAL;
 
         private Builder() {}
@@ -325,6 +397,15 @@ public record FakeBlkConfig(
             return this;
         }
 
+        /**
+         * A zoned device: VIRTIO_BLK_F_ZONED offered with these characteristics ({@link Zoned#NONE}:
+         * not offered; QEMU 7.2 does not offer it).
+         */
+        public Builder zoned(Zoned zoned) {
+            this.zoned = zoned;
+            return offer(VirtioBlk.F_ZONED, zoned != Zoned.NONE);
+        }
+
         public Builder requestHook(RequestHook requestHook) {
             this.requestHook = requestHook;
             return this;
@@ -341,7 +422,7 @@ public record FakeBlkConfig(
                     : numQueues > 1 || (features & VirtioBlk.bit(VirtioBlk.F_MQ)) != 0;
             long offered = multiQueue ? features | VirtioBlk.bit(VirtioBlk.F_MQ) : features & ~VirtioBlk.bit(VirtioBlk.F_MQ);
             return new FakeBlkConfig(d, readOnly, offered, idString, queueNumMax, numQueues, sizeMax, segMax, g,
-                    blkSize, topology, writeback, discard, writeZeroes, secureErase, lifetime, requestHook);
+                    blkSize, topology, writeback, discard, writeZeroes, secureErase, lifetime, zoned, requestHook);
         }
     }
 }

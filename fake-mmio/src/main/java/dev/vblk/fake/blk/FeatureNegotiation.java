@@ -9,7 +9,8 @@ import dev.vblk.fake.violation.ViolationKind;
  * Feature negotiation (VirtIO 1.1 section 2.2): the features offered (the configured set minus
  * those {@link DeviceFaults#withholdFeatures} withholds), the pages of features the driver
  * accepts, and whether FEATURES_OK can be accepted: only for offered features including
- * VERSION_1, unless {@link DeviceFaults#refuseFeaturesOk} refuses it anyway.
+ * VERSION_1 (and ZONED, from a host-managed device), unless {@link DeviceFaults#refuseFeaturesOk}
+ * refuses it anyway.
  */
 final class FeatureNegotiation {
 
@@ -53,10 +54,18 @@ final class FeatureNegotiation {
         }
     }
 
-    /** Whether FEATURES_OK is accepted for what the driver accepted. */
+    /**
+     * Whether FEATURES_OK is accepted for what the driver accepted. A host-managed zoned device
+     * refuses it when the driver did not accept ZONED (VirtIO 1.2 section 5.2.5.2).
+     */
     boolean acceptable() {
         return !faults.refusesFeaturesOk() && !acceptedBeyond64 && (accepted & ~offered()) == 0
-                && (accepted & bit(VirtioBlk.F_VERSION_1)) != 0;
+                && (accepted & bit(VirtioBlk.F_VERSION_1)) != 0 && !hostManagedWithoutZoned();
+    }
+
+    private boolean hostManagedWithoutZoned() {
+        long zoned = bit(VirtioBlk.F_ZONED);
+        return config.zoned().model() == 1 && (offered() & zoned) != 0 && (accepted & zoned) == 0;
     }
 
     /** Forgets what the driver accepted (a device reset). */

@@ -35,6 +35,8 @@ public final class VirtioBlk {
     public static final int F_LIFETIME = 15;
     /** VirtIO 1.2: SECURE_ERASE is taken, with its limits at config offsets 60, 64 and 68. */
     public static final int F_SECURE_ERASE = 16;
+    /** VirtIO 1.2: a zoned device, its characteristics at config offsets 72 to 92. */
+    public static final int F_ZONED = 17;
     public static final int F_INDIRECT_DESC = 28;
     public static final int F_EVENT_IDX = 29;
     public static final int F_VERSION_1 = 32;
@@ -65,11 +67,26 @@ public final class VirtioBlk {
     public static final int T_DISCARD = 11;
     public static final int T_WRITE_ZEROES = 13;
     public static final int T_SECURE_ERASE = 14;
+    /** VirtIO 1.2 zone commands (ZONED). */
+    public static final int T_ZONE_APPEND = 15;
+    public static final int T_ZONE_REPORT = 16;
+    public static final int T_ZONE_OPEN = 18;
+    public static final int T_ZONE_CLOSE = 20;
+    public static final int T_ZONE_FINISH = 22;
+    public static final int T_ZONE_RESET = 24;
+    public static final int T_ZONE_RESET_ALL = 26;
 
     // Request status bytes.
     public static final int S_OK = 0;
     public static final int S_IOERR = 1;
     public static final int S_UNSUPP = 2;
+    /** VirtIO 1.2 zone status codes (ZONED). */
+    public static final int S_ZONE_INVALID_CMD = 3;
+    public static final int S_ZONE_UNALIGNED_WP = 4;
+    public static final int S_ZONE_OPEN_RESOURCE = 5;
+    public static final int S_ZONE_ACTIVE_RESOURCE = 6;
+    /** Bytes of the append_sector a ZONE_APPEND has the device write before the status byte. */
+    public static final int APPEND_SECTOR_BYTES = 8;
 
     /** Bytes in a request header: le32 type, le32 reserved, le64 sector. */
     public static final int HEADER_SIZE = 16;
