@@ -61,10 +61,11 @@ public final class ScenarioRunner {
 
     /**
      * The driver options a scenario runs with: {@link #OPTIONS} at the scenario's queue depth, secure
-     * erase and the lifetime report allowed as it says.
+     * erase, the lifetime report, ring reset and topology allowed as it says.
      */
     public static DriverOptions options(Scenario scenario) {
-        return scenario.eraseLifetime().applyTo(OPTIONS.withMaxInFlight(scenario.queue().depth()));
+        return scenario.resetTopology().applyTo(scenario.eraseLifetime().applyTo(
+                OPTIONS.withMaxInFlight(scenario.queue().depth())));
     }
 
     /** Runs {@code scenario} on a fresh fake machine and returns the oracle's verdict. */
