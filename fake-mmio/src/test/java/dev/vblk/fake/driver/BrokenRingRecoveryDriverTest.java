@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * negotiated: that queue alone is reset, each call with a request the device held ends with
  * PROTOCOL_VIOLATION and each call that only waited for a slot with ABORTED, the other queue's
  * request in flight completes, and both queues read correctly afterwards. Without the feature the
- * device stays unusable until reset; a queue reset the device never reports done makes it unusable.
+ * device stays unusable until reset; a queue reset the device never reports done, or a fresh ring the
+ * platform refuses, makes it unusable.
  */
 class BrokenRingRecoveryDriverTest {
 
@@ -168,5 +169,24 @@ class BrokenRingRecoveryDriverTest {
         rig.fake().faults().clearRegisterOverride(ControlRegister.QUEUE_RESET.offset());
         device.reset();
         reads(device.queue(1), 5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aFreshRingThePlatformRefusesLeavesTheDeviceUnusableAndTheDeviceResetRecovers(boolean packed) {
+        Rig rig = rig("usedId", packed);
+        VirtioBlkDevice device = rig.open(TWO.withPackedRing(packed));
+        rig.machine().allocatorFaults().refuseAll(true);
+
+        BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> reads(device.queue(1), BROKEN));
+
+        assertEquals(ErrorKind.PLATFORM_ERROR, error.kind(), error.getMessage());
+        assertTrue(error.getMessage().contains("queue 1 has no ring after its reset"), error.getMessage());
+        assertEquals(ErrorKind.PLATFORM_ERROR, device.fatalError().orElseThrow().kind());
+        rig.machine().allocatorFaults().clear();
+        device.reset();
+        reads(device.queue(1), 5);
+        reads(device.queue(0), 6);
+        assertEquals(List.of(), rig.machine().violations());
     }
 }

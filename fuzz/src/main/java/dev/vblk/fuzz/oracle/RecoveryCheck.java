@@ -73,13 +73,15 @@ final class RecoveryCheck {
 
     /**
      * A call of its own failed with {@code kind} after the device saw {@code seen}. Ended by a queue
-     * reset, it had a request in the ring (the one that timed out or met the broken ring), so it is not
-     * ABORTED. On a quiet device with RING_RESET negotiated and one request at a time, a TIMEOUT, or a
+     * reset when the last of its requests the device saw was never answered or answered with a used
+     * element naming no head, it had that request in the ring, so it is not ABORTED (a call whose
+     * requests were all answered, or waited, when the ring broke is). On a quiet device with RING_RESET negotiated and one request at a time, a TIMEOUT, or a
      * PROTOCOL_VIOLATION from a ring the device broke, with every request answered normally, never, or
      * with a broken ring, must leave the device usable by resetting the queue alone.
      */
     void requireQueueReset(String where, ErrorKind kind, boolean quiet, List<Seen> seen, boolean ringBroken) {
-        if (kind == ErrorKind.ABORTED && endedByQueueReset(kind) && !seen.isEmpty()) {
+        if (kind == ErrorKind.ABORTED && endedByQueueReset(kind) && !seen.isEmpty()
+                && leftInTheRing(seen.get(seen.size() - 1).outcome())) {
             run.findings.add(Invariant.RECOVERY, where, "ended ABORTED by a queue reset although its requests were in "
                     + "the ring: a call the device held ends with the TIMEOUT or PROTOCOL_VIOLATION that reset the queue");
         }
@@ -94,6 +96,12 @@ final class RecoveryCheck {
                     + "although RING_RESET was negotiated: the queue should have been reset alone ("
                     + run.driver.fatalError().map(Throwable::getMessage).orElse("no queue reset") + ")");
         }
+    }
+
+    /** An answer that leaves its request in the ring: never given, or a used element naming no head. */
+    private static boolean leftInTheRing(OutcomeSpec outcome) {
+        OutcomeSpec answer = Requests.undelayed(outcome);
+        return answer instanceof OutcomeSpec.Never || answer instanceof OutcomeSpec.NotAHead;
     }
 
     /** An answer after which the driver can reset the queue alone: normal, never, or one that breaks the ring. */
