@@ -10,9 +10,11 @@ import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.platform.Platform;
 import dev.vblk.virtio.InterruptStatus;
+import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.VirtioTransport;
 import dev.vblk.virtio.queue.UsedElement;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,7 +42,8 @@ final class CompletionHandler {
     /**
      * @param afterCompletions posts and publishes waiting requests, after returned ones have ended
      * @param queueReset resets the queue alone, ending each of its calls with the error given for it
-     *     (VIRTIO_F_RING_RESET); used when a request times out and the feature was negotiated
+     *     (VIRTIO_F_RING_RESET); used when a request times out or the ring breaks the rules and the
+     *     feature was negotiated
      */
     CompletionHandler(VirtioBlkDevice device, Platform platform, VirtioTransport transport, DriverOptions options,
             ErrorPolicy errors, InFlightRequests requests, Runnable afterCompletions,
@@ -74,7 +77,7 @@ final class CompletionHandler {
             if (transport.interruptPending()) {
                 handleInterrupt();
             } else if (sharesInterrupts()) {
-                finishAll(requestRing.ring().collectUsed());
+                finishAll(collectUsed());
             }
         } else {
             collect();
@@ -122,12 +125,12 @@ final class CompletionHandler {
 
     /**
      * Finishes what the used ring holds (with interrupts, completions whose interrupt never came);
-     * whether there was anything.
+     * whether there was anything, or the ring broke and its queue was reset (its requests ended).
      */
     private boolean takeUsed() {
-        List<UsedElement> used = requestRing.ring().collectUsed();
+        List<UsedElement> used = collectUsed();
         if (used.isEmpty()) {
-            return false;
+            return requests.posted() == 0;
         }
         drainInterrupts();
         finishAll(used);
@@ -136,7 +139,7 @@ final class CompletionHandler {
 
     private void waitForInterrupt(BlkRequest oldest, long now, long waitDeadline) {
         if (requestRing.ring().enableUsedNotification()) {
-            finishAll(requestRing.ring().collectUsed());
+            finishAll(collectUsed());
             drainInterrupts();
             return;
         }
@@ -178,6 +181,30 @@ final class CompletionHandler {
         requests.failWaiting(timeout);
     }
 
+    /**
+     * The chains the device returned since the last collection. A ring that breaks the rules is a
+     * protocol violation, fatal for the device; with VIRTIO_F_RING_RESET negotiated (and the device
+     * not asking for a reset) the queue is reset on its own instead and nothing is given back: each
+     * call with a request the device held ends with PROTOCOL_VIOLATION, each call whose requests all
+     * waited for a slot with ABORTED, and the device stays usable. A queue reset that fails makes the
+     * device unusable ({@link QueueResources#resetQueue}).
+     */
+    private List<UsedElement> collectUsed() {
+        try {
+            return requestRing.ring().collectUsed();
+        } catch (VirtioException e) {
+            if (e.kind() != VirtioException.Kind.PROTOCOL_VIOLATION || !device.state().has(FeatureBits.RING_RESET)) {
+                throw e;
+            }
+            device.state().checkNeedsReset();
+            Set<RequestHandle> held = requests.heldCalls();
+            queueReset.accept(handle -> held.contains(handle)
+                    ? errors.about(handle, ErrorKind.PROTOCOL_VIOLATION, e.detail() + "; its queue was reset").build(e)
+                    : null);
+            return List.of();
+        }
+    }
+
     /** Handles an interrupt that is already pending, without waiting for one. */
     void drainInterrupts() {
         if (transport.interruptPending()) {
@@ -204,7 +231,7 @@ final class CompletionHandler {
         }
         boolean maybeUsed = (status & InterruptStatus.USED_BUFFER) != 0 || status == 0 || sharesInterrupts();
         if (maybeUsed && options.completion() == CompletionMode.INTERRUPTS) {
-            finishAll(requestRing.ring().collectUsed());
+            finishAll(collectUsed());
         }
     }
 
@@ -220,7 +247,7 @@ final class CompletionHandler {
             }
         }
         if (requestRing.ring().violationPending()) {
-            requestRing.ring().collectUsed();
+            collectUsed();
         }
         afterCompletions.run();
     }

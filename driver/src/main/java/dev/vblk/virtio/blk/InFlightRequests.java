@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -130,6 +132,15 @@ final class InFlightRequests {
             posted--;
         }
         return request;
+    }
+
+    /** The calls with a request the device holds. */
+    Set<RequestHandle> heldCalls() {
+        Set<RequestHandle> calls = new HashSet<>();
+        for (BlkRequest request : byToken.values()) {
+            calls.add(request.call.handle);
+        }
+        return calls;
     }
 
     /** The request posted longest ago that the device still holds, once its budget has started; or null. */

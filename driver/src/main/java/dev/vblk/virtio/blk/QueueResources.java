@@ -67,18 +67,19 @@ final class QueueResources {
     /**
      * Resets the queue on the device and sets it up again, its lock held: each call the queue holds
      * ends with the error {@code errorFor} gives it, or ABORTED where that is null, and a fresh ring
-     * is set up on the device. A failure on the way ends them all with it, their buffers set apart.
+     * is set up on the device. A failure on the way ends them all with it, their buffers set apart;
+     * it is fatal for the device (a queue left without a ring among them).
      */
     void resetQueue(Function<RequestHandle, BlockDeviceException> errorFor) {
         try {
             resetOnDevice();
+            ring = renewRing();
             for (BlkRequest request : requests.abandonAll(handle -> {
                 BlockDeviceException error = errorFor.apply(handle);
                 return error != null ? error : errors.about(handle, ErrorKind.ABORTED, "queue " + index + " was reset").build();
             })) {
                 requestRing.release(request);
             }
-            ring = ring.renew();
             requestRing = requestRing.over(ring);
             completions.attach(requestRing);
             transport.setupQueue(index, ring.size(), ring.descriptorArea(), ring.driverArea(), ring.deviceArea());
@@ -107,6 +108,22 @@ final class QueueResources {
                         + " reads within " + options.requestTimeoutNanos() / 1_000_000 + " ms").build();
             }
             transport.awaitInterrupt(options.pollIntervalNanos());
+        }
+    }
+
+    /**
+     * Releases the queue's ring and allocates a fresh one in its place.
+     *
+     * @throws BlockDeviceException PLATFORM_ERROR when the platform refuses the fresh ring's frames:
+     *     the queue is then left without a ring, so the device is unusable until it is reset
+     */
+    private Virtqueue renewRing() {
+        try {
+            return ring.renew();
+        } catch (VirtioException e) {
+            ring = null;
+            throw errors.error(ErrorKind.PLATFORM_ERROR, "queue " + index + " has no ring after its reset: "
+                    + e.detail()).build(e);
         }
     }
 

@@ -375,8 +375,9 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
      * it reads 0 again, ends every request the queue holds (in flight or waiting) with
      * {@link ErrorKind#ABORTED} and frees their buffers, starts over with a fresh ring and enables
      * the queue again. Requests already completed keep their outcome. The queue does the same by itself
-     * when one of its requests times out (that call ending with TIMEOUT) and the device is otherwise
-     * healthy.
+     * when the device is otherwise healthy and one of its requests times out (that call ending with
+     * TIMEOUT) or its ring breaks the rules (the calls with a request the device held ending with
+     * PROTOCOL_VIOLATION).
      *
      * @throws BlockDeviceException UNSUPPORTED when VIRTIO_F_RING_RESET was not negotiated; the
      *     device's fatal error while it is unusable; TIMEOUT when the device does not report the

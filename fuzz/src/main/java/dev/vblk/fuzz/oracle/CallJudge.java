@@ -17,6 +17,7 @@ final class CallJudge {
     private final DataIntegrityCheck data;
     private final FailureKindCheck failureKind;
     private final RequestAttribution attribution;
+    private final RecoveryCheck recovery;
 
     CallJudge(RunState run, ScriptedAnswers answers, RefusalCheck refusal, FatalStickyCheck fatal,
             RequestAttribution attribution) {
@@ -27,6 +28,7 @@ final class CallJudge {
         this.attribution = attribution;
         this.data = new DataIntegrityCheck(run);
         this.failureKind = new FailureKindCheck(run, answers);
+        this.recovery = new RecoveryCheck(run);
     }
 
     void judge(CallObservation call) {
@@ -44,6 +46,12 @@ final class CallJudge {
             return;
         }
         ErrorKind kind = result.error().kind();
+        if (recovery.endedByQueueReset(kind)) {
+            recovery.queueReset(where, kind, call.ringBrokenBefore() || run.deviceBrokeTheRing());
+            if (kind == ErrorKind.ABORTED) {
+                return;
+            }
+        }
         if (kind == ErrorKind.PROTOCOL_VIOLATION && call.ringBrokenBefore()) {
             // A used element or index broken during an earlier call, reported now.
             return;

@@ -2,17 +2,21 @@ package dev.vblk.fuzz.oracle;
 
 import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.BlockDeviceInfo;
+import dev.vblk.block.BlockTopology;
+import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@link Invariant#DEVICE_INFO}: after a successful initialisation {@code negotiatedFeatures()} and
  * {@code info()} describe the device as negotiated: capacity, capabilities (secure erase only with
  * limits that allow one), write cache, block size,
- * identity and the largest transfer its segment limits allow.
+ * identity, the largest transfer its segment limits allow, and the topology hints when
+ * VIRTIO_BLK_F_TOPOLOGY is negotiated (none otherwise).
  */
 final class DeviceInfoCheck {
 
@@ -75,8 +79,38 @@ final class DeviceInfoCheck {
             wrong.add("maxTransferBytes " + transfer + ": not whole sectors from 512 to " + most
                     + " (seg_max and size_max over scattered pages)");
         }
+        checkTopology(info, FeatureBits.has(negotiated, BlkFeatures.TOPOLOGY), wrong);
         if (!wrong.isEmpty()) {
             run.findings.add(Invariant.DEVICE_INFO, where, String.join("; ", wrong));
+        }
+    }
+
+    /**
+     * The topology reported against the fake's fields, in logical blocks of {@code info.blockSize()}:
+     * absent unless negotiated; each hint that keeps its rule as the device gave it, each that breaks
+     * it not taken (a physical block above 1 MiB as one logical block, an alignment offset of a whole
+     * physical block or more as 0, an opt_io_size that is not a multiple of a non-zero min_io_size as
+     * 0).
+     */
+    private void checkTopology(BlockDeviceInfo info, boolean negotiated, List<String> wrong) {
+        Optional<BlockTopology> reported = info.topology();
+        if (reported.isPresent() != negotiated) {
+            wrong.add("topology " + reported + " with TOPOLOGY " + (negotiated ? "negotiated" : "not negotiated"));
+            return;
+        }
+        if (!negotiated) {
+            return;
+        }
+        FakeBlkConfig.Topology fields = run.scenario.resetTopology().topology();
+        long logical = info.blockSize();
+        long physical = fields.physicalBlockExp() < 32 && logical << fields.physicalBlockExp() <= 1 << 20
+                ? logical << fields.physicalBlockExp() : logical;
+        long alignment = fields.alignmentOffset() * logical < physical ? fields.alignmentOffset() * logical : 0;
+        long optimal = fields.minIoSize() == 0 || fields.optIoSize() % fields.minIoSize() == 0
+                ? fields.optIoSize() * logical : 0;
+        BlockTopology expected = new BlockTopology((int) physical, alignment, fields.minIoSize() * logical, optimal);
+        if (!reported.get().equals(expected)) {
+            wrong.add("topology " + reported.get() + " for config fields " + fields + ", expected " + expected);
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
  * What a failed call's error kind may be: {@link Invariant#NO_SPURIOUS_FAILURE} (on a quiet device
  * with an intact used ring, a call whose requests all completed normally does not fail) and {@link Invariant#ERROR_KIND} (the kind
  * says what the device did: DEVICE_NEEDS_RESET exactly when its status says so, a plain non-OK
- * status byte the kind that byte means, and no TIMEOUT for a used index the driver saw lie).
+ * status byte the kind that byte means, no TIMEOUT for a used index the driver saw lie, and ABORTED
+ * only for a call ended by a queue reset alone, {@link RecoveryCheck#endedByQueueReset}, which judges it).
  */
 final class FailureKindCheck {
 
@@ -37,6 +38,10 @@ final class FailureKindCheck {
             run.findings.add(Invariant.ERROR_KIND, where, "reported TIMEOUT although the device published the "
                     + "completion and then moved its used index under the driver's read or beyond the queue: the "
                     + "driver takes what it read or fails the queue with PROTOCOL_VIOLATION");
+        }
+        if (kind == ErrorKind.ABORTED) {
+            run.findings.add(Invariant.ERROR_KIND, where, "reported ABORTED although no queue was reset alone: "
+                    + call.result().error().getMessage());
         }
         long status = run.statusRead();
         if (kind == ErrorKind.TIMEOUT && (status & DeviceStatus.DEVICE_NEEDS_RESET) != 0) {

@@ -14,6 +14,7 @@ import dev.vblk.fuzz.scenario.RegisterOverride;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.platform.Platform;
+import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.MmioSlot;
 import dev.vblk.virtio.blk.DriverOptions;
@@ -146,6 +147,17 @@ final class RunState {
      */
     boolean deviceLiedAboutSuppression() {
         return recorder.seen().stream().anyMatch(seen -> ScriptedAnswers.liesAboutSuppression(seen.outcome()));
+    }
+
+    /** Whether the device holds VIRTIO_F_RING_RESET negotiated, so that the driver may reset a queue alone. */
+    boolean ringResetNegotiated() {
+        return FeatureBits.has(fake.negotiatedFeatures(), FeatureBits.RING_RESET);
+    }
+
+    /** Whether the driver reset a queue alone (wrote 1 to QueueReset) in the call or batch being judged. */
+    boolean queueResetInCall() {
+        return counting.accessesInCall().stream()
+                .anyMatch(a -> a.write() && a.offset() == MmioRegister.QUEUE_RESET.offset() && a.value() == 1);
     }
 
     /** The queue size the driver can set up under the current QueueNumMax. */

@@ -199,15 +199,20 @@ final class ScenarioExecutor {
         run.deviceSaw = seen;
         time.checkCall(where, result, seen.size(), run.platform.clock().now() - startTime, sticky != null);
         judge.judge(new CallObservation(where, step, result, seen, buffer, refusals, sticky, quiet, null, ringBrokenBefore));
-        if (result.succeeded() && sticky == null) {
+        if (run.queueResetInCall()) {
+            memory.afterQueueReset(where);
+        } else if (result.succeeded() && sticky == null) {
             memory.afterCall(where, "call");
         }
         if (!result.succeeded() && sticky == null) {
             // The call reports the error of its earliest failed request; the device stays unusable
             // with the first fatal error it met in time, which with several requests in flight may
-            // be another request's.
+            // be another request's, unless its queue was reset alone.
             ErrorKind kind = result.error().kind();
-            fatal.failed(kind, device.fatalError().map(BlockDeviceException::kind).orElse(kind));
+            recovery.requireQueueReset(where, kind, quiet, seen, ringBrokenBefore || run.deviceBrokeTheRing());
+            if (!recovery.endedByQueueReset(kind)) {
+                fatal.failed(kind, device.fatalError().map(BlockDeviceException::kind).orElse(kind));
+            }
         }
     }
 
@@ -258,7 +263,7 @@ final class ScenarioExecutor {
             String callWhere = where + ", call " + i + " (" + call.call() + ")";
             judge.judge(new CallObservation(callWhere, call.call(), result, groups.get(i), call.buffer(), call.refusals(),
                     call.stickyAtSubmit(), quiet, fatalInBatch, ringBrokenBefore));
-            fatal.checkBatchCall(callWhere, result, device.fatalError().isEmpty());
+            fatal.checkBatchCall(callWhere, result, device.fatalError().isEmpty() && !run.queueResetInCall());
         }
         int unseen = 0;
         for (int i = 0; i < submitted.size(); i++) {
@@ -267,7 +272,9 @@ final class ScenarioExecutor {
             }
         }
         time.checkBatch(where, seen.size() + unseen, elapsed, anyTimeout);
-        if (allSucceeded && !stickyBefore) {
+        if (run.queueResetInCall()) {
+            memory.afterQueueReset(where);
+        } else if (allSucceeded && !stickyBefore) {
             memory.afterCall(where, "batch");
         }
         if (fatalInBatch != null) {

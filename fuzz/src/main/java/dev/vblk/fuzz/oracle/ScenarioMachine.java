@@ -28,7 +28,7 @@ public final class ScenarioMachine {
         this.requests = new RequestRecorder(scenario);
         this.platform = FakePlatform.create();
         this.device = platform.attachBlockDevice(SLOT,
-                scenario.eraseLifetime().applyTo(scenario.device().toConfig(disk, requests)));
+                scenario.resetTopology().applyTo(scenario.eraseLifetime().applyTo(scenario.device().toConfig(disk, requests))));
         this.slot = new MmioSlot(SLOT, FakePlatform.slotAddress(SLOT), platform.interruptLine(SLOT));
         scenario.faults().applyTo(device.faults());
         scenario.queue().applyTo(device.faults());

@@ -61,12 +61,13 @@ public final class ScenarioRunner {
 
     /**
      * The driver options a scenario runs with: {@link #OPTIONS} at the scenario's queue depth, secure
-     * erase and the lifetime report allowed as it says, VIRTIO_F_IN_ORDER and VIRTIO_F_NOTIFICATION_DATA
-     * allowed when its queue behaviour says so.
+     * erase, the lifetime report, ring reset and topology allowed as it says, VIRTIO_F_IN_ORDER and
+     * VIRTIO_F_NOTIFICATION_DATA allowed when its queue behaviour says so.
      */
     public static DriverOptions options(Scenario scenario) {
-        return scenario.eraseLifetime().applyTo(OPTIONS.withMaxInFlight(scenario.queue().depth())
-                .withInOrder(scenario.queue().inOrder()).withNotificationData(scenario.queue().notificationData()));
+        return scenario.resetTopology().applyTo(scenario.eraseLifetime().applyTo(
+                OPTIONS.withMaxInFlight(scenario.queue().depth()).withInOrder(scenario.queue().inOrder())
+                        .withNotificationData(scenario.queue().notificationData())));
     }
 
     /** Runs {@code scenario} on a fresh fake machine and returns the oracle's verdict. */

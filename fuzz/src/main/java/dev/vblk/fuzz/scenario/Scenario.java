@@ -13,6 +13,8 @@ import java.util.List;
  *     saved without it has {@link QueueSpec#SERIAL})
  * @param eraseLifetime secure erase and the lifetime report offered, allowed and configured (a scenario
  *     saved without it has {@link EraseLifetimeSpec#NONE})
+ * @param resetTopology RING_RESET and TOPOLOGY allowed and the topology configured (a scenario saved
+ *     without it has {@link ResetTopologySpec#NONE})
  */
 public record Scenario(
         long seed,
@@ -22,11 +24,13 @@ public record Scenario(
         QueueSpec queue,
         List<ScriptedOutcome> outcomes,
         List<ScenarioStep> steps,
-        EraseLifetimeSpec eraseLifetime) {
+        EraseLifetimeSpec eraseLifetime,
+        ResetTopologySpec resetTopology) {
 
     public Scenario {
         queue = queue == null ? QueueSpec.SERIAL : queue;
         eraseLifetime = eraseLifetime == null ? EraseLifetimeSpec.NONE : eraseLifetime;
+        resetTopology = resetTopology == null ? ResetTopologySpec.NONE : resetTopology;
         outcomes = List.copyOf(outcomes);
         steps = List.copyOf(steps);
     }
@@ -37,9 +41,15 @@ public record Scenario(
         this(seed, device, faults, allocator, queue, outcomes, steps, EraseLifetimeSpec.NONE);
     }
 
+    /** A scenario whose driver is allowed neither RING_RESET nor TOPOLOGY. */
+    public Scenario(long seed, DeviceSpec device, DeviceFaultSpec faults, AllocatorSpec allocator, QueueSpec queue,
+            List<ScriptedOutcome> outcomes, List<ScenarioStep> steps, EraseLifetimeSpec eraseLifetime) {
+        this(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, ResetTopologySpec.NONE);
+    }
+
     /** This scenario under another seed (0 marks one not made by the generator). */
     public Scenario withSeed(long newSeed) {
-        return new Scenario(newSeed, device, faults, allocator, queue, outcomes, steps, eraseLifetime);
+        return new Scenario(newSeed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology);
     }
 
     /** This scenario with its device offering {@code feature} (a feature bit number) or not. */
@@ -49,17 +59,22 @@ public record Scenario(
         DeviceSpec changed = new DeviceSpec(d.capacitySectors(), offered ? d.offeredFeatures() | bit
                 : d.offeredFeatures() & ~bit, d.readOnly(), d.idString(), d.sizeMax(), d.segMax(), d.blkSize(),
                 d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
-        return new Scenario(seed, changed, faults, allocator, queue, outcomes, steps, eraseLifetime);
+        return new Scenario(seed, changed, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology);
     }
 
     /** This scenario with other queue behaviour. */
     public Scenario withQueue(QueueSpec newQueue) {
-        return new Scenario(seed, device, faults, allocator, newQueue, outcomes, steps, eraseLifetime);
+        return new Scenario(seed, device, faults, allocator, newQueue, outcomes, steps, eraseLifetime, resetTopology);
     }
 
     /** This scenario with other secure-erase and lifetime settings. */
     public Scenario withEraseLifetime(EraseLifetimeSpec spec) {
-        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, spec);
+        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, spec, resetTopology);
+    }
+
+    /** This scenario with other ring reset and topology settings. */
+    public Scenario withResetTopology(ResetTopologySpec spec) {
+        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, spec);
     }
 
     /** The outcome scripted for request {@code index}, or {@link OutcomeSpec.Normal}. */
@@ -83,6 +98,9 @@ public record Scenario(
         text.append("  queue:     ").append(queue).append('\n');
         if (!eraseLifetime.equals(EraseLifetimeSpec.NONE)) {
             text.append("  v1.2:      ").append(eraseLifetime).append('\n');
+        }
+        if (!resetTopology.equals(ResetTopologySpec.NONE)) {
+            text.append("  reset/top: ").append(resetTopology).append('\n');
         }
         text.append("  outcomes:  ").append(outcomes.isEmpty() ? "all normal" : outcomes).append('\n');
         text.append("  steps:");

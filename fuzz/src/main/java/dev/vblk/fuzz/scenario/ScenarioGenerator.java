@@ -65,6 +65,14 @@ public final class ScenarioGenerator {
     static final int[] INDEX_LIE_AMOUNTS = {1, 1, 2, 3, 17, 0x8000};
     static final int[] SUPPRESSION_EVENTS = {0, 1, 2, 0x7fff, 0x8000, 0xffff};
     static final long[] TORN_CAPACITIES = {0, 1, (1L << 32) + 5, 0xffff_ffffL, -1L};
+    /** One seed in this many has a driver allowed RING_RESET and TOPOLOGY (each, or both). */
+    static final int RESET_TOPOLOGY_ODDS = 4;
+    /** Mixed into the seed for the ring reset and topology draws' own stream of choices. */
+    static final long RESET_TOPOLOGY_STREAM = 0x7269_6e67_546f_706fL;
+    static final int[] PHYSICAL_BLOCK_EXPS = {0, 0, 1, 3, 3, 12, 31, 255};
+    static final int[] ALIGNMENT_OFFSETS = {0, 0, 0, 1, 7, 8, 255};
+    static final int[] MIN_IO_SIZES = {0, 0, 1, 3, 8, 0xffff};
+    static final long[] OPT_IO_SIZES = {0, 0, 8, 9, 64, 0xffff_ffffL};
 
     private ScenarioGenerator() {}
 
@@ -103,13 +111,31 @@ public final class ScenarioGenerator {
         // before; a lie about device-written memory takes the place of a rewrite of the same request.
         outcomes = withRewrite(new SplittableRandom(seed ^ REWRITE_STREAM), outcomes);
         outcomes = withMemoryLie(seed, outcomes);
-        Scenario scenario = new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime);
+        Scenario scenario = new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime,
+                resetTopology(seed));
         // Drawn last, so that a seed's scenario outside these two families is what it was before them.
         return switch (random.nextInt(10)) {
             case 0 -> inOrder(random, scenario);
             case 1 -> notificationData(scenario);
             default -> scenario;
         };
+    }
+
+    /**
+     * One seed in {@link #RESET_TOPOLOGY_ODDS} has a driver allowed RING_RESET, TOPOLOGY or both, over
+     * topology fields from the edges. Drawn last, from a stream of its own, so that every seed's
+     * scenario is otherwise what it was before the family.
+     */
+    private static ResetTopologySpec resetTopology(long seed) {
+        SplittableRandom random = new SplittableRandom(seed ^ RESET_TOPOLOGY_STREAM);
+        if (random.nextInt(RESET_TOPOLOGY_ODDS) != 0) {
+            return ResetTopologySpec.NONE;
+        }
+        int allowed = 1 + random.nextInt(3);
+        return new ResetTopologySpec((allowed & 1) != 0, (allowed & 2) != 0, new FakeBlkConfig.Topology(
+                PHYSICAL_BLOCK_EXPS[random.nextInt(PHYSICAL_BLOCK_EXPS.length)],
+                ALIGNMENT_OFFSETS[random.nextInt(ALIGNMENT_OFFSETS.length)],
+                MIN_IO_SIZES[random.nextInt(MIN_IO_SIZES.length)], pick(random, OPT_IO_SIZES)));
     }
 
     /** Each feature offered, allowed, both or neither; limits and wear values from the edges. */
@@ -219,7 +245,8 @@ public final class ScenarioGenerator {
         InOrderFault fault = random.nextBoolean() ? InOrderFault.NONE
                 : InOrderFault.values()[1 + random.nextInt(InOrderFault.values().length - 1)];
         return new Scenario(scenario.seed(), scenario.device(), scenario.faults(), scenario.allocator(),
-                queue.withInOrder(true, fault), scenario.outcomes(), steps, scenario.eraseLifetime())
+                queue.withInOrder(true, fault), scenario.outcomes(), steps, scenario.eraseLifetime(),
+                scenario.resetTopology())
                 .offering(FeatureBits.IN_ORDER, true);
     }
 

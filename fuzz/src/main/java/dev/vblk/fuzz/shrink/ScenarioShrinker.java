@@ -8,6 +8,7 @@ import dev.vblk.fuzz.scenario.AllocatorSpec;
 import dev.vblk.fuzz.scenario.DeviceFaultSpec;
 import dev.vblk.fuzz.scenario.DeviceSpec;
 import dev.vblk.fuzz.scenario.EraseLifetimeSpec;
+import dev.vblk.fuzz.scenario.ResetTopologySpec;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
 import dev.vblk.fuzz.scenario.QueueSpec;
 import dev.vblk.fuzz.scenario.RegisterOverride;
@@ -133,9 +134,10 @@ public final class ScenarioShrinker {
         all.add(s -> faults(s, withFaults(s.faults().overrides(), s.faults().withheldFeatures(),
                 s.faults().refuseFeaturesOk(), s.faults().unstableConfigReads(), 0)));
         all.add(s -> new Scenario(s.seed(), s.device(), s.faults(), AllocatorSpec.GENEROUS, s.queue(), s.outcomes(), s.steps(),
-                s.eraseLifetime()));
+                s.eraseLifetime(), s.resetTopology()));
         all.add(s -> s.withQueue(QueueSpec.SERIAL));
         all.add(s -> s.withEraseLifetime(EraseLifetimeSpec.NONE));
+        all.add(s -> s.withResetTopology(ResetTopologySpec.NONE));
         all.add(s -> device(s, VirtioBlk.QEMU_DEFAULT_FEATURES, s.device().readOnly()));
         all.add(s -> device(s, s.device().offeredFeatures(), false));
         return all;
@@ -151,22 +153,26 @@ public final class ScenarioShrinker {
     }
 
     private static Scenario steps(Scenario s, List<ScenarioStep> steps) {
-        return new Scenario(s.seed(), s.device(), s.faults(), s.allocator(), s.queue(), s.outcomes(), steps, s.eraseLifetime());
+        return new Scenario(s.seed(), s.device(), s.faults(), s.allocator(), s.queue(), s.outcomes(), steps,
+                s.eraseLifetime(), s.resetTopology());
     }
 
     private static Scenario outcomes(Scenario s, List<ScriptedOutcome> outcomes) {
-        return new Scenario(s.seed(), s.device(), s.faults(), s.allocator(), s.queue(), outcomes, s.steps(), s.eraseLifetime());
+        return new Scenario(s.seed(), s.device(), s.faults(), s.allocator(), s.queue(), outcomes, s.steps(),
+                s.eraseLifetime(), s.resetTopology());
     }
 
     private static Scenario faults(Scenario s, DeviceFaultSpec faults) {
-        return new Scenario(s.seed(), s.device(), faults, s.allocator(), s.queue(), s.outcomes(), s.steps(), s.eraseLifetime());
+        return new Scenario(s.seed(), s.device(), faults, s.allocator(), s.queue(), s.outcomes(), s.steps(),
+                s.eraseLifetime(), s.resetTopology());
     }
 
     private static Scenario device(Scenario s, long features, boolean readOnly) {
         DeviceSpec d = s.device();
         DeviceSpec plainer = new DeviceSpec(d.capacitySectors(), features, readOnly, d.idString(), d.sizeMax(), d.segMax(),
                 d.blkSize(), d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
-        return new Scenario(s.seed(), plainer, s.faults(), s.allocator(), s.queue(), s.outcomes(), s.steps(), s.eraseLifetime());
+        return new Scenario(s.seed(), plainer, s.faults(), s.allocator(), s.queue(), s.outcomes(), s.steps(),
+                s.eraseLifetime(), s.resetTopology());
     }
 
     private static <T> List<T> without(List<T> list, int index) {
