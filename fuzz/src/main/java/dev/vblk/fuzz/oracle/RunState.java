@@ -3,6 +3,7 @@ package dev.vblk.fuzz.oracle;
 import dev.vblk.discovery.MmioWindow;
 import dev.vblk.fake.FakePlatform;
 import dev.vblk.fake.blk.FakeVirtioBlkDevice;
+import dev.vblk.fake.blk.InOrderFault;
 import dev.vblk.fuzz.coverage.BehaviourCoverage;
 import dev.vblk.fuzz.coverage.CoverageProbe;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
@@ -138,7 +139,18 @@ final class RunState {
      * used ring ({@link ScriptedAnswers#breaksTheRing}).
      */
     boolean deviceBrokeTheRing() {
-        return recorder.seen().stream().anyMatch(seen -> ScriptedAnswers.breaksTheRing(seen.outcome()));
+        return recorder.seen().stream().anyMatch(seen -> ScriptedAnswers.breaksTheRing(seen.outcome()))
+                || breaksTheOrder();
+    }
+
+    /**
+     * Whether the device breaks VIRTIO_F_IN_ORDER (a request answered out of order or left out of a
+     * batch, {@link InOrderFault}) with the feature negotiated and several requests seen: the driver
+     * then meets used entries it cannot take as in order.
+     */
+    private boolean breaksTheOrder() {
+        return scenario.queue().inOrderFault() != InOrderFault.NONE
+                && FeatureBits.has(fake.negotiatedFeatures(), FeatureBits.IN_ORDER) && recorder.seen().size() > 1;
     }
 
     /**
