@@ -2,6 +2,7 @@ package dev.vblk.virtio.blk;
 
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestType;
+import dev.vblk.dma.DmaMapping;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
 import dev.vblk.virtio.FeatureBits;
@@ -15,8 +16,10 @@ import java.util.function.IntFunction;
  * Brings a virtio-blk device from reset to DRIVER_OK (VirtIO 1.1 section 3.1): feature negotiation
  * under the driver's options, as many request queues as MQ and the options allow (the same ones
  * again after a reset), a split or packed ring for each, the writeback cache turned on, the transfer
- * limits and request layout the configuration allows, and each queue's request buffers. A failure
- * marks the device FAILED and gives back what was allocated.
+ * limits and request layout the configuration allows, and each queue's request buffers. With
+ * VIRTIO_F_ACCESS_PLATFORM negotiated, the rings and buffers are mapped through the platform's
+ * {@link DmaMapping} before the device learns of them. A failure marks the device FAILED and gives
+ * back what was allocated.
  */
 final class DeviceSetup {
 
@@ -33,15 +36,18 @@ final class DeviceSetup {
     /** The device's name in errors of its rings and buffers, such as {@code virtio-blk@0x0a003e00}. */
     private final String owner;
     private final DriverOptions options;
+    /** What the device may reach when ACCESS_PLATFORM is negotiated. */
+    private final DmaMapping platformMapping;
     private final ErrorPolicy errors;
     private final DeviceState state;
 
-    DeviceSetup(Platform platform, VirtioTransport transport, String owner, DriverOptions options, ErrorPolicy errors,
-            DeviceState state) {
+    DeviceSetup(Platform platform, VirtioTransport transport, String owner, DriverOptions options,
+            DmaMapping platformMapping, ErrorPolicy errors, DeviceState state) {
         this.platform = platform;
         this.transport = transport;
         this.owner = owner;
         this.options = options;
+        this.platformMapping = platformMapping;
         this.errors = errors;
         this.state = state;
     }
@@ -63,10 +69,12 @@ final class DeviceSetup {
                     | (options.topology() ? FeatureBits.bit(BlkFeatures.TOPOLOGY) : 0)
                     | (options.ringReset() ? FeatureBits.bit(FeatureBits.RING_RESET) : 0)
                     | (options.secureErase() ? FeatureBits.bit(BlkFeatures.SECURE_ERASE) : 0)
-                    | (options.lifetime() ? FeatureBits.bit(BlkFeatures.LIFETIME) : 0);
+                    | (options.lifetime() ? FeatureBits.bit(BlkFeatures.LIFETIME) : 0)
+                    | (options.accessPlatform() ? FeatureBits.bit(FeatureBits.ACCESS_PLATFORM) : 0);
             state.negotiated(transport.negotiate(wanted, 0));
             boolean indirect = state.has(FeatureBits.INDIRECT_DESC);
             boolean eventIndex = state.has(FeatureBits.EVENT_IDX);
+            DmaMapping mapping = state.has(FeatureBits.ACCESS_PLATFORM) ? platformMapping : DmaMapping.UNRESTRICTED;
             if (queues == null) {
                 queues = new VirtioBlkQueue[queuesToUse()];
                 for (int index = 0; index < queues.length; index++) {
@@ -82,7 +90,7 @@ final class DeviceSetup {
                 Virtqueue ring = state.has(FeatureBits.RING_PACKED)
                         ? PackedVirtqueue.allocate(platform, index, size, owner, indirect, eventIndex)
                         : SplitVirtqueue.allocate(platform, index, size, owner, indirect, eventIndex);
-                queue.resources().attach(ring);
+                queue.resources().attach(ring, mapping);
                 transport.setupQueue(index, ring.size(), ring.descriptorArea(), ring.driverArea(), ring.deviceArea());
                 smallestRing = Math.min(smallestRing, ring.size());
             }
@@ -100,8 +108,8 @@ final class DeviceSetup {
             RequestLayout layout = new RequestLayout(limits.maxTransferBytes(), indirect ? limits.maxDataSegments() + 2 : 0);
             for (VirtioBlkQueue queue : queues) {
                 int slots = Math.min(options.maxInFlight(), queue.resources().ringSize());
-                queue.resources().attach(options.pooledBuffers() ? RequestBuffers.pool(platform, owner, layout, slots)
-                        : RequestBuffers.perRequest(platform, owner, layout), layout, limits.maxRunBytes());
+                queue.resources().attach(options.pooledBuffers() ? RequestBuffers.pool(platform, owner, layout, mapping, slots)
+                        : RequestBuffers.perRequest(platform, owner, layout, mapping), layout, limits.maxRunBytes());
             }
             state.describe();
             transport.driverOk();

@@ -34,6 +34,10 @@ import dev.vblk.virtio.spec.DescriptorLayout;
  *     driver writes and the configuration it reads stay those of the traces recorded before it
  * @param ringReset whether to accept VIRTIO_F_RING_RESET when the device offers it, so that one queue
  *     can be reset and re-enabled on its own ({@link VirtioBlkQueue#resetQueue()})
+ * @param accessPlatform whether to accept VIRTIO_F_ACCESS_PLATFORM when offered: the device then
+ *     reaches only the rings and request buffers the driver maps for it through the platform's
+ *     {@link dev.vblk.dma.DmaMapping}; off by default, and a device that requires it then refuses
+ *     FEATURES_OK
  */
 public record DriverOptions(
         long requestTimeoutNanos,
@@ -52,7 +56,8 @@ public record DriverOptions(
         boolean topology,
         boolean ringReset,
         boolean secureErase,
-        boolean lifetime) {
+        boolean lifetime,
+        boolean accessPlatform) {
 
     /** The most request queues the driver sets up. */
     public static final int QUEUE_LIMIT = 64;
@@ -61,10 +66,10 @@ public record DriverOptions(
      * Five seconds per request, 1 ms waits, 256-entry queues, 128 KiB per request; interrupts,
      * 32 requests in flight from a buffer pool, indirect descriptors and the event index when offered,
      * the split ring, one request queue, no topology hints, no virtqueue reset, no secure erase, no
-     * lifetime report.
+     * lifetime report, no ACCESS_PLATFORM.
      */
     public static final DriverOptions DEFAULTS = new DriverOptions(5_000_000_000L, 100_000, 1_000_000L, 256, 128 * 1024,
-            CompletionMode.INTERRUPTS, 32, true, true, true, true, false, 1, false, false, false, false);
+            CompletionMode.INTERRUPTS, 32, true, true, true, true, false, 1, false, false, false, false, false);
 
     /**
      * The behaviour of the first, synchronous driver with the default budgets: polling, one request
@@ -120,7 +125,7 @@ public record DriverOptions(
     public DriverOptions withBudgets(long timeoutNanos, int polls, long intervalNanos, int queueSize, int requestBytes) {
         return new DriverOptions(timeoutNanos, polls, intervalNanos, queueSize, requestBytes, completion, maxInFlight,
                 pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime);
+                maxQueues, topology, ringReset, secureErase, lifetime, accessPlatform);
     }
 
     /** These options with another request timeout. */
@@ -137,83 +142,90 @@ public record DriverOptions(
     public DriverOptions withCompletion(CompletionMode mode) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, mode, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime);
+                maxQueues, topology, ringReset, secureErase, lifetime, accessPlatform);
     }
 
     /** These options with another bound on requests in flight. */
     public DriverOptions withMaxInFlight(int requests) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, requests, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime);
+                maxQueues, topology, ringReset, secureErase, lifetime, accessPlatform);
     }
 
     /** These options with pooled request buffers on or off. */
     public DriverOptions withPooledBuffers(boolean pooled) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooled, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime);
+                maxQueues, topology, ringReset, secureErase, lifetime, accessPlatform);
     }
 
     /** These options with indirect descriptors allowed or not. */
     public DriverOptions withIndirectDescriptors(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, allowed, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime);
+                maxQueues, topology, ringReset, secureErase, lifetime, accessPlatform);
     }
 
     /** These options with the event index allowed or not. */
     public DriverOptions withEventIndex(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, allowed, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime);
+                maxQueues, topology, ringReset, secureErase, lifetime, accessPlatform);
     }
 
     /** These options with the capacity re-check on or off. */
     public DriverOptions withRecheckCapacity(boolean recheck) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheck, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime);
+                maxQueues, topology, ringReset, secureErase, lifetime, accessPlatform);
     }
 
     /** These options with the packed ring allowed or not. */
     public DriverOptions withPackedRing(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                allowed, maxQueues, topology, ringReset, secureErase, lifetime);
+                allowed, maxQueues, topology, ringReset, secureErase, lifetime, accessPlatform);
     }
 
     /** These options with another bound on the request queues. */
     public DriverOptions withMaxQueues(int queues) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, queues, topology, ringReset, secureErase, lifetime);
+                packedRing, queues, topology, ringReset, secureErase, lifetime, accessPlatform);
     }
 
     /** These options with VIRTIO_BLK_F_TOPOLOGY allowed or not. */
     public DriverOptions withTopology(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, allowed, ringReset, secureErase, lifetime);
+                packedRing, maxQueues, allowed, ringReset, secureErase, lifetime, accessPlatform);
     }
 
     /** These options with virtqueue reset (VIRTIO_F_RING_RESET) allowed or not. */
     public DriverOptions withRingReset(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, allowed, secureErase, lifetime);
+                packedRing, maxQueues, topology, allowed, secureErase, lifetime, accessPlatform);
     }
 
     /** These options with VIRTIO_BLK_F_SECURE_ERASE allowed or not. */
     public DriverOptions withSecureErase(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, allowed, lifetime);
+                packedRing, maxQueues, topology, ringReset, allowed, lifetime, accessPlatform);
     }
 
     /** These options with VIRTIO_BLK_F_LIFETIME allowed or not. */
     public DriverOptions withLifetime(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, allowed);
+                packedRing, maxQueues, topology, ringReset, secureErase, allowed, accessPlatform);
+    }
+
+    /** These options with VIRTIO_F_ACCESS_PLATFORM allowed or not. */
+    public DriverOptions withAccessPlatform(boolean allowed) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
+                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, allowed);
     }
 }

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param writeZeroes the write-zeroes limits in config space
  * @param secureErase the secure-erase limits in config space (read when VIRTIO_BLK_F_SECURE_ERASE is offered)
  * @param lifetime the GET_LIFETIME answer (when VIRTIO_BLK_F_LIFETIME is offered)
+ * @param requiresAccessPlatform FEATURES_OK is refused unless the driver accepts the offered
+ *     VIRTIO_F_ACCESS_PLATFORM, as QEMU with {@code iommu_platform=on} refuses it
  * @param requestHook decides the outcome of each request
  */
 public record FakeBlkConfig(
@@ -46,6 +48,7 @@ public record FakeBlkConfig(
         WriteZeroesLimits writeZeroes,
         SecureEraseLimits secureErase,
         Lifetime lifetime,
+        boolean requiresAccessPlatform,
         RequestHook requestHook) {
 
     /** The geometry field of the config space. */
@@ -165,6 +168,8 @@ public record FakeBlkConfig(
         private int numQueues = 1;
         /** Whether VIRTIO_BLK_F_MQ is offered; null: when the features hold it or there is more than one queue. */
         private Boolean offerMultiQueue;
+        /** Whether an offered ACCESS_PLATFORM must be accepted. */
+        private boolean requireAccessPlatform;
         private long sizeMax;
         private long segMax = 254;
         private Geometry geometry;
@@ -213,6 +218,18 @@ public record FakeBlkConfig(
         /** Whether VIRTIO_BLK_F_LIFETIME is offered (it is not by default: QEMU 7.2 does not offer it). */
         public Builder offerLifetime(boolean offer) {
             return offer(VirtioBlk.F_LIFETIME, offer);
+        }
+
+        /**
+         * Whether VIRTIO_F_ACCESS_PLATFORM is offered and required (it is not by default, as QEMU
+         * without iommu_platform=on): a driver must then accept it, and the device reaches only what
+         * the driver maps in the machine's {@code DmaWindows}. A feature word holding the bit
+         * ({@link #features}) offers it without requiring it: a driver that declines it is served by
+         * guest-physical address.
+         */
+        public Builder offerAccessPlatform(boolean offer) {
+            this.requireAccessPlatform = offer;
+            return offer(VirtioBlk.F_ACCESS_PLATFORM, offer);
         }
 
         /** Whether VIRTIO_F_RING_PACKED is offered (it is not by default, as QEMU without packed=on). */
@@ -322,8 +339,11 @@ public record FakeBlkConfig(
             boolean multiQueue = offerMultiQueue != null ? offerMultiQueue
                     : numQueues > 1 || (features & VirtioBlk.bit(VirtioBlk.F_MQ)) != 0;
             long offered = multiQueue ? features | VirtioBlk.bit(VirtioBlk.F_MQ) : features & ~VirtioBlk.bit(VirtioBlk.F_MQ);
+            boolean requiresAccessPlatform = requireAccessPlatform
+                    && (offered & VirtioBlk.bit(VirtioBlk.F_ACCESS_PLATFORM)) != 0;
             return new FakeBlkConfig(d, readOnly, offered, idString, queueNumMax, numQueues, sizeMax, segMax, g,
-                    blkSize, topology, writeback, discard, writeZeroes, secureErase, lifetime, requestHook);
+                    blkSize, topology, writeback, discard, writeZeroes, secureErase, lifetime, requiresAccessPlatform,
+                    requestHook);
         }
     }
 }

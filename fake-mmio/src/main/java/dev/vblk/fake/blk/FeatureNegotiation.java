@@ -9,7 +9,8 @@ import dev.vblk.fake.violation.ViolationKind;
  * Feature negotiation (VirtIO 1.1 section 2.2): the features offered (the configured set minus
  * those {@link DeviceFaults#withholdFeatures} withholds), the pages of features the driver
  * accepts, and whether FEATURES_OK can be accepted: only for offered features including
- * VERSION_1, unless {@link DeviceFaults#refuseFeaturesOk} refuses it anyway.
+ * VERSION_1, and ACCESS_PLATFORM when the device requires it (QEMU's virtio_validate_features), unless
+ * {@link DeviceFaults#refuseFeaturesOk} refuses it anyway.
  */
 final class FeatureNegotiation {
 
@@ -56,7 +57,8 @@ final class FeatureNegotiation {
     /** Whether FEATURES_OK is accepted for what the driver accepted. */
     boolean acceptable() {
         return !faults.refusesFeaturesOk() && !acceptedBeyond64 && (accepted & ~offered()) == 0
-                && (accepted & bit(VirtioBlk.F_VERSION_1)) != 0;
+                && (accepted & bit(VirtioBlk.F_VERSION_1)) != 0
+                && !(config.requiresAccessPlatform() && (offered() & ~accepted & bit(VirtioBlk.F_ACCESS_PLATFORM)) != 0);
     }
 
     /** Forgets what the driver accepted (a device reset). */
