@@ -188,7 +188,8 @@ public final class FakePlatform implements Platform {
      * The machine's DMA mapping: a driver opening a device with VIRTIO_F_ACCESS_PLATFORM maps its
      * rings and buffers here, and a device that negotiated the feature may reach nothing else.
      */
-    public DmaWindows dmaWindows() {
+    @Override
+    public DmaWindows dmaMapping() {
         return dmaWindows;
     }
 

@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
  * again after a reset), a split or packed ring for each, the writeback cache turned on, the transfer
  * limits and request layout the configuration allows, and each queue's request buffers. With
  * VIRTIO_F_ACCESS_PLATFORM negotiated, the rings and buffers are mapped through the platform's
- * {@link DmaMapping} before the device learns of them. A failure marks the device FAILED and gives
+ * {@link Platform#dmaMapping()} before the device learns of them. A failure marks the device FAILED and gives
  * back what was allocated.
  */
 final class DeviceSetup {
@@ -36,18 +36,15 @@ final class DeviceSetup {
     /** The device's name in errors of its rings and buffers, such as {@code virtio-blk@0x0a003e00}. */
     private final String owner;
     private final DriverOptions options;
-    /** What the device may reach when ACCESS_PLATFORM is negotiated. */
-    private final DmaMapping platformMapping;
     private final ErrorPolicy errors;
     private final DeviceState state;
 
-    DeviceSetup(Platform platform, VirtioTransport transport, String owner, DriverOptions options,
-            DmaMapping platformMapping, ErrorPolicy errors, DeviceState state) {
+    DeviceSetup(Platform platform, VirtioTransport transport, String owner, DriverOptions options, ErrorPolicy errors,
+            DeviceState state) {
         this.platform = platform;
         this.transport = transport;
         this.owner = owner;
         this.options = options;
-        this.platformMapping = platformMapping;
         this.errors = errors;
         this.state = state;
     }
@@ -74,7 +71,7 @@ final class DeviceSetup {
             state.negotiated(transport.negotiate(wanted, 0));
             boolean indirect = state.has(FeatureBits.INDIRECT_DESC);
             boolean eventIndex = state.has(FeatureBits.EVENT_IDX);
-            DmaMapping mapping = state.has(FeatureBits.ACCESS_PLATFORM) ? platformMapping : DmaMapping.UNRESTRICTED;
+            DmaMapping mapping = state.has(FeatureBits.ACCESS_PLATFORM) ? platform.dmaMapping() : DmaMapping.UNRESTRICTED;
             if (queues == null) {
                 queues = new VirtioBlkQueue[queuesToUse()];
                 for (int index = 0; index < queues.length; index++) {

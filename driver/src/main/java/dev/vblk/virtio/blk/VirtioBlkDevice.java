@@ -11,7 +11,6 @@ import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
 import dev.vblk.block.RequestType;
-import dev.vblk.dma.DmaMapping;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
 import dev.vblk.virtio.MmioSlot;
@@ -58,7 +57,7 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
     private VirtioBlkQueue[] queues;
 
     private VirtioBlkDevice(Platform platform, VirtioTransport transport, MmioSlot slot, BlockDeviceId id,
-            DriverOptions options, DmaMapping mapping) {
+            DriverOptions options) {
         this.platform = platform;
         this.transport = transport;
         this.slot = slot;
@@ -67,7 +66,7 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
         this.errors = new ErrorPolicy(id);
         String owner = id.toString();
         this.state = new DeviceState(transport, owner);
-        this.setup = new DeviceSetup(platform, transport, owner, options, mapping, errors, state);
+        this.setup = new DeviceSetup(platform, transport, owner, options, errors, state);
     }
 
     /**
@@ -77,20 +76,9 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
      * @throws BlockDeviceException if the slot holds no such device or initialisation fails
      */
     public static VirtioBlkDevice open(Platform platform, MmioSlot slot, DriverOptions options) {
-        return open(platform, slot, options, DmaMapping.UNRESTRICTED);
-    }
-
-    /**
-     * Opens the device in {@code slot} as {@link #open(Platform, MmioSlot, DriverOptions)} does, on a
-     * machine that restricts the device's DMA under VIRTIO_F_ACCESS_PLATFORM to what is mapped through
-     * {@code mapping}.
-     *
-     * @throws BlockDeviceException if the slot holds no such device or initialisation fails
-     */
-    public static VirtioBlkDevice open(Platform platform, MmioSlot slot, DriverOptions options, DmaMapping mapping) {
         BlockDeviceId id = new BlockDeviceId(DEVICE_TYPE, slot.baseAddress());
         VirtioMmioTransport transport = new VirtioMmioTransport(platform, slot, id.toString());
-        VirtioBlkDevice device = new VirtioBlkDevice(platform, transport, slot, id, options, mapping);
+        VirtioBlkDevice device = new VirtioBlkDevice(platform, transport, slot, id, options);
         device.initialising(() -> {
             transport.checkIdentity(DEVICE_TYPE);
             device.initialize();
@@ -108,7 +96,7 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
      */
     public static VirtioBlkDevice open(Platform platform, VirtioTransport transport, BlockDeviceId id,
             DriverOptions options) {
-        VirtioBlkDevice device = new VirtioBlkDevice(platform, transport, null, id, options, DmaMapping.UNRESTRICTED);
+        VirtioBlkDevice device = new VirtioBlkDevice(platform, transport, null, id, options);
         device.initialising(device::initialize);
         return device;
     }

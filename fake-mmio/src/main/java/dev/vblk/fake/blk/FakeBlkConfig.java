@@ -223,7 +223,7 @@ public record FakeBlkConfig(
         /**
          * Whether VIRTIO_F_ACCESS_PLATFORM is offered and required (it is not by default, as QEMU
          * without iommu_platform=on): a driver must then accept it, and the device reaches only what
-         * the driver maps in the machine's {@code DmaWindows}. A feature word holding the bit
+         * the driver maps in the machine's {@code DmaWindows} ({@code FakePlatform.dmaMapping()}). A feature word holding the bit
          * ({@link #features}) offers it without requiring it: a driver that declines it is served by
          * guest-physical address.
          */

@@ -12,6 +12,8 @@ import dev.vblk.dma.PhysicalRun;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fake.violation.Violation;
+import dev.vblk.platform.ForwardingPlatform;
+import dev.vblk.platform.Platform;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.DriverOptions;
@@ -52,43 +54,43 @@ class AccessPlatformDriverTest {
     @CsvSource({"false,true,true", "true,true,true", "false,false,true", "false,true,false", "true,false,false"})
     void everyTransferStaysInsideTheMappedWindows(boolean packed, boolean pooled, boolean indirect) {
         FakeRig rig = requiring();
-        VirtioBlkDevice driver = rig.openMapped(ALLOWED.withPackedRing(packed).withPooledBuffers(pooled)
+        VirtioBlkDevice driver = rig.open(ALLOWED.withPackedRing(packed).withPooledBuffers(pooled)
                 .withIndirectDescriptors(indirect).withMaxRequestBytes(32 * 1024));
         assertTrue(FeatureBits.has(driver.negotiatedFeatures(), FeatureBits.ACCESS_PLATFORM));
         assertEquals(packed, FeatureBits.has(driver.negotiatedFeatures(), FeatureBits.RING_PACKED));
         roundTrip(driver);
         assertEquals(List.of(), rig.platform().violations());
         driver.close();
-        assertEquals(List.of(), rig.platform().dmaWindows().mapped(), "close unmaps the rings and buffers");
+        assertEquals(List.of(), rig.platform().dmaMapping().mapped(), "close unmaps the rings and buffers");
     }
 
     @Test
     void aQueueResetAndADeviceResetMapTheFreshRingsAndUnmapTheOldOnes() {
         FakeRig rig = requiring();
-        VirtioBlkDevice driver = rig.openMapped(ALLOWED.withRingReset(true));
-        List<PhysicalRun> before = rig.platform().dmaWindows().mapped();
+        VirtioBlkDevice driver = rig.open(ALLOWED.withRingReset(true));
+        List<PhysicalRun> before = rig.platform().dmaMapping().mapped();
         driver.queue(0).resetQueue();
         roundTrip(driver);
-        assertEquals(before.size(), rig.platform().dmaWindows().mapped().size());
+        assertEquals(before.size(), rig.platform().dmaMapping().mapped().size());
         driver.reset();
         roundTrip(driver);
-        assertEquals(before.size(), rig.platform().dmaWindows().mapped().size());
+        assertEquals(before.size(), rig.platform().dmaMapping().mapped().size());
         assertEquals(List.of(), rig.platform().violations());
     }
 
     @Test
     void withoutTheOptionTheDriverDeclinesItAndADeviceRequiringItRefusesFeaturesOk() {
         FakeRig rig = requiring();
-        BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> rig.openMapped(FakeRig.TEST_OPTIONS));
+        BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> rig.open(FakeRig.TEST_OPTIONS));
         assertTrue(error.getMessage().contains("did not accept features"), error.getMessage());
-        assertEquals(List.of(), rig.platform().dmaWindows().mapped());
+        assertEquals(List.of(), rig.platform().dmaMapping().mapped());
     }
 
     @Test
     void aDeviceOfferingItWithoutRequiringItServesADriverThatDeclinesIt() {
         FakeRig rig = FakeRig.of(FakeBlkConfig.builder().disk(PatternedDisk.of(2048))
                 .features(VirtioBlk.QEMU_DEFAULT_FEATURES | VirtioBlk.bit(VirtioBlk.F_ACCESS_PLATFORM)).build());
-        VirtioBlkDevice driver = rig.openMapped(FakeRig.TEST_OPTIONS);
+        VirtioBlkDevice driver = rig.open(FakeRig.TEST_OPTIONS);
         assertFalse(FeatureBits.has(driver.negotiatedFeatures(), FeatureBits.ACCESS_PLATFORM));
         roundTrip(driver);
         assertEquals(List.of(), rig.platform().violations());
@@ -97,17 +99,23 @@ class AccessPlatformDriverTest {
     @Test
     void aDeviceThatDoesNotOfferItIsNotRestricted() {
         FakeRig rig = FakeRig.of(FakeBlkConfig.builder().disk(PatternedDisk.of(2048)).build());
-        VirtioBlkDevice driver = rig.openMapped(ALLOWED);
+        VirtioBlkDevice driver = rig.open(ALLOWED);
         assertFalse(FeatureBits.has(driver.negotiatedFeatures(), FeatureBits.ACCESS_PLATFORM));
         roundTrip(driver);
-        assertEquals(List.of(), rig.platform().dmaWindows().mapped(), "nothing is mapped without the feature");
+        assertEquals(List.of(), rig.platform().dmaMapping().mapped(), "nothing is mapped without the feature");
         assertEquals(List.of(), rig.platform().violations());
     }
 
     @Test
     void aDeviceAccessOutsideTheMappedWindowsIsAViolationAndIsRefused() {
         FakeRig rig = requiring();
-        VirtioBlkDevice driver = VirtioBlkDevice.open(rig.platform(), rig.slot(), ALLOWED, DmaMapping.UNRESTRICTED);
+        Platform mapsNothing = new ForwardingPlatform(rig.platform()) {
+            @Override
+            public DmaMapping dmaMapping() {
+                return DmaMapping.UNRESTRICTED;
+            }
+        };
+        VirtioBlkDevice driver = VirtioBlkDevice.open(mapsNothing, rig.slot(), ALLOWED);
         assertThrows(BlockDeviceException.class, () -> driver.readAt(0, new byte[512]));
         List<Violation> violations = rig.platform().violations();
         assertFalse(violations.isEmpty());

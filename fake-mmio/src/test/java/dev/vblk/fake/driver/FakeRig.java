@@ -26,9 +26,4 @@ record FakeRig(FakePlatform platform, FakeVirtioBlkDevice device, MmioSlot slot)
     VirtioBlkDevice open(DriverOptions options) {
         return VirtioBlkDevice.open(platform, slot, options);
     }
-
-    /** Opens the device with the machine's DMA mapping, which restricts it under ACCESS_PLATFORM. */
-    VirtioBlkDevice openMapped(DriverOptions options) {
-        return VirtioBlkDevice.open(platform, slot, options, platform.dmaWindows());
-    }
 }
