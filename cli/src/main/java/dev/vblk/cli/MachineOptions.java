@@ -96,6 +96,12 @@ final class MachineOptions {
                     + "with --fake the device offers it (QEMU 7.2 does not); the trace stores the choice.")
     boolean lifetime;
 
+    @Option(names = "--access-platform",
+            description = "Let the driver accept VIRTIO_F_ACCESS_PLATFORM when a device offers it: the device reaches "
+                    + "only the rings and request buffers the driver maps for it; with --fake the device offers and "
+                    + "requires it (QEMU does with --device-property iommu_platform=on); the trace stores the choice.")
+    boolean accessPlatform;
+
     @Option(names = "--drive-option", paramLabel = "KEY=VALUE",
             description = "One more item of each image's -drive option, such as cache=none or aio=threads (repeatable).")
     List<String> driveOptions = new ArrayList<>();
@@ -144,7 +150,8 @@ final class MachineOptions {
      * {@code base} with what the options ask of the driver: the packed ring when every device is
      * told {@code packed=on} ({@code --packed} or {@code --device-property}), so that the ring the user asked for is the
      * one the driver uses; TOPOLOGY, RING_RESET, SECURE_ERASE and LIFETIME when {@code --topology},
-     * {@code --ring-reset}, {@code --secure-erase} and {@code --lifetime} allow them.
+     * {@code --ring-reset}, {@code --secure-erase} and {@code --lifetime} allow them; ACCESS_PLATFORM
+     * when {@code --access-platform} does.
      */
     DriverOptions driverOptions(DriverOptions base) {
         boolean packedRing = packed || deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
@@ -153,6 +160,7 @@ final class MachineOptions {
         options = topology ? options.withTopology(true) : options;
         options = secureErase ? options.withSecureErase(true) : options;
         options = lifetime ? options.withLifetime(true) : options;
+        options = accessPlatform ? options.withAccessPlatform(true) : options;
         return ringReset ? options.withRingReset(true) : options;
     }
 
@@ -206,6 +214,7 @@ final class MachineOptions {
                 throw new BadInputException("--sectors must be at least 1, not " + sectors);
             }
             return FakeTarget.signedDisk("fake-disk", sectors).offering(secureErase, lifetime)
+                    .requiringAccessPlatform(accessPlatform)
                     .withMemoryPerDevice(driver.guestMemoryPerDevice());
         }
         List<String> extra = extraArguments();

@@ -9,6 +9,7 @@ import dev.vblk.session.BoardParameters;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceReader;
+import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.DriverOptions;
 import dev.vblk.workload.WorkloadPreset;
 import java.nio.file.Files;
@@ -197,6 +198,22 @@ class RecordCommandTest {
         Cli.Result refused = Cli.run("record", "--fake", "--workload", workload.toString(), "-o",
                 directory.resolve("refused.trace.avro").toString());
         assertTrue(refused.out().contains("failed: UNSUPPORTED"), refused.out());
+    }
+
+    @Test
+    void accessPlatformIsAllowedFromTheCommandLineTheFakeDeviceRequiresItAndTheTraceStoresTheChoice() {
+        Path trace = directory.resolve("access-platform.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--access-platform", "--preset", "known-sectors", "-o",
+                trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("(0 failed)"), "the device reached what the driver mapped: " + result.out());
+        Trace recorded = TraceReader.readComplete(trace);
+        assertTrue(BoardParameters.fromMap(recorded.metadata().board()).options().accessPlatform());
+        long features = Long.decode(recorded.metadata().platform().get("device.0.features"));
+        assertTrue(FeatureBits.has(features, FeatureBits.ACCESS_PLATFORM), Long.toHexString(features));
+        Cli.Result replay = Cli.run("replay", trace.toString());
+        assertEquals(ExitCodes.OK, replay.exitCode(), replay.toString());
+        assertTrue(replay.out().contains("REPRODUCED"), replay.out());
     }
 
     @Test

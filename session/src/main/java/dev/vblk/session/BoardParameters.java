@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * {@code driver.topology} (written only when true) did not accept VIRTIO_BLK_F_TOPOLOGY; one without
  * {@code driver.ringReset} (written only when true) did not accept VIRTIO_F_RING_RESET; one without
  * {@code driver.secureErase} or {@code driver.lifetime} (each written only when true) did not accept
- * VIRTIO_BLK_F_SECURE_ERASE or VIRTIO_BLK_F_LIFETIME. A board whose PCI
+ * VIRTIO_BLK_F_SECURE_ERASE or VIRTIO_BLK_F_LIFETIME; one without {@code driver.accessPlatform}
+ * (written only when true) did not accept VIRTIO_F_ACCESS_PLATFORM. A board whose PCI
  * bus 0 is scanned too stores its host bridge under the {@code pci.*} keys; a trace without them
  * scans the MMIO window only.
  *
@@ -51,6 +52,7 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
     static final String RING_RESET = "driver.ringReset";
     static final String SECURE_ERASE = "driver.secureErase";
     static final String LIFETIME = "driver.lifetime";
+    static final String ACCESS_PLATFORM = "driver.accessPlatform";
     static final String PCI_ECAM = "pci.ecamBase";
     static final String PCI_BUSES = "pci.buses";
     static final String PCI_MEMORY = "pci.memoryBase";
@@ -109,6 +111,9 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
         if (options.lifetime()) {
             map.put(LIFETIME, "true");
         }
+        if (options.accessPlatform()) {
+            map.put(ACCESS_PLATFORM, "true");
+        }
         pci.ifPresent(host -> {
             map.put(PCI_ECAM, "0x" + Long.toHexString(host.ecamBase()));
             map.put(PCI_BUSES, Integer.toString(host.busCount()));
@@ -141,7 +146,8 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
                 .withTopology(flag(map, TOPOLOGY, false))
                 .withRingReset(flag(map, RING_RESET, false))
                 .withSecureErase(flag(map, SECURE_ERASE, false))
-                .withLifetime(flag(map, LIFETIME, false));
+                .withLifetime(flag(map, LIFETIME, false))
+                .withAccessPlatform(flag(map, ACCESS_PLATFORM, false));
         Optional<PciHostBridge> pci = Optional.empty();
         if (map.containsKey(PCI_ECAM)) {
             try {

@@ -154,6 +154,7 @@ public record FakeBlkConfig(
         b.writeZeroes = writeZeroes;
         b.secureErase = secureErase;
         b.lifetime = lifetime;
+        b.requireAccessPlatform = requiresAccessPlatform;
         b.requestHook = requestHook;
         return b;
     }
