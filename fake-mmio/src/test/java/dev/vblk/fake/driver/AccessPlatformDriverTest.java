@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.ErrorKind;
 import dev.vblk.dma.DmaMapping;
 import dev.vblk.dma.PhysicalRun;
 import dev.vblk.fake.blk.FakeBlkConfig;
@@ -82,6 +83,7 @@ class AccessPlatformDriverTest {
     void withoutTheOptionTheDriverDeclinesItAndADeviceRequiringItRefusesFeaturesOk() {
         FakeRig rig = requiring();
         BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> rig.open(FakeRig.TEST_OPTIONS));
+        assertEquals(ErrorKind.FEATURE_NEGOTIATION_FAILED, error.kind(), error.getMessage());
         assertTrue(error.getMessage().contains("did not accept features"), error.getMessage());
         assertEquals(List.of(), rig.platform().dmaMapping().mapped());
     }

@@ -1,10 +1,12 @@
 package dev.vblk.qemu.driver;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.block.BlockDeviceException;
+import dev.vblk.block.ErrorKind;
 import dev.vblk.qemu.AttachedDrive;
 import dev.vblk.qemu.DriveConfig;
 import dev.vblk.qemu.QemuConfig;
@@ -72,6 +74,7 @@ class QemuAccessPlatformTest {
         try (QemuMachine machine = start()) {
             BlockDeviceException error = assertThrows(BlockDeviceException.class,
                     () -> VirtioBlkDevice.open(machine.platform(), slot(machine), DriverOptions.DEFAULTS));
+            assertEquals(ErrorKind.FEATURE_NEGOTIATION_FAILED, error.kind(), error.getMessage());
             assertTrue(error.getMessage().contains("did not accept features"), error.getMessage());
         }
     }
