@@ -108,6 +108,12 @@ final class MachineOptions {
                     + "stores the choice.")
     boolean notificationData;
 
+    @Option(names = "--access-platform",
+            description = "Let the driver accept VIRTIO_F_ACCESS_PLATFORM when a device offers it: the device reaches "
+                    + "only the rings and request buffers the driver maps for it; with --fake the device offers and "
+                    + "requires it (QEMU does with --device-property iommu_platform=on); the trace stores the choice.")
+    boolean accessPlatform;
+
     @Option(names = "--drive-option", paramLabel = "KEY=VALUE",
             description = "One more item of each image's -drive option, such as cache=none or aio=threads (repeatable).")
     List<String> driveOptions = new ArrayList<>();
@@ -157,7 +163,8 @@ final class MachineOptions {
      * told {@code packed=on} ({@code --packed} or {@code --device-property}), so that the ring the user asked for is the
      * one the driver uses; TOPOLOGY, RING_RESET, SECURE_ERASE, LIFETIME, IN_ORDER and NOTIFICATION_DATA
      * when {@code --topology}, {@code --ring-reset}, {@code --secure-erase}, {@code --lifetime},
-     * {@code --in-order} and {@code --notification-data} allow them.
+     * {@code --in-order} and {@code --notification-data} allow them; ACCESS_PLATFORM when
+     * {@code --access-platform} does.
      */
     DriverOptions driverOptions(DriverOptions base) {
         boolean packedRing = packed || deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
@@ -166,6 +173,7 @@ final class MachineOptions {
         options = topology ? options.withTopology(true) : options;
         options = secureErase ? options.withSecureErase(true) : options;
         options = lifetime ? options.withLifetime(true) : options;
+        options = accessPlatform ? options.withAccessPlatform(true) : options;
         options = ringReset ? options.withRingReset(true) : options;
         options = inOrder ? options.withInOrder(true) : options;
         return notificationData ? options.withNotificationData(true) : options;
@@ -221,6 +229,7 @@ final class MachineOptions {
                 throw new BadInputException("--sectors must be at least 1, not " + sectors);
             }
             return FakeTarget.signedDisk("fake-disk", sectors).offering(secureErase, lifetime)
+                    .requiringAccessPlatform(accessPlatform)
                     .withMemoryPerDevice(driver.guestMemoryPerDevice())
                     .withDevices(device -> device.offerInOrder(inOrder).offerNotificationData(notificationData));
         }

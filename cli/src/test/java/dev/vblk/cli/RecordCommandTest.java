@@ -229,6 +229,22 @@ class RecordCommandTest {
     }
 
     @Test
+    void accessPlatformIsAllowedFromTheCommandLineTheFakeDeviceRequiresItAndTheTraceStoresTheChoice() {
+        Path trace = directory.resolve("access-platform.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--access-platform", "--preset", "known-sectors", "-o",
+                trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("(0 failed)"), "the device reached what the driver mapped: " + result.out());
+        Trace recorded = TraceReader.readComplete(trace);
+        assertTrue(BoardParameters.fromMap(recorded.metadata().board()).options().accessPlatform());
+        long features = Long.decode(recorded.metadata().platform().get("device.0.features"));
+        assertTrue(FeatureBits.has(features, FeatureBits.ACCESS_PLATFORM), Long.toHexString(features));
+        Cli.Result replay = Cli.run("replay", trace.toString());
+        assertEquals(ExitCodes.OK, replay.exitCode(), replay.toString());
+        assertTrue(replay.out().contains("REPRODUCED"), replay.out());
+    }
+
+    @Test
     void jfrRecordingFeedsTheLatencyReport() {
         Path jfr = directory.resolve("run.jfr");
         Cli.Result record = Cli.run("record", "--fake", "--preset", "known-sectors", "-o",

@@ -1,5 +1,6 @@
 package dev.vblk.platform;
 
+import dev.vblk.dma.DmaMapping;
 import java.util.OptionalLong;
 
 /**
@@ -12,6 +13,11 @@ public class ForwardingPlatform implements Platform {
 
     public ForwardingPlatform(Platform delegate) {
         this.delegate = delegate;
+    }
+
+    @Override
+    public DmaMapping dmaMapping() {
+        return delegate.dmaMapping();
     }
 
     @Override

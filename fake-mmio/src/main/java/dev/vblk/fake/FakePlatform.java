@@ -1,5 +1,6 @@
 package dev.vblk.fake;
 
+import dev.vblk.dma.DmaWindows;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.FakeVirtioBlkDevice;
 import dev.vblk.fake.blk.VirtioCore;
@@ -70,6 +71,8 @@ public final class FakePlatform implements Platform {
     private final SparseRam ram;
     private final FrameTable frames;
     private final ViolationLog violations = new ViolationLog();
+    /** What drivers have mapped for the DMA of devices that negotiated ACCESS_PLATFORM. */
+    private final DmaWindows dmaWindows = new DmaWindows();
     /** What devices do right after the driver reads watched guest memory. */
     private final ReadWatch readWatch = new ReadWatch();
     private final VirtualClock clock;
@@ -179,6 +182,15 @@ public final class FakePlatform implements Platform {
     /** Forgets the recorded violations. */
     public synchronized void clearViolations() {
         violations.clear();
+    }
+
+    /**
+     * The machine's DMA mapping: a driver opening a device with VIRTIO_F_ACCESS_PLATFORM maps its
+     * rings and buffers here, and a device that negotiated the feature may reach nothing else.
+     */
+    @Override
+    public DmaWindows dmaMapping() {
+        return dmaWindows;
     }
 
     public VirtualClock clock() {
@@ -360,7 +372,7 @@ public final class FakePlatform implements Platform {
     }
 
     private DeviceContext deviceContext(long baseAddress, String place) {
-        return new MachineContext(baseAddress, place, ram, frames, strictDma, violations, clock, readWatch);
+        return new MachineContext(baseAddress, place, ram, frames, strictDma, dmaWindows, violations, clock, readWatch);
     }
 
     /** Settings of a {@link FakePlatform}. */

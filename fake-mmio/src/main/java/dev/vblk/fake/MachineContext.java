@@ -1,5 +1,6 @@
 package dev.vblk.fake;
 
+import dev.vblk.dma.DmaWindows;
 import dev.vblk.fake.memory.FrameTable;
 import dev.vblk.fake.memory.ReadWatch;
 import dev.vblk.fake.memory.SparseRam;
@@ -19,6 +20,7 @@ final class MachineContext implements DeviceContext {
     private final SparseRam ram;
     private final FrameTable frames;
     private final boolean strictDma;
+    private final DmaWindows dmaWindows;
     private final ViolationLog violations;
     private final VirtualClock clock;
     private final ReadWatch readWatch;
@@ -26,14 +28,16 @@ final class MachineContext implements DeviceContext {
     /**
      * @param place where the device is, for violations: {@code in slot 31}
      * @param strictDma whether a device write outside the allocated {@code frames} is a violation
+     * @param dmaWindows what drivers have mapped for device DMA
      */
     MachineContext(long baseAddress, String place, SparseRam ram, FrameTable frames, boolean strictDma,
-            ViolationLog violations, VirtualClock clock, ReadWatch readWatch) {
+            DmaWindows dmaWindows, ViolationLog violations, VirtualClock clock, ReadWatch readWatch) {
         this.baseAddress = baseAddress;
         this.place = place;
         this.ram = ram;
         this.frames = frames;
         this.strictDma = strictDma;
+        this.dmaWindows = dmaWindows;
         this.violations = violations;
         this.clock = clock;
         this.readWatch = readWatch;
@@ -61,6 +65,11 @@ final class MachineContext implements DeviceContext {
                     "device %s wrote %d bytes to memory that is not allocated", place, length));
         }
         ram.writeMemory(address, source, offset, length);
+    }
+
+    @Override
+    public boolean mapped(long address, long length) {
+        return dmaWindows.covers(address, length);
     }
 
     @Override

@@ -99,6 +99,18 @@ public record FakeTarget(List<FakeDrive> drives, long ramBytes) implements Targe
     }
 
     /**
+     * The same devices, offering and requiring VIRTIO_F_ACCESS_PLATFORM when {@code required} (as QEMU
+     * with {@code iommu_platform=on} does); unchanged when it is false.
+     */
+    public FakeTarget requiringAccessPlatform(boolean required) {
+        if (!required) {
+            return this;
+        }
+        return new FakeTarget(drives.stream().map(drive -> new FakeDrive(drive.name(),
+                drive.config().toBuilder().offerAccessPlatform(true).build())).toList(), ramBytes);
+    }
+
+    /**
      * The same devices on a machine whose guest RAM gives each device {@code bytes} (such as
      * {@code DriverOptions.guestMemoryPerDevice()}): the larger of that, rounded up to whole MiB, and
      * {@link #DEFAULT_RAM_BYTES}.

@@ -2,6 +2,7 @@ package dev.vblk.virtio.blk;
 
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestType;
+import dev.vblk.dma.DmaMapping;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
 import dev.vblk.virtio.FeatureBits;
@@ -16,8 +17,10 @@ import java.util.function.IntFunction;
  * Brings a virtio-blk device from reset to DRIVER_OK (VirtIO 1.1 section 3.1): feature negotiation
  * under the driver's options, as many request queues as MQ and the options allow (the same ones
  * again after a reset), a split or packed ring for each, the writeback cache turned on, the transfer
- * limits and request layout the configuration allows, and each queue's request buffers. A failure
- * marks the device FAILED and gives back what was allocated.
+ * limits and request layout the configuration allows, and each queue's request buffers. With
+ * VIRTIO_F_ACCESS_PLATFORM negotiated, the rings and buffers are mapped through the platform's
+ * {@link Platform#dmaMapping()} before the device learns of them. A failure marks the device FAILED and gives
+ * back what was allocated.
  */
 final class DeviceSetup {
 
@@ -67,12 +70,14 @@ final class DeviceSetup {
                     | (options.lifetime() ? FeatureBits.bit(BlkFeatures.LIFETIME) : 0)
                     | (options.inOrder() ? FeatureBits.bit(FeatureBits.IN_ORDER) : 0)
                     | (options.notificationData() ? FeatureBits.bit(FeatureBits.NOTIFICATION_DATA) : 0)
-                    | (options.zoned() ? FeatureBits.bit(BlkFeatures.ZONED) : 0);
+                    | (options.zoned() ? FeatureBits.bit(BlkFeatures.ZONED) : 0)
+                    | (options.accessPlatform() ? FeatureBits.bit(FeatureBits.ACCESS_PLATFORM) : 0);
             state.negotiated(transport.negotiate(wanted, 0, this::withoutDiscardWhenHostManaged));
             errors.zoned(state.has(BlkFeatures.ZONED));
             boolean indirect = state.has(FeatureBits.INDIRECT_DESC);
             boolean eventIndex = state.has(FeatureBits.EVENT_IDX);
             boolean inOrder = state.has(FeatureBits.IN_ORDER);
+            DmaMapping mapping = state.has(FeatureBits.ACCESS_PLATFORM) ? platform.dmaMapping() : DmaMapping.UNRESTRICTED;
             if (queues == null) {
                 queues = new VirtioBlkQueue[queuesToUse()];
                 for (int index = 0; index < queues.length; index++) {
@@ -88,7 +93,7 @@ final class DeviceSetup {
                 Virtqueue ring = state.has(FeatureBits.RING_PACKED)
                         ? PackedVirtqueue.allocate(platform, index, size, owner, indirect, eventIndex, inOrder)
                         : SplitVirtqueue.allocate(platform, index, size, owner, indirect, eventIndex, inOrder);
-                queue.resources().attach(ring);
+                queue.resources().attach(ring, mapping);
                 transport.setupQueue(index, ring.size(), ring.descriptorArea(), ring.driverArea(), ring.deviceArea());
                 smallestRing = Math.min(smallestRing, ring.size());
             }
@@ -106,8 +111,8 @@ final class DeviceSetup {
             RequestLayout layout = new RequestLayout(limits.maxTransferBytes(), indirect ? limits.maxDataSegments() + 2 : 0);
             for (VirtioBlkQueue queue : queues) {
                 int slots = Math.min(options.maxInFlight(), queue.resources().ringSize());
-                queue.resources().attach(options.pooledBuffers() ? RequestBuffers.pool(platform, owner, layout, slots)
-                        : RequestBuffers.perRequest(platform, owner, layout), layout, limits.maxRunBytes());
+                queue.resources().attach(options.pooledBuffers() ? RequestBuffers.pool(platform, owner, layout, mapping, slots)
+                        : RequestBuffers.perRequest(platform, owner, layout, mapping), layout, limits.maxRunBytes());
             }
             state.describe();
             transport.driverOk();

@@ -45,6 +45,10 @@ import dev.vblk.virtio.spec.DescriptorLayout;
  * @param zoned whether to accept VIRTIO_BLK_F_ZONED when offered, giving
  *     {@link VirtioBlkDevice#zoned()}; without it a host-managed device cannot be used at all (it
  *     refuses FEATURES_OK, VirtIO 1.2 section 5.2.5.2)
+ * @param accessPlatform whether to accept VIRTIO_F_ACCESS_PLATFORM when offered: the device then
+ *     reaches only the rings and request buffers the driver maps for it through the platform's
+ *     {@link dev.vblk.dma.DmaMapping}; off by default, and a device that requires it then refuses
+ *     FEATURES_OK
  */
 public record DriverOptions(
         long requestTimeoutNanos,
@@ -66,7 +70,8 @@ public record DriverOptions(
         boolean lifetime,
         boolean inOrder,
         boolean notificationData,
-        boolean zoned) {
+        boolean zoned,
+        boolean accessPlatform) {
 
     /** The most request queues the driver sets up. */
     public static final int QUEUE_LIMIT = 64;
@@ -75,10 +80,10 @@ public record DriverOptions(
      * Five seconds per request, 1 ms waits, 256-entry queues, 128 KiB per request; interrupts,
      * 32 requests in flight from a buffer pool, indirect descriptors and the event index when offered,
      * the split ring, one request queue, no topology hints, no virtqueue reset, no secure erase, no
-     * lifetime report, no in-order use, no notification data, no zoned commands.
+     * lifetime report, no in-order use, no notification data, no zoned commands, no DMA mapping.
      */
     public static final DriverOptions DEFAULTS = new DriverOptions(5_000_000_000L, 100_000, 1_000_000L, 256, 128 * 1024,
-            CompletionMode.INTERRUPTS, 32, true, true, true, true, false, 1, false, false, false, false, false, false, false);
+            CompletionMode.INTERRUPTS, 32, true, true, true, true, false, 1, false, false, false, false, false, false, false, false);
 
     /**
      * The behaviour of the first, synchronous driver with the default budgets: polling, one request
@@ -134,7 +139,7 @@ public record DriverOptions(
     public DriverOptions withBudgets(long timeoutNanos, int polls, long intervalNanos, int queueSize, int requestBytes) {
         return new DriverOptions(timeoutNanos, polls, intervalNanos, queueSize, requestBytes, completion, maxInFlight,
                 pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with another request timeout. */
@@ -151,104 +156,111 @@ public record DriverOptions(
     public DriverOptions withCompletion(CompletionMode mode) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, mode, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with another bound on requests in flight. */
     public DriverOptions withMaxInFlight(int requests) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, requests, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with pooled request buffers on or off. */
     public DriverOptions withPooledBuffers(boolean pooled) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooled, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with indirect descriptors allowed or not. */
     public DriverOptions withIndirectDescriptors(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, allowed, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with the event index allowed or not. */
     public DriverOptions withEventIndex(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, allowed, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with the capacity re-check on or off. */
     public DriverOptions withRecheckCapacity(boolean recheck) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheck, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
+                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with the packed ring allowed or not. */
     public DriverOptions withPackedRing(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                allowed, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
+                allowed, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with another bound on the request queues. */
     public DriverOptions withMaxQueues(int queues) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, queues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
+                packedRing, queues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with VIRTIO_BLK_F_TOPOLOGY allowed or not. */
     public DriverOptions withTopology(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, allowed, ringReset, secureErase, lifetime, inOrder, notificationData, zoned);
+                packedRing, maxQueues, allowed, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with virtqueue reset (VIRTIO_F_RING_RESET) allowed or not. */
     public DriverOptions withRingReset(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, allowed, secureErase, lifetime, inOrder, notificationData, zoned);
+                packedRing, maxQueues, topology, allowed, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with VIRTIO_BLK_F_SECURE_ERASE allowed or not. */
     public DriverOptions withSecureErase(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, allowed, lifetime, inOrder, notificationData, zoned);
+                packedRing, maxQueues, topology, ringReset, allowed, lifetime, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with VIRTIO_BLK_F_LIFETIME allowed or not. */
     public DriverOptions withLifetime(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, allowed, inOrder, notificationData, zoned);
+                packedRing, maxQueues, topology, ringReset, secureErase, allowed, inOrder, notificationData, zoned, accessPlatform);
     }
 
     /** These options with in-order use of descriptors (VIRTIO_F_IN_ORDER) allowed or not. */
     public DriverOptions withInOrder(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, allowed, notificationData, zoned);
+                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, allowed, notificationData, zoned, accessPlatform);
     }
 
     /** These options with notification data (VIRTIO_F_NOTIFICATION_DATA) allowed or not. */
     public DriverOptions withNotificationData(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, allowed, zoned);
+                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, allowed, zoned, accessPlatform);
     }
 
     /** These options with VIRTIO_BLK_F_ZONED allowed or not. */
     public DriverOptions withZoned(boolean allowed) {
         return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
                 maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, allowed);
+                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, allowed, accessPlatform);
+    }
+
+    /** These options with VIRTIO_F_ACCESS_PLATFORM allowed or not. */
+    public DriverOptions withAccessPlatform(boolean allowed) {
+        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
+                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, allowed);
     }
 }

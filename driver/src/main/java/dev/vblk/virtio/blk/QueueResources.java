@@ -3,6 +3,8 @@ package dev.vblk.virtio.blk;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
+import dev.vblk.dma.DmaMapping;
+import dev.vblk.dma.PhysicalRun;
 import dev.vblk.platform.Platform;
 import dev.vblk.platform.PlatformException;
 import dev.vblk.virtio.VirtioException;
@@ -13,6 +15,7 @@ import java.util.function.Function;
 /**
  * One request queue's memory on the device: its ring and request buffers from the device's set-up to
  * their release, and the reset of that queue alone (VIRTIO_F_RING_RESET) with a fresh ring after it.
+ * The ring's memory is mapped for the device ({@link DmaMapping}) while the device may use it.
  */
 final class QueueResources {
 
@@ -24,6 +27,7 @@ final class QueueResources {
     private final InFlightRequests requests;
     private final CompletionHandler completions;
     private Virtqueue ring;
+    private DmaMapping mapping;
     private RequestBuffers buffers;
     /** The ring and buffers as requests pass through them, once both are attached. */
     private RequestRing requestRing;
@@ -39,9 +43,14 @@ final class QueueResources {
         this.completions = completions;
     }
 
-    /** Gives the queue its ring, which the device sets up; its buffers follow. */
-    void attach(Virtqueue ring) {
+    /**
+     * Gives the queue its ring, mapped through {@code mapping} before the device is told of it; its
+     * buffers follow.
+     */
+    void attach(Virtqueue ring, DmaMapping mapping) {
         this.ring = ring;
+        this.mapping = mapping;
+        ring.memory().forEach(mapping::map);
     }
 
     /** The entries of the queue's ring. */
@@ -73,7 +82,9 @@ final class QueueResources {
     void resetQueue(Function<RequestHandle, BlockDeviceException> errorFor) {
         try {
             resetOnDevice();
+            unmapRing();
             ring = renewRing();
+            ring.memory().forEach(mapping::map);
             for (BlkRequest request : requests.abandonAll(handle -> {
                 BlockDeviceException error = errorFor.apply(handle);
                 return error != null ? error : errors.about(handle, ErrorKind.ABORTED, "queue " + index + " was reset").build();
@@ -127,9 +138,17 @@ final class QueueResources {
         }
     }
 
+    /** Takes back the device's access to the queue's ring. */
+    private void unmapRing() {
+        for (PhysicalRun run : ring.memory()) {
+            mapping.unmap(run);
+        }
+    }
+
     /** Frees the ring and every buffer; the device must have been reset. */
     void release() {
         if (ring != null) {
+            unmapRing();
             ring.release();
             ring = null;
         }

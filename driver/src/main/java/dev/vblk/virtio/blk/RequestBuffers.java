@@ -1,6 +1,8 @@
 package dev.vblk.virtio.blk;
 
 import dev.vblk.dma.DmaBuffer;
+import dev.vblk.dma.DmaMapping;
+import dev.vblk.dma.PhysicalRun;
 import dev.vblk.platform.FrameAllocator;
 import dev.vblk.virtio.VirtioException;
 import java.util.ArrayDeque;
@@ -12,29 +14,35 @@ import java.util.List;
  * Where requests' DMA buffers come from: a pool of buffers set up once at initialisation, one per
  * request the device may hold, or (when pooling is off) a buffer allocated for each request and freed
  * when it completes. A buffer the device may still write (its request timed out) is kept apart until
- * {@link #releaseAll()}, after the device has been reset.
+ * {@link #releaseAll()}, after the device has been reset. Every buffer is mapped for the device
+ * ({@link DmaMapping}) from its allocation to its release: under VIRTIO_F_ACCESS_PLATFORM the pool is
+ * the bounce-buffer pool, the only memory besides the rings the device may reach, which callers'
+ * data is copied into before a write and out of after a read.
  */
 final class RequestBuffers {
 
     private final FrameAllocator allocator;
     private final String owner;
     private final RequestLayout layout;
+    private final DmaMapping mapping;
     private final boolean pooled;
     private final Deque<RequestBuffer> free = new ArrayDeque<>();
     private final List<RequestBuffer> all = new ArrayList<>();
     private final List<RequestBuffer> abandoned = new ArrayList<>();
     private int inUse;
 
-    private RequestBuffers(FrameAllocator allocator, String owner, RequestLayout layout, boolean pooled) {
+    private RequestBuffers(FrameAllocator allocator, String owner, RequestLayout layout, DmaMapping mapping,
+            boolean pooled) {
         this.allocator = allocator;
         this.owner = owner;
         this.layout = layout;
+        this.mapping = mapping;
         this.pooled = pooled;
     }
 
     /** Buffers allocated for each request as it is posted. */
-    static RequestBuffers perRequest(FrameAllocator allocator, String owner, RequestLayout layout) {
-        return new RequestBuffers(allocator, owner, layout, false);
+    static RequestBuffers perRequest(FrameAllocator allocator, String owner, RequestLayout layout, DmaMapping mapping) {
+        return new RequestBuffers(allocator, owner, layout, mapping, false);
     }
 
     /**
@@ -43,13 +51,14 @@ final class RequestBuffers {
      *
      * @throws VirtioException OUT_OF_MEMORY if not one buffer can be had
      */
-    static RequestBuffers pool(FrameAllocator allocator, String owner, RequestLayout layout, int slots) {
-        RequestBuffers buffers = new RequestBuffers(allocator, owner, layout, true);
+    static RequestBuffers pool(FrameAllocator allocator, String owner, RequestLayout layout, DmaMapping mapping,
+            int slots) {
+        RequestBuffers buffers = new RequestBuffers(allocator, owner, layout, mapping, true);
         int bytes = layout.bufferBytes(layout.maxDataBytes());
         for (int i = 0; i < slots; i++) {
             DmaBuffer buffer;
             try {
-                buffer = DmaBuffer.allocate(allocator, bytes, owner);
+                buffer = buffers.allocateMapped(bytes);
             } catch (VirtioException e) {
                 if (i == 0) {
                     throw e;
@@ -79,8 +88,7 @@ final class RequestBuffers {
      * @throws VirtioException OUT_OF_MEMORY if the platform refuses the frames (not pooled)
      */
     RequestBuffer acquire(int dataBytes) {
-        RequestBuffer buffer = pooled ? free.pop() : new RequestBuffer(
-                DmaBuffer.allocate(allocator, layout.bufferBytes(dataBytes), owner), dataBytes);
+        RequestBuffer buffer = pooled ? free.pop() : new RequestBuffer(allocateMapped(layout.bufferBytes(dataBytes)), dataBytes);
         inUse++;
         return buffer;
     }
@@ -91,7 +99,7 @@ final class RequestBuffers {
         if (pooled) {
             free.push(buffer);
         } else {
-            buffer.dma().free(allocator);
+            discard(buffer.dma());
         }
     }
 
@@ -110,17 +118,34 @@ final class RequestBuffers {
     void releaseAll() {
         if (pooled) {
             for (RequestBuffer buffer : all) {
-                buffer.dma().free(allocator);
+                discard(buffer.dma());
             }
         } else {
             for (RequestBuffer buffer : abandoned) {
-                buffer.dma().free(allocator);
+                discard(buffer.dma());
             }
         }
         all.clear();
         free.clear();
         abandoned.clear();
         inUse = 0;
+    }
+
+    /** A buffer of {@code bytes}, mapped for the device. */
+    private DmaBuffer allocateMapped(int bytes) {
+        DmaBuffer buffer = DmaBuffer.allocate(allocator, bytes, owner);
+        for (PhysicalRun run : buffer.segments(0, bytes, Integer.MAX_VALUE)) {
+            mapping.map(run);
+        }
+        return buffer;
+    }
+
+    /** Unmaps {@code buffer} and returns its frames. */
+    private void discard(DmaBuffer buffer) {
+        for (PhysicalRun run : buffer.segments(0, buffer.length(), Integer.MAX_VALUE)) {
+            mapping.unmap(run);
+        }
+        buffer.free(allocator);
     }
 
     /** One request's DMA memory and the largest data transfer it can carry. */

@@ -1,8 +1,11 @@
 package dev.vblk.virtio.queue;
 
+import dev.vblk.dma.PhysicalRun;
 import dev.vblk.platform.FrameAllocator;
 import dev.vblk.platform.Platform;
 import dev.vblk.virtio.VirtioException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -60,6 +63,15 @@ final class QueueMemory {
     /** Guest-physical address of part {@code i}. */
     long part(int i) {
         return parts[i];
+    }
+
+    /** The frames behind the parts, one run per allocation. */
+    List<PhysicalRun> runs() {
+        List<PhysicalRun> runs = new ArrayList<>();
+        for (int i = 0; i < regions.length; i++) {
+            runs.add(new PhysicalRun(regions[i], regionFrames[i] * FRAME));
+        }
+        return runs;
     }
 
     /** Returns the frames to the allocator. */

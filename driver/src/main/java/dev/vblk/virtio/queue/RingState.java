@@ -1,5 +1,6 @@
 package dev.vblk.virtio.queue;
 
+import dev.vblk.dma.PhysicalRun;
 import dev.vblk.platform.Platform;
 import dev.vblk.virtio.VirtioException;
 import java.util.List;
@@ -54,6 +55,11 @@ abstract class RingState implements Virtqueue {
     @Override
     public void release() {
         memory.release();
+    }
+
+    @Override
+    public List<PhysicalRun> memory() {
+        return memory.runs();
     }
 
     /** How errors of the ring name the device. */

@@ -1,5 +1,6 @@
 package dev.vblk.virtio.queue;
 
+import dev.vblk.dma.PhysicalRun;
 import java.util.List;
 
 /**
@@ -26,6 +27,9 @@ public interface Virtqueue {
 
     /** Guest-physical address of the device area (the used ring of a split queue, the device event suppression structure of a packed one). */
     long deviceArea();
+
+    /** The guest memory behind the descriptor, driver and device areas: what the device reaches of the ring. */
+    List<PhysicalRun> memory();
 
     /** Whether chains may go into indirect tables (VIRTIO_F_INDIRECT_DESC was negotiated). */
     boolean indirect();

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param secureErase the secure-erase limits in config space (read when VIRTIO_BLK_F_SECURE_ERASE is offered)
  * @param lifetime the GET_LIFETIME answer (when VIRTIO_BLK_F_LIFETIME is offered)
  * @param zoned the zone layout and characteristics (when VIRTIO_BLK_F_ZONED is offered)
+ * @param requiresAccessPlatform FEATURES_OK is refused unless the driver accepts the offered
+ *     VIRTIO_F_ACCESS_PLATFORM, as QEMU with {@code iommu_platform=on} refuses it
  * @param requestHook decides the outcome of each request
  */
 public record FakeBlkConfig(
@@ -48,6 +50,7 @@ public record FakeBlkConfig(
         SecureEraseLimits secureErase,
         Lifetime lifetime,
         Zoned zoned,
+        boolean requiresAccessPlatform,
         RequestHook requestHook) {
 
     /** The geometry field of the config space. */
@@ -222,6 +225,7 @@ public record FakeBlkConfig(
         b.secureErase = secureErase;
         b.lifetime = lifetime;
         b.zoned = zoned;
+        b.requireAccessPlatform = requiresAccessPlatform;
         b.requestHook = requestHook;
         return b;
     }
@@ -236,6 +240,8 @@ public record FakeBlkConfig(
         private int numQueues = 1;
         /** Whether VIRTIO_BLK_F_MQ is offered; null: when the features hold it or there is more than one queue. */
         private Boolean offerMultiQueue;
+        /** Whether an offered ACCESS_PLATFORM must be accepted. */
+        private boolean requireAccessPlatform;
         private long sizeMax;
         private long segMax = 254;
         private Geometry geometry;
@@ -285,6 +291,18 @@ public record FakeBlkConfig(
         /** Whether VIRTIO_BLK_F_LIFETIME is offered (it is not by default: QEMU 7.2 does not offer it). */
         public Builder offerLifetime(boolean offer) {
             return offer(VirtioBlk.F_LIFETIME, offer);
+        }
+
+        /**
+         * Whether VIRTIO_F_ACCESS_PLATFORM is offered and required (it is not by default, as QEMU
+         * without iommu_platform=on): a driver must then accept it, and the device reaches only what
+         * the driver maps in the machine's {@code DmaWindows} ({@code FakePlatform.dmaMapping()}). A feature word holding the bit
+         * ({@link #features}) offers it without requiring it: a driver that declines it is served by
+         * guest-physical address.
+         */
+        public Builder offerAccessPlatform(boolean offer) {
+            this.requireAccessPlatform = offer;
+            return offer(VirtioBlk.F_ACCESS_PLATFORM, offer);
         }
 
         /** Whether VIRTIO_F_RING_PACKED is offered (it is not by default, as QEMU without packed=on). */
@@ -421,8 +439,11 @@ public record FakeBlkConfig(
             boolean multiQueue = offerMultiQueue != null ? offerMultiQueue
                     : numQueues > 1 || (features & VirtioBlk.bit(VirtioBlk.F_MQ)) != 0;
             long offered = multiQueue ? features | VirtioBlk.bit(VirtioBlk.F_MQ) : features & ~VirtioBlk.bit(VirtioBlk.F_MQ);
+            boolean requiresAccessPlatform = requireAccessPlatform
+                    && (offered & VirtioBlk.bit(VirtioBlk.F_ACCESS_PLATFORM)) != 0;
             return new FakeBlkConfig(d, readOnly, offered, idString, queueNumMax, numQueues, sizeMax, segMax, g,
-                    blkSize, topology, writeback, discard, writeZeroes, secureErase, lifetime, zoned, requestHook);
+                    blkSize, topology, writeback, discard, writeZeroes, secureErase, lifetime, zoned,
+                    requiresAccessPlatform, requestHook);
         }
     }
 }

@@ -9,8 +9,8 @@ import dev.vblk.fake.violation.ViolationKind;
  * Feature negotiation (VirtIO 1.1 section 2.2): the features offered (the configured set minus
  * those {@link DeviceFaults#withholdFeatures} withholds), the pages of features the driver
  * accepts, and whether FEATURES_OK can be accepted: only for offered features including
- * VERSION_1 (and ZONED, from a host-managed device), unless {@link DeviceFaults#refuseFeaturesOk}
- * refuses it anyway.
+ * VERSION_1, ZONED from a host-managed device, and ACCESS_PLATFORM when the device requires it (QEMU's
+ * virtio_validate_features), unless {@link DeviceFaults#refuseFeaturesOk} refuses it anyway.
  */
 final class FeatureNegotiation {
 
@@ -60,7 +60,8 @@ final class FeatureNegotiation {
      */
     boolean acceptable() {
         return !faults.refusesFeaturesOk() && !acceptedBeyond64 && (accepted & ~offered()) == 0
-                && (accepted & bit(VirtioBlk.F_VERSION_1)) != 0 && !hostManagedWithoutZoned();
+                && (accepted & bit(VirtioBlk.F_VERSION_1)) != 0 && !hostManagedWithoutZoned()
+                && !(config.requiresAccessPlatform() && (offered() & ~accepted & bit(VirtioBlk.F_ACCESS_PLATFORM)) != 0);
     }
 
     private boolean hostManagedWithoutZoned() {

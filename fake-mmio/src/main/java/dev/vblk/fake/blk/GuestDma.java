@@ -1,28 +1,35 @@
 package dev.vblk.fake.blk;
 
 import dev.vblk.fake.mmio.DeviceContext;
+import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.LittleEndian;
 import dev.vblk.virtio.queue.chain.ChainSegment;
 import dev.vblk.virtio.queue.chain.GuestMemoryReader;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The device's DMA into guest RAM through its machine context: little-endian ring fields, the
  * descriptor reads of the shared chain decoder, and request data gathered from and scattered over
- * the segments of a chain.
+ * the segments of a chain. Once VIRTIO_F_ACCESS_PLATFORM is negotiated, an access outside what the
+ * driver mapped is a {@link ViolationKind#DMA_OUTSIDE_MAPPING} and is refused, as an IOMMU would:
+ * a read sees zeros, a write is dropped.
  */
 final class GuestDma implements GuestMemoryReader {
 
     private final DeviceContext context;
+    private final BooleanSupplier accessPlatform;
 
-    GuestDma(DeviceContext context) {
+    /** @param accessPlatform whether ACCESS_PLATFORM is negotiated now */
+    GuestDma(DeviceContext context, BooleanSupplier accessPlatform) {
         this.context = context;
+        this.accessPlatform = accessPlatform;
     }
 
     @Override
     public byte[] read(long address, int length) {
         byte[] bytes = new byte[length];
-        context.dmaRead(address, bytes, 0, length);
+        dmaRead(address, bytes, 0, length);
         return bytes;
     }
 
@@ -58,7 +65,7 @@ final class GuestDma implements GuestMemoryReader {
     }
 
     void write(long address, byte[] bytes) {
-        context.dmaWrite(address, bytes, 0, bytes.length);
+        dmaWrite(address, bytes, 0, bytes.length);
     }
 
     /** The first {@code length} bytes of {@code segments}. */
@@ -70,7 +77,7 @@ final class GuestDma implements GuestMemoryReader {
                 break;
             }
             int part = (int) Math.min(segment.length(), length - done);
-            context.dmaRead(segment.address(), out, done, part);
+            dmaRead(segment.address(), out, done, part);
             done += part;
         }
         return out;
@@ -84,9 +91,32 @@ final class GuestDma implements GuestMemoryReader {
                 break;
             }
             int part = (int) Math.min(segment.length(), data.length - done);
-            context.dmaWrite(segment.address(), data, done, part);
+            dmaWrite(segment.address(), data, done, part);
             done += part;
         }
         return done;
+    }
+
+    private void dmaRead(long address, byte[] destination, int offset, int length) {
+        if (reachable(address, length, "read")) {
+            context.dmaRead(address, destination, offset, length);
+        }
+    }
+
+    private void dmaWrite(long address, byte[] source, int offset, int length) {
+        if (reachable(address, length, "write")) {
+            context.dmaWrite(address, source, offset, length);
+        }
+    }
+
+    /** Whether the device may reach the range; if not, the violation is recorded. */
+    private boolean reachable(long address, int length, String access) {
+        if (!accessPlatform.getAsBoolean() || context.mapped(address, length)) {
+            return true;
+        }
+        context.violation(ViolationKind.DMA_OUTSIDE_MAPPING, address, String.format(
+                "device DMA %s of %d bytes at 0x%x, which the driver has not mapped (ACCESS_PLATFORM)", access, length,
+                address));
+        return false;
     }
 }

@@ -40,6 +40,8 @@ public final class VirtioBlk {
     public static final int F_INDIRECT_DESC = 28;
     public static final int F_EVENT_IDX = 29;
     public static final int F_VERSION_1 = 32;
+    /** The device reaches only the memory the driver maps for it. */
+    public static final int F_ACCESS_PLATFORM = 33;
     public static final int F_RING_PACKED = 34;
     public static final int F_IN_ORDER = 35;
     public static final int F_NOTIFICATION_DATA = 38;

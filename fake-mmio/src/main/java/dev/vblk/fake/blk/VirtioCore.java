@@ -46,7 +46,7 @@ public final class VirtioCore {
     public VirtioCore(FakeBlkConfig config, DeviceContext context) {
         this.config = Objects.requireNonNull(config, "config");
         this.context = Objects.requireNonNull(context, "context");
-        GuestDma dma = new GuestDma(context);
+        GuestDma dma = new GuestDma(context, () -> (negotiatedFeatures() & bit(VirtioBlk.F_ACCESS_PLATFORM)) != 0);
         this.backend = new BlkBackend(config, dma);
         this.configSpace = new BlkConfigSpace(config, backend, faults, context);
         this.features = new FeatureNegotiation(config, faults, context);

@@ -17,6 +17,12 @@ public interface DeviceContext {
     /** DMA write to guest RAM; the range must be {@link #inRam in RAM}. */
     void dmaWrite(long address, byte[] source, int offset, int length);
 
+    /**
+     * Whether the driver has mapped all of {@code [address, address + length)} for device DMA: the
+     * only memory a device that negotiated VIRTIO_F_ACCESS_PLATFORM may reach.
+     */
+    boolean mapped(long address, long length);
+
     /** Records a violation on the machine's log. */
     void violation(ViolationKind kind, long address, String detail);
 

@@ -16,6 +16,11 @@ public enum ViolationKind {
     WRITE_OUTSIDE_ALLOCATION,
     /** A device DMA write into memory that no current frame allocation covers (strict DMA checking). */
     DEVICE_WRITE_OUTSIDE_ALLOCATION,
+    /**
+     * A device DMA access, under VIRTIO_F_ACCESS_PLATFORM, to memory the driver has not mapped for it;
+     * the access is refused (a read sees zeros, a write is dropped).
+     */
+    DMA_OUTSIDE_MAPPING,
     /** freeFrames for an address and count that do not match a current allocation. */
     BAD_FREE,
     /** Driver feature bits written after FEATURES_OK. */
