@@ -7,12 +7,18 @@ import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Matches the requests the device saw during a batch to the batch's calls: the driver posts the calls
- * in submission order and each call's requests in order, so each call takes the run of requests that
- * continues it. A request no call accounts for is a {@link Invariant#DATA_INTEGRITY} finding.
+ * in submission order and each call's requests in order, so each call takes a run of requests that
+ * continues it. A call that fails may end before its last request, where the next call may happen to
+ * continue it (a write failing at sector 493 followed by a write at 501), so each call takes the
+ * longest run that still leaves every call that succeeded all its requests and no request over; when
+ * no split does, each call takes its longest run in turn. A request no call accounts for is a
+ * {@link Invariant#DATA_INTEGRITY} finding.
  */
 final class RequestAttribution {
 
@@ -22,26 +28,65 @@ final class RequestAttribution {
         this.run = run;
     }
 
-    /** The requests of each submitted call, in the order of {@code submitted}. */
-    List<List<Seen>> attribute(String where, List<BatchCall> submitted, List<Seen> seen) {
+    /**
+     * The requests of each submitted call, in the order of {@code submitted}; {@code results} holds
+     * each call's result (null if it never completed).
+     */
+    List<List<Seen>> attribute(String where, List<BatchCall> submitted, List<CallResult> results, List<Seen> seen) {
+        int[] ends = new int[submitted.size()];
+        if (!split(submitted, results, seen, 0, 0, ends, new HashSet<>())) {
+            int next = 0;
+            for (int i = 0; i < submitted.size(); i++) {
+                next = ends[i] = longestRun(submitted.get(i), seen, next);
+            }
+        }
         List<List<Seen>> groups = new ArrayList<>();
         int next = 0;
-        for (BatchCall call : submitted) {
-            List<Seen> group = new ArrayList<>();
-            if (call.refused() == null) {
-                long covered = 0;
-                while (next < seen.size() && continues(call.call(), seen.get(next).request(), group.size(), covered)) {
-                    covered += Requests.sectorsOf(seen.get(next).request());
-                    group.add(seen.get(next++));
-                }
-            }
-            groups.add(group);
+        for (int end : ends) {
+            groups.add(new ArrayList<>(seen.subList(next, end)));
+            next = end;
         }
         for (Seen extra : seen.subList(next, seen.size())) {
             run.findings.add(Invariant.DATA_INTEGRITY, where, "request " + Requests.describe(extra.request())
                     + " continues none of the batch's calls in submission order");
         }
         return groups;
+    }
+
+    /**
+     * Whether calls {@code call} onwards can take the requests from {@code next} on, each a run that
+     * continues it, longest first, every call that succeeded covered and no request over; fills
+     * {@code ends} with where each run ends. {@code failed} holds the positions already found not to.
+     */
+    private boolean split(List<BatchCall> submitted, List<CallResult> results, List<Seen> seen, int call, int next,
+            int[] ends, Set<Long> failed) {
+        if (call == submitted.size()) {
+            return next == seen.size();
+        }
+        if (!failed.add((long) call * (seen.size() + 1) + next)) {
+            return false;
+        }
+        boolean succeeded = results.get(call) != null && results.get(call).succeeded();
+        for (int end = longestRun(submitted.get(call), seen, next); end >= next; end--) {
+            if ((!succeeded || covers(submitted.get(call).call(), seen.subList(next, end)))
+                    && split(submitted, results, seen, call + 1, end, ends, failed)) {
+                ends[call] = end;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where the longest run of requests from {@code from} that continues {@code call} ends (none if it was refused). */
+    private static int longestRun(BatchCall call, List<Seen> seen, int from) {
+        int end = from;
+        if (call.refused() == null) {
+            long covered = 0;
+            while (end < seen.size() && continues(call.call(), seen.get(end).request(), end - from, covered)) {
+                covered += Requests.sectorsOf(seen.get(end++).request());
+            }
+        }
+        return end;
     }
 
     /**

@@ -247,13 +247,14 @@ final class ScenarioExecutor {
         completions.checkOutstanding(where, device.outstanding());
         List<Seen> seen = run.recorder.seen();
         run.deviceSaw = seen;
-        List<List<Seen>> groups = attribution.attribute(where, submitted, seen);
+        List<CallResult> results = submitted.stream().map(call -> call.resultOf(byHandle.get(call.handle()))).toList();
+        List<List<Seen>> groups = attribution.attribute(where, submitted, results, seen);
         BlockDeviceException fatalInBatch = stickyBefore ? null : device.fatalError().orElse(null);
         boolean allSucceeded = true;
         boolean anyTimeout = false;
         for (int i = 0; i < submitted.size(); i++) {
             BatchCall call = submitted.get(i);
-            CallResult result = call.resultOf(byHandle.get(call.handle()));
+            CallResult result = results.get(i);
             if (result == null) {
                 allSucceeded = false;
                 continue;
