@@ -5,6 +5,7 @@ import dev.vblk.platform.FrameAllocator;
 import dev.vblk.virtio.queue.SplitVirtqueueLayout;
 import dev.vblk.virtio.spec.BlkRequestFormat;
 import dev.vblk.virtio.spec.DescriptorLayout;
+import java.util.function.Consumer;
 
 /**
  * Tunables of the virtio-blk driver.
@@ -137,9 +138,13 @@ public record DriverOptions(
 
     /** These options with the five budgets given and the rest unchanged. */
     public DriverOptions withBudgets(long timeoutNanos, int polls, long intervalNanos, int queueSize, int requestBytes) {
-        return new DriverOptions(timeoutNanos, polls, intervalNanos, queueSize, requestBytes, completion, maxInFlight,
-                pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> {
+            copy.requestTimeoutNanos = timeoutNanos;
+            copy.maxPollsPerRequest = polls;
+            copy.pollIntervalNanos = intervalNanos;
+            copy.maxQueueSize = queueSize;
+            copy.maxRequestBytes = requestBytes;
+        });
     }
 
     /** These options with another request timeout. */
@@ -154,113 +159,144 @@ public record DriverOptions(
 
     /** These options with another completion mode. */
     public DriverOptions withCompletion(CompletionMode mode) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, mode, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.completion = mode);
     }
 
     /** These options with another bound on requests in flight. */
     public DriverOptions withMaxInFlight(int requests) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, requests, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.maxInFlight = requests);
     }
 
     /** These options with pooled request buffers on or off. */
     public DriverOptions withPooledBuffers(boolean pooled) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooled, indirectDescriptors, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.pooledBuffers = pooled);
     }
 
     /** These options with indirect descriptors allowed or not. */
     public DriverOptions withIndirectDescriptors(boolean allowed) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, allowed, eventIndex, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.indirectDescriptors = allowed);
     }
 
     /** These options with the event index allowed or not. */
     public DriverOptions withEventIndex(boolean allowed) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, allowed, recheckCapacity, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.eventIndex = allowed);
     }
 
     /** These options with the capacity re-check on or off. */
     public DriverOptions withRecheckCapacity(boolean recheck) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheck, packedRing,
-                maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.recheckCapacity = recheck);
     }
 
     /** These options with the packed ring allowed or not. */
     public DriverOptions withPackedRing(boolean allowed) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                allowed, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.packedRing = allowed);
     }
 
     /** These options with another bound on the request queues. */
     public DriverOptions withMaxQueues(int queues) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, queues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.maxQueues = queues);
     }
 
     /** These options with VIRTIO_BLK_F_TOPOLOGY allowed or not. */
     public DriverOptions withTopology(boolean allowed) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, allowed, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.topology = allowed);
     }
 
     /** These options with virtqueue reset (VIRTIO_F_RING_RESET) allowed or not. */
     public DriverOptions withRingReset(boolean allowed) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, allowed, secureErase, lifetime, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.ringReset = allowed);
     }
 
     /** These options with VIRTIO_BLK_F_SECURE_ERASE allowed or not. */
     public DriverOptions withSecureErase(boolean allowed) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, allowed, lifetime, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.secureErase = allowed);
     }
 
     /** These options with VIRTIO_BLK_F_LIFETIME allowed or not. */
     public DriverOptions withLifetime(boolean allowed) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, allowed, inOrder, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.lifetime = allowed);
     }
 
     /** These options with in-order use of descriptors (VIRTIO_F_IN_ORDER) allowed or not. */
     public DriverOptions withInOrder(boolean allowed) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, allowed, notificationData, zoned, accessPlatform);
+        return with(copy -> copy.inOrder = allowed);
     }
 
     /** These options with notification data (VIRTIO_F_NOTIFICATION_DATA) allowed or not. */
     public DriverOptions withNotificationData(boolean allowed) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, allowed, zoned, accessPlatform);
+        return with(copy -> copy.notificationData = allowed);
     }
 
     /** These options with VIRTIO_BLK_F_ZONED allowed or not. */
     public DriverOptions withZoned(boolean allowed) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, allowed, accessPlatform);
+        return with(copy -> copy.zoned = allowed);
     }
 
     /** These options with VIRTIO_F_ACCESS_PLATFORM allowed or not. */
     public DriverOptions withAccessPlatform(boolean allowed) {
-        return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
-                maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex, recheckCapacity,
-                packedRing, maxQueues, topology, ringReset, secureErase, lifetime, inOrder, notificationData, zoned, allowed);
+        return with(copy -> copy.accessPlatform = allowed);
+    }
+
+    /** These options with what {@code change} sets in a copy of their values. */
+    private DriverOptions with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.options();
+    }
+
+    /** The values of options being changed: the one place, besides the record, that lists every field. */
+    private static final class Copy {
+        long requestTimeoutNanos;
+        int maxPollsPerRequest;
+        long pollIntervalNanos;
+        int maxQueueSize;
+        int maxRequestBytes;
+        CompletionMode completion;
+        int maxInFlight;
+        boolean pooledBuffers;
+        boolean indirectDescriptors;
+        boolean eventIndex;
+        boolean recheckCapacity;
+        boolean packedRing;
+        int maxQueues;
+        boolean topology;
+        boolean ringReset;
+        boolean secureErase;
+        boolean lifetime;
+        boolean inOrder;
+        boolean notificationData;
+        boolean zoned;
+        boolean accessPlatform;
+
+        Copy(DriverOptions options) {
+            requestTimeoutNanos = options.requestTimeoutNanos;
+            maxPollsPerRequest = options.maxPollsPerRequest;
+            pollIntervalNanos = options.pollIntervalNanos;
+            maxQueueSize = options.maxQueueSize;
+            maxRequestBytes = options.maxRequestBytes;
+            completion = options.completion;
+            maxInFlight = options.maxInFlight;
+            pooledBuffers = options.pooledBuffers;
+            indirectDescriptors = options.indirectDescriptors;
+            eventIndex = options.eventIndex;
+            recheckCapacity = options.recheckCapacity;
+            packedRing = options.packedRing;
+            maxQueues = options.maxQueues;
+            topology = options.topology;
+            ringReset = options.ringReset;
+            secureErase = options.secureErase;
+            lifetime = options.lifetime;
+            inOrder = options.inOrder;
+            notificationData = options.notificationData;
+            zoned = options.zoned;
+            accessPlatform = options.accessPlatform;
+        }
+
+        DriverOptions options() {
+            return new DriverOptions(requestTimeoutNanos, maxPollsPerRequest, pollIntervalNanos, maxQueueSize,
+                    maxRequestBytes, completion, maxInFlight, pooledBuffers, indirectDescriptors, eventIndex,
+                    recheckCapacity, packedRing, maxQueues, topology, ringReset, secureErase, lifetime, inOrder,
+                    notificationData, zoned, accessPlatform);
+        }
     }
 }
