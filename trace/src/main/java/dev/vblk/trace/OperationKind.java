@@ -49,6 +49,11 @@ public enum OperationKind {
         return valueOf(type.name());
     }
 
+    /** Whether this kind is a zone command (VIRTIO_BLK_F_ZONED), made on a whole device's zoned side. */
+    public boolean zoneCommand() {
+        return compareTo(ZONE_REPORT) >= 0;
+    }
+
     /** Whether this kind takes completions of submitted requests. */
     public boolean takesCompletions() {
         return this == POLL || this == WAIT_ANY || this == WAIT_ALL;
