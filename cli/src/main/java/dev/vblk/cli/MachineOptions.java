@@ -1,6 +1,7 @@
 package dev.vblk.cli;
 
 import dev.vblk.block.BlockDevice;
+import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.harness.AttachedTarget;
 import dev.vblk.harness.FakeTarget;
 import dev.vblk.harness.HarnessException;
@@ -37,6 +38,11 @@ final class MachineOptions {
 
     /** Sectors of the fake device's disk unless {@code --sectors} says otherwise: 1 MiB. */
     static final int DEFAULT_FAKE_SECTORS = 2048;
+
+    /** The zone size of a {@code --zoned} fake device: 128 KiB, eight zones of the default disk. */
+    static final long FAKE_ZONE_SECTORS = 256;
+    static final String HOST_MANAGED = "host-managed";
+    static final String HOST_AWARE = "host-aware";
 
     @Parameters(paramLabel = "IMAGE", arity = "0..*",
             description = "Disk images to attach to QEMU, in order (the first sits in the highest slot, 31).")
@@ -114,6 +120,12 @@ final class MachineOptions {
                     + "requires it (QEMU does with --device-property iommu_platform=on); the trace stores the choice.")
     boolean accessPlatform;
 
+    @Option(names = "--zoned", paramLabel = "MODEL", arity = "0..1", fallbackValue = HOST_MANAGED,
+            description = "Let the driver accept VIRTIO_BLK_F_ZONED (VirtIO 1.2) and make zone commands; with --fake the "
+                    + "device is zoned, " + HOST_MANAGED + " (the default) or " + HOST_AWARE + ", in zones of "
+                    + FAKE_ZONE_SECTORS + " sectors, the first conventional when host-managed; the trace stores the choice.")
+    String zoned;
+
     @Option(names = "--drive-option", paramLabel = "KEY=VALUE",
             description = "One more item of each image's -drive option, such as cache=none or aio=threads (repeatable).")
     List<String> driveOptions = new ArrayList<>();
@@ -163,8 +175,8 @@ final class MachineOptions {
      * told {@code packed=on} ({@code --packed} or {@code --device-property}), so that the ring the user asked for is the
      * one the driver uses; TOPOLOGY, RING_RESET, SECURE_ERASE, LIFETIME, IN_ORDER and NOTIFICATION_DATA
      * when {@code --topology}, {@code --ring-reset}, {@code --secure-erase}, {@code --lifetime},
-     * {@code --in-order} and {@code --notification-data} allow them; ACCESS_PLATFORM when
-     * {@code --access-platform} does.
+     * {@code --in-order} and {@code --notification-data} allow them; ACCESS_PLATFORM and ZONED when
+     * {@code --access-platform} and {@code --zoned} do.
      */
     DriverOptions driverOptions(DriverOptions base) {
         boolean packedRing = packed || deviceProperties.stream().map(property -> property.toLowerCase(Locale.ROOT))
@@ -176,7 +188,25 @@ final class MachineOptions {
         options = accessPlatform ? options.withAccessPlatform(true) : options;
         options = ringReset ? options.withRingReset(true) : options;
         options = inOrder ? options.withInOrder(true) : options;
+        options = fakeZones() != FakeBlkConfig.Zoned.NONE ? options.withZoned(true) : options;
         return notificationData ? options.withNotificationData(true) : options;
+    }
+
+    /**
+     * The zones of a {@code --zoned} fake device, {@link FakeBlkConfig.Zoned#NONE} without the option.
+     *
+     * @throws BadInputException for a model other than host-managed and host-aware
+     */
+    private FakeBlkConfig.Zoned fakeZones() {
+        if (zoned == null) {
+            return FakeBlkConfig.Zoned.NONE;
+        }
+        return switch (zoned) {
+            case HOST_MANAGED -> FakeBlkConfig.Zoned.hostManaged(FAKE_ZONE_SECTORS);
+            case HOST_AWARE -> FakeBlkConfig.Zoned.hostAware(FAKE_ZONE_SECTORS);
+            default -> throw new BadInputException("--zoned takes " + HOST_MANAGED + " or " + HOST_AWARE + ", not '"
+                    + zoned + "'");
+        };
     }
 
     /**
@@ -228,10 +258,11 @@ final class MachineOptions {
             if (sectors < 1) {
                 throw new BadInputException("--sectors must be at least 1, not " + sectors);
             }
+            FakeBlkConfig.Zoned zones = fakeZones();
             return FakeTarget.signedDisk("fake-disk", sectors).offering(secureErase, lifetime)
                     .requiringAccessPlatform(accessPlatform)
                     .withMemoryPerDevice(driver.guestMemoryPerDevice())
-                    .withDevices(device -> device.offerInOrder(inOrder).offerNotificationData(notificationData));
+                    .withDevices(device -> device.offerInOrder(inOrder).offerNotificationData(notificationData).zoned(zones));
         }
         List<String> extra = extraArguments();
         if (imagesRequired && images.isEmpty() && pciImages.isEmpty() && qemuArgs.isEmpty()) {

@@ -201,6 +201,32 @@ class RecordCommandTest {
     }
 
     @Test
+    void zonedIsAllowedFromTheCommandLineAFakeDeviceIsZonedOfEitherModelAndTheTraceReplaysStrictly() throws Exception {
+        Path workload = directory.resolve("zoned.workload");
+        Files.writeString(workload, "zone-report 0 8\nwrite 256 2 byte=0x5a\nzone-append 256 2 byte=0xa5\n"
+                + "read 256 4\nzone-finish 512\nzone-reset-all\n");
+        for (String model : new String[] {"--zoned", "--zoned=host-aware"}) {
+            Path trace = directory.resolve("zoned" + model.length() + ".trace.avro");
+            Cli.Result result = Cli.run("record", "--fake", model, "--workload", workload.toString(), "-o", trace.toString());
+            assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+            boolean hostAware = model.endsWith("host-aware");
+            assertTrue(result.out().contains(hostAware ? "7 operations (1 failed)" : "7 operations (0 failed)"), result.out());
+            assertEquals(hostAware, result.out().contains("'zone-append 256 2 byte=0xa5' failed: ZONE_INVALID_COMMAND"),
+                    "a host-aware device's zones are sequential-write-preferred, which take no append: " + result.out());
+            assertTrue(BoardParameters.fromMap(TraceReader.readComplete(trace).metadata().board()).options().zoned());
+            Cli.Result replay = Cli.run("replay", trace.toString());
+            assertTrue(replay.out().contains("REPRODUCED"), replay.toString());
+        }
+        Cli.Result refused = Cli.run("record", "--fake", "--workload", workload.toString(), "-o",
+                directory.resolve("refused.trace.avro").toString());
+        assertTrue(refused.out().contains("failed: UNSUPPORTED"), refused.out());
+        Cli.Result unknown = Cli.run("record", "--fake", "--zoned=zoned", "--workload", workload.toString(), "-o",
+                directory.resolve("unknown.trace.avro").toString());
+        assertEquals(ExitCodes.BAD_INPUT, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.err().contains("--zoned takes host-managed or host-aware, not 'zoned'"), unknown.err());
+    }
+
+    @Test
     void inOrderAndNotificationDataAreAllowedFromTheCommandLineOfferedByTheFakeAndStoredInTheTrace() {
         Path trace = directory.resolve("in-order.trace.avro");
         Cli.Result result = Cli.run("record", "--fake", "--in-order", "--notification-data", "--preset", "depth-32", "-o",

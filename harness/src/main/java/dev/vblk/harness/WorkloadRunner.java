@@ -296,6 +296,19 @@ final class WorkloadRunner {
             return BlockOperation.simple(OperationKind.GET_ID, device);
         } else if (step instanceof Step.GetLifetime) {
             return BlockOperation.simple(OperationKind.GET_LIFETIME, device);
+        } else if (step instanceof Step.ZoneReport report) {
+            return BlockOperation.zoneReport(device, report.sector(), report.count());
+        } else if (step instanceof Step.ZoneCommand command) {
+            return BlockOperation.zone(switch (command.action()) {
+                case OPEN -> OperationKind.ZONE_OPEN;
+                case CLOSE -> OperationKind.ZONE_CLOSE;
+                case FINISH -> OperationKind.ZONE_FINISH;
+                case RESET -> OperationKind.ZONE_RESET;
+            }, device, command.zoneStart());
+        } else if (step instanceof Step.ZoneResetAll) {
+            return BlockOperation.simple(OperationKind.ZONE_RESET_ALL, device);
+        } else if (step instanceof Step.ZoneAppend append) {
+            return BlockOperation.zoneAppend(device, append.zoneStart(), append.bytes());
         } else if (step instanceof Step.Reset) {
             return BlockOperation.simple(OperationKind.RESET, device);
         }

@@ -89,6 +89,61 @@ public sealed interface Step {
         }
     }
 
+    /** {@code zone-report SECTOR COUNT}: at most COUNT zones from the one holding SECTOR on (VIRTIO_BLK_F_ZONED). */
+    record ZoneReport(long sector, int count) implements Step {
+        @Override
+        public String toText() {
+            return "zone-report " + sector + " " + count;
+        }
+    }
+
+    /** What a {@link ZoneCommand} does to its zone. */
+    enum ZoneAction {
+        OPEN, CLOSE, FINISH, RESET;
+
+        /** The step's keyword, such as {@code zone-open}. */
+        public String keyword() {
+            return "zone-" + name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** {@code zone-open|zone-close|zone-finish|zone-reset SECTOR}: a command on the zone starting at SECTOR. */
+    record ZoneCommand(ZoneAction action, long zoneStart) implements Step {
+        public ZoneCommand {
+            Objects.requireNonNull(action, "action");
+        }
+
+        @Override
+        public String toText() {
+            return action.keyword() + " " + zoneStart;
+        }
+    }
+
+    /** {@code zone-reset-all}: every sequential zone reset. */
+    record ZoneResetAll() implements Step {
+        @Override
+        public String toText() {
+            return "zone-reset-all";
+        }
+    }
+
+    /** {@code zone-append SECTOR COUNT DATA}: COUNT sectors appended to the zone starting at SECTOR. */
+    record ZoneAppend(long zoneStart, int count, WriteData data) implements Step {
+        public ZoneAppend {
+            Objects.requireNonNull(data, "data");
+        }
+
+        /** The bytes this step appends, as a write of them at the zone's start would have them. */
+        public byte[] bytes() {
+            return data.bytes(zoneStart, count);
+        }
+
+        @Override
+        public String toText() {
+            return "zone-append " + zoneStart + " " + count + " " + data.toText();
+        }
+    }
+
     /** {@code get-id}: the device's identification string. */
     record GetId() implements Step {
         @Override

@@ -39,10 +39,12 @@ public record Workload(String name, String text, List<Step> steps, OptionalLong 
         return new Workload(name, text, steps, OptionalLong.of(seed));
     }
 
-    /** The files the write steps take their data from ({@code file=}), each once, in order of first use. */
+    /** The files the write and zone-append steps take their data from ({@code file=}), each once, in order of first use. */
     public List<Path> dataFiles() {
         return steps.stream().map(step -> step instanceof Step.Submit submit ? submit.call() : step)
                 .flatMap(step -> step instanceof Step.Write write && write.data() instanceof WriteData.FileData file
+                        ? Stream.of(file.path())
+                        : step instanceof Step.ZoneAppend append && append.data() instanceof WriteData.FileData file
                         ? Stream.of(file.path()) : step instanceof Step.StreamWrite stream ? Stream.of(stream.file())
                         : Stream.empty())
                 .distinct().toList();

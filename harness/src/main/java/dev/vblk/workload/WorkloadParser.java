@@ -28,6 +28,13 @@ import java.util.stream.Collectors;
  *          | "secure-erase" SECTOR COUNT          securely erase COUNT sectors from SECTOR
  *          | "get-id"                             read the device's identification string
  *          | "get-lifetime"                       read the device's wear report
+ *          | "zone-report" SECTOR COUNT           report at most COUNT zones from the one holding SECTOR
+ *          | "zone-open" SECTOR                   open the zone starting at SECTOR explicitly
+ *          | "zone-close" SECTOR                  close it
+ *          | "zone-finish" SECTOR                 make it full
+ *          | "zone-reset" SECTOR                  reset its write pointer
+ *          | "zone-reset-all"                     reset every sequential zone
+ *          | "zone-append" SECTOR COUNT DATA      append COUNT sectors to the zone starting at SECTOR
  *          | "reset"                              reset and re-initialise the device
  *          | "device" N                           later steps go to the N-th block device (from 0)
  *          | "submit" CALL                        submit a read, write, flush, discard, write-zeroes,
@@ -47,7 +54,7 @@ import java.util.stream.Collectors;
  * <p>Tokens are separated by spaces or tabs; keywords are lower case. Numbers are decimal or
  * {@code 0x} hexadecimal. SECTOR is 0 or more; COUNT is at least 1, and at most
  * {@value #MAX_TRANSFER_SECTORS} for {@code read} and {@code write} (a step's data is held in
- * memory), {@value #MAX_RANGE_SECTORS} for {@code discard}, {@code write-zeroes} and {@code secure-erase}, and for
+ * memory) and {@code zone-append}, {@value #MAX_REPORT_ZONES} for {@code zone-report}, {@value #MAX_RANGE_SECTORS} for {@code discard}, {@code write-zeroes} and {@code secure-erase}, and for
  * {@code stream} steps as many as end before sector 2^63 / 512 (a stream step holds only the calls it
  * has in flight: {@link Step#STREAM_DEPTH} of at most {@link Step#STREAM_CALL_SECTORS} sectors);
  * N is 0 to 31. A {@code file=} PATH has no spaces, is resolved against the workload's directory and
@@ -67,6 +74,9 @@ public final class WorkloadParser {
     /** The largest read or write of one step, in sectors (4 MiB). */
     public static final int MAX_TRANSFER_SECTORS = 8192;
 
+    /** The most zones one {@code zone-report} step asks for. */
+    public static final int MAX_REPORT_ZONES = 1024;
+
     /** The largest discard, write-zeroes or secure erase of one step, in sectors (the virtio-blk field is 32 bits). */
     public static final long MAX_RANGE_SECTORS = 0xffff_ffffL;
 
@@ -79,6 +89,7 @@ public final class WorkloadParser {
     public static final int MAX_QUEUE_INDEX = DriverOptions.QUEUE_LIMIT - 1;
 
     private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, secure-erase, get-id, get-lifetime, "
+            + "zone-report, zone-open, zone-close, zone-finish, zone-reset, zone-reset-all, zone-append, "
             + "reset, device, queue, submit, wait, poll, stream";
     private static final List<String> SUBMITTABLE = List.of("read", "write", "flush", "discard", "write-zeroes",
             "secure-erase", "get-id", "get-lifetime");
@@ -170,6 +181,17 @@ public final class WorkloadParser {
             case "secure-erase" -> new Step.SecureErase(args.sector(1), args.count(2, MAX_RANGE_SECTORS));
             case "get-id" -> new Step.GetId();
             case "get-lifetime" -> new Step.GetLifetime();
+            case "zone-report" -> new Step.ZoneReport(args.sector(1), (int) args.number(2, "a zone count", 1, MAX_REPORT_ZONES));
+            case "zone-open" -> new Step.ZoneCommand(Step.ZoneAction.OPEN, args.sector(1));
+            case "zone-close" -> new Step.ZoneCommand(Step.ZoneAction.CLOSE, args.sector(1));
+            case "zone-finish" -> new Step.ZoneCommand(Step.ZoneAction.FINISH, args.sector(1));
+            case "zone-reset" -> new Step.ZoneCommand(Step.ZoneAction.RESET, args.sector(1));
+            case "zone-reset-all" -> new Step.ZoneResetAll();
+            case "zone-append" -> {
+                long zoneStart = args.sector(1);
+                int count = (int) args.count(2, MAX_TRANSFER_SECTORS);
+                yield new Step.ZoneAppend(zoneStart, count, args.data(3, count));
+            }
             case "reset" -> new Step.Reset();
             case "device" -> new Step.SelectDevice((int) args.number(1, "a device index", 0, MAX_DEVICE_INDEX));
             case "queue" -> new Step.SelectQueue((int) args.number(1, "a queue index", 0, MAX_QUEUE_INDEX));

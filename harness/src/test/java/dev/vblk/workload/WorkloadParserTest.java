@@ -158,12 +158,37 @@ class WorkloadParserTest {
     }
 
     @Test
+    void zoneStepsParseAndAreWrittenAsTheyWereAndAreNotSubmitted() {
+        Workload workload = Workload.parse("zones", """
+                zone-report 0 8
+                zone-open 256
+                zone-close 256
+                zone-finish 512
+                zone-reset 256
+                zone-reset-all
+                zone-append 256 2 byte=0x5a
+                """);
+        assertEquals(List.of(
+                new Step.ZoneReport(0, 8),
+                new Step.ZoneCommand(Step.ZoneAction.OPEN, 256),
+                new Step.ZoneCommand(Step.ZoneAction.CLOSE, 256),
+                new Step.ZoneCommand(Step.ZoneAction.FINISH, 512),
+                new Step.ZoneCommand(Step.ZoneAction.RESET, 256),
+                new Step.ZoneResetAll(),
+                new Step.ZoneAppend(256, 2, new WriteData.Fill((byte) 0x5a))), workload.steps());
+        assertEquals(workload.steps(), Workload.parse("again", workload.canonicalText()).steps());
+        assertEquals("w:1:15: a zone count must be 1 to 1024, not 1025", error("zone-report 0 1025").getMessage());
+        assertTrue(error("submit zone-open 256").getMessage().contains("'zone-open' cannot be submitted"));
+    }
+
+    @Test
     void unknownStepNamesItsLineAndColumn() {
         WorkloadSyntaxException e = error("read 0 1\n\n   frobnicate 3\n");
         assertEquals(3, e.line());
         assertEquals(4, e.column());
         assertEquals("w:3:4: unknown step 'frobnicate'; expected one of read, write, flush, discard, write-zeroes, "
-                + "secure-erase, get-id, get-lifetime, reset, device, queue, submit, wait, poll, stream", e.getMessage());
+                + "secure-erase, get-id, get-lifetime, zone-report, zone-open, zone-close, zone-finish, zone-reset, "
+                + "zone-reset-all, zone-append, reset, device, queue, submit, wait, poll, stream", e.getMessage());
     }
 
     @Test

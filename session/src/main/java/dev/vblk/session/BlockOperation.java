@@ -1,8 +1,11 @@
 package dev.vblk.session;
 
 import dev.vblk.block.BlockDevice;
+import dev.vblk.block.ZonedBlockDevice;
+import dev.vblk.platform.LittleEndian;
 import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.TraceEvent;
+import dev.vblk.virtio.spec.ZoneFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -12,10 +15,12 @@ import java.util.Arrays;
  *
  * @param kind which call
  * @param device the device's id string, such as {@code virtio-blk@0x0a003e00}
- * @param sector first sector (READ, WRITE, DISCARD, WRITE_ZEROES, SECURE_ERASE)
- * @param sectorCount sectors covered (DISCARD, WRITE_ZEROES, SECURE_ERASE; informative for READ and WRITE)
+ * @param sector first sector (READ, WRITE, DISCARD, WRITE_ZEROES, SECURE_ERASE, ZONE_REPORT); the zone's
+ *     first sector (ZONE_OPEN, ZONE_CLOSE, ZONE_FINISH, ZONE_RESET, ZONE_APPEND)
+ * @param sectorCount sectors covered (DISCARD, WRITE_ZEROES, SECURE_ERASE; informative for READ, WRITE and
+ *     ZONE_APPEND); the most zones reported (ZONE_REPORT)
  * @param readLength bytes of the read buffer (READ)
- * @param payload the data written (WRITE), else empty
+ * @param payload the data written (WRITE, ZONE_APPEND), else empty
  */
 public record BlockOperation(OperationKind kind, String device, long sector, long sectorCount, int readLength, byte[] payload) {
 
@@ -41,6 +46,21 @@ public record BlockOperation(OperationKind kind, String device, long sector, lon
     /** A DISCARD, WRITE_ZEROES or SECURE_ERASE of a range. */
     public static BlockOperation range(OperationKind kind, String device, long sector, long sectors) {
         return new BlockOperation(kind, device, sector, sectors, 0, new byte[0]);
+    }
+
+    /** A ZONE_REPORT of at most {@code maxZones} zones from the one holding {@code sector} on. */
+    public static BlockOperation zoneReport(String device, long sector, int maxZones) {
+        return new BlockOperation(OperationKind.ZONE_REPORT, device, sector, maxZones, 0, new byte[0]);
+    }
+
+    /** A ZONE_OPEN, ZONE_CLOSE, ZONE_FINISH or ZONE_RESET of the zone starting at {@code zoneStart}. */
+    public static BlockOperation zone(OperationKind kind, String device, long zoneStart) {
+        return new BlockOperation(kind, device, zoneStart, 0, 0, new byte[0]);
+    }
+
+    /** A ZONE_APPEND of {@code data} (whole sectors) to the zone starting at {@code zoneStart}. */
+    public static BlockOperation zoneAppend(String device, long zoneStart, byte[] data) {
+        return new BlockOperation(OperationKind.ZONE_APPEND, device, zoneStart, data.length / BlockDevice.SECTOR_SIZE, 0, data);
     }
 
     /** The operation a trace recorded. */
@@ -92,6 +112,42 @@ public record BlockOperation(OperationKind kind, String device, long sector, lon
         }
     }
 
+    /**
+     * Issues the zone command on {@code zoned}.
+     *
+     * @return the data the command returned: a report as the device writes it ({@link ZoneFormat#report}),
+     *     the sector an append wrote as le64, or nothing
+     * @throws IllegalArgumentException for a kind that is no zone command
+     */
+    public byte[] invoke(ZonedBlockDevice zoned) {
+        switch (kind) {
+            case ZONE_REPORT:
+                return ZoneFormat.report(zoned.reportZones(sector, (int) sectorCount));
+            case ZONE_OPEN:
+                zoned.openZone(sector);
+                return new byte[0];
+            case ZONE_CLOSE:
+                zoned.closeZone(sector);
+                return new byte[0];
+            case ZONE_FINISH:
+                zoned.finishZone(sector);
+                return new byte[0];
+            case ZONE_RESET:
+                zoned.resetZone(sector);
+                return new byte[0];
+            case ZONE_RESET_ALL:
+                zoned.resetAllZones();
+                return new byte[0];
+            case ZONE_APPEND: {
+                byte[] written = new byte[Long.BYTES];
+                LittleEndian.put(written, 0, Long.BYTES, zoned.zoneAppend(sector, payload));
+                return written;
+            }
+            default:
+                throw new IllegalArgumentException(kind + " is not a zone command");
+        }
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof BlockOperation that && kind == that.kind && device.equals(that.device)
@@ -107,8 +163,11 @@ public record BlockOperation(OperationKind kind, String device, long sector, lon
     @Override
     public String toString() {
         return switch (kind) {
-            case READ, WRITE, DISCARD, WRITE_ZEROES, SECURE_ERASE -> String.format("%s %s sector %d, %d sector(s)",
+            case READ, WRITE, DISCARD, WRITE_ZEROES, SECURE_ERASE, ZONE_APPEND -> String.format("%s %s sector %d, %d sector(s)",
                     kind.name().toLowerCase(java.util.Locale.ROOT), device, sector, sectorCount);
+            case ZONE_REPORT -> String.format("zone_report %s sector %d, %d zone(s) at most", device, sector, sectorCount);
+            case ZONE_OPEN, ZONE_CLOSE, ZONE_FINISH, ZONE_RESET -> String.format("%s %s zone %d",
+                    kind.name().toLowerCase(java.util.Locale.ROOT), device, sector);
             default -> kind.name().toLowerCase(java.util.Locale.ROOT) + " " + device;
         };
     }

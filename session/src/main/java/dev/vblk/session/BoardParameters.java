@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * {@code driver.secureErase}, {@code driver.lifetime}, {@code driver.inOrder} or
  * {@code driver.notificationData} (each written only when true) did not accept
  * VIRTIO_BLK_F_SECURE_ERASE, VIRTIO_BLK_F_LIFETIME, VIRTIO_F_IN_ORDER or VIRTIO_F_NOTIFICATION_DATA; one
- * without {@code driver.accessPlatform} (written only when true) did not accept VIRTIO_F_ACCESS_PLATFORM.
+ * without {@code driver.accessPlatform} (written only when true) did not accept VIRTIO_F_ACCESS_PLATFORM;
+ * one without {@code driver.zoned} (written only when true) did not accept VIRTIO_BLK_F_ZONED.
  * A board whose PCI
  * bus 0 is scanned too stores its host bridge under the {@code pci.*} keys; a trace without them
  * scans the MMIO window only.
@@ -57,6 +58,7 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
     static final String IN_ORDER = "driver.inOrder";
     static final String NOTIFICATION_DATA = "driver.notificationData";
     static final String ACCESS_PLATFORM = "driver.accessPlatform";
+    static final String ZONED = "driver.zoned";
     static final String PCI_ECAM = "pci.ecamBase";
     static final String PCI_BUSES = "pci.buses";
     static final String PCI_MEMORY = "pci.memoryBase";
@@ -124,6 +126,9 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
         if (options.accessPlatform()) {
             map.put(ACCESS_PLATFORM, "true");
         }
+        if (options.zoned()) {
+            map.put(ZONED, "true");
+        }
         pci.ifPresent(host -> {
             map.put(PCI_ECAM, "0x" + Long.toHexString(host.ecamBase()));
             map.put(PCI_BUSES, Integer.toString(host.busCount()));
@@ -159,7 +164,8 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
                 .withLifetime(flag(map, LIFETIME, false))
                 .withInOrder(flag(map, IN_ORDER, false))
                 .withNotificationData(flag(map, NOTIFICATION_DATA, false))
-                .withAccessPlatform(flag(map, ACCESS_PLATFORM, false));
+                .withAccessPlatform(flag(map, ACCESS_PLATFORM, false))
+                .withZoned(flag(map, ZONED, false));
         Optional<PciHostBridge> pci = Optional.empty();
         if (map.containsKey(PCI_ECAM)) {
             try {

@@ -2,7 +2,9 @@ package dev.vblk.session;
 
 import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDevice;
+import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.Completion;
+import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
 import dev.vblk.discovery.PciReport;
 import dev.vblk.discovery.SlotReport;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -367,7 +370,8 @@ public final class DriverSession {
     }
 
     /**
-     * Performs one operation: a call on a device, or a RESET of a device's driver.
+     * Performs one operation: a call on a device, a zone command on a whole device's zoned side
+     * ({@link VirtioBlkDevice#zoned()}; UNSUPPORTED when ZONED was not negotiated), or a RESET of a device's driver.
      *
      * @return the data the call returned (see {@link BlockOperation#invoke})
      * @throws IllegalArgumentException if the operation names a device the scan did not find
@@ -386,6 +390,16 @@ public final class DriverSession {
                 recorder.recordOperation(OperationKind.RESET, operation.device(), 0, 0, driver::reset);
             }
             return new byte[0];
+        }
+        if (operation.kind().zoneCommand()) {
+            VirtioBlkDevice driver = drivers.get(operation.device());
+            if (driver == null) {
+                throw new IllegalArgumentException("a zone command is of a whole device, not of its queue " + operation.device());
+            }
+            Supplier<byte[]> command = () -> operation.invoke(driver.zoned().orElseThrow(() -> BlockDeviceException.of(
+                    ErrorKind.UNSUPPORTED, "not a zoned device the driver was allowed").device(operation.device()).build()));
+            return recorder == null ? command.get() : recorder.recordOperation(operation.kind(), operation.device(),
+                    operation.sector(), operation.sectorCount(), 0, operation.payload(), command, bytes -> bytes);
         }
         return operation.invoke(device);
     }

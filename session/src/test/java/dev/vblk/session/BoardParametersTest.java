@@ -55,6 +55,16 @@ class BoardParametersTest {
     }
 
     @Test
+    void theZonedOptionIsStoredWhenOnAndATraceWithoutItDidNotAcceptTheFeature() {
+        BoardParameters mapped = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS.withZoned(true));
+        assertEquals("true", mapped.toMap().get(BoardParameters.ZONED));
+        assertEquals(mapped, BoardParameters.fromMap(mapped.toMap()));
+        assertFalse(BoardParameters.QEMU_VIRT_DEFAULTS.toMap().containsKey(BoardParameters.ZONED),
+                "off writes no key, as traces recorded before the feature have none");
+        assertFalse(BoardParameters.fromMap(BoardParameters.QEMU_VIRT_DEFAULTS.toMap()).options().zoned());
+    }
+
+    @Test
     void theAccessPlatformOptionIsStoredWhenOnAndATraceWithoutItDidNotAcceptTheFeature() {
         BoardParameters mapped = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS.withAccessPlatform(true));
         assertEquals("true", mapped.toMap().get(BoardParameters.ACCESS_PLATFORM));

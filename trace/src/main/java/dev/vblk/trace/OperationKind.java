@@ -28,11 +28,30 @@ public enum OperationKind {
     /** Format 5: a secure erase of a range (VIRTIO_BLK_F_SECURE_ERASE). */
     SECURE_ERASE,
     /** Format 5: the device's wear report (VIRTIO_BLK_F_LIFETIME). */
-    GET_LIFETIME;
+    GET_LIFETIME,
+    /** Format 5: a report of the zones from a sector on (VIRTIO_BLK_F_ZONED); its outcome the device's report. */
+    ZONE_REPORT,
+    /** Format 5: an explicit open of the zone starting at the operation's sector. */
+    ZONE_OPEN,
+    /** Format 5: a close of the zone starting at the operation's sector. */
+    ZONE_CLOSE,
+    /** Format 5: a finish of the zone starting at the operation's sector. */
+    ZONE_FINISH,
+    /** Format 5: a reset of the zone starting at the operation's sector. */
+    ZONE_RESET,
+    /** Format 5: a reset of every sequential zone. */
+    ZONE_RESET_ALL,
+    /** Format 5: an append to the zone starting at the operation's sector; its outcome the sector written, le64. */
+    ZONE_APPEND;
 
     /** The operation kind of a block request type. */
     public static OperationKind of(RequestType type) {
         return valueOf(type.name());
+    }
+
+    /** Whether this kind is a zone command (VIRTIO_BLK_F_ZONED), made on a whole device's zoned side. */
+    public boolean zoneCommand() {
+        return compareTo(ZONE_REPORT) >= 0;
     }
 
     /** Whether this kind takes completions of submitted requests. */

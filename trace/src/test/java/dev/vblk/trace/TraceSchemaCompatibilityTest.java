@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
@@ -93,6 +94,15 @@ class TraceSchemaCompatibilityTest {
     void withinFormatFiveTheSchemaChangesOnlyCompatibly() throws IOException {
         assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(TraceFormat.schema(), format(5)));
         assertEquals(SchemaCompatibilityType.COMPATIBLE, reading(format(5), TraceFormat.schema()));
+    }
+
+    @Test
+    void formatFivesOperationKindsAreTheEnumsInItsOrderTheZoneCommandsLast() throws IOException {
+        Schema begin = format(5).getField("entry").schema().getTypes().stream()
+                .filter(branch -> branch.getName().equals("OperationBegin")).findFirst().orElseThrow();
+        assertEquals(Arrays.stream(OperationKind.values()).map(Enum::name).toList(),
+                begin.getField("kind").schema().getEnumSymbols());
+        assertEquals(OperationKind.ZONE_APPEND, OperationKind.values()[OperationKind.values().length - 1]);
     }
 
     @Test

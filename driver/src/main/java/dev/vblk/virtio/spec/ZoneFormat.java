@@ -5,6 +5,7 @@ import dev.vblk.block.ZoneState;
 import dev.vblk.block.ZoneType;
 import dev.vblk.block.ZonedModel;
 import dev.vblk.platform.LittleEndian;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -110,5 +111,34 @@ public final class ZoneFormat {
         return new ZoneDescriptor(LittleEndian.get(report, at + START_OFFSET, 8),
                 LittleEndian.get(report, at + CAPACITY_OFFSET, 8), LittleEndian.get(report, at + WRITE_POINTER_OFFSET, 8),
                 type, state);
+    }
+
+    /** {@code zones} as a report the device writes: the header with their count, then their descriptors. */
+    public static byte[] report(List<ZoneDescriptor> zones) {
+        byte[] report = new byte[REPORT_HEADER_BYTES + zones.size() * DESCRIPTOR_BYTES];
+        LittleEndian.put(report, 0, 8, zones.size());
+        for (int i = 0; i < zones.size(); i++) {
+            ZoneDescriptor zone = zones.get(i);
+            int at = REPORT_HEADER_BYTES + i * DESCRIPTOR_BYTES;
+            LittleEndian.put(report, at + CAPACITY_OFFSET, 8, zone.capacity());
+            LittleEndian.put(report, at + START_OFFSET, 8, zone.start());
+            LittleEndian.put(report, at + WRITE_POINTER_OFFSET, 8, zone.writePointer());
+            report[at + TYPE_OFFSET] = (byte) switch (zone.type()) {
+                case CONVENTIONAL -> ZT_CONV;
+                case SEQUENTIAL_WRITE_REQUIRED -> ZT_SWR;
+                case SEQUENTIAL_WRITE_PREFERRED -> ZT_SWP;
+            };
+            report[at + STATE_OFFSET] = (byte) switch (zone.state()) {
+                case NOT_WRITE_POINTER -> ZS_NOT_WP;
+                case EMPTY -> ZS_EMPTY;
+                case IMPLICITLY_OPEN -> ZS_IOPEN;
+                case EXPLICITLY_OPEN -> ZS_EOPEN;
+                case CLOSED -> ZS_CLOSED;
+                case READ_ONLY -> ZS_RDONLY;
+                case FULL -> ZS_FULL;
+                case OFFLINE -> ZS_OFFLINE;
+            };
+        }
+        return report;
     }
 }
