@@ -11,10 +11,15 @@ import java.util.List;
 
 /**
  * {@link Invariant#INIT_DECISION}: {@code open()} and {@code reset()} refuse exactly the devices that
- * are not usable modern block devices, and a failed initialisation past ACKNOWLEDGE sets FAILED; and
+ * are not usable modern block devices, a failed initialisation past ACKNOWLEDGE sets FAILED, and a
+ * device that requires ACCESS_PLATFORM of a driver not allowed it, and nothing else, fails it with
+ * FEATURE_NEGOTIATION_FAILED; and
  * {@link Invariant#FEATURES_OFFERED}: a successful one accepted only features the device offered.
  */
 final class InitialisationCheck {
+
+    /** The must-fail reason of a device requiring ACCESS_PLATFORM of a driver not allowed it. */
+    private static final String ACCESS_PLATFORM_DECLINED = "ACCESS_PLATFORM is required and the driver is not allowed it";
 
     private final RunState run;
 
@@ -41,6 +46,10 @@ final class InitialisationCheck {
         }
         if (!FeatureBits.has(run.fake.offeredFeatures(), FeatureBits.VERSION_1)) {
             reasons.add("VERSION_1 is not offered");
+        }
+        if (run.scenario.accessPlatform().declined()
+                && FeatureBits.has(run.fake.offeredFeatures(), FeatureBits.ACCESS_PLATFORM)) {
+            reasons.add(ACCESS_PLATFORM_DECLINED);
         }
         if (run.scenario.faults().refuseFeaturesOk()) {
             reasons.add("FEATURES_OK is refused");
@@ -80,13 +89,21 @@ final class InitialisationCheck {
         }
     }
 
-    /** An initialisation failed with {@code error}: it must have had a reason, and must have set FAILED. */
+    /**
+     * An initialisation failed with {@code error}: it must have had a reason, must have set FAILED, and
+     * failed with FEATURE_NEGOTIATION_FAILED when the only reason is ACCESS_PLATFORM declined.
+     */
     void failed(String where, BlockDeviceException error, List<String> mustFail, List<String> mayFail) {
         int status = run.fake.status();
         if (error.kind() != ErrorKind.PLATFORM_ERROR && (status & DeviceStatus.ACKNOWLEDGE) != 0
                 && (status & DeviceStatus.FAILED) == 0) {
             run.findings.add(Invariant.INIT_DECISION, where, "gave up on initialisation (" + error.kind()
                     + ") without setting FAILED; status " + DeviceStatus.describe(status));
+        }
+        if (mustFail.equals(List.of(ACCESS_PLATFORM_DECLINED)) && mayFail.isEmpty()
+                && error.kind() != ErrorKind.FEATURE_NEGOTIATION_FAILED) {
+            run.findings.add(Invariant.INIT_DECISION, where, "failed with " + error.kind() + " although only "
+                    + ACCESS_PLATFORM_DECLINED + ": " + error.getMessage());
         }
         if (mustFail.isEmpty() && mayFail.isEmpty()) {
             run.findings.add(Invariant.INIT_DECISION, where, "initialisation failed although nothing prevents it: "

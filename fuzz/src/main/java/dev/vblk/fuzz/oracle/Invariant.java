@@ -16,7 +16,10 @@ public enum Invariant {
     TIME_BUDGET,
     /** (4) A successful call moved exactly the device's data, to and from the sectors it names. */
     DATA_INTEGRITY,
-    /** (5) The driver writes only memory it allocated, frees only what it allocated, and never frees memory the device still uses. */
+    /**
+     * (5) The driver writes only memory it allocated, frees only what it allocated, and never frees memory
+     * the device still uses; under ACCESS_PLATFORM the device reaches only memory the driver mapped for it.
+     */
     DMA_CONFINED,
     /** Every DMA buffer is given back once its request is over; after a reset only the queue is held. */
     MEMORY_RELEASED,

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * What the machine saw of the driver: {@link Invariant#DMA_CONFINED}, {@link Invariant#REGISTERS_CONFINED}
  * and {@link Invariant#PROTOCOL_RULES} from the fake's violation log and the register accesses outside
- * the driver's window, and the register order of each successful initialisation ({@link HandshakeCheck}).
+ * the driver's window (a device DMA access under ACCESS_PLATFORM to memory the driver did not map is
+ * a {@link Invariant#DMA_CONFINED} finding), and the register order of each successful initialisation ({@link HandshakeCheck}).
  * Status-sequence and notify violations do not count in a scenario that overrides Status, where the
  * driver reads back a value the device does not hold. A malformed packed queue does not count once the
  * device has written used descriptors no correct device writes (a duplicated completion, a used index
@@ -33,7 +34,7 @@ final class MachineCheck {
         packedRingOverwritten = packedRingOverwritten || deviceOverwritesPackedRing();
         for (Violation v : violations.subList(violationsSeen, violations.size())) {
             switch (v.kind()) {
-                case WRITE_OUTSIDE_ALLOCATION, DEVICE_WRITE_OUTSIDE_ALLOCATION, MEMORY_OUTSIDE_RAM, BAD_FREE ->
+                case WRITE_OUTSIDE_ALLOCATION, DEVICE_WRITE_OUTSIDE_ALLOCATION, MEMORY_OUTSIDE_RAM, BAD_FREE, DMA_OUTSIDE_MAPPING ->
                         run.findings.add(Invariant.DMA_CONFINED, where, v.toString());
                 case REGISTER_OUTSIDE_WINDOW, UNKNOWN_INTERRUPT_LINE -> run.findings.add(Invariant.REGISTERS_CONFINED, where, v.toString());
                 case STATUS_SEQUENCE, BAD_NOTIFY -> {

@@ -15,6 +15,8 @@ import java.util.List;
  *     saved without it has {@link EraseLifetimeSpec#NONE})
  * @param resetTopology RING_RESET and TOPOLOGY allowed and the topology configured (a scenario saved
  *     without it has {@link ResetTopologySpec#NONE})
+ * @param accessPlatform ACCESS_PLATFORM required by the device and allowed to the driver (a scenario
+ *     saved without it has {@link AccessPlatformSpec#NONE})
  */
 public record Scenario(
         long seed,
@@ -25,12 +27,14 @@ public record Scenario(
         List<ScriptedOutcome> outcomes,
         List<ScenarioStep> steps,
         EraseLifetimeSpec eraseLifetime,
-        ResetTopologySpec resetTopology) {
+        ResetTopologySpec resetTopology,
+        AccessPlatformSpec accessPlatform) {
 
     public Scenario {
         queue = queue == null ? QueueSpec.SERIAL : queue;
         eraseLifetime = eraseLifetime == null ? EraseLifetimeSpec.NONE : eraseLifetime;
         resetTopology = resetTopology == null ? ResetTopologySpec.NONE : resetTopology;
+        accessPlatform = accessPlatform == null ? AccessPlatformSpec.NONE : accessPlatform;
         outcomes = List.copyOf(outcomes);
         steps = List.copyOf(steps);
     }
@@ -47,9 +51,18 @@ public record Scenario(
         this(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, ResetTopologySpec.NONE);
     }
 
+    /** A scenario whose device does not require ACCESS_PLATFORM and whose driver is not allowed it. */
+    public Scenario(long seed, DeviceSpec device, DeviceFaultSpec faults, AllocatorSpec allocator, QueueSpec queue,
+            List<ScriptedOutcome> outcomes, List<ScenarioStep> steps, EraseLifetimeSpec eraseLifetime,
+            ResetTopologySpec resetTopology) {
+        this(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology,
+                AccessPlatformSpec.NONE);
+    }
+
     /** This scenario under another seed (0 marks one not made by the generator). */
     public Scenario withSeed(long newSeed) {
-        return new Scenario(newSeed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology);
+        return new Scenario(newSeed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology,
+                accessPlatform);
     }
 
     /** This scenario with its device offering {@code feature} (a feature bit number) or not. */
@@ -59,22 +72,29 @@ public record Scenario(
         DeviceSpec changed = new DeviceSpec(d.capacitySectors(), offered ? d.offeredFeatures() | bit
                 : d.offeredFeatures() & ~bit, d.readOnly(), d.idString(), d.sizeMax(), d.segMax(), d.blkSize(),
                 d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
-        return new Scenario(seed, changed, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology);
+        return new Scenario(seed, changed, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology,
+                accessPlatform);
     }
 
     /** This scenario with other queue behaviour. */
     public Scenario withQueue(QueueSpec newQueue) {
-        return new Scenario(seed, device, faults, allocator, newQueue, outcomes, steps, eraseLifetime, resetTopology);
+        return new Scenario(seed, device, faults, allocator, newQueue, outcomes, steps, eraseLifetime, resetTopology,
+                accessPlatform);
     }
 
     /** This scenario with other secure-erase and lifetime settings. */
     public Scenario withEraseLifetime(EraseLifetimeSpec spec) {
-        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, spec, resetTopology);
+        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, spec, resetTopology, accessPlatform);
     }
 
     /** This scenario with other ring reset and topology settings. */
     public Scenario withResetTopology(ResetTopologySpec spec) {
-        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, spec);
+        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, spec, accessPlatform);
+    }
+
+    /** This scenario with other ACCESS_PLATFORM settings. */
+    public Scenario withAccessPlatform(AccessPlatformSpec spec) {
+        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology, spec);
     }
 
     /** The outcome scripted for request {@code index}, or {@link OutcomeSpec.Normal}. */
@@ -101,6 +121,9 @@ public record Scenario(
         }
         if (!resetTopology.equals(ResetTopologySpec.NONE)) {
             text.append("  reset/top: ").append(resetTopology).append('\n');
+        }
+        if (!accessPlatform.equals(AccessPlatformSpec.NONE)) {
+            text.append("  access:    ").append(accessPlatform).append('\n');
         }
         text.append("  outcomes:  ").append(outcomes.isEmpty() ? "all normal" : outcomes).append('\n');
         text.append("  steps:");

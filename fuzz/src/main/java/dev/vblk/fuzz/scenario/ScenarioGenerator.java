@@ -69,6 +69,10 @@ public final class ScenarioGenerator {
     static final int RESET_TOPOLOGY_ODDS = 4;
     /** Mixed into the seed for the ring reset and topology draws' own stream of choices. */
     static final long RESET_TOPOLOGY_STREAM = 0x7269_6e67_546f_706fL;
+    /** One seed in this many has a device requiring ACCESS_PLATFORM, a driver allowed it, or both. */
+    static final int ACCESS_PLATFORM_ODDS = 8;
+    /** Mixed into the seed for the ACCESS_PLATFORM draws' own stream of choices. */
+    static final long ACCESS_PLATFORM_STREAM = 0x696f_6d6d_7550_6c61L;
     static final int[] PHYSICAL_BLOCK_EXPS = {0, 0, 1, 3, 3, 12, 31, 255};
     static final int[] ALIGNMENT_OFFSETS = {0, 0, 0, 1, 7, 8, 255};
     static final int[] MIN_IO_SIZES = {0, 0, 1, 3, 8, 0xffff};
@@ -112,7 +116,7 @@ public final class ScenarioGenerator {
         outcomes = withRewrite(new SplittableRandom(seed ^ REWRITE_STREAM), outcomes);
         outcomes = withMemoryLie(seed, outcomes);
         Scenario scenario = new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime,
-                resetTopology(seed));
+                resetTopology(seed), accessPlatform(seed));
         // Drawn last, so that a seed's scenario outside these two families is what it was before them.
         return switch (random.nextInt(10)) {
             case 0 -> inOrder(random, scenario);
@@ -139,6 +143,24 @@ public final class ScenarioGenerator {
     }
 
     /** Each feature offered, allowed, both or neither; limits and wear values from the edges. */
+    /**
+     * One seed in {@link #ACCESS_PLATFORM_ODDS} has a device requiring ACCESS_PLATFORM and a driver
+     * allowed it (half of them), a device requiring it and a driver not allowed it, or a driver allowed
+     * it and a device that does not require it. From a stream of its own, so that every seed's scenario
+     * is otherwise what it was before the family.
+     */
+    private static AccessPlatformSpec accessPlatform(long seed) {
+        SplittableRandom random = new SplittableRandom(seed ^ ACCESS_PLATFORM_STREAM);
+        if (random.nextInt(ACCESS_PLATFORM_ODDS) != 0) {
+            return AccessPlatformSpec.NONE;
+        }
+        return switch (random.nextInt(4)) {
+            case 0 -> new AccessPlatformSpec(true, false);
+            case 1 -> new AccessPlatformSpec(false, true);
+            default -> new AccessPlatformSpec(true, true);
+        };
+    }
+
     private static EraseLifetimeSpec eraseLifetime(SplittableRandom random) {
         return new EraseLifetimeSpec(random.nextInt(4) != 0, random.nextInt(4) != 0, pick(random, DISCARD_MAX),
                 pick(random, SECURE_ERASE_SEGMENTS), pick(random, DISCARD_ALIGNMENT), random.nextInt(4) != 0,
@@ -246,7 +268,7 @@ public final class ScenarioGenerator {
                 : InOrderFault.values()[1 + random.nextInt(InOrderFault.values().length - 1)];
         return new Scenario(scenario.seed(), scenario.device(), scenario.faults(), scenario.allocator(),
                 queue.withInOrder(true, fault), scenario.outcomes(), steps, scenario.eraseLifetime(),
-                scenario.resetTopology())
+                scenario.resetTopology(), scenario.accessPlatform())
                 .offering(FeatureBits.IN_ORDER, true);
     }
 

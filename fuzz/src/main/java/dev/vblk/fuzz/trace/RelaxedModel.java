@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * for its identity, features, QueueNumMax and configuration, and answers each request as the trace
  * shows it was answered (status byte, data, used length, never, or a device needing reset). It has no
  * register that changes or lies later, no refusing allocator, no configuration-generation or
- * interrupt faults, no device event between calls, no used element naming another chain, repeated,
+ * interrupt faults, no device refusing FEATURES_OK (ACCESS_PLATFORM declined included), no device event between calls, no used element naming another chain, repeated,
  * skipped or with a length the driver rejects before it reads the status byte, and no delayed answers.
  *
  * <p>A trace declares this in its platform metadata under {@link #UNMODELLED} (what relaxed replay
@@ -50,6 +50,9 @@ public final class RelaxedModel {
         }
         if (faults.refuseFeaturesOk()) {
             model.from(0, "FEATURES_OK refused from the start");
+        }
+        if (scenario.accessPlatform().declined()) {
+            model.from(0, "FEATURES_OK refused from the start: ACCESS_PLATFORM required of a driver not allowed it");
         }
         if (faults.unstableConfigReads() > 0) {
             model.from(0, "ConfigGeneration unstable for " + faults.unstableConfigReads() + " config reads from the start");
