@@ -25,7 +25,6 @@ import dev.vblk.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -62,18 +61,7 @@ class AccessPlatformFuzzTest {
 
     @Test
     void theOracleFindsNothingWrongInTheFamilysGeneratedScenarios() {
-        List<String> failed = new ArrayList<>();
-        ScenarioRunner runner = new ScenarioRunner();
-        for (long seed = 0; seed < SEEDS; seed++) {
-            Scenario scenario = ScenarioGenerator.generate(seed);
-            if (!scenario.accessPlatform().equals(AccessPlatformSpec.NONE)) {
-                Verdict verdict = runner.run(scenario);
-                if (!verdict.passed()) {
-                    failed.add(verdict.toString());
-                }
-            }
-        }
-        assertEquals(List.of(), failed);
+        assertEquals(List.of(), FamilyVerdicts.failingAmong(SEEDS, scenario -> !scenario.accessPlatform().equals(AccessPlatformSpec.NONE)));
     }
 
     @Test

@@ -25,7 +25,6 @@ import dev.vblk.fuzz.scenario.ScriptedOutcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,18 +63,7 @@ class ResetTopologyFuzzTest {
 
     @Test
     void theOracleFindsNothingWrongInTheFamilysGeneratedScenarios() {
-        List<String> failed = new ArrayList<>();
-        ScenarioRunner runner = new ScenarioRunner();
-        for (long seed = 0; seed < SEEDS; seed++) {
-            Scenario scenario = ScenarioGenerator.generate(seed);
-            if (!scenario.resetTopology().equals(ResetTopologySpec.NONE)) {
-                Verdict verdict = runner.run(scenario);
-                if (!verdict.passed()) {
-                    failed.add(verdict.toString());
-                }
-            }
-        }
-        assertEquals(List.of(), failed);
+        assertEquals(List.of(), FamilyVerdicts.failingAmong(SEEDS, scenario -> !scenario.resetTopology().equals(ResetTopologySpec.NONE)));
     }
 
     @Test
