@@ -69,7 +69,7 @@ class QemuFailureTest {
         Path trace = directory.resolve("t.trace.avro");
         AtomicReference<Long> killed = new AtomicReference<>();
         Thread killer = new Thread(() -> {
-            ProcessHandle qemu = awaitQemu(ProcessHandle.current(), image);
+            ProcessHandle qemu = awaitQemu(ProcessHandle.current(), image).process();
             awaitBytes(trace, 256 * 1024);
             killed.set(qemu.pid());
             qemu.destroyForcibly();
@@ -101,24 +101,27 @@ class QemuFailureTest {
         Path image = SignedImages.raw(directory, "disk.img", 2048);
         Path workload = Files.writeString(directory.resolve("long.workload"), WHOLE_DISK_READS);
         Path trace = directory.resolve("t.trace.avro");
+        Path vblkErr = directory.resolve("vblk.err");
         Process vblk = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), Vblk.class.getName(), "record", image.toString(), "--workload",
                 workload.toString(), "-o", trace.toString())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(vblkErr.toFile()).start();
         ProcessHandle qemu;
         Path leftover;
         try {
-            qemu = awaitQemu(vblk.toHandle(), image);
             // QEMU's command line is read first: a trace that stores repeated reads as references grows
             // slowly, and the workload may be near its end by the time the trace holds 16 KiB.
-            leftover = privateDirectory(qemu);
-            awaitBytes(trace, 16 * 1024);
+            RunningQemu found = awaitQemu(vblk.toHandle(), image);
+            qemu = found.process();
+            leftover = found.privateDirectory().orElseThrow(() -> new AssertionError(
+                    "QEMU's command line names no QMP socket: " + found.arguments()));
+            awaitBytes(trace, 16 * 1024, vblk, vblkErr);
             assertTrue(Files.isDirectory(leftover), leftover.toString());
         } finally {
             vblk.destroyForcibly();
         }
         assertTrue(vblk.waitFor(10, TimeUnit.SECONDS));
-        assertEquals(137, vblk.exitValue(), "vblk was killed by SIGKILL");
+        assertEquals(137, vblk.exitValue(), "vblk was killed by SIGKILL; it said: " + Files.readString(vblkErr));
 
         boolean ended = qemu.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).get() != null;
         if (!ended) {
@@ -132,13 +135,23 @@ class QemuFailureTest {
         assertFalse(Files.exists(leftover), "the next run deleted the dead run's directory " + leftover);
     }
 
+    /** A QEMU process found running and the command line it was found with. */
+    private record RunningQemu(ProcessHandle process, List<String> arguments) {
+
+        /** The folder of QEMU's QMP socket, its private temporary directory, if the command line names it. */
+        Optional<Path> privateDirectory() {
+            return arguments.stream().filter(arg -> arg.startsWith("unix:")).findFirst()
+                    .map(qmp -> Path.of(qmp.substring("unix:".length()).split(",")[0]).getParent());
+        }
+    }
+
     /** The QEMU process below {@code parent} that has {@code image} on its command line, once it runs. */
-    private static ProcessHandle awaitQemu(ProcessHandle parent, Path image) {
+    private static RunningQemu awaitQemu(ProcessHandle parent, Path image) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<ProcessHandle> qemu = parent.descendants()
-                    .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).stream()
-                            .anyMatch(arg -> arg.contains(image.toString())))
+            Optional<RunningQemu> qemu = parent.descendants()
+                    .map(p -> new RunningQemu(p, p.info().arguments().map(List::of).orElse(List.of())))
+                    .filter(found -> found.arguments().stream().anyMatch(arg -> arg.contains(image.toString())))
                     .findFirst();
             if (qemu.isPresent()) {
                 return qemu.get();
@@ -150,11 +163,23 @@ class QemuFailureTest {
 
     /** Waits until {@code file} holds {@code bytes}: the recording is under way. */
     private static void awaitBytes(Path file, long bytes) {
+        awaitBytes(file, bytes, null, null);
+    }
+
+    /**
+     * Waits until {@code file} holds {@code bytes}; fails at once with what {@code writer} printed to
+     * {@code writerErr} if the process writing it ends first.
+     */
+    private static void awaitBytes(Path file, long bytes, Process writer, Path writerErr) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 if (Files.exists(file) && Files.size(file) >= bytes) {
                     return;
+                }
+                if (writer != null && !writer.isAlive()) {
+                    throw new AssertionError("vblk ended with status " + writer.exitValue() + " before " + file
+                            + " held " + bytes + " bytes; it said: " + Files.readString(writerErr));
                 }
             } catch (IOException e) {
                 // not there yet
@@ -162,24 +187,6 @@ class QemuFailureTest {
             pause();
         }
         throw new AssertionError(file + " did not reach " + bytes + " bytes within 30 s");
-    }
-
-    /**
-     * The folder of QEMU's QMP socket: its private temporary directory. The process found may still
-     * be the launcher that becomes QEMU (its command line is read again until it names the socket).
-     */
-    private static Path privateDirectory(ProcessHandle qemu) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<String> qmp = qemu.info().arguments().map(List::of).orElse(List.of()).stream()
-                    .filter(arg -> arg.startsWith("unix:")).findFirst();
-            if (qmp.isPresent()) {
-                return Path.of(qmp.get().substring("unix:".length()).split(",")[0]).getParent();
-            }
-            pause();
-        }
-        throw new AssertionError("QEMU (pid " + qemu.pid() + ", alive: " + qemu.isAlive()
-                + ") named no QMP socket on its command line within 10 s");
     }
 
     private static void pause() {
