@@ -6,12 +6,14 @@ import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
 import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.DeviceStatus;
+import dev.vblk.virtio.MmioRegister;
 import java.util.List;
 
 /**
  * What a failed call's error kind may be: {@link Invariant#NO_SPURIOUS_FAILURE} (on a quiet device
  * with an intact used ring, a call whose requests all completed normally does not fail) and {@link Invariant#ERROR_KIND} (the kind
- * says what the device did: DEVICE_NEEDS_RESET exactly when its status says so, a plain non-OK
+ * says what the device did: DEVICE_NEEDS_RESET only when its status says so, no TIMEOUT once the driver
+ * could have read DEVICE_NEEDS_RESET, a plain non-OK
  * status byte the kind that byte means, no TIMEOUT for a used index the driver saw lie, and ABORTED
  * only for a call ended by a queue reset alone, {@link RecoveryCheck#endedByQueueReset}, which judges it).
  */
@@ -44,9 +46,8 @@ final class FailureKindCheck {
                     + call.result().error().getMessage());
         }
         long status = run.statusRead();
-        if (kind == ErrorKind.TIMEOUT && (status & DeviceStatus.DEVICE_NEEDS_RESET) != 0) {
-            run.findings.add(Invariant.ERROR_KIND, where, "reported TIMEOUT while the status reads "
-                    + DeviceStatus.describe(status) + run.fake.needsResetReason().map(r -> " (" + r + ")").orElse(""));
+        if (kind == ErrorKind.TIMEOUT) {
+            checkTimeoutAgainstStatus(call, status);
         }
         if (kind == ErrorKind.DEVICE_NEEDS_RESET && (status & DeviceStatus.DEVICE_NEEDS_RESET) == 0) {
             run.findings.add(Invariant.ERROR_KIND, where, "reported DEVICE_NEEDS_RESET but the status reads "
@@ -55,6 +56,34 @@ final class FailureKindCheck {
         if (call.quiet()) {
             checkStatusKind(where, call.step(), seen, kind);
         }
+    }
+
+    /**
+     * A TIMEOUT is wrong when the driver gave up without a read of the status that did not show
+     * DEVICE_NEEDS_RESET while the device has the bit set: it never read the status in the call, or
+     * every read showed the bit. The bit stays set until a reset, so a read without it came before the
+     * device set it; the driver reads the status before it gives up, and a device that sets the bit
+     * once the driver has given up does not make the TIMEOUT wrong. (In a batch one such read stands
+     * for every call of the batch.)
+     */
+    private void checkTimeoutAgainstStatus(CallObservation call, long statusNow) {
+        if ((statusNow & DeviceStatus.DEVICE_NEEDS_RESET) == 0) {
+            return;
+        }
+        String reason = run.fake.needsResetReason().map(r -> " (" + r + ")").orElse("");
+        boolean read = false;
+        for (RegisterAccess access : run.counting.accessesInCall()) {
+            if (!access.write() && access.offset() == MmioRegister.STATUS.offset()) {
+                if ((access.value() & DeviceStatus.DEVICE_NEEDS_RESET) == 0) {
+                    return;
+                }
+                read = true;
+            }
+        }
+        run.findings.add(Invariant.ERROR_KIND, call.where(), "reported TIMEOUT "
+                + (read ? "although every read of the status in the call showed DEVICE_NEEDS_RESET: "
+                        : "without reading the status, which reads ")
+                + DeviceStatus.describe(statusNow) + reason);
     }
 
     /**
