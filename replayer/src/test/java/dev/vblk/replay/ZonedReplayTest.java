@@ -16,6 +16,8 @@ import dev.vblk.virtio.blk.DriverOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,11 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * recorded as operations of their own under the board key {@code driver.zoned}, an append's outcome
  * the sector the device wrote, and a strict replay issues them again; request reconstruction decodes
  * the zone requests, so a relaxed replay answers them from the trace on a device with the recorded
- * zoned characteristics; a driver not allowed ZONED diverges.
+ * zoned characteristics, as the golden recording {@code traces/fake/zoned.trace.avro} shows; a driver
+ * not allowed ZONED diverges.
  */
 class ZonedReplayTest {
 
     private static final long ZONE = 64;
+    private static final Path GOLDEN = TraceRegressionTest.repositoryRoot().resolve("traces/fake/zoned.trace.avro");
 
     @TempDir
     Path dir;
@@ -66,6 +70,19 @@ class ZonedReplayTest {
                 "the second append's outcome is the sector it wrote, after the first's four: " + events);
         ReplayResult strict = Replayer.strict(file);
         assertEquals(ReplayResult.Status.REPRODUCED, strict.status(), strict.render());
+    }
+
+    @Test
+    void theGoldenRecordingHoldsEveryZoneCommandAndReplaysStrictAndRelaxed() {
+        Trace trace = FakeTraces.read(GOLDEN);
+        assertEquals("true", trace.metadata().board().get("driver.zoned"));
+        Set<OperationKind> kinds = trace.events().stream().filter(TraceEvent.OperationBegin.class::isInstance)
+                .map(e -> ((TraceEvent.OperationBegin) e).kind()).collect(Collectors.toSet());
+        assertTrue(kinds.containsAll(Arrays.stream(OperationKind.values()).filter(OperationKind::zoneCommand).toList()), kinds::toString);
+        ReplayResult strict = Replayer.strict(GOLDEN);
+        assertEquals(ReplayResult.Status.REPRODUCED, strict.status(), strict.render());
+        ReplayResult relaxed = Replayer.relaxed(GOLDEN);
+        assertEquals(ReplayResult.Status.REPRODUCED, relaxed.status(), relaxed.render());
     }
 
     @Test
