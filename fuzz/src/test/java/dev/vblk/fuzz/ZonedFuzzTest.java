@@ -20,6 +20,7 @@ import dev.vblk.fuzz.scenario.ScenarioStep.ZoneCall;
 import dev.vblk.fuzz.scenario.ScenarioStep.ZoneCommand;
 import dev.vblk.fuzz.scenario.ZonedSpec;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class ZonedFuzzTest {
     @Test
     void anEighthOfTheSeedsDrawTheFamilyWithBothModelsEveryLieAndEveryZoneCall() {
         int families = 0;
-        Set<Integer> models = new java.util.HashSet<>();
+        Set<Integer> models = new HashSet<>();
         Set<FakeBlkConfig.ZoneLie> lies = EnumSet.noneOf(FakeBlkConfig.ZoneLie.class);
         Set<ZoneCommand> commands = EnumSet.noneOf(ZoneCommand.class);
         for (long seed = 0; seed < SEEDS; seed++) {

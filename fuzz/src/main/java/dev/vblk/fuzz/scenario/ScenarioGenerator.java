@@ -376,7 +376,9 @@ public final class ScenarioGenerator {
         List<ScenarioStep.DriverCall> run = new ArrayList<>();
         int batchSize = 0;
         for (ScenarioStep step : steps) {
-            boolean blockCall = step instanceof ScenarioStep.DriverCall && !(step instanceof ScenarioStep.Reset);
+            // A zone call is made on its own: the zoned interface has no submissions.
+            boolean blockCall = step instanceof ScenarioStep.DriverCall && !(step instanceof ScenarioStep.Reset)
+                    && !(step instanceof ScenarioStep.ZoneCall);
             if (blockCall && batchSize == 0 && random.nextBoolean()) {
                 batchSize = 2 + random.nextInt(5);
             }
