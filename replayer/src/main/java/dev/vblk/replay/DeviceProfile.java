@@ -8,6 +8,7 @@ import dev.vblk.platform.LittleEndian;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.blk.BlkFeatures;
+import dev.vblk.virtio.blk.VirtioBlkConfig;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -79,7 +80,8 @@ public record DeviceProfile(
 
     /**
      * A fake device configuration answering like this profile: offered features, QueueNumMax and every
-     * configuration field read (fields not read keep the fake's defaults), an empty in-memory disk of
+     * configuration field read (fields not read keep the fake's defaults; the zoned characteristics of a
+     * device offering VIRTIO_BLK_F_ZONED included), an empty in-memory disk of
      * the recorded capacity, and {@code hook} deciding each request.
      */
     public FakeBlkConfig toFakeConfig(RequestHook hook) {
@@ -109,7 +111,21 @@ public record DeviceProfile(
                         field(64, 4, defaults.secureErase().maxSegments()),
                         field(68, 4, defaults.secureErase().sectorAlignment())))
                 .requestHook(hook);
+        if ((features & (1L << BlkFeatures.ZONED)) != 0) {
+            builder.zoned(zoned());
+        }
         return builder.build();
+    }
+
+    /**
+     * The zoned characteristics read (VirtIO 1.2 section 5.2.4, fields not read as 0), the rest of
+     * the fake's zone layout its defaults: the requests are answered from the trace, not by its zones.
+     */
+    private FakeBlkConfig.Zoned zoned() {
+        return new FakeBlkConfig.Zoned((int) field(VirtioBlkConfig.ZONED_MODEL, 1, 0), field(VirtioBlkConfig.ZONE_SECTORS, 4, 0),
+                field(VirtioBlkConfig.MAX_OPEN_ZONES, 4, 0), field(VirtioBlkConfig.MAX_ACTIVE_ZONES, 4, 0),
+                field(VirtioBlkConfig.MAX_APPEND_SECTORS, 4, 0), field(VirtioBlkConfig.WRITE_GRANULARITY, 4, 0), 0,
+                FakeBlkConfig.ZoneLie.NONE);
     }
 
     /** A little-endian configuration field when all its bytes were read, else {@code fallback}. */

@@ -22,10 +22,11 @@ import java.util.OptionalLong;
  * @param head the head descriptor index of its chain
  * @param type the raw request type of its header
  * @param sector the header's sector; for DISCARD, WRITE_ZEROES and SECURE_ERASE the first range's sector
- * @param sectorCount IN: writable data bytes / 512; OUT: readable data bytes / 512; DISCARD,
+ * @param sectorCount IN: writable data bytes / 512; OUT and ZONE_APPEND: readable data bytes / 512; DISCARD,
  *     WRITE_ZEROES and SECURE_ERASE: the ranges' sectors added up; otherwise 0 (as the fake device counts them)
- * @param dataLength data bytes carried (OUT, DISCARD, WRITE_ZEROES, SECURE_ERASE) or room for them (IN, GET_ID, GET_LIFETIME)
- * @param writeData the data of an OUT request, empty otherwise
+ * @param dataLength data bytes carried (OUT, ZONE_APPEND, DISCARD, WRITE_ZEROES, SECURE_ERASE) or room for them (IN,
+ *     GET_ID, GET_LIFETIME, ZONE_REPORT)
+ * @param writeData the data of an OUT or ZONE_APPEND request, empty otherwise
  * @param ranges the segments of a DISCARD, WRITE_ZEROES or SECURE_ERASE request, empty otherwise
  * @param completion how the device answered
  */
@@ -53,6 +54,14 @@ public record ReconstructedRequest(
     /** VirtIO 1.2's request types. */
     public static final int T_GET_LIFETIME = BlkRequestFormat.T_GET_LIFETIME;
     public static final int T_SECURE_ERASE = BlkRequestFormat.T_SECURE_ERASE;
+    /** VirtIO 1.2's zone request types (VIRTIO_BLK_F_ZONED). */
+    public static final int T_ZONE_APPEND = BlkRequestFormat.T_ZONE_APPEND;
+    public static final int T_ZONE_REPORT = BlkRequestFormat.T_ZONE_REPORT;
+    public static final int T_ZONE_OPEN = BlkRequestFormat.T_ZONE_OPEN;
+    public static final int T_ZONE_CLOSE = BlkRequestFormat.T_ZONE_CLOSE;
+    public static final int T_ZONE_FINISH = BlkRequestFormat.T_ZONE_FINISH;
+    public static final int T_ZONE_RESET = BlkRequestFormat.T_ZONE_RESET;
+    public static final int T_ZONE_RESET_ALL = BlkRequestFormat.T_ZONE_RESET_ALL;
 
     /** One discard / write-zeroes / secure-erase segment. */
     public record Range(long sector, long sectorCount, int flags) {}
@@ -65,7 +74,7 @@ public record ReconstructedRequest(
      *
      * @param status the status byte the driver read back, if it read it
      * @param data the bytes the driver read back from the device-writable data buffers, when it read
-     *     all of them (IN, GET_ID and GET_LIFETIME)
+     *     all of them (IN, GET_ID, GET_LIFETIME, ZONE_REPORT; a ZONE_APPEND's append_sector)
      * @param usedLength the length of the used element
      * @param completionOrder the position of this completion among the completions the driver saw
      *     from the same device, 0 first: the order the recorded device completed its requests in
@@ -122,6 +131,13 @@ public record ReconstructedRequest(
             case T_WRITE_ZEROES -> RequestType.WRITE_ZEROES;
             case T_SECURE_ERASE -> RequestType.SECURE_ERASE;
             case T_GET_LIFETIME -> RequestType.GET_LIFETIME;
+            case T_ZONE_REPORT -> RequestType.ZONE_REPORT;
+            case T_ZONE_OPEN -> RequestType.ZONE_OPEN;
+            case T_ZONE_CLOSE -> RequestType.ZONE_CLOSE;
+            case T_ZONE_FINISH -> RequestType.ZONE_FINISH;
+            case T_ZONE_RESET -> RequestType.ZONE_RESET;
+            case T_ZONE_RESET_ALL -> RequestType.ZONE_RESET_ALL;
+            case T_ZONE_APPEND -> RequestType.ZONE_APPEND;
             default -> null;
         });
     }
@@ -142,11 +158,19 @@ public record ReconstructedRequest(
             case T_WRITE_ZEROES -> "write-zeroes";
             case T_SECURE_ERASE -> "secure-erase";
             case T_GET_LIFETIME -> "get-lifetime";
+            case T_ZONE_REPORT -> "zone-report";
+            case T_ZONE_OPEN -> "zone-open";
+            case T_ZONE_CLOSE -> "zone-close";
+            case T_ZONE_FINISH -> "zone-finish";
+            case T_ZONE_RESET -> "zone-reset";
+            case T_ZONE_RESET_ALL -> "zone-reset-all";
+            case T_ZONE_APPEND -> "zone-append";
             default -> "type " + type;
         };
         return switch (type) {
-            case T_IN, T_OUT, T_DISCARD, T_WRITE_ZEROES, T_SECURE_ERASE -> String.format(Locale.ROOT, "%s sector %d, %d sector(s)",
-                    name, sector, sectorCount);
+            case T_IN, T_OUT, T_DISCARD, T_WRITE_ZEROES, T_SECURE_ERASE, T_ZONE_APPEND -> String.format(Locale.ROOT,
+                    "%s sector %d, %d sector(s)", name, sector, sectorCount);
+            case T_ZONE_REPORT, T_ZONE_OPEN, T_ZONE_CLOSE, T_ZONE_FINISH, T_ZONE_RESET -> name + " sector " + sector;
             default -> name;
         };
     }

@@ -19,8 +19,10 @@ import java.util.function.LongSupplier;
 /**
  * The request hook of one trace-driven device: answers each request the fake device decodes with
  * the answer the trace recorded for the same request, taking the recorded requests with the same
- * (type, sector, sector count) in order. A request the trace has no answer for, or a write whose
- * data differs from the recorded one, is a divergence.
+ * (type, sector, sector count) in order. A request the trace has no answer for, or a write or zone
+ * append whose data differs from the recorded one, is a divergence. The answer gives back the bytes
+ * the driver read of the device-writable buffers: a read's data, a zone report, an append's
+ * append_sector.
  *
  * <p>Answers come in the order the recorded device completed its requests: a request whose recorded
  * completion came after one not answered yet is {@link RequestOutcome#held() held} until that one
@@ -101,7 +103,8 @@ final class RecordedAnswers implements RequestHook {
         if (candidates.isEmpty()) {
             table.remove(key);
         }
-        if (request.type() == ReconstructedRequest.T_OUT && !Arrays.equals(request.writeData(), recorded.writeData())) {
+        if ((request.type() == ReconstructedRequest.T_OUT || request.type() == ReconstructedRequest.T_ZONE_APPEND)
+                && !Arrays.equals(request.writeData(), recorded.writeData())) {
             throw diverge.apply(new String[] {
                 "slot " + slot + ": the driver wrote other data than " + recorded.describe().replace(" -> ", ", answered ")
                         + " (event " + recorded.notifyEvent() + ")",

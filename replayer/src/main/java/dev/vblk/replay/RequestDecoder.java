@@ -11,9 +11,9 @@ import java.util.Optional;
 
 /**
  * The third stage of request reconstruction: reads a virtio-blk request (VirtIO 1.1 section 5.2.6)
- * from a decoded chain in guest memory, laid out as the driver's {@link BlkRequestFormat} says: the header's type and sector, the data an OUT request
- * carries, the ranges of a DISCARD, WRITE_ZEROES or SECURE_ERASE, the device-writable data buffers and the status
- * byte's address. A chain too short for a header and a status byte is no request.
+ * from a decoded chain in guest memory, laid out as the driver's {@link BlkRequestFormat} says: the header's type and sector, the data an OUT or
+ * ZONE_APPEND request carries, the ranges of a DISCARD, WRITE_ZEROES or SECURE_ERASE, the device-writable data buffers and the status
+ * byte's address (a ZONE_APPEND's device-writable buffer is its append_sector; a ZONE_REPORT's, the report). A chain too short for a header and a status byte is no request.
  */
 final class RequestDecoder {
 
@@ -29,7 +29,7 @@ final class RequestDecoder {
      * @param sector the header's sector; for DISCARD and WRITE_ZEROES the first range's
      * @param sectorCount the sectors it covers, as {@link ReconstructedRequest#sectorCount()} counts them
      * @param dataLength data bytes carried or room for them
-     * @param writeData the data of an OUT request, empty otherwise
+     * @param writeData the data of an OUT or ZONE_APPEND request, empty otherwise
      * @param ranges the segments of a DISCARD or WRITE_ZEROES request, empty otherwise
      * @param writableData the device-writable data buffers, the status byte left out
      * @param statusAddress where the status byte is
@@ -63,11 +63,12 @@ final class RequestDecoder {
         byte[] writeData = new byte[0];
         List<ReconstructedRequest.Range> ranges = List.of();
         switch (type) {
-            case ReconstructedRequest.T_IN, ReconstructedRequest.T_GET_ID, ReconstructedRequest.T_GET_LIFETIME -> {
+            case ReconstructedRequest.T_IN, ReconstructedRequest.T_GET_ID, ReconstructedRequest.T_GET_LIFETIME,
+                    ReconstructedRequest.T_ZONE_REPORT -> {
                 sectorCount = type == ReconstructedRequest.T_IN ? writableData / SECTOR : 0;
                 dataLength = writableData;
             }
-            case ReconstructedRequest.T_OUT -> {
+            case ReconstructedRequest.T_OUT, ReconstructedRequest.T_ZONE_APPEND -> {
                 sectorCount = readableData / SECTOR;
                 writeData = gather(ChainSegment.slice(readable, HEADER_SIZE, readableBytes), readableData);
             }

@@ -120,18 +120,21 @@ final class CallPlanner {
     }
 
     /** Bytes of the report buffer for at most {@code maxZones} zones: as many as one request carries. */
-    int reportBytes(long sector, int maxZones) {
+    int reportBytes(int maxZones) {
+        int fit = (device.maxTransferBytes() - ZoneFormat.REPORT_HEADER_BYTES) / ZoneFormat.DESCRIPTOR_BYTES;
+        return ZoneFormat.REPORT_HEADER_BYTES + Math.max(0, Math.min(maxZones, fit)) * ZoneFormat.DESCRIPTOR_BYTES;
+    }
+
+    /**
+     * The request of a zone report of at most {@code maxZones} zones from the zone holding
+     * {@code sector} into {@code buffer} ({@link #reportBytes}).
+     */
+    void zoneReport(InFlightRequests.Call call, long sector, int maxZones, byte[] buffer) {
+        zones(RequestType.ZONE_REPORT, sector);
         if (maxZones < 1) {
             throw errors.error(ErrorKind.INVALID_ARGUMENT, "a zone report asks for at least one zone, not " + maxZones)
                     .request(RequestType.ZONE_REPORT, Math.max(sector, 0), 0).build();
         }
-        int fit = (device.maxTransferBytes() - ZoneFormat.REPORT_HEADER_BYTES) / ZoneFormat.DESCRIPTOR_BYTES;
-        return ZoneFormat.REPORT_HEADER_BYTES + Math.min(maxZones, fit) * ZoneFormat.DESCRIPTOR_BYTES;
-    }
-
-    /** The request of a zone report from the zone holding {@code sector} into {@code buffer}. */
-    void zoneReport(InFlightRequests.Call call, long sector, byte[] buffer) {
-        zones(RequestType.ZONE_REPORT, sector);
         if (sector < 0 || sector >= device.info().capacitySectors()) {
             throw errors.error(ErrorKind.OUT_OF_RANGE, "the device has " + device.info().capacitySectors() + " sectors")
                     .request(RequestType.ZONE_REPORT, sector, 0).build();

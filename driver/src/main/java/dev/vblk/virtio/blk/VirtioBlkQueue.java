@@ -192,9 +192,13 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
 
     // ---- zone commands (VIRTIO_BLK_F_ZONED), for VirtioZonedDevice ---------------------------------
 
-    /** Submits a zone report from the zone holding {@code sector} into {@code buffer} ({@link CallPlanner#reportBytes}). */
-    RequestHandle submitZoneReport(long sector, byte[] buffer) {
-        return submit(RequestType.ZONE_REPORT, sector, 0, call -> planner.zoneReport(call, sector, buffer));
+    /**
+     * Submits a zone report of at most {@code maxZones} zones from the zone holding {@code sector} into
+     * {@code buffer} ({@link CallPlanner#reportBytes}); the arguments are checked once the device is
+     * known usable, as every call's are.
+     */
+    RequestHandle submitZoneReport(long sector, int maxZones, byte[] buffer) {
+        return submit(RequestType.ZONE_REPORT, sector, 0, call -> planner.zoneReport(call, sector, maxZones, buffer));
     }
 
     /** Submits a zone open, close, finish, reset or reset all. */
@@ -210,8 +214,8 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
     }
 
     /** The most bytes of a report for {@code maxZones} zones ({@link CallPlanner#reportBytes}). */
-    int reportBytes(long sector, int maxZones) {
-        return planner.reportBytes(sector, maxZones);
+    int reportBytes(int maxZones) {
+        return planner.reportBytes(maxZones);
     }
 
     /** Notes an error a zone call ended with after its completion (a reply that breaks the specification). */

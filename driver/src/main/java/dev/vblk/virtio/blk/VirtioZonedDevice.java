@@ -42,8 +42,8 @@ final class VirtioZonedDevice implements ZonedBlockDevice {
 
     @Override
     public List<ZoneDescriptor> reportZones(long sector, int maxZones) {
-        byte[] report = new byte[queue.reportBytes(sector, maxZones)];
-        BlockingBlockDevice.await(queue, queue.submitZoneReport(sector, report));
+        byte[] report = new byte[queue.reportBytes(maxZones)];
+        BlockingBlockDevice.await(queue, queue.submitZoneReport(sector, maxZones, report));
         return checked(sector, report);
     }
 

@@ -23,14 +23,14 @@ final class BlkBackend {
     private final FakeBlkConfig config;
     private final DiskBacking disk;
     private final GuestDma dma;
-    /** The zones of a device configured zoned; null otherwise. */
+    /** The zones of a device configured zoned; null otherwise, or when its zone_sectors is 0 (no zones to keep). */
     private final ZonedDisk zones;
 
     BlkBackend(FakeBlkConfig config, GuestDma dma) {
         this.config = config;
         this.disk = config.disk();
         this.dma = dma;
-        this.zones = config.zoned() == FakeBlkConfig.Zoned.NONE ? null
+        this.zones = config.zoned() == FakeBlkConfig.Zoned.NONE || config.zoned().zoneSectors() == 0 ? null
                 : new ZonedDisk(config.zoned(), capacitySectors());
     }
 

@@ -23,6 +23,13 @@ public interface RequestHook {
     default void fetched(DeviceRequest request, ChainFootprint footprint) {}
 
     /**
+     * Tells the hook the status byte the device wrote when it answered {@code request}, whoever chose
+     * it (the outcome, or the device's own rules when it executed the request). Does nothing unless
+     * the hook wants to know.
+     */
+    default void answered(DeviceRequest request, int status) {}
+
+    /**
      * A request this hook {@link RequestOutcome#held() held} back, to be answered now.
      *
      * @param requestIndex the {@link DeviceRequest#index()} of the held request

@@ -325,6 +325,7 @@ final class RequestPipeline {
             dataWritten = result.dataWritten();
         }
         dma.write(chain.statusAddress(), new byte[] {(byte) statusByte});
+        hook.answered(finished.request(), statusByte);
         long id = finished.lie() instanceof UsedIdLie ? source.notAHead(chain) : outcome.usedId().orElse(chain.head());
         long len = outcome.usedLen().orElse(dataWritten + 1);
         source.release(chain);

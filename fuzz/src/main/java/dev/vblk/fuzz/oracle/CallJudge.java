@@ -18,6 +18,7 @@ final class CallJudge {
     private final FailureKindCheck failureKind;
     private final RequestAttribution attribution;
     private final RecoveryCheck recovery;
+    private final ZoneCheck zones;
 
     CallJudge(RunState run, ScriptedAnswers answers, RefusalCheck refusal, FatalStickyCheck fatal,
             RequestAttribution attribution) {
@@ -29,6 +30,7 @@ final class CallJudge {
         this.data = new DataIntegrityCheck(run);
         this.failureKind = new FailureKindCheck(run, answers);
         this.recovery = new RecoveryCheck(run);
+        this.zones = new ZoneCheck(run);
     }
 
     void judge(CallObservation call) {
@@ -63,6 +65,7 @@ final class CallJudge {
             return;
         }
         failureKind.check(call, kind);
+        zones.checkFailure(call, kind);
     }
 
     /**
@@ -77,5 +80,6 @@ final class CallJudge {
             FalseSuccessCheck.checkArrived(run.findings, call.where(), run.fake.pendingCompletions());
         }
         data.check(call.where(), call.step(), call.seen(), call.buffer(), call.result().value());
+        zones.checkSuccess(call);
     }
 }

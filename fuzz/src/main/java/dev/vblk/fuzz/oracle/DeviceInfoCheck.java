@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * {@link Invariant#DEVICE_INFO}: after a successful initialisation {@code negotiatedFeatures()} and
- * {@code info()} describe the device as negotiated: capacity, capabilities (secure erase only with
+ * {@code info()} describe the device as negotiated: capacity, the zoned characteristics (and a zoned
+ * interface) exactly when ZONED was negotiated with a zoned device, capabilities (secure erase only with
  * limits that allow one), write cache, block size,
  * identity, the largest transfer its segment limits allow, and the topology hints when
  * VIRTIO_BLK_F_TOPOLOGY is negotiated (none otherwise).
@@ -46,6 +47,12 @@ final class DeviceInfoCheck {
                         && run.scenario.eraseLifetime().secureEraseLimitsUsable())
                 || info.lifetimeSupported() != FeatureBits.has(negotiated, BlkFeatures.LIFETIME)) {
             wrong.add("capabilities " + info + " do not match features " + BlkFeatures.describe(negotiated));
+        }
+        boolean zoned = FeatureBits.has(negotiated, BlkFeatures.ZONED) && run.scenario.zoned().zoned();
+        if (info.zoned().isPresent() != zoned || driver.zoned().isPresent() != zoned
+                || zoned && info.zoned().get().zoneSectors() != run.scenario.zoned().zoneSectors()) {
+            wrong.add("zoned characteristics " + info.zoned() + " with ZONED " + (zoned ? "" : "not ")
+                    + "negotiated on a device " + (run.scenario.zoned().zoned() ? run.scenario.zoned() : "not zoned"));
         }
         if (info.writebackCache() != (flush && (!wce || run.fake.writeback() == 1))) {
             wrong.add("writebackCache " + info.writebackCache() + " with writeback field " + run.fake.writeback());

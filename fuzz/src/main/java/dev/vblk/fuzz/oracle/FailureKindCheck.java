@@ -6,7 +6,9 @@ import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
 import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.DeviceStatus;
+import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.MmioRegister;
+import dev.vblk.virtio.blk.BlkFeatures;
 import java.util.List;
 
 /**
@@ -111,13 +113,14 @@ final class FailureKindCheck {
 
     /**
      * On a quiet device, when the first of a call's requests (in the call's order) not answered
-     * normally has a plain non-OK status byte, the call fails with the kind that byte means (with
+     * normally has a plain non-OK status byte ({@link #plainStatus}), the call fails with the kind that
+     * byte means, a zone status's zone kind when ZONED was negotiated (with
      * faults about, a config interrupt handled after the completion may fail it first).
      */
     private void checkStatusKind(String where, ScenarioStep.DriverCall step, List<Seen> seen, ErrorKind kind) {
         Seen first = seen.stream().filter(s -> !answers.completedNormally(s)).findFirst().orElse(null);
-        if (first == null || !(OutcomeSpec.answer(first.outcome()) instanceof OutcomeSpec.Status status)
-                || status.status() == VirtioBlk.S_OK || run.fake.needsResetReason().isPresent()
+        int status = first == null ? VirtioBlk.S_OK : plainStatus(first);
+        if (status == VirtioBlk.S_OK || run.fake.needsResetReason().isPresent()
                 || answers.heldBackInOrder(first)) {
             // Under VIRTIO_F_IN_ORDER a status byte the device wrote behind a request it answers late or
             // never is not published before that one: the call may time out first.
@@ -129,14 +132,33 @@ final class FailureKindCheck {
             // before the status byte is read: the ring is not trusted past it.
             return;
         }
-        ErrorKind expected = switch (status.status()) {
+        boolean zoned = FeatureBits.has(run.fake.negotiatedFeatures(), BlkFeatures.ZONED);
+        ErrorKind expected = switch (status) {
             case VirtioBlk.S_IOERR -> step instanceof ScenarioStep.Flush ? ErrorKind.FLUSH_FAILED : ErrorKind.IO_ERROR;
             case VirtioBlk.S_UNSUPP -> ErrorKind.UNSUPPORTED;
+            case VirtioBlk.S_ZONE_INVALID_CMD -> zoned ? ErrorKind.ZONE_INVALID_COMMAND : ErrorKind.PROTOCOL_VIOLATION;
+            case VirtioBlk.S_ZONE_UNALIGNED_WP -> zoned ? ErrorKind.ZONE_UNALIGNED_WRITE : ErrorKind.PROTOCOL_VIOLATION;
+            case VirtioBlk.S_ZONE_OPEN_RESOURCE -> zoned ? ErrorKind.ZONE_OPEN_RESOURCE : ErrorKind.PROTOCOL_VIOLATION;
+            case VirtioBlk.S_ZONE_ACTIVE_RESOURCE -> zoned ? ErrorKind.ZONE_ACTIVE_RESOURCE : ErrorKind.PROTOCOL_VIOLATION;
             default -> ErrorKind.PROTOCOL_VIOLATION;
         };
         if (kind != expected) {
-            run.findings.add(Invariant.ERROR_KIND, where, "status byte " + status.status() + " reported as " + kind
+            run.findings.add(Invariant.ERROR_KIND, where, "status byte " + status + " reported as " + kind
                     + ", not " + expected);
         }
+    }
+
+    /**
+     * The non-OK status byte a request was answered with alone, without data: a scripted status, or
+     * the zone status a zoned device's rules gave a request it answered as a correct device; else OK.
+     */
+    private int plainStatus(Seen seen) {
+        OutcomeSpec answer = OutcomeSpec.answer(seen.outcome());
+        if (answer instanceof OutcomeSpec.Status status) {
+            return status.status();
+        }
+        int written = run.recorder.statusWritten(seen.request()).orElse(VirtioBlk.S_OK);
+        return answer instanceof OutcomeSpec.Normal && written >= VirtioBlk.S_ZONE_INVALID_CMD
+                && written <= VirtioBlk.S_ZONE_ACTIVE_RESOURCE ? written : VirtioBlk.S_OK;
     }
 }

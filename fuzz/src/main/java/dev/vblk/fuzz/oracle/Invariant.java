@@ -48,5 +48,10 @@ public enum Invariant {
      */
     NO_DOUBLE_FETCH,
     /** The driver never keeps a configuration value read across a ConfigGeneration change (a torn capacity). */
-    CONFIG_WHOLE
+    CONFIG_WHOLE,
+    /**
+     * A zoned device's zone calls: the zones reported are consistent with the device's zones, an append
+     * succeeds only inside its zone, and a zone lie ends the call with PROTOCOL_VIOLATION, never a success.
+     */
+    ZONES
 }

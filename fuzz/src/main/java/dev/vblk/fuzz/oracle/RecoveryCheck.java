@@ -81,7 +81,8 @@ final class RecoveryCheck {
      * element naming no head, it had that request in the ring, so it is not ABORTED (a call whose
      * requests were all answered, or waited, when the ring broke is). On a quiet device with RING_RESET negotiated and one request at a time, a TIMEOUT, or a
      * PROTOCOL_VIOLATION from a ring the device broke, with every request answered normally, never, or
-     * with a broken ring, must leave the device usable by resetting the queue alone.
+     * with a broken ring, must leave the device usable by resetting the queue alone (not so a call
+     * whose device may have told it a zone lie, a reply no queue reset mends).
      */
     void requireQueueReset(String where, ErrorKind kind, boolean quiet, List<Seen> seen, boolean ringBroken) {
         if (kind == ErrorKind.ABORTED && endedByQueueReset(kind) && !seen.isEmpty()
@@ -92,7 +93,9 @@ final class RecoveryCheck {
         if (!quiet || !run.ringResetNegotiated() || !run.scenario.queue().equals(QueueSpec.SERIAL)
                 || run.statusTampered() || (run.statusRead() & DeviceStatus.DEVICE_NEEDS_RESET) != 0
                 || !(kind == ErrorKind.TIMEOUT || kind == ErrorKind.PROTOCOL_VIOLATION && ringBroken)
-                || !seen.stream().allMatch(s -> recoverable(s.outcome()))) {
+                || !seen.stream().allMatch(s -> recoverable(s.outcome()))
+                || seen.stream().anyMatch(s -> run.scenario.zoned().liesAnswering(s.request().type()))) {
+            // A zone lie is a reply that breaks the specification, not a broken ring: no queue reset mends it.
             return;
         }
         if (run.driver.fatalError().isPresent() || !run.queueResetInCall()) {

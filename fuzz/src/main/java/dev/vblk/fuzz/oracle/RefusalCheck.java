@@ -3,6 +3,7 @@ package dev.vblk.fuzz.oracle;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.ScenarioStep;
+import dev.vblk.fuzz.scenario.ZonedSpec;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
 import java.util.EnumSet;
@@ -12,7 +13,7 @@ import java.util.Set;
 /**
  * {@link Invariant#REFUSAL}: a call the driver can refuse by itself (out of range, read-only, a range
  * command or the lifetime report not negotiated, a secure erase whose limits are 0, a negative
- * argument) fails with one of the applicable kinds and sends no request.
+ * argument, a zone call's sector or size its zones do not allow) fails with one of the applicable kinds and sends no request.
  */
 final class RefusalCheck {
 
@@ -45,8 +46,42 @@ final class RefusalCheck {
             }
         } else if (step instanceof ScenarioStep.GetLifetime && !FeatureBits.has(features, BlkFeatures.LIFETIME)) {
             kinds.add(ErrorKind.UNSUPPORTED);
+        } else if (step instanceof ScenarioStep.ZoneCall zone) {
+            addZoneCall(kinds, zone, readOnly);
         }
         return kinds;
+    }
+
+    /**
+     * A zone call's refusals, on the zoned interface the driver gives when ZONED was negotiated: a
+     * sector outside the device, one that starts no zone (but a report's), a report of no zone, and
+     * an append the device takes no append for (max_append_sectors 0), to a read-only device or of
+     * more sectors than max_append_sectors or a zone.
+     */
+    private void addZoneCall(Set<ErrorKind> kinds, ScenarioStep.ZoneCall zone, boolean readOnly) {
+        ZonedSpec spec = run.scenario.zoned();
+        if (zone.command() == ScenarioStep.ZoneCommand.RESET_ALL) {
+            return;
+        }
+        if (zone.sector() < 0 || zone.sector() >= run.fake.capacitySectors()) {
+            kinds.add(ErrorKind.OUT_OF_RANGE);
+        } else if (zone.command() != ScenarioStep.ZoneCommand.REPORT && zone.sector() % spec.zoneSectors() != 0) {
+            kinds.add(ErrorKind.INVALID_ARGUMENT);
+        }
+        if (zone.command() == ScenarioStep.ZoneCommand.REPORT && zone.count() < 1) {
+            kinds.add(ErrorKind.INVALID_ARGUMENT);
+        }
+        if (zone.command() == ScenarioStep.ZoneCommand.APPEND) {
+            if (spec.maxAppendSectors() == 0) {
+                kinds.add(ErrorKind.UNSUPPORTED);
+            }
+            if (readOnly) {
+                kinds.add(ErrorKind.READ_ONLY);
+            }
+            if (zone.count() > Math.min(spec.maxAppendSectors(), spec.zoneSectors())) {
+                kinds.add(ErrorKind.INVALID_ARGUMENT);
+            }
+        }
     }
 
     /** Checks that a call due {@code refusals} (if any) failed with one of them and sent nothing. */

@@ -7,13 +7,17 @@ import dev.vblk.fake.blk.RequestOutcome;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
 import dev.vblk.fuzz.scenario.Scenario;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.BiConsumer;
 
 /**
  * The fake device's request hook during a run: gives each request the outcome the scenario scripts
  * for it and remembers, per driver call, which requests the device saw and what it did with them; it
- * passes on where each fetched chain lies in guest memory.
+ * passes on where each fetched chain lies in guest memory, and keeps the status byte the device wrote
+ * for each request it answered.
  */
 final class RequestRecorder implements RequestHook {
 
@@ -22,6 +26,8 @@ final class RequestRecorder implements RequestHook {
 
     private final Scenario scenario;
     private final List<Seen> seen = new ArrayList<>();
+    /** The status byte the device wrote for each request it answered, by request index. */
+    private final Map<Long, Integer> statuses = new HashMap<>();
     private boolean scripted = true;
     private long decoded;
     private BiConsumer<Long, ChainFootprint> fetchListener = (request, footprint) -> { };
@@ -58,6 +64,17 @@ final class RequestRecorder implements RequestHook {
     /** Requests decoded over the device's whole life. */
     long decoded() {
         return decoded;
+    }
+
+    @Override
+    public void answered(DeviceRequest request, int status) {
+        statuses.put(request.index(), status);
+    }
+
+    /** The status byte the device wrote when it answered {@code request}, if it answered it. */
+    OptionalInt statusWritten(DeviceRequest request) {
+        Integer status = statuses.get(request.index());
+        return status == null ? OptionalInt.empty() : OptionalInt.of(status);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.Completion;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
+import dev.vblk.block.ZonedBlockDevice;
 import dev.vblk.fuzz.oracle.RequestRecorder.Seen;
 import dev.vblk.fuzz.scenario.ScenarioStep;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
@@ -165,8 +166,11 @@ final class ScenarioExecutor {
             batch(where, batch);
             return;
         }
-        byte[] buffer = step instanceof ScenarioStep.Read read ? new byte[read.count() * 512] : null;
         VirtioBlkDevice device = run.driver;
+        if (step instanceof ScenarioStep.ZoneCall && device.zoned().isEmpty()) {
+            return; // no zoned interface to call: DeviceInfoCheck judges whether there should be one
+        }
+        byte[] buffer = step instanceof ScenarioStep.Read read ? new byte[read.count() * 512] : null;
         ErrorKind sticky = fatal.current();
         Set<ErrorKind> refusals = sticky == null ? refusal.refusals(step) : Set.of();
         boolean quiet = run.quiet();
@@ -189,6 +193,8 @@ final class ScenarioExecutor {
                 return device.deviceIdString();
             } else if (step instanceof ScenarioStep.GetLifetime) {
                 return device.lifetime();
+            } else if (step instanceof ScenarioStep.ZoneCall zone) {
+                return zoneCall(device.zoned().orElseThrow(), zone);
             }
             return null;
         });
@@ -214,6 +220,24 @@ final class ScenarioExecutor {
                 fatal.failed(kind, device.fatalError().map(BlockDeviceException::kind).orElse(kind));
             }
         }
+    }
+
+    /** Makes a zone call; gives the zones of a report, the sector of an append, null otherwise. */
+    private static Object zoneCall(ZonedBlockDevice zones, ScenarioStep.ZoneCall call) {
+        switch (call.command()) {
+            case REPORT -> {
+                return zones.reportZones(call.sector(), call.count());
+            }
+            case APPEND -> {
+                return zones.zoneAppend(call.sector(), call.data());
+            }
+            case OPEN -> zones.openZone(call.sector());
+            case CLOSE -> zones.closeZone(call.sector());
+            case FINISH -> zones.finishZone(call.sector());
+            case RESET -> zones.resetZone(call.sector());
+            case RESET_ALL -> zones.resetAllZones();
+        }
+        return null;
     }
 
     /**
@@ -339,7 +363,8 @@ final class ScenarioExecutor {
             }
             return;
         }
-        long sector = capacity - 1;
+        // A zoned device's first zone is conventional: written anywhere, whatever the state of the zones.
+        long sector = run.scenario.zoned().zoned() ? 0 : capacity - 1;
         byte[] data = new ScenarioStep.Write(sector, 1, 0x5a).data();
         if (!run.spec.readOnly()) {
             CallResult write = invoke(where, () -> {

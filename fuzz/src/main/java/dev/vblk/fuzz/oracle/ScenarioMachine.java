@@ -9,7 +9,7 @@ import dev.vblk.virtio.MmioSlot;
 /**
  * The fake machine a {@link Scenario} describes: a fresh {@link FakePlatform} with the scenario's
  * device in slot {@value #SLOT} (requiring ACCESS_PLATFORM if the scenario says so, its DMA then
- * confined to what the driver maps), its device and queue faults switched on, its request outcomes scripted and its
+ * confined to what the driver maps; zoned if it says so), its device and queue faults switched on, its request outcomes scripted and its
  * allocator faults set. The oracle and the trace recorder both build their machine here, so a
  * recorded run meets exactly the device the oracle judged.
  */
@@ -29,8 +29,8 @@ public final class ScenarioMachine {
         this.requests = new RequestRecorder(scenario);
         this.platform = FakePlatform.create();
         this.device = platform.attachBlockDevice(SLOT,
-                scenario.accessPlatform().applyTo(scenario.resetTopology().applyTo(
-                        scenario.eraseLifetime().applyTo(scenario.device().toConfig(disk, requests)))));
+                scenario.zoned().applyTo(scenario.accessPlatform().applyTo(scenario.resetTopology().applyTo(
+                        scenario.eraseLifetime().applyTo(scenario.device().toConfig(disk, requests))))));
         this.slot = new MmioSlot(SLOT, FakePlatform.slotAddress(SLOT), platform.interruptLine(SLOT));
         scenario.faults().applyTo(device.faults());
         scenario.queue().applyTo(device.faults());

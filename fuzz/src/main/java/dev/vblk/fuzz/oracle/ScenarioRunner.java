@@ -61,13 +61,13 @@ public final class ScenarioRunner {
 
     /**
      * The driver options a scenario runs with: {@link #OPTIONS} at the scenario's queue depth, secure
-     * erase, the lifetime report, ring reset, topology and ACCESS_PLATFORM allowed as it says, VIRTIO_F_IN_ORDER and
+     * erase, the lifetime report, ring reset, topology, ACCESS_PLATFORM and ZONED allowed as it says, VIRTIO_F_IN_ORDER and
      * VIRTIO_F_NOTIFICATION_DATA allowed when its queue behaviour says so.
      */
     public static DriverOptions options(Scenario scenario) {
-        return scenario.accessPlatform().applyTo(scenario.resetTopology().applyTo(scenario.eraseLifetime().applyTo(
-                OPTIONS.withMaxInFlight(scenario.queue().depth()).withInOrder(scenario.queue().inOrder())
-                        .withNotificationData(scenario.queue().notificationData()))));
+        return scenario.zoned().applyTo(scenario.accessPlatform().applyTo(scenario.resetTopology().applyTo(
+                scenario.eraseLifetime().applyTo(OPTIONS.withMaxInFlight(scenario.queue().depth())
+                        .withInOrder(scenario.queue().inOrder()).withNotificationData(scenario.queue().notificationData())))));
     }
 
     /** Runs {@code scenario} on a fresh fake machine and returns the oracle's verdict. */

@@ -59,7 +59,8 @@ final class ScriptedAnswers {
     }
 
     /**
-     * Whether a request was answered as a correct device answers, in good time, with status OK; with
+     * Whether a request was answered as a correct device answers, in good time, with status OK and
+     * no zone lie; with
      * VIRTIO_F_IN_ORDER negotiated, not held back behind a request the device took before it and
      * answered late or never (an in-order device answers none after it meanwhile).
      */
@@ -69,7 +70,7 @@ final class ScriptedAnswers {
             outcome = d.then();
         }
         return (outcome instanceof OutcomeSpec.Normal || outcome instanceof OutcomeSpec.TornConfig)
-                && executed(s.request()) && !heldBackInOrder(s);
+                && executed(s.request()) && !heldBackInOrder(s) && !run.scenario.zoned().liesAnswering(s.request().type());
     }
 
     /**
@@ -175,7 +176,7 @@ final class ScriptedAnswers {
 
     /**
      * Whether the device executed the request (and so answered it with status OK); takes it from the
-     * disk's log the first time it is asked.
+     * disk's log the first time it is asked (a zone command from the status byte the device wrote).
      */
     private boolean executed(DeviceRequest r) {
         return executed.computeIfAbsent(r, this::takeFromTheLog);
@@ -188,6 +189,10 @@ final class ScriptedAnswers {
             case VirtioBlk.T_OUT -> run.disk.take(new RecordingDisk.Op("WRITE", position, r.dataLength()));
             case VirtioBlk.T_FLUSH -> run.disk.take(new RecordingDisk.Op("FLUSH", 0, 0));
             case VirtioBlk.T_GET_ID, VirtioBlk.T_GET_LIFETIME -> true;
+            // A zone command's fate is the device's zone rules': it executed what it answered OK.
+            case VirtioBlk.T_ZONE_REPORT, VirtioBlk.T_ZONE_OPEN, VirtioBlk.T_ZONE_CLOSE, VirtioBlk.T_ZONE_FINISH,
+                    VirtioBlk.T_ZONE_RESET, VirtioBlk.T_ZONE_RESET_ALL, VirtioBlk.T_ZONE_APPEND ->
+                    run.recorder.statusWritten(r).orElse(-1) == VirtioBlk.S_OK;
             case VirtioBlk.T_DISCARD, VirtioBlk.T_WRITE_ZEROES, VirtioBlk.T_SECURE_ERASE -> r.ranges().stream()
                     .allMatch(range -> run.disk.take(
                             new RecordingDisk.Op("DISCARD", range.sector() * 512, range.sectorCount() * 512)));

@@ -17,6 +17,8 @@ import java.util.List;
  *     without it has {@link ResetTopologySpec#NONE})
  * @param accessPlatform ACCESS_PLATFORM required by the device and allowed to the driver (a scenario
  *     saved without it has {@link AccessPlatformSpec#NONE})
+ * @param zoned the device zoned, its zones and how it breaks their rules (a scenario saved without it
+ *     has {@link ZonedSpec#NONE})
  */
 public record Scenario(
         long seed,
@@ -28,13 +30,15 @@ public record Scenario(
         List<ScenarioStep> steps,
         EraseLifetimeSpec eraseLifetime,
         ResetTopologySpec resetTopology,
-        AccessPlatformSpec accessPlatform) {
+        AccessPlatformSpec accessPlatform,
+        ZonedSpec zoned) {
 
     public Scenario {
         queue = queue == null ? QueueSpec.SERIAL : queue;
         eraseLifetime = eraseLifetime == null ? EraseLifetimeSpec.NONE : eraseLifetime;
         resetTopology = resetTopology == null ? ResetTopologySpec.NONE : resetTopology;
         accessPlatform = accessPlatform == null ? AccessPlatformSpec.NONE : accessPlatform;
+        zoned = zoned == null ? ZonedSpec.NONE : zoned;
         outcomes = List.copyOf(outcomes);
         steps = List.copyOf(steps);
     }
@@ -59,10 +63,18 @@ public record Scenario(
                 AccessPlatformSpec.NONE);
     }
 
+    /** A scenario whose device is not zoned. */
+    public Scenario(long seed, DeviceSpec device, DeviceFaultSpec faults, AllocatorSpec allocator, QueueSpec queue,
+            List<ScriptedOutcome> outcomes, List<ScenarioStep> steps, EraseLifetimeSpec eraseLifetime,
+            ResetTopologySpec resetTopology, AccessPlatformSpec accessPlatform) {
+        this(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology, accessPlatform,
+                ZonedSpec.NONE);
+    }
+
     /** This scenario under another seed (0 marks one not made by the generator). */
     public Scenario withSeed(long newSeed) {
         return new Scenario(newSeed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology,
-                accessPlatform);
+                accessPlatform, zoned);
     }
 
     /** This scenario with its device offering {@code feature} (a feature bit number) or not. */
@@ -73,28 +85,37 @@ public record Scenario(
                 : d.offeredFeatures() & ~bit, d.readOnly(), d.idString(), d.sizeMax(), d.segMax(), d.blkSize(),
                 d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
         return new Scenario(seed, changed, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology,
-                accessPlatform);
+                accessPlatform, zoned);
     }
 
     /** This scenario with other queue behaviour. */
     public Scenario withQueue(QueueSpec newQueue) {
         return new Scenario(seed, device, faults, allocator, newQueue, outcomes, steps, eraseLifetime, resetTopology,
-                accessPlatform);
+                accessPlatform, zoned);
     }
 
     /** This scenario with other secure-erase and lifetime settings. */
     public Scenario withEraseLifetime(EraseLifetimeSpec spec) {
-        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, spec, resetTopology, accessPlatform);
+        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, spec, resetTopology, accessPlatform,
+                zoned);
     }
 
     /** This scenario with other ring reset and topology settings. */
     public Scenario withResetTopology(ResetTopologySpec spec) {
-        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, spec, accessPlatform);
+        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, spec, accessPlatform,
+                zoned);
     }
 
     /** This scenario with other ACCESS_PLATFORM settings. */
     public Scenario withAccessPlatform(AccessPlatformSpec spec) {
-        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology, spec);
+        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology, spec,
+                zoned);
+    }
+
+    /** This scenario with another zoned device, or none. */
+    public Scenario withZoned(ZonedSpec spec) {
+        return new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime, resetTopology,
+                accessPlatform, spec);
     }
 
     /** The outcome scripted for request {@code index}, or {@link OutcomeSpec.Normal}. */
@@ -124,6 +145,9 @@ public record Scenario(
         }
         if (!accessPlatform.equals(AccessPlatformSpec.NONE)) {
             text.append("  access:    ").append(accessPlatform).append('\n');
+        }
+        if (zoned.zoned()) {
+            text.append("  zoned:     ").append(zoned).append('\n');
         }
         text.append("  outcomes:  ").append(outcomes.isEmpty() ? "all normal" : outcomes).append('\n');
         text.append("  steps:");

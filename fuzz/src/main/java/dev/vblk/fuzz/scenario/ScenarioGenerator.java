@@ -73,6 +73,13 @@ public final class ScenarioGenerator {
     static final int ACCESS_PLATFORM_ODDS = 8;
     /** Mixed into the seed for the ACCESS_PLATFORM draws' own stream of choices. */
     static final long ACCESS_PLATFORM_STREAM = 0x696f_6d6d_7550_6c61L;
+    /** One seed in this many has a zoned device with zone calls. */
+    static final int ZONED_ODDS = 8;
+    /** Mixed into the seed for the zoned family's own stream of choices. */
+    static final long ZONED_STREAM = 0x7a6f_6e65_6444_6576L;
+    static final long[] ZONE_SECTORS = {8, 16, 64, 256};
+    static final long[] ZONE_LIMITS = {0, 0, 1, 2, 3};
+    static final long[] APPEND_LIMITS = {0, 1, 4, 8, 256};
     static final int[] PHYSICAL_BLOCK_EXPS = {0, 0, 1, 3, 3, 12, 31, 255};
     static final int[] ALIGNMENT_OFFSETS = {0, 0, 0, 1, 7, 8, 255};
     static final int[] MIN_IO_SIZES = {0, 0, 1, 3, 8, 0xffff};
@@ -118,11 +125,70 @@ public final class ScenarioGenerator {
         Scenario scenario = new Scenario(seed, device, faults, allocator, queue, outcomes, steps, eraseLifetime,
                 resetTopology(seed), accessPlatform(seed));
         // Drawn last, so that a seed's scenario outside these two families is what it was before them.
-        return switch (random.nextInt(10)) {
+        Scenario family = switch (random.nextInt(10)) {
             case 0 -> inOrder(random, scenario);
             case 1 -> notificationData(scenario);
             default -> scenario;
         };
+        return zoned(seed, family);
+    }
+
+    /**
+     * One seed in {@link #ZONED_ODDS} has a zoned device, host-managed or host-aware, of a few small
+     * zones (its capacity, SIZE_MAX and SEG_MAX replaced so that the zones fit in memory and an append
+     * of a few sectors fits in one request), sometimes breaking the zone rules ({@link FakeBlkConfig.ZoneLie}),
+     * and zone calls and writes at and off the write pointers added to its workload. A zoned fake
+     * device's capacity does not change, so its torn-capacity answers are left out. Drawn after
+     * everything else, from a stream of its own, so that every other seed's scenario is what it was
+     * before the family.
+     */
+    private static Scenario zoned(long seed, Scenario scenario) {
+        SplittableRandom random = new SplittableRandom(seed ^ ZONED_STREAM);
+        if (random.nextInt(ZONED_ODDS) != 0) {
+            return scenario;
+        }
+        FakeBlkConfig.ZoneLie[] lies = FakeBlkConfig.ZoneLie.values();
+        ZonedSpec spec = new ZonedSpec(random.nextBoolean() ? 1 : 2, pick(random, ZONE_SECTORS), 2 + random.nextInt(7),
+                pick(random, ZONE_LIMITS), pick(random, ZONE_LIMITS), pick(random, APPEND_LIMITS),
+                random.nextInt(3) == 0 ? lies[1 + random.nextInt(lies.length - 1)] : FakeBlkConfig.ZoneLie.NONE);
+        DeviceSpec d = scenario.device();
+        DeviceSpec device = new DeviceSpec(spec.capacitySectors(), d.offeredFeatures(), d.readOnly(), d.idString(), 0,
+                254, d.blkSize(), d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
+        List<ScriptedOutcome> outcomes = new ArrayList<>(scenario.outcomes());
+        outcomes.removeIf(scripted -> scripted.outcome() instanceof OutcomeSpec.TornConfig);
+        List<ScenarioStep> steps = new ArrayList<>(scenario.steps());
+        for (int added = 2 + random.nextInt(7); added > 0; added--) {
+            steps.add(random.nextInt(steps.size() + 1), zoneStep(random, spec));
+        }
+        return new Scenario(seed, device, scenario.faults(), scenario.allocator(), scenario.queue(), outcomes, steps,
+                scenario.eraseLifetime(), scenario.resetTopology(), scenario.accessPlatform(), spec);
+    }
+
+    /**
+     * A zone call or a write in a zone: mostly at a zone's start (the write pointer of an empty
+     * zone), sometimes a sector into it (off the write pointer, or not a zone's start) or past the
+     * capacity; the conventional first zone included.
+     */
+    private static ScenarioStep zoneStep(SplittableRandom random, ZonedSpec spec) {
+        long zoneStart = random.nextInt(spec.zones()) * spec.zoneSectors();
+        long sector = switch (random.nextInt(8)) {
+            case 0 -> zoneStart + 1 + random.nextInt((int) spec.zoneSectors() - 1);
+            case 1 -> spec.capacitySectors();
+            default -> zoneStart;
+        };
+        ScenarioStep.ZoneCommand[] commands = ScenarioStep.ZoneCommand.values();
+        int choice = random.nextInt(commands.length + 2);
+        if (choice >= commands.length) {
+            return choice == commands.length ? new ScenarioStep.Write(sector, 1 + random.nextInt(4), random.nextInt(256))
+                    : new ScenarioStep.Read(zoneStart, 1 + random.nextInt((int) spec.zoneSectors()));
+        }
+        ScenarioStep.ZoneCommand command = commands[choice];
+        int count = switch (command) {
+            case REPORT -> random.nextInt(spec.zones() + 2);
+            case APPEND -> 1 + random.nextInt(4);
+            default -> 0;
+        };
+        return new ScenarioStep.ZoneCall(command, sector, count, random.nextInt(256));
     }
 
     /**
@@ -268,7 +334,7 @@ public final class ScenarioGenerator {
                 : InOrderFault.values()[1 + random.nextInt(InOrderFault.values().length - 1)];
         return new Scenario(scenario.seed(), scenario.device(), scenario.faults(), scenario.allocator(),
                 queue.withInOrder(true, fault), scenario.outcomes(), steps, scenario.eraseLifetime(),
-                scenario.resetTopology(), scenario.accessPlatform())
+                scenario.resetTopology(), scenario.accessPlatform(), scenario.zoned())
                 .offering(FeatureBits.IN_ORDER, true);
     }
 
@@ -310,7 +376,9 @@ public final class ScenarioGenerator {
         List<ScenarioStep.DriverCall> run = new ArrayList<>();
         int batchSize = 0;
         for (ScenarioStep step : steps) {
-            boolean blockCall = step instanceof ScenarioStep.DriverCall && !(step instanceof ScenarioStep.Reset);
+            // A zone call is made on its own: the zoned interface has no submissions.
+            boolean blockCall = step instanceof ScenarioStep.DriverCall && !(step instanceof ScenarioStep.Reset)
+                    && !(step instanceof ScenarioStep.ZoneCall);
             if (blockCall && batchSize == 0 && random.nextBoolean()) {
                 batchSize = 2 + random.nextInt(5);
             }

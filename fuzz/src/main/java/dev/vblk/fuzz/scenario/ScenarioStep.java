@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
     @JsonSubTypes.Type(value = ScenarioStep.Batch.class, name = "batch"),
     @JsonSubTypes.Type(value = ScenarioStep.Spurious.class, name = "spurious"),
     @JsonSubTypes.Type(value = ScenarioStep.SecureErase.class, name = "secureErase"),
-    @JsonSubTypes.Type(value = ScenarioStep.GetLifetime.class, name = "getLifetime")
+    @JsonSubTypes.Type(value = ScenarioStep.GetLifetime.class, name = "getLifetime"),
+    @JsonSubTypes.Type(value = ScenarioStep.ZoneCall.class, name = "zone")
 })
 public sealed interface ScenarioStep {
 
@@ -124,6 +125,50 @@ public sealed interface ScenarioStep {
         @Override
         public String toString() {
             return "get-lifetime";
+        }
+    }
+
+    /** A zone command of {@link dev.vblk.block.ZonedBlockDevice} (VIRTIO_BLK_F_ZONED). */
+    enum ZoneCommand {
+        /** {@code reportZones(sector, count)}. */
+        REPORT,
+        /** {@code openZone(sector)}. */
+        OPEN,
+        /** {@code closeZone(sector)}. */
+        CLOSE,
+        /** {@code finishZone(sector)}. */
+        FINISH,
+        /** {@code resetZone(sector)}. */
+        RESET,
+        /** {@code resetAllZones()}. */
+        RESET_ALL,
+        /** {@code zoneAppend(sector, data)} of {@code count} sectors. */
+        APPEND
+    }
+
+    /**
+     * A zone command on the device's zoned interface; made synchronously, never in a batch.
+     *
+     * @param command which
+     * @param sector the zone's first sector (for a report, the sector whose zone it starts at; unused by RESET_ALL)
+     * @param count the most zones a report asks for, the sectors an append carries, else 0
+     * @param pattern seeds an append's data as {@link Write#data()} does
+     */
+    record ZoneCall(ZoneCommand command, long sector, int count, int pattern) implements DriverCall {
+        /** The data an append carries. */
+        public byte[] data() {
+            return new Write(sector, count, pattern).data();
+        }
+
+        @Override
+        public String toString() {
+            String name = "zone-" + command.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return switch (command) {
+                case REPORT -> name + " of " + count + " from " + sector;
+                case APPEND -> name + " " + count + " to " + sector + " (pattern " + pattern + ")";
+                case RESET_ALL -> name;
+                default -> name + " " + sector;
+            };
         }
     }
 

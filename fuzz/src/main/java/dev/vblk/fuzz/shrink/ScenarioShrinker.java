@@ -16,6 +16,7 @@ import dev.vblk.fuzz.scenario.RegisterOverride;
 import dev.vblk.fuzz.scenario.Scenario;
 import dev.vblk.fuzz.scenario.ScriptedOutcome;
 import dev.vblk.fuzz.scenario.ScenarioStep;
+import dev.vblk.fuzz.scenario.ZonedSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -135,11 +136,12 @@ public final class ScenarioShrinker {
         all.add(s -> faults(s, withFaults(s.faults().overrides(), s.faults().withheldFeatures(),
                 s.faults().refuseFeaturesOk(), s.faults().unstableConfigReads(), 0)));
         all.add(s -> new Scenario(s.seed(), s.device(), s.faults(), AllocatorSpec.GENEROUS, s.queue(), s.outcomes(), s.steps(),
-                s.eraseLifetime(), s.resetTopology(), s.accessPlatform()));
+                s.eraseLifetime(), s.resetTopology(), s.accessPlatform(), s.zoned()));
         all.add(s -> s.withQueue(QueueSpec.SERIAL));
         all.add(s -> s.withEraseLifetime(EraseLifetimeSpec.NONE));
         all.add(s -> s.withResetTopology(ResetTopologySpec.NONE));
         all.add(s -> s.withAccessPlatform(AccessPlatformSpec.NONE));
+        all.add(s -> s.withZoned(ZonedSpec.NONE));
         all.add(s -> device(s, VirtioBlk.QEMU_DEFAULT_FEATURES, s.device().readOnly()));
         all.add(s -> device(s, s.device().offeredFeatures(), false));
         return all;
@@ -156,17 +158,17 @@ public final class ScenarioShrinker {
 
     private static Scenario steps(Scenario s, List<ScenarioStep> steps) {
         return new Scenario(s.seed(), s.device(), s.faults(), s.allocator(), s.queue(), s.outcomes(), steps,
-                s.eraseLifetime(), s.resetTopology(), s.accessPlatform());
+                s.eraseLifetime(), s.resetTopology(), s.accessPlatform(), s.zoned());
     }
 
     private static Scenario outcomes(Scenario s, List<ScriptedOutcome> outcomes) {
         return new Scenario(s.seed(), s.device(), s.faults(), s.allocator(), s.queue(), outcomes, s.steps(),
-                s.eraseLifetime(), s.resetTopology(), s.accessPlatform());
+                s.eraseLifetime(), s.resetTopology(), s.accessPlatform(), s.zoned());
     }
 
     private static Scenario faults(Scenario s, DeviceFaultSpec faults) {
         return new Scenario(s.seed(), s.device(), faults, s.allocator(), s.queue(), s.outcomes(), s.steps(),
-                s.eraseLifetime(), s.resetTopology(), s.accessPlatform());
+                s.eraseLifetime(), s.resetTopology(), s.accessPlatform(), s.zoned());
     }
 
     private static Scenario device(Scenario s, long features, boolean readOnly) {
@@ -174,7 +176,7 @@ public final class ScenarioShrinker {
         DeviceSpec plainer = new DeviceSpec(d.capacitySectors(), features, readOnly, d.idString(), d.sizeMax(), d.segMax(),
                 d.blkSize(), d.writeback(), d.maxDiscardSectors(), d.discardAlignment(), d.maxWriteZeroesSectors());
         return new Scenario(s.seed(), plainer, s.faults(), s.allocator(), s.queue(), s.outcomes(), s.steps(),
-                s.eraseLifetime(), s.resetTopology(), s.accessPlatform());
+                s.eraseLifetime(), s.resetTopology(), s.accessPlatform(), s.zoned());
     }
 
     private static <T> List<T> without(List<T> list, int index) {

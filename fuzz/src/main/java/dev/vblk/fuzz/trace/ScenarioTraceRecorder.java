@@ -205,6 +205,16 @@ public final class ScenarioTraceRecorder {
             return BlockOperation.simple(OperationKind.GET_ID, device);
         } else if (call instanceof ScenarioStep.GetLifetime) {
             return BlockOperation.simple(OperationKind.GET_LIFETIME, device);
+        } else if (call instanceof ScenarioStep.ZoneCall zone) {
+            return switch (zone.command()) {
+                case REPORT -> BlockOperation.zoneReport(device, zone.sector(), zone.count());
+                case APPEND -> BlockOperation.zoneAppend(device, zone.sector(), zone.data());
+                case RESET_ALL -> BlockOperation.simple(OperationKind.ZONE_RESET_ALL, device);
+                case OPEN -> BlockOperation.zone(OperationKind.ZONE_OPEN, device, zone.sector());
+                case CLOSE -> BlockOperation.zone(OperationKind.ZONE_CLOSE, device, zone.sector());
+                case FINISH -> BlockOperation.zone(OperationKind.ZONE_FINISH, device, zone.sector());
+                case RESET -> BlockOperation.zone(OperationKind.ZONE_RESET, device, zone.sector());
+            };
         } else if (call instanceof ScenarioStep.Batch) {
             throw new IllegalArgumentException("a batch is several operations: " + call);
         }
