@@ -39,8 +39,16 @@ final class EntryDecoder {
                     in.readLong()), registers);
             case REGISTER_READ_DELTA -> history(registers).read(in.readLong(), in.readLong(), false);
             case REGISTER_WRITE_DELTA -> history(registers).read(in.readLong(), in.readLong(), true);
-            case MEMORY_READ -> new TraceEvent.MemoryRead(in.readLong(), shared(bytes(in), payloads));
-            case MEMORY_WRITE -> new TraceEvent.MemoryWrite(in.readLong(), shared(bytes(in), payloads));
+            case MEMORY_READ -> {
+                TraceEvent.MemoryRead read = new TraceEvent.MemoryRead(in.readLong(), bytes(in));
+                shared(read.bytes(), payloads);
+                yield read;
+            }
+            case MEMORY_WRITE -> {
+                TraceEvent.MemoryWrite write = new TraceEvent.MemoryWrite(in.readLong(), bytes(in));
+                shared(write.bytes(), payloads);
+                yield write;
+            }
             case FRAME_ALLOCATION -> {
                 int frameCount = in.readInt();
                 long alignment = in.readLong();
@@ -58,9 +66,13 @@ final class EntryDecoder {
             case FRAME_FREE -> new TraceEvent.FrameFree(in.readLong(), in.readInt());
             case INTERRUPT_WAIT -> new TraceEvent.InterruptWait(in.readInt(), in.readLong(), in.readBoolean());
             case CLOCK_READ -> new TraceEvent.ClockRead(in.readLong());
-            case OPERATION_BEGIN -> new TraceEvent.OperationBegin(
-                    in.readLong(), kind(in.readEnum()), string(in), in.readLong(), in.readLong(), in.readInt(),
-                    shared(bytes(in), payloads), in.readBoolean(), longs(in), in.readLong());
+            case OPERATION_BEGIN -> {
+                TraceEvent.OperationBegin begin = new TraceEvent.OperationBegin(
+                        in.readLong(), kind(in.readEnum()), string(in), in.readLong(), in.readLong(), in.readInt(),
+                        bytes(in), in.readBoolean(), longs(in), in.readLong());
+                shared(begin.payloadBytes(), payloads);
+                yield begin;
+            }
             case OPERATION_END -> new TraceEvent.OperationEnd(in.readLong(), outcome(in));
             case THREAD_SWITCH -> new TraceEvent.ThreadSwitch(in.readInt(), string(in));
             case SHARED_MEMORY_READ -> new TraceEvent.MemoryRead(in.readLong(), window(payloads).bytes(payloadRef(in)));
@@ -84,12 +96,15 @@ final class EntryDecoder {
         throw new IllegalArgumentException("unknown kind " + branch + " of operation outcome");
     }
 
-    /** Adds {@code payload} to the window when it is a shared payload of a format 4 trace; returns it. */
-    private static byte[] shared(byte[] payload, PayloadWindow payloads) {
+    /**
+     * Adds {@code payload} to the window when it is a shared payload of a format 4 trace. It is the
+     * event's own array, which nothing changes, so that the outcomes referring to it hold the very
+     * bytes the event hands out, not a second copy of them.
+     */
+    private static void shared(byte[] payload, PayloadWindow payloads) {
         if (payloads != null && PayloadWindow.isShared(payload.length)) {
             payloads.add(payload);
         }
-        return payload;
     }
 
     /** A register access written in full, which moves the history of a format 4 trace on too. */
