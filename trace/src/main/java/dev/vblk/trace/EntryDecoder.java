@@ -199,16 +199,12 @@ final class EntryDecoder {
      */
     private byte[] copiedBytes(BinaryDecoder in) throws IOException {
         int length = length(in);
-        if (!PayloadWindow.isShared(length)) {
-            byte[] bytes = new byte[length];
-            in.readFixed(bytes);
-            return bytes;
-        }
-        if (large.length != length) {
+        if (PayloadWindow.isShared(length) && large.length != length) {
             large = new byte[length];
         }
-        in.readFixed(large);
-        return large;
+        byte[] bytes = PayloadWindow.isShared(length) ? large : new byte[length];
+        in.readFixed(bytes);
+        return bytes;
     }
 
     /** The length of an Avro {@code bytes} value, which must fit in what is left of the decoder. */
