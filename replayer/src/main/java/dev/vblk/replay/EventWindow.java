@@ -60,9 +60,10 @@ final class EventWindow implements AutoCloseable {
         if (count <= 0) {
             return;
         }
-        List<TraceEvent> dropped = buffered.subList(0, count);
-        dropped.forEach(behind::advance);
-        dropped.clear();
+        for (int i = 0; i < count; i++) {
+            behind.advance(buffered.get(i));
+        }
+        buffered.subList(0, count).clear();
         if (!ordinals.isEmpty()) {
             ordinals.subList(0, count).clear();
         }

@@ -35,6 +35,11 @@ final class OperationIssuer {
     /** Recorded operation id of each submission issued again, to the session's ticket for it; and back. */
     private final Map<Long, Long> tickets = new HashMap<>();
     private final Map<Long, Long> recordedIds = new HashMap<>();
+    /**
+     * The buffer each READ performed again reads into: its outcome is compared before the next
+     * operation is issued, so one buffer serves them all.
+     */
+    private byte[] readBuffer = new byte[0];
 
     OperationIssuer(ReplayStrategy strategy, RecordedOperations operations, ReplayOptions options, ThreadedRun.Part part) {
         this.strategy = strategy;
@@ -195,7 +200,11 @@ final class OperationIssuer {
             if (session() == null) {
                 return new OperationOutcome.Failed(IllegalStateException.class.getName(), "discovery failed");
             }
-            return OperationOutcome.Succeeded.returning(session.perform(BlockOperation.of(operation.begin())));
+            TraceEvent.OperationBegin begin = operation.begin();
+            if (begin.kind() == OperationKind.READ && readBuffer.length != begin.readLength()) {
+                readBuffer = new byte[begin.readLength()];
+            }
+            return OperationOutcome.Succeeded.returning(session.perform(BlockOperation.of(begin), readBuffer));
         } catch (RuntimeException e) {
             return failure(e);
         }

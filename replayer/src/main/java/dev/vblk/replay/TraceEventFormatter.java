@@ -51,15 +51,14 @@ public final class TraceEventFormatter {
 
     /** Takes note of the feature page {@code event} selects, if it selects one, without rendering it. */
     public void advance(TraceEvent event) {
+        // Called for every event a replay leaves behind: the register's offset is looked at before its slot.
         if (event instanceof TraceEvent.RegisterWrite write) {
-            slotOf(write.address()).ifPresent(slot -> {
-                int offset = offsetOf(write.address());
-                if (offset == MmioRegister.DEVICE_FEATURES_SEL.offset()) {
-                    deviceFeaturesSel.put(slot, write.value());
-                } else if (offset == MmioRegister.DRIVER_FEATURES_SEL.offset()) {
-                    driverFeaturesSel.put(slot, write.value());
-                }
-            });
+            int offset = offsetOf(write.address());
+            if (offset == MmioRegister.DEVICE_FEATURES_SEL.offset()) {
+                slotOf(write.address()).ifPresent(slot -> deviceFeaturesSel.put(slot, write.value()));
+            } else if (offset == MmioRegister.DRIVER_FEATURES_SEL.offset()) {
+                slotOf(write.address()).ifPresent(slot -> driverFeaturesSel.put(slot, write.value()));
+            }
         }
     }
 

@@ -82,9 +82,20 @@ public record BlockOperation(OperationKind kind, String device, long sector, lon
      * @throws IllegalArgumentException for DISCOVERY and INIT, which are not calls on a device
      */
     public byte[] invoke(BlockDevice target) {
+        return invoke(target, null);
+    }
+
+    /**
+     * Issues the call on {@code target} as {@link #invoke(BlockDevice)} does; a READ reads into
+     * {@code readBuffer} when it is {@link #readLength()} bytes long, so that a caller issuing many
+     * reads uses one buffer, and into a new buffer otherwise (or when it is null).
+     *
+     * @return as {@link #invoke(BlockDevice)}; for a READ, {@code readBuffer} when it was used
+     */
+    public byte[] invoke(BlockDevice target, byte[] readBuffer) {
         switch (kind) {
             case READ: {
-                byte[] buffer = new byte[readLength];
+                byte[] buffer = readBuffer != null && readBuffer.length == readLength ? readBuffer : new byte[readLength];
                 target.readAt(sector, buffer);
                 return buffer;
             }

@@ -373,10 +373,19 @@ public final class DriverSession {
      * Performs one operation: a call on a device, a zone command on a whole device's zoned side
      * ({@link VirtioBlkDevice#zoned()}; UNSUPPORTED when ZONED was not negotiated), or a RESET of a device's driver.
      *
-     * @return the data the call returned (see {@link BlockOperation#invoke})
+     * @return the data the call returned (see {@link BlockOperation#invoke(BlockDevice)})
      * @throws IllegalArgumentException if the operation names a device the scan did not find
      */
     public byte[] perform(BlockOperation operation) {
+        return perform(operation, null);
+    }
+
+    /**
+     * Performs {@code operation} as {@link #perform(BlockOperation)} does; a READ reads into
+     * {@code readBuffer} when it has the read's length (see {@link BlockOperation#invoke(BlockDevice, byte[])}),
+     * so that a caller issuing many reads, and done with each one's bytes before the next, uses one buffer.
+     */
+    public byte[] perform(BlockOperation operation, byte[] readBuffer) {
         BlockDevice device = device(operation.device()).orElseThrow(() -> new IllegalArgumentException(
                 "no device " + operation.device() + " was found; found " + deviceNames()));
         if (operation.kind() == OperationKind.RESET) {
@@ -401,7 +410,7 @@ public final class DriverSession {
             return recorder == null ? command.get() : recorder.recordOperation(operation.kind(), operation.device(),
                     operation.sector(), operation.sectorCount(), 0, operation.payload(), command, bytes -> bytes);
         }
-        return operation.invoke(device);
+        return operation.invoke(device, readBuffer);
     }
 
     /**

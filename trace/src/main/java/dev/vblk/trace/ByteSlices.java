@@ -31,11 +31,14 @@ final class ByteSlices {
         return new ByteSlices(new byte[][] {data}, new int[] {0}, new int[] {data.length});
     }
 
-    /** Collects ranges, in order. */
+    /**
+     * Collects ranges, in order, for one {@link #build()}. It starts with room for one range, as most
+     * outcomes of a trace name one, and hands its arrays over when they are full.
+     */
     static final class Builder {
-        private byte[][] arrays = new byte[2][];
-        private int[] offsets = new int[2];
-        private int[] lengths = new int[2];
+        private byte[][] arrays = new byte[1][];
+        private int[] offsets = new int[1];
+        private int[] lengths = new int[1];
         private int count;
 
         /** Adds {@code length} bytes of {@code array} from {@code offset}, a range the caller checked. */
@@ -51,7 +54,11 @@ final class ByteSlices {
             count++;
         }
 
+        /** The ranges added; the builder is not used after. */
         ByteSlices build() {
+            if (count == arrays.length) {
+                return new ByteSlices(arrays, offsets, lengths);
+            }
             return new ByteSlices(Arrays.copyOf(arrays, count), Arrays.copyOf(offsets, count), Arrays.copyOf(lengths, count));
         }
     }

@@ -13,10 +13,15 @@ import org.apache.avro.io.BinaryDecoder;
  * entry's kind, then its fields in schema order. Every length is checked against the bytes left in
  * the block before anything is allocated; a value no writer produces is an
  * {@link IllegalArgumentException} whose message says what is wrong, in the file's terms.
+ *
+ * <p>One decoder serves one reader: the data of a memory access or a payload of
+ * {@link PayloadWindow#SHARED_MIN_BYTES} or more is read into an array used again while the lengths
+ * repeat, since the event copies it in anyway; only the event's copy is allocated.
  */
 final class EntryDecoder {
 
-    private EntryDecoder() {}
+    /** The large data last read, which the event built from it has copied. */
+    private byte[] large = new byte[0];
 
     /**
      * Reads the next entry, written in {@link TraceFormat#schema()}: a {@link TraceEvent}, a
@@ -31,7 +36,7 @@ final class EntryDecoder {
      * @throws IOException if the entry is cut short
      * @throws IllegalArgumentException if it holds values no writer produces
      */
-    static Object decode(BinaryDecoder in, PayloadWindow payloads, RegisterHistory registers) throws IOException {
+    Object decode(BinaryDecoder in, PayloadWindow payloads, RegisterHistory registers) throws IOException {
         return switch (branch(in.readIndex())) {
             case REGISTER_READ -> noted(new TraceEvent.RegisterRead(in.readLong(), AccessWidth.ofBytes(in.readInt()),
                     in.readLong()), registers);
@@ -39,8 +44,16 @@ final class EntryDecoder {
                     in.readLong()), registers);
             case REGISTER_READ_DELTA -> history(registers).read(in.readLong(), in.readLong(), false);
             case REGISTER_WRITE_DELTA -> history(registers).read(in.readLong(), in.readLong(), true);
-            case MEMORY_READ -> new TraceEvent.MemoryRead(in.readLong(), shared(bytes(in), payloads));
-            case MEMORY_WRITE -> new TraceEvent.MemoryWrite(in.readLong(), shared(bytes(in), payloads));
+            case MEMORY_READ -> {
+                TraceEvent.MemoryRead read = new TraceEvent.MemoryRead(in.readLong(), copiedBytes(in));
+                shared(read.bytes(), payloads);
+                yield read;
+            }
+            case MEMORY_WRITE -> {
+                TraceEvent.MemoryWrite write = new TraceEvent.MemoryWrite(in.readLong(), copiedBytes(in));
+                shared(write.bytes(), payloads);
+                yield write;
+            }
             case FRAME_ALLOCATION -> {
                 int frameCount = in.readInt();
                 long alignment = in.readLong();
@@ -58,9 +71,13 @@ final class EntryDecoder {
             case FRAME_FREE -> new TraceEvent.FrameFree(in.readLong(), in.readInt());
             case INTERRUPT_WAIT -> new TraceEvent.InterruptWait(in.readInt(), in.readLong(), in.readBoolean());
             case CLOCK_READ -> new TraceEvent.ClockRead(in.readLong());
-            case OPERATION_BEGIN -> new TraceEvent.OperationBegin(
-                    in.readLong(), kind(in.readEnum()), string(in), in.readLong(), in.readLong(), in.readInt(),
-                    shared(bytes(in), payloads), in.readBoolean(), longs(in), in.readLong());
+            case OPERATION_BEGIN -> {
+                TraceEvent.OperationBegin begin = new TraceEvent.OperationBegin(
+                        in.readLong(), kind(in.readEnum()), string(in), in.readLong(), in.readLong(), in.readInt(),
+                        copiedBytes(in), in.readBoolean(), longs(in), in.readLong());
+                shared(begin.payloadBytes(), payloads);
+                yield begin;
+            }
             case OPERATION_END -> new TraceEvent.OperationEnd(in.readLong(), outcome(in));
             case THREAD_SWITCH -> new TraceEvent.ThreadSwitch(in.readInt(), string(in));
             case SHARED_MEMORY_READ -> new TraceEvent.MemoryRead(in.readLong(), window(payloads).bytes(payloadRef(in)));
@@ -84,12 +101,15 @@ final class EntryDecoder {
         throw new IllegalArgumentException("unknown kind " + branch + " of operation outcome");
     }
 
-    /** Adds {@code payload} to the window when it is a shared payload of a format 4 trace; returns it. */
-    private static byte[] shared(byte[] payload, PayloadWindow payloads) {
+    /**
+     * Adds {@code payload} to the window when it is a shared payload of a format 4 trace. It is the
+     * event's own array, which nothing changes, so that the outcomes referring to it hold the very
+     * bytes the event hands out, not a second copy of them.
+     */
+    private static void shared(byte[] payload, PayloadWindow payloads) {
         if (payloads != null && PayloadWindow.isShared(payload.length)) {
             payloads.add(payload);
         }
-        return payload;
     }
 
     /** A register access written in full, which moves the history of a format 4 trace on too. */
@@ -168,13 +188,32 @@ final class EntryDecoder {
 
     /** An Avro {@code bytes} value whose length must fit in what is left of the decoder. */
     private static byte[] bytes(BinaryDecoder in) throws IOException {
+        byte[] bytes = new byte[length(in)];
+        in.readFixed(bytes);
+        return bytes;
+    }
+
+    /**
+     * An Avro {@code bytes} value, bounded as {@link #bytes}, that the caller copies before the next
+     * one is read: a large one is read into {@link #large}, which is replaced only when the length changes.
+     */
+    private byte[] copiedBytes(BinaryDecoder in) throws IOException {
+        int length = length(in);
+        if (PayloadWindow.isShared(length) && large.length != length) {
+            large = new byte[length];
+        }
+        byte[] bytes = PayloadWindow.isShared(length) ? large : new byte[length];
+        in.readFixed(bytes);
+        return bytes;
+    }
+
+    /** The length of an Avro {@code bytes} value, which must fit in what is left of the decoder. */
+    private static int length(BinaryDecoder in) throws IOException {
         long length = in.readLong();
         if (length < 0 || length > in.remainingBytes()) {
             throw new IllegalArgumentException("a length of " + length + " bytes does not fit in the block");
         }
-        byte[] bytes = new byte[(int) length];
-        in.readFixed(bytes);
-        return bytes;
+        return (int) length;
     }
 
     /** An Avro {@code string}, bounded as {@link #bytes}; malformed UTF-8 decodes as Avro's does. */

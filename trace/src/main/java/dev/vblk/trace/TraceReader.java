@@ -68,6 +68,8 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
     private byte[] stored = new byte[0];
     private final byte[] blockSync = new byte[SYNC_SIZE];
     private BinaryDecoder decoder;
+    /** Decodes the entries; it keeps the array it reads large data into from block to block. */
+    private final EntryDecoder entries = new EntryDecoder();
     private long verifiedEntries;
     private long verifiedEvents;
     private long eventsHandedOut;
@@ -248,7 +250,7 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             int start = limit - decoder.remainingBytes();
             Object entry;
             try {
-                entry = EntryDecoder.decode(translator == null ? decoder : translator.translate(decoder), payloads, registers);
+                entry = entries.decode(translator == null ? decoder : translator.translate(decoder), payloads, registers);
             } catch (IOException | RuntimeException e) {
                 throw TraceFormatException.corrupt(undecodable(e) + " (at byte " + (start - offset)
                         + " of the block's entries)", verifiedEvents, blockStart, e);

@@ -37,7 +37,7 @@ class EntryCodecTest {
         assertArrayEquals(bytes, again.toByteArray());
 
         BinaryDecoder direct = DecoderFactory.get().binaryDecoder(bytes, null);
-        assertEquals(event, EntryDecoder.decode(direct, null, null));
+        assertEquals(event, new EntryDecoder().decode(direct, null, null));
         assertEquals(0, direct.remainingBytes());
     }
 
@@ -79,12 +79,36 @@ class EntryCodecTest {
     }
 
     @Test
+    void oneDecoderGivesEachLargeAccessAndTheWindowItsOwnBytes() throws IOException {
+        byte[] first = pattern(4096, 1);
+        byte[] second = pattern(4096, 2);
+        byte[] payload = pattern(4096, 3);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (TraceEvent event : new TraceEvent[] {new TraceEvent.MemoryRead(16, first), new TraceEvent.MemoryWrite(32, second),
+                new TraceEvent.OperationBegin(1, OperationKind.WRITE, "d", 0, 8, 0, payload)}) {
+            bytes.write(encode(event));
+        }
+        BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null);
+        EntryDecoder decoder = new EntryDecoder();
+        PayloadWindow window = new PayloadWindow();
+        RegisterHistory registers = new RegisterHistory();
+
+        assertEquals(new TraceEvent.MemoryRead(16, first), decoder.decode(in, window, registers));
+        assertEquals(new TraceEvent.MemoryWrite(32, second), decoder.decode(in, window, registers));
+        assertEquals(new TraceEvent.OperationBegin(1, OperationKind.WRITE, "d", 0, 8, 0, payload),
+                decoder.decode(in, window, registers));
+        assertArrayEquals(first, window.payload(0));
+        assertArrayEquals(second, window.payload(1));
+        assertArrayEquals(payload, window.payload(2));
+    }
+
+    @Test
     void aLengthLongerThanTheEntryIsRefusedBeforeAnythingIsAllocated() throws IOException {
         byte[] bytes = encode(new TraceEvent.MemoryRead(16, new byte[] {1, 2, 3}));
         bytes[2] = 0x7e; // the data length: 63, with 3 bytes left
 
         BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, null);
-        assertThrows(IllegalArgumentException.class, () -> EntryDecoder.decode(in, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new EntryDecoder().decode(in, null, null));
     }
 
     @Provide
@@ -95,6 +119,15 @@ class EntryCodecTest {
     private static String generic(TraceEvent event) throws IOException {
         BinaryDecoder in = DecoderFactory.get().binaryDecoder(encode(event), null);
         return new GenericDatumReader<>(TraceFormat.schema()).read(null, in).toString();
+    }
+
+    /** {@code length} bytes counting up from {@code seed}. */
+    private static byte[] pattern(int length, int seed) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (seed + i);
+        }
+        return bytes;
     }
 
     private static byte[] encode(TraceEvent event) throws IOException {

@@ -48,6 +48,20 @@ class OperationOutcomeTest {
         assertNotEquals(OperationOutcome.Succeeded.returning(Arrays.copyOf(DATA, DATA.length + 1)), inPieces);
     }
 
+    @Test
+    void oneOrThreePiecesHoldTheirBytesToo() {
+        ByteSlices.Builder one = new ByteSlices.Builder();
+        one.add(DATA, 0, DATA.length);
+        assertEquals(OperationOutcome.Succeeded.returning(DATA.clone()), OperationOutcome.Succeeded.returning(one.build()));
+        ByteSlices.Builder three = new ByteSlices.Builder();
+        three.add(DATA, 0, 10);
+        three.add(DATA, 10, 100);
+        three.add(DATA, 110, DATA.length - 110);
+        OperationOutcome.Succeeded inThree = OperationOutcome.Succeeded.returning(three.build());
+        assertEquals(OperationOutcome.Succeeded.returning(DATA.clone()), inThree);
+        assertEquals(OperationOutcome.Succeeded.ofData(DATA), inThree);
+    }
+
     private static byte[] data(int length, long seed) {
         byte[] bytes = new byte[length];
         new Random(seed).nextBytes(bytes);
