@@ -31,7 +31,8 @@ import java.util.function.Function;
  * frame allocator, 32 virtio-mmio slots of 0x200 bytes from 0x0a000000 with one level-triggered
  * interrupt line each, and a {@link VirtualClock}. Everything is deterministic. Once a
  * virtio-blk-pci function is attached, a PCIe host bridge ({@link FakePciHost}) answers its ECAM
- * window and the functions' BARs.
+ * window and the functions' BARs, and its GICv2m frame latches the edges of the functions' MSI-X
+ * messages on lines 48 and up ({@link #awaitEdge}).
  *
  * <p>Several threads may use one platform at once, for example a driver with one thread per
  * virtqueue. Like a device model under one big lock, every {@link Platform} call and every public
