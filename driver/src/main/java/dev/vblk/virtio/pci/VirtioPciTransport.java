@@ -95,17 +95,6 @@ public final class VirtioPciTransport implements VirtioTransport {
     }
 
     /**
-     * The transport of a configured virtio function on INTx: reads its capabilities and resolves them.
-     *
-     * @throws VirtioException PROTOCOL_VIOLATION for unusable capabilities, UNSUPPORTED for a
-     *     function without an interrupt pin
-     * @throws dev.vblk.pci.PciException for a broken capability list
-     */
-    public static VirtioPciTransport open(Platform platform, PciHostBridge host, PciFunction function, String owner) {
-        return open(platform, host, function, owner, 0);
-    }
-
-    /**
      * The transport of a configured virtio function: reads its capabilities and resolves them. When
      * the host bridge names an MSI frame and the function has an MSI-X table, the table is programmed
      * with frame lines from {@code firstFrameLine} on, one for configuration changes and one per
@@ -140,8 +129,9 @@ public final class VirtioPciTransport implements VirtioTransport {
         int queues = (int) (platform.readRegister(layout.common().address() + NUM_QUEUES, AccessWidth.HALF) & 0xffff);
         int count = Math.min(Math.min(capability.get().tableSize(), 1 + queues), frame.lineCount() - firstFrameLine);
         if (count < 2) {
-            return new VirtioPciTransport(platform, layout, intxLine, owner, Optional.empty(),
-                    "the MSI frame has no two lines left for the configuration and queue 0");
+            return new VirtioPciTransport(platform, layout, intxLine, owner, Optional.empty(), String.format(
+                    "no two vectors for the configuration and queue 0: an MSI-X table of %d, %d queues, %d MSI frame lines left",
+                    capability.get().tableSize(), queues, Math.max(0, frame.lineCount() - firstFrameLine)));
         }
         return new VirtioPciTransport(platform, layout, intxLine, owner,
                 Optional.of(MsixVectors.program(platform, config, capability.get(), frame, firstFrameLine, count)), null);
