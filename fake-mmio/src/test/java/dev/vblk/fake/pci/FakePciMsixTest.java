@@ -133,6 +133,34 @@ class FakePciMsixTest {
         assertEquals(List.of(), fake.violations());
     }
 
+    @Test
+    void aQueueTheTableHasNoVectorForPutsTheFunctionBackOnIntx() {
+        FakeVirtioBlkPciFunction function = attach(2);
+        function.overrideConfigByte(0x9a, 1);
+        PciReport.BoundBlockDevice bound = scan(2);
+
+        assertEquals(2, bound.device().queueCount());
+        assertFalse(function.msixEnabled());
+        assertEquals("INTx line 4 (the MSI-X table has no vector for queue 1)", bound.transport().interruptDescription());
+        writeAndReadBack(bound.device(), 0, 50);
+        writeAndReadBack(bound.device(), 1, 60);
+        assertEquals(List.of(), fake.violations());
+    }
+
+    @Test
+    void aTableOfOneVectorLeavesTheFunctionOnIntx() {
+        FakeVirtioBlkPciFunction function = attach(1);
+        function.overrideConfigByte(0x9a, 0);
+        PciReport.BoundBlockDevice bound = scan(1);
+
+        assertFalse(function.msixEnabled(), "MSI-X never enabled");
+        assertEquals("INTx line 4 (no two vectors for the configuration and queue 0: an MSI-X table of 1, 1 queues, "
+                + "64 MSI frame lines left)", bound.transport().interruptDescription());
+        writeAndReadBack(bound.device(), 0, 70);
+        assertEquals(Set.of(INTA_OF_DEVICE_1), platform.levelLines);
+        assertEquals(Set.of(), platform.edgeLines);
+    }
+
     @ParameterizedTest
     @EnumSource(value = MsixFault.class, names = {"WRONG_VECTOR", "NO_INTERRUPT"})
     void completionsWithoutTheirInterruptStillEndWithinTheirBudget(MsixFault fault) {
