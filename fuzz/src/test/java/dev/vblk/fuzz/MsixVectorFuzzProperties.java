@@ -15,6 +15,7 @@ import dev.vblk.fake.blk.RequestOutcome;
 import dev.vblk.fake.disk.InMemoryDisk;
 import dev.vblk.fake.pci.FakeVirtioBlkPciFunction;
 import dev.vblk.fake.pci.MsixFault;
+import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.pci.MsiFrame;
 import dev.vblk.pci.PciHostBridge;
 import dev.vblk.virtio.blk.DriverOptions;
@@ -36,8 +37,10 @@ import net.jqwik.api.constraints.IntRange;
  * capability overwritten. The scan binds the function or reports it unusable with a one-line reason;
  * a bound function is on MSI-X exactly when its capability is intact and no vector is refused; every
  * queue moves data exactly (a completion whose interrupt never comes is found when its request's
- * budget runs out) or fails with a {@link BlockDeviceException}; the driver breaks no rule of the
- * fake machine.
+ * budget runs out) or fails with a {@link BlockDeviceException}; with the capability intact the driver
+ * breaks no rule of the fake machine (a capability that moves the table elsewhere than the function
+ * keeps it has the driver write where no table is: the function's lie, not the driver's fault), and
+ * it never writes an MSI-X table entry into a virtio structure.
  */
 class MsixVectorFuzzProperties {
 
@@ -90,7 +93,12 @@ class MsixVectorFuzzProperties {
                 assertTrue(!bytes.isEmpty() || !faults.isEmpty(), "an intact function with good vectors fails no call: " + e);
             }
         }
-        assertEquals(List.of(), machine.violations());
+        if (bytes.isEmpty()) {
+            assertEquals(List.of(), machine.violations());
+        }
+        assertTrue(machine.violations().stream().noneMatch(v -> v.kind() == ViolationKind.BAD_REGISTER_WIDTH
+                || v.kind() == ViolationKind.WRONG_REGISTER_DIRECTION), () -> "a table entry written into a virtio "
+                + "structure: " + machine.violations());
     }
 
     @Provide

@@ -100,7 +100,8 @@ public final class VirtioPciTransport implements VirtioTransport {
      * with frame lines from {@code firstFrameLine} on, one for configuration changes and one per
      * queue the device has (fewer if the table or the frame's remaining lines are too short: the
      * queues without a vector then put the function on INTx when they are set up), and MSI-X is
-     * enabled; {@link #msiLinesUsed()} says how many frame lines it took.
+     * enabled; {@link #msiLinesUsed()} says how many frame lines it took. A table that overlaps a
+     * virtio structure is left alone and the function stays on INTx.
      *
      * @throws VirtioException PROTOCOL_VIOLATION for unusable capabilities, UNSUPPORTED for a
      *     function without an interrupt pin
@@ -125,6 +126,12 @@ public final class VirtioPciTransport implements VirtioTransport {
         if (capability.isEmpty()) {
             return new VirtioPciTransport(platform, layout, intxLine, owner, Optional.empty(),
                     "the function has no MSI-X capability");
+        }
+        long tableBytes = (long) capability.get().tableSize() * MsixCapability.ENTRY_BYTES;
+        Optional<String> clash = layout.structureOverlapping(capability.get().table(), tableBytes);
+        if (clash.isPresent()) {
+            return new VirtioPciTransport(platform, layout, intxLine, owner, Optional.empty(),
+                    "the MSI-X table overlaps the " + clash.get() + " structure");
         }
         int queues = (int) (platform.readRegister(layout.common().address() + NUM_QUEUES, AccessWidth.HALF) & 0xffff);
         int count = Math.min(Math.min(capability.get().tableSize(), 1 + queues), frame.lineCount() - firstFrameLine);

@@ -161,6 +161,19 @@ class FakePciMsixTest {
         assertEquals(Set.of(), platform.edgeLines);
     }
 
+    @Test
+    void aTableOverlappingAVirtioStructureIsLeftAloneAndTheFunctionStaysOnIntx() {
+        FakeVirtioBlkPciFunction function = attach(1);
+        function.overrideConfigByte(0x9c, 4);
+        PciReport.BoundBlockDevice bound = scan(1);
+
+        assertFalse(function.msixEnabled());
+        assertEquals("INTx line 4 (the MSI-X table overlaps the common configuration structure)",
+                bound.transport().interruptDescription());
+        writeAndReadBack(bound.device(), 0, 80);
+        assertEquals(List.of(), fake.violations(), "no table entry was written into the common configuration");
+    }
+
     @ParameterizedTest
     @EnumSource(value = MsixFault.class, names = {"WRONG_VECTOR", "NO_INTERRUPT"})
     void completionsWithoutTheirInterruptStillEndWithinTheirBudget(MsixFault fault) {
