@@ -7,6 +7,7 @@ import dev.vblk.harness.FakeTarget;
 import dev.vblk.harness.HarnessException;
 import dev.vblk.harness.QemuTarget;
 import dev.vblk.harness.Target;
+import dev.vblk.pci.MsiFrame;
 import dev.vblk.pci.PciHostBridge;
 import dev.vblk.qemu.AttachedQemu;
 import dev.vblk.qemu.BlkdebugRule;
@@ -52,6 +53,11 @@ final class MachineOptions {
             description = "A disk image to attach to QEMU as a virtio-blk-pci function on PCI bus 0 (repeatable; "
                     + "the first at 00:01.0); the driver then scans bus 0 too, after the virtio-mmio slots.")
     List<Path> pciImages = new ArrayList<>();
+
+    @Option(names = "--msix",
+            description = "Give the --pci functions MSI-X vectors, one per queue and one for configuration changes, "
+                    + "through the board's GICv2m frame; without it they use INTx.")
+    boolean msix;
 
     @Option(names = "--format", paramLabel = "raw|qcow2",
             description = "Format of each image, in the order of the images; images without one are qcow2 "
@@ -215,7 +221,12 @@ final class MachineOptions {
      */
     BoardParameters board(DriverOptions base) {
         BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS.withOptions(driverOptions(base));
-        return pciImages.isEmpty() ? board : board.withPci(PciHostBridge.QEMU_VIRT);
+        return pciImages.isEmpty() ? board : board.withPci(pciHost());
+    }
+
+    /** The virt board's PCI host bridge, with its GICv2m frame for MSI-X under {@code --msix}. */
+    PciHostBridge pciHost() {
+        return msix ? PciHostBridge.QEMU_VIRT.withMsi(MsiFrame.QEMU_VIRT_V2M) : PciHostBridge.QEMU_VIRT;
     }
 
     /**
@@ -235,7 +246,8 @@ final class MachineOptions {
      *
      * @param errors blkdebug rules for the first image
      * @throws BadInputException for a missing image, a format list longer than the images, QEMU
-     *     options with {@code --fake}, or PCI images with {@code --fake} or {@code --attach}
+     *     options with {@code --fake}, PCI images with {@code --fake} or {@code --attach}, or {@code --msix}
+     *     without PCI images
      * @throws dev.vblk.qemu.QemuException if QEMU is not where it should be
      */
     Target target(List<BlkdebugRule> errors, boolean imagesRequired, DriverOptions driver) {
@@ -245,6 +257,9 @@ final class MachineOptions {
         if ((fake || attach != null) && !pciImages.isEmpty()) {
             throw new BadInputException((fake ? "--fake has no PCI bus" : "--attach drives the QEMU you started")
                     + ": leave out --pci");
+        }
+        if (msix && pciImages.isEmpty()) {
+            throw new BadInputException("--msix gives the --pci functions MSI-X vectors: name at least one --pci IMAGE");
         }
         if (attach != null) {
             return attached(errors);

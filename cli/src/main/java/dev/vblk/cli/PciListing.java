@@ -9,15 +9,15 @@ import dev.vblk.platform.Platform;
 import dev.vblk.virtio.blk.BlkFeatures;
 import dev.vblk.virtio.blk.DriverOptions;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
-import dev.vblk.virtio.pci.VirtioPciTransport;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * The PCI part of {@code vblk scan}: the functions on bus 0 of the virt board's host bridge, block
- * devices with their assigned BARs, capacity, offered features and {@link DeviceDetails}. Prints
- * nothing when no function answers (as on the fake machine).
+ * devices with their assigned BARs, capacity, offered features, how their interrupts arrive (MSI-X
+ * vectors or INTx, and why not MSI-X) and {@link DeviceDetails}. Prints nothing when no function
+ * answers (as on the fake machine).
  */
 final class PciListing {
 
@@ -25,9 +25,8 @@ final class PciListing {
 
     private PciListing() {}
 
-    /** Scans PCI bus 0 of the virt board, setting block devices up with {@code options}, and lists what it finds. */
-    static void print(PrintWriter out, Platform platform, DriverOptions options) {
-        PciHostBridge host = PciHostBridge.QEMU_VIRT;
+    /** Scans PCI bus 0 behind {@code host}, setting block devices up with {@code options}, and lists what it finds. */
+    static void print(PrintWriter out, Platform platform, DriverOptions options, PciHostBridge host) {
         List<PciReport> reports = new PciScanner(platform, host, options).scan(new DeviceRegistry());
         if (reports.isEmpty()) {
             return;
@@ -40,11 +39,12 @@ final class PciListing {
             if (report instanceof PciReport.BoundBlockDevice bound) {
                 blocks++;
                 VirtioBlkDevice device = bound.device();
-                long offered = VirtioPciTransport.open(platform, host, bound.function(), "vblk scan").deviceFeatures();
+                long offered = bound.transport().deviceFeatures();
                 out.printf(ROW, address, "block", Sizes.sectors(device.info().capacitySectors()),
                         device.info().readOnly() ? "yes" : "no",
                         bound.function().bars().stream().map(PciBar::toString).collect(Collectors.joining(", "))
                                 + "; " + BlkFeatures.describe(offered));
+                out.println("         interrupts: " + bound.transport().interruptDescription());
                 DeviceDetails.print(out, "         ", device);
             } else if (report instanceof PciReport.OtherFunction other) {
                 String kind = other.virtioDeviceType() >= 0 ? "virtio device type " + other.virtioDeviceType()

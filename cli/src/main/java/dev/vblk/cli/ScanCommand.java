@@ -91,7 +91,7 @@ final class ScanCommand implements Callable<Integer> {
                 }
             }
             out.println(session.deviceNames().size() + " block device(s), " + empty + " empty slot(s)");
-            PciListing.print(out, started.platform(), options);
+            PciListing.print(out, started.platform(), options, machine.pciHost());
         }
         return ExitCodes.OK;
     }

@@ -106,7 +106,25 @@ class ScanCommandTest {
                 "00:01\\.0\\s+block\\s+64 \\(32 KiB\\)\\s+no\\s+BAR1 0x10000000\\+0x1000, BAR4 0x10004000\\+0x4000 64-bit prefetchable; "
                         + ".*VERSION_1.*")), result.out());
         assertTrue(result.out().lines().anyMatch(line -> line.matches("\\s+negotiated: .*TOPOLOGY.*VERSION_1")), result.out());
+        assertTrue(result.out().contains("         interrupts: INTx line 4 (the board names no MSI frame)"), result.out());
         assertTrue(result.out().contains("1 PCI block device(s), 2 function(s) on bus 0"), result.out());
+    }
+
+    @Test
+    @RequiresQemu
+    void withMsixAPciDriveListsItsVectorsLines() {
+        Path pci = SignedImages.raw(directory, "b.img", 64);
+        Cli.Result result = Cli.run("scan", "--pci", pci.toString(), "--msix");
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("         interrupts: MSI-X, lines 48 to 49"), result.out());
+    }
+
+    @Test
+    void refusesMsixWithoutPciImages() {
+        Cli.Result result = Cli.run("scan", "--fake", "--msix");
+        assertEquals(ExitCodes.BAD_INPUT, result.exitCode(), result.toString());
+        assertEquals("vblk scan: --msix gives the --pci functions MSI-X vectors: name at least one --pci IMAGE",
+                result.err().strip());
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.vblk.block.BlockDeviceException;
 import dev.vblk.pci.PciAddress;
 import dev.vblk.pci.PciFunction;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
+import dev.vblk.virtio.pci.VirtioPciTransport;
 
 /** What a scan of a PCI bus found at one function. */
 public sealed interface PciReport {
@@ -12,7 +13,7 @@ public sealed interface PciReport {
     PciAddress address();
 
     /** A virtio block device, its BARs assigned, initialised and registered. */
-    record BoundBlockDevice(PciFunction function, VirtioBlkDevice device) implements PciReport {
+    record BoundBlockDevice(PciFunction function, VirtioPciTransport transport, VirtioBlkDevice device) implements PciReport {
         @Override
         public PciAddress address() {
             return function.address();

@@ -21,7 +21,9 @@ import java.util.OptionalInt;
 /**
  * Discovers virtio block devices on bus 0 of a PCIe host bridge: enumerates the functions, assigns
  * the BARs of each virtio block function, opens its virtio-pci transport and initialises the
- * driver on it. Other functions are reported and left untouched (their BARs unassigned).
+ * driver on it. Other functions are reported and left untouched (their BARs unassigned). When the
+ * host bridge names an MSI frame, each function opened takes the next free lines of it for its MSI-X
+ * vectors, in the order of the probes.
  */
 public final class PciScanner {
 
@@ -29,6 +31,7 @@ public final class PciScanner {
     private final PciHostBridge host;
     private final DriverOptions options;
     private final PciEnumerator enumerator;
+    private int nextFrameLine;
 
     /** A scanner whose BAR assignments start at the bottom of the host bridge's memory window. */
     public PciScanner(Platform platform, PciHostBridge host, DriverOptions options) {
@@ -74,12 +77,13 @@ public final class PciScanner {
         VirtioPciTransport transport;
         try {
             function = enumerator.configure(address);
-            transport = VirtioPciTransport.open(platform, host, function, id.toString());
+            transport = VirtioPciTransport.open(platform, host, function, id.toString(), nextFrameLine);
+            nextFrameLine += transport.msiLinesUsed();
         } catch (PciException | VirtioException e) {
             return new PciReport.Unusable(address, e.getMessage(), null);
         }
         try {
-            return new PciReport.BoundBlockDevice(function, VirtioBlkDevice.open(platform, transport, id, options));
+            return new PciReport.BoundBlockDevice(function, transport, VirtioBlkDevice.open(platform, transport, id, options));
         } catch (BlockDeviceException e) {
             return new PciReport.Unusable(address, e.getMessage(), e);
         }

@@ -56,6 +56,11 @@ public class ForwardingPlatform implements Platform {
     }
 
     @Override
+    public boolean awaitEdge(int line, long timeoutNanos) {
+        return delegate.awaitEdge(line, timeoutNanos);
+    }
+
+    @Override
     public long nanoTime() {
         return delegate.nanoTime();
     }

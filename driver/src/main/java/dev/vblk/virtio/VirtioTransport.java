@@ -9,10 +9,14 @@ import java.util.function.Supplier;
  * notification and interrupt handling, over virtio-mmio ({@link VirtioMmioTransport}) or virtio-pci
  * ({@link dev.vblk.virtio.pci.VirtioPciTransport}).
  *
+ * <p>As an {@link InterruptSource} a transport is the device's own interrupt: every cause on one
+ * line, or with MSI-X the configuration-change vector alone, each queue's used buffers then arriving
+ * on {@link #queueInterrupts}.
+ *
  * <p>Failures are {@link VirtioException}s; failures of the platform underneath are
  * {@code PlatformException}s.
  */
-public interface VirtioTransport {
+public interface VirtioTransport extends InterruptSource {
 
     /** How often a configuration read is retried while the configuration generation keeps changing. */
     int CONFIG_READ_ATTEMPTS = 16;
@@ -169,17 +173,19 @@ public interface VirtioTransport {
      */
     void notifyQueue(int index, long data);
 
-    /** Reads the interrupt causes (InterruptStatus, the ISR): {@link InterruptStatus} bits. */
-    int interruptStatus();
-
-    /** Acknowledges the given interrupt causes. */
-    void acknowledgeInterrupt(int bits);
-
-    /** Whether the device's interrupt line is raised right now (a poll, no waiting). */
-    default boolean interruptPending() {
-        return awaitInterrupt(0);
+    /**
+     * The interrupt queue {@code index}'s used buffers are signalled on: the transport itself, shared
+     * by every queue, unless {@link #interruptsPerQueue()}.
+     */
+    default InterruptSource queueInterrupts(int index) {
+        return this;
     }
 
-    /** Waits up to {@code timeoutNanos} for the device's interrupt line; whether it is raised. */
-    boolean awaitInterrupt(long timeoutNanos);
+    /**
+     * Whether each queue has an interrupt of its own ({@link #queueInterrupts}), configuration
+     * changes arriving only on the transport's.
+     */
+    default boolean interruptsPerQueue() {
+        return false;
+    }
 }

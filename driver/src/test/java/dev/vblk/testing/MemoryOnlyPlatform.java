@@ -103,6 +103,11 @@ public final class MemoryOnlyPlatform implements Platform {
     }
 
     @Override
+    public boolean awaitEdge(int line, long timeoutNanos) {
+        return awaitInterrupt(line, timeoutNanos);
+    }
+
+    @Override
     public long nanoTime() {
         return clock += 1000;
     }

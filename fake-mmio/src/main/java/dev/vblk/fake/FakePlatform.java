@@ -31,7 +31,8 @@ import java.util.function.Function;
  * frame allocator, 32 virtio-mmio slots of 0x200 bytes from 0x0a000000 with one level-triggered
  * interrupt line each, and a {@link VirtualClock}. Everything is deterministic. Once a
  * virtio-blk-pci function is attached, a PCIe host bridge ({@link FakePciHost}) answers its ECAM
- * window and the functions' BARs.
+ * window and the functions' BARs, and its GICv2m frame latches the edges of the functions' MSI-X
+ * messages on lines 48 and up ({@link #awaitEdge}).
  *
  * <p>Several threads may use one platform at once, for example a driver with one thread per
  * virtqueue. Like a device model under one big lock, every {@link Platform} call and every public
@@ -167,7 +168,8 @@ public final class FakePlatform implements Platform {
         }
         DeviceContext context = deviceContext(FakePciHost.ECAM_BASE + ((long) device << 15), "at PCI 00:"
                 + String.format("%02x", device) + ".0");
-        FakeVirtioBlkPciFunction function = new FakeVirtioBlkPciFunction(new VirtioCore(config, context), context);
+        FakeVirtioBlkPciFunction function = new FakeVirtioBlkPciFunction(new VirtioCore(config, context), context,
+                pci::message);
         pci.attach(device, function);
         return function;
     }
@@ -313,6 +315,25 @@ public final class FakePlatform implements Platform {
         }
         violations.record(ViolationKind.UNKNOWN_INTERRUPT_LINE, -1,
                 "wait on interrupt line " + line + ", which no attached device drives");
+        clock.advance(Math.max(0, timeoutNanos));
+        return false;
+    }
+
+    /**
+     * Waits for an edge on a line of the PCI host bridge's MSI frame as {@link #awaitInterrupt} waits
+     * for a level, and takes it. A line no frame serves is a violation, and the wait lasts its timeout.
+     */
+    @Override
+    public synchronized boolean awaitEdge(int line, long timeoutNanos) {
+        if (pci != null && pci.edgeLatched(line).isPresent()) {
+            boolean latched = await(() -> pci.edgeLatched(line).orElseThrow(), timeoutNanos);
+            if (latched) {
+                pci.takeEdge(line);
+            }
+            return latched;
+        }
+        violations.record(ViolationKind.UNKNOWN_INTERRUPT_LINE, -1,
+                "wait for an edge on interrupt line " + line + ", which no MSI frame serves");
         clock.advance(Math.max(0, timeoutNanos));
         return false;
     }

@@ -1,6 +1,7 @@
 package dev.vblk.harness;
 
 import dev.vblk.discovery.MmioWindow;
+import dev.vblk.pci.MsiFrame;
 import dev.vblk.pci.PciHostBridge;
 import dev.vblk.qemu.BlkdebugRule;
 import dev.vblk.qemu.DriveConfig;
@@ -49,7 +50,11 @@ public enum GoldenTrace {
             + "GET_ID and a flush, each on its own queue's ring"),
     /** The write read back, over virtio-pci. */
     PCI_WRITE_READ(WorkloadPreset.WRITE_READ, "the write-read workload on a virtio-blk-pci function at 00:01.0: "
-            + "PCI bus 0 enumerated, BAR4 assigned, the transport found through its capabilities, INTx on line 4");
+            + "PCI bus 0 enumerated, BAR4 assigned, the transport found through its capabilities, INTx on line 4"),
+    /** The write read back, over virtio-pci with MSI-X vectors. */
+    PCI_MSIX_WRITE_READ(WorkloadPreset.WRITE_READ, "the write-read workload on a virtio-blk-pci function at 00:01.0 "
+            + "with MSI-X: the table in BAR1 pointed at the GICv2m frame, the configuration vector on line 48 and "
+            + "queue 0's on line 49, each completion an edge taken from its line, the ISR never read");
 
     /** The request queues of {@link #MULTI_QUEUE}'s device and driver. */
     public static final int MULTI_QUEUE_QUEUES = 4;
@@ -84,19 +89,28 @@ public enum GoldenTrace {
         return this == DEPTH_32 || this == PACKED || this == MULTI_QUEUE;
     }
 
-    /** Whether the trace's drive is a virtio-blk-pci function; its name is then its preset's with {@code pci-} before it. */
+    /**
+     * Whether the trace's drive is a virtio-blk-pci function; its name is then its preset's with
+     * {@code pci-} before it, or {@code pci-msix-} when it {@link #usesMsix()}.
+     */
     public boolean overPci() {
-        return this == PCI_WRITE_READ;
+        return this == PCI_WRITE_READ || this == PCI_MSIX_WRITE_READ;
+    }
+
+    /** Whether the board gives the virtio-blk-pci function MSI-X vectors through its GICv2m frame. */
+    public boolean usesMsix() {
+        return this == PCI_MSIX_WRITE_READ;
     }
 
     /**
      * The board and driver options it is recorded with: QEMU's virt window and the default options;
      * for {@link #PACKED} the packed ring, for {@link #MULTI_QUEUE} four request queues, for a trace
-     * {@link #overPci()} PCI bus 0 as well.
+     * {@link #overPci()} PCI bus 0 as well, with the GICv2m frame when it {@link #usesMsix()}.
      */
     public BoardParameters board() {
         if (overPci()) {
-            return BoardParameters.QEMU_VIRT_DEFAULTS.withPci(PciHostBridge.QEMU_VIRT);
+            return BoardParameters.QEMU_VIRT_DEFAULTS.withPci(usesMsix()
+                    ? PciHostBridge.QEMU_VIRT.withMsi(MsiFrame.QEMU_VIRT_V2M) : PciHostBridge.QEMU_VIRT);
         }
         if (this == MULTI_QUEUE) {
             BoardParameters defaults = BoardParameters.QEMU_VIRT_DEFAULTS;

@@ -52,7 +52,8 @@ class GoldenTracesMainTest {
                 assertEquals(WorkloadPreset.DEPTH_32, golden.preset());
                 assertTrue(golden.board().options().packedRing());
             } else {
-                assertEquals((golden.overPci() ? "pci-" : "") + golden.preset().presetName(), golden.traceName());
+                assertEquals((golden.usesMsix() ? "pci-msix-" : golden.overPci() ? "pci-" : "") + golden.preset().presetName(),
+                        golden.traceName());
                 assertEquals(golden.overPci(), golden.board().pci().isPresent());
             }
             assertEquals(directory.resolve(golden.traceName() + ".trace.avro"), golden.file(directory));

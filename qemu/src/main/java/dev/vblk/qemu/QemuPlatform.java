@@ -108,6 +108,17 @@ public final class QemuPlatform implements Platform, AutoCloseable {
         return qtest.awaitIrq(line, timeoutNanos);
     }
 
+    /**
+     * Waits for an edge on an intercepted GIC input: a message-signalled interrupt written to the
+     * board's GICv2m frame pulses SPI {@code 48 + n} (see {@link dev.vblk.pci.MsiFrame#QEMU_VIRT_V2M}).
+     *
+     * @throws QemuException if QEMU has exited
+     */
+    @Override
+    public boolean awaitEdge(int line, long timeoutNanos) {
+        return qtest.awaitEdge(line, timeoutNanos);
+    }
+
     @Override
     public long nanoTime() {
         return System.nanoTime();

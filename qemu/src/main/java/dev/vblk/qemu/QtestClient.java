@@ -40,6 +40,7 @@ public final class QtestClient {
     private final Object irqLock = new Object();
     private final boolean[] irqLevels = new boolean[MAX_IRQ_LINES];
     private final long[] irqRaises = new long[MAX_IRQ_LINES];
+    private final long[] irqRaisesTaken = new long[MAX_IRQ_LINES];
     private boolean outOfStep;
 
     QtestClient(OutputStream requests, InputStream replies, Duration timeout, FailureReporter failures) {
@@ -164,11 +165,32 @@ public final class QtestClient {
      * @throws QemuException if QEMU has exited
      */
     public boolean awaitIrq(int line, long timeoutNanos) {
+        return awaitIrq(line, timeoutNanos, false);
+    }
+
+    /**
+     * Waits until an intercepted interrupt line has been raised since the last edge taken on it, or
+     * {@code timeoutNanos} pass; zero polls. A message-signalled interrupt pulses its line (qtest
+     * reports {@code IRQ raise N} and at once {@code IRQ lower N}), so its level says nothing: the
+     * raises are counted, and every raise up to now is taken at once.
+     *
+     * @return whether the line was raised since the last edge taken
+     * @throws QemuException if QEMU has exited
+     */
+    public boolean awaitEdge(int line, long timeoutNanos) {
+        return awaitIrq(line, timeoutNanos, true);
+    }
+
+    private boolean awaitIrq(int line, long timeoutNanos, boolean edge) {
         checkLine(line);
         long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
         synchronized (irqLock) {
             while (!receiver.ended()) {
-                if (irqLevels[line]) {
+                if (edge && irqRaises[line] != irqRaisesTaken[line]) {
+                    irqRaisesTaken[line] = irqRaises[line];
+                    return true;
+                }
+                if (!edge && irqLevels[line]) {
                     return true;
                 }
                 long remaining = deadline - System.nanoTime();

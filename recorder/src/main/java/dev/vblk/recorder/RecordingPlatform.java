@@ -76,6 +76,14 @@ public final class RecordingPlatform extends ForwardingPlatform {
         return raised;
     }
 
+    /** Recorded as an {@link TraceEvent.InterruptWait} on its line, whether an edge was taken as its result. */
+    @Override
+    public boolean awaitEdge(int line, long timeoutNanos) {
+        boolean latched = super.awaitEdge(line, timeoutNanos);
+        recorder.record(new TraceEvent.InterruptWait(line, timeoutNanos, latched));
+        return latched;
+    }
+
     @Override
     public long nanoTime() {
         return recorder.recordCall(super::nanoTime, TraceEvent.ClockRead::new);

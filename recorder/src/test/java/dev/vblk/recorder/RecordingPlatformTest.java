@@ -74,6 +74,11 @@ class RecordingPlatformTest {
         }
 
         @Override
+        public boolean awaitEdge(int line, long timeoutNanos) {
+            return line == 48;
+        }
+
+        @Override
         public long nanoTime() {
             return clock += 10;
         }
@@ -94,6 +99,7 @@ class RecordingPlatformTest {
             assertEquals(OptionalLong.empty(), platform.allocateFrames(2, 8192));
             platform.freeFrames(0x1000, 1);
             assertTrue(platform.awaitInterrupt(5, 1000));
+            assertTrue(platform.awaitEdge(48, 2000));
             assertEquals(110, platform.nanoTime());
         }
 
@@ -109,6 +115,7 @@ class RecordingPlatformTest {
                 new TraceEvent.FrameAllocation(2, 8192, OptionalLong.empty()),
                 new TraceEvent.FrameFree(0x1000, 1),
                 new TraceEvent.InterruptWait(5, 1000, true),
+                new TraceEvent.InterruptWait(48, 2000, true),
                 new TraceEvent.ClockRead(110)), trace.events());
         assertTrue(trace.complete());
         assertEquals(metadata(), trace.metadata());

@@ -143,6 +143,18 @@ final class BranchPlatform implements Platform {
     }
 
     @Override
+    public boolean awaitEdge(int line, long timeoutNanos) {
+        if (live()) {
+            return live.awaitEdge(line, timeoutNanos);
+        }
+        boolean recorded = strict.awaitEdge(line, timeoutNanos);
+        boolean mine = live.awaitEdge(line, timeoutNanos);
+        compare(recorded == mine, "interrupt line " + line + ": machine " + (mine ? "latched an edge" : "latched none")
+                + ", trace " + (recorded ? "latched an edge" : "latched none"));
+        return recorded;
+    }
+
+    @Override
     public long nanoTime() {
         if (live()) {
             return live.nanoTime() + clockOffset;

@@ -94,6 +94,13 @@ final class RecentCalls extends ForwardingPlatform {
     }
 
     @Override
+    public boolean awaitEdge(int line, long timeoutNanos) {
+        boolean latched = super.awaitEdge(line, timeoutNanos);
+        remember(new TraceEvent.InterruptWait(line, timeoutNanos, latched));
+        return latched;
+    }
+
+    @Override
     public long nanoTime() {
         long nanos = super.nanoTime();
         remember(new TraceEvent.ClockRead(nanos));

@@ -204,6 +204,16 @@ public final class ReplayPlatform implements Platform {
 
     @Override
     public boolean awaitInterrupt(int line, long timeoutNanos) {
+        return recordedWait(line, timeoutNanos);
+    }
+
+    /** The recorded answer: an edge wait is recorded as an interrupt wait on its line. */
+    @Override
+    public boolean awaitEdge(int line, long timeoutNanos) {
+        return recordedWait(line, timeoutNanos);
+    }
+
+    private boolean recordedWait(int line, long timeoutNanos) {
         TraceEvent event = upcoming();
         if (PlatformCall.InterruptWait.records(event, line, timeoutNanos)) {
             cursor++;

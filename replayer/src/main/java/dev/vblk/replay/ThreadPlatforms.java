@@ -64,6 +64,11 @@ final class ThreadPlatforms implements Platform {
     }
 
     @Override
+    public boolean awaitEdge(int line, long timeoutNanos) {
+        return caller().awaitEdge(line, timeoutNanos);
+    }
+
+    @Override
     public long nanoTime() {
         return caller().nanoTime();
     }

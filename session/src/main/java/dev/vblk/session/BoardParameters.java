@@ -1,6 +1,7 @@
 package dev.vblk.session;
 
 import dev.vblk.discovery.MmioWindow;
+import dev.vblk.pci.MsiFrame;
 import dev.vblk.pci.PciHostBridge;
 import dev.vblk.virtio.blk.CompletionMode;
 import dev.vblk.virtio.blk.DriverOptions;
@@ -26,7 +27,9 @@ import java.util.TreeMap;
  * one without {@code driver.zoned} (written only when true) did not accept VIRTIO_BLK_F_ZONED.
  * A board whose PCI
  * bus 0 is scanned too stores its host bridge under the {@code pci.*} keys; a trace without them
- * scans the MMIO window only.
+ * scans the MMIO window only. A host bridge whose functions are given MSI-X vectors stores its MSI
+ * frame under {@code pci.msiDoorbell}, {@code pci.msiFirstData}, {@code pci.msiFirstLine} and
+ * {@code pci.msiLines}; a trace without them kept its functions on INTx.
  *
  * @param window the MMIO window scanned
  * @param options the driver's options
@@ -64,6 +67,10 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
     static final String PCI_MEMORY = "pci.memoryBase";
     static final String PCI_MEMORY_SIZE = "pci.memorySize";
     static final String PCI_FIRST_LINE = "pci.firstIntxLine";
+    static final String MSI_DOORBELL = "pci.msiDoorbell";
+    static final String MSI_FIRST_DATA = "pci.msiFirstData";
+    static final String MSI_FIRST_LINE = "pci.msiFirstLine";
+    static final String MSI_LINES = "pci.msiLines";
 
     /** QEMU's {@code virt} window with the driver's default options. */
     public static final BoardParameters QEMU_VIRT_DEFAULTS = new BoardParameters(MmioWindow.QEMU_VIRT, DriverOptions.DEFAULTS);
@@ -135,6 +142,12 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
             map.put(PCI_MEMORY, "0x" + Long.toHexString(host.memoryBase()));
             map.put(PCI_MEMORY_SIZE, "0x" + Long.toHexString(host.memorySize()));
             map.put(PCI_FIRST_LINE, Integer.toString(host.firstIntxLine()));
+            host.msi().ifPresent(frame -> {
+                map.put(MSI_DOORBELL, "0x" + Long.toHexString(frame.doorbell()));
+                map.put(MSI_FIRST_DATA, Integer.toString(frame.firstData()));
+                map.put(MSI_FIRST_LINE, Integer.toString(frame.firstLine()));
+                map.put(MSI_LINES, Integer.toString(frame.lineCount()));
+            });
         });
         return map;
     }
@@ -169,8 +182,13 @@ public record BoardParameters(MmioWindow window, DriverOptions options, Optional
         Optional<PciHostBridge> pci = Optional.empty();
         if (map.containsKey(PCI_ECAM)) {
             try {
-                pci = Optional.of(new PciHostBridge(number(map, PCI_ECAM), (int) number(map, PCI_BUSES),
-                        number(map, PCI_MEMORY), number(map, PCI_MEMORY_SIZE), (int) number(map, PCI_FIRST_LINE)));
+                PciHostBridge host = new PciHostBridge(number(map, PCI_ECAM), (int) number(map, PCI_BUSES),
+                        number(map, PCI_MEMORY), number(map, PCI_MEMORY_SIZE), (int) number(map, PCI_FIRST_LINE));
+                if (map.containsKey(MSI_DOORBELL)) {
+                    host = host.withMsi(new MsiFrame(number(map, MSI_DOORBELL), (int) number(map, MSI_FIRST_DATA),
+                            (int) number(map, MSI_FIRST_LINE), (int) number(map, MSI_LINES)));
+                }
+                pci = Optional.of(host);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("board metadata pci.*: " + e.getMessage(), e);
             }

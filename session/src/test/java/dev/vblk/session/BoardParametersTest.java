@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.discovery.MmioWindow;
+import dev.vblk.pci.MsiFrame;
 import dev.vblk.pci.PciHostBridge;
 import dev.vblk.virtio.blk.DriverOptions;
 import java.util.Map;
@@ -138,6 +139,22 @@ class BoardParametersTest {
         assertEquals("3", map.get("pci.firstIntxLine"));
         assertEquals(board, BoardParameters.fromMap(map));
         assertEquals(Optional.of(PciHostBridge.QEMU_VIRT), BoardParameters.fromMap(map).pci());
+        assertFalse(map.keySet().stream().anyMatch(key -> key.startsWith("pci.msi")), "no MSI frame, no pci.msi* keys");
+    }
+
+    @Test
+    void theMsiFrameRoundTripsThroughTheMetadata() {
+        PciHostBridge host = PciHostBridge.QEMU_VIRT.withMsi(MsiFrame.QEMU_VIRT_V2M);
+        BoardParameters board = BoardParameters.QEMU_VIRT_DEFAULTS.withPci(host);
+        SortedMap<String, String> map = board.toMap();
+        assertEquals("0x8020040", map.get("pci.msiDoorbell"));
+        assertEquals("80", map.get("pci.msiFirstData"));
+        assertEquals("48", map.get("pci.msiFirstLine"));
+        assertEquals("64", map.get("pci.msiLines"));
+        assertEquals(board, BoardParameters.fromMap(map));
+        map.remove("pci.msiLines");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BoardParameters.fromMap(map)).getMessage()
+                .contains("pci.msiLines"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import static dev.vblk.block.AsyncBlockDevice.NO_TIME_BUDGET;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.platform.Platform;
+import dev.vblk.virtio.InterruptSource;
 import dev.vblk.virtio.InterruptStatus;
 import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.VirtioTransport;
@@ -22,12 +23,15 @@ import java.util.function.BooleanSupplier;
  * the used ring ({@link CompletionMode}), within each request's time and poll budget, reading the
  * used ring once more before a request is declared timed out. Interrupts are read and acknowledged
  * here, a configuration change among them. With several queues on the one interrupt line it waits in
- * slices of {@link DriverOptions#pollIntervalNanos()} and reads its own used ring after each. After
- * requests end, the queue is asked to post what waits.
+ * slices of {@link DriverOptions#pollIntervalNanos()} and reads its own used ring after each; with an
+ * interrupt of its own per queue (MSI-X) it waits for its queue's alone, and looks at the
+ * configuration-change interrupt after each of them. After requests end, the queue is asked to post
+ * what waits.
  */
 final class CompletionHandler {
 
     private final VirtioBlkDevice device;
+    private final int queueIndex;
     private final Platform platform;
     private final VirtioTransport transport;
     private final DriverOptions options;
@@ -40,15 +44,17 @@ final class CompletionHandler {
     private long pollCount;
 
     /**
+     * @param queueIndex the queue's number on the device, which names its interrupt
      * @param afterCompletions posts and publishes waiting requests, after returned ones have ended
      * @param queueReset resets the queue alone, ending each of its calls with the error given for it
      *     (VIRTIO_F_RING_RESET); used when a request times out or the ring breaks the rules and the
      *     feature was negotiated
      */
-    CompletionHandler(VirtioBlkDevice device, Platform platform, VirtioTransport transport, DriverOptions options,
-            ErrorPolicy errors, InFlightRequests requests, Runnable afterCompletions,
+    CompletionHandler(VirtioBlkDevice device, int queueIndex, Platform platform, VirtioTransport transport,
+            DriverOptions options, ErrorPolicy errors, InFlightRequests requests, Runnable afterCompletions,
             Consumer<Function<RequestHandle, BlockDeviceException>> queueReset) {
         this.device = device;
+        this.queueIndex = queueIndex;
         this.platform = platform;
         this.transport = transport;
         this.options = options;
@@ -74,7 +80,7 @@ final class CompletionHandler {
      */
     void pollOnce() {
         if (options.completion() == CompletionMode.INTERRUPTS) {
-            if (transport.interruptPending()) {
+            if (interrupts().interruptPending()) {
                 handleInterrupt();
             } else if (sharesInterrupts()) {
                 finishAll(collectUsed());
@@ -108,7 +114,7 @@ final class CompletionHandler {
                 return;
             }
             if (options.completion() == CompletionMode.POLLING) {
-                if (transport.awaitInterrupt(options.pollIntervalNanos())) {
+                if (interrupts().awaitInterrupt(options.pollIntervalNanos())) {
                     handleInterrupt();
                 }
             } else {
@@ -148,14 +154,19 @@ final class CompletionHandler {
             until = Math.min(until, now + options.pollIntervalNanos());
         }
         pollCount++;
-        if (transport.awaitInterrupt(Math.max(0, until - now))) {
+        if (interrupts().awaitInterrupt(Math.max(0, until - now))) {
             handleInterrupt();
         }
     }
 
     /** Whether other queues share the interrupt line, so that another queue's thread may take its interrupt. */
     private boolean sharesInterrupts() {
-        return device.queueCount() > 1;
+        return device.queueCount() > 1 && !transport.interruptsPerQueue();
+    }
+
+    /** The interrupt the queue's used buffers are signalled on (asked each time: a refused MSI-X vector puts the device back on its one line). */
+    private InterruptSource interrupts() {
+        return transport.queueInterrupts(queueIndex);
     }
 
     /**
@@ -207,7 +218,7 @@ final class CompletionHandler {
 
     /** Handles an interrupt that is already pending, without waiting for one. */
     void drainInterrupts() {
-        if (transport.interruptPending()) {
+        if (interrupts().interruptPending()) {
             handleInterrupt();
         }
     }
@@ -219,20 +230,30 @@ final class CompletionHandler {
      * with no cause to read stays raised, so without looking at the used ring each wait would spend a
      * poll and a released completion would wait for its request's poll budget to run out). With
      * several queues on the line this queue's used ring is read after every interrupt, whatever its
-     * causes: another queue's thread may have acknowledged this queue's.
+     * causes: another queue's thread may have acknowledged this queue's. With an interrupt per queue
+     * the configuration-change interrupt is polled and handled too.
      */
     private void handleInterrupt() {
-        int status = transport.interruptStatus();
-        if (status != 0) {
-            transport.acknowledgeInterrupt(status);
-            if ((status & InterruptStatus.CONFIG_CHANGE) != 0) {
-                device.state().changed();
-            }
+        int status = takeCauses(interrupts());
+        if (transport.interruptsPerQueue() && transport.interruptPending()) {
+            takeCauses(transport);
         }
         boolean maybeUsed = (status & InterruptStatus.USED_BUFFER) != 0 || status == 0 || sharesInterrupts();
         if (maybeUsed && options.completion() == CompletionMode.INTERRUPTS) {
             finishAll(collectUsed());
         }
+    }
+
+    /** Reads and acknowledges an interrupt's causes, handling a configuration change; the causes. */
+    private int takeCauses(InterruptSource source) {
+        int status = source.interruptStatus();
+        if (status != 0) {
+            source.acknowledgeInterrupt(status);
+            if ((status & InterruptStatus.CONFIG_CHANGE) != 0) {
+                device.state().changed();
+            }
+        }
+        return status;
     }
 
     /**

@@ -72,7 +72,7 @@ public final class VirtioBlkQueue implements AsyncBlockDevice, BlockDevice {
         this.options = options;
         this.errors = errors;
         this.planner = new CallPlanner(device, options, errors, requests);
-        this.completions = new CompletionHandler(device, platform, transport, options, errors, requests, () -> {
+        this.completions = new CompletionHandler(device, index, platform, transport, options, errors, requests, () -> {
             postWaiting();
             publish();
         }, this::resetRing);

@@ -28,7 +28,30 @@ public record VirtioPciLayout(Region common, Region notifications, long notifyOf
      * @param address its physical address
      * @param length its length in bytes
      */
-    public record Region(long address, long length) {}
+    public record Region(long address, long length) {
+
+        /** Whether {@code [start, start + bytes)} shares a byte with the region. */
+        boolean overlaps(long start, long bytes) {
+            return start < address + length && address < start + bytes;
+        }
+    }
+
+    /**
+     * The name of the first structure {@code [start, start + bytes)} overlaps: {@code common
+     * configuration}, {@code notify}, {@code ISR} or {@code device configuration}; empty if none.
+     */
+    public Optional<String> structureOverlapping(long start, long bytes) {
+        if (common.overlaps(start, bytes)) {
+            return Optional.of("common configuration");
+        }
+        if (notifications.overlaps(start, bytes)) {
+            return Optional.of("notify");
+        }
+        if (isr.overlaps(start, bytes)) {
+            return Optional.of("ISR");
+        }
+        return device.filter(region -> region.overlaps(start, bytes)).map(region -> "device configuration");
+    }
 
     /**
      * Resolves the capabilities of a function.

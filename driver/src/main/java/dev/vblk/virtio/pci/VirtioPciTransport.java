@@ -1,41 +1,56 @@
 package dev.vblk.virtio.pci;
 
 import static dev.vblk.virtio.spec.PciCommonConfig.CONFIG_GENERATION;
+import static dev.vblk.virtio.spec.PciCommonConfig.CONFIG_MSIX_VECTOR;
 import static dev.vblk.virtio.spec.PciCommonConfig.DEVICE_FEATURE;
 import static dev.vblk.virtio.spec.PciCommonConfig.DEVICE_FEATURE_SELECT;
 import static dev.vblk.virtio.spec.PciCommonConfig.DEVICE_STATUS;
 import static dev.vblk.virtio.spec.PciCommonConfig.DRIVER_FEATURE;
 import static dev.vblk.virtio.spec.PciCommonConfig.DRIVER_FEATURE_SELECT;
 import static dev.vblk.virtio.spec.PciCommonConfig.LENGTH_WITH_QUEUE_RESET;
+import static dev.vblk.virtio.spec.PciCommonConfig.NO_VECTOR;
 import static dev.vblk.virtio.spec.PciCommonConfig.NUM_QUEUES;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_DESC;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_DEVICE;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_DRIVER;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_ENABLE;
+import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_MSIX_VECTOR;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_NOTIFY_OFF;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_RESET;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_SELECT;
 import static dev.vblk.virtio.spec.PciCommonConfig.QUEUE_SIZE;
 
+import dev.vblk.pci.MsiFrame;
+import dev.vblk.pci.MsixCapability;
 import dev.vblk.pci.PciCapability;
 import dev.vblk.pci.PciConfigSpace;
 import dev.vblk.pci.PciFunction;
 import dev.vblk.pci.PciHostBridge;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.Platform;
+import dev.vblk.virtio.DeviceStatus;
+import dev.vblk.virtio.InterruptSource;
 import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.VirtioTransport;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * The modern virtio-pci transport (VirtIO 1.1 section 4.1): the {@link VirtioTransport} calls over
  * the common configuration, notify, ISR and device configuration structures its vendor capabilities
- * locate in its memory BARs. Interrupts arrive on the function's INTx line; reading the ISR status
- * byte both reports and acknowledges them (section 4.1.4.5), so {@link #acknowledgeInterrupt} has
- * nothing left to do. MSI-X vectors stay unassigned (VIRTIO_MSI_NO_VECTOR), which leaves the device
- * on INTx.
+ * locate in its memory BARs.
+ *
+ * <p>Interrupts arrive on MSI-X vectors when the board names an MSI frame and the function has an
+ * MSI-X table: vector 0 for configuration changes, vector {@code 1 + q} for queue {@code q}
+ * ({@link MsixVectors}), written to config_msix_vector and queue_msix_vector and read back (section
+ * 4.1.5.1.2). A vector the device answers with VIRTIO_MSI_NO_VECTOR, or a queue the table has no
+ * vector for, puts the function back on INTx (MSI-X Enable cleared) for as long as the transport
+ * lives. On INTx every cause arrives on the function's INTx line; reading the ISR status byte both
+ * reports and acknowledges them (section 4.1.4.5), so {@link #acknowledgeInterrupt} has nothing left
+ * to do. With MSI-X the ISR is not read.
  */
 public final class VirtioPciTransport implements VirtioTransport {
 
@@ -52,36 +67,103 @@ public final class VirtioPciTransport implements VirtioTransport {
     private final int interruptLine;
     private final String owner;
     private final Map<Integer, Long> notifyAddresses = new HashMap<>();
+    private final Optional<MsixVectors> msix;
+    private volatile boolean msixActive;
+    private volatile String intxReason;
 
     /**
+     * A transport on INTx.
+     *
      * @param platform the platform the BARs are reached through
      * @param layout where the structures are
      * @param interruptLine the platform's interrupt line the function's INTx pin raises
      * @param owner how errors name the device, such as {@code virtio-blk@pci:00:01.0}
      */
     public VirtioPciTransport(Platform platform, VirtioPciLayout layout, int interruptLine, String owner) {
+        this(platform, layout, interruptLine, owner, Optional.empty(), "the board names no MSI frame");
+    }
+
+    private VirtioPciTransport(Platform platform, VirtioPciLayout layout, int interruptLine, String owner,
+            Optional<MsixVectors> msix, String intxReason) {
         this.platform = platform;
         this.layout = layout;
         this.interruptLine = interruptLine;
         this.owner = owner;
+        this.msix = msix;
+        this.msixActive = msix.isPresent();
+        this.intxReason = intxReason;
     }
 
     /**
-     * The transport of a configured virtio function: reads its capabilities and resolves them.
+     * The transport of a configured virtio function: reads its capabilities and resolves them. When
+     * the host bridge names an MSI frame and the function has an MSI-X table, the table is programmed
+     * with frame lines from {@code firstFrameLine} on, one for configuration changes and one per
+     * queue the device has (fewer if the table or the frame's remaining lines are too short: the
+     * queues without a vector then put the function on INTx when they are set up), and MSI-X is
+     * enabled; {@link #msiLinesUsed()} says how many frame lines it took. A table that overlaps a
+     * virtio structure is left alone and the function stays on INTx.
      *
      * @throws VirtioException PROTOCOL_VIOLATION for unusable capabilities, UNSUPPORTED for a
      *     function without an interrupt pin
-     * @throws dev.vblk.pci.PciException for a broken capability list
+     * @throws dev.vblk.pci.PciException for a broken capability list, or an MSI-X table or
+     *     pending-bit array outside the function's BARs
      */
-    public static VirtioPciTransport open(Platform platform, PciHostBridge host, PciFunction function, String owner) {
+    public static VirtioPciTransport open(Platform platform, PciHostBridge host, PciFunction function, String owner,
+            int firstFrameLine) {
         PciConfigSpace config = new PciConfigSpace(platform, host, function.address());
-        VirtioPciLayout layout = VirtioPciLayout.resolve(function,
-                VirtioPciCapability.read(config, PciCapability.list(config), owner), owner);
+        List<PciCapability> capabilities = PciCapability.list(config);
+        VirtioPciLayout layout = VirtioPciLayout.resolve(function, VirtioPciCapability.read(config, capabilities, owner), owner);
         if (function.interruptPin() < 1 || function.interruptPin() > 4) {
             throw new VirtioException(VirtioException.Kind.UNSUPPORTED, owner, "interrupt pin "
-                    + function.interruptPin() + " is no INTx pin, and MSI-X is not used");
+                    + function.interruptPin() + " is no INTx pin, which the driver falls back to");
         }
-        return new VirtioPciTransport(platform, layout, host.intxLine(function.address(), function.interruptPin()), owner);
+        int intxLine = host.intxLine(function.address(), function.interruptPin());
+        if (host.msi().isEmpty()) {
+            return new VirtioPciTransport(platform, layout, intxLine, owner);
+        }
+        MsiFrame frame = host.msi().get();
+        Optional<MsixCapability> capability = MsixCapability.find(config, capabilities, function);
+        if (capability.isEmpty()) {
+            return new VirtioPciTransport(platform, layout, intxLine, owner, Optional.empty(),
+                    "the function has no MSI-X capability");
+        }
+        long tableBytes = (long) capability.get().tableSize() * MsixCapability.ENTRY_BYTES;
+        Optional<String> clash = layout.structureOverlapping(capability.get().table(), tableBytes);
+        if (clash.isPresent()) {
+            return new VirtioPciTransport(platform, layout, intxLine, owner, Optional.empty(),
+                    "the MSI-X table overlaps the " + clash.get() + " structure");
+        }
+        int queues = (int) (platform.readRegister(layout.common().address() + NUM_QUEUES, AccessWidth.HALF) & 0xffff);
+        int count = Math.min(Math.min(capability.get().tableSize(), 1 + queues), frame.lineCount() - firstFrameLine);
+        if (count < 2) {
+            return new VirtioPciTransport(platform, layout, intxLine, owner, Optional.empty(), String.format(
+                    "no two vectors for the configuration and queue 0: an MSI-X table of %d, %d queues, %d MSI frame lines left",
+                    capability.get().tableSize(), queues, Math.max(0, frame.lineCount() - firstFrameLine)));
+        }
+        return new VirtioPciTransport(platform, layout, intxLine, owner,
+                Optional.of(MsixVectors.program(platform, config, capability.get(), frame, firstFrameLine, count)), null);
+    }
+
+    /** How many lines of the board's MSI frame the transport's vectors took (0 on INTx from the start). */
+    public int msiLinesUsed() {
+        return msix.map(MsixVectors::count).orElse(0);
+    }
+
+    /** Whether interrupts arrive on MSI-X vectors now. */
+    public boolean usesMsix() {
+        return msixActive;
+    }
+
+    /**
+     * How interrupts arrive, for listings: {@code MSI-X, lines 48 to 49} or {@code INTx line 4} with
+     * the reason MSI-X is not used.
+     */
+    public String interruptDescription() {
+        if (msixActive) {
+            List<Integer> lines = msix.orElseThrow().lines();
+            return "MSI-X, lines " + lines.get(0) + " to " + lines.get(lines.size() - 1);
+        }
+        return "INTx line " + interruptLine + " (" + intxReason + ")";
     }
 
     /**
@@ -106,7 +188,7 @@ public final class VirtioPciTransport implements VirtioTransport {
         return owner;
     }
 
-    /** The interrupt line the transport waits on. */
+    /** The INTx line the function raises when it is not on MSI-X. */
     public int interruptLine() {
         return interruptLine;
     }
@@ -217,7 +299,40 @@ public final class VirtioPciTransport implements VirtioTransport {
                     layout.notifications().length()));
         }
         notifyAddresses.put(index, layout.notifications().address() + offset);
+        if (msixActive) {
+            int vector = MsixVectors.queueVector(index);
+            if (vector >= msix.orElseThrow().count()) {
+                fallBackToIntx("the MSI-X table has no vector for queue " + index);
+            } else if (!assignVector(QUEUE_MSIX_VECTOR, vector)) {
+                fallBackToIntx("the device refused vector " + vector + " for queue " + index);
+            }
+        }
         writeCommon(QUEUE_ENABLE, AccessWidth.HALF, 1);
+    }
+
+    /**
+     * With MSI-X, assigns the configuration vector first (read back as section 4.1.5.1.2 asks; a
+     * refusal puts the function on INTx), then sets DRIVER_OK.
+     */
+    @Override
+    public void driverOk() {
+        if (msixActive && !assignVector(CONFIG_MSIX_VECTOR, MsixVectors.configVector())) {
+            fallBackToIntx("the device refused vector " + MsixVectors.configVector() + " for configuration changes");
+        }
+        addStatus(DeviceStatus.DRIVER_OK);
+    }
+
+    /** Writes a vector field and reads it back: whether the device took the vector (it reads NO_VECTOR when not). */
+    private boolean assignVector(int field, int vector) {
+        writeCommon(field, AccessWidth.HALF, vector);
+        long assigned = common(field, AccessWidth.HALF);
+        return assigned == vector && assigned != NO_VECTOR;
+    }
+
+    private void fallBackToIntx(String reason) {
+        msix.orElseThrow().disable();
+        intxReason = reason;
+        msixActive = false;
     }
 
     /**
@@ -263,21 +378,44 @@ public final class VirtioPciTransport implements VirtioTransport {
         return address;
     }
 
-    /** Reads the ISR status byte, which also clears it and lowers the INTx line. */
+    /**
+     * On INTx reads the ISR status byte, which also clears it and lowers the INTx line; with MSI-X
+     * the configuration vector's cause.
+     */
     @Override
     public int interruptStatus() {
+        if (msixActive) {
+            return msix.orElseThrow().config().interruptStatus();
+        }
         return (int) platform.readRegister(layout.isr().address(), AccessWidth.BYTE) & 0xff;
     }
 
-    /** Nothing to do: reading the ISR status byte acknowledged the causes. */
+    /** On INTx nothing to do (reading the ISR status byte acknowledged the causes); with MSI-X the configuration vector's. */
     @Override
     public void acknowledgeInterrupt(int bits) {
-        // The ISR read in interruptStatus() has cleared the bits already.
+        if (msixActive) {
+            msix.orElseThrow().config().acknowledgeInterrupt(bits);
+        }
+    }
+
+    /** On INTx waits for the INTx line; with MSI-X for the configuration vector. */
+    @Override
+    public boolean awaitInterrupt(long timeoutNanos) {
+        if (msixActive) {
+            return msix.orElseThrow().config().awaitInterrupt(timeoutNanos);
+        }
+        return platform.awaitInterrupt(interruptLine, timeoutNanos);
+    }
+
+    /** With MSI-X the queue's own vector; on INTx the transport's one interrupt. */
+    @Override
+    public InterruptSource queueInterrupts(int index) {
+        return msixActive ? msix.orElseThrow().queue(index) : this;
     }
 
     @Override
-    public boolean awaitInterrupt(long timeoutNanos) {
-        return platform.awaitInterrupt(interruptLine, timeoutNanos);
+    public boolean interruptsPerQueue() {
+        return msixActive;
     }
 
     private long common(int offset, AccessWidth width) {

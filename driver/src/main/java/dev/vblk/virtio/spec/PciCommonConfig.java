@@ -16,6 +16,8 @@ public final class PciCommonConfig {
     public static final int DRIVER_FEATURE_SELECT = 0x08;
     /** le32 driver_feature. */
     public static final int DRIVER_FEATURE = 0x0c;
+    /** le16 config_msix_vector: the MSI-X vector of configuration changes. */
+    public static final int CONFIG_MSIX_VECTOR = 0x10;
     /** le16 num_queues. */
     public static final int NUM_QUEUES = 0x12;
     /** u8 device_status. */
@@ -26,6 +28,10 @@ public final class PciCommonConfig {
     public static final int QUEUE_SELECT = 0x16;
     /** le16 queue_size. */
     public static final int QUEUE_SIZE = 0x18;
+    /** le16 queue_msix_vector: the MSI-X vector of the selected queue's used buffers. */
+    public static final int QUEUE_MSIX_VECTOR = 0x1a;
+    /** What a vector field holds when no vector is assigned, and reads when the device refused one (section 4.1.4.3). */
+    public static final int NO_VECTOR = 0xffff;
     /** le16 queue_enable. */
     public static final int QUEUE_ENABLE = 0x1c;
     /** le16 queue_notify_off. */

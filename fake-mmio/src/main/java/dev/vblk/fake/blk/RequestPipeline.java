@@ -4,6 +4,7 @@ import static dev.vblk.fake.blk.VirtioBlk.bit;
 
 import dev.vblk.virtio.queue.chain.ChainSegment;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,8 @@ final class RequestPipeline {
     /** Requests the hook held back ({@link RequestOutcome.Held}), by request index, until it releases them. */
     private final Map<Long, Waiting> heldByHook = new HashMap<>();
     private final InterruptPolicy interrupts;
+    /** The queues whose used rings were published since the last used-buffer interrupt. */
+    private final BitSet unsignalled = new BitSet();
     private RequestHook hook;
     private long pendingSequence;
 
@@ -144,7 +147,7 @@ final class RequestPipeline {
                 completeAll(queue, queue.held().releaseDue(now));
             }
             if (interrupts.due(now)) {
-                core.raiseUsedBufferInterrupt();
+                raiseUsedBufferInterrupt();
             }
         }
     }
@@ -158,6 +161,7 @@ final class RequestPipeline {
         pending.clear();
         heldByHook.clear();
         interrupts.clear();
+        unsignalled.clear();
     }
 
     /** Forgets queue {@code index}'s held and delayed requests (a virtqueue reset). */
@@ -176,6 +180,14 @@ final class RequestPipeline {
     private boolean keepsOrder() {
         return (core.negotiatedFeatures() & bit(VirtioBlk.F_IN_ORDER)) != 0
                 && faults.inOrderFault() != InOrderFault.OUT_OF_ORDER;
+    }
+
+    /** One used-buffer interrupt for every queue published since the last. */
+    private void raiseUsedBufferInterrupt() {
+        for (int queue = unsignalled.nextSetBit(0); queue >= 0; queue = unsignalled.nextSetBit(queue + 1)) {
+            core.raiseUsedBufferInterrupt(queue);
+        }
+        unsignalled.clear();
     }
 
     private RingEngine ring(QueueState state) {
@@ -232,7 +244,8 @@ final class RequestPipeline {
         if (run.isEmpty()) {
             return;
         }
-        RingEngine target = completionRing(source);
+        QueueState targetQueue = completionQueue(source);
+        RingEngine target = ring(targetQueue);
         if (keepsOrder() && run.stream().allMatch(finished -> finished.outcome().plainUsedEntry() && finished.lie() == null)) {
             answerInOrder(ring(source), target, run);
         } else {
@@ -241,33 +254,32 @@ final class RequestPipeline {
             }
         }
         target.publish();
+        unsignalled.set(targetQueue.index());
         for (Finished finished : run) {
             if (finished.lie() != null) {
                 tell(target, finished.lie());
             }
         }
         if (interrupts.published(target, eventIndex(), core.now())) {
-            core.raiseUsedBufferInterrupt();
+            raiseUsedBufferInterrupt();
         }
     }
 
     /**
-     * The ring whose used side receives {@code source}'s completions: {@code source}'s own, or the
+     * The queue whose used ring receives {@code source}'s completions: {@code source} itself, or the
      * queue {@link DeviceFaults#misrouteCompletions} names while that queue is ready with its rings
      * in RAM.
      */
-    private RingEngine completionRing(QueueState source) {
-        RingEngine own = ring(source);
+    private QueueState completionQueue(QueueState source) {
         int target = faults.completionQueue(source.index());
         if (target == source.index() || target >= queues.size() || !queues.get(target).queue().ready()) {
-            return own;
+            return source;
         }
-        RingEngine ring = ring(queues.get(target));
         try {
-            ring.checkRings();
-            return ring;
+            ring(queues.get(target)).checkRings();
+            return queues.get(target);
         } catch (MalformedQueueException e) {
-            return own;
+            return source;
         }
     }
 

@@ -41,6 +41,7 @@ public final class VirtioCore {
     private int configGeneration;
     private boolean spuriousLine;
     private String brokenReason;
+    private InterruptSignals signals = InterruptSignals.NONE;
 
     /** A device with {@code config}, placed by the machine that provides {@code context}. */
     public VirtioCore(FakeBlkConfig config, DeviceContext context) {
@@ -80,10 +81,15 @@ public final class VirtioCore {
         breakDevice(reason);
     }
 
-    /** Raises an interrupt now with no completion behind it. */
+    /** Tells {@code signals} of every interrupt from now on, with the queue or configuration it is for. */
+    public void signalInterruptsTo(InterruptSignals signals) {
+        this.signals = Objects.requireNonNull(signals, "signals");
+    }
+
+    /** Raises an interrupt now with no completion behind it (a used-buffer one on queue 0's). */
     public void raiseSpuriousInterrupt(SpuriousInterrupt kind) {
         switch (kind) {
-            case USED_BUFFER_WITHOUT_COMPLETION -> interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
+            case USED_BUFFER_WITHOUT_COMPLETION -> raiseUsedBufferInterrupt(0);
             case LINE_WITHOUT_STATUS -> spuriousLine = true;
         }
     }
@@ -108,6 +114,7 @@ public final class VirtioCore {
         configGeneration++;
         if ((status & VirtioBlk.STATUS_DRIVER_OK) != 0) {
             interruptStatus |= VirtioBlk.INTERRUPT_CONFIG_CHANGE;
+            signals.configChanged();
         }
     }
 
@@ -311,8 +318,10 @@ public final class VirtioCore {
         return context.now();
     }
 
-    void raiseUsedBufferInterrupt() {
+    /** A used-buffer interrupt for queue {@code queue}. */
+    void raiseUsedBufferInterrupt(int queue) {
         interruptStatus |= VirtioBlk.INTERRUPT_USED_BUFFER;
+        signals.usedBuffers(queue);
     }
 
     /** Sets DEVICE_NEEDS_RESET and raises a config interrupt, once until the next reset. */

@@ -1,5 +1,8 @@
 package dev.vblk.fake.pci;
 
+import dev.vblk.fake.mmio.DeviceContext;
+import dev.vblk.fake.violation.ViolationKind;
+import dev.vblk.pci.MsiFrame;
 import dev.vblk.platform.AccessWidth;
 import java.util.Optional;
 
@@ -7,8 +10,10 @@ import java.util.Optional;
  * The fake machine's PCIe host bridge, shaped like QEMU 7.2's {@code virt} one: configuration space
  * through ECAM at 0x4010000000 (bus 0 only holds functions), the host bridge itself at 00:00.0
  * (1b36:0008, class 0x060000), up to 31 fake virtio-blk-pci functions at devices 1 to 31, and INTA of
- * device {@code d} on interrupt line {@code 3 + d mod 4}. Functions absent from the bus read all
- * ones, as on real hardware.
+ * device {@code d} on interrupt line {@code 3 + d mod 4}, and the board's GICv2m frame
+ * ({@link MsiFrame#QEMU_VIRT_V2M}): a function's MSI-X message written to its doorbell with data
+ * {@code 80 + n} latches an edge on line {@code 48 + n} until the driver takes it. Functions absent
+ * from the bus read all ones, as on real hardware.
  */
 public final class FakePciHost {
 
@@ -24,6 +29,8 @@ public final class FakePciHost {
     private static final long BRIDGE_CLASS = 0x0600_0000L;
 
     private final FakeVirtioBlkPciFunction[] functions = new FakeVirtioBlkPciFunction[DEVICES];
+    private final MsiFrame frame = MsiFrame.QEMU_VIRT_V2M;
+    private final boolean[] edges = new boolean[frame.lineCount()];
 
     /** Puts a function at bus 0, device {@code device} (1 to 31), which must be free. */
     public void attach(int device, FakeVirtioBlkPciFunction function) {
@@ -75,6 +82,33 @@ public final class FakePciHost {
             }
         }
         return raised;
+    }
+
+    /**
+     * A function's MSI-X message: at the frame's doorbell with the data of one of its lines, it
+     * latches an edge on that line; anywhere else it reaches no interrupt, a violation of the
+     * function's driver (which programmed the table).
+     */
+    public void message(long address, long data, DeviceContext context) {
+        long index = data - frame.firstData();
+        if (address == frame.doorbell() && index >= 0 && index < frame.lineCount()) {
+            edges[(int) index] = true;
+        } else {
+            context.violation(ViolationKind.UNKNOWN_INTERRUPT_LINE, address, String.format(
+                    "MSI-X message with data %d to 0x%x, which raises no line of the MSI frame (doorbell 0x%x, data %d to %d)",
+                    data, address, frame.doorbell(), frame.firstData(), frame.firstData() + frame.lineCount() - 1));
+        }
+    }
+
+    /** Whether an edge is latched on MSI frame line {@code line}; empty if the line is not the frame's. */
+    public Optional<Boolean> edgeLatched(int line) {
+        int index = line - frame.firstLine();
+        return index >= 0 && index < edges.length ? Optional.of(edges[index]) : Optional.empty();
+    }
+
+    /** Takes the edge latched on MSI frame line {@code line}. */
+    public void takeEdge(int line) {
+        edges[line - frame.firstLine()] = false;
     }
 
     /** The earliest deferred work of any function's device, or Long.MAX_VALUE. */

@@ -1,11 +1,13 @@
 package dev.vblk.fake.pci;
 
+import dev.vblk.fake.blk.InterruptSignals;
 import dev.vblk.fake.blk.RingArea;
 import dev.vblk.fake.blk.VirtioBlk;
 import dev.vblk.fake.blk.VirtioCore;
 import dev.vblk.fake.mmio.DeviceContext;
 import dev.vblk.fake.violation.ViolationKind;
 import dev.vblk.platform.AccessWidth;
+import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,10 +17,19 @@ import java.util.stream.IntStream;
 
 /**
  * A modern virtio-blk-pci function (device ID 0x1042), the virtio-pci front end of a
- * {@link VirtioCore}: its type-0 configuration space with one 64-bit prefetchable 16 KiB memory BAR
- * (BAR 4), the four virtio capabilities laid out as QEMU lays them (common configuration at 0x0000,
- * ISR at 0x1000, device configuration at 0x2000, notifications at 0x3000 with a multiplier of 4),
- * and INTA.
+ * {@link VirtioCore}: its type-0 configuration space with a 32-bit 4 KiB memory BAR (BAR 1) holding
+ * the MSI-X table and pending-bit array, one 64-bit prefetchable 16 KiB memory BAR (BAR 4), the MSI-X
+ * capability at 0x98 and the four virtio capabilities laid out as QEMU lays them (common
+ * configuration at 0x0000, ISR at 0x1000, device configuration at 0x2000, notifications at 0x3000
+ * with a multiplier of 4), and INTA.
+ *
+ * <p>The MSI-X table has a vector per queue and one more, as QEMU's virtio-blk-pci by default.
+ * While MSI-X is enabled INTA stays low; a used-buffer interrupt of queue {@code q} is sent on the
+ * vector in its queue_msix_vector, a configuration change on config_msix_vector (none when the field
+ * holds VIRTIO_MSI_NO_VECTOR), as a write of the table entry's message data to its message address
+ * on the machine's bus ({@link MsiBus}); a masked entry sets its pending bit instead and sends when
+ * unmasked. A vector past the table is refused (the field reads VIRTIO_MSI_NO_VECTOR), and a device
+ * reset clears every vector field. {@link MsixFault}s make it refuse vectors or misdeliver.
  *
  * <p>Every access to a virtio structure field becomes the core call it stands for, recorded at the
  * field's address when it is a violation, so requests, features, queues and faults are the core's
@@ -53,6 +64,22 @@ public final class FakeVirtioBlkPciFunction {
     private static final long BAR_TYPE = 0xc;
     private static final int FIRST_CAPABILITY = 0x40;
     private static final int NO_VECTOR = 0xffff;
+    private static final int MSIX_BAR_LOW = 0x14;
+    private static final long MSIX_BAR_SIZE = 0x1000;
+    private static final int PBA = 0x800;
+    private static final int MSIX_CAPABILITY = 0x98;
+    private static final int MSIX_CONTROL = MSIX_CAPABILITY + 2;
+    private static final int MSIX_CONTROL_WRITABLE = 0xc000;
+    private static final int MSIX_ENABLE = 0x8000;
+    private static final int MSIX_FUNCTION_MASK = 0x4000;
+    private static final int ENTRY_BYTES = 16;
+
+    /** Where a function's MSI-X messages are written: the machine's memory bus as far as interrupts go. */
+    @FunctionalInterface
+    public interface MsiBus {
+        /** A 32-bit write of {@code data} at {@code address}, made by the function named {@code context}. */
+        void write(long address, long data, DeviceContext context);
+    }
 
     private final VirtioCore device;
     private final DeviceContext context;
@@ -68,14 +95,44 @@ public final class FakeVirtioBlkPciFunction {
     /** queue_size as the driver wrote it, by queue, since the last reset; unwritten ones read QueueNumMax. */
     private final Map<Integer, Integer> queueSizes = new HashMap<>();
     private final Map<Integer, Integer> queueNotifyOffs = new HashMap<>();
+    private final Set<MsixFault> msixFaults = EnumSet.noneOf(MsixFault.class);
+    private final MsiBus bus;
+    private final int[][] table;
+    private final BitSet pendingVectors = new BitSet();
+    private final Map<Integer, Integer> queueVectors = new HashMap<>();
+    private int configVector = NO_VECTOR;
+    private int msixControl;
+    private long msixBarAddress;
+    private boolean sizingMsixBar;
 
     /**
      * @param device the virtio-blk device whose requests the function serves
      * @param context the machine context the device was built with, for violations
+     * @param bus where the function's MSI-X messages are written
      */
-    public FakeVirtioBlkPciFunction(VirtioCore device, DeviceContext context) {
+    public FakeVirtioBlkPciFunction(VirtioCore device, DeviceContext context, MsiBus bus) {
         this.device = device;
         this.context = context;
+        this.bus = bus;
+        this.table = new int[device.config().numQueues() + 1][];
+        for (int vector = 0; vector < table.length; vector++) {
+            table[vector] = new int[] {0, 0, 0, 1};
+        }
+        device.signalInterruptsTo(new InterruptSignals() {
+            @Override
+            public void usedBuffers(int queue) {
+                if (!msixFaults.contains(MsixFault.NO_INTERRUPT)) {
+                    int vector = queueVectors.getOrDefault(queue, NO_VECTOR);
+                    signal(msixFaults.contains(MsixFault.WRONG_VECTOR) && vector != NO_VECTOR
+                            ? (vector + 1) % table.length : vector);
+                }
+            }
+
+            @Override
+            public void configChanged() {
+                signal(configVector);
+            }
+        });
     }
 
     /** The device behind the function. */
@@ -108,6 +165,26 @@ public final class FakeVirtioBlkPciFunction {
         faults.add(fault);
     }
 
+    /** Makes the MSI-X vectors misbehave in one more way, from now on. */
+    public void inject(MsixFault fault) {
+        msixFaults.add(fault);
+    }
+
+    /** Whether MSI-X is enabled in Message Control. */
+    public boolean msixEnabled() {
+        return (msixControl & MSIX_ENABLE) != 0;
+    }
+
+    /** The vector in config_msix_vector, VIRTIO_MSI_NO_VECTOR (0xffff) when none. */
+    public int configVector() {
+        return configVector;
+    }
+
+    /** The vector in queue {@code queue}'s queue_msix_vector, VIRTIO_MSI_NO_VECTOR (0xffff) when none. */
+    public int queueVector(int queue) {
+        return queueVectors.getOrDefault(queue, NO_VECTOR);
+    }
+
     /**
      * Makes configuration-space byte {@code offset} (below 256) read {@code value} from now on,
      * whatever the function holds there: for fuzzing with hostile configuration space.
@@ -119,9 +196,32 @@ public final class FakeVirtioBlkPciFunction {
         overrides.put(offset, value & 0xff);
     }
 
-    /** Whether INTA is asserted: the device has interrupt causes and INTx is not disabled. */
+    /** Whether INTA is asserted: the device has interrupt causes, INTx is not disabled and MSI-X is off. */
     public boolean interruptRaised() {
-        return device.interruptRaised() && (command & COMMAND_INTX_DISABLE) == 0;
+        return device.interruptRaised() && (command & COMMAND_INTX_DISABLE) == 0 && !msixEnabled();
+    }
+
+    /** Sends {@code vector}'s message, or marks it pending while it is masked; nothing without MSI-X or a vector. */
+    private void signal(int vector) {
+        if (!msixEnabled() || vector == NO_VECTOR || vector >= table.length) {
+            return;
+        }
+        if ((msixControl & MSIX_FUNCTION_MASK) != 0 || (table[vector][3] & 1) != 0) {
+            pendingVectors.set(vector);
+            return;
+        }
+        int[] entry = table[vector];
+        bus.write((entry[0] & 0xffff_ffffL) | ((long) entry[1] << 32), entry[2] & 0xffff_ffffL, context);
+    }
+
+    /** Sends the messages of vectors pending while masked that are no longer masked. */
+    private void sendPending() {
+        for (int vector = pendingVectors.nextSetBit(0); vector >= 0; vector = pendingVectors.nextSetBit(vector + 1)) {
+            if ((msixControl & MSIX_FUNCTION_MASK) == 0 && (table[vector][3] & 1) == 0 && msixEnabled()) {
+                pendingVectors.clear(vector);
+                signal(vector);
+            }
+        }
     }
 
     // ---- configuration space ----
@@ -139,6 +239,15 @@ public final class FakeVirtioBlkPciFunction {
     public void writeConfig(int offset, AccessWidth width, long value) {
         if (offset == COMMAND && width != AccessWidth.BYTE) {
             command = (int) value & COMMAND_WRITABLE;
+        } else if (offset == MSIX_CONTROL && width == AccessWidth.HALF
+                || offset == MSIX_CAPABILITY && width == AccessWidth.WORD) {
+            msixControl = (int) (offset == MSIX_CAPABILITY ? value >>> 16 : value) & MSIX_CONTROL_WRITABLE;
+            sendPending();
+        } else if (offset == MSIX_BAR_LOW && width == AccessWidth.WORD) {
+            sizingMsixBar = value == 0xffff_ffffL;
+            if (!sizingMsixBar) {
+                msixBarAddress = value & ~(MSIX_BAR_SIZE - 1) & 0xffff_ffffL;
+            }
         } else if (offset == BAR_LOW && width == AccessWidth.WORD) {
             sizingLow = value == 0xffff_ffffL;
             if (!sizingLow && !faults.contains(PciFault.BAR_DOES_NOT_STICK)) {
@@ -169,10 +278,15 @@ public final class FakeVirtioBlkPciFunction {
             case 0x00 -> (DEVICE << 16) | VENDOR;
             case 0x04 -> (0x10L << 16) | command;
             case 0x08 -> 0x0100_0001L;
+            case MSIX_BAR_LOW -> sizingMsixBar ? ~(MSIX_BAR_SIZE - 1) & 0xffff_fff0L : msixBarAddress;
             case BAR_LOW -> (sizingLow ? ~(BAR_SIZE - 1) & 0xffff_fff0L : barAddress & 0xffff_fff0L) | BAR_TYPE;
             case BAR_HIGH -> sizingHigh ? 0xffff_ffffL : barAddress >>> 32;
             case 0x2c -> (2L << 16) | VENDOR;
-            case 0x34 -> faults.contains(PciFault.CAPABILITY_POINTER_IN_HEADER) ? 0x10 : firstCapability();
+            case 0x34 -> faults.contains(PciFault.CAPABILITY_POINTER_IN_HEADER) ? 0x10 : MSIX_CAPABILITY;
+            case MSIX_CAPABILITY -> 0x11L | (firstCapability() << 8)
+                    | ((long) (msixControl | (table.length - 1)) << 16);
+            case MSIX_CAPABILITY + 4 -> 1;
+            case MSIX_CAPABILITY + 8 -> PBA | 1;
             case 0x3c -> 0x100;
             default -> capabilityWord(offset);
         };
@@ -212,14 +326,26 @@ public final class FakeVirtioBlkPciFunction {
 
     // ---- the memory BAR ----
 
-    /** Whether memory decoding is on and {@code address} falls in the BAR. */
+    /** Whether memory decoding is on and {@code address} falls in one of the BARs. */
     public boolean decodes(long address) {
+        return inVirtioBar(address) || inMsixBar(address);
+    }
+
+    private boolean inVirtioBar(long address) {
         return (command & COMMAND_MEMORY) != 0 && barAddress != 0 && address - barAddress >= 0
                 && address - barAddress < BAR_SIZE;
     }
 
-    /** A read inside the BAR at {@code address}. */
+    private boolean inMsixBar(long address) {
+        return (command & COMMAND_MEMORY) != 0 && msixBarAddress != 0 && address - msixBarAddress >= 0
+                && address - msixBarAddress < MSIX_BAR_SIZE;
+    }
+
+    /** A read inside a BAR at {@code address}. */
     public long readBar(long address, AccessWidth width) {
+        if (inMsixBar(address)) {
+            return readMsixBar((int) (address - msixBarAddress), width, address);
+        }
         int offset = (int) (address - barAddress);
         if (offset >= DEVICE_CONFIG && offset < DEVICE_CONFIG + REGION) {
             return device.readConfig(offset - DEVICE_CONFIG, width, address);
@@ -239,8 +365,12 @@ public final class FakeVirtioBlkPciFunction {
         return 0;
     }
 
-    /** A write inside the BAR at {@code address}. */
+    /** A write inside a BAR at {@code address}. */
     public void writeBar(long address, AccessWidth width, long value) {
+        if (inMsixBar(address)) {
+            writeMsixBar((int) (address - msixBarAddress), width, value, address);
+            return;
+        }
         int offset = (int) (address - barAddress);
         if (offset >= DEVICE_CONFIG && offset < DEVICE_CONFIG + REGION) {
             device.writeConfig(offset - DEVICE_CONFIG, width, value, address);
@@ -254,13 +384,41 @@ public final class FakeVirtioBlkPciFunction {
         }
     }
 
+    /** The MSI-X table (16 bytes per vector, 32-bit accesses) and the pending-bit array at 0x800. */
+    private long readMsixBar(int offset, AccessWidth width, long address) {
+        if (width == AccessWidth.WORD && offset < table.length * ENTRY_BYTES) {
+            return table[offset / ENTRY_BYTES][offset % ENTRY_BYTES / 4] & 0xffff_ffffL;
+        }
+        if (width == AccessWidth.WORD && offset >= PBA && offset < PBA + 8 * ((table.length + 63) / 64)) {
+            long[] words = pendingVectors.toLongArray();
+            int index = (offset - PBA) / 8;
+            long word = index < words.length ? words[index] : 0;
+            return (offset % 8 == 0 ? word : word >>> 32) & 0xffff_ffffL;
+        }
+        context.violation(ViolationKind.UNDEFINED_REGISTER, address, width.bits() + "-bit read at MSI-X BAR offset 0x"
+                + Integer.toHexString(offset) + ", which holds no table entry or pending bits");
+        return 0;
+    }
+
+    private void writeMsixBar(int offset, AccessWidth width, long value, long address) {
+        if (width != AccessWidth.WORD || offset >= table.length * ENTRY_BYTES) {
+            context.violation(ViolationKind.UNDEFINED_REGISTER, address, width.bits() + "-bit write at MSI-X BAR offset 0x"
+                    + Integer.toHexString(offset) + ", which holds no table entry");
+            return;
+        }
+        int field = offset % ENTRY_BYTES / 4;
+        table[offset / ENTRY_BYTES][field] = field == 3 ? (int) value & 1 : (int) value;
+        sendPending();
+    }
+
     private long readCommon(int offset, AccessWidth width, long address) {
         if (!fieldWidth(offset, width, address, false)) {
             return 0;
         }
         return switch (offset) {
             case 0x04 -> device.deviceFeatures(deviceFeatureSelect);
-            case 0x10, 0x1a -> NO_VECTOR;
+            case 0x10 -> configVector;
+            case 0x1a -> queueVector(queueSelect);
             case 0x12 -> device.config().numQueues();
             case 0x14 -> device.status();
             case 0x15 -> device.configGeneration() & 0xff;
@@ -287,6 +445,8 @@ public final class FakeVirtioBlkPciFunction {
                     driverFeatureSelect = 0;
                     queueSelect = 0;
                     queueSizes.clear();
+                    configVector = NO_VECTOR;
+                    queueVectors.clear();
                 }
             }
             case 0x16 -> queueSelect = (int) value;
@@ -304,11 +464,19 @@ public final class FakeVirtioBlkPciFunction {
             case 0x3a -> {
                 device.queues().writeQueueReset(queueSelect, value, address);
                 queueSizes.remove(queueSelect);
+                queueVectors.remove(queueSelect);
             }
-            case 0x10, 0x1a -> { } // MSI-X vectors: none are used, the function stays on INTx
+            case 0x10 -> configVector = msixFaults.contains(MsixFault.REFUSE_CONFIG_VECTOR) ? NO_VECTOR : vector(value);
+            case 0x1a -> queueVectors.put(queueSelect,
+                    msixFaults.contains(MsixFault.REFUSE_QUEUE_VECTOR) ? NO_VECTOR : vector(value));
             default -> context.violation(ViolationKind.WRONG_REGISTER_DIRECTION, address,
                     "write to read-only common configuration field at 0x" + Integer.toHexString(offset));
         }
+    }
+
+    /** A vector field's value as the device keeps it: VIRTIO_MSI_NO_VECTOR for one past the table, as QEMU. */
+    private int vector(long value) {
+        return value < table.length ? (int) value : NO_VECTOR;
     }
 
     /** Checks that a common configuration access has its field's width (section 4.1.3.1). */

@@ -31,7 +31,8 @@ class FakePciFaultTest {
         assertEquals(0x060000, bridge.classCode());
         PciReport.BoundBlockDevice bound = assertInstanceOf(PciReport.BoundBlockDevice.class, reports.get(1));
         assertEquals(new PciAddress(0, 1, 0), bound.address());
-        assertEquals(0x1000_0000L, bound.function().bar(4).orElseThrow().address(), "BAR 4 at the window's start");
+        assertEquals(0x1000_0000L, bound.function().bar(1).orElseThrow().address(), "BAR 1 (MSI-X) at the window's start");
+        assertEquals(0x1000_4000L, bound.function().bar(4).orElseThrow().address(), "BAR 4 after it, aligned to its size");
         VirtioBlkDevice device = bound.device();
         assertEquals("virtio-blk@pci:00:01.0", device.id().toString());
         byte[] data = new byte[1024];
@@ -56,7 +57,7 @@ class FakePciFaultTest {
         "CAPABILITY_BAR_OUT_OF_RANGE|names BAR 7, which is no assigned memory BAR",
         "CAPABILITY_OUTSIDE_BAR|outside BAR4",
         "CAPABILITY_POINTER_IN_HEADER|capability pointer 0x10 lies outside",
-        "BAR_DOES_NOT_STICK|BAR4 reads back 0x0 after 0x10000000 was written",
+        "BAR_DOES_NOT_STICK|BAR4 reads back 0x0 after 0x10004000 was written",
         "NOTIFY_OFF_OUTSIDE|queue 0 notifies at offset 0x1000, past the 4096-byte notify structure"})
     void aBrokenConfigurationSpaceIsRefusedWithAOneLineReason(PciFault fault, String reason) {
         FakePciRig rig = rig();

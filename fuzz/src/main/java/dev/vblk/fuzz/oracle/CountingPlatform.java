@@ -124,6 +124,12 @@ public final class CountingPlatform extends ForwardingPlatform {
     }
 
     @Override
+    public boolean awaitEdge(int line, long timeoutNanos) {
+        count();
+        return super.awaitEdge(line, timeoutNanos);
+    }
+
+    @Override
     public long nanoTime() {
         count();
         return super.nanoTime();

@@ -88,7 +88,7 @@ class QemuPciTest {
                         command & (PciConfigSpace.COMMAND_MEMORY_SPACE | PciConfigSpace.COMMAND_BUS_MASTER));
             }
             assertTrue(second.bar(4).orElseThrow().address() >= modern.address() + modern.size(), "no overlap");
-            VirtioPciTransport transport = VirtioPciTransport.open(platform, HOST, first, "test");
+            VirtioPciTransport transport = VirtioPciTransport.open(platform, HOST, first, "test", 0);
             assertTrue(modern.contains(transport.layout().common().address() - modern.address(), 0x38));
             assertEquals(64, transport.configU32(0), "capacity read through the device configuration in BAR4");
         }
