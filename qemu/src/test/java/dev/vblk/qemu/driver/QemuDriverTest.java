@@ -173,7 +173,11 @@ class QemuDriverTest {
         }
     }
 
-    /** Passes calls to QEMU and kills QEMU right after the driver notifies a queue: a crash mid-request. */
+    /**
+     * Passes calls to QEMU and kills QEMU when the driver notifies a queue, before the notification
+     * reaches it: a crash with the request in the ring. (Killed after the notification, QEMU may
+     * finish the read first, and the driver then finds its completion in the shared guest RAM.)
+     */
     private static final class KillAfterNotify extends ForwardingPlatform {
         private final QemuMachine machine;
         private boolean initialised;
@@ -185,13 +189,13 @@ class QemuDriverTest {
 
         @Override
         public void writeRegister(long address, AccessWidth width, long value) {
-            super.writeRegister(address, width, value);
-            if ((address & 0x1ff) == MmioRegister.STATUS.offset() && (value & 4) != 0) {
-                initialised = true;
-            }
             if (initialised && (address & 0x1ff) == MmioRegister.QUEUE_NOTIFY.offset()) {
                 machine.processHandle().destroyForcibly();
                 machine.processHandle().onExit().join();
+            }
+            super.writeRegister(address, width, value);
+            if ((address & 0x1ff) == MmioRegister.STATUS.offset() && (value & 4) != 0) {
+                initialised = true;
             }
         }
     }
