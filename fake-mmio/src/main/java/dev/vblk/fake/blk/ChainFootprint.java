@@ -3,6 +3,7 @@ package dev.vblk.fake.blk;
 import dev.vblk.virtio.queue.chain.ChainSegment;
 import dev.vblk.virtio.queue.chain.DecodedChain;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public record ChainFootprint(Map<MemoryTarget, List<MemorySpan>> driverWritten, 
         for (MemoryTarget target : MemoryTarget.values()) {
             copy.put(target, List.copyOf(driverWritten.getOrDefault(target, List.of())));
         }
-        driverWritten = Map.copyOf(copy);
+        driverWritten = Collections.unmodifiableMap(copy);
         deviceWritable = List.copyOf(deviceWritable);
         driverRingFields = List.copyOf(driverRingFields);
     }
@@ -66,7 +67,11 @@ public record ChainFootprint(Map<MemoryTarget, List<MemorySpan>> driverWritten, 
     }
 
     private static List<MemorySpan> spans(List<ChainSegment> segments) {
-        return segments.stream().map(segment -> new MemorySpan(segment.address(), segment.length())).toList();
+        MemorySpan[] spans = new MemorySpan[segments.size()];
+        for (int i = 0; i < spans.length; i++) {
+            spans[i] = new MemorySpan(segments.get(i).address(), segments.get(i).length());
+        }
+        return List.of(spans);
     }
 
     /** The memory of {@code target}. */

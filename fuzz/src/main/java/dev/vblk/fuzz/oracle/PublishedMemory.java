@@ -7,9 +7,8 @@ import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.platform.FrameAllocator;
 import dev.vblk.platform.Platform;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The guest memory the driver wrote for the device to read and the device has fetched (descriptor
@@ -21,11 +20,21 @@ import java.util.TreeMap;
  */
 final class PublishedMemory extends ForwardingPlatform {
 
-    /** What a published run of bytes was, for a finding. */
-    private record Published(long end, String what) {}
+    private static final MemoryTarget[] TARGETS = MemoryTarget.values();
+    private static final String RING_FIELDS =
+            "driver ring fields (available index, flags, used_event or event suppression)";
 
-    /** Published runs by first address; they never overlap. */
-    private final TreeMap<Long, Published> published = new TreeMap<>();
+    /*
+     * Published runs, sorted by first address, which is unique; they never overlap. Run i is
+     * [starts[i], ends[i]) and holds target[i] of request #requests[i], or the driver ring fields where
+     * target[i] is null: described only for a finding. A few dozen runs at most, so sorted arrays
+     * searched by halves cost less than a tree of boxed addresses.
+     */
+    private long[] starts = new long[16];
+    private long[] ends = new long[16];
+    private MemoryTarget[] targets = new MemoryTarget[16];
+    private long[] requests = new long[16];
+    private int count;
     private final List<String> reads = new ArrayList<>();
     private long readCount;
 
@@ -38,19 +47,19 @@ final class PublishedMemory extends ForwardingPlatform {
         for (MemorySpan span : footprint.deviceWritable()) {
             remove(span.address(), span.end());
         }
-        for (MemoryTarget target : MemoryTarget.values()) {
+        for (MemoryTarget target : TARGETS) {
             for (MemorySpan span : footprint.watched(target)) {
-                publish(span, target + " of request #" + request);
+                publish(span, target, request);
             }
         }
         for (MemorySpan span : footprint.driverRingFields()) {
-            publish(span, "driver ring fields (available index, flags, used_event or event suppression)");
+            publish(span, null, 0);
         }
     }
 
-    private void publish(MemorySpan span, String what) {
+    private void publish(MemorySpan span, MemoryTarget target, long request) {
         remove(span.address(), span.end());
-        published.put(span.address(), new Published(span.end(), what));
+        put(span.address(), span.end(), target, request);
     }
 
     /** The driver's reads of published memory noted since the last call, described, and how many there were. */
@@ -66,11 +75,12 @@ final class PublishedMemory extends ForwardingPlatform {
 
     @Override
     public void readMemory(long address, byte[] destination, int offset, int length) {
-        Map.Entry<Long, Published> hit = firstOverlap(address, address + length);
-        if (hit != null) {
+        int hit = firstOverlap(address, address + length);
+        if (hit >= 0) {
             if (reads.size() < 3) {
+                String what = targets[hit] == null ? RING_FIELDS : targets[hit] + " of request #" + requests[hit];
                 reads.add(String.format("read %d byte(s) at 0x%x, which hold the %s the driver wrote for the device "
-                        + "(0x%x..0x%x)", length, address, hit.getValue().what(), hit.getKey(), hit.getValue().end()));
+                        + "(0x%x..0x%x)", length, address, what, starts[hit], ends[hit]));
             }
             readCount++;
         }
@@ -89,26 +99,77 @@ final class PublishedMemory extends ForwardingPlatform {
         super.freeFrames(address, frameCount);
     }
 
-    private Map.Entry<Long, Published> firstOverlap(long start, long end) {
-        Map.Entry<Long, Published> before = published.floorEntry(start);
-        if (before != null && before.getValue().end() > start) {
+    /** The index of the run that overlaps {@code [start, end)} and begins first, or -1. */
+    private int firstOverlap(long start, long end) {
+        int before = floor(start);
+        if (before >= 0 && ends[before] > start) {
             return before;
         }
-        Map.Entry<Long, Published> after = published.higherEntry(start);
-        return after != null && after.getKey() < end ? after : null;
+        int after = before + 1;
+        return after < count && starts[after] < end ? after : -1;
+    }
+
+    /** The index of the last run starting at or before {@code address}, or -1. */
+    private int floor(long address) {
+        int low = 0;
+        int high = count - 1;
+        while (low <= high) {
+            int middle = (low + high) >>> 1;
+            if (starts[middle] <= address) {
+                low = middle + 1;
+            } else {
+                high = middle - 1;
+            }
+        }
+        return high;
     }
 
     private void remove(long start, long end) {
-        Map.Entry<Long, Published> hit;
-        while ((hit = firstOverlap(start, end)) != null) {
-            published.remove(hit.getKey());
-            Published run = hit.getValue();
-            if (hit.getKey() < start) {
-                published.put(hit.getKey(), new Published(start, run.what()));
+        int hit;
+        while ((hit = firstOverlap(start, end)) >= 0) {
+            long runStart = starts[hit];
+            long runEnd = ends[hit];
+            MemoryTarget target = targets[hit];
+            long request = requests[hit];
+            removeAt(hit);
+            if (runStart < start) {
+                put(runStart, start, target, request);
             }
-            if (run.end() > end) {
-                published.put(end, new Published(run.end(), run.what()));
+            if (runEnd > end) {
+                put(end, runEnd, target, request);
             }
         }
+    }
+
+    /** Adds the run {@code [start, end)}, replacing a run that starts at {@code start}. */
+    private void put(long start, long end, MemoryTarget target, long request) {
+        int at = floor(start);
+        if (at < 0 || starts[at] != start) {
+            at++;
+            if (count == starts.length) {
+                starts = Arrays.copyOf(starts, count * 2);
+                ends = Arrays.copyOf(ends, count * 2);
+                targets = Arrays.copyOf(targets, count * 2);
+                requests = Arrays.copyOf(requests, count * 2);
+            }
+            System.arraycopy(starts, at, starts, at + 1, count - at);
+            System.arraycopy(ends, at, ends, at + 1, count - at);
+            System.arraycopy(targets, at, targets, at + 1, count - at);
+            System.arraycopy(requests, at, requests, at + 1, count - at);
+            count++;
+        }
+        starts[at] = start;
+        ends[at] = end;
+        targets[at] = target;
+        requests[at] = request;
+    }
+
+    private void removeAt(int at) {
+        System.arraycopy(starts, at + 1, starts, at, count - at - 1);
+        System.arraycopy(ends, at + 1, ends, at, count - at - 1);
+        System.arraycopy(targets, at + 1, targets, at, count - at - 1);
+        System.arraycopy(requests, at + 1, requests, at, count - at - 1);
+        count--;
+        targets[count] = null;
     }
 }

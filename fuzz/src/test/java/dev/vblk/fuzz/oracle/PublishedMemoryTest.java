@@ -69,4 +69,26 @@ class PublishedMemoryTest {
         memory.fetched(1, new ChainFootprint(Map.of(), List.of(new MemorySpan(base + 0x200, 512)), List.of(), false));
         assertEquals(0, reads(0x200, 512), "a read's buffer where a write's data was");
     }
+
+    @Test
+    void manyChainsAreWatchedApartAndNamedInTheFinding() {
+        for (int request = 0; request < 40; request++) {
+            memory.fetched(request, new ChainFootprint(Map.of(MemoryTarget.HEADER,
+                    List.of(new MemorySpan(base + 0x40L * request, 16))), List.of(), List.of(), false));
+        }
+        for (int request = 0; request < 40; request++) {
+            assertEquals(1, reads(0x40L * request + 15, 1), "request " + request + "'s header");
+            assertEquals(0, reads(0x40L * request + 16, 0x30), "the gap after request " + request + "'s header");
+        }
+        memory.writeMemory(base + 0x40 * 10 + 8, new byte[0x40 * 2], 0, 0x40 * 2);
+        assertEquals(1, reads(0x40 * 10, 8), "the part of request 10's header before the write");
+        assertEquals(0, reads(0x40 * 10 + 8, 0x40 * 2), "what was written again");
+        assertEquals(1, reads(0x40 * 12 + 8, 8), "the part of request 12's header after the write");
+
+        memory.takeReads();
+        memory.readMemory(base + 0x40 * 25 + 4, new byte[2], 0, 2);
+        assertEquals(List.of(String.format("read 2 byte(s) at 0x%x, which hold the HEADER of request #25 the driver "
+                + "wrote for the device (0x%x..0x%x)", base + 0x40 * 25 + 4, base + 0x40 * 25, base + 0x40 * 25 + 16)),
+                memory.takeReads().described());
+    }
 }

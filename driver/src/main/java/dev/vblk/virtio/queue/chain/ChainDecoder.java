@@ -30,6 +30,8 @@ public final class ChainDecoder {
 
     /** NEXT is 16 bits wide, so no table has more reachable descriptors than this. */
     private static final int MAX_REACHABLE = 0x10000;
+    /** How errors name a descriptor of a packed ring, followed by its position. */
+    private static final String PACKED = "packed descriptor ";
 
     private final GuestMemoryReader memory;
     private final long table;
@@ -78,10 +80,11 @@ public final class ChainDecoder {
             long length = LittleEndian.get(raw, DescriptorLayout.LENGTH_OFFSET, 4);
             int flags = (int) LittleEndian.get(raw, DescriptorLayout.SPLIT_FLAGS_OFFSET, 2);
             int next = (int) LittleEndian.get(raw, DescriptorLayout.SPLIT_NEXT_OFFSET, 2);
-            String where = (indirect ? "indirect descriptor " : "descriptor ") + index;
+            // Named only in an error: a well-formed chain makes no strings.
+            String kind = indirect ? "indirect descriptor " : "descriptor ";
             if ((flags & DescriptorLayout.F_INDIRECT) != 0) {
                 requireIndirectAllowed(at, flags, length, indirect);
-                requireMemory(at, address, length, "indirect descriptor table of " + where);
+                requireMemory(at, address, length, "indirect descriptor table of ", kind, index);
                 current = address;
                 tableSize = (int) (length / DESCRIPTOR_SIZE);
                 index = 0;
@@ -89,12 +92,12 @@ public final class ChainDecoder {
                 indirect = true;
                 continue;
             }
-            buffers.add(at, address, length, (flags & DescriptorLayout.F_WRITE) != 0, where);
+            buffers.add(at, address, length, (flags & DescriptorLayout.F_WRITE) != 0, kind, index);
             if ((flags & DescriptorLayout.F_NEXT) == 0) {
                 return new DecodedChain(head, buffers.segments, indirect, ringDescriptors);
             }
             if (next >= tableSize) {
-                throw new MalformedChainException(at, ChainDefect.NEXT_OUT_OF_RANGE, where + " chains to " + next
+                throw new MalformedChainException(at, ChainDefect.NEXT_OUT_OF_RANGE, kind + index + " chains to " + next
                         + " beyond its table of " + tableSize);
             }
             index = next;
@@ -125,25 +128,24 @@ public final class ChainDecoder {
             long length = LittleEndian.get(raw, DescriptorLayout.LENGTH_OFFSET, 4);
             int id = (int) LittleEndian.get(raw, DescriptorLayout.PACKED_ID_OFFSET, 2);
             int flags = (int) LittleEndian.get(raw, DescriptorLayout.PACKED_FLAGS_OFFSET, 2);
-            String where = "packed descriptor " + at;
             if (!DescriptorLayout.isAvailable(flags, lap)) {
-                throw new MalformedChainException(address, ChainDefect.NOT_AVAILABLE, where
+                throw new MalformedChainException(address, ChainDefect.NOT_AVAILABLE, PACKED + at
                         + " continues a chain but is not marked available");
             }
             if ((flags & DescriptorLayout.F_INDIRECT) != 0) {
                 requireIndirectAllowed(address, flags, length, false);
-                requireMemory(address, buffer, length, "indirect descriptor table of " + where);
+                requireMemory(address, buffer, length, "indirect descriptor table of ", PACKED, at);
                 for (int i = 0; i < length / DESCRIPTOR_SIZE; i++) {
                     long entry = buffer + DescriptorLayout.offset(i);
                     byte[] inner = memory.read(entry, DESCRIPTOR_SIZE);
                     buffers.add(entry, LittleEndian.get(inner, DescriptorLayout.ADDRESS_OFFSET, 8),
                             LittleEndian.get(inner, DescriptorLayout.LENGTH_OFFSET, 4),
                             (LittleEndian.get(inner, DescriptorLayout.PACKED_FLAGS_OFFSET, 2) & DescriptorLayout.F_WRITE) != 0,
-                            "indirect descriptor " + i);
+                            "indirect descriptor ", i);
                 }
                 return new DecodedChain(id, buffers.segments, true, taken);
             }
-            buffers.add(address, buffer, length, (flags & DescriptorLayout.F_WRITE) != 0, where);
+            buffers.add(address, buffer, length, (flags & DescriptorLayout.F_WRITE) != 0, PACKED, at);
             if ((flags & DescriptorLayout.F_NEXT) == 0) {
                 return new DecodedChain(id, buffers.segments, false, taken);
             }
@@ -159,13 +161,14 @@ public final class ChainDecoder {
         final List<ChainSegment> segments = new ArrayList<>();
         boolean writableSeen;
 
-        void add(long at, long address, long length, boolean writable, String where) {
+        /** Adds the buffer of descriptor {@code index}, a {@code kind} ("descriptor ", ...) named only in an error. */
+        void add(long at, long address, long length, boolean writable, String kind, int index) {
             if (length == 0) {
-                throw new MalformedChainException(at, ChainDefect.EMPTY_BUFFER, "zero-sized buffer in " + where);
+                throw new MalformedChainException(at, ChainDefect.EMPTY_BUFFER, "zero-sized buffer in " + kind + index);
             }
-            requireMemory(at, address, length, "buffer of " + where);
+            requireMemory(at, address, length, "buffer of ", kind, index);
             if (!writable && writableSeen) {
-                throw new MalformedChainException(at, ChainDefect.READABLE_AFTER_WRITABLE, "device-readable " + where
+                throw new MalformedChainException(at, ChainDefect.READABLE_AFTER_WRITABLE, "device-readable " + kind + index
                         + " after a device-writable one");
             }
             writableSeen |= writable;
@@ -191,10 +194,10 @@ public final class ChainDecoder {
         }
     }
 
-    private void requireMemory(long at, long address, long length, String what) {
+    private void requireMemory(long at, long address, long length, String what, String kind, int index) {
         if (!memory.contains(address, length)) {
             throw new MalformedChainException(at, ChainDefect.OUTSIDE_MEMORY, String.format(
-                    "%s at 0x%x (%d bytes) is outside guest RAM", what, address, length));
+                    "%s%s%d at 0x%x (%d bytes) is outside guest RAM", what, kind, index, address, length));
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.vblk.virtio.queue.chain;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -21,11 +23,21 @@ public record DecodedChain(int head, List<ChainSegment> segments, boolean indire
 
     /** The device-readable buffers, in order. */
     public List<ChainSegment> readable() {
-        return segments.stream().filter(segment -> !segment.deviceWritable()).toList();
+        return part(false);
     }
 
     /** The device-writable buffers, in order. */
     public List<ChainSegment> writable() {
-        return segments.stream().filter(ChainSegment::deviceWritable).toList();
+        return part(true);
+    }
+
+    private List<ChainSegment> part(boolean deviceWritable) {
+        List<ChainSegment> part = new ArrayList<>(segments.size());
+        for (ChainSegment segment : segments) {
+            if (segment.deviceWritable() == deviceWritable) {
+                part.add(segment);
+            }
+        }
+        return Collections.unmodifiableList(part);
     }
 }

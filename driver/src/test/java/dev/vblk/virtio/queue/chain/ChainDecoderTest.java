@@ -154,7 +154,7 @@ class ChainDecoderTest {
     @Test
     void emptyBufferIsRejected() {
         descriptor(TABLE, 0, BUFFERS, 0, 0, 0);
-        rejected(decoder, 0, ChainDefect.EMPTY_BUFFER);
+        assertEquals("zero-sized buffer in descriptor 0", rejected(decoder, 0, ChainDefect.EMPTY_BUFFER).getMessage());
     }
 
     @Test
@@ -164,6 +164,7 @@ class ChainDecoderTest {
         descriptor(TABLE, 1, INDIRECT_TABLE, 16, INDIRECT, 0);
         MalformedChainException error = rejected(decoder, 0, ChainDefect.READABLE_AFTER_WRITABLE);
         assertEquals(INDIRECT_TABLE, error.address());
+        assertEquals("device-readable indirect descriptor 0 after a device-writable one", error.getMessage());
     }
 
     @Test
@@ -183,8 +184,10 @@ class ChainDecoderTest {
         descriptor(TABLE, 0, BUFFERS + 0xff0, 32, 0, 0);
         descriptor(TABLE, 1, BUFFERS + 0x2000, 16, INDIRECT, 0);
         descriptor(TABLE, 2, BUFFERS, 16, 0, 0);
-        assertTrue(rejected(chains, 0, ChainDefect.OUTSIDE_MEMORY).getMessage().contains("outside guest RAM"));
-        rejected(chains, 1, ChainDefect.OUTSIDE_MEMORY);
+        assertEquals(String.format("buffer of descriptor 0 at 0x%x (32 bytes) is outside guest RAM", BUFFERS + 0xff0),
+                rejected(chains, 0, ChainDefect.OUTSIDE_MEMORY).getMessage());
+        assertEquals(String.format("indirect descriptor table of descriptor 1 at 0x%x (16 bytes) is outside guest RAM",
+                BUFFERS + 0x2000), rejected(chains, 1, ChainDefect.OUTSIDE_MEMORY).getMessage());
         assertFalse(chains.decode(2).indirect());
     }
 
