@@ -11,7 +11,8 @@ import jdk.jfr.Name;
 @Name(BlockRequestEvent.NAME)
 @Label("Block Request")
 @Category({"vblk", "Block"})
-@Description("A read, write, flush, discard, write-zeroes, secure-erase, get-id or get-lifetime call on a block device")
+@Description("A read, write, flush, discard, write-zeroes, secure-erase, get-id or get-lifetime call on a block device,"
+        + " or a zone command of a zoned one")
 public final class BlockRequestEvent extends Event {
 
     /** The event type's name in a recording. */

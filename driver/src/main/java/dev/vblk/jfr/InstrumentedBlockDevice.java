@@ -1,7 +1,6 @@
 package dev.vblk.jfr;
 
 import dev.vblk.block.BlockDevice;
-import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.BlockDeviceInfo;
 import dev.vblk.block.BlockLifetime;
@@ -85,24 +84,6 @@ public final class InstrumentedBlockDevice implements BlockDevice {
     }
 
     private <T> T timed(String operation, long sector, long bytes, Supplier<T> call) {
-        BlockRequestEvent event = new BlockRequestEvent();
-        event.begin();
-        String outcome = "OK";
-        try {
-            return call.get();
-        } catch (BlockDeviceException e) {
-            outcome = e.kind().name();
-            throw e;
-        } finally {
-            event.end();
-            if (event.shouldCommit()) {
-                event.device = delegate.id().toString();
-                event.operation = operation;
-                event.sector = sector;
-                event.bytes = bytes;
-                event.outcome = outcome;
-                event.commit();
-            }
-        }
+        return BlockRequestTimer.timed(delegate.id().toString(), operation, sector, bytes, call);
     }
 }

@@ -9,6 +9,9 @@ import dev.vblk.block.BlockDeviceId;
 import dev.vblk.block.BlockDeviceInfo;
 import dev.vblk.block.BlockLifetime;
 import dev.vblk.block.ErrorKind;
+import dev.vblk.block.ZoneDescriptor;
+import dev.vblk.block.ZonedBlockDevice;
+import dev.vblk.block.ZonedCharacteristics;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.testing.MemoryOnlyPlatform;
@@ -81,6 +84,62 @@ class InstrumentationTest {
         assertEquals(8 * 512, events.get(0).getLong("bytes"));
         assertEquals("get-lifetime", events.get(1).getString("operation"));
         assertEquals("OK", events.get(1).getString("outcome"));
+    }
+
+    /** Zone commands that succeed, but a reset of every zone that the device refuses. */
+    private static final class StubZonedDevice implements ZonedBlockDevice {
+        @Override
+        public ZonedCharacteristics characteristics() {
+            throw new UnsupportedOperationException("not asked");
+        }
+
+        @Override
+        public List<ZoneDescriptor> reportZones(long sector, int maxZones) {
+            return List.of();
+        }
+
+        @Override
+        public void openZone(long zoneStart) {}
+
+        @Override
+        public void closeZone(long zoneStart) {}
+
+        @Override
+        public void finishZone(long zoneStart) {}
+
+        @Override
+        public void resetZone(long zoneStart) {}
+
+        @Override
+        public void resetAllZones() {
+            throw BlockDeviceException.of(ErrorKind.ZONE_INVALID_COMMAND, "stub").build();
+        }
+
+        @Override
+        public long zoneAppend(long zoneStart, byte[] data) {
+            return zoneStart + 3;
+        }
+    }
+
+    @Test
+    void zoneCommandsAreNamedInTheirEvents() throws Exception {
+        List<RecordedEvent> events = record(List.of(BlockRequestEvent.NAME), () -> {
+            ZonedBlockDevice zoned = new InstrumentedZonedBlockDevice("virtio-blk@0x0a003e00", new StubZonedDevice());
+            zoned.reportZones(256, 4);
+            zoned.openZone(512);
+            zoned.closeZone(512);
+            zoned.finishZone(512);
+            zoned.resetZone(768);
+            assertEquals(259, zoned.zoneAppend(256, new byte[1024]));
+            assertThrows(BlockDeviceException.class, zoned::resetAllZones);
+        }, BlockRequestEvent.NAME);
+        assertEquals(List.of("zone-report", "zone-open", "zone-close", "zone-finish", "zone-reset", "zone-append",
+                "zone-reset-all"), events.stream().map(e -> e.getString("operation")).toList());
+        assertEquals(List.of(256L, 512L, 512L, 512L, 768L, 256L, 0L), events.stream().map(e -> e.getLong("sector")).toList());
+        assertEquals(1024, events.get(5).getLong("bytes"));
+        assertEquals("virtio-blk@0x0a003e00", events.get(0).getString("device"));
+        assertEquals("OK", events.get(5).getString("outcome"));
+        assertEquals("ZONE_INVALID_COMMAND", events.get(6).getString("outcome"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.vblk.block.ErrorKind;
 import dev.vblk.block.RequestHandle;
 import dev.vblk.discovery.PciReport;
 import dev.vblk.discovery.SlotReport;
+import dev.vblk.jfr.InstrumentedZonedBlockDevice;
 import dev.vblk.platform.Platform;
 import dev.vblk.recorder.RecordingAsyncBlockDevice;
 import dev.vblk.recorder.RecordingBlockDevice;
@@ -405,8 +406,11 @@ public final class DriverSession {
             if (driver == null) {
                 throw new IllegalArgumentException("a zone command is of a whole device, not of its queue " + operation.device());
             }
-            Supplier<byte[]> command = () -> operation.invoke(driver.zoned().orElseThrow(() -> BlockDeviceException.of(
-                    ErrorKind.UNSUPPORTED, "not a zoned device the driver was allowed").device(operation.device()).build()));
+            // Zone commands are few: they always pass the Flight Recorder wrapper, whose events are
+            // committed only while a recording is on.
+            Supplier<byte[]> command = () -> operation.invoke(new InstrumentedZonedBlockDevice(operation.device(),
+                    driver.zoned().orElseThrow(() -> BlockDeviceException.of(ErrorKind.UNSUPPORTED,
+                            "not a zoned device the driver was allowed").device(operation.device()).build())));
             return recorder == null ? command.get() : recorder.recordOperation(operation.kind(), operation.device(),
                     operation.sector(), operation.sectorCount(), 0, operation.payload(), command, bytes -> bytes);
         }
