@@ -1,6 +1,8 @@
 package dev.vblk.replay;
 
 import dev.vblk.discovery.MmioWindow;
+import dev.vblk.session.BlockOperation;
+import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.virtio.DeviceStatus;
@@ -9,7 +11,6 @@ import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.blk.BlkFeatures;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -140,13 +141,8 @@ public final class TraceEventFormatter {
 
     /** Renders one operation's start, such as {@code operation 4: read virtio-blk@0x0a003e00 sector 12, 8 sector(s)}. */
     public static String operation(TraceEvent.OperationBegin begin) {
-        String kind = begin.kind().name().toLowerCase(Locale.ROOT);
-        String text = switch (begin.kind()) {
-            case READ, WRITE, DISCARD, WRITE_ZEROES, SECURE_ERASE -> String.format("%s %s sector %d, %d sector(s)", kind,
-                    begin.device(), begin.sector(), begin.sectorCount());
-            case DISCOVERY -> "discovery";
-            default -> kind + " " + begin.device();
-        };
+        String text = begin.kind() == OperationKind.DISCOVERY ? "discovery"
+                : BlockOperation.describe(begin.kind(), begin.device(), begin.sector(), begin.sectorCount());
         return "operation " + begin.operationId() + ": " + text;
     }
 

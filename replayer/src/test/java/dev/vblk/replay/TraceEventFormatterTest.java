@@ -50,6 +50,12 @@ class TraceEventFormatterTest {
         assertEquals("begin operation 3: read virtio-blk@0x0a003e00 sector 12, 8 sector(s)",
                 formatter.format(new TraceEvent.OperationBegin(3, OperationKind.READ, "virtio-blk@0x0a003e00", 12, 8, 4096,
                         new byte[0])));
+        assertEquals("begin operation 4: zone_report virtio-blk@0x0a003e00 sector 256, 8 zone(s) at most",
+                formatter.format(new TraceEvent.OperationBegin(4, OperationKind.ZONE_REPORT, "virtio-blk@0x0a003e00", 256, 8, 0,
+                        new byte[0])));
+        assertEquals("begin operation 5: zone_finish virtio-blk@0x0a003e00 zone 512",
+                formatter.format(new TraceEvent.OperationBegin(5, OperationKind.ZONE_FINISH, "virtio-blk@0x0a003e00", 512, 0, 0,
+                        new byte[0])));
         assertEquals("end operation 3: failed IO_ERROR: boom",
                 formatter.format(new TraceEvent.OperationEnd(3, new OperationOutcome.Failed("IO_ERROR", "boom"))));
     }

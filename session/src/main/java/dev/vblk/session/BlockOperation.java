@@ -173,13 +173,22 @@ public record BlockOperation(OperationKind kind, String device, long sector, lon
 
     @Override
     public String toString() {
+        return describe(kind, device, sector, sectorCount);
+    }
+
+    /**
+     * One line for an operation of {@code kind} on {@code device}, such as {@code read virtio-blk@0x0a003e00
+     * sector 12, 8 sector(s)} or {@code zone_open virtio-blk@0x0a003e00 zone 256}: what a trace's
+     * operation and a workload's step are called in reports.
+     */
+    public static String describe(OperationKind kind, String device, long sector, long sectorCount) {
+        String name = kind.name().toLowerCase(java.util.Locale.ROOT);
         return switch (kind) {
             case READ, WRITE, DISCARD, WRITE_ZEROES, SECURE_ERASE, ZONE_APPEND -> String.format("%s %s sector %d, %d sector(s)",
-                    kind.name().toLowerCase(java.util.Locale.ROOT), device, sector, sectorCount);
+                    name, device, sector, sectorCount);
             case ZONE_REPORT -> String.format("zone_report %s sector %d, %d zone(s) at most", device, sector, sectorCount);
-            case ZONE_OPEN, ZONE_CLOSE, ZONE_FINISH, ZONE_RESET -> String.format("%s %s zone %d",
-                    kind.name().toLowerCase(java.util.Locale.ROOT), device, sector);
-            default -> kind.name().toLowerCase(java.util.Locale.ROOT) + " " + device;
+            case ZONE_OPEN, ZONE_CLOSE, ZONE_FINISH, ZONE_RESET -> String.format("%s %s zone %d", name, device, sector);
+            default -> name + " " + device;
         };
     }
 }
