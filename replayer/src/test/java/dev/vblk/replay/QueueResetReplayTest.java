@@ -8,15 +8,21 @@ import dev.vblk.block.ErrorKind;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.DriverSession;
+import dev.vblk.trace.OperationKind;
+import dev.vblk.trace.OperationOutcome;
+import dev.vblk.trace.Trace;
+import dev.vblk.trace.TraceEvent;
 import dev.vblk.virtio.blk.DriverOptions;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A recording whose driver accepted VIRTIO_F_RING_RESET and reset a stalled queue by itself replays
  * strictly: the option travels in the trace's board metadata, and without it the replay diverges at
- * the feature word.
+ * the feature word. A queue reset made by hand is an operation of its own (QUEUE_RESET), issued again
+ * by strict replay and, its register traffic and the fresh ring's requests followed, by relaxed replay.
  */
 class QueueResetReplayTest {
 
@@ -42,5 +48,53 @@ class QueueResetReplayTest {
         assertEquals(ReplayResult.Status.REPRODUCED, strict.status(), strict.render());
         ReplayResult without = Replayer.strict(file, ReplayOptions.DEFAULTS.withDriverOptions(options.withRingReset(false)));
         assertEquals(ReplayResult.Status.DIVERGED, without.status(), "the option changes the calls the driver makes");
+    }
+
+    @Test
+    void aQueueResetByHandIsRecordedAndReplaysStrictlyAndRelaxed() {
+        DriverOptions options = FakeTraces.OPTIONS.withMaxQueues(2).withRingReset(true);
+        String first = DriverSession.queueName(FakeTraces.DEVICE, 0);
+        String second = DriverSession.queueName(FakeTraces.DEVICE, 1);
+        Path file = FakeTraces.record(dir.resolve("by-hand.trace.avro"), FakeBlkConfig.builder().numQueues(2)
+                .idString("reset-test").build(), options, List.of(
+                        BlockOperation.write(second, 16, FakeTraces.pattern(4096, 2)),
+                        BlockOperation.read(second, 16, 8),
+                        BlockOperation.simple(OperationKind.QUEUE_RESET, second),
+                        BlockOperation.read(second, 16, 8),
+                        BlockOperation.write(second, 32, FakeTraces.pattern(1024, 3)),
+                        BlockOperation.read(second, 32, 2),
+                        BlockOperation.simple(OperationKind.QUEUE_RESET, first),
+                        BlockOperation.read(first, 16, 8)));
+        Trace trace = FakeTraces.read(file);
+        List<TraceEvent.OperationBegin> resets = trace.events().stream().filter(TraceEvent.OperationBegin.class::isInstance)
+                .map(TraceEvent.OperationBegin.class::cast).filter(begin -> begin.kind() == OperationKind.QUEUE_RESET).toList();
+        assertEquals(List.of(second, first), resets.stream().map(TraceEvent.OperationBegin::device).toList());
+        assertEquals(List.of(), failures(trace), "every call succeeded, the reads after the resets too");
+
+        ReplayResult strict = Replayer.strict(file);
+        assertEquals(ReplayResult.Status.REPRODUCED, strict.status(), strict.render());
+        ReplayResult relaxed = Replayer.relaxed(file);
+        assertEquals(ReplayResult.Status.REPRODUCED, relaxed.status(), relaxed.render());
+    }
+
+    @Test
+    void aQueueResetWithoutRingResetIsUnsupportedAndReplays() {
+        Path file = FakeTraces.record(dir.resolve("unsupported.trace.avro"), FakeBlkConfig.builder().idString("reset-test")
+                .build(), FakeTraces.OPTIONS, List.of(BlockOperation.simple(OperationKind.QUEUE_RESET, FakeTraces.DEVICE),
+                        BlockOperation.read(FakeTraces.DEVICE, 0, 1)));
+        Trace trace = FakeTraces.read(file);
+        assertEquals(List.of(ErrorKind.UNSUPPORTED.name()), failures(trace));
+
+        ReplayResult strict = Replayer.strict(file);
+        assertEquals(ReplayResult.Status.REPRODUCED, strict.status(), strict.render());
+        ReplayResult relaxed = Replayer.relaxed(file);
+        assertEquals(ReplayResult.Status.REPRODUCED, relaxed.status(), relaxed.render());
+    }
+
+    private static List<String> failures(Trace trace) {
+        return trace.events().stream().filter(TraceEvent.OperationEnd.class::isInstance)
+                .map(event -> ((TraceEvent.OperationEnd) event).outcome())
+                .filter(OperationOutcome.Failed.class::isInstance)
+                .map(outcome -> ((OperationOutcome.Failed) outcome).errorKind()).toList();
     }
 }
