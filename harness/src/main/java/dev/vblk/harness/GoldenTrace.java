@@ -49,7 +49,11 @@ public enum GoldenTrace {
             + "GET_ID and a flush, each on its own queue's ring"),
     /** The write read back, over virtio-pci. */
     PCI_WRITE_READ(WorkloadPreset.WRITE_READ, "the write-read workload on a virtio-blk-pci function at 00:01.0: "
-            + "PCI bus 0 enumerated, BAR4 assigned, the transport found through its capabilities, INTx on line 4");
+            + "PCI bus 0 enumerated, BAR4 assigned, the transport found through its capabilities, INTx on line 4"),
+    /** A queue reset by hand, over virtio-pci, whose device completes it. */
+    PCI_QUEUE_RESET(WorkloadPreset.QUEUE_RESET, "the queue-reset workload on a virtio-blk-pci function at 00:01.0, "
+            + "the driver allowed VIRTIO_F_RING_RESET and VIRTIO_BLK_F_TOPOLOGY: writes read back, queue 0 reset by "
+            + "itself through queue_reset, then reads and a write on its fresh ring; the topology hints read");
 
     /** The request queues of {@link #MULTI_QUEUE}'s device and driver. */
     public static final int MULTI_QUEUE_QUEUES = 4;
@@ -86,15 +90,20 @@ public enum GoldenTrace {
 
     /** Whether the trace's drive is a virtio-blk-pci function; its name is then its preset's with {@code pci-} before it. */
     public boolean overPci() {
-        return this == PCI_WRITE_READ;
+        return this == PCI_WRITE_READ || this == PCI_QUEUE_RESET;
     }
 
     /**
      * The board and driver options it is recorded with: QEMU's virt window and the default options;
      * for {@link #PACKED} the packed ring, for {@link #MULTI_QUEUE} four request queues, for a trace
-     * {@link #overPci()} PCI bus 0 as well.
+     * {@link #overPci()} PCI bus 0 as well, for {@link #PCI_QUEUE_RESET} with VIRTIO_F_RING_RESET and
+     * VIRTIO_BLK_F_TOPOLOGY allowed.
      */
     public BoardParameters board() {
+        if (this == PCI_QUEUE_RESET) {
+            BoardParameters pci = BoardParameters.QEMU_VIRT_DEFAULTS.withPci(PciHostBridge.QEMU_VIRT);
+            return pci.withOptions(pci.options().withRingReset(true).withTopology(true));
+        }
         if (overPci()) {
             return BoardParameters.QEMU_VIRT_DEFAULTS.withPci(PciHostBridge.QEMU_VIRT);
         }

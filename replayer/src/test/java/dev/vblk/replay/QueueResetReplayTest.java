@@ -2,9 +2,11 @@ package dev.vblk.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.ErrorKind;
+import dev.vblk.discovery.MmioWindow;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.session.BlockOperation;
 import dev.vblk.session.DriverSession;
@@ -12,6 +14,7 @@ import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.OperationOutcome;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
+import dev.vblk.virtio.MmioRegister;
 import dev.vblk.virtio.blk.DriverOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,6 +73,9 @@ class QueueResetReplayTest {
                 .map(TraceEvent.OperationBegin.class::cast).filter(begin -> begin.kind() == OperationKind.QUEUE_RESET).toList();
         assertEquals(List.of(second, first), resets.stream().map(TraceEvent.OperationBegin::device).toList());
         assertEquals(List.of(), failures(trace), "every call succeeded, the reads after the resets too");
+        long queueReset = MmioWindow.QEMU_VIRT.slot(31).baseAddress() + MmioRegister.QUEUE_RESET.offset();
+        assertEquals(2, trace.events().stream().filter(event -> event instanceof TraceEvent.RegisterWrite write
+                && write.address() == queueReset && write.value() == 1).count(), "QueueReset written 1 for each reset");
 
         ReplayResult strict = Replayer.strict(file);
         assertEquals(ReplayResult.Status.REPRODUCED, strict.status(), strict.render());
@@ -88,6 +94,27 @@ class QueueResetReplayTest {
         ReplayResult strict = Replayer.strict(file);
         assertEquals(ReplayResult.Status.REPRODUCED, strict.status(), strict.render());
         ReplayResult relaxed = Replayer.relaxed(file);
+        assertEquals(ReplayResult.Status.REPRODUCED, relaxed.status(), relaxed.render());
+    }
+
+    @Test
+    void theGoldenRecordingOnQemusPciFunctionResetsQueueZeroAndReplaysStrictAndRelaxed() {
+        Path golden = TraceRegressionTest.repositoryRoot().resolve("traces/pci-queue-reset.trace.avro");
+        Trace trace = FakeTraces.read(golden);
+        assertEquals("true", trace.metadata().board().get("driver.ringReset"));
+        assertEquals("true", trace.metadata().board().get("driver.topology"));
+        List<TraceEvent.OperationBegin> begins = trace.events().stream().filter(TraceEvent.OperationBegin.class::isInstance)
+                .map(TraceEvent.OperationBegin.class::cast).toList();
+        int reset = begins.stream().map(TraceEvent.OperationBegin::kind).toList().indexOf(OperationKind.QUEUE_RESET);
+        assertEquals("virtio-blk@pci:00:01.0", begins.get(reset).device());
+        assertTrue(begins.subList(reset + 1, begins.size()).stream().anyMatch(begin -> begin.kind() == OperationKind.READ)
+                && begins.subList(reset + 1, begins.size()).stream().anyMatch(begin -> begin.kind() == OperationKind.WRITE),
+                "reads and writes on the reset queue after the reset");
+        assertEquals(List.of(), failures(trace));
+
+        ReplayResult strict = Replayer.strict(golden);
+        assertEquals(ReplayResult.Status.REPRODUCED, strict.status(), strict.render());
+        ReplayResult relaxed = Replayer.relaxed(golden);
         assertEquals(ReplayResult.Status.REPRODUCED, relaxed.status(), relaxed.render());
     }
 
