@@ -236,7 +236,7 @@ class RecordCommandTest {
         Cli.Result result = Cli.run("record", "--fake", "--ring-reset", "--queues", "2", "--workload", workload.toString(),
                 "-o", trace.toString());
         assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
-        assertTrue(result.out().contains("8 operations (0 failed)"), result.out());
+        assertTrue(result.out().contains("9 operations (0 failed)"), result.out());
         assertEquals(2, TraceReader.readComplete(trace).events().stream()
                 .filter(event -> event instanceof TraceEvent.OperationBegin begin && begin.kind() == OperationKind.QUEUE_RESET)
                 .count());
