@@ -49,7 +49,7 @@ class InspectCommandTest {
             String replay = Cli.run("replay", trace.toString()).out();
             assertTrue(replay.contains("(" + operations + " of " + operations + " operations"), replay);
         }
-        assertEquals(14, rows, "a row for each golden trace");
+        assertEquals(15, rows, "a row for each golden trace");
     }
 
     @Test

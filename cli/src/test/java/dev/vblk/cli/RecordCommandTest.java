@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.harness.FakeTarget;
 import dev.vblk.session.BoardParameters;
+import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.Trace;
 import dev.vblk.trace.TraceEvent;
 import dev.vblk.trace.TraceReader;
@@ -224,6 +225,28 @@ class RecordCommandTest {
                 directory.resolve("unknown.trace.avro").toString());
         assertEquals(ExitCodes.BAD_INPUT, unknown.exitCode(), unknown.toString());
         assertTrue(unknown.err().contains("--zoned takes host-managed or host-aware, not 'zoned'"), unknown.err());
+    }
+
+    @Test
+    void aQueueResetStepIsRecordedWithRingResetAndReplaysStrictlyAndRelaxed() throws Exception {
+        Path workload = directory.resolve("queue-reset.workload");
+        Files.writeString(workload, "queue 1\nwrite 8 2 byte=0x5a\nread 8 2\nqueue-reset\nread 8 2\nwrite 16 1 byte=0xa5\n"
+                + "read 16 1\nqueue 0\nqueue-reset\nread 8 2\n");
+        Path trace = directory.resolve("queue-reset.trace.avro");
+        Cli.Result result = Cli.run("record", "--fake", "--ring-reset", "--queues", "2", "--workload", workload.toString(),
+                "-o", trace.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("9 operations (0 failed)"), result.out());
+        assertEquals(2, TraceReader.readComplete(trace).events().stream()
+                .filter(event -> event instanceof TraceEvent.OperationBegin begin && begin.kind() == OperationKind.QUEUE_RESET)
+                .count());
+        for (Cli.Result replay : new Cli.Result[] {Cli.run("replay", trace.toString()),
+                Cli.run("replay", "--relaxed", trace.toString())}) {
+            assertTrue(replay.out().contains("REPRODUCED (9 of 9 operations"), replay.toString());
+        }
+        Cli.Result refused = Cli.run("record", "--fake", "--queues", "2", "--workload", workload.toString(), "-o",
+                directory.resolve("refused.trace.avro").toString());
+        assertTrue(refused.out().contains("'queue-reset' failed: UNSUPPORTED"), refused.out());
     }
 
     @Test

@@ -54,7 +54,11 @@ public enum GoldenTrace {
     /** The write read back, over virtio-pci with MSI-X vectors. */
     PCI_MSIX_WRITE_READ(WorkloadPreset.WRITE_READ, "the write-read workload on a virtio-blk-pci function at 00:01.0 "
             + "with MSI-X: the table in BAR1 pointed at the GICv2m frame, the configuration vector on line 48 and "
-            + "queue 0's on line 49, each completion an edge taken from its line, the ISR never read");
+            + "queue 0's on line 49, each completion an edge taken from its line, the ISR never read"),
+    /** A queue reset by hand, over virtio-pci, whose device completes it. */
+    PCI_QUEUE_RESET(WorkloadPreset.QUEUE_RESET, "the queue-reset workload on a virtio-blk-pci function at 00:01.0, "
+            + "the driver allowed VIRTIO_F_RING_RESET and VIRTIO_BLK_F_TOPOLOGY: writes read back, queue 0 reset by "
+            + "itself through queue_reset, then reads and a write on its fresh ring; the topology hints read");
 
     /** The request queues of {@link #MULTI_QUEUE}'s device and driver. */
     public static final int MULTI_QUEUE_QUEUES = 4;
@@ -94,7 +98,7 @@ public enum GoldenTrace {
      * {@code pci-} before it, or {@code pci-msix-} when it {@link #usesMsix()}.
      */
     public boolean overPci() {
-        return this == PCI_WRITE_READ || this == PCI_MSIX_WRITE_READ;
+        return this == PCI_WRITE_READ || this == PCI_MSIX_WRITE_READ || this == PCI_QUEUE_RESET;
     }
 
     /** Whether the board gives the virtio-blk-pci function MSI-X vectors through its GICv2m frame. */
@@ -105,9 +109,14 @@ public enum GoldenTrace {
     /**
      * The board and driver options it is recorded with: QEMU's virt window and the default options;
      * for {@link #PACKED} the packed ring, for {@link #MULTI_QUEUE} four request queues, for a trace
-     * {@link #overPci()} PCI bus 0 as well, with the GICv2m frame when it {@link #usesMsix()}.
+     * {@link #overPci()} PCI bus 0 as well, with the GICv2m frame when it {@link #usesMsix()}, for
+     * {@link #PCI_QUEUE_RESET} with VIRTIO_F_RING_RESET and VIRTIO_BLK_F_TOPOLOGY allowed.
      */
     public BoardParameters board() {
+        if (this == PCI_QUEUE_RESET) {
+            BoardParameters pci = BoardParameters.QEMU_VIRT_DEFAULTS.withPci(PciHostBridge.QEMU_VIRT);
+            return pci.withOptions(pci.options().withRingReset(true).withTopology(true));
+        }
         if (overPci()) {
             return BoardParameters.QEMU_VIRT_DEFAULTS.withPci(usesMsix()
                     ? PciHostBridge.QEMU_VIRT.withMsi(MsiFrame.QEMU_VIRT_V2M) : PciHostBridge.QEMU_VIRT);

@@ -311,6 +311,8 @@ final class WorkloadRunner {
             return BlockOperation.zoneAppend(device, append.zoneStart(), append.bytes());
         } else if (step instanceof Step.Reset) {
             return BlockOperation.simple(OperationKind.RESET, device);
+        } else if (step instanceof Step.QueueReset) {
+            return BlockOperation.simple(OperationKind.QUEUE_RESET, device);
         }
         throw new IllegalArgumentException(step.toText() + " is not a call on a device");
     }

@@ -161,6 +161,17 @@ public sealed interface Step {
     }
 
     /**
+     * {@code queue-reset}: the selected request queue reset by itself and enabled again with a fresh
+     * ring (VIRTIO_F_RING_RESET, when the driver is allowed it); the device's other queues keep their requests.
+     */
+    record QueueReset() implements Step {
+        @Override
+        public String toText() {
+            return "queue-reset";
+        }
+    }
+
+    /**
      * {@code submit CALL}: the call (a read, write, flush, discard, write-zeroes, secure-erase, get-id
      * or get-lifetime) is
      * submitted and the run goes on without waiting for it; a later {@code wait} or {@code poll}
@@ -169,6 +180,7 @@ public sealed interface Step {
     record Submit(Step call) implements Step {
         public Submit {
             if (call instanceof Submit || call instanceof Wait || call instanceof Poll || call instanceof Reset
+                    || call instanceof QueueReset
                     || call instanceof SelectDevice || call instanceof SelectQueue
                     || call instanceof Read read && read.save().isPresent()) {
                 throw new IllegalArgumentException(call.toText() + " cannot be submitted");

@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
  *          | "zone-reset-all"                     reset every sequential zone
  *          | "zone-append" SECTOR COUNT DATA      append COUNT sectors to the zone starting at SECTOR
  *          | "reset"                              reset and re-initialise the device
+ *          | "queue-reset"                        reset the selected request queue by itself
  *          | "device" N                           later steps go to the N-th block device (from 0)
  *          | "submit" CALL                        submit a read, write, flush, discard, write-zeroes,
  *                                                 secure-erase, get-id or get-lifetime step without
@@ -90,7 +91,7 @@ public final class WorkloadParser {
 
     private static final String KEYWORDS = "read, write, flush, discard, write-zeroes, secure-erase, get-id, get-lifetime, "
             + "zone-report, zone-open, zone-close, zone-finish, zone-reset, zone-reset-all, zone-append, "
-            + "reset, device, queue, submit, wait, poll, stream";
+            + "reset, queue-reset, device, queue, submit, wait, poll, stream";
     private static final List<String> SUBMITTABLE = List.of("read", "write", "flush", "discard", "write-zeroes",
             "secure-erase", "get-id", "get-lifetime");
 
@@ -193,6 +194,7 @@ public final class WorkloadParser {
                 yield new Step.ZoneAppend(zoneStart, count, args.data(3, count));
             }
             case "reset" -> new Step.Reset();
+            case "queue-reset" -> new Step.QueueReset();
             case "device" -> new Step.SelectDevice((int) args.number(1, "a device index", 0, MAX_DEVICE_INDEX));
             case "queue" -> new Step.SelectQueue((int) args.number(1, "a queue index", 0, MAX_QUEUE_INDEX));
             case "wait" -> new Step.Wait(args.optionalWord(1, "any"));

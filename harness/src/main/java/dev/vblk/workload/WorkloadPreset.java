@@ -127,6 +127,27 @@ public enum WorkloadPreset {
             read 64 8
             read 128 8
             flush
+            """),
+
+    /**
+     * Writes read back, then request queue 0 reset by itself and the same sectors read again on its
+     * fresh ring: needs a driver allowed VIRTIO_F_RING_RESET and a device that completes the reset
+     * ({@code vblk record --pci --ring-reset}: QEMU 7.2's virtio-blk-pci does, its virtio-mmio device does not).
+     */
+    QUEUE_RESET("""
+            # A queue reset by hand (VIRTIO_F_RING_RESET): record with --ring-reset on a device that
+            # completes it (QEMU 7.2's virtio-blk-pci, --pci). Sectors written and read back, the
+            # queue reset by itself, then read again and written anew on the queue's fresh ring.
+            write 40 4 pattern=complement
+            read 40 4
+            read 39 1
+            queue-reset
+            read 40 4
+            read 44 1
+            write 48 1 byte=0xa5
+            read 48 1
+            get-id
+            flush
             """);
 
     /** The text of {@link #DEPTH_32}: sectors from a fixed linear congruential sequence. */

@@ -182,13 +182,22 @@ class WorkloadParserTest {
     }
 
     @Test
+    void queueResetParsesTakesNoArgumentAndIsNotSubmitted() {
+        Workload workload = Workload.parse("reset", "queue 1\nqueue-reset\nread 0 1\n");
+        assertEquals(List.of(new Step.SelectQueue(1), new Step.QueueReset(), new Step.Read(0, 1)), workload.steps());
+        assertEquals(workload.steps(), Workload.parse("again", workload.canonicalText()).steps());
+        assertEquals("w:1:13: unexpected '1' after the end of the 'queue-reset' step", error("queue-reset 1").getMessage());
+        assertTrue(error("submit queue-reset").getMessage().contains("'queue-reset' cannot be submitted"));
+    }
+
+    @Test
     void unknownStepNamesItsLineAndColumn() {
         WorkloadSyntaxException e = error("read 0 1\n\n   frobnicate 3\n");
         assertEquals(3, e.line());
         assertEquals(4, e.column());
         assertEquals("w:3:4: unknown step 'frobnicate'; expected one of read, write, flush, discard, write-zeroes, "
                 + "secure-erase, get-id, get-lifetime, zone-report, zone-open, zone-close, zone-finish, zone-reset, "
-                + "zone-reset-all, zone-append, reset, device, queue, submit, wait, poll, stream", e.getMessage());
+                + "zone-reset-all, zone-append, reset, queue-reset, device, queue, submit, wait, poll, stream", e.getMessage());
     }
 
     @Test

@@ -128,6 +128,11 @@ final class OpenRequests {
         end(request -> request.slot == slot);
     }
 
+    /** The requests of queue {@code queue} of the device in {@code slot} are over: the queue was reset by itself. */
+    void endQueue(int slot, int queue) {
+        end(request -> request.slot == slot && request.queue == queue);
+    }
+
     /** Every request open is over: the trace ended. */
     void endAll() {
         end(request -> true);

@@ -168,6 +168,7 @@ final class PciTraceTranslation {
                 case PciCommonConfig.QUEUE_DRIVER + HIGH_HALF -> MmioRegister.QUEUE_DRIVER_HIGH;
                 case PciCommonConfig.QUEUE_DEVICE -> MmioRegister.QUEUE_DEVICE_LOW;
                 case PciCommonConfig.QUEUE_DEVICE + HIGH_HALF -> MmioRegister.QUEUE_DEVICE_HIGH;
+                case PciCommonConfig.QUEUE_RESET -> MmioRegister.QUEUE_RESET;
                 default -> null;
             };
             return Optional.ofNullable(register).map(MmioRegister::offset);

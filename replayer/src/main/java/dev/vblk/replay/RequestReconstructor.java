@@ -25,7 +25,7 @@ import java.util.List;
  * descriptor's length and buffer id (packed) carrying the chain's head or id (its length), the
  * status byte and the device-writable data; the order in which the driver saw its device's
  * completions is kept, so a replay can complete them in the same order. A request is over when its
- * buffer is freed or used again (the driver writes its status byte anew) or its device is reset; one
+ * buffer is freed or used again (the driver writes its status byte anew) or its device or queue is reset; one
  * whose completion the driver had not seen by then was not answered; one still
  * outstanding when the driver read DEVICE_NEEDS_RESET in Status was refused by a broken device.
  *
@@ -56,6 +56,12 @@ public final class RequestReconstructor {
             public void reset(int slot) {
                 requests.endDevice(slot);
                 rings.reset(slot);
+            }
+
+            @Override
+            public void queueReset(int slot, int queue) {
+                requests.endQueue(slot, queue);
+                rings.reset(slot, queue);
             }
 
             @Override

@@ -207,6 +207,11 @@ final class RingTracker {
         progress.keySet().removeIf(key -> key.slot() == slot);
     }
 
+    /** Queue {@code queue} of the device in {@code slot} was reset by itself: its ring starts again from its first position. */
+    void reset(int slot, int queue) {
+        progress.remove(new QueueKey(slot, queue));
+    }
+
     private Progress progress(int slot, int queue) {
         return progress.computeIfAbsent(new QueueKey(slot, queue), key -> new Progress());
     }

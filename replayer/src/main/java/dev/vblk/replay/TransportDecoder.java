@@ -14,7 +14,8 @@ import java.util.Map;
  * queue registers set, the driver's second feature page whether the rings are split or packed
  * (VIRTIO_F_RING_PACKED), whether the device uses chains in order (VIRTIO_F_IN_ORDER) and whether a QueueNotify value carries notification data besides the queue's
  * index (VIRTIO_F_NOTIFICATION_DATA, the index then in bits 0 to 15); a reset (Status written 0), a
- * QueueNotify and DEVICE_NEEDS_RESET read in Status are handed to the next stages.
+ * reset of the selected queue alone (QueueReset written 1, VIRTIO_F_RING_RESET), a QueueNotify and
+ * DEVICE_NEEDS_RESET read in Status are handed to the next stages.
  */
 final class TransportDecoder {
 
@@ -29,6 +30,9 @@ final class TransportDecoder {
     interface Listener {
         /** The driver reset the device in {@code slot}. */
         void reset(int slot);
+
+        /** The driver reset queue {@code queue} of the device in {@code slot} by itself. */
+        void queueReset(int slot, int queue);
 
         /** The QueueNotify write at {@code eventIndex} notified queue {@code queue} of the device in {@code slot}. */
         void notified(int eventIndex, int slot, int queue, Queue registers, boolean packed);
@@ -98,6 +102,10 @@ final class TransportDecoder {
             }
         } else if (offset == MmioRegister.QUEUE_SEL.offset()) {
             device.select = (int) value;
+        } else if (offset == MmioRegister.QUEUE_RESET.offset()) {
+            if (value == 1) {
+                listener.queueReset(slot, device.select);
+            }
         } else if (offset == MmioRegister.QUEUE_NOTIFY.offset()) {
             int queue = (int) (device.notificationData ? value & 0xffff : value);
             Queue notified = device.queues.get(queue);

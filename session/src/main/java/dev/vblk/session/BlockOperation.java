@@ -38,7 +38,7 @@ public record BlockOperation(OperationKind kind, String device, long sector, lon
         return new BlockOperation(OperationKind.WRITE, device, sector, data.length / BlockDevice.SECTOR_SIZE, 0, data);
     }
 
-    /** A call without arguments: FLUSH, GET_ID, GET_LIFETIME or RESET. */
+    /** A call without arguments: FLUSH, GET_ID, GET_LIFETIME, RESET, or QUEUE_RESET of the queue {@code device} names. */
     public static BlockOperation simple(OperationKind kind, String device) {
         return new BlockOperation(kind, device, 0, 0, 0, new byte[0]);
     }

@@ -51,6 +51,8 @@ public final class DriverSession {
     private final Map<String, AsyncBlockDevice> asyncDevices = new LinkedHashMap<>();
     /** The request queues after the first of devices with several, by {@link #queueName}. */
     private final Map<String, BlockDevice> queues = new LinkedHashMap<>();
+    /** Every request queue, the first included, by {@link #queueName}: what a QUEUE_RESET resets. */
+    private final Map<String, DriverQueue> driverQueues = new LinkedHashMap<>();
     private final Map<Long, Submission> submissions = new LinkedHashMap<>();
     private final Map<Submitted, Long> ticketOf = new HashMap<>();
     private final TraceRecorder recorder;
@@ -58,6 +60,9 @@ public final class DriverSession {
 
     /** A call submitted through the session and not yet completed. */
     private record Submission(String device, OperationKind kind, RequestHandle handle, byte[] buffer) {}
+
+    /** Request queue {@code index} of {@code driver}, looked up when used. */
+    private record DriverQueue(VirtioBlkDevice driver, int index) {}
 
     /** A submitted request as its device names it: the key from a completion back to its ticket. */
     private record Submitted(String device, RequestHandle handle) {}
@@ -132,12 +137,14 @@ public final class DriverSession {
         BlockDevice viewed = deviceView.apply(driver);
         devices.put(name, recorder == null ? viewed : new RecordingBlockDevice(viewed, recorder));
         asyncDevices.put(name, recorder == null ? driver : new RecordingAsyncBlockDevice(driver, recorder));
+        driverQueues.put(name, new DriverQueue(driver, 0));
         for (int index = 1; index < driver.queueCount(); index++) {
             VirtioBlkQueue queue = driver.queue(index);
             String queueName = queueName(name, index);
             BlockDevice queueViewed = deviceView.apply(queue);
             queues.put(queueName, recorder == null ? queueViewed : new RecordingBlockDevice(queueViewed, recorder, queueName));
             asyncDevices.put(queueName, recorder == null ? queue : new RecordingAsyncBlockDevice(queue, recorder, queueName));
+            driverQueues.put(queueName, new DriverQueue(driver, index));
         }
     }
 
@@ -372,7 +379,9 @@ public final class DriverSession {
 
     /**
      * Performs one operation: a call on a device, a zone command on a whole device's zoned side
-     * ({@link VirtioBlkDevice#zoned()}; UNSUPPORTED when ZONED was not negotiated), or a RESET of a device's driver.
+     * ({@link VirtioBlkDevice#zoned()}; UNSUPPORTED when ZONED was not negotiated), a RESET of a device's driver,
+     * or a QUEUE_RESET of the request queue the operation names ({@link VirtioBlkQueue#resetQueue()};
+     * UNSUPPORTED when VIRTIO_F_RING_RESET was not negotiated).
      *
      * @return the data the call returned (see {@link BlockOperation#invoke(BlockDevice)})
      * @throws IllegalArgumentException if the operation names a device the scan did not find
@@ -398,6 +407,16 @@ public final class DriverSession {
                 driver.reset();
             } else {
                 recorder.recordOperation(OperationKind.RESET, operation.device(), 0, 0, driver::reset);
+            }
+            return new byte[0];
+        }
+        if (operation.kind() == OperationKind.QUEUE_RESET) {
+            DriverQueue queue = driverQueues.get(operation.device());
+            Runnable reset = () -> queue.driver().queue(queue.index()).resetQueue();
+            if (recorder == null) {
+                reset.run();
+            } else {
+                recorder.recordOperation(OperationKind.QUEUE_RESET, operation.device(), 0, 0, reset);
             }
             return new byte[0];
         }

@@ -42,7 +42,12 @@ public enum OperationKind {
     /** Format 5: a reset of every sequential zone. */
     ZONE_RESET_ALL,
     /** Format 5: an append to the zone starting at the operation's sector; its outcome the sector written, le64. */
-    ZONE_APPEND;
+    ZONE_APPEND,
+    /**
+     * Format 5: a reset of one request queue by itself (VIRTIO_F_RING_RESET); the operation's device
+     * names the queue as a session does ({@code virtio-blk@0x0a003e00/queue-1}, the device itself for queue 0).
+     */
+    QUEUE_RESET;
 
     /** The operation kind of a block request type. */
     public static OperationKind of(RequestType type) {
@@ -51,7 +56,7 @@ public enum OperationKind {
 
     /** Whether this kind is a zone command (VIRTIO_BLK_F_ZONED), made on a whole device's zoned side. */
     public boolean zoneCommand() {
-        return compareTo(ZONE_REPORT) >= 0;
+        return compareTo(ZONE_REPORT) >= 0 && compareTo(ZONE_APPEND) <= 0;
     }
 
     /** Whether this kind takes completions of submitted requests. */

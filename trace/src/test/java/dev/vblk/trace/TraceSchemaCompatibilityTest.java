@@ -97,12 +97,13 @@ class TraceSchemaCompatibilityTest {
     }
 
     @Test
-    void formatFivesOperationKindsAreTheEnumsInItsOrderTheZoneCommandsLast() throws IOException {
+    void formatFivesOperationKindsAreTheEnumsInItsOrderTheQueueResetLast() throws IOException {
         Schema begin = format(5).getField("entry").schema().getTypes().stream()
                 .filter(branch -> branch.getName().equals("OperationBegin")).findFirst().orElseThrow();
         assertEquals(Arrays.stream(OperationKind.values()).map(Enum::name).toList(),
                 begin.getField("kind").schema().getEnumSymbols());
-        assertEquals(OperationKind.ZONE_APPEND, OperationKind.values()[OperationKind.values().length - 1]);
+        assertEquals(OperationKind.QUEUE_RESET, OperationKind.values()[OperationKind.values().length - 1]);
+        assertEquals(OperationKind.ZONE_APPEND, OperationKind.values()[OperationKind.values().length - 2]);
     }
 
     @Test
