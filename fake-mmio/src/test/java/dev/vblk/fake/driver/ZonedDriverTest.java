@@ -18,10 +18,12 @@ import dev.vblk.block.ZonedModel;
 import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.RequestOutcome;
 import dev.vblk.fake.blk.VirtioBlk;
+import dev.vblk.platform.LittleEndian;
 import dev.vblk.virtio.FeatureBits;
 import dev.vblk.virtio.blk.BlkFeatures;
 import dev.vblk.virtio.blk.DriverOptions;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
+import dev.vblk.virtio.spec.ZoneFormat;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -260,6 +262,96 @@ class ZonedDriverTest {
         assertTrue(zonedDriver.fatalError().isEmpty());
         VirtioBlkDevice plain = answering(FakeBlkConfig.Zoned.hostAware(64), VirtioBlk.T_IN, invalid).open();
         assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> plain.readAt(0, new byte[512])));
+    }
+
+    /** What the driver makes of {@code report} written by the device as its answer to a report of {@code maxZones} from {@code sector}. */
+    private static List<ZoneDescriptor> reported(byte[] report, long sector, int maxZones) {
+        VirtioBlkDevice driver = answering(HOST_MANAGED, VirtioBlk.T_ZONE_REPORT, RequestOutcome.data(report)).open(ZONED);
+        return driver.zoned().orElseThrow().reportZones(sector, maxZones);
+    }
+
+    private static ZoneDescriptor sequential(long start, long capacity, long writePointer, ZoneState state) {
+        return new ZoneDescriptor(start, capacity, writePointer, ZoneType.SEQUENTIAL_WRITE_REQUIRED, state);
+    }
+
+    @Test
+    void aReportWhoseZonesKeepTheRulesIsBelieved() {
+        List<ZoneDescriptor> zones = List.of(sequential(ZONE, 48, ZONE + 20, ZoneState.CLOSED),
+                sequential(2 * ZONE, ZONE, 2 * ZONE, ZoneState.EMPTY));
+        assertEquals(zones, reported(ZoneFormat.report(zones), ZONE + 5, 2));
+        List<ZoneDescriptor> last = List.of(sequential(7 * ZONE, ZONE, 8 * ZONE, ZoneState.FULL));
+        assertEquals(last, reported(ZoneFormat.report(last), 8 * ZONE - 1, 4));
+    }
+
+    @Test
+    void aReportWhoseZonesDoNotFollowFromTheSectorIsAProtocolViolation() {
+        ZoneDescriptor second = sequential(2 * ZONE, ZONE, 2 * ZONE, ZoneState.EMPTY);
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> reported(ZoneFormat.report(List.of(second)), ZONE + 5, 1)));
+        ZoneDescriptor first = sequential(ZONE, ZONE, ZONE, ZoneState.EMPTY);
+        ZoneDescriptor third = sequential(3 * ZONE, ZONE, 3 * ZONE, ZoneState.EMPTY);
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> reported(ZoneFormat.report(List.of(first, third)), ZONE, 2)));
+    }
+
+    @Test
+    void aReportOfAZonePastTheCapacityIsAProtocolViolation() {
+        List<ZoneDescriptor> pastTheEnd = List.of(sequential(7 * ZONE, ZONE, 7 * ZONE, ZoneState.EMPTY),
+                sequential(8 * ZONE, 0, 8 * ZONE, ZoneState.OFFLINE));
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> reported(ZoneFormat.report(pastTheEnd), 7 * ZONE, 2)));
+    }
+
+    @Test
+    void aReportOfMoreZonesThanTheBufferHoldsIsAProtocolViolation() {
+        byte[] report = ZoneFormat.report(List.of(sequential(ZONE, ZONE, ZONE, ZoneState.EMPTY)));
+        LittleEndian.put(report, 0, 8, 2);
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> reported(report, ZONE, 1)));
+        LittleEndian.put(report, 0, 8, -1);
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> reported(report, ZONE, 1)));
+    }
+
+    @Test
+    void aZoneLargerThanTheZoneSizeIsAProtocolViolation() {
+        ZoneDescriptor oversized = sequential(ZONE, ZONE + 1, ZONE, ZoneState.EMPTY);
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> reported(ZoneFormat.report(List.of(oversized)), ZONE, 1)));
+    }
+
+    @Test
+    void aTypeAndStateThatDoNotGoTogetherAreAProtocolViolation() {
+        ZoneDescriptor conventionalWithWritePointer = new ZoneDescriptor(0, ZONE, 0, ZoneType.CONVENTIONAL, ZoneState.EMPTY);
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION,
+                failure(() -> reported(ZoneFormat.report(List.of(conventionalWithWritePointer)), 0, 1)));
+        ZoneDescriptor sequentialWithout = sequential(ZONE, ZONE, ZONE, ZoneState.NOT_WRITE_POINTER);
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> reported(ZoneFormat.report(List.of(sequentialWithout)),
+                ZONE, 1)));
+    }
+
+    @Test
+    void aWritePointerPastTheZoneCapacityIsAProtocolViolation() {
+        ZoneDescriptor beyondCapacity = sequential(ZONE, 48, ZONE + 49, ZoneState.IMPLICITLY_OPEN);
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> reported(ZoneFormat.report(List.of(beyondCapacity)),
+                ZONE, 1)));
+        ZoneDescriptor beforeStart = sequential(ZONE, ZONE, ZONE - 1, ZoneState.CLOSED);
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> reported(ZoneFormat.report(List.of(beforeStart)), ZONE, 1)));
+    }
+
+    /** What the driver makes of a zone append of {@code sectors} answered with append_sector {@code answered}. */
+    private static long appendAnswered(long zoneStart, int sectors, long answered) {
+        byte[] appendSector = new byte[8];
+        LittleEndian.put(appendSector, 0, 8, answered);
+        VirtioBlkDevice driver = answering(HOST_MANAGED, VirtioBlk.T_ZONE_APPEND, RequestOutcome.data(appendSector))
+                .open(ZONED);
+        return driver.zoned().orElseThrow().zoneAppend(zoneStart, sectors(sectors, 1));
+    }
+
+    @Test
+    void anAppendAnsweredAnywhereItsDataFitsInTheZoneIsBelieved() {
+        assertEquals(ZONE, appendAnswered(ZONE, 4, ZONE));
+        assertEquals(2 * ZONE - 4, appendAnswered(ZONE, 4, 2 * ZONE - 4));
+    }
+
+    @Test
+    void anAppendAnsweredBeforeItsZoneOrTooNearItsEndIsNotASuccess() {
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> appendAnswered(ZONE, 4, ZONE - 1)));
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> appendAnswered(ZONE, 4, 2 * ZONE - 3)));
     }
 
     @Test
