@@ -48,6 +48,12 @@ public class ReplayBench extends Throughput {
         return counted(Replayer.strict(file), counters);
     }
 
+    /** {@link #strict} with the file read on the replay's own thread, as each replay of a corpus reads it. */
+    @Benchmark
+    public ReplayResult strictOneThread(Counters counters) {
+        return counted(Replayer.strict(file, ReplayOptions.DEFAULTS.withoutReadAhead()), counters);
+    }
+
     /** Strict replay of the trace already read into memory: the replay's share of {@link #strict}. */
     @Benchmark
     public ReplayResult strictInMemory(Counters counters) {

@@ -24,13 +24,14 @@ class BenchSmokeTest {
         Counters counters = new Counters();
 
         assertTrue(bench.strict(counters).reproduced());
+        assertTrue(bench.strictOneThread(counters).reproduced());
         assertTrue(bench.strictInMemory(counters).reproduced());
         assertTrue(bench.relaxed(counters).reproduced());
 
-        assertEquals(3L * bench.eventCount(), counters.events, "every event of each of the three replays is counted");
+        assertEquals(4L * bench.eventCount(), counters.events, "every event of each of the four replays is counted");
         // Per pass, each of the 500 writes carries its 4 KiB as payload and as a memory write, each of
         // the 500 reads as a memory read; descriptors and rings add more.
-        assertTrue(counters.payloadBytes > 3 * 500 * 4096 * 3, "payload counted: " + counters.payloadBytes);
+        assertTrue(counters.payloadBytes > 4 * 500 * 4096 * 3, "payload counted: " + counters.payloadBytes);
     }
 
     @Test

@@ -246,8 +246,11 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         }
         int limit = offset + length;
         decoder = DecoderFactory.get().binaryDecoder(block, offset, length, decoder);
+        // The checksum covers every entry but the checkpoints: it is taken over each run of entries
+        // between them, one call per run.
+        int runStart = offset;
+        int start = offset;
         for (long i = 0; i < count; i++) {
-            int start = limit - decoder.remainingBytes();
             Object entry;
             try {
                 entry = entries.decode(translator == null ? decoder : translator.translate(decoder), payloads, registers);
@@ -257,22 +260,22 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             }
             int end = limit - decoder.remainingBytes();
             if (entry instanceof EntryCodec.Checkpoint checkpoint) {
+                crc.update(block, runStart, start - runStart);
+                runStart = end;
                 verifyCheckpoint(checkpoint, blockStart);
-                continue;
-            }
-            if (endPending) {
+            } else if (endPending) {
                 throw TraceFormatException.corrupt("an entry follows the end marker", verifiedEvents, blockStart, null);
-            }
-            crc.update(block, start, end - start);
-            if (entry instanceof EntryCodec.End) {
+            } else if (entry instanceof EntryCodec.End) {
                 endPending = true;
             } else {
                 pending.add((TraceEvent) entry);
             }
+            start = end;
         }
-        if (decoder.remainingBytes() != 0) {
+        if (start != limit) {
             throw TraceFormatException.corrupt("the block holds more bytes than its entries", verifiedEvents, blockStart, null);
         }
+        crc.update(block, runStart, limit - runStart);
     }
 
     /** What is wrong with an entry that cannot be decoded, in the file's terms. */
