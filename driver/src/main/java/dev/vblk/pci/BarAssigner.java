@@ -7,8 +7,8 @@ import java.util.List;
  * Sizes and assigns a function's memory BARs from the host bridge's memory window, as firmware
  * would: each BAR is written all ones and read back for its size, given the next naturally aligned
  * address of the window, and checked to have kept it. Memory decoding is off while BARs change;
- * afterwards memory space and bus mastering are enabled. I/O BARs are sized by the same write but
- * left unassigned: nothing here uses I/O space.
+ * afterwards memory space and bus mastering are enabled. I/O BARs are left as they are, neither
+ * sized nor assigned: nothing here uses I/O space.
  */
 public final class BarAssigner {
 
