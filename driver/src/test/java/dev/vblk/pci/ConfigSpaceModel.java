@@ -13,32 +13,31 @@ import java.util.Map;
  * keep their size's address bits and type bits as real ones do; every write is logged. A test
  * overrides the register accesses for a function that breaks the rules.
  */
-class ConfigSpaceModel implements RegisterBus {
+public class ConfigSpaceModel implements RegisterBus {
 
     /** A register write as the model saw it. */
-    record Write(PciAddress function, int offset, AccessWidth width, long value) {}
+    public record Write(PciAddress function, int offset, AccessWidth width, long value) {}
 
     /** One function's space; BARs are declared with {@link #bar32}, {@link #bar64} and {@link #ioBar}. */
-    static final class Function {
+    public static final class Function {
         private final byte[] bytes = new byte[PciHostBridge.FUNCTION_CONFIG_BYTES];
         private final long[] barMask = new long[6];
         private final long[] barFlags = new long[6];
         private final boolean[] barHigh = new boolean[6];
-        private boolean barsIgnoreWrites;
 
-        Function set16(int offset, int value) {
+        public Function set16(int offset, int value) {
             bytes[offset] = (byte) value;
             bytes[offset + 1] = (byte) (value >>> 8);
             return this;
         }
 
-        Function set8(int offset, int value) {
+        public Function set8(int offset, int value) {
             bytes[offset] = (byte) value;
             return this;
         }
 
         /** A 32-bit memory BAR of {@code size} bytes (0: unimplemented) with these low flag bits. */
-        Function bar32(int index, long size, int flags) {
+        public Function bar32(int index, long size, int flags) {
             barMask[index] = size == 0 ? 0 : ~(size - 1) & 0xffff_fff0L;
             barFlags[index] = flags;
             store(index, barFlags[index]);
@@ -46,7 +45,7 @@ class ConfigSpaceModel implements RegisterBus {
         }
 
         /** A 64-bit memory BAR of {@code size} bytes in {@code index} and {@code index + 1}. */
-        Function bar64(int index, long size, boolean prefetchable) {
+        public Function bar64(int index, long size, boolean prefetchable) {
             long mask = ~(size - 1);
             barMask[index] = mask & 0xffff_fff0L;
             barFlags[index] = 0x4 | (prefetchable ? 0x8 : 0);
@@ -59,16 +58,10 @@ class ConfigSpaceModel implements RegisterBus {
         }
 
         /** An I/O BAR, which the assigner must leave alone. */
-        Function ioBar(int index) {
+        public Function ioBar(int index) {
             barFlags[index] = 0x1;
             barMask[index] = 0xffff_fffcL;
             store(index, 0x1);
-            return this;
-        }
-
-        /** BARs that keep what they hold whatever is written (a function that does not decode). */
-        Function barsIgnoreWrites() {
-            barsIgnoreWrites = true;
             return this;
         }
 
@@ -83,9 +76,7 @@ class ConfigSpaceModel implements RegisterBus {
         void write(int offset, AccessWidth width, long value) {
             int bar = (offset - PciConfigSpace.BAR0) / 4;
             if (offset >= PciConfigSpace.BAR0 && offset < PciConfigSpace.BAR0 + 24 && width == AccessWidth.WORD) {
-                if (!barsIgnoreWrites) {
-                    store(bar, barHigh[bar] ? value & barMask[bar] : (value & barMask[bar]) | barFlags[bar]);
-                }
+                store(bar, barHigh[bar] ? value & barMask[bar] : (value & barMask[bar]) | barFlags[bar]);
                 return;
             }
             for (int i = 0; i < width.bytes(); i++) {
@@ -93,11 +84,11 @@ class ConfigSpaceModel implements RegisterBus {
             }
         }
 
-        long bar(int index) {
+        public long bar(int index) {
             return read(PciConfigSpace.BAR0 + 4 * index, AccessWidth.WORD);
         }
 
-        int command() {
+        public int command() {
             return (int) read(PciConfigSpace.COMMAND, AccessWidth.HALF);
         }
 
@@ -113,18 +104,18 @@ class ConfigSpaceModel implements RegisterBus {
     private final Map<PciAddress, Function> functions = new HashMap<>();
     private final List<Write> writes = new ArrayList<>();
 
-    ConfigSpaceModel(PciHostBridge host) {
+    public ConfigSpaceModel(PciHostBridge host) {
         this.host = host;
     }
 
     /** Adds a function with this vendor and device ID and header type 0. */
-    Function add(PciAddress address, int vendor, int device) {
+    public Function add(PciAddress address, int vendor, int device) {
         Function function = new Function().set16(PciConfigSpace.VENDOR_ID, vendor).set16(PciConfigSpace.DEVICE_ID, device);
         functions.put(address, function);
         return function;
     }
 
-    List<Write> writes() {
+    public List<Write> writes() {
         return writes;
     }
 
