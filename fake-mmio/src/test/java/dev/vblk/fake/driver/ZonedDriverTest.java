@@ -375,4 +375,31 @@ class ZonedDriverTest {
         assertTrue(driver.zoned().isEmpty());
         assertTrue(driver.info().zoned().isEmpty());
     }
+
+    @Test
+    void anAppendMustBeAWholeMultipleOfTheWriteGranularityAndAGranularityOf0TakesAnySectors() {
+        ZonedBlockDevice coarse = zoned(new FakeBlkConfig.Zoned(1, ZONE, 2, 3, ZONE, 4096, 1, FakeBlkConfig.ZoneLie.NONE));
+        BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> coarse.zoneAppend(ZONE, sectors(1, 1)));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, error.kind());
+        assertTrue(error.getMessage().contains("is not a multiple of the write granularity, 4096 bytes"), error.getMessage());
+        assertEquals(ZONE, coarse.zoneAppend(ZONE, sectors(8, 1)));
+
+        ZonedBlockDevice any = zoned(new FakeBlkConfig.Zoned(1, ZONE, 2, 3, ZONE, 0, 1, FakeBlkConfig.ZoneLie.NONE));
+        assertEquals(ZONE, any.zoneAppend(ZONE, sectors(1, 1)));
+        assertEquals(ZONE + 1, any.zoneAppend(ZONE, sectors(3, 1)));
+    }
+
+    @Test
+    void aReportAsksForNoMoreZonesThanOneRequestCarries() {
+        FakeBlkConfig.Zoned small = new FakeBlkConfig.Zoned(2, 8, 0, 0, 8, 512, 0, FakeBlkConfig.ZoneLie.NONE);
+        VirtioBlkDevice driver = FakeRig.of(FakeBlkConfig.builder().disk(PatternedDisk.of(8192)).zoned(small)
+                .segMax(1).sizeMax(4096).build()).open(ZONED);
+        int fit = (driver.maxTransferBytes() - 64) / 64;
+        assertTrue(fit < 1024, "the transfer limit, not the disk, bounds the report: " + fit);
+
+        List<ZoneDescriptor> zones = driver.zoned().orElseThrow().reportZones(0, 1024);
+
+        assertEquals(fit, zones.size());
+        assertEquals(8L * (fit - 1), zones.get(fit - 1).start());
+    }
 }
