@@ -135,4 +135,43 @@ class QueueCallsDriverTest {
         assertEquals(ErrorKind.IO_ERROR, error.kind());
         assertTrue(error.getMessage().contains("at sector 108 (8 sectors)"), error.getMessage());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"close", "reset"})
+    void closeAndResetGiveEveryQueuesLockBack(String call) throws Exception {
+        VirtioBlkDevice driver = FakeRig.of(device().numQueues(2).build()).open(FakeRig.TEST_OPTIONS.withMaxQueues(2));
+        if (call.equals("close")) {
+            driver.close();
+        } else {
+            driver.reset();
+        }
+
+        for (int q = 0; q < 2; q++) {
+            VirtioBlkQueue queue = driver.queue(q);
+            CompletableFuture<Integer> other = new CompletableFuture<>();
+            Thread thread = new Thread(() -> other.complete(queue.outstanding()), "second caller");
+            thread.setDaemon(true);
+            thread.start();
+            assertEquals(0, other.get(10, TimeUnit.SECONDS), "queue " + q + " after " + call);
+        }
+    }
+
+    @Test
+    void aResetEndsTheCallsInFlightAsAborted() {
+        FakeBlkConfig config = device().requestHook(request -> request.sector() == 9 ? RequestOutcome.never() : RequestOutcome.normal())
+                .build();
+        VirtioBlkDevice driver = FakeRig.of(config).open();
+        RequestHandle stuck = driver.queue(0).submitRead(9, new byte[512]);
+        assertEquals(List.of(), driver.queue(0).poll());
+
+        driver.reset();
+
+        Completion ended = driver.queue(0).awaitAll(List.of(stuck), AsyncBlockDevice.NO_TIME_BUDGET).get(0);
+        Completion.Failed failed = assertInstanceOf(Completion.Failed.class, ended);
+        assertEquals(ErrorKind.ABORTED, failed.error().kind());
+        assertTrue(failed.error().getMessage().contains("the device was reset before the request completed"), failed.toString());
+        byte[] read = new byte[512];
+        driver.readAt(10, read);
+        assertArrayEquals(PatternedDisk.expected(10, 1), read);
+    }
 }

@@ -402,4 +402,18 @@ class ZonedDriverTest {
         assertEquals(fit, zones.size());
         assertEquals(8L * (fit - 1), zones.get(fit - 1).start());
     }
+
+    @Test
+    void theLargestAppendLeavesASectorOfOneRequestForTheAppendSector() {
+        FakeBlkConfig.Zoned large = new FakeBlkConfig.Zoned(1, 512, 2, 3, 512, 512, 1, FakeBlkConfig.ZoneLie.NONE);
+        VirtioBlkDevice driver = FakeRig.of(FakeBlkConfig.builder().disk(PatternedDisk.of(2048)).zoned(large).segMax(64).build())
+                .open(ZONED);
+        int most = (driver.maxTransferBytes() - 512) / 512;
+        assertTrue(most < 63 * 8, "one request's transfer limit binds, not its 63 data descriptors of a page: " + most);
+        ZonedBlockDevice device = driver.zoned().orElseThrow();
+
+        assertEquals(512, device.zoneAppend(512, sectors(most, 1)));
+        BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> device.zoneAppend(1024, sectors(most + 1, 1)));
+        assertTrue(error.getMessage().contains("carries " + (most + 1) + " sectors; at most " + most + " fit"), error.getMessage());
+    }
 }
