@@ -72,6 +72,63 @@ class InFlightRequestsTest {
         assertEquals(List.of(new Completion.Failed(call.handle(), reset)), requests.deliverAll());
     }
 
+    @Test
+    void abandoningTheOthersKeepsOneCallsRequestsAndEndsTheRest() {
+        InFlightRequests.Call keep = requests.open(new RequestHandle(1, RequestType.READ, 0, 1));
+        InFlightRequests.Call other = requests.open(new RequestHandle(2, RequestType.READ, 1, 1));
+        InFlightRequests.Call waiting = requests.open(new RequestHandle(3, RequestType.READ, 2, 1));
+        BlkRequest kept = enqueueRead(keep, 0);
+        requests.posted(kept, 1);
+        BlkRequest held = enqueueRead(other, 1);
+        requests.posted(held, 2);
+        enqueueRead(waiting, 2);
+        BlockDeviceException broken = BlockDeviceException.of(ErrorKind.PROTOCOL_VIOLATION, "broken").build();
+
+        List<BlkRequest> abandoned = requests.abandonOthers(keep, broken);
+
+        assertEquals(List.of(held), abandoned);
+        assertEquals(1, requests.posted());
+        assertNull(requests.returned(2), "the other call's token is no longer the device's");
+        assertEquals(java.util.Set.of(keep.handle()), requests.heldCalls());
+        assertNull(requests.nextWaiting(), "the waiting call is ended too");
+        assertFalse(requests.isReady(keep.handle()));
+        assertEquals(List.of(new Completion.Failed(other.handle(), broken), new Completion.Failed(waiting.handle(), broken)),
+                requests.deliverAll());
+        assertSame(kept, requests.returned(1));
+    }
+
+    @Test
+    void allCallsAreReadyOnlyWhenEachIs() {
+        InFlightRequests.Call first = requests.open(new RequestHandle(1, RequestType.READ, 0, 1));
+        InFlightRequests.Call second = requests.open(new RequestHandle(2, RequestType.READ, 1, 1));
+        requests.posted(enqueueRead(first, 0), 1);
+        requests.posted(enqueueRead(second, 1), 2);
+        assertTrue(requests.allReady(List.of()));
+
+        requests.finished(requests.returned(1), null);
+        assertTrue(requests.allReady(List.of(first.handle())));
+        assertFalse(requests.allReady(List.of(first.handle(), second.handle())));
+
+        requests.finished(requests.returned(2), null);
+        assertTrue(requests.allReady(List.of(first.handle(), second.handle())));
+    }
+
+    @Test
+    void aCallFailsWithTheErrorOfItsEarliestFailedPartWhicheverFailedFirst() {
+        InFlightRequests.Call call = requests.open(new RequestHandle(1, RequestType.READ, 0, 2));
+        BlkRequest part0 = enqueueRead(call, 0);
+        BlkRequest part1 = enqueueRead(call, 1);
+        requests.posted(part0, 1);
+        requests.posted(part1, 2);
+        BlockDeviceException late = BlockDeviceException.of(ErrorKind.IO_ERROR, "sector 1").build();
+        BlockDeviceException early = BlockDeviceException.of(ErrorKind.IO_ERROR, "sector 0").build();
+
+        requests.finished(requests.returned(2), late);
+        requests.finished(requests.returned(1), early);
+
+        assertEquals(List.of(new Completion.Failed(call.handle(), early)), requests.deliverAll());
+    }
+
     private BlkRequest enqueueRead(InFlightRequests.Call call, long sector) {
         BlkRequest request = new BlkRequest(call, BlkRequestFormat.T_IN, sector, 1, new byte[512], 0, 512, true);
         requests.enqueue(request);
