@@ -416,4 +416,29 @@ class ZonedDriverTest {
         BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> device.zoneAppend(1024, sectors(most + 1, 1)));
         assertTrue(error.getMessage().contains("carries " + (most + 1) + " sectors; at most " + most + " fit"), error.getMessage());
     }
+
+    @Test
+    void answersAtTheLimitsOfTheRulesAreBelieved() {
+        assertEquals(List.of(), reported(ZoneFormat.report(List.of()), ZONE, 2), "a report of no zones");
+        List<ZoneDescriptor> offline = List.of(sequential(ZONE, 0, ZONE, ZoneState.OFFLINE));
+        assertEquals(offline, reported(ZoneFormat.report(offline), ZONE, 1), "a zone of no capacity");
+        List<ZoneDescriptor> atTheEnd = List.of(sequential(ZONE, 48, ZONE + 48, ZoneState.CLOSED));
+        assertEquals(atTheEnd, reported(ZoneFormat.report(atTheEnd), ZONE, 1), "a write pointer at the end of the capacity");
+        List<ZoneDescriptor> pastTheEnd = List.of(sequential(ZONE, 48, ZONE + 49, ZoneState.CLOSED));
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, failure(() -> reported(ZoneFormat.report(pastTheEnd), ZONE, 1)));
+    }
+
+    @Test
+    void theLastZoneOfACapacityThatIsNoWholeNumberOfZonesIsShorter() {
+        VirtioBlkDevice driver = FakeRig.of(FakeBlkConfig.builder().disk(PatternedDisk.of(8 * 64 + 32)).zoned(HOST_MANAGED)
+                .requestHook(request -> request.type() == VirtioBlk.T_ZONE_REPORT && request.sector() >= 8 * ZONE
+                        ? RequestOutcome.data(ZoneFormat.report(List.of(sequential(8 * ZONE, request.sector() == 8 * ZONE ? 32 : 33,
+                                8 * ZONE, ZoneState.EMPTY))))
+                        : RequestOutcome.normal()).build()).open(ZONED);
+        ZonedBlockDevice device = driver.zoned().orElseThrow();
+
+        assertEquals(List.of(sequential(8 * ZONE, 32, 8 * ZONE, ZoneState.EMPTY)), device.reportZones(8 * ZONE, 1));
+        BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> device.reportZones(8 * ZONE + 1, 1));
+        assertTrue(error.getMessage().contains("has a capacity of 33 sectors in a zone of 32"), error.getMessage());
+    }
 }
