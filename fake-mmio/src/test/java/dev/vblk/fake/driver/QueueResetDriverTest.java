@@ -168,4 +168,34 @@ class QueueResetDriverTest {
         device.queue(1).readAt(6, sector);
         assertArrayEquals(PatternedDisk.expected(6, 1), sector);
     }
+
+    @Test
+    void aResetNeverReportedDoneIsGivenUpWhenItsTimeRunsOut() {
+        Rig rig = rig();
+        rig.fake().faults().overrideRegister(ControlRegister.QUEUE_RESET.offset(), 1);
+        DriverOptions options = TWO.withBudgets(20_000_000L, 1_000_000, 100_000L, 256, 128 * 1024);
+        VirtioBlkDevice device = rig.open(options);
+        long start = rig.machine().clock().now();
+
+        BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> device.queue(1).resetQueue());
+
+        long waited = rig.machine().clock().now() - start;
+        assertTrue(waited >= 20_000_000L && waited < 20_000_000L + 2 * 100_000L, "waited " + waited + " ns of virtual time");
+        java.util.regex.Matcher reads = java.util.regex.Pattern.compile("after (\\d+) reads within 20 ms").matcher(error.getMessage());
+        assertTrue(reads.find(), error.getMessage());
+        int count = Integer.parseInt(reads.group(1));
+        assertTrue(count > 100 && count <= 201, "one read per 100 us poll interval: " + error.getMessage());
+    }
+
+    @Test
+    void aResetNeverReportedDoneIsGivenUpWhenItsPollsRunOut() {
+        Rig rig = rig();
+        rig.fake().faults().overrideRegister(ControlRegister.QUEUE_RESET.offset(), 1);
+        VirtioBlkDevice device = rig.open(TWO.withBudgets(1_000_000_000L, 5, 100_000L, 256, 128 * 1024));
+
+        BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> device.queue(1).resetQueue());
+
+        assertEquals(ErrorKind.TIMEOUT, error.kind());
+        assertTrue(error.getMessage().contains("queue 1 did not report its reset done after 5 reads within 1000 ms"), error.getMessage());
+    }
 }
