@@ -441,4 +441,15 @@ class ZonedDriverTest {
         BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> device.reportZones(8 * ZONE + 1, 1));
         assertTrue(error.getMessage().contains("has a capacity of 33 sectors in a zone of 32"), error.getMessage());
     }
+
+    @Test
+    void anAppendAnsweredWithoutItsAppendSectorIsAProtocolViolation() {
+        ZonedBlockDevice device = answering(HOST_MANAGED, VirtioBlk.T_ZONE_APPEND, RequestOutcome.status(VirtioBlk.S_OK))
+                .open(ZONED).zoned().orElseThrow();
+
+        BlockDeviceException error = assertThrows(BlockDeviceException.class, () -> device.zoneAppend(ZONE, sectors(1, 1)));
+
+        assertEquals(ErrorKind.PROTOCOL_VIOLATION, error.kind());
+        assertTrue(error.getMessage().contains("the device reported success but wrote 1 bytes; 9 bytes expected"), error.getMessage());
+    }
 }
