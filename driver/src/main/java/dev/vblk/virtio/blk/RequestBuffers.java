@@ -29,7 +29,6 @@ final class RequestBuffers {
     private final Deque<RequestBuffer> free = new ArrayDeque<>();
     private final List<RequestBuffer> all = new ArrayList<>();
     private final List<RequestBuffer> abandoned = new ArrayList<>();
-    private int inUse;
 
     private RequestBuffers(FrameAllocator allocator, String owner, RequestLayout layout, DmaMapping mapping,
             boolean pooled) {
@@ -88,14 +87,11 @@ final class RequestBuffers {
      * @throws VirtioException OUT_OF_MEMORY if the platform refuses the frames (not pooled)
      */
     RequestBuffer acquire(int dataBytes) {
-        RequestBuffer buffer = pooled ? free.pop() : new RequestBuffer(allocateMapped(layout.bufferBytes(dataBytes)), dataBytes);
-        inUse++;
-        return buffer;
+        return pooled ? free.pop() : new RequestBuffer(allocateMapped(layout.bufferBytes(dataBytes)), dataBytes);
     }
 
     /** Gives back the buffer of a request the device has completed. */
     void release(RequestBuffer buffer) {
-        inUse--;
         if (pooled) {
             free.push(buffer);
         } else {
@@ -105,13 +101,7 @@ final class RequestBuffers {
 
     /** Keeps apart the buffer of a request the device may still write, until {@link #releaseAll()}. */
     void abandon(RequestBuffer buffer) {
-        inUse--;
         abandoned.add(buffer);
-    }
-
-    /** Buffers held by requests that have not completed. */
-    int inUse() {
-        return inUse;
     }
 
     /** Frees every buffer, pooled or abandoned. The device must have been reset. */
@@ -128,7 +118,6 @@ final class RequestBuffers {
         all.clear();
         free.clear();
         abandoned.clear();
-        inUse = 0;
     }
 
     /** A buffer of {@code bytes}, mapped for the device. */
