@@ -15,6 +15,7 @@ import dev.vblk.fake.blk.FakeBlkConfig;
 import dev.vblk.fake.blk.RequestOutcome;
 import dev.vblk.fake.blk.VirtioBlk;
 
+import dev.vblk.virtio.blk.CompletionMode;
 import dev.vblk.virtio.blk.VirtioBlkDevice;
 import dev.vblk.virtio.blk.VirtioBlkQueue;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -43,9 +45,10 @@ class QueueCallsDriverTest {
         return FakeBlkConfig.builder().disk(PatternedDisk.of(SECTORS));
     }
 
-    @Test
-    void aPollTakesWhatCompletedWithoutWaiting() {
-        VirtioBlkQueue queue = queue(device());
+    @ParameterizedTest
+    @EnumSource(CompletionMode.class)
+    void aPollTakesWhatCompletedWithoutWaiting(CompletionMode mode) {
+        VirtioBlkQueue queue = FakeRig.of(device().build()).open(FakeRig.TEST_OPTIONS.withCompletion(mode)).queue(0);
         assertEquals(List.of(), queue.poll(), "nothing in flight");
         byte[] buffer = new byte[512];
         RequestHandle read = queue.submitRead(7, buffer);
@@ -58,6 +61,26 @@ class QueueCallsDriverTest {
         assertEquals(List.of(new Completion.Succeeded(read)), taken);
         assertArrayEquals(PatternedDisk.expected(7, 1), buffer);
         assertEquals(0, queue.outstanding());
+    }
+
+    @Test
+    void aPollOnAQueueWhoseSharedInterruptAnotherQueueTookStillFindsItsCompletion() {
+        VirtioBlkDevice driver = FakeRig.of(device().numQueues(2).requestHook(request -> request.sector() == 3
+                ? RequestOutcome.delayed(50_000, RequestOutcome.normal())
+                : RequestOutcome.delayed(100_000, RequestOutcome.normal())).build()).open(FakeRig.TEST_OPTIONS.withMaxQueues(2));
+        RequestHandle read = driver.queue(1).submitRead(3, new byte[512]);
+        assertEquals(List.of(), driver.queue(1).poll(), "published, not yet completed");
+        RequestHandle other = driver.queue(0).submitRead(4, new byte[512]);
+        assertEquals(List.of(new Completion.Succeeded(other)),
+                driver.queue(0).awaitAll(List.of(other), AsyncBlockDevice.NO_TIME_BUDGET),
+                "queue 0 waits through queue 1's interrupt on the line they share");
+
+        List<Completion> taken = new ArrayList<>();
+        for (int poll = 0; poll < 10 && taken.isEmpty(); poll++) {
+            taken.addAll(driver.queue(1).poll());
+        }
+
+        assertEquals(List.of(new Completion.Succeeded(read)), taken);
     }
 
     @ParameterizedTest
