@@ -14,14 +14,17 @@ import org.apache.avro.io.BinaryDecoder;
  * the block before anything is allocated; a value no writer produces is an
  * {@link IllegalArgumentException} whose message says what is wrong, in the file's terms.
  *
- * <p>One decoder serves one reader: the data of a memory access or a payload of
- * {@link PayloadWindow#SHARED_MIN_BYTES} or more is read into an array used again while the lengths
- * repeat, since the event copies it in anyway; only the event's copy is allocated.
+ * <p>One decoder serves one reader: the data of a memory access or an operation's payload is read
+ * into an array used again (for {@link PayloadWindow#SHARED_MIN_BYTES} or more, while the lengths
+ * repeat; below that, one array per length), since the event copies it in anyway; only the event's
+ * copy is allocated.
  */
 final class EntryDecoder {
 
     /** The large data last read, which the event built from it has copied. */
     private byte[] large = new byte[0];
+    /** Arrays for data shorter than a shared payload, one per length, used again for each entry of that length. */
+    private final byte[][] small = new byte[PayloadWindow.SHARED_MIN_BYTES][];
 
     /**
      * Reads the next entry, written in {@link TraceFormat#schema()}: a {@link TraceEvent}, a
@@ -195,14 +198,24 @@ final class EntryDecoder {
 
     /**
      * An Avro {@code bytes} value, bounded as {@link #bytes}, that the caller copies before the next
-     * one is read: a large one is read into {@link #large}, which is replaced only when the length changes.
+     * one is read: a large one is read into {@link #large}, which is replaced only when the length
+     * changes, a shorter one into the array kept for its length.
      */
     private byte[] copiedBytes(BinaryDecoder in) throws IOException {
         int length = length(in);
-        if (PayloadWindow.isShared(length) && large.length != length) {
-            large = new byte[length];
+        byte[] bytes;
+        if (PayloadWindow.isShared(length)) {
+            if (large.length != length) {
+                large = new byte[length];
+            }
+            bytes = large;
+        } else {
+            bytes = small[length];
+            if (bytes == null) {
+                bytes = new byte[length];
+                small[length] = bytes;
+            }
         }
-        byte[] bytes = PayloadWindow.isShared(length) ? large : new byte[length];
         in.readFixed(bytes);
         return bytes;
     }
