@@ -1,5 +1,6 @@
 package dev.vblk.jfr;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -10,6 +11,8 @@ import dev.vblk.block.BlockDeviceInfo;
 import dev.vblk.block.BlockLifetime;
 import dev.vblk.block.ErrorKind;
 import dev.vblk.block.ZoneDescriptor;
+import dev.vblk.block.ZoneState;
+import dev.vblk.block.ZoneType;
 import dev.vblk.block.ZonedBlockDevice;
 import dev.vblk.block.ZonedCharacteristics;
 import dev.vblk.platform.AccessWidth;
@@ -19,6 +22,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -28,8 +33,10 @@ import org.junit.jupiter.api.Test;
 /** The Flight Recorder events carry what a latency report and a register log need. */
 class InstrumentationTest {
 
-    /** A device that serves reads and fails writes, enough to see both outcomes. */
+    /** A device that serves reads and fails writes, enough to see both outcomes; it notes every call it gets. */
     private static final class StubDevice implements BlockDevice {
+        final List<String> calls = new ArrayList<>();
+
         @Override
         public BlockDeviceId id() {
             return new BlockDeviceId(2, 0x0a003e00L);
@@ -41,24 +48,36 @@ class InstrumentationTest {
         }
 
         @Override
-        public void readAt(long sector, byte[] buffer) {}
+        public void readAt(long sector, byte[] buffer) {
+            calls.add("read " + sector);
+            Arrays.fill(buffer, (byte) 7);
+        }
 
         @Override
         public void writeAt(long sector, byte[] data) {
+            calls.add("write " + sector);
             throw BlockDeviceException.of(ErrorKind.IO_ERROR, "stub").build();
         }
 
         @Override
-        public void flush() {}
+        public void flush() {
+            calls.add("flush");
+        }
 
         @Override
-        public void discard(long sector, long sectorCount) {}
+        public void discard(long sector, long sectorCount) {
+            calls.add("discard " + sector + "+" + sectorCount);
+        }
 
         @Override
-        public void writeZeroes(long sector, long sectorCount) {}
+        public void writeZeroes(long sector, long sectorCount) {
+            calls.add("write-zeroes " + sector + "+" + sectorCount);
+        }
 
         @Override
-        public void secureErase(long sector, long sectorCount) {}
+        public void secureErase(long sector, long sectorCount) {
+            calls.add("secure-erase " + sector + "+" + sectorCount);
+        }
 
         @Override
         public BlockLifetime lifetime() {
@@ -69,6 +88,30 @@ class InstrumentationTest {
         public String deviceIdString() {
             return "stub";
         }
+    }
+
+    @Test
+    void everyCallReachesTheDeviceWithItsAnswerAndIsRecorded() throws Exception {
+        StubDevice stub = new StubDevice();
+        byte[] read = new byte[512];
+        List<RecordedEvent> events = record(List.of(BlockRequestEvent.NAME), () -> {
+            BlockDevice device = new InstrumentedBlockDevice(stub);
+            assertEquals(stub.id(), device.id());
+            assertEquals(stub.info(), device.info());
+            assertEquals("stub", device.deviceIdString());
+            device.readAt(1, read);
+            device.flush();
+            device.discard(2, 3);
+            device.writeZeroes(4, 5);
+            device.secureErase(6, 7);
+        }, BlockRequestEvent.NAME);
+        assertEquals(List.of("read 1", "flush", "discard 2+3", "write-zeroes 4+5", "secure-erase 6+7"), stub.calls);
+        byte[] sevens = new byte[512];
+        Arrays.fill(sevens, (byte) 7);
+        assertArrayEquals(sevens, read, "the device's answer reaches the caller");
+        assertEquals(List.of("get-id", "read", "flush", "discard", "write-zeroes", "secure-erase"),
+                events.stream().map(e -> e.getString("operation")).toList());
+        assertEquals(List.of(0L, 512L, 0L, 3L * 512, 5L * 512, 7L * 512), events.stream().map(e -> e.getLong("bytes")).toList());
     }
 
     @Test
@@ -86,8 +129,12 @@ class InstrumentationTest {
         assertEquals("OK", events.get(1).getString("outcome"));
     }
 
-    /** Zone commands that succeed, but a reset of every zone that the device refuses. */
+    /** Zone commands that succeed, but a reset of every zone that the device refuses; it notes every call it gets. */
     private static final class StubZonedDevice implements ZonedBlockDevice {
+        static final ZoneDescriptor ZONE = new ZoneDescriptor(256, 64, 260, ZoneType.SEQUENTIAL_WRITE_REQUIRED,
+                ZoneState.IMPLICITLY_OPEN);
+        final List<String> calls = new ArrayList<>();
+
         @Override
         public ZonedCharacteristics characteristics() {
             throw new UnsupportedOperationException("not asked");
@@ -95,20 +142,29 @@ class InstrumentationTest {
 
         @Override
         public List<ZoneDescriptor> reportZones(long sector, int maxZones) {
-            return List.of();
+            calls.add("report " + sector + " " + maxZones);
+            return List.of(ZONE);
         }
 
         @Override
-        public void openZone(long zoneStart) {}
+        public void openZone(long zoneStart) {
+            calls.add("open " + zoneStart);
+        }
 
         @Override
-        public void closeZone(long zoneStart) {}
+        public void closeZone(long zoneStart) {
+            calls.add("close " + zoneStart);
+        }
 
         @Override
-        public void finishZone(long zoneStart) {}
+        public void finishZone(long zoneStart) {
+            calls.add("finish " + zoneStart);
+        }
 
         @Override
-        public void resetZone(long zoneStart) {}
+        public void resetZone(long zoneStart) {
+            calls.add("reset " + zoneStart);
+        }
 
         @Override
         public void resetAllZones() {
@@ -123,9 +179,10 @@ class InstrumentationTest {
 
     @Test
     void zoneCommandsAreNamedInTheirEvents() throws Exception {
+        StubZonedDevice stub = new StubZonedDevice();
         List<RecordedEvent> events = record(List.of(BlockRequestEvent.NAME), () -> {
-            ZonedBlockDevice zoned = new InstrumentedZonedBlockDevice("virtio-blk@0x0a003e00", new StubZonedDevice());
-            zoned.reportZones(256, 4);
+            ZonedBlockDevice zoned = new InstrumentedZonedBlockDevice("virtio-blk@0x0a003e00", stub);
+            assertEquals(List.of(StubZonedDevice.ZONE), zoned.reportZones(256, 4));
             zoned.openZone(512);
             zoned.closeZone(512);
             zoned.finishZone(512);
@@ -135,6 +192,7 @@ class InstrumentationTest {
         }, BlockRequestEvent.NAME);
         assertEquals(List.of("zone-report", "zone-open", "zone-close", "zone-finish", "zone-reset", "zone-append",
                 "zone-reset-all"), events.stream().map(e -> e.getString("operation")).toList());
+        assertEquals(List.of("report 256 4", "open 512", "close 512", "finish 512", "reset 768"), stub.calls);
         assertEquals(List.of(256L, 512L, 512L, 512L, 768L, 256L, 0L), events.stream().map(e -> e.getLong("sector")).toList());
         assertEquals(1024, events.get(5).getLong("bytes"));
         assertEquals("virtio-blk@0x0a003e00", events.get(0).getString("device"));
