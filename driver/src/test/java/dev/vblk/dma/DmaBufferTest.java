@@ -62,4 +62,32 @@ class DmaBufferTest {
         assertFalse(buffer.covers(buffer.address(0), 601));
         assertThrows(IndexOutOfBoundsException.class, () -> buffer.address(601));
     }
+
+    @Test
+    void rangesOutsideTheBufferAreRefusedAndItsEdgesAreNot() {
+        MemoryOnlyPlatform platform = new MemoryOnlyPlatform();
+        DmaBuffer buffer = DmaBuffer.allocate(platform, 100, "test");
+
+        assertEquals(1, buffer.segments(0, 100, Integer.MAX_VALUE).size(), "the whole buffer");
+        assertEquals(List.of(), buffer.segments(100, 0, Integer.MAX_VALUE), "nothing at its end");
+        assertEquals(1, buffer.segments(99, 1, Integer.MAX_VALUE).size(), "its last byte");
+        assertThrows(IndexOutOfBoundsException.class, () -> buffer.segments(0, 101, Integer.MAX_VALUE));
+        assertThrows(IndexOutOfBoundsException.class, () -> buffer.segments(100, 1, Integer.MAX_VALUE));
+        assertThrows(IndexOutOfBoundsException.class, () -> buffer.segments(101, 0, Integer.MAX_VALUE));
+        assertThrows(IndexOutOfBoundsException.class, () -> buffer.segments(-1, 1, Integer.MAX_VALUE));
+        assertThrows(IndexOutOfBoundsException.class, () -> buffer.segments(1, -1, Integer.MAX_VALUE));
+        assertThrows(IndexOutOfBoundsException.class, () -> buffer.write(platform, 60, new byte[41], 0, 41));
+        assertThrows(IndexOutOfBoundsException.class, () -> buffer.read(platform, 60, new byte[41], 0, 41));
+    }
+
+    @Test
+    void aBufferTakesTheFramesItsLengthNeeds() {
+        MemoryOnlyPlatform platform = new MemoryOnlyPlatform();
+        DmaBuffer.allocate(platform, 4096, "test");
+        assertEquals(1, platform.allocatedFrames());
+        DmaBuffer.allocate(platform, 4097, "test");
+        assertEquals(3, platform.allocatedFrames());
+        DmaBuffer.allocate(platform, 0, "test");
+        assertEquals(4, platform.allocatedFrames(), "even an empty buffer takes a frame");
+    }
 }
