@@ -8,6 +8,7 @@ import dev.vblk.fuzz.campaign.FailedCase;
 import dev.vblk.fuzz.campaign.FuzzCampaign;
 import dev.vblk.fuzz.campaign.GeneratedCases;
 import dev.vblk.fuzz.campaign.Shard;
+import dev.vblk.fuzz.msix.MsixCases;
 import dev.vblk.fuzz.oracle.ScenarioRunner;
 import dev.vblk.fuzz.results.ResultFiles;
 import dev.vblk.fuzz.seeded.SeedTrace;
@@ -58,6 +59,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "Exit status 0 when every case passed, 1 when some failed."})
 final class FuzzCommand implements Callable<Integer> {
 
+    /** The generated cases of {@code --family}: scenarios on virtio-mmio, or MSI-X cases on virtio-pci. */
+    static final String SCENARIOS = "scenarios";
+    static final String MSIX = "msix";
+
     /** Cases run when neither --iterations nor --duration is given. */
     static final long DEFAULT_ITERATIONS = 1_000;
 
@@ -88,6 +93,11 @@ final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N",
             description = "Run N cases at once (default: one per processor); the results are those of one thread, in case order.")
     Integer threads;
+
+    @Option(names = "--family", paramLabel = "NAME", defaultValue = SCENARIOS,
+            description = "The generated cases: " + SCENARIOS + " (hostile devices in a virtio-mmio slot, the default) or "
+                    + MSIX + " (a virtio-blk-pci function whose MSI-X vectors and capability misbehave).")
+    String family;
 
     @Option(names = "--no-guidance",
             description = "With --from: do not keep runs that reach new driver behaviour as further seeds.")
@@ -156,17 +166,24 @@ final class FuzzCommand implements Callable<Integer> {
                 folder.resolve(ResultFiles.FAILURES), folder.resolve(ResultFiles.SUMMARY));
         out.println("repeat with: vblk fuzz --seed " + campaignSeed + " --iterations " + settings.maxCases()
                 + (seedTraces == null ? "" : " --from " + String.join(" ", seedTraces.stream().map(Path::toString).toList()))
-                + (shard == null ? "" : " --shard " + shard) + (noGuidance ? " --no-guidance" : ""));
+                + (shard == null ? "" : " --shard " + shard) + (noGuidance ? " --no-guidance" : "")
+                + (family.equals(MSIX) ? " --family " + MSIX : ""));
         return result.failures().isEmpty() ? ExitCodes.OK : ExitCodes.FOUND_PROBLEMS;
     }
 
     /** The cases to run: generated ones, or mutations of the seed traces (each checked first). */
     private CaseSource source() {
+        if (!family.equals(SCENARIOS) && !family.equals(MSIX)) {
+            throw new BadInputException("no fuzz family '" + family + "': " + SCENARIOS + " or " + MSIX);
+        }
         if (seedTraces == null) {
             if (noGuidance) {
                 throw new BadInputException("--no-guidance applies to --from; generated cases are not guided");
             }
-            return new GeneratedCases(new ScenarioRunner(), ScenarioShrinker.DEFAULT_RUNS);
+            return family.equals(MSIX) ? new MsixCases() : new GeneratedCases(new ScenarioRunner(), ScenarioShrinker.DEFAULT_RUNS);
+        }
+        if (family.equals(MSIX)) {
+            throw new BadInputException("--family applies to generated cases, not to --from");
         }
         List<SeedTrace> seeds = new ArrayList<>();
         for (Path trace : seedTraces) {

@@ -95,6 +95,32 @@ class FuzzCommandTest {
     private static final int THREADED_CASES = 10_000;
 
     @Test
+    void theMsixFamilyRunsItsCasesOnTwoThreadsAsOnOne() {
+        Cli.Result one = Cli.run("fuzz", "--family", "msix", "--seed", "4", "--iterations", "300", "--threads", "1", "--out",
+                directory.resolve("m1").toString());
+        Cli.Result two = Cli.run("fuzz", "--family", "msix", "--seed", "4", "--iterations", "300", "--threads", "2", "--out",
+                directory.resolve("m2").toString());
+
+        assertEquals(ExitCodes.OK, one.exitCode(), one.toString());
+        assertTrue(one.out().contains("MSI-X cases"), one.out());
+        assertTrue(one.out().contains("repeat with: vblk fuzz --seed 4 --iterations 300 --family msix"), one.out());
+        List<CaseResult> cases = ResultFiles.readCases(directory.resolve("m1").resolve(ResultFiles.CASES)).records();
+        assertEquals(300, cases.size());
+        assertTrue(cases.stream().allMatch(c -> c.source().equals("msix") && c.platformCalls() > 0), cases.get(0).toString());
+        assertEquals(cases, ResultFiles.readCases(directory.resolve("m2").resolve(ResultFiles.CASES)).records());
+    }
+
+    @Test
+    void anUnknownFamilyOrAFamilyWithSeedTracesIsAUsageError() {
+        Cli.Result unknown = Cli.run("fuzz", "--family", "pci", "--iterations", "1");
+        assertEquals(ExitCodes.BAD_INPUT, unknown.exitCode());
+        assertEquals("vblk fuzz: no fuzz family 'pci': scenarios or msix", unknown.err().strip());
+        Cli.Result seeded = Cli.run("fuzz", "--family", "msix", "--iterations", "1", "--from", Cli.golden("io-error").toString());
+        assertEquals(ExitCodes.BAD_INPUT, seeded.exitCode());
+        assertTrue(seeded.err().contains("--family applies to generated cases, not to --from"), seeded.err());
+    }
+
+    @Test
     void aBadDurationIsAUsageError() {
         Cli.Result result = Cli.run("fuzz", "--duration", "soon");
         assertEquals(ExitCodes.BAD_INPUT, result.exitCode());
