@@ -3,6 +3,7 @@ package dev.vblk.jfr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.block.BlockDevice;
 import dev.vblk.block.BlockDeviceException;
@@ -232,6 +233,22 @@ class InstrumentationTest {
         assertEquals(3, events.get(0).getLong("value"));
     }
 
+    @Test
+    void aRecordedReadReturnsTheDevicesValueAndARecordedWriteReachesIt() throws Exception {
+        RegisterEcho echo = new RegisterEcho(new MemoryOnlyPlatform());
+        InstrumentedPlatform platform = new InstrumentedPlatform(echo);
+        long[] read = new long[1];
+        List<RecordedEvent> events = record(List.of(RegisterAccessEvent.NAME), () -> {
+            read[0] = platform.readRegister(0x0a003e00L, AccessWidth.WORD);
+            platform.writeRegister(0x0a003e50L, AccessWidth.HALF, 7);
+        }, RegisterAccessEvent.NAME);
+
+        assertEquals(0x74726976L, read[0]);
+        assertEquals(List.of("0xa003e50 HALF 0x7"), echo.writes);
+        assertEquals(List.of(false, true), events.stream().map(e -> e.getBoolean("write")).toList());
+        assertEquals(0x74726976L, events.get(0).getLong("value"));
+    }
+
     /** Runs {@code body} under a recording with the given events enabled and returns the events named {@code type}. */
     private static List<RecordedEvent> record(List<String> enabled, Runnable body, String type) throws IOException {
         Path file = Files.createTempFile("vblk-jfr", ".jfr");
@@ -248,8 +265,10 @@ class InstrumentationTest {
         }
     }
 
-    /** Registers that read back 0x74726976 and accept writes; memory from the wrapped platform. */
+    /** Registers that read back 0x74726976 and note the writes they accept; memory from the wrapped platform. */
     private static final class RegisterEcho extends ForwardingPlatform {
+        final List<String> writes = new ArrayList<>();
+
         RegisterEcho(MemoryOnlyPlatform inner) {
             super(inner);
         }
@@ -260,6 +279,8 @@ class InstrumentationTest {
         }
 
         @Override
-        public void writeRegister(long address, AccessWidth width, long value) {}
+        public void writeRegister(long address, AccessWidth width, long value) {
+            writes.add(String.format("0x%x %s 0x%x", address, width, value));
+        }
     }
 }
