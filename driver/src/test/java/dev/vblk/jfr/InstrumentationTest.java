@@ -3,7 +3,6 @@ package dev.vblk.jfr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vblk.block.BlockDevice;
 import dev.vblk.block.BlockDeviceException;
