@@ -28,6 +28,11 @@ final class EntryTranslator {
     private BinaryDecoder translated;
     private Object reuse;
 
+    /** The current schema's Parsing Canonical Form fingerprint, worked out once, when a file first needs it. */
+    private static final class CurrentFingerprint {
+        static final long VALUE = SchemaNormalization.parsingFingerprint64(TraceFormat.schema());
+    }
+
     private EntryTranslator(Schema fileSchema) {
         this.reader = new GenericDatumReader<>(fileSchema, TraceFormat.schema());
     }
@@ -41,7 +46,7 @@ final class EntryTranslator {
      */
     static Optional<EntryTranslator> forSchema(Schema fileSchema) {
         if (fileSchema == TraceFormat.schema() || SchemaNormalization.parsingFingerprint64(fileSchema)
-                == SchemaNormalization.parsingFingerprint64(TraceFormat.schema()) || isPrefix(fileSchema, TraceFormat.schema())) {
+                == CurrentFingerprint.VALUE || isPrefix(fileSchema, TraceFormat.schema())) {
             return Optional.empty();
         }
         return Optional.of(new EntryTranslator(fileSchema));
