@@ -8,6 +8,15 @@ final class BlockRequestTimer {
 
     private BlockRequestTimer() {}
 
+    /** Times {@code call}, which returns nothing. */
+    static void timed(String device, String operation, long sector, long bytes, Runnable call) {
+        timed(device, operation, sector, bytes, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** Times {@code call} and returns what it returns. */
     static <T> T timed(String device, String operation, long sector, long bytes, Supplier<T> call) {
         BlockRequestEvent event = new BlockRequestEvent();
         event.begin();

@@ -27,50 +27,32 @@ public final class InstrumentedBlockDevice implements BlockDevice {
 
     @Override
     public void readAt(long sector, byte[] buffer) {
-        timed("read", sector, buffer.length, () -> {
-            delegate.readAt(sector, buffer);
-            return null;
-        });
+        run("read", sector, buffer.length, () -> delegate.readAt(sector, buffer));
     }
 
     @Override
     public void writeAt(long sector, byte[] data) {
-        timed("write", sector, data.length, () -> {
-            delegate.writeAt(sector, data);
-            return null;
-        });
+        run("write", sector, data.length, () -> delegate.writeAt(sector, data));
     }
 
     @Override
     public void flush() {
-        timed("flush", 0, 0, () -> {
-            delegate.flush();
-            return null;
-        });
+        run("flush", 0, 0, () -> delegate.flush());
     }
 
     @Override
     public void discard(long sector, long sectorCount) {
-        timed("discard", sector, sectorCount * SECTOR_SIZE, () -> {
-            delegate.discard(sector, sectorCount);
-            return null;
-        });
+        run("discard", sector, sectorCount * SECTOR_SIZE, () -> delegate.discard(sector, sectorCount));
     }
 
     @Override
     public void writeZeroes(long sector, long sectorCount) {
-        timed("write-zeroes", sector, sectorCount * SECTOR_SIZE, () -> {
-            delegate.writeZeroes(sector, sectorCount);
-            return null;
-        });
+        run("write-zeroes", sector, sectorCount * SECTOR_SIZE, () -> delegate.writeZeroes(sector, sectorCount));
     }
 
     @Override
     public void secureErase(long sector, long sectorCount) {
-        timed("secure-erase", sector, sectorCount * SECTOR_SIZE, () -> {
-            delegate.secureErase(sector, sectorCount);
-            return null;
-        });
+        run("secure-erase", sector, sectorCount * SECTOR_SIZE, () -> delegate.secureErase(sector, sectorCount));
     }
 
     @Override
@@ -81,6 +63,10 @@ public final class InstrumentedBlockDevice implements BlockDevice {
     @Override
     public String deviceIdString() {
         return timed("get-id", 0, 0, delegate::deviceIdString);
+    }
+
+    private void run(String operation, long sector, long bytes, Runnable call) {
+        BlockRequestTimer.timed(delegate.id().toString(), operation, sector, bytes, call);
     }
 
     private <T> T timed(String operation, long sector, long bytes, Supplier<T> call) {

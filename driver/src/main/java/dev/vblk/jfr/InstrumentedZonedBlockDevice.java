@@ -66,10 +66,7 @@ public final class InstrumentedZonedBlockDevice implements ZonedBlockDevice {
     }
 
     private void run(String operation, long zoneStart, Runnable command) {
-        timed(operation, zoneStart, 0, () -> {
-            command.run();
-            return null;
-        });
+        BlockRequestTimer.timed(device, operation, zoneStart, 0, command);
     }
 
     private <T> T timed(String operation, long sector, long bytes, Supplier<T> call) {

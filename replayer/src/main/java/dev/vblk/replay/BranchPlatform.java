@@ -3,6 +3,7 @@ package dev.vblk.replay;
 import dev.vblk.fake.FakePlatform;
 import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.FrameAllocator;
+import dev.vblk.platform.InterruptLines;
 import dev.vblk.platform.Platform;
 import java.util.Arrays;
 import java.util.OptionalLong;
@@ -132,25 +133,31 @@ final class BranchPlatform implements Platform {
 
     @Override
     public boolean awaitInterrupt(int line, long timeoutNanos) {
-        if (live()) {
-            return live.awaitInterrupt(line, timeoutNanos);
-        }
-        boolean recorded = strict.awaitInterrupt(line, timeoutNanos);
-        boolean mine = live.awaitInterrupt(line, timeoutNanos);
-        compare(recorded == mine, "interrupt line " + line + ": machine " + (mine ? "raised" : "not raised")
-                + ", trace " + (recorded ? "raised" : "not raised"));
-        return recorded;
+        return awaitLine(InterruptLines::awaitInterrupt, line, timeoutNanos, "raised", "not raised");
     }
 
     @Override
     public boolean awaitEdge(int line, long timeoutNanos) {
+        return awaitLine(InterruptLines::awaitEdge, line, timeoutNanos, "latched an edge", "latched none");
+    }
+
+    /** One kind of wait on an interrupt line ({@link InterruptLines#awaitInterrupt} or {@link InterruptLines#awaitEdge}). */
+    private interface LineWait {
+        boolean await(InterruptLines lines, int line, long timeoutNanos);
+    }
+
+    /**
+     * Waits on the live machine once live; before, asks the trace and the machine alike, compares
+     * what each saw (worded {@code seen} or {@code unseen}) and answers as the trace does.
+     */
+    private boolean awaitLine(LineWait wait, int line, long timeoutNanos, String seen, String unseen) {
         if (live()) {
-            return live.awaitEdge(line, timeoutNanos);
+            return wait.await(live, line, timeoutNanos);
         }
-        boolean recorded = strict.awaitEdge(line, timeoutNanos);
-        boolean mine = live.awaitEdge(line, timeoutNanos);
-        compare(recorded == mine, "interrupt line " + line + ": machine " + (mine ? "latched an edge" : "latched none")
-                + ", trace " + (recorded ? "latched an edge" : "latched none"));
+        boolean recorded = wait.await(strict, line, timeoutNanos);
+        boolean mine = wait.await(live, line, timeoutNanos);
+        compare(recorded == mine, "interrupt line " + line + ": machine " + (mine ? seen : unseen)
+                + ", trace " + (recorded ? seen : unseen));
         return recorded;
     }
 
