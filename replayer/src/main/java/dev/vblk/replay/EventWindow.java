@@ -17,13 +17,19 @@ import java.util.Optional;
 final class EventWindow implements AutoCloseable {
 
     private final TraceSource.Pass pass;
-    private final List<TraceEvent> buffered = new ArrayList<>();
-    /** For a pass over one thread's events: each buffered event's position among all the threads' events. */
-    private final List<Long> ordinals = new ArrayList<>();
+    /**
+     * The window's events, a ring: event {@code i} is at {@code i & (buffered.length - 1)}, so reading
+     * one and dropping those behind the replay move nothing.
+     */
+    private TraceEvent[] buffered = new TraceEvent[1024];
+    /** For a pass over one thread's events: each buffered event's position among all the threads' events, at its event's place. */
+    private long[] ordinals;
     private boolean threadSwitches;
     /** Advanced over every dropped event, so events in the window are named as after all before them. */
     private final TraceEventFormatter behind;
     private int first;
+    /** One past the last event read: the window is [first, next). */
+    private int next;
     private int limit = Integer.MAX_VALUE;
     private boolean ended;
     private RuntimeException failure;
@@ -39,35 +45,28 @@ final class EventWindow implements AutoCloseable {
 
     /** Whether the trace has an event at {@code index} (reading up to it if needed), within the limit. */
     boolean has(int index) {
-        while (!ended && index >= first + buffered.size()) {
+        while (!ended && index >= next) {
             read();
         }
-        return index < Math.min(limit, first + buffered.size());
+        return index < Math.min(limit, next);
     }
 
     /** The event at {@code index}, which must exist and not have been dropped. */
     TraceEvent get(int index) {
         if (index < first || !has(index)) {
-            throw new IndexOutOfBoundsException("event " + index + " is not in the window [" + first + ", "
-                    + (first + buffered.size()) + ")");
+            throw new IndexOutOfBoundsException("event " + index + " is not in the window [" + first + ", " + next + ")");
         }
-        return buffered.get(index - first);
+        return buffered[index & (buffered.length - 1)];
     }
 
     /** Forgets the events before {@code index}. */
     void dropBefore(int index) {
-        int count = Math.min(index, first + buffered.size()) - first;
-        if (count <= 0) {
-            return;
+        int end = Math.min(index, next);
+        int mask = buffered.length - 1;
+        for (; first < end; first++) {
+            behind.advance(buffered[first & mask]);
+            buffered[first & mask] = null;
         }
-        for (int i = 0; i < count; i++) {
-            behind.advance(buffered.get(i));
-        }
-        buffered.subList(0, count).clear();
-        if (!ordinals.isEmpty()) {
-            ordinals.subList(0, count).clear();
-        }
-        first += count;
     }
 
     /**
@@ -76,7 +75,7 @@ final class EventWindow implements AutoCloseable {
      */
     long ordinal(int index) {
         get(index);
-        return ordinals.isEmpty() ? index : ordinals.get(index - first);
+        return ordinals == null ? index : ordinals[index & (buffered.length - 1)];
     }
 
     /**
@@ -97,7 +96,7 @@ final class EventWindow implements AutoCloseable {
         while (!ended) {
             read();
         }
-        return Math.min(limit, first + buffered.size());
+        return Math.min(limit, next);
     }
 
     /**
@@ -105,7 +104,7 @@ final class EventWindow implements AutoCloseable {
      * marker), rather than at the limit or the trace's end.
      */
     boolean cutShortAt(int index) {
-        return !has(index) && ended && failure == null && index >= first + buffered.size() && !pass.complete();
+        return !has(index) && ended && failure == null && index >= next && !pass.complete();
     }
 
     /** Once the pass ended: whether the trace ended with its end marker. */
@@ -153,17 +152,39 @@ final class EventWindow implements AutoCloseable {
                     ended = true;
                     return;
                 }
-                buffered.add(event);
+                if (next - first == buffered.length) {
+                    grow();
+                }
+                int slot = next & (buffered.length - 1);
+                buffered[slot] = event;
                 long ordinal = pass.ordinal();
                 if (ordinal >= 0) {
-                    ordinals.add(ordinal);
+                    if (ordinals == null) {
+                        ordinals = new long[buffered.length];
+                    }
+                    ordinals[slot] = ordinal;
                 }
+                next++;
                 return;
             }
         } catch (TraceFormatException | UncheckedIOException e) {
             failure = e;
         }
         ended = true;
+    }
+
+    /** Doubles the ring, each event moving to its place in the larger one. */
+    private void grow() {
+        TraceEvent[] larger = new TraceEvent[buffered.length * 2];
+        long[] largerOrdinals = ordinals == null ? null : new long[larger.length];
+        for (int i = first; i < next; i++) {
+            larger[i & (larger.length - 1)] = buffered[i & (buffered.length - 1)];
+            if (ordinals != null) {
+                largerOrdinals[i & (larger.length - 1)] = ordinals[i & (buffered.length - 1)];
+            }
+        }
+        buffered = larger;
+        ordinals = largerOrdinals;
     }
 
     @Override

@@ -5,14 +5,12 @@ import dev.vblk.block.Completion;
 import dev.vblk.block.RequestHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -47,10 +45,17 @@ final class InFlightRequests {
     }
 
     private final Deque<BlkRequest> waiting = new ArrayDeque<>();
-    private final Map<Integer, BlkRequest> byToken = new HashMap<>();
+    /** The requests the device holds, at their token (a descriptor or buffer id, below the queue size). */
+    private BlkRequest[] byToken = new BlkRequest[16];
     private final Deque<BlkRequest> postedOrder = new ArrayDeque<>();
     private final List<BlkRequest> unpublished = new ArrayList<>();
-    private final Map<Long, Completion> ready = new LinkedHashMap<>();
+    /** The completions ready for delivery, in the order their calls completed. */
+    private final List<Completion> ready = new ArrayList<>();
+    /**
+     * The ids of the calls of {@link #ready}, sorted, for the check every wake-up of a wait makes:
+     * searched by halves, without a boxed key.
+     */
+    private long[] readyIds = new long[16];
     private int posted;
     private int outstanding;
 
@@ -94,7 +99,10 @@ final class InFlightRequests {
     void posted(BlkRequest request, int token) {
         waiting.remove();
         request.token = token;
-        byToken.put(token, request);
+        if (token >= byToken.length) {
+            byToken = Arrays.copyOf(byToken, Math.max(token + 1, byToken.length * 2));
+        }
+        byToken[token] = request;
         postedOrder.add(request);
         unpublished.add(request);
         posted++;
@@ -127,25 +135,29 @@ final class InFlightRequests {
 
     /** The request the device returned under {@code token}, no longer held; null if there is none. */
     BlkRequest returned(int token) {
-        BlkRequest request = byToken.remove(token);
-        if (request != null) {
-            posted--;
+        if (token < 0 || token >= byToken.length || byToken[token] == null) {
+            return null;
         }
+        BlkRequest request = byToken[token];
+        byToken[token] = null;
+        posted--;
         return request;
     }
 
     /** The calls with a request the device holds. */
     Set<RequestHandle> heldCalls() {
         Set<RequestHandle> calls = new HashSet<>();
-        for (BlkRequest request : byToken.values()) {
-            calls.add(request.call.handle);
+        for (BlkRequest request : byToken) {
+            if (request != null) {
+                calls.add(request.call.handle);
+            }
         }
         return calls;
     }
 
     /** The request posted longest ago that the device still holds, once its budget has started; or null. */
     BlkRequest oldest() {
-        while (!postedOrder.isEmpty() && byToken.get(postedOrder.peek().token) != postedOrder.peek()) {
+        while (!postedOrder.isEmpty() && byToken[postedOrder.peek().token] != postedOrder.peek()) {
             postedOrder.remove();
         }
         BlkRequest first = postedOrder.peek();
@@ -195,8 +207,13 @@ final class InFlightRequests {
      * whose buffers the device may still write.
      */
     List<BlkRequest> abandonAll(Function<RequestHandle, BlockDeviceException> errorFor) {
-        List<BlkRequest> held = new ArrayList<>(byToken.values());
-        byToken.clear();
+        List<BlkRequest> held = new ArrayList<>(posted);
+        for (int token = 0; token < byToken.length; token++) {
+            if (byToken[token] != null) {
+                held.add(byToken[token]);
+                byToken[token] = null;
+            }
+        }
         posted = 0;
         unpublished.clear();
         postedOrder.clear();
@@ -216,10 +233,10 @@ final class InFlightRequests {
      */
     List<BlkRequest> abandonOthers(Call keep, BlockDeviceException error) {
         List<BlkRequest> held = new ArrayList<>();
-        for (Iterator<BlkRequest> it = byToken.values().iterator(); it.hasNext(); ) {
-            BlkRequest request = it.next();
-            if (request.call != keep) {
-                it.remove();
+        for (int token = 0; token < byToken.length; token++) {
+            BlkRequest request = byToken[token];
+            if (request != null && request.call != keep) {
+                byToken[token] = null;
                 posted--;
                 held.add(request);
             }
@@ -233,13 +250,20 @@ final class InFlightRequests {
     }
 
     private void finishCall(Call call) {
-        ready.put(call.handle.id(), call.error == null ? new Completion.Succeeded(call.handle)
-                : new Completion.Failed(call.handle, call.error));
+        ready.add(call.error == null ? new Completion.Succeeded(call.handle) : new Completion.Failed(call.handle, call.error));
+        long id = call.handle.id();
+        int count = ready.size() - 1;
+        if (count == readyIds.length) {
+            readyIds = Arrays.copyOf(readyIds, count * 2);
+        }
+        int at = -Arrays.binarySearch(readyIds, 0, count, id) - 1;
+        System.arraycopy(readyIds, at, readyIds, at + 1, count - at);
+        readyIds[at] = id;
     }
 
-    /** Whether the call of {@code handle} has completed (delivered or not). */
+    /** Whether the call of {@code handle} has completed and its completion is not delivered yet. */
     boolean isReady(RequestHandle handle) {
-        return ready.containsKey(handle.id());
+        return Arrays.binarySearch(readyIds, 0, ready.size(), handle.id()) >= 0;
     }
 
     /** Whether the calls of all of {@code handles} have completed; checked at every wake-up of a wait, so without a stream. */
@@ -259,7 +283,7 @@ final class InFlightRequests {
 
     /** Delivers every ready completion. */
     List<Completion> deliverAll() {
-        List<Completion> delivered = new ArrayList<>(ready.values());
+        List<Completion> delivered = new ArrayList<>(ready);
         ready.clear();
         outstanding -= delivered.size();
         return delivered;
@@ -268,13 +292,17 @@ final class InFlightRequests {
     /** Delivers the ready completions of {@code handles}, in the order they completed. */
     List<Completion> deliver(Collection<RequestHandle> handles) {
         List<Completion> delivered = new ArrayList<>();
-        for (Iterator<Completion> it = ready.values().iterator(); it.hasNext(); ) {
-            Completion completion = it.next();
+        int kept = 0;
+        for (Completion completion : ready) {
             if (handles.contains(completion.handle())) {
                 delivered.add(completion);
-                it.remove();
+            } else {
+                readyIds[kept] = completion.handle().id();
+                ready.set(kept++, completion);
             }
         }
+        ready.subList(kept, ready.size()).clear();
+        Arrays.sort(readyIds, 0, kept);
         outstanding -= delivered.size();
         return delivered;
     }

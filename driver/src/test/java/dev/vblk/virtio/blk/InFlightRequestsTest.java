@@ -129,6 +129,43 @@ class InFlightRequestsTest {
         assertEquals(List.of(new Completion.Failed(call.handle(), early)), requests.deliverAll());
     }
 
+    @Test
+    void deliveringSomeCallsKeepsTheOthersReadyInTheOrderTheyCompleted() {
+        InFlightRequests.Call[] calls = new InFlightRequests.Call[4];
+        for (int i = 0; i < calls.length; i++) {
+            calls[i] = requests.open(new RequestHandle(i + 1, RequestType.READ, i, 1));
+            requests.posted(enqueueRead(calls[i], i), i);
+        }
+        for (int token : new int[] {2, 0, 3, 1}) {
+            requests.finished(requests.returned(token), null);
+        }
+
+        assertEquals(List.of(new Completion.Succeeded(calls[0].handle())), requests.deliver(List.of(calls[0].handle())));
+        assertFalse(requests.isReady(calls[0].handle()), "a delivered call is no longer ready");
+        assertTrue(requests.allReady(List.of(calls[1].handle(), calls[2].handle(), calls[3].handle())));
+        assertEquals(3, requests.outstanding());
+        assertEquals(List.of(new Completion.Succeeded(calls[2].handle()), new Completion.Succeeded(calls[3].handle()),
+                new Completion.Succeeded(calls[1].handle())), requests.deliverAll());
+    }
+
+    @Test
+    void tokensUpToTheLargestQueueAreHeldAndOthersNameNoRequest() {
+        InFlightRequests.Call call = requests.open(new RequestHandle(1, RequestType.READ, 0, 2));
+        BlkRequest low = enqueueRead(call, 0);
+        BlkRequest high = enqueueRead(call, 1);
+        requests.posted(low, 3);
+        requests.posted(high, 32_767);
+
+        assertNull(requests.returned(-1));
+        assertNull(requests.returned(4));
+        assertNull(requests.returned(65_535), "a token past every queue the driver holds names nothing");
+        assertEquals(2, requests.posted());
+        assertSame(high, requests.returned(32_767));
+        assertNull(requests.returned(32_767), "a token is returned once");
+        assertSame(low, requests.returned(3));
+        assertEquals(0, requests.posted());
+    }
+
     private BlkRequest enqueueRead(InFlightRequests.Call call, long sector) {
         BlkRequest request = new BlkRequest(call, BlkRequestFormat.T_IN, sector, 1, new byte[512], 0, 512, true);
         requests.enqueue(request);
