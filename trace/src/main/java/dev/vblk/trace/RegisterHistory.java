@@ -1,8 +1,6 @@
 package dev.vblk.trace;
 
 import dev.vblk.platform.AccessWidth;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * What the compact register entries of a format 4 trace ({@code RegisterReadDelta},
@@ -18,13 +16,20 @@ import java.util.Map;
  */
 final class RegisterHistory {
 
-    /** A register as the history knows it. */
-    private record Register(long address, AccessWidth width) {}
+    private static final AccessWidth[] WIDTHS = AccessWidth.values();
 
     /** Differences at least this far from zero are written in full (the key shifts them two bits). */
     private static final long FAR = 1L << 60;
 
-    private final Map<Register, Long> lastValues = new HashMap<>();
+    /*
+     * The last value of each register, by open addressing with linear probing over its address and
+     * width (the width's code plus one, so that 0 marks a free slot): a few dozen registers, looked up
+     * at every register entry, without a boxed key or value. At most half the slots are full.
+     */
+    private long[] addresses = new long[64];
+    private byte[] widths = new byte[64];
+    private long[] values = new long[64];
+    private int size;
     private long previousAddress;
 
     /** Whether an access at {@code address} can be written compactly after the previous one. */
@@ -46,18 +51,69 @@ final class RegisterHistory {
 
     /** The access a compact entry's key and stored value stand for, moving the history on to it. */
     TraceEvent read(long key, long stored, boolean write) {
-        AccessWidth width = AccessWidth.values()[(int) (key & 3)];
+        AccessWidth width = WIDTHS[(int) (key & 3)];
         long address = previousAddress + (key >> 2);
-        Long last = lastValues.get(new Register(address, width));
-        long value = stored ^ (last == null ? 0 : last);
-        note(address, width, value);
+        previousAddress = address;
+        int slot = slot(address, width);
+        long value = stored ^ values[slot];
+        store(slot, address, width, value);
         return write ? new TraceEvent.RegisterWrite(address, width, value) : new TraceEvent.RegisterRead(address, width, value);
     }
 
     /** Moves the history on to an access (one written in full too); returns the register's value before, 0 if none. */
     long note(long address, AccessWidth width, long value) {
         previousAddress = address;
-        Long last = lastValues.put(new Register(address, width), value);
-        return last == null ? 0 : last;
+        int slot = slot(address, width);
+        long last = values[slot];
+        store(slot, address, width, value);
+        return last;
+    }
+
+    /** The slot of the register at {@code address} of {@code width}: its own, or the free one it would take. */
+    private int slot(long address, AccessWidth width) {
+        byte code = (byte) (width.ordinal() + 1);
+        int mask = addresses.length - 1;
+        int i = hash(address, code, mask);
+        while (widths[i] != 0 && (widths[i] != code || addresses[i] != address)) {
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+
+    private void store(int slot, long address, AccessWidth width, long value) {
+        values[slot] = value;
+        if (widths[slot] != 0) {
+            return;
+        }
+        addresses[slot] = address;
+        widths[slot] = (byte) (width.ordinal() + 1);
+        if (++size * 2 > addresses.length) {
+            grow();
+        }
+    }
+
+    private void grow() {
+        long[] oldAddresses = addresses;
+        byte[] oldWidths = widths;
+        long[] oldValues = values;
+        addresses = new long[oldAddresses.length * 2];
+        widths = new byte[addresses.length];
+        values = new long[addresses.length];
+        int mask = addresses.length - 1;
+        for (int i = 0; i < oldAddresses.length; i++) {
+            if (oldWidths[i] != 0) {
+                int j = hash(oldAddresses[i], oldWidths[i], mask);
+                while (widths[j] != 0) {
+                    j = (j + 1) & mask;
+                }
+                addresses[j] = oldAddresses[i];
+                widths[j] = oldWidths[i];
+                values[j] = oldValues[i];
+            }
+        }
+    }
+
+    private static int hash(long address, byte code, int mask) {
+        return (int) (((address ^ code) * 0x9e37_79b9_7f4a_7c15L) >>> 40) & mask;
     }
 }

@@ -59,10 +59,12 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
     private final PayloadWindow payloads;
     /** What the compact register entries of a format 4 trace are written against; null for older traces. */
     private final RegisterHistory registers;
-    /** Events decoded since the last verified checkpoint. */
-    private ArrayDeque<TraceEvent> pending = new ArrayDeque<>();
-    /** Events covered by a verified checkpoint, not yet handed out. */
-    private ArrayDeque<TraceEvent> verified = new ArrayDeque<>();
+    /**
+     * Events decoded and not yet handed out: first the {@link #verifiedCount} covered by a verified
+     * checkpoint, then those decoded since the last one, which its verification makes verified in place.
+     */
+    private final ArrayDeque<TraceEvent> decoded = new ArrayDeque<>();
+    private int verifiedCount;
     private final CRC32C crc = new CRC32C();
     /** The bytes of the block being read as the file stores them, used again for the next block. */
     private byte[] stored = new byte[0];
@@ -154,10 +156,10 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
 
     @Override
     public boolean hasNext() {
-        while (verified.isEmpty() && !finished) {
+        while (verifiedCount == 0 && !finished) {
             readBlock();
         }
-        return !verified.isEmpty();
+        return verifiedCount > 0;
     }
 
     @Override
@@ -166,7 +168,8 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             throw new NoSuchElementException("no more events in the trace");
         }
         eventsHandedOut++;
-        return verified.poll();
+        verifiedCount--;
+        return decoded.poll();
     }
 
     /** Number of events handed out so far. */
@@ -268,7 +271,7 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             } else if (entry instanceof EntryCodec.End) {
                 endPending = true;
             } else {
-                pending.add((TraceEvent) entry);
+                decoded.add((TraceEvent) entry);
             }
             start = end;
         }
@@ -290,21 +293,14 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
     }
 
     private void verifyCheckpoint(EntryCodec.Checkpoint checkpoint, long blockStart) {
-        long entries = verifiedEntries + pending.size() + (endPending ? 1 : 0);
+        int pending = decoded.size() - verifiedCount;
+        long entries = verifiedEntries + pending + (endPending ? 1 : 0);
         if (checkpoint.entryCount() != entries || checkpoint.crc32c() != (int) crc.getValue()) {
             throw TraceFormatException.corrupt("checkpoint mismatch (entries or CRC32C)", verifiedEvents, blockStart, null);
         }
         verifiedEntries = entries;
-        verifiedEvents += pending.size();
-        if (verified.isEmpty()) {
-            // The usual case: the checkpoint's events become the verified ones without a copy.
-            ArrayDeque<TraceEvent> emptied = verified;
-            verified = pending;
-            pending = emptied;
-        } else {
-            verified.addAll(pending);
-            pending.clear();
-        }
+        verifiedEvents += pending;
+        verifiedCount = decoded.size();
         crc.reset();
         if (endPending) {
             ended = true;
@@ -313,7 +309,9 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
 
     private void finish(long offset) {
         finished = true;
-        pending.clear();
+        while (decoded.size() > verifiedCount) {
+            decoded.pollLast();
+        }
         if (ended) {
             return;
         }
