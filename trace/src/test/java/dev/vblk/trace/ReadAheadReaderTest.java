@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,25 +85,56 @@ class ReadAheadReaderTest {
     }
 
     @Test
-    void closingEarlyStopsTheReadingThread() throws IOException {
+    void closingEarlyStopsTheReading() throws IOException {
         Path file = write(TraceRoundTripTest.write(EVENTS, TraceCodec.DEFLATE));
 
         try (ReadAheadReader reader = ReadAheadReader.open(file, TraceReader.Mode.COMPLETE)) {
             reader.next();
             // The window fills up and the reading thread waits for room.
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (readingThreads().noneMatch(thread -> thread.getState() == Thread.State.WAITING)
-                    && System.nanoTime() < deadline) {
+            while (readingThreads().noneMatch(ReadAheadReaderTest::waitsForRoom) && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
+            }
+            assertTrue(readingThreads().anyMatch(ReadAheadReaderTest::waitsForRoom), "the reading thread waits for room");
+        }
+
+        assertFalse(readingThreads().anyMatch(ReadAheadReaderTest::reading), "a thread still reads after close");
+        Files.delete(file);
+    }
+
+    @Test
+    void readersOneAfterAnotherShareAReadingThread() throws IOException {
+        Path file = write(TraceRoundTripTest.write(EVENTS, TraceCodec.DEFLATE));
+        Set<Long> threads = new HashSet<>();
+        int readers = 10;
+        for (int i = 0; i < readers; i++) {
+            try (ReadAheadReader reader = ReadAheadReader.open(file, TraceReader.Mode.COMPLETE)) {
+                assertEquals(EVENTS.get(0), reader.next());
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (readingThreads().noneMatch(ReadAheadReaderTest::waitsForRoom) && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                readingThreads().filter(ReadAheadReaderTest::waitsForRoom).forEach(thread -> threads.add(thread.getId()));
             }
         }
 
-        assertFalse(readingThreads().anyMatch(Thread::isAlive));
-        Files.delete(file);
+        // A thread back from one reader may not yet wait for the next when it comes, which then starts another.
+        assertTrue(threads.size() <= 3, readers + " readers read by threads " + threads);
     }
 
     private static Stream<Thread> readingThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().equals("vblk-trace-reader"));
+    }
+
+    /** Whether {@code thread} is inside a reader's decoding loop. */
+    private static boolean reading(Thread thread) {
+        return Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(ReadAheadReader.class.getName())
+                && frame.getMethodName().equals("decode"));
+    }
+
+    /** Whether {@code thread} is a reader's, waiting to hand over a batch. */
+    private static boolean waitsForRoom(Thread thread) {
+        return thread.getState() == Thread.State.WAITING && reading(thread);
     }
 
     private Path write(byte[] bytes) throws IOException {
