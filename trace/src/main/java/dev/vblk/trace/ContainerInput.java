@@ -1,6 +1,5 @@
 package dev.vblk.trace;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +10,12 @@ import java.util.Arrays;
  * allocated only as the data actually arrives, and Avro's variable-length integers, with the
  * position in the file for error messages. The end of the data inside a structure is
  * {@link EndOfData}; a failure of the stream itself is an {@link UncheckedIOException}.
+ *
+ * <p>It keeps its own buffer and reads the stream in large pieces straight into it, and a block's
+ * bytes are handed out where they lie in that buffer ({@link #take}), so that each byte of the file
+ * is copied once on its way to the decompressor. (Through a {@code BufferedInputStream} into a
+ * block's own array it was copied twice, and the buffered stream asked the file for its size and
+ * position after every read.)
  */
 final class ContainerInput implements AutoCloseable {
 
@@ -23,66 +28,100 @@ final class ContainerInput implements AutoCloseable {
         }
     }
 
-    /** The least a buffer of {@link #readInto} grows by. */
-    private static final int GROWTH = 1 << 16;
+    /** The size the buffer starts with, room for a few blocks of the trace writer's size. */
+    static final int INITIAL_BUFFER = 256 << 10;
 
-    private final CountingInputStream in;
+    private final InputStream in;
+    /** The bytes read and not yet taken are {@code buffer[start, end)}. */
+    private byte[] buffer = new byte[INITIAL_BUFFER];
+    private int start;
+    private int end;
+    private long position;
 
     ContainerInput(InputStream stream) {
-        this.in = new CountingInputStream(stream);
+        this.in = stream;
     }
 
-    /** The number of bytes read so far. */
+    /** The number of bytes taken so far. */
     long position() {
-        return in.position;
+        return position;
     }
 
     /** The next byte, or -1 at the end of the data. */
     int readByte() {
-        try {
-            return in.read();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the trace file", e);
+        if (start == end && !fill(1)) {
+            return -1;
         }
+        position++;
+        return buffer[start++] & 0xff;
     }
 
     /** Reads {@code length} bytes, allocating only as data arrives; a short read ends the data unless allowed. */
     byte[] readBytes(int length, boolean shortAllowed) {
-        byte[] bytes;
-        try {
-            bytes = in.readNBytes(length);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the trace file", e);
+        byte[] bytes = new byte[Math.min(length, INITIAL_BUFFER)];
+        int read = 0;
+        while (read < length && (start < end || fill(1))) {
+            int piece = Math.min(length - read, end - start);
+            if (read + piece > bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(length, Math.max(2L * bytes.length, read + piece)));
+            }
+            System.arraycopy(buffer, start, bytes, read, piece);
+            start += piece;
+            read += piece;
         }
-        if (bytes.length < length && !shortAllowed) {
+        position += read;
+        if (read < length && !shortAllowed) {
             throw new EndOfData();
         }
-        return bytes;
+        return read == bytes.length ? bytes : Arrays.copyOf(bytes, read);
     }
 
     /**
-     * Reads {@code length} bytes into {@code buffer} from its start, growing it only as the data
-     * arrives (a length read from the file is not trusted), and returns it: {@code buffer} itself when
-     * it is long enough, else a longer copy for the caller to keep. A short read ends the data.
+     * Takes the next {@code length} bytes where they lie in {@link #array()}, and returns the index
+     * of the first: they stay there until the next call of any read method. The buffer grows only
+     * as the data arrives (a length read from the file is not trusted); a short read ends the data.
      */
-    byte[] readInto(byte[] buffer, int length) {
-        byte[] into = buffer;
-        int read = 0;
+    int take(int length) {
+        if (end - start < length && !fill(length)) {
+            throw new EndOfData();
+        }
+        int at = start;
+        start += length;
+        position += length;
+        return at;
+    }
+
+    /** The array that {@link #take} hands out ranges of. */
+    byte[] array() {
+        return buffer;
+    }
+
+    /**
+     * Reads until at least {@code count} bytes are unread, moving them to the front of the buffer
+     * when there is no room behind them and growing it only once it is full of bytes read; false if
+     * the data ends first.
+     */
+    private boolean fill(int count) {
+        if (buffer.length - start < count) {
+            System.arraycopy(buffer, start, buffer, 0, end - start);
+            end -= start;
+            start = 0;
+        }
         try {
-            while (read < length) {
-                if (read == into.length) {
-                    into = Arrays.copyOf(into, (int) Math.min(length, Math.max(2L * into.length, GROWTH)));
+            while (end - start < count) {
+                if (end == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(Integer.MAX_VALUE - 8, 2L * buffer.length));
                 }
-                int n = in.read(into, read, Math.min(length, into.length) - read);
+                int n = in.read(buffer, end, buffer.length - end);
                 if (n < 0) {
-                    throw new EndOfData();
+                    return false;
                 }
-                read += n;
+                end += n;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the trace file", e);
         }
-        return into;
+        return true;
     }
 
     /** Decodes an Avro zig-zag variable-length long; {@code eventIndex} is where a damaged one is reported. */
@@ -101,7 +140,7 @@ final class ContainerInput implements AutoCloseable {
         int b = first;
         while ((b & 0x80) != 0) {
             if (shift > 63) {
-                throw TraceFormatException.corrupt("a variable-length integer is too long", eventIndex, in.position, null);
+                throw TraceFormatException.corrupt("a variable-length integer is too long", eventIndex, position, null);
             }
             b = readByte();
             if (b < 0) {
@@ -116,32 +155,5 @@ final class ContainerInput implements AutoCloseable {
     @Override
     public void close() throws IOException {
         in.close();
-    }
-
-    /** Counts the bytes read, for error positions. */
-    private static final class CountingInputStream extends FilterInputStream {
-        long position;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                position++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                position += n;
-            }
-            return n;
-        }
     }
 }

@@ -203,16 +203,16 @@ public enum TraceCodec {
         }
 
         /**
-         * Decompresses the first {@code length} bytes of {@code block} into a buffer backed by an
-         * array, valid until the next call. The output is bounded as Avro bounds it (system property
+         * Decompresses the {@code length} bytes of {@code block} from {@code offset} into a buffer
+         * backed by an array, valid until the next call (without compression, {@code block} itself). The output is bounded as Avro bounds it (system property
          * {@code org.apache.avro.limits.decompress.maxLength}, default the smaller of 200 MiB and a
          * quarter of the heap).
          */
-        ByteBuffer decompress(byte[] block, int length) throws IOException {
+        ByteBuffer decompress(byte[] block, int offset, int length) throws IOException {
             return switch (codec) {
-                case NONE -> ByteBuffer.wrap(block, 0, length);
-                case DEFLATE, DEFLATE_BEST -> inflate(block, length);
-                case ZSTANDARD -> zstandard.decompress(ByteBuffer.wrap(block, 0, length));
+                case NONE -> ByteBuffer.wrap(block, offset, length);
+                case DEFLATE, DEFLATE_BEST -> inflate(block, offset, length);
+                case ZSTANDARD -> zstandard.decompress(ByteBuffer.wrap(block, offset, length));
             };
         }
 
@@ -221,9 +221,9 @@ public enum TraceCodec {
          * after the end of the deflate stream are ignored, and damaged data is a {@link ZipException}
          * with the inflater's message.
          */
-        private ByteBuffer inflate(byte[] block, int length) throws ZipException {
+        private ByteBuffer inflate(byte[] block, int offset, int length) throws ZipException {
             inflater.reset();
-            inflater.setInput(block, 0, length);
+            inflater.setInput(block, offset, length);
             long limit = SystemLimitException.MAX_DECOMPRESS_LENGTH;
             int written = 0;
             try {

@@ -1,6 +1,5 @@
 package dev.vblk.trace;
 
-import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,9 +65,6 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
     private final ArrayDeque<TraceEvent> decoded = new ArrayDeque<>();
     private int verifiedCount;
     private final CRC32C crc = new CRC32C();
-    /** The bytes of the block being read as the file stores them, used again for the next block. */
-    private byte[] stored = new byte[0];
-    private final byte[] blockSync = new byte[SYNC_SIZE];
     private BinaryDecoder decoder;
     /** Decodes the entries; it keeps the array it reads large data into from block to block. */
     private final EntryDecoder entries = new EntryDecoder();
@@ -118,7 +114,7 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
 
     /** Reads a trace from a stream, which {@link #close()} closes. */
     public static TraceReader open(InputStream stream, Mode mode) {
-        ContainerInput counting = new ContainerInput(new BufferedInputStream(stream, 1 << 16));
+        ContainerInput counting = new ContainerInput(stream);
         try {
             return new TraceReader(counting, mode);
         } catch (RuntimeException e) {
@@ -219,23 +215,25 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
         }
         // The entry count is checked against the decompressed block (decodeBlock): a compressed block
         // may hold more entries than it has bytes.
-        if (count <= 0 || size <= 0 || size > Integer.MAX_VALUE - 8) {
+        if (count <= 0 || size <= 0 || size > Integer.MAX_VALUE - 8 - SYNC_SIZE) {
             throw TraceFormatException.corrupt(
                     "impossible block header (" + count + " entries in " + size + " bytes)", verifiedEvents, blockStart, null);
         }
+        int stored;
         try {
-            stored = in.readInto(stored, (int) size);
-            in.readInto(blockSync, SYNC_SIZE);
+            stored = in.take((int) size + SYNC_SIZE);
         } catch (ContainerInput.EndOfData e) {
             finish(blockStart);
             return;
         }
-        if (!Arrays.equals(blockSync, sync)) {
+        byte[] bytes = in.array();
+        int syncAt = stored + (int) size;
+        if (!Arrays.equals(bytes, syncAt, syncAt + SYNC_SIZE, sync, 0, SYNC_SIZE)) {
             throw TraceFormatException.corrupt("the block's sync marker is wrong", verifiedEvents, blockStart, null);
         }
         ByteBuffer plain;
         try {
-            plain = decompressor.decompress(stored, (int) size);
+            plain = decompressor.decompress(bytes, stored, (int) size);
         } catch (IOException | RuntimeException e) {
             throw TraceFormatException.corrupt("the block cannot be decompressed: " + e, verifiedEvents, blockStart, e);
         }

@@ -66,7 +66,10 @@ class DecompressorTest {
             byte[] plain = sample(length, length);
             for (TraceCodec codec : new TraceCodec[] {TraceCodec.DEFLATE, TraceCodec.DEFLATE_BEST}) {
                 byte[] block = deflate(codec, plain);
-                ByteBuffer inflated = decompressor.decompress(block, block.length);
+                // The block lies inside a larger array, as in the reader's buffer.
+                byte[] around = new byte[block.length + 40];
+                System.arraycopy(block, 0, around, 17, block.length);
+                ByteBuffer inflated = decompressor.decompress(around, 17, block.length);
                 assertEquals(plain.length, inflated.remaining());
                 assertArrayEquals(plain, Arrays.copyOfRange(inflated.array(), inflated.position(), inflated.limit()));
             }
@@ -76,7 +79,7 @@ class DecompressorTest {
     @Test
     void cutAndDamagedBlocksGiveWhatAvrosCodecGives() throws Exception {
         TraceCodec.Decompressor decompressor = TraceCodec.DEFLATE.decompressor();
-        Decompression ours = decompressor::decompress;
+        Decompression ours = (bytes, length) -> decompressor.decompress(bytes, 0, length);
         Decompression theirs = avro();
         byte[] block = deflate(TraceCodec.DEFLATE, sample(3000, 7));
         int failures = 0;
@@ -101,8 +104,9 @@ class DecompressorTest {
     @Test
     void uncompressedBlocksAreTheBytesThemselves() throws Exception {
         byte[] block = sample(100, 3);
-        ByteBuffer plain = TraceCodec.NONE.decompressor().decompress(block, 60);
+        ByteBuffer plain = TraceCodec.NONE.decompressor().decompress(block, 30, 60);
         assertEquals(60, plain.remaining());
+        assertEquals(30, plain.arrayOffset() + plain.position());
         assertTrue(plain.array() == block);
     }
 }

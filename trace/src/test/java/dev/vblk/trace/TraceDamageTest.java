@@ -126,7 +126,8 @@ class TraceDamageTest {
         ByteArrayOutputStream hostile = new ByteArrayOutputStream();
         hostile.write(file, 0, header);
         writeLong(hostile, 1);
-        writeLong(hostile, Integer.MAX_VALUE - 9L);
+        // The largest block the reader accepts: with its sync marker, the largest array there is.
+        writeLong(hostile, Integer.MAX_VALUE - 8L - 16);
         hostile.write(new byte[100], 0, 100);
 
         Outcome outcome = readPrefix(hostile.toByteArray());
