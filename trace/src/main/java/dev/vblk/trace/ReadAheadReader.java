@@ -231,7 +231,7 @@ public final class ReadAheadReader implements Iterator<TraceEvent>, Closeable {
                 batchesReady.incrementAndGet();
             }
         } catch (InterruptedException e) {
-            // The pool is shutting down, which only the JVM's exit does: nothing is waiting for the rest.
+            // Nothing interrupts a reading thread; were one interrupted, nothing would wait for the rest.
         } catch (RuntimeException e) {
             // Closing the file failed once every event was handed over or the caller closed: nothing waits for it.
         } finally {

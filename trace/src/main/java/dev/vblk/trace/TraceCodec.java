@@ -204,7 +204,8 @@ public enum TraceCodec {
 
         /**
          * Decompresses the {@code length} bytes of {@code block} from {@code offset} into a buffer
-         * backed by an array, valid until the next call (without compression, {@code block} itself). The output is bounded as Avro bounds it (system property
+         * backed by an array, valid until the next call (without compression, {@code block} itself).
+         * The output is bounded as Avro bounds it (system property
          * {@code org.apache.avro.limits.decompress.maxLength}, default the smaller of 200 MiB and a
          * quarter of the heap).
          */
