@@ -61,11 +61,13 @@ public final class QueueRegisters {
 
     /** The driver sets the low or {@code high} 32 bits of the address of queue {@code queue}'s {@code area}. */
     public void setQueueAddress(int queue, RingArea area, boolean high, long value, long at) {
-        writableQueue(queue, area.register(high), at).ifPresent(ring -> {
-            long current = ring.address(area);
-            ring.setAddress(area, high ? (current & 0xffffffffL) | (value << 32)
-                    : (current & 0xffffffff00000000L) | value);
-        });
+        Optional<DeviceVirtqueue> selected = writableQueue(queue, area.register(high), at);
+        if (selected.isEmpty()) {
+            return;
+        }
+        DeviceVirtqueue ring = selected.get();
+        long current = ring.address(area);
+        ring.setAddress(area, high ? (current & 0xffffffffL) | (value << 32) : (current & 0xffffffff00000000L) | value);
     }
 
     /** The driver makes queue {@code queue} ready ({@code value} not 0) or not; its rings must be aligned. */

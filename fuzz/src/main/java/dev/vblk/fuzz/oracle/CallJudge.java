@@ -74,7 +74,10 @@ final class CallJudge {
      * seen every delayed completion arrive.
      */
     private void judgeSuccess(CallObservation call) {
-        boolean delayed = call.seen().stream().anyMatch(s -> OutcomeSpec.answer(s.outcome()) instanceof OutcomeSpec.Delayed);
+        boolean delayed = false;
+        for (RequestRecorder.Seen seen : call.seen()) {
+            delayed |= OutcomeSpec.answer(seen.outcome()) instanceof OutcomeSpec.Delayed;
+        }
         FalseSuccessCheck.check(run.findings, call.where(), call.seen().stream().map(answers::evidence).toList());
         if (delayed && call.fatalInBatch() == null) {
             FalseSuccessCheck.checkArrived(run.findings, call.where(), run.fake.pendingCompletions());

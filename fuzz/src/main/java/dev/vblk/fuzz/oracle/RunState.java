@@ -139,8 +139,12 @@ final class RunState {
      * used ring ({@link ScriptedAnswers#breaksTheRing}).
      */
     boolean deviceBrokeTheRing() {
-        return recorder.seen().stream().anyMatch(seen -> ScriptedAnswers.breaksTheRing(seen.outcome()))
-                || breaksTheOrder();
+        for (Seen seen : recorder.seen()) {
+            if (ScriptedAnswers.breaksTheRing(seen.outcome())) {
+                return true;
+            }
+        }
+        return breaksTheOrder();
     }
 
     /**
@@ -158,7 +162,12 @@ final class RunState {
      * a notification suppression field ({@link ScriptedAnswers#liesAboutSuppression}).
      */
     boolean deviceLiedAboutSuppression() {
-        return recorder.seen().stream().anyMatch(seen -> ScriptedAnswers.liesAboutSuppression(seen.outcome()));
+        for (Seen seen : recorder.seen()) {
+            if (ScriptedAnswers.liesAboutSuppression(seen.outcome())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the device holds VIRTIO_F_RING_RESET negotiated, so that the driver may reset a queue alone. */
@@ -168,8 +177,12 @@ final class RunState {
 
     /** Whether the driver reset a queue alone (wrote 1 to QueueReset) in the call or batch being judged. */
     boolean queueResetInCall() {
-        return counting.accessesInCall().stream()
-                .anyMatch(a -> a.write() && a.offset() == MmioRegister.QUEUE_RESET.offset() && a.value() == 1);
+        for (RegisterAccess access : counting.accessesInCall()) {
+            if (access.write() && access.offset() == MmioRegister.QUEUE_RESET.offset() && access.value() == 1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The queue size the driver can set up under the current QueueNumMax. */
