@@ -81,6 +81,8 @@ public final class FakePlatform implements Platform {
     private final boolean strictDma;
     private final MmioDevice[] slots = new MmioDevice[SLOTS];
     private final boolean[] occupied = new boolean[SLOTS];
+    /** Whether each occupied slot's device raises its interrupt line, made once when it is attached. */
+    private final BooleanSupplier[] lineRaised = new BooleanSupplier[SLOTS];
     /** The devices plugged in, by slot: the only ones that may have work due (an empty slot never has). */
     private MmioDevice[] attached = new MmioDevice[0];
     private FakePciHost pci;
@@ -128,6 +130,7 @@ public final class FakePlatform implements Platform {
         D device = factory.apply(slotContext(slot));
         slots[slot] = device;
         occupied[slot] = true;
+        lineRaised[slot] = device::interruptRaised;
         List<MmioDevice> plugged = new ArrayList<>();
         for (int i = 0; i < SLOTS; i++) {
             if (occupied[i]) {
@@ -308,7 +311,7 @@ public final class FakePlatform implements Platform {
     public synchronized boolean awaitInterrupt(int line, long timeoutNanos) {
         int slot = line - interruptBase;
         if (slot >= 0 && slot < SLOTS && occupied[slot]) {
-            return await(slots[slot]::interruptRaised, timeoutNanos);
+            return await(lineRaised[slot], timeoutNanos);
         }
         if (pci != null && pci.lineRaised(line).isPresent()) {
             return await(() -> pci.lineRaised(line).orElseThrow(), timeoutNanos);

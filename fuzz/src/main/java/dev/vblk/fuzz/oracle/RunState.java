@@ -71,6 +71,12 @@ final class RunState {
      * the lie stays in ring memory, and may cost the driver notifications on every later call.
      */
     boolean suppressionLied;
+    /**
+     * The scenario asks for no device-level or allocator fault and only queue faults a correct driver
+     * gets through (a fifth of the request budget at most): what {@link #quiet()} needs of the
+     * scenario, which does not change within a run.
+     */
+    private final boolean quietScenario;
 
     RunState(Scenario scenario, long budget, BehaviourCoverage coverage, UnaryOperator<Platform> driverView) {
         this.scenario = scenario;
@@ -89,6 +95,9 @@ final class RunState {
         this.driverPlatform = driverView.apply(counting);
         scenario.faults().overrides().forEach(this::noteOverride);
         unstableHigh = scenario.faults().unstableConfigReads() >= ScenarioRunner.TOLERATED_UNSTABLE_READS;
+        quietScenario = scenario.faults().equals(DeviceFaultSpec.NONE)
+                && scenario.queue().benign(options.requestTimeoutNanos() / 5)
+                && scenario.allocator().equals(AllocatorSpec.GENEROUS);
     }
 
     /** Lets the machine do what a device event says, and notes what the checks must know of it. */
@@ -128,10 +137,7 @@ final class RunState {
      * gets through (a fifth of the request budget at most), and the device is not broken.
      */
     boolean quiet() {
-        return scenario.faults().equals(DeviceFaultSpec.NONE)
-                && scenario.queue().benign(options.requestTimeoutNanos() / 5)
-                && scenario.allocator().equals(AllocatorSpec.GENEROUS)
-                && !eventsHappened && fake.needsResetReason().isEmpty();
+        return quietScenario && !eventsHappened && fake.needsResetReason().isEmpty();
     }
 
     /**
