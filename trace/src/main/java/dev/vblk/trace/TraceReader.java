@@ -219,21 +219,21 @@ public final class TraceReader implements Iterator<TraceEvent>, Closeable {
             throw TraceFormatException.corrupt(
                     "impossible block header (" + count + " entries in " + size + " bytes)", verifiedEvents, blockStart, null);
         }
-        int stored;
+        int storedAt;
         try {
-            stored = in.take((int) size + SYNC_SIZE);
+            storedAt = in.take((int) size + SYNC_SIZE);
         } catch (ContainerInput.EndOfData e) {
             finish(blockStart);
             return;
         }
         byte[] bytes = in.array();
-        int syncAt = stored + (int) size;
+        int syncAt = storedAt + (int) size;
         if (!Arrays.equals(bytes, syncAt, syncAt + SYNC_SIZE, sync, 0, SYNC_SIZE)) {
             throw TraceFormatException.corrupt("the block's sync marker is wrong", verifiedEvents, blockStart, null);
         }
         ByteBuffer plain;
         try {
-            plain = decompressor.decompress(bytes, stored, (int) size);
+            plain = decompressor.decompress(bytes, storedAt, (int) size);
         } catch (IOException | RuntimeException e) {
             throw TraceFormatException.corrupt("the block cannot be decompressed: " + e, verifiedEvents, blockStart, e);
         }

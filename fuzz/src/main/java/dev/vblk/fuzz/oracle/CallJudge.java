@@ -76,7 +76,10 @@ final class CallJudge {
     private void judgeSuccess(CallObservation call) {
         boolean delayed = false;
         for (RequestRecorder.Seen seen : call.seen()) {
-            delayed |= OutcomeSpec.answer(seen.outcome()) instanceof OutcomeSpec.Delayed;
+            if (OutcomeSpec.answer(seen.outcome()) instanceof OutcomeSpec.Delayed) {
+                delayed = true;
+                break;
+            }
         }
         FalseSuccessCheck.check(run.findings, call.where(), call.seen().stream().map(answers::evidence).toList());
         if (delayed && call.fatalInBatch() == null) {
