@@ -7,7 +7,10 @@ import java.util.OptionalLong;
  * The one error a block device call throws: a {@link ErrorKind kind} to act on, and the context
  * (device, transport address, request type, sector, status byte) that says where. The message is
  * written when first asked for: a caller that acts on the kind alone (a fuzz campaign meets
- * thousands of errors a second) never pays for the text.
+ * thousands of errors a second) never pays for the text. Like an error code, it carries that context
+ * instead of a stack trace: most are made on the completion path, where a trace would name the
+ * driver's completion code rather than the call that failed, and taking one cost a fuzz campaign a
+ * twentieth of its time. An error caused by another exception keeps that cause, with its trace.
  */
 public final class BlockDeviceException extends RuntimeException {
 
@@ -25,7 +28,7 @@ public final class BlockDeviceException extends RuntimeException {
     private String message;
 
     private BlockDeviceException(Builder builder, Throwable cause) {
-        super(null, cause);
+        super(null, cause, true, false);
         this.kind = builder.kind;
         this.detail = builder.detail;
         this.deviceName = builder.device;
