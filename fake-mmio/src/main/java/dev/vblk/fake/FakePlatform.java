@@ -184,6 +184,11 @@ public final class FakePlatform implements Platform {
         return violations.all();
     }
 
+    /** How many violations are recorded, for a check that looks at {@link #violations()} only when it grew. */
+    public synchronized int violationCount() {
+        return violations.count();
+    }
+
     /** Forgets the recorded violations. */
     public synchronized void clearViolations() {
         violations.clear();

@@ -18,6 +18,11 @@ public final class ViolationLog {
         return List.copyOf(violations);
     }
 
+    /** How many violations are recorded: asking it costs no copy. */
+    public int count() {
+        return violations.size();
+    }
+
     /** Forgets everything recorded so far. */
     public void clear() {
         violations.clear();

@@ -4,6 +4,7 @@ import dev.vblk.platform.AccessWidth;
 import dev.vblk.platform.ForwardingPlatform;
 import dev.vblk.platform.Platform;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -42,9 +43,12 @@ public final class CountingPlatform extends ForwardingPlatform {
         accessesInCall.clear();
     }
 
-    /** The accesses the current (or last) driver call made inside its window, in order. */
+    /**
+     * The accesses the current (or last) driver call made inside its window, in order: a read-only
+     * view, which the next driver call changes.
+     */
     public List<RegisterAccess> accessesInCall() {
-        return List.copyOf(accessesInCall);
+        return Collections.unmodifiableList(accessesInCall);
     }
 
     /** Platform calls made by the current (or last) driver call. */
@@ -57,9 +61,9 @@ public final class CountingPlatform extends ForwardingPlatform {
         return total;
     }
 
-    /** Register accesses outside the window, described; never cleared. */
+    /** Register accesses outside the window, described; never cleared: a read-only view. */
     public List<String> strayRegisterAccesses() {
-        return List.copyOf(strayRegisterAccesses);
+        return Collections.unmodifiableList(strayRegisterAccesses);
     }
 
     private void count() {

@@ -29,9 +29,20 @@ final class MachineCheck {
 
     /** Notes the violations and stray register accesses since the last call. */
     void check(String where) {
+        packedRingOverwritten = packedRingOverwritten || deviceOverwritesPackedRing();
+        if (run.platform.violationCount() > violationsSeen) {
+            noteViolations(where);
+        }
+        List<String> stray = run.counting.strayRegisterAccesses();
+        for (String access : stray.subList(strayAccessesSeen, stray.size())) {
+            run.findings.add(Invariant.REGISTERS_CONFINED, where, access);
+        }
+        strayAccessesSeen = stray.size();
+    }
+
+    private void noteViolations(String where) {
         List<Violation> violations = run.platform.violations();
         boolean statusTampered = run.statusTampered();
-        packedRingOverwritten = packedRingOverwritten || deviceOverwritesPackedRing();
         for (Violation v : violations.subList(violationsSeen, violations.size())) {
             switch (v.kind()) {
                 case WRITE_OUTSIDE_ALLOCATION, DEVICE_WRITE_OUTSIDE_ALLOCATION, MEMORY_OUTSIDE_RAM, BAD_FREE, DMA_OUTSIDE_MAPPING ->
@@ -51,11 +62,6 @@ final class MachineCheck {
             }
         }
         violationsSeen = violations.size();
-        List<String> stray = run.counting.strayRegisterAccesses();
-        for (String access : stray.subList(strayAccessesSeen, stray.size())) {
-            run.findings.add(Invariant.REGISTERS_CONFINED, where, access);
-        }
-        strayAccessesSeen = stray.size();
     }
 
     /**
