@@ -210,11 +210,11 @@ public final class PackedVirtqueue extends RingState {
             int id = (int) LittleEndian.get(lengthAndId, DescriptorLayout.PACKED_ID_OFFSET - DescriptorLayout.LENGTH_OFFSET, 2);
             VirtioException broken = null;
             if (!isInFlight(id)) {
-                broken = violation(String.format("used descriptor at ring position %d names buffer %d, "
-                        + "which is no request in flight", lastUsed, id));
+                broken = violation("used descriptor at ring position " + lastUsed + " names buffer " + id
+                        + ", which is no request in flight");
             } else if (length > writable(id)) {
-                broken = violation(String.format("used descriptor at ring position %d says %d bytes were written to "
-                        + "buffer %d, which has only %d writable bytes", lastUsed, length, id, writable(id)));
+                broken = violation("used descriptor at ring position " + lastUsed + " says " + length
+                        + " bytes were written to buffer " + id + ", which has only " + writable(id) + " writable bytes");
             }
             if (broken != null) {
                 return deferredViolation.deferOrThrow(returned, broken);

@@ -184,11 +184,11 @@ public final class SplitVirtqueue extends RingState {
         int usedIndex = platform.readU16(usedRing + SplitVirtqueueLayout.usedIndexOffset());
         int fresh = (usedIndex - lastUsedIndex) & 0xffff;
         if (fresh > inFlight()) {
-            throw violation(String.format("used index moved from %d to %d, but only %d request(s) are in flight",
-                    lastUsedIndex, usedIndex, inFlight()));
+            throw violation("used index moved from " + lastUsedIndex + " to " + usedIndex + ", but only "
+                    + inFlight() + " request(s) are in flight");
         }
         if (fresh < ((seenUsedIndex - lastUsedIndex) & 0xffff)) {
-            throw violation(String.format("used index moved back from %d, read before, to %d", seenUsedIndex, usedIndex));
+            throw violation("used index moved back from " + seenUsedIndex + ", read before, to " + usedIndex);
         }
         seenUsedIndex = usedIndex;
         List<UsedElement> returned = new ArrayList<>(fresh);
@@ -201,15 +201,15 @@ public final class SplitVirtqueue extends RingState {
             int batch = inOrder ? inOrderBatch(id, fresh - returned.size()) : 1;
             VirtioException broken = null;
             if (!isInFlight(id)) {
-                broken = violation(String.format("used ring slot %d names descriptor %d, which heads no request in flight",
-                        slot, id));
+                broken = violation("used ring slot " + slot + " names descriptor " + id
+                        + ", which heads no request in flight");
             } else if (length > writable((int) id)) {
-                broken = violation(String.format("used ring slot %d says %d bytes were written to descriptor %d's chain, "
-                        + "which has only %d writable bytes", slot, length, id, writable((int) id)));
+                broken = violation("used ring slot " + slot + " says " + length + " bytes were written to descriptor "
+                        + id + "'s chain, which has only " + writable((int) id) + " writable bytes");
             } else if (batch == 0) {
-                broken = violation(String.format("used ring slot %d names descriptor %d, which is not among the next %d "
-                        + "request(s) made available: under VIRTIO_F_IN_ORDER the device used a request out of order or "
-                        + "left one out", slot, id, fresh - returned.size()));
+                broken = violation("used ring slot " + slot + " names descriptor " + id + ", which is not among the next "
+                        + (fresh - returned.size()) + " request(s) made available: under VIRTIO_F_IN_ORDER the device "
+                        + "used a request out of order or left one out");
             }
             if (broken != null) {
                 return deferredViolation.deferOrThrow(returned, broken);
