@@ -34,7 +34,7 @@ final class CallJudge {
     }
 
     void judge(CallObservation call) {
-        String where = call.where();
+        Where where = call.where();
         CallResult result = call.result();
         refusal.check(where, result, call.seen(), call.refusals());
         data.checkSecureEraseLimit(where, call.step(), call.seen());

@@ -23,6 +23,6 @@ import java.util.Set;
  *     whose own requests were fine), else null
  * @param ringBrokenBefore whether an earlier call left a broken used ring the driver had not reported yet
  */
-record CallObservation(String where, ScenarioStep.DriverCall step, CallResult result, List<Seen> seen, byte[] buffer,
+record CallObservation(Where where, ScenarioStep.DriverCall step, CallResult result, List<Seen> seen, byte[] buffer,
         Set<ErrorKind> refusals, ErrorKind sticky, boolean quiet, BlockDeviceException fatalInBatch,
         boolean ringBrokenBefore) {}

@@ -23,12 +23,12 @@ final class CompletionsCheck {
     }
 
     /** The wait for the batch threw: a finding. */
-    void waitFailed(String where, Exception error) {
+    void waitFailed(Where where, Exception error) {
         findings.add(Invariant.COMPLETIONS, where, "the wait for the batch threw " + error.getMessage());
     }
 
     /** The completions by handle; each submitted call must have exactly one, and nothing else may come. */
-    Map<RequestHandle, Completion> byHandle(String where, List<BatchCall> submitted, List<Completion> completions) {
+    Map<RequestHandle, Completion> byHandle(Where where, List<BatchCall> submitted, List<Completion> completions) {
         Set<RequestHandle> expected = new HashSet<>();
         submitted.stream().map(BatchCall::handle).filter(Objects::nonNull).forEach(expected::add);
         Map<RequestHandle, Completion> byHandle = new HashMap<>();
@@ -49,7 +49,7 @@ final class CompletionsCheck {
     }
 
     /** After the wait for all: nothing may be outstanding. */
-    void checkOutstanding(String where, int outstanding) {
+    void checkOutstanding(Where where, int outstanding) {
         if (outstanding != 0) {
             findings.add(Invariant.COMPLETIONS, where, outstanding + " call(s) still outstanding after waiting for all");
         }

@@ -15,7 +15,7 @@ final class ConfigValueCheck {
         this.run = run;
     }
 
-    void check(String where) {
+    void check(Where where) {
         if (run.driver == null) {
             return;
         }

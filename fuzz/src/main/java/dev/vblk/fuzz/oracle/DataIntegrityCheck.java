@@ -48,7 +48,7 @@ public final class DataIntegrityCheck {
      * {@code maxTransfer} bytes of {@code type}, or do not cover exactly {@code count} sectors; and a
      * call beyond {@code capacity}.
      */
-    public static void tiling(Findings findings, String where, List<Span> spans, int type, long sector, long count,
+    public static void tiling(Findings findings, Where where, List<Span> spans, int type, long sector, long count,
             long maxTransfer, long capacity) {
         long next = sector;
         for (Span r : spans) {
@@ -67,14 +67,14 @@ public final class DataIntegrityCheck {
         inCapacity(findings, where, sector, count, capacity);
     }
 
-    private static void inCapacity(Findings findings, String where, long sector, long count, long capacity) {
+    private static void inCapacity(Findings findings, Where where, long sector, long count, long capacity) {
         if (count > 0 && (sector < 0 || sector > capacity || count > capacity - sector)) {
             findings.add(Invariant.DATA_INTEGRITY, where, "succeeded for sectors beyond the capacity of " + capacity);
         }
     }
 
     /** Checks what a successful call moved against the requests the device saw for it. */
-    void check(String where, ScenarioStep.DriverCall step, List<Seen> seen, byte[] buffer, Object value) {
+    void check(Where where, ScenarioStep.DriverCall step, List<Seen> seen, byte[] buffer, Object value) {
         if (step instanceof ScenarioStep.Read read) {
             tiling(where, seen, VirtioBlk.T_IN, read.sector(), read.count());
             readData(where, seen, read, buffer);
@@ -96,13 +96,13 @@ public final class DataIntegrityCheck {
         }
     }
 
-    private void tiling(String where, List<Seen> seen, int type, long sector, long count) {
+    private void tiling(Where where, List<Seen> seen, int type, long sector, long count) {
         List<Span> spans = seen.stream().map(Seen::request).map(r -> new Span(() -> Requests.describe(r), r.type(), r.sector(),
                 r.sectorCount(), r.dataLength())).toList();
         tiling(run.findings, where, spans, type, sector, count, run.driver.maxTransferBytes(), run.fake.capacitySectors());
     }
 
-    private void readData(String where, List<Seen> seen, ScenarioStep.Read read, byte[] buffer) {
+    private void readData(Where where, List<Seen> seen, ScenarioStep.Read read, byte[] buffer) {
         for (Seen s : seen) {
             DeviceRequest r = s.request();
             OutcomeSpec outcome = Requests.undelayed(s.outcome());
@@ -128,7 +128,7 @@ public final class DataIntegrityCheck {
         }
     }
 
-    private void writeData(String where, List<Seen> seen, ScenarioStep.Write write) {
+    private void writeData(Where where, List<Seen> seen, ScenarioStep.Write write) {
         byte[] data = write.data();
         for (Seen s : seen) {
             DeviceRequest r = s.request();
@@ -143,7 +143,7 @@ public final class DataIntegrityCheck {
         }
     }
 
-    private void ranges(String where, List<Seen> seen, int type, long sector, long count) {
+    private void ranges(Where where, List<Seen> seen, int type, long sector, long count) {
         long next = sector;
         for (Seen s : seen) {
             DeviceRequest r = s.request();
@@ -170,7 +170,7 @@ public final class DataIntegrityCheck {
      * Notes a secure-erase range longer than the device's max_secure_erase_sectors, which the driver
      * must not send whatever becomes of the call (the device may refuse it and the call fail).
      */
-    void checkSecureEraseLimit(String where, ScenarioStep.DriverCall step, List<Seen> seen) {
+    void checkSecureEraseLimit(Where where, ScenarioStep.DriverCall step, List<Seen> seen) {
         if (!(step instanceof ScenarioStep.SecureErase)) {
             return;
         }
@@ -187,7 +187,7 @@ public final class DataIntegrityCheck {
     }
 
     /** The wear report returned is the one the device wrote, reserved values as they were. */
-    private void lifetime(String where, List<Seen> seen, BlockLifetime lifetime) {
+    private void lifetime(Where where, List<Seen> seen, BlockLifetime lifetime) {
         if (seen.isEmpty() || seen.get(seen.size() - 1).request().type() != VirtioBlk.T_GET_LIFETIME) {
             run.findings.add(Invariant.DATA_INTEGRITY, where, "get-lifetime succeeded without a GET_LIFETIME request");
             return;
@@ -218,7 +218,7 @@ public final class DataIntegrityCheck {
         }
     }
 
-    private void flush(String where, List<Seen> seen) {
+    private void flush(Where where, List<Seen> seen) {
         boolean flushAgreed = FeatureBits.has(run.fake.negotiatedFeatures(), BlkFeatures.FLUSH);
         boolean allFlush = seen.stream().allMatch(s -> s.request().type() == VirtioBlk.T_FLUSH);
         if (!allFlush || (flushAgreed && seen.isEmpty()) || (!flushAgreed && !seen.isEmpty())) {
@@ -227,7 +227,7 @@ public final class DataIntegrityCheck {
         }
     }
 
-    private void id(String where, List<Seen> seen, String id) {
+    private void id(Where where, List<Seen> seen, String id) {
         if (seen.isEmpty() || seen.get(seen.size() - 1).request().type() != VirtioBlk.T_GET_ID) {
             run.findings.add(Invariant.DATA_INTEGRITY, where, "get-id succeeded without a GET_ID request");
             return;

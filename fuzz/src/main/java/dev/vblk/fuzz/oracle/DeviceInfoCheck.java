@@ -27,7 +27,7 @@ final class DeviceInfoCheck {
         this.run = run;
     }
 
-    void check(String where) {
+    void check(Where where) {
         VirtioBlkDevice driver = run.driver;
         long negotiated = run.fake.negotiatedFeatures();
         BlockDeviceInfo info = driver.info();

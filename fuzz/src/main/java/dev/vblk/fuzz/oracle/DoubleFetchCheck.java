@@ -15,7 +15,7 @@ final class DoubleFetchCheck {
     }
 
     /** Notes the reads of published memory the call that just ended made. */
-    void check(String where) {
+    void check(Where where) {
         PublishedMemory.Reads reads = run.published.takeReads();
         if (reads.count() > 0) {
             run.findings.add(Invariant.NO_DOUBLE_FETCH, where, "the driver read back memory it had published to the "

@@ -31,7 +31,7 @@ final class FailureKindCheck {
 
     /** Judges the kind a call failed with. */
     void check(CallObservation call, ErrorKind kind) {
-        String where = call.where();
+        Where where = call.where();
         List<Seen> seen = call.seen();
         if (call.quiet() && call.refusals().isEmpty() && !ringBroken(call) && !run.suppressionLied
                 && seen.stream().allMatch(answers::completedNormally)) {
@@ -117,7 +117,7 @@ final class FailureKindCheck {
      * byte means, a zone status's zone kind when ZONED was negotiated (with
      * faults about, a config interrupt handled after the completion may fail it first).
      */
-    private void checkStatusKind(String where, ScenarioStep.DriverCall step, List<Seen> seen, ErrorKind kind) {
+    private void checkStatusKind(Where where, ScenarioStep.DriverCall step, List<Seen> seen, ErrorKind kind) {
         Seen first = seen.stream().filter(s -> !answers.completedNormally(s)).findFirst().orElse(null);
         int status = first == null ? VirtioBlk.S_OK : plainStatus(first);
         if (status == VirtioBlk.S_OK || run.fake.needsResetReason().isPresent()

@@ -22,7 +22,7 @@ public final class FalseSuccessCheck {
     private FalseSuccessCheck() {}
 
     /** Notes each request of a successful call in {@code where} that the call must not count as done. */
-    public static void check(Findings findings, String where, List<Evidence> requests) {
+    public static void check(Findings findings, Where where, List<Evidence> requests) {
         for (Evidence request : requests) {
             if (request.whyNotDone() != null) {
                 findings.add(Invariant.NO_FALSE_SUCCESS, where, "reported success, but request " + request.request().get()
@@ -32,7 +32,7 @@ public final class FalseSuccessCheck {
     }
 
     /** Notes a success reported while completions the device delayed had not arrived yet. */
-    static void checkArrived(Findings findings, String where, int pendingCompletions) {
+    static void checkArrived(Findings findings, Where where, int pendingCompletions) {
         if (pendingCompletions > 0) {
             findings.add(Invariant.NO_FALSE_SUCCESS, where, "reported success while " + pendingCompletions
                     + " delayed completion(s) had not arrived");

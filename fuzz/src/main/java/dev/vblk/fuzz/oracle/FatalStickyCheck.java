@@ -46,7 +46,7 @@ public final class FatalStickyCheck {
      * Judges a call made while the fatal error {@code stickyAtCall} was in force: it must fail, with
      * that kind. {@code failedWith} is null when the call succeeded; {@code message} says why it failed.
      */
-    public void checkRefused(String where, ErrorKind stickyAtCall, ErrorKind failedWith, String message) {
+    public void checkRefused(Where where, ErrorKind stickyAtCall, ErrorKind failedWith, String message) {
         if (failedWith == null) {
             findings.add(Invariant.FATAL_STICKY, where, "succeeded after a fatal " + stickyAtCall + " without a reset");
         } else if (failedWith != stickyAtCall) {
@@ -71,7 +71,7 @@ public final class FatalStickyCheck {
      * after the call's requests completed (a config interrupt handled after the last completion)
      * leaves the call's outcome standing and is in force from now on.
      */
-    void checkReported(String where, ErrorKind reported) {
+    void checkReported(Where where, ErrorKind reported) {
         if (sticky == null && reported != null && FATAL.contains(reported)) {
             sticky = reported;
             return;
@@ -82,7 +82,7 @@ public final class FatalStickyCheck {
     }
 
     /** A call of a batch failed with a fatal kind: the driver's {@code fatalError()} must not be empty. */
-    void checkBatchCall(String where, CallResult result, boolean fatalErrorEmpty) {
+    void checkBatchCall(Where where, CallResult result, boolean fatalErrorEmpty) {
         if (!result.succeeded() && FATAL.contains(result.error().kind()) && fatalErrorEmpty) {
             findings.add(Invariant.FATAL_STICKY, where, "failed with " + result.error().kind()
                     + " but fatalError() is empty");

@@ -9,8 +9,8 @@ public final class Findings {
     private final List<Finding> findings = new ArrayList<>();
 
     /** Notes that {@code invariant} was violated in {@code where}. */
-    public void add(Invariant invariant, String where, String detail) {
-        findings.add(new Finding(invariant, where, detail));
+    public void add(Invariant invariant, Where where, String detail) {
+        findings.add(new Finding(invariant, where.toString(), detail));
     }
 
     /** The findings so far, in order. */

@@ -83,7 +83,7 @@ final class InitialisationCheck {
     }
 
     /** An initialisation succeeded although {@code mustFail} says it must not. */
-    void succeeded(String where, List<String> mustFail) {
+    void succeeded(Where where, List<String> mustFail) {
         if (!mustFail.isEmpty()) {
             run.findings.add(Invariant.INIT_DECISION, where, "initialisation succeeded although " + String.join(", ", mustFail));
         }
@@ -93,7 +93,7 @@ final class InitialisationCheck {
      * An initialisation failed with {@code error}: it must have had a reason, must have set FAILED, and
      * failed with FEATURE_NEGOTIATION_FAILED when the only reason is ACCESS_PLATFORM declined.
      */
-    void failed(String where, BlockDeviceException error, List<String> mustFail, List<String> mayFail) {
+    void failed(Where where, BlockDeviceException error, List<String> mustFail, List<String> mayFail) {
         int status = run.fake.status();
         if (error.kind() != ErrorKind.PLATFORM_ERROR && (status & DeviceStatus.ACKNOWLEDGE) != 0
                 && (status & DeviceStatus.FAILED) == 0) {
@@ -112,7 +112,7 @@ final class InitialisationCheck {
     }
 
     /** After a successful initialisation: neither side holds a feature the device did not offer. */
-    void checkFeatures(String where) {
+    void checkFeatures(Where where) {
         long offered = run.fake.offeredFeatures();
         long accepted = run.driver.negotiatedFeatures();
         if ((accepted & ~offered) != 0 || (run.fake.negotiatedFeatures() & ~offered) != 0) {

@@ -28,7 +28,7 @@ final class MachineCheck {
     }
 
     /** Notes the violations and stray register accesses since the last call. */
-    void check(String where) {
+    void check(Where where) {
         packedRingOverwritten = packedRingOverwritten || deviceOverwritesPackedRing();
         if (run.platform.violationCount() > violationsSeen) {
             noteViolations(where);
@@ -40,7 +40,7 @@ final class MachineCheck {
         strayAccessesSeen = stray.size();
     }
 
-    private void noteViolations(String where) {
+    private void noteViolations(Where where) {
         List<Violation> violations = run.platform.violations();
         boolean statusTampered = run.statusTampered();
         for (Violation v : violations.subList(violationsSeen, violations.size())) {
@@ -77,7 +77,7 @@ final class MachineCheck {
     }
 
     /** After a successful initialisation: its register accesses follow the handshake's order. */
-    void checkHandshake(String where) {
+    void checkHandshake(Where where) {
         if (run.statusTampered()) {
             return;
         }

@@ -30,7 +30,7 @@ final class MemoryCheck {
     }
 
     /** After a successful initialisation: notes what the driver holds and checks it against its queues. */
-    void afterInitialisation(String where) {
+    void afterInitialisation(Where where) {
         noteHeld(where, "initialisation");
     }
 
@@ -39,7 +39,7 @@ final class MemoryCheck {
      * a fresh ring (scattered or not as the allocator allows), so what the driver holds is noted anew
      * and checked against its queues.
      */
-    void afterQueueReset(String where) {
+    void afterQueueReset(Where where) {
         noteHeld(where, "a queue reset");
     }
 
@@ -47,7 +47,7 @@ final class MemoryCheck {
      * Notes what the driver holds after {@code what} set up rings afresh and checks it against its
      * queues.
      */
-    private void noteHeld(String where, String what) {
+    private void noteHeld(Where where, String what) {
         framesAfterInit = run.platform.allocatedFrames();
         int poolFrames = poolFrames(run.options);
         int queues = run.driver.queueCount();
@@ -62,7 +62,7 @@ final class MemoryCheck {
      * After a successful call or batch ({@code what}) without a queue reset: the driver holds what it
      * held after initialisation or the last queue reset.
      */
-    void afterCall(String where, String what) {
+    void afterCall(Where where, String what) {
         if (run.platform.allocatedFrames() != framesAfterInit) {
             run.findings.add(Invariant.MEMORY_RELEASED, where, "holds " + run.platform.allocatedFrames() + " frames after the "
                     + what + ", " + framesAfterInit + " before it");

@@ -22,7 +22,7 @@ import java.util.Arrays;
  */
 final class RecoveryCheck {
 
-    static final String WHERE = "recovery";
+    static final Where WHERE = Where.named("recovery");
 
     /** The kinds a call may end with when the driver resets its queue alone. */
     static final Set<ErrorKind> QUEUE_RESET_KINDS = EnumSet.of(ErrorKind.TIMEOUT, ErrorKind.PROTOCOL_VIOLATION,
@@ -63,7 +63,7 @@ final class RecoveryCheck {
      * broke ({@code ringBroken}); a queue reset while the status says DEVICE_NEEDS_RESET is the wrong
      * recovery.
      */
-    void queueReset(String where, ErrorKind kind, boolean ringBroken) {
+    void queueReset(Where where, ErrorKind kind, boolean ringBroken) {
         if (kind == ErrorKind.PROTOCOL_VIOLATION && !ringBroken) {
             run.findings.add(Invariant.RECOVERY, where, "ended with PROTOCOL_VIOLATION by a queue reset although the "
                     + "device kept its used ring: a status byte or length that breaks the rules stays fatal");
@@ -84,7 +84,7 @@ final class RecoveryCheck {
      * with a broken ring, must leave the device usable by resetting the queue alone (not so a call
      * whose device may have told it a zone lie, a reply no queue reset mends).
      */
-    void requireQueueReset(String where, ErrorKind kind, boolean quiet, List<Seen> seen, boolean ringBroken) {
+    void requireQueueReset(Where where, ErrorKind kind, boolean quiet, List<Seen> seen, boolean ringBroken) {
         if (kind == ErrorKind.ABORTED && endedByQueueReset(kind) && !seen.isEmpty()
                 && leftInTheRing(seen.get(seen.size() - 1).outcome())) {
             run.findings.add(Invariant.RECOVERY, where, "ended ABORTED by a queue reset although its requests were in "

@@ -85,7 +85,7 @@ final class RefusalCheck {
     }
 
     /** Checks that a call due {@code refusals} (if any) failed with one of them and sent nothing. */
-    void check(String where, CallResult result, List<Seen> seen, Set<ErrorKind> refusals) {
+    void check(Where where, CallResult result, List<Seen> seen, Set<ErrorKind> refusals) {
         if (refusals.isEmpty()) {
             return;
         }

@@ -32,7 +32,7 @@ final class RequestAttribution {
      * The requests of each submitted call, in the order of {@code submitted}; {@code results} holds
      * each call's result (null if it never completed).
      */
-    List<List<Seen>> attribute(String where, List<BatchCall> submitted, List<CallResult> results, List<Seen> seen) {
+    List<List<Seen>> attribute(Where where, List<BatchCall> submitted, List<CallResult> results, List<Seen> seen) {
         int[] ends = new int[submitted.size()];
         if (!split(submitted, results, seen, 0, 0, ends, new HashSet<>())) {
             int next = 0;

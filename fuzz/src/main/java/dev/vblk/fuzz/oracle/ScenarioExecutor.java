@@ -24,6 +24,9 @@ import java.util.function.Supplier;
  */
 final class ScenarioExecutor {
 
+    /** The scenario's own opening of the device. */
+    private static final Where OPEN = Where.named("open");
+
     private final RunState run;
     private final MachineCheck machine;
     private final DoubleFetchCheck doubleFetch;
@@ -59,11 +62,11 @@ final class ScenarioExecutor {
 
     /** Runs the scenario: {@code open()}, the steps, and the recovery unless the run was stopped. */
     Verdict execute() {
-        initialise("open", true);
+        initialise(OPEN, true);
         List<ScenarioStep> steps = run.scenario.steps();
         for (int i = 0; i < steps.size() && !aborted; i++) {
             ScenarioStep step = steps.get(i);
-            String where = "step " + i + " (" + step + ")";
+            Where where = Where.step(i, step);
             if (step instanceof ScenarioStep.DeviceEvent event) {
                 run.apply(event);
             } else if (step instanceof ScenarioStep.Reset) {
@@ -82,7 +85,7 @@ final class ScenarioExecutor {
     }
 
     /** Makes one driver call on a fresh count; a call stopped by the budget or another throwable stops the run. */
-    private CallResult invoke(String where, Supplier<Object> call) {
+    private CallResult invoke(Where where, Supplier<Object> call) {
         run.recorder.beginCall();
         run.disk.clearLog();
         run.counting.beginCall();
@@ -113,7 +116,7 @@ final class ScenarioExecutor {
     }
 
     /** Calls {@code open()} (or {@code reset()} on the driver). */
-    private CallResult openOrReset(String where, boolean open) {
+    private CallResult openOrReset(Where where, boolean open) {
         VirtioBlkDevice driver = run.driver;
         return invoke(where, open
                 ? () -> VirtioBlkDevice.open(run.driverPlatform, run.slot, run.options)
@@ -134,14 +137,14 @@ final class ScenarioExecutor {
     }
 
     /** After a successful initialisation: what the driver negotiated, describes and holds, and its handshake. */
-    private void checkInitialised(String where) {
+    private void checkInitialised(Where where) {
         initialisation.checkFeatures(where);
         info.check(where);
         memory.afterInitialisation(where);
         machine.checkHandshake(where);
     }
 
-    private void initialise(String where, boolean open) {
+    private void initialise(Where where, boolean open) {
         List<String> mustFail = initialisation.mustFailReasons(open);
         List<String> mayFail = initialisation.mayFailReasons();
         CallResult result = openOrReset(where, open);
@@ -161,7 +164,7 @@ final class ScenarioExecutor {
         }
     }
 
-    private void call(String where, ScenarioStep.DriverCall step) {
+    private void call(Where where, ScenarioStep.DriverCall step) {
         if (step instanceof ScenarioStep.Batch batch) {
             batch(where, batch);
             return;
@@ -244,7 +247,7 @@ final class ScenarioExecutor {
      * Submits every call of the batch through the asynchronous interface, waits for them all, and
      * judges each as a call of its own, with the requests {@link RequestAttribution} gives it.
      */
-    private void batch(String where, ScenarioStep.Batch batch) {
+    private void batch(Where where, ScenarioStep.Batch batch) {
         VirtioBlkDevice device = run.driver;
         boolean quiet = run.quiet();
         boolean ringBrokenBefore = run.ringBrokenUnreported;
@@ -285,7 +288,7 @@ final class ScenarioExecutor {
             }
             allSucceeded &= result.succeeded();
             anyTimeout |= !result.succeeded() && result.error().kind() == ErrorKind.TIMEOUT && call.stickyAtSubmit() == null;
-            String callWhere = where + ", call " + i + " (" + call.call() + ")";
+            Where callWhere = where.call(i, call.call());
             judge.judge(new CallObservation(callWhere, call.call(), result, groups.get(i), call.buffer(), call.refusals(),
                     call.stickyAtSubmit(), quiet, fatalInBatch, ringBrokenBefore));
             fatal.checkBatchCall(callWhere, result, device.fatalError().isEmpty() && !run.queueResetInCall());
@@ -342,7 +345,7 @@ final class ScenarioExecutor {
     /** Switches every fault off, then {@code reset()} (or {@code open()}) and a round trip must work. */
     private void recover() {
         run.clearFaults();
-        String where = RecoveryCheck.WHERE;
+        Where where = RecoveryCheck.WHERE;
         boolean open = run.driver == null;
         CallResult result = openOrReset(where, open);
         if (!result.completed() || !recovery.initialised(open, result)) {
@@ -353,7 +356,7 @@ final class ScenarioExecutor {
         roundTrip(where);
     }
 
-    private void roundTrip(String where) {
+    private void roundTrip(Where where) {
         long capacity = run.fake.capacitySectors();
         VirtioBlkDevice device = run.driver;
         if (capacity == 0) {

@@ -13,7 +13,7 @@ public final class TerminationCheck {
      * Notes a call in {@code where} that threw {@code exceptionClass} (a class name) instead of
      * returning or throwing a block device error: a hang if it ran out of platform calls.
      */
-    public static void threw(Findings findings, String where, String exceptionClass, String detail) {
+    public static void threw(Findings findings, Where where, String exceptionClass, String detail) {
         boolean hang = exceptionClass.equals(CallBudgetExceeded.class.getName());
         findings.add(hang ? Invariant.BOUNDED : Invariant.ONLY_BLOCK_DEVICE_EXCEPTION, where, detail);
     }

@@ -19,7 +19,7 @@ final class TimeBudgetCheck {
      * A synchronous call: one budget per request the device saw, and one for a request it never saw
      * (the first of those to time out ends the call).
      */
-    void checkCall(String where, CallResult result, int requests, long elapsed, boolean wasSticky) {
+    void checkCall(Where where, CallResult result, int requests, long elapsed, boolean wasSticky) {
         long limit = (requests + 1L) * perRequest() + 2_000_000L;
         if (elapsed > limit) {
             run.findings.add(Invariant.TIME_BUDGET, where, "took " + elapsed + " ns of virtual time for " + requests
@@ -37,7 +37,7 @@ final class TimeBudgetCheck {
      * more for each call it did not see whole: the first of those to time out ends the rest of its
      * call), and times out no earlier than one budget.
      */
-    void checkBatch(String where, int requests, long elapsed, boolean anyTimeout) {
+    void checkBatch(Where where, int requests, long elapsed, boolean anyTimeout) {
         long limit = Math.max(1, requests) * perRequest() + 2_000_000L;
         if (elapsed > limit) {
             run.findings.add(Invariant.TIME_BUDGET, where, "took " + elapsed + " ns of virtual time for " + requests

@@ -66,7 +66,7 @@ final class ZoneCheck {
         }
     }
 
-    private void report(String where, ScenarioStep.ZoneCall call, List<ZoneDescriptor> zones, boolean executed) {
+    private void report(Where where, ScenarioStep.ZoneCall call, List<ZoneDescriptor> zones, boolean executed) {
         ZonedSpec spec = run.scenario.zoned();
         long capacity = run.fake.capacitySectors();
         long first = call.sector() / spec.zoneSectors();
@@ -118,7 +118,7 @@ final class ZoneCheck {
                 : run.scenario.zoned().model() == 1 ? ZoneType.SEQUENTIAL_WRITE_REQUIRED : ZoneType.SEQUENTIAL_WRITE_PREFERRED;
     }
 
-    private void append(String where, ScenarioStep.ZoneCall call, long sector, boolean executed) {
+    private void append(Where where, ScenarioStep.ZoneCall call, long sector, boolean executed) {
         long zoneEnd = Math.min(call.sector() + run.scenario.zoned().zoneSectors(), run.fake.capacitySectors());
         if (sector < call.sector() || sector > zoneEnd - call.count()) {
             run.findings.add(Invariant.ZONES, where, "append of " + call.count() + " sectors succeeded at sector " + sector

@@ -9,6 +9,7 @@ import dev.vblk.fuzz.oracle.Finding;
 import dev.vblk.fuzz.oracle.Findings;
 import dev.vblk.fuzz.oracle.Invariant;
 import dev.vblk.fuzz.oracle.TerminationCheck;
+import dev.vblk.fuzz.oracle.Where;
 import dev.vblk.replay.ReconstructedRequest;
 import dev.vblk.replay.RequestReconstructor;
 import dev.vblk.replay.TraceEventFormatter;
@@ -69,7 +70,7 @@ public final class TraceOracle {
                 continue;
             }
             TraceEvent.OperationBegin begin = begins.get(end.operationId());
-            String where = TraceEventFormatter.operation(begin);
+            Where where = Where.named(TraceEventFormatter.operation(begin));
             OperationOutcome outcome = end.outcome();
             boolean threw = outcome instanceof OperationOutcome.Failed failed && failed.blockErrorKind().isEmpty();
             if (threw) {
@@ -94,7 +95,7 @@ public final class TraceOracle {
     }
 
     /** Judges a synchronous call against the fatal error in force, and notes the one it meets. */
-    private static void sticky(FatalStickyCheck fatal, String where, OperationKind kind, OperationOutcome outcome) {
+    private static void sticky(FatalStickyCheck fatal, Where where, OperationKind kind, OperationOutcome outcome) {
         OperationOutcome.Failed failed = outcome instanceof OperationOutcome.Failed f ? f : null;
         ErrorKind failedWith = failed == null ? null : failed.blockErrorKind().orElseThrow();
         if (kind == OperationKind.RESET) {
@@ -137,7 +138,7 @@ public final class TraceOracle {
     }
 
     /** A successful read: its requests tile it, and it returned the bytes the device wrote for them. */
-    private static void readData(Findings findings, String where, TraceEvent.OperationBegin begin,
+    private static void readData(Findings findings, Where where, TraceEvent.OperationBegin begin,
             OperationOutcome.Succeeded outcome, List<ReconstructedRequest> requests) {
         int before = findings.all().size();
         List<DataIntegrityCheck.Span> spans = requests.stream().map(r -> new DataIntegrityCheck.Span(

@@ -16,7 +16,7 @@ class RequestDescriptionTest {
         }, null);
         FalseSuccessCheck.Evidence notDone = new FalseSuccessCheck.Evidence(() -> "#3 (type 0)", "its status byte was 1");
 
-        FalseSuccessCheck.check(findings, "step 2 (read 1 at 0)", List.of(done, notDone));
+        FalseSuccessCheck.check(findings, Where.named("step 2 (read 1 at 0)"), List.of(done, notDone));
 
         assertEquals(List.of(new Finding(Invariant.NO_FALSE_SUCCESS, "step 2 (read 1 at 0)",
                 "reported success, but request #3 (type 0): its status byte was 1")), findings.all());
@@ -31,7 +31,7 @@ class RequestDescriptionTest {
                 }, 0, 4, 1, 512),
                 new DataIntegrityCheck.Span(() -> "#8 (type 0)", 0, 9, 1, 512));
 
-        DataIntegrityCheck.tiling(findings, "step 0", spans, 0, 4, 2, 4096, 64);
+        DataIntegrityCheck.tiling(findings, Where.named("step 0"), spans, 0, 4, 2, 4096, 64);
 
         assertEquals(List.of(new Finding(Invariant.DATA_INTEGRITY, "step 0", "request #8 (type 0) does not continue the"
                 + " call at sector 5 with whole sectors of at most maxTransferBytes")), findings.all());
