@@ -30,7 +30,7 @@ final class OpenRequests {
         final int index;
         final int slot;
         final int queue;
-        final long notifyEvent;
+        final long availableEvent;
         final long operationId;
         final RequestDecoder.Request request;
         final byte[] readBack;
@@ -41,11 +41,11 @@ final class OpenRequests {
         boolean completed;
         boolean needsReset;
 
-        Open(int index, int slot, int queue, long notifyEvent, long operationId, RequestDecoder.Request request) {
+        Open(int index, int slot, int queue, long availableEvent, long operationId, RequestDecoder.Request request) {
             this.index = index;
             this.slot = slot;
             this.queue = queue;
-            this.notifyEvent = notifyEvent;
+            this.availableEvent = availableEvent;
             this.operationId = operationId;
             this.request = request;
             int writable = (int) ChainSegment.total(request.writableData());
@@ -62,9 +62,9 @@ final class OpenRequests {
     private int nextIndex;
     private int nextReleased;
 
-    /** Opens {@code request}, handed to queue {@code queue} of the device in {@code slot} at {@code notifyEvent}. */
-    void open(RequestDecoder.Request request, int slot, int queue, long notifyEvent, long operationId) {
-        open.add(new Open(nextIndex++, slot, queue, notifyEvent, operationId, request));
+    /** Opens {@code request}, made available on queue {@code queue} of the device in {@code slot} by event {@code availableEvent}. */
+    void open(RequestDecoder.Request request, int slot, int queue, long availableEvent, long operationId) {
+        open.add(new Open(nextIndex++, slot, queue, availableEvent, operationId, request));
     }
 
     /**
@@ -182,7 +182,7 @@ final class OpenRequests {
             completion = new ReconstructedRequest.Unanswered();
         }
         RequestDecoder.Request request = open.request;
-        return new ReconstructedRequest(open.index, open.slot, open.notifyEvent, open.operationId, request.head(),
+        return new ReconstructedRequest(open.index, open.slot, open.availableEvent, open.operationId, request.head(),
                 request.type(), request.sector(), request.sectorCount(), request.dataLength(), request.writeData(),
                 request.ranges(), completion);
     }

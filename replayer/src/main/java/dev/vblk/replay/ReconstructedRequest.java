@@ -16,7 +16,7 @@ import java.util.OptionalLong;
  *
  * @param index position among all requests of the trace, in the order they were made available (0 first)
  * @param slot the MMIO slot of the device it went to
- * @param notifyEvent the index of the QueueNotify write that handed it to the device
+ * @param availableEvent the index of the driver's memory write that made it available to the device
  * @param operationId the operation that made it available (its submission, or the innermost call in
  *     flight; {@link RequestReconstructor} says how), 0 outside any
  * @param head the head descriptor index of its chain
@@ -33,7 +33,7 @@ import java.util.OptionalLong;
 public record ReconstructedRequest(
         int index,
         int slot,
-        long notifyEvent,
+        long availableEvent,
         long operationId,
         int head,
         int type,
@@ -202,7 +202,7 @@ public record ReconstructedRequest(
     @Override
     public boolean equals(Object other) {
         return other instanceof ReconstructedRequest that && index == that.index && slot == that.slot
-                && notifyEvent == that.notifyEvent && operationId == that.operationId && head == that.head
+                && availableEvent == that.availableEvent && operationId == that.operationId && head == that.head
                 && type == that.type && sector == that.sector && sectorCount == that.sectorCount
                 && dataLength == that.dataLength && Arrays.equals(writeData, that.writeData)
                 && ranges.equals(that.ranges) && completion.equals(that.completion);
@@ -210,7 +210,7 @@ public record ReconstructedRequest(
 
     @Override
     public int hashCode() {
-        return Objects.hash(index, slot, notifyEvent, operationId, head, type, sector, sectorCount, dataLength,
+        return Objects.hash(index, slot, availableEvent, operationId, head, type, sector, sectorCount, dataLength,
                 Arrays.hashCode(writeData), ranges, completion);
     }
 

@@ -107,7 +107,7 @@ final class RecordedAnswers implements RequestHook {
                 && !Arrays.equals(request.writeData(), recorded.writeData())) {
             throw diverge.apply(new String[] {
                 "slot " + slot + ": the driver wrote other data than " + recorded.describe().replace(" -> ", ", answered ")
-                        + " (event " + recorded.notifyEvent() + ")",
+                        + " (event " + recorded.availableEvent() + ")",
                 recorded.writeData().length + " bytes recorded", request.writeData().length + " bytes written"});
         }
         answered++;
@@ -172,7 +172,7 @@ final class RecordedAnswers implements RequestHook {
         if (answer.status().isEmpty()) {
             throw diverge.apply(new String[] {
                 "slot " + slot + ": the trace never shows the status byte of " + recorded.describeRequest()
-                        + " (event " + recorded.notifyEvent() + ")", "a completion without a status read", "request " + asked});
+                        + " (event " + recorded.availableEvent() + ")", "a completion without a status read", "request " + asked});
         }
         int status = answer.status().getAsInt();
         Optional<byte[]> data = answer.data();

@@ -13,9 +13,12 @@ import java.util.List;
  * the driver put there and memory reads what it found (so what the device wrote). Queue registers give
  * the ring addresses of each queue of each device (QueueSel choosing the queue, so a device with
  * several request queues has its rings apart), and the driver's feature pages whether the rings are
- * split or packed (VIRTIO_F_RING_PACKED). At every QueueNotify write the chains made available on the
- * notified queue since its last notification are taken (split: the available ring's new entries; packed: the descriptors marked available from
- * the device's ring position on), each decoded by the shared {@link dev.vblk.virtio.queue.chain.ChainDecoder}, indirect
+ * split or packed (VIRTIO_F_RING_PACKED). Chains are taken as the driver makes them available, as a
+ * device looking at its rings would take them (split: at a write of the available ring's index, its
+ * new entries; packed: at a write of descriptor flags, the descriptors marked available from the
+ * device's ring position on), whether or not a QueueNotify follows: a driver need not notify a device
+ * that said it is looking, and may see the chain used and use its descriptors again before it next
+ * notifies. Each is decoded by the shared {@link dev.vblk.virtio.queue.chain.ChainDecoder}, indirect
  * tables included, and the request read from it (header type and sector, data buffers, status
  * byte). A request belongs to the operation in whose events the driver made its chain available
  * (wrote its available ring entry, split, or its head descriptor's flags, packed), even when the
@@ -65,14 +68,6 @@ public final class RequestReconstructor {
             }
 
             @Override
-            public void notified(int eventIndex, int slot, int queue, TransportDecoder.Queue registers, boolean packed) {
-                for (RingTracker.Available available : rings.notified(slot, queue, registers, packed, owners.current())) {
-                    decoder.decode(available.chain()).ifPresent(request ->
-                            requests.open(request, slot, queue, eventIndex, available.operationId()));
-                }
-            }
-
-            @Override
             public void needsReset(int slot) {
                 requests.needsReset(slot);
             }
@@ -99,13 +94,17 @@ public final class RequestReconstructor {
         int index = eventIndex++;
         owners.accept(event);
         if (event instanceof TraceEvent.RegisterWrite write) {
-            transport.write(index, write);
+            transport.write(write);
         } else if (event instanceof TraceEvent.RegisterRead read) {
             transport.read(read);
         } else if (event instanceof TraceEvent.MemoryWrite write) {
             requests.endAt(write.address(), write.address() + write.data().length);
             rings.written(write.address(), write.data().length, owners.current());
             memory.write(write.address(), write.data());
+            for (RingTracker.Available available : rings.madeAvailable(write.address(), write.data().length, owners.current())) {
+                decoder.decode(available.chain()).ifPresent(request -> requests.open(request, available.slot(),
+                        available.queue(), index, available.operationId()));
+            }
         } else if (event instanceof TraceEvent.MemoryRead read) {
             memory.write(read.address(), read.data());
             rings.read(read.address(), read.data(), requests::completed);

@@ -13,11 +13,15 @@ import java.util.Map;
 
 /**
  * The second stage of request reconstruction: follows each queue's rings in guest memory as a device
- * would. A driver write covering an available ring entry (split) or a descriptor's flags (packed)
- * makes the chain at that position available, by the operation then under way; at a notification
- * the chains made available since the last are taken (split: the available ring's new entries;
- * packed: the descriptors marked available from the device's position on), each decoded by the
- * driver's {@link ChainDecoder}, indirect tables included, the offsets those of the driver's
+ * that looks at them without waiting to be notified would. A driver write covering an available ring
+ * entry (split) or a descriptor's flags (packed) names the operation then under way as the publisher
+ * of the chain at that position; the chains are taken when the driver makes them available (split: a
+ * write of the available ring's index, which hands over the entries up to it; packed: a write of
+ * descriptor flags, after which the descriptors marked available from the device's position on are
+ * taken), not at its next notification: a driver need not notify a device that said it is looking
+ * (VIRTIO_F_EVENT_IDX, VIRTQ_USED_F_NO_NOTIFY, as QEMU does while it works through a queue), and may
+ * see such a chain used and use its descriptors again before it next notifies. Each chain is decoded
+ * by the driver's {@link ChainDecoder}, indirect tables included, the offsets those of the driver's
  * {@link SplitVirtqueueLayout} and {@link DescriptorLayout}; a driver read of a used element (split)
  * or of a used descriptor's length and buffer id (packed) is a completion, under VIRTIO_F_IN_ORDER of
  * every chain made available up to the one it names.
@@ -31,8 +35,8 @@ final class RingTracker {
     private static final int PACKED_ID = DescriptorLayout.PACKED_ID_OFFSET;
     private static final int PACKED_FLAGS = DescriptorLayout.PACKED_FLAGS_OFFSET;
 
-    /** A chain made available, and the operation that made it available. */
-    record Available(DecodedChain chain, long operationId) {}
+    /** A chain made available on queue {@code queue} of the device in {@code slot}, and the operation that made it available. */
+    record Available(int slot, int queue, DecodedChain chain, long operationId) {}
 
     /** Where the completions read go. */
     interface Completions {
@@ -74,7 +78,7 @@ final class RingTracker {
         this.memory = memory;
     }
 
-    /** Notes the chains a driver write of {@code length} bytes at {@code address} makes available, by {@code operation}. */
+    /** Notes the publisher of the positions a driver write of {@code length} bytes at {@code address} covers: {@code operation}. */
     void written(long address, int length, long operation) {
         long end = address + length;
         transport.devices().forEach((slot, device) -> device.queues.forEach((index, queue) -> {
@@ -93,22 +97,34 @@ final class RingTracker {
     }
 
     /**
-     * The chains made available on a queue since its last notification; a chain no operation was
-     * seen publishing belongs to {@code operation}.
+     * The chains a driver write of {@code length} bytes at {@code address}, now in guest memory, made
+     * available: on a split queue whose available index it wrote, the entries up to that index; on a
+     * packed queue whose descriptor flags it wrote, the chains marked available from the device's
+     * position on. A chain no operation was seen publishing belongs to {@code operation}.
      */
-    List<Available> notified(int slot, int index, TransportDecoder.Queue queue, boolean packed, long operation) {
+    List<Available> madeAvailable(long address, int length, long operation) {
+        long end = address + length;
         List<Available> taken = new ArrayList<>();
-        if (queue.configured()) {
-            if (packed) {
-                takePacked(progress(slot, index), queue, operation, taken);
-            } else {
-                takeSplit(progress(slot, index), queue, operation, taken);
+        transport.devices().forEach((slot, device) -> device.queues.forEach((index, queue) -> {
+            if (!queue.configured()) {
+                return;
             }
-        }
+            if (device.packed) {
+                if (address < queue.descriptors + (long) DESCRIPTOR * queue.size && end > queue.descriptors) {
+                    takePacked(slot, index, queue, operation, taken);
+                }
+            } else {
+                long availableIndex = queue.driverArea + SplitVirtqueueLayout.availableIndexOffset();
+                if (address < availableIndex + 2 && end > availableIndex) {
+                    takeSplit(slot, index, queue, operation, taken);
+                }
+            }
+        }));
         return taken;
     }
 
-    private void takeSplit(Progress ring, TransportDecoder.Queue queue, long operation, List<Available> taken) {
+    private void takeSplit(int slot, int index, TransportDecoder.Queue queue, long operation, List<Available> taken) {
+        Progress ring = progress(slot, index);
         int availIdx = (int) memory.little(queue.driverArea + SplitVirtqueueLayout.availableIndexOffset(), 2);
         int available = (availIdx - ring.lastAvail) & 0xffff;
         if (available > queue.size) {
@@ -120,7 +136,7 @@ final class RingTracker {
             ring.lastAvail = (ring.lastAvail + 1) & 0xffff;
             try {
                 DecodedChain chain = new ChainDecoder(memory::read, queue.descriptors, queue.size, true).decode(head);
-                taken.add(new Available(chain, ring.publisher(position, operation)));
+                taken.add(new Available(slot, index, chain, ring.publisher(position, operation)));
             } catch (MalformedChainException e) {
                 // Left out: no request can be read from it.
             }
@@ -128,7 +144,8 @@ final class RingTracker {
     }
 
     /** Takes the packed chains marked available from the device's position on, as a device would. */
-    private void takePacked(Progress ring, TransportDecoder.Queue queue, long operation, List<Available> taken) {
+    private void takePacked(int slot, int index, TransportDecoder.Queue queue, long operation, List<Available> taken) {
+        Progress ring = progress(slot, index);
         for (int n = 0; n < queue.size; n++) {
             int flags = (int) memory.little(queue.descriptors + (long) DESCRIPTOR * ring.lastAvail
                     + PACKED_FLAGS, 2);
@@ -148,7 +165,7 @@ final class RingTracker {
                 ring.lastAvail -= queue.size;
                 ring.availWrap = !ring.availWrap;
             }
-            taken.add(new Available(chain, publisher));
+            taken.add(new Available(slot, index, chain, publisher));
         }
     }
 

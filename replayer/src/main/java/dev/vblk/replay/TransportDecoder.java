@@ -12,10 +12,10 @@ import java.util.Map;
  * The first stage of request reconstruction: decodes a trace's virtio-mmio register accesses into
  * what they say of each device's queues. QueueSel chooses the queue whose size and ring addresses the
  * queue registers set, the driver's second feature page whether the rings are split or packed
- * (VIRTIO_F_RING_PACKED), whether the device uses chains in order (VIRTIO_F_IN_ORDER) and whether a QueueNotify value carries notification data besides the queue's
- * index (VIRTIO_F_NOTIFICATION_DATA, the index then in bits 0 to 15); a reset (Status written 0), a
- * reset of the selected queue alone (QueueReset written 1, VIRTIO_F_RING_RESET), a QueueNotify and
- * DEVICE_NEEDS_RESET read in Status are handed to the next stages.
+ * (VIRTIO_F_RING_PACKED) and whether the device uses chains in order (VIRTIO_F_IN_ORDER); a reset
+ * (Status written 0), a reset of the selected queue alone (QueueReset written 1, VIRTIO_F_RING_RESET)
+ * and DEVICE_NEEDS_RESET read in Status are handed to the next stages. QueueNotify is not needed: the
+ * ring writes say when a chain is made available ({@link RingTracker}).
  */
 final class TransportDecoder {
 
@@ -23,8 +23,6 @@ final class TransportDecoder {
     private static final long PACKED_IN_PAGE_1 = 1L << (FeatureBits.RING_PACKED - 32);
     /** VIRTIO_F_IN_ORDER in the second feature page. */
     private static final long IN_ORDER_IN_PAGE_1 = 1L << (FeatureBits.IN_ORDER - 32);
-    /** VIRTIO_F_NOTIFICATION_DATA in the second feature page. */
-    private static final long NOTIFICATION_DATA_IN_PAGE_1 = 1L << (FeatureBits.NOTIFICATION_DATA - 32);
 
     /** What the next stages are told. */
     interface Listener {
@@ -33,9 +31,6 @@ final class TransportDecoder {
 
         /** The driver reset queue {@code queue} of the device in {@code slot} by itself. */
         void queueReset(int slot, int queue);
-
-        /** The QueueNotify write at {@code eventIndex} notified queue {@code queue} of the device in {@code slot}. */
-        void notified(int eventIndex, int slot, int queue, Queue registers, boolean packed);
 
         /** The driver read DEVICE_NEEDS_RESET in the Status of the device in {@code slot}. */
         void needsReset(int slot);
@@ -58,7 +53,6 @@ final class TransportDecoder {
         int select;
         int featureSelect;
         boolean packed;
-        boolean notificationData;
         /** VIRTIO_F_IN_ORDER: one used entry may stand for every chain made available up to the one it names. */
         boolean inOrder;
         final Map<Integer, Queue> queues = new HashMap<>();
@@ -78,8 +72,8 @@ final class TransportDecoder {
         return devices;
     }
 
-    /** Takes the register write at {@code eventIndex}. */
-    void write(int eventIndex, TraceEvent.RegisterWrite write) {
+    /** Takes a register write. */
+    void write(TraceEvent.RegisterWrite write) {
         int slot = slotOf(write.address());
         if (slot < 0) {
             return;
@@ -90,14 +84,12 @@ final class TransportDecoder {
         if (offset == MmioRegister.STATUS.offset() && value == 0) {
             listener.reset(slot);
             device.packed = false;
-            device.notificationData = false;
             device.inOrder = false;
         } else if (offset == MmioRegister.DRIVER_FEATURES_SEL.offset()) {
             device.featureSelect = (int) value;
         } else if (offset == MmioRegister.DRIVER_FEATURES.offset()) {
             if (device.featureSelect == 1) {
                 device.packed = (value & PACKED_IN_PAGE_1) != 0;
-                device.notificationData = (value & NOTIFICATION_DATA_IN_PAGE_1) != 0;
                 device.inOrder = (value & IN_ORDER_IN_PAGE_1) != 0;
             }
         } else if (offset == MmioRegister.QUEUE_SEL.offset()) {
@@ -105,12 +97,6 @@ final class TransportDecoder {
         } else if (offset == MmioRegister.QUEUE_RESET.offset()) {
             if (value == 1) {
                 listener.queueReset(slot, device.select);
-            }
-        } else if (offset == MmioRegister.QUEUE_NOTIFY.offset()) {
-            int queue = (int) (device.notificationData ? value & 0xffff : value);
-            Queue notified = device.queues.get(queue);
-            if (notified != null) {
-                listener.notified(eventIndex, slot, queue, notified, device.packed);
             }
         } else {
             queueRegister(device.queues.computeIfAbsent(device.select, index -> new Queue()), offset, value);

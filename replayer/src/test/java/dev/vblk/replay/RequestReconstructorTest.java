@@ -18,6 +18,7 @@ import dev.vblk.trace.OperationKind;
 import dev.vblk.trace.TraceEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,45 @@ class RequestReconstructorTest {
         }
     }
 
+    /**
+     * A device that looks at its rings without waiting for a notification (QEMU's, while it works
+     * through a queue, tells the driver not to notify): the driver makes chains available without a
+     * QueueNotify, and may see them used and use their descriptors and buffers again before it next
+     * notifies. Every request is still rebuilt, from its chain as it was made available.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void chainsMadeAvailableWithoutANotificationAreRebuilt(boolean packed) {
+        Path file = FakeTraces.record(dir.resolve("polled.trace.avro"), FakeBlkConfig.builder().idString("replay-test")
+                .offerPackedRing(packed).queueNumMax(packed ? 8 : 256).build(),
+                FakeTraces.OPTIONS.withPackedRing(packed), FakeTraces.mixedWorkload());
+        List<TraceEvent> events = FakeTraces.read(file).events();
+        List<TraceEvent> unnotified = events.stream().filter(event -> !isQueueNotify(event)).toList();
+        assertTrue(events.size() - unnotified.size() > 8, "the workload notifies for each request");
+
+        List<String> rebuilt = described(RequestReconstructor.reconstruct(unnotified, MmioWindow.QEMU_VIRT));
+
+        assertEquals(described(RequestReconstructor.reconstruct(events, MmioWindow.QEMU_VIRT)), rebuilt);
+        assertTrue(rebuilt.size() > 8, rebuilt.toString());
+    }
+
+    /** Whether {@code event} is a QueueNotify write to the device in slot 31. */
+    private static boolean isQueueNotify(TraceEvent event) {
+        return event instanceof TraceEvent.RegisterWrite write
+                && write.address() == 0x0a00_3e00L + MmioRegister.QUEUE_NOTIFY.offset();
+    }
+
+    /** Each request and its answer, with the length and a hash of the data it carried either way. */
+    private static List<String> described(List<ReconstructedRequest> requests) {
+        return requests.stream().map(request -> request.describe() + ", wrote " + digest(request.writeData())
+                + (request.completion() instanceof ReconstructedRequest.Answered answer
+                        ? ", read " + answer.data().map(RequestReconstructorTest::digest).orElse("nothing") : "")).toList();
+    }
+
+    private static String digest(byte[] data) {
+        return data.length + " bytes #" + Integer.toHexString(Arrays.hashCode(data));
+    }
+
     @Test
     void answersAreWhatTheDriverReadBack() {
         List<ReconstructedRequest> requests = reconstruct(RequestHook.NORMAL, new ArrayList<>());
@@ -143,8 +183,9 @@ class RequestReconstructorTest {
         List<ReconstructedRequest> requests = RequestReconstructor.reconstruct(events, MmioWindow.QEMU_VIRT);
 
         assertTrue(requests.size() >= 64, "requests: " + requests.size());
-        assertEquals(32, requests.stream().filter(r -> r.notifyEvent() == requests.get(0).notifyEvent()).count(),
-                "the first 32 requests go to the device with one QueueNotify");
+        long firstNotify = events.indexOf(events.stream().filter(RequestReconstructorTest::isQueueNotify).findFirst().orElseThrow());
+        assertEquals(32, requests.stream().filter(r -> r.availableEvent() < firstNotify).count(),
+                "the first 32 requests are made available before the first QueueNotify");
         for (ReconstructedRequest request : requests) {
             TraceEvent.OperationBegin owner = operations.get(request.operationId());
             if (request.type() != ReconstructedRequest.T_IN && request.type() != ReconstructedRequest.T_OUT) {
@@ -161,7 +202,7 @@ class RequestReconstructorTest {
     }
 
     @Test
-    void aRequestIsTiedToTheQueueNotifyThatHandedItOver() {
+    void aRequestIsTiedToTheWriteOfTheAvailableIndexThatHandedItOver() {
         Path file = FakeTraces.record(dir.resolve("one.trace.avro"), RequestHook.NORMAL,
                 List.of(BlockOperation.read(FakeTraces.DEVICE, 3, 1)));
         List<TraceEvent> events = FakeTraces.read(file).events();
@@ -169,8 +210,12 @@ class RequestReconstructorTest {
         List<ReconstructedRequest> requests = RequestReconstructor.reconstruct(events, MmioWindow.QEMU_VIRT);
 
         assertEquals(1, requests.size());
-        TraceEvent notify = events.get((int) requests.get(0).notifyEvent());
-        assertEquals(new TraceEvent.RegisterWrite(0x0a00_3e50L, AccessWidth.WORD, 0), notify);
+        TraceEvent.MemoryWrite published = assertInstanceOf(TraceEvent.MemoryWrite.class,
+                events.get((int) requests.get(0).availableEvent()));
+        assertEquals(2, published.length(), published.toString());
+        assertEquals(1, LittleEndian.get(published.data(), 0, 2), "the available index moves to 1: " + published);
+        assertTrue(events.subList((int) requests.get(0).availableEvent(), events.size()).stream()
+                .anyMatch(RequestReconstructorTest::isQueueNotify), "the driver notifies after it");
         assertEquals(2, requests.get(0).operationId());
         assertEquals("read sector 3, 1 sector(s)", requests.get(0).describeRequest());
     }
