@@ -26,10 +26,12 @@ public record ChainFootprint(Map<MemoryTarget, List<MemorySpan>> driverWritten, 
     private static final int PACKED_BODY = 14;
     /** Bytes of a descriptor's address field. */
     private static final int ADDRESS = 8;
+    /** Every target, once: {@code values()} makes a new array each time, and a footprint is taken of every chain. */
+    private static final MemoryTarget[] TARGETS = MemoryTarget.values();
 
     public ChainFootprint {
         EnumMap<MemoryTarget, List<MemorySpan>> copy = new EnumMap<>(MemoryTarget.class);
-        for (MemoryTarget target : MemoryTarget.values()) {
+        for (MemoryTarget target : TARGETS) {
             copy.put(target, List.copyOf(driverWritten.getOrDefault(target, List.of())));
         }
         driverWritten = Collections.unmodifiableMap(copy);

@@ -2,6 +2,8 @@ package dev.vblk.fuzz.oracle;
 
 import dev.vblk.block.ErrorKind;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Judges one observed driver call with the checks that apply to it, in order: the refusals it was
@@ -40,7 +42,7 @@ final class CallJudge {
         data.checkSecureEraseLimit(where, call.step(), call.seen());
         if (call.sticky() != null) {
             fatal.checkRefused(where, call.sticky(), result.succeeded() ? null : result.error().kind(),
-                    result.succeeded() ? null : result.error().getMessage());
+                    () -> result.error().getMessage());
             return;
         }
         if (result.succeeded()) {
@@ -81,7 +83,11 @@ final class CallJudge {
                 break;
             }
         }
-        FalseSuccessCheck.check(run.findings, call.where(), call.seen().stream().map(answers::evidence).toList());
+        List<FalseSuccessCheck.Evidence> evidence = new ArrayList<>(call.seen().size());
+        for (RequestRecorder.Seen seen : call.seen()) {
+            evidence.add(answers.evidence(seen));
+        }
+        FalseSuccessCheck.check(run.findings, call.where(), evidence);
         if (delayed && call.fatalInBatch() == null) {
             FalseSuccessCheck.checkArrived(run.findings, call.where(), run.fake.pendingCompletions());
         }

@@ -118,7 +118,13 @@ final class FailureKindCheck {
      * faults about, a config interrupt handled after the completion may fail it first).
      */
     private void checkStatusKind(Where where, ScenarioStep.DriverCall step, List<Seen> seen, ErrorKind kind) {
-        Seen first = seen.stream().filter(s -> !answers.completedNormally(s)).findFirst().orElse(null);
+        Seen first = null;
+        for (Seen one : seen) {
+            if (!answers.completedNormally(one)) {
+                first = one;
+                break;
+            }
+        }
         int status = first == null ? VirtioBlk.S_OK : plainStatus(first);
         if (status == VirtioBlk.S_OK || run.fake.needsResetReason().isPresent()
                 || answers.heldBackInOrder(first)) {

@@ -3,6 +3,7 @@ package dev.vblk.fuzz.oracle;
 import dev.vblk.block.ErrorKind;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@link Invariant#FATAL_STICKY}: after a call fails with a fatal error kind (and after a failed
@@ -44,14 +45,15 @@ public final class FatalStickyCheck {
 
     /**
      * Judges a call made while the fatal error {@code stickyAtCall} was in force: it must fail, with
-     * that kind. {@code failedWith} is null when the call succeeded; {@code message} says why it failed.
+     * that kind. {@code failedWith} is null when the call succeeded; {@code message} says why it failed,
+     * asked only for a finding.
      */
-    public void checkRefused(Where where, ErrorKind stickyAtCall, ErrorKind failedWith, String message) {
+    public void checkRefused(Where where, ErrorKind stickyAtCall, ErrorKind failedWith, Supplier<String> message) {
         if (failedWith == null) {
             findings.add(Invariant.FATAL_STICKY, where, "succeeded after a fatal " + stickyAtCall + " without a reset");
         } else if (failedWith != stickyAtCall) {
             findings.add(Invariant.FATAL_STICKY, where, "failed with " + failedWith + " after a fatal "
-                    + stickyAtCall + " without a reset: " + message);
+                    + stickyAtCall + " without a reset: " + message.get());
         }
     }
 

@@ -33,12 +33,14 @@ final class HandshakeCheck {
         int status = -1;
         int step = 0;
         long queueSelected = -1;
-        Set<Integer> featurePagesWritten = new HashSet<>();
+        // DriverFeatures pages 0 and 1 written: bits 0 and 1.
+        int featurePagesWritten = 0;
         long featureSelect = -1;
         Map<Long, Set<MmioRegister>> queueWrites = new HashMap<>();
         // The set-up registers written to the selected queue: looked up at its first write after QueueSel.
         Set<MmioRegister> selectedWrites = null;
-        for (RegisterAccess access : accesses) {
+        for (int i = 0; i < accesses.size(); i++) {
+            RegisterAccess access = accesses.get(i);
             MmioRegister register = MmioRegister.at(access.offset()).orElse(null);
             if (register == null) {
                 continue;
@@ -68,7 +70,7 @@ final class HandshakeCheck {
                     return problems;
                 }
                 if (STATUS_ORDER[step] == DeviceStatus.FEATURES_OK
-                        && !(featurePagesWritten.contains(0) && featurePagesWritten.contains(1))) {
+                        && featurePagesWritten != 0b11) {
                     problems.add("FEATURES_OK set before both DriverFeatures pages were written");
                 }
                 if (STATUS_ORDER[step] == DeviceStatus.DRIVER_OK
@@ -83,7 +85,9 @@ final class HandshakeCheck {
                 if (step != 2) {
                     problems.add("DriverFeatures written outside the DRIVER..FEATURES_OK window");
                 }
-                featurePagesWritten.add((int) featureSelect);
+                if (featureSelect == 0 || featureSelect == 1) {
+                    featurePagesWritten |= 1 << featureSelect;
+                }
             } else if (access.write() && register == MmioRegister.QUEUE_SEL) {
                 queueSelected = access.value();
                 selectedWrites = null;
@@ -98,7 +102,7 @@ final class HandshakeCheck {
                     if (queueSelected < 0) {
                         problems.add(register.specName() + " written before QueueSel selected a queue");
                     }
-                } else if (!selectedWrites.containsAll(QUEUE_SETUP)) {
+                } else if (!selectedWrites.containsAll(QUEUE_SETUP_SET)) {
                     Set<MmioRegister> missing = new HashSet<>(QUEUE_SETUP);
                     missing.removeAll(selectedWrites);
                     problems.add("QueueReady of queue " + queueSelected + " set before " + missing + " were written");

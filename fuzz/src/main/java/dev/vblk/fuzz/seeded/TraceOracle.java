@@ -105,7 +105,7 @@ public final class TraceOracle {
                 fatal.resetFailed(failedWith);
             }
         } else if (fatal.current() != null) {
-            fatal.checkRefused(where, fatal.current(), failedWith, failed == null ? null : failed.message());
+            fatal.checkRefused(where, fatal.current(), failedWith, () -> failed.message());
         } else if (failedWith != null) {
             fatal.failed(failedWith, failedWith);
         }
