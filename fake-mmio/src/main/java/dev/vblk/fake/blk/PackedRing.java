@@ -261,10 +261,14 @@ final class PackedRing implements RingEngine {
         }
     }
 
-    /** The buffer id after the chain's, modulo the queue size. */
+    /**
+     * The queue size, a buffer id no chain carries: the id after the chain's may be that of a chain
+     * the driver made available and the device has not fetched, which a driver under VIRTIO_F_IN_ORDER
+     * rightly takes as used, with every chain before it.
+     */
     @Override
     public long notAHead(Chain chain) {
-        return (chain.head() + 1) % queue.num();
+        return queue.num();
     }
 
     @Override

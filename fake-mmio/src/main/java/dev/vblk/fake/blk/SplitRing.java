@@ -147,12 +147,17 @@ final class SplitRing implements RingEngine {
         }
     }
 
-    /** The head's next descriptor when it has one (F_NEXT), else the descriptor after the head. */
+    /**
+     * The head's next descriptor when it has one (F_NEXT), else the queue size, which no descriptor
+     * has: the descriptor after the head may head a chain the driver made available and the device has
+     * not fetched, which a driver under VIRTIO_F_IN_ORDER rightly takes as used, with every chain
+     * before it.
+     */
     @Override
     public long notAHead(Chain chain) {
         long descriptor = queue.desc() + (long) DESC_SIZE * chain.head();
         boolean next = (dma.u16(descriptor + 12) & VirtioBlk.DESC_F_NEXT) != 0;
-        return next ? dma.u16(descriptor + 14) : (chain.head() + 1) % queue.num();
+        return next ? dma.u16(descriptor + 14) : queue.num();
     }
 
     @Override

@@ -150,8 +150,7 @@ final class ScriptedAnswers {
 
     /**
      * Whether another used element may have named this request's head: with several requests in
-     * flight a device that mislabels its used elements (or names a descriptor that heads no chain,
-     * which on a packed ring may be another request's buffer id) may so report this one done, and so
+     * flight a device that mislabels its used elements may so report this one done, and so
      * may a used index that jumps or lies past slots the device never filled (they hold older
      * elements, which the driver cannot tell from new ones); with VIRTIO_F_IN_ORDER negotiated, so may
      * a used element of a request the device took after it, which stands for every request before it
@@ -166,8 +165,7 @@ final class ScriptedAnswers {
             }
             OutcomeSpec outcome = Requests.undelayed(other.outcome());
             if (other != s && (outcome instanceof OutcomeSpec.UsedId u && u.id() == s.request().head()
-                    || outcome instanceof OutcomeSpec.IndexJump || outcome instanceof OutcomeSpec.IndexLie
-                    || outcome instanceof OutcomeSpec.NotAHead)) {
+                    || outcome instanceof OutcomeSpec.IndexJump || outcome instanceof OutcomeSpec.IndexLie)) {
                 return true;
             }
         }
