@@ -16,6 +16,11 @@ public interface DmaMapping {
 
         @Override
         public void unmap(PhysicalRun run) {}
+
+        @Override
+        public boolean restricts() {
+            return false;
+        }
     };
 
     /** Lets the device reach {@code run}. */
@@ -23,4 +28,9 @@ public interface DmaMapping {
 
     /** Takes back a run given to {@link #map}; the device must no longer use it. */
     void unmap(PhysicalRun run);
+
+    /** Whether {@link #map} and {@link #unmap} do anything, so that a caller need not work out the runs otherwise. */
+    default boolean restricts() {
+        return true;
+    }
 }

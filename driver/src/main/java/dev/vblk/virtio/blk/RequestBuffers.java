@@ -123,16 +123,20 @@ final class RequestBuffers {
     /** A buffer of {@code bytes}, mapped for the device. */
     private DmaBuffer allocateMapped(int bytes) {
         DmaBuffer buffer = DmaBuffer.allocate(allocator, bytes, owner);
-        for (PhysicalRun run : buffer.segments(0, bytes, Integer.MAX_VALUE)) {
-            mapping.map(run);
+        if (mapping.restricts()) {
+            for (PhysicalRun run : buffer.segments(0, bytes, Integer.MAX_VALUE)) {
+                mapping.map(run);
+            }
         }
         return buffer;
     }
 
     /** Unmaps {@code buffer} and returns its frames. */
     private void discard(DmaBuffer buffer) {
-        for (PhysicalRun run : buffer.segments(0, buffer.length(), Integer.MAX_VALUE)) {
-            mapping.unmap(run);
+        if (mapping.restricts()) {
+            for (PhysicalRun run : buffer.segments(0, buffer.length(), Integer.MAX_VALUE)) {
+                mapping.unmap(run);
+            }
         }
         buffer.free(allocator);
     }

@@ -30,7 +30,7 @@ abstract class RingState implements Virtqueue {
     private final long[] inFlightWritable;
     /** For each token in flight: the ring descriptors its chain takes. */
     private final int[] chainLength;
-    /** With {@link #inOrder}: the tokens in flight in the order they were made available, a circular queue. */
+    /** With {@link #inOrder} (else null): the tokens in flight in the order they were made available, a circular queue. */
     private final int[] availableOrder;
     private int oldest;
     private int inFlightCount;
@@ -46,7 +46,7 @@ abstract class RingState implements Virtqueue {
         this.indirect = indirect;
         this.eventIndex = eventIndex;
         this.inOrder = inOrder;
-        this.availableOrder = new int[size];
+        this.availableOrder = inOrder ? new int[size] : null;
         this.inFlightWritable = new long[size];
         this.chainLength = new int[size];
         this.freeCount = size;
@@ -129,7 +129,9 @@ abstract class RingState implements Virtqueue {
     final void track(int token, long writable, int descriptors) {
         inFlightWritable[token] = writable + 1;
         chainLength[token] = descriptors;
-        availableOrder[(oldest + inFlightCount) % size] = token;
+        if (inOrder) {
+            availableOrder[(oldest + inFlightCount) % size] = token;
+        }
         inFlightCount++;
         freeCount -= descriptors;
     }

@@ -29,7 +29,13 @@ public final class SplitVirtqueue extends RingState {
     private final long availableRing;
     private final long usedRing;
 
+    /**
+     * The free list: {@code nextFree[d]} follows free descriptor {@code d}, for descriptors below
+     * {@link #untouched}; from it on the list runs in ring order, {@code d + 1} after {@code d}, so a new
+     * ring needs no pass over the array.
+     */
     private final int[] nextFree;
+    private int untouched;
     private int freeHead;
     /** The driver's own copy of each in-flight descriptor's link to the next one in its chain. */
     private final int[] chainNext;
@@ -48,9 +54,6 @@ public final class SplitVirtqueue extends RingState {
         this.availableRing = driverArea();
         this.usedRing = deviceArea();
         this.nextFree = new int[size];
-        for (int i = 0; i < size; i++) {
-            nextFree[i] = i + 1;
-        }
         this.freeHead = 0;
         this.chainNext = new int[size];
     }
@@ -128,7 +131,12 @@ public final class SplitVirtqueue extends RingState {
         }
         for (int i = 0; i < count; i++) {
             ids[i] = freeHead;
-            freeHead = nextFree[freeHead];
+            if (freeHead >= untouched) {
+                untouched = freeHead + 1;
+                freeHead = untouched;
+            } else {
+                freeHead = nextFree[freeHead];
+            }
         }
         return ids;
     }
