@@ -99,9 +99,8 @@ public final class RequestReconstructor {
             transport.read(read);
         } else if (event instanceof TraceEvent.MemoryWrite write) {
             requests.endAt(write.address(), write.address() + write.data().length);
-            rings.written(write.address(), write.data().length, owners.current());
             memory.write(write.address(), write.data());
-            for (RingTracker.Available available : rings.madeAvailable(write.address(), write.data().length, owners.current())) {
+            for (RingTracker.Available available : rings.written(write.address(), write.data().length, owners.current())) {
                 decoder.decode(available.chain()).ifPresent(request -> requests.open(request, available.slot(),
                         available.queue(), index, available.operationId()));
             }

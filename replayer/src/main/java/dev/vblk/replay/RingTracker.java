@@ -78,9 +78,16 @@ final class RingTracker {
         this.memory = memory;
     }
 
-    /** Notes the publisher of the positions a driver write of {@code length} bytes at {@code address} covers: {@code operation}. */
-    void written(long address, int length, long operation) {
+    /**
+     * Takes a driver write of {@code length} bytes at {@code address}, already in guest memory: the
+     * positions it covers were published by {@code operation}, and it returns the chains it made
+     * available (on a split queue whose available index it wrote, the entries up to that index; on a
+     * packed queue whose descriptor flags it wrote, the chains marked available from the device's
+     * position on). A chain no operation was seen publishing belongs to {@code operation}.
+     */
+    List<Available> written(long address, int length, long operation) {
         long end = address + length;
+        List<Available> taken = new ArrayList<>();
         transport.devices().forEach((slot, device) -> device.queues.forEach((index, queue) -> {
             if (!queue.configured()) {
                 return;
@@ -92,22 +99,6 @@ final class RingTracker {
             Progress ring = progress(slot, index);
             for (long position = from; position < queue.size && first + stride * position < end; position++) {
                 ring.published((int) position, queue.size, operation);
-            }
-        }));
-    }
-
-    /**
-     * The chains a driver write of {@code length} bytes at {@code address}, now in guest memory, made
-     * available: on a split queue whose available index it wrote, the entries up to that index; on a
-     * packed queue whose descriptor flags it wrote, the chains marked available from the device's
-     * position on. A chain no operation was seen publishing belongs to {@code operation}.
-     */
-    List<Available> madeAvailable(long address, int length, long operation) {
-        long end = address + length;
-        List<Available> taken = new ArrayList<>();
-        transport.devices().forEach((slot, device) -> device.queues.forEach((index, queue) -> {
-            if (!queue.configured()) {
-                return;
             }
             if (device.packed) {
                 if (address < queue.descriptors + (long) DESCRIPTOR * queue.size && end > queue.descriptors) {
