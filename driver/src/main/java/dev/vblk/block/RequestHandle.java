@@ -11,6 +11,19 @@ package dev.vblk.block;
  */
 public record RequestHandle(long id, RequestType type, long sector, long sectorCount) {
 
+    // equals and hashCode are written out: handles are map keys on every request, and the generated
+    // ones go through method handles, which the client compiler (fuzz campaigns) does not inline.
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof RequestHandle handle && handle.id == id && handle.type == type
+                && handle.sector == sector && handle.sectorCount == sectorCount;
+    }
+
+    @Override
+    public int hashCode() {
+        return (31 * (31 * (31 * Long.hashCode(id) + type.hashCode()) + Long.hashCode(sector))) + Long.hashCode(sectorCount);
+    }
+
     @Override
     public String toString() {
         return "request " + id + " (" + type.name().toLowerCase(java.util.Locale.ROOT)

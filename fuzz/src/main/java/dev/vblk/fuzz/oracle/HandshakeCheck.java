@@ -3,12 +3,8 @@ package dev.vblk.fuzz.oracle;
 import dev.vblk.virtio.DeviceStatus;
 import dev.vblk.virtio.MmioRegister;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Checks the register accesses of one successful initialisation against the order VirtIO 1.1
@@ -19,11 +15,21 @@ final class HandshakeCheck {
 
     private static final int[] STATUS_ORDER = {DeviceStatus.ACKNOWLEDGE, DeviceStatus.DRIVER, DeviceStatus.FEATURES_OK,
         DeviceStatus.DRIVER_OK};
+    /** The registers a queue's set-up writes before QueueReady; register {@code i} is bit {@code i} of a queue's mask. */
     private static final List<MmioRegister> QUEUE_SETUP = List.of(MmioRegister.QUEUE_NUM, MmioRegister.QUEUE_DESC_LOW,
             MmioRegister.QUEUE_DESC_HIGH, MmioRegister.QUEUE_DRIVER_LOW, MmioRegister.QUEUE_DRIVER_HIGH,
             MmioRegister.QUEUE_DEVICE_LOW, MmioRegister.QUEUE_DEVICE_HIGH);
-    /** {@link #QUEUE_SETUP} for membership tests, one bit each. */
-    private static final Set<MmioRegister> QUEUE_SETUP_SET = EnumSet.copyOf(QUEUE_SETUP);
+    private static final int ALL_SET_UP = (1 << QUEUE_SETUP.size()) - 1;
+    /** The bit of a queue's mask that says QueueReady was set. */
+    private static final int READY = 1 << QUEUE_SETUP.size();
+    // Offsets compared as plain numbers: the check reads every access of every initialisation.
+    private static final int[] QUEUE_SETUP_OFFSETS = QUEUE_SETUP.stream().mapToInt(MmioRegister::offset).toArray();
+    private static final int STATUS = MmioRegister.STATUS.offset();
+    private static final int DRIVER_FEATURES_SEL = MmioRegister.DRIVER_FEATURES_SEL.offset();
+    private static final int DRIVER_FEATURES = MmioRegister.DRIVER_FEATURES.offset();
+    private static final int QUEUE_SEL = MmioRegister.QUEUE_SEL.offset();
+    private static final int QUEUE_NUM_MAX = MmioRegister.QUEUE_NUM_MAX.offset();
+    private static final int QUEUE_READY = MmioRegister.QUEUE_READY.offset();
 
     private HandshakeCheck() {}
 
@@ -36,16 +42,21 @@ final class HandshakeCheck {
         // DriverFeatures pages 0 and 1 written: bits 0 and 1.
         int featurePagesWritten = 0;
         long featureSelect = -1;
-        Map<Long, Set<MmioRegister>> queueWrites = new HashMap<>();
-        // The set-up registers written to the selected queue: looked up at its first write after QueueSel.
-        Set<MmioRegister> selectedWrites = null;
-        for (int i = 0; i < accesses.size(); i++) {
-            RegisterAccess access = accesses.get(i);
-            MmioRegister register = MmioRegister.at(access.offset()).orElse(null);
-            if (register == null) {
+        // The queues selected so far and the set-up registers written to each (a mask, see QUEUE_SETUP).
+        long[] queues = new long[4];
+        int[] written = new int[4];
+        int queueCount = 0;
+        // The index of the selected queue in those arrays: looked up at its first set-up write after QueueSel.
+        int selected = -1;
+        for (RegisterAccess access : accesses) {
+            int offset = access.offset();
+            if (!access.write()) {
+                if (offset == QUEUE_NUM_MAX && queueSelected < 0) {
+                    problems.add("QueueNumMax read before QueueSel selected a queue");
+                }
                 continue;
             }
-            if (access.write() && register == MmioRegister.STATUS) {
+            if (offset == STATUS) {
                 int value = (int) access.value();
                 if (value == 0) {
                     status = 0;
@@ -73,46 +84,87 @@ final class HandshakeCheck {
                         && featurePagesWritten != 0b11) {
                     problems.add("FEATURES_OK set before both DriverFeatures pages were written");
                 }
-                if (STATUS_ORDER[step] == DeviceStatus.DRIVER_OK
-                        && !queueWrites.getOrDefault(0L, Set.of()).contains(MmioRegister.QUEUE_READY)) {
+                if (STATUS_ORDER[step] == DeviceStatus.DRIVER_OK && !queueReady(0, queues, written, queueCount)) {
                     problems.add("DRIVER_OK set before queue 0 was made ready");
                 }
                 status = value;
                 step++;
-            } else if (access.write() && register == MmioRegister.DRIVER_FEATURES_SEL) {
+            } else if (offset == DRIVER_FEATURES_SEL) {
                 featureSelect = access.value();
-            } else if (access.write() && register == MmioRegister.DRIVER_FEATURES) {
+            } else if (offset == DRIVER_FEATURES) {
                 if (step != 2) {
                     problems.add("DriverFeatures written outside the DRIVER..FEATURES_OK window");
                 }
                 if (featureSelect == 0 || featureSelect == 1) {
                     featurePagesWritten |= 1 << featureSelect;
                 }
-            } else if (access.write() && register == MmioRegister.QUEUE_SEL) {
+            } else if (offset == QUEUE_SEL) {
                 queueSelected = access.value();
-                selectedWrites = null;
-            } else if (!access.write() && register == MmioRegister.QUEUE_NUM_MAX && queueSelected < 0) {
-                problems.add("QueueNumMax read before QueueSel selected a queue");
-            } else if (access.write() && (QUEUE_SETUP_SET.contains(register)
-                    || register == MmioRegister.QUEUE_READY && access.value() == 1)) {
-                if (selectedWrites == null) {
-                    selectedWrites = queueWrites.computeIfAbsent(queueSelected, q -> EnumSet.noneOf(MmioRegister.class));
+                selected = -1;
+            } else {
+                int bit = offset == QUEUE_READY && access.value() == 1 ? READY : setupBit(offset);
+                if (bit == 0) {
+                    continue;
                 }
-                if (register != MmioRegister.QUEUE_READY) {
-                    if (queueSelected < 0) {
-                        problems.add(register.specName() + " written before QueueSel selected a queue");
+                if (selected < 0) {
+                    selected = indexOf(queueSelected, queues, queueCount);
+                    if (selected < 0) {
+                        if (queueCount == queues.length) {
+                            queues = Arrays.copyOf(queues, queueCount * 2);
+                            written = Arrays.copyOf(written, queueCount * 2);
+                        }
+                        queues[queueCount] = queueSelected;
+                        selected = queueCount++;
                     }
-                } else if (!selectedWrites.containsAll(QUEUE_SETUP_SET)) {
-                    Set<MmioRegister> missing = new HashSet<>(QUEUE_SETUP);
-                    missing.removeAll(selectedWrites);
-                    problems.add("QueueReady of queue " + queueSelected + " set before " + missing + " were written");
                 }
-                selectedWrites.add(register);
+                if (bit != READY) {
+                    if (queueSelected < 0) {
+                        problems.add(MmioRegister.at(offset).orElseThrow().specName() + " written before QueueSel selected a queue");
+                    }
+                } else if ((written[selected] & ALL_SET_UP) != ALL_SET_UP) {
+                    problems.add("QueueReady of queue " + queueSelected + " set before " + missing(written[selected]) + " were written");
+                }
+                written[selected] |= bit;
             }
         }
         if (step != STATUS_ORDER.length) {
             problems.add("initialisation ended at status " + DeviceStatus.describe(status) + ", without DRIVER_OK");
         }
         return problems;
+    }
+
+    /** The bit of {@code offset} in a queue's mask if it is a set-up register, else 0. */
+    private static int setupBit(int offset) {
+        for (int i = 0; i < QUEUE_SETUP_OFFSETS.length; i++) {
+            if (QUEUE_SETUP_OFFSETS[i] == offset) {
+                return 1 << i;
+            }
+        }
+        return 0;
+    }
+
+    private static int indexOf(long queue, long[] queues, int queueCount) {
+        for (int i = 0; i < queueCount; i++) {
+            if (queues[i] == queue) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean queueReady(long queue, long[] queues, int[] written, int queueCount) {
+        int index = indexOf(queue, queues, queueCount);
+        return index >= 0 && (written[index] & READY) != 0;
+    }
+
+    /** The set-up registers a mask lacks, in set-up order. */
+    private static List<MmioRegister> missing(int mask) {
+        List<MmioRegister> missing = new ArrayList<>();
+        for (int i = 0; i < QUEUE_SETUP.size(); i++) {
+            if ((mask & 1 << i) == 0) {
+                missing.add(QUEUE_SETUP.get(i));
+            }
+        }
+        return missing;
     }
 }

@@ -31,7 +31,7 @@ public record ZonedSpec(int model, long zoneSectors, int zones, long maxOpenZone
 
     /** Whether the device is zoned at all. */
     public boolean zoned() {
-        return !equals(NONE);
+        return this != NONE && !equals(NONE);
     }
 
     /** The device's capacity in sectors: its zones. */
