@@ -79,6 +79,7 @@ public final class FakePlatform implements Platform {
     private final VirtualClock clock;
     private final int interruptBase;
     private final boolean strictDma;
+    /** The device in each slot; null for an empty slot not yet accessed (see {@link #slot}). */
     private final MmioDevice[] slots = new MmioDevice[SLOTS];
     private final boolean[] occupied = new boolean[SLOTS];
     /** Whether each occupied slot's device raises its interrupt line, made once when it is attached. */
@@ -93,9 +94,6 @@ public final class FakePlatform implements Platform {
         this.clock = new VirtualClock(builder.clockStepNanos);
         this.interruptBase = builder.interruptBase;
         this.strictDma = builder.strictDma;
-        for (int slot = 0; slot < SLOTS; slot++) {
-            slots[slot] = new EmptySlot(slotContext(slot));
-        }
     }
 
     /** A machine with 64 MiB of RAM, a 1000 ns clock step, interrupt base 16 and strict DMA checks. */
@@ -231,7 +229,7 @@ public final class FakePlatform implements Platform {
             return width.truncate(pci.read(address, width));
         }
         int slot = slotOf(address, width, false);
-        return slot < 0 ? 0 : width.truncate(slots[slot].read(offsetOf(address), width));
+        return slot < 0 ? 0 : width.truncate(slot(slot).read(offsetOf(address), width));
     }
 
     @Override
@@ -243,7 +241,7 @@ public final class FakePlatform implements Platform {
         }
         int slot = slotOf(address, width, true);
         if (slot >= 0) {
-            slots[slot].write(offsetOf(address), width, width.truncate(value));
+            slot(slot).write(offsetOf(address), width, width.truncate(value));
         }
     }
 
@@ -394,6 +392,16 @@ public final class FakePlatform implements Platform {
         if (slot < 0 || slot >= SLOTS) {
             throw new IllegalArgumentException("virtio-mmio slot must be 0 to " + (SLOTS - 1) + ": " + slot);
         }
+    }
+
+    /** The device in {@code slot}: an {@link EmptySlot}, made at the first access, where none is plugged. */
+    private MmioDevice slot(int slot) {
+        MmioDevice device = slots[slot];
+        if (device == null) {
+            device = new EmptySlot(slotContext(slot));
+            slots[slot] = device;
+        }
+        return device;
     }
 
     private DeviceContext slotContext(int slot) {
