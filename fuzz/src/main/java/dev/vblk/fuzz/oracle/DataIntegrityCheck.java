@@ -120,10 +120,11 @@ public final class DataIntegrityCheck {
             if (from < 0 || from + r.dataLength() > buffer.length) {
                 continue;
             }
-            byte[] got = Arrays.copyOfRange(buffer, from, from + expected.get(0).length);
-            if (expected.stream().noneMatch(bytes -> Arrays.equals(bytes, got))) {
+            int to = from + expected.get(0).length;
+            if (expected.stream().noneMatch(bytes -> Arrays.equals(bytes, 0, bytes.length, buffer, from, to))) {
                 run.findings.add(Invariant.DATA_INTEGRITY, where, "the data returned for request " + Requests.describe(r)
-                        + " differs from the device's at byte " + Arrays.mismatch(expected.get(0), got));
+                        + " differs from the device's at byte "
+                        + Arrays.mismatch(expected.get(0), 0, expected.get(0).length, buffer, from, to));
             }
         }
     }
@@ -136,7 +137,7 @@ public final class DataIntegrityCheck {
             if (from < 0 || from + r.writeData().length > data.length) {
                 continue;
             }
-            if (!Arrays.equals(r.writeData(), Arrays.copyOfRange(data, from, from + r.writeData().length))) {
+            if (!Arrays.equals(r.writeData(), 0, r.writeData().length, data, from, from + r.writeData().length)) {
                 run.findings.add(Invariant.DATA_INTEGRITY, where, "request " + Requests.describe(r)
                         + " carried other data than the call");
             }
