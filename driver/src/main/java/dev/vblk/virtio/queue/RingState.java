@@ -3,6 +3,7 @@ package dev.vblk.virtio.queue;
 import dev.vblk.dma.PhysicalRun;
 import dev.vblk.platform.Platform;
 import dev.vblk.virtio.VirtioException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,15 +22,20 @@ abstract class RingState implements Virtqueue {
     final boolean inOrder;
     /** A violation met after chains that were returned correctly: thrown by the next {@link #collectUsed()}. */
     final DeferredViolation deferredViolation = new DeferredViolation();
+    /** The tokens a new ring keeps room for at first. */
+    private static final int INITIAL_TOKENS = 16;
     private final int index;
     private final int size;
     private final String owner;
     private final QueueMemory memory;
     private final boolean indirect;
-    /** For each token in flight: its chain's device-writable byte count plus one; 0 otherwise (a new array says none). */
-    private final long[] inFlightWritable;
-    /** For each token in flight: the ring descriptors its chain takes. */
-    private final int[] chainLength;
+    /**
+     * For each token in flight: its chain's device-writable byte count plus one; 0 otherwise (a new
+     * array says none). Grown as tokens are used, up to the ring's size: most rings only ever use a few.
+     */
+    private long[] inFlightWritable;
+    /** For each token in flight: the ring descriptors its chain takes; as long as {@link #inFlightWritable}. */
+    private int[] chainLength;
     /** With {@link #inOrder} (else null): the tokens in flight in the order they were made available, a circular queue. */
     private final int[] availableOrder;
     private int oldest;
@@ -47,8 +53,8 @@ abstract class RingState implements Virtqueue {
         this.eventIndex = eventIndex;
         this.inOrder = inOrder;
         this.availableOrder = inOrder ? new int[size] : null;
-        this.inFlightWritable = new long[size];
-        this.chainLength = new int[size];
+        this.inFlightWritable = new long[Math.min(size, INITIAL_TOKENS)];
+        this.chainLength = new int[inFlightWritable.length];
         this.freeCount = size;
     }
 
@@ -127,6 +133,11 @@ abstract class RingState implements Virtqueue {
 
     /** Counts a chain made available under {@code token}, taking {@code descriptors} ring descriptors. */
     final void track(int token, long writable, int descriptors) {
+        if (token >= inFlightWritable.length) {
+            int length = Math.min(size, Math.max(token + 1, 2 * inFlightWritable.length));
+            inFlightWritable = Arrays.copyOf(inFlightWritable, length);
+            chainLength = Arrays.copyOf(chainLength, length);
+        }
         inFlightWritable[token] = writable + 1;
         chainLength[token] = descriptors;
         if (inOrder) {
@@ -179,7 +190,7 @@ abstract class RingState implements Virtqueue {
 
     /** Whether {@code token} names a chain in flight. */
     final boolean isInFlight(long token) {
-        return token >= 0 && token < size && inFlightWritable[(int) token] > 0;
+        return token >= 0 && token < inFlightWritable.length && inFlightWritable[(int) token] > 0;
     }
 
     /** The device-writable bytes of the chain in flight under {@code token}. */

@@ -5,6 +5,7 @@ import dev.vblk.platform.Platform;
 import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.spec.DescriptorLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,6 +26,8 @@ import java.util.List;
  */
 public final class SplitVirtqueue extends RingState {
 
+    /** The descriptors a new ring keeps links for at first. */
+    private static final int INITIAL_LINKS = 16;
     private final long descriptorTable;
     private final long availableRing;
     private final long usedRing;
@@ -32,13 +35,16 @@ public final class SplitVirtqueue extends RingState {
     /**
      * The free list: {@code nextFree[d]} follows free descriptor {@code d}, for descriptors below
      * {@link #untouched}; from it on the list runs in ring order, {@code d + 1} after {@code d}, so a new
-     * ring needs no pass over the array.
+     * ring needs no pass over the array. Grown with {@link #chainNext} as descriptors are first used.
      */
-    private final int[] nextFree;
+    private int[] nextFree;
     private int untouched;
     private int freeHead;
-    /** The driver's own copy of each in-flight descriptor's link to the next one in its chain. */
-    private final int[] chainNext;
+    /**
+     * The driver's own copy of each in-flight descriptor's link to the next one in its chain; as long
+     * as {@link #nextFree}, which covers every descriptor used so far (most rings only use a few).
+     */
+    private int[] chainNext;
     private int availableIndex;
     private int notifiedIndex;
     private int lastUsedIndex;
@@ -53,9 +59,9 @@ public final class SplitVirtqueue extends RingState {
         this.descriptorTable = descriptorArea();
         this.availableRing = driverArea();
         this.usedRing = deviceArea();
-        this.nextFree = new int[size];
+        this.nextFree = new int[Math.min(size, INITIAL_LINKS)];
         this.freeHead = 0;
-        this.chainNext = new int[size];
+        this.chainNext = new int[nextFree.length];
     }
 
     /**
@@ -96,6 +102,7 @@ public final class SplitVirtqueue extends RingState {
         int needed = descriptorsNeeded(chain);
         long writable = BufferSegment.writableBytes(chain);
         int[] ids = takeFree(needed);
+        makeRoomFor(ids);
         if (needed == 1 && chain.size() > 1) {
             byte[] table = new byte[chain.size() * DescriptorLayout.BYTES];
             for (int i = 0; i < chain.size(); i++) {
@@ -139,6 +146,19 @@ public final class SplitVirtqueue extends RingState {
             }
         }
         return ids;
+    }
+
+    /** Grows {@link #nextFree} and {@link #chainNext} to cover every descriptor of {@code ids}. */
+    private void makeRoomFor(int[] ids) {
+        int highest = 0;
+        for (int id : ids) {
+            highest = Math.max(highest, id);
+        }
+        if (highest >= chainNext.length) {
+            int length = Math.min(size(), Math.max(highest + 1, 2 * chainNext.length));
+            nextFree = Arrays.copyOf(nextFree, length);
+            chainNext = Arrays.copyOf(chainNext, length);
+        }
     }
 
     /** Writes ring descriptor {@code id}; {@code next} < 0 ends the chain. */

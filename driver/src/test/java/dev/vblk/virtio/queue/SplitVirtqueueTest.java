@@ -82,6 +82,39 @@ class SplitVirtqueueTest {
     }
 
     @Test
+    void chainsBeyondTheFirstDescriptorsKeepTheirLinksAsTheBookkeepingGrows() {
+        // 20 chains of 3 ring descriptors reach descriptor 59: the driver's links and free list grow
+        // from their first few entries while chains made before are in flight.
+        SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 64, "test", false, false);
+        for (int round = 0; round < 2; round++) {
+            int[] heads = new int[20];
+            for (int i = 0; i < heads.length; i++) {
+                heads[i] = queue.submit(chainOfThree(round * 100 + i), 0);
+            }
+            for (int i = 0; i < heads.length; i++) {
+                DecodedChain chain = new ChainDecoder(platform::readMemory, queue.descriptorArea(), queue.size(), false)
+                        .decode(heads[i]);
+                assertEquals(segmentsOf(chainOfThree(round * 100 + i)), chain.segments(), "chain " + i + " of round " + round);
+            }
+            for (int i = 0; i < heads.length; i++) {
+                complete(queue, round * heads.length + i, heads[heads.length - 1 - i], 0);
+            }
+            assertEquals(heads.length, queue.collectUsed().size());
+            assertEquals(64, queue.freeDescriptors(), "every descriptor free again after round " + round);
+        }
+    }
+
+    private static List<BufferSegment> chainOfThree(int n) {
+        long base = 0x4010_0000L + n * 0x1000L;
+        return List.of(new BufferSegment(base, 16, false), new BufferSegment(base + 0x100, 512, true),
+                new BufferSegment(base + 0x800, 1, true));
+    }
+
+    private static List<ChainSegment> segmentsOf(List<BufferSegment> chain) {
+        return chain.stream().map(s -> new ChainSegment(s.address(), s.length(), s.deviceWritable())).toList();
+    }
+
+    @Test
     void descriptorsAreReusedAcrossTheIndexWrap() {
         SplitVirtqueue queue = SplitVirtqueue.allocate(platform, 0, 4, "test", false, false);
         for (int n = 0; n < 70_000; n++) {
