@@ -5,6 +5,7 @@ import dev.vblk.platform.Platform;
 import dev.vblk.virtio.VirtioException;
 import dev.vblk.virtio.spec.DescriptorLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,9 +32,13 @@ public final class PackedVirtqueue extends RingState {
     private final long driverEvent;
     private final long deviceEvent;
 
-    /** Buffer ids not in flight, used as a stack. */
-    private final int[] freeIds;
-    private int freeIdCount;
+    /**
+     * Buffer ids the device returned, used as a stack (the last returned is taken first); grown as
+     * needed. Ids from {@link #neverUsed} on have not been used yet and are taken in order after them.
+     */
+    private int[] returnedIds = new int[16];
+    private int returnedCount;
+    private int neverUsed;
     private int nextAvail;
     private boolean availWrap = true;
     private int lastUsed;
@@ -47,11 +52,6 @@ public final class PackedVirtqueue extends RingState {
         this.ring = descriptorArea();
         this.driverEvent = driverArea();
         this.deviceEvent = deviceArea();
-        this.freeIds = new int[size];
-        for (int i = 0; i < size; i++) {
-            freeIds[i] = size - 1 - i;
-        }
-        this.freeIdCount = size;
     }
 
     /**
@@ -91,7 +91,7 @@ public final class PackedVirtqueue extends RingState {
     public int submit(List<BufferSegment> chain, long indirectTable) {
         int needed = descriptorsNeeded(chain);
         long writable = BufferSegment.writableBytes(chain);
-        int id = freeIds[--freeIdCount];
+        int id = returnedCount > 0 ? returnedIds[--returnedCount] : neverUsed++;
         int head = nextAvail;
         boolean headWrap = availWrap;
         int headFlags;
@@ -227,7 +227,10 @@ public final class PackedVirtqueue extends RingState {
                     lastUsed -= size();
                     usedWrap = !usedWrap;
                 }
-                freeIds[freeIdCount++] = token;
+                if (returnedCount == returnedIds.length) {
+                    returnedIds = Arrays.copyOf(returnedIds, 2 * returnedCount);
+                }
+                returnedIds[returnedCount++] = token;
             }
         }
         return returned;
