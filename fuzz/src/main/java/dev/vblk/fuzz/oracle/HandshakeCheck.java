@@ -48,7 +48,9 @@ final class HandshakeCheck {
         int queueCount = 0;
         // The index of the selected queue in those arrays: looked up at its first set-up write after QueueSel.
         int selected = -1;
-        for (RegisterAccess access : accesses) {
+        // By index: the accesses are a read-only view, whose iterator costs more than the check's work.
+        for (int i = 0; i < accesses.size(); i++) {
+            RegisterAccess access = accesses.get(i);
             int offset = access.offset();
             if (!access.write()) {
                 if (offset == QUEUE_NUM_MAX && queueSelected < 0) {

@@ -69,11 +69,17 @@ final class MachineCheck {
      * took used marks back or named a buffer id not its chain's.
      */
     private boolean deviceOverwritesPackedRing() {
-        return FeatureBits.has(run.fake.negotiatedFeatures(), FeatureBits.RING_PACKED)
-                && run.recorder.seen().stream().map(seen -> Requests.undelayed(seen.outcome()))
-                        .anyMatch(outcome -> outcome instanceof OutcomeSpec.Duplicated
-                                || outcome instanceof OutcomeSpec.IndexJump || outcome instanceof OutcomeSpec.IndexLie
-                                || outcome instanceof OutcomeSpec.NotAHead);
+        if (!FeatureBits.has(run.fake.negotiatedFeatures(), FeatureBits.RING_PACKED)) {
+            return false;
+        }
+        for (RequestRecorder.Seen seen : run.recorder.seenInCall()) {
+            OutcomeSpec outcome = Requests.undelayed(seen.outcome());
+            if (outcome instanceof OutcomeSpec.Duplicated || outcome instanceof OutcomeSpec.IndexJump
+                    || outcome instanceof OutcomeSpec.IndexLie || outcome instanceof OutcomeSpec.NotAHead) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** After a successful initialisation: its register accesses follow the handshake's order. */

@@ -7,6 +7,7 @@ import dev.vblk.fake.blk.RequestOutcome;
 import dev.vblk.fuzz.scenario.OutcomeSpec;
 import dev.vblk.fuzz.scenario.Scenario;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +57,14 @@ final class RequestRecorder implements RequestHook {
         seen.clear();
     }
 
-    /** What the device saw since {@link #beginCall()}. */
+    /** What the device saw since {@link #beginCall()}: a copy, to keep. */
     List<Seen> seen() {
         return List.copyOf(seen);
+    }
+
+    /** What the device saw since {@link #beginCall()}: a read-only view, which the next call changes. */
+    List<Seen> seenInCall() {
+        return Collections.unmodifiableList(seen);
     }
 
     /** Requests decoded over the device's whole life. */

@@ -145,7 +145,7 @@ final class RunState {
      * used ring ({@link ScriptedAnswers#breaksTheRing}).
      */
     boolean deviceBrokeTheRing() {
-        for (Seen seen : recorder.seen()) {
+        for (Seen seen : recorder.seenInCall()) {
             if (ScriptedAnswers.breaksTheRing(seen.outcome())) {
                 return true;
             }
@@ -160,7 +160,7 @@ final class RunState {
      */
     private boolean breaksTheOrder() {
         return scenario.queue().inOrderFault() != InOrderFault.NONE
-                && FeatureBits.has(fake.negotiatedFeatures(), FeatureBits.IN_ORDER) && recorder.seen().size() > 1;
+                && FeatureBits.has(fake.negotiatedFeatures(), FeatureBits.IN_ORDER) && recorder.seenInCall().size() > 1;
     }
 
     /**
@@ -168,7 +168,7 @@ final class RunState {
      * a notification suppression field ({@link ScriptedAnswers#liesAboutSuppression}).
      */
     boolean deviceLiedAboutSuppression() {
-        for (Seen seen : recorder.seen()) {
+        for (Seen seen : recorder.seenInCall()) {
             if (ScriptedAnswers.liesAboutSuppression(seen.outcome())) {
                 return true;
             }
