@@ -4,6 +4,7 @@ import static dev.vblk.fake.blk.VirtioBlk.bit;
 
 import dev.vblk.virtio.queue.chain.ChainSegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -32,7 +33,8 @@ final class RequestPipeline {
     private final DriverMemoryRewriter rewriter;
     private final BlkBackend backend;
     private final BlkConfigSpace configSpace;
-    private final List<QueueState> queues = new ArrayList<>();
+    /** The device's queues, by index (an array: their deadlines are read before every platform call). */
+    private final QueueState[] queues;
     private final List<Pending> pending = new ArrayList<>();
     /** Requests the hook held back ({@link RequestOutcome.Held}), by request index, until it releases them. */
     private final Map<Long, Waiting> heldByHook = new HashMap<>();
@@ -69,8 +71,9 @@ final class RequestPipeline {
         this.backend = backend;
         this.configSpace = configSpace;
         this.hook = hook;
+        this.queues = new QueueState[virtqueues.size()];
         for (int index = 0; index < virtqueues.size(); index++) {
-            queues.add(new QueueState(index, virtqueues.get(index), new HeldCompletions<>(), new InOrderCompletions<>()));
+            queues[index] = new QueueState(index, virtqueues.get(index), new HeldCompletions<>(), new InOrderCompletions<>());
         }
     }
 
@@ -85,7 +88,7 @@ final class RequestPipeline {
 
     /** Requests whose completion has not happened yet: delayed, held for a batch, or held by the hook. */
     int pendingCompletions() {
-        return pending.size() + queues.stream().mapToInt(queue -> queue.held().size()).sum() + heldByHook.size();
+        return pending.size() + Arrays.stream(queues).mapToInt(queue -> queue.held().size()).sum() + heldByHook.size();
     }
 
     /**
@@ -94,7 +97,7 @@ final class RequestPipeline {
      * throws {@link MalformedQueueException}.
      */
     void take(int index, boolean indirect) {
-        QueueState state = queues.get(index);
+        QueueState state = queues[index];
         RingEngine ring = ring(state);
         ring.checkRings();
         while (!core.broken()) {
@@ -123,9 +126,8 @@ final class RequestPipeline {
     /** The earliest virtual time at which deferred work is due, or Long.MAX_VALUE. */
     long nextDueTime() {
         long due = interrupts.deadline();
-        // Asked before every platform call: an index loop makes no iterator.
-        for (int i = 0; i < queues.size(); i++) {
-            due = Math.min(due, queues.get(i).held().deadline());
+        for (QueueState queue : queues) {
+            due = Math.min(due, queue.held().deadline());
         }
         if (!heldByHook.isEmpty()) {
             due = Math.min(due, hook.nextReleaseTime());
@@ -166,7 +168,7 @@ final class RequestPipeline {
 
     /** Forgets queue {@code index}'s held and delayed requests (a virtqueue reset). */
     void resetQueue(int index) {
-        QueueState queue = queues.get(index);
+        QueueState queue = queues[index];
         queue.held().clear();
         queue.ordered().clear();
         pending.removeIf(waiting -> waiting.queue() == queue);
@@ -272,12 +274,12 @@ final class RequestPipeline {
      */
     private QueueState completionQueue(QueueState source) {
         int target = faults.completionQueue(source.index());
-        if (target == source.index() || target >= queues.size() || !queues.get(target).queue().ready()) {
+        if (target == source.index() || target >= queues.length || !queues[target].queue().ready()) {
             return source;
         }
         try {
-            ring(queues.get(target)).checkRings();
-            return queues.get(target);
+            ring(queues[target]).checkRings();
+            return queues[target];
         } catch (MalformedQueueException e) {
             return source;
         }
