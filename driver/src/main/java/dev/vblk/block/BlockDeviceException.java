@@ -24,6 +24,8 @@ public final class BlockDeviceException extends RuntimeException {
     private final long sector;
     private final long sectorCount;
     private final int statusByte;
+    /** Whether the cause's message ends the text, after the detail. */
+    private final boolean detailFollowedByCause;
     private String device;
     private String message;
 
@@ -36,6 +38,7 @@ public final class BlockDeviceException extends RuntimeException {
         this.sector = builder.sector;
         this.sectorCount = builder.sectorCount;
         this.statusByte = builder.statusByte;
+        this.detailFollowedByCause = builder.detailFollowedByCause;
     }
 
     /** Starts an error of the given kind with a human-readable detail. */
@@ -103,6 +106,9 @@ public final class BlockDeviceException extends RuntimeException {
             text.append(", status byte ").append(statusByte);
         }
         text.append(": ").append(detail);
+        if (detailFollowedByCause && getCause() != null) {
+            text.append(getCause().getMessage());
+        }
         return text.toString();
     }
 
@@ -115,6 +121,7 @@ public final class BlockDeviceException extends RuntimeException {
         private long sector = -1;
         private long sectorCount;
         private int statusByte = -1;
+        private boolean detailFollowedByCause;
 
         private Builder(ErrorKind kind, String detail) {
             this.kind = kind;
@@ -141,6 +148,15 @@ public final class BlockDeviceException extends RuntimeException {
 
         public Builder statusByte(int status) {
             this.statusByte = status;
+            return this;
+        }
+
+        /**
+         * Ends the text with the cause's message, after the detail: written, like the rest, only when
+         * the message is first asked for.
+         */
+        public Builder detailFollowedByCause() {
+            this.detailFollowedByCause = true;
             return this;
         }
 

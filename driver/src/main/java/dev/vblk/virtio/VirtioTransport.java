@@ -1,5 +1,6 @@
 package dev.vblk.virtio;
 
+import java.util.HexFormat;
 import java.util.function.LongUnaryOperator;
 import java.util.function.Supplier;
 
@@ -74,8 +75,8 @@ public interface VirtioTransport extends InterruptSource {
         long mustHave = required | FeatureBits.bit(FeatureBits.VERSION_1);
         if ((offered & mustHave) != mustHave) {
             markFailed();
-            throw new VirtioException(VirtioException.Kind.FEATURE_NEGOTIATION_FAILED, owner(), String.format(
-                    "device offers features 0x%016x, which lack required 0x%016x", offered, mustHave & ~offered));
+            throw new VirtioException(VirtioException.Kind.FEATURE_NEGOTIATION_FAILED, owner(), "device offers features 0x"
+                    + HexFormat.of().toHexDigits(offered) + ", which lack required 0x" + HexFormat.of().toHexDigits(mustHave & ~offered));
         }
         long accepted;
         try {
@@ -89,8 +90,8 @@ public interface VirtioTransport extends InterruptSource {
         int status = status();
         if ((status & DeviceStatus.FEATURES_OK) == 0) {
             markFailed();
-            throw new VirtioException(VirtioException.Kind.FEATURE_NEGOTIATION_FAILED, owner(), String.format(
-                    "device did not accept features 0x%016x (status reads %s)", accepted, DeviceStatus.describe(status)));
+            throw new VirtioException(VirtioException.Kind.FEATURE_NEGOTIATION_FAILED, owner(), "device did not accept features 0x"
+                    + HexFormat.of().toHexDigits(accepted) + " (status reads " + DeviceStatus.describe(status) + ")");
         }
         return accepted;
     }

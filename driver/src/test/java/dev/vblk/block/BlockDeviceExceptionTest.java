@@ -27,4 +27,14 @@ class BlockDeviceExceptionTest {
         assertEquals(true, error.sector().isEmpty());
         assertEquals(true, error.statusByte().isEmpty());
     }
+
+    @Test
+    void aDetailFollowedByItsCauseEndsWithTheCausesMessage() {
+        BlockDeviceException cause = BlockDeviceException.of(ErrorKind.FLUSH_FAILED, "the device failed a flush").build();
+        BlockDeviceException error = BlockDeviceException.of(ErrorKind.FLUSH_FAILED, "unusable, after: ")
+                .detailFollowedByCause().request(RequestType.READ).build(cause);
+        assertEquals("flush failed on read: unusable, after: flush failed: the device failed a flush", error.getMessage());
+        assertEquals("timeout: no cause", BlockDeviceException.of(ErrorKind.TIMEOUT, "no cause").detailFollowedByCause()
+                .build().getMessage());
+    }
 }

@@ -89,7 +89,7 @@ final class ErrorPolicy {
     }
 
     private BlockDeviceException.Builder unusable(BlockDeviceException cause) {
-        return error(cause.kind(), "the device is unusable until reset, after: " + cause.getMessage());
+        return error(cause.kind(), "the device is unusable until reset, after: ").detailFollowedByCause();
     }
 
     /**

@@ -97,7 +97,8 @@ class DriverFaultTest {
         device.writeAt(0, new byte[512]);
         fails(ErrorKind.FLUSH_FAILED, device::flush);
         BlockDeviceException later = fails(ErrorKind.FLUSH_FAILED, () -> device.readAt(0, new byte[512]));
-        assertTrue(later.getMessage().contains("unusable until reset"), later.getMessage());
+        assertTrue(later.getMessage().endsWith("the device is unusable until reset, after: " + later.getCause().getMessage()),
+                later.getMessage());
         device.reset();
         device.flush();
     }
