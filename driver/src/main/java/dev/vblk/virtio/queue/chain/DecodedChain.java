@@ -1,7 +1,5 @@
 package dev.vblk.virtio.queue.chain;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -19,25 +17,29 @@ public record DecodedChain(int head, List<ChainSegment> segments, boolean indire
 
     public DecodedChain {
         segments = List.copyOf(segments);
+        int firstWritable = firstWritable(segments);
+        for (int i = firstWritable; i < segments.size(); i++) {
+            if (!segments.get(i).deviceWritable()) {
+                throw new IllegalArgumentException("segment " + i + " is device-readable after a device-writable one");
+            }
+        }
     }
 
     /** The device-readable buffers, in order. */
     public List<ChainSegment> readable() {
-        return part(false);
+        return segments.subList(0, firstWritable(segments));
     }
 
     /** The device-writable buffers, in order. */
     public List<ChainSegment> writable() {
-        return part(true);
+        return segments.subList(firstWritable(segments), segments.size());
     }
 
-    private List<ChainSegment> part(boolean deviceWritable) {
-        List<ChainSegment> part = new ArrayList<>(segments.size());
-        for (ChainSegment segment : segments) {
-            if (segment.deviceWritable() == deviceWritable) {
-                part.add(segment);
-            }
+    private static int firstWritable(List<ChainSegment> segments) {
+        int index = 0;
+        while (index < segments.size() && !segments.get(index).deviceWritable()) {
+            index++;
         }
-        return Collections.unmodifiableList(part);
+        return index;
     }
 }
