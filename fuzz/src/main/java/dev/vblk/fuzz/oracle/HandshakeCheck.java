@@ -49,7 +49,7 @@ final class HandshakeCheck {
         // The index of the selected queue in those arrays: looked up at its first set-up write after QueueSel.
         int selected = -1;
         // By index: the accesses are a read-only view, whose iterator costs more than the check's work.
-        for (int i = 0; i < accesses.size(); i++) {
+        for (int i = 0, count = accesses.size(); i < count; i++) {
             RegisterAccess access = accesses.get(i);
             int offset = access.offset();
             if (!access.write()) {
