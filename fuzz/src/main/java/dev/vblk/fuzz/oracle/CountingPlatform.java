@@ -19,8 +19,7 @@ public final class CountingPlatform extends ForwardingPlatform {
     private final long windowSize;
     private final long budget;
     private final List<String> strayRegisterAccesses = new ArrayList<>();
-    /** Room for an initialisation's accesses from the start (a few hundred with four queues). */
-    private final List<RegisterAccess> accessesInCall = new ArrayList<>(256);
+    private final RegisterAccesses accessesInCall = new RegisterAccesses();
     private long total;
     private long inCall;
 
@@ -44,11 +43,11 @@ public final class CountingPlatform extends ForwardingPlatform {
     }
 
     /**
-     * The accesses the current (or last) driver call made inside its window, in order: a read-only
-     * view, which the next driver call changes.
+     * The accesses the current (or last) driver call made inside its window, in order; the next
+     * driver call changes them.
      */
-    public List<RegisterAccess> accessesInCall() {
-        return Collections.unmodifiableList(accessesInCall);
+    public RegisterAccesses accessesInCall() {
+        return accessesInCall;
     }
 
     /** Platform calls made by the current (or last) driver call. */
@@ -85,7 +84,7 @@ public final class CountingPlatform extends ForwardingPlatform {
         count();
         checkWindow(address, width, "read");
         long value = super.readRegister(address, width);
-        accessesInCall.add(new RegisterAccess((int) (address - windowBase), false, value));
+        accessesInCall.add((int) (address - windowBase), false, value);
         return value;
     }
 
@@ -93,7 +92,7 @@ public final class CountingPlatform extends ForwardingPlatform {
     public void writeRegister(long address, AccessWidth width, long value) {
         count();
         checkWindow(address, width, "write");
-        accessesInCall.add(new RegisterAccess((int) (address - windowBase), true, width.truncate(value)));
+        accessesInCall.add((int) (address - windowBase), true, width.truncate(value));
         super.writeRegister(address, width, value);
     }
 

@@ -74,9 +74,10 @@ final class FailureKindCheck {
         }
         String reason = run.fake.needsResetReason().map(r -> " (" + r + ")").orElse("");
         boolean read = false;
-        for (RegisterAccess access : run.counting.accessesInCall()) {
-            if (!access.write() && access.offset() == MmioRegister.STATUS.offset()) {
-                if ((access.value() & DeviceStatus.DEVICE_NEEDS_RESET) == 0) {
+        RegisterAccesses accesses = run.counting.accessesInCall();
+        for (int i = 0; i < accesses.size(); i++) {
+            if (!accesses.write(i) && accesses.offset(i) == MmioRegister.STATUS.offset()) {
+                if ((accesses.value(i) & DeviceStatus.DEVICE_NEEDS_RESET) == 0) {
                     return;
                 }
                 read = true;

@@ -34,7 +34,7 @@ final class HandshakeCheck {
     private HandshakeCheck() {}
 
     /** What is out of order in {@code accesses}; empty when the handshake is right. */
-    static List<String> problems(List<RegisterAccess> accesses) {
+    static List<String> problems(RegisterAccesses accesses) {
         List<String> problems = new ArrayList<>();
         int status = -1;
         int step = 0;
@@ -48,18 +48,17 @@ final class HandshakeCheck {
         int queueCount = 0;
         // The index of the selected queue in those arrays: looked up at its first set-up write after QueueSel.
         int selected = -1;
-        // By index: the accesses are a read-only view, whose iterator costs more than the check's work.
-        for (int i = 0, count = accesses.size(); i < count; i++) {
-            RegisterAccess access = accesses.get(i);
-            int offset = access.offset();
-            if (!access.write()) {
+        for (int i = 0; i < accesses.size(); i++) {
+            int offset = accesses.offset(i);
+            long accessValue = accesses.value(i);
+            if (!accesses.write(i)) {
                 if (offset == QUEUE_NUM_MAX && queueSelected < 0) {
                     problems.add("QueueNumMax read before QueueSel selected a queue");
                 }
                 continue;
             }
             if (offset == STATUS) {
-                int value = (int) access.value();
+                int value = (int) accessValue;
                 if (value == 0) {
                     status = 0;
                     step = 0;
@@ -92,7 +91,7 @@ final class HandshakeCheck {
                 status = value;
                 step++;
             } else if (offset == DRIVER_FEATURES_SEL) {
-                featureSelect = access.value();
+                featureSelect = accessValue;
             } else if (offset == DRIVER_FEATURES) {
                 if (step != 2) {
                     problems.add("DriverFeatures written outside the DRIVER..FEATURES_OK window");
@@ -101,10 +100,10 @@ final class HandshakeCheck {
                     featurePagesWritten |= 1 << featureSelect;
                 }
             } else if (offset == QUEUE_SEL) {
-                queueSelected = access.value();
+                queueSelected = accessValue;
                 selected = -1;
             } else {
-                int bit = offset == QUEUE_READY && access.value() == 1 ? READY : setupBit(offset);
+                int bit = offset == QUEUE_READY && accessValue == 1 ? READY : setupBit(offset);
                 if (bit == 0) {
                     continue;
                 }

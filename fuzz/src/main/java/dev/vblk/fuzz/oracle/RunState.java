@@ -183,8 +183,9 @@ final class RunState {
 
     /** Whether the driver reset a queue alone (wrote 1 to QueueReset) in the call or batch being judged. */
     boolean queueResetInCall() {
-        for (RegisterAccess access : counting.accessesInCall()) {
-            if (access.write() && access.offset() == MmioRegister.QUEUE_RESET.offset() && access.value() == 1) {
+        RegisterAccesses accesses = counting.accessesInCall();
+        for (int i = 0; i < accesses.size(); i++) {
+            if (accesses.write(i) && accesses.offset(i) == MmioRegister.QUEUE_RESET.offset() && accesses.value(i) == 1) {
                 return true;
             }
         }

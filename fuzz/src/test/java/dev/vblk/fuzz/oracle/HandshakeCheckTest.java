@@ -11,6 +11,17 @@ import org.junit.jupiter.api.Test;
 /** The handshake check accepts the order of section 3.1.1 and names each way of breaking it. */
 class HandshakeCheckTest {
 
+    /** One access as a test writes it: turned into {@link RegisterAccesses} for the check. */
+    private record RegisterAccess(int offset, boolean write, long value) {}
+
+    private static List<String> problems(List<RegisterAccess> list) {
+        RegisterAccesses accesses = new RegisterAccesses();
+        for (RegisterAccess access : list) {
+            accesses.add(access.offset(), access.write(), access.value());
+        }
+        return HandshakeCheck.problems(accesses);
+    }
+
     private static RegisterAccess write(MmioRegister register, long value) {
         return new RegisterAccess(register.offset(), true, value);
     }
@@ -39,15 +50,15 @@ class HandshakeCheckTest {
 
     @Test
     void acceptsTheSpecifiedOrder() {
-        assertEquals(List.of(), HandshakeCheck.problems(correct()));
+        assertEquals(List.of(), problems(correct()));
     }
 
     @Test
     void namesASkippedStatusBit() {
         List<RegisterAccess> a = correct();
         a.remove(1);
-        assertTrue(HandshakeCheck.problems(a).get(0).contains("adds ACKNOWLEDGE|DRIVER where ACKNOWLEDGE comes next"),
-                HandshakeCheck.problems(a).toString());
+        assertTrue(problems(a).get(0).contains("adds ACKNOWLEDGE|DRIVER where ACKNOWLEDGE comes next"),
+                problems(a).toString());
     }
 
     @Test
@@ -56,7 +67,7 @@ class HandshakeCheckTest {
         a.remove(6);
         a.remove(5);
         a.removeIf(x -> x.offset() == MmioRegister.QUEUE_DESC_HIGH.offset());
-        List<String> problems = HandshakeCheck.problems(a);
+        List<String> problems = problems(a);
         assertTrue(problems.stream().anyMatch(p -> p.contains("both DriverFeatures pages")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.contains("QUEUE_DESC_HIGH")), problems.toString());
     }
@@ -67,7 +78,7 @@ class HandshakeCheckTest {
         int ready = a.indexOf(write(MmioRegister.QUEUE_READY, 1));
         a.addAll(ready + 1, List.of(write(MmioRegister.QUEUE_SEL, 1), write(MmioRegister.QUEUE_NUM, 0),
                 write(MmioRegister.QUEUE_READY, 1), write(MmioRegister.QUEUE_SEL, 0), write(MmioRegister.QUEUE_READY, 1)));
-        List<String> problems = HandshakeCheck.problems(a);
+        List<String> problems = problems(a);
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).startsWith("QueueReady of queue 1 set before"), problems.toString());
         assertTrue(problems.get(0).contains("QUEUE_DESC_LOW") && !problems.get(0).contains("QUEUE_NUM,"), problems.toString());
@@ -77,6 +88,6 @@ class HandshakeCheckTest {
     void namesAnUnfinishedHandshake() {
         List<RegisterAccess> a = correct();
         a.remove(a.size() - 1);
-        assertTrue(HandshakeCheck.problems(a).get(0).contains("without DRIVER_OK"), HandshakeCheck.problems(a).toString());
+        assertTrue(problems(a).get(0).contains("without DRIVER_OK"), problems(a).toString());
     }
 }
