@@ -166,6 +166,14 @@ public final class QemuMachine implements AutoCloseable {
         return process.version();
     }
 
+    /**
+     * QEMU's last stderr lines, one per line: what QEMU reported of its own accord, such as the reason
+     * a virtio device set DEVICE_NEEDS_RESET.
+     */
+    public String recentStderr() {
+        return process.recentStderr();
+    }
+
     /** QEMU's full command line, program first, for trace metadata. */
     public List<String> commandLine() {
         return process.commandLine();

@@ -192,6 +192,11 @@ public final class QemuProcess implements AutoCloseable {
     }
 
     /** QEMU's standard output: the qtest replies and interrupt events. */
+    /** QEMU's last stderr lines, one per line (its own reports, such as a virtio device's errors). */
+    String recentStderr() {
+        return stderr.text();
+    }
+
     InputStream qtestReplies() {
         return process.getInputStream();
     }

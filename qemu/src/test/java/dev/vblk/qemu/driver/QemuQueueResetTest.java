@@ -126,11 +126,20 @@ class QemuQueueResetTest {
                 for (int s = 0; s < 16; s++) {
                     long sector = 1000 + round * 100 + q * 16 + s;
                     byte[] buffer = new byte[512];
-                    device.queue(q).readAt(sector, buffer);
+                    read(machine, device.queue(q), sector, buffer);
                     assertArrayEquals(DiskImages.signature(sector), buffer, "queue " + q + " sector " + sector);
                 }
             }
         }
         assertFalse(device.fatalError().isPresent());
+    }
+
+    /** Reads a sector; a failure names what QEMU wrote on stderr, where it gives its reason for a broken queue. */
+    private static void read(QemuMachine machine, VirtioBlkQueue queue, long sector, byte[] buffer) {
+        try {
+            queue.readAt(sector, buffer);
+        } catch (BlockDeviceException e) {
+            throw new AssertionError("read of sector " + sector + " failed; QEMU's stderr: " + machine.recentStderr(), e);
+        }
     }
 }
