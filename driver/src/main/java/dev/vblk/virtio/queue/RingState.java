@@ -16,14 +16,15 @@ import java.util.List;
  */
 abstract class RingState implements Virtqueue {
 
+    /** The tokens a new ring keeps room for at first. */
+    private static final int INITIAL_TOKENS = 16;
+
     final Platform platform;
     final boolean eventIndex;
     /** Whether VIRTIO_F_IN_ORDER was negotiated: the device uses chains in the order they were made available. */
     final boolean inOrder;
     /** A violation met after chains that were returned correctly: thrown by the next {@link #collectUsed()}. */
     final DeferredViolation deferredViolation = new DeferredViolation();
-    /** The tokens a new ring keeps room for at first. */
-    private static final int INITIAL_TOKENS = 16;
     private final int index;
     private final int size;
     private final String owner;
