@@ -87,9 +87,14 @@ public record ChainFootprint(Map<MemoryTarget, List<MemorySpan>> driverWritten, 
      * flags of the positions it marks used, and the driver reads them there).
      */
     public List<MemorySpan> watched(MemoryTarget target) {
+        List<MemorySpan> spans = spans(target);
         if (!packed || target != MemoryTarget.DESCRIPTORS) {
-            return spans(target);
+            return spans;
         }
-        return spans(target).stream().map(span -> new MemorySpan(span.address(), ADDRESS)).toList();
+        MemorySpan[] addresses = new MemorySpan[spans.size()];
+        for (int i = 0; i < addresses.length; i++) {
+            addresses[i] = new MemorySpan(spans.get(i).address(), ADDRESS);
+        }
+        return List.of(addresses);
     }
 }
