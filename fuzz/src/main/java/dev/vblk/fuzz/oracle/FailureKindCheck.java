@@ -95,10 +95,9 @@ final class FailureKindCheck {
      * one of them such a lie, and nothing broke the ring before.
      */
     private boolean timedOutOnALieInSight(CallObservation call) {
-        List<Seen> batch = run.recorder.seen();
         return call.quiet() && call.refusals().isEmpty() && !call.ringBrokenBefore() && !run.suppressionLied
                 && call.seen().stream().anyMatch(answers::indexLieInSight)
-                && batch.stream().allMatch(s -> answers.completedNormally(s) || answers.indexLieInSight(s));
+                && run.recorder.seenInCall().stream().allMatch(s -> answers.completedNormally(s) || answers.indexLieInSight(s));
     }
 
     /**
