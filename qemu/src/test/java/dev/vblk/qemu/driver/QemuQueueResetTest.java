@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vblk.block.AsyncBlockDevice;
 import dev.vblk.block.BlockDeviceException;
 import dev.vblk.block.Completion;
@@ -91,20 +92,36 @@ class QemuQueueResetTest {
     }
 
     /**
-     * Lets QEMU finish every read it has taken from a ring: pausing the machine drains its block layer
-     * (QMP {@code stop}), and it runs on at once ({@code cont}). QEMU 7.2's virtio-blk has no handler for
-     * a queue reset, which zeroes the queue's count of buffers in use: a read still in its block layer
-     * when the queue is reset completes into the fresh ring later (by QEMU's source: virtio_queue_reset
-     * calls no virtio-blk handler and sets the count to 0), and one run in about fifteen saw QEMU set
-     * DEVICE_NEEDS_RESET on the next read. The reads stay in flight for the driver, which has not
+     * Lets QEMU finish every read it has taken from queue {@code queue}'s ring: pausing the machine drains
+     * its block layer (QMP {@code stop}), and it runs on at once ({@code cont}). Running on, QEMU looks at
+     * its queues again by itself and may take reads the driver made available without notifying it
+     * (seen: the eight reads of a round fetched and completed right after {@code cont}), so the drain
+     * waits until QEMU's own view of the queue (QMP {@code x-query-virtio-queue-status}) holds no buffer
+     * in use and every buffer it took is used, twice in a row. QEMU 7.2's virtio-blk has no handler for a
+     * queue reset, which zeroes the queue's count of buffers in use: a read still in its block layer when
+     * the queue is reset completes into the fresh ring later, and QEMU then stops the device with
+     * "Virtqueue size exceeded" on the next read. The reads stay in flight for the driver, which has not
      * looked at the ring, so the reset still ends them.
      */
-    private static void drainBlockLayer(QemuMachine machine) {
+    private static void drainBlockLayer(QemuMachine machine, int queue) throws InterruptedException {
         machine.qmp().execute("stop", Map.of());
         machine.qmp().execute("cont", Map.of());
+        String path = machine.qmp().execute("x-query-virtio", Map.of()).get(0).get("path").asText();
+        JsonNode idleBefore = null;
+        for (int reads = 0; reads < 250; reads++) {
+            JsonNode status = machine.qmp().execute("x-query-virtio-queue-status", Map.of("path", path, "queue", queue));
+            boolean idle = status.get("inuse").asInt() == 0
+                    && status.get("last-avail-idx").asInt() == status.get("used-idx").asInt();
+            if (idle && status.equals(idleBefore)) {
+                return;
+            }
+            idleBefore = idle ? status : null;
+            Thread.sleep(20);
+        }
+        throw new AssertionError("QEMU's queue " + queue + " did not settle within 5 s");
     }
 
-    private static void resetAndRead(QemuMachine machine, VirtioBlkDevice device) {
+    private static void resetAndRead(QemuMachine machine, VirtioBlkDevice device) throws InterruptedException {
         assertTrue(FeatureBits.has(device.negotiatedFeatures(), FeatureBits.RING_RESET), "QEMU 7.2 offers RING_RESET");
         assertEquals(2, device.queueCount());
         VirtioBlkQueue reset = device.queue(1);
@@ -113,7 +130,7 @@ class QemuQueueResetTest {
             for (int i = 0; i < 8; i++) {
                 inFlight.add(reset.submitRead(100 + round * 8 + i, new byte[4096]));
             }
-            drainBlockLayer(machine);
+            drainBlockLayer(machine, 1);
             reset.resetQueue();
             List<Completion> ended = reset.awaitAll(inFlight, AsyncBlockDevice.NO_TIME_BUDGET);
             assertEquals(inFlight.size(), ended.size());
