@@ -247,19 +247,18 @@ public final class FakePlatform implements Platform {
 
     private int slotOf(long address, AccessWidth width, boolean write) {
         long end = MMIO_BASE + (long) SLOTS * ControlRegister.WINDOW_SIZE;
-        boolean inside = address >= MMIO_BASE && address <= end - width.bytes()
-                && (address - MMIO_BASE) / ControlRegister.WINDOW_SIZE
-                        == (address + width.bytes() - 1 - MMIO_BASE) / ControlRegister.WINDOW_SIZE;
-        if (!inside) {
+        // Within the window the offset is an int, divided in place (a long division is a call into the VM).
+        int offset = address >= MMIO_BASE && address <= end - width.bytes() ? (int) (address - MMIO_BASE) : -1;
+        if (offset < 0 || offset / ControlRegister.WINDOW_SIZE != (offset + width.bytes() - 1) / ControlRegister.WINDOW_SIZE) {
             violations.record(ViolationKind.REGISTER_OUTSIDE_WINDOW, address, width.bits() + "-bit register "
                     + (write ? "write" : "read") + " outside the virtio-mmio window or across two slots");
             return -1;
         }
-        return (int) ((address - MMIO_BASE) / ControlRegister.WINDOW_SIZE);
+        return offset / ControlRegister.WINDOW_SIZE;
     }
 
     private static int offsetOf(long address) {
-        return (int) ((address - MMIO_BASE) % ControlRegister.WINDOW_SIZE);
+        return (int) (address - MMIO_BASE) % ControlRegister.WINDOW_SIZE;
     }
 
     // ---- PhysicalMemory ----

@@ -14,6 +14,12 @@ import java.util.OptionalLong;
  */
 public final class FrameTable implements FrameAllocator {
 
+    /**
+     * Frame numbers are found by shifts and masks (sizes and alignments are powers of two): the client
+     * compiler, which short runs and fuzz campaigns use, makes every long division a call into the VM.
+     */
+    private static final int FRAME_SHIFT = Integer.numberOfTrailingZeros(FRAME_SIZE);
+
     private final SparseRam ram;
     private final ViolationLog violations;
     private final AllocatorFaults faults = new AllocatorFaults();
@@ -48,8 +54,8 @@ public final class FrameTable implements FrameAllocator {
         if (faults.refuses(count)) {
             return OptionalLong.empty();
         }
-        long firstAligned = (Math.floorMod(-ram.base(), alignment)) / FRAME_SIZE;
-        long step = alignment / FRAME_SIZE;
+        long firstAligned = (-ram.base() & (alignment - 1)) >>> FRAME_SHIFT;
+        long step = alignment >>> FRAME_SHIFT;
         long frame = firstAligned;
         while (frame + count <= frameCount) {
             int busy = used.nextSetBit((int) frame);
@@ -65,7 +71,7 @@ public final class FrameTable implements FrameAllocator {
             }
             // No run may start before the end of the used frames from busy on: skip them whole.
             long free = used.nextClearBit(busy);
-            frame = ((free - firstAligned + step - 1) / step) * step + firstAligned;
+            frame = ((free - firstAligned + step - 1) & -step) + firstAligned;
         }
         return OptionalLong.empty();
     }
@@ -79,7 +85,7 @@ public final class FrameTable implements FrameAllocator {
                     : "freeFrames(" + count + ") of an allocation of " + allocated + " frames");
             return;
         }
-        int first = (int) ((address - ram.base()) / FRAME_SIZE);
+        int first = frameNumber(address);
         allocationAt[first] = 0;
         used.clear(first, first + count);
     }
@@ -87,10 +93,10 @@ public final class FrameTable implements FrameAllocator {
     /** The frame count of the live allocation starting at {@code address}, or 0. */
     private int allocationStartingAt(long address) {
         long offset = address - ram.base();
-        if (offset < 0 || offset % FRAME_SIZE != 0 || offset / FRAME_SIZE >= allocationAt.length) {
+        if (offset < 0 || (offset & (FRAME_SIZE - 1)) != 0 || offset >>> FRAME_SHIFT >= allocationAt.length) {
             return 0;
         }
-        return allocationAt[(int) (offset / FRAME_SIZE)];
+        return allocationAt[frameNumber(address)];
     }
 
     /** Whether every byte of {@code [address, address + length)} lies in a live allocation. */
@@ -98,10 +104,15 @@ public final class FrameTable implements FrameAllocator {
         if (!ram.contains(address, length) || length == 0) {
             return length == 0;
         }
-        int first = (int) ((address - ram.base()) / FRAME_SIZE);
-        int last = (int) ((address + length - 1 - ram.base()) / FRAME_SIZE);
+        int first = frameNumber(address);
+        int last = frameNumber(address + length - 1);
         int free = used.nextClearBit(first);
         return free > last;
+    }
+
+    /** The number of the frame holding {@code address}, an address inside RAM. */
+    private int frameNumber(long address) {
+        return (int) ((address - ram.base()) >>> FRAME_SHIFT);
     }
 
     /** Number of frames currently allocated. */

@@ -20,6 +20,13 @@ public final class SparseRam implements PhysicalMemory {
     /** Pages per chunk of the page table: chunks are made on first write into them. */
     private static final int CHUNK_PAGES = 256;
 
+    /*
+     * Addresses are split into page, chunk and offset by shifts and masks: the client compiler, which
+     * short runs and fuzz campaigns use, makes every long division a call into the VM.
+     */
+    private static final int PAGE_SHIFT = Integer.numberOfTrailingZeros(PAGE_SIZE);
+    private static final int CHUNK_SHIFT = Integer.numberOfTrailingZeros(CHUNK_PAGES);
+
     /** A page of zeros to clear released pages from (an array copy, fast in every compiler). */
     private static final byte[] ZEROS = new byte[PAGE_SIZE];
 
@@ -71,7 +78,7 @@ public final class SparseRam implements PhysicalMemory {
         int done = 0;
         while (done < length) {
             long at = address + done;
-            int inPage = (int) ((at - base) % PAGE_SIZE);
+            int inPage = (int) (at - base) & (PAGE_SIZE - 1);
             int chunk = Math.min(length - done, PAGE_SIZE - inPage);
             byte[] page = page(pageNumber(at));
             if (page == null) {
@@ -89,7 +96,7 @@ public final class SparseRam implements PhysicalMemory {
         int done = 0;
         while (done < length) {
             long at = address + done;
-            int inPage = (int) ((at - base) % PAGE_SIZE);
+            int inPage = (int) (at - base) & (PAGE_SIZE - 1);
             int chunk = Math.min(length - done, PAGE_SIZE - inPage);
             byte[] page = pageForWrite(pageNumber(at));
             System.arraycopy(source, offset + done, page, inPage, chunk);
@@ -103,14 +110,14 @@ public final class SparseRam implements PhysicalMemory {
         // Frames are zeroed at every allocation, mostly on untouched RAM: chunks never written are passed whole.
         for (long at = address; at < address + length && touchedPages > 0; ) {
             long number = pageNumber(at);
-            byte[][] chunk = chunks[(int) (number / CHUNK_PAGES)];
+            byte[][] chunk = chunks[chunkIndex(number)];
             if (chunk == null) {
-                at = base + (number / CHUNK_PAGES + 1) * CHUNK_PAGES * PAGE_SIZE;
+                at = base + ((long) chunkIndex(number) + 1) * CHUNK_PAGES * PAGE_SIZE;
                 continue;
             }
-            if (chunk[(int) (number % CHUNK_PAGES)] != null) {
-                release(chunk[(int) (number % CHUNK_PAGES)]);
-                chunk[(int) (number % CHUNK_PAGES)] = null;
+            if (chunk[inChunk(number)] != null) {
+                release(chunk[inChunk(number)]);
+                chunk[inChunk(number)] = null;
                 touchedPages--;
             }
             at += PAGE_SIZE;
@@ -118,21 +125,20 @@ public final class SparseRam implements PhysicalMemory {
     }
 
     private byte[] page(long number) {
-        byte[][] chunk = chunks[(int) (number / CHUNK_PAGES)];
-        return chunk == null ? null : chunk[(int) (number % CHUNK_PAGES)];
+        byte[][] chunk = chunks[chunkIndex(number)];
+        return chunk == null ? null : chunk[inChunk(number)];
     }
 
     private byte[] pageForWrite(long number) {
-        int chunkIndex = (int) (number / CHUNK_PAGES);
-        byte[][] chunk = chunks[chunkIndex];
+        byte[][] chunk = chunks[chunkIndex(number)];
         if (chunk == null) {
             chunk = new byte[CHUNK_PAGES][];
-            chunks[chunkIndex] = chunk;
+            chunks[chunkIndex(number)] = chunk;
         }
-        byte[] page = chunk[(int) (number % CHUNK_PAGES)];
+        byte[] page = chunk[inChunk(number)];
         if (page == null) {
             page = newPage();
-            chunk[(int) (number % CHUNK_PAGES)] = page;
+            chunk[inChunk(number)] = page;
             touchedPages++;
         }
         return page;
@@ -157,7 +163,15 @@ public final class SparseRam implements PhysicalMemory {
     }
 
     private long pageNumber(long address) {
-        return (address - base) / PAGE_SIZE;
+        return (address - base) >>> PAGE_SHIFT;
+    }
+
+    private static int chunkIndex(long pageNumber) {
+        return (int) (pageNumber >>> CHUNK_SHIFT);
+    }
+
+    private static int inChunk(long pageNumber) {
+        return (int) pageNumber & (CHUNK_PAGES - 1);
     }
 
     private void check(long address, long length) {
