@@ -6,7 +6,9 @@ import java.util.Locale;
  * A failure at the virtio level, below any device type: the transport, a virtqueue or DMA memory.
  * Device drivers build their own errors on it (the block driver turns it into a
  * {@code BlockDeviceException} of the matching kind), so a driver for another device type can reuse
- * the transport and the queues without block types.
+ * the transport and the queues without block types. Like {@code BlockDeviceException}, it carries its
+ * context (the device, the kind, the detail) instead of a stack trace: most are made where a hostile
+ * device is met, deep in the transport or a ring, and their callers catch them and act on the kind.
  */
 public final class VirtioException extends RuntimeException {
 
@@ -37,6 +39,7 @@ public final class VirtioException extends RuntimeException {
      * @param detail what happened, for people
      */
     public VirtioException(Kind kind, String owner, String detail) {
+        super(null, null, true, false);
         this.kind = kind;
         this.owner = owner;
         this.detail = detail;
