@@ -1,12 +1,13 @@
 package dev.vblk.fuzz.coverage;
 
+import dev.vblk.discovery.MmioWindow;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A cheap signal of how much of the driver's behaviour runs have reached: the set of (register,
  * direction, value class) triples the driver read or wrote in a device's register window, collected
- * by a {@link CoverageProbe}. A new triple means the driver did something new: wrote a status it never
+ * by a {@link CoverageProbe} or from the accesses a run noted itself. A new triple means the driver did something new: wrote a status it never
  * wrote, acknowledged another interrupt bit, met a register value it never met.
  */
 public final class BehaviourCoverage {
@@ -21,6 +22,16 @@ public final class BehaviourCoverage {
     /** Adds one access; true if it is new. */
     public boolean add(boolean write, int offset, long value) {
         return addKey(key(write, offset, value));
+    }
+
+    /**
+     * Adds one register access at {@code address} if it lies inside {@code window}, by its offset in
+     * its slot; an access elsewhere is not driver behaviour this signal counts.
+     */
+    public void addAccess(MmioWindow window, boolean write, long address, long value) {
+        if (address >= window.baseAddress() && address < window.endAddress()) {
+            add(write, (int) ((address - window.baseAddress()) % window.slotSize()), value);
+        }
     }
 
     /** Adds every key of {@code other}; returns the keys that were new here, ascending. */

@@ -20,22 +20,16 @@ public final class CoverageProbe extends ForwardingPlatform {
         this.coverage = coverage;
     }
 
-    private void note(boolean write, long address, long value) {
-        if (address >= window.baseAddress() && address < window.endAddress()) {
-            coverage.add(write, (int) ((address - window.baseAddress()) % window.slotSize()), value);
-        }
-    }
-
     @Override
     public long readRegister(long address, AccessWidth width) {
         long value = super.readRegister(address, width);
-        note(false, address, value);
+        coverage.addAccess(window, false, address, value);
         return value;
     }
 
     @Override
     public void writeRegister(long address, AccessWidth width, long value) {
-        note(true, address, value);
+        coverage.addAccess(window, true, address, value);
         super.writeRegister(address, width, value);
     }
 }

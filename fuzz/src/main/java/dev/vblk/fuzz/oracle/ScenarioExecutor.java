@@ -105,6 +105,7 @@ final class ScenarioExecutor {
             aborted = true;
             result = new CallResult(null, null, false);
         }
+        run.noteCoverage();
         machine.check(where);
         doubleFetch.check(where);
         config.check(where);
