@@ -96,9 +96,11 @@ final class RunState {
         this.driverPlatform = driverView.apply(counting);
         scenario.faults().overrides().forEach(this::noteOverride);
         unstableHigh = scenario.faults().unstableConfigReads() >= ScenarioRunner.TOLERATED_UNSTABLE_READS;
-        quietScenario = scenario.faults().equals(DeviceFaultSpec.NONE)
+        // Identity first: most scenarios hold the constants, and a record's generated equals is slow in
+        // the client compiler, which fuzz campaigns run with.
+        quietScenario = (scenario.faults() == DeviceFaultSpec.NONE || scenario.faults().equals(DeviceFaultSpec.NONE))
                 && scenario.queue().benign(options.requestTimeoutNanos() / 5)
-                && scenario.allocator().equals(AllocatorSpec.GENEROUS);
+                && (scenario.allocator() == AllocatorSpec.GENEROUS || scenario.allocator().equals(AllocatorSpec.GENEROUS));
     }
 
     /**
