@@ -57,15 +57,15 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
     private TransferLimits limits;
     private VirtioBlkQueue[] queues;
 
+    /** @param owner how errors name the device: {@code id}'s text, written once by the caller */
     private VirtioBlkDevice(Platform platform, VirtioTransport transport, MmioSlot slot, BlockDeviceId id,
-            DriverOptions options) {
+            String owner, DriverOptions options) {
         this.platform = platform;
         this.transport = transport;
         this.slot = slot;
         this.id = id;
         this.options = options;
         this.errors = new ErrorPolicy(id);
-        String owner = id.toString();
         this.state = new DeviceState(transport, owner);
         this.setup = new DeviceSetup(platform, transport, owner, options, errors, state);
     }
@@ -78,8 +78,9 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
      */
     public static VirtioBlkDevice open(Platform platform, MmioSlot slot, DriverOptions options) {
         BlockDeviceId id = new BlockDeviceId(DEVICE_TYPE, slot.baseAddress());
-        VirtioMmioTransport transport = new VirtioMmioTransport(platform, slot, id.toString());
-        VirtioBlkDevice device = new VirtioBlkDevice(platform, transport, slot, id, options);
+        String owner = id.toString();
+        VirtioMmioTransport transport = new VirtioMmioTransport(platform, slot, owner);
+        VirtioBlkDevice device = new VirtioBlkDevice(platform, transport, slot, id, owner, options);
         device.initialising(() -> {
             transport.checkIdentity(DEVICE_TYPE);
             device.initialize();
@@ -97,7 +98,7 @@ public final class VirtioBlkDevice implements AsyncBlockDevice, BlockDevice, Aut
      */
     public static VirtioBlkDevice open(Platform platform, VirtioTransport transport, BlockDeviceId id,
             DriverOptions options) {
-        VirtioBlkDevice device = new VirtioBlkDevice(platform, transport, null, id, options);
+        VirtioBlkDevice device = new VirtioBlkDevice(platform, transport, null, id, id.toString(), options);
         device.initialising(device::initialize);
         return device;
     }
