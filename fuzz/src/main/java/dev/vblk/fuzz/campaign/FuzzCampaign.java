@@ -129,9 +129,14 @@ public final class FuzzCampaign {
     }
 
     private CaseResult caseResult(long index, long seed, CaseRun run, List<Long> newKeys) {
+        List<String> invariants = List.of();
+        List<String> described = List.of();
+        if (!run.findings().isEmpty()) { // nearly every case passes: no streams for it
+            invariants = run.findings().stream().map(finding -> finding.invariant().name()).distinct().toList();
+            described = run.findings().stream().map(Finding::toString).toList();
+        }
         return new CaseResult(settings.seed(), settings.shard(), index, seed, run.source(), run.seedTrace(), run.mutation(),
-                run.passed(), run.findings().stream().map(finding -> finding.invariant().name()).distinct().toList(),
-                run.findings().stream().map(Finding::toString).toList(), run.platformCalls(), run.virtualNanos(), newKeys);
+                run.passed(), invariants, described, run.platformCalls(), run.virtualNanos(), newKeys);
     }
 
     private CorpusEntry corpusEntry(FailedCase failed) {
