@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * A cheap signal of how much of the driver's behaviour runs have reached: the set of (register,
  * direction, value class) triples the driver read or wrote in a device's register window, collected
- * by a {@link CoverageProbe} or from the accesses a run noted itself. A new triple means the driver did something new: wrote a status it never
- * wrote, acknowledged another interrupt bit, met a register value it never met.
+ * by a {@link CoverageProbe} or from the accesses a run noted itself. A new triple means the driver
+ * did something new: wrote a status it never wrote, acknowledged another interrupt bit, met a
+ * register value it never met.
  */
 public final class BehaviourCoverage {
 
