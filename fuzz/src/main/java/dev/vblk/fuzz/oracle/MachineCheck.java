@@ -69,17 +69,15 @@ final class MachineCheck {
      * took used marks back or named a buffer id not its chain's.
      */
     private boolean deviceOverwritesPackedRing() {
-        if (!FeatureBits.has(run.fake.negotiatedFeatures(), FeatureBits.RING_PACKED)) {
-            return false;
-        }
-        for (RequestRecorder.Seen seen : run.recorder.seenInCall()) {
-            OutcomeSpec outcome = Requests.undelayed(seen.outcome());
-            if (outcome instanceof OutcomeSpec.Duplicated || outcome instanceof OutcomeSpec.IndexJump
-                    || outcome instanceof OutcomeSpec.IndexLie || outcome instanceof OutcomeSpec.NotAHead) {
-                return true;
-            }
-        }
-        return false;
+        return FeatureBits.has(run.fake.negotiatedFeatures(), FeatureBits.RING_PACKED)
+                && run.recorder.anyOutcomeInCall(MachineCheck::overwritesPackedRing);
+    }
+
+    /** Whether {@code given}, once its delay is set aside, is one of those packed-ring overwrites. */
+    private static boolean overwritesPackedRing(OutcomeSpec given) {
+        OutcomeSpec outcome = Requests.undelayed(given);
+        return outcome instanceof OutcomeSpec.Duplicated || outcome instanceof OutcomeSpec.IndexJump
+                || outcome instanceof OutcomeSpec.IndexLie || outcome instanceof OutcomeSpec.NotAHead;
     }
 
     /** After a successful initialisation: its register accesses follow the handshake's order. */

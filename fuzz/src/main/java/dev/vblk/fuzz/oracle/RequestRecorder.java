@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * The fake device's request hook during a run: gives each request the outcome the scenario scripts
@@ -65,6 +66,16 @@ final class RequestRecorder implements RequestHook {
     /** What the device saw since {@link #beginCall()}: a read-only view, which the next call changes. */
     List<Seen> seenInCall() {
         return Collections.unmodifiableList(seen);
+    }
+
+    /** Whether a request the device saw since {@link #beginCall()} was given an outcome {@code test} accepts. */
+    boolean anyOutcomeInCall(Predicate<OutcomeSpec> test) {
+        for (Seen one : seen) {
+            if (test.test(one.outcome())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Requests decoded over the device's whole life. */

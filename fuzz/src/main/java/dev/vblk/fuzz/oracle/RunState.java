@@ -164,12 +164,7 @@ final class RunState {
      * used ring ({@link ScriptedAnswers#breaksTheRing}).
      */
     boolean deviceBrokeTheRing() {
-        for (Seen seen : recorder.seenInCall()) {
-            if (ScriptedAnswers.breaksTheRing(seen.outcome())) {
-                return true;
-            }
-        }
-        return breaksTheOrder();
+        return recorder.anyOutcomeInCall(ScriptedAnswers::breaksTheRing) || breaksTheOrder();
     }
 
     /**
@@ -187,12 +182,7 @@ final class RunState {
      * a notification suppression field ({@link ScriptedAnswers#liesAboutSuppression}).
      */
     boolean deviceLiedAboutSuppression() {
-        for (Seen seen : recorder.seenInCall()) {
-            if (ScriptedAnswers.liesAboutSuppression(seen.outcome())) {
-                return true;
-            }
-        }
-        return false;
+        return recorder.anyOutcomeInCall(ScriptedAnswers::liesAboutSuppression);
     }
 
     /** Whether the device holds VIRTIO_F_RING_RESET negotiated, so that the driver may reset a queue alone. */
