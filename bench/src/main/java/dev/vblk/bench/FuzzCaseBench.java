@@ -27,8 +27,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Fuzz cases as {@code vblk fuzz} runs them, on one core ({@code -XX:ActiveProcessorCount=1};
- * bench/run also pins the JVM to one CPU), in cases per second: {@link #fuzzCase} is one scenario
+ * Fuzz cases as a long {@code vblk fuzz} campaign runs them, warm, with the launcher's settings for
+ * one (the optimising compiler inlining small methods only, the serial collector), on one core
+ * ({@code -XX:ActiveProcessorCount=1}; bench/run also pins the JVM to one CPU), in cases per second: {@link #fuzzCase} is one scenario
  * generated from the next case seed of campaign seed 7, run and judged by the oracle;
  * {@link #campaignCase} is a case of a whole campaign on one thread, with what the campaign adds to
  * each case (coverage merged in case order, the case's record written to {@code cases.avro});
@@ -36,7 +37,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * a case's time: a new fake machine, {@code open()} and one {@code reset()}.
  */
 @State(Scope.Thread)
-@Fork(value = 1, jvmArgsAppend = "-XX:ActiveProcessorCount=1")
+@Fork(value = 1, jvmArgsAppend = {"-XX:ActiveProcessorCount=1", "-XX:+UseSerialGC", "-XX:MaxInlineSize=20",
+    "-XX:FreqInlineSize=60", "-XX:InlineSmallCode=500"})
 public class FuzzCaseBench extends Throughput {
 
     /** The cases of one campaign in {@link #campaignCase}. */
