@@ -29,8 +29,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Fuzz cases as a long {@code vblk fuzz} campaign runs them, warm, with the launcher's settings for
  * one (the optimising compiler inlining small methods only, the serial collector), on one core
- * ({@code -XX:ActiveProcessorCount=1}; bench/run also pins the JVM to one CPU), in cases per second: {@link #fuzzCase} is one scenario
- * generated from the next case seed of campaign seed 7, run and judged by the oracle;
+ * ({@code -XX:ActiveProcessorCount=1}; bench/run also pins the JVM to one CPU), in cases per second:
+ * {@link #fuzzCase} is one scenario generated from the next case seed of campaign seed 7, run and
+ * judged by the oracle;
  * {@link #campaignCase} is a case of a whole campaign on one thread, with what the campaign adds to
  * each case (coverage merged in case order, the case's record written to {@code cases.avro});
  * {@link #initialisation} is the driver initialisation every case starts with, the largest share of
