@@ -92,13 +92,20 @@ class ReadAheadReaderTest {
             reader.next();
             // The window fills up and the reading thread waits for room.
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (readingThreads().noneMatch(ReadAheadReaderTest::waitsForRoom) && System.nanoTime() < deadline) {
+            boolean waiting;
+            while (!(waiting = readingThreads().anyMatch(ReadAheadReaderTest::waitsForRoom)) && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertTrue(readingThreads().anyMatch(ReadAheadReaderTest::waitsForRoom), "the reading thread waits for room");
+            assertTrue(waiting, "the reading thread waits for room");
         }
 
-        assertFalse(readingThreads().anyMatch(ReadAheadReaderTest::reading), "a thread still reads after close");
+        // close() returns once the reading loop has ended; the thread may still be on its way out of it.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        boolean stillReading;
+        while ((stillReading = readingThreads().anyMatch(ReadAheadReaderTest::reading)) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertFalse(stillReading, "a thread still reads after close");
         Files.delete(file);
     }
 
@@ -128,13 +135,22 @@ class ReadAheadReaderTest {
 
     /** Whether {@code thread} is inside a reader's decoding loop. */
     private static boolean reading(Thread thread) {
-        return Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(ReadAheadReader.class.getName())
+        return reading(thread.getStackTrace());
+    }
+
+    private static boolean reading(StackTraceElement[] frames) {
+        return Arrays.stream(frames).anyMatch(frame -> frame.getClassName().equals(ReadAheadReader.class.getName())
                 && frame.getMethodName().equals("decode"));
     }
 
-    /** Whether {@code thread} is a reader's, waiting to hand over a batch. */
+    /**
+     * Whether {@code thread} is a reader's, waiting for room to hand over a batch: parked on the
+     * window's condition, not for a moment on its lock while the caller takes a batch.
+     */
     private static boolean waitsForRoom(Thread thread) {
-        return thread.getState() == Thread.State.WAITING && reading(thread);
+        StackTraceElement[] frames = thread.getStackTrace();
+        return thread.getState() == Thread.State.WAITING && reading(frames) && Arrays.stream(frames).anyMatch(
+                frame -> frame.getClassName().endsWith("$ConditionObject") && frame.getMethodName().startsWith("await"));
     }
 
     private Path write(byte[] bytes) throws IOException {
