@@ -191,12 +191,12 @@ public final class QemuProcess implements AutoCloseable {
         return process.getOutputStream();
     }
 
-    /** QEMU's standard output: the qtest replies and interrupt events. */
     /** QEMU's last stderr lines, one per line (its own reports, such as a virtio device's errors). */
     String recentStderr() {
         return stderr.text();
     }
 
+    /** QEMU's standard output: the qtest replies and interrupt events. */
     InputStream qtestReplies() {
         return process.getInputStream();
     }

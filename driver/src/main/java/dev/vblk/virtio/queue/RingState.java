@@ -135,7 +135,7 @@ abstract class RingState implements Virtqueue {
     /** Counts a chain made available under {@code token}, taking {@code descriptors} ring descriptors. */
     final void track(int token, long writable, int descriptors) {
         if (token >= inFlightWritable.length) {
-            int length = Math.min(size, Math.max(token + 1, 2 * inFlightWritable.length));
+            int length = grownLength(token, inFlightWritable.length);
             inFlightWritable = Arrays.copyOf(inFlightWritable, length);
             chainLength = Arrays.copyOf(chainLength, length);
         }
@@ -187,6 +187,14 @@ abstract class RingState implements Virtqueue {
      */
     final UsedElement batchMember(int token, long named, long length) {
         return new UsedElement(token, (int) (token == named ? length : writable(token)));
+    }
+
+    /**
+     * The length a per-descriptor or per-token array of {@code length} grows to so that it covers
+     * {@code index}: doubled at least, at most the ring's size.
+     */
+    final int grownLength(int index, int length) {
+        return Math.min(size, Math.max(index + 1, 2 * length));
     }
 
     /** Whether {@code token} names a chain in flight. */

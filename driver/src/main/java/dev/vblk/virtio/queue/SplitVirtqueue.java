@@ -155,7 +155,7 @@ public final class SplitVirtqueue extends RingState {
             highest = Math.max(highest, id);
         }
         if (highest >= chainNext.length) {
-            int length = Math.min(size(), Math.max(highest + 1, 2 * chainNext.length));
+            int length = grownLength(highest, chainNext.length);
             nextFree = Arrays.copyOf(nextFree, length);
             chainNext = Arrays.copyOf(chainNext, length);
         }

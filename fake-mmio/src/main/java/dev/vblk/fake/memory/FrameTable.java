@@ -96,7 +96,7 @@ public final class FrameTable implements FrameAllocator {
         if (offset < 0 || (offset & (FRAME_SIZE - 1)) != 0 || offset >>> FRAME_SHIFT >= allocationAt.length) {
             return 0;
         }
-        return allocationAt[frameNumber(address)];
+        return allocationAt[(int) (offset >>> FRAME_SHIFT)];
     }
 
     /** Whether every byte of {@code [address, address + length)} lies in a live allocation. */

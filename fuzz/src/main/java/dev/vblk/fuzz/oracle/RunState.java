@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -96,11 +97,11 @@ final class RunState {
         this.driverPlatform = driverView.apply(counting);
         scenario.faults().overrides().forEach(this::noteOverride);
         unstableHigh = scenario.faults().unstableConfigReads() >= ScenarioRunner.TOLERATED_UNSTABLE_READS;
-        // Identity first: most scenarios hold the constants, and a record's generated equals is slow in
-        // the client compiler, which fuzz campaigns run with.
-        quietScenario = (scenario.faults() == DeviceFaultSpec.NONE || scenario.faults().equals(DeviceFaultSpec.NONE))
+        // Objects.equals compares identity first: most scenarios hold the constants, and a record's
+        // generated equals is slow in the client compiler, which fuzz campaigns run with.
+        quietScenario = Objects.equals(scenario.faults(), DeviceFaultSpec.NONE)
                 && scenario.queue().benign(options.requestTimeoutNanos() / 5)
-                && (scenario.allocator() == AllocatorSpec.GENEROUS || scenario.allocator().equals(AllocatorSpec.GENEROUS));
+                && Objects.equals(scenario.allocator(), AllocatorSpec.GENEROUS);
     }
 
     /**
